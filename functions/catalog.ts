@@ -1,0 +1,106 @@
+/**
+ * Every Lambda function and every HTTP route, listed once. CDK creates one `NodejsFunction` per
+ * entry with exactly the grants listed here; the local runtime imports the same handlers and maps
+ * the same routes.
+ */
+export type Grant =
+  | { table: 'Cases'; access: 'read' | 'readWrite' }
+  | { queue: 'CaseworkerTasks'; access: 'send' }
+  | { stateMachine: 'Application'; access: 'start' | 'read' | 'respond' };
+
+export interface FunctionDefinition {
+  /** Path from the repository root. */
+  entry: string;
+  /** Exported handler name in `entry`. */
+  handler: string;
+  description: string;
+  grants: Grant[];
+  timeoutSeconds?: number;
+}
+
+export const functions = {
+  health: {
+    entry: 'functions/http/health.ts',
+    handler: 'handler',
+    description: '健康检查',
+    grants: [],
+  },
+  submitApplication: {
+    entry: 'functions/http/applications.ts',
+    handler: 'submit',
+    description: '提交救助申请（自主申报）',
+    grants: [
+      { table: 'Cases', access: 'readWrite' },
+      { stateMachine: 'Application', access: 'start' },
+    ],
+  },
+  getApplication: {
+    entry: 'functions/http/applications.ts',
+    handler: 'get',
+    description: '查询申请状态与告知',
+    grants: [{ table: 'Cases', access: 'read' }],
+  },
+  listTasks: {
+    entry: 'functions/http/tasks.ts',
+    handler: 'list',
+    description: '经办人待办任务',
+    grants: [{ table: 'Cases', access: 'read' }],
+  },
+  decideTask: {
+    entry: 'functions/http/tasks.ts',
+    handler: 'decide',
+    description: '经办人审核决定',
+    grants: [
+      { table: 'Cases', access: 'readWrite' },
+      { stateMachine: 'Application', access: 'respond' },
+    ],
+  },
+  caseHistory: {
+    entry: 'functions/http/cases.ts',
+    handler: 'history',
+    description: '案件执行历史（审计）',
+    grants: [
+      { table: 'Cases', access: 'read' },
+      { stateMachine: 'Application', access: 'read' },
+    ],
+  },
+  meansTestStep: {
+    entry: 'functions/steps/application.ts',
+    handler: 'meansTest',
+    description: '家庭经济状况核查',
+    grants: [{ table: 'Cases', access: 'readWrite' }],
+  },
+  openTaskStep: {
+    entry: 'functions/steps/application.ts',
+    handler: 'openTask',
+    description: '创建经办任务并通知',
+    grants: [
+      { table: 'Cases', access: 'readWrite' },
+      { queue: 'CaseworkerTasks', access: 'send' },
+    ],
+  },
+  recordDeterminationStep: {
+    entry: 'functions/steps/application.ts',
+    handler: 'recordDetermination',
+    description: '记录确认结果与告知书',
+    grants: [{ table: 'Cases', access: 'readWrite' }],
+  },
+} satisfies Record<string, FunctionDefinition>;
+
+export type FunctionName = keyof typeof functions;
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT';
+  /** API Gateway path syntax: `{name}` for a path parameter. */
+  path: string;
+  function: FunctionName;
+}
+
+export const routes: Route[] = [
+  { method: 'GET', path: '/health', function: 'health' },
+  { method: 'POST', path: '/applications', function: 'submitApplication' },
+  { method: 'GET', path: '/applications/{applicationId}', function: 'getApplication' },
+  { method: 'GET', path: '/tasks', function: 'listTasks' },
+  { method: 'POST', path: '/tasks/{taskId}/decision', function: 'decideTask' },
+  { method: 'GET', path: '/cases/{caseId}/history', function: 'caseHistory' },
+];

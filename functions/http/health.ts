@@ -1,0 +1,6 @@
+import { httpRoute } from '../../shared/http.ts';
+
+export const handler = httpRoute({}, async () => ({
+  statusCode: 200,
+  body: { status: 'ok', service: 'doudi' },
+}));

@@ -1,0 +1,152 @@
+/**
+ * The local API Gateway: each route of `functions/catalog.ts` calls the same Lambda handler with
+ * an API Gateway HTTP API (payload v2) event. Other GET requests are served from `web/`.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { routes } from '../functions/catalog.ts';
+import { MAX_BODY_BYTES } from '../shared/http.ts';
+import { ACCOUNT, lambdaContext, loadHandler } from './lambda.ts';
+
+const WEB_ROOT = join(import.meta.dirname, '..', 'web');
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+const compiled = routes.map((route) => {
+  const names: string[] = [];
+  const pattern = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { route, names, regex: new RegExp(`^${pattern}$`) };
+});
+
+export function matchRoute(method: string, path: string) {
+  let pathMatched = false;
+  for (const { route, names, regex } of compiled) {
+    const m = regex.exec(path);
+    if (!m) continue;
+    pathMatched = true;
+    if (route.method !== method) continue;
+    const params = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
+    return { route, params };
+  }
+  return pathMatched ? 'method-not-allowed' : undefined;
+}
+
+class BodyTooLarge extends Error {}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    // API Gateway refuses payloads over 10 MB; the handlers refuse anything over their own limit.
+    if (size > MAX_BODY_BYTES * 4) throw new BodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  routeKey: string,
+  params: Record<string, string>,
+  body: string,
+): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    ...(Object.keys(params).length ? { pathParameters: params } : {}),
+    requestContext: {
+      accountId: ACCOUNT,
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body ? { body } : {}),
+    isBase64Encoded: false,
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+async function serveStatic(res: ServerResponse, pathname: string): Promise<boolean> {
+  const relative = normalize(pathname === '/' ? '/index.html' : pathname).replace(/^(\.\.[/\\])+/, '');
+  let file = join(WEB_ROOT, relative);
+  if (!file.startsWith(WEB_ROOT)) return false;
+  try {
+    if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+    const content = await readFile(file);
+    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
+    res.end(content);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function createApiServer(): Server {
+  return createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = req.method ?? 'GET';
+    try {
+      const matched = matchRoute(method, url.pathname);
+      if (matched === 'method-not-allowed')
+        return sendJson(res, 405, { error: { code: 'MethodNotAllowed', message: `不支持 ${method} 方法` } });
+      if (!matched) {
+        if (method === 'GET' && (await serveStatic(res, url.pathname))) return;
+        return sendJson(res, 404, { error: { code: 'NotFound', message: `路径 ${url.pathname} 不存在` } });
+      }
+      const body = await readBody(req);
+      const routeKey = `${matched.route.method} ${matched.route.path}`;
+      const handler = await loadHandler(matched.route.function);
+      const result = (await handler(
+        toEvent(req, url, routeKey, matched.params, body),
+        lambdaContext(matched.route.function),
+      )) as APIGatewayProxyStructuredResultV2;
+      res.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>);
+      res.end(result.body ?? '');
+    } catch (error) {
+      if (error instanceof BodyTooLarge)
+        return sendJson(res, 413, { error: { code: 'PayloadTooLarge', message: '请求体过大' } });
+      console.error('[http] handler crashed', error);
+      sendJson(res, 500, { error: { code: 'InternalError', message: '系统内部错误' } });
+    }
+  });
+}

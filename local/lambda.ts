@@ -1,0 +1,81 @@
+/**
+ * Local Lambda: the functions in `functions/catalog.ts`, imported in-process and called with the
+ * event and a Lambda-shaped context, under the same names CDK gives them.
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Context } from 'aws-lambda';
+import { type FunctionDefinition, type FunctionName, functions } from '../functions/catalog.ts';
+
+export const REGION = 'us-east-1';
+export const ACCOUNT = '000000000000';
+const ROOT = join(import.meta.dirname, '..');
+
+export const functionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:doudi-${name}`;
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+export class LambdaFunctionError extends Error {
+  constructor(
+    readonly errorType: string,
+    message: string,
+    readonly trace: string[] = [],
+  ) {
+    super(message);
+    this.name = errorType;
+  }
+}
+
+const cache = new Map<string, Promise<Handler>>();
+
+export function loadHandler(name: FunctionName): Promise<Handler> {
+  let handler = cache.get(name);
+  if (!handler) {
+    const def = functions[name];
+    handler = import(join(ROOT, def.entry)).then((mod: Record<string, unknown>) => {
+      const fn = mod[def.handler];
+      if (typeof fn !== 'function') throw new Error(`${def.entry} does not export ${def.handler}`);
+      return fn as Handler;
+    });
+    cache.set(name, handler);
+  }
+  return handler;
+}
+
+export function lambdaContext(name: string, timeoutSeconds = 30): Context {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `doudi-${name}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: functionArn(name),
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/doudi-${name}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** Invokes by name or ARN; a thrown error becomes a Lambda function error named by its type. */
+export async function invoke(nameOrArn: string, payload: unknown): Promise<unknown> {
+  const name = nameOrArn.replace(/^arn:aws:lambda:[^:]+:\d+:function:/, '').replace(/^doudi-/, '');
+  if (!(name in functions))
+    throw new LambdaFunctionError('Lambda.ResourceNotFoundException', `Function not found: ${nameOrArn}`);
+  const handler = await loadHandler(name as FunctionName);
+  try {
+    // A round trip through JSON, as the Lambda service does: no shared references leak between caller and callee.
+    const result = await handler(
+      JSON.parse(JSON.stringify(payload ?? {})),
+      lambdaContext(name, (functions[name as FunctionName] as FunctionDefinition).timeoutSeconds),
+    );
+    return result === undefined ? null : JSON.parse(JSON.stringify(result));
+  } catch (error) {
+    if (error instanceof LambdaFunctionError) throw error;
+    const e = error as Error;
+    throw new LambdaFunctionError(e.name || 'Error', e.message, (e.stack ?? '').split('\n'));
+  }
+}

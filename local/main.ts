@@ -1,0 +1,30 @@
+/** `npm start`: the whole system on this machine, data kept in `.doudi/` (DOUDI_DATA_DIR overrides). */
+import { resolve } from 'node:path';
+import { startRuntime } from './runtime.ts';
+
+const dataDir =
+  process.env.DOUDI_DATA_DIR === 'memory' ? null : resolve(process.env.DOUDI_DATA_DIR ?? '.doudi');
+const port = Number(process.env.PORT ?? 3000);
+
+console.log('兜底 doudi — 本地运行环境启动中 (starting the local runtime)…');
+const runtime = await startRuntime({
+  dataDir,
+  port,
+  dynamoPort: Number(process.env.DYNAMODB_PORT ?? 8000),
+  queuesPort: Number(process.env.SQS_PORT ?? 4566),
+  sfnPort: Number(process.env.SFN_PORT ?? 8083),
+  log: (line) => console.log(`  ${line}`),
+});
+console.log(`就绪 ready: ${runtime.apiUrl}/health — Ctrl+C 停止 (stop)`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: 正在停止 (stopping)…`);
+    await runtime.stop();
+    console.log('已停止 (stopped)');
+    process.exit(0);
+  });
+}

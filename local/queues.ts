@@ -1,0 +1,58 @@
+/** SQS and S3 from fauxqs, in-process; queues and their DLQs created over the real SQS API. */
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { interceptLocalhostDns, startFauxqs } from 'fauxqs';
+import { deadLetterName, type QueueDefinition } from '../shared/resources.ts';
+
+export interface LocalQueues {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+export async function startQueues(options: { port: number; dataDir: string | null }): Promise<LocalQueues> {
+  // fauxqs names queues `http://sqs.<region>.localhost:<port>/…`, and the SDK sends to the queue
+  // URL's host. `*.localhost` is loopback by RFC 6761; not every resolver knows it, so this process does.
+  const restoreDns = interceptLocalhostDns();
+  const server = await startFauxqs({
+    port: options.port,
+    logger: false,
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+  });
+  return {
+    endpoint: server.address,
+    stop: async () => {
+      await server.stop();
+      restoreDns();
+    },
+  };
+}
+
+export async function ensureQueue(
+  client: SQSClient,
+  def: QueueDefinition,
+  name: string,
+): Promise<{ url: string; dlqUrl: string }> {
+  const dlq = await client.send(
+    new CreateQueueCommand({
+      QueueName: deadLetterName(def.id),
+      Attributes: { MessageRetentionPeriod: String(def.deadLetterRetentionDays * 86_400) },
+    }),
+  );
+  const { Attributes } = await client.send(
+    new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const queue = await client.send(
+    new CreateQueueCommand({
+      QueueName: name,
+      Attributes: {
+        VisibilityTimeout: String(def.visibilityTimeout),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: Attributes!.QueueArn,
+          maxReceiveCount: def.maxReceiveCount,
+        }),
+      },
+    }),
+  );
+  return { url: queue.QueueUrl!, dlqUrl: dlq.QueueUrl! };
+}
+
+export { SQSClient };

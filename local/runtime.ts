@@ -1,0 +1,202 @@
+/**
+ * The embedded runtime: DynamoDB Local, fauxqs, the local Step Functions service and the local
+ * API Gateway on loopback, wired to the same handlers, workflows, tables and queues as CDK
+ * deploys. Functions find everything through the SDK's standard endpoint variables.
+ */
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { join } from 'node:path';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { localName, queues, tables } from '../shared/resources.ts';
+import { substitute, workflows } from '../workflows/index.ts';
+import { ensureTable, startDynamoLocal } from './dynamodb.ts';
+import { createApiServer } from './http.ts';
+import { functionArn, invoke, REGION } from './lambda.ts';
+import { ensureQueue, startQueues } from './queues.ts';
+import { createSfnServer } from './sfn/api.ts';
+import { type Integrations, LocalStepFunctions } from './sfn/engine.ts';
+import { DynamoExecutionStore } from './sfn/store.ts';
+import { installLongTimers } from './timers.ts';
+
+export interface RuntimeOptions {
+  /** Where DynamoDB Local and fauxqs keep their data; `null` keeps everything in memory. */
+  dataDir: string | null;
+  /** The HTTP API's port (0 picks a free one). */
+  port: number;
+  dynamoPort?: number;
+  queuesPort?: number;
+  sfnPort?: number;
+  log?: (line: string) => void;
+}
+
+export interface Runtime {
+  apiUrl: string;
+  endpoints: { dynamodb: string; sqs: string; sfn: string };
+  env: Record<string, string>;
+  engine: LocalStepFunctions;
+  dynamoPid: number;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+async function listen(server: Server, port: number): Promise<number> {
+  server.listen(port, '127.0.0.1');
+  await once(server, 'listening');
+  return (server.address() as { port: number }).port;
+}
+
+/** Calls `arn:aws:states:::<service>:<action>` integrations through the service's own SDK client. */
+function sdkIntegrations(): Integrations {
+  const clients = new Map<string, { send(command: unknown): Promise<Record<string, unknown>> }>();
+  const modules: Record<string, () => Promise<Record<string, unknown>>> = {
+    dynamodb: () => import('@aws-sdk/client-dynamodb'),
+    sqs: () => import('@aws-sdk/client-sqs'),
+    s3: () => import('@aws-sdk/client-s3'),
+  };
+  const clientNames: Record<string, string> = {
+    dynamodb: 'DynamoDBClient',
+    sqs: 'SQSClient',
+    s3: 'S3Client',
+  };
+  return {
+    invokeFunction: invoke,
+    async call(service, action, parameters) {
+      const load = modules[service];
+      if (!load)
+        throw Object.assign(new Error(`Unsupported service integration: ${service}`), {
+          name: 'States.Runtime',
+        });
+      const mod = await load();
+      const Command = mod[`${action.charAt(0).toUpperCase()}${action.slice(1)}Command`] as
+        | (new (
+            input: unknown,
+          ) => unknown)
+        | undefined;
+      if (!Command)
+        throw Object.assign(new Error(`Unsupported action ${service}:${action}`), { name: 'States.Runtime' });
+      let client = clients.get(service);
+      if (!client) {
+        const Client = mod[clientNames[service]!] as new (
+          config: unknown,
+        ) => { send(command: unknown): Promise<Record<string, unknown>> };
+        client = new Client(service === 's3' ? { forcePathStyle: true } : {});
+        clients.set(service, client);
+      }
+      try {
+        const { $metadata: _m, ...output } = await client.send(new Command(parameters));
+        return output;
+      } catch (error) {
+        // Step Functions names service errors `<Service>.<ErrorCode>`, e.g. DynamoDB.ConditionalCheckFailedException.
+        const e = error as Error;
+        const prefix = { dynamodb: 'DynamoDB', sqs: 'SQS', s3: 'S3' }[service];
+        throw Object.assign(new Error(e.message), { name: `${prefix}.${e.name}` });
+      }
+    },
+  };
+}
+
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  installLongTimers();
+  const log = options.log ?? (() => undefined);
+  // The emulators accept any credentials; the SDK only needs some to sign with.
+  process.env.AWS_REGION ??= REGION;
+  process.env.AWS_ACCESS_KEY_ID ??= 'local';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((e) => console.error('[runtime] stop failed', e));
+  };
+  try {
+    const dynamo = await startDynamoLocal({
+      port: options.dynamoPort ?? (await freePort()),
+      dataDir: options.dataDir && join(options.dataDir, 'dynamodb'),
+    });
+    stops.push(dynamo.stop);
+    log(
+      `DynamoDB Local     ${dynamo.endpoint}  (pid ${dynamo.pid}, ${options.dataDir ? join(options.dataDir, 'dynamodb') : 'in memory'})`,
+    );
+
+    const sqsServer = await startQueues({
+      port: options.queuesPort ?? 0,
+      dataDir: options.dataDir && join(options.dataDir, 'fauxqs'),
+    });
+    stops.push(sqsServer.stop);
+    log(`SQS + S3 (fauxqs)  ${sqsServer.endpoint}`);
+
+    const env: Record<string, string> = {
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SQS: sqsServer.endpoint,
+      AWS_ENDPOINT_URL_S3: sqsServer.endpoint,
+    };
+    Object.assign(process.env, env);
+
+    for (const table of tables) {
+      const name = localName(table.id);
+      await ensureTable(dynamo.client, table, name);
+      env[table.env] = name;
+    }
+    const sqsClient = new SQSClient({ endpoint: sqsServer.endpoint });
+    for (const queue of queues) {
+      const { url, dlqUrl } = await ensureQueue(sqsClient, queue, localName(queue.id));
+      env[queue.env] = url;
+      env[`${queue.env.replace(/_URL$/, '')}_DLQ_URL`] = dlqUrl;
+    }
+    sqsClient.destroy();
+
+    const store = new DynamoExecutionStore(dynamo.client);
+    await store.createTable();
+    const engine = new LocalStepFunctions(sdkIntegrations(), store);
+    stops.push(() => engine.close());
+    for (const workflow of workflows) {
+      const values = Object.fromEntries(
+        Object.entries(workflow.substitutions).map(([k, fn]) => [k, functionArn(fn)]),
+      );
+      env[workflow.env] = engine.createStateMachine(
+        localName(workflow.id),
+        substitute(workflow.definition, values),
+      );
+    }
+    const sfnServer = createSfnServer(engine);
+    const sfnPort = await listen(sfnServer, options.sfnPort ?? 0);
+    stops.push(async () => {
+      sfnServer.closeAllConnections();
+      await new Promise<void>((r) => sfnServer.close(() => r()));
+    });
+    env.AWS_ENDPOINT_URL_SFN = `http://127.0.0.1:${sfnPort}`;
+    log(
+      `Step Functions     ${env.AWS_ENDPOINT_URL_SFN}  (${workflows.map((w) => localName(w.id)).join(', ')})`,
+    );
+    Object.assign(process.env, env);
+
+    const api = createApiServer();
+    const apiPort = await listen(api, options.port);
+    stops.push(async () => {
+      api.closeAllConnections();
+      await new Promise<void>((r) => api.close(() => r()));
+    });
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    log(`HTTP API + web     ${apiUrl}`);
+
+    return {
+      apiUrl,
+      endpoints: { dynamodb: dynamo.endpoint, sqs: sqsServer.endpoint, sfn: env.AWS_ENDPOINT_URL_SFN },
+      env,
+      engine,
+      dynamoPid: dynamo.pid,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,41 @@
+/** Errors that carry their HTTP meaning; handlers throw them and the error middleware answers. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly fields: FieldError[] = [],
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+export class ValidationError extends HttpError {
+  constructor(fields: FieldError[], message = '请求内容有误') {
+    super(400, 'ValidationError', message, fields);
+  }
+}
+
+export class NotFoundError extends HttpError {
+  constructor(message: string) {
+    super(404, 'NotFound', message);
+  }
+}
+
+export class ConflictError extends HttpError {
+  constructor(message: string) {
+    super(409, 'Conflict', message);
+  }
+}
+
+export class GoneError extends HttpError {
+  constructor(message: string) {
+    super(410, 'Gone', message);
+  }
+}

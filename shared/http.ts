@@ -1,0 +1,126 @@
+/**
+ * HTTP handlers are middy handlers over API Gateway v2 events. `httpRoute` composes three
+ * middlewares — JSON body parsing, zod validation of body/query/path/headers, and an error
+ * handler that turns typed errors into JSON responses — so a handler only does its one job.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { ZodType, z } from 'zod';
+import { type FieldError, HttpError, ValidationError } from './errors.ts';
+import { logger } from './logger.ts';
+
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export interface HttpResult {
+  statusCode: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface Schemas {
+  body?: ZodType;
+  query?: ZodType;
+  path?: ZodType;
+  headers?: ZodType;
+}
+
+type Out<S, K extends keyof Schemas> = S extends { [P in K]: infer T extends ZodType }
+  ? z.output<T>
+  : undefined;
+
+export interface Request<S extends Schemas> {
+  body: Out<S, 'body'>;
+  query: Out<S, 'query'>;
+  path: Out<S, 'path'>;
+  headers: Out<S, 'headers'>;
+  event: APIGatewayProxyEventV2;
+}
+
+export type HttpHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** `members.0.idNumber` — the path people and forms use to name a field. */
+export function fieldErrors(error: z.ZodError, prefix?: string): FieldError[] {
+  return error.issues.map((issue) => ({
+    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || (prefix ?? '(root)'),
+    message: issue.message,
+  }));
+}
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}) {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+function parseBody(event: APIGatewayProxyEventV2): unknown {
+  if (event.body === undefined || event.body === null || event.body === '') return undefined;
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
+    throw new HttpError(413, 'PayloadTooLarge', `请求体超过 ${MAX_BODY_BYTES / 1024} KiB`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ValidationError([{ field: 'body', message: '请求体不是合法的 JSON' }]);
+  }
+}
+
+/** Lower-case header names, as API Gateway v2 delivers them. */
+function lowerKeys(record: Record<string, string | undefined> | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(record ?? {})
+      .filter((entry): entry is [string, string] => entry[1] !== undefined)
+      .map(([k, v]) => [k.toLowerCase(), v]),
+  );
+}
+
+export function httpRoute<S extends Schemas>(
+  schemas: S,
+  handle: (request: Request<S>, context: Context) => Promise<HttpResult>,
+): HttpHandler {
+  const core = async (event: APIGatewayProxyEventV2, context: Context) => {
+    const issues: FieldError[] = [];
+    const check = (schema: ZodType | undefined, value: unknown, prefix: string) => {
+      if (!schema) return undefined;
+      const parsed = schema.safeParse(value);
+      if (parsed.success) return parsed.data;
+      issues.push(...fieldErrors(parsed.error, prefix));
+      return undefined;
+    };
+    const request = {
+      path: check(schemas.path, event.pathParameters ?? {}, 'path'),
+      query: check(schemas.query, event.queryStringParameters ?? {}, 'query'),
+      headers: check(schemas.headers, lowerKeys(event.headers), 'headers'),
+      body: check(schemas.body, parseBody(event), ''),
+      event,
+    } as Request<S>;
+    if (issues.length) throw new ValidationError(issues);
+    const result = await handle(request, context);
+    return result.body === undefined
+      ? { statusCode: result.statusCode, headers: result.headers ?? {} }
+      : json(result.statusCode, result.body, result.headers);
+  };
+
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(core).use({
+    onError: async (request) => {
+      const error = request.error;
+      if (error instanceof HttpError) {
+        request.response = json(error.statusCode, {
+          error: {
+            code: error.code,
+            message: error.message,
+            ...(error.fields.length ? { fields: error.fields } : {}),
+          },
+        });
+        return;
+      }
+      logger.error('unhandled error', { error: error as Error, path: request.event.rawPath });
+      request.response = json(500, { error: { code: 'InternalError', message: '系统内部错误，请稍后重试' } });
+    },
+  }) as unknown as HttpHandler;
+}

@@ -1,0 +1,77 @@
+/**
+ * Tables and queues, defined once: `infra/` builds the CloudFormation resources from these and
+ * `local/` creates the same tables in DynamoDB Local and the same queues in fauxqs. A test
+ * compares the synthesized template against this file.
+ */
+
+export interface KeyAttribute {
+  name: string;
+  type: 'S' | 'N';
+}
+
+export interface TableDefinition {
+  /** Logical id in CDK; also the suffix of the local table name. */
+  id: string;
+  /** The environment variable through which functions learn the table's name. */
+  env: string;
+  partitionKey: KeyAttribute;
+  sortKey: KeyAttribute;
+  globalSecondaryIndexes: Array<{ name: string; partitionKey: KeyAttribute; sortKey: KeyAttribute }>;
+  timeToLiveAttribute?: string;
+}
+
+export interface QueueDefinition {
+  id: string;
+  env: string;
+  /** Seconds a received message stays hidden; consumers must finish well within it. */
+  visibilityTimeout: number;
+  /** Receives before a message is moved to the dead-letter queue. */
+  maxReceiveCount: number;
+  /** 14 days, the SQS maximum, on the DLQ so that nothing poisoned is lost before someone looks. */
+  deadLetterRetentionDays: number;
+}
+
+/**
+ * The case table holds applications, cases, tasks, notices and idempotency records, one entity
+ * per partition key so writes spread:
+ *
+ * | entity        | pk                    | sk                      | gsi1pk / gsi1sk (sparse)            |
+ * |---------------|-----------------------|-------------------------|-------------------------------------|
+ * | application   | `APP#<applicationId>` | `APP`                   | –                                   |
+ * | case          | `CASE#<caseId>`       | `CASE`                  | –                                   |
+ * | execution     | `CASE#<caseId>`       | `EXEC#<startedAt>#<id>` | –                                   |
+ * | notice        | `CASE#<caseId>`       | `NOTICE#<noticeId>`     | –                                   |
+ * | task          | `TASK#<taskId>`       | `TASK`                  | `OPEN#<township>` / `<due>#<taskId>` |
+ * | idempotency   | `IDEMP#<scope>#<key>` | `IDEMP`                 | –                                   |
+ *
+ * `gsi1` is the township inbox: only open tasks carry its keys, so deciding a task removes it from
+ * the index. A township has at most a few hundred open tasks, far below a partition's throughput.
+ */
+export const casesTable: TableDefinition = {
+  id: 'Cases',
+  env: 'CASES_TABLE',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalSecondaryIndexes: [
+    { name: 'gsi1', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } },
+  ],
+  timeToLiveAttribute: 'expiresAt',
+};
+
+export const tables: TableDefinition[] = [casesTable];
+
+/** Task notifications for township and county caseworkers (task created, escalated). */
+export const caseworkerQueue: QueueDefinition = {
+  id: 'CaseworkerTasks',
+  env: 'CASEWORKER_QUEUE_URL',
+  visibilityTimeout: 60,
+  maxReceiveCount: 5,
+  deadLetterRetentionDays: 14,
+};
+
+export const queues: QueueDefinition[] = [caseworkerQueue];
+
+/** Local resource names: CDK lets CloudFormation name things; locally we need stable names. */
+export const localName = (id: string): string =>
+  `doudi-${id.replace(/[A-Z]/g, (c, i) => (i ? '-' : '') + c.toLowerCase())}`;
+export const deadLetterName = (id: string): string => `${localName(id)}-dlq`;
