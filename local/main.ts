@@ -18,13 +18,18 @@ const runtime = await startRuntime({
 console.log(`就绪 ready: ${runtime.apiUrl}/health — Ctrl+C 停止 (stop)`);
 
 let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: 正在停止 (stopping)…`);
-    await runtime.stop();
-    console.log('已停止 (stopped)');
-    process.exit(0);
-  });
+async function shutdown(reason: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${reason}: 正在停止 (stopping)…`);
+  await runtime.stop();
+  console.log('已停止 (stopped)');
+  process.exit(0);
 }
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(signal));
+// tsx runs this file in a child process: if the launcher dies without relaying a signal, we are
+// orphaned and must not keep the emulators running on our own.
+const launcher = process.ppid;
+setInterval(() => {
+  if (process.ppid !== launcher) void shutdown('launcher exited');
+}, 1000).unref();

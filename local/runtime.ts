@@ -91,6 +91,10 @@ function sdkIntegrations(): Integrations {
         client = new Client(service === 's3' ? { forcePathStyle: true } : {});
         clients.set(service, client);
       }
+      // Step Functions serialises a JSON MessageBody for SQS, as it does on AWS.
+      if (service === 'sqs' && parameters.MessageBody !== undefined && typeof parameters.MessageBody !== 'string') {
+        parameters = { ...parameters, MessageBody: JSON.stringify(parameters.MessageBody) };
+      }
       try {
         const { $metadata: _m, ...output } = await client.send(new Command(parameters));
         return output;
@@ -118,7 +122,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
   try {
     const dynamo = await startDynamoLocal({
-      port: options.dynamoPort ?? (await freePort()),
+      port: options.dynamoPort || (await freePort()),
       dataDir: options.dataDir && join(options.dataDir, 'dynamodb'),
     });
     stops.push(dynamo.stop);
