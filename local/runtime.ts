@@ -92,7 +92,11 @@ function sdkIntegrations(): Integrations {
         clients.set(service, client);
       }
       // Step Functions serialises a JSON MessageBody for SQS, as it does on AWS.
-      if (service === 'sqs' && parameters.MessageBody !== undefined && typeof parameters.MessageBody !== 'string') {
+      if (
+        service === 'sqs' &&
+        parameters.MessageBody !== undefined &&
+        typeof parameters.MessageBody !== 'string'
+      ) {
         parameters = { ...parameters, MessageBody: JSON.stringify(parameters.MessageBody) };
       }
       try {

@@ -5,7 +5,7 @@
  * Step Functions API.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient, DescribeExecutionCommand, GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -19,7 +19,13 @@ const doc = () => DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const table = () => runtime.rt.env.CASES_TABLE!;
 
 async function countItems(prefix: string): Promise<number> {
-  const out = await doc().send(new ScanCommand({ TableName: table(), FilterExpression: 'begins_with(pk, :p)', ExpressionAttributeValues: { ':p': prefix } }));
+  const out = await doc().send(
+    new ScanCommand({
+      TableName: table(),
+      FilterExpression: 'begins_with(pk, :p)',
+      ExpressionAttributeValues: { ':p': prefix },
+    }),
+  );
   return out.Count ?? 0;
 }
 
@@ -49,14 +55,22 @@ describe('POST /applications validation', () => {
     const { status, body } = await submit(bad);
     expect(status).toBe(400);
     const fields = body.error.fields.map((f: { field: string }) => f.field);
-    expect(fields).toEqual(expect.arrayContaining(['regionCode', 'pledge', 'members.0.idNumber', 'members.1.age']));
-    expect(body.error.fields.find((f: { field: string }) => f.field === 'members.0.idNumber').message).toMatch(/校验位/);
+    expect(fields).toEqual(
+      expect.arrayContaining(['regionCode', 'pledge', 'members.0.idNumber', 'members.1.age']),
+    );
+    expect(
+      body.error.fields.find((f: { field: string }) => f.field === 'members.0.idNumber').message,
+    ).toMatch(/校验位/);
     expect(await countItems('APP#')).toBe(0);
     expect(await countItems('CASE#')).toBe(0);
   });
 
   it('answers 400 for a body that is not JSON', async () => {
-    const res = await fetch(`${runtime.rt.apiUrl}/applications`, { method: 'POST', body: '{not json', headers: { 'content-type': 'application/json' } });
+    const res = await fetch(`${runtime.rt.apiUrl}/applications`, {
+      method: 'POST',
+      body: '{not json',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(400);
     expect((await res.json()).error.fields[0].field).toBe('body');
   });
@@ -82,21 +96,48 @@ describe('an application approved by the township', () => {
     expect(task.meansTest.tier).toBe('dibao');
 
     // The task record holds the token; the notification on SQS carries ids, not personal data.
-    const { Item } = await doc().send(new GetCommand({ TableName: table(), Key: { pk: `TASK#${task.taskId}`, sk: 'TASK' } }));
+    const { Item } = await doc().send(
+      new GetCommand({ TableName: table(), Key: { pk: `TASK#${task.taskId}`, sk: 'TASK' } }),
+    );
     expect(Item?.taskToken).toEqual(expect.any(String));
     const sqs = new SQSClient({});
     const message = await eventually(async () => {
-      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: runtime.rt.env.CASEWORKER_QUEUE_URL, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const out = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: runtime.rt.env.CASEWORKER_QUEUE_URL,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 1,
+        }),
+      );
       const found = out.Messages?.find((m) => JSON.parse(m.Body!).taskId === task.taskId);
-      if (found) await sqs.send(new DeleteMessageCommand({ QueueUrl: runtime.rt.env.CASEWORKER_QUEUE_URL, ReceiptHandle: found.ReceiptHandle }));
+      if (found)
+        await sqs.send(
+          new DeleteMessageCommand({
+            QueueUrl: runtime.rt.env.CASEWORKER_QUEUE_URL,
+            ReceiptHandle: found.ReceiptHandle,
+          }),
+        );
       return found;
     });
-    expect(JSON.parse(message.Body!)).toEqual({ type: 'taskOpened', taskId: task.taskId, kind: 'townshipReview', township: '430121', caseId, dueDate: task.dueDate });
+    expect(JSON.parse(message.Body!)).toEqual({
+      type: 'taskOpened',
+      taskId: task.taskId,
+      kind: 'townshipReview',
+      township: '430121',
+      caseId,
+      dueDate: task.dueDate,
+    });
     expect(message.Body).not.toContain(application().members[0]!.idNumber);
 
-    const decided = await api(`/tasks/${task.taskId}/decision`, { method: 'POST', body: JSON.stringify({ decision: 'approve', reasons: ['入户核实属实'] }) });
+    const decided = await api(`/tasks/${task.taskId}/decision`, {
+      method: 'POST',
+      body: JSON.stringify({ decision: 'approve', reasons: ['入户核实属实'] }),
+    });
     expect(decided.status).toBe(200);
-    const again = await api(`/tasks/${task.taskId}/decision`, { method: 'POST', body: JSON.stringify({ decision: 'reject', reasons: ['重复'] }) });
+    const again = await api(`/tasks/${task.taskId}/decision`, {
+      method: 'POST',
+      body: JSON.stringify({ decision: 'reject', reasons: ['重复'] }),
+    });
     expect(again.status).toBe(409);
 
     const app = await settled(applicationId);
@@ -124,10 +165,14 @@ describe('an application approved by the township', () => {
 
     // The same history through the Step Functions API, as an auditor's tool would read it.
     const sfn = new SFNClient({});
-    const execution = await sfn.send(new DescribeExecutionCommand({ executionArn: history.executions[0].executionArn }));
+    const execution = await sfn.send(
+      new DescribeExecutionCommand({ executionArn: history.executions[0].executionArn }),
+    );
     expect(execution.status).toBe('SUCCEEDED');
     expect(JSON.parse(execution.input!)).toEqual({ applicationId, caseId, regionCode: '430121' });
-    const events = await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn, maxResults: 5 }));
+    const events = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn: execution.executionArn, maxResults: 5 }),
+    );
     expect(events.events).toHaveLength(5);
     expect(events.nextToken).toBeDefined();
   });
@@ -135,16 +180,25 @@ describe('an application approved by the township', () => {
 
 describe('an application refused by the township', () => {
   it('requires reasons, then records a refusal notice with them', async () => {
-    const { body } = await submit(application({ regionCode: '410122', members: [
-      { ...application().members[0]!, idNumber: validId('410122', '19700505', 21) },
-    ] }));
+    const { body } = await submit(
+      application({
+        regionCode: '410122',
+        members: [{ ...application().members[0]!, idNumber: validId('410122', '19700505', 21) }],
+      }),
+    );
     const task = await openTaskFor(body.applicationId, '410122');
 
-    const noReasons = await api(`/tasks/${task.taskId}/decision`, { method: 'POST', body: JSON.stringify({ decision: 'reject' }) });
+    const noReasons = await api(`/tasks/${task.taskId}/decision`, {
+      method: 'POST',
+      body: JSON.stringify({ decision: 'reject' }),
+    });
     expect(noReasons.status).toBe(400);
     expect(noReasons.body.error.fields[0].field).toBe('reasons');
 
-    const rejected = await api(`/tasks/${task.taskId}/decision`, { method: 'POST', body: JSON.stringify({ decision: 'reject', reasons: ['家庭成员隐瞒经营收入'] }) });
+    const rejected = await api(`/tasks/${task.taskId}/decision`, {
+      method: 'POST',
+      body: JSON.stringify({ decision: 'reject', reasons: ['家庭成员隐瞒经营收入'] }),
+    });
     expect(rejected.status).toBe(200);
     const app = await settled(body.applicationId);
     expect(app.status).toBe('refused');
@@ -154,7 +208,14 @@ describe('an application refused by the township', () => {
   });
 
   it('answers 404 for an unknown task and an unknown application', async () => {
-    expect((await api('/tasks/task-000000000000000000000000/decision', { method: 'POST', body: JSON.stringify({ decision: 'approve' }) })).status).toBe(404);
+    expect(
+      (
+        await api('/tasks/task-000000000000000000000000/decision', {
+          method: 'POST',
+          body: JSON.stringify({ decision: 'approve' }),
+        })
+      ).status,
+    ).toBe(404);
     expect((await api('/applications/app-doesnotexist')).status).toBe(404);
     expect((await api('/cases/case-doesnotexist/history')).status).toBe(404);
   });

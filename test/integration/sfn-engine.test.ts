@@ -10,10 +10,10 @@ import {
   GetExecutionHistoryCommand,
   InvalidToken,
   ListExecutionsCommand,
-  SFNClient,
   SendTaskFailureCommand,
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
+  SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
   TaskDoesNotExist,
@@ -54,7 +54,11 @@ beforeAll(() => {
         Resource: 'arn:aws:states:::dynamodb:putItem',
         Parameters: {
           TableName: runtime.rt.env.CASES_TABLE,
-          Item: { pk: { 'S.$': "States.Format('TEST#{}', $.id)" }, sk: { S: 'TEST' }, n: { 'N.$': 'States.JsonToString($.n)' } },
+          Item: {
+            pk: { 'S.$': "States.Format('TEST#{}', $.id)" },
+            sk: { S: 'TEST' },
+            n: { 'N.$': 'States.JsonToString($.n)' },
+          },
         },
         ResultPath: null,
         Next: 'Big?',
@@ -68,7 +72,10 @@ beforeAll(() => {
       Fan: {
         Type: 'Map',
         ItemsPath: '$.items',
-        ItemProcessor: { StartAt: 'Pause', States: { Pause: { Type: 'Wait', Seconds: 0, Next: 'Echo' }, Echo: { Type: 'Pass', End: true } } },
+        ItemProcessor: {
+          StartAt: 'Pause',
+          States: { Pause: { Type: 'Wait', Seconds: 0, Next: 'Echo' }, Echo: { Type: 'Pass', End: true } },
+        },
         ResultPath: '$.mapped',
         End: true,
       },
@@ -85,64 +92,140 @@ async function finished(executionArn: string) {
 
 describe('local Step Functions', () => {
   it('runs Choice, Map, Wait and the DynamoDB integration, and records the history', async () => {
-    const { executionArn } = await sfn().send(new StartExecutionCommand({ stateMachineArn: flowMachine, input: JSON.stringify({ id: 'a', n: 42, items: [1, 2, 3] }) }));
+    const { executionArn } = await sfn().send(
+      new StartExecutionCommand({
+        stateMachineArn: flowMachine,
+        input: JSON.stringify({ id: 'a', n: 42, items: [1, 2, 3] }),
+      }),
+    );
     const done = await finished(executionArn!);
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.output!).mapped).toEqual([1, 2, 3]);
-    const item = await new DynamoDBClient({}).send(new GetItemCommand({ TableName: runtime.rt.env.CASES_TABLE, Key: { pk: { S: 'TEST#a' }, sk: { S: 'TEST' } } }));
+    const item = await new DynamoDBClient({}).send(
+      new GetItemCommand({
+        TableName: runtime.rt.env.CASES_TABLE,
+        Key: { pk: { S: 'TEST#a' }, sk: { S: 'TEST' } },
+      }),
+    );
     expect(item.Item?.n).toEqual({ N: '42' });
     const { events } = await sfn().send(new GetExecutionHistoryCommand({ executionArn }));
     const types = events!.map((e) => e.type);
-    expect(types).toEqual(expect.arrayContaining(['TaskStateEntered', 'TaskScheduled', 'TaskSucceeded', 'ChoiceStateEntered', 'MapStateEntered', 'MapIterationStarted', 'WaitStateEntered']));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'TaskStateEntered',
+        'TaskScheduled',
+        'TaskSucceeded',
+        'ChoiceStateEntered',
+        'MapStateEntered',
+        'MapIterationStarted',
+        'WaitStateEntered',
+      ]),
+    );
     expect(events!.map((e) => e.id)).toEqual(events!.map((_, i) => i + 1));
   });
 
   it('fails an execution at a Fail state with its error and cause', async () => {
-    const { executionArn } = await sfn().send(new StartExecutionCommand({ stateMachineArn: flowMachine, input: JSON.stringify({ id: 'b', n: 1, items: [] }) }));
+    const { executionArn } = await sfn().send(
+      new StartExecutionCommand({
+        stateMachineArn: flowMachine,
+        input: JSON.stringify({ id: 'b', n: 1, items: [] }),
+      }),
+    );
     const done = await finished(executionArn!);
     expect(done).toMatchObject({ status: 'FAILED', error: 'TooSmall', cause: 'n must exceed 10' });
   });
 
   it('waits for a task token sent over SQS and resumes with SendTaskSuccess', async () => {
-    const { executionArn } = await sfn().send(new StartExecutionCommand({ stateMachineArn: tokenMachine, name: 'ask-ok', input: JSON.stringify({ who: 'township' }) }));
+    const { executionArn } = await sfn().send(
+      new StartExecutionCommand({
+        stateMachineArn: tokenMachine,
+        name: 'ask-ok',
+        input: JSON.stringify({ who: 'township' }),
+      }),
+    );
     const sqs = new SQSClient({});
     const body = await eventually(async () => {
-      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: runtime.rt.env.CASEWORKER_QUEUE_URL, MaxNumberOfMessages: 10 }));
+      const out = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: runtime.rt.env.CASEWORKER_QUEUE_URL, MaxNumberOfMessages: 10 }),
+      );
       return out.Messages?.map((m) => JSON.parse(m.Body!)).find((b) => b.who === 'township' && b.token);
     });
     await sfn().send(new SendTaskHeartbeatCommand({ taskToken: body.token }));
     expect((await sfn().send(new DescribeExecutionCommand({ executionArn }))).status).toBe('RUNNING');
-    await sfn().send(new SendTaskSuccessCommand({ taskToken: body.token, output: JSON.stringify({ ok: true }) }));
+    await sfn().send(
+      new SendTaskSuccessCommand({ taskToken: body.token, output: JSON.stringify({ ok: true }) }),
+    );
     const done = await finished(executionArn!);
     expect(JSON.parse(done.output!)).toEqual({ who: 'township', answer: { ok: true } });
     // A token is good once.
-    await expect(sfn().send(new SendTaskSuccessCommand({ taskToken: body.token, output: '{}' }))).rejects.toBeInstanceOf(TaskDoesNotExist);
-    await expect(sfn().send(new SendTaskSuccessCommand({ taskToken: 'not a token!', output: '{}' }))).rejects.toBeInstanceOf(InvalidToken);
+    await expect(
+      sfn().send(new SendTaskSuccessCommand({ taskToken: body.token, output: '{}' })),
+    ).rejects.toBeInstanceOf(TaskDoesNotExist);
+    await expect(
+      sfn().send(new SendTaskSuccessCommand({ taskToken: 'not a token!', output: '{}' })),
+    ).rejects.toBeInstanceOf(InvalidToken);
   });
 
   it('routes SendTaskFailure to the state’s Catch', async () => {
-    const { executionArn } = await sfn().send(new StartExecutionCommand({ stateMachineArn: tokenMachine, name: 'ask-refused', input: JSON.stringify({ who: 'county' }) }));
+    const { executionArn } = await sfn().send(
+      new StartExecutionCommand({
+        stateMachineArn: tokenMachine,
+        name: 'ask-refused',
+        input: JSON.stringify({ who: 'county' }),
+      }),
+    );
     const sqs = new SQSClient({});
     const body = await eventually(async () => {
-      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: runtime.rt.env.CASEWORKER_QUEUE_URL, MaxNumberOfMessages: 10 }));
+      const out = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: runtime.rt.env.CASEWORKER_QUEUE_URL, MaxNumberOfMessages: 10 }),
+      );
       return out.Messages?.map((m) => JSON.parse(m.Body!)).find((b) => b.who === 'county' && b.token);
     });
-    await sfn().send(new SendTaskFailureCommand({ taskToken: body.token, error: 'Refused', cause: '不同意' }));
+    await sfn().send(
+      new SendTaskFailureCommand({ taskToken: body.token, error: 'Refused', cause: '不同意' }),
+    );
     const done = await finished(executionArn!);
-    expect(JSON.parse(done.output!)).toMatchObject({ outcome: 'refused', error: { Error: 'Refused', Cause: '不同意' } });
+    expect(JSON.parse(done.output!)).toMatchObject({
+      outcome: 'refused',
+      error: { Error: 'Refused', Cause: '不同意' },
+    });
   });
 
   it('stops a running execution, refuses a duplicate name and lists by status', async () => {
-    const { executionArn } = await sfn().send(new StartExecutionCommand({ stateMachineArn: tokenMachine, name: 'to-stop', input: '{"who":"nobody"}' }));
+    const { executionArn } = await sfn().send(
+      new StartExecutionCommand({
+        stateMachineArn: tokenMachine,
+        name: 'to-stop',
+        input: '{"who":"nobody"}',
+      }),
+    );
     // Same name and input while running: the same execution (idempotent start).
-    const same = await sfn().send(new StartExecutionCommand({ stateMachineArn: tokenMachine, name: 'to-stop', input: '{"who":"nobody"}' }));
+    const same = await sfn().send(
+      new StartExecutionCommand({
+        stateMachineArn: tokenMachine,
+        name: 'to-stop',
+        input: '{"who":"nobody"}',
+      }),
+    );
     expect(same.executionArn).toBe(executionArn);
-    await expect(sfn().send(new StartExecutionCommand({ stateMachineArn: tokenMachine, name: 'to-stop', input: '{"who":"else"}' }))).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+    await expect(
+      sfn().send(
+        new StartExecutionCommand({
+          stateMachineArn: tokenMachine,
+          name: 'to-stop',
+          input: '{"who":"else"}',
+        }),
+      ),
+    ).rejects.toBeInstanceOf(ExecutionAlreadyExists);
     await sfn().send(new StopExecutionCommand({ executionArn, error: 'Withdrawn', cause: '申请人撤回' }));
     const done = await finished(executionArn!);
     expect(done).toMatchObject({ status: 'ABORTED', error: 'Withdrawn' });
-    const aborted = await sfn().send(new ListExecutionsCommand({ stateMachineArn: tokenMachine, statusFilter: 'ABORTED' }));
+    const aborted = await sfn().send(
+      new ListExecutionsCommand({ stateMachineArn: tokenMachine, statusFilter: 'ABORTED' }),
+    );
     expect(aborted.executions?.map((e) => e.name)).toContain('to-stop');
-    await expect(sfn().send(new DescribeExecutionCommand({ executionArn: `${executionArn}-missing` }))).rejects.toBeInstanceOf(ExecutionDoesNotExist);
+    await expect(
+      sfn().send(new DescribeExecutionCommand({ executionArn: `${executionArn}-missing` })),
+    ).rejects.toBeInstanceOf(ExecutionDoesNotExist);
   });
 });

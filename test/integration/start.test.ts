@@ -12,12 +12,20 @@ import { eventually } from '../support/runtime.ts';
 const dataDir = mkdtempSync(join(tmpdir(), 'doudi-start-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const jvmsFor = (dir: string) => spawnSync('pgrep', ['-f', `DynamoDBLocal.*${dir}`], { encoding: 'utf8' }).stdout.trim();
+const jvmsFor = (dir: string) =>
+  spawnSync('pgrep', ['-f', `DynamoDBLocal.*${dir}`], { encoding: 'utf8' }).stdout.trim();
 
 it('starts, serves /health, and leaves no JVM behind after SIGTERM', async () => {
   const child = spawn('npm', ['start'], {
     cwd: join(import.meta.dirname, '..', '..'),
-    env: { ...process.env, DOUDI_DATA_DIR: dataDir, PORT: '0', DYNAMODB_PORT: '0', SQS_PORT: '0', SFN_PORT: '0' },
+    env: {
+      ...process.env,
+      DOUDI_DATA_DIR: dataDir,
+      PORT: '0',
+      DYNAMODB_PORT: '0',
+      SQS_PORT: '0',
+      SFN_PORT: '0',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -2,7 +2,10 @@
 import { afterAll, beforeAll } from 'vitest';
 import { type Runtime, startRuntime } from '../../local/runtime.ts';
 
-export function useRuntime(): { readonly rt: Runtime; api: (path: string, init?: RequestInit) => Promise<{ status: number; body: any }> } {
+export function useRuntime(): {
+  readonly rt: Runtime;
+  api: (path: string, init?: RequestInit) => Promise<{ status: number; body: any }>;
+} {
   let runtime: Runtime | undefined;
   beforeAll(async () => {
     runtime = await startRuntime({ dataDir: null, port: 0 });
