@@ -1,0 +1,73 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { functions, routes } from '../functions/catalog.ts';
+import { queues, tables } from '../shared/resources.ts';
+import { workflows } from '../workflows/index.ts';
+import { HttpApi } from './api.ts';
+import { DataKey } from './encryption.ts';
+import { Functions } from './functions.ts';
+import { Queues } from './queues.ts';
+import { Tables } from './tables.ts';
+import { StateMachines, WorkflowReferences } from './workflows.ts';
+
+export interface DoudiStackProps extends StackProps {
+  /** Retention of function and workflow logs; the audit trail itself is archived in DynamoDB/S3. */
+  logRetention?: logs.RetentionDays;
+}
+
+/**
+ * The whole system in one stack, built from the same definitions the local runtime uses:
+ * `shared/resources.ts`, `functions/catalog.ts` and `workflows/index.ts`.
+ */
+export class DoudiStack extends Stack {
+  readonly key: DataKey;
+  readonly tables: Tables;
+  readonly queues: Queues;
+  readonly functions: Functions;
+  readonly api: HttpApi;
+  readonly stateMachines: StateMachines;
+
+  constructor(scope: Construct, id: string, props: DoudiStackProps = {}) {
+    super(scope, id, props);
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    assertUniqueIds();
+
+    this.key = new DataKey(this, 'Encryption');
+    const key = this.key.key;
+    this.tables = new Tables(this, 'Tables', { definitions: tables, key });
+    this.queues = new Queues(this, 'Queues', { definitions: queues, key });
+    const references = new WorkflowReferences(this, 'WorkflowArns', workflows);
+    this.functions = new Functions(this, 'Functions', {
+      definitions: functions,
+      tableDefinitions: tables,
+      queueDefinitions: queues,
+      workflowDefinitions: workflows,
+      tables: this.tables,
+      queues: this.queues,
+      workflows: references,
+      key,
+      logRetention,
+    });
+    const functionNamed = (name: string) => this.functions.get(name);
+    this.api = new HttpApi(this, 'Http', { routes, functionNamed });
+    this.stateMachines = new StateMachines(this, 'Workflows', {
+      definitions: workflows,
+      references,
+      functionNamed,
+      key,
+      logRetention,
+    });
+  }
+}
+
+/** Stateful resources take their definition's id as logical id (see Tables, Queues), so ids must not collide. */
+function assertUniqueIds(): void {
+  const ids = [
+    ...tables.map((t) => t.id),
+    ...queues.flatMap((q) => [q.id, `${q.id}DeadLetters`]),
+    ...workflows.map((w) => w.id),
+  ];
+  const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (duplicate) throw new Error(`definition id '${duplicate}' is used twice; logical ids would collide`);
+}

@@ -1,0 +1,43 @@
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+/**
+ * One customer-managed key for every store of household data (tables, queues, log groups), so that
+ * revoking or auditing access to the register is one key policy, and CloudTrail shows each use.
+ */
+export class DataKey extends Construct {
+  readonly key: kms.Key;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.key = new kms.Key(this, 'Key', {
+      description: `doudi ${stack.stackName}: tables, queues and logs of social-assistance cases`,
+      enableKeyRotation: true,
+      // Tables and backups encrypted with the key outlive the stack; so must the key.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Function and workflow logs may carry case data; CloudWatch Logs may use the key only for this
+    // account's log groups (the encryption context names the log group).
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchLogsOfThisAccount',
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+  }
+}

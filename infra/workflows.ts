@@ -1,0 +1,78 @@
+import { Stack } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { WorkflowDefinition } from '../workflows/index.ts';
+
+/**
+ * Workflows are named `<stack>-<id>` so that their ARNs are known before they exist. The step
+ * functions are referenced by the state machines while every function (step functions included,
+ * as in the local runtime) is given every state machine's ARN: with a name-built ARN neither the
+ * environment nor the IAM grants refer back to the state machine resource, so there is no cycle.
+ */
+export class WorkflowReferences extends Construct {
+  readonly byId = new Map<string, { name: string; ref: sfn.IStateMachine }>();
+
+  constructor(scope: Construct, id: string, definitions: WorkflowDefinition[]) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    for (const def of definitions) {
+      const name = `${stack.stackName}-${def.id}`;
+      this.byId.set(def.id, { name, ref: sfn.StateMachine.fromStateMachineName(this, def.id, name) });
+    }
+  }
+
+  get(id: string): { name: string; ref: sfn.IStateMachine } {
+    const workflow = this.byId.get(id);
+    if (!workflow) throw new Error(`no workflow '${id}' in workflows/index.ts`);
+    return workflow;
+  }
+}
+
+export interface StateMachinesProps {
+  definitions: WorkflowDefinition[];
+  references: WorkflowReferences;
+  /** Function name (as in `functions/catalog.ts`) → its Lambda function. */
+  functionNamed: (name: string) => lambda.IFunction;
+  key: kms.IKey;
+  logRetention: logs.RetentionDays;
+}
+
+/** One Standard state machine per workflow, running the workflow module's ASL unchanged. */
+export class StateMachines extends Construct {
+  readonly byId = new Map<string, sfn.StateMachine>();
+
+  constructor(scope: Construct, id: string, props: StateMachinesProps) {
+    super(scope, id);
+    for (const def of props.definitions) {
+      const { name } = props.references.get(def.id);
+      const stepFunctions = Object.entries(def.substitutions).map(
+        ([placeholder, fn]) => [placeholder, props.functionNamed(fn)] as const,
+      );
+      const stateMachine = new sfn.StateMachine(this, def.id, {
+        stateMachineName: name,
+        stateMachineType: sfn.StateMachineType.STANDARD,
+        // A string body (not CDK states) keeps the deployed document byte-for-byte the one the
+        // local runtime interprets; only the placeholders differ, and CloudFormation fills those.
+        definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(def.definition)),
+        definitionSubstitutions: Object.fromEntries(stepFunctions.map(([p, fn]) => [p, fn.functionArn])),
+        logs: {
+          // The vended-logs prefix keeps Step Functions from growing the account's log resource policy.
+          destination: new logs.LogGroup(this, `${def.id}Logs`, {
+            logGroupName: `/aws/vendedlogs/states/${name}`,
+            retention: props.logRetention,
+            encryptionKey: props.key,
+          }),
+          level: sfn.LogLevel.ALL,
+          includeExecutionData: true,
+        },
+        tracingEnabled: true,
+      });
+      (stateMachine.node.defaultChild as sfn.CfnStateMachine).overrideLogicalId(def.id);
+      for (const [, fn] of stepFunctions) fn.grantInvoke(stateMachine);
+      this.byId.set(def.id, stateMachine);
+    }
+  }
+}

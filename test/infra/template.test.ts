@@ -1,0 +1,381 @@
+/**
+ * Assertions on the synthesized CloudFormation template. Everything is checked against the shared
+ * definitions (`shared/resources.ts`, `functions/catalog.ts`, `workflows/index.ts`), so adding a
+ * table, queue, function, route or workflow there is covered without touching this file.
+ */
+import aslValidator from 'asl-validator';
+import { App, type CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type FunctionDefinition, type FunctionName, functions, routes } from '../../functions/catalog.ts';
+import { DoudiStack } from '../../infra/doudi-stack.ts';
+import { queues, tables } from '../../shared/resources.ts';
+import { substitute, workflows } from '../../workflows/index.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: template properties are untyped JSON, walked by the assertions
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+let stack: DoudiStack;
+let template: Template;
+let resources: Record<string, Resource>;
+
+beforeAll(() => {
+  // esbuild bundling is what `npm run synth` proves; this suite is about the template, so it uses
+  // CDK's placeholder assets and does not depend on every handler compiling at this moment.
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  stack = new DoudiStack(app, 'Doudi');
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources;
+});
+
+const catalog = Object.entries(functions) as Array<[FunctionName, FunctionDefinition]>;
+const logicalId = (c: IConstruct) => stack.getLogicalId(c.node.defaultChild as CfnElement);
+const fnLogicalId = (name: string) => logicalId(stack.functions.get(name));
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const keyArn = () => ({ 'Fn::GetAtt': [logicalId(stack.key.key), 'Arn'] });
+const actions = (statements: Statement[]) =>
+  statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+
+/** Every statement of every policy attached to the function's role. */
+function statementsOf(name: string): Statement[] {
+  const role = stack.functions.get(name).role;
+  if (!role) throw new Error(`${name} has no role`);
+  const roleId = logicalId(role);
+  return ofType('AWS::IAM::Policy')
+    .filter(([, p]) => p.Properties.Roles.some((r: { Ref?: string }) => r.Ref === roleId))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+const grantsOf = (name: FunctionName) => functions[name].grants as FunctionDefinition['grants'];
+const hasGrant = (name: FunctionName, match: (g: FunctionDefinition['grants'][number]) => boolean) =>
+  grantsOf(name).some(match);
+
+/** A DefinitionString is a plain string, or an Fn::Join when CDK had tokens to splice in. */
+function definitionText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (!join) throw new Error(`unexpected DefinitionString ${JSON.stringify(value)}`);
+  return join[1]
+    .map((part) => {
+      // A token inside the document would make the deployed ASL differ from the local one.
+      if (typeof part !== 'string') throw new Error(`DefinitionString embeds ${JSON.stringify(part)}`);
+      return part;
+    })
+    .join(join[0]);
+}
+
+const placeholdersIn = (text: string) => new Set([...text.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]));
+
+describe('encryption key', () => {
+  it('is one customer-managed key with rotation on, kept when the stack goes', () => {
+    const keys = ofType('AWS::KMS::Key');
+    expect(keys).toHaveLength(1);
+    expect(keys[0]![1].Properties.EnableKeyRotation).toBe(true);
+    expect(keys[0]![1].DeletionPolicy).toBe('Retain');
+  });
+});
+
+describe('tables', () => {
+  it('the template has exactly the tables of shared/resources.ts', () => {
+    expect(ofType('AWS::DynamoDB::Table').map(([id]) => id)).toEqual(tables.map((t) => t.id));
+  });
+
+  it.each(tables.map((t) => [t.id, t] as const))('%s: on demand, PITR, CMK, TTL, retained', (id, def) => {
+    const table = resources[id]!;
+    expect(table.Type).toBe('AWS::DynamoDB::Table');
+    const p = table.Properties;
+    expect(p.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(p.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(p.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn() });
+    expect(p.DeletionProtectionEnabled).toBe(true);
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(p.KeySchema).toEqual([
+      { AttributeName: def.partitionKey.name, KeyType: 'HASH' },
+      { AttributeName: def.sortKey.name, KeyType: 'RANGE' },
+    ]);
+    expect(
+      p.GlobalSecondaryIndexes?.map((g: { IndexName: string; KeySchema: unknown }) => [
+        g.IndexName,
+        g.KeySchema,
+      ]) ?? [],
+    ).toEqual(
+      def.globalSecondaryIndexes.map((g) => [
+        g.name,
+        [
+          { AttributeName: g.partitionKey.name, KeyType: 'HASH' },
+          { AttributeName: g.sortKey.name, KeyType: 'RANGE' },
+        ],
+      ]),
+    );
+    if (def.timeToLiveAttribute) {
+      expect(p.TimeToLiveSpecification).toEqual({ AttributeName: def.timeToLiveAttribute, Enabled: true });
+    }
+  });
+});
+
+describe('queues', () => {
+  it('every queue in the template is a defined queue or its dead-letter queue', () => {
+    expect(
+      ofType('AWS::SQS::Queue')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(queues.flatMap((q) => [q.id, `${q.id}DeadLetters`]).sort());
+  });
+
+  it.each(queues.map((q) => [q.id, q] as const))(
+    '%s: redrives to its own DLQ, encrypted, alarmed',
+    (id, def) => {
+      const dlqId = `${id}DeadLetters`;
+      const queue = resources[id]!.Properties;
+      const dlq = resources[dlqId]!.Properties;
+      expect(queue.RedrivePolicy).toEqual({
+        deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
+        maxReceiveCount: def.maxReceiveCount,
+      });
+      expect(queue.VisibilityTimeout).toBe(def.visibilityTimeout);
+      expect(dlq.MessageRetentionPeriod).toBe(def.deadLetterRetentionDays * 86_400);
+      expect(dlq.RedrivePolicy).toBeUndefined();
+      for (const q of [queue, dlq]) expect(q.KmsMasterKeyId).toEqual(keyArn());
+
+      for (const target of [id, dlqId]) {
+        const policies = ofType('AWS::SQS::QueuePolicy').filter(([, p]) =>
+          p.Properties.Queues.some((q: { Ref?: string }) => q.Ref === target),
+        );
+        const statements = policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+        expect(statements, `${target} enforces TLS`).toContainEqual(
+          expect.objectContaining({
+            Effect: 'Deny',
+            Action: 'sqs:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        );
+      }
+
+      const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) =>
+        a.Properties.Dimensions?.some(
+          (d: { Name: string; Value: unknown }) =>
+            d.Name === 'QueueName' &&
+            JSON.stringify(d.Value) === JSON.stringify({ 'Fn::GetAtt': [dlqId, 'QueueName'] }),
+        ),
+      );
+      expect(alarms).toHaveLength(1);
+      expect(alarms[0]![1].Properties).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+      });
+    },
+  );
+});
+
+describe('functions', () => {
+  it('one Lambda function per catalog entry, nothing else', () => {
+    expect(
+      ofType('AWS::Lambda::Function')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(catalog.map(([name]) => fnLogicalId(name)).sort());
+  });
+
+  it('every runtime is Node.js 22 or newer', () => {
+    for (const [id, fn] of ofType('AWS::Lambda::Function')) {
+      const major = /^nodejs(\d+)\.x$/.exec(fn.Properties.Runtime)?.[1];
+      expect(Number(major), `${id} runs ${fn.Properties.Runtime}`).toBeGreaterThanOrEqual(22);
+    }
+  });
+
+  it.each(catalog.map(([name, def]) => [name, def] as const))(
+    '%s: handler, arm64, tracing, logs',
+    (name, def) => {
+      const p = resources[fnLogicalId(name)]!.Properties;
+      expect(p.Handler).toBe(`index.${def.handler}`);
+      expect(p.Architectures).toEqual(['arm64']);
+      expect(p.TracingConfig).toEqual({ Mode: 'Active' });
+      const logGroup = resources[p.LoggingConfig.LogGroup.Ref]!;
+      expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+      expect(logGroup.Properties.RetentionInDays).toBeGreaterThan(0);
+      expect(logGroup.Properties.KmsKeyId).toEqual(keyArn());
+    },
+  );
+
+  it('every function learns every table, queue and state machine from its environment', () => {
+    for (const [name] of catalog) {
+      const env = resources[fnLogicalId(name)]!.Properties.Environment.Variables;
+      for (const t of tables) expect(env[t.env], `${name} ${t.env}`).toEqual({ Ref: t.id });
+      for (const q of queues) expect(env[q.env], `${name} ${q.env}`).toEqual({ Ref: q.id });
+      for (const w of workflows) {
+        const machineName = resources[w.id]!.Properties.StateMachineName as string;
+        expect(JSON.stringify(env[w.env])).toContain(`:stateMachine:${machineName}"`);
+      }
+    }
+  });
+});
+
+describe('IAM grants follow functions/catalog.ts', () => {
+  const writes = [
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+  ];
+
+  it('no function may use dynamodb without a table grant (health)', () => {
+    expect(grantsOf('health')).toEqual([]);
+    expect(actions(statementsOf('health')).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+    for (const [name] of catalog.filter(([n]) => !hasGrant(n, (g) => 'table' in g))) {
+      expect(
+        actions(statementsOf(name)).filter((a) => a.startsWith('dynamodb:')),
+        name,
+      ).toEqual([]);
+    }
+  });
+
+  it("a 'read' table grant reads but never writes (listTasks vs decideTask)", () => {
+    expect(actions(statementsOf('listTasks'))).toContain('dynamodb:Query');
+    for (const w of writes) expect(actions(statementsOf('listTasks'))).not.toContain(w);
+    for (const w of writes) expect(actions(statementsOf('decideTask'))).toContain(w);
+    for (const [name] of catalog) {
+      const access = grantsOf(name).find((g) => 'table' in g)?.access;
+      const granted = actions(statementsOf(name));
+      if (access === 'read') for (const w of writes) expect(granted, name).not.toContain(w);
+      if (access === 'read') expect(granted, name).toContain('dynamodb:GetItem');
+      if (access === 'readWrite') for (const w of writes) expect(granted, name).toContain(w);
+    }
+  });
+
+  it('table permissions name only the granted table and its indexes', () => {
+    for (const [name] of catalog) {
+      for (const s of statementsOf(name).filter((s) => actions([s]).some((a) => a.startsWith('dynamodb:')))) {
+        const text = JSON.stringify(s.Resource);
+        expect(text, name).not.toBe('"*"');
+        for (const t of tables) {
+          if (text.includes(`"${t.id}"`))
+            expect(hasGrant(name, (g) => 'table' in g && g.table === t.id)).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('only functions with a send grant may send to a queue, and only to that queue', () => {
+    for (const [name] of catalog) {
+      const sends = statementsOf(name).filter((s) => actions([s]).includes('sqs:SendMessage'));
+      const granted = grantsOf(name).flatMap((g) => ('queue' in g && g.access === 'send' ? [g.queue] : []));
+      expect(
+        sends.map((s) => s.Resource),
+        name,
+      ).toEqual(granted.map((q) => ({ 'Fn::GetAtt': [q, 'Arn'] })));
+    }
+    expect(actions(statementsOf('openTaskStep'))).toContain('sqs:SendMessage');
+  });
+
+  it.each([
+    ['start', 'states:StartExecution'],
+    ['read', 'states:GetExecutionHistory'],
+    ['respond', 'states:SendTaskSuccess'],
+    ['respond', 'states:SendTaskFailure'],
+  ] as const)("only '%s' state machine grants give %s", (access, action) => {
+    for (const [name] of catalog) {
+      const expected = hasGrant(name, (g) => 'stateMachine' in g && g.access === access);
+      expect(actions(statementsOf(name)).includes(action), `${name} ${action}`).toBe(expected);
+    }
+  });
+
+  it('keys: readers may decrypt, only writers and senders may encrypt', () => {
+    for (const [name] of catalog) {
+      const granted = actions(
+        statementsOf(name).filter((s) => JSON.stringify(s.Resource) === JSON.stringify(keyArn())),
+      );
+      const writesData = hasGrant(name, (g) => ('table' in g && g.access === 'readWrite') || 'queue' in g);
+      const readsData = hasGrant(name, (g) => 'table' in g);
+      expect(granted.includes('kms:Decrypt'), name).toBe(readsData || writesData);
+      expect(granted.includes('kms:GenerateDataKey*'), name).toBe(writesData);
+    }
+  });
+
+  it('each state machine may invoke exactly its substituted functions', () => {
+    for (const w of workflows) {
+      const machine = stack.stateMachines.byId.get(w.id)!;
+      const roleId = logicalId(machine.role);
+      const invoked = ofType('AWS::IAM::Policy')
+        .filter(([, p]) => p.Properties.Roles.some((r: { Ref?: string }) => r.Ref === roleId))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[])
+        .filter((s) => actions([s]).includes('lambda:InvokeFunction'))
+        .map((s) => (s.Resource as Array<{ 'Fn::GetAtt'?: [string, string] }>)[0]!['Fn::GetAtt']![0]);
+      expect(invoked.sort()).toEqual([...new Set(Object.values(w.substitutions))].map(fnLogicalId).sort());
+    }
+  });
+});
+
+describe('HTTP API', () => {
+  it('has exactly the routes of functions/catalog.ts, each integrated with its function', () => {
+    const apis = ofType('AWS::ApiGatewayV2::Api');
+    expect(apis).toHaveLength(1);
+    expect(apis[0]![1].Properties.ProtocolType).toBe('HTTP');
+    const deployed = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => {
+      const integrationId = r.Properties.Target['Fn::Join'][1][1].Ref as string;
+      const integration = resources[integrationId]!.Properties;
+      expect(integration.IntegrationType).toBe('AWS_PROXY');
+      expect(integration.PayloadFormatVersion).toBe('2.0');
+      return [r.Properties.RouteKey, integration.IntegrationUri['Fn::GetAtt'][0]];
+    });
+    expect(deployed.sort()).toEqual(
+      routes.map((r) => [`${r.method} ${r.path}`, fnLogicalId(r.function)]).sort(),
+    );
+  });
+});
+
+describe('workflows', () => {
+  it('one state machine per workflow', () => {
+    expect(ofType('AWS::StepFunctions::StateMachine').map(([id]) => id)).toEqual(workflows.map((w) => w.id));
+  });
+
+  it.each(workflows.map((w) => [w.id, w] as const))('%s: Standard, logging ALL, X-Ray', (id) => {
+    const p = resources[id]!.Properties;
+    expect(p.StateMachineType).toBe('STANDARD');
+    expect(p.TracingConfiguration).toEqual({ Enabled: true });
+    expect(p.LoggingConfiguration.Level).toBe('ALL');
+    expect(p.LoggingConfiguration.IncludeExecutionData).toBe(true);
+    const logGroupId =
+      p.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
+    expect(resources[logGroupId]!.Type).toBe('AWS::Logs::LogGroup');
+  });
+
+  it.each(workflows.map((w) => [w.id, w] as const))(
+    '%s: the ASL in the template is the ASL the local runtime runs',
+    (id, workflow) => {
+      const p = resources[id]!.Properties;
+      const text = definitionText(p.DefinitionString);
+      expect(JSON.parse(text)).toEqual(workflow.definition);
+
+      const placeholders = Object.keys(workflow.substitutions).sort();
+      expect([...placeholdersIn(text)].sort()).toEqual(placeholders);
+      expect(Object.keys(p.DefinitionSubstitutions).sort()).toEqual(placeholders);
+      for (const [placeholder, fn] of Object.entries(workflow.substitutions)) {
+        expect(p.DefinitionSubstitutions[placeholder], placeholder).toEqual({
+          'Fn::GetAtt': [fnLogicalId(fn), 'Arn'],
+        });
+      }
+    },
+  );
+
+  it('asl-validator rejects a broken document (so a pass below means something)', () => {
+    const broken = { StartAt: 'Missing', States: { Only: { Type: 'Pass', Next: 'Nowhere' } } };
+    expect(aslValidator(broken, { checkArn: true, checkPaths: true }).isValid).toBe(false);
+  });
+
+  it.each(workflows.map((w) => [w.id, w] as const))('%s passes asl-validator', (_id, workflow) => {
+    for (const fn of Object.values(workflow.substitutions)) expect(functions).toHaveProperty(fn);
+    const arns = Object.fromEntries(
+      Object.entries(workflow.substitutions).map(([placeholder, fn]) => [
+        placeholder,
+        `arn:aws:lambda:us-east-1:000000000000:function:doudi-${fn}`,
+      ]),
+    );
+    const result = aslValidator(substitute(workflow.definition, arns), { checkArn: true, checkPaths: true });
+    expect(result.errorsText()).toBe('');
+    expect(result.isValid).toBe(true);
+  });
+});
