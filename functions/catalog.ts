@@ -85,6 +85,30 @@ export const functions = {
     description: '记录确认结果与告知书',
     grants: [{ table: 'Cases', access: 'readWrite' }],
   },
+  meansTestPreview: {
+    entry: 'functions/http/rules.ts',
+    handler: 'preview',
+    description: '家庭经济状况试算（不创建案件）',
+    grants: [{ table: 'Cases', access: 'read' }],
+  },
+  calendarDeadline: {
+    entry: 'functions/http/rules.ts',
+    handler: 'deadline',
+    description: '工作日期限计算',
+    grants: [{ table: 'Cases', access: 'read' }],
+  },
+  putParameters: {
+    entry: 'functions/http/rules.ts',
+    handler: 'putParameters',
+    description: '载入救助参数版本',
+    grants: [{ table: 'Cases', access: 'readWrite' }],
+  },
+  putCalendar: {
+    entry: 'functions/http/rules.ts',
+    handler: 'putCalendar',
+    description: '载入年度节假日安排',
+    grants: [{ table: 'Cases', access: 'readWrite' }],
+  },
 } satisfies Record<string, FunctionDefinition>;
 
 export type FunctionName = keyof typeof functions;
@@ -103,4 +127,8 @@ export const routes: Route[] = [
   { method: 'GET', path: '/tasks', function: 'listTasks' },
   { method: 'POST', path: '/tasks/{taskId}/decision', function: 'decideTask' },
   { method: 'GET', path: '/cases/{caseId}/history', function: 'caseHistory' },
+  { method: 'POST', path: '/means-test', function: 'meansTestPreview' },
+  { method: 'GET', path: '/calendar/deadline', function: 'calendarDeadline' },
+  { method: 'PUT', path: '/admin/parameters/{regionCode}', function: 'putParameters' },
+  { method: 'PUT', path: '/admin/calendar/{year}', function: 'putCalendar' },
 ];

@@ -39,3 +39,10 @@ export class GoneError extends HttpError {
     super(410, 'Gone', message);
   }
 }
+
+/** The request is well formed but the system lacks what it needs to answer it (e.g. parameters or a calendar year). */
+export class UnprocessableError extends HttpError {
+  constructor(code: string, message: string) {
+    super(422, code, message);
+  }
+}

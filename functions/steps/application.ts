@@ -68,7 +68,8 @@ export interface OpenTaskEvent {
 export async function openTask(event: OpenTaskEvent): Promise<{ taskId: string }> {
   const taskId = stableId('task', event.taskToken);
   const today = chinaDate();
-  const parameters = await parametersFor(event.regionCode, undefined, today);
+  const app = await load(event.applicationId);
+  const parameters = await parametersFor(event.regionCode, app.declaration.residence, today);
   const dueDate = (await calendar()).deadline(today, parameters.timeLimits.townshipReviewWorkingDays);
   const task: cases.TaskRecord = {
     taskId,

@@ -1,0 +1,115 @@
+/**
+ * Means-test parameters and holiday arrangements as loaded by administrators, kept beside the
+ * shipped sample data. Versions are never overwritten: a version id (region, residence, effective
+ * date) is written once, and decisions cite it. An administrator's version replaces a shipped sample
+ * version of the same id, since sample values exist only until real ones are loaded.
+ */
+
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type AnnualArrangement, WorkingDayCalendar } from '../calendar/index.ts';
+import { dynamo } from '../clients.ts';
+import { requiredEnv } from '../config.ts';
+import {
+  type ParameterSet,
+  type ParameterVersion,
+  ParameterVersionConflictError,
+  type Residence,
+  regionLineage,
+  resolveParameters,
+  sampleParameterVersions,
+  versionId,
+} from '../parameters/index.ts';
+import { casesTable } from '../resources.ts';
+
+const table = () => requiredEnv(casesTable.env);
+
+async function queryAll(pk: string): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo().send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ExclusiveStartKey,
+      }),
+    );
+    out.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return out;
+}
+
+export async function loadedParameterVersions(regionCode: string): Promise<ParameterVersion[]> {
+  const pages = await Promise.all(regionLineage(regionCode).map((code) => queryAll(`PARAMS#${code}`)));
+  return pages.flat().map((item) => item.version as ParameterVersion);
+}
+
+/** The parameters in force for a region and residence on a date: loaded versions over sample data. */
+export async function parametersFor(
+  regionCode: string,
+  residence: Residence,
+  asOf: string,
+): Promise<ParameterSet> {
+  const loaded = await loadedParameterVersions(regionCode);
+  const loadedIds = new Set(loaded.map(versionId));
+  const versions = [...sampleParameterVersions.filter((v) => !loadedIds.has(versionId(v))), ...loaded];
+  return resolveParameters(versions, regionCode, residence, asOf);
+}
+
+export async function putParameterVersion(version: ParameterVersion, loadedBy: string): Promise<string> {
+  const id = versionId(version);
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: table(),
+        Item: {
+          pk: `PARAMS#${version.regionCode}`,
+          sk: `${version.residence}#${version.effectiveFrom}`,
+          versionId: id,
+          version,
+          loadedBy,
+          loadedAt: new Date().toISOString(),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return id;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) throw new ParameterVersionConflictError(id);
+    throw error;
+  }
+}
+
+/** Each upload of a year's arrangement is kept; the latest upload for a year is the one in force. */
+export async function putCalendarArrangement(
+  arrangement: AnnualArrangement,
+  loadedBy: string,
+): Promise<void> {
+  const loadedAt = new Date().toISOString();
+  await dynamo().send(
+    new PutCommand({
+      TableName: table(),
+      Item: { pk: 'CALENDAR', sk: `${arrangement.year}#${loadedAt}`, arrangement, loadedBy, loadedAt },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+  cached = undefined;
+}
+
+let cached: { at: number; calendar: WorkingDayCalendar } | undefined;
+const CACHE_MS = 60_000;
+
+/** The working-day calendar with every loaded arrangement, cached for a minute per process. */
+export async function calendar(): Promise<WorkingDayCalendar> {
+  if (cached && Date.now() - cached.at < CACHE_MS) return cached.calendar;
+  const items = await queryAll('CALENDAR');
+  // Sort keys are `<year>#<loadedAt>`: in order, so a later upload for a year replaces an earlier one.
+  const arrangements = items
+    .sort((a, b) => String(a.sk).localeCompare(String(b.sk)))
+    .map((i) => i.arrangement as AnnualArrangement);
+  cached = { at: Date.now(), calendar: new WorkingDayCalendar(arrangements) };
+  return cached.calendar;
+}

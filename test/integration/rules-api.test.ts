@@ -1,0 +1,164 @@
+/**
+ * The rules over HTTP on the local runtime: the means-test preview (试算), working-day deadlines,
+ * and parameters and holiday arrangements loaded by an administrator as data.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { sampleParameterVersions } from '../../shared/parameters/index.ts';
+import { application } from '../support/households.ts';
+import { useRuntime } from '../support/runtime.ts';
+
+const runtime = useRuntime();
+const { api } = runtime;
+const json = (method: string, body: unknown) => ({ method, body: JSON.stringify(body) });
+
+const { applicant: _a, pledge: _p, verificationConsent: _v, requestedTier: _r, ...household } = application();
+
+describe('POST /means-test', () => {
+  it('explains the tier, amount, parameter version and clauses, and creates nothing', async () => {
+    const { status, body } = await api(
+      '/means-test',
+      json('POST', { ...household, asOf: '2026-06-01', requestedTier: 'dibao' }),
+    );
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      tier: 'dibao',
+      eligible: true,
+      asOf: '2026-06-01',
+      regionCode: '430121',
+      sampleParameters: true,
+    });
+    expect(body.monthlyAmount).toBeGreaterThan(0);
+    expect(body.parameterVersion).toContain('430121:urban:');
+    expect(body.reasons[0]).toEqual(
+      expect.objectContaining({
+        code: expect.any(String),
+        message: expect.any(String),
+        clause: expect.any(String),
+      }),
+    );
+    const items = await DynamoDBDocumentClient.from(new DynamoDBClient({})).send(
+      new ScanCommand({ TableName: runtime.rt.env.CASES_TABLE }),
+    );
+    expect(
+      items.Items?.filter((i) => String(i.pk).startsWith('APP#') || String(i.pk).startsWith('CASE#')),
+    ).toEqual([]);
+  });
+
+  it('names the bad field, and answers 422 where no parameters are in force', async () => {
+    const bad = await api(
+      '/means-test',
+      json('POST', { ...household, asOf: '2026-02-30', residence: 'town' }),
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields.map((f: { field: string }) => f.field)).toEqual(
+      expect.arrayContaining(['asOf', 'residence']),
+    );
+    const unknownRegion = await api('/means-test', json('POST', { ...household, regionCode: '110101' }));
+    expect(unknownRegion.status).toBe(422);
+    expect(unknownRegion.body.error.code).toBe('ParametersNotFound');
+    expect(unknownRegion.body.error.message).toContain('110101');
+  });
+});
+
+describe('GET /calendar/deadline', () => {
+  it('counts working days across National Day 2026', async () => {
+    // 2026-10-01..07 are holidays and 2026-10-10 (Saturday) is an adjusted working day.
+    const { status, body } = await api('/calendar/deadline?from=2026-09-30&workingDays=3');
+    expect(status).toBe(200);
+    expect(body.deadline).toBe('2026-10-10');
+  });
+
+  it('refuses to guess in a year whose arrangement is unknown, until it is loaded', async () => {
+    const before = await api('/calendar/deadline?from=2031-03-02&workingDays=5');
+    expect(before.status).toBe(422);
+    expect(before.body.error.code).toBe('UnknownCalendarYear');
+
+    const bad = await api(
+      '/admin/calendar/2031',
+      json('PUT', {
+        year: 2031,
+        source: '测试',
+        holidays: [{ name: '元旦', from: '2031-01-01', to: '2030-12-01' }],
+      }),
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields[0].field).toMatch(/^holidays\.0/);
+    const mismatch = await api(
+      '/admin/calendar/2031',
+      json('PUT', {
+        year: 2032,
+        source: '测试',
+        holidays: [{ name: '元旦', from: '2032-01-01', to: '2032-01-01' }],
+      }),
+    );
+    expect(mismatch.status).toBe(400);
+
+    const loaded = await api(
+      '/admin/calendar/2031',
+      json('PUT', {
+        year: 2031,
+        source: '测试用安排（非真实通知）',
+        holidays: [{ name: '测试假日', from: '2031-03-03', to: '2031-03-05' }],
+        adjustedWorkdays: [],
+      }),
+    );
+    expect(loaded.status).toBe(201);
+    // 2031-03-02 is a Sunday; Mon–Wed are the loaded holidays: Thu 6, Fri 7, Mon 10, Tue 11, Wed 12.
+    const after = await api('/calendar/deadline?from=2031-03-02&workingDays=5');
+    expect(after.body.deadline).toBe('2031-03-12');
+  });
+
+  it('names a bad query parameter', async () => {
+    const { status, body } = await api('/calendar/deadline?from=2026-13-01&workingDays=two');
+    expect(status).toBe(400);
+    expect(body.error.fields.map((f: { field: string }) => f.field).sort()).toEqual([
+      'query.from',
+      'query.workingDays',
+    ]);
+  });
+});
+
+describe('PUT /admin/parameters/{regionCode}', () => {
+  const hunan = sampleParameterVersions.find((v) => v.regionCode === '430000' && v.residence === 'urban')!;
+
+  it('loads a new region’s version, which the means test then uses; history is never overwritten', async () => {
+    const version = {
+      residence: 'urban',
+      effectiveFrom: '2026-01-01',
+      basis: '测试：北京市东城区参数',
+      values: hunan.values,
+    };
+    const created = await api('/admin/parameters/110101', json('PUT', version));
+    expect(created.status).toBe(201);
+    expect(created.body.versionId).toBe('110101:urban:2026-01-01');
+
+    const again = await api('/admin/parameters/110101', json('PUT', version));
+    expect(again.status).toBe(409);
+
+    const result = await api(
+      '/means-test',
+      json('POST', { ...household, regionCode: '110101', asOf: '2026-03-01' }),
+    );
+    expect(result.status).toBe(200);
+    expect(result.body.parameterVersion).toBe('110101:urban:2026-01-01');
+    expect(result.body.sampleParameters).toBe(false);
+  });
+
+  it('names invalid values', async () => {
+    const { status, body } = await api(
+      '/admin/parameters/110101',
+      json('PUT', {
+        residence: 'urban',
+        effectiveFrom: '2027-01-01',
+        basis: 'x',
+        values: { dibaoStandard: { value: -5, clause: '' } },
+      }),
+    );
+    expect(status).toBe(400);
+    expect(body.error.fields.map((f: { field: string }) => f.field)).toEqual(
+      expect.arrayContaining(['values.dibaoStandard.value', 'values.dibaoStandard.clause']),
+    );
+  });
+});
