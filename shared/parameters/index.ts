@@ -1,0 +1,289 @@
+/**
+ * Means-test parameters as date-versioned data per administrative region (行政区划代码) and residence
+ * (城市/农村). A version carries only the values its region sets; resolution for a county merges, value
+ * by value, the versions in force on the decision date at province (XX0000), prefecture (XXXX00) and
+ * county level, the lowest level winning. That mirrors how standards are set: 国务院令第649号《社会救助暂行
+ * 办法》第十条 lets the province or the 设区的市 fix the 低保 standard, and counties apply or raise it.
+ *
+ * Every value is stored with the clause that sets it, so a decision can cite the parameter's basis
+ * next to the rule's clause; a version never overwrites another (see `addParameterVersion`).
+ */
+import { z } from 'zod';
+import { incomeKinds, isoDate, regionCode, yuan } from '../schemas/household.ts';
+
+export const residences = ['urban', 'rural'] as const;
+export type Residence = (typeof residences)[number];
+
+/** A ratio or multiple kept to 4 decimals so the rules can work in exact integer basis points. */
+const ratio = z
+  .number({ error: '比例/倍数必须是数字' })
+  .positive({ error: '比例/倍数必须大于0' })
+  .max(100, { error: '比例/倍数超出合理范围' })
+  .refine((r) => Math.abs(r * 10_000 - Math.round(r * 10_000)) < 1e-6, { error: '比例/倍数最多保留4位小数' });
+
+const months = z.number({ error: '月数必须是数字' }).int({ error: '月数必须是整数' }).min(1).max(60);
+const days = z.number({ error: '天数必须是数字' }).int({ error: '天数必须是整数' }).min(1).max(365);
+const positiveYuan = yuan.positive({ error: '标准必须大于0' });
+
+export const depositLimitSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({
+      /** 存款等金融资产不超过当地年低保标准的若干倍 */
+      kind: z.literal('multipleOfAnnualDibaoStandard'),
+      multiple: ratio,
+      basis: z.enum(['perCapita', 'household'], { error: '应为 perCapita（人均）或 household（家庭合计）' }),
+    }),
+    z.object({
+      kind: z.literal('absolute'),
+      amount: yuan,
+      basis: z.enum(['perCapita', 'household'], { error: '应为 perCapita（人均）或 household（家庭合计）' }),
+    }),
+  ],
+  { error: '存款限额类型应为 multipleOfAnnualDibaoStandard 或 absolute' },
+);
+
+export const assetLimitSchema = z.object({
+  deposits: depositLimitSchema,
+  /** 非豁免机动车辆（不含残疾人功能性补偿代步车辆等）最多几辆 */
+  maxNonExemptVehicles: z.number().int().min(0).max(20),
+  /** 非豁免机动车辆合计价值上限；null 表示只限数量 */
+  maxNonExemptVehicleValue: yuan.nullable(),
+  maxHousingUnits: z.number().int().min(0).max(50),
+});
+
+/** The value of every parameter, as the rules read it once resolved. */
+const valueShape = {
+  /** 低保标准（元/人·月） */
+  dibaoStandard: positiveYuan,
+  /** 特困人员基本生活标准（元/人·月） */
+  tekunBasicLivingStandard: positiveYuan,
+  /** 低保边缘家庭收入线 = 低保标准 × 倍数 */
+  marginalMultiple: ratio.min(1, { error: '低保边缘倍数不应小于1' }),
+  /** 上年度当地居民人均可支配收入（元/年） */
+  priorYearDisposableIncome: positiveYuan,
+  /** 刚性支出占家庭总收入比例的认定线 */
+  rigidExpenseRatio: ratio,
+  /** 每名就业成员每月可扣减的必要就业成本（元），不超过其工资与经营收入 */
+  employmentCostDeduction: yuan,
+  /** 不计入家庭收入的收入类型 */
+  excludedIncomeKinds: z.array(z.enum(incomeKinds, { error: '收入类型不正确' })).max(incomeKinds.length),
+  assetLimits: z.object({
+    tekun: assetLimitSchema,
+    dibao: assetLimitSchema,
+    marginal: assetLimitSchema,
+    rigidExpense: assetLimitSchema,
+  }),
+  /** 无劳动能力、重度残疾的认定 */
+  personCriteria: z.object({
+    elderlyFromAge: z.number().int().min(0).max(130),
+    minorBelowAge: z.number().int().min(0).max(30),
+    severeDisabilityGrades: z
+      .array(z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]))
+      .min(1)
+      .max(4),
+  }),
+  /** 定期核查/年度复核间隔（月） */
+  recheckMonths: z.object({
+    tekun: months,
+    /** 收入相对稳定的低保家庭 */
+    dibaoStable: months,
+    /** 收入来源不固定、成员有劳动能力的低保家庭 */
+    dibaoUnstable: months,
+    singlePersonDibao: months,
+    marginal: months,
+    rigidExpense: months,
+  }),
+  /** 渐退期（月），0 表示不设渐退期 */
+  gradualExitMonths: z.number().int().min(0).max(24),
+  /** 临时救助小金额先行救助上限（元） */
+  emergencySmallAmount: yuan,
+  /** 低保金取整规则 */
+  amountRounding: z.object({
+    unit: z.enum(['fen', 'jiao', 'yuan'], { error: '取整单位应为 fen/jiao/yuan' }),
+    mode: z.enum(['up', 'down', 'halfUp'], { error: '取整方式应为 up/down/halfUp' }),
+  }),
+  /** 低保金保底（元/人·月）；null 表示不设保底 */
+  amountFloorPerPerson: yuan.nullable(),
+  /** 办理时限 */
+  timeLimits: z.object({
+    /** 公示期（自然日） */
+    publicNoticeDays: days,
+    /** 乡镇（街道）受理后完成调查、审核（工作日） */
+    townshipReviewWorkingDays: days,
+    /** 公示无异议后确认（工作日） */
+    determinationWorkingDays: days,
+    /** 不予确认的书面告知（工作日） */
+    refusalNoticeWorkingDays: days,
+    /** 确认同意的通知（工作日） */
+    approvalNoticeWorkingDays: days,
+    /** 经同意转认定低保边缘/刚性支出困难家庭（工作日） */
+    alternativeDeterminationWorkingDays: days,
+    /** 审核确认全程（工作日） */
+    reviewWorkingDays: days,
+    /** 特殊情况延长后的全程时限（工作日） */
+    reviewExtendedWorkingDays: days,
+  }),
+};
+
+export const parameterValuesSchema = z.object(valueShape);
+export type ParameterValues = z.infer<typeof parameterValuesSchema>;
+export type ParameterName = keyof ParameterValues;
+export const parameterNames = Object.keys(valueShape) as ParameterName[];
+
+const clause = z.string({ error: '须注明依据条款' }).trim().min(1, { error: '须注明依据条款' }).max(500);
+
+type CitedShape<S extends Record<string, z.ZodType>> = {
+  [K in keyof S]: z.ZodOptional<z.ZodObject<{ value: S[K]; clause: typeof clause }>>;
+};
+function cited<S extends Record<string, z.ZodType>>(shape: S): CitedShape<S> {
+  const out: Record<string, z.ZodType> = {};
+  for (const [k, v] of Object.entries(shape)) out[k] = z.object({ value: v, clause }).optional();
+  return out as CitedShape<S>;
+}
+
+/**
+ * The body of `PUT /admin/parameters/{regionCode}`: the values one region sets from one date, each with
+ * the clause that sets it. Values the region does not set are inherited from the level above.
+ */
+export const parameterSetSchema = z.object({
+  residence: z.enum(residences, { error: '户籍类别应为 urban（城市）或 rural（农村）' }),
+  effectiveFrom: isoDate,
+  /** 发文依据，例如《××市人民政府关于调整城乡低保标准的通知》（×政发〔2026〕×号） */
+  basis: z.string({ error: '须注明发文依据' }).trim().min(1, { error: '须注明发文依据' }).max(500),
+  /** 示例数据标记：示例数据只用于开发和演示 */
+  sampleData: z.boolean().default(false),
+  values: z
+    .object(cited(valueShape))
+    .refine((v) => Object.values(v).some((x) => x !== undefined), { error: '至少设置一项参数' }),
+});
+export type ParameterSetInput = z.input<typeof parameterSetSchema>;
+
+export const parameterVersionSchema = parameterSetSchema.extend({ regionCode });
+export type ParameterVersion = z.infer<typeof parameterVersionSchema>;
+
+/** Parameters resolved for one region, residence and decision date: what `meansTest` reads. */
+export interface ParameterSet extends ParameterValues {
+  regionCode: string;
+  residence: Residence;
+  asOf: string;
+  /** Stable id of the versions merged, lowest level first, e.g. `430121:urban:2026-01-01+430000:urban:2026-01-01`. */
+  version: string;
+  /** True when any value comes from sample data: such a result must not be used for a real decision. */
+  sampleData: boolean;
+  /** The clause behind each value. */
+  clauses: Record<ParameterName, string>;
+  /** The version id each value came from. */
+  sources: Record<ParameterName, string>;
+}
+
+export class ParametersNotFoundError extends Error {
+  override readonly name = 'ParametersNotFoundError';
+  constructor(
+    readonly regionCode: string,
+    readonly residence: Residence,
+    readonly asOf: string,
+    readonly missing: ParameterName[],
+  ) {
+    super(
+      `行政区划 ${regionCode}（${residence === 'urban' ? '城市' : '农村'}）在 ${asOf} 没有生效的救助参数：缺少 ${missing.join('、')}`,
+    );
+  }
+}
+
+export class ParameterVersionConflictError extends Error {
+  override readonly name = 'ParameterVersionConflictError';
+  constructor(readonly versionId: string) {
+    super(`参数版本 ${versionId} 已存在；历史版本不可覆盖，请以新的生效日期发布`);
+  }
+}
+
+export function versionId(v: Pick<ParameterVersion, 'regionCode' | 'residence' | 'effectiveFrom'>): string {
+  return `${v.regionCode}:${v.residence}:${v.effectiveFrom}`;
+}
+
+/** The region itself, then its prefecture (XXXX00), then its province (XX0000), without repeats. */
+export function regionLineage(code: string): string[] {
+  const lineage = [code];
+  const prefecture = `${code.slice(0, 4)}00`;
+  const province = `${code.slice(0, 2)}0000`;
+  if (!lineage.includes(prefecture)) lineage.push(prefecture);
+  if (!lineage.includes(province)) lineage.push(province);
+  return lineage;
+}
+
+/**
+ * The parameters in force for `regionCode` and `residence` on `asOf`. Per level, the version with the
+ * latest `effectiveFrom` on or before `asOf` applies; a later version replaces an earlier one of the
+ * same level whole, so a region that stops overriding a value publishes a version without it.
+ */
+export function resolveParameters(
+  versions: readonly ParameterVersion[],
+  regionCode: string,
+  residence: Residence,
+  asOf: string,
+): ParameterSet {
+  const chosen: ParameterVersion[] = [];
+  for (const level of regionLineage(regionCode)) {
+    let best: ParameterVersion | undefined;
+    for (const v of versions) {
+      if (v.regionCode !== level || v.residence !== residence || v.effectiveFrom > asOf) continue;
+      if (!best || v.effectiveFrom > best.effectiveFrom) best = v;
+    }
+    if (best) chosen.push(best);
+  }
+
+  // Names in their canonical order, whichever level supplies them, so every resolved set has the same
+  // shape (stable JSON, and monomorphic property reads in the rules).
+  const values: Partial<Record<ParameterName, unknown>> = {};
+  const clauses: Partial<Record<ParameterName, string>> = {};
+  const sources: Partial<Record<ParameterName, string>> = {};
+  const missing: ParameterName[] = [];
+  let sampleData = false;
+  for (const name of parameterNames) {
+    // Lowest level first: the first version that sets the name wins.
+    const v = chosen.find((x) => x.values[name] !== undefined);
+    const entry = v?.values[name];
+    if (!v || !entry) {
+      missing.push(name);
+      continue;
+    }
+    values[name] = entry.value;
+    clauses[name] = entry.clause;
+    sources[name] = versionId(v);
+    if (v.sampleData) sampleData = true;
+  }
+
+  if (missing.length > 0) throw new ParametersNotFoundError(regionCode, residence, asOf, missing);
+
+  return {
+    ...(values as ParameterValues),
+    regionCode,
+    residence,
+    asOf,
+    version: chosen.map(versionId).join('+'),
+    sampleData,
+    clauses: clauses as Record<ParameterName, string>,
+    sources: sources as Record<ParameterName, string>,
+  };
+}
+
+/**
+ * Adds a version to a history without touching the versions already there: the same region,
+ * residence and effective date twice is a conflict, since earlier decisions cite that version id.
+ */
+export function addParameterVersion(
+  history: readonly ParameterVersion[],
+  version: ParameterVersion,
+): ParameterVersion[] {
+  const id = versionId(version);
+  if (history.some((v) => versionId(v) === id)) throw new ParameterVersionConflictError(id);
+  return [...history, version];
+}
+
+/** Validates a `PUT /admin/parameters/{regionCode}` body and attaches the region from the path. */
+export function parameterVersionFromRequest(regionCodeFromPath: string, body: unknown): ParameterVersion {
+  return parameterVersionSchema.parse({ ...(body as object), regionCode: regionCodeFromPath });
+}
+
+export { sampleParameterVersions } from './sample-data.ts';

@@ -1,0 +1,272 @@
+/**
+ * SAMPLE DATA — 示例数据，非官方数值。
+ *
+ * Parameters for one Hunan county (长沙县 430121, under 湖南省 430000) and one Henan county (中牟县
+ * 410122, under 郑州市 410100 and 河南省 410000), so that the system runs end to end before an
+ * administrator loads the real, published values through `PUT /admin/parameters/{regionCode}`.
+ * The amounts are plausible in size but are NOT the published standards of these regions; every
+ * version below has `sampleData: true`, which every decision made with it carries.
+ *
+ * Beside each value is the clause that empowers the region to set it (or, where the value itself is
+ * national, the clause that fixes it).
+ */
+import type { ParameterVersion } from './index.ts';
+
+const SAMPLE = '示例数据（非官方数值，仅供开发、测试和演示）';
+
+const C = {
+  dibaoStandard:
+    '《社会救助暂行办法》（国务院令第649号）第十条：低保标准由省级或设区的市级人民政府确定、公布',
+  tekunBasicLivingStandard:
+    '《国务院关于进一步健全特困人员救助供养制度的意见》（国发〔2016〕14号）：基本生活标准由省级或设区的市级人民政府确定、公布',
+  marginalMultiple: '国办发〔2023〕39号：低保边缘家庭为家庭人均收入低于当地低保标准1.5倍（各地可适当提高）',
+  priorYearDisposableIncome:
+    '国办发〔2023〕39号：刚性支出困难家庭的收入线为上年度当地居民人均可支配收入（统计部门公布）',
+  rigidExpenseRatio: '国办发〔2023〕39号：最近12个月内医疗、教育等刚性支出占家庭总收入比例超过当地规定比例',
+  employmentCostDeduction:
+    '民发〔2021〕57号《最低生活保障审核确认办法》第三章：核算家庭收入时可扣减必要的就业成本',
+  excludedIncomeKinds: '民发〔2021〕57号《最低生活保障审核确认办法》第三章：不计入家庭收入的项目',
+  assetLimits:
+    '民发〔2021〕57号《最低生活保障审核确认办法》第三章：家庭财产状况规定由县级以上地方民政部门制定',
+  personCriteria:
+    '民发〔2021〕43号《特困人员认定办法》第五条：无劳动能力的认定（60周岁以上、未满16周岁、一二级重度残疾）',
+  recheckMonths:
+    '民发〔2021〕57号《最低生活保障审核确认办法》第五章：特困人员、收入稳定的低保家庭每年核查，收入来源不固定、成员有劳动能力的低保家庭每半年核查；国办发〔2023〕39号：低保边缘家庭、刚性支出困难家庭年度复核',
+  gradualExitMonths:
+    '民发〔2021〕57号《最低生活保障审核确认办法》第五章：因就业收入超过标准的低保家庭可给予渐退期',
+  emergencySmallAmount: '民发〔2018〕23号《关于进一步加强和改进临时救助工作的意见》：急难情形小金额先行救助',
+  amountRounding: '《社会救助暂行办法》第十三条：按人均收入低于低保标准的差额按月发给；取整办法由地方规定',
+  amountFloorPerPerson: '《社会救助暂行办法》第十三条：差额发放；保底金额由地方规定',
+  timeLimits:
+    '民发〔2021〕57号《最低生活保障审核确认办法》第四章：公示7天、公示无异议后10个工作日内确认、不予确认的3个工作日内书面告知、30个工作日内完成审核确认（特殊情况可延长至45个工作日）；乡镇审核时限和确认通知时限为示例值',
+} as const;
+
+type Values = ParameterVersion['values'];
+type Entry<K extends keyof Values> = NonNullable<Values[K]>['value'];
+
+function cite<K extends keyof Values>(name: K, value: Entry<K>, clause: string = C[name]): Values[K] {
+  return { value, clause } as Values[K];
+}
+
+const standardAssetLimits = (
+  depositMultiple: number,
+  vehicles: number,
+  vehicleValue: number | null,
+  housing: number,
+) => ({
+  deposits: {
+    kind: 'multipleOfAnnualDibaoStandard' as const,
+    multiple: depositMultiple,
+    basis: 'perCapita' as const,
+  },
+  maxNonExemptVehicles: vehicles,
+  maxNonExemptVehicleValue: vehicleValue,
+  maxHousingUnits: housing,
+});
+
+const nationalTimeLimits = {
+  publicNoticeDays: 7,
+  // Not fixed nationally: a sample split of the 30-working-day total between township and county.
+  townshipReviewWorkingDays: 15,
+  determinationWorkingDays: 10,
+  refusalNoticeWorkingDays: 3,
+  // Not fixed nationally: sample value, the same as a refusal's.
+  approvalNoticeWorkingDays: 3,
+  alternativeDeterminationWorkingDays: 3,
+  reviewWorkingDays: 30,
+  reviewExtendedWorkingDays: 45,
+};
+
+/** Values a province sets for both residences alike. */
+function provinceCommon(opts: {
+  basis: string;
+  rigidExpenseRatio: number;
+  employmentCostDeduction: number;
+  gradualExitMonths: number;
+  emergencySmallAmount: number;
+  amountRounding: Entry<'amountRounding'>;
+  amountFloorPerPerson: number | null;
+  timeLimits: Entry<'timeLimits'>;
+}): Values {
+  return {
+    marginalMultiple: cite('marginalMultiple', 1.5, `${C.marginalMultiple}；${opts.basis}`),
+    rigidExpenseRatio: cite(
+      'rigidExpenseRatio',
+      opts.rigidExpenseRatio,
+      `${C.rigidExpenseRatio}；${opts.basis}`,
+    ),
+    employmentCostDeduction: cite('employmentCostDeduction', opts.employmentCostDeduction),
+    excludedIncomeKinds: cite('excludedIncomeKinds', []),
+    assetLimits: cite('assetLimits', {
+      tekun: standardAssetLimits(2, 0, null, 1),
+      dibao: standardAssetLimits(2, 0, null, 1),
+      marginal: standardAssetLimits(3, 1, 50_000, 1),
+      rigidExpense: standardAssetLimits(4, 1, 80_000, 2),
+    }),
+    personCriteria: cite('personCriteria', {
+      elderlyFromAge: 60,
+      minorBelowAge: 16,
+      severeDisabilityGrades: [1, 2],
+    }),
+    recheckMonths: cite('recheckMonths', {
+      tekun: 12,
+      dibaoStable: 12,
+      dibaoUnstable: 6,
+      singlePersonDibao: 12,
+      marginal: 12,
+      rigidExpense: 12,
+    }),
+    gradualExitMonths: cite(
+      'gradualExitMonths',
+      opts.gradualExitMonths,
+      `${C.gradualExitMonths}；${opts.basis}`,
+    ),
+    emergencySmallAmount: cite('emergencySmallAmount', opts.emergencySmallAmount),
+    amountRounding: cite('amountRounding', opts.amountRounding),
+    amountFloorPerPerson: cite('amountFloorPerPerson', opts.amountFloorPerPerson),
+    timeLimits: cite('timeLimits', opts.timeLimits, `${C.timeLimits}；${opts.basis}`),
+  };
+}
+
+/** Values that differ between urban and rural residents. */
+function byResidence(v: { dibao: number; tekun: number; disposable: number }, basis: string): Values {
+  return {
+    dibaoStandard: cite('dibaoStandard', v.dibao, `${C.dibaoStandard}；${basis}`),
+    tekunBasicLivingStandard: cite(
+      'tekunBasicLivingStandard',
+      v.tekun,
+      `${C.tekunBasicLivingStandard}；${basis}`,
+    ),
+    priorYearDisposableIncome: cite(
+      'priorYearDisposableIncome',
+      v.disposable,
+      `${C.priorYearDisposableIncome}；${basis}`,
+    ),
+  };
+}
+
+function version(
+  regionCode: string,
+  residence: 'urban' | 'rural',
+  effectiveFrom: string,
+  basis: string,
+  values: Values,
+): ParameterVersion {
+  return { regionCode, residence, effectiveFrom, basis: `${SAMPLE}；${basis}`, sampleData: true, values };
+}
+
+// 湖南省 — 湘政办发〔2024〕30号 sets the provincial framework; the amounts are sample values.
+const HUNAN = '湘政办发〔2024〕30号';
+const hunanCommon = provinceCommon({
+  basis: HUNAN,
+  rigidExpenseRatio: 1,
+  employmentCostDeduction: 300,
+  gradualExitMonths: 6,
+  emergencySmallAmount: 1_000,
+  amountRounding: { unit: 'yuan', mode: 'halfUp' },
+  amountFloorPerPerson: 30,
+  timeLimits: nationalTimeLimits,
+});
+
+// 河南省 — 豫政办〔2022〕103号; Henan's own procedure shortens the review to 25 (extended 40) working days.
+const HENAN = '豫政办〔2022〕103号';
+const henanCommon = provinceCommon({
+  basis: HENAN,
+  rigidExpenseRatio: 0.6,
+  employmentCostDeduction: 200,
+  gradualExitMonths: 6,
+  emergencySmallAmount: 2_000,
+  amountRounding: { unit: 'jiao', mode: 'up' },
+  amountFloorPerPerson: null,
+  timeLimits: {
+    ...nationalTimeLimits,
+    townshipReviewWorkingDays: 12,
+    reviewWorkingDays: 25,
+    reviewExtendedWorkingDays: 40,
+  },
+});
+
+export const sampleParameterVersions: ParameterVersion[] = [
+  // 湖南省 430000
+  version('430000', 'urban', '2025-01-01', HUNAN, {
+    ...hunanCommon,
+    ...byResidence({ dibao: 680, tekun: 884, disposable: 49_243 }, HUNAN),
+  }),
+  version('430000', 'rural', '2025-01-01', HUNAN, {
+    ...hunanCommon,
+    ...byResidence({ dibao: 520, tekun: 676, disposable: 20_921 }, HUNAN),
+  }),
+  version('430000', 'urban', '2026-01-01', HUNAN, {
+    ...hunanCommon,
+    ...byResidence({ dibao: 720, tekun: 936, disposable: 51_000 }, HUNAN),
+  }),
+  version('430000', 'rural', '2026-01-01', HUNAN, {
+    ...hunanCommon,
+    ...byResidence({ dibao: 560, tekun: 728, disposable: 22_000 }, HUNAN),
+  }),
+  // 长沙县 430121 overrides the standards and the local disposable income only.
+  version(
+    '430121',
+    'urban',
+    '2025-07-01',
+    '长沙县城乡低保标准调整（示例）',
+    byResidence({ dibao: 900, tekun: 1_170, disposable: 62_000 }, '长沙县（示例）'),
+  ),
+  version(
+    '430121',
+    'rural',
+    '2025-07-01',
+    '长沙县城乡低保标准调整（示例）',
+    byResidence({ dibao: 850, tekun: 1_105, disposable: 45_000 }, '长沙县（示例）'),
+  ),
+  version(
+    '430121',
+    'urban',
+    '2026-01-01',
+    '长沙县城乡低保标准调整（示例）',
+    byResidence({ dibao: 950, tekun: 1_235, disposable: 65_000 }, '长沙县（示例）'),
+  ),
+  version(
+    '430121',
+    'rural',
+    '2026-01-01',
+    '长沙县城乡低保标准调整（示例）',
+    byResidence({ dibao: 900, tekun: 1_170, disposable: 47_000 }, '长沙县（示例）'),
+  ),
+
+  // 河南省 410000
+  version('410000', 'urban', '2025-01-01', HENAN, {
+    ...henanCommon,
+    ...byResidence({ dibao: 650, tekun: 845, disposable: 40_234 }, HENAN),
+  }),
+  version('410000', 'rural', '2025-01-01', HENAN, {
+    ...henanCommon,
+    ...byResidence({ dibao: 460, tekun: 598, disposable: 20_053 }, HENAN),
+  }),
+  // 郑州市 410100 sets one standard for urban and rural residents (城乡统筹).
+  version(
+    '410100',
+    'urban',
+    '2025-01-01',
+    '郑州市城乡低保标准（示例）',
+    byResidence({ dibao: 830, tekun: 1_079, disposable: 45_000 }, '郑州市（示例）'),
+  ),
+  version(
+    '410100',
+    'rural',
+    '2025-01-01',
+    '郑州市城乡低保标准（示例）',
+    byResidence({ dibao: 830, tekun: 1_079, disposable: 28_000 }, '郑州市（示例）'),
+  ),
+  // 中牟县 410122 raises the employment-cost deduction and lengthens the gradual exit.
+  ...(['urban', 'rural'] as const).map((residence) =>
+    version('410122', residence, '2025-07-01', '中牟县实施细则（示例）', {
+      employmentCostDeduction: cite(
+        'employmentCostDeduction',
+        300,
+        `${C.employmentCostDeduction}；中牟县（示例）`,
+      ),
+      gradualExitMonths: cite('gradualExitMonths', 12, `${C.gradualExitMonths}；中牟县（示例）`),
+    }),
+  ),
+];
