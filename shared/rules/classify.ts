@@ -1,0 +1,245 @@
+/**
+ * 分层: which tier a household falls in. The economics become a handful of facts; the decision is a
+ * priority over the tiers' own conditions, so classification is total (every household gets exactly
+ * one tier) and, since every condition only gets harder to meet as income or assets rise, more income
+ * or more assets never yields a more-assisted tier.
+ */
+import type { ParameterSet } from '../parameters/index.ts';
+import type { HouseholdDeclaration, Member } from '../schemas/household.ts';
+import {
+  type AssetCheck,
+  type AssetTier,
+  assetsWithin,
+  checkAssets,
+  compareProducts,
+  type HouseholdEconomics,
+  householdEconomics,
+  toBasisPoints,
+  toFen,
+} from './economics.ts';
+
+/** Most assisted first: the order in which a household is placed. */
+export const tiers = [
+  'tekun',
+  'dibao',
+  'singlePersonDibao',
+  'marginal',
+  'rigidExpense',
+  'relapseWatch',
+  'otherHardship',
+  'notEligible',
+] as const;
+export type Tier = (typeof tiers)[number];
+
+export const tierRank: Record<Tier, number> = {
+  tekun: 7,
+  dibao: 6,
+  singlePersonDibao: 5,
+  marginal: 4,
+  rigidExpense: 3,
+  relapseWatch: 2,
+  otherHardship: 1,
+  notEligible: 0,
+};
+
+/** Tiers the household can be determined in on its consent when it applied for another. */
+export const consentTiers: ReadonlySet<Tier> = new Set([
+  'tekun',
+  'dibao',
+  'singlePersonDibao',
+  'marginal',
+  'rigidExpense',
+]);
+
+export const tierLabels: Record<Tier, string> = {
+  tekun: '特困人员',
+  dibao: '最低生活保障',
+  singlePersonDibao: '最低生活保障（单人保）',
+  marginal: '低保边缘家庭',
+  rigidExpense: '刚性支出困难家庭',
+  relapseWatch: '防止返贫监测对象',
+  otherHardship: '其他困难人员',
+  notEligible: '不符合条件',
+};
+
+/** The facts the tier decision reads; the benchmark feeds the same ones to json-rules-engine. */
+export interface TierFacts {
+  /** 民发〔2021〕43号 第五条: every member lacks capacity to work. */
+  allWithoutLabourCapacity: boolean;
+  hasAbleSupporter: boolean;
+  /** Per-capita counted income < 低保标准. */
+  belowDibaoStandard: boolean;
+  /** Per-capita counted income < 低保标准 × marginal multiple. */
+  belowMarginalLine: boolean;
+  /** Per-capita counted income < prior-year per-capita disposable income ÷ 12. */
+  belowDisposableIncomeLine: boolean;
+  /** 12-month medical + education spending > ratio × 12-month household income. */
+  rigidExpenseOverRatio: boolean;
+  assetsWithin: Record<AssetTier, boolean>;
+  /** Severely ill or severely disabled members whose own income is below the 低保 standard. */
+  singlePersonCandidates: number;
+  relapseWatch: boolean;
+  emergency: boolean;
+}
+
+export type MeansTier = 'tekun' | 'dibao' | 'singlePersonDibao' | 'marginal' | 'rigidExpense';
+
+/** Each tier's own conditions, before the priority between tiers. */
+export function qualifying(f: TierFacts): Record<MeansTier, boolean> {
+  return {
+    // 民发〔2021〕43号《特困人员认定办法》第四条: 无劳动能力、无生活来源 (第六条: income below the 低保
+    // standard and property within the 特困 rules) and no able legal supporter.
+    tekun: f.allWithoutLabourCapacity && !f.hasAbleSupporter && f.belowDibaoStandard && f.assetsWithin.tekun,
+    // 《社会救助暂行办法》第九条: per-capita income below the local standard, property within the rules.
+    dibao: f.belowDibaoStandard && f.assetsWithin.dibao,
+    // 民发〔2021〕57号 第十条: a severely ill or severely disabled member of a 低保边缘 household may be
+    // covered alone, as a single-person household (参照单人户).
+    singlePersonDibao: f.singlePersonCandidates > 0 && f.belowMarginalLine && f.assetsWithin.marginal,
+    // 国办发〔2023〕39号: 低保边缘家庭 — income below the multiple of the standard, property within the rules.
+    marginal: f.belowMarginalLine && f.assetsWithin.marginal,
+    // 国办发〔2023〕39号: 刚性支出困难家庭 — income below last year's per-capita disposable income,
+    // property within the rules, necessary spending above the set share of income.
+    rigidExpense: f.belowDisposableIncomeLine && f.assetsWithin.rigidExpense && f.rigidExpenseOverRatio,
+  };
+}
+
+/** The most-assisted tier whose conditions hold. */
+export function classify(f: TierFacts): Tier {
+  return pick(qualifying(f), f);
+}
+
+function pick(q: Record<MeansTier, boolean>, f: TierFacts): Tier {
+  if (q.tekun) return 'tekun';
+  if (q.dibao) return 'dibao';
+  if (q.singlePersonDibao) return 'singlePersonDibao';
+  if (q.marginal) return 'marginal';
+  if (q.rigidExpense) return 'rigidExpense';
+  // 国办发〔2023〕39号: the rural-affairs department's 防止返贫监测对象 are recognised as they are.
+  if (f.relapseWatch) return 'relapseWatch';
+  // 临时救助 is not refused for want of a tier: a household in sudden hardship is 其他困难人员.
+  if (f.emergency) return 'otherHardship';
+  return 'notEligible';
+}
+
+/** The facts and the per-member findings behind them, without the explanation's detail. */
+export interface Assessment {
+  economics: HouseholdEconomics;
+  facts: TierFacts;
+  /** Per member: lacks capacity to work, per 43号 第五条. */
+  withoutLabourCapacity: boolean[];
+  /** Indexes of the members 单人保 would cover. */
+  singlePersonMembers: number[];
+  /** A member of working age is able to work: the 低保 household is rechecked more often. */
+  unstableIncome: boolean;
+}
+
+export interface Evaluation extends Assessment {
+  qualifying: Record<MeansTier, boolean>;
+  classification: Tier;
+  assets: Record<AssetTier, AssetCheck>;
+  lines: {
+    dibaoStandardFen: number;
+    tekunStandardFen: number;
+    marginalBasisPoints: number;
+    disposableIncomeAnnualFen: number;
+    rigidExpenseBasisPoints: number;
+  };
+}
+
+function isSeverelyDisabled(m: Member, p: ParameterSet): boolean {
+  return m.disabilityGrade !== null && p.personCriteria.severeDisabilityGrades.includes(m.disabilityGrade);
+}
+
+/** The household's economics and the facts the tier decision reads. */
+export function assess(
+  household: HouseholdDeclaration,
+  p: ParameterSet,
+  flags: { relapseWatch: boolean; emergency: boolean },
+): Assessment {
+  const e = householdEconomics(household, p);
+  const n = e.size;
+  const dibaoStandardFen = toFen(p.dibaoStandard);
+  const { elderlyFromAge, minorBelowAge } = p.personCriteria;
+
+  const withoutLabourCapacity: boolean[] = [];
+  const singlePersonMembers: number[] = [];
+  let allWithout = true;
+  let unstableIncome = false;
+  const members = household.members;
+  for (let i = 0; i < members.length; i++) {
+    const m = members[i]!;
+    const elderly = m.age >= elderlyFromAge;
+    const minor = m.age < minorBelowAge;
+    const severe = isSeverelyDisabled(m, p);
+    const without = m.labourCapacity === 'none' || elderly || minor || severe;
+    withoutLabourCapacity.push(without);
+    if (!without) allWithout = false;
+    if (!without && !elderly && !minor) unstableIncome = true;
+    if ((m.severeIllness || severe) && e.memberIncomeFen[i]! < dibaoStandardFen) singlePersonMembers.push(i);
+  }
+
+  const income = e.countedIncomeFen;
+  const spending = e.medicalSpendingFen + e.educationSpendingFen;
+  const limits = p.assetLimits;
+  const facts: TierFacts = {
+    allWithoutLabourCapacity: allWithout,
+    hasAbleSupporter: household.hasAbleSupporter,
+    belowDibaoStandard: income < dibaoStandardFen * n,
+    belowMarginalLine:
+      compareProducts(income, 10_000, toBasisPoints(p.marginalMultiple), dibaoStandardFen * n) < 0,
+    belowDisposableIncomeLine: compareProducts(income, 12, toFen(p.priorYearDisposableIncome), n) < 0,
+    rigidExpenseOverRatio:
+      compareProducts(spending, 10_000, toBasisPoints(p.rigidExpenseRatio), income * 12) > 0,
+    assetsWithin: {
+      tekun: assetsWithin(e, limits.tekun, dibaoStandardFen),
+      dibao: assetsWithin(e, limits.dibao, dibaoStandardFen),
+      marginal: assetsWithin(e, limits.marginal, dibaoStandardFen),
+      rigidExpense: assetsWithin(e, limits.rigidExpense, dibaoStandardFen),
+    },
+    singlePersonCandidates: singlePersonMembers.length,
+    relapseWatch: flags.relapseWatch,
+    emergency: flags.emergency,
+  };
+  return { economics: e, facts, withoutLabourCapacity, singlePersonMembers, unstableIncome };
+}
+
+/**
+ * The tier alone, for bulk work that needs no explanation (e.g. a monitoring run over a register):
+ * the same facts and priority as `meansTest`, which also explains and pays.
+ */
+export function decide(
+  household: HouseholdDeclaration,
+  p: ParameterSet,
+  flags: { relapseWatch: boolean; emergency: boolean },
+): Tier {
+  return classify(assess(household, p, flags).facts);
+}
+
+/** `assess` plus what the explanation reads: each tier's conditions and the asset detail. */
+export function evaluate(
+  household: HouseholdDeclaration,
+  p: ParameterSet,
+  flags: { relapseWatch: boolean; emergency: boolean },
+): Evaluation {
+  const a = assess(household, p, flags);
+  const dibaoStandardFen = toFen(p.dibaoStandard);
+  const q = qualifying(a.facts);
+  return {
+    ...a,
+    qualifying: q,
+    classification: pick(q, a.facts),
+    assets: {
+      tekun: checkAssets(a.economics, p.assetLimits.tekun, dibaoStandardFen),
+      dibao: checkAssets(a.economics, p.assetLimits.dibao, dibaoStandardFen),
+      marginal: checkAssets(a.economics, p.assetLimits.marginal, dibaoStandardFen),
+      rigidExpense: checkAssets(a.economics, p.assetLimits.rigidExpense, dibaoStandardFen),
+    },
+    lines: {
+      dibaoStandardFen,
+      tekunStandardFen: toFen(p.tekunBasicLivingStandard),
+      marginalBasisPoints: toBasisPoints(p.marginalMultiple),
+      disposableIncomeAnnualFen: toFen(p.priorYearDisposableIncome),
+      rigidExpenseBasisPoints: toBasisPoints(p.rigidExpenseRatio),
+    },
+  };
+}

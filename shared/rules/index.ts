@@ -1,0 +1,778 @@
+/**
+ * 家庭经济状况核查 (meansTest): places a household in a tier, computes the monthly amount where the
+ * tier pays one, and explains both — every reason carries a code, a Chinese message, the clause it
+ * applies and the values it compared. Pure and synchronous: the same code serves `POST /means-test`
+ * (试算), the application workflow's means-test step and the benchmark.
+ *
+ * The household must already be parsed by `householdDeclaration` (defaults applied, amounts valid);
+ * the parameters must be those resolved for its region, residence and the decision date.
+ */
+import type { ParameterName, ParameterSet, Residence } from '../parameters/index.ts';
+import { type HouseholdDeclaration, incomeKinds, type RequestedTier } from '../schemas/household.ts';
+import {
+  consentTiers,
+  type Evaluation,
+  evaluate,
+  type MeansTier,
+  type Tier,
+  tierLabels,
+  tierRank,
+} from './classify.ts';
+import { type AssetCheck, type AssetTier, type IncomeKind, roundFen } from './economics.ts';
+
+export {
+  type Assessment,
+  assess,
+  classify,
+  consentTiers,
+  decide,
+  evaluate,
+  qualifying,
+  type Tier,
+  type TierFacts,
+  tierLabels,
+  tierRank,
+  tiers,
+} from './classify.ts';
+export { type HouseholdEconomics, householdEconomics } from './economics.ts';
+
+export interface Reason {
+  code: string;
+  /** Chinese, fit for a written notice. */
+  message: string;
+  clause: string;
+  values: Record<string, number | string | boolean>;
+}
+
+export interface TierOutcome {
+  tier: Tier;
+  monthlyAmount: number | null;
+  reasons: Reason[];
+  /** idNumbers of the members 单人保 covers. */
+  coveredMembers?: string[];
+}
+
+export interface MeansTestResult {
+  /** The tier decided for the request (`notEligible` when the requested tier fails). */
+  tier: Tier;
+  eligible: boolean;
+  /** Yuan per month; null where the tier pays no periodic amount. */
+  monthlyAmount: number | null;
+  perCapitaMonthlyIncome: number;
+  reasons: Reason[];
+  parameterVersion: string;
+  /** Another tier the household qualifies for, to be determined only with the applicant's consent. */
+  alternative?: TierOutcome;
+  coveredMembers?: string[];
+  /** The household's tier on the means test alone, whatever was requested. */
+  classification: Tier;
+  requestedTier: RequestedTier | null;
+  relapseWatch: boolean;
+  asOf: string;
+  regionCode: string;
+  residence: Residence;
+  /** True when sample parameters were used: the result is a demonstration, not a decision. */
+  sampleParameters: boolean;
+  income: {
+    householdSize: number;
+    grossMonthlyIncome: number;
+    excludedMonthlyIncome: number;
+    employmentCostDeduction: number;
+    countedMonthlyIncome: number;
+    perCapitaMonthlyIncome: number;
+    byKind: Record<IncomeKind, number>;
+  };
+  lines: {
+    dibaoStandard: number;
+    tekunBasicLivingStandard: number;
+    marginalMultiple: number;
+    /** Per capita per month. */
+    marginalLine: number;
+    priorYearDisposableIncome: number;
+    /** Per capita per month: last year's disposable income ÷ 12. */
+    disposableIncomeMonthlyLine: number;
+  };
+  assets: Record<AssetTier, AssetCheck>;
+  rigidExpense: {
+    medical: number;
+    education: number;
+    spending: number;
+    income12Months: number;
+    /** spending ÷ income over the 12 months, 4 decimals; null when there was no income. */
+    ratio: number | null;
+    thresholdRatio: number;
+    overRatio: boolean;
+  };
+  /** Months until the next 定期核查/年度复核 for the decided tier; null where none applies. */
+  recheckIntervalMonths: number | null;
+  /** 渐退期 available to a 低保 household leaving through employment; null for other tiers. */
+  gradualExitMonths: number | null;
+  /** 临时救助: the small amount that may be paid before the paperwork (小金额先行救助). */
+  emergency?: { smallAmountLimit: number; clause: string };
+  /** The clause behind each parameter value used. */
+  parameterClauses: Record<ParameterName, string>;
+}
+
+export interface MeansTestOptions {
+  /** YYYY-MM-DD, the decision date; the parameters must be those in force that day. */
+  asOf: string;
+  requestedTier?: RequestedTier | undefined;
+  /** 防止返贫监测对象 status from the rural-affairs department: recognised, not re-assessed. */
+  relapseWatch?: boolean | undefined;
+  parameters: ParameterSet;
+}
+
+export class ParameterMismatchError extends Error {
+  override readonly name = 'ParameterMismatchError';
+  constructor(
+    readonly field: 'regionCode' | 'residence' | 'asOf',
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(`救助参数与核查对象不符：${field} 应为 ${expected}，参数为 ${actual}`);
+  }
+}
+
+const CLAUSE = {
+  income: '民发〔2021〕57号《最低生活保障审核确认办法》第三章（家庭收入的核算）',
+  assets: '民发〔2021〕57号《最低生活保障审核确认办法》第三章（家庭财产状况）',
+  dibao: '《社会救助暂行办法》（国务院令第649号）第九条；民发〔2021〕57号《最低生活保障审核确认办法》',
+  dibaoAmount: '《社会救助暂行办法》（国务院令第649号）第十三条',
+  tekun: '民发〔2021〕43号《特困人员认定办法》第四条',
+  tekunLabour: '民发〔2021〕43号《特困人员认定办法》第五条',
+  tekunIncome: '民发〔2021〕43号《特困人员认定办法》第六条',
+  tekunAmount: '国发〔2016〕14号《国务院关于进一步健全特困人员救助供养制度的意见》',
+  singlePerson: '民发〔2021〕57号《最低生活保障审核确认办法》第十条',
+  marginal: '国办发〔2023〕39号（低保边缘家庭的认定）',
+  rigidExpense: '国办发〔2023〕39号（刚性支出困难家庭的认定）',
+  relapseWatch: '国办发〔2023〕39号（防止返贫监测对象与低收入人口信息共享、相互认定）',
+  emergency:
+    '《社会救助暂行办法》（国务院令第649号）第四十七条；民发〔2018〕23号《关于进一步加强和改进临时救助工作的意见》',
+  alternative:
+    '民发〔2021〕57号《最低生活保障审核确认办法》第四章（不符合低保条件但符合其他救助条件的，告知并经同意后认定）',
+} as const;
+
+const ASSET_LABEL: Record<AssetTier, string> = {
+  tekun: '特困人员',
+  dibao: '最低生活保障',
+  marginal: '低保边缘家庭',
+  rigidExpense: '刚性支出困难家庭',
+};
+
+const ROUNDING_LABEL = {
+  unit: { fen: '分', jiao: '角', yuan: '元' },
+  mode: { up: '向上取整', down: '向下取整', halfUp: '四舍五入' },
+} as const;
+
+// Local rather than imported from economics.ts: these run dozens of times per result, and a bundler
+// or loader that turns imports into property reads (tsx does) makes each call measurably dearer.
+const toYuan = (fen: number): number => fen / 100;
+const toFen = (yuan: number): number => Math.round(yuan * 100);
+
+/** 1234.50元 from integer fen, without `toFixed` (it dominates the explanation's cost otherwise). */
+function yuanText(fen: number): string {
+  const abs = Math.abs(Math.round(fen));
+  const whole = Math.floor(abs / 100);
+  const cents = abs - whole * 100;
+  return `${fen < 0 ? '-' : ''}${whole}.${cents < 10 ? '0' : ''}${cents}元`;
+}
+const percentText = (basisPoints: number): string => `${basisPoints / 100}%`;
+const roundHalfUp = (x: number): number => Math.floor(x + 0.5);
+
+/** Everything the reasons read, computed once per household. */
+interface Context {
+  household: HouseholdDeclaration;
+  p: ParameterSet;
+  ev: Evaluation;
+  perCapitaFen: number;
+  marginalLineFen: number;
+  disposableMonthlyFen: number;
+}
+
+function reason(code: string, message: string, clause: string, values: Reason['values']): Reason {
+  return { code, message, clause, values };
+}
+
+function incomeSummary({ ev, perCapitaFen }: Context): Reason {
+  const e = ev.economics;
+  return reason(
+    'income.perCapita',
+    `共同生活家庭成员${e.size}人，月收入合计${yuanText(e.grossIncomeFen)}，其中不计入家庭收入${yuanText(e.excludedIncomeFen)}、扣减必要就业成本${yuanText(e.employmentDeductionFen)}，计入家庭月收入${yuanText(e.countedIncomeFen)}，人均月收入${yuanText(perCapitaFen)}`,
+    CLAUSE.income,
+    {
+      householdSize: e.size,
+      grossMonthlyIncome: toYuan(e.grossIncomeFen),
+      excludedMonthlyIncome: toYuan(e.excludedIncomeFen),
+      employmentCostDeduction: toYuan(e.employmentDeductionFen),
+      countedMonthlyIncome: toYuan(e.countedIncomeFen),
+      perCapitaMonthlyIncome: toYuan(perCapitaFen),
+    },
+  );
+}
+
+function dibaoIncome(c: Context, pass: boolean): Reason {
+  const s = c.ev.lines.dibaoStandardFen;
+  return reason(
+    pass ? 'dibao.incomeBelowStandard' : 'dibao.incomeNotBelowStandard',
+    `家庭人均月收入${yuanText(c.perCapitaFen)}${pass ? '低于' : '不低于'}当地最低生活保障标准${yuanText(s)}`,
+    CLAUSE.dibao,
+    { perCapitaMonthlyIncome: toYuan(c.perCapitaFen), dibaoStandard: toYuan(s) },
+  );
+}
+
+function assetsReason(c: Context, tier: AssetTier): Reason {
+  const a = c.ev.assets[tier];
+  const label = ASSET_LABEL[tier];
+  const values = {
+    deposits: a.deposits.value,
+    depositLimit: a.deposits.limit,
+    nonExemptVehicles: a.vehicles.count,
+    nonExemptVehicleValue: a.vehicles.value,
+    maxNonExemptVehicles: a.vehicles.maxCount,
+    maxNonExemptVehicleValue: a.vehicles.maxValue === null ? '不限' : a.vehicles.maxValue,
+    housingUnits: a.housing.units,
+    maxHousingUnits: a.housing.max,
+  };
+  const deposits = yuanText(toFen(a.deposits.value));
+  const limit = yuanText(toFen(a.deposits.limit));
+  if (a.within) {
+    return reason(
+      `${tier}.assetsWithinLimits`,
+      `家庭财产符合${label}财产状况规定：存款等金融资产${deposits}（限额${limit}），非豁免机动车辆${a.vehicles.count}辆，住房${a.housing.units}套`,
+      CLAUSE.assets,
+      values,
+    );
+  }
+  const parts: string[] = [];
+  if (!a.deposits.within) parts.push(`存款等金融资产${deposits}超过限额${limit}`);
+  if (!a.vehicles.within) {
+    const cap = a.vehicles.maxValue === null ? '' : `、合计价值不超过${yuanText(toFen(a.vehicles.maxValue))}`;
+    parts.push(
+      `非豁免机动车辆${a.vehicles.count}辆（价值${yuanText(toFen(a.vehicles.value))}），规定为不超过${a.vehicles.maxCount}辆${cap}`,
+    );
+  }
+  if (!a.housing.within) parts.push(`住房${a.housing.units}套，超过规定的${a.housing.max}套`);
+  return reason(
+    `${tier}.assetsExceedLimits`,
+    `家庭财产不符合${label}财产状况规定：${parts.join('；')}`,
+    CLAUSE.assets,
+    values,
+  );
+}
+
+function tekunLabour(c: Context, pass: boolean): Reason {
+  const { elderlyFromAge, minorBelowAge } = c.p.personCriteria;
+  if (pass) {
+    return reason(
+      'tekun.noLabourCapacity',
+      `家庭成员均无劳动能力（${elderlyFromAge}周岁以上、未满${minorBelowAge}周岁、重度残疾或经认定无劳动能力）`,
+      CLAUSE.tekunLabour,
+      { elderlyFromAge, minorBelowAge },
+    );
+  }
+  const able = c.household.members.filter((_, i) => !c.ev.withoutLabourCapacity[i]).map((m) => m.name);
+  return reason(
+    'tekun.hasLabourCapacity',
+    `${able.join('、')}具有劳动能力，不符合特困人员"无劳动能力"条件`,
+    CLAUSE.tekunLabour,
+    { membersWithLabourCapacity: able.join('、'), elderlyFromAge, minorBelowAge },
+  );
+}
+
+function tekunSupporter(pass: boolean): Reason {
+  return pass
+    ? reason(
+        'tekun.noAbleSupporter',
+        '无法定赡养、抚养、扶养义务人，或其法定义务人无履行义务能力',
+        CLAUSE.tekun,
+        { hasAbleSupporter: false },
+      )
+    : reason(
+        'tekun.hasAbleSupporter',
+        '有具备履行义务能力的法定赡养、抚养、扶养义务人，不符合特困人员条件',
+        CLAUSE.tekun,
+        { hasAbleSupporter: true },
+      );
+}
+
+function tekunIncome(c: Context, pass: boolean): Reason {
+  const s = c.ev.lines.dibaoStandardFen;
+  return reason(
+    pass ? 'tekun.noIncomeSource' : 'tekun.hasIncomeSource',
+    pass
+      ? `家庭人均月收入${yuanText(c.perCapitaFen)}低于低保标准${yuanText(s)}，属于无生活来源`
+      : `家庭人均月收入${yuanText(c.perCapitaFen)}不低于低保标准${yuanText(s)}，不属于无生活来源`,
+    CLAUSE.tekunIncome,
+    { perCapitaMonthlyIncome: toYuan(c.perCapitaFen), dibaoStandard: toYuan(s) },
+  );
+}
+
+function marginalIncome(c: Context, pass: boolean): Reason {
+  const s = c.ev.lines.dibaoStandardFen;
+  return reason(
+    pass ? 'marginal.incomeBelowLine' : 'marginal.incomeNotBelowLine',
+    `家庭人均月收入${yuanText(c.perCapitaFen)}${pass ? '低于' : '不低于'}低保边缘收入线${yuanText(c.marginalLineFen)}（低保标准${yuanText(s)}×${c.p.marginalMultiple}）`,
+    CLAUSE.marginal,
+    {
+      perCapitaMonthlyIncome: toYuan(c.perCapitaFen),
+      dibaoStandard: toYuan(s),
+      marginalMultiple: c.p.marginalMultiple,
+      marginalLine: toYuan(c.marginalLineFen),
+    },
+  );
+}
+
+function rigidIncome(c: Context, pass: boolean): Reason {
+  const annual = c.ev.lines.disposableIncomeAnnualFen;
+  return reason(
+    pass ? 'rigidExpense.incomeBelowLine' : 'rigidExpense.incomeNotBelowLine',
+    `家庭人均月收入${yuanText(c.perCapitaFen)}${pass ? '低于' : '不低于'}上年度当地居民人均可支配收入${yuanText(annual)}/年（折合${yuanText(c.disposableMonthlyFen)}/月）`,
+    CLAUSE.rigidExpense,
+    {
+      perCapitaMonthlyIncome: toYuan(c.perCapitaFen),
+      priorYearDisposableIncome: toYuan(annual),
+      disposableIncomeMonthlyLine: toYuan(c.disposableMonthlyFen),
+    },
+  );
+}
+
+function rigidRatio(c: Context, pass: boolean): Reason {
+  const e = c.ev.economics;
+  const spending = e.medicalSpendingFen + e.educationSpendingFen;
+  const income12 = e.countedIncomeFen * 12;
+  const threshold = c.ev.lines.rigidExpenseBasisPoints;
+  const share =
+    income12 === 0
+      ? '家庭同期无收入'
+      : `占家庭同期收入${yuanText(income12)}的${percentText(roundHalfUp((spending * 10_000) / income12))}`;
+  return reason(
+    pass ? 'rigidExpense.overRatio' : 'rigidExpense.notOverRatio',
+    `申请前12个月医疗支出${yuanText(e.medicalSpendingFen)}、教育支出${yuanText(e.educationSpendingFen)}，合计${yuanText(spending)}，${share}，${pass ? '超过' : '未超过'}规定比例${percentText(threshold)}`,
+    CLAUSE.rigidExpense,
+    {
+      medical: toYuan(e.medicalSpendingFen),
+      education: toYuan(e.educationSpendingFen),
+      income12Months: toYuan(income12),
+      thresholdRatio: c.p.rigidExpenseRatio,
+    },
+  );
+}
+
+function relapseWatchReason(): Reason {
+  return reason(
+    'relapseWatch.recognised',
+    '经农业农村（乡村振兴）部门认定为防止返贫监测对象，相互认可，不再重复核查',
+    CLAUSE.relapseWatch,
+    { relapseWatch: true },
+  );
+}
+
+/** Why the household is not 低保: the failing one of income or property. */
+function notDibao(c: Context): Reason {
+  return c.ev.facts.belowDibaoStandard ? assetsReason(c, 'dibao') : dibaoIncome(c, false);
+}
+
+/** Why the household is not 低保边缘: the failing one of income or property. */
+function notMarginal(c: Context): Reason {
+  return c.ev.facts.belowMarginalLine ? assetsReason(c, 'marginal') : marginalIncome(c, false);
+}
+
+function roundingText(p: ParameterSet): string {
+  return `按${ROUNDING_LABEL.unit[p.amountRounding.unit]}${ROUNDING_LABEL.mode[p.amountRounding.mode]}`;
+}
+
+/**
+ * 《社会救助暂行办法》第十三条: the gap between the standard and per-capita income, for every member
+ * covered, monthly. For the whole household the gap times its size is exactly standard × size −
+ * income, so no fraction of a fen arises before the region's rounding; a region's floor (保底) is
+ * per covered person and applies after rounding.
+ */
+function paidAmount(c: Context, gapFen: number, covered: number): { fen: number; text: string } {
+  const rounded = roundFen(gapFen, c.p.amountRounding);
+  const floorFen = c.p.amountFloorPerPerson === null ? 0 : toFen(c.p.amountFloorPerPerson) * covered;
+  const floorText =
+    floorFen > rounded ? `，低于保底${yuanText(floorFen / covered)}/人·月，按${yuanText(floorFen)}发放` : '';
+  return {
+    fen: Math.max(rounded, floorFen),
+    text: `${yuanText(gapFen)}，${roundingText(c.p)}为${yuanText(rounded)}${floorText}`,
+  };
+}
+
+interface Explained {
+  reasons: Reason[];
+  amountFen: number | null;
+  coveredMembers?: string[];
+}
+
+/** The reasons a household meets `tier`, and the amount it pays. */
+function explainTier(c: Context, tier: Tier): Explained {
+  const e = c.ev.economics;
+  const s = c.ev.lines.dibaoStandardFen;
+  switch (tier) {
+    case 'tekun': {
+      const amountFen = c.ev.lines.tekunStandardFen * e.size;
+      return {
+        amountFen,
+        reasons: [
+          tekunLabour(c, true),
+          tekunSupporter(true),
+          tekunIncome(c, true),
+          assetsReason(c, 'tekun'),
+          reason(
+            'tekun.amount',
+            `按特困人员基本生活标准${yuanText(c.ev.lines.tekunStandardFen)}/人·月，${e.size}人，每月${yuanText(amountFen)}`,
+            CLAUSE.tekunAmount,
+            {
+              tekunBasicLivingStandard: toYuan(c.ev.lines.tekunStandardFen),
+              covered: e.size,
+              monthlyAmount: toYuan(amountFen),
+            },
+          ),
+        ],
+      };
+    }
+    case 'dibao': {
+      const gapFen = s * e.size - e.countedIncomeFen;
+      const paid = paidAmount(c, gapFen, e.size);
+      return {
+        amountFen: paid.fen,
+        reasons: [
+          dibaoIncome(c, true),
+          assetsReason(c, 'dibao'),
+          reason(
+            'dibao.amount',
+            `低保金 =（低保标准${yuanText(s)}×${e.size}人 − 家庭月收入${yuanText(e.countedIncomeFen)}）= ${paid.text}`,
+            CLAUSE.dibaoAmount,
+            {
+              dibaoStandard: toYuan(s),
+              covered: e.size,
+              gap: toYuan(gapFen),
+              monthlyAmount: toYuan(paid.fen),
+            },
+          ),
+        ],
+      };
+    }
+    case 'singlePersonDibao': {
+      let gapFen = 0;
+      const memberReasons = c.ev.singlePersonMembers.map((i) => {
+        const m = c.household.members[i]!;
+        const own = c.ev.economics.memberIncomeFen[i]!;
+        gapFen += s - own;
+        const why = m.severeIllness ? '重病' : '重度残疾';
+        return reason(
+          'singlePersonDibao.member',
+          `${m.name}（${why}）本人月收入${yuanText(own)}低于低保标准${yuanText(s)}，参照单人户纳入最低生活保障`,
+          CLAUSE.singlePerson,
+          { name: m.name, ownMonthlyIncome: toYuan(own), dibaoStandard: toYuan(s) },
+        );
+      });
+      const covered = c.ev.singlePersonMembers.length;
+      const paid = paidAmount(c, gapFen, covered);
+      return {
+        amountFen: paid.fen,
+        coveredMembers: c.ev.singlePersonMembers.map((i) => c.household.members[i]!.idNumber),
+        reasons: [
+          notDibao(c),
+          marginalIncome(c, true),
+          assetsReason(c, 'marginal'),
+          ...memberReasons,
+          reason(
+            'singlePersonDibao.amount',
+            `单人保低保金 = 各纳入成员（低保标准 − 本人月收入）之和 = ${paid.text}`,
+            CLAUSE.dibaoAmount,
+            { covered, gap: toYuan(gapFen), monthlyAmount: toYuan(paid.fen) },
+          ),
+        ],
+      };
+    }
+    case 'marginal':
+      return {
+        amountFen: null,
+        reasons: [notDibao(c), marginalIncome(c, true), assetsReason(c, 'marginal')],
+      };
+    case 'rigidExpense':
+      return {
+        amountFen: null,
+        reasons: [notMarginal(c), rigidIncome(c, true), assetsReason(c, 'rigidExpense'), rigidRatio(c, true)],
+      };
+    case 'relapseWatch':
+      return { amountFen: null, reasons: [relapseWatchReason()] };
+    case 'otherHardship':
+      return {
+        amountFen: null,
+        reasons: [
+          reason(
+            'otherHardship.emergency',
+            '不符合其他救助类别条件，按遭遇急难的其他困难人员给予临时救助',
+            CLAUSE.emergency,
+            {},
+          ),
+        ],
+      };
+    case 'notEligible':
+      return { amountFen: null, reasons: refusalReasons(c, undefined) };
+  }
+}
+
+/** Why the household fails `requested` (or, with no request, every means-tested tier). */
+function dibaoFails(c: Context, out: Reason[]): void {
+  if (!c.ev.facts.belowDibaoStandard) out.push(dibaoIncome(c, false));
+  if (!c.ev.facts.assetsWithin.dibao) out.push(assetsReason(c, 'dibao'));
+}
+
+function marginalFails(c: Context, out: Reason[]): void {
+  if (!c.ev.facts.belowMarginalLine) out.push(marginalIncome(c, false));
+  if (!c.ev.facts.assetsWithin.marginal) out.push(assetsReason(c, 'marginal'));
+}
+
+function rigidFails(c: Context, out: Reason[]): void {
+  if (!c.ev.facts.belowDisposableIncomeLine) out.push(rigidIncome(c, false));
+  if (!c.ev.facts.assetsWithin.rigidExpense) out.push(assetsReason(c, 'rigidExpense'));
+  if (!c.ev.facts.rigidExpenseOverRatio) out.push(rigidRatio(c, false));
+}
+
+function refusalReasons(c: Context, requested: MeansTier | undefined): Reason[] {
+  const f = c.ev.facts;
+  const q = c.ev.qualifying;
+  const out: Reason[] = [];
+  switch (requested) {
+    case 'tekun':
+      if (!f.allWithoutLabourCapacity) out.push(tekunLabour(c, false));
+      if (f.hasAbleSupporter) out.push(tekunSupporter(false));
+      if (!f.belowDibaoStandard) out.push(tekunIncome(c, false));
+      if (!f.assetsWithin.tekun) out.push(assetsReason(c, 'tekun'));
+      break;
+    case 'dibao':
+      dibaoFails(c, out);
+      break;
+    case 'marginal':
+      if (q.dibao) {
+        out.push(
+          reason(
+            'marginal.qualifiesForDibao',
+            '家庭符合最低生活保障条件，不属于低保边缘家庭',
+            CLAUSE.marginal,
+            {},
+          ),
+        );
+      } else marginalFails(c, out);
+      break;
+    case 'rigidExpense':
+      if (q.tekun || q.dibao || q.marginal) {
+        const higher = q.tekun ? 'tekun' : q.dibao ? 'dibao' : 'marginal';
+        out.push(
+          reason(
+            'rigidExpense.qualifiesForHigherTier',
+            `家庭符合${tierLabels[higher]}条件，不属于刚性支出困难家庭`,
+            CLAUSE.rigidExpense,
+            { qualifiesFor: higher },
+          ),
+        );
+      } else rigidFails(c, out);
+      break;
+    default:
+      out.push(
+        reason(
+          'notEligible',
+          '家庭经济状况不符合特困人员、最低生活保障、低保边缘家庭、刚性支出困难家庭的认定条件',
+          CLAUSE.dibao,
+          {},
+        ),
+      );
+      dibaoFails(c, out);
+      marginalFails(c, out);
+      rigidFails(c, out);
+  }
+  return out;
+}
+
+/** The tier a request is granted, under the requested tier's own definition (null when it fails). */
+function granted(requested: MeansTier, q: Record<MeansTier, boolean>): Tier | null {
+  switch (requested) {
+    case 'tekun':
+      return q.tekun ? 'tekun' : null;
+    case 'dibao':
+      return q.dibao ? 'dibao' : null;
+    case 'singlePersonDibao':
+      return q.singlePersonDibao ? 'singlePersonDibao' : null;
+    // 国办发〔2023〕39号 defines 低保边缘 as not meeting 低保, and 刚性支出 as meeting none of 低保, 特困
+    // and 低保边缘: an applicant who qualifies higher is pointed there rather than placed lower.
+    case 'marginal':
+      return q.marginal && !q.dibao ? 'marginal' : null;
+    case 'rigidExpense':
+      return q.rigidExpense && !q.tekun && !q.dibao && !q.marginal ? 'rigidExpense' : null;
+  }
+}
+
+function recheckMonths(tier: Tier, c: Context): number | null {
+  const r = c.p.recheckMonths;
+  switch (tier) {
+    case 'tekun':
+      return r.tekun;
+    case 'dibao':
+      return c.ev.unstableIncome ? r.dibaoUnstable : r.dibaoStable;
+    case 'singlePersonDibao':
+      return r.singlePersonDibao;
+    case 'marginal':
+      return r.marginal;
+    case 'rigidExpense':
+      return r.rigidExpense;
+    default:
+      return null;
+  }
+}
+
+function yuanByKind(byKind: Record<IncomeKind, number>): Record<IncomeKind, number> {
+  const out = {} as Record<IncomeKind, number>;
+  for (const k of incomeKinds) out[k] = byKind[k] / 100;
+  return out;
+}
+
+function outcome(c: Context, t: Tier): TierOutcome {
+  const x = explainTier(c, t);
+  const o: TierOutcome = {
+    tier: t,
+    monthlyAmount: x.amountFen === null ? null : toYuan(x.amountFen),
+    reasons: x.reasons,
+  };
+  if (x.coveredMembers) o.coveredMembers = x.coveredMembers;
+  return o;
+}
+
+export function meansTest(household: HouseholdDeclaration, options: MeansTestOptions): MeansTestResult {
+  const p = options.parameters;
+  if (household.regionCode !== p.regionCode)
+    throw new ParameterMismatchError('regionCode', household.regionCode, p.regionCode);
+  if (household.residence !== p.residence)
+    throw new ParameterMismatchError('residence', household.residence, p.residence);
+  if (options.asOf !== p.asOf) throw new ParameterMismatchError('asOf', options.asOf, p.asOf);
+
+  const requested = options.requestedTier;
+  const relapseWatch = options.relapseWatch === true;
+  const ev = evaluate(household, p, { relapseWatch, emergency: requested === 'emergency' });
+  const e = ev.economics;
+  const n = e.size;
+  const c: Context = {
+    household,
+    p,
+    ev,
+    perCapitaFen: roundHalfUp(e.countedIncomeFen / n),
+    marginalLineFen: roundHalfUp((ev.lines.dibaoStandardFen * ev.lines.marginalBasisPoints) / 10_000),
+    disposableMonthlyFen: roundHalfUp(ev.lines.disposableIncomeAnnualFen / 12),
+  };
+  const best = ev.classification;
+
+  let tier: Tier;
+  let eligible: boolean;
+  let explained: Explained;
+  let alternative: TierOutcome | undefined;
+
+  if (requested === undefined || requested === 'emergency') {
+    tier = best;
+    eligible = best !== 'notEligible';
+    explained = explainTier(c, best);
+  } else {
+    const got = granted(requested, ev.qualifying);
+    if (got !== null) {
+      tier = got;
+      eligible = true;
+      explained = explainTier(c, got);
+      if (consentTiers.has(best) && tierRank[best] > tierRank[got]) alternative = outcome(c, best);
+    } else {
+      tier = 'notEligible';
+      eligible = false;
+      explained = { amountFen: null, reasons: refusalReasons(c, requested) };
+      if (consentTiers.has(best)) alternative = outcome(c, best);
+      else if (best === 'relapseWatch') explained.reasons.push(relapseWatchReason());
+    }
+  }
+
+  const reasons = [incomeSummary(c), ...explained.reasons];
+  if (alternative) {
+    reasons.push(
+      reason(
+        'alternative.available',
+        `经核查，家庭符合${tierLabels[alternative.tier]}条件，经申请人同意后可予认定`,
+        CLAUSE.alternative,
+        { tier: alternative.tier },
+      ),
+    );
+  }
+  let emergency: MeansTestResult['emergency'];
+  if (requested === 'emergency') {
+    const limit = toFen(p.emergencySmallAmount);
+    emergency = { smallAmountLimit: toYuan(limit), clause: CLAUSE.emergency };
+    reasons.push(
+      reason(
+        'emergency.smallAmount',
+        `申请临时救助：情况紧急的，可先行给予不超过${yuanText(limit)}的小金额救助，事后补齐手续`,
+        CLAUSE.emergency,
+        { smallAmountLimit: toYuan(limit) },
+      ),
+    );
+  }
+  if (p.sampleData) {
+    reasons.push(
+      reason(
+        'parameters.sampleData',
+        '本次核算使用的是示例参数（非官方数值），结果仅供演示，不得作为认定依据',
+        p.version,
+        { parameterVersion: p.version },
+      ),
+    );
+  }
+
+  const spending = e.medicalSpendingFen + e.educationSpendingFen;
+  const income12 = e.countedIncomeFen * 12;
+  const paysGradualExit = tier === 'dibao' || tier === 'singlePersonDibao';
+  const result: MeansTestResult = {
+    tier,
+    eligible,
+    monthlyAmount: explained.amountFen === null ? null : toYuan(explained.amountFen),
+    perCapitaMonthlyIncome: toYuan(c.perCapitaFen),
+    reasons,
+    parameterVersion: p.version,
+    classification: best,
+    requestedTier: requested ?? null,
+    relapseWatch,
+    asOf: options.asOf,
+    regionCode: household.regionCode,
+    residence: household.residence,
+    sampleParameters: p.sampleData,
+    income: {
+      householdSize: n,
+      grossMonthlyIncome: toYuan(e.grossIncomeFen),
+      excludedMonthlyIncome: toYuan(e.excludedIncomeFen),
+      employmentCostDeduction: toYuan(e.employmentDeductionFen),
+      countedMonthlyIncome: toYuan(e.countedIncomeFen),
+      perCapitaMonthlyIncome: toYuan(c.perCapitaFen),
+      byKind: yuanByKind(e.incomeByKindFen),
+    },
+    lines: {
+      dibaoStandard: p.dibaoStandard,
+      tekunBasicLivingStandard: p.tekunBasicLivingStandard,
+      marginalMultiple: p.marginalMultiple,
+      marginalLine: toYuan(c.marginalLineFen),
+      priorYearDisposableIncome: p.priorYearDisposableIncome,
+      disposableIncomeMonthlyLine: toYuan(c.disposableMonthlyFen),
+    },
+    assets: ev.assets,
+    rigidExpense: {
+      medical: toYuan(e.medicalSpendingFen),
+      education: toYuan(e.educationSpendingFen),
+      spending: toYuan(spending),
+      income12Months: toYuan(income12),
+      ratio: income12 === 0 ? null : roundHalfUp((spending * 10_000) / income12) / 10_000,
+      thresholdRatio: p.rigidExpenseRatio,
+      overRatio: ev.facts.rigidExpenseOverRatio,
+    },
+    recheckIntervalMonths: recheckMonths(tier, c),
+    gradualExitMonths: paysGradualExit ? p.gradualExitMonths : null,
+    parameterClauses: p.clauses,
+  };
+  if (explained.coveredMembers) result.coveredMembers = explained.coveredMembers;
+  if (alternative) result.alternative = alternative;
+  if (emergency) result.emergency = emergency;
+  return result;
+}
