@@ -34,7 +34,7 @@ export {
   tierRank,
   tiers,
 } from './classify.ts';
-export { type HouseholdEconomics, householdEconomics } from './economics.ts';
+export { type AssetCheck, type HouseholdEconomics, householdEconomics } from './economics.ts';
 
 export interface Reason {
   code: string;
