@@ -109,6 +109,24 @@ export const functions = {
     description: '载入年度节假日安排',
     grants: [{ table: 'Cases', access: 'readWrite' }],
   },
+  openApiDocument: {
+    entry: 'functions/http/openapi.ts',
+    handler: 'document',
+    description: '接口文档（OpenAPI 3.1）',
+    grants: [],
+  },
+  apiDocs: {
+    entry: 'functions/http/openapi.ts',
+    handler: 'docs',
+    description: '接口文档网页',
+    grants: [],
+  },
+  webAsset: {
+    entry: 'functions/http/web-assets.ts',
+    handler: 'asset',
+    description: '网页脚本（连同 zod 模式打包）',
+    grants: [],
+  },
 } satisfies Record<string, FunctionDefinition>;
 
 export type FunctionName = keyof typeof functions;
@@ -131,4 +149,7 @@ export const routes: Route[] = [
   { method: 'GET', path: '/calendar/deadline', function: 'calendarDeadline' },
   { method: 'PUT', path: '/admin/parameters/{regionCode}', function: 'putParameters' },
   { method: 'PUT', path: '/admin/calendar/{year}', function: 'putCalendar' },
+  { method: 'GET', path: '/openapi.json', function: 'openApiDocument' },
+  { method: 'GET', path: '/docs', function: 'apiDocs' },
+  { method: 'GET', path: '/assets/{file}', function: 'webAsset' },
 ];

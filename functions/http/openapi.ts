@@ -1,0 +1,389 @@
+/**
+ * The API described as OpenAPI 3.1, generated from the zod schemas: request shapes are the ones the
+ * handlers validate with, response shapes come from `shared/openapi.ts`. `GET /openapi.json` serves
+ * the document and `GET /docs` a readable page made from it (plain HTML, nothing from a CDN).
+ *
+ * Every route of `functions/catalog.ts` must have an operation here; building the document throws
+ * otherwise, and a unit test builds it.
+ */
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { type ZodType, z } from 'zod';
+import { annualArrangementSchema } from '../../shared/calendar/index.ts';
+import { httpRoute, json } from '../../shared/http.ts';
+import { logger } from '../../shared/logger.ts';
+import * as responses from '../../shared/openapi.ts';
+import { parameterSetSchema } from '../../shared/parameters/index.ts';
+import { applicationRequest, isoDate, regionCode } from '../../shared/schemas/household.ts';
+import { type FunctionName, functions, type Route, routes } from '../catalog.ts';
+import { renderDocs } from './openapi-page.ts';
+import { meansTestRequest } from './rules.ts';
+import { decisionBody } from './tasks.ts';
+
+type JsonSchema = Record<string, unknown>;
+
+/*
+ * Path, query and header schemas the handlers declare inline. They are repeated here until
+ * `httpRoute` exposes the schemas it was given (then `requestSchemas` reads them from the handler).
+ */
+const applicationIdPath = z.object({
+  applicationId: z.string().regex(/^app-[a-z0-9]+$/, { error: '申请编号格式不正确' }),
+});
+const caseIdPath = z.object({
+  caseId: z.string().regex(/^case-[a-z0-9]+$/, { error: '案件编号格式不正确' }),
+});
+const taskIdPath = z.object({
+  taskId: z.string().regex(/^task-[a-f0-9]{24}$/, { error: '任务编号格式不正确' }),
+});
+const idempotencyHeaders = z.object({
+  'Idempotency-Key': z
+    .string()
+    .regex(/^[\w.:-]{1,128}$/)
+    .optional()
+    .describe('重复提交时带同一个键，返回同一份申请，不会重复受理'),
+});
+const deadlineQuery = z.object({
+  from: isoDate.describe('起算日（当日不计入）'),
+  workingDays: z.coerce.number().int().min(0).max(366).describe('工作日数'),
+});
+const yearPath = z.object({ year: z.coerce.number().int().min(1949).max(2199) });
+const assetPath = z.object({
+  file: z
+    .string()
+    .regex(/^[a-z][a-z-]*\.js$/)
+    .describe('web/src 下页面脚本的打包结果，如 apply.js'),
+});
+
+/** Named request and response shapes: `#/components/schemas/<name>`. */
+const requestComponents = {
+  ApplicationRequest: applicationRequest,
+  MeansTestRequest: meansTestRequest,
+  DecisionRequest: decisionBody,
+  ParameterSet: parameterSetSchema,
+  AnnualArrangement: annualArrangementSchema,
+} satisfies Record<string, ZodType>;
+
+const responseComponents = {
+  Error: responses.errorResponse,
+  MeansTestSummary: responses.meansTestSummary,
+  Notice: responses.notice,
+  Determination: responses.determination,
+  SubmittedApplication: responses.submitResponse,
+  Application: responses.applicationView,
+  Task: responses.task,
+  TaskList: responses.taskList,
+  CaseHistory: responses.caseHistory,
+  MeansTestResult: responses.meansTestResult,
+  Health: responses.healthResponse,
+  Deadline: responses.deadlineResponse,
+  ParameterVersionCreated: responses.parameterVersionCreated,
+  CalendarCreated: responses.calendarCreated,
+} satisfies Record<string, ZodType>;
+
+type ErrorStatus = 400 | 404 | 409 | 410 | 413 | 422;
+
+const errorDescriptions: Record<ErrorStatus | 500, string> = {
+  400: '请求内容有误：fields 逐项列出出错字段及中文说明',
+  404: '不存在',
+  409: '冲突：已处理或版本已存在',
+  410: '所属流程已结束或已超时',
+  413: '请求体过大',
+  422: '无法办理：缺少所需的救助参数或该年度的节假日安排',
+  500: '系统内部错误',
+};
+
+interface Operation {
+  tag: string;
+  description?: string;
+  path?: z.ZodObject;
+  query?: z.ZodObject;
+  headers?: z.ZodObject;
+  body?: ZodType;
+  /** The success status and its body schema (a response component, or raw content for non-JSON routes). */
+  success: {
+    status: number;
+    description: string;
+    schema?: ZodType;
+    content?: { type: string; schema: JsonSchema };
+    headers?: Record<string, string>;
+  };
+  errors: ErrorStatus[];
+}
+
+/** One operation per catalog function that has a route. */
+export const operations: Partial<Record<FunctionName, Operation>> = {
+  health: {
+    tag: '系统',
+    success: { status: 200, description: '服务正常', schema: responses.healthResponse },
+    errors: [],
+  },
+  submitApplication: {
+    tag: '申请人',
+    description:
+      '家庭自主申报：家庭成员、收入、财产、近12个月医疗教育支出、申请类别、如实申报承诺与核对授权。受理后启动审核流程。',
+    headers: idempotencyHeaders,
+    body: applicationRequest,
+    success: {
+      status: 202,
+      description: '已受理，审核流程已启动',
+      schema: responses.submitResponse,
+      headers: { Location: '申请的地址 /applications/{applicationId}' },
+    },
+    errors: [400, 413],
+  },
+  getApplication: {
+    tag: '申请人',
+    description: '申请的状态、核查结论、确认结果与书面告知（含中文理由和送达期限）；家庭成员身份证号已脱敏。',
+    path: applicationIdPath,
+    success: { status: 200, description: '申请状态与告知', schema: responses.applicationView },
+    errors: [400, 404],
+  },
+  listTasks: {
+    tag: '经办人',
+    description: '某乡镇（街道）的待办审核任务，含办理期限和核查摘要。',
+    query: z.object({ township: regionCode.describe('乡镇（街道）所在的行政区划代码') }),
+    success: { status: 200, description: '待办任务', schema: responses.taskList },
+    errors: [400],
+  },
+  decideTask: {
+    tag: '经办人',
+    description: '经办人对任务作出决定；不同意时必须填写理由。同一任务只能决定一次。',
+    path: taskIdPath,
+    body: decisionBody,
+    success: { status: 200, description: '已决定的任务', schema: responses.task },
+    errors: [400, 404, 409, 410, 413],
+  },
+  caseHistory: {
+    tag: '审计',
+    description: '案件的全部流程执行及其事件（状态、事件类型、时间），按执行顺序排列。',
+    path: caseIdPath,
+    success: { status: 200, description: '案件执行历史', schema: responses.caseHistory },
+    errors: [400, 404],
+  },
+  meansTestPreview: {
+    tag: '规则',
+    description: '按当地、当日有效的救助参数试算家庭经济状况，逐条说明理由、条款和数值；不创建案件。',
+    body: meansTestRequest,
+    success: { status: 200, description: '试算结果', schema: responses.meansTestResult },
+    errors: [400, 413, 422],
+  },
+  calendarDeadline: {
+    tag: '规则',
+    description: '按工作日计算期限：起算日不计入，周末和法定节假日不计，调休上班日计入。',
+    query: deadlineQuery,
+    success: { status: 200, description: '期限届满日', schema: responses.deadlineResponse },
+    errors: [400, 422],
+  },
+  putParameters: {
+    tag: '管理',
+    description: '载入一个地区自某日起施行的救助参数版本（每项附依据条款）；已有版本不会被覆盖。',
+    path: z.object({ regionCode }),
+    body: parameterSetSchema,
+    success: { status: 201, description: '已载入的参数版本', schema: responses.parameterVersionCreated },
+    errors: [400, 409, 413],
+  },
+  putCalendar: {
+    tag: '管理',
+    description: '载入国务院办公厅公布的年度节假日安排（放假时段与调休上班日）。',
+    path: yearPath,
+    body: annualArrangementSchema,
+    success: { status: 201, description: '已载入的年度安排', schema: responses.calendarCreated },
+    errors: [400, 413],
+  },
+  openApiDocument: {
+    tag: '系统',
+    description: '本文档（OpenAPI 3.1），由请求和响应的 zod 模式生成。',
+    success: {
+      status: 200,
+      description: 'OpenAPI 3.1 文档',
+      content: { type: 'application/json', schema: { type: 'object', description: 'OpenAPI 3.1 文档' } },
+    },
+    errors: [],
+  },
+  apiDocs: {
+    tag: '系统',
+    description: '本文档的网页版。',
+    success: {
+      status: 200,
+      description: 'HTML 页面',
+      content: { type: 'text/html', schema: { type: 'string' } },
+    },
+    errors: [],
+  },
+  webAsset: {
+    tag: '系统',
+    description:
+      '网页脚本：web/src/<名称>.ts 连同所用的 zod 模式打包成浏览器可用的 ES 模块（本地运行时首次请求时打包）。',
+    path: assetPath,
+    success: {
+      status: 200,
+      description: 'JavaScript 模块',
+      content: { type: 'text/javascript', schema: { type: 'string' } },
+    },
+    errors: [400, 404],
+  },
+};
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+/** Component schemas from one registry: refs between them point into `#/components/schemas`. */
+function componentSchemas(
+  named: Record<string, ZodType>,
+  io: 'input' | 'output',
+): Record<string, JsonSchema> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(named)) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, {
+    io,
+    uri: (id) => `#/components/schemas/${id}`,
+    unrepresentable: 'any',
+  }) as { schemas: Record<string, JsonSchema> };
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, { $schema: _s, $id: _i, ...schema }]) => [id, schema]),
+  );
+}
+
+function inlineSchema(schema: ZodType, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _s, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+}
+
+function parameters(where: 'path' | 'query' | 'header', schema: z.ZodObject | undefined) {
+  if (!schema) return [];
+  const object = inlineSchema(schema, 'input') as {
+    properties?: Record<string, JsonSchema>;
+    required?: string[];
+  };
+  return Object.entries(object.properties ?? {}).map(([name, { description, ...propertySchema }]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (object.required ?? []).includes(name),
+    ...(description ? { description } : {}),
+    schema: propertySchema,
+  }));
+}
+
+const openApiPath = (path: string) => path; // API Gateway's {name} is OpenAPI's syntax too.
+
+export function buildDocument(catalogRoutes: readonly Route[] = routes) {
+  const requestNames = new Map<ZodType, string>(
+    Object.entries(requestComponents).map(([name, s]) => [s as ZodType, name]),
+  );
+  const responseNames = new Map<ZodType, string>(
+    Object.entries(responseComponents).map(([name, s]) => [s as ZodType, name]),
+  );
+  const paths: Record<string, Record<string, unknown>> = {};
+  const missing: string[] = [];
+  for (const route of catalogRoutes) {
+    const op = operations[route.function];
+    if (!op) {
+      missing.push(`${route.method} ${route.path} (${route.function})`);
+      continue;
+    }
+    const body = op.body
+      ? {
+          required: true,
+          content: {
+            'application/json': {
+              schema: requestNames.has(op.body)
+                ? ref(requestNames.get(op.body)!)
+                : inlineSchema(op.body, 'input'),
+            },
+          },
+        }
+      : undefined;
+    const success = op.success;
+    const successContent = success.schema
+      ? {
+          'application/json': {
+            schema: responseNames.has(success.schema)
+              ? ref(responseNames.get(success.schema)!)
+              : inlineSchema(success.schema, 'output'),
+          },
+        }
+      : success.content
+        ? { [success.content.type]: { schema: success.content.schema } }
+        : undefined;
+    const errorResponses = Object.fromEntries(
+      [...op.errors, 500 as const].map((status) => [
+        String(status),
+        { description: errorDescriptions[status], content: { 'application/json': { schema: ref('Error') } } },
+      ]),
+    );
+    const params = [
+      ...parameters('path', op.path),
+      ...parameters('query', op.query),
+      ...parameters('header', op.headers),
+    ];
+    paths[openApiPath(route.path)] ??= {};
+    paths[openApiPath(route.path)]![route.method.toLowerCase()] = {
+      operationId: route.function,
+      summary: functions[route.function].description,
+      ...(op.description ? { description: op.description } : {}),
+      tags: [op.tag],
+      ...(params.length ? { parameters: params } : {}),
+      ...(body ? { requestBody: body } : {}),
+      responses: {
+        [String(success.status)]: {
+          description: success.description,
+          ...(success.headers
+            ? {
+                headers: Object.fromEntries(
+                  Object.entries(success.headers).map(([name, description]) => [
+                    name,
+                    { description, schema: { type: 'string' } },
+                  ]),
+                ),
+              }
+            : {}),
+          ...(successContent ? { content: successContent } : {}),
+        },
+        ...errorResponses,
+      },
+    };
+  }
+  if (missing.length) throw new Error(`OpenAPI: no operation for ${missing.join(', ')}`);
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: '兜底 doudi API',
+      version: '0.1.0',
+      summary: '分层分类社会救助：自主申报、家庭经济状况核查、审核确认、审计',
+      description:
+        '所有错误都以 `{ error: { code, message, fields? } }` 回答，message 与 fields[].message 为中文；' +
+        'fields[].field 是出错字段的路径（如 `members.0.idNumber`）。金额单位为元，最多两位小数。',
+    },
+    servers: [{ url: '/' }],
+    tags: ['申请人', '经办人', '审计', '规则', '管理', '系统'].map((name) => ({ name })),
+    paths,
+    components: {
+      schemas: {
+        ...componentSchemas(requestComponents, 'input'),
+        ...componentSchemas(responseComponents, 'output'),
+      },
+    },
+  };
+}
+
+export type OpenApiDocument = ReturnType<typeof buildDocument>;
+
+let cached: OpenApiDocument | undefined;
+const current = () => {
+  cached ??= buildDocument();
+  return cached;
+};
+
+export const document = httpRoute({}, async () => ({ statusCode: 200, body: current() }));
+
+let page: string | undefined;
+
+/** The readable page: HTML, so not through `httpRoute`'s JSON answers. */
+export const docs = async (): Promise<APIGatewayProxyStructuredResultV2> => {
+  try {
+    page ??= renderDocs(current());
+    return { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: page };
+  } catch (error) {
+    logger.error('rendering the API page failed', { error: error as Error });
+    return json(500, { error: { code: 'InternalError', message: '系统内部错误，请稍后重试' } });
+  }
+};

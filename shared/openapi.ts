@@ -1,0 +1,270 @@
+/**
+ * The API's response shapes, as zod schemas: the single source for the OpenAPI document
+ * (`functions/http/openapi.ts`), for the types the web pages read responses with (`web/src/`),
+ * and for the integration test that checks real responses against the document. Request shapes
+ * are not here: they are the handlers' own schemas (`shared/schemas/`, `functions/http/*.ts`).
+ *
+ * Browser-safe: imports zod and nothing that touches Node or AWS. Objects are closed
+ * (`additionalProperties: false` in the document), so a field a handler adds without documenting
+ * it here fails the response test, which names it.
+ */
+import { z } from 'zod';
+
+const money = z.number().describe('元');
+const nullableMoney = money.nullable();
+const instant = z.string().describe('ISO 8601 时间（UTC）');
+const day = z.string().describe('日期 YYYY-MM-DD（北京时间）');
+
+export const errorResponse = z
+  .object({
+    error: z.object({
+      code: z.string().describe('机器可读的错误代码，如 ValidationError、NotFound、Conflict'),
+      message: z.string().describe('中文说明'),
+      fields: z
+        .array(
+          z.object({
+            field: z.string().describe('出错字段的路径，如 members.0.idNumber'),
+            message: z.string().describe('中文说明'),
+          }),
+        )
+        .optional()
+        .describe('请求内容有误时，逐项列出出错字段'),
+    }),
+  })
+  .meta({ title: '错误' });
+
+/** The statuses of an application; `functions/http/applications.ts` labels each (a test keeps both in step). */
+export const applicationStatuses = ['submitted', 'underReview', 'approved', 'refused', 'withdrawn'] as const;
+
+export const reasonSummary = z.object({
+  code: z.string(),
+  message: z.string().describe('中文理由，可直接用于告知书'),
+  clause: z.string().describe('所依据的条款'),
+});
+
+export const meansTestSummary = z
+  .object({
+    tier: z.string().describe('核查结论：dibao、tekun、marginal、rigidExpense、notEligible 等'),
+    eligible: z.boolean().describe('是否符合所申请的类别'),
+    monthlyAmount: nullableMoney.describe('每月救助金（元）；不定期发放的类别为 null'),
+    perCapitaMonthlyIncome: money,
+    parameterVersion: z.string().describe('所用救助参数的版本'),
+    reasons: z.array(reasonSummary),
+    alternative: z
+      .object({ tier: z.string(), monthlyAmount: nullableMoney })
+      .optional()
+      .describe('经申请人同意可予认定的其他类别'),
+  })
+  .meta({ title: '家庭经济状况核查摘要' });
+
+export const notice = z
+  .object({
+    noticeId: z.string(),
+    kind: z.enum(['approval', 'refusal', 'withdrawal']),
+    title: z.string(),
+    body: z.string(),
+    reasons: z.array(z.string()).describe('中文理由'),
+    decidedAt: instant,
+    serveBy: day.describe('书面告知的送达期限（不予确认：决定后3个工作日内）'),
+  })
+  .meta({ title: '告知书' });
+
+export const determination = z
+  .object({
+    outcome: z.enum(['approved', 'refused', 'withdrawn']),
+    tier: z.string().nullable(),
+    monthlyAmount: nullableMoney,
+    decidedAt: instant,
+  })
+  .meta({ title: '确认结果' });
+
+export const submitResponse = z
+  .object({
+    applicationId: z.string(),
+    caseId: z.string(),
+    status: z.enum(applicationStatuses),
+  })
+  .meta({ title: '已受理的申请' });
+
+export const applicationView = z
+  .object({
+    applicationId: z.string(),
+    caseId: z.string(),
+    status: z.enum(applicationStatuses),
+    statusLabel: z.string().describe('状态的中文名称'),
+    requestedTier: z.string(),
+    submittedAt: instant,
+    tier: z.string().nullable(),
+    monthlyAmount: nullableMoney,
+    meansTest: meansTestSummary.nullable(),
+    determination: determination.nullable(),
+    notice: notice.nullable(),
+    members: z.array(
+      z.object({
+        name: z.string(),
+        relation: z.string(),
+        idNumber: z.string().describe('已脱敏，如 430121********0117'),
+      }),
+    ),
+  })
+  .meta({ title: '申请状态与告知' });
+
+export const task = z
+  .object({
+    taskId: z.string(),
+    kind: z.enum(['townshipReview']),
+    status: z.enum(['open', 'decided']),
+    applicationId: z.string(),
+    caseId: z.string(),
+    township: z.string(),
+    createdAt: instant,
+    dueDate: day.describe('办理期限（按工作日计算）'),
+    meansTest: meansTestSummary,
+    decision: z
+      .object({
+        decision: z.enum(['approve', 'reject']),
+        reasons: z.array(z.string()),
+        decidedAt: instant,
+        decidedBy: z.string(),
+      })
+      .optional(),
+  })
+  .meta({ title: '经办任务' });
+
+export const taskList = z.object({ township: z.string(), tasks: z.array(task) }).meta({ title: '待办任务' });
+
+export const historyEvent = z.object({
+  id: z.number().int(),
+  type: z.string().describe('Step Functions 事件类型，如 TaskStateEntered'),
+  timestamp: instant,
+  state: z.string().optional(),
+});
+
+export const caseHistory = z
+  .object({
+    caseId: z.string(),
+    executions: z.array(
+      z.object({
+        workflow: z.string(),
+        executionArn: z.string(),
+        status: z.string().describe('RUNNING、SUCCEEDED、FAILED…'),
+        startDate: instant,
+        stopDate: instant.nullable(),
+        states: z.array(z.string()),
+        events: z.array(historyEvent),
+      }),
+    ),
+  })
+  .meta({ title: '案件执行历史' });
+
+const reason = z.object({
+  code: z.string(),
+  message: z.string(),
+  clause: z.string(),
+  values: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+});
+
+const tierOutcome = z.object({
+  tier: z.string(),
+  monthlyAmount: nullableMoney,
+  reasons: z.array(reason),
+  coveredMembers: z.array(z.string()).optional(),
+});
+
+const assetCheck = z.object({
+  within: z.boolean(),
+  deposits: z.object({ value: money, limit: money, within: z.boolean() }),
+  vehicles: z.object({
+    count: z.number().int(),
+    value: money,
+    maxCount: z.number().int(),
+    maxValue: nullableMoney,
+    within: z.boolean(),
+  }),
+  housing: z.object({ units: z.number().int(), max: z.number().int(), within: z.boolean() }),
+});
+
+export const meansTestResult = z
+  .object({
+    tier: z.string(),
+    eligible: z.boolean(),
+    monthlyAmount: nullableMoney,
+    perCapitaMonthlyIncome: money,
+    reasons: z.array(reason),
+    parameterVersion: z.string(),
+    alternative: tierOutcome.optional(),
+    coveredMembers: z.array(z.string()).optional(),
+    classification: z.string().describe('仅按核查结果的分层，与申请类别无关'),
+    requestedTier: z.string().nullable(),
+    relapseWatch: z.boolean(),
+    asOf: day,
+    regionCode: z.string(),
+    residence: z.enum(['urban', 'rural']),
+    sampleParameters: z.boolean().describe('为 true 时使用的是示例参数，结果仅供演示'),
+    income: z.object({
+      householdSize: z.number().int(),
+      grossMonthlyIncome: money,
+      excludedMonthlyIncome: money,
+      employmentCostDeduction: money,
+      countedMonthlyIncome: money,
+      perCapitaMonthlyIncome: money,
+      byKind: z.record(z.string(), money),
+    }),
+    lines: z.object({
+      dibaoStandard: money,
+      tekunBasicLivingStandard: money,
+      marginalMultiple: z.number(),
+      marginalLine: money,
+      priorYearDisposableIncome: money,
+      disposableIncomeMonthlyLine: money,
+    }),
+    assets: z.record(z.string(), assetCheck),
+    rigidExpense: z.object({
+      medical: money,
+      education: money,
+      spending: money,
+      income12Months: money,
+      ratio: z.number().nullable(),
+      thresholdRatio: z.number(),
+      overRatio: z.boolean(),
+    }),
+    recheckIntervalMonths: z.number().int().nullable(),
+    gradualExitMonths: z.number().int().nullable(),
+    emergency: z.object({ smallAmountLimit: money, clause: z.string() }).optional(),
+    parameterClauses: z.record(z.string(), z.string()),
+  })
+  .meta({ title: '家庭经济状况试算结果' });
+
+export const healthResponse = z.object({ status: z.literal('ok'), service: z.literal('doudi') });
+
+export const deadlineResponse = z.object({
+  from: day,
+  workingDays: z.number().int(),
+  deadline: day.describe('期限届满日：起算日不计入，遇休息日顺延'),
+});
+
+export const parameterVersionCreated = z.object({
+  versionId: z.string(),
+  regionCode: z.string(),
+  residence: z.enum(['urban', 'rural']),
+  effectiveFrom: day,
+});
+
+export const calendarCreated = z.object({
+  year: z.number().int(),
+  holidays: z.number().int().describe('放假时段数'),
+  adjustedWorkdays: z.number().int().describe('调休上班日数'),
+});
+
+export type ErrorResponse = z.infer<typeof errorResponse>;
+export type ApplicationStatus = (typeof applicationStatuses)[number];
+export type MeansTestSummary = z.infer<typeof meansTestSummary>;
+export type Notice = z.infer<typeof notice>;
+export type SubmitResponse = z.infer<typeof submitResponse>;
+export type ApplicationView = z.infer<typeof applicationView>;
+export type Task = z.infer<typeof task>;
+export type TaskList = z.infer<typeof taskList>;
+export type CaseHistory = z.infer<typeof caseHistory>;
+export type HistoryEvent = z.infer<typeof historyEvent>;
+export type MeansTestResult = z.infer<typeof meansTestResult>;
+export type DeadlineResponse = z.infer<typeof deadlineResponse>;

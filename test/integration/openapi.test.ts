@@ -1,0 +1,203 @@
+/**
+ * Real responses of the local runtime, checked against the OpenAPI document it serves: every route
+ * is exercised, and each answer's status must be documented for its operation and its body must
+ * validate against the documented schema (objects are closed, so an undocumented field fails).
+ */
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { routes } from '../../functions/catalog.ts';
+import { application, validId } from '../support/households.ts';
+import { eventually, useRuntime } from '../support/runtime.ts';
+
+const runtime = useRuntime();
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+
+type Doc = {
+  openapi: string;
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>
+  >;
+  components: { schemas: Record<string, object> };
+};
+
+let doc: Doc | undefined;
+let ajv: Ajv2020 | undefined;
+const exercised = new Set<string>();
+
+async function call(
+  method: string,
+  route: string,
+  path: string,
+  init: { body?: unknown; headers?: Record<string, string> } = {},
+) {
+  const res = await fetch(`${runtime.rt.apiUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...init.headers },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+  const text = await res.text();
+  const contentType = res.headers.get('content-type') ?? '';
+  const body = contentType.startsWith('application/json') ? JSON.parse(text) : text;
+  if (!doc || !ajv) {
+    doc = (await (await fetch(`${runtime.rt.apiUrl}/openapi.json`)).json()) as Doc;
+    ajv = addFormats(new Ajv2020({ strict: false, allErrors: true }));
+    ajv.addSchema({ $id: 'doc', components: doc.components });
+  }
+  const documented = doc.paths[route]?.[method.toLowerCase()]?.responses[String(res.status)];
+  expect(
+    documented,
+    `${method} ${route} answered ${res.status}, not documented: ${text.slice(0, 300)}`,
+  ).toBeDefined();
+  const media = Object.entries(documented!.content ?? {}).find(([type]) => contentType.startsWith(type));
+  expect(media, `${method} ${route} ${res.status}: content type ${contentType} not documented`).toBeDefined();
+  if (media![0] === 'application/json') {
+    // Refs point into #/components/schemas: resolve them within the registered document.
+    const schema = JSON.parse(
+      JSON.stringify(media![1].schema).replaceAll('"#/components/', '"doc#/components/'),
+    );
+    const validate = ajv.compile(schema);
+    const ok = validate(body);
+    expect(
+      ok,
+      `${method} ${route} ${res.status}: ${ajv.errorsText(validate.errors)} in ${text.slice(0, 500)}`,
+    ).toBe(true);
+  }
+  exercised.add(`${method} ${route}`);
+  return { status: res.status, body, headers: res.headers };
+}
+
+describe('responses match the OpenAPI document', () => {
+  it('along an application, its task, decision, notice and history', async () => {
+    expect((await call('GET', '/health', '/health')).status).toBe(200);
+    const docResponse = await call('GET', '/openapi.json', '/openapi.json');
+    expect(docResponse.body.openapi).toBe('3.1.0');
+    const page = await call('GET', '/docs', '/docs');
+    expect(page.body).toContain('<!doctype html>');
+    const script = await call('GET', '/assets/{file}', '/assets/apply.js');
+    expect(script.headers.get('content-type')).toContain('text/javascript');
+    expect((await call('GET', '/assets/{file}', '/assets/nothing-here.js')).status).toBe(404);
+    expect((await call('GET', '/assets/{file}', '/assets/..%2Fsecret.js')).status).toBe(400);
+
+    const invalid = await call('POST', '/applications', '/applications', {
+      body: application({ members: [{ ...application().members[0]!, idNumber: '430121198001010110' }] }),
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.fields).toEqual([
+      { field: 'members.0.idNumber', message: '身份证号码校验位不正确（GB 11643）' },
+    ]);
+
+    const submitted = await call('POST', '/applications', '/applications', {
+      body: application(),
+      headers: { 'Idempotency-Key': 'openapi-test-1' },
+    });
+    expect(submitted.status).toBe(202);
+    const { applicationId, caseId } = submitted.body;
+    expect(
+      (await call('GET', '/applications/{applicationId}', `/applications/${applicationId}`)).status,
+    ).toBe(200);
+    expect(
+      (await call('GET', '/applications/{applicationId}', '/applications/app-doesnotexist')).status,
+    ).toBe(404);
+    expect((await call('GET', '/applications/{applicationId}', '/applications/nope')).status).toBe(400);
+
+    const task = await eventually(async () => {
+      const list = await call('GET', '/tasks', '/tasks?township=430121');
+      return list.body.tasks.find((t: { applicationId: string }) => t.applicationId === applicationId);
+    });
+    expect((await call('GET', '/tasks', '/tasks?township=43')).status).toBe(400);
+    const decided = await call('POST', '/tasks/{taskId}/decision', `/tasks/${task.taskId}/decision`, {
+      body: { decision: 'approve', reasons: ['入户核实属实'], decidedBy: '李四' },
+    });
+    expect(decided.status).toBe(200);
+    const again = await call('POST', '/tasks/{taskId}/decision', `/tasks/${task.taskId}/decision`, {
+      body: { decision: 'approve', reasons: [] },
+    });
+    expect(again.status).toBe(409);
+    const noReasons = await call('POST', '/tasks/{taskId}/decision', `/tasks/${task.taskId}/decision`, {
+      body: { decision: 'reject', reasons: [] },
+    });
+    expect(noReasons.status).toBe(400);
+
+    await eventually(async () => {
+      const res = await call('GET', '/applications/{applicationId}', `/applications/${applicationId}`);
+      return res.body.notice ? res : undefined;
+    });
+    const history = await call('GET', '/cases/{caseId}/history', `/cases/${caseId}/history`);
+    expect(history.body.executions[0].states).toEqual(['MeansTest', 'TownshipReview', 'Determine']);
+    expect((await call('GET', '/cases/{caseId}/history', '/cases/case-doesnotexist/history')).status).toBe(
+      404,
+    );
+  });
+
+  it('for the rules and the administrators', async () => {
+    const {
+      applicant: _a,
+      pledge: _p,
+      verificationConsent: _v,
+      requestedTier: _r,
+      ...household
+    } = application();
+    expect(
+      (await call('POST', '/means-test', '/means-test', { body: { ...household, asOf: '2026-06-01' } }))
+        .status,
+    ).toBe(200);
+    const single = {
+      ...household,
+      members: [
+        {
+          ...household.members[0]!,
+          idNumber: validId('430121', '19800101', 21),
+          incomes: [{ kind: 'wage' as const, monthlyAmount: 1100 }],
+        },
+      ],
+    };
+    const alternative = await call('POST', '/means-test', '/means-test', {
+      body: { ...single, asOf: '2026-06-01', requestedTier: 'dibao' },
+    });
+    expect(alternative.body.alternative.tier).toBe('marginal');
+    expect(
+      (await call('POST', '/means-test', '/means-test', { body: { ...household, regionCode: '110101' } }))
+        .status,
+    ).toBe(422);
+    expect(
+      (await call('GET', '/calendar/deadline', '/calendar/deadline?from=2026-09-30&workingDays=3')).status,
+    ).toBe(200);
+    expect((await call('GET', '/calendar/deadline', '/calendar/deadline?from=x&workingDays=3')).status).toBe(
+      400,
+    );
+
+    const parameters = {
+      residence: 'urban',
+      effectiveFrom: '2027-01-01',
+      basis: '测试用参数',
+      sampleData: true,
+      values: { dibaoStandard: { value: 1000, clause: '测试' } },
+    };
+    expect(
+      (await call('PUT', '/admin/parameters/{regionCode}', '/admin/parameters/430121', { body: parameters }))
+        .status,
+    ).toBe(201);
+    expect(
+      (await call('PUT', '/admin/parameters/{regionCode}', '/admin/parameters/430121', { body: parameters }))
+        .status,
+    ).toBe(409);
+    const arrangement = {
+      year: 2099,
+      source: '测试',
+      holidays: [{ name: '元旦', from: '2099-01-01', to: '2099-01-03' }],
+      adjustedWorkdays: [],
+    };
+    expect(
+      (await call('PUT', '/admin/calendar/{year}', '/admin/calendar/2099', { body: arrangement })).status,
+    ).toBe(201);
+    expect(
+      (await call('PUT', '/admin/calendar/{year}', '/admin/calendar/2098', { body: arrangement })).status,
+    ).toBe(400);
+  });
+
+  it('every route of the catalog was exercised', () => {
+    expect([...exercised].sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+  });
+});
