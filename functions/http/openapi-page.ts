@@ -55,7 +55,9 @@ function typeOf(schema: Schema): string {
 function constraints(schema: Schema): string {
   const parts: string[] = [];
   const add = (label: string, key: string) => {
-    if (schema[key] !== undefined) parts.push(`${label} ${esc(JSON.stringify(schema[key]))}`);
+    const value = schema[key];
+    if (value === undefined) return;
+    parts.push(`${label} <code>${esc(typeof value === 'string' ? value : JSON.stringify(value))}</code>`);
   };
   add('格式', 'format');
   add('模式', 'pattern');

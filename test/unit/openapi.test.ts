@@ -46,9 +46,6 @@ describe('GET /openapi.json', () => {
 
   it('refuses to build when a route has no operation', () => {
     expect(() =>
-      buildDocument([...routes, { method: 'GET', path: '/nowhere', function: 'health' }]),
-    ).not.toThrow();
-    expect(() =>
       buildDocument([{ method: 'POST', path: '/new-route', function: 'meansTestStep' as never }]),
     ).toThrow(/no operation for POST \/new-route/);
   });

@@ -1,0 +1,76 @@
+/**
+ * Debian's Chromium driven by playwright-core: never a downloaded browser. A missing Chromium fails
+ * the run with the command that installs it (`.ci/run` does).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'e2e');
+
+export const widths = { mobile: { width: 375, height: 812 }, desktop: { width: 1280, height: 800 } } as const;
+
+export interface Browser {
+  context: BrowserContext;
+  /** A new page whose console errors and uncaught exceptions are collected in `errors`. */
+  page(viewport: { width: number; height: number }): Promise<Page & { errors: string[] }>;
+  close(): Promise<void>;
+}
+
+export async function launch(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}: the browser tests drive Debian's Chromium. ` +
+        'Install it with `apt-get update && apt-get install -y chromium fonts-noto-cjk` (.ci/run does).',
+    );
+  }
+  await mkdir(ARTIFACTS, { recursive: true });
+  const profile = await mkdtemp(join(tmpdir(), 'doudi-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    acceptDownloads: true,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    context,
+    async page(viewport) {
+      const page = Object.assign(await context.newPage(), { errors: [] as string[] });
+      await page.setViewportSize(viewport);
+      page.on('console', (message) => {
+        if (message.type() === 'error')
+          page.errors.push(`console: ${message.text()} (${message.location().url})`);
+      });
+      page.on('pageerror', (error) => page.errors.push(`exception: ${error.message}`));
+      return page;
+    },
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A full-page screenshot under test-artifacts/e2e/. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** True when nothing on the page is wider than the viewport (no sideways scrolling). */
+export async function fitsWidth(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+}

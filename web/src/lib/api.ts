@@ -1,0 +1,63 @@
+/**
+ * The pages' only way to the API. Answers are `{ ok: true, status, data }` or
+ * `{ ok: false, status, error }` with the API's error shape; a network failure becomes status 0.
+ * Credentials, once identity exists (issue 7), are added here and nowhere else.
+ */
+import type { ErrorResponse } from '../../../shared/openapi.ts';
+
+export type ApiError = ErrorResponse['error'];
+export type ApiResult<T> =
+  | { ok: true; status: number; data: T }
+  | { ok: false; status: number; error: ApiError };
+
+const TOKEN_KEY = 'doudi.token';
+
+function authHeaders(): Record<string, string> {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+export async function api<T>(
+  method: 'GET' | 'POST' | 'PUT',
+  path: string,
+  options: { body?: unknown; headers?: Record<string, string> } = {},
+): Promise<ApiResult<T>> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: {
+        accept: 'application/json',
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...authHeaders(),
+        ...options.headers,
+      },
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    });
+  } catch {
+    return {
+      ok: false,
+      status: 0,
+      error: { code: 'NetworkError', message: '网络连接失败，请检查网络后重试' },
+    };
+  }
+  const text = await response.text();
+  let payload: unknown;
+  try {
+    payload = text ? JSON.parse(text) : undefined;
+  } catch {
+    payload = undefined;
+  }
+  if (response.ok) return { ok: true, status: response.status, data: payload as T };
+  const error = (payload as ErrorResponse | undefined)?.error ?? {
+    code: 'HttpError',
+    message: `服务返回错误（${response.status}）`,
+  };
+  return { ok: false, status: response.status, error };
+}
+
+/** Whether the running API has an operation (from `GET /openapi.json`), e.g. a route that comes later. */
+export async function hasOperation(method: string, path: string): Promise<boolean> {
+  const doc = await api<{ paths?: Record<string, Record<string, unknown>> }>('GET', '/openapi.json');
+  return doc.ok && Boolean(doc.data.paths?.[path]?.[method.toLowerCase()]);
+}

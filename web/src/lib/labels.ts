@@ -1,0 +1,167 @@
+/**
+ * Chinese names for what the pages show: the declaration's fields (so that every error names its
+ * field), the enums' values, the workflows' states and the history's event types.
+ */
+export { tierLabels } from '../../../shared/domain/determination.ts';
+
+export const residenceLabels: Record<string, string> = { urban: '城市', rural: '农村' };
+
+export const requestedTierLabels: Record<string, string> = {
+  dibao: '最低生活保障（低保）',
+  tekun: '特困人员救助供养',
+  marginal: '低保边缘家庭',
+  rigidExpense: '刚性支出困难家庭',
+  emergency: '临时救助',
+};
+
+export const relationLabels: Record<string, string> = {
+  self: '本人',
+  spouse: '配偶',
+  child: '子女',
+  parent: '父母',
+  grandchild: '孙子女/外孙子女',
+  grandparent: '祖父母/外祖父母',
+  sibling: '兄弟姐妹',
+  other: '其他',
+};
+
+export const labourLabels: Record<string, string> = {
+  full: '完全劳动能力',
+  partial: '部分劳动能力',
+  none: '无劳动能力',
+};
+
+export const incomeKindLabels: Record<string, string> = {
+  wage: '工资性收入',
+  business: '经营净收入',
+  property: '财产净收入',
+  transfer: '转移净收入',
+  pension: '养老金',
+  agriculture: '农业生产收入',
+  other: '其他收入',
+};
+
+export const disabilityLabels: Record<string, string> = {
+  '': '无',
+  1: '一级',
+  2: '二级',
+  3: '三级',
+  4: '四级',
+};
+
+const fieldNames: Record<string, string> = {
+  regionCode: '申请地区（行政区划代码）',
+  residence: '户籍类别',
+  requestedTier: '申请类别',
+  applicant: '申请人',
+  'applicant.name': '申请人姓名',
+  'applicant.phone': '联系电话',
+  members: '家庭成员',
+  name: '姓名',
+  idNumber: '身份证号码',
+  relation: '与申请人关系',
+  age: '年龄',
+  disabilityGrade: '残疾等级',
+  severeIllness: '是否患重病',
+  labourCapacity: '劳动能力',
+  employed: '是否就业',
+  incomes: '收入',
+  kind: '收入类型',
+  monthlyAmount: '月收入（元）',
+  assets: '家庭财产',
+  'assets.deposits': '存款等金融资产（元）',
+  'assets.vehicles': '机动车辆',
+  value: '车辆价值（元）',
+  exempt: '营运或残疾人代步车辆',
+  'assets.housingUnits': '住房套数',
+  spendingLast12Months: '近12个月支出',
+  'spendingLast12Months.medical': '近12个月医疗支出（元）',
+  'spendingLast12Months.education': '近12个月教育支出（元）',
+  hasAbleSupporter: '法定赡养（抚养、扶养）义务人',
+  pledge: '如实申报承诺',
+  verificationConsent: '核对授权',
+  asOf: '核算日期',
+  decision: '审核意见',
+  reasons: '理由',
+  decidedBy: '经办人',
+  body: '请求内容',
+};
+
+/**
+ * `members.1.incomes.0.monthlyAmount` → `家庭成员2 · 第1项收入 · 月收入（元）`: the Chinese name of a
+ * field from the path zod and the API use.
+ */
+export function fieldLabel(path: ReadonlyArray<PropertyKey> | string): string {
+  const parts = (typeof path === 'string' ? path.split('.') : path.map(String)).filter(
+    (p) => p !== '' && p !== 'body',
+  );
+  const joined = parts.join('.');
+  if (fieldNames[joined]) return fieldNames[joined];
+  const out: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const next = parts[i + 1];
+    const index = next !== undefined && /^\d+$/.test(next) ? Number(next) + 1 : undefined;
+    if (part === 'members' && index) out.push(`家庭成员${index}`);
+    else if (part === 'incomes' && index) out.push(`第${index}项收入`);
+    else if (part === 'vehicles' && index) out.push(`车辆${index}`);
+    else if (part === 'reasons' && index) out.push(`理由${index}`);
+    else if (/^\d+$/.test(part)) continue;
+    else out.push(fieldNames[`${parts.slice(0, i).join('.')}.${part}`] ?? fieldNames[part] ?? part);
+    if (index) i++;
+  }
+  return out.join(' · ') || '申请内容';
+}
+
+export const stateLabels: Record<string, string> = {
+  MeansTest: '家庭经济状况核查',
+  TownshipReview: '乡镇（街道）审核',
+  Determine: '确认并书面告知',
+  RecordWithdrawal: '终止并告知',
+};
+
+export const workflowLabels: Record<string, string> = {
+  Application: '申请审核确认',
+  Recheck: '定期核查',
+  GradualExit: '渐退',
+  Emergency: '临时救助',
+};
+
+export const eventLabels: Record<string, string> = {
+  ExecutionStarted: '流程开始',
+  ExecutionSucceeded: '流程结束',
+  ExecutionFailed: '流程失败',
+  ExecutionAborted: '流程中止',
+  ExecutionTimedOut: '流程超时',
+  TaskStateEntered: '进入步骤',
+  TaskStateExited: '完成步骤',
+  TaskScheduled: '调度任务',
+  TaskStarted: '任务开始',
+  TaskSubmitted: '任务已提交，等待处理',
+  TaskSucceeded: '任务完成',
+  TaskFailed: '任务失败',
+  TaskTimedOut: '任务超时',
+  PassStateEntered: '进入步骤',
+  PassStateExited: '完成步骤',
+  ChoiceStateEntered: '进入判断',
+  ChoiceStateExited: '完成判断',
+  WaitStateEntered: '开始等待',
+  WaitStateExited: '等待结束',
+  SucceedStateEntered: '进入结束步骤',
+  SucceedStateExited: '完成结束步骤',
+  FailStateEntered: '进入失败步骤',
+};
+
+export const executionStatusLabels: Record<string, string> = {
+  RUNNING: '进行中',
+  SUCCEEDED: '已完成',
+  FAILED: '失败',
+  TIMED_OUT: '超时',
+  ABORTED: '已中止',
+};
+
+export const noticeKindLabels: Record<string, string> = {
+  approval: '确认通知',
+  refusal: '不予确认告知',
+  withdrawal: '终止告知',
+};

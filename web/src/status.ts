@@ -1,0 +1,255 @@
+/**
+ * 申请人：进度与告知. Shows an application's status, the means test's conclusion and reasons, the
+ * determination and the written notice with its reasons in plain Chinese and the date by which it
+ * is served; polls until the case is decided. When the means test found another tier the household
+ * qualifies for, the consent step is shown; its button works once the API has the consent route.
+ */
+import type { ApplicationView } from '../../shared/openapi.ts';
+import { api, hasOperation } from './lib/api.ts';
+import { $, h, show } from './lib/dom.ts';
+import { beijingTime, daysUntil, yuan } from './lib/format.ts';
+import { noticeKindLabels, relationLabels, requestedTierLabels, tierLabels } from './lib/labels.ts';
+import { myApplications } from './lib/mine.ts';
+
+const root = $('#status');
+const CONSENT_PATH = '/applications/{applicationId}/consent';
+const POLL_MS = 2_000;
+const label = (tier: string | null | undefined) => (tier ? (tierLabels[tier] ?? tier) : '—');
+const decided = (app: ApplicationView) => app.notice !== null;
+let consentAvailable: Promise<boolean> | undefined;
+
+function lookupForm(current = '') {
+  const mine = myApplications();
+  return h(
+    'form',
+    {
+      class: 'card',
+      id: 'lookup',
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        const id = ($<HTMLInputElement>('#lookup-id').value || '').trim();
+        if (id) location.assign(`/status/?id=${encodeURIComponent(id)}`);
+      },
+    },
+    h(
+      'label',
+      { class: 'field' },
+      h('span', {}, '申请编号'),
+      h('input', {
+        id: 'lookup-id',
+        type: 'text',
+        value: current,
+        placeholder: '如 app-…',
+        autocomplete: 'off',
+      }),
+    ),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, '查询')),
+    mine.length
+      ? h(
+          'div',
+          {},
+          h('h3', {}, '本机提交过的申请'),
+          h(
+            'ul',
+            {},
+            mine.map((m) =>
+              h(
+                'li',
+                {},
+                h('a', { href: `/status/?id=${encodeURIComponent(m.applicationId)}` }, m.applicationId),
+                ` · ${beijingTime(m.submittedAt)}`,
+              ),
+            ),
+          ),
+        )
+      : null,
+  );
+}
+
+function steps(app: ApplicationView) {
+  const stages: Array<[string, boolean]> = [
+    ['已受理', true],
+    ['家庭经济状况核查', app.meansTest !== null],
+    ['乡镇（街道）审核', decided(app)],
+    [app.status === 'refused' ? '不予确认' : app.status === 'withdrawn' ? '已终止' : '确认', decided(app)],
+  ];
+  const current = stages.findIndex(([, done]) => !done);
+  return h(
+    'ol',
+    { class: 'steps', 'aria-label': '办理进度' },
+    stages.map(([name, done], i) =>
+      h('li', { class: done ? 'done' : i === current ? 'current' : '' }, done ? `✓ ${name}` : name),
+    ),
+  );
+}
+
+function noticeCard(app: ApplicationView) {
+  const notice = app.notice;
+  if (!notice) {
+    return h(
+      'section',
+      { class: 'card', id: 'notice' },
+      h('h2', {}, '告知书'),
+      h('p', { class: 'muted' }, '审核确认后，这里会显示告知书和理由。本页会自动刷新。'),
+    );
+  }
+  const left = daysUntil(notice.serveBy);
+  return h(
+    'section',
+    { class: 'card notice', id: 'notice' },
+    h('h2', {}, notice.title),
+    h('p', {}, notice.body),
+    notice.reasons.length
+      ? h(
+          'div',
+          {},
+          h('h3', {}, '理由'),
+          h(
+            'ol',
+            { class: 'reasons' },
+            notice.reasons.map((r) => h('li', {}, r)),
+          ),
+        )
+      : null,
+    h(
+      'dl',
+      { class: 'kv' },
+      h('dt', {}, '告知类别'),
+      h('dd', {}, noticeKindLabels[notice.kind] ?? notice.kind),
+      h('dt', {}, '决定时间'),
+      h('dd', {}, beijingTime(notice.decidedAt)),
+      h('dt', {}, '书面告知送达期限'),
+      h('dd', {}, notice.serveBy, left >= 0 ? `（还有 ${left} 天）` : ''),
+      h('dt', {}, '告知书编号'),
+      h('dd', {}, notice.noticeId),
+    ),
+    notice.kind === 'refusal'
+      ? h('p', { class: 'hint' }, '如对决定不服，可以自收到告知书之日起依法申请行政复议或提起行政诉讼。')
+      : null,
+  );
+}
+
+async function consentCard(app: ApplicationView) {
+  const alternative = app.meansTest?.alternative;
+  if (!alternative) return null;
+  consentAvailable ??= hasOperation('POST', CONSENT_PATH);
+  const available = await consentAvailable;
+  const note = h('p', { class: 'hint', id: 'consent-note' });
+  const button = h(
+    'button',
+    { type: 'button', id: 'consent-button', disabled: !available },
+    '同意按该类别认定',
+  );
+  if (!available) note.textContent = '在线同意功能尚未开通，请联系所在乡镇（街道）社会救助经办机构办理。';
+  button.addEventListener('click', async () => {
+    button.setAttribute('disabled', '');
+    const res = await api('POST', `/applications/${encodeURIComponent(app.applicationId)}/consent`, {
+      body: { consent: true, tier: alternative.tier },
+    });
+    if (res.ok) {
+      note.textContent = '已收到您的同意，将在3个工作日内完成认定。';
+      return;
+    }
+    if (res.status === 404 || res.status === 405) {
+      note.textContent = '在线同意功能尚未开通，请联系所在乡镇（街道）社会救助经办机构办理。';
+      return;
+    }
+    button.removeAttribute('disabled');
+    note.textContent = `未能提交：${res.error.message}`;
+  });
+  return h(
+    'section',
+    { class: 'card', id: 'consent' },
+    h('h2', {}, '其他救助类别'),
+    h(
+      'p',
+      {},
+      `经核查，您的家庭可能符合“${label(alternative.tier)}”条件`,
+      alternative.monthlyAmount === null ? '' : `（每月 ${yuan(alternative.monthlyAmount)}）`,
+      '。经您同意，可在3个工作日内按该类别认定。',
+    ),
+    h('div', { class: 'actions' }, button),
+    note,
+  );
+}
+
+async function render(app: ApplicationView) {
+  const meansTest = app.meansTest;
+  show(
+    root,
+    h(
+      'section',
+      { class: 'card', id: 'summary' },
+      h('h2', {}, '办理状态：', h('span', { id: 'status-label' }, app.statusLabel)),
+      steps(app),
+      h(
+        'dl',
+        { class: 'kv' },
+        h('dt', {}, '申请编号'),
+        h('dd', {}, app.applicationId),
+        h('dt', {}, '提交时间'),
+        h('dd', {}, beijingTime(app.submittedAt)),
+        h('dt', {}, '申请类别'),
+        h('dd', {}, requestedTierLabels[app.requestedTier] ?? app.requestedTier),
+        h('dt', {}, '认定类别'),
+        h('dd', { id: 'tier' }, label(app.tier)),
+        h('dt', {}, '每月救助金'),
+        h('dd', { id: 'amount' }, yuan(app.monthlyAmount)),
+        h('dt', {}, '家庭成员'),
+        h(
+          'dd',
+          {},
+          app.members
+            .map((m) => `${m.name}（${relationLabels[m.relation] ?? m.relation}，${m.idNumber}）`)
+            .join('；'),
+        ),
+      ),
+    ),
+    noticeCard(app),
+    await consentCard(app),
+    meansTest
+      ? h(
+          'section',
+          { class: 'card', id: 'means-test' },
+          h('h2', {}, '家庭经济状况核查'),
+          h(
+            'p',
+            {},
+            `核查结论：${label(meansTest.tier)}，家庭人均月收入 ${yuan(meansTest.perCapitaMonthlyIncome)}。`,
+          ),
+          h(
+            'ol',
+            { class: 'reasons' },
+            meansTest.reasons.map((r) => h('li', {}, r.message, h('span', { class: 'clause' }, r.clause))),
+          ),
+        )
+      : h('section', { class: 'card' }, h('p', { class: 'muted' }, '正在核查家庭经济状况…')),
+    h('p', { class: 'muted' }, h('a', { href: '/status/' }, '查询其他申请')),
+  );
+}
+
+async function load(id: string) {
+  const res = await api<ApplicationView>('GET', `/applications/${encodeURIComponent(id)}`);
+  if (!res.ok) {
+    show(
+      root,
+      h('p', { class: 'card error', role: 'alert' }, `查询失败：${res.error.message}`),
+      lookupForm(id),
+    );
+    return;
+  }
+  await render(res.data);
+  if (!decided(res.data)) setTimeout(() => void load(id), POLL_MS);
+}
+
+const id = new URLSearchParams(location.search).get('id');
+if (id) {
+  if (new URLSearchParams(location.search).has('new'))
+    root.before(
+      h('p', { class: 'banner', id: 'submitted' }, '申请已提交，系统已受理。请保存申请编号以便查询。'),
+    );
+  show(root, h('p', { class: 'muted' }, '正在查询…'));
+  void load(id);
+} else {
+  show(root, lookupForm());
+}

@@ -1,0 +1,403 @@
+/**
+ * 经办人工作台. The open tasks of one township (polled, so new tasks appear without a reload and are
+ * announced), each with its due date, the calendar days left and an overdue mark; a case view with
+ * the means test's conclusion and reasons, the application and the case's workflow history; and the
+ * decision with reasons (a refusal needs at least one).
+ */
+import type { ApplicationView, CaseHistory, Task, TaskList } from '../../shared/openapi.ts';
+import { regionCode } from '../../shared/schemas/household.ts';
+import { type ApiError, api } from './lib/api.ts';
+import { $, h, show } from './lib/dom.ts';
+import { beijingTime, daysUntil, yuan } from './lib/format.ts';
+import {
+  eventLabels,
+  fieldLabel,
+  relationLabels,
+  requestedTierLabels,
+  stateLabels,
+  tierLabels,
+  workflowLabels,
+} from './lib/labels.ts';
+
+const POLL_MS = 3_000;
+const TOWNSHIP_KEY = 'doudi.workbench.township';
+const NAME_KEY = 'doudi.workbench.caseworker';
+const root = $('#workbench');
+const label = (tier: string | null | undefined) => (tier ? (tierLabels[tier] ?? tier) : '—');
+
+let township = localStorage.getItem(TOWNSHIP_KEY) ?? '430121';
+let tasks: Task[] = [];
+let known: Set<string> | undefined;
+const fresh = new Set<string>();
+let selected: string | undefined;
+let timer: ReturnType<typeof setInterval> | undefined;
+
+function dueBadge(dueDate: string) {
+  const left = daysUntil(dueDate);
+  if (left < 0) return h('span', { class: 'badge bad' }, `逾期 ${-left} 天`);
+  if (left === 0) return h('span', { class: 'badge warn' }, '今日到期');
+  return h('span', { class: `badge ${left <= 2 ? 'warn' : 'ok'}` }, `剩 ${left} 天`);
+}
+
+function controls() {
+  const input = h('input', {
+    id: 'township',
+    type: 'text',
+    value: township,
+    inputmode: 'numeric',
+    maxlength: 6,
+    autocomplete: 'off',
+    'aria-describedby': 'township-error',
+  });
+  const name = h('input', {
+    id: 'caseworker',
+    type: 'text',
+    value: localStorage.getItem(NAME_KEY) ?? '',
+    maxlength: 64,
+    placeholder: '如 李四',
+    autocomplete: 'off',
+  });
+  name.addEventListener('change', () => localStorage.setItem(NAME_KEY, name.value.trim()));
+  return h(
+    'form',
+    {
+      class: 'card',
+      id: 'inbox-form',
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        const parsed = regionCode.safeParse(input.value.trim());
+        const error = $('#township-error');
+        if (!parsed.success) {
+          input.setAttribute('aria-invalid', 'true');
+          error.textContent = `乡镇（街道）行政区划代码：${parsed.error.issues[0]?.message}`;
+          return;
+        }
+        input.removeAttribute('aria-invalid');
+        error.textContent = '';
+        township = parsed.data;
+        localStorage.setItem(TOWNSHIP_KEY, township);
+        known = undefined;
+        fresh.clear();
+        selected = undefined;
+        show($('#case'), h('p', { class: 'muted' }, '请选择一项任务，查看案件并作出审核意见。'));
+        void poll();
+      },
+    },
+    h(
+      'div',
+      {},
+      h(
+        'label',
+        { class: 'field' },
+        h('span', {}, '乡镇（街道）行政区划代码'),
+        input,
+        h('small', { class: 'error', id: 'township-error' }),
+      ),
+      h('label', { class: 'field' }, h('span', {}, '经办人'), name),
+    ),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, '查看待办')),
+  );
+}
+
+function renderInbox() {
+  const sorted = [...tasks].sort(
+    (a, b) => a.dueDate.localeCompare(b.dueDate) || a.createdAt.localeCompare(b.createdAt),
+  );
+  show(
+    $('#inbox'),
+    h('h2', {}, `待办任务（${tasks.length}）`),
+    sorted.length
+      ? h(
+          'ul',
+          { class: 'tasks', role: 'listbox', 'aria-label': '待办任务' },
+          sorted.map((task) =>
+            h(
+              'li',
+              {
+                role: 'option',
+                tabindex: 0,
+                'data-task': task.taskId,
+                'aria-selected': task.taskId === selected ? 'true' : 'false',
+                class: daysUntil(task.dueDate) < 0 ? 'overdue' : '',
+                onclick: () => void open(task.taskId),
+                onkeydown: (e: Event) => {
+                  if ((e as KeyboardEvent).key === 'Enter') void open(task.taskId);
+                },
+              },
+              h(
+                'div',
+                {},
+                fresh.has(task.taskId) ? h('span', { class: 'badge new' }, '新') : null,
+                ' ',
+                h('strong', {}, label(task.meansTest.tier)),
+                ' ',
+                h(
+                  'span',
+                  { class: `badge ${task.meansTest.eligible ? 'ok' : 'bad'}` },
+                  task.meansTest.eligible ? '符合申请类别' : '不符合申请类别',
+                ),
+              ),
+              h('div', { class: 'muted' }, `申请 ${task.applicationId}`),
+              h('div', {}, `期限 ${task.dueDate} `, dueBadge(task.dueDate)),
+            ),
+          ),
+        )
+      : h('p', { class: 'muted' }, '暂无待办任务。新任务会自动出现。'),
+  );
+}
+
+async function poll() {
+  const res = await api<TaskList>('GET', `/tasks?township=${encodeURIComponent(township)}`);
+  if (!res.ok) {
+    show($('#banner'), `待办任务刷新失败：${res.error.message}`);
+    return;
+  }
+  const ids = new Set(res.data.tasks.map((t) => t.taskId));
+  if (known) {
+    const arrived = [...ids].filter((id) => !known!.has(id));
+    for (const id of arrived) fresh.add(id);
+    if (arrived.length) show($('#banner'), `收到 ${arrived.length} 件新任务`);
+  }
+  known = ids;
+  tasks = res.data.tasks;
+  document.title = `${fresh.size ? `(${fresh.size}) ` : ''}经办人工作台 · 兜底`;
+  renderInbox();
+}
+
+function historyList(history: CaseHistory) {
+  return history.executions.map((execution) =>
+    h(
+      'div',
+      {},
+      h(
+        'p',
+        {},
+        h('strong', {}, workflowLabels[execution.workflow] ?? execution.workflow),
+        ` · ${beijingTime(execution.startDate)} 开始 · 已经过：`,
+        execution.states.map((s) => stateLabels[s] ?? s).join(' → '),
+      ),
+      h(
+        'ol',
+        { class: 'timeline' },
+        execution.events.map((event) =>
+          h(
+            'li',
+            {},
+            h('time', {}, beijingTime(event.timestamp)),
+            ' ',
+            eventLabels[event.type] ?? event.type,
+            event.state ? `：${stateLabels[event.state] ?? event.state}` : '',
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function decisionForm(task: Task) {
+  const reasons = h('textarea', {
+    id: 'reasons',
+    name: 'reasons',
+    rows: 4,
+    'aria-describedby': 'reasons-error',
+  });
+  const result = h('div', { id: 'decision-result', role: 'status' });
+  const showFieldErrors = (fields: Array<{ field: string; message: string }>) => {
+    for (const slot of ['decision', 'reasons']) $(`#${slot}-error`).textContent = '';
+    reasons.removeAttribute('aria-invalid');
+    for (const f of fields) {
+      const key = f.field.split('.')[0] === 'reasons' ? 'reasons' : 'decision';
+      $(`#${key}-error`).textContent = `${fieldLabel(f.field)}：${f.message}`;
+      if (key === 'reasons') reasons.setAttribute('aria-invalid', 'true');
+    }
+  };
+  const form = h(
+    'form',
+    {
+      class: 'card',
+      id: 'decision-form',
+      novalidate: true,
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        const decision = (form.querySelector('input[name="decision"]:checked') as HTMLInputElement | null)
+          ?.value;
+        const list = reasons.value
+          .split('\n')
+          .map((r) => r.trim())
+          .filter(Boolean);
+        // The API checks the same (functions/http/tasks.ts `decisionBody`); checked here too so that
+        // an incomplete decision never leaves the page.
+        const problems = [
+          ...(decision ? [] : [{ field: 'decision', message: '请选择同意或不同意' }]),
+          ...(decision === 'reject' && !list.length
+            ? [{ field: 'reasons', message: '不同意时必须填写理由' }]
+            : []),
+        ];
+        showFieldErrors(problems);
+        if (problems.length) return;
+        const button = $<HTMLButtonElement>('#decide-button');
+        button.disabled = true;
+        const decidedBy = $<HTMLInputElement>('#caseworker').value.trim();
+        const res = await api<Task>('POST', `/tasks/${encodeURIComponent(task.taskId)}/decision`, {
+          body: { decision, reasons: list, ...(decidedBy ? { decidedBy } : {}) },
+        });
+        if (res.ok) {
+          show(result, h('p', { class: 'ok' }, `已提交：${decision === 'approve' ? '同意' : '不同意'}。`));
+          tasks = tasks.filter((t) => t.taskId !== task.taskId);
+          renderInbox();
+          return;
+        }
+        button.disabled = false;
+        showFieldErrors((res.error as ApiError).fields ?? []);
+        show(
+          result,
+          h(
+            'p',
+            { class: 'error' },
+            res.status === 409 ? '该任务已处理，不能重复决定。' : `提交失败：${res.error.message}`,
+          ),
+        );
+      },
+    },
+    h('h3', {}, '审核意见'),
+    h(
+      'fieldset',
+      { class: 'field', 'aria-describedby': 'decision-error' },
+      h('legend', {}, '审核意见 *'),
+      h(
+        'label',
+        { class: 'field check' },
+        h('input', { type: 'radio', name: 'decision', value: 'approve' }),
+        h('span', {}, '同意（符合条件）'),
+      ),
+      h(
+        'label',
+        { class: 'field check' },
+        h('input', { type: 'radio', name: 'decision', value: 'reject' }),
+        h('span', {}, '不同意'),
+      ),
+      h('small', { class: 'error', id: 'decision-error' }),
+    ),
+    h(
+      'label',
+      { class: 'field' },
+      h('span', {}, '理由（每行一条；不同意时必填）'),
+      reasons,
+      h('small', { class: 'error', id: 'reasons-error' }),
+    ),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'decide-button' }, '提交决定')),
+    result,
+  );
+  return form;
+}
+
+async function open(taskId: string) {
+  const task = tasks.find((t) => t.taskId === taskId);
+  if (!task) return;
+  selected = taskId;
+  fresh.delete(taskId);
+  renderInbox();
+  const panel = $('#case');
+  show(panel, h('p', { class: 'muted' }, '正在载入案件…'));
+  const [app, history] = await Promise.all([
+    api<ApplicationView>('GET', `/applications/${encodeURIComponent(task.applicationId)}`),
+    api<CaseHistory>('GET', `/cases/${encodeURIComponent(task.caseId)}/history`),
+  ]);
+  if (selected !== taskId) return;
+  const mt = task.meansTest;
+  show(
+    panel,
+    h(
+      'section',
+      { class: 'card', id: 'case-view' },
+      h('h2', {}, '案件'),
+      h(
+        'dl',
+        { class: 'kv' },
+        h('dt', {}, '任务'),
+        h('dd', {}, task.taskId),
+        h('dt', {}, '申请编号'),
+        h('dd', {}, task.applicationId),
+        h('dt', {}, '案件编号'),
+        h('dd', {}, h('a', { href: `/audit/?case=${encodeURIComponent(task.caseId)}` }, task.caseId)),
+        h('dt', {}, '办理期限'),
+        h('dd', {}, `${task.dueDate} `, dueBadge(task.dueDate)),
+        h('dt', {}, '任务创建'),
+        h('dd', {}, beijingTime(task.createdAt)),
+        ...(app.ok
+          ? [
+              h('dt', {}, '申请类别'),
+              h('dd', {}, requestedTierLabels[app.data.requestedTier] ?? app.data.requestedTier),
+              h('dt', {}, '家庭成员'),
+              h(
+                'dd',
+                {},
+                app.data.members
+                  .map((m) => `${m.name}（${relationLabels[m.relation] ?? m.relation}，${m.idNumber}）`)
+                  .join('；'),
+              ),
+            ]
+          : []),
+      ),
+    ),
+    h(
+      'section',
+      { class: 'card', id: 'means-test' },
+      h('h2', {}, '家庭经济状况核查'),
+      h(
+        'dl',
+        { class: 'kv' },
+        h('dt', {}, '核查结论'),
+        h('dd', {}, label(mt.tier), mt.eligible ? '（符合申请类别）' : '（不符合申请类别）'),
+        h('dt', {}, '每月救助金'),
+        h('dd', {}, yuan(mt.monthlyAmount)),
+        h('dt', {}, '人均月收入'),
+        h('dd', {}, yuan(mt.perCapitaMonthlyIncome)),
+        h('dt', {}, '参数版本'),
+        h('dd', {}, mt.parameterVersion),
+        ...(mt.alternative
+          ? [
+              h('dt', {}, '可转类别'),
+              h('dd', {}, `${label(mt.alternative.tier)}（${yuan(mt.alternative.monthlyAmount)}）`),
+            ]
+          : []),
+      ),
+      h('h3', {}, '核查明细与依据'),
+      h(
+        'ol',
+        { class: 'reasons' },
+        mt.reasons.map((r) => h('li', {}, r.message, h('span', { class: 'clause' }, r.clause))),
+      ),
+    ),
+    decisionForm(task),
+    h(
+      'section',
+      { class: 'card', id: 'history' },
+      h('h2', {}, '流程记录'),
+      history.ok
+        ? historyList(history.data)
+        : h('p', { class: 'error' }, `流程记录载入失败：${history.error.message}`),
+    ),
+  );
+}
+
+show(
+  root,
+  h(
+    'div',
+    { class: 'split' },
+    h(
+      'div',
+      {},
+      controls(),
+      h('div', { class: 'banner', id: 'banner', role: 'status', 'aria-live': 'polite' }),
+      h('section', { id: 'inbox' }),
+    ),
+    h('div', { id: 'case' }, h('p', { class: 'muted' }, '请选择一项任务，查看案件并作出审核意见。')),
+  ),
+);
+void poll();
+timer = setInterval(() => {
+  if (!document.hidden) void poll();
+}, POLL_MS);
+addEventListener('pagehide', () => clearInterval(timer));
