@@ -28,6 +28,7 @@ export async function startQueues(options: { port: number; dataDir: string | nul
 
 export async function ensureQueue(
   client: SQSClient,
+  endpoint: string,
   def: QueueDefinition,
   name: string,
 ): Promise<{ url: string; dlqUrl: string }> {
@@ -52,7 +53,10 @@ export async function ensureQueue(
       },
     }),
   );
-  return { url: queue.QueueUrl!, dlqUrl: dlq.QueueUrl! };
+  // A queue restored from disk keeps the URL of the port it was created on; point it at this one.
+  const port = new URL(endpoint).port;
+  const here = (url: string) => url.replace(/:\d+\//, `:${port}/`);
+  return { url: here(queue.QueueUrl!), dlqUrl: here(dlq.QueueUrl!) };
 }
 
 export { SQSClient };

@@ -8,8 +8,10 @@ import type { Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { resetClients } from '../shared/clients.ts';
 import { localName, queues, tables } from '../shared/resources.ts';
 import { substitute, workflows } from '../workflows/index.ts';
+import { installClock } from './clock.ts';
 import { ensureTable, startDynamoLocal } from './dynamodb.ts';
 import { createApiServer } from './http.ts';
 import { functionArn, invoke, REGION } from './lambda.ts';
@@ -17,7 +19,6 @@ import { ensureQueue, startQueues } from './queues.ts';
 import { createSfnServer } from './sfn/api.ts';
 import { type Integrations, LocalStepFunctions } from './sfn/engine.ts';
 import { DynamoExecutionStore } from './sfn/store.ts';
-import { installLongTimers } from './timers.ts';
 
 export interface RuntimeOptions {
   /** Where DynamoDB Local and fauxqs keep their data; `null` keeps everything in memory. */
@@ -113,7 +114,7 @@ function sdkIntegrations(): Integrations {
 }
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
-  installLongTimers();
+  installClock();
   const log = options.log ?? (() => undefined);
   // The emulators accept any credentials; the SDK only needs some to sign with.
   process.env.AWS_REGION ??= REGION;
@@ -155,7 +156,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
     const sqsClient = new SQSClient({ endpoint: sqsServer.endpoint });
     for (const queue of queues) {
-      const { url, dlqUrl } = await ensureQueue(sqsClient, queue, localName(queue.id));
+      const { url, dlqUrl } = await ensureQueue(sqsClient, sqsServer.endpoint, queue, localName(queue.id));
       env[queue.env] = url;
       env[`${queue.env.replace(/_URL$/, '')}_DLQ_URL`] = dlqUrl;
     }
@@ -185,6 +186,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       `Step Functions     ${env.AWS_ENDPOINT_URL_SFN}  (${workflows.map((w) => localName(w.id)).join(', ')})`,
     );
     Object.assign(process.env, env);
+    resetClients();
+    const resumed = await engine.resume();
+    if (resumed) log(`resumed ${resumed} running execution(s) from ${options.dataDir}`);
 
     const api = createApiServer();
     const apiPort = await listen(api, options.port);

@@ -9,13 +9,23 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
+const resets: Array<() => void> = [];
+
 const once = <T>(make: () => T): (() => T) => {
   let value: T | undefined;
+  resets.push(() => {
+    value = undefined;
+  });
   return () => {
     value ??= make();
     return value;
   };
 };
+
+/** Forgets the clients, so the next use reads the endpoint variables again (a restarted local runtime). */
+export function resetClients(): void {
+  for (const reset of resets) reset();
+}
 
 export const dynamo = once(() =>
   DynamoDBDocumentClient.from(new DynamoDBClient({}), {

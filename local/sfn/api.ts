@@ -49,11 +49,18 @@ export function operations(
       const events = await engine.getExecutionHistory(str(b, 'executionArn'));
       return page(b.reverseOrder ? [...events].reverse() : events, b, 'events');
     },
-    SendTaskSuccess: (b) => (engine.sendTaskSuccess(str(b, 'taskToken'), str(b, 'output')), {}),
-    SendTaskFailure: (b) => (
-      engine.sendTaskFailure(str(b, 'taskToken'), str(b, 'error', false), str(b, 'cause', false)), {}
-    ),
-    SendTaskHeartbeat: (b) => (engine.sendTaskHeartbeat(str(b, 'taskToken')), {}),
+    SendTaskSuccess: async (b) => {
+      await engine.sendTaskSuccess(str(b, 'taskToken'), str(b, 'output'));
+      return {};
+    },
+    SendTaskFailure: async (b) => {
+      await engine.sendTaskFailure(str(b, 'taskToken'), str(b, 'error', false), str(b, 'cause', false));
+      return {};
+    },
+    SendTaskHeartbeat: async (b) => {
+      await engine.sendTaskHeartbeat(str(b, 'taskToken'));
+      return {};
+    },
     StopExecution: (b) =>
       engine.stopExecution(str(b, 'executionArn'), str(b, 'error', false), str(b, 'cause', false)),
   };

@@ -4,8 +4,11 @@
  * `.waitForTaskToken`, the service integrations the workflows use, and a record of every
  * execution in DynamoDB Local.
  *
- * Task tokens are deterministic — (execution, state, n-th invocation of that state) — so that an
- * execution replayed from its record hands out the tokens it handed out before.
+ * Crash safety, as Temporal does it: every task's outcome is recorded before the interpreter sees
+ * it, keyed by (state, n-th invocation of that state). On restart each RUNNING execution runs
+ * again from its input; recorded tasks return their recorded outcome instead of doing the work
+ * again, history events already stored are not written twice, task tokens — derived from the same
+ * key — are the ones handed out before, and timers end at their original deadlines.
  */
 import { randomUUID } from 'node:crypto';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
@@ -13,7 +16,7 @@ import { ExecutionAbortedError, StateMachine } from 'aws-local-stepfunctions';
 import type { AslDocument } from '../../workflows/types.ts';
 import { ACCOUNT, LambdaFunctionError, REGION } from '../lambda.ts';
 import { SfnApiError } from './errors.ts';
-import type { ExecutionStore, StoredExecution } from './store.ts';
+import { type ExecutionStore, type StoredExecution, TaskAlreadyClosed, type TaskRecord } from './store.ts';
 
 type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer T> ? T : never;
 
@@ -38,9 +41,8 @@ export interface Integrations {
 }
 
 interface PendingTask {
-  token: string;
   executionArn: string;
-  stateName: string;
+  key: string;
   resolve(output: unknown): void;
   reject(error: Error): void;
 }
@@ -55,6 +57,11 @@ class TaskError extends Error {
 interface Execution extends StoredExecution {
   events: HistoryEvent[];
   invocations: Map<string, number>;
+  /** Outcomes recorded before a restart, by `<state>#<n>` (tasks) and `WAIT#<state>#<n>` (waits). */
+  records: Map<string, TaskRecord | { dueAt: number }>;
+  /** History events already stored: a replay regenerates them and must not store them again. */
+  replayed: number;
+  generated: number;
   abort?: () => void;
 }
 
@@ -66,6 +73,7 @@ export class LocalStepFunctions {
   readonly #executions = new Map<string, Execution>();
   readonly #tokens = new Map<string, PendingTask>();
   readonly #running = new Set<Promise<unknown>>();
+  #closing = false;
 
   constructor(
     private readonly integrations: Integrations,
@@ -138,6 +146,9 @@ export class LocalStepFunctions {
       startDate: Date.now(),
       events: [],
       invocations: new Map(),
+      records: new Map(),
+      replayed: 0,
+      generated: 0,
     };
     this.#executions.set(executionArn, execution);
     await this.store.putExecution(execution);
@@ -190,26 +201,99 @@ export class LocalStepFunctions {
     return this.store.listEvents(executionArn);
   }
 
-  sendTaskSuccess(token: string, output: string): void {
-    const task = this.#pending(token);
+  async sendTaskSuccess(token: string, output: string): Promise<void> {
     let parsed: unknown;
     try {
       parsed = JSON.parse(output);
     } catch {
       throw new SfnApiError('InvalidOutput', 'Invalid output: not valid JSON');
     }
-    this.#tokens.delete(token);
-    task.resolve(parsed);
+    await this.#closeTask(token, { status: 'succeeded', output: parsed });
   }
 
-  sendTaskFailure(token: string, error = '', cause = ''): void {
-    const task = this.#pending(token);
-    this.#tokens.delete(token);
-    task.reject(new TaskError(error, cause));
+  async sendTaskFailure(token: string, error = '', cause = ''): Promise<void> {
+    await this.#closeTask(token, { status: 'failed', error, cause });
   }
 
-  sendTaskHeartbeat(token: string): void {
-    this.#pending(token);
+  async sendTaskHeartbeat(token: string): Promise<void> {
+    const { execution, key } = await this.#openTask(token);
+    if (
+      !this.#tokens.has(token) &&
+      (await this.store.getTaskRecord(execution.executionArn, key))?.status !== 'submitted'
+    ) {
+      throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist');
+    }
+  }
+
+  /** The running execution a token belongs to, and its task key; a malformed token is InvalidToken. */
+  async #openTask(token: string): Promise<{ execution: StoredExecution; key: string }> {
+    let decoded: unknown;
+    try {
+      decoded =
+        token.length <= 1024 && /^[A-Za-z0-9_-]+$/.test(token)
+          ? JSON.parse(Buffer.from(token, 'base64url').toString())
+          : undefined;
+    } catch {
+      decoded = undefined;
+    }
+    if (!Array.isArray(decoded) || decoded.length !== 3)
+      throw new SfnApiError('InvalidToken', 'Invalid Token');
+    const [arn, state, n] = decoded as [string, string, number];
+    const execution = this.#executions.get(arn) ?? (await this.#load(arn));
+    if (!execution) throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist');
+    if (execution.status !== 'RUNNING') throw new SfnApiError('TaskTimedOut', 'Task Timed Out');
+    return { execution, key: `${state}#${n}` };
+  }
+
+  /**
+   * Records the outcome first — exactly once, even across a restart or two racing callers — then
+   * wakes the task if it is waiting in this process. A task still being replayed finds the record
+   * when it gets there.
+   */
+  async #closeTask(
+    token: string,
+    record: Extract<TaskRecord, { status: 'succeeded' | 'failed' }>,
+  ): Promise<void> {
+    const { execution, key } = await this.#openTask(token);
+    const pending = this.#tokens.get(token);
+    if (!pending && (await this.store.getTaskRecord(execution.executionArn, key))?.status !== 'submitted') {
+      throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist');
+    }
+    try {
+      await this.store.closeTask(execution.executionArn, key, record);
+    } catch (error) {
+      if (error instanceof TaskAlreadyClosed)
+        throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist');
+      throw error;
+    }
+    this.#tokens.delete(token);
+    if (record.status === 'succeeded') pending?.resolve(record.output);
+    else pending?.reject(new TaskError(record.error, record.cause));
+  }
+
+  /** Resumes every execution a previous run of the runtime left RUNNING; returns how many. */
+  async resume(): Promise<number> {
+    let resumed = 0;
+    for (const stored of await this.store.listRunning()) {
+      const machine = this.#machines.get(stored.stateMachineArn);
+      if (!machine || this.#executions.has(stored.executionArn)) continue;
+      const [events, records] = await Promise.all([
+        this.store.listEvents(stored.executionArn),
+        this.store.listTaskRecords(stored.executionArn),
+      ]);
+      const execution: Execution = {
+        ...stored,
+        events,
+        invocations: new Map(),
+        records,
+        replayed: events.length,
+        generated: 0,
+      };
+      this.#executions.set(execution.executionArn, execution);
+      this.#run(execution, machine.machine, JSON.parse(execution.input));
+      resumed++;
+    }
+    return resumed;
   }
 
   async stopExecution(executionArn: string, error?: string, cause?: string) {
@@ -230,17 +314,10 @@ export class LocalStepFunctions {
 
   /** Aborts everything still running, as a process stop does; records stay RUNNING for a later resume. */
   async close(): Promise<void> {
+    this.#closing = true;
     for (const e of this.#executions.values()) if (e.status === 'RUNNING') e.abort?.();
     await Promise.allSettled([...this.#running]);
     await this.store.flush();
-  }
-
-  #pending(token: string): PendingTask {
-    const task = this.#tokens.get(token);
-    if (task) return task;
-    if (!/^[A-Za-z0-9_-]+$/.test(token) || token.length > 1024)
-      throw new SfnApiError('InvalidToken', 'Invalid Token');
-    throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist');
   }
 
   async #get(executionArn: string): Promise<StoredExecution> {
@@ -254,6 +331,7 @@ export class LocalStepFunctions {
   }
 
   #append(execution: Execution, type: string, details: Record<string, unknown> = {}): void {
+    if (execution.generated++ < execution.replayed) return;
     const id = execution.events.length + 1;
     const event: HistoryEvent = {
       id,
@@ -273,8 +351,15 @@ export class LocalStepFunctions {
         (taskInput: unknown) => this.#runTask(execution, name, state, taskInput),
       ]),
     );
+    const waits = new Map(waitStates(this.#machines.get(execution.stateMachineArn)!.definition));
+    const waitTimeOverrides = new Proxy({} as Record<string, number>, {
+      get: (_, name) =>
+        typeof name === 'string' && waits.has(name)
+          ? this.#waitOverride(execution, name, waits.get(name)!)
+          : undefined,
+    });
     const run = machine.run(input as never, {
-      overrides: { taskResourceLocalHandlers: handlers as never },
+      overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides },
       noThrowOnAbort: false,
       context: {
         Execution: {
@@ -323,7 +408,8 @@ export class LocalStepFunctions {
     status: ExecutionStatus,
     result: { output?: string; error?: string | undefined; cause?: string | undefined },
   ): void {
-    if (execution.status !== 'RUNNING') return;
+    // A runtime that is stopping leaves its executions RUNNING on record, to be resumed.
+    if (execution.status !== 'RUNNING' || this.#closing) return;
     execution.status = status;
     execution.stopDate = Date.now();
     execution.output = result.output;
@@ -331,6 +417,7 @@ export class LocalStepFunctions {
     execution.cause = result.cause;
     for (const [token, task] of this.#tokens)
       if (task.executionArn === execution.executionArn) this.#tokens.delete(token);
+    execution.records.clear();
     const type = {
       SUCCEEDED: 'ExecutionSucceeded',
       FAILED: 'ExecutionFailed',
@@ -415,6 +502,8 @@ export class LocalStepFunctions {
     await nextMacrotask();
     const n = (execution.invocations.get(stateName) ?? 0) + 1;
     execution.invocations.set(stateName, n);
+    const key = `${stateName}#${n}`;
+    const recorded = execution.records.get(key) as TaskRecord | undefined;
     const resource = String(state.Resource);
     const waitForToken = resource.endsWith('.waitForTaskToken');
     const token = taskToken(execution.executionArn, stateName, n);
@@ -431,38 +520,117 @@ export class LocalStepFunctions {
     });
     this.#append(execution, 'TaskStarted', { taskStartedEventDetails: detail });
 
-    let callback: Promise<unknown> | undefined;
-    if (waitForToken) {
-      const { promise, resolve, reject } = Promise.withResolvers<unknown>();
-      this.#tokens.set(token, { token, executionArn: execution.executionArn, stateName, resolve, reject });
-      callback = promise;
-    }
-    try {
-      const response = await this.#dispatch(resource, input);
-      if (!callback) {
-        this.#append(execution, 'TaskSucceeded', {
-          taskSucceededEventDetails: { ...detail, output: JSON.stringify(response ?? null) },
-        });
-        return response;
-      }
-      this.#append(execution, 'TaskSubmitted', {
-        taskSubmittedEventDetails: { ...detail, output: JSON.stringify(response ?? null) },
-      });
-      const output = await callback;
+    const succeed = (output: unknown) => {
       this.#append(execution, 'TaskSucceeded', {
         taskSucceededEventDetails: { ...detail, output: JSON.stringify(output ?? null) },
       });
       return output;
-    } catch (error) {
-      this.#tokens.delete(token);
-      const e = error as Error;
-      const cause =
-        e instanceof LambdaFunctionError
-          ? JSON.stringify({ errorMessage: e.message, errorType: e.errorType, trace: e.trace })
-          : e.message;
-      this.#append(execution, 'TaskFailed', { taskFailedEventDetails: { ...detail, error: e.name, cause } });
-      throw new TaskError(e.name, cause);
+    };
+    const fail = (error: string, cause: string): never => {
+      const timedOut = error === 'States.Timeout';
+      this.#append(execution, timedOut ? 'TaskTimedOut' : 'TaskFailed', {
+        [timedOut ? 'taskTimedOutEventDetails' : 'taskFailedEventDetails']: { ...detail, error, cause },
+      });
+      throw new TaskError(error, cause);
+    };
+    if (recorded?.status === 'succeeded') return succeed(recorded.output);
+    if (recorded?.status === 'failed') return fail(recorded.error, recorded.cause);
+
+    let callback: Promise<unknown> | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (waitForToken) {
+      const { promise, resolve, reject } = Promise.withResolvers<unknown>();
+      this.#tokens.set(token, { executionArn: execution.executionArn, key, resolve, reject });
+      // The outcome may arrive before this task awaits it; it is awaited below, so never unhandled.
+      promise.catch(() => undefined);
+      callback = promise;
     }
+    try {
+      let response: unknown;
+      if (recorded?.status === 'submitted') {
+        response = recorded.response;
+      } else {
+        try {
+          response = await this.#dispatch(resource, input);
+        } catch (error) {
+          const e = error as Error;
+          const cause =
+            e instanceof LambdaFunctionError
+              ? JSON.stringify({ errorMessage: e.message, errorType: e.errorType, trace: e.trace })
+              : e.message;
+          await this.store.putTaskRecord(execution.executionArn, key, {
+            status: 'failed',
+            error: e.name,
+            cause,
+          });
+          return fail(e.name, cause);
+        }
+      }
+      if (!callback) {
+        await this.store.putTaskRecord(execution.executionArn, key, {
+          status: 'succeeded',
+          output: response,
+        });
+        return succeed(response);
+      }
+      // The task's deadline is fixed when its token goes out, so that a restart does not extend it.
+      const timeoutSeconds = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : undefined;
+      const deadlineAt =
+        recorded?.status === 'submitted'
+          ? recorded.deadlineAt
+          : timeoutSeconds && Date.now() + timeoutSeconds * 1000;
+      if (recorded?.status !== 'submitted') {
+        await this.store.putTaskRecord(execution.executionArn, key, {
+          status: 'submitted',
+          response,
+          deadlineAt,
+        });
+      }
+      this.#append(execution, 'TaskSubmitted', {
+        taskSubmittedEventDetails: { ...detail, output: JSON.stringify(response ?? null) },
+      });
+      // A callback that arrived while this execution was being replayed is already on record.
+      const closed = await this.store.getTaskRecord(execution.executionArn, key);
+      if (closed?.status === 'succeeded') return succeed(closed.output);
+      if (closed?.status === 'failed') return fail(closed.error, closed.cause);
+      if (deadlineAt) {
+        timer = setTimeout(
+          () => {
+            const pending = this.#tokens.get(token);
+            this.#tokens.delete(token);
+            const cause = 'The task did not complete before its deadline';
+            void this.store
+              .closeTask(execution.executionArn, key, { status: 'failed', error: 'States.Timeout', cause })
+              .then(() => pending?.reject(new TaskError('States.Timeout', cause)))
+              .catch(() => undefined);
+          },
+          Math.max(0, deadlineAt - Date.now()),
+        );
+      }
+      try {
+        return succeed(await callback);
+      } catch (error) {
+        return fail((error as Error).name, (error as Error).message);
+      }
+    } finally {
+      if (timer) clearTimeout(timer);
+      this.#tokens.delete(token);
+    }
+  }
+
+  /**
+   * Wait states with a fixed `Seconds` end at the deadline first computed for them, also after a
+   * restart. Timestamp waits are absolute already; path-based ones are left to the interpreter.
+   */
+  #waitOverride(execution: Execution, stateName: string, state: Record<string, unknown>): number | undefined {
+    if (typeof state.Seconds !== 'number') return undefined;
+    const n = (execution.invocations.get(`WAIT#${stateName}`) ?? 0) + 1;
+    execution.invocations.set(`WAIT#${stateName}`, n);
+    const key = `${stateName}#${n}`;
+    const recorded = execution.records.get(`WAIT#${key}`) as { dueAt: number } | undefined;
+    const dueAt = recorded?.dueAt ?? Date.now() + state.Seconds * 1000;
+    if (!recorded) this.store.putWaitDeadline(execution.executionArn, key, dueAt);
+    return Math.max(0, dueAt - Date.now());
   }
 
   async #dispatch(resource: string, input: unknown): Promise<unknown> {
@@ -495,17 +663,20 @@ export class LocalStepFunctions {
   }
 }
 
+type States = { States: Record<string, Record<string, unknown>> };
+
 /** Every Task state, including those inside Map and Parallel states. */
-export function taskStates(definition: {
-  States: Record<string, Record<string, unknown>>;
-}): Array<[string, Record<string, unknown>]> {
+export const taskStates = (definition: States) => statesOfType(definition, 'Task');
+const waitStates = (definition: States) => statesOfType(definition, 'Wait');
+
+function statesOfType(definition: States, type: string): Array<[string, Record<string, unknown>]> {
   const out: Array<[string, Record<string, unknown>]> = [];
   for (const [name, state] of Object.entries(definition.States)) {
-    if (state.Type === 'Task') out.push([name, state]);
+    if (state.Type === type) out.push([name, state]);
     const nested = [state.ItemProcessor, state.Iterator, ...((state.Branches as unknown[]) ?? [])].filter(
       Boolean,
     ) as Array<{ States: Record<string, Record<string, unknown>> }>;
-    for (const sub of nested) out.push(...taskStates(sub));
+    for (const sub of nested) out.push(...statesOfType(sub, type));
   }
   return out;
 }

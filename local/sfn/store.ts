@@ -3,7 +3,12 @@
  * Step Functions' internal storage plays on AWS). Writes for one execution are applied in order;
  * `flush` waits for all of them.
  */
-import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  CreateTableCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   DynamoDBDocumentClient,
@@ -28,8 +33,32 @@ export interface StoredExecution {
   cause?: string | undefined;
 }
 
+/**
+ * What became of one task invocation, keyed `<state>#<n>`: a replay returns the recorded result
+ * instead of doing the work again. `submitted` is a `.waitForTaskToken` task whose work is done and
+ * whose token is out, with the deadline its timeout set.
+ */
+export type TaskRecord =
+  | { status: 'submitted'; response: unknown; deadlineAt?: number | undefined }
+  | { status: 'succeeded'; output: unknown }
+  | { status: 'failed'; error: string; cause: string };
+
+export class TaskAlreadyClosed extends Error {}
+
 export interface ExecutionStore {
   putExecution(e: StoredExecution): Promise<void>;
+  listRunning(): Promise<StoredExecution[]>;
+  putTaskRecord(arn: string, key: string, record: TaskRecord): Promise<void>;
+  /** Completes a task once: throws TaskAlreadyClosed if it already succeeded or failed. */
+  closeTask(
+    arn: string,
+    key: string,
+    record: Extract<TaskRecord, { status: 'succeeded' | 'failed' }>,
+  ): Promise<void>;
+  getTaskRecord(arn: string, key: string): Promise<TaskRecord | undefined>;
+  listTaskRecords(arn: string): Promise<Map<string, TaskRecord>>;
+  /** Wait-state deadlines, so a replayed Wait ends when the original would have. */
+  putWaitDeadline(arn: string, key: string, dueAt: number): void;
   getExecution(arn: string): Promise<StoredExecution | undefined>;
   listExecutions(stateMachineArn: string): Promise<StoredExecution[]>;
   appendEvent(arn: string, event: HistoryEvent): void;
@@ -60,6 +89,7 @@ export class DynamoExecutionStore implements ExecutionStore {
             { AttributeName: 'sk', AttributeType: 'S' },
             { AttributeName: 'machine', AttributeType: 'S' },
             { AttributeName: 'startKey', AttributeType: 'S' },
+            { AttributeName: 'runningShard', AttributeType: 'S' },
           ],
           KeySchema: [
             { AttributeName: 'pk', KeyType: 'HASH' },
@@ -74,6 +104,14 @@ export class DynamoExecutionStore implements ExecutionStore {
               ],
               Projection: { ProjectionType: 'ALL' },
             },
+            {
+              IndexName: 'running',
+              KeySchema: [
+                { AttributeName: 'runningShard', KeyType: 'HASH' },
+                { AttributeName: 'startKey', KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            },
           ],
         }),
       );
@@ -83,16 +121,32 @@ export class DynamoExecutionStore implements ExecutionStore {
   }
 
   putExecution(e: StoredExecution): Promise<void> {
-    const snapshot = { ...e, events: undefined, invocations: undefined, abort: undefined };
+    // Only the stored fields: the engine's execution also carries live state that is not data.
+    const { executionArn, stateMachineArn, name, status, input, startDate, stopDate, output, error, cause } =
+      e;
+    const snapshot = {
+      executionArn,
+      stateMachineArn,
+      name,
+      status,
+      input,
+      startDate,
+      stopDate,
+      output,
+      error,
+      cause,
+    };
     return this.#enqueue(async () => {
       await this.#doc.send(
         new PutCommand({
           TableName: EXECUTIONS_TABLE,
           Item: {
-            pk: e.executionArn,
+            pk: executionArn,
             sk: 'EXECUTION',
-            machine: e.stateMachineArn,
-            startKey: String(e.startDate).padStart(15, '0'),
+            machine: stateMachineArn,
+            startKey: String(startDate).padStart(15, '0'),
+            // Sparse: only running executions are in the index a restart reads.
+            ...(status === 'RUNNING' ? { runningShard: 'RUNNING' } : {}),
             ...snapshot,
           },
         }),
@@ -110,7 +164,7 @@ export class DynamoExecutionStore implements ExecutionStore {
       }),
     );
     if (!Item) return undefined;
-    const { pk: _p, sk: _s, machine: _m, startKey: _k, ...rest } = Item;
+    const { pk: _p, sk: _s, machine: _m, startKey: _k, runningShard: _r, ...rest } = Item;
     return rest as StoredExecution;
   }
 
@@ -128,8 +182,114 @@ export class DynamoExecutionStore implements ExecutionStore {
           ExclusiveStartKey,
         }),
       );
-      for (const { pk: _p, sk: _s, machine: _m, startKey: _k, ...rest } of page.Items ?? [])
+      for (const { pk: _p, sk: _s, machine: _m, startKey: _k, runningShard: _r, ...rest } of page.Items ?? [])
         out.push(rest as StoredExecution);
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return out;
+  }
+
+  async listRunning(): Promise<StoredExecution[]> {
+    await this.#chain;
+    const out: StoredExecution[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#doc.send(
+        new QueryCommand({
+          TableName: EXECUTIONS_TABLE,
+          IndexName: 'running',
+          KeyConditionExpression: 'runningShard = :r',
+          ExpressionAttributeValues: { ':r': 'RUNNING' },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const { pk: _p, sk: _s, machine: _m, startKey: _k, runningShard: _r, ...rest } of page.Items ?? [])
+        out.push(rest as StoredExecution);
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return out;
+  }
+
+  putTaskRecord(arn: string, key: string, record: TaskRecord): Promise<void> {
+    return this.#enqueue(async () => {
+      await this.#doc.send(
+        new PutCommand({ TableName: EXECUTIONS_TABLE, Item: { pk: arn, sk: `TASK#${key}`, ...record } }),
+      );
+    });
+  }
+
+  closeTask(
+    arn: string,
+    key: string,
+    record: Extract<TaskRecord, { status: 'succeeded' | 'failed' }>,
+  ): Promise<void> {
+    return this.#enqueue(async () => {
+      try {
+        await this.#doc.send(
+          new PutCommand({
+            TableName: EXECUTIONS_TABLE,
+            Item: { pk: arn, sk: `TASK#${key}`, ...record },
+            ConditionExpression: 'attribute_not_exists(pk) OR #s = :submitted',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':submitted': 'submitted' },
+          }),
+        );
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) throw new TaskAlreadyClosed(key);
+        throw error;
+      }
+    });
+  }
+
+  async getTaskRecord(arn: string, key: string): Promise<TaskRecord | undefined> {
+    await this.#chain;
+    const { Item } = await this.#doc.send(
+      new GetCommand({
+        TableName: EXECUTIONS_TABLE,
+        Key: { pk: arn, sk: `TASK#${key}` },
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return undefined;
+    const { pk: _p, sk: _s, ...record } = Item;
+    return record as TaskRecord;
+  }
+
+  async listTaskRecords(arn: string): Promise<Map<string, TaskRecord>> {
+    const out = new Map<string, TaskRecord>();
+    for (const prefix of ['TASK#', 'WAIT#']) {
+      for (const item of await this.#query(arn, prefix)) {
+        const { pk: _p, sk, ...record } = item;
+        // Tasks are keyed `<state>#<n>` as the engine counts them; waits keep their `WAIT#` prefix.
+        out.set(prefix === 'TASK#' ? String(sk).slice(prefix.length) : String(sk), record as TaskRecord);
+      }
+    }
+    return out;
+  }
+
+  putWaitDeadline(arn: string, key: string, dueAt: number): void {
+    void this.#enqueue(async () => {
+      await this.#doc.send(
+        new PutCommand({ TableName: EXECUTIONS_TABLE, Item: { pk: arn, sk: `WAIT#${key}`, dueAt } }),
+      );
+    });
+  }
+
+  async #query(arn: string, prefix: string): Promise<Record<string, unknown>[]> {
+    await this.#chain;
+    const out: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#doc.send(
+        new QueryCommand({
+          TableName: EXECUTIONS_TABLE,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+          ExpressionAttributeValues: { ':pk': arn, ':p': prefix },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      out.push(...(page.Items ?? []));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return out;
@@ -163,22 +323,7 @@ export class DynamoExecutionStore implements ExecutionStore {
   }
 
   async listEvents(arn: string): Promise<HistoryEvent[]> {
-    await this.#chain;
-    const out: HistoryEvent[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#doc.send(
-        new QueryCommand({
-          TableName: EXECUTIONS_TABLE,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
-          ExpressionAttributeValues: { ':pk': arn, ':e': 'EVENT#' },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const { pk: _p, sk: _s, ...rest } of page.Items ?? []) out.push(rest as HistoryEvent);
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return out;
+    return (await this.#query(arn, 'EVENT#')).map(({ pk: _p, sk: _s, ...event }) => event as HistoryEvent);
   }
 
   flush(): Promise<void> {
@@ -188,7 +333,7 @@ export class DynamoExecutionStore implements ExecutionStore {
   #enqueue(work: () => Promise<void>): Promise<void> {
     const next = this.#chain.then(work);
     this.#chain = next.catch((error) => {
-      console.error('[sfn-store] write failed', error);
+      if (!(error instanceof TaskAlreadyClosed)) console.error('[sfn-store] write failed', error);
     });
     return next;
   }

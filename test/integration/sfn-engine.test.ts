@@ -17,9 +17,11 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
   TaskDoesNotExist,
+  TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { taskToken } from '../../local/sfn/engine.ts';
 import { eventually, useRuntime } from '../support/runtime.ts';
 
 const runtime = useRuntime();
@@ -157,9 +159,17 @@ describe('local Step Functions', () => {
     );
     const done = await finished(executionArn!);
     expect(JSON.parse(done.output!)).toEqual({ who: 'township', answer: { ok: true } });
-    // A token is good once.
+    // A token is good once: after its execution has closed, AWS answers TaskTimedOut.
     await expect(
       sfn().send(new SendTaskSuccessCommand({ taskToken: body.token, output: '{}' })),
+    ).rejects.toBeInstanceOf(TaskTimedOut);
+    const unknown = taskToken(
+      `${tokenMachine.replace(':stateMachine:', ':execution:')}:never-started`,
+      'Ask',
+      1,
+    );
+    await expect(
+      sfn().send(new SendTaskSuccessCommand({ taskToken: unknown, output: '{}' })),
     ).rejects.toBeInstanceOf(TaskDoesNotExist);
     await expect(
       sfn().send(new SendTaskSuccessCommand({ taskToken: 'not a token!', output: '{}' })),

@@ -1,0 +1,84 @@
+/**
+ * A runtime stopped with work in flight and started again on the same data directory carries on:
+ * the execution resumes from its record, completed steps are not redone, and the token the
+ * caseworker holds still completes the task.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, expect, it } from 'vitest';
+import { type Runtime, startRuntime } from '../../local/runtime.ts';
+import { application } from '../support/households.ts';
+import { eventually } from '../support/runtime.ts';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'doudi-restart-'));
+let rt: Runtime | undefined;
+afterAll(async () => {
+  await rt?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const call = async (path: string, init?: RequestInit) => {
+  const res = await fetch(`${rt!.apiUrl}${path}`, {
+    ...init,
+    headers: { 'content-type': 'application/json' },
+  });
+  return { status: res.status, body: await res.json() };
+};
+
+it('resumes a waiting application after a restart without redoing its steps', async () => {
+  rt = await startRuntime({ dataDir, port: 0 });
+  const { body: submitted } = await call('/applications', {
+    method: 'POST',
+    body: JSON.stringify(application()),
+  });
+  const task = await eventually(async () => (await call('/tasks?township=430121')).body.tasks[0]);
+  await rt.stop();
+
+  rt = await startRuntime({ dataDir, port: 0 });
+  // The open task and its notification are the ones from before: one of each.
+  const tasks = (await call('/tasks?township=430121')).body.tasks;
+  expect(tasks.map((t: { taskId: string }) => t.taskId)).toEqual([task.taskId]);
+  const sqs = new SQSClient({});
+  const messages = await sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: rt.env.CASEWORKER_QUEUE_URL,
+      MaxNumberOfMessages: 10,
+      WaitTimeSeconds: 1,
+    }),
+  );
+  expect(messages.Messages?.filter((m) => JSON.parse(m.Body!).taskId === task.taskId)).toHaveLength(1);
+
+  const decided = await call(`/tasks/${task.taskId}/decision`, {
+    method: 'POST',
+    body: JSON.stringify({ decision: 'approve', reasons: [] }),
+  });
+  expect(decided.status).toBe(200);
+  const app = await eventually(async () => {
+    const { body } = await call(`/applications/${submitted.applicationId}`);
+    return body.determination ? body : undefined;
+  });
+  expect(app.status).toBe('approved');
+
+  const history = await eventually(async () => {
+    const { body } = await call(`/cases/${submitted.caseId}/history`);
+    return body.executions[0].status === 'SUCCEEDED' ? body.executions[0] : undefined;
+  });
+  // Each state once, each event once, in order: the replay wrote nothing twice.
+  expect(history.states).toEqual(['MeansTest', 'TownshipReview', 'Determine']);
+  expect(history.events.map((e: { id: number }) => e.id)).toEqual(
+    history.events.map((_: unknown, i: number) => i + 1),
+  );
+  expect(history.events.filter((e: { type: string }) => e.type === 'TaskSubmitted')).toHaveLength(1);
+  const notices = await DynamoDBDocumentClient.from(new DynamoDBClient({})).send(
+    new ScanCommand({
+      TableName: rt.env.CASES_TABLE,
+      FilterExpression: 'begins_with(sk, :n)',
+      ExpressionAttributeValues: { ':n': 'NOTICE#' },
+    }),
+  );
+  expect(notices.Count).toBe(1);
+});
