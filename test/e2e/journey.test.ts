@@ -210,6 +210,15 @@ describe('the applicant, caseworker and auditor journey', () => {
     if (!route) expect(await text(page, '#consent-note')).toContain('在线同意功能尚未开通');
     await screenshot(page, 'journey-9-status-consent-375');
     expect(page.errors).toEqual([]);
+
+    // The caseworker's case view on a phone.
+    const bench = await open('/workbench/', widths.mobile);
+    await bench.locator(`[data-task]`, { hasText: submitted.body.applicationId }).click();
+    await sees(bench, '#means-test', '低保边缘家庭');
+    await sees(bench, '#history', '乡镇（街道）审核');
+    expect(await fitsWidth(bench)).toBe(true);
+    await screenshot(bench, 'journey-10-workbench-case-375');
+    expect(bench.errors).toEqual([]);
   }, 60_000);
 
   it('every page fits 375 px and 1280 px with no console error', async () => {

@@ -17,6 +17,7 @@ const POLL_MS = 2_000;
 const label = (tier: string | null | undefined) => (tier ? (tierLabels[tier] ?? tier) : '—');
 const decided = (app: ApplicationView) => app.notice !== null;
 let consentAvailable: Promise<boolean> | undefined;
+let shown: string | undefined;
 
 function lookupForm(current = '') {
   const mine = myApplications();
@@ -238,7 +239,12 @@ async function load(id: string) {
     );
     return;
   }
-  await render(res.data);
+  // Re-rendered only when something changed, so a reader's place and a pending consent stay put.
+  const json = JSON.stringify(res.data);
+  if (json !== shown) {
+    shown = json;
+    await render(res.data);
+  }
   if (!decided(res.data)) setTimeout(() => void load(id), POLL_MS);
 }
 

@@ -358,7 +358,13 @@ async function open(taskId: string) {
         ...(mt.alternative
           ? [
               h('dt', {}, '可转类别'),
-              h('dd', {}, `${label(mt.alternative.tier)}（${yuan(mt.alternative.monthlyAmount)}）`),
+              h(
+                'dd',
+                {},
+                label(mt.alternative.tier),
+                mt.alternative.monthlyAmount === null ? '' : `（每月 ${yuan(mt.alternative.monthlyAmount)}）`,
+                '，须经申请人同意',
+              ),
             ]
           : []),
       ),
@@ -379,6 +385,8 @@ async function open(taskId: string) {
         : h('p', { class: 'error' }, `流程记录载入失败：${history.error.message}`),
     ),
   );
+  // On a phone the case is below the inbox: bring it into view.
+  if (panel.getBoundingClientRect().top > innerHeight / 2) panel.scrollIntoView({ block: 'start' });
 }
 
 show(
