@@ -1,7 +1,9 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { functions, routes } from '../functions/catalog.ts';
+import { CALENDAR_FALLBACK } from '../shared/metrics.ts';
 import { queues, tables } from '../shared/resources.ts';
 import { workflows } from '../workflows/index.ts';
 import { HttpApi } from './api.ts';
@@ -57,6 +59,22 @@ export class DoudiStack extends Stack {
       functionNamed,
       key,
       logRetention,
+    });
+    // A deadline counted without the year's holiday arrangement is provisional: load the State
+    // Council's notice (PUT /admin/calendar/{year}) before it matters.
+    new cloudwatch.Metric({
+      namespace: 'doudi',
+      metricName: CALENDAR_FALLBACK,
+      dimensionsMap: { service: 'doudi' },
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.hours(1),
+    }).createAlarm(this, 'CalendarFallbackAlarm', {
+      alarmDescription:
+        'A working-day deadline was counted for a year whose holiday arrangement is not loaded',
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
   }
 }

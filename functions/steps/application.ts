@@ -8,6 +8,7 @@ import { requiredEnv } from '../../shared/config.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { decideOutcome } from '../../shared/domain/determination.ts';
 import { stableId } from '../../shared/domain/ids.ts';
+import { recordCalendarFallback } from '../../shared/metrics.ts';
 import * as cases from '../../shared/repositories/cases.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
 import { caseworkerQueue } from '../../shared/resources.ts';
@@ -70,7 +71,9 @@ export async function openTask(event: OpenTaskEvent): Promise<{ taskId: string }
   const today = chinaDate();
   const app = await load(event.applicationId);
   const parameters = await parametersFor(event.regionCode, app.declaration.residence, today);
-  const dueDate = (await calendar()).deadline(today, parameters.timeLimits.townshipReviewWorkingDays);
+  const due = (await calendar()).provisionalDeadline(today, parameters.timeLimits.townshipReviewWorkingDays);
+  if (due.provisional) recordCalendarFallback(due.assumedYears);
+  const dueDate = due.deadline;
   const task: cases.TaskRecord = {
     taskId,
     kind: event.kind,
@@ -82,6 +85,7 @@ export async function openTask(event: OpenTaskEvent): Promise<{ taskId: string }
     executionArn: event.executionArn,
     createdAt: new Date().toISOString(),
     dueDate,
+    ...(due.provisional ? { dueDateProvisional: true } : {}),
     meansTest: event.meansTest,
   };
   const opened = await cases.openTask(task);
@@ -130,6 +134,7 @@ export async function recordDetermination(event: DeterminationEvent) {
       chinaDate(new Date(decidedAt)),
     ),
   });
+  if (notice.serveByProvisional) recordCalendarFallback([Number(notice.serveBy.slice(0, 4))]);
   await cases.recordDetermination(app.applicationId, app.caseId, determination, notice);
   return { outcome: determination.outcome, noticeId: notice.noticeId };
 }

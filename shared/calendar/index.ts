@@ -220,6 +220,13 @@ const bundled = chineseDaysSpecials();
 /** The years the installed `chinese-days` carries (2004–2026 for 1.5.7). */
 export const chineseDaysYears: readonly number[] = [...bundled.years].sort((a, b) => a - b);
 
+export interface ProvisionalDeadline {
+  deadline: string;
+  /** True when a year without a loaded arrangement was counted as Monday–Friday. */
+  provisional: boolean;
+  assumedYears: number[];
+}
+
 export class WorkingDayCalendar {
   readonly #specials: Map<number, Special>;
   /** year → source of its arrangement */
@@ -334,6 +341,36 @@ export class WorkingDayCalendar {
       throw new RangeError(`工作日数应为非负整数：${workingDays}`);
     }
     return this.addWorkingDays(from, workingDays);
+  }
+
+  /**
+   * `deadline`, except that casework never stops for want of next year's arrangement: in a year
+   * whose arrangement is not loaded, Monday to Friday count as working days, and the answer says so
+   * (`provisional`, `assumedYears`) so that it is shown as provisional and raises the alarm until
+   * the State Council's notice is loaded (DESIGN §3: a declared, visible fallback, never a silent guess).
+   */
+  provisionalDeadline(from: string, workingDays: number): ProvisionalDeadline {
+    try {
+      return { deadline: this.deadline(from, workingDays), provisional: false, assumedYears: [] };
+    } catch (error) {
+      if (!(error instanceof UnknownCalendarYearError)) throw error;
+    }
+    const assumed = new Set<number>();
+    const working = (day: number) => {
+      const year = Number(isoOf(day).slice(0, 4));
+      if (this.#years.has(year)) return this.#working(day);
+      assumed.add(year);
+      return !isWeekend(day);
+    };
+    let day = dayNumber(from);
+    if (workingDays === 0) {
+      while (!working(day)) day++;
+    }
+    for (let left = workingDays; left > 0; ) {
+      day++;
+      if (working(day)) left--;
+    }
+    return { deadline: isoOf(day), provisional: true, assumedYears: [...assumed].sort() };
   }
 
   /** The last day of a period of `days` calendar days from `from` (e.g. 公示7天), moved off a rest day. */

@@ -5,6 +5,8 @@
  * reasons within 3 working days of the decision; 第二十二条: 低保金 is paid from the month after
  * the determination.
  */
+
+import type { WorkingDayCalendar } from '../calendar/index.ts';
 import type { ApplicationRecord, MeansTestSummary, Notice } from '../repositories/cases.ts';
 import { chinaDate } from './dates.ts';
 
@@ -28,8 +30,17 @@ export interface OutcomeInput {
     | undefined;
   failure?: { Error: string; Cause: string } | undefined;
   decidedAt: string;
-  calendar: { deadline(from: string, workingDays: number): string };
+  calendar: Pick<WorkingDayCalendar, 'provisionalDeadline'>;
   parameters: { timeLimits: { refusalNoticeWorkingDays: number; approvalNoticeWorkingDays: number } };
+}
+
+function serveBy(
+  input: OutcomeInput,
+  day: string,
+  workingDays: number,
+): Pick<Notice, 'serveBy' | 'serveByProvisional'> {
+  const due = input.calendar.provisionalDeadline(day, workingDays);
+  return due.provisional ? { serveBy: due.deadline, serveByProvisional: true } : { serveBy: due.deadline };
 }
 
 function firstOfNextMonth(date: string): string {
@@ -55,7 +66,7 @@ export function decideOutcome(input: OutcomeInput): {
         body: '您的社会救助申请审核流程已终止，如有疑问请联系所在乡镇（街道）社会救助经办机构。',
         reasons: [failure ? `流程终止：${failure.Error}` : '审核未完成'],
         decidedAt,
-        serveBy: input.calendar.deadline(day, limits.refusalNoticeWorkingDays),
+        ...serveBy(input, day, limits.refusalNoticeWorkingDays),
       },
     };
   }
@@ -80,7 +91,7 @@ export function decideOutcome(input: OutcomeInput): {
         body: `经审核确认，您的家庭符合${label}条件${amount}。`,
         reasons: meansTest.reasons.map((r) => r.message),
         decidedAt,
-        serveBy: input.calendar.deadline(day, limits.approvalNoticeWorkingDays),
+        ...serveBy(input, day, limits.approvalNoticeWorkingDays),
       },
     };
   }
@@ -101,7 +112,7 @@ export function decideOutcome(input: OutcomeInput): {
       body: `经审核，您的申请不符合条件，不予确认。理由见下。${alternative}如对决定不服，可依法申请行政复议或提起行政诉讼。`,
       reasons,
       decidedAt,
-      serveBy: input.calendar.deadline(day, limits.refusalNoticeWorkingDays),
+      ...serveBy(input, day, limits.refusalNoticeWorkingDays),
     },
   };
 }

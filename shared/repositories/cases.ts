@@ -38,6 +38,8 @@ export interface Notice {
   decidedAt: string;
   /** The last day the written notice may be served (refusals: 3 working days after the decision). */
   serveBy: string;
+  /** `serveBy` assumed Monday–Friday in a year whose holiday arrangement is not loaded yet. */
+  serveByProvisional?: boolean;
 }
 
 export interface ApplicationRecord {
@@ -70,6 +72,8 @@ export interface TaskRecord {
   executionArn: string;
   createdAt: string;
   dueDate: string;
+  /** The due date assumed Monday–Friday in a year whose holiday arrangement is not loaded yet. */
+  dueDateProvisional?: boolean;
   meansTest: MeansTestSummary;
   decision?: { decision: 'approve' | 'reject'; reasons: string[]; decidedAt: string; decidedBy: string };
 }

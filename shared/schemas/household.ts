@@ -46,7 +46,16 @@ export const incomeItem = z.object({
   monthlyAmount: yuan,
 });
 
-export const relations = ['self', 'spouse', 'child', 'parent', 'grandchild', 'grandparent', 'sibling', 'other'] as const;
+export const relations = [
+  'self',
+  'spouse',
+  'child',
+  'parent',
+  'grandchild',
+  'grandparent',
+  'sibling',
+  'other',
+] as const;
 
 export const member = z.object({
   name: personName,
@@ -54,7 +63,10 @@ export const member = z.object({
   relation: z.enum(relations, { error: '与申请人关系不正确' }),
   age: z.number({ error: '年龄必须是数字' }).int({ error: '年龄必须是整数' }).min(0).max(130),
   /** 残疾等级 per the disability certificate: 1 and 2 are 重度残疾. */
-  disabilityGrade: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).nullable().default(null),
+  disabilityGrade: z
+    .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)])
+    .nullable()
+    .default(null),
   /** 重病: a serious illness in the local catalogue of major diseases. */
   severeIllness: z.boolean().default(false),
   labourCapacity: z.enum(['full', 'partial', 'none'], { error: '劳动能力应为 full/partial/none' }),

@@ -3,6 +3,7 @@
  * definitions (`shared/resources.ts`, `functions/catalog.ts`, `workflows/index.ts`), so adding a
  * table, queue, function, route or workflow there is covered without touching this file.
  */
+
 import aslValidator from 'asl-validator';
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -10,6 +11,7 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type FunctionDefinition, type FunctionName, functions, routes } from '../../functions/catalog.ts';
 import { DoudiStack } from '../../infra/doudi-stack.ts';
+import { CALENDAR_FALLBACK } from '../../shared/metrics.ts';
 import { queues, tables } from '../../shared/resources.ts';
 import { substitute, workflows } from '../../workflows/index.ts';
 
@@ -169,6 +171,21 @@ describe('queues', () => {
       });
     },
   );
+});
+
+describe('alarms', () => {
+  it('alarm when a deadline was counted without the year’s holiday arrangement', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').filter(
+      ([, a]) => a.Properties.MetricName === CALENDAR_FALLBACK,
+    );
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]![1].Properties).toMatchObject({
+      Namespace: 'doudi',
+      Dimensions: [{ Name: 'service', Value: 'doudi' }],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+    });
+  });
 });
 
 describe('functions', () => {

@@ -4,6 +4,7 @@ import { type Runtime, startRuntime } from '../../local/runtime.ts';
 
 export function useRuntime(): {
   readonly rt: Runtime;
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are whatever the API answered; the assertions check them.
   api: (path: string, init?: RequestInit) => Promise<{ status: number; body: any }>;
 } {
   let runtime: Runtime | undefined;
