@@ -9,8 +9,9 @@
  * built once at deploy time.
  */
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Plugin } from 'esbuild';
 import { json } from '../../shared/http.ts';
 import { logger } from '../../shared/logger.ts';
 
@@ -30,6 +31,21 @@ const esbuildModule = 'esbuild';
 
 const bundles = new Map<string, Promise<Bundle>>();
 
+/**
+ * zod's locale barrel holds every language's messages (two thirds of a bundle); the shared schemas
+ * configure only zh-CN (`z.config(z.locales.zhCN())`), so the browser gets only that one. A schema
+ * that names another locale fails the bundle (see `logOverride` below).
+ */
+const onlyChineseZodMessages: Plugin = {
+  name: 'only-chinese-zod-messages',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({
+      contents: "export { default as zhCN } from './zh-CN.js';",
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
 /** Bundles `web/src/<name>.ts` into one ES module for the browser. */
 export async function bundleWebScript(name: string): Promise<Bundle> {
   const esbuild = (await import(esbuildModule)) as Esbuild;
@@ -42,12 +58,15 @@ export async function bundleWebScript(name: string): Promise<Bundle> {
     platform: 'browser',
     target: 'es2022',
     minify: true,
-    sourcemap: 'inline',
-    sourcesContent: true,
+    // No source map: an inline one would multiply a phone's download by six.
+    sourcemap: false,
     charset: 'utf8',
     legalComments: 'none',
     metafile: true,
     logLevel: 'silent',
+    plugins: [onlyChineseZodMessages],
+    // A shared schema naming another locale must fail the bundle, not leave it undefined.
+    logOverride: { 'import-is-undefined': 'error' },
   });
   const inputs = await Promise.all(
     Object.keys(result.metafile.inputs)

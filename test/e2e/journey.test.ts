@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assets } from '../../shared/schemas/household.ts';
 import { application, validId } from '../support/households.ts';
 import { useRuntime } from '../support/runtime.ts';
 import { ARTIFACTS, type Browser, fitsWidth, launch, screenshot, widths } from './browser.ts';
@@ -78,7 +79,7 @@ describe('the applicant, caseworker and auditor journey', () => {
     await apply.fill('[name="members.1.age"]', '11');
     await apply.selectOption('[name="members.1.labourCapacity"]', 'none');
     await apply.fill('[name="assets.deposits"]', '2000');
-    await apply.fill('[name="assets.housingUnits"]', '1');
+    await apply.fill('[name="assets.housingUnits"]', '-1');
     await apply.fill('[name="spendingLast12Months.medical"]', '1200');
     await apply.fill('[name="spendingLast12Months.education"]', '800');
     await apply.check('[name="pledge"]');
@@ -89,7 +90,11 @@ describe('the applicant, caseworker and auditor journey', () => {
     const idError = '[data-error-for="members.0.idNumber"]';
     await sees(apply, idError, '身份证号码');
     expect(await text(apply, idError)).toBe('家庭成员1 · 身份证号码：身份证号码校验位不正确（GB 11643）');
-    expect(await text(apply, '#summary')).toContain('请修改以下 1 处');
+    // A message zod's own Chinese locale writes: the browser has the API's locale too.
+    const housingMessage = assets.shape.housingUnits.safeParse(-1).error?.issues[0]?.message;
+    expect(housingMessage).toMatch(/[\u4e00-\u9fff]/);
+    expect(await text(apply, '[data-error-for="assets.housingUnits"]')).toBe(`住房套数：${housingMessage}`);
+    expect(await text(apply, '#summary')).toContain('请修改以下 2 处');
     expect(await apply.getAttribute('[name="members.0.idNumber"]', 'aria-invalid')).toBe('true');
     expect(apply.url()).toContain('/apply/');
     await screenshot(apply, 'journey-1-apply-field-error-375');
@@ -97,6 +102,7 @@ describe('the applicant, caseworker and auditor journey', () => {
     // Fixed, the error goes as it is typed.
     await apply.fill('[name="members.0.idNumber"]', ids.self);
     expect(await text(apply, idError)).toBe('');
+    await apply.fill('[name="assets.housingUnits"]', '1');
     expect(await text(apply, '#summary')).toBe('');
 
     // 试算
