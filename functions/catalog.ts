@@ -3,10 +3,14 @@
  * entry with exactly the grants listed here; the local runtime imports the same handlers and maps
  * the same routes.
  */
+import { workflows } from '../workflows/index.ts';
+
+/** Ids refer to `shared/resources.ts` (tables, queues, buckets) and `workflows/` (state machines); a test checks them. */
 export type Grant =
-  | { table: 'Cases'; access: 'read' | 'readWrite' }
-  | { queue: 'CaseworkerTasks'; access: 'send' }
-  | { stateMachine: 'Application'; access: 'start' | 'read' | 'respond' };
+  | { table: string; access: 'read' | 'readWrite' }
+  | { queue: string; access: 'send' }
+  | { bucket: string; access: 'read' | 'write' }
+  | { stateMachine: string; access: 'start' | 'read' | 'respond' };
 
 export interface FunctionDefinition {
   /** Path from the repository root. */
@@ -16,6 +20,13 @@ export interface FunctionDefinition {
   description: string;
   grants: Grant[];
   timeoutSeconds?: number;
+  /**
+   * Runs on a schedule (an EventBridge Scheduler expression, `rate(5 minutes)`): on AWS a schedule
+   * invokes it; the local runtime runs it on the same rate against its clock.
+   */
+  schedule?: string;
+  /** Invoked with each Step Functions execution status change of the project's state machines. */
+  onExecutionClosed?: true;
 }
 
 export const functions = {
@@ -61,7 +72,8 @@ export const functions = {
     description: '案件执行历史（审计）',
     grants: [
       { table: 'Cases', access: 'read' },
-      { stateMachine: 'Application', access: 'read' },
+      { bucket: 'ExecutionArchive', access: 'read' },
+      ...workflows.map((w) => ({ stateMachine: w.id, access: 'read' as const })),
     ],
   },
   meansTestStep: {
@@ -126,6 +138,27 @@ export const functions = {
     handler: 'asset',
     description: '网页脚本（连同 zod 模式打包）',
     grants: [],
+  },
+  sweeper: {
+    entry: 'functions/steps/sweeper.ts',
+    handler: 'sweep',
+    description: '到期核查等后续流程的定时启动',
+    grants: [
+      { table: 'Cases', access: 'readWrite' },
+      ...workflows.map((w) => ({ stateMachine: w.id, access: 'start' as const })),
+    ],
+    schedule: 'rate(5 minutes)',
+  },
+  archiveExecution: {
+    entry: 'functions/steps/archive.ts',
+    handler: 'archiveExecution',
+    description: '流程结束后归档执行历史（审计留存）',
+    grants: [
+      { bucket: 'ExecutionArchive', access: 'write' },
+      ...workflows.map((w) => ({ stateMachine: w.id, access: 'read' as const })),
+    ],
+    timeoutSeconds: 60,
+    onExecutionClosed: true,
   },
 } satisfies Record<string, FunctionDefinition>;
 

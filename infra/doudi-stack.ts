@@ -4,9 +4,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { functions, routes } from '../functions/catalog.ts';
 import { CALENDAR_FALLBACK } from '../shared/metrics.ts';
-import { queues, tables } from '../shared/resources.ts';
+import { buckets, queues, tables } from '../shared/resources.ts';
 import { workflows } from '../workflows/index.ts';
 import { HttpApi } from './api.ts';
+import { Buckets } from './buckets.ts';
 import { DataKey } from './encryption.ts';
 import { Functions } from './functions.ts';
 import { Queues } from './queues.ts';
@@ -39,14 +40,17 @@ export class DoudiStack extends Stack {
     const key = this.key.key;
     this.tables = new Tables(this, 'Tables', { definitions: tables, key });
     this.queues = new Queues(this, 'Queues', { definitions: queues, key });
+    const archive = new Buckets(this, 'Buckets', { definitions: buckets, key });
     const references = new WorkflowReferences(this, 'WorkflowArns', workflows);
     this.functions = new Functions(this, 'Functions', {
       definitions: functions,
       tableDefinitions: tables,
       queueDefinitions: queues,
+      bucketDefinitions: buckets,
       workflowDefinitions: workflows,
       tables: this.tables,
       queues: this.queues,
+      buckets: archive,
       workflows: references,
       key,
       logRetention,
@@ -85,6 +89,7 @@ function assertUniqueIds(): void {
     ...tables.map((t) => t.id),
     ...queues.flatMap((q) => [q.id, `${q.id}DeadLetters`]),
     ...workflows.map((w) => w.id),
+    ...buckets.map((b) => b.id),
   ];
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
   if (duplicate) throw new Error(`definition id '${duplicate}' is used twice; logical ids would collide`);

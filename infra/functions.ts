@@ -1,14 +1,19 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import type { FunctionDefinition, FunctionName, Grant } from '../functions/catalog.ts';
-import type { QueueDefinition, TableDefinition } from '../shared/resources.ts';
+import type { BucketDefinition, QueueDefinition, TableDefinition } from '../shared/resources.ts';
 import type { WorkflowDefinition } from '../workflows/index.ts';
+import type { Buckets } from './buckets.ts';
 import type { Queues } from './queues.ts';
 import type { Tables } from './tables.ts';
 import type { WorkflowReferences } from './workflows.ts';
@@ -19,9 +24,11 @@ export interface FunctionsProps {
   definitions: Record<FunctionName, FunctionDefinition>;
   tableDefinitions: TableDefinition[];
   queueDefinitions: QueueDefinition[];
+  bucketDefinitions: BucketDefinition[];
   workflowDefinitions: WorkflowDefinition[];
   tables: Tables;
   queues: Queues;
+  buckets: Buckets;
   workflows: WorkflowReferences;
   key: kms.IKey;
   logRetention: logs.RetentionDays;
@@ -43,6 +50,7 @@ export class Functions extends Construct {
     };
     for (const t of props.tableDefinitions) environment[t.env] = props.tables.get(t.id).tableName;
     for (const q of props.queueDefinitions) environment[q.env] = props.queues.get(q.id).queue.queueUrl;
+    for (const b of props.bucketDefinitions) environment[b.env] = props.buckets.get(b.id).bucketName;
     for (const w of props.workflowDefinitions)
       environment[w.env] = props.workflows.get(w.id).ref.stateMachineArn;
 
@@ -84,6 +92,30 @@ export class Functions extends Construct {
         },
       });
       for (const grant of def.grants) this.grant(fn, grant, props);
+      if (def.schedule) {
+        // One schedule per function, not per household: the function finds what is due (DESIGN §4).
+        new scheduler.Schedule(this, `${fnId}Schedule`, {
+          schedule: scheduler.ScheduleExpression.expression(def.schedule),
+          target: new schedulerTargets.LambdaInvoke(fn),
+          description: `${name}: ${def.description}`,
+        });
+      }
+      if (def.onExecutionClosed) {
+        new events.Rule(this, `${fnId}OnExecutionClosed`, {
+          description: `${name}: Step Functions executions of this stack closing`,
+          eventPattern: {
+            source: ['aws.states'],
+            detailType: ['Step Functions Execution Status Change'],
+            detail: {
+              status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'],
+              stateMachineArn: props.workflowDefinitions.map(
+                (w) => props.workflows.get(w.id).ref.stateMachineArn,
+              ),
+            },
+          },
+          targets: [new eventTargets.LambdaFunction(fn, { retryAttempts: 8 })],
+        });
+      }
       this.byName.set(name, fn);
     }
   }
@@ -102,6 +134,10 @@ export class Functions extends Construct {
       else table.grantReadWriteData(fn);
     } else if ('queue' in grant) {
       props.queues.get(grant.queue).queue.grantSendMessages(fn);
+    } else if ('bucket' in grant) {
+      const bucket = props.buckets.get(grant.bucket);
+      if (grant.access === 'read') bucket.grantRead(fn);
+      else bucket.grantPut(fn);
     } else {
       const { ref } = props.workflows.get(grant.stateMachine);
       switch (grant.access) {

@@ -7,8 +7,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
 import { routes } from '../functions/catalog.ts';
-import { MAX_BODY_BYTES } from '../shared/http.ts';
+import { fieldErrors, MAX_BODY_BYTES } from '../shared/http.ts';
+import { clock } from './clock.ts';
 import { ACCOUNT, lambdaContext, loadHandler } from './lambda.ts';
 
 const WEB_ROOT = join(import.meta.dirname, '..', 'web');
@@ -121,11 +123,67 @@ async function serveStatic(res: ServerResponse, pathname: string): Promise<boole
   }
 }
 
+/**
+ * The local clock (local runtime only; on AWS time is real): `GET /admin/clock` and
+ * `POST /admin/clock/advance { days?, hours?, minutes? }`, so a demo or a tester can make a public
+ * notice, an overdue deadline or a recheck arrive now.
+ */
+async function clockRoute(req: IncomingMessage, res: ServerResponse, method: string, path: string) {
+  const state = () => ({
+    now: new Date(clock.now()).toISOString(),
+    speed: clock.speed,
+    pendingTimers: clock.pendingTimers,
+  });
+  if (path === '/admin/clock' && method === 'GET') return sendJson(res, 200, state());
+  if (path !== '/admin/clock/advance' || method !== 'POST') {
+    return sendJson(res, 404, { error: { code: 'NotFound', message: `路径 ${path} 不存在` } });
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse((await readBody(req)) || '{}');
+  } catch {
+    return sendJson(res, 400, {
+      error: {
+        code: 'ValidationError',
+        message: '请求体不是合法的 JSON',
+        fields: [{ field: 'body', message: '请求体不是合法的 JSON' }],
+      },
+    });
+  }
+  const parsed = clockAdvance.safeParse(body);
+  if (!parsed.success)
+    return sendJson(res, 400, {
+      error: { code: 'ValidationError', message: '请求内容有误', fields: fieldErrors(parsed.error) },
+    });
+  const { days, hours, minutes } = parsed.data;
+  clock.advance(((days * 24 + hours) * 60 + minutes) * 60_000);
+  return sendJson(res, 200, state());
+}
+
+const clockAdvance = z
+  .object({
+    days: z.number().int().min(0).max(3650).default(0),
+    hours: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 3650)
+      .default(0),
+    minutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(60 * 24 * 3650)
+      .default(0),
+  })
+  .refine((b) => b.days + b.hours + b.minutes > 0, { error: '须至少前进1分钟（days/hours/minutes）' });
+
 export function createApiServer(): Server {
   return createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
     try {
+      if (url.pathname.startsWith('/admin/clock')) return await clockRoute(req, res, method, url.pathname);
       const matched = matchRoute(method, url.pathname);
       if (matched === 'method-not-allowed')
         return sendJson(res, 405, { error: { code: 'MethodNotAllowed', message: `不支持 ${method} 方法` } });

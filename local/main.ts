@@ -1,6 +1,17 @@
 /** `npm start`: the whole system on this machine, data kept in `.doudi/` (DOUDI_DATA_DIR overrides). */
 import { resolve } from 'node:path';
+import { clock } from './clock.ts';
 import { startRuntime } from './runtime.ts';
+
+/** `--clock=fast` runs virtual time an hour per second; `--clock=<n>` n times real time. */
+const FAST = 3600;
+const clockArg = process.argv.find((a) => a.startsWith('--clock='))?.slice('--clock='.length);
+const speed =
+  clockArg === undefined || clockArg === 'real' ? 1 : clockArg === 'fast' ? FAST : Number(clockArg);
+if (!(speed >= 1)) {
+  console.error(`--clock 应为 real、fast 或不小于1的倍速 (got ${clockArg})`);
+  process.exit(2);
+}
 
 const dataDir =
   process.env.DOUDI_DATA_DIR === 'memory' ? null : resolve(process.env.DOUDI_DATA_DIR ?? '.doudi');
@@ -15,6 +26,8 @@ const runtime = await startRuntime({
   sfnPort: Number(process.env.SFN_PORT ?? 8083),
   log: (line) => console.log(`  ${line}`),
 });
+clock.setSpeed(speed);
+if (speed > 1) console.log(`  clock              ×${speed} (POST /admin/clock/advance to jump)`);
 console.log(`就绪 ready: ${runtime.apiUrl}/health — Ctrl+C 停止 (stop)`);
 
 let stopping = false;

@@ -3,18 +3,21 @@
  * API Gateway on loopback, wired to the same handlers, workflows, tables and queues as CDK
  * deploys. Functions find everything through the SDK's standard endpoint variables.
  */
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
+import { BucketAlreadyOwnedByYou, CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { type FunctionDefinition, type FunctionName, functions } from '../functions/catalog.ts';
 import { resetClients } from '../shared/clients.ts';
-import { localName, queues, tables } from '../shared/resources.ts';
+import { buckets, localName, queues, tables } from '../shared/resources.ts';
 import { substitute, workflows } from '../workflows/index.ts';
 import { installClock } from './clock.ts';
 import { ensureTable, startDynamoLocal } from './dynamodb.ts';
 import { createApiServer } from './http.ts';
-import { functionArn, invoke, REGION } from './lambda.ts';
+import { ACCOUNT, functionArn, invoke, REGION } from './lambda.ts';
 import { ensureQueue, startQueues } from './queues.ts';
 import { createSfnServer } from './sfn/api.ts';
 import { type Integrations, LocalStepFunctions } from './sfn/engine.ts';
@@ -38,6 +41,16 @@ export interface Runtime {
   engine: LocalStepFunctions;
   dynamoPid: number;
   stop(): Promise<void>;
+}
+
+/** `rate(5 minutes)` → milliseconds (the EventBridge Scheduler rate syntax the catalog uses). */
+export function rateMs(expression: string): number {
+  const m = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (!m) throw new Error(`unsupported schedule expression ${expression}`);
+  const unit = { minute: 60_000, hour: 3_600_000, day: 86_400_000 }[
+    m[2]!.replace(/s$/, '') as 'minute' | 'hour' | 'day'
+  ];
+  return Number(m[1]) * unit;
 }
 
 async function freePort(): Promise<number> {
@@ -161,11 +174,46 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       env[`${queue.env.replace(/_URL$/, '')}_DLQ_URL`] = dlqUrl;
     }
     sqsClient.destroy();
+    const s3Client = new S3Client({ endpoint: sqsServer.endpoint, forcePathStyle: true });
+    for (const bucket of buckets) {
+      const name = localName(bucket.id);
+      try {
+        await s3Client.send(new CreateBucketCommand({ Bucket: name }));
+      } catch (error) {
+        if (
+          !(error instanceof BucketAlreadyOwnedByYou) &&
+          (error as Error).name !== 'BucketAlreadyOwnedByYou'
+        )
+          throw error;
+      }
+      env[bucket.env] = name;
+    }
+    s3Client.destroy();
 
     const store = new DynamoExecutionStore(dynamo.client);
     await store.createTable();
-    const engine = new LocalStepFunctions(sdkIntegrations(), store);
-    stops.push(() => engine.close());
+    const catalog = Object.entries(functions) as Array<[FunctionName, FunctionDefinition]>;
+    const onClosed = catalog.filter(([, def]) => def.onExecutionClosed).map(([name]) => name);
+    const engine = new LocalStepFunctions(sdkIntegrations(), store, async (execution) => {
+      // The event EventBridge delivers on AWS for a closing execution.
+      const event = {
+        version: '0',
+        id: randomUUID(),
+        'detail-type': 'Step Functions Execution Status Change',
+        source: 'aws.states',
+        account: ACCOUNT,
+        time: new Date().toISOString(),
+        region: REGION,
+        resources: [execution.executionArn],
+        detail: {
+          executionArn: execution.executionArn,
+          stateMachineArn: execution.stateMachineArn,
+          name: execution.name,
+          status: execution.status,
+        },
+      };
+      for (const name of onClosed) await invoke(name, event);
+    });
     for (const workflow of workflows) {
       const values = Object.fromEntries(
         Object.entries(workflow.substitutions).map(([k, fn]) => [k, functionArn(fn)]),
@@ -181,6 +229,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       sfnServer.closeAllConnections();
       await new Promise<void>((r) => sfnServer.close(() => r()));
     });
+    // Stops run in reverse: the engine closes first, while the archiver can still reach the API.
+    stops.push(() => engine.close());
     env.AWS_ENDPOINT_URL_SFN = `http://127.0.0.1:${sfnPort}`;
     log(
       `Step Functions     ${env.AWS_ENDPOINT_URL_SFN}  (${workflows.map((w) => localName(w.id)).join(', ')})`,
@@ -189,6 +239,23 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     resetClients();
     const resumed = await engine.resume();
     if (resumed) log(`resumed ${resumed} running execution(s) from ${options.dataDir}`);
+
+    // Scheduled functions run on the same rate as on AWS, against the runtime's clock.
+    const timers: Array<ReturnType<typeof setTimeout>> = [];
+    let stopped = false;
+    for (const [name, def] of catalog.filter(([, d]) => d.schedule)) {
+      const every = rateMs(def.schedule!);
+      const tick = async () => {
+        if (stopped) return;
+        await invoke(name, {}).catch((error) => console.error(`[schedule] ${name} failed`, error));
+        if (!stopped) timers.push(setTimeout(tick, every));
+      };
+      timers.push(setTimeout(tick, every));
+    }
+    stops.push(async () => {
+      stopped = true;
+      for (const t of timers) clearTimeout(t);
+    });
 
     const api = createApiServer();
     const apiPort = await listen(api, options.port);

@@ -150,6 +150,7 @@ export const caseHistory = z
         status: z.string().describe('RUNNING、SUCCEEDED、FAILED…'),
         startDate: instant,
         stopDate: instant.nullable(),
+        archived: z.boolean().describe('已归档：历史取自长期归档（S3），不依赖 Step Functions 的90天保留'),
         states: z.array(z.string()),
         events: z.array(historyEvent),
       }),

@@ -43,9 +43,15 @@ export interface QueueDefinition {
  * | notice        | `CASE#<caseId>`       | `NOTICE#<noticeId>`     | –                                   |
  * | task          | `TASK#<taskId>`       | `TASK`                  | `OPEN#<township>` / `<due>#<taskId>` |
  * | idempotency   | `IDEMP#<scope>#<key>` | `IDEMP`                 | –                                   |
+ * | schedule      | `CASE#<caseId>`       | `SCHEDULE#<wf>#<due>`   | gsi2: `DUE#<date>#<shard>` / `<dueAt>#<caseId>#<wf>` |
  *
  * `gsi1` is the township inbox: only open tasks carry its keys, so deciding a task removes it from
  * the index. A township has at most a few hundred open tasks, far below a partition's throughput.
+ *
+ * `gsi2` is the due-date index that replaces one schedule per household (DESIGN §4): a schedule
+ * item is indexed under its due day and one of `DUE_SHARDS` shards (hash of the case id), so a
+ * national register's daily rechecks spread over partitions; the sweeper reads day × shard and
+ * takes the item out of the index once its execution has started.
  */
 export const casesTable: TableDefinition = {
   id: 'Cases',
@@ -54,9 +60,12 @@ export const casesTable: TableDefinition = {
   sortKey: { name: 'sk', type: 'S' },
   globalSecondaryIndexes: [
     { name: 'gsi1', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } },
+    { name: 'gsi2', partitionKey: { name: 'gsi2pk', type: 'S' }, sortKey: { name: 'gsi2sk', type: 'S' } },
   ],
   timeToLiveAttribute: 'expiresAt',
 };
+
+export const DUE_SHARDS = 8;
 
 export const tables: TableDefinition[] = [casesTable];
 
@@ -69,7 +78,38 @@ export const caseworkerQueue: QueueDefinition = {
   deadLetterRetentionDays: 14,
 };
 
-export const queues: QueueDefinition[] = [caseworkerQueue];
+/**
+ * 督办: overdue human tasks, for the supervisors of the township or county office that holds them
+ * (each message names the task, its lapsed due date and the new one).
+ */
+export const supervisorQueue: QueueDefinition = {
+  id: 'SupervisorEscalations',
+  env: 'SUPERVISOR_QUEUE_URL',
+  visibilityTimeout: 60,
+  maxReceiveCount: 5,
+  deadLetterRetentionDays: 14,
+};
+
+export const queues: QueueDefinition[] = [caseworkerQueue, supervisorQueue];
+
+export interface BucketDefinition {
+  id: string;
+  env: string;
+  /** Objects cannot be deleted or overwritten for this many years (S3 Object Lock, compliance mode). */
+  objectLockYears: number;
+}
+
+/**
+ * Every closed execution's history, for years: Step Functions keeps a closed execution's history
+ * only 90 days (DESIGN §3 "Long life"), and auditors need it for as long as the case file is kept.
+ */
+export const archiveBucket: BucketDefinition = {
+  id: 'ExecutionArchive',
+  env: 'ARCHIVE_BUCKET',
+  objectLockYears: 10,
+};
+
+export const buckets: BucketDefinition[] = [archiveBucket];
 
 /** Local resource names: CDK lets CloudFormation name things; locally we need stable names. */
 export const localName = (id: string): string =>

@@ -1,23 +1,12 @@
 /** The auditor's view of a case: every execution of its chain, in order, with its events. */
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { sfn } from '../../shared/clients.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
+import { getArchive } from '../../shared/repositories/archive.ts';
 import * as cases from '../../shared/repositories/cases.ts';
-
-async function fullHistory(executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn().send(
-      new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }),
-    );
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return events;
-}
+import { fullHistory } from '../steps/archive.ts';
 
 const stateName = (e: HistoryEvent) => e.stateEnteredEventDetails?.name ?? e.stateExitedEventDetails?.name;
 
@@ -26,28 +15,44 @@ export const history = httpRoute(
   async ({ path }) => {
     if (!(await cases.caseExists(path.caseId))) throw new NotFoundError(`案件 ${path.caseId} 不存在`);
     const links = await cases.listExecutions(path.caseId);
+    // Closed executions come from the archive (kept for years); running ones from Step Functions.
     const executions = await Promise.all(
       links.map(async (link) => {
-        const [description, events] = await Promise.all([
-          sfn().send(new DescribeExecutionCommand({ executionArn: link.executionArn })),
-          fullHistory(link.executionArn),
-        ]);
+        const archived = await getArchive(path.caseId, link.executionArn);
+        const { status, startDate, stopDate, events } =
+          archived ??
+          (await (async () => {
+            const [d, live] = await Promise.all([
+              sfn().send(new DescribeExecutionCommand({ executionArn: link.executionArn })),
+              fullHistory(link.executionArn),
+            ]);
+            return {
+              status: d.status,
+              startDate: d.startDate?.toISOString(),
+              stopDate: d.stopDate?.toISOString() ?? null,
+              events: live,
+            };
+          })());
+        const at = (e: HistoryEvent) =>
+          e.timestamp instanceof Date ? e.timestamp.toISOString() : String(e.timestamp);
         return {
           workflow: link.workflow,
           executionArn: link.executionArn,
-          status: description.status,
-          startDate: description.startDate?.toISOString(),
-          stopDate: description.stopDate?.toISOString() ?? null,
+          status,
+          startDate,
+          stopDate,
+          archived: archived !== undefined,
           states: events.filter((e) => e.type?.endsWith('StateEntered')).map((e) => stateName(e)),
           events: events.map((e) => ({
             id: e.id,
             type: e.type,
-            timestamp: e.timestamp?.toISOString(),
+            timestamp: at(e),
             ...(stateName(e) ? { state: stateName(e) } : {}),
           })),
         };
       }),
     );
+    executions.sort((a, b) => String(a.startDate).localeCompare(String(b.startDate)));
     return { statusCode: 200, body: { caseId: path.caseId, executions } };
   },
 );

@@ -78,6 +78,8 @@ export class LocalStepFunctions {
   constructor(
     private readonly integrations: Integrations,
     private readonly store: ExecutionStore,
+    /** Told of every execution that closes, as EventBridge is told on AWS. */
+    private readonly onClosed: (execution: StoredExecution) => Promise<void> = async () => undefined,
   ) {}
 
   stateMachineArn(name: string): string {
@@ -87,7 +89,9 @@ export class LocalStepFunctions {
   createStateMachine(name: string, definition: AslDocument): string {
     const arn = this.stateMachineArn(name);
     // The ARN checks of the validator reject nothing we use; JSONPath checks stay on.
-    const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+    const machine = new StateMachine(forInterpreter(definition) as never, {
+      validationOptions: { checkArn: false },
+    });
     this.#machines.set(arn, { name, definition, machine, createdAt: Date.now() });
     return arn;
   }
@@ -435,7 +439,11 @@ export class LocalStepFunctions {
             },
           };
     this.#append(execution, type, details);
-    void this.store.putExecution(execution);
+    const closed = this.store.putExecution(execution).then(() => this.onClosed(execution));
+    const tracked = closed
+      .catch((error) => console.error('[sfn] close notification failed', execution.executionArn, error))
+      .finally(() => this.#running.delete(tracked));
+    this.#running.add(tracked);
   }
 
   /** Interpreter events, renamed as the Step Functions history names them. */
@@ -507,7 +515,19 @@ export class LocalStepFunctions {
     const resource = String(state.Resource);
     const waitForToken = resource.endsWith('.waitForTaskToken');
     const token = taskToken(execution.executionArn, stateName, n);
-    const input = replaceDeep(rawInput, TOKEN_PLACEHOLDER, token);
+    let input = replaceDeep(rawInput, TOKEN_PLACEHOLDER, token);
+    let timeoutFromPath: unknown;
+    if (typeof state.TimeoutSecondsPath === 'string' && input && typeof input === 'object') {
+      const { [TIMEOUT_KEY]: value, ...rest } = input as Record<string, unknown>;
+      timeoutFromPath = value;
+      input = rest;
+    }
+    const timeoutSeconds =
+      typeof state.TimeoutSeconds === 'number'
+        ? state.TimeoutSeconds
+        : typeof timeoutFromPath === 'number'
+          ? timeoutFromPath
+          : undefined;
     const { resourceType, action } = describeResource(resource);
     const detail = { resourceType, resource: action };
     this.#append(execution, 'TaskScheduled', {
@@ -515,7 +535,7 @@ export class LocalStepFunctions {
         ...detail,
         region: REGION,
         parameters: JSON.stringify(input),
-        ...(state.TimeoutSeconds ? { timeoutInSeconds: state.TimeoutSeconds } : {}),
+        ...(timeoutSeconds ? { timeoutInSeconds: timeoutSeconds } : {}),
       },
     });
     this.#append(execution, 'TaskStarted', { taskStartedEventDetails: detail });
@@ -535,6 +555,16 @@ export class LocalStepFunctions {
     };
     if (recorded?.status === 'succeeded') return succeed(recorded.output);
     if (recorded?.status === 'failed') return fail(recorded.error, recorded.cause);
+    if (
+      typeof state.TimeoutSecondsPath === 'string' &&
+      !(Number.isSafeInteger(timeoutFromPath) && (timeoutFromPath as number) >= 1)
+    ) {
+      // As in AWS: the path must select a positive integer.
+      return fail(
+        'States.Runtime',
+        `TimeoutSecondsPath ${state.TimeoutSecondsPath} is not a positive integer`,
+      );
+    }
 
     let callback: Promise<unknown> | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -574,7 +604,6 @@ export class LocalStepFunctions {
         return succeed(response);
       }
       // The task's deadline is fixed when its token goes out, so that a restart does not extend it.
-      const timeoutSeconds = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : undefined;
       const deadlineAt =
         recorded?.status === 'submitted'
           ? recorded.deadlineAt
@@ -664,6 +693,45 @@ export class LocalStepFunctions {
 }
 
 type States = { States: Record<string, Record<string, unknown>> };
+
+/** Where the interpreter's copy of a token task carries its `TimeoutSecondsPath` value to #runTask. */
+const TIMEOUT_KEY = '__doudi_timeout_seconds__';
+/** Longer than any execution may live: the interpreter must never time a token task out itself. */
+const NEVER_SECONDS = 99_999_999;
+
+/**
+ * The interpreter's copy of a definition. A token task's timeout is enforced by the engine, whose
+ * deadline is recorded and so survives a restart; the interpreter's own timer would restart with
+ * the replay, so it is pushed out of reach. `TimeoutSecondsPath` is read from the state's input as
+ * in AWS (the interpreter would read it from the effective Parameters): its value travels through
+ * `Parameters` under a reserved key that #runTask takes out again before the task sees its input.
+ */
+export function forInterpreter(definition: AslDocument): AslDocument {
+  const rewrite = (states: Record<string, Record<string, unknown>>) =>
+    Object.fromEntries(
+      Object.entries(states).map(([name, state]) => {
+        let out = { ...state };
+        for (const key of ['ItemProcessor', 'Iterator'] as const) {
+          const sub = out[key] as States | undefined;
+          if (sub) out[key] = { ...sub, States: rewrite(sub.States) };
+        }
+        if (Array.isArray(out.Branches))
+          out.Branches = (out.Branches as States[]).map((b) => ({ ...b, States: rewrite(b.States) }));
+        const tokenTask = out.Type === 'Task' && String(out.Resource).endsWith('.waitForTaskToken');
+        if (tokenTask && (out.TimeoutSeconds !== undefined || out.TimeoutSecondsPath !== undefined)) {
+          const { TimeoutSecondsPath: path, ...rest } = out;
+          out = { ...rest, TimeoutSeconds: NEVER_SECONDS };
+          if (typeof path === 'string')
+            out.Parameters = {
+              ...((out.Parameters as object | undefined) ?? {}),
+              [`${TIMEOUT_KEY}.$`]: path,
+            };
+        }
+        return [name, out];
+      }),
+    );
+  return { ...definition, States: rewrite(definition.States) };
+}
 
 /** Every Task state, including those inside Map and Parallel states. */
 export const taskStates = (definition: States) => statesOfType(definition, 'Task');

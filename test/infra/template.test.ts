@@ -305,8 +305,14 @@ describe('IAM grants follow functions/catalog.ts', () => {
       const granted = actions(
         statementsOf(name).filter((s) => JSON.stringify(s.Resource) === JSON.stringify(keyArn())),
       );
-      const writesData = hasGrant(name, (g) => ('table' in g && g.access === 'readWrite') || 'queue' in g);
-      const readsData = hasGrant(name, (g) => 'table' in g);
+      const writesData = hasGrant(
+        name,
+        (g) =>
+          ('table' in g && g.access === 'readWrite') ||
+          'queue' in g ||
+          ('bucket' in g && g.access === 'write'),
+      );
+      const readsData = hasGrant(name, (g) => 'table' in g || ('bucket' in g && g.access === 'read'));
       expect(granted.includes('kms:Decrypt'), name).toBe(readsData || writesData);
       expect(granted.includes('kms:GenerateDataKey*'), name).toBe(writesData);
     }
