@@ -9,13 +9,8 @@ import {
   type DynamoDBClient,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '../../shared/dynamo.ts';
 import type { HistoryEvent } from './engine.ts';
 
 export const EXECUTIONS_TABLE = 'doudi-local-executions';
@@ -67,6 +62,17 @@ export interface ExecutionStore {
 }
 
 const pad = (n: number) => String(n).padStart(8, '0');
+
+function toExecution({
+  pk: _p,
+  sk: _s,
+  machine: _m,
+  startKey: _k,
+  runningShard: _r,
+  ...rest
+}: Record<string, unknown>): StoredExecution {
+  return rest as unknown as StoredExecution;
+}
 
 export class DynamoExecutionStore implements ExecutionStore {
   readonly #doc: DynamoDBDocumentClient;
@@ -163,51 +169,29 @@ export class DynamoExecutionStore implements ExecutionStore {
         ConsistentRead: true,
       }),
     );
-    if (!Item) return undefined;
-    const { pk: _p, sk: _s, machine: _m, startKey: _k, runningShard: _r, ...rest } = Item;
-    return rest as StoredExecution;
+    return Item ? toExecution(Item) : undefined;
   }
 
   async listExecutions(stateMachineArn: string): Promise<StoredExecution[]> {
     await this.#chain;
-    const out: StoredExecution[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#doc.send(
-        new QueryCommand({
-          TableName: EXECUTIONS_TABLE,
-          IndexName: 'byMachine',
-          KeyConditionExpression: 'machine = :m',
-          ExpressionAttributeValues: { ':m': stateMachineArn },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const { pk: _p, sk: _s, machine: _m, startKey: _k, runningShard: _r, ...rest } of page.Items ?? [])
-        out.push(rest as StoredExecution);
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return out;
+    const items = await queryAll(this.#doc, {
+      TableName: EXECUTIONS_TABLE,
+      IndexName: 'byMachine',
+      KeyConditionExpression: 'machine = :m',
+      ExpressionAttributeValues: { ':m': stateMachineArn },
+    });
+    return items.map(toExecution);
   }
 
   async listRunning(): Promise<StoredExecution[]> {
     await this.#chain;
-    const out: StoredExecution[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#doc.send(
-        new QueryCommand({
-          TableName: EXECUTIONS_TABLE,
-          IndexName: 'running',
-          KeyConditionExpression: 'runningShard = :r',
-          ExpressionAttributeValues: { ':r': 'RUNNING' },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const { pk: _p, sk: _s, machine: _m, startKey: _k, runningShard: _r, ...rest } of page.Items ?? [])
-        out.push(rest as StoredExecution);
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return out;
+    const items = await queryAll(this.#doc, {
+      TableName: EXECUTIONS_TABLE,
+      IndexName: 'running',
+      KeyConditionExpression: 'runningShard = :r',
+      ExpressionAttributeValues: { ':r': 'RUNNING' },
+    });
+    return items.map(toExecution);
   }
 
   putTaskRecord(arn: string, key: string, record: TaskRecord): Promise<void> {
@@ -277,22 +261,12 @@ export class DynamoExecutionStore implements ExecutionStore {
 
   async #query(arn: string, prefix: string): Promise<Record<string, unknown>[]> {
     await this.#chain;
-    const out: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#doc.send(
-        new QueryCommand({
-          TableName: EXECUTIONS_TABLE,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-          ExpressionAttributeValues: { ':pk': arn, ':p': prefix },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      out.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return out;
+    return queryAll(this.#doc, {
+      TableName: EXECUTIONS_TABLE,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': arn, ':p': prefix },
+      ConsistentRead: true,
+    });
   }
 
   /** Buffered and written in batches of 25, in order, so a busy execution costs few requests. */

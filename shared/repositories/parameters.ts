@@ -6,10 +6,11 @@
  */
 
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type AnnualArrangement, WorkingDayCalendar } from '../calendar/index.ts';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
+import { queryAll } from '../dynamo.ts';
 import {
   type ParameterSet,
   type ParameterVersion,
@@ -24,26 +25,15 @@ import { casesTable } from '../resources.ts';
 
 const table = () => requiredEnv(casesTable.env);
 
-async function queryAll(pk: string): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ExclusiveStartKey,
-      }),
-    );
-    out.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return out;
-}
+const queryPk = (pk: string) =>
+  queryAll(dynamo(), {
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': pk },
+  });
 
 export async function loadedParameterVersions(regionCode: string): Promise<ParameterVersion[]> {
-  const pages = await Promise.all(regionLineage(regionCode).map((code) => queryAll(`PARAMS#${code}`)));
+  const pages = await Promise.all(regionLineage(regionCode).map((code) => queryPk(`PARAMS#${code}`)));
   return pages.flat().map((item) => item.version as ParameterVersion);
 }
 
@@ -105,7 +95,7 @@ const CACHE_MS = 60_000;
 /** The working-day calendar with every loaded arrangement, cached for a minute per process. */
 export async function calendar(): Promise<WorkingDayCalendar> {
   if (cached && Date.now() - cached.at < CACHE_MS) return cached.calendar;
-  const items = await queryAll('CALENDAR');
+  const items = await queryPk('CALENDAR');
   // Sort keys are `<year>#<loadedAt>`: in order, so a later upload for a year replaces an earlier one.
   const arrangements = items
     .sort((a, b) => String(a.sk).localeCompare(String(b.sk)))

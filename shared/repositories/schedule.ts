@@ -9,6 +9,7 @@ import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import { chinaDate } from '../domain/dates.ts';
+import { queryAll } from '../dynamo.ts';
 import { casesTable, DUE_SHARDS } from '../resources.ts';
 
 const table = () => requiredEnv(casesTable.env);
@@ -58,27 +59,18 @@ export async function scheduleWorkflow(s: Omit<Schedule, 'status' | 'createdAt'>
 /** Pending schedules due on `day` (China date) at or before `now`, across every shard. */
 export async function dueOn(day: string, now: string): Promise<Schedule[]> {
   const shards = await Promise.all(
-    Array.from({ length: DUE_SHARDS }, async (_, shard) => {
-      const out: Schedule[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await dynamo().send(
-          new QueryCommand({
-            TableName: table(),
-            IndexName: 'gsi2',
-            KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :now',
-            ExpressionAttributeValues: { ':pk': `DUE#${day}#${shard}`, ':now': `${now}\uffff` },
-            ExclusiveStartKey,
-          }),
-        );
-        for (const { pk: _p, sk: _s, gsi2pk: _g, gsi2sk: _k, ...item } of page.Items ?? [])
-          out.push(item as Schedule);
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return out;
-    }),
+    Array.from({ length: DUE_SHARDS }, (_, shard) =>
+      queryAll(dynamo(), {
+        TableName: table(),
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :now',
+        ExpressionAttributeValues: { ':pk': `DUE#${day}#${shard}`, ':now': `${now}\uffff` },
+      }),
+    ),
   );
-  return shards.flat();
+  return shards
+    .flat()
+    .map(({ pk: _p, sk: _s, gsi2pk: _g, gsi2sk: _k, ...item }) => item as unknown as Schedule);
 }
 
 /** Takes a started schedule out of the due index, recording the execution it started. */
