@@ -28,6 +28,25 @@ export class LambdaFunctionError extends Error {
 
 const cache = new Map<string, Promise<Handler>>();
 
+/** Invocations and their total duration per function, for the cost figures of the lifecycle bench. */
+const invocations = new Map<string, { count: number; ms: number }>();
+export const invocationCounts = (): Record<string, { count: number; ms: number }> => Object.fromEntries(invocations);
+export const resetInvocationCounts = (): void => invocations.clear();
+
+function timed(name: string, handler: Handler): Handler {
+  return async (event, context) => {
+    const started = performance.now();
+    try {
+      return await handler(event, context);
+    } finally {
+      const entry = invocations.get(name) ?? { count: 0, ms: 0 };
+      entry.count++;
+      entry.ms += performance.now() - started;
+      invocations.set(name, entry);
+    }
+  };
+}
+
 export function loadHandler(name: FunctionName): Promise<Handler> {
   let handler = cache.get(name);
   if (!handler) {
@@ -35,7 +54,7 @@ export function loadHandler(name: FunctionName): Promise<Handler> {
     handler = import(join(ROOT, def.entry)).then((mod: Record<string, unknown>) => {
       const fn = mod[def.handler];
       if (typeof fn !== 'function') throw new Error(`${def.entry} does not export ${def.handler}`);
-      return fn as Handler;
+      return timed(name, fn as Handler);
     });
     cache.set(name, handler);
   }

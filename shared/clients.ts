@@ -11,6 +11,29 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 const resets: Array<() => void> = [];
 
+/**
+ * Requests sent per service and operation by this process's clients: what a Lambda really costs
+ * in DynamoDB, SQS and Step Functions calls, counted rather than estimated (the lifecycle bench).
+ */
+const counts = new Map<string, number>();
+export const requestCounts = (): Record<string, number> => Object.fromEntries(counts);
+export const resetRequestCounts = (): void => counts.clear();
+
+interface Counted {
+  middlewareStack: { add(middleware: unknown, options: { step: 'initialize'; name: string }): void };
+}
+function counted<T extends Counted>(service: string, client: T): T {
+  client.middlewareStack.add(
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
+      const key = `${service}.${(context.commandName ?? 'unknown').replace(/Command$/, '')}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'initialize', name: 'doudiRequestCount' },
+  );
+  return client;
+}
+
 const once = <T>(make: () => T): (() => T) => {
   let value: T | undefined;
   resets.push(() => {
@@ -28,10 +51,10 @@ export function resetClients(): void {
 }
 
 export const dynamo = once(() =>
-  DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  DynamoDBDocumentClient.from(counted('DynamoDB', new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
   }),
 );
-export const sqs = once(() => new SQSClient({}));
-export const sfn = once(() => new SFNClient({}));
-export const s3 = once(() => new S3Client({ forcePathStyle: true }));
+export const sqs = once(() => counted('SQS', new SQSClient({})));
+export const sfn = once(() => counted('StepFunctions', new SFNClient({})));
+export const s3 = once(() => counted('S3', new S3Client({ forcePathStyle: true })));
