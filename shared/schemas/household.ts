@@ -61,7 +61,11 @@ export const member = z.object({
   name: personName,
   idNumber,
   relation: z.enum(relations, { error: '与申请人关系不正确' }),
-  age: z.number({ error: '年龄必须是数字' }).int({ error: '年龄必须是整数' }).min(0).max(130),
+  age: z
+    .number({ error: '年龄必须是数字' })
+    .int({ error: '年龄必须是整数' })
+    .min(0, { error: '年龄不能为负数' })
+    .max(130, { error: '年龄不能超过130岁' }),
   /** 残疾等级 per the disability certificate: 1 and 2 are 重度残疾. */
   disabilityGrade: z
     .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)])
