@@ -7,12 +7,16 @@ import type { BucketDefinition } from '../shared/resources.ts';
 /**
  * Buckets from `shared/resources.ts`: KMS-encrypted, private, TLS-only, versioned and under
  * Object Lock in compliance mode, so an archived history cannot be altered or deleted, by anyone,
- * for the years the definition says.
+ * for the years the definition says. Every request to them is recorded in the access-log bucket.
  */
 export class Buckets extends Construct {
   readonly byId = new Map<string, s3.Bucket>();
 
-  constructor(scope: Construct, id: string, props: { definitions: BucketDefinition[]; key: kms.IKey }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { definitions: BucketDefinition[]; key: kms.IKey; accessLogs: s3.IBucket },
+  ) {
     super(scope, id);
     for (const def of props.definitions) {
       const bucket = new s3.Bucket(this, def.id, {
@@ -27,6 +31,9 @@ export class Buckets extends Construct {
           Duration.days(def.objectLockYears * 365),
         ),
         removalPolicy: RemovalPolicy.RETAIN,
+        // Who read which case's history, and when: S3 server access logs.
+        serverAccessLogsBucket: props.accessLogs,
+        serverAccessLogsPrefix: `s3/${def.id}/`,
       });
       (bucket.node.defaultChild as s3.CfnBucket).overrideLogicalId(def.id);
       this.byId.set(def.id, bucket);

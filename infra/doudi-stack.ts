@@ -1,11 +1,13 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import type { Construct } from 'constructs';
 import { functions, routes } from '../functions/catalog.ts';
 import { CALENDAR_FALLBACK } from '../shared/metrics.ts';
 import { buckets, queues, tables } from '../shared/resources.ts';
 import { workflows } from '../workflows/index.ts';
+import { AccessLogs } from './access-logs.ts';
 import { HttpApi } from './api.ts';
 import { Buckets } from './buckets.ts';
 import { DataKey } from './encryption.ts';
@@ -30,9 +32,13 @@ export class DoudiStack extends Stack {
   readonly functions: Functions;
   readonly api: HttpApi;
   readonly stateMachines: StateMachines;
+  readonly accessLogs: AccessLogs;
 
   constructor(scope: Construct, id: string, props: DoudiStackProps = {}) {
     super(scope, id, props);
+    // S3 server access logs are allowed by the log bucket's policy (scoped to the source bucket and
+    // account), not by the legacy LogDeliveryWrite ACL.
+    this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     assertUniqueIds();
 
@@ -40,7 +46,9 @@ export class DoudiStack extends Stack {
     const key = this.key.key;
     this.tables = new Tables(this, 'Tables', { definitions: tables, key });
     this.queues = new Queues(this, 'Queues', { definitions: queues, key });
-    const archive = new Buckets(this, 'Buckets', { definitions: buckets, key });
+    this.accessLogs = new AccessLogs(this, 'AccessLogs', { retention: logRetention });
+    const accessLogs = this.accessLogs.bucket;
+    const archive = new Buckets(this, 'Buckets', { definitions: buckets, key, accessLogs });
     const references = new WorkflowReferences(this, 'WorkflowArns', workflows);
     this.functions = new Functions(this, 'Functions', {
       definitions: functions,
@@ -56,7 +64,7 @@ export class DoudiStack extends Stack {
       logRetention,
     });
     const functionNamed = (name: string) => this.functions.get(name);
-    this.api = new HttpApi(this, 'Http', { routes, functionNamed });
+    this.api = new HttpApi(this, 'Http', { routes, functionNamed, key, logRetention });
     this.stateMachines = new StateMachines(this, 'Workflows', {
       definitions: workflows,
       references,

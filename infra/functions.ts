@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -14,6 +15,7 @@ import type { FunctionDefinition, FunctionName, Grant } from '../functions/catal
 import type { BucketDefinition, QueueDefinition, TableDefinition } from '../shared/resources.ts';
 import type { WorkflowDefinition } from '../workflows/index.ts';
 import type { Buckets } from './buckets.ts';
+import { acknowledge, attributeRef } from './nag.ts';
 import type { Queues } from './queues.ts';
 import type { Tables } from './tables.ts';
 import type { WorkflowReferences } from './workflows.ts';
@@ -58,6 +60,17 @@ export class Functions extends Construct {
       [FunctionName, FunctionDefinition]
     >) {
       const fnId = constructId(name);
+      // Its own role rather than AWSLambdaBasicExecutionRole, which may create and write to any log
+      // group of the account: this one may write to its own log group only.
+      const role = new iam.Role(this, `${fnId}Role`, {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: `doudi ${name}: exactly the grants of functions/catalog.ts`,
+      });
+      const logGroup = new logs.LogGroup(this, `${fnId}Logs`, {
+        retention: props.logRetention,
+        encryptionKey: props.key,
+      });
+      logGroup.grantWrite(role);
       const fn = new NodejsFunction(this, fnId, {
         description: `${name}: ${def.description}`,
         entry: join(repoRoot, def.entry),
@@ -71,10 +84,8 @@ export class Functions extends Construct {
         // Below API Gateway's 30 s integration limit, so a slow call fails in the function's own logs.
         timeout: Duration.seconds(def.timeoutSeconds ?? 10),
         tracing: lambda.Tracing.ACTIVE,
-        logGroup: new logs.LogGroup(this, `${fnId}Logs`, {
-          retention: props.logRetention,
-          encryptionKey: props.key,
-        }),
+        role,
+        logGroup,
         environment,
         bundling: {
           forceDockerBundling: false,
@@ -92,13 +103,23 @@ export class Functions extends Construct {
         },
       });
       for (const grant of def.grants) this.grant(fn, grant, props);
+      acknowledgeGrantWildcards(role, def.grants, props);
       if (def.schedule) {
         // One schedule per function, not per household: the function finds what is due (DESIGN §4).
+        const scheduleRole = new iam.Role(this, `${fnId}ScheduleRole`, {
+          assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+          description: `doudi ${name}: EventBridge Scheduler invokes it`,
+        });
         new scheduler.Schedule(this, `${fnId}Schedule`, {
           schedule: scheduler.ScheduleExpression.expression(def.schedule),
-          target: new schedulerTargets.LambdaInvoke(fn),
+          target: new schedulerTargets.LambdaInvoke(fn, { role: scheduleRole }),
           description: `${name}: ${def.description}`,
         });
+        acknowledge(
+          scheduleRole,
+          `IAM5[Resource::${attributeRef(fn)}:*]`,
+          `The scheduler target's invoke grant (aws-scheduler-targets) also names the versions and aliases of this one function, ${name}; no other function.`,
+        );
       }
       if (def.onExecutionClosed) {
         new events.Rule(this, `${fnId}OnExecutionClosed`, {
@@ -118,6 +139,11 @@ export class Functions extends Construct {
       }
       this.byName.set(name, fn);
     }
+    acknowledge(
+      this,
+      'L1',
+      'Node.js 22 on purpose: DESIGN §3 runs the functions on the same major as the local runtime and the tests (the `node@22` dev dependency) and as the esbuild target (node22); moving to Node.js 24 moves all three at once, not the Lambda runtime alone.',
+    );
   }
 
   get(name: string): NodejsFunction {
@@ -139,13 +165,30 @@ export class Functions extends Construct {
       if (grant.access === 'read') bucket.grantRead(fn);
       else bucket.grantPut(fn);
     } else {
-      const { ref } = props.workflows.get(grant.stateMachine);
+      const { name, ref } = props.workflows.get(grant.stateMachine);
       switch (grant.access) {
         case 'start':
           ref.grantStartExecution(fn);
           break;
         case 'read':
-          ref.grantRead(fn);
+          // `grantRead` without its `*` statement (activities, which doudi does not use) and with
+          // DescribeStateMachine on this state machine instead of on every one.
+          fn.addToRolePolicy(
+            new iam.PolicyStatement({
+              actions: ['states:ListExecutions', 'states:DescribeStateMachine'],
+              resources: [ref.stateMachineArn],
+            }),
+          );
+          fn.addToRolePolicy(
+            new iam.PolicyStatement({
+              actions: [
+                'states:DescribeExecution',
+                'states:DescribeStateMachineForExecution',
+                'states:GetExecutionHistory',
+              ],
+              resources: [executionsOf(fn, name)],
+            }),
+          );
           break;
         case 'respond':
           ref.grantTaskResponse(fn);
@@ -153,6 +196,79 @@ export class Functions extends Construct {
         default:
           throw new Error(`unknown state machine access ${(grant as { access: string }).access}`);
       }
+    }
+  }
+}
+
+/** The ARN pattern of a state machine's executions: `arn:…:execution:<name>:*`. */
+function executionsOf(scope: Construct, stateMachineName: string): string {
+  return Stack.of(scope).formatArn({
+    service: 'states',
+    resource: 'execution',
+    resourceName: `${stateMachineName}:*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
+
+const KEY_WILDCARDS =
+  "CDK's encrypt grant on the one data key (the statement names that key, not `*`): GenerateDataKey* lets DynamoDB, SQS and S3 make data keys on the function's behalf when it writes, ReEncrypt* (From/To) is the rest of CDK's standard encrypt grant, on this key only.";
+
+/**
+ * The wildcards the grants of `functions/catalog.ts` put in a function's policy, each acknowledged
+ * on that function's role only, for that grant's resource only. A grant kind without an entry here
+ * leaves its wildcards unacknowledged, and synth fails until someone writes down why they are fine.
+ */
+function acknowledgeGrantWildcards(role: iam.IRole, grants: Grant[], props: FunctionsProps): void {
+  acknowledge(
+    role,
+    'IAM5[Resource::*]',
+    'X-Ray (active tracing): xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+  );
+  const encrypts = grants.some(
+    (g) =>
+      ('table' in g && g.access === 'readWrite') || 'queue' in g || ('bucket' in g && g.access === 'write'),
+  );
+  if (encrypts) {
+    acknowledge(role, 'IAM5[Action::kms:GenerateDataKey*]', KEY_WILDCARDS);
+    acknowledge(role, 'IAM5[Action::kms:ReEncrypt*]', KEY_WILDCARDS);
+  }
+  for (const grant of grants) {
+    if ('table' in grant) {
+      const table = props.tables.get(grant.table);
+      acknowledge(
+        role,
+        `IAM5[Resource::${attributeRef(table)}/index/*]`,
+        `The ${grant.table} table grant covers the table's own global secondary indexes (shared/resources.ts: the township inbox and the due-date index), with the same ${grant.access} access.`,
+      );
+    } else if ('bucket' in grant) {
+      const bucket = props.buckets.get(grant.bucket);
+      acknowledge(
+        role,
+        `IAM5[Resource::${attributeRef(bucket)}/*]`,
+        `The objects of the ${grant.bucket} bucket only: one object per archived execution, keyed by case, so no narrower prefix exists.`,
+      );
+      if (grant.access === 'read') {
+        for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*']) {
+          acknowledge(
+            role,
+            `IAM5[Action::${action}]`,
+            `CDK's read grant on the ${grant.bucket} bucket (and its objects) only: object versions, retention and legal hold (the bucket is under Object Lock) and listing a case's archives; no write.`,
+          );
+        }
+      } else {
+        acknowledge(
+          role,
+          'IAM5[Action::s3:Abort*]',
+          `CDK's put grant on the ${grant.bucket} bucket's objects only: aborting its own multipart uploads; Object Lock forbids overwriting or deleting what was put.`,
+        );
+      }
+    } else if ('stateMachine' in grant && grant.access === 'read') {
+      const { name } = props.workflows.get(grant.stateMachine);
+      acknowledge(
+        role,
+        `IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*]`,
+        `The executions of the ${name} state machine only: execution ARNs are made at run time (one per case and cycle), so they cannot be listed in advance.`,
+      );
     }
   }
 }

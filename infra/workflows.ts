@@ -1,10 +1,12 @@
 import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { WorkflowDefinition } from '../workflows/index.ts';
+import { acknowledge } from './nag.ts';
 
 /**
  * Workflows are named `<stack>-<id>` so that their ARNs are known before they exist. The step
@@ -71,7 +73,18 @@ export class StateMachines extends Construct {
         tracingEnabled: true,
       });
       (stateMachine.node.defaultChild as sfn.CfnStateMachine).overrideLogicalId(def.id);
-      for (const [, fn] of stepFunctions) fn.grantInvoke(stateMachine);
+      // The ASL invokes the unqualified ARNs, so not `grantInvoke`, which adds every version and alias.
+      stateMachine.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['lambda:InvokeFunction'],
+          resources: [...new Set(stepFunctions.map(([, fn]) => fn))].map((fn) => fn.functionArn),
+        }),
+      );
+      acknowledge(
+        stateMachine.role,
+        'IAM5[Resource::*]',
+        'Logging to CloudWatch Logs (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets) support no resource-level permissions; Step Functions requires them on `*`.',
+      );
       this.byId.set(def.id, stateMachine);
     }
   }

@@ -326,7 +326,9 @@ describe('IAM grants follow functions/catalog.ts', () => {
         .filter(([, p]) => p.Properties.Roles.some((r: { Ref?: string }) => r.Ref === roleId))
         .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[])
         .filter((s) => actions([s]).includes('lambda:InvokeFunction'))
-        .map((s) => (s.Resource as Array<{ 'Fn::GetAtt'?: [string, string] }>)[0]!['Fn::GetAtt']![0]);
+        .flatMap((s) => [s.Resource].flat() as Array<{ 'Fn::GetAtt'?: [string, string] }>)
+        // Unqualified ARNs only: no `<fn>:*` (every version and alias).
+        .map((r) => r['Fn::GetAtt']![0]);
       expect(invoked.sort()).toEqual([...new Set(Object.values(w.substitutions))].map(fnLogicalId).sort());
     }
   });
@@ -400,5 +402,99 @@ describe('workflows', () => {
     const result = aslValidator(substitute(workflow.definition, arns), { checkArn: true, checkPaths: true });
     expect(result.errorsText()).toBe('');
     expect(result.isValid).toBe(true);
+  });
+});
+
+describe('least privilege beyond the catalog grants', () => {
+  it('no role carries an AWS managed policy', () => {
+    for (const [id, role] of ofType('AWS::IAM::Role')) {
+      expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+    }
+  });
+
+  it('each function writes logs to its own log group only', () => {
+    for (const [name] of catalog) {
+      const logGroup = resources[fnLogicalId(name)]!.Properties.LoggingConfig.LogGroup.Ref as string;
+      const logging = statementsOf(name).filter((s) => actions([s]).some((a) => a.startsWith('logs:')));
+      expect(logging, name).toEqual([
+        expect.objectContaining({
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] },
+        }),
+      ]);
+    }
+  });
+
+  it('a function’s only `*` resource is X-Ray, which has no resource-level permissions', () => {
+    for (const [name] of catalog) {
+      const anywhere = statementsOf(name).filter((s) => JSON.stringify(s.Resource) === '"*"');
+      expect(actions(anywhere).sort(), name).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    }
+  });
+});
+
+describe('buckets and access logs', () => {
+  const buckets = () => ofType('AWS::S3::Bucket');
+  const logBucketId = () => logicalId(stack.accessLogs.bucket);
+
+  it('every bucket blocks public access, is encrypted and refuses plain HTTP', () => {
+    for (const [id, bucket] of buckets()) {
+      expect(bucket.Properties.PublicAccessBlockConfiguration, id).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration, id).toHaveLength(1);
+      const policy = ofType('AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === id);
+      expect(policy?.[1].Properties.PolicyDocument.Statement, id).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Deny',
+          Action: 's3:*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      );
+    }
+  });
+
+  it('every other bucket logs its access into the access-log bucket, which S3 may write by policy', () => {
+    const others = buckets().filter(([id]) => id !== logBucketId());
+    expect(others.map(([id]) => id)).toContain('ExecutionArchive');
+    const policy = ofType('AWS::S3::BucketPolicy').find(
+      ([, p]) => p.Properties.Bucket.Ref === logBucketId(),
+    )!;
+    const deliveries = (policy[1].Properties.PolicyDocument.Statement as Statement[]).filter(
+      (s) => (s as { Principal?: { Service?: string } }).Principal?.Service === 'logging.s3.amazonaws.com',
+    );
+    for (const [id, bucket] of others) {
+      expect(bucket.Properties.LoggingConfiguration?.DestinationBucketName, id).toEqual({
+        Ref: logBucketId(),
+      });
+      expect(
+        deliveries.some((s) =>
+          JSON.stringify(s.Condition).includes(JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] })),
+        ),
+        `${id} may deliver its logs`,
+      ).toBe(true);
+    }
+    expect(resources[logBucketId()]!.Properties.LoggingConfiguration).toBeUndefined();
+    expect(resources[logBucketId()]!.Properties.LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(365);
+  });
+});
+
+describe('HTTP API access logs', () => {
+  it('the $default stage writes one line per request to a log group under the data key', () => {
+    const stages = ofType('AWS::ApiGatewayV2::Stage');
+    expect(stages).toHaveLength(1);
+    const stage = stages[0]![1].Properties;
+    expect(stage.StageName).toBe('$default');
+    expect(stage.AutoDeploy).toBe(true);
+    const logGroup = resources[stage.AccessLogSettings.DestinationArn['Fn::GetAtt'][0]]!;
+    expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+    expect(logGroup.Properties.KmsKeyId).toEqual(keyArn());
+    const format = JSON.parse(stage.AccessLogSettings.Format);
+    expect(format).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey' });
+    // The route key, not the path: ids and query strings stay in the functions' own logs.
+    expect(Object.values(format)).not.toContain('$context.path');
   });
 });
