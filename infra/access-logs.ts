@@ -5,11 +5,12 @@ import { Construct } from 'constructs';
 
 /**
  * One bucket for the access logs of the other buckets (S3 server access logs: who read or wrote
- * which archived history).
+ * which archived history, which page) and of the CloudFront distribution.
  *
- * S3-managed keys, not the data key: S3's log delivery writes here (AWS documents SSE-S3 for
- * server-access-log targets); the logs hold object keys, request lines and client addresses, not
- * the households' declarations. cdk-nag does not ask a log bucket to log its own access.
+ * S3-managed keys, not the data key: AWS's log-delivery services write here (AWS documents SSE-S3
+ * for server-access-log targets, and CloudFront's delivery would need a grant on the key that
+ * protects the households' declarations); the logs hold object keys, request lines and client
+ * addresses, not declarations. cdk-nag does not ask a log bucket to log its own access.
  */
 export class AccessLogs extends Construct {
   readonly bucket: s3.Bucket;
@@ -19,8 +20,9 @@ export class AccessLogs extends Construct {
     this.bucket = new s3.Bucket(this, 'Bucket', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      // S3's access logs are allowed by bucket policy, and the bucket owns every object.
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // CloudFront's standard logs are delivered under a bucket ACL grant, so ACLs stay enabled;
+      // S3's own access logs are allowed by bucket policy, and the bucket owns every object.
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
       enforceSSL: true,
       // Kept as long as the function and workflow logs (`logs.RetentionDays` counts days).
       lifecycleRules: props.retention >= 9999 ? [] : [{ expiration: Duration.days(props.retention) }],

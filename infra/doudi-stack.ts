@@ -14,11 +14,14 @@ import { DataKey } from './encryption.ts';
 import { Functions } from './functions.ts';
 import { Queues } from './queues.ts';
 import { Tables } from './tables.ts';
+import { WebHosting } from './web.ts';
 import { StateMachines, WorkflowReferences } from './workflows.ts';
 
 export interface DoudiStackProps extends StackProps {
   /** Retention of function and workflow logs; the audit trail itself is archived in DynamoDB/S3. */
   logRetention?: logs.RetentionDays;
+  /** The built web site (`scripts/build-web.ts`), deployed to S3 behind CloudFront. */
+  webDirectory: string;
 }
 
 /**
@@ -33,8 +36,9 @@ export class DoudiStack extends Stack {
   readonly api: HttpApi;
   readonly stateMachines: StateMachines;
   readonly accessLogs: AccessLogs;
+  readonly web: WebHosting;
 
-  constructor(scope: Construct, id: string, props: DoudiStackProps = {}) {
+  constructor(scope: Construct, id: string, props: DoudiStackProps) {
     super(scope, id, props);
     // S3 server access logs are allowed by the log bucket's policy (scoped to the source bucket and
     // account), not by the legacy LogDeliveryWrite ACL.
@@ -65,6 +69,13 @@ export class DoudiStack extends Stack {
     });
     const functionNamed = (name: string) => this.functions.get(name);
     this.api = new HttpApi(this, 'Http', { routes, functionNamed, key, logRetention });
+    this.web = new WebHosting(this, 'Web', {
+      directory: props.webDirectory,
+      api: this.api.api,
+      routes,
+      accessLogs,
+      logRetention,
+    });
     this.stateMachines = new StateMachines(this, 'Workflows', {
       definitions: workflows,
       references,

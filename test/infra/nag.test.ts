@@ -4,25 +4,31 @@
  * still matches a finding; and an unacknowledged finding of either level does fail synthesis.
  */
 
+import { rmSync } from 'node:fs';
 import { type App, type CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DoudiStack } from '../../infra/doudi-stack.ts';
 import { acknowledge, checkedApp } from '../../infra/nag.ts';
+import { fakeSite } from './fake-site.ts';
 
 type Violations = ReturnType<AwsSolutionsChecks['validateScope']>['violations'];
 
 let app: App;
 let stack: DoudiStack;
+let webDirectory: string;
 
 beforeAll(() => {
   // Function bundling is skipped as in template.test.ts: the rules read the template, not the code.
   app = checkedApp({ context: { 'aws:cdk:bundling-stacks': [] } });
-  stack = new DoudiStack(app, 'Doudi');
+  webDirectory = fakeSite();
+  stack = new DoudiStack(app, 'Doudi', { webDirectory });
 });
+
+afterAll(() => rmSync(webDirectory, { recursive: true, force: true }));
 
 const describeViolations = (violations: Violations) =>
   violations.map(
@@ -96,7 +102,7 @@ describe('cdk-nag AwsSolutions on the stack', () => {
     expect(stale.map((a) => `${a.id} at ${a.path}`)).toEqual([]);
   });
 
-  it('fixes rather than acknowledges: access logs, managed policies, TLS, DLQs, workflow logs', () => {
+  it('fixes rather than acknowledges: access logs, managed policies, OAC, origin TLS', () => {
     const acknowledged = new Set(acknowledgements(app).map((a) => a.id.replace(/\[.*$/, '')));
     for (const fixed of [
       'S1',

@@ -4,16 +4,27 @@
  * table, queue, function, route or workflow there is covered without touching this file.
  */
 
+import { rmSync } from 'node:fs';
 import aslValidator from 'asl-validator';
-import { App, type CfnElement } from 'aws-cdk-lib';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FunctionDefinition, type FunctionName, functions, routes } from '../../functions/catalog.ts';
 import { DoudiStack } from '../../infra/doudi-stack.ts';
+import {
+  apiPathPatterns,
+  matchesPathPattern,
+  ROUTES_SERVED_FROM_BUCKET,
+  WebHosting,
+} from '../../infra/web.ts';
 import { CALENDAR_FALLBACK } from '../../shared/metrics.ts';
 import { queues, tables } from '../../shared/resources.ts';
 import { substitute, workflows } from '../../workflows/index.ts';
+import { fakeSite, SITE_PAGES } from './fake-site.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: template properties are untyped JSON, walked by the assertions
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
@@ -22,15 +33,19 @@ type Statement = { Effect: string; Action: string | string[]; Resource: unknown;
 let stack: DoudiStack;
 let template: Template;
 let resources: Record<string, Resource>;
+let webDirectory: string;
 
 beforeAll(() => {
   // esbuild bundling is what `npm run synth` proves; this suite is about the template, so it uses
   // CDK's placeholder assets and does not depend on every handler compiling at this moment.
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  stack = new DoudiStack(app, 'Doudi');
+  webDirectory = fakeSite();
+  stack = new DoudiStack(app, 'Doudi', { webDirectory });
   template = Template.fromStack(stack);
   resources = template.toJSON().Resources;
 });
+
+afterAll(() => rmSync(webDirectory, { recursive: true, force: true }));
 
 const catalog = Object.entries(functions) as Array<[FunctionName, FunctionDefinition]>;
 const logicalId = (c: IConstruct) => stack.getLogicalId(c.node.defaultChild as CfnElement);
@@ -189,16 +204,21 @@ describe('alarms', () => {
 });
 
 describe('functions', () => {
-  it('one Lambda function per catalog entry, nothing else', () => {
+  /** CDK's own function behind `BucketDeployment` (the site upload), which runs only during deployments. */
+  const isSiteDeployment = (id: string) => id.startsWith('CustomCDKBucketDeployment');
+  const ownFunctions = () => ofType('AWS::Lambda::Function').filter(([id]) => !isSiteDeployment(id));
+
+  it('one Lambda function per catalog entry, and CDK’s site deployment function, nothing else', () => {
     expect(
-      ofType('AWS::Lambda::Function')
+      ownFunctions()
         .map(([id]) => id)
         .sort(),
     ).toEqual(catalog.map(([name]) => fnLogicalId(name)).sort());
+    expect(ofType('AWS::Lambda::Function').filter(([id]) => isSiteDeployment(id))).toHaveLength(1);
   });
 
   it('every runtime is Node.js 22 or newer', () => {
-    for (const [id, fn] of ofType('AWS::Lambda::Function')) {
+    for (const [id, fn] of ownFunctions()) {
       const major = /^nodejs(\d+)\.x$/.exec(fn.Properties.Runtime)?.[1];
       expect(Number(major), `${id} runs ${fn.Properties.Runtime}`).toBeGreaterThanOrEqual(22);
     }
@@ -496,5 +516,203 @@ describe('HTTP API access logs', () => {
     expect(format).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey' });
     // The route key, not the path: ids and query strings stay in the functions' own logs.
     expect(Object.values(format)).not.toContain('$context.path');
+  });
+});
+
+describe('web hosting: S3 + CloudFront', () => {
+  const config = () => {
+    const distributions = ofType('AWS::CloudFront::Distribution');
+    expect(distributions).toHaveLength(1);
+    return distributions[0]![1].Properties.DistributionConfig;
+  };
+  const siteId = () => logicalId(stack.web.bucket);
+  const distributionId = () => logicalId(stack.web.distribution);
+  type Origin = {
+    Id: string;
+    DomainName: unknown;
+    OriginAccessControlId?: unknown;
+    S3OriginConfig?: unknown;
+  };
+  const origin = (id: string) => (config().Origins as Origin[]).find((o) => o.Id === id)!;
+  type Behaviour = {
+    PathPattern?: string;
+    TargetOriginId: string;
+    ViewerProtocolPolicy: string;
+    AllowedMethods?: string[];
+    CachePolicyId: unknown;
+    OriginRequestPolicyId?: string;
+    FunctionAssociations?: Array<{ EventType: string; FunctionARN: { 'Fn::GetAtt': [string, string] } }>;
+  };
+  const behaviours = () => config().CacheBehaviors as Behaviour[];
+  const apiOriginId = () => behaviours()[0]!.TargetOriginId;
+
+  it('the site bucket is private and only this distribution may read it, through OAC', () => {
+    const site = resources[siteId()]!.Properties;
+    expect(site.PublicAccessBlockConfiguration.RestrictPublicBuckets).toBe(true);
+    expect(site.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({
+      SSEAlgorithm: 'AES256',
+    });
+    expect(site.WebsiteConfiguration).toBeUndefined();
+
+    const s3Origin = origin(config().DefaultCacheBehavior.TargetOriginId);
+    expect(s3Origin.DomainName).toEqual({ 'Fn::GetAtt': [siteId(), 'RegionalDomainName'] });
+    const oacId = (s3Origin.OriginAccessControlId as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    expect(resources[oacId]!.Properties.OriginAccessControlConfig).toMatchObject({
+      OriginAccessControlOriginType: 's3',
+      SigningBehavior: 'always',
+      SigningProtocol: 'sigv4',
+    });
+    // OAC, not the legacy origin access identity.
+    expect(s3Origin.S3OriginConfig).toEqual({ OriginAccessIdentity: '' });
+    expect(ofType('AWS::CloudFront::CloudFrontOriginAccessIdentity')).toEqual([]);
+
+    const policy = ofType('AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === siteId())!;
+    const allows = (policy[1].Properties.PolicyDocument.Statement as Statement[]).filter(
+      (s) => s.Effect === 'Allow',
+    );
+    expect(allows).toHaveLength(1);
+    expect(allows[0]).toMatchObject({
+      Action: 's3:GetObject',
+      Principal: { Service: 'cloudfront.amazonaws.com' },
+    });
+    expect(JSON.stringify(allows[0]!.Condition)).toContain(`{"Ref":"${distributionId()}"}`);
+  });
+
+  it('HTTPS only: pages redirect to https, the API refuses http', () => {
+    const all = [config().DefaultCacheBehavior as Behaviour, ...behaviours()];
+    for (const b of all) expect(b.ViewerProtocolPolicy, b.PathPattern).not.toBe('allow-all');
+    expect(config().DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+    for (const b of behaviours()) expect(b.ViewerProtocolPolicy, b.PathPattern).toBe('https-only');
+  });
+
+  it('serves index.html at / and logs to the access-log bucket', () => {
+    expect(config().DefaultRootObject).toBe('index.html');
+    expect(config().Logging).toEqual({
+      Bucket: { 'Fn::GetAtt': [logicalId(stack.accessLogs.bucket), 'RegionalDomainName'] },
+      Prefix: 'cloudfront/',
+    });
+  });
+
+  it('the API path patterns go to the HTTP API origin over TLS 1.2, uncached, all methods', () => {
+    expect(behaviours().map((b) => b.PathPattern)).toEqual(apiPathPatterns(routes));
+    expect(stack.web.apiPathPatterns).toEqual(apiPathPatterns(routes));
+    const api = origin(apiOriginId()) as Origin & { CustomOriginConfig: Record<string, unknown> };
+    expect(JSON.stringify(api.DomainName)).toContain(`{"Ref":"${logicalId(stack.api.api)}"}`);
+    expect(JSON.stringify(api.DomainName)).toContain('.execute-api.');
+    expect(api.CustomOriginConfig).toMatchObject({
+      OriginProtocolPolicy: 'https-only',
+      OriginSSLProtocols: ['TLSv1.2'],
+    });
+    const cachePolicyId = behaviours()[0]!.CachePolicyId as { Ref: string };
+    const cache = resources[cachePolicyId.Ref]!.Properties.CachePolicyConfig;
+    expect(cache).toMatchObject({ DefaultTTL: 0, MinTTL: 0, MaxTTL: 1 });
+    expect(cache.ParametersInCacheKeyAndForwardedToOrigin.HeadersConfig).toEqual({
+      HeaderBehavior: 'whitelist',
+      Headers: ['Authorization'],
+    });
+    for (const b of behaviours()) {
+      expect(b.TargetOriginId, b.PathPattern).toBe(apiOriginId());
+      expect(b.AllowedMethods, b.PathPattern).toContain('POST');
+      expect(b.CachePolicyId).toEqual(cachePolicyId);
+      // Managed AllViewerExceptHostHeader: API Gateway answers only to its own Host.
+      expect(b.OriginRequestPolicyId).toBe('b689b0a8-53d0-40ab-baf2-68738e2966ac');
+    }
+  });
+
+  it('every route reaches the API through the distribution; pages and scripts come from S3', () => {
+    const target = (path: string) =>
+      behaviours().find((b) => matchesPathPattern(b.PathPattern!, path))?.TargetOriginId ??
+      config().DefaultCacheBehavior.TargetOriginId;
+    for (const r of routes) {
+      const path = r.path.replace(/\{\w+\}/g, 'x');
+      const expected = ROUTES_SERVED_FROM_BUCKET.has(r.path)
+        ? config().DefaultCacheBehavior.TargetOriginId
+        : apiOriginId();
+      expect(target(path), `${r.method} ${r.path}`).toBe(expected);
+    }
+    for (const page of [
+      '/',
+      ...SITE_PAGES.map((p) => `/${p}`),
+      '/apply/',
+      '/styles.css',
+      '/assets/apply.js',
+    ]) {
+      expect(target(page), page).toBe(config().DefaultCacheBehavior.TargetOriginId);
+    }
+  });
+
+  it('a directory is served as its index.html, as the local server does', () => {
+    const [association] = config().DefaultCacheBehavior.FunctionAssociations as NonNullable<
+      Behaviour['FunctionAssociations']
+    >;
+    expect(association!.EventType).toBe('viewer-request');
+    const fn = resources[association!.FunctionARN['Fn::GetAtt'][0]]!.Properties;
+    expect(fn.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
+    const handler = new Function(`${fn.FunctionCode}; return handler;`)() as (e: {
+      request: { uri: string };
+    }) => { uri: string };
+    const rewrite = (uri: string) => handler({ request: { uri } }).uri;
+    expect(rewrite('/')).toBe('/index.html');
+    expect(rewrite('/apply/')).toBe('/apply/index.html');
+    expect(rewrite('/apply')).toBe('/apply/index.html');
+    expect(rewrite('/status/index.html')).toBe('/status/index.html');
+    expect(rewrite('/assets/apply.js')).toBe('/assets/apply.js');
+  });
+
+  it('each deployment copies the built site into the bucket and invalidates the edge caches', () => {
+    const deployments = ofType('Custom::CDKBucketDeployment');
+    expect(deployments).toHaveLength(1);
+    const p = deployments[0]![1].Properties;
+    expect(p.DestinationBucketName).toEqual({ Ref: siteId() });
+    expect(p.DistributionId).toEqual({ Ref: distributionId() });
+    expect(p.DistributionPaths).toEqual(['/*']);
+    expect(p.Prune).toBe(true);
+    expect(p.SystemMetadata).toEqual({ 'cache-control': 'no-cache' });
+  });
+});
+
+describe('API path patterns', () => {
+  const route = (path: string) => ({ method: 'GET' as const, path, function: 'health' as const });
+
+  it('one pattern per first segment, exact for one-segment routes', () => {
+    expect(
+      apiPathPatterns([
+        route('/applications'),
+        route('/applications/{id}'),
+        route('/docs'),
+        route('/a/b/{c}'),
+      ]),
+    ).toEqual(['/a/*', '/applications', '/applications/*', '/docs']);
+  });
+
+  it('leaves /assets/{file} to the bucket and refuses a parameter as first segment', () => {
+    expect(apiPathPatterns([route('/assets/{file}')])).toEqual([]);
+    expect(() => apiPathPatterns([route('/{region}/tasks')])).toThrow(/would take every page/);
+  });
+
+  it('matches as CloudFront does', () => {
+    expect(matchesPathPattern('/cases/*', '/cases/c1/history')).toBe(true);
+    expect(matchesPathPattern('/cases/*', '/cases')).toBe(false);
+    expect(matchesPathPattern('/openapi.json', '/openapiXjson')).toBe(false);
+    expect(matchesPathPattern('/a?c', '/abc')).toBe(true);
+  });
+
+  it('a route that would hide a page fails the synth', () => {
+    const site = fakeSite();
+    try {
+      const scope = new Stack(new App(), 'Shadow');
+      expect(
+        () =>
+          new WebHosting(scope, 'Web', {
+            directory: site,
+            api: new apigwv2.HttpApi(scope, 'Api'),
+            routes: [route('/audit/{caseId}')],
+            accessLogs: new s3.Bucket(scope, 'Logs'),
+            logRetention: logs.RetentionDays.ONE_WEEK,
+          }),
+      ).toThrow('API path pattern /audit/* would hide the page /audit/index.html');
+    } finally {
+      rmSync(site, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,254 @@
+import { readdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import { Construct } from 'constructs';
+import type { Route } from '../functions/catalog.ts';
+import { acknowledge, attributeRef } from './nag.ts';
+
+/**
+ * Routes that S3 answers on AWS instead of the API: `GET /assets/{file}` bundles on request in the
+ * local runtime only (the deployed function has no esbuild and answers 404); the site build ships
+ * the same bundles (`scripts/build-web.ts`).
+ */
+export const ROUTES_SERVED_FROM_BUCKET: ReadonlySet<string> = new Set(['/assets/{file}']);
+
+/** CloudFront's default quota of cache behaviours per distribution (the default behaviour included). */
+const MAX_BEHAVIOURS = 25;
+
+/**
+ * The CloudFront path patterns that go to the HTTP API: `/first` for a one-segment route and
+ * `/first/*` for a longer one. The pages call the API by relative paths (`/applications`, `/tasks`,
+ * `/cases/…`, `/openapi.json`, `/docs`), so the API keeps its own paths rather than an `/api/` prefix.
+ */
+export function apiPathPatterns(routes: readonly Route[]): string[] {
+  const patterns = new Set<string>();
+  for (const route of routes) {
+    if (ROUTES_SERVED_FROM_BUCKET.has(route.path)) continue;
+    const [first = '', ...rest] = route.path.slice(1).split('/');
+    if (first === '' || first.includes('{')) {
+      throw new Error(
+        `route ${route.method} ${route.path}: a first segment that is a parameter would take every page`,
+      );
+    }
+    patterns.add(rest.length > 0 ? `/${first}/*` : `/${first}`);
+  }
+  return [...patterns].sort();
+}
+
+/** Whether a CloudFront path pattern (`*` any characters, `?` one) matches a request path. */
+export function matchesPathPattern(pattern: string, path: string): boolean {
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${source}$`).test(path);
+}
+
+/**
+ * Viewer-request function: `/apply/` and `/apply` are `/apply/index.html`, as the local server
+ * serves a directory (a default root object only covers `/`). Runs at the edge on every page request.
+ */
+const DIRECTORY_INDEX = `function handler(event) {
+  var request = event.request;
+  var uri = request.uri;
+  if (uri.endsWith('/')) request.uri = uri + 'index.html';
+  else if (uri.split('/').pop().indexOf('.') === -1) request.uri = uri + '/index.html';
+  return request;
+}`;
+
+export interface WebHostingProps {
+  /** The built site (`scripts/build-web.ts`): pages, styles and `assets/<name>.js`. */
+  directory: string;
+  api: apigwv2.IHttpApi;
+  routes: readonly Route[];
+  /** Receives the site bucket's server access logs and the distribution's standard logs. */
+  accessLogs: s3.IBucket;
+  logRetention: logs.RetentionDays;
+}
+
+/**
+ * The pages on S3 behind CloudFront, and the HTTP API behind the same distribution, so a page and the
+ * API it calls share one origin (no CORS, one certificate, one place for a WAF later).
+ *
+ * The site bucket uses S3-managed keys, not the data key: it holds only the public pages and scripts,
+ * which every visitor downloads anyway; SSE-KMS would add a key-policy grant to CloudFront on the key
+ * that protects the households' data, and a KMS call per uncached object, for nothing.
+ */
+export class WebHosting extends Construct {
+  readonly bucket: s3.Bucket;
+  readonly distribution: cloudfront.Distribution;
+  readonly apiPathPatterns: string[];
+
+  constructor(scope: Construct, id: string, props: WebHostingProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.apiPathPatterns = apiPathPatterns(props.routes);
+    if (this.apiPathPatterns.length + 1 > MAX_BEHAVIOURS) {
+      throw new Error(
+        `${this.apiPathPatterns.length} API path patterns exceed CloudFront's ${MAX_BEHAVIOURS} behaviours per distribution`,
+      );
+    }
+    for (const file of filesIn(props.directory)) {
+      const shadowing = this.apiPathPatterns.find((p) => matchesPathPattern(p, `/${file}`));
+      if (shadowing) throw new Error(`API path pattern ${shadowing} would hide the page /${file}`);
+    }
+
+    this.bucket = new s3.Bucket(this, 'Site', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      serverAccessLogsBucket: props.accessLogs,
+      serverAccessLogsPrefix: 's3/site/',
+    });
+
+    const apiOrigin = new origins.HttpOrigin(
+      `${props.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`,
+      {
+        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+        originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      },
+    );
+    // Nothing from the API is cached: answers are per person and change with every decision. The
+    // Authorization header is in the (one-second, never used) cache key only because CloudFront
+    // forwards it on GET requests on that condition alone; the JWT authorizer (issue 7) needs it.
+    const apiCachePolicy = new cloudfront.CachePolicy(this, 'ApiNoCache', {
+      comment: 'doudi API: not cached; Authorization forwarded',
+      defaultTtl: Duration.seconds(0),
+      minTtl: Duration.seconds(0),
+      maxTtl: Duration.seconds(1),
+      headerBehavior: cloudfront.CacheHeaderBehavior.allowList('Authorization'),
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
+      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+    });
+    const apiBehaviour: cloudfront.BehaviorOptions = {
+      origin: apiOrigin,
+      // A POST to http:// redirected to https:// would already have sent the household's data in clear.
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachePolicy: apiCachePolicy,
+      // Everything the viewer sent (Idempotency-Key, query strings) but Host, which must be the API's.
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+    };
+
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: `doudi ${stack.stackName}: pages and API`,
+      defaultRootObject: 'index.html',
+      defaultBehavior: {
+        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
+        // Pages carry no data of their own; someone typing the address gets sent to https.
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        functionAssociations: [
+          {
+            eventType: cloudfront.FunctionEventType.VIEWER_REQUEST,
+            function: new cloudfront.Function(this, 'DirectoryIndex', {
+              comment: 'doudi: /dir/ and /dir are /dir/index.html',
+              code: cloudfront.FunctionCode.fromInline(DIRECTORY_INDEX),
+              runtime: cloudfront.FunctionRuntime.JS_2_0,
+            }),
+          },
+        ],
+      },
+      additionalBehaviors: Object.fromEntries(this.apiPathPatterns.map((p) => [p, apiBehaviour])),
+      // No errorResponses: they would apply to the API's 4xx answers too and hide them behind a page.
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      enableLogging: true,
+      logBucket: props.accessLogs,
+      logFilePrefix: 'cloudfront/',
+    });
+
+    new CfnOutput(this, 'Url', { value: `https://${this.distribution.distributionDomainName}` });
+
+    // The deployment's function gets its own role and log group, not AWSLambdaBasicExecutionRole.
+    const deploymentRole = new iam.Role(this, 'DeploymentRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'doudi: copies the built site into the site bucket and invalidates the distribution',
+    });
+    const deploymentLogs = new logs.LogGroup(this, 'DeploymentLogs', { retention: props.logRetention });
+    deploymentLogs.grantWrite(deploymentRole);
+    new s3deploy.BucketDeployment(this, 'Deployment', {
+      sources: [s3deploy.Source.asset(props.directory)],
+      role: deploymentRole,
+      logGroup: deploymentLogs,
+      destinationBucket: this.bucket,
+      // Script names are not content-hashed (the pages name /assets/apply.js): browsers revalidate,
+      // and the edge caches are invalidated by every deployment.
+      cacheControl: [s3deploy.CacheControl.noCache()],
+      distribution: this.distribution,
+      distributionPaths: ['/*'],
+    });
+
+    this.acknowledgeDeployment(deploymentRole);
+
+    acknowledge(
+      this.distribution,
+      'CFR1',
+      'No geo restriction: who may read or write a case is decided by sign-in, role and jurisdiction (issue 7), not by where a request comes from; blocking countries would shut out household members who work abroad and apply or check on relatives at home.',
+    );
+    acknowledge(
+      this.distribution,
+      'CFR2',
+      'No WAF yet: a web ACL for CloudFront must be created in us-east-1, and this stack is region-agnostic; it needs its own us-east-1 stack (follow-up to issue 7). Until then the API has the account-level throttling of API Gateway and validates every request against its zod schema (issue 7 fuzzes that).',
+    );
+    acknowledge(
+      this.distribution,
+      'CFR4',
+      'The distribution answers on its default *.cloudfront.net name, whose certificate CloudFront serves with a TLSv1 minimum that cannot be raised; TLSv1.2_2021 needs a custom domain with an ACM certificate in us-east-1, which the project does not have yet. Origins are reached with TLS 1.2 only.',
+    );
+  }
+
+  /**
+   * The findings on CDK's own deployment function (`Custom::CDKBucketDeployment`), whose code and
+   * runtime are CDK's and whose grants CDK writes.
+   */
+  private acknowledgeDeployment(role: iam.IRole): void {
+    const site = attributeRef(this.bucket);
+    const assets = 'arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*';
+    const wildcards: Array<[string, string]> = [
+      ['Action::s3:GetObject*', 'reading the site archive from the CDK assets bucket and the site objects'],
+      ['Action::s3:GetBucket*', 'locating the CDK assets bucket and the site bucket'],
+      ['Action::s3:List*', 'listing the site bucket to prune files that a deployment no longer ships'],
+      ['Action::s3:DeleteObject*', 'pruning from the site bucket the files a deployment no longer ships'],
+      ['Action::s3:Abort*', 'aborting its own multipart uploads into the site bucket'],
+      [`Resource::${site}/*`, 'the objects of the site bucket, which it replaces wholesale'],
+      [
+        `Resource::${assets}`,
+        'the objects of the CDK bootstrap assets bucket, where the site archive is uploaded',
+      ],
+      [
+        'Resource::*',
+        'cloudfront:CreateInvalidation and GetInvalidation, which CDK grants on `*`; the function invalidates only this distribution, whose id it is given',
+      ],
+    ];
+    for (const [finding, what] of wildcards) {
+      acknowledge(role, `IAM5[${finding}]`, `CDK's BucketDeployment grant, limited to ${what}.`);
+    }
+    // CDK makes the function a singleton at the stack's root; find it there to acknowledge it alone.
+    const handlers = Stack.of(this).node.children.filter((c) =>
+      c.node.id.startsWith('Custom::CDKBucketDeployment'),
+    );
+    if (handlers.length !== 1)
+      throw new Error(`expected one BucketDeployment function, found ${handlers.length}`);
+    acknowledge(
+      handlers[0]!,
+      'L1',
+      'CDK ships and pins the runtime of its BucketDeployment function (Python 3.13) with the handler code it was tested with; it runs only during deployments and processes only the site the build produced.',
+    );
+  }
+}
+
+function filesIn(directory: string): string[] {
+  return readdirSync(directory, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(directory, join(e.parentPath, e.name)).split(sep).join('/'));
+}
