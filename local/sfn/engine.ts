@@ -696,11 +696,12 @@ type States = { States: Record<string, Record<string, unknown>> };
 
 /** Where the interpreter's copy of a token task carries its `TimeoutSecondsPath` value to #runTask. */
 const TIMEOUT_KEY = '__doudi_timeout_seconds__';
-/** Longer than any execution may live: the interpreter must never time a token task out itself. */
+/** Step Functions' default task timeout, longer than any execution may live. */
 const NEVER_SECONDS = 99_999_999;
 
 /**
- * The interpreter's copy of a definition. A token task's timeout is enforced by the engine, whose
+ * The interpreter's copy of a definition. A task without a timeout gets AWS's default (none to
+ * speak of). A token task's timeout is enforced by the engine, whose
  * deadline is recorded and so survives a restart; the interpreter's own timer would restart with
  * the replay, so it is pushed out of reach. `TimeoutSecondsPath` is read from the state's input as
  * in AWS (the interpreter would read it from the effective Parameters): its value travels through
@@ -726,6 +727,14 @@ export function forInterpreter(definition: AslDocument): AslDocument {
               ...((out.Parameters as object | undefined) ?? {}),
               [`${TIMEOUT_KEY}.$`]: path,
             };
+        } else if (
+          out.Type === 'Task' &&
+          out.TimeoutSeconds === undefined &&
+          out.TimeoutSecondsPath === undefined
+        ) {
+          // AWS's default; the interpreter's own (60 s) would time out a Lambda step in flight
+          // whenever the virtual clock jumps forward.
+          out.TimeoutSeconds = NEVER_SECONDS;
         }
         return [name, out];
       }),
