@@ -30,7 +30,8 @@ const cache = new Map<string, Promise<Handler>>();
 
 /** Invocations and their total duration per function, for the cost figures of the lifecycle bench. */
 const invocations = new Map<string, { count: number; ms: number }>();
-export const invocationCounts = (): Record<string, { count: number; ms: number }> => Object.fromEntries(invocations);
+export const invocationCounts = (): Record<string, { count: number; ms: number }> =>
+  Object.fromEntries(invocations);
 export const resetInvocationCounts = (): void => invocations.clear();
 
 function timed(name: string, handler: Handler): Handler {
