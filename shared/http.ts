@@ -44,7 +44,8 @@ export type HttpHandler = (
 /** `members.0.idNumber` — the path people and forms use to name a field. */
 export function fieldErrors(error: z.ZodError, prefix?: string): FieldError[] {
   return error.issues.map((issue) => ({
-    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || (prefix ?? '(root)'),
+    // A whole-body error (an array where an object belongs) is named `body`, never an empty field.
+    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || prefix || 'body',
     message: issue.message,
   }));
 }

@@ -1,0 +1,202 @@
+/**
+ * Bad input, generated (issue 7): 10,000 malformed requests — wrong types, missing fields, huge
+ * strings, bad ID numbers, negative amounts, deep JSON, oversized and non-JSON bodies — spread
+ * over every write route of the catalog. Every answer is a 4xx that says what is wrong, never a
+ * 5xx, and nothing is written.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { routes } from '../../functions/catalog.ts';
+import { meansTestRequest } from '../../functions/http/rules.ts';
+import { decisionBody } from '../../functions/http/tasks.ts';
+import { annualArrangementSchema } from '../../shared/calendar/index.ts';
+import { parameterSetSchema, sampleParameterVersions } from '../../shared/parameters/index.ts';
+import { applicationRequest } from '../../shared/schemas/household.ts';
+import { application } from '../support/households.ts';
+import { useRuntime } from '../support/runtime.ts';
+
+const runtime = useRuntime();
+const TOTAL = Number(process.env.FUZZ_REQUESTS ?? 10_000);
+
+const writeRoutes = routes.filter((r) => r.method === 'POST' || r.method === 'PUT');
+
+/**
+ * The schema each route validates its body with: generated bodies are kept only where it rejects
+ * them, so every request sent is invalid by the API's own definition. Routes not listed get only
+ * the structural breakage (not JSON, wrong top-level type, too deep, too large, missing).
+ */
+const schemas: Record<string, z.ZodType> = {
+  '/applications': applicationRequest,
+  '/means-test': meansTestRequest,
+  '/tasks/{taskId}/decision': decisionBody,
+  '/admin/parameters/{regionCode}': parameterSetSchema,
+  '/admin/calendar/{year}': annualArrangementSchema,
+};
+
+/** A valid body per route, which the generators then break. */
+function validBody(path: string): unknown {
+  const {
+    applicant: _a,
+    pledge: _p,
+    verificationConsent: _v,
+    requestedTier: _r,
+    ...household
+  } = application();
+  const version = sampleParameterVersions[0]!;
+  const bodies: Record<string, unknown> = {
+    '/applications': application(),
+    '/means-test': { ...household, asOf: '2026-06-01' },
+    '/tasks/{taskId}/decision': { decision: 'reject', reasons: ['理由'] },
+    '/admin/parameters/{regionCode}': {
+      residence: version.residence,
+      effectiveFrom: '2031-01-01',
+      basis: '测试',
+      values: version.values,
+    },
+    '/admin/calendar/{year}': {
+      year: 2031,
+      source: '测试',
+      holidays: [{ name: '元旦', from: '2031-01-01', to: '2031-01-01' }],
+    },
+  };
+  return bodies[path] ?? { note: '说明' };
+}
+
+/** Fills a route's path parameters, sometimes with nonsense (which must be a 4xx too). */
+const pathFor = (template: string) =>
+  fc
+    .constantFrom(
+      'x',
+      '../../etc',
+      '%00',
+      '9'.repeat(300),
+      '430121',
+      '2031',
+      'task-000000000000000000000000',
+      'app-zzz',
+    )
+    .map((v) => template.replace(/\{\w+\}/g, encodeURIComponent(v)));
+
+type Mutation = (body: Record<string, unknown>) => unknown;
+
+const leafPaths = (value: unknown, prefix: string[] = []): string[][] =>
+  value && typeof value === 'object'
+    ? Object.entries(value).flatMap(([k, v]) => [[...prefix, k], ...leafPaths(v, [...prefix, k])])
+    : [];
+
+function setAt(body: unknown, path: string[], value: unknown): unknown {
+  const copy = structuredClone(body) as Record<string, unknown>;
+  let node = copy as Record<string, unknown>;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string, unknown>;
+  if (value === undefined) delete node[path.at(-1)!];
+  else node[path.at(-1)!] = value;
+  return copy;
+}
+
+/** Breaks one field of a valid body in a way no valid request could look. */
+const fieldMutation = (body: unknown): fc.Arbitrary<unknown> => {
+  const paths = leafPaths(body);
+  return fc
+    .record({
+      path: fc.constantFrom(...paths),
+      value: fc.oneof(
+        fc.constant(undefined),
+        fc.constant(null),
+        fc.constant(-1),
+        fc.constant(-123456.789),
+        fc.constant(1e300),
+        fc.constant('X'.repeat(20_000)),
+        fc.constant('11010519491231002Y'),
+        fc.constant({ nested: { deeper: [1, 2, 3] } }),
+        fc.constant([[[[[]]]]]),
+        fc.boolean(),
+        fc.string({ maxLength: 40 }),
+      ),
+    })
+    .map(({ path, value }) => setAt(body, path, value));
+};
+
+const deepJson = fc
+  .integer({ min: 200, max: 5000 })
+  .map((depth) => `${'['.repeat(depth)}${']'.repeat(depth)}`);
+const notJson = fc.oneof(
+  fc.constant('{"unterminated": '),
+  fc.constant('<xml/>'),
+  fc.string({ minLength: 1, maxLength: 50 }).map((s) => `{${s}`),
+);
+const oversized = fc.constant(JSON.stringify({ blob: 'x'.repeat(300 * 1024) }));
+
+/** A request body as text: a broken valid body, a wrong top-level type, deep, oversized or not JSON. */
+const bodyFor = (path: string): fc.Arbitrary<string | undefined> => {
+  const valid = validBody(path);
+  const schema = schemas[path];
+  const structural = [
+    { weight: 1, arbitrary: fc.constantFrom('[]', '"text"', '42', 'null', 'true') },
+    { weight: 1, arbitrary: deepJson },
+    { weight: 1, arbitrary: notJson },
+    { weight: 1, arbitrary: oversized },
+    { weight: 1, arbitrary: fc.constant(undefined) },
+  ];
+  if (!schema) return fc.oneof(...structural);
+  const broken = fieldMutation(valid)
+    .filter((b) => !schema.safeParse(b).success)
+    .map((b) => JSON.stringify(b));
+  return fc.oneof({ weight: 6, arbitrary: broken }, ...structural);
+};
+
+async function countItems(): Promise<number> {
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  let count = 0;
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(
+      new ScanCommand({ TableName: runtime.rt.env.CASES_TABLE, Select: 'COUNT', ExclusiveStartKey }),
+    );
+    count += page.Count ?? 0;
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return count;
+}
+
+describe('malformed requests to every write route', () => {
+  it(`answer ${TOTAL} times with a clear 4xx and write nothing`, { timeout: 600_000 }, async () => {
+    expect(writeRoutes.length).toBeGreaterThan(0);
+    const before = await countItems();
+    const runs = Math.ceil(TOTAL / writeRoutes.length);
+    const statuses = new Map<number, number>();
+    for (const route of writeRoutes) {
+      await fc.assert(
+        fc.asyncProperty(pathFor(route.path), bodyFor(route.path), async (path, body) => {
+          const res = await fetch(`${runtime.rt.apiUrl}${path}`, {
+            method: route.method,
+            headers: { 'content-type': 'application/json' },
+            body,
+          });
+          const text = await res.text();
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          expect(
+            res.status,
+            `${route.method} ${path} → ${res.status} ${text.slice(0, 300)}`,
+          ).toBeGreaterThanOrEqual(400);
+          expect(res.status, `${route.method} ${path} → ${res.status} ${text.slice(0, 300)}`).toBeLessThan(
+            500,
+          );
+          const { error } = JSON.parse(text) as {
+            error: { code: string; message: string; fields?: Array<{ field: string; message: string }> };
+          };
+          expect(error.message.length).toBeGreaterThan(0);
+          if (res.status === 400 && error.code === 'ValidationError') {
+            expect(error.fields?.length, text.slice(0, 300)).toBeGreaterThan(0);
+            for (const f of error.fields ?? []) expect(f.field.length * f.message.length).toBeGreaterThan(0);
+          }
+        }),
+        { numRuns: runs, seed: 20261125 },
+      );
+    }
+    expect(await countItems()).toBe(before);
+    expect([...statuses.keys()].every((s) => s >= 400 && s < 500)).toBe(true);
+  });
+});
