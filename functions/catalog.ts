@@ -64,6 +64,11 @@ export const functions = {
     grants: [
       { table: 'Cases', access: 'readWrite' },
       { stateMachine: 'Application', access: 'respond' },
+      // Lifecycle tasks (recheck confirmation, emergency paperwork) are decided here too.
+      { stateMachine: 'Recheck', access: 'respond' },
+      { stateMachine: 'Recheck', access: 'read' },
+      { stateMachine: 'Emergency', access: 'respond' },
+      { stateMachine: 'Emergency', access: 'read' },
     ],
   },
   caseHistory: {
@@ -160,6 +165,114 @@ export const functions = {
     timeoutSeconds: 60,
     onExecutionClosed: true,
   },
+  assessRecheckStep: {
+    entry: 'functions/steps/recheck.ts',
+    handler: 'assess',
+    description: '定期核查：最新申报与当日参数核查',
+    grants: [{ table: 'Cases', access: 'readWrite' }],
+  },
+  concludeRecheckStep: {
+    entry: 'functions/steps/recheck.ts',
+    handler: 'conclude',
+    description: '定期核查结果：继续、调整、渐退或停止，书面告知并排定下一步',
+    grants: [{ table: 'Cases', access: 'readWrite' }],
+  },
+  planLifecycleTaskStep: {
+    entry: 'functions/steps/lifecycle-tasks.ts',
+    handler: 'planTask',
+    description: '复核确认、补办手续任务的编号与工作日期限',
+    grants: [{ table: 'Cases', access: 'readWrite' }],
+  },
+  openLifecycleTaskStep: {
+    entry: 'functions/steps/lifecycle-tasks.ts',
+    handler: 'openTask',
+    description: '创建复核确认、补办手续任务并通知',
+    grants: [
+      { table: 'Cases', access: 'readWrite' },
+      { queue: 'CaseworkerTasks', access: 'send' },
+      { stateMachine: 'Recheck', access: 'respond' },
+      { stateMachine: 'Emergency', access: 'respond' },
+    ],
+  },
+  escalateLifecycleTaskStep: {
+    entry: 'functions/steps/lifecycle-tasks.ts',
+    handler: 'escalateTask',
+    description: '复核确认、补办手续任务逾期督办',
+    grants: [
+      { table: 'Cases', access: 'readWrite' },
+      { queue: 'SupervisorEscalations', access: 'send' },
+    ],
+  },
+  payGradualExitMonthStep: {
+    entry: 'functions/steps/gradual-exit.ts',
+    handler: 'pay',
+    description: '渐退期逐月发放记录（每户每月一次）',
+    grants: [{ table: 'Cases', access: 'readWrite' }],
+  },
+  scheduleGradualExitMonthStep: {
+    entry: 'functions/steps/gradual-exit.ts',
+    handler: 'scheduleNext',
+    description: '排定渐退期下一个月',
+    grants: [{ table: 'Cases', access: 'readWrite' }],
+  },
+  endGradualExitStep: {
+    entry: 'functions/steps/gradual-exit.ts',
+    handler: 'end',
+    description: '渐退期满办结，纳入动态监测',
+    grants: [{ table: 'Cases', access: 'readWrite' }],
+  },
+  grantEmergencyStep: {
+    entry: 'functions/steps/emergency.ts',
+    handler: 'grant',
+    description: '临时救助小金额先行救助',
+    grants: [{ table: 'Cases', access: 'readWrite' }],
+  },
+  closeEmergencyStep: {
+    entry: 'functions/steps/emergency.ts',
+    handler: 'close',
+    description: '临时救助补办手续办结（或转为常规申请）',
+    grants: [
+      { table: 'Cases', access: 'readWrite' },
+      { stateMachine: 'Application', access: 'start' },
+    ],
+  },
+  submitEmergency: {
+    entry: 'functions/http/emergency.ts',
+    handler: 'submit',
+    description: '申请临时救助（急难发生地受理）',
+    grants: [
+      { table: 'Cases', access: 'readWrite' },
+      { stateMachine: 'Emergency', access: 'start' },
+    ],
+  },
+  getEmergency: {
+    entry: 'functions/http/emergency.ts',
+    handler: 'get',
+    description: '查询临时救助办理情况与告知',
+    grants: [{ table: 'Cases', access: 'read' }],
+  },
+  decideEmergencyPaperwork: {
+    entry: 'functions/http/emergency.ts',
+    handler: 'decidePaperwork',
+    description: '临时救助补办手续决定（可转为常规申请）',
+    grants: [
+      { table: 'Cases', access: 'readWrite' },
+      { stateMachine: 'Emergency', access: 'respond' },
+      { stateMachine: 'Emergency', access: 'read' },
+    ],
+  },
+  submitDeclaration: {
+    entry: 'functions/http/case-lifecycle.ts',
+    handler: 'declare',
+    description: '申报家庭情况变化（供定期核查）',
+    grants: [{ table: 'Cases', access: 'readWrite' }],
+  },
+  casePayments: {
+    entry: 'functions/http/case-lifecycle.ts',
+    handler: 'payments',
+    description: '案件救助金发放记录',
+    grants: [{ table: 'Cases', access: 'read' }],
+  },
 } satisfies Record<string, FunctionDefinition>;
 
 export type FunctionName = keyof typeof functions;
@@ -185,4 +298,9 @@ export const routes: Route[] = [
   { method: 'GET', path: '/openapi.json', function: 'openApiDocument' },
   { method: 'GET', path: '/docs', function: 'apiDocs' },
   { method: 'GET', path: '/assets/{file}', function: 'webAsset' },
+  { method: 'POST', path: '/emergency', function: 'submitEmergency' },
+  { method: 'GET', path: '/emergency/{emergencyId}', function: 'getEmergency' },
+  { method: 'POST', path: '/emergency/{emergencyId}/paperwork', function: 'decideEmergencyPaperwork' },
+  { method: 'POST', path: '/cases/{caseId}/declaration', function: 'submitDeclaration' },
+  { method: 'GET', path: '/cases/{caseId}/payments', function: 'casePayments' },
 ];

@@ -15,6 +15,12 @@ import * as responses from '../../shared/openapi.ts';
 import { parameterSetSchema } from '../../shared/parameters/index.ts';
 import { applicationRequest, isoDate, regionCode } from '../../shared/schemas/household.ts';
 import { type FunctionName, functions, type Route, routes } from '../catalog.ts';
+import {
+  caseLifecycleResponses,
+  declarationBody,
+  caseIdPath as lifecycleCasePath,
+} from './case-lifecycle.ts';
+import { emergencyIdPath, emergencyRequest, emergencyResponses, paperworkBody } from './emergency.ts';
 import { renderDocs } from './openapi-page.ts';
 import { meansTestRequest } from './rules.ts';
 import { decisionBody } from './tasks.ts';
@@ -219,6 +225,51 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
       description: 'JavaScript 模块',
       content: { type: 'text/javascript', schema: { type: 'string' } },
     },
+    errors: [400, 404],
+  },
+  submitEmergency: {
+    tag: '申请人',
+    description:
+      '临时救助/急难救助：向急难发生地申请，不受户籍限制。情况紧急的，当即按当地上限先行发放小金额救助，再在规定工作日内补办手续；同一 Idempotency-Key 重复提交返回同一申请。',
+    headers: idempotencyHeaders,
+    body: emergencyRequest,
+    success: {
+      status: 202,
+      description: '已受理，临时救助流程已启动',
+      schema: emergencyResponses.submitted,
+      headers: { Location: '临时救助的地址 /emergency/{emergencyId}' },
+    },
+    errors: [400, 413],
+  },
+  getEmergency: {
+    tag: '申请人',
+    description: '临时救助的办理情况：先行救助金额、补办手续期限与结果、是否转为常规申请，以及书面告知。',
+    path: emergencyIdPath,
+    success: { status: 200, description: '临时救助办理情况', schema: emergencyResponses.view },
+    errors: [400, 404],
+  },
+  decideEmergencyPaperwork: {
+    tag: '经办人',
+    description:
+      '经办人对临时救助补办手续作出决定；不予确认时必须填写理由。手续齐全且家庭需要常规救助的，可用 convertTo 以原申报转为低保等常规申请（同一案件）。只能决定一次。',
+    path: emergencyIdPath,
+    body: paperworkBody,
+    success: { status: 200, description: '已决定', schema: emergencyResponses.paperworkDecided },
+    errors: [400, 404, 409, 410, 413],
+  },
+  submitDeclaration: {
+    tag: '申请人',
+    description: '已认定的家庭申报收入、人口、财产等变化；下次定期核查按最新申报和当日参数核查。',
+    path: lifecycleCasePath,
+    body: declarationBody,
+    success: { status: 201, description: '已记录', schema: caseLifecycleResponses.declared },
+    errors: [400, 404, 413],
+  },
+  casePayments: {
+    tag: '审计',
+    description: '案件逐月发放记录（按月发放、渐退期、临时救助先行发放），每户每月至多一条。',
+    path: lifecycleCasePath,
+    success: { status: 200, description: '发放记录', schema: caseLifecycleResponses.payments },
     errors: [400, 404],
   },
 };

@@ -10,6 +10,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { routes } from '../../functions/catalog.ts';
+import { declarationBody } from '../../functions/http/case-lifecycle.ts';
+import { emergencyRequest, paperworkBody } from '../../functions/http/emergency.ts';
 import { meansTestRequest } from '../../functions/http/rules.ts';
 import { decisionBody } from '../../functions/http/tasks.ts';
 import { annualArrangementSchema } from '../../shared/calendar/index.ts';
@@ -34,6 +36,9 @@ const schemas: Record<string, z.ZodType> = {
   '/tasks/{taskId}/decision': decisionBody,
   '/admin/parameters/{regionCode}': parameterSetSchema,
   '/admin/calendar/{year}': annualArrangementSchema,
+  '/emergency': emergencyRequest,
+  '/emergency/{emergencyId}/paperwork': paperworkBody,
+  '/cases/{caseId}/declaration': declarationBody,
 };
 
 /** A valid body per route, which the generators then break. */
@@ -61,6 +66,16 @@ function validBody(path: string): unknown {
       source: '测试',
       holidays: [{ name: '元旦', from: '2031-01-01', to: '2031-01-01' }],
     },
+    '/emergency': {
+      ...household,
+      applicant: application().applicant,
+      pledge: true,
+      verificationConsent: true,
+      hardship: { kind: 'fire', description: '家中失火', occurredOn: '2026-06-01' },
+      requestedAmount: 800,
+    },
+    '/emergency/{emergencyId}/paperwork': { decision: 'reject', reasons: ['理由'] },
+    '/cases/{caseId}/declaration': { ...household, pledge: true, verificationConsent: true },
   };
   return bodies[path] ?? { note: '说明' };
 }

@@ -197,6 +197,69 @@ describe('responses match the OpenAPI document', () => {
     ).toBe(400);
   });
 
+  it('for emergency aid, a declared change and the payments of a case', async () => {
+    const { requestedTier: _r, ...declaration } = application();
+    const emergency = {
+      ...declaration,
+      regionCode: '430102',
+      hukouRegionCode: '410122',
+      hardship: { kind: 'fire', description: '家中失火，生活用品全部烧毁', occurredOn: '2026-06-01' },
+      requestedAmount: 800,
+    };
+    expect(
+      (await call('POST', '/emergency', '/emergency', { body: { ...emergency, requestedAmount: 0 } })).status,
+    ).toBe(400);
+    const submitted = await call('POST', '/emergency', '/emergency', {
+      body: emergency,
+      headers: { 'Idempotency-Key': 'openapi-emergency-1' },
+    });
+    expect(submitted.status).toBe(202);
+    const { emergencyId, caseId } = submitted.body;
+    expect((await call('GET', '/emergency/{emergencyId}', '/emergency/emerg-doesnotexist')).status).toBe(404);
+    expect((await call('GET', '/emergency/{emergencyId}', '/emergency/nope')).status).toBe(400);
+    const paperwork = `/emergency/${emergencyId}/paperwork`;
+    expect(
+      (
+        await call('POST', '/emergency/{emergencyId}/paperwork', paperwork, {
+          body: { decision: 'reject', reasons: [] },
+        })
+      ).status,
+    ).toBe(400);
+    // Until the workflow has opened the paperwork task, a decision answers 409.
+    await eventually(async () => {
+      const res = await call('POST', '/emergency/{emergencyId}/paperwork', paperwork, {
+        body: { decision: 'approve', reasons: ['手续齐全'], decidedBy: '赵六' },
+      });
+      return res.status === 200 ? res : undefined;
+    });
+    expect(
+      (await call('POST', '/emergency/{emergencyId}/paperwork', paperwork, { body: { decision: 'approve' } }))
+        .status,
+    ).toBe(409);
+    await eventually(async () => {
+      const res = await call('GET', '/emergency/{emergencyId}', `/emergency/${emergencyId}`);
+      return res.body.status === 'completed' ? res : undefined;
+    });
+
+    const { applicant: _a, ...household } = declaration;
+    const declared = await call('POST', '/cases/{caseId}/declaration', `/cases/${caseId}/declaration`, {
+      body: household,
+    });
+    expect(declared.status).toBe(201);
+    expect(
+      (
+        await call('POST', '/cases/{caseId}/declaration', '/cases/case-doesnotexist/declaration', {
+          body: household,
+        })
+      ).status,
+    ).toBe(404);
+    const payments = await call('GET', '/cases/{caseId}/payments', `/cases/${caseId}/payments`);
+    expect(payments.body.payments).toHaveLength(1);
+    expect((await call('GET', '/cases/{caseId}/payments', '/cases/case-doesnotexist/payments')).status).toBe(
+      404,
+    );
+  });
+
   it('every route of the catalog was exercised', () => {
     expect([...exercised].sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
   });

@@ -1,0 +1,89 @@
+/**
+ * A determined case over HTTP: the household declares a change in its situation (the fresh data the
+ * next recheck uses), and anyone entitled sees what was paid, month by month.
+ */
+import { z } from 'zod';
+import { newId } from '../../shared/domain/ids.ts';
+import { NotFoundError } from '../../shared/errors.ts';
+import { httpRoute } from '../../shared/http.ts';
+import * as lifecycle from '../../shared/repositories/lifecycle.ts';
+import { listPayments } from '../../shared/repositories/payments.ts';
+import { householdDeclaration } from '../../shared/schemas/household.ts';
+
+export const caseIdPath = z.object({
+  caseId: z.string().regex(/^case-[a-z0-9]+$/, { error: '案件编号格式不正确' }),
+});
+
+/** The same household declaration as an application's, with the same pledge and consent. */
+export const declarationBody = householdDeclaration.extend({
+  pledge: z.literal(true, { error: '须承诺所报信息真实（pledge=true）' }),
+  verificationConsent: z.literal(true, { error: '须授权核对家庭经济状况（verificationConsent=true）' }),
+});
+
+export const declare = httpRoute({ path: caseIdPath, body: declarationBody }, async ({ path, body }) => {
+  if (!(await lifecycle.getCaseItem(path.caseId))) throw new NotFoundError(`案件 ${path.caseId} 不存在`);
+  const now = new Date();
+  const { pledge: _p, verificationConsent: _v, ...declaration } = body;
+  const record = {
+    declarationId: newId('decl', now),
+    caseId: path.caseId,
+    declaredAt: now.toISOString(),
+    declaration,
+  };
+  await lifecycle.putDeclaration(record);
+  return {
+    statusCode: 201,
+    body: {
+      caseId: record.caseId,
+      declarationId: record.declarationId,
+      declaredAt: record.declaredAt,
+      message: '已记录家庭情况变化，将在下次定期核查时核查',
+    },
+  };
+});
+
+export const payments = httpRoute({ path: caseIdPath }, async ({ path }) => {
+  if (!(await lifecycle.getCaseItem(path.caseId))) throw new NotFoundError(`案件 ${path.caseId} 不存在`);
+  const list = await listPayments(path.caseId);
+  const total = list.reduce((sum, p) => sum + Math.round(p.amount * 100), 0) / 100;
+  return {
+    statusCode: 200,
+    body: {
+      caseId: path.caseId,
+      total,
+      payments: list.map(({ month, kind, amount, tier, basis, recordedAt }) => ({
+        month,
+        kind,
+        amount,
+        tier,
+        basis,
+        recordedAt,
+      })),
+    },
+  };
+});
+
+/** Response shapes, for the OpenAPI document. */
+export const caseLifecycleResponses = {
+  declared: z
+    .object({ caseId: z.string(), declarationId: z.string(), declaredAt: z.string(), message: z.string() })
+    .meta({ title: '已记录的家庭情况申报' }),
+  payments: z
+    .object({
+      caseId: z.string(),
+      total: z.number().describe('合计（元）'),
+      payments: z.array(
+        z.object({
+          month: z.string().describe('发放月份 YYYY-MM'),
+          kind: z
+            .enum(['regular', 'gradualExit', 'emergencyGrant'])
+            .describe('按月发放、渐退期发放、临时救助先行发放'),
+          amount: z.number(),
+          tier: z.string(),
+          basis: z.string().describe('发放依据'),
+          recordedAt: z.string(),
+        }),
+      ),
+    })
+    .meta({ title: '救助金发放记录' }),
+};

@@ -1,0 +1,298 @@
+/**
+ * 临时救助/急难救助 over HTTP: a household in sudden hardship applies where it happened, whatever its
+ * hukou; a small amount is paid at once and the paperwork follows. The caseworker completes the
+ * paperwork here — and may turn the case into a regular application (`convertTo`) — or through
+ * `POST /tasks/{taskId}/decision` like any other task.
+ */
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  InvalidToken,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
+import { z } from 'zod';
+import { sfn } from '../../shared/clients.ts';
+import { requiredEnv } from '../../shared/config.ts';
+import { newId } from '../../shared/domain/ids.ts';
+import { tierLabel } from '../../shared/domain/lifecycle.ts';
+import { ConflictError, GoneError, NotFoundError } from '../../shared/errors.ts';
+import { httpRoute } from '../../shared/http.ts';
+import * as cases from '../../shared/repositories/cases.ts';
+import * as lifecycle from '../../shared/repositories/lifecycle.ts';
+import { applicationRequest, isoDate, regionCode, yuan } from '../../shared/schemas/household.ts';
+import { emergency as emergencyWorkflow } from '../../workflows/emergency.ts';
+
+export const hardshipKinds = ['illness', 'accident', 'disaster', 'fire', 'other'] as const;
+
+/** The household's declaration (as for an application, without a requested tier) and the hardship. */
+export const emergencyRequest = applicationRequest.omit({ requestedTier: true }).extend({
+  regionCode: regionCode.describe('急难发生地的行政区划代码：向发生地申请，不受户籍限制'),
+  hukouRegionCode: regionCode.optional().describe('户籍所在地（可与急难发生地不同，仅作记录）'),
+  hardship: z
+    .object({
+      kind: z.enum(hardshipKinds, {
+        error:
+          '急难类型应为 illness（突发重病）、accident（意外事故）、disaster（自然灾害）、fire（火灾）或 other（其他）',
+      }),
+      description: z
+        .string({ error: '请说明急难情况' })
+        .trim()
+        .min(1, { error: '请说明急难情况' })
+        .max(1000, { error: '急难情况说明过长' }),
+      occurredOn: isoDate.describe('急难发生日期'),
+    })
+    .describe('急难情况'),
+  requestedAmount: yuan.positive({ error: '申请金额必须大于0' }).describe('申请救助金额（元）'),
+});
+export type EmergencyRequest = z.infer<typeof emergencyRequest>;
+
+const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\w.:-]{1,128}$/, { error: 'Idempotency-Key 应为1–128位字母、数字或 . _ : -' })
+    .optional(),
+});
+
+export const emergencyIdPath = z.object({
+  emergencyId: z.string().regex(/^emerg-[a-z0-9]+$/, { error: '临时救助编号格式不正确' }),
+});
+
+/** Starts the emergency's execution, named after it so that a retried request cannot start a second. */
+async function startExecution(e: lifecycle.EmergencyRecord): Promise<string> {
+  const stateMachineArn = requiredEnv(emergencyWorkflow.env);
+  let executionArn: string;
+  try {
+    const out = await sfn().send(
+      new StartExecutionCommand({
+        stateMachineArn,
+        name: e.emergencyId,
+        // Only ids travel through the workflow: the household's personal data stays in the table.
+        input: JSON.stringify({
+          emergencyId: e.emergencyId,
+          caseId: e.caseId,
+          regionCode: e.regionCode,
+          residence: e.request.residence,
+        }),
+      }),
+    );
+    executionArn = out.executionArn!;
+  } catch (error) {
+    if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${e.emergencyId}`;
+  }
+  // Linked at the request's submission time: a retry writes the same link, not a second one.
+  await cases.linkExecution({
+    caseId: e.caseId,
+    executionArn,
+    workflow: emergencyWorkflow.id,
+    startedAt: e.submittedAt,
+  });
+  await lifecycle.updateEmergency(e.emergencyId, { executionArn });
+  return executionArn;
+}
+
+export const submit = httpRoute(
+  { body: emergencyRequest, headers: idempotencyHeaders },
+  async ({ body, headers }) => {
+    const now = new Date();
+    const record: lifecycle.EmergencyRecord = {
+      emergencyId: newId('emerg', now),
+      caseId: newId('case', now),
+      status: 'submitted',
+      regionCode: body.regionCode,
+      request: body,
+      submittedAt: now.toISOString(),
+    };
+    const { emergency } = await lifecycle.createEmergency(record, headers['idempotency-key']);
+    if (!emergency.executionArn) await startExecution(emergency);
+    return {
+      statusCode: 202,
+      headers: { location: `/emergency/${emergency.emergencyId}` },
+      body: { emergencyId: emergency.emergencyId, caseId: emergency.caseId, status: emergency.status },
+    };
+  },
+);
+
+export const emergencyStatuses = ['submitted', 'granted', 'completed', 'rejected', 'converted'] as const;
+
+export const statusLabels: Record<lifecycle.EmergencyStatus, string> = {
+  submitted: '已受理',
+  granted: '已先行救助，待补办手续',
+  completed: '手续齐全，已办结',
+  rejected: '补办手续后不予确认',
+  converted: '已转为常规救助申请',
+};
+
+export const get = httpRoute({ path: emergencyIdPath }, async ({ path }) => {
+  const e = await lifecycle.getEmergency(path.emergencyId);
+  if (!e) throw new NotFoundError(`临时救助 ${path.emergencyId} 不存在`);
+  const notices = (await cases.listNotices(e.caseId)) as unknown as Array<Record<string, unknown>>;
+  return {
+    statusCode: 200,
+    body: {
+      emergencyId: e.emergencyId,
+      caseId: e.caseId,
+      status: e.status,
+      statusLabel: statusLabels[e.status],
+      regionCode: e.regionCode,
+      hukouRegionCode: e.request.hukouRegionCode ?? null,
+      hardship: e.request.hardship,
+      requestedAmount: e.request.requestedAmount,
+      submittedAt: e.submittedAt,
+      grant: e.grant
+        ? { amount: e.grant.amount, limit: e.grant.limit, month: e.grant.month, grantedAt: e.grant.grantedAt }
+        : null,
+      paperwork: e.paperwork
+        ? {
+            taskId: e.paperwork.taskId,
+            dueDate: e.paperwork.dueDate,
+            decision: e.paperwork.decision?.decision ?? null,
+            reasons: e.paperwork.decision?.reasons ?? [],
+          }
+        : null,
+      convertedTo: e.convertedTo ? { ...e.convertedTo, tierLabel: tierLabel(e.convertedTo.tier) } : null,
+      notices: notices
+        .filter((n) => n.emergencyId === e.emergencyId)
+        .map((n) => ({
+          noticeId: String(n.noticeId),
+          kind: String(n.kind),
+          title: String(n.title),
+          body: String(n.body),
+          reasons: n.reasons as string[],
+          decidedAt: String(n.decidedAt),
+          serveBy: String(n.serveBy),
+        })),
+    },
+  };
+});
+
+export const conversionTiers = ['dibao', 'tekun', 'marginal', 'rigidExpense'] as const;
+
+export const paperworkBody = z
+  .object({
+    decision: z.enum(['approve', 'reject'], {
+      error: 'decision 应为 approve（手续齐全）或 reject（不予确认）',
+    }),
+    reasons: z
+      .array(z.string().trim().min(1, { error: '理由不能为空' }).max(500))
+      .max(20)
+      .default([]),
+    decidedBy: z.string().trim().min(1).max(64).default('caseworker'),
+    convertTo: z
+      .enum(conversionTiers, { error: 'convertTo 应为 dibao、tekun、marginal 或 rigidExpense' })
+      .optional()
+      .describe('转为常规救助申请的类别（以临时救助时的申报为申请材料）'),
+  })
+  .refine((b) => b.decision === 'approve' || b.reasons.length > 0, {
+    error: '不予确认时必须填写理由',
+    path: ['reasons'],
+  })
+  .refine((b) => b.decision === 'approve' || b.convertTo === undefined, {
+    error: '不予确认时不能转为常规申请',
+    path: ['convertTo'],
+  });
+
+export const decidePaperwork = httpRoute(
+  { path: emergencyIdPath, body: paperworkBody },
+  async ({ path, body }) => {
+    const e = await lifecycle.getEmergency(path.emergencyId);
+    if (!e) throw new NotFoundError(`临时救助 ${path.emergencyId} 不存在`);
+    const taskId = e.paperwork?.taskId;
+    if (!taskId || !(await lifecycle.getLifecycleTask(taskId)))
+      throw new ConflictError(`临时救助 ${path.emergencyId} 的补办手续任务尚未生成，请稍后再试`);
+    const decision: lifecycle.LifecycleTaskDecision = {
+      decision: body.decision,
+      reasons: body.reasons,
+      decidedBy: body.decidedBy,
+      decidedAt: new Date().toISOString(),
+      ...(body.convertTo ? { convertTo: body.convertTo } : {}),
+    };
+    const task = (await cases.decideTask(taskId, decision)) as unknown as lifecycle.LifecycleTask | undefined;
+    if (!task) throw new ConflictError(`临时救助 ${path.emergencyId} 的补办手续已处理，不能重复决定`);
+    try {
+      await sfn().send(
+        new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify(decision) }),
+      );
+    } catch (error) {
+      if (
+        !(error instanceof TaskDoesNotExist || error instanceof InvalidToken || error instanceof TaskTimedOut)
+      )
+        throw error;
+      // The token lapsed at the due date: the workflow escalates and waits on the same task again, and
+      // the step that reopens it delivers this decision. Only an ended workflow cannot take it.
+      const execution = await sfn().send(new DescribeExecutionCommand({ executionArn: task.executionArn }));
+      if (execution.status !== 'RUNNING') throw new GoneError(`临时救助 ${path.emergencyId} 的流程已结束`);
+    }
+    return {
+      statusCode: 200,
+      body: {
+        emergencyId: e.emergencyId,
+        taskId,
+        decision: decision.decision,
+        reasons: decision.reasons,
+        decidedAt: decision.decidedAt,
+        convertTo: decision.convertTo ?? null,
+      },
+    };
+  },
+);
+
+/** Response shapes, for the OpenAPI document. */
+export const emergencyResponses = {
+  submitted: z
+    .object({ emergencyId: z.string(), caseId: z.string(), status: z.enum(emergencyStatuses) })
+    .meta({ title: '已受理的临时救助' }),
+  view: z
+    .object({
+      emergencyId: z.string(),
+      caseId: z.string(),
+      status: z.enum(emergencyStatuses),
+      statusLabel: z.string(),
+      regionCode: z.string().describe('急难发生地'),
+      hukouRegionCode: z.string().nullable().describe('户籍所在地'),
+      hardship: z.object({ kind: z.enum(hardshipKinds), description: z.string(), occurredOn: z.string() }),
+      requestedAmount: z.number(),
+      submittedAt: z.string(),
+      grant: z
+        .object({ amount: z.number(), limit: z.number(), month: z.string(), grantedAt: z.string() })
+        .nullable()
+        .describe('小金额先行救助：金额、当地上限、发放月份'),
+      paperwork: z
+        .object({
+          taskId: z.string(),
+          dueDate: z.string().describe('补办手续期限（工作日）'),
+          decision: z.enum(['approve', 'reject']).nullable(),
+          reasons: z.array(z.string()),
+        })
+        .nullable(),
+      convertedTo: z
+        .object({ tier: z.string(), tierLabel: z.string(), applicationId: z.string(), caseId: z.string() })
+        .nullable()
+        .describe('转为常规救助申请'),
+      notices: z.array(
+        z.object({
+          noticeId: z.string(),
+          kind: z.string(),
+          title: z.string(),
+          body: z.string(),
+          reasons: z.array(z.string()),
+          decidedAt: z.string(),
+          serveBy: z.string(),
+        }),
+      ),
+    })
+    .meta({ title: '临时救助办理情况' }),
+  paperworkDecided: z
+    .object({
+      emergencyId: z.string(),
+      taskId: z.string(),
+      decision: z.enum(['approve', 'reject']),
+      reasons: z.array(z.string()),
+      decidedAt: z.string(),
+      convertTo: z.enum(conversionTiers).nullable(),
+    })
+    .meta({ title: '补办手续决定' }),
+};

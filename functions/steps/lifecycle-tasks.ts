@@ -1,0 +1,169 @@
+/**
+ * Human tasks of the recheck and emergency workflows (复核确认, 临时救助补办手续), shaped like the
+ * application's: a plan step fixes the task id and its working-day due date, the open step records
+ * the task with the workflow's token and tells the caseworkers' queue, and when the due date passes
+ * the escalation step reports it to the supervisors with a new due date and the workflow waits
+ * again. Caseworkers decide through `POST /tasks/{taskId}/decision` like any other task.
+ */
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { sfn, sqs } from '../../shared/clients.ts';
+import { requiredEnv } from '../../shared/config.ts';
+import { chinaDate } from '../../shared/domain/dates.ts';
+import { stableId } from '../../shared/domain/ids.ts';
+import { endOfChinaDay, SUPERVISION_WORKING_DAYS, secondsUntil } from '../../shared/domain/lifecycle.ts';
+import { recordCalendarFallback } from '../../shared/metrics.ts';
+import type { Residence } from '../../shared/parameters/index.ts';
+import type { MeansTestSummary } from '../../shared/repositories/cases.ts';
+import * as lifecycle from '../../shared/repositories/lifecycle.ts';
+import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
+import { caseworkerQueue, supervisorQueue } from '../../shared/resources.ts';
+
+export interface TaskDue {
+  taskId: string;
+  dueDate: string;
+  dueDateProvisional: boolean;
+  /** The instant the due date ends; the token task times out then. */
+  dueAt: string;
+  /** Seconds from now to `dueAt`: the token task's `TimeoutSecondsPath`. */
+  timeoutSeconds: number;
+  escalations: number;
+}
+
+const dueOf = (taskId: string, dueDate: string, provisional: boolean, escalations: number): TaskDue => {
+  const dueAt = endOfChinaDay(dueDate);
+  return {
+    taskId,
+    dueDate,
+    dueDateProvisional: provisional,
+    dueAt,
+    timeoutSeconds: secondsUntil(dueAt, new Date()),
+    escalations,
+  };
+};
+
+async function notify(queueEnv: string, type: string, body: Record<string, unknown>): Promise<void> {
+  await sqs().send(
+    new SendMessageCommand({
+      QueueUrl: requiredEnv(queueEnv),
+      MessageBody: JSON.stringify({ type, ...body }),
+      MessageAttributes: { type: { DataType: 'String', StringValue: type } },
+    }),
+  );
+}
+
+/**
+ * The task's id (one per execution and kind) and due date. A recheck confirmation is the township's
+ * review of changed circumstances: the township review limit. Emergency paperwork completes the
+ * determination of an aid already paid: the determination limit (no parameter names it).
+ */
+export async function planTask(event: {
+  executionArn: string;
+  kind: lifecycle.LifecycleTaskKind;
+  regionCode: string;
+  residence: Residence;
+}): Promise<TaskDue> {
+  const taskId = stableId('task', event.executionArn, event.kind);
+  const existing = await lifecycle.getLifecycleTask(taskId);
+  if (existing)
+    return dueOf(
+      taskId,
+      existing.dueDate,
+      existing.dueDateProvisional === true,
+      existing.escalations?.length ?? 0,
+    );
+  const today = chinaDate();
+  const { timeLimits } = await parametersFor(event.regionCode, event.residence, today);
+  const days =
+    event.kind === 'recheckConfirmation'
+      ? timeLimits.townshipReviewWorkingDays
+      : timeLimits.determinationWorkingDays;
+  const due = (await calendar()).provisionalDeadline(today, days);
+  if (due.provisional) recordCalendarFallback(due.assumedYears);
+  return dueOf(taskId, due.deadline, due.provisional, 0);
+}
+
+/** What the workflow's earlier step prepared for the caseworker. */
+export interface TaskDetail {
+  applicationId: string;
+  township: string;
+  meansTest: MeansTestSummary;
+  recheck?: lifecycle.LifecycleTask['recheck'];
+  emergency?: lifecycle.LifecycleTask['emergency'];
+}
+
+/**
+ * Records the task with the workflow's current token. New: the caseworkers' queue hears of it. Decided
+ * while an earlier token was lapsing: the decision is delivered now with the current token.
+ */
+export async function openTask(event: {
+  taskToken: string;
+  executionArn: string;
+  kind: lifecycle.LifecycleTaskKind;
+  caseId: string;
+  task: TaskDue;
+  detail: TaskDetail;
+}): Promise<{ taskId: string }> {
+  const { detail } = event;
+  const { created, task } = await lifecycle.openLifecycleTask({
+    taskId: event.task.taskId,
+    kind: event.kind,
+    status: 'open',
+    round: 1,
+    applicationId: detail.applicationId,
+    caseId: event.caseId,
+    township: detail.township,
+    taskToken: event.taskToken,
+    executionArn: event.executionArn,
+    createdAt: new Date().toISOString(),
+    dueDate: event.task.dueDate,
+    ...(event.task.dueDateProvisional ? { dueDateProvisional: true } : {}),
+    meansTest: detail.meansTest,
+    ...(detail.recheck ? { recheck: detail.recheck } : {}),
+    ...(detail.emergency ? { emergency: detail.emergency } : {}),
+  });
+  if (task.status === 'decided' && task.decision) {
+    await sfn().send(
+      new SendTaskSuccessCommand({ taskToken: event.taskToken, output: JSON.stringify(task.decision) }),
+    );
+    return { taskId: task.taskId };
+  }
+  // At least once: a retry after a failed send sends again; consumers tell repeats by taskId.
+  if (created) {
+    await notify(caseworkerQueue.env, 'taskOpened', {
+      taskId: task.taskId,
+      kind: task.kind,
+      township: task.township,
+      caseId: task.caseId,
+      dueDate: task.dueDate,
+    });
+  }
+  return { taskId: task.taskId };
+}
+
+/** 督办: the task passed its due date; the supervisors hear of it and the task gets a new due date. */
+export async function escalateTask(event: { task: TaskDue }): Promise<TaskDue> {
+  const current = await lifecycle.getLifecycleTask(event.task.taskId);
+  if (!current) throw new Error(`task ${event.task.taskId} does not exist`);
+  const due = (await calendar()).provisionalDeadline(chinaDate(), SUPERVISION_WORKING_DAYS);
+  if (due.provisional) recordCalendarFallback(due.assumedYears);
+  const task =
+    (await lifecycle.escalateLifecycleTask(
+      current.taskId,
+      { escalatedAt: new Date().toISOString(), overdueSince: event.task.dueDate, newDueDate: due.deadline },
+      due.provisional,
+    )) ?? current;
+  const escalation = task.escalations?.find((e) => e.overdueSince === event.task.dueDate);
+  if (escalation) {
+    await notify(supervisorQueue.env, 'taskEscalated', {
+      taskId: task.taskId,
+      kind: task.kind,
+      township: task.township,
+      caseId: task.caseId,
+      overdueSince: escalation.overdueSince,
+      newDueDate: escalation.newDueDate,
+      escalation: task.escalations!.indexOf(escalation) + 1,
+    });
+  }
+  return dueOf(task.taskId, task.dueDate, task.dueDateProvisional === true, task.escalations?.length ?? 0);
+}

@@ -1,0 +1,387 @@
+/**
+ * Activities of the recheck workflow (定期核查/年度复核, and the 动态监测 follow-up of a household that
+ * left assistance). Each is idempotent: the assessment is stored under the execution's recheck id
+ * and a repeat returns it; notices and schedules are keyed by stable ids.
+ */
+import { chinaDate } from '../../shared/domain/dates.ts';
+import { stableId } from '../../shared/domain/ids.ts';
+import {
+  addMonths,
+  addMonthsToMonth,
+  type Benefit,
+  decideMonitoring,
+  decideRecheck,
+  employmentIncome,
+  type FreshAssessment,
+  gradualExitPlan,
+  MONITORING_FOLLOW_UP_MONTHS,
+  type MonitoringOutcome,
+  monthStartsAt,
+  noticeLimit,
+  type RecheckOutcome,
+  recheckMonthsFor,
+  recheckNotice,
+  startOfChinaDay,
+} from '../../shared/domain/lifecycle.ts';
+import { recordCalendarFallback } from '../../shared/metrics.ts';
+import type { Residence } from '../../shared/parameters/index.ts';
+import type { MeansTestSummary } from '../../shared/repositories/cases.ts';
+import * as lifecycle from '../../shared/repositories/lifecycle.ts';
+import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
+import { scheduleWorkflow } from '../../shared/repositories/schedule.ts';
+import { type MeansTestResult, meansTest } from '../../shared/rules/index.ts';
+import type { HouseholdDeclaration } from '../../shared/schemas/household.ts';
+import type { TaskDetail } from './lifecycle-tasks.ts';
+
+export type RecheckMode = 'regular' | 'monitoring';
+
+export interface Assessment {
+  recheckId: string;
+  caseId: string;
+  mode: RecheckMode;
+  assessedAt: string;
+  asOf: string;
+  /** `skipped`: the case is no longer in a state this recheck applies to (e.g. it already ended). */
+  outcome: RecheckOutcome | MonitoringOutcome | 'skipped';
+  /** A caseworker confirms before the outcome takes effect. */
+  changed: boolean;
+  current: Benefit | null;
+  proposed: Benefit | null;
+  gradualExitMonths: number | null;
+  reasons: string[];
+  regionCode: string;
+  residence: Residence;
+  parameterVersion: string | null;
+  /** Months to the next recheck if the current benefit continues, and if the proposed one applies. */
+  recheckMonths: { current: number | null; proposed: number | null };
+  employmentIncome: number;
+  declarationId: string | null;
+  /** For the confirmation task, when `changed`. */
+  task?: TaskDetail;
+}
+
+const summary = (r: MeansTestResult): MeansTestSummary => ({
+  tier: r.tier,
+  eligible: r.eligible,
+  monthlyAmount: r.monthlyAmount,
+  perCapitaMonthlyIncome: r.perCapitaMonthlyIncome,
+  parameterVersion: r.parameterVersion,
+  reasons: r.reasons.map(({ code, message, clause }) => ({ code, message, clause })),
+});
+
+async function declarationOf(caseItem: lifecycle.CaseItem): Promise<{
+  declarationId: string | null;
+  declaration: HouseholdDeclaration;
+  applicationId: string | null;
+}> {
+  const app = await lifecycle.determinedApplication(caseItem);
+  const latest = await lifecycle.latestDeclaration(caseItem.caseId);
+  if (latest) return { ...latest, applicationId: app?.applicationId ?? null };
+  if (!app) throw new Error(`case ${caseItem.caseId} has neither a declaration nor an application`);
+  return { declarationId: null, declaration: app.declaration, applicationId: app.applicationId };
+}
+
+/**
+ * Fresh data → means test with today's parameters → the outcome it proposes. Fresh data is the
+ * latest declaration on the case (`POST /cases/{caseId}/declaration`), else the application's.
+ */
+export async function assess(event: {
+  caseId: string;
+  executionArn: string;
+  mode?: RecheckMode;
+}): Promise<Assessment> {
+  const recheckId = stableId('recheck', event.executionArn);
+  const stored = await lifecycle.getRecheck<Assessment>(event.caseId, recheckId);
+  if (stored) return stored;
+
+  const mode = event.mode ?? 'regular';
+  const caseItem = await lifecycle.getCaseItem(event.caseId);
+  if (!caseItem) throw new Error(`case ${event.caseId} does not exist`);
+  const current = mode === 'regular' ? await lifecycle.currentBenefit(caseItem) : null;
+  const { declarationId, declaration, applicationId } = await declarationOf(caseItem);
+  const now = new Date();
+  const asOf = chinaDate(now);
+  const base = {
+    recheckId,
+    caseId: event.caseId,
+    mode,
+    assessedAt: now.toISOString(),
+    asOf,
+    current: current ?? null,
+    regionCode: declaration.regionCode,
+    residence: declaration.residence,
+    declarationId,
+    employmentIncome: employmentIncome(declaration),
+  };
+  const ended = caseItem.status !== undefined && caseItem.status !== 'active';
+  if ((mode === 'regular' && (!current || ended)) || (mode === 'monitoring' && !caseItem.monitoring)) {
+    return lifecycle.putRecheck<Assessment>({
+      ...base,
+      outcome: 'skipped',
+      changed: false,
+      proposed: null,
+      gradualExitMonths: null,
+      reasons: [],
+      parameterVersion: null,
+      recheckMonths: { current: null, proposed: null },
+    });
+  }
+
+  const parameters = await parametersFor(declaration.regionCode, declaration.residence, asOf);
+  // The household's own classification: a recheck asks which tier fits now, not whether the old one still does.
+  const result = meansTest(declaration, { asOf, parameters });
+  const fresh: FreshAssessment = {
+    tier: result.tier,
+    eligible: result.eligible,
+    monthlyAmount: result.monthlyAmount,
+    reasons: result.reasons.map((r) => r.message),
+  };
+  const monthsFor = (tier: string | undefined) =>
+    tier
+      ? recheckMonthsFor(tier, parameters.recheckMonths, {
+          tier: result.tier,
+          recheckIntervalMonths: result.recheckIntervalMonths,
+        })
+      : null;
+
+  if (mode === 'monitoring') {
+    const { outcome, reasons } = decideMonitoring(fresh);
+    return lifecycle.putRecheck<Assessment>({
+      ...base,
+      outcome,
+      changed: false,
+      proposed: fresh.eligible ? { tier: fresh.tier, monthlyAmount: fresh.monthlyAmount } : null,
+      gradualExitMonths: null,
+      reasons,
+      parameterVersion: result.parameterVersion,
+      recheckMonths: { current: null, proposed: null },
+    });
+  }
+
+  const decision = decideRecheck({
+    current: current!,
+    fresh,
+    gradualExitMonths: parameters.gradualExitMonths,
+    employmentIncomeBefore:
+      typeof caseItem.employmentIncome === 'number'
+        ? caseItem.employmentIncome
+        : employmentIncome((await lifecycle.determinedApplication(caseItem))?.declaration ?? declaration),
+    employmentIncomeNow: employmentIncome(declaration),
+  });
+  return lifecycle.putRecheck<Assessment>({
+    ...base,
+    outcome: decision.outcome,
+    changed: decision.changed,
+    proposed: decision.proposed,
+    gradualExitMonths: decision.gradualExitMonths,
+    reasons: decision.reasons,
+    parameterVersion: result.parameterVersion,
+    recheckMonths: { current: monthsFor(current!.tier), proposed: monthsFor(decision.proposed?.tier) },
+    ...(decision.changed
+      ? {
+          task: {
+            applicationId: applicationId ?? event.caseId,
+            township: caseItem.regionCode,
+            meansTest: summary(result),
+            recheck: {
+              current: decision.current,
+              proposed: decision.proposed,
+              outcome: decision.outcome,
+              reasons: decision.reasons,
+            },
+          },
+        }
+      : {}),
+  });
+}
+
+export interface Confirmation {
+  decision: 'approve' | 'reject';
+  reasons: string[];
+  decidedAt: string;
+  decidedBy: string;
+}
+
+export interface ConcludeEvent {
+  /** The outcome the workflow reached: the proposal, or `continue` when unchanged or not confirmed. */
+  outcome: RecheckOutcome | MonitoringOutcome;
+  executionArn: string;
+  state: { caseId: string; assessment: { result: Assessment }; confirmation?: Confirmation };
+}
+
+export interface Conclusion {
+  outcome: RecheckOutcome | MonitoringOutcome;
+  noticeId: string;
+  next: { workflow: string; dueAt: string } | null;
+}
+
+/**
+ * Puts the outcome into effect, each with its written notice: continue or adjust (and schedule the
+ * next recheck), start a gradual exit (its first month is scheduled), terminate (the household stays
+ * under monitoring), or conclude a monitoring follow-up.
+ */
+export async function conclude(event: ConcludeEvent): Promise<Conclusion> {
+  const a = event.state.assessment.result;
+  const confirmation = event.state.confirmation;
+  const { caseId } = a;
+  const decidedAt = confirmation?.decidedAt ?? new Date().toISOString();
+  const day = chinaDate(new Date(decidedAt));
+  const notConfirmed =
+    a.changed && event.outcome === 'continue' && confirmation ? { reasons: confirmation.reasons } : undefined;
+
+  let next: Conclusion['next'] = null;
+  const schedule = async (workflow: string, dueAt: string, input: Record<string, unknown>) => {
+    await scheduleWorkflow({ caseId, workflow, dueAt, input });
+    next = { workflow, dueAt };
+  };
+  const recheckIn = async (months: number | null, mode: RecheckMode) => {
+    if (!months) return undefined;
+    const due = addMonths(day, months);
+    await schedule('Recheck', startOfChinaDay(due), { mode });
+    return due;
+  };
+
+  let nextRecheckDue: string | undefined;
+  let gradualExit: { months: number; firstMonth: string; lastMonth: string } | undefined;
+  switch (event.outcome) {
+    case 'continue': {
+      nextRecheckDue = await recheckIn(a.recheckMonths.current, 'regular');
+      await lifecycle.updateCase(caseId, {
+        lastRecheckAt: decidedAt,
+        ...(nextRecheckDue ? { nextRecheckDue } : {}),
+        // A change the caseworker did not confirm is not the household's new baseline.
+        ...(notConfirmed ? {} : { employmentIncome: a.employmentIncome }),
+      });
+      break;
+    }
+    case 'adjust': {
+      const proposed = a.proposed!;
+      nextRecheckDue = await recheckIn(a.recheckMonths.proposed, 'regular');
+      await lifecycle.updateCase(caseId, {
+        tier: proposed.tier,
+        monthlyAmount: proposed.monthlyAmount,
+        adjustedAt: decidedAt,
+        lastRecheckAt: decidedAt,
+        employmentIncome: a.employmentIncome,
+        ...(nextRecheckDue ? { nextRecheckDue } : {}),
+      });
+      break;
+    }
+    case 'gradualExit': {
+      const plan = gradualExitPlan(decidedAt, a.gradualExitMonths!, a.current!);
+      gradualExit = {
+        months: plan.months,
+        firstMonth: plan.firstMonth,
+        lastMonth: addMonthsToMonth(plan.firstMonth, plan.months - 1),
+      };
+      await schedule('GradualExit', monthStartsAt(plan.firstMonth), {
+        plan,
+        index: 1,
+        regionCode: a.regionCode,
+        residence: a.residence,
+      });
+      await lifecycle.updateCase(
+        caseId,
+        {
+          status: 'gradualExit',
+          gradualExit: plan,
+          lastRecheckAt: decidedAt,
+          employmentIncome: a.employmentIncome,
+        },
+        ['nextRecheckDue'],
+      );
+      break;
+    }
+    case 'terminate': {
+      const due = await recheckIn(MONITORING_FOLLOW_UP_MONTHS, 'monitoring');
+      await lifecycle.updateCase(
+        caseId,
+        {
+          status: 'terminated',
+          endedAt: decidedAt,
+          monitoring: true,
+          nextMonitoringDue: due,
+          lastRecheckAt: decidedAt,
+        },
+        ['nextRecheckDue'],
+      );
+      break;
+    }
+    case 'monitoringAlert': {
+      // The household looks eligible again: it is told to apply and watched for another period.
+      nextRecheckDue = await recheckIn(MONITORING_FOLLOW_UP_MONTHS, 'monitoring');
+      await lifecycle.updateCase(caseId, {
+        monitoring: true,
+        monitoringAlertAt: decidedAt,
+        nextMonitoringDue: nextRecheckDue,
+      });
+      break;
+    }
+    case 'monitoringEnded': {
+      await lifecycle.updateCase(caseId, { monitoring: false, monitoringEndedAt: decidedAt }, [
+        'nextMonitoringDue',
+      ]);
+      break;
+    }
+  }
+
+  const parameters = await parametersFor(a.regionCode, a.residence, day);
+  const notice = recheckNotice({
+    noticeId: stableId('notice', event.executionArn, event.outcome),
+    outcome: event.outcome,
+    decidedAt,
+    serveBy: await serveBy(day, parameters.timeLimits[noticeLimit(kindOf(event.outcome))]),
+    current: a.current,
+    proposed: a.proposed,
+    reasons: a.reasons,
+    notConfirmed,
+    nextRecheckDue,
+    gradualExit,
+  });
+  await lifecycle.putNotice(caseId, notice, { recheckId: a.recheckId, workflow: 'Recheck' });
+  await lifecycle.updateRecheck(caseId, a.recheckId, {
+    concluded: {
+      outcome: event.outcome,
+      decidedAt,
+      noticeId: notice.noticeId,
+      confirmation: confirmation ?? null,
+    },
+  });
+  return { outcome: event.outcome, noticeId: notice.noticeId, next };
+}
+
+const kindOf = (outcome: RecheckOutcome | MonitoringOutcome) =>
+  outcome === 'terminate' ? 'termination' : 'recheckContinue';
+
+async function serveBy(day: string, workingDays: number) {
+  const due = (await calendar()).provisionalDeadline(day, workingDays);
+  if (due.provisional) recordCalendarFallback(due.assumedYears);
+  return { deadline: due.deadline, provisional: due.provisional };
+}
+
+/**
+ * Schedules the first 定期核查 of a newly determined case — for the application workflow to call once
+ * it has recorded an approval. `due` is the date the application recorded (`nextRecheckDue`); without
+ * it the interval comes from the parameters in force on the determination day. Idempotent: the same
+ * case and due date is one schedule. Returns undefined for tiers that are not rechecked.
+ */
+export async function scheduleFirstRecheck(input: {
+  caseId: string;
+  tier: string;
+  determinedAt: string;
+  regionCode: string;
+  residence: Residence;
+  due?: string | undefined;
+}): Promise<{ due: string; dueAt: string } | undefined> {
+  const day = chinaDate(new Date(input.determinedAt));
+  let due = input.due;
+  if (!due) {
+    const parameters = await parametersFor(input.regionCode, input.residence, day);
+    const months = recheckMonthsFor(input.tier, parameters.recheckMonths);
+    if (!months) return undefined;
+    due = addMonths(day, months);
+  }
+  const dueAt = startOfChinaDay(due);
+  await scheduleWorkflow({ caseId: input.caseId, workflow: 'Recheck', dueAt, input: { mode: 'regular' } });
+  return { due, dueAt };
+}

@@ -1,0 +1,503 @@
+/**
+ * What a case accumulates after its determination, in the case table (key design in
+ * `shared/resources.ts`): declarations, recheck records, lifecycle notices and tasks, and emergency
+ * requests. Every write that must happen once is conditional; the rest set the same values when
+ * repeated, so a retried step or a replayed execution changes nothing.
+ *
+ * | entity            | pk                      | sk                                  |
+ * |-------------------|-------------------------|-------------------------------------|
+ * | declaration       | `CASE#<caseId>`         | `DECL#<declaredAt>#<declarationId>` |
+ * | recheck           | `CASE#<caseId>`         | `RECHECK#<recheckId>`               |
+ * | notice            | `CASE#<caseId>`         | `NOTICE#<noticeId>`                 |
+ * | lifecycle task    | `TASK#<taskId>`         | `TASK` (township inbox: gsi1)       |
+ * | emergency request | `EMERG#<emergencyId>`   | `EMERG`                             |
+ */
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../clients.ts';
+import { requiredEnv } from '../config.ts';
+import type { Benefit, LifecycleNotice } from '../domain/lifecycle.ts';
+import { casesTable } from '../resources.ts';
+import type { ApplicationRequest, HouseholdDeclaration } from '../schemas/household.ts';
+import { type ApplicationRecord, getApplication, type MeansTestSummary } from './cases.ts';
+
+const table = () => requiredEnv(casesTable.env);
+const CASE = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
+const TASK = (taskId: string) => ({ pk: `TASK#${taskId}`, sk: 'TASK' });
+const EMERG = (emergencyId: string) => ({ pk: `EMERG#${emergencyId}`, sk: 'EMERG' });
+const IDEMP = (key: string) => ({ pk: `IDEMP#emergency#${key}`, sk: 'IDEMP' });
+
+const isConditionFailure = (error: unknown) =>
+  error instanceof ConditionalCheckFailedException ||
+  (error instanceof TransactionCanceledException &&
+    (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
+
+function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
+  if (!item) return undefined;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...rest } = item;
+  return rest as T;
+}
+
+// ── the case item ────────────────────────────────────────────────────────────────────────────────
+
+/** Where the case stands after its determination (absent: active, as the application left it). */
+export type CaseStatus = 'active' | 'gradualExit' | 'exited' | 'terminated';
+
+export interface CaseItem {
+  caseId: string;
+  regionCode: string;
+  createdAt: string;
+  applicationIds?: string[];
+  /** Set by the application workflow on approval, and by a recheck that adjusts the benefit. */
+  tier?: string;
+  monthlyAmount?: number | null;
+  determinedApplicationId?: string;
+  determinedAt?: string;
+  nextRecheckDue?: string;
+  status?: CaseStatus;
+  /** 动态监测: the household left assistance and is watched for a relapse. */
+  monitoring?: boolean;
+  /** Wage and business income per month at the last determination or recheck. */
+  employmentIncome?: number;
+  kind?: 'emergency';
+  emergencyId?: string;
+  [attribute: string]: unknown;
+}
+
+export async function getCaseItem(caseId: string): Promise<CaseItem | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: CASE(caseId), ConsistentRead: true }),
+  );
+  return strip<CaseItem>(Item);
+}
+
+/** Sets (and removes) attributes of an existing case item; the same values twice change nothing. */
+export async function updateCase(
+  caseId: string,
+  set: Record<string, unknown>,
+  remove: string[] = [],
+): Promise<void> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets = Object.entries(set).map(([name, value], i) => {
+    names[`#s${i}`] = name;
+    values[`:s${i}`] = value;
+    return `#s${i} = :s${i}`;
+  });
+  const removes = remove.map((name, i) => {
+    names[`#r${i}`] = name;
+    return `#r${i}`;
+  });
+  await dynamo().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: CASE(caseId),
+      UpdateExpression: [
+        sets.length ? `SET ${sets.join(', ')}` : '',
+        removes.length ? `REMOVE ${removes.join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join(' '),
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: names,
+      ...(sets.length ? { ExpressionAttributeValues: values } : {}),
+    }),
+  );
+}
+
+/** The application that determined the case: the one named on the case, else its latest. */
+export async function determinedApplication(item: CaseItem): Promise<ApplicationRecord | undefined> {
+  const id = item.determinedApplicationId ?? item.applicationIds?.at(-1);
+  return id ? getApplication(id) : undefined;
+}
+
+/**
+ * The benefit the household receives now: the case's own tier and amount (kept by the application
+ * workflow and by rechecks), else its approved application's determination.
+ */
+export async function currentBenefit(item: CaseItem): Promise<Benefit | undefined> {
+  if (typeof item.tier === 'string') return { tier: item.tier, monthlyAmount: item.monthlyAmount ?? null };
+  const app = await determinedApplication(item);
+  const d = app?.determination;
+  if (d?.outcome === 'approved' && d.tier) return { tier: d.tier, monthlyAmount: d.monthlyAmount ?? null };
+  return undefined;
+}
+
+// ── declarations ─────────────────────────────────────────────────────────────────────────────────
+
+export interface DeclarationRecord {
+  declarationId: string;
+  caseId: string;
+  declaredAt: string;
+  declaration: HouseholdDeclaration;
+}
+
+/** A new declaration of the household's situation, kept beside the earlier ones (never overwritten). */
+export async function putDeclaration(record: DeclarationRecord): Promise<void> {
+  await dynamo().send(
+    new PutCommand({
+      TableName: table(),
+      Item: {
+        pk: `CASE#${record.caseId}`,
+        sk: `DECL#${record.declaredAt}#${record.declarationId}`,
+        ...record,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+}
+
+export async function latestDeclaration(caseId: string): Promise<DeclarationRecord | undefined> {
+  const { Items } = await dynamo().send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :d)',
+      ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':d': 'DECL#' },
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+    }),
+  );
+  return strip<DeclarationRecord>(Items?.[0]);
+}
+
+// ── notices ──────────────────────────────────────────────────────────────────────────────────────
+
+/** Records a notice on the case once; the same notice id again changes nothing. */
+export async function putNotice(
+  caseId: string,
+  notice: LifecycleNotice,
+  extra: Record<string, unknown> = {},
+): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: table(),
+        Item: { ...extra, pk: `CASE#${caseId}`, sk: `NOTICE#${notice.noticeId}`, ...notice },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+// ── recheck records ──────────────────────────────────────────────────────────────────────────────
+
+/** Stores the first assessment of a recheck; a repeated step gets the stored one back. */
+export async function putRecheck<T extends { recheckId: string; caseId: string }>(record: T): Promise<T> {
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: table(),
+        Item: { pk: `CASE#${record.caseId}`, sk: `RECHECK#${record.recheckId}`, ...record },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return record;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  return (await getRecheck<T>(record.caseId, record.recheckId))!;
+}
+
+export async function getRecheck<T>(caseId: string, recheckId: string): Promise<T | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({
+      TableName: table(),
+      Key: { pk: `CASE#${caseId}`, sk: `RECHECK#${recheckId}` },
+      ConsistentRead: true,
+    }),
+  );
+  return strip<T>(Item);
+}
+
+export async function updateRecheck(
+  caseId: string,
+  recheckId: string,
+  set: Record<string, unknown>,
+): Promise<void> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets = Object.entries(set).map(([name, value], i) => {
+    names[`#s${i}`] = name;
+    values[`:s${i}`] = value;
+    return `#s${i} = :s${i}`;
+  });
+  await dynamo().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: { pk: `CASE#${caseId}`, sk: `RECHECK#${recheckId}` },
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    }),
+  );
+}
+
+// ── lifecycle tasks (in the township inbox beside the application's tasks) ───────────────────────
+
+export type LifecycleTaskKind = 'recheckConfirmation' | 'emergencyPaperwork';
+
+export interface LifecycleTaskDecision {
+  decision: 'approve' | 'reject';
+  reasons: string[];
+  decidedAt: string;
+  decidedBy: string;
+  /** Emergency paperwork only: the regular tier the household is to apply for. */
+  convertTo?: string | undefined;
+}
+
+/**
+ * The task record the application's tasks use (`TaskRecord` in `cases.ts`), so the township inbox
+ * lists both and `POST /tasks/{taskId}/decision` decides both; `recheck` or `emergency` says what
+ * the caseworker is asked to confirm.
+ */
+export interface LifecycleTask {
+  taskId: string;
+  kind: LifecycleTaskKind;
+  status: 'open' | 'decided';
+  round: number;
+  /** Recheck: the application that determined the case. Emergency: the emergency request's id. */
+  applicationId: string;
+  caseId: string;
+  township: string;
+  taskToken: string;
+  executionArn: string;
+  createdAt: string;
+  dueDate: string;
+  dueDateProvisional?: boolean;
+  meansTest: MeansTestSummary;
+  escalations?: Array<{ escalatedAt: string; overdueSince: string; newDueDate: string }>;
+  recheck?: { current: Benefit; proposed: Benefit | null; outcome: string; reasons: string[] };
+  emergency?: { requestedAmount: number; grantedAmount: number; hardship: string };
+  decision?: LifecycleTaskDecision;
+}
+
+export async function getLifecycleTask(taskId: string): Promise<LifecycleTask | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: TASK(taskId), ConsistentRead: true }),
+  );
+  return strip<LifecycleTask>(Item);
+}
+
+/**
+ * Opens the task, or — when the workflow waits on it again after an escalation or a replay — hands
+ * it the current token. Returns the task as stored and whether it was created now.
+ */
+export async function openLifecycleTask(
+  task: LifecycleTask,
+): Promise<{ created: boolean; task: LifecycleTask }> {
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: table(),
+        Item: {
+          ...TASK(task.taskId),
+          gsi1pk: `OPEN#${task.township}`,
+          gsi1sk: `${task.dueDate}#${task.taskId}`,
+          ...task,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return { created: true, task };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  const { Attributes } = await dynamo().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: TASK(task.taskId),
+      UpdateExpression: 'SET taskToken = :t, executionArn = :e',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':t': task.taskToken, ':e': task.executionArn },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return { created: false, task: strip<LifecycleTask>(Attributes)! };
+}
+
+/**
+ * 督办: the open task passed `overdueSince`; it gets the supervisor's due date, once per lapsed due
+ * date. It stays `open` so that it can still be decided. Returns the task as stored.
+ */
+export async function escalateLifecycleTask(
+  taskId: string,
+  escalation: { escalatedAt: string; overdueSince: string; newDueDate: string },
+  provisional: boolean,
+): Promise<LifecycleTask | undefined> {
+  try {
+    const { Attributes } = await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: TASK(taskId),
+        UpdateExpression:
+          'SET dueDate = :due, dueDateProvisional = :prov, gsi1sk = :sk, escalations = list_append(if_not_exists(escalations, :none), :e)',
+        ConditionExpression: 'dueDate = :overdue AND #s = :open',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':due': escalation.newDueDate,
+          ':prov': provisional,
+          ':sk': `${escalation.newDueDate}#${taskId}`,
+          ':none': [],
+          ':e': [escalation],
+          ':overdue': escalation.overdueSince,
+          ':open': 'open',
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return strip<LifecycleTask>(Attributes);
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return getLifecycleTask(taskId);
+  }
+}
+
+// ── emergency requests ───────────────────────────────────────────────────────────────────────────
+
+export type EmergencyStatus = 'submitted' | 'granted' | 'completed' | 'rejected' | 'converted';
+
+export interface EmergencyRecord {
+  emergencyId: string;
+  caseId: string;
+  status: EmergencyStatus;
+  /** Where the hardship happened: the office there handles it, whatever the household's hukou. */
+  regionCode: string;
+  request: Omit<ApplicationRequest, 'requestedTier'> & {
+    hardship: { kind: string; description: string; occurredOn: string };
+    requestedAmount: number;
+    hukouRegionCode?: string | undefined;
+  };
+  submittedAt: string;
+  executionArn?: string;
+  grant?: { amount: number; limit: number; month: string; grantedAt: string; parameterVersion: string };
+  paperwork?: { taskId: string; dueDate: string; decision?: LifecycleTaskDecision };
+  convertedTo?: { tier: string; applicationId: string; caseId: string };
+}
+
+/** Creates the request, its case and (with an Idempotency-Key) the key's record in one transaction. */
+export async function createEmergency(
+  record: EmergencyRecord,
+  idempotencyKey?: string,
+): Promise<{ created: boolean; emergency: EmergencyRecord }> {
+  const put = (Item: Record<string, unknown>) => ({
+    Put: { TableName: table(), Item, ConditionExpression: 'attribute_not_exists(pk)' },
+  });
+  const items = [
+    put({ ...EMERG(record.emergencyId), ...record }),
+    put({
+      ...CASE(record.caseId),
+      caseId: record.caseId,
+      regionCode: record.regionCode,
+      createdAt: record.submittedAt,
+      kind: 'emergency',
+      emergencyId: record.emergencyId,
+      applicationIds: [],
+    }),
+  ];
+  if (idempotencyKey)
+    items.push(
+      put({ ...IDEMP(idempotencyKey), emergencyId: record.emergencyId, createdAt: record.submittedAt }),
+    );
+  try {
+    await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
+    return { created: true, emergency: record };
+  } catch (error) {
+    if (!idempotencyKey || !isConditionFailure(error)) throw error;
+    const { Item } = await dynamo().send(
+      new GetCommand({ TableName: table(), Key: IDEMP(idempotencyKey), ConsistentRead: true }),
+    );
+    const existing = Item && (await getEmergency(Item.emergencyId as string));
+    if (!existing) throw error;
+    return { created: false, emergency: existing };
+  }
+}
+
+export async function getEmergency(emergencyId: string): Promise<EmergencyRecord | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: EMERG(emergencyId), ConsistentRead: true }),
+  );
+  return strip<EmergencyRecord>(Item);
+}
+
+export async function updateEmergency(
+  emergencyId: string,
+  set: Partial<EmergencyRecord>,
+): Promise<EmergencyRecord> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets = Object.entries(set).map(([name, value], i) => {
+    names[`#s${i}`] = name;
+    values[`:s${i}`] = value;
+    return `#s${i} = :s${i}`;
+  });
+  const { Attributes } = await dynamo().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: EMERG(emergencyId),
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return strip<EmergencyRecord>(Attributes)!;
+}
+
+/**
+ * 转为常规申请: the application joins the emergency's case (一户一条救助链), once — the application id is
+ * stable, so a repeated step finds it written and changes nothing. The emergency's status changes
+ * last, after its notice, by the step that calls this.
+ */
+export async function createConvertedApplication(app: ApplicationRecord, emergencyId: string): Promise<void> {
+  try {
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: table(),
+              Item: { pk: `APP#${app.applicationId}`, sk: 'APP', ...app },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Update: {
+              TableName: table(),
+              Key: CASE(app.caseId),
+              UpdateExpression:
+                'SET applicationIds = list_append(if_not_exists(applicationIds, :none), :ids)',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':none': [], ':ids': [app.applicationId] },
+            },
+          },
+          {
+            Update: {
+              TableName: table(),
+              Key: EMERG(emergencyId),
+              UpdateExpression: 'SET convertedTo = :c',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: {
+                ':c': { tier: app.requestedTier, applicationId: app.applicationId, caseId: app.caseId },
+              },
+            },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}

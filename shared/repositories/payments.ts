@@ -1,0 +1,77 @@
+/**
+ * Payment records (发放记录) on the case: `pk=CASE#<caseId>, sk=PAY#<YYYY-MM>`. One item per case and
+ * month, written with a conditional put, so a retried step, a replayed execution or a second
+ * sweeper can never pay a month twice (DESIGN §1 item 6: paid on time and in full, never twice).
+ * A case receives one kind of payment in a month: its regular benefit, a gradual-exit month, or
+ * (on an emergency case) the emergency grant.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../clients.ts';
+import { requiredEnv } from '../config.ts';
+import { queryAll } from '../dynamo.ts';
+import { casesTable } from '../resources.ts';
+
+const table = () => requiredEnv(casesTable.env);
+
+export type PaymentKind = 'regular' | 'gradualExit' | 'emergencyGrant';
+
+export interface PaymentRecord {
+  caseId: string;
+  /** `YYYY-MM`, China time. */
+  month: string;
+  kind: PaymentKind;
+  /** Yuan. */
+  amount: number;
+  tier: string;
+  /** Why this amount, in Chinese (e.g. 渐退期第2个月，共6个月). */
+  basis: string;
+  /** The execution that recorded it, for the auditor. */
+  executionArn: string;
+  recordedAt: string;
+}
+
+const key = (caseId: string, month: string) => ({ pk: `CASE#${caseId}`, sk: `PAY#${month}` });
+
+function strip(item: Record<string, unknown>): PaymentRecord {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest as unknown as PaymentRecord;
+}
+
+/**
+ * Records the month's payment once. Returns the payment as stored: a second call for the same case
+ * and month changes nothing and answers the first payment (`created: false`).
+ */
+export async function recordPayment(
+  payment: PaymentRecord,
+): Promise<{ created: boolean; payment: PaymentRecord }> {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(payment.month))
+    throw new RangeError(`bad payment month ${payment.month}`);
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: table(),
+        Item: { ...key(payment.caseId, payment.month), ...payment },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return { created: true, payment };
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: key(payment.caseId, payment.month), ConsistentRead: true }),
+  );
+  return { created: false, payment: strip(Item!) };
+}
+
+/** Every payment of a case, month by month. */
+export async function listPayments(caseId: string): Promise<PaymentRecord[]> {
+  const items = await queryAll(dynamo(), {
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :pay)',
+    ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':pay': 'PAY#' },
+    ConsistentRead: true,
+  });
+  return items.map(strip);
+}

@@ -1,0 +1,110 @@
+/**
+ * 定期核查/年度复核 — the recheck workflow, one short execution per recheck, started by the sweeper
+ * when the case's recheck falls due (input `{ caseId, mode }`); the next one is scheduled by this
+ * one, so a case's years of rechecks are a chain of executions, never one long one.
+ *
+ *   核查（最新申报 + 当日参数）→ 无变化 ─────────────────────────→ 继续享受（排定下次核查）
+ *                           → 有变化 → 经办人确认 → 同意 → 调整 / 渐退 / 停止
+ *                                                 → 不同意 → 继续享受（维持原救助）
+ *   动态监测复查（mode=monitoring）→ 可能符合条件：提示申请 / 结束监测
+ *
+ * Every outcome records a written notice on the case. Work happens in `functions/steps/recheck.ts`.
+ */
+import { caseworkerTask, invoke, taskSubstitutions } from './lifecycle-asl.ts';
+import type { WorkflowDefinition } from './types.ts';
+
+const conclude = (outcome: string, comment: string) => ({
+  Comment: comment,
+  ...invoke('ConcludeRecheckFunction', { outcome, 'executionArn.$': '$$.Execution.Id', 'state.$': '$' }),
+  ResultPath: '$.conclusion',
+  End: true,
+});
+
+export const recheck: WorkflowDefinition = {
+  id: 'Recheck',
+  env: 'RECHECK_STATE_MACHINE_ARN',
+  substitutions: {
+    AssessRecheckFunction: 'assessRecheckStep',
+    ConcludeRecheckFunction: 'concludeRecheckStep',
+    ...taskSubstitutions,
+  },
+  definition: {
+    Comment: '定期核查：最新申报与当日参数核查 → 有变化的经办人确认 → 继续、调整、渐退或停止，均书面告知',
+    StartAt: 'Assess',
+    States: {
+      Assess: {
+        Comment: '家庭经济状况核查（最新申报，当日有效的救助参数）',
+        ...invoke('AssessRecheckFunction', {
+          'caseId.$': '$.caseId',
+          'executionArn.$': '$$.Execution.Id',
+          'mode.$': '$.mode',
+        }),
+        ResultPath: '$.assessment',
+        Next: 'Assessed',
+      },
+      Assessed: {
+        Type: 'Choice',
+        Choices: [
+          { Variable: '$.assessment.result.outcome', StringEquals: 'skipped', Next: 'Skipped' },
+          {
+            Variable: '$.assessment.result.outcome',
+            StringEquals: 'monitoringAlert',
+            Next: 'MonitoringAlert',
+          },
+          {
+            Variable: '$.assessment.result.outcome',
+            StringEquals: 'monitoringEnded',
+            Next: 'MonitoringEnded',
+          },
+          { Variable: '$.assessment.result.changed', BooleanEquals: true, Next: 'PlanConfirmChange' },
+        ],
+        Default: 'Continue',
+      },
+      ...caseworkerTask({
+        kind: 'recheckConfirmation',
+        name: 'ConfirmChange',
+        comment: '经办人核实并确认核查发现的变化',
+        detailPath: '$.assessment.result.task',
+        regionCodePath: '$.assessment.result.regionCode',
+        residencePath: '$.assessment.result.residence',
+        resultPath: '$.confirmation',
+        next: 'Confirmed',
+      }),
+      Confirmed: {
+        Comment: '经办人同意的按核查结果办理；不同意的维持原救助',
+        Type: 'Choice',
+        Choices: [
+          {
+            And: [
+              { Variable: '$.confirmation.decision', StringEquals: 'approve' },
+              { Variable: '$.assessment.result.outcome', StringEquals: 'adjust' },
+            ],
+            Next: 'Adjust',
+          },
+          {
+            And: [
+              { Variable: '$.confirmation.decision', StringEquals: 'approve' },
+              { Variable: '$.assessment.result.outcome', StringEquals: 'gradualExit' },
+            ],
+            Next: 'StartGradualExit',
+          },
+          {
+            And: [
+              { Variable: '$.confirmation.decision', StringEquals: 'approve' },
+              { Variable: '$.assessment.result.outcome', StringEquals: 'terminate' },
+            ],
+            Next: 'Terminate',
+          },
+        ],
+        Default: 'Continue',
+      },
+      Continue: conclude('continue', '继续享受原救助，排定下次核查，书面告知'),
+      Adjust: conclude('adjust', '调整救助类别或金额，排定下次核查，书面告知'),
+      StartGradualExit: conclude('gradualExit', '进入渐退期：排定渐退第1个月，书面告知'),
+      Terminate: conclude('terminate', '停止救助，纳入动态监测，书面告知理由'),
+      MonitoringAlert: conclude('monitoringAlert', '动态监测：家庭可能重新符合条件，提示申请'),
+      MonitoringEnded: conclude('monitoringEnded', '动态监测期满，结束监测'),
+      Skipped: { Comment: '案件已不在本次核查适用的状态（已办结或已停止）', Type: 'Succeed' },
+    },
+  },
+};
