@@ -64,6 +64,22 @@ export const functions = {
     grants: [
       { table: 'Cases', access: 'readWrite' },
       { stateMachine: 'Application', access: 'respond' },
+      { stateMachine: 'Application', access: 'read' },
+    ],
+  },
+  raiseObjection: {
+    entry: 'functions/http/applications.ts',
+    handler: 'objection',
+    description: '公示期间提出异议',
+    grants: [{ table: 'Cases', access: 'readWrite' }],
+  },
+  giveConsent: {
+    entry: 'functions/http/applications.ts',
+    handler: 'consent',
+    description: '申请人同意（或不同意）按其他类别认定',
+    grants: [
+      { table: 'Cases', access: 'readWrite' },
+      { stateMachine: 'Application', access: 'respond' },
       // Lifecycle tasks (recheck confirmation, emergency paperwork) are decided here too.
       { stateMachine: 'Recheck', access: 'respond' },
       { stateMachine: 'Recheck', access: 'read' },
@@ -87,14 +103,63 @@ export const functions = {
     description: '家庭经济状况核查',
     grants: [{ table: 'Cases', access: 'readWrite' }],
   },
+  planTaskStep: {
+    entry: 'functions/steps/application.ts',
+    handler: 'planTask',
+    description: '经办任务编号与工作日期限',
+    grants: [{ table: 'Cases', access: 'readWrite' }],
+  },
   openTaskStep: {
     entry: 'functions/steps/application.ts',
     handler: 'openTask',
-    description: '创建经办任务并通知',
+    description: '创建经办任务并通知（督办后换用新令牌）',
     grants: [
       { table: 'Cases', access: 'readWrite' },
       { queue: 'CaseworkerTasks', access: 'send' },
+      { stateMachine: 'Application', access: 'respond' },
     ],
+  },
+  escalateTaskStep: {
+    entry: 'functions/steps/application.ts',
+    handler: 'escalateTask',
+    description: '逾期任务报督办并重新计算期限',
+    grants: [
+      { table: 'Cases', access: 'readWrite' },
+      { queue: 'SupervisorEscalations', access: 'send' },
+    ],
+  },
+  openPublicNoticeStep: {
+    entry: 'functions/steps/application.ts',
+    handler: 'openPublicNotice',
+    description: '公示拟审核结果',
+    grants: [{ table: 'Cases', access: 'readWrite' }],
+  },
+  closePublicNoticeStep: {
+    entry: 'functions/steps/application.ts',
+    handler: 'closePublicNotice',
+    description: '公示期满，查看异议',
+    grants: [{ table: 'Cases', access: 'readWrite' }],
+  },
+  openConsentStep: {
+    entry: 'functions/steps/application.ts',
+    handler: 'openConsent',
+    description: '等待申请人同意按其他类别认定',
+    grants: [
+      { table: 'Cases', access: 'readWrite' },
+      { stateMachine: 'Application', access: 'respond' },
+    ],
+  },
+  lapseConsentStep: {
+    entry: 'functions/steps/application.ts',
+    handler: 'lapseConsent',
+    description: '申请人逾期未答复',
+    grants: [{ table: 'Cases', access: 'readWrite' }],
+  },
+  determineAlternativeStep: {
+    entry: 'functions/steps/application.ts',
+    handler: 'determineAlternative',
+    description: '经同意按其他类别认定并告知',
+    grants: [{ table: 'Cases', access: 'readWrite' }],
   },
   recordDeterminationStep: {
     entry: 'functions/steps/application.ts',
@@ -288,6 +353,8 @@ export const routes: Route[] = [
   { method: 'GET', path: '/health', function: 'health' },
   { method: 'POST', path: '/applications', function: 'submitApplication' },
   { method: 'GET', path: '/applications/{applicationId}', function: 'getApplication' },
+  { method: 'POST', path: '/applications/{applicationId}/objection', function: 'raiseObjection' },
+  { method: 'POST', path: '/applications/{applicationId}/consent', function: 'giveConsent' },
   { method: 'GET', path: '/tasks', function: 'listTasks' },
   { method: 'POST', path: '/tasks/{taskId}/decision', function: 'decideTask' },
   { method: 'GET', path: '/cases/{caseId}/history', function: 'caseHistory' },

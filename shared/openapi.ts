@@ -34,7 +34,14 @@ export const errorResponse = z
   .meta({ title: '错误' });
 
 /** The statuses of an application; `functions/http/applications.ts` labels each (a test keeps both in step). */
-export const applicationStatuses = ['submitted', 'underReview', 'approved', 'refused', 'withdrawn'] as const;
+export const applicationStatuses = [
+  'submitted',
+  'underReview',
+  'publicNotice',
+  'approved',
+  'refused',
+  'withdrawn',
+] as const;
 
 export const reasonSummary = z.object({
   code: z.string(),
@@ -66,6 +73,10 @@ export const notice = z
     reasons: z.array(z.string()).describe('中文理由'),
     decidedAt: instant,
     serveBy: day.describe('书面告知的送达期限（不予确认：决定后3个工作日内）'),
+    serveByProvisional: z
+      .boolean()
+      .optional()
+      .describe('送达期限所在年度的节假日安排尚未载入，暂按周一至周五计算'),
   })
   .meta({ title: '告知书' });
 
@@ -75,8 +86,49 @@ export const determination = z
     tier: z.string().nullable(),
     monthlyAmount: nullableMoney,
     decidedAt: instant,
+    nextRecheckDue: day.optional().describe('确认救助后首次定期核查/年度复核的日期'),
   })
   .meta({ title: '确认结果' });
+
+export const publicNotice = z
+  .object({
+    round: z.number().int().describe('审核轮次：公示有异议的，重新调查后再次公示'),
+    startsOn: day,
+    endsOn: day.describe('公示期最后一日（自然日计算，遇休息日顺延）'),
+    status: z.enum(['open', 'closed']),
+    objections: z.array(
+      z
+        .object({ objectionId: z.string(), reason: z.string(), raisedAt: instant })
+        .describe('异议（不公开异议人）'),
+    ),
+  })
+  .meta({ title: '公示' });
+
+export const consent = z
+  .object({
+    offeredTier: z.string().describe('可按其认定的其他类别'),
+    offeredMonthlyAmount: nullableMoney,
+    offeredAt: instant,
+    status: z.enum(['offered', 'given', 'declined', 'lapsed']).describe('待答复、已同意、不同意、逾期未答复'),
+    answeredAt: instant.optional(),
+    determineBy: day.optional().describe('同意后的认定期限（工作日计算）'),
+    determinedAt: instant.optional(),
+  })
+  .meta({ title: '按其他类别认定的同意' });
+
+export const objectionCreated = z
+  .object({
+    applicationId: z.string(),
+    objectionId: z.string(),
+    round: z.number().int(),
+    raisedAt: instant,
+    publicNoticeEndsOn: day,
+  })
+  .meta({ title: '已受理的异议' });
+
+export const consentAnswered = z
+  .object({ applicationId: z.string(), consent })
+  .meta({ title: '已记录的答复' });
 
 export const submitResponse = z
   .object({
@@ -99,6 +151,8 @@ export const applicationView = z
     meansTest: meansTestSummary.nullable(),
     determination: determination.nullable(),
     notice: notice.nullable(),
+    publicNotice: publicNotice.nullable(),
+    consent: consent.nullable(),
     members: z.array(
       z.object({
         name: z.string(),
@@ -112,20 +166,54 @@ export const applicationView = z
 export const task = z
   .object({
     taskId: z.string(),
-    kind: z.enum(['townshipReview']),
-    status: z.enum(['open', 'decided']),
+    kind: z.enum(['townshipReview', 'countyDetermination']).describe('乡镇（街道）审核或县级确认'),
+    status: z.enum(['open', 'escalated', 'decided']).describe('待办、逾期已督办（仍可决定）、已决定'),
+    round: z.number().int().describe('审核轮次'),
     applicationId: z.string(),
     caseId: z.string(),
     township: z.string(),
     createdAt: instant,
-    dueDate: day.describe('办理期限（按工作日计算）'),
+    dueDate: day.describe('办理期限（按工作日计算；督办后为督办期限）'),
+    dueDateProvisional: z
+      .boolean()
+      .optional()
+      .describe('期限所在年度的节假日安排尚未载入，暂按周一至周五计算'),
     meansTest: meansTestSummary,
+    objections: z
+      .array(z.object({ reason: z.string(), raisedAt: instant }))
+      .optional()
+      .describe('上一轮公示收到的异议，需重新调查'),
+    escalations: z
+      .array(z.object({ escalatedAt: instant, overdueSince: day, newDueDate: day }))
+      .optional()
+      .describe('逾期督办记录'),
     decision: z
       .object({
         decision: z.enum(['approve', 'reject']),
         reasons: z.array(z.string()),
         decidedAt: instant,
         decidedBy: z.string(),
+        findings: z
+          .object({
+            homeVisit: z
+              .object({
+                visitedOn: day,
+                visitors: z.array(z.string()),
+                matchesDeclaration: z.boolean(),
+                notes: z.string().optional(),
+              })
+              .optional(),
+            verifications: z
+              .array(
+                z.object({
+                  source: z.string(),
+                  result: z.enum(['consistent', 'inconsistent']),
+                  notes: z.string().optional(),
+                }),
+              )
+              .optional(),
+          })
+          .optional(),
       })
       .optional(),
   })
@@ -261,6 +349,8 @@ export type ErrorResponse = z.infer<typeof errorResponse>;
 export type ApplicationStatus = (typeof applicationStatuses)[number];
 export type MeansTestSummary = z.infer<typeof meansTestSummary>;
 export type Notice = z.infer<typeof notice>;
+export type PublicNotice = z.infer<typeof publicNotice>;
+export type Consent = z.infer<typeof consent>;
 export type SubmitResponse = z.infer<typeof submitResponse>;
 export type ApplicationView = z.infer<typeof applicationView>;
 export type Task = z.infer<typeof task>;

@@ -1,7 +1,17 @@
 /**
  * 申请审核确认 — the application workflow. It only orchestrates: every piece of work is a Lambda
- * function (see `functions/steps/`). Human review is a `.waitForTaskToken` task whose token the
- * opening function records with the task; the caseworker's decision completes it.
+ * function (see `functions/steps/application.ts`).
+ *
+ *   受理 → 家庭经济状况核查 → 乡镇（街道）审核 → 公示 → 县级确认 → 书面告知
+ *                              ↑      有异议 ←─┘
+ *   审核不同意或不符合所申请类别 → 不予确认告知 →（符合其他类别）申请人同意 → 按其他类别认定
+ *
+ * Human work is a `.waitForTaskToken` task whose token the opening function records with the task;
+ * the caseworker's decision completes it. Each human task waits until the end of its working-day
+ * due date (`TimeoutSecondsPath`, computed by the plan step); when that passes, `States.Timeout` is
+ * caught, the escalation step reports the task to the supervisors with a new due date, and the
+ * workflow waits again on a new token for the same task. The public notice is a Wait until the
+ * instant the notice period ends, computed by a step — an absolute time, so it survives restarts.
  *
  * `${…}` placeholders are filled by CDK (definitionSubstitutions) and by the local runtime from the
  * same `substitutions` map, so both run this exact document.
@@ -30,48 +40,168 @@ const invoke = (fn: string, payload: Record<string, unknown>) => ({
   Retry: lambdaRetry,
 });
 
+/** A human task that fails otherwise (its opening function fails after retries) ends as withdrawn. */
+const catchFailure = { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'RecordWithdrawal' };
+
+/**
+ * A human task: waits on a token until the planned due date ends, then escalates and waits again.
+ * `$.task.result` holds the plan (id, due date, seconds left) that the plan and escalation steps return.
+ */
+function humanTask(
+  kind: 'townshipReview' | 'countyDetermination',
+  opts: { comment: string; escalate: string; resultPath: string; next: string },
+) {
+  return {
+    Comment: opts.comment,
+    Type: 'Task',
+    Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+    Parameters: {
+      FunctionName: '${OpenTaskFunction}',
+      Payload: {
+        'taskToken.$': '$$.Task.Token',
+        'executionArn.$': '$$.Execution.Id',
+        kind,
+        'round.$': '$.round',
+        'task.$': '$.task.result',
+        'applicationId.$': '$.applicationId',
+        'caseId.$': '$.caseId',
+        'regionCode.$': '$.regionCode',
+        'meansTest.$': '$.meansTest.result',
+      },
+    },
+    TimeoutSecondsPath: '$.task.result.timeoutSeconds',
+    ResultPath: opts.resultPath,
+    Retry: lambdaRetry,
+    Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.timeout', Next: opts.escalate }, catchFailure],
+    Next: opts.next,
+  };
+}
+
+const plan = (kind: 'townshipReview' | 'countyDetermination', comment: string, next: string) => ({
+  Comment: comment,
+  ...invoke('PlanTaskFunction', {
+    'applicationId.$': '$.applicationId',
+    'executionArn.$': '$$.Execution.Id',
+    kind,
+    'round.$': '$.round',
+  }),
+  ResultPath: '$.task',
+  Next: next,
+});
+
+const escalate = (comment: string, next: string) => ({
+  Comment: comment,
+  ...invoke('EscalateTaskFunction', { 'applicationId.$': '$.applicationId', 'task.$': '$.task.result' }),
+  ResultPath: '$.task',
+  Next: next,
+});
+
+/** The applicant's answer to the offer of another tier is awaited this long (30 days), then it lapses. */
+export const CONSENT_WAIT_SECONDS = 30 * 86_400;
+
 export const application: WorkflowDefinition = {
   id: 'Application',
   env: 'APPLICATION_STATE_MACHINE_ARN',
   substitutions: {
     MeansTestFunction: 'meansTestStep',
+    PlanTaskFunction: 'planTaskStep',
     OpenTaskFunction: 'openTaskStep',
+    EscalateTaskFunction: 'escalateTaskStep',
+    OpenPublicNoticeFunction: 'openPublicNoticeStep',
+    ClosePublicNoticeFunction: 'closePublicNoticeStep',
     RecordDeterminationFunction: 'recordDeterminationStep',
+    OpenConsentFunction: 'openConsentStep',
+    LapseConsentFunction: 'lapseConsentStep',
+    DetermineAlternativeFunction: 'determineAlternativeStep',
   },
   definition: {
-    Comment: '社会救助申请：家庭经济状况核查 → 乡镇审核 → 确认 → 书面告知',
-    StartAt: 'MeansTest',
+    Comment:
+      '社会救助申请：受理 → 家庭经济状况核查 → 乡镇审核 → 公示 → 县级确认 → 书面告知；逾期督办；经同意按其他类别认定',
+    StartAt: 'Accept',
     States: {
+      Accept: {
+        Comment: '受理：第1轮审核',
+        Type: 'Pass',
+        Result: 1,
+        ResultPath: '$.round',
+        Next: 'MeansTest',
+      },
       MeansTest: {
         Comment: '家庭经济状况核查',
         ...invoke('MeansTestFunction', { 'applicationId.$': '$.applicationId' }),
         ResultPath: '$.meansTest',
-        Next: 'TownshipReview',
+        Next: 'PlanTownshipReview',
       },
-      TownshipReview: {
-        Comment: '乡镇（街道）审核：入户调查、信息核对后提出意见',
-        Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-        Parameters: {
-          FunctionName: '${OpenTaskFunction}',
-          Payload: {
-            'taskToken.$': '$$.Task.Token',
-            'executionArn.$': '$$.Execution.Id',
-            kind: 'townshipReview',
-            'applicationId.$': '$.applicationId',
-            'caseId.$': '$.caseId',
-            'regionCode.$': '$.regionCode',
-            'meansTest.$': '$.meansTest.result',
+      PlanTownshipReview: plan('townshipReview', '乡镇（街道）审核任务及其工作日期限', 'TownshipReview'),
+      TownshipReview: humanTask('townshipReview', {
+        comment: '乡镇（街道）审核：入户调查、信息核对后提出意见',
+        escalate: 'EscalateTownshipReview',
+        resultPath: '$.townshipReview',
+        next: 'TownshipOutcome',
+      }),
+      EscalateTownshipReview: escalate('乡镇审核逾期：报督办，重新计算期限', 'TownshipReview'),
+      TownshipOutcome: {
+        Comment: '同意且符合所申请类别的予以公示；否则不予确认',
+        Type: 'Choice',
+        Choices: [
+          {
+            And: [
+              { Variable: '$.townshipReview.decision', StringEquals: 'approve' },
+              { Variable: '$.meansTest.result.eligible', BooleanEquals: true },
+            ],
+            Next: 'OpenPublicNotice',
           },
-        },
-        // A Standard execution's task may wait up to the execution's own limit; the working-day
-        // deadline is enforced by the escalation timer, not by this timeout.
-        TimeoutSeconds: 31_536_000,
-        ResultPath: '$.townshipReview',
-        Retry: lambdaRetry,
-        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'RecordWithdrawal' }],
-        Next: 'Determine',
+        ],
+        Default: 'DetermineRefusal',
       },
+      OpenPublicNotice: {
+        Comment: '在申请家庭所在村（居）公示拟审核结果',
+        ...invoke('OpenPublicNoticeFunction', { 'applicationId.$': '$.applicationId', 'round.$': '$.round' }),
+        ResultPath: '$.publicNotice',
+        Next: 'PublicNotice',
+      },
+      PublicNotice: {
+        Comment: '公示期（自然日，期满日遇休息日顺延）',
+        Type: 'Wait',
+        TimestampPath: '$.publicNotice.result.endsAt',
+        Next: 'ClosePublicNotice',
+      },
+      ClosePublicNotice: {
+        Comment: '公示期满：有无异议',
+        ...invoke('ClosePublicNoticeFunction', {
+          'applicationId.$': '$.applicationId',
+          'round.$': '$.round',
+        }),
+        ResultPath: '$.noticeOutcome',
+        Next: 'NoticeOutcome',
+      },
+      NoticeOutcome: {
+        Comment: '有异议的重新调查、重新公示',
+        Type: 'Choice',
+        Choices: [
+          { Variable: '$.noticeOutcome.result.objected', BooleanEquals: true, Next: 'Reinvestigate' },
+        ],
+        Default: 'PlanCountyDetermination',
+      },
+      Reinvestigate: {
+        Comment: '异议：下一轮乡镇审核',
+        Type: 'Pass',
+        InputPath: '$.noticeOutcome.result.nextRound',
+        ResultPath: '$.round',
+        Next: 'PlanTownshipReview',
+      },
+      PlanCountyDetermination: plan(
+        'countyDetermination',
+        '县级确认任务及其工作日期限',
+        'CountyDetermination',
+      ),
+      CountyDetermination: humanTask('countyDetermination', {
+        comment: '县级民政部门确认',
+        escalate: 'EscalateCountyDetermination',
+        resultPath: '$.countyDetermination',
+        next: 'Determine',
+      }),
+      EscalateCountyDetermination: escalate('县级确认逾期：报督办，重新计算期限', 'CountyDetermination'),
       Determine: {
         Comment: '确认并书面告知申请人',
         ...invoke('RecordDeterminationFunction', {
@@ -79,10 +209,70 @@ export const application: WorkflowDefinition = {
           'caseId.$': '$.caseId',
           'executionArn.$': '$$.Execution.Id',
           'meansTest.$': '$.meansTest.result',
-          'review.$': '$.townshipReview',
+          'review.$': '$.countyDetermination',
+          stage: 'county',
         }),
         ResultPath: '$.determination',
         End: true,
+      },
+      DetermineRefusal: {
+        Comment: '不予确认，书面告知理由（符合其他类别的一并告知）',
+        ...invoke('RecordDeterminationFunction', {
+          'applicationId.$': '$.applicationId',
+          'caseId.$': '$.caseId',
+          'executionArn.$': '$$.Execution.Id',
+          'meansTest.$': '$.meansTest.result',
+          'review.$': '$.townshipReview',
+          stage: 'township',
+        }),
+        ResultPath: '$.determination',
+        Next: 'AlternativeOffered',
+      },
+      AlternativeOffered: {
+        Type: 'Choice',
+        Choices: [
+          {
+            Variable: '$.determination.result.alternativeOffered',
+            BooleanEquals: true,
+            Next: 'AwaitConsent',
+          },
+        ],
+        Default: 'Closed',
+      },
+      AwaitConsent: {
+        Comment: '等待申请人同意按其他类别认定',
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        Parameters: {
+          FunctionName: '${OpenConsentFunction}',
+          Payload: { 'taskToken.$': '$$.Task.Token', 'applicationId.$': '$.applicationId' },
+        },
+        TimeoutSeconds: CONSENT_WAIT_SECONDS,
+        ResultPath: '$.consent',
+        Retry: lambdaRetry,
+        Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.timeout', Next: 'ConsentLapsed' }],
+        Next: 'ConsentOutcome',
+      },
+      ConsentOutcome: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.consent.consent', BooleanEquals: true, Next: 'DetermineAlternative' }],
+        Default: 'Closed',
+      },
+      DetermineAlternative: {
+        Comment: '经申请人同意，按其他类别认定并告知',
+        ...invoke('DetermineAlternativeFunction', {
+          'applicationId.$': '$.applicationId',
+          'caseId.$': '$.caseId',
+          'executionArn.$': '$$.Execution.Id',
+        }),
+        ResultPath: '$.alternativeDetermination',
+        End: true,
+      },
+      ConsentLapsed: {
+        Comment: '申请人逾期未答复：维持不予确认',
+        ...invoke('LapseConsentFunction', { 'applicationId.$': '$.applicationId' }),
+        ResultPath: '$.consent',
+        Next: 'Closed',
       },
       RecordWithdrawal: {
         Comment: '审核未完成（任务失败或撤回），记录并告知',
@@ -96,6 +286,7 @@ export const application: WorkflowDefinition = {
         ResultPath: '$.determination',
         End: true,
       },
+      Closed: { Comment: '流程结束', Type: 'Succeed' },
     },
   },
 };

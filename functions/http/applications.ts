@@ -1,13 +1,23 @@
 /** 自主申报: submit a household's declaration; read its status, tier and notice. */
-import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  ExecutionAlreadyExists,
+  InvalidToken,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { sfn } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
+import { chinaDate } from '../../shared/domain/dates.ts';
+import { alternativeDetermineBy } from '../../shared/domain/determination.ts';
 import { maskIdNumber } from '../../shared/domain/id-number.ts';
 import { newId } from '../../shared/domain/ids.ts';
-import { NotFoundError } from '../../shared/errors.ts';
+import { ConflictError, GoneError, NotFoundError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as cases from '../../shared/repositories/cases.ts';
+import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
 import { applicationRequest } from '../../shared/schemas/household.ts';
 import { application as applicationWorkflow } from '../../workflows/application.ts';
 
@@ -80,36 +90,163 @@ export const submit = httpRoute(
 export const statusLabels: Record<cases.ApplicationStatus, string> = {
   submitted: '已受理',
   underReview: '审核中',
+  publicNotice: '公示中',
   approved: '已确认救助',
   refused: '不予确认',
   withdrawn: '已终止',
 };
 
-export const get = httpRoute(
-  { path: z.object({ applicationId: z.string().regex(/^app-[a-z0-9]+$/, { error: '申请编号格式不正确' }) }) },
-  async ({ path }) => {
-    const app = await cases.getApplication(path.applicationId);
-    if (!app) throw new NotFoundError(`申请 ${path.applicationId} 不存在`);
-    return {
-      statusCode: 200,
-      body: {
-        applicationId: app.applicationId,
-        caseId: app.caseId,
-        status: app.status,
-        statusLabel: statusLabels[app.status],
-        requestedTier: app.requestedTier,
-        submittedAt: app.submittedAt,
-        tier: app.determination?.tier ?? null,
-        monthlyAmount: app.determination?.monthlyAmount ?? null,
-        meansTest: app.meansTest ?? null,
-        determination: app.determination ?? null,
-        notice: app.notice ?? null,
-        members: app.declaration.members.map((m) => ({
-          name: m.name,
-          relation: m.relation,
-          idNumber: maskIdNumber(m.idNumber),
-        })),
-      },
-    };
-  },
-);
+const applicationPath = z.object({
+  applicationId: z.string().regex(/^app-[a-z0-9]+$/, { error: '申请编号格式不正确' }),
+});
+
+async function existing(applicationId: string): Promise<cases.ApplicationRecord> {
+  const app = await cases.getApplication(applicationId);
+  if (!app) throw new NotFoundError(`申请 ${applicationId} 不存在`);
+  return app;
+}
+
+/** The notice as the applicant and the public see it: objectors' names stay with the office. */
+const publicNoticeView = (app: cases.ApplicationRecord) =>
+  app.publicNotice
+    ? {
+        round: app.publicNotice.round,
+        startsOn: app.publicNotice.startsOn,
+        endsOn: app.publicNotice.endsOn,
+        status: app.publicNotice.status,
+        objections: (app.objections ?? [])
+          .filter((o) => o.round === app.publicNotice!.round)
+          .map(({ objectionId, reason, raisedAt }) => ({ objectionId, reason, raisedAt })),
+      }
+    : null;
+
+const consentView = ({ taskToken: _token, ...consent }: cases.ConsentRecord) => consent;
+
+export const get = httpRoute({ path: applicationPath }, async ({ path }) => {
+  const app = await existing(path.applicationId);
+  return {
+    statusCode: 200,
+    body: {
+      applicationId: app.applicationId,
+      caseId: app.caseId,
+      status: app.status,
+      statusLabel: statusLabels[app.status],
+      requestedTier: app.requestedTier,
+      submittedAt: app.submittedAt,
+      tier: app.determination?.tier ?? null,
+      monthlyAmount: app.determination?.monthlyAmount ?? null,
+      meansTest: app.meansTest ?? null,
+      determination: app.determination ?? null,
+      notice: app.notice ?? null,
+      publicNotice: publicNoticeView(app),
+      consent: app.consent ? consentView(app.consent) : null,
+      members: app.declaration.members.map((m) => ({
+        name: m.name,
+        relation: m.relation,
+        idNumber: maskIdNumber(m.idNumber),
+      })),
+    },
+  };
+});
+
+export const objectionBody = z.object({
+  reason: z
+    .string({ error: '请填写异议内容' })
+    .trim()
+    .min(1, { error: '请填写异议内容' })
+    .max(1000, { error: '异议内容不超过1000字' }),
+  raisedBy: z.string().trim().min(1).max(64).optional().describe('异议人姓名（可不填；不向申请人公开）'),
+});
+
+/**
+ * 公示期间的异议: taken only while the notice is open. When the notice period ends the workflow
+ * finds the objection and sends the case back to the township for another investigation and a new
+ * notice.
+ */
+export const objection = httpRoute({ path: applicationPath, body: objectionBody }, async ({ path, body }) => {
+  const app = await existing(path.applicationId);
+  const notice = app.publicNotice;
+  const now = new Date();
+  if (notice?.status !== 'open' || now.getTime() >= Date.parse(notice.endsAt)) {
+    throw new ConflictError(`申请 ${app.applicationId} 当前不在公示期，不能提出异议`);
+  }
+  const record: cases.Objection = {
+    objectionId: newId('obj', now),
+    round: notice.round,
+    reason: body.reason,
+    ...(body.raisedBy ? { raisedBy: body.raisedBy } : {}),
+    raisedAt: now.toISOString(),
+  };
+  if (!(await cases.addObjection(app.applicationId, record))) {
+    throw new ConflictError(`申请 ${app.applicationId} 的公示已结束，不能提出异议`);
+  }
+  return {
+    statusCode: 201,
+    body: {
+      applicationId: app.applicationId,
+      objectionId: record.objectionId,
+      round: record.round,
+      raisedAt: record.raisedAt,
+      publicNoticeEndsOn: notice.endsOn,
+    },
+  };
+});
+
+export const consentBody = z.object({
+  consent: z.boolean({ error: 'consent 应为 true（同意）或 false（不同意）' }),
+  tier: z.string().trim().min(1).max(32).optional().describe('所同意的类别；填写时须与提供的类别一致'),
+});
+
+/**
+ * The applicant's answer to the offer of another tier: recorded once, then handed to the waiting
+ * workflow (or, if its wait has not started yet, picked up when it does).
+ */
+export const consent = httpRoute({ path: applicationPath, body: consentBody }, async ({ path, body }) => {
+  const app = await existing(path.applicationId);
+  const offer = app.consent;
+  if (!offer) throw new ConflictError(`申请 ${app.applicationId} 没有可同意的其他救助类别`);
+  if (offer.status !== 'offered')
+    throw new ConflictError(`申请 ${app.applicationId} 已答复或已逾期，不能重复答复`);
+  if (body.tier !== undefined && body.tier !== offer.offeredTier) {
+    throw new ConflictError(`所同意的类别 ${body.tier} 与提供的类别 ${offer.offeredTier} 不一致`);
+  }
+  const answeredAt = new Date().toISOString();
+  // 国办发〔2023〕39号: with consent, determined within N working days (a parameter, usually 3).
+  const determineBy = body.consent
+    ? alternativeDetermineBy(
+        await calendar(),
+        answeredAt,
+        (await parametersFor(app.regionCode, app.declaration.residence, chinaDate(new Date(answeredAt))))
+          .timeLimits.alternativeDeterminationWorkingDays,
+      ).deadline
+    : undefined;
+  const answered = await cases.answerConsent(app.applicationId, {
+    consent: body.consent,
+    answeredAt,
+    determineBy,
+  });
+  if (!answered?.consent) throw new ConflictError(`申请 ${app.applicationId} 已答复或已逾期，不能重复答复`);
+  if (answered.consent.taskToken) {
+    try {
+      await sfn().send(
+        new SendTaskSuccessCommand({
+          taskToken: answered.consent.taskToken,
+          output: JSON.stringify({ consent: body.consent, answeredAt }),
+        }),
+      );
+    } catch (error) {
+      if (
+        error instanceof TaskDoesNotExist ||
+        error instanceof InvalidToken ||
+        error instanceof TaskTimedOut
+      ) {
+        throw new GoneError(`申请 ${app.applicationId} 的答复期限已过`);
+      }
+      throw error;
+    }
+  }
+  return {
+    statusCode: 202,
+    body: { applicationId: app.applicationId, consent: consentView(answered.consent) },
+  };
+});

@@ -15,6 +15,7 @@ import * as responses from '../../shared/openapi.ts';
 import { parameterSetSchema } from '../../shared/parameters/index.ts';
 import { applicationRequest, isoDate, regionCode } from '../../shared/schemas/household.ts';
 import { type FunctionName, functions, type Route, routes } from '../catalog.ts';
+import { consentBody, objectionBody } from './applications.ts';
 import {
   caseLifecycleResponses,
   declarationBody,
@@ -64,6 +65,8 @@ const requestComponents = {
   ApplicationRequest: applicationRequest,
   MeansTestRequest: meansTestRequest,
   DecisionRequest: decisionBody,
+  ObjectionRequest: objectionBody,
+  ConsentRequest: consentBody,
   ParameterSet: parameterSetSchema,
   AnnualArrangement: annualArrangementSchema,
 } satisfies Record<string, ZodType>;
@@ -75,6 +78,10 @@ const responseComponents = {
   Determination: responses.determination,
   SubmittedApplication: responses.submitResponse,
   Application: responses.applicationView,
+  PublicNotice: responses.publicNotice,
+  Consent: responses.consent,
+  ObjectionCreated: responses.objectionCreated,
+  ConsentAnswered: responses.consentAnswered,
   Task: responses.task,
   TaskList: responses.taskList,
   CaseHistory: responses.caseHistory,
@@ -143,16 +150,35 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
     success: { status: 200, description: '申请状态与告知', schema: responses.applicationView },
     errors: [400, 404],
   },
+  raiseObjection: {
+    tag: '申请人',
+    description:
+      '公示期间对拟审核结果提出异议（任何人均可）。公示期满后，有异议的申请退回乡镇（街道）重新调查并重新公示。不在公示期时答复 409。',
+    path: applicationIdPath,
+    body: objectionBody,
+    success: { status: 201, description: '已受理的异议', schema: responses.objectionCreated },
+    errors: [400, 404, 409, 413],
+  },
+  giveConsent: {
+    tag: '申请人',
+    description:
+      '申请人对按其他类别认定的答复：同意的，在规定的工作日内按该类别认定并告知；不同意的，维持不予确认。未提供其他类别、已答复或已逾期时答复 409。',
+    path: applicationIdPath,
+    body: consentBody,
+    success: { status: 202, description: '已记录答复', schema: responses.consentAnswered },
+    errors: [400, 404, 409, 410, 413],
+  },
   listTasks: {
     tag: '经办人',
-    description: '某乡镇（街道）的待办审核任务，含办理期限和核查摘要。',
+    description: '某地的待办任务（乡镇审核、县级确认），含办理期限、督办记录和核查摘要。',
     query: z.object({ township: regionCode.describe('乡镇（街道）所在的行政区划代码') }),
     success: { status: 200, description: '待办任务', schema: responses.taskList },
     errors: [400],
   },
   decideTask: {
     tag: '经办人',
-    description: '经办人对任务作出决定；不同意时必须填写理由。同一任务只能决定一次。',
+    description:
+      '经办人对任务作出决定，可附入户调查和信息核对情况；不同意时必须填写理由。同一任务只能决定一次；逾期督办的任务仍可决定。',
     path: taskIdPath,
     body: decisionBody,
     success: { status: 200, description: '已决定的任务', schema: responses.task },

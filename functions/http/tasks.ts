@@ -1,11 +1,17 @@
 /** The caseworker's inbox and decisions on human tasks. */
-import { InvalidToken, SendTaskSuccessCommand, TaskDoesNotExist, TaskTimedOut } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  InvalidToken,
+  SendTaskSuccessCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { sfn } from '../../shared/clients.ts';
 import { ConflictError, GoneError, NotFoundError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as cases from '../../shared/repositories/cases.ts';
-import { regionCode } from '../../shared/schemas/household.ts';
+import { isoDate, regionCode } from '../../shared/schemas/household.ts';
 
 const publicTask = ({ taskToken: _token, executionArn: _arn, ...task }: cases.TaskRecord) => task;
 
@@ -13,6 +19,45 @@ export const list = httpRoute({ query: z.object({ township: regionCode }) }, asy
   const tasks = await cases.listOpenTasks(query.township);
   return { statusCode: 200, body: { township: query.township, tasks: tasks.map(publicTask) } };
 });
+
+const note = z.string().trim().min(1).max(1000);
+
+/** 入户调查 and 信息核对 recorded with the decision (民发〔2021〕57号 第四章). */
+export const findingsSchema = z
+  .object({
+    homeVisit: z
+      .object({
+        visitedOn: isoDate.describe('入户调查日期'),
+        visitors: z
+          .array(z.string().trim().min(1).max(32))
+          .min(2, { error: '入户调查应由2名以上工作人员进行' })
+          .max(6)
+          .describe('调查人员姓名'),
+        matchesDeclaration: z.boolean({ error: '请说明家庭实际情况是否与申报一致' }),
+        notes: note.optional().describe('居住、就业、财产等情况'),
+      })
+      .optional()
+      .describe('入户调查'),
+    verifications: z
+      .array(
+        z.object({
+          source: z
+            .string()
+            .trim()
+            .min(1)
+            .max(64)
+            .describe('核对的部门或信息系统，如 人社、公安、不动产登记、银行存款'),
+          result: z.enum(['consistent', 'inconsistent'], {
+            error: 'result 应为 consistent（一致）或 inconsistent（不一致）',
+          }),
+          notes: note.optional(),
+        }),
+      )
+      .max(30)
+      .optional()
+      .describe('信息核对结果'),
+  })
+  .describe('调查核实情况');
 
 export const decisionBody = z
   .object({
@@ -22,6 +67,7 @@ export const decisionBody = z
       .max(20)
       .default([]),
     decidedBy: z.string().trim().min(1).max(64).default('caseworker'),
+    findings: findingsSchema.optional(),
   })
   .refine((b) => b.decision === 'approve' || b.reasons.length > 0, {
     error: '不同意时必须填写理由',
@@ -34,7 +80,12 @@ export const decide = httpRoute(
     body: decisionBody,
   },
   async ({ path, body }) => {
-    const decision = { ...body, decidedAt: new Date().toISOString() };
+    const { findings, ...rest } = body;
+    const decision: cases.TaskDecision = {
+      ...rest,
+      ...(findings ? { findings } : {}),
+      decidedAt: new Date().toISOString(),
+    };
     const task = await cases.decideTask(path.taskId, decision);
     if (!task) {
       const existing = await cases.getTask(path.taskId);
@@ -47,13 +98,15 @@ export const decide = httpRoute(
       );
     } catch (error) {
       if (
-        error instanceof TaskDoesNotExist ||
-        error instanceof InvalidToken ||
-        error instanceof TaskTimedOut
+        !(error instanceof TaskDoesNotExist || error instanceof InvalidToken || error instanceof TaskTimedOut)
       ) {
-        throw new GoneError(`任务 ${path.taskId} 所属流程已结束或已超时`);
+        throw error;
       }
-      throw error;
+      // The token lapsed at the due date while this decision was on its way: the workflow is
+      // escalating and will wait on the same task again, and the step that opens it delivers the
+      // decision recorded here. Only a workflow that has ended cannot take it any more.
+      const execution = await sfn().send(new DescribeExecutionCommand({ executionArn: task.executionArn }));
+      if (execution.status !== 'RUNNING') throw new GoneError(`任务 ${path.taskId} 所属流程已结束`);
     }
     return { statusCode: 200, body: publicTask(task) };
   },

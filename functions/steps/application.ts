@@ -2,26 +2,55 @@
  * Activities of the application workflow. Each is idempotent: the workflow may run a step again
  * (a Lambda retry, a replay after a crash) and the second run finds the first one's record.
  */
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { sqs } from '../../shared/clients.ts';
+import { sfn, sqs } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
-import { decideOutcome } from '../../shared/domain/determination.ts';
+import {
+  decideAlternative,
+  decideOutcome,
+  endOfChinaDay,
+  nextRecheckDue,
+  publicNoticeEnd,
+  SUPERVISION_WORKING_DAYS,
+  secondsUntil,
+} from '../../shared/domain/determination.ts';
 import { stableId } from '../../shared/domain/ids.ts';
 import { recordCalendarFallback } from '../../shared/metrics.ts';
+import type { ParameterSet } from '../../shared/parameters/index.ts';
 import * as cases from '../../shared/repositories/cases.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
-import { caseworkerQueue } from '../../shared/resources.ts';
+import { caseworkerQueue, supervisorQueue } from '../../shared/resources.ts';
 import { meansTest as runMeansTest } from '../../shared/rules/index.ts';
 
 export class ApplicationNotFound extends Error {
   override name = 'ApplicationNotFound';
 }
 
+export class TaskNotFound extends Error {
+  override name = 'TaskNotFound';
+}
+
 async function load(applicationId: string): Promise<cases.ApplicationRecord> {
   const app = await cases.getApplication(applicationId);
   if (!app) throw new ApplicationNotFound(`application ${applicationId} does not exist`);
   return app;
+}
+
+/** The parameters in force today for the application's region and residence. */
+async function parametersToday(app: cases.ApplicationRecord, day = chinaDate()): Promise<ParameterSet> {
+  return parametersFor(app.regionCode, app.declaration.residence, day);
+}
+
+async function notify(queueEnv: string, type: string, body: Record<string, unknown>): Promise<void> {
+  await sqs().send(
+    new SendMessageCommand({
+      QueueUrl: requiredEnv(queueEnv),
+      MessageBody: JSON.stringify({ type, ...body }),
+      MessageAttributes: { type: { DataType: 'String', StringValue: type } },
+    }),
+  );
 }
 
 /** 家庭经济状况核查 with the parameters in force on the day of the application. */
@@ -47,14 +76,79 @@ export async function meansTest(event: { applicationId: string }): Promise<cases
       ? { tier: result.alternative.tier, monthlyAmount: result.alternative.monthlyAmount }
       : undefined,
   };
-  await cases.recordMeansTest(app.applicationId, summary);
+  // The recheck interval of the alternative tier: the alternative is always the household's own
+  // classification, which is what the means test decides when no tier is requested.
+  const recheckMonths: Record<string, number | null> = { [result.tier]: result.recheckIntervalMonths };
+  if (result.alternative) {
+    const unrequested = runMeansTest(declaration, { asOf, parameters });
+    if (unrequested.tier === result.alternative.tier)
+      recheckMonths[result.alternative.tier] = unrequested.recheckIntervalMonths;
+  }
+  await cases.recordMeansTest(app.applicationId, summary, recheckMonths);
   return summary;
+}
+
+/** When a human task is due, in the forms the workflow and the task record need. */
+export interface TaskDue {
+  taskId: string;
+  dueDate: string;
+  dueDateProvisional: boolean;
+  /** The instant the due date ends; the workflow's token task times out then. */
+  dueAt: string;
+  /** Seconds from now to `dueAt`: the token task's `TimeoutSecondsPath`. */
+  timeoutSeconds: number;
+  escalations: number;
+}
+
+const workingDaysFor = (kind: cases.TaskKind, p: ParameterSet) =>
+  kind === 'townshipReview' ? p.timeLimits.townshipReviewWorkingDays : p.timeLimits.determinationWorkingDays;
+
+function dueOf(taskId: string, dueDate: string, provisional: boolean, escalations: number): TaskDue {
+  const dueAt = endOfChinaDay(dueDate);
+  return {
+    taskId,
+    dueDate,
+    dueDateProvisional: provisional,
+    dueAt,
+    timeoutSeconds: secondsUntil(dueAt, new Date()),
+    escalations,
+  };
+}
+
+/**
+ * Plans a human task before the workflow waits on it: its id (one per application, kind and
+ * review round, so a retry or an escalation finds the same task) and its working-day deadline.
+ */
+export async function planTask(event: {
+  applicationId: string;
+  executionArn: string;
+  kind: cases.TaskKind;
+  round: number;
+}): Promise<TaskDue> {
+  const taskId = stableId('task', event.executionArn, event.kind, String(event.round));
+  const existing = await cases.getTask(taskId);
+  if (existing) {
+    return dueOf(
+      taskId,
+      existing.dueDate,
+      existing.dueDateProvisional === true,
+      existing.escalations?.length ?? 0,
+    );
+  }
+  const app = await load(event.applicationId);
+  const today = chinaDate();
+  const parameters = await parametersToday(app, today);
+  const due = (await calendar()).provisionalDeadline(today, workingDaysFor(event.kind, parameters));
+  if (due.provisional) recordCalendarFallback(due.assumedYears);
+  return dueOf(taskId, due.deadline, due.provisional, 0);
 }
 
 export interface OpenTaskEvent {
   taskToken: string;
   executionArn: string;
-  kind: 'townshipReview';
+  kind: cases.TaskKind;
+  round: number;
+  task: TaskDue;
   applicationId: string;
   caseId: string;
   regionCode: string;
@@ -62,49 +156,125 @@ export interface OpenTaskEvent {
 }
 
 /**
- * Records a human task with its token and notifies the caseworkers' queue. The task id derives
- * from the token, so a retry finds the task it already opened; the notification carries ids and
- * the due date only — caseworkers read the case itself through the API.
+ * Records a human task with its current token and, when it is new, notifies the caseworkers'
+ * queue (ids and the due date only — caseworkers read the case itself through the API). Waiting
+ * again on a task after an escalation hands it the new token; if the caseworker decided while the
+ * old token was lapsing, that decision is delivered now with the new one.
  */
 export async function openTask(event: OpenTaskEvent): Promise<{ taskId: string }> {
-  const taskId = stableId('task', event.taskToken);
-  const today = chinaDate();
   const app = await load(event.applicationId);
-  const parameters = await parametersFor(event.regionCode, app.declaration.residence, today);
-  const due = (await calendar()).provisionalDeadline(today, parameters.timeLimits.townshipReviewWorkingDays);
-  if (due.provisional) recordCalendarFallback(due.assumedYears);
-  const dueDate = due.deadline;
-  const task: cases.TaskRecord = {
-    taskId,
+  const objections =
+    event.kind === 'townshipReview' && event.round > 1
+      ? (app.objections ?? [])
+          .filter((o) => o.round === event.round - 1)
+          .map(({ reason, raisedAt }) => ({ reason, raisedAt }))
+      : [];
+  const { created, task } = await cases.openTask({
+    taskId: event.task.taskId,
     kind: event.kind,
     status: 'open',
+    round: event.round,
     applicationId: event.applicationId,
     caseId: event.caseId,
     township: event.regionCode,
     taskToken: event.taskToken,
     executionArn: event.executionArn,
     createdAt: new Date().toISOString(),
-    dueDate,
-    ...(due.provisional ? { dueDateProvisional: true } : {}),
+    dueDate: event.task.dueDate,
+    ...(event.task.dueDateProvisional ? { dueDateProvisional: true } : {}),
     meansTest: event.meansTest,
+    ...(objections.length ? { objections } : {}),
+  });
+  if (task.status === 'decided' && task.decision) {
+    await sfn().send(
+      new SendTaskSuccessCommand({ taskToken: event.taskToken, output: JSON.stringify(task.decision) }),
+    );
+    return { taskId: task.taskId };
+  }
+  // At least once: a retry after a failed send sends again, and consumers tell repeats by taskId.
+  if (created || task.taskToken === event.taskToken) {
+    if (created || !task.escalations?.length) {
+      await notify(caseworkerQueue.env, 'taskOpened', {
+        taskId: task.taskId,
+        kind: task.kind,
+        township: task.township,
+        caseId: task.caseId,
+        dueDate: task.dueDate,
+      });
+    }
+  }
+  return { taskId: task.taskId };
+}
+
+/**
+ * 督办: a human task passed its due date. Marks it escalated with the supervisor's new due date,
+ * tells the supervisors' queue, and gives the workflow the new deadline to wait on.
+ */
+export async function escalateTask(event: { applicationId: string; task: TaskDue }): Promise<TaskDue> {
+  const current = await cases.getTask(event.task.taskId);
+  if (!current) throw new TaskNotFound(`task ${event.task.taskId} does not exist`);
+  const escalatedAt = new Date().toISOString();
+  const due = (await calendar()).provisionalDeadline(chinaDate(), SUPERVISION_WORKING_DAYS);
+  if (due.provisional) recordCalendarFallback(due.assumedYears);
+  const task =
+    (await cases.escalateTask(
+      current.taskId,
+      { escalatedAt, overdueSince: event.task.dueDate, newDueDate: due.deadline },
+      { dueDate: due.deadline, dueDateProvisional: due.provisional },
+    )) ?? current;
+  const escalation = task.escalations?.find((e) => e.overdueSince === event.task.dueDate);
+  if (escalation) {
+    await notify(supervisorQueue.env, 'taskEscalated', {
+      taskId: task.taskId,
+      kind: task.kind,
+      township: task.township,
+      caseId: task.caseId,
+      overdueSince: escalation.overdueSince,
+      newDueDate: escalation.newDueDate,
+      escalation: task.escalations!.indexOf(escalation) + 1,
+    });
+  }
+  return dueOf(task.taskId, task.dueDate, task.dueDateProvisional === true, task.escalations?.length ?? 0);
+}
+
+/**
+ * 公示: publishes the proposed result of a review round until the end of the last day of the
+ * notice period (calendar days, moved off a rest day), and tells the workflow when to look again.
+ */
+export async function openPublicNotice(event: {
+  applicationId: string;
+  round: number;
+}): Promise<cases.PublicNoticeRecord> {
+  const app = await load(event.applicationId);
+  if (app.publicNotice?.round === event.round) return app.publicNotice;
+  const today = chinaDate();
+  const parameters = await parametersToday(app, today);
+  const end = publicNoticeEnd(await calendar(), today, parameters.timeLimits.publicNoticeDays);
+  if (end.provisional) recordCalendarFallback(end.assumedYears);
+  const notice: cases.PublicNoticeRecord = {
+    round: event.round,
+    startsOn: today,
+    endsOn: end.deadline,
+    ...(end.provisional ? { endsOnProvisional: true } : {}),
+    endsAt: endOfChinaDay(end.deadline),
+    status: 'open',
   };
-  const opened = await cases.openTask(task);
-  const existing = opened ? task : ((await cases.getTask(taskId)) ?? task);
-  await sqs().send(
-    new SendMessageCommand({
-      QueueUrl: requiredEnv(caseworkerQueue.env),
-      MessageBody: JSON.stringify({
-        type: 'taskOpened',
-        taskId,
-        kind: existing.kind,
-        township: existing.township,
-        caseId: existing.caseId,
-        dueDate: existing.dueDate,
-      }),
-      MessageAttributes: { type: { DataType: 'String', StringValue: 'taskOpened' } },
-    }),
-  );
-  return { taskId };
+  const stored = await cases.openPublicNotice(app.applicationId, notice);
+  return stored.publicNotice ?? notice;
+}
+
+/**
+ * The notice period is over: closes the notice (later objections are refused) and says whether
+ * any objection came in. An objection sends the case back to investigation for another round.
+ */
+export async function closePublicNotice(event: {
+  applicationId: string;
+  round: number;
+}): Promise<{ objected: boolean; objections: number; nextRound: number }> {
+  const app = await cases.closePublicNotice(event.applicationId, event.round, new Date().toISOString());
+  const objections = (app.objections ?? []).filter((o) => o.round === event.round).length;
+  await cases.markNoticeObjected(event.applicationId, event.round, objections > 0);
+  return { objected: objections > 0, objections, nextRound: event.round + 1 };
 }
 
 export interface DeterminationEvent {
@@ -112,29 +282,111 @@ export interface DeterminationEvent {
   caseId: string;
   executionArn: string;
   meansTest: cases.MeansTestSummary;
-  review?: { decision: 'approve' | 'reject'; reasons: string[]; decidedAt: string; decidedBy: string };
+  review?: cases.TaskDecision;
+  stage?: 'township' | 'county';
   failure?: { Error: string; Cause: string };
 }
 
 /** 确认 and the written notice (书面告知), recorded together and once. */
 export async function recordDetermination(event: DeterminationEvent) {
   const app = await load(event.applicationId);
-  if (app.determination) return { outcome: app.determination.outcome, noticeId: app.notice?.noticeId };
+  if (app.determination) {
+    return {
+      outcome: app.determination.outcome,
+      noticeId: app.notice?.noticeId,
+      alternativeOffered: app.consent !== undefined,
+    };
+  }
   const decidedAt = event.review?.decidedAt ?? new Date().toISOString();
-  const { determination, notice } = decideOutcome({
+  const { determination, notice, alternativeOffered } = decideOutcome({
     noticeId: stableId('notice', event.executionArn, 'determination'),
     meansTest: event.meansTest,
     review: event.review,
+    stage: event.stage,
     failure: event.failure,
     decidedAt,
     calendar: await calendar(),
-    parameters: await parametersFor(
-      app.regionCode,
-      app.declaration.residence,
-      chinaDate(new Date(decidedAt)),
-    ),
+    parameters: await parametersToday(app, chinaDate(new Date(decidedAt))),
   });
   if (notice.serveByProvisional) recordCalendarFallback([Number(notice.serveBy.slice(0, 4))]);
-  await cases.recordDetermination(app.applicationId, app.caseId, determination, notice);
-  return { outcome: determination.outcome, noticeId: notice.noticeId };
+  const due =
+    determination.outcome === 'approved' && determination.tier
+      ? nextRecheckDue(decidedAt, app.recheckMonths?.[determination.tier])
+      : undefined;
+  const alternative = event.meansTest.alternative;
+  await cases.recordDetermination(
+    app.applicationId,
+    app.caseId,
+    due ? { ...determination, nextRecheckDue: due } : determination,
+    notice,
+    alternativeOffered && alternative
+      ? {
+          offeredTier: alternative.tier,
+          offeredMonthlyAmount: alternative.monthlyAmount,
+          offeredAt: decidedAt,
+          status: 'offered',
+        }
+      : undefined,
+  );
+  return { outcome: determination.outcome, noticeId: notice.noticeId, alternativeOffered };
+}
+
+/**
+ * The workflow waits for the applicant's answer to the offer of another tier: the token goes on the
+ * application, where `POST /applications/{id}/consent` finds it. An answer given before the token
+ * arrived is delivered now.
+ */
+export async function openConsent(event: { taskToken: string; applicationId: string }) {
+  const app = await cases.attachConsentToken(event.applicationId, event.taskToken);
+  const consent = app.consent!;
+  if (consent.status === 'given' || consent.status === 'declined') {
+    await sfn().send(
+      new SendTaskSuccessCommand({
+        taskToken: event.taskToken,
+        output: JSON.stringify({ consent: consent.status === 'given', answeredAt: consent.answeredAt }),
+      }),
+    );
+  }
+  return { applicationId: app.applicationId, status: consent.status };
+}
+
+/** No answer in time: the offer lapses and the refusal stands. */
+export async function lapseConsent(event: { applicationId: string }) {
+  await cases.lapseConsent(event.applicationId, new Date().toISOString());
+  return { applicationId: event.applicationId, status: 'lapsed' };
+}
+
+/** 经申请人同意，按其他类别认定: recorded once, with the new notice and the first recheck date. */
+export async function determineAlternative(event: {
+  applicationId: string;
+  caseId: string;
+  executionArn: string;
+}) {
+  const app = await load(event.applicationId);
+  const alternative = app.meansTest?.alternative;
+  if (!alternative || app.consent?.status !== 'given') {
+    throw new Error(`application ${event.applicationId} has no consented alternative`);
+  }
+  if (app.consent.determinedAt)
+    return { outcome: 'approved', tier: alternative.tier, noticeId: app.notice?.noticeId };
+  const decidedAt = new Date().toISOString();
+  const cal = await calendar();
+  const parameters = await parametersToday(app, chinaDate(new Date(decidedAt)));
+  const { determination, notice } = decideAlternative({
+    noticeId: stableId('notice', event.executionArn, 'alternative'),
+    alternative,
+    requestedTier: app.requestedTier,
+    decidedAt,
+    calendar: cal,
+    parameters,
+  });
+  if (notice.serveByProvisional) recordCalendarFallback([Number(notice.serveBy.slice(0, 4))]);
+  const due = nextRecheckDue(decidedAt, app.recheckMonths?.[alternative.tier]);
+  await cases.recordAlternativeDetermination(
+    app.applicationId,
+    app.caseId,
+    due ? { ...determination, nextRecheckDue: due } : determination,
+    notice,
+  );
+  return { outcome: 'approved', tier: alternative.tier, noticeId: notice.noticeId };
 }

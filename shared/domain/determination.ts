@@ -1,57 +1,142 @@
 /**
- * 确认 and its written notice. Pure: the step that calls it records the result.
+ * 确认 and its written notice, and the dates the application workflow keeps. Pure: the steps that
+ * call it record the results.
  *
- * 民发〔2021〕57号《最低生活保障审核确认办法》第二十条: a refusal is notified in writing with
- * reasons within 3 working days of the decision; 第二十二条: 低保金 is paid from the month after
- * the determination.
+ * 民发〔2021〕57号《最低生活保障审核确认办法》: the proposed result is published (公示) for 7 days and,
+ * without objection, determined within 10 working days; a refusal is notified in writing with
+ * reasons within 3 working days of the decision; 低保金 is paid from the month after the
+ * determination. 国办发〔2023〕39号: a household that fails the tier applied for but qualifies as
+ * 低保边缘/刚性支出困难 is told so and, with its consent, determined within 3 working days.
  */
 
-import type { WorkingDayCalendar } from '../calendar/index.ts';
-import type { ApplicationRecord, MeansTestSummary, Notice } from '../repositories/cases.ts';
+import type { ProvisionalDeadline, WorkingDayCalendar } from '../calendar/index.ts';
+import type {
+  ApplicationRecord,
+  Findings,
+  MeansTestSummary,
+  Notice,
+  TaskDecision,
+} from '../repositories/cases.ts';
+import { tierLabels as ruleTierLabels } from '../rules/classify.ts';
 import { chinaDate } from './dates.ts';
 
-export const tierLabels: Record<string, string> = {
-  dibao: '最低生活保障',
-  tekun: '特困人员救助供养',
-  marginal: '低保边缘家庭',
-  rigidExpense: '刚性支出困难家庭',
-  singlePersonDibao: '最低生活保障（单人保）',
-  relapseWatch: '防止返贫监测对象',
-  otherHardship: '其他困难人员',
-  emergency: '临时救助',
-  notEligible: '不符合救助条件',
-};
+/**
+ * Chinese names of the tiers: the rules' table, plus 临时救助, which is applied for but is not a tier
+ * the means test places a household in.
+ */
+export const tierLabels: Record<string, string> = { ...ruleTierLabels, emergency: '临时救助' };
+
+export const tierLabel = (tier: string): string => tierLabels[tier] ?? tier;
+
+/**
+ * Working days a supervisor has to see an overdue task through after it is escalated (督办期限).
+ * An internal management rule, not a policy time limit: each further lapse escalates again.
+ */
+export const SUPERVISION_WORKING_DAYS = 3;
+
+/** The instant a China-time civil day ends (the next day's 00:00 at UTC+8), as Step Functions takes it. */
+export function endOfChinaDay(date: string): string {
+  return `${date}T16:00:00Z`;
+}
+
+/** Whole seconds from `now` until `instant`, at least 1 (Step Functions refuses a timeout of 0). */
+export function secondsUntil(instant: string, now: Date): number {
+  return Math.max(1, Math.ceil((Date.parse(instant) - now.getTime()) / 1000));
+}
+
+/** `date` plus `months` calendar months, clamped to the month's last day (01-31 + 1 month = 02-28). */
+export function addMonths(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const index = y * 12 + (m - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = (index % 12) + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}
+
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+function firstOfNextMonth(date: string): string {
+  return addMonths(`${date.slice(0, 8)}01`, 1);
+}
+
+type DeadlineCalendar = Pick<WorkingDayCalendar, 'provisionalDeadline' | 'calendarDayDeadline'>;
+
+/**
+ * The last day of the public notice: `days` calendar days after `from`, moved off a rest day
+ * (`calendarDayDeadline`). In a year whose holiday arrangement is not loaded yet the rest days are
+ * assumed to be the weekends, and the answer says so, as working-day deadlines do.
+ */
+export function publicNoticeEnd(calendar: DeadlineCalendar, from: string, days: number): ProvisionalDeadline {
+  try {
+    return { deadline: calendar.calendarDayDeadline(from, days), provisional: false, assumedYears: [] };
+  } catch (error) {
+    if ((error as Error).name !== 'UnknownCalendarYearError') throw error;
+  }
+  // deadline(x, 0) is x moved off a rest day; its provisional form falls back to Monday–Friday.
+  return calendar.provisionalDeadline(addDays(from, days), 0);
+}
 
 export interface OutcomeInput {
   noticeId: string;
   meansTest: MeansTestSummary;
-  review?:
-    | { decision: 'approve' | 'reject'; reasons: string[]; decidedAt: string; decidedBy: string }
-    | undefined;
+  /** The decision the determination follows: the county's, or the township's when it refused. */
+  review?: TaskDecision | undefined;
+  /** Who decided `review`: a township refusal ends the case without public notice or county stage. */
+  stage?: 'township' | 'county' | undefined;
   failure?: { Error: string; Cause: string } | undefined;
   decidedAt: string;
   calendar: Pick<WorkingDayCalendar, 'provisionalDeadline'>;
-  parameters: { timeLimits: { refusalNoticeWorkingDays: number; approvalNoticeWorkingDays: number } };
+  parameters: {
+    timeLimits: {
+      refusalNoticeWorkingDays: number;
+      approvalNoticeWorkingDays: number;
+      alternativeDeterminationWorkingDays: number;
+    };
+  };
+}
+
+export type Determination = NonNullable<ApplicationRecord['determination']>;
+
+export interface Outcome {
+  determination: Determination;
+  notice: Notice;
+  /** The applicant is offered `meansTest.alternative.tier`, to be determined on its consent. */
+  alternativeOffered: boolean;
 }
 
 function serveBy(
-  input: OutcomeInput,
+  calendar: OutcomeInput['calendar'],
   day: string,
   workingDays: number,
 ): Pick<Notice, 'serveBy' | 'serveByProvisional'> {
-  const due = input.calendar.provisionalDeadline(day, workingDays);
+  const due = calendar.provisionalDeadline(day, workingDays);
   return due.provisional ? { serveBy: due.deadline, serveByProvisional: true } : { serveBy: due.deadline };
 }
 
-function firstOfNextMonth(date: string): string {
-  const [y, m] = date.split('-').map(Number) as [number, number];
-  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+function amountText(amount: number | null, day: string): string {
+  return amount === null ? '' : `，每月救助金 ${amount.toFixed(2)} 元，自 ${firstOfNextMonth(day)} 起发放`;
 }
 
-export function decideOutcome(input: OutcomeInput): {
-  determination: NonNullable<ApplicationRecord['determination']>;
-  notice: Notice;
-} {
+/** What the findings of a home visit and of verification add to a refusal's reasons. */
+function findingReasons(findings: Findings | undefined): string[] {
+  if (!findings) return [];
+  const out: string[] = [];
+  if (findings.homeVisit && !findings.homeVisit.matchesDeclaration) {
+    out.push(
+      `入户调查（${findings.homeVisit.visitedOn}）：家庭实际情况与申报不符${findings.homeVisit.notes ? `，${findings.homeVisit.notes}` : ''}`,
+    );
+  }
+  for (const v of findings.verifications ?? []) {
+    if (v.result === 'inconsistent')
+      out.push(`信息核对（${v.source}）：与申报不一致${v.notes ? `，${v.notes}` : ''}`);
+  }
+  return out;
+}
+
+export function decideOutcome(input: OutcomeInput): Outcome {
   const { meansTest, review, failure, decidedAt } = input;
   const day = chinaDate(new Date(decidedAt));
   const limits = input.parameters.timeLimits;
@@ -66,17 +151,13 @@ export function decideOutcome(input: OutcomeInput): {
         body: '您的社会救助申请审核流程已终止，如有疑问请联系所在乡镇（街道）社会救助经办机构。',
         reasons: [failure ? `流程终止：${failure.Error}` : '审核未完成'],
         decidedAt,
-        ...serveBy(input, day, limits.refusalNoticeWorkingDays),
+        ...serveBy(input.calendar, day, limits.refusalNoticeWorkingDays),
       },
+      alternativeOffered: false,
     };
   }
 
   if (review.decision === 'approve' && meansTest.eligible) {
-    const label = tierLabels[meansTest.tier] ?? meansTest.tier;
-    const amount =
-      meansTest.monthlyAmount === null
-        ? ''
-        : `，每月救助金 ${meansTest.monthlyAmount.toFixed(2)} 元，自 ${firstOfNextMonth(day)} 起发放`;
     return {
       determination: {
         outcome: 'approved',
@@ -88,20 +169,28 @@ export function decideOutcome(input: OutcomeInput): {
         noticeId: input.noticeId,
         kind: 'approval',
         title: '社会救助确认通知书',
-        body: `经审核确认，您的家庭符合${label}条件${amount}。`,
+        body: `经审核确认，您的家庭符合${tierLabel(meansTest.tier)}条件${amountText(meansTest.monthlyAmount, day)}。`,
         reasons: meansTest.reasons.map((r) => r.message),
         decidedAt,
-        ...serveBy(input, day, limits.approvalNoticeWorkingDays),
+        ...serveBy(input.calendar, day, limits.approvalNoticeWorkingDays),
       },
+      alternativeOffered: false,
     };
   }
 
+  const who = input.stage === 'county' ? '县级民政部门确认意见' : '审核意见';
   const reasons = [
-    ...(review.decision === 'reject' ? review.reasons.map((r) => `审核意见：${r}`) : []),
+    ...(review.decision === 'reject' ? review.reasons.map((r) => `${who}：${r}`) : []),
+    ...(review.decision === 'reject' ? findingReasons(review.findings) : []),
     ...(meansTest.eligible ? [] : meansTest.reasons.map((r) => r.message)),
   ];
-  const alternative = meansTest.alternative
-    ? `经核查，您的家庭可能符合${tierLabels[meansTest.alternative.tier] ?? meansTest.alternative.tier}条件，经您同意可予认定。`
+  // The other tier is offered when the refusal rests on the means test alone: a caseworker who
+  // rejected the declaration itself (hidden income, a false statement) has found it unreliable.
+  const alternative = meansTest.alternative;
+  const alternativeOffered =
+    !meansTest.eligible && review.decision === 'approve' && alternative !== undefined;
+  const offer = alternativeOffered
+    ? `经核查，您的家庭符合${tierLabel(alternative!.tier)}条件。如您同意按该类别认定，请通过申请状态页面或向乡镇（街道）经办机构表示同意，我们将在收到同意后${limits.alternativeDeterminationWorkingDays}个工作日内完成认定。`
     : '';
   return {
     determination: { outcome: 'refused', tier: null, monthlyAmount: null, decidedAt },
@@ -109,10 +198,58 @@ export function decideOutcome(input: OutcomeInput): {
       noticeId: input.noticeId,
       kind: 'refusal',
       title: '不予确认社会救助告知书',
-      body: `经审核，您的申请不符合条件，不予确认。理由见下。${alternative}如对决定不服，可依法申请行政复议或提起行政诉讼。`,
+      body: `经审核，您的申请不符合条件，不予确认。理由见下。${offer}如对决定不服，可依法申请行政复议或提起行政诉讼。`,
       reasons,
       decidedAt,
-      ...serveBy(input, day, limits.refusalNoticeWorkingDays),
+      ...serveBy(input.calendar, day, limits.refusalNoticeWorkingDays),
+    },
+    alternativeOffered,
+  };
+}
+
+/** The day by which a consented alternative must be determined: N working days after the consent. */
+export function alternativeDetermineBy(
+  calendar: OutcomeInput['calendar'],
+  consentedAt: string,
+  workingDays: number,
+): ProvisionalDeadline {
+  return calendar.provisionalDeadline(chinaDate(new Date(consentedAt)), workingDays);
+}
+
+export interface AlternativeInput {
+  noticeId: string;
+  alternative: NonNullable<MeansTestSummary['alternative']>;
+  requestedTier: string;
+  decidedAt: string;
+  calendar: Pick<WorkingDayCalendar, 'provisionalDeadline'>;
+  parameters: OutcomeInput['parameters'];
+}
+
+/** 经申请人同意，按其符合的其他类别认定. */
+export function decideAlternative(input: AlternativeInput): Omit<Outcome, 'alternativeOffered'> {
+  const { alternative, decidedAt } = input;
+  const day = chinaDate(new Date(decidedAt));
+  return {
+    determination: {
+      outcome: 'approved',
+      tier: alternative.tier,
+      monthlyAmount: alternative.monthlyAmount,
+      decidedAt,
+    },
+    notice: {
+      noticeId: input.noticeId,
+      kind: 'approval',
+      title: '社会救助确认通知书',
+      body: `您申请的${tierLabel(input.requestedTier)}不予确认；经您同意，按${tierLabel(alternative.tier)}认定${amountText(alternative.monthlyAmount, day)}。`,
+      reasons: [`申请人同意按${tierLabel(alternative.tier)}认定`],
+      decidedAt,
+      ...serveBy(input.calendar, day, input.parameters.timeLimits.approvalNoticeWorkingDays),
     },
   };
+}
+
+/** The first recheck (定期核查/年度复核): `months` after the determination; none when null. */
+export function nextRecheckDue(decidedAt: string, months: number | null | undefined): string | undefined {
+  if (!months) return undefined;
+  return addMonths(chinaDate(new Date(decidedAt)), months);
 }

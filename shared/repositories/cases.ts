@@ -17,7 +17,13 @@ import type { ApplicationRequest } from '../schemas/household.ts';
 
 const table = () => requiredEnv(casesTable.env);
 
-export type ApplicationStatus = 'submitted' | 'underReview' | 'approved' | 'refused' | 'withdrawn';
+export type ApplicationStatus =
+  | 'submitted'
+  | 'underReview'
+  | 'publicNotice'
+  | 'approved'
+  | 'refused'
+  | 'withdrawn';
 
 export interface MeansTestSummary {
   tier: string;
@@ -42,6 +48,69 @@ export interface Notice {
   serveByProvisional?: boolean;
 }
 
+/** 入户调查 and 信息核对: what the caseworker found, recorded with the decision. */
+export interface Findings {
+  homeVisit?: {
+    visitedOn: string;
+    /** At least two staff visit (民发〔2021〕57号); their names. */
+    visitors: string[];
+    matchesDeclaration: boolean;
+    notes?: string | undefined;
+  };
+  verifications?: Array<{
+    /** The department or register checked, e.g. 人社、公安、不动产登记、银行存款. */
+    source: string;
+    result: 'consistent' | 'inconsistent';
+    notes?: string | undefined;
+  }>;
+}
+
+export interface TaskDecision {
+  decision: 'approve' | 'reject';
+  reasons: string[];
+  decidedAt: string;
+  decidedBy: string;
+  findings?: Findings | undefined;
+}
+
+/** 公示 of the proposed result in the applicant's village or community. */
+export interface PublicNoticeRecord {
+  /** The review round it publishes: an objection sends the case back and a new round begins. */
+  round: number;
+  startsOn: string;
+  /** The last day of the notice (China time); objections are taken until it ends. */
+  endsOn: string;
+  endsOnProvisional?: boolean;
+  /** The instant the notice ends: the workflow's Wait state waits until then. */
+  endsAt: string;
+  status: 'open' | 'closed';
+  closedAt?: string;
+  objected?: boolean;
+}
+
+export interface Objection {
+  objectionId: string;
+  round: number;
+  reason: string;
+  /** Who objected, if they gave a name; not shown to the applicant. */
+  raisedBy?: string | undefined;
+  raisedAt: string;
+}
+
+/** The offer of another tier (国办发〔2023〕39号) and the applicant's answer. */
+export interface ConsentRecord {
+  offeredTier: string;
+  offeredMonthlyAmount: number | null;
+  offeredAt: string;
+  status: 'offered' | 'given' | 'declined' | 'lapsed';
+  /** The workflow's wait for the answer; absent until the consent step has started. */
+  taskToken?: string;
+  answeredAt?: string;
+  /** With consent: the last day for the determination in the offered tier. */
+  determineBy?: string;
+  determinedAt?: string;
+}
+
 export interface ApplicationRecord {
   applicationId: string;
   caseId: string;
@@ -52,22 +121,44 @@ export interface ApplicationRecord {
   submittedAt: string;
   executionArn?: string;
   meansTest?: MeansTestSummary;
+  /** Months to the first recheck, by tier (the decided tier and any alternative), from the means test. */
+  recheckMonths?: Record<string, number | null>;
+  publicNotice?: PublicNoticeRecord;
+  objections?: Objection[];
+  /** The latest determination and notice; every notice is also kept on the case (`NOTICE#`). */
   determination?: {
     outcome: 'approved' | 'refused' | 'withdrawn';
     tier: string | null;
     monthlyAmount: number | null;
     decidedAt: string;
+    /** Approved: the first 定期核查/年度复核 (also on the case item, for the recheck schedule). */
+    nextRecheckDue?: string;
   };
   notice?: Notice;
+  consent?: ConsentRecord;
+}
+
+export type TaskKind = 'townshipReview' | 'countyDetermination';
+
+export interface Escalation {
+  escalatedAt: string;
+  /** The due date that passed. */
+  overdueSince: string;
+  /** The supervisor's new due date (督办期限). */
+  newDueDate: string;
 }
 
 export interface TaskRecord {
   taskId: string;
-  kind: 'townshipReview';
-  status: 'open' | 'decided';
+  kind: TaskKind;
+  /** `escalated`: overdue and reported to the supervisors; still open for a decision. */
+  status: 'open' | 'escalated' | 'decided';
+  /** The review round (1, then one more after each objection to a public notice). */
+  round: number;
   applicationId: string;
   caseId: string;
   township: string;
+  /** The current token: an escalated task waits on a new one, and a decision must use that. */
   taskToken: string;
   executionArn: string;
   createdAt: string;
@@ -75,7 +166,10 @@ export interface TaskRecord {
   /** The due date assumed Monday–Friday in a year whose holiday arrangement is not loaded yet. */
   dueDateProvisional?: boolean;
   meansTest: MeansTestSummary;
-  decision?: { decision: 'approve' | 'reject'; reasons: string[]; decidedAt: string; decidedBy: string };
+  /** Objections to the previous public notice, for the caseworker who investigates them. */
+  objections?: Array<Pick<Objection, 'reason' | 'raisedAt'>>;
+  escalations?: Escalation[];
+  decision?: TaskDecision;
 }
 
 export interface ExecutionLink {
@@ -215,21 +309,30 @@ export async function caseExists(caseId: string): Promise<boolean> {
   return Item !== undefined;
 }
 
-export async function recordMeansTest(applicationId: string, meansTest: MeansTestSummary): Promise<void> {
+export async function recordMeansTest(
+  applicationId: string,
+  meansTest: MeansTestSummary,
+  recheckMonths: Record<string, number | null>,
+): Promise<void> {
   await dynamo().send(
     new UpdateCommand({
       TableName: table(),
       Key: APP(applicationId),
-      UpdateExpression: 'SET meansTest = :m, #s = :s',
+      UpdateExpression: 'SET meansTest = :m, recheckMonths = :r, #s = :s',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':m': meansTest, ':s': 'underReview' },
+      ExpressionAttributeValues: { ':m': meansTest, ':r': recheckMonths, ':s': 'underReview' },
     }),
   );
 }
 
-/** Opens a task keyed by its id; a retried step finds it already there and changes nothing. */
-export async function openTask(task: TaskRecord): Promise<boolean> {
+/**
+ * Opens a task keyed by its id, or — when it exists, because the workflow waits on it again after
+ * an escalation or a retry — hands it the new token. Returns the task as stored and whether it was
+ * created now. A task decided while its previous token lapsed comes back `decided`: the caller
+ * delivers that decision with the new token.
+ */
+export async function openTask(task: TaskRecord): Promise<{ created: boolean; task: TaskRecord }> {
   try {
     await dynamo().send(
       new PutCommand({
@@ -243,10 +346,59 @@ export async function openTask(task: TaskRecord): Promise<boolean> {
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
-    return true;
+    return { created: true, task };
   } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
+    if (!isConditionFailure(error)) throw error;
+  }
+  const { Attributes } = await dynamo().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: TASK(task.taskId),
+      UpdateExpression: 'SET taskToken = :t, executionArn = :e',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':t': task.taskToken, ':e': task.executionArn },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return { created: false, task: strip<TaskRecord>(Attributes)! };
+}
+
+/**
+ * Marks an overdue task escalated and gives it the supervisor's due date, once per lapsed due date
+ * (a retried step finds the due date moved on and changes nothing). A task decided meanwhile stays
+ * decided and out of the inbox. Returns the task as stored.
+ */
+export async function escalateTask(
+  taskId: string,
+  escalation: Escalation,
+  due: { dueDate: string; dueDateProvisional: boolean },
+): Promise<TaskRecord | undefined> {
+  try {
+    const { Attributes } = await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: TASK(taskId),
+        UpdateExpression:
+          'SET #s = :esc, dueDate = :due, dueDateProvisional = :prov, gsi1sk = :sk, escalations = list_append(if_not_exists(escalations, :none), :e)',
+        ConditionExpression: 'dueDate = :overdue AND #s <> :decided',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':esc': 'escalated',
+          ':decided': 'decided',
+          ':due': due.dueDate,
+          ':prov': due.dueDateProvisional,
+          ':sk': `${due.dueDate}#${taskId}`,
+          ':overdue': escalation.overdueSince,
+          ':none': [],
+          ':e': [escalation],
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return strip<TaskRecord>(Attributes);
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return getTask(taskId);
   }
 }
 
@@ -280,19 +432,21 @@ export async function listOpenTasks(township: string): Promise<TaskRecord[]> {
  * Moves an open task to decided and out of the inbox index. Of two caseworkers deciding at once,
  * exactly one wins; the other gets `false`.
  */
-export async function decideTask(
-  taskId: string,
-  decision: NonNullable<TaskRecord['decision']>,
-): Promise<TaskRecord | undefined> {
+export async function decideTask(taskId: string, decision: TaskDecision): Promise<TaskRecord | undefined> {
   try {
     const { Attributes } = await dynamo().send(
       new UpdateCommand({
         TableName: table(),
         Key: TASK(taskId),
         UpdateExpression: 'SET #s = :decided, decision = :d REMOVE gsi1pk, gsi1sk',
-        ConditionExpression: '#s = :open',
+        ConditionExpression: '#s IN (:open, :escalated)',
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':decided': 'decided', ':open': 'open', ':d': decision },
+        ExpressionAttributeValues: {
+          ':decided': 'decided',
+          ':open': 'open',
+          ':escalated': 'escalated',
+          ':d': decision,
+        },
         ReturnValues: 'ALL_NEW',
       }),
     );
@@ -303,14 +457,92 @@ export async function decideTask(
   }
 }
 
+type Determination = NonNullable<ApplicationRecord['determination']>;
+
 /**
- * Records the determination and its notice together, once: a retried step finds the notice
- * already written and returns the application as it is.
+ * An approved household's case item carries its tier and first recheck date, where the recheck
+ * schedule picks it up (`nextRecheckDue`).
+ */
+function caseApproved(caseId: string, applicationId: string, determination: Determination) {
+  return {
+    Update: {
+      TableName: table(),
+      Key: { pk: `CASE#${caseId}`, sk: 'CASE' },
+      UpdateExpression: determination.nextRecheckDue
+        ? 'SET tier = :t, monthlyAmount = :a, determinedApplicationId = :app, determinedAt = :at, nextRecheckDue = :due'
+        : 'SET tier = :t, monthlyAmount = :a, determinedApplicationId = :app, determinedAt = :at REMOVE nextRecheckDue',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: {
+        ':t': determination.tier,
+        ':a': determination.monthlyAmount,
+        ':app': applicationId,
+        ':at': determination.decidedAt,
+        ...(determination.nextRecheckDue ? { ':due': determination.nextRecheckDue } : {}),
+      },
+    },
+  };
+}
+
+function noticeItem(caseId: string, applicationId: string, notice: Notice) {
+  return {
+    Put: {
+      TableName: table(),
+      Item: { pk: `CASE#${caseId}`, sk: `NOTICE#${notice.noticeId}`, applicationId, ...notice },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/**
+ * Records the determination and its notice together, once (with the offer of another tier, if
+ * any): a retried step finds the notice already written and returns the application as it is.
  */
 export async function recordDetermination(
   applicationId: string,
   caseId: string,
-  determination: NonNullable<ApplicationRecord['determination']>,
+  determination: Determination,
+  notice: Notice,
+  consent?: ConsentRecord,
+): Promise<void> {
+  try {
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: table(),
+              Key: APP(applicationId),
+              UpdateExpression: `SET #s = :s, determination = :d, notice = :n${consent ? ', consent = :c' : ''}`,
+              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(determination)',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: {
+                ':s': determination.outcome,
+                ':d': determination,
+                ':n': notice,
+                ...(consent ? { ':c': consent } : {}),
+              },
+            },
+          },
+          noticeItem(caseId, applicationId, notice),
+          ...(determination.outcome === 'approved'
+            ? [caseApproved(caseId, applicationId, determination)]
+            : []),
+        ],
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+/**
+ * The determination in the alternative tier the applicant consented to: it replaces the refusal as
+ * the application's current determination (the refusal notice stays on the case), once.
+ */
+export async function recordAlternativeDetermination(
+  applicationId: string,
+  caseId: string,
+  determination: Determination,
   notice: Notice,
 ): Promise<void> {
   try {
@@ -321,25 +553,196 @@ export async function recordDetermination(
             Update: {
               TableName: table(),
               Key: APP(applicationId),
-              UpdateExpression: 'SET #s = :s, determination = :d, notice = :n',
-              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(determination)',
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: { ':s': determination.outcome, ':d': determination, ':n': notice },
+              UpdateExpression: 'SET #s = :s, determination = :d, notice = :n, consent.determinedAt = :at',
+              ConditionExpression: 'consent.#cs = :given AND determination.outcome = :refused',
+              ExpressionAttributeNames: { '#s': 'status', '#cs': 'status' },
+              ExpressionAttributeValues: {
+                ':s': 'approved',
+                ':d': determination,
+                ':n': notice,
+                ':at': determination.decidedAt,
+                ':given': 'given',
+                ':refused': 'refused',
+              },
             },
           },
-          {
-            Put: {
-              TableName: table(),
-              Item: { pk: `CASE#${caseId}`, sk: `NOTICE#${notice.noticeId}`, applicationId, ...notice },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
+          noticeItem(caseId, applicationId, notice),
+          caseApproved(caseId, applicationId, determination),
         ],
       }),
     );
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
   }
+}
+
+/** Opens the public notice of a round, once; the application shows it while it runs. */
+export async function openPublicNotice(
+  applicationId: string,
+  notice: PublicNoticeRecord,
+): Promise<ApplicationRecord> {
+  try {
+    const { Attributes } = await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: APP(applicationId),
+        UpdateExpression: 'SET publicNotice = :n, #s = :s',
+        ConditionExpression:
+          'attribute_exists(pk) AND (attribute_not_exists(publicNotice) OR publicNotice.round < :r)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':n': notice, ':s': 'publicNotice', ':r': notice.round },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return strip<ApplicationRecord>(Attributes)!;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return (await getApplication(applicationId))!;
+  }
+}
+
+/**
+ * Adds an objection to the notice of `round` while it is open. `false` when the notice is not
+ * open (never opened, closed, or a later round's).
+ */
+export async function addObjection(applicationId: string, objection: Objection): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: APP(applicationId),
+        UpdateExpression: 'SET objections = list_append(if_not_exists(objections, :none), :o)',
+        ConditionExpression: 'publicNotice.round = :r AND publicNotice.#ns = :open',
+        ExpressionAttributeNames: { '#ns': 'status' },
+        ExpressionAttributeValues: { ':none': [], ':o': [objection], ':r': objection.round, ':open': 'open' },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Closes the notice of `round`: from now on no objection is taken for it, so what the application
+ * holds is final. Returns the application as stored; closing twice changes nothing.
+ */
+export async function closePublicNotice(
+  applicationId: string,
+  round: number,
+  closedAt: string,
+): Promise<ApplicationRecord> {
+  const { Attributes } = await dynamo().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: APP(applicationId),
+      UpdateExpression:
+        'SET publicNotice.#ns = :closed, publicNotice.closedAt = if_not_exists(publicNotice.closedAt, :at), #s = :review',
+      ConditionExpression: 'publicNotice.round = :r',
+      ExpressionAttributeNames: { '#ns': 'status', '#s': 'status' },
+      ExpressionAttributeValues: {
+        ':closed': 'closed',
+        ':at': closedAt,
+        ':review': 'underReview',
+        ':r': round,
+      },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return strip<ApplicationRecord>(Attributes)!;
+}
+
+/** Records whether the closed notice drew objections (shown with the notice). */
+export async function markNoticeObjected(
+  applicationId: string,
+  round: number,
+  objected: boolean,
+): Promise<void> {
+  await dynamo().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: APP(applicationId),
+      UpdateExpression: 'SET publicNotice.objected = :o',
+      ConditionExpression: 'publicNotice.round = :r',
+      ExpressionAttributeValues: { ':o': objected, ':r': round },
+    }),
+  );
+}
+
+/** Hands the consent offer the workflow's token; returns the application as stored. */
+export async function attachConsentToken(
+  applicationId: string,
+  taskToken: string,
+): Promise<ApplicationRecord> {
+  const { Attributes } = await dynamo().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: APP(applicationId),
+      UpdateExpression: 'SET consent.taskToken = :t',
+      ConditionExpression: 'attribute_exists(consent)',
+      ExpressionAttributeValues: { ':t': taskToken },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return strip<ApplicationRecord>(Attributes)!;
+}
+
+/**
+ * The applicant's answer to the offer, once. Returns the application as stored, or undefined when
+ * there is no open offer (none made, already answered, or lapsed).
+ */
+export async function answerConsent(
+  applicationId: string,
+  answer: { consent: boolean; answeredAt: string; determineBy?: string | undefined },
+): Promise<ApplicationRecord | undefined> {
+  try {
+    const { Attributes } = await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: APP(applicationId),
+        UpdateExpression: `SET consent.#cs = :st, consent.answeredAt = :at${answer.determineBy ? ', consent.determineBy = :by' : ''}`,
+        ConditionExpression: 'consent.#cs = :offered',
+        ExpressionAttributeNames: { '#cs': 'status' },
+        ExpressionAttributeValues: {
+          ':st': answer.consent ? 'given' : 'declined',
+          ':at': answer.answeredAt,
+          ':offered': 'offered',
+          ...(answer.determineBy ? { ':by': answer.determineBy } : {}),
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return strip<ApplicationRecord>(Attributes);
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
+}
+
+/** No answer came in time: the offer lapses and the refusal stands. */
+export async function lapseConsent(applicationId: string, at: string): Promise<void> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: APP(applicationId),
+        UpdateExpression: 'SET consent.#cs = :lapsed, consent.answeredAt = :at',
+        ConditionExpression: 'consent.#cs = :offered',
+        ExpressionAttributeNames: { '#cs': 'status' },
+        ExpressionAttributeValues: { ':lapsed': 'lapsed', ':at': at, ':offered': 'offered' },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+export async function getCase(caseId: string): Promise<Record<string, unknown> | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: { pk: `CASE#${caseId}`, sk: 'CASE' }, ConsistentRead: true }),
+  );
+  return Item;
 }
 
 export async function listNotices(caseId: string): Promise<Notice[]> {

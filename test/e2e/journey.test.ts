@@ -10,9 +10,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clock } from '../../local/clock.ts';
 import { assets } from '../../shared/schemas/household.ts';
 import { application, validId } from '../support/households.ts';
-import { useRuntime } from '../support/runtime.ts';
+import { eventually, useRuntime } from '../support/runtime.ts';
 import { ARTIFACTS, type Browser, fitsWidth, launch, screenshot, widths } from './browser.ts';
 
 const runtime = useRuntime();
@@ -150,6 +151,21 @@ describe('the applicant, caseworker and auditor journey', () => {
     await sees(bench, '#inbox h2', '待办任务（0）');
     await screenshot(bench, 'journey-6-workbench-decided-1280');
 
+    // ---- 公示: the proposed result is publicly noticed for 7 days, passed here on the virtual
+    // clock; then the county confirms (through the API: its inbox is the same workbench)
+    await sees(status, '#status-label', '公示中', 20_000);
+    const noticed = await runtime.api(`/applications/${applicationId}`);
+    clock.advance(Date.parse(`${noticed.body.publicNotice.endsOn}T16:00:00Z`) - Date.now() + 60_000);
+    const county = await eventually(async () => {
+      const { body } = await runtime.api('/tasks?township=430121');
+      return body.tasks.find((t: { kind: string }) => t.kind === 'countyDetermination');
+    });
+    const confirmed = await runtime.api(`/tasks/${county.taskId}/decision`, {
+      method: 'POST',
+      body: JSON.stringify({ decision: 'approve', decidedBy: '县民政局 钱七' }),
+    });
+    expect(confirmed.status).toBe(200);
+
     // ---- the applicant sees the notice (the status page polls)
     await sees(status, '#notice h2', '社会救助确认通知书', 20_000);
     expect(await text(status, '#status-label')).toBe('已确认救助');
@@ -183,7 +199,20 @@ describe('the applicant, caseworker and auditor journey', () => {
     const exported = JSON.parse(await readFile(jsonPath, 'utf8'));
     expect(exported.caseId).toBe(caseId);
     expect(exported.timeline).toHaveLength(rows.length - 1);
-    expect(exported.history.executions[0].states).toEqual(['MeansTest', 'TownshipReview', 'Determine']);
+    expect(exported.history.executions[0].states).toEqual([
+      'Accept',
+      'MeansTest',
+      'PlanTownshipReview',
+      'TownshipReview',
+      'TownshipOutcome',
+      'OpenPublicNotice',
+      'PublicNotice',
+      'ClosePublicNotice',
+      'NoticeOutcome',
+      'PlanCountyDetermination',
+      'CountyDetermination',
+      'Determine',
+    ]);
     expect(exported.applications[0].notice.title).toBe('社会救助确认通知书');
     for (const content of [csv, JSON.stringify(exported)]) expect(content).not.toMatch(/\d{17}[\dX]/);
 

@@ -1,19 +1,23 @@
 /**
- * The walking skeleton, end to end over HTTP on the in-memory local runtime: submit → means test →
- * township task (record + SQS notification) → decision → determination and notice → history.
- * What landed is read back through the real SDK clients from DynamoDB Local, fauxqs and the local
- * Step Functions API.
+ * The application workflow end to end over HTTP on the in-memory local runtime: submit → means
+ * test → township task (record + SQS notification) → decision with findings → public notice (公示,
+ * passed on the virtual clock) → county task → determination, notice and first recheck date →
+ * history. And a township refusal with its written notice due within 3 working days. What landed is
+ * read back through the real SDK clients from DynamoDB Local, fauxqs and the local Step Functions API.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { chinaDate } from '../../shared/domain/dates.ts';
+import { addMonths } from '../../shared/domain/determination.ts';
+import { applicationFlow, calendar, today } from '../support/application-flow.ts';
 import { application, validId } from '../support/households.ts';
-import { eventually, useRuntime } from '../support/runtime.ts';
+import { useRuntime } from '../support/runtime.ts';
 
 const runtime = useRuntime();
 const { api } = runtime;
+const flow = applicationFlow(runtime);
 
 const doc = () => DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const table = () => runtime.rt.env.CASES_TABLE!;
@@ -33,18 +37,8 @@ async function submit(body: unknown, headers: Record<string, string> = {}) {
   return api('/applications', { method: 'POST', body: JSON.stringify(body), headers });
 }
 
-async function openTaskFor(applicationId: string, township = '430121') {
-  return eventually(async () => {
-    const { body } = await api(`/tasks?township=${township}`);
-    return body.tasks.find((t: { applicationId: string }) => t.applicationId === applicationId);
-  });
-}
-
 async function settled(applicationId: string) {
-  return eventually(async () => {
-    const { body } = await api(`/applications/${applicationId}`);
-    return body.determination ? body : undefined;
-  });
+  return flow.applicationWhen(applicationId, (app) => app.determination !== null);
 }
 
 describe('POST /applications validation', () => {
@@ -77,135 +71,73 @@ describe('POST /applications validation', () => {
   });
 });
 
-describe('an application approved by the township', () => {
-  it('runs from submission to a determined application with its history', async () => {
-    const key = `idem-${Date.now()}`;
-    const first = await submit(application(), { 'Idempotency-Key': key });
-    expect(first.status).toBe(202);
-    expect(first.body).toMatchObject({ status: 'submitted' });
-    const { applicationId, caseId } = first.body;
-
-    // A retried submission with the same key is the same application, not a second one.
-    const retry = await submit(application(), { 'Idempotency-Key': key });
-    expect(retry.status).toBe(202);
-    expect(retry.body.applicationId).toBe(applicationId);
-
-    const task = await openTaskFor(applicationId);
-    expect(task).toMatchObject({ kind: 'townshipReview', status: 'open', caseId, township: '430121' });
-    expect(task.taskToken).toBeUndefined();
-    expect(task.dueDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(task.meansTest.tier).toBe('dibao');
-
-    // The task record holds the token; the notification on SQS carries ids, not personal data.
-    const { Item } = await doc().send(
-      new GetCommand({ TableName: table(), Key: { pk: `TASK#${task.taskId}`, sk: 'TASK' } }),
-    );
-    expect(Item?.taskToken).toEqual(expect.any(String));
-    const sqs = new SQSClient({});
-    const message = await eventually(async () => {
-      const out = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: runtime.rt.env.CASEWORKER_QUEUE_URL,
-          MaxNumberOfMessages: 10,
-          WaitTimeSeconds: 1,
-        }),
-      );
-      const found = out.Messages?.find((m) => JSON.parse(m.Body!).taskId === task.taskId);
-      if (found)
-        await sqs.send(
-          new DeleteMessageCommand({
-            QueueUrl: runtime.rt.env.CASEWORKER_QUEUE_URL,
-            ReceiptHandle: found.ReceiptHandle,
-          }),
-        );
-      return found;
-    });
-    expect(JSON.parse(message.Body!)).toEqual({
-      type: 'taskOpened',
-      taskId: task.taskId,
-      kind: 'townshipReview',
-      township: '430121',
-      caseId,
-      dueDate: task.dueDate,
-    });
-    expect(message.Body).not.toContain(application().members[0]!.idNumber);
-
-    const decided = await api(`/tasks/${task.taskId}/decision`, {
-      method: 'POST',
-      body: JSON.stringify({ decision: 'approve', reasons: ['入户核实属实'] }),
-    });
-    expect(decided.status).toBe(200);
-    const again = await api(`/tasks/${task.taskId}/decision`, {
-      method: 'POST',
-      body: JSON.stringify({ decision: 'reject', reasons: ['重复'] }),
-    });
-    expect(again.status).toBe(409);
-
-    const app = await settled(applicationId);
-    expect(app.status).toBe('approved');
-    expect(app.tier).toBe('dibao');
-    expect(app.monthlyAmount).toBeGreaterThan(0);
-    expect(app.notice.kind).toBe('approval');
-    expect(app.notice.body).toMatch(/最低生活保障/);
-    expect(app.members[0].idNumber).toMatch(/^430121\*{8}\d{3}[\dX]$/);
-
-    // The decided task has left the inbox.
-    const inbox = await api('/tasks?township=430121');
-    expect(inbox.body.tasks.map((t: { taskId: string }) => t.taskId)).not.toContain(task.taskId);
-
-    const history = await eventually(async () => {
-      const { body } = await api(`/cases/${caseId}/history`);
-      return body.executions?.[0]?.status === 'SUCCEEDED' ? body : undefined;
-    });
-    expect(history.executions).toHaveLength(1);
-    expect(history.executions[0].states).toEqual(['MeansTest', 'TownshipReview', 'Determine']);
-    const types = history.executions[0].events.map((e: { type: string }) => e.type);
-    expect(types[0]).toBe('ExecutionStarted');
-    expect(types).toContain('TaskSubmitted');
-    expect(types.at(-1)).toBe('ExecutionSucceeded');
-
-    // The same history through the Step Functions API, as an auditor's tool would read it.
-    const sfn = new SFNClient({});
-    const execution = await sfn.send(
-      new DescribeExecutionCommand({ executionArn: history.executions[0].executionArn }),
-    );
-    expect(execution.status).toBe('SUCCEEDED');
-    expect(JSON.parse(execution.input!)).toEqual({ applicationId, caseId, regionCode: '430121' });
-    const events = await sfn.send(
-      new GetExecutionHistoryCommand({ executionArn: execution.executionArn, maxResults: 5 }),
-    );
-    expect(events.events).toHaveLength(5);
-    expect(events.nextToken).toBeDefined();
-  });
-});
-
 describe('an application refused by the township', () => {
-  it('requires reasons, then records a refusal notice with them', async () => {
-    const { body } = await submit(
+  it('requires reasons, then records a refusal notice with them, due within 3 working days', async () => {
+    const { applicationId } = await flow.submit(
       application({
         regionCode: '410122',
         members: [{ ...application().members[0]!, idNumber: validId('410122', '19700505', 21) }],
       }),
     );
-    const task = await openTaskFor(body.applicationId, '410122');
+    const task = await flow.task(applicationId, 'townshipReview', 1, '410122');
 
-    const noReasons = await api(`/tasks/${task.taskId}/decision`, {
-      method: 'POST',
-      body: JSON.stringify({ decision: 'reject' }),
-    });
+    const noReasons = await flow.decide(task.taskId, { decision: 'reject' });
     expect(noReasons.status).toBe(400);
     expect(noReasons.body.error.fields[0].field).toBe('reasons');
+    const oneVisitor = await flow.decide(task.taskId, {
+      decision: 'reject',
+      reasons: ['家庭成员隐瞒经营收入'],
+      findings: { homeVisit: { visitedOn: today(), visitors: ['王五'], matchesDeclaration: false } },
+    });
+    expect(oneVisitor.status).toBe(400);
+    expect(oneVisitor.body.error.fields[0].field).toBe('findings.homeVisit.visitors');
 
-    const rejected = await api(`/tasks/${task.taskId}/decision`, {
-      method: 'POST',
-      body: JSON.stringify({ decision: 'reject', reasons: ['家庭成员隐瞒经营收入'] }),
+    const rejected = await flow.decide(task.taskId, {
+      decision: 'reject',
+      reasons: ['家庭成员隐瞒经营收入'],
+      findings: {
+        homeVisit: {
+          visitedOn: today(),
+          visitors: ['王五', '赵六'],
+          matchesDeclaration: false,
+          notes: '经营小卖部',
+        },
+        verifications: [{ source: '市场监管', result: 'inconsistent', notes: '名下有个体工商户' }],
+      },
     });
     expect(rejected.status).toBe(200);
-    const app = await settled(body.applicationId);
+    expect(rejected.body.decision.findings.homeVisit.visitors).toEqual(['王五', '赵六']);
+
+    const app = await settled(applicationId);
     expect(app.status).toBe('refused');
+    expect(app.publicNotice).toBeNull();
+    expect(app.consent).toBeNull();
     expect(app.notice.kind).toBe('refusal');
-    expect(app.notice.reasons).toContain('审核意见：家庭成员隐瞒经营收入');
-    expect(app.notice.serveBy >= app.determination.decidedAt.slice(0, 10)).toBe(true);
+    expect(app.notice.reasons).toEqual(
+      expect.arrayContaining([
+        '审核意见：家庭成员隐瞒经营收入',
+        `入户调查（${today()}）：家庭实际情况与申报不符，经营小卖部`,
+        '信息核对（市场监管）：与申报不一致，名下有个体工商户',
+      ]),
+    );
+    // 民发〔2021〕57号: written notice within 3 working days of the decision.
+    const decidedDay = chinaDate(new Date(app.determination.decidedAt));
+    expect(app.notice.serveBy).toBe(calendar.provisionalDeadline(decidedDay, 3).deadline);
+    if (!app.notice.serveByProvisional)
+      expect(calendar.workingDaysBetween(decidedDay, app.notice.serveBy)).toBe(3);
+    expect(app.determination.nextRecheckDue).toBeUndefined();
+
+    const history = await flow.history(app.caseId);
+    expect(history.states).toEqual([
+      'Accept',
+      'MeansTest',
+      'PlanTownshipReview',
+      'TownshipReview',
+      'TownshipOutcome',
+      'DetermineRefusal',
+      'AlternativeOffered',
+      'Closed',
+    ]);
   });
 
   it('answers 404 for an unknown task and an unknown application', async () => {
@@ -219,5 +151,156 @@ describe('an application refused by the township', () => {
     ).toBe(404);
     expect((await api('/applications/app-doesnotexist')).status).toBe(404);
     expect((await api('/cases/case-doesnotexist/history')).status).toBe(404);
+  });
+});
+
+describe('an application approved by the township, publicly noticed and determined by the county', () => {
+  it('runs from submission to a determined application with its notice, recheck date and history', async () => {
+    const key = `idem-${Date.now()}`;
+    const first = await submit(application(), { 'Idempotency-Key': key });
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ status: 'submitted' });
+    const { applicationId, caseId } = first.body;
+
+    // A retried submission with the same key is the same application, not a second one.
+    const retry = await submit(application(), { 'Idempotency-Key': key });
+    expect(retry.status).toBe(202);
+    expect(retry.body.applicationId).toBe(applicationId);
+
+    // ---- 乡镇（街道）审核, due in 15 working days
+    const task = await flow.task(applicationId, 'townshipReview');
+    expect(task).toMatchObject({
+      kind: 'townshipReview',
+      status: 'open',
+      round: 1,
+      caseId,
+      township: '430121',
+    });
+    expect(task.taskToken).toBeUndefined();
+    expect(task.dueDate).toBe(calendar.provisionalDeadline(today(), 15).deadline);
+    expect(task.meansTest.tier).toBe('dibao');
+
+    // The task record holds the token; the notification on SQS carries ids, not personal data.
+    const { Item } = await doc().send(
+      new GetCommand({ TableName: table(), Key: { pk: `TASK#${task.taskId}`, sk: 'TASK' } }),
+    );
+    expect(Item?.taskToken).toEqual(expect.any(String));
+    const message = await flow.message(runtime.rt.env.CASEWORKER_QUEUE_URL!, (m) => m.taskId === task.taskId);
+    expect(message).toEqual({
+      type: 'taskOpened',
+      taskId: task.taskId,
+      kind: 'townshipReview',
+      township: '430121',
+      caseId,
+      dueDate: task.dueDate,
+    });
+    expect(JSON.stringify(message)).not.toContain(application().members[0]!.idNumber);
+
+    const findings = {
+      homeVisit: { visitedOn: today(), visitors: ['王五', '赵六'], matchesDeclaration: true },
+      verifications: [
+        { source: '人社', result: 'consistent' },
+        { source: '不动产登记', result: 'consistent' },
+      ],
+    };
+    const decided = await flow.decide(task.taskId, {
+      decision: 'approve',
+      reasons: ['入户核实属实'],
+      findings,
+    });
+    expect(decided.status).toBe(200);
+    expect(decided.body.decision.findings).toEqual(findings);
+    const again = await flow.decide(task.taskId, { decision: 'reject', reasons: ['重复'] });
+    expect(again.status).toBe(409);
+
+    // ---- 公示 7 days, ending at the end of its last day (moved off a rest day)
+    const noticed = await flow.applicationWhen(applicationId, (a) => a.status === 'publicNotice');
+    expect(noticed.statusLabel).toBe('公示中');
+    expect(noticed.determination).toBeNull();
+    expect(noticed.publicNotice).toEqual({
+      round: 1,
+      startsOn: today(),
+      endsOn: calendar.calendarDayDeadline(today(), 7),
+      status: 'open',
+      objections: [],
+    });
+    // The decided task has left the inbox; nothing is due from the county yet.
+    const inbox = await api('/tasks?township=430121');
+    expect(
+      inbox.body.tasks.filter((t: { applicationId: string }) => t.applicationId === applicationId),
+    ).toEqual([]);
+
+    await flow.passPublicNotice(applicationId);
+
+    // ---- 县级确认, due 10 working days after the notice closed
+    const county = await flow.task(applicationId, 'countyDetermination');
+    expect(county).toMatchObject({ status: 'open', round: 1, caseId });
+    expect(county.taskId).not.toBe(task.taskId);
+    expect(county.dueDate).toBe(calendar.provisionalDeadline(today(), 10).deadline);
+    const closed = await flow.application(applicationId);
+    expect(closed.status).toBe('underReview');
+    expect(closed.publicNotice.status).toBe('closed');
+    expect(
+      (await flow.decide(county.taskId, { decision: 'approve', decidedBy: '县民政局 钱七' })).status,
+    ).toBe(200);
+
+    const app = await settled(applicationId);
+    expect(app.status).toBe('approved');
+    expect(app.tier).toBe('dibao');
+    expect(app.monthlyAmount).toBeGreaterThan(0);
+    expect(app.notice.kind).toBe('approval');
+    expect(app.notice.body).toMatch(/最低生活保障/);
+    expect(app.members[0].idNumber).toMatch(/^430121\*{8}\d{3}[\dX]$/);
+
+    // The first recheck falls due as many months after the determination as the parameters say
+    // for this household's tier; the case item carries it for the recheck schedule.
+    const { applicant: _a, pledge: _p, verificationConsent: _v, ...household } = application();
+    const preview = await api('/means-test', {
+      method: 'POST',
+      body: JSON.stringify({ ...household, asOf: app.submittedAt.slice(0, 10) }),
+    });
+    const months = preview.body.recheckIntervalMonths;
+    expect(months).toBeGreaterThan(0);
+    const decidedDay = chinaDate(new Date(app.determination.decidedAt));
+    expect(app.determination.nextRecheckDue).toBe(addMonths(decidedDay, months));
+    const caseItem = await flow.item(`CASE#${caseId}`, 'CASE');
+    expect(caseItem).toMatchObject({
+      nextRecheckDue: app.determination.nextRecheckDue,
+      tier: 'dibao',
+      determinedApplicationId: applicationId,
+    });
+
+    const history = await flow.history(caseId);
+    expect(history.states).toEqual([
+      'Accept',
+      'MeansTest',
+      'PlanTownshipReview',
+      'TownshipReview',
+      'TownshipOutcome',
+      'OpenPublicNotice',
+      'PublicNotice',
+      'ClosePublicNotice',
+      'NoticeOutcome',
+      'PlanCountyDetermination',
+      'CountyDetermination',
+      'Determine',
+    ]);
+    const types = history.events.map((e: { type: string }) => e.type);
+    expect(types[0]).toBe('ExecutionStarted');
+    expect(types.filter((t: string) => t === 'TaskSubmitted')).toHaveLength(2);
+    expect(types).toContain('WaitStateEntered');
+    expect(types).not.toContain('TaskTimedOut');
+    expect(types.at(-1)).toBe('ExecutionSucceeded');
+
+    // The same history through the Step Functions API, as an auditor's tool would read it.
+    const sfn = new SFNClient({});
+    const execution = await sfn.send(new DescribeExecutionCommand({ executionArn: history.executionArn }));
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(JSON.parse(execution.input!)).toEqual({ applicationId, caseId, regionCode: '430121' });
+    const events = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn: execution.executionArn, maxResults: 5 }),
+    );
+    expect(events.events).toHaveLength(5);
+    expect(events.nextToken).toBeDefined();
   });
 });

@@ -27,6 +27,22 @@ async function approvedApplication() {
     method: 'POST',
     body: JSON.stringify({ decision: 'approve', reasons: [] }),
   });
+  // The public notice (公示) runs out on the virtual clock, then the county confirms.
+  const noticed = await eventually(async () => {
+    const app = (await api(`/applications/${body.applicationId}`)).body;
+    return app.publicNotice?.status === 'open' ? app : undefined;
+  });
+  clock.advance(Date.parse(`${noticed.publicNotice.endsOn}T16:00:00Z`) - clock.now() + 60_000);
+  const county = await eventually(async () =>
+    (await api('/tasks?township=430121')).body.tasks.find(
+      (t: { applicationId: string; kind: string }) =>
+        t.applicationId === body.applicationId && t.kind === 'countyDetermination',
+    ),
+  );
+  await api(`/tasks/${county.taskId}/decision`, {
+    method: 'POST',
+    body: JSON.stringify({ decision: 'approve', reasons: [] }),
+  });
   return body as { applicationId: string; caseId: string };
 }
 

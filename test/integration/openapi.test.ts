@@ -120,12 +120,45 @@ describe('responses match the OpenAPI document', () => {
     });
     expect(noReasons.status).toBe(400);
 
+    // The approved proposal is publicly noticed: anyone may object while the notice runs.
     await eventually(async () => {
       const res = await call('GET', '/applications/{applicationId}', `/applications/${applicationId}`);
-      return res.body.notice ? res : undefined;
+      return res.body.publicNotice?.status === 'open' ? res : undefined;
     });
+    const objection = await call(
+      'POST',
+      '/applications/{applicationId}/objection',
+      `/applications/${applicationId}/objection`,
+      { body: { reason: '该户有未申报的经营收入' } },
+    );
+    expect(objection.status).toBe(201);
+    const noReason = await call(
+      'POST',
+      '/applications/{applicationId}/objection',
+      `/applications/${applicationId}/objection`,
+      { body: {} },
+    );
+    expect(noReason.status).toBe(400);
+    const noticed = await call('GET', '/applications/{applicationId}', `/applications/${applicationId}`);
+    expect(noticed.body.publicNotice.objections).toHaveLength(1);
+    // No alternative tier was offered to this household.
+    const consent = await call(
+      'POST',
+      '/applications/{applicationId}/consent',
+      `/applications/${applicationId}/consent`,
+      { body: { consent: true } },
+    );
+    expect(consent.status).toBe(409);
     const history = await call('GET', '/cases/{caseId}/history', `/cases/${caseId}/history`);
-    expect(history.body.executions[0].states).toEqual(['MeansTest', 'TownshipReview', 'Determine']);
+    expect(history.body.executions[0].states).toEqual([
+      'Accept',
+      'MeansTest',
+      'PlanTownshipReview',
+      'TownshipReview',
+      'TownshipOutcome',
+      'OpenPublicNotice',
+      'PublicNotice',
+    ]);
     expect((await call('GET', '/cases/{caseId}/history', '/cases/case-doesnotexist/history')).status).toBe(
       404,
     );
@@ -157,6 +190,52 @@ describe('responses match the OpenAPI document', () => {
       body: { ...single, asOf: '2026-06-01', requestedTier: 'dibao' },
     });
     expect(alternative.body.alternative.tier).toBe('marginal');
+
+    // Applied for, refused for 低保 and offered 低保边缘家庭: the applicant consents.
+    const applied = await call('POST', '/applications', '/applications', {
+      body: application({ members: single.members }),
+    });
+    const task = await eventually(async () => {
+      const list = await call('GET', '/tasks', '/tasks?township=430121');
+      return list.body.tasks.find(
+        (t: { applicationId: string }) => t.applicationId === applied.body.applicationId,
+      );
+    });
+    await call('POST', '/tasks/{taskId}/decision', `/tasks/${task.taskId}/decision`, {
+      body: {
+        decision: 'approve',
+        reasons: ['核查结果属实'],
+        findings: {
+          homeVisit: { visitedOn: '2026-11-25', visitors: ['王五', '赵六'], matchesDeclaration: true },
+          verifications: [{ source: '人社', result: 'consistent' }],
+        },
+      },
+    });
+    const offered = await eventually(async () => {
+      const res = await call(
+        'GET',
+        '/applications/{applicationId}',
+        `/applications/${applied.body.applicationId}`,
+      );
+      return res.body.consent ? res : undefined;
+    });
+    expect(offered.body.consent.status).toBe('offered');
+    const given = await call(
+      'POST',
+      '/applications/{applicationId}/consent',
+      `/applications/${applied.body.applicationId}/consent`,
+      { body: { consent: true, tier: 'marginal' } },
+    );
+    expect(given.status).toBe(202);
+    const determined = await eventually(async () => {
+      const res = await call(
+        'GET',
+        '/applications/{applicationId}',
+        `/applications/${applied.body.applicationId}`,
+      );
+      return res.body.status === 'approved' ? res : undefined;
+    });
+    expect(determined.body.tier).toBe('marginal');
     expect(
       (await call('POST', '/means-test', '/means-test', { body: { ...household, regionCode: '110101' } }))
         .status,

@@ -10,6 +10,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, expect, it } from 'vitest';
+import { clock } from '../../local/clock.ts';
 import { type Runtime, startRuntime } from '../../local/runtime.ts';
 import { application } from '../support/households.ts';
 import { eventually } from '../support/runtime.ts';
@@ -57,6 +58,25 @@ it('resumes a waiting application after a restart without redoing its steps', as
     body: JSON.stringify({ decision: 'approve', reasons: [] }),
   });
   expect(decided.status).toBe(200);
+  // The public notice runs out on the virtual clock; then the county determines.
+  const noticed = await eventually(async () => {
+    const { body } = await call(`/applications/${submitted.applicationId}`);
+    return body.publicNotice?.status === 'open' ? body : undefined;
+  });
+  clock.advance(Date.parse(`${noticed.publicNotice.endsOn}T16:00:00Z`) - Date.now() + 60_000);
+  const county = await eventually(async () =>
+    (await call('/tasks?township=430121')).body.tasks.find(
+      (t: { kind: string }) => t.kind === 'countyDetermination',
+    ),
+  );
+  expect(
+    (
+      await call(`/tasks/${county.taskId}/decision`, {
+        method: 'POST',
+        body: JSON.stringify({ decision: 'approve', reasons: [] }),
+      })
+    ).status,
+  ).toBe(200);
   const app = await eventually(async () => {
     const { body } = await call(`/applications/${submitted.applicationId}`);
     return body.determination ? body : undefined;
@@ -68,11 +88,24 @@ it('resumes a waiting application after a restart without redoing its steps', as
     return body.executions[0].status === 'SUCCEEDED' ? body.executions[0] : undefined;
   });
   // Each state once, each event once, in order: the replay wrote nothing twice.
-  expect(history.states).toEqual(['MeansTest', 'TownshipReview', 'Determine']);
+  expect(history.states).toEqual([
+    'Accept',
+    'MeansTest',
+    'PlanTownshipReview',
+    'TownshipReview',
+    'TownshipOutcome',
+    'OpenPublicNotice',
+    'PublicNotice',
+    'ClosePublicNotice',
+    'NoticeOutcome',
+    'PlanCountyDetermination',
+    'CountyDetermination',
+    'Determine',
+  ]);
   expect(history.events.map((e: { id: number }) => e.id)).toEqual(
     history.events.map((_: unknown, i: number) => i + 1),
   );
-  expect(history.events.filter((e: { type: string }) => e.type === 'TaskSubmitted')).toHaveLength(1);
+  expect(history.events.filter((e: { type: string }) => e.type === 'TaskSubmitted')).toHaveLength(2);
   const notices = await DynamoDBDocumentClient.from(new DynamoDBClient({})).send(
     new ScanCommand({
       TableName: rt.env.CASES_TABLE,

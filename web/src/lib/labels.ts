@@ -114,10 +114,29 @@ export function fieldLabel(path: ReadonlyArray<PropertyKey> | string): string {
 }
 
 export const stateLabels: Record<string, string> = {
+  Accept: '受理',
   MeansTest: '家庭经济状况核查',
+  PlanTownshipReview: '安排乡镇审核及期限',
   TownshipReview: '乡镇（街道）审核',
+  EscalateTownshipReview: '乡镇审核逾期督办',
+  TownshipOutcome: '审核意见',
+  OpenPublicNotice: '公示拟审核结果',
+  PublicNotice: '公示期',
+  ClosePublicNotice: '公示期满',
+  NoticeOutcome: '有无异议',
+  Reinvestigate: '异议：重新调查',
+  PlanCountyDetermination: '安排县级确认及期限',
+  CountyDetermination: '县级民政部门确认',
+  EscalateCountyDetermination: '县级确认逾期督办',
   Determine: '确认并书面告知',
+  DetermineRefusal: '不予确认并书面告知',
+  AlternativeOffered: '是否符合其他类别',
+  AwaitConsent: '等待申请人同意',
+  ConsentOutcome: '申请人答复',
+  DetermineAlternative: '按其他类别认定并告知',
+  ConsentLapsed: '逾期未答复',
   RecordWithdrawal: '终止并告知',
+  Closed: '流程结束',
 };
 
 export const workflowLabels: Record<string, string> = {
