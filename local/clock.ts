@@ -51,6 +51,7 @@ export class Clock {
     this.#rebase();
     this.#speed = speed;
     this.#rearmAll();
+    this.onChange?.();
   }
 
   /** Jumps forward; every business timer now due fires. */
@@ -59,8 +60,21 @@ export class Clock {
     this.#rebase();
     this.#virtualAtBase += ms;
     this.#rearmAll();
+    this.onChange?.();
     return this.now();
   }
+
+  /**
+   * Moves virtual time on to `virtualNow` if it is ahead (never back): a restarted runtime takes up
+   * the time its data was written at, so that recorded deadlines and dates keep their meaning.
+   */
+  resumeAt(virtualNow: number): void {
+    const ahead = virtualNow - this.now();
+    if (ahead > 0) this.advance(ahead);
+  }
+
+  /** Called after every jump or change of speed, so that the runtime can persist virtual time. */
+  onChange: (() => void) | undefined;
 
   /** Business timers still pending, for tests and the admin endpoint. */
   get pendingTimers(): number {

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import { type FunctionDefinition, type FunctionName, functions } from '../functi
 import { resetClients } from '../shared/clients.ts';
 import { buckets, localName, queues, tables } from '../shared/resources.ts';
 import { substitute, workflows } from '../workflows/index.ts';
-import { installClock } from './clock.ts';
+import { type Clock, installClock } from './clock.ts';
 import { ensureTable, startDynamoLocal } from './dynamodb.ts';
 import { createApiServer } from './http.ts';
 import { ACCOUNT, functionArn, invoke, REGION } from './lambda.ts';
@@ -126,8 +127,38 @@ function sdkIntegrations(): Integrations {
   };
 }
 
+/**
+ * Keeps the virtual clock with the data: a runtime restarted on the same data directory goes on
+ * from the time its records were written at, never from an earlier one (a deadline recorded for
+ * the virtual day D must not move because the clock had been advanced before a crash). Saved on
+ * every jump and every second; a crash loses at most a second of virtual run.
+ */
+function persistClock(clock: Clock, dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'clock.json');
+  try {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { now?: unknown };
+    if (typeof saved.now === 'number') clock.resumeAt(saved.now);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const save = () => {
+    writeFileSync(`${file}.tmp`, JSON.stringify({ now: clock.now() }));
+    renameSync(`${file}.tmp`, file);
+  };
+  save();
+  clock.onChange = save;
+  const every = setInterval(save, 1000);
+  every.unref();
+  return () => {
+    clearInterval(every);
+    clock.onChange = undefined;
+    save();
+  };
+}
+
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
-  installClock();
+  const clock = installClock();
   const log = options.log ?? (() => undefined);
   // The emulators accept any credentials; the SDK only needs some to sign with.
   process.env.AWS_REGION ??= REGION;
@@ -139,6 +170,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     for (const s of stops.reverse()) await s().catch((e) => console.error('[runtime] stop failed', e));
   };
   try {
+    if (options.dataDir) {
+      const unpersist = persistClock(clock, options.dataDir);
+      stops.push(async () => unpersist());
+    }
     const dynamo = await startDynamoLocal({
       port: options.dynamoPort || (await freePort()),
       dataDir: options.dataDir && join(options.dataDir, 'dynamodb'),
