@@ -4,6 +4,7 @@
  */
 const benches: Record<string, () => Promise<unknown>> = {
   rules: () => import('./rules.ts'),
+  lifecycle: () => import('./lifecycle.ts'),
 };
 
 const name = process.argv[2];

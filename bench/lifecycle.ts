@@ -1,0 +1,263 @@
+/**
+ * `npm run bench -- lifecycle`: N applications through approval on the local runtime (township
+ * review → public notice → county determination), against a baseline of raw DynamoDB Local doing
+ * only the minimum writes an application needs, measured in the same run. Prints applications/s
+ * for both and their ratio, the DynamoDB requests, Lambda invocations and state transitions per
+ * application (counted, not estimated), and what one application's lifecycle costs on AWS at list
+ * prices (the table below).
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { clock } from '../local/clock.ts';
+import { invocationCounts, resetInvocationCounts } from '../local/lambda.ts';
+import { startRuntime } from '../local/runtime.ts';
+import { requestCounts, resetRequestCounts } from '../shared/clients.ts';
+import { application } from '../test/support/households.ts';
+
+/**
+ * AWS list prices, USD, region cn-agnostic (us-east-1 on 2026-11-01; China regions bill in CNY at
+ * different rates — replace this table for a cost model in CNY).
+ */
+export const PRICES = {
+  stepFunctionsPerTransition: 0.025 / 1000,
+  lambdaPerRequest: 0.2 / 1_000_000,
+  lambdaPerGbSecondArm: 0.0000133334,
+  lambdaMemoryGb: 0.5,
+  dynamoPerWriteRequest: 0.625 / 1_000_000,
+  dynamoPerReadRequest: 0.125 / 1_000_000,
+  sqsPerRequest: 0.4 / 1_000_000,
+  s3PerPut: 0.005 / 1000,
+  s3PerGet: 0.0004 / 1000,
+  httpApiPerRequest: 1.0 / 1_000_000,
+} as const;
+
+const N = Number(process.env.BENCH_APPLICATIONS ?? 200);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const DAY = 86_400_000;
+
+const runtime = await startRuntime({ dataDir: null, port: 0 });
+let httpRequests = 0;
+// biome-ignore lint/suspicious/noExplicitAny: the bench reads a few fields of whatever the API answered.
+async function api(path: string, init?: RequestInit): Promise<{ status: number; body: any }> {
+  httpRequests++;
+  const res = await fetch(`${runtime.apiUrl}${path}`, {
+    ...init,
+    headers: { 'content-type': 'application/json' },
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+async function until<T>(check: () => Promise<T | undefined>): Promise<T> {
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+// The bench watches the table with its own client, so that its looking is not counted as the system's work.
+const watcher = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const table = runtime.env.CASES_TABLE!;
+async function openTask(applicationId: string, kind: string): Promise<{ taskId: string }> {
+  return until(async () => {
+    const { Items } = await watcher.send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': 'OPEN#430121' },
+      }),
+    );
+    return Items?.find((t) => t.applicationId === applicationId && t.kind === kind) as
+      | { taskId: string }
+      | undefined;
+  });
+}
+async function statusIs(applicationId: string, status: string) {
+  await until(async () => {
+    const { Item } = await watcher.send(
+      new GetCommand({ TableName: table, Key: { pk: `APP#${applicationId}`, sk: 'APP' } }),
+    );
+    return Item?.status === status ? true : undefined;
+  });
+}
+
+async function decideOpen(applicationId: string, kind: string) {
+  const task = await openTask(applicationId, kind);
+  const res = await api(`/tasks/${task.taskId}/decision`, {
+    method: 'POST',
+    body: JSON.stringify({ decision: 'approve', reasons: ['核实属实'] }),
+  });
+  if (res.status !== 200) throw new Error(`decision failed: ${JSON.stringify(res.body)}`);
+}
+
+async function pool<T>(items: T[], work: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(CONCURRENCY, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+console.log(
+  `doudi lifecycle benchmark — ${N} applications, ${CONCURRENCY} at a time, node ${process.version}`,
+);
+resetRequestCounts();
+resetInvocationCounts();
+const ids: Array<{ applicationId: string; caseId: string }> = [];
+const started = performance.now();
+// Phase 1: submit and take each through the township review.
+await pool(
+  Array.from({ length: N }, (_, i) => i),
+  async () => {
+    const { status, body } = await api('/applications', {
+      method: 'POST',
+      body: JSON.stringify(application()),
+    });
+    if (status !== 202) throw new Error(`submit failed: ${JSON.stringify(body)}`);
+    ids.push(body);
+    await decideOpen(body.applicationId, 'townshipReview');
+  },
+);
+// Phase 2: the public notice runs out for all of them at once on the virtual clock.
+await pool(ids, ({ applicationId }) => statusIs(applicationId, 'publicNotice'));
+clock.advance(10 * DAY);
+// Phase 3: the county determines each.
+await pool(ids, async ({ applicationId }) => {
+  await decideOpen(applicationId, 'countyDetermination');
+  await statusIs(applicationId, 'approved');
+});
+const doudiSeconds = (performance.now() - started) / 1000;
+await runtime.engine.idle();
+
+const sfn = new SFNClient({});
+let transitions = 0;
+const sampled = ids.slice(0, Math.min(ids.length, 50));
+for (const { caseId } of sampled) {
+  const { Items } = await watcher.send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :e)',
+      ExpressionAttributeValues: { ':p': `CASE#${caseId}`, ':e': 'EXEC#' },
+    }),
+  );
+  for (const link of Items ?? []) {
+    const history = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn: link.executionArn, maxResults: 1000 }),
+    );
+    transitions += (history.events ?? []).filter((ev) => ev.type?.endsWith('StateEntered')).length;
+  }
+}
+const transitionsPerApp = transitions / sampled.length;
+const requests = requestCounts();
+const invocations = invocationCounts();
+
+// Baseline: the minimum an application needs in DynamoDB — the application, its task, the
+// decision and the determination with its notice — with nothing around it.
+const raw = watcher;
+const baselineStarted = performance.now();
+await pool(
+  Array.from({ length: N }, (_, i) => i),
+  async (i) => {
+    const id = `bench-${i}`;
+    await raw.send(
+      new PutCommand({
+        TableName: table,
+        Item: { pk: `APP#${id}`, sk: 'APP', declaration: application(), status: 'submitted' },
+      }),
+    );
+    await raw.send(
+      new PutCommand({ TableName: table, Item: { pk: `TASK#${id}`, sk: 'TASK', status: 'open' } }),
+    );
+    await raw.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { pk: `TASK#${id}`, sk: 'TASK' },
+        UpdateExpression: 'SET #s = :d',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':d': 'decided' },
+      }),
+    );
+    await raw.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { pk: `APP#${id}`, sk: 'APP' },
+        UpdateExpression: 'SET #s = :a',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':a': 'approved' },
+      }),
+    );
+    await raw.send(
+      new PutCommand({ TableName: table, Item: { pk: `CASE#${id}`, sk: 'NOTICE#1', body: '确认通知' } }),
+    );
+  },
+);
+const baselineSeconds = (performance.now() - baselineStarted) / 1000;
+await runtime.stop();
+
+const per = (n: number) => n / N;
+const sum = (pred: (k: string) => boolean) =>
+  Object.entries(requests)
+    .filter(([k]) => pred(k))
+    .reduce((a, [, v]) => a + v, 0);
+const dynamoWrites = sum(
+  (k) => k.startsWith('DynamoDB.') && /Put|Update|Delete|TransactWrite|BatchWrite/.test(k),
+);
+const dynamoReads = sum((k) => k.startsWith('DynamoDB.') && /Get|Query|Scan|TransactGet|BatchGet/.test(k));
+const sqsRequests = sum((k) => k.startsWith('SQS.'));
+const s3Puts = sum((k) => k === 'S3.PutObject');
+const s3Gets = sum((k) => k === 'S3.GetObject');
+const sfnRequests = sum((k) => k.startsWith('StepFunctions.'));
+const lambdaCount = Object.values(invocations).reduce((a, v) => a + v.count, 0);
+const lambdaMs = Object.values(invocations).reduce((a, v) => a + v.ms, 0);
+// The HTTP requests a lifecycle needs are the people's: the submission and two decisions. The
+// bench's polling of inboxes and statuses stands in for people looking, and is not costed.
+const PEOPLE_REQUESTS = 3;
+const pollingMs = ['listTasks', 'getApplication', 'caseHistory'].reduce(
+  (a, k) => a + (invocations[k]?.ms ?? 0),
+  0,
+);
+const pollingCount = ['listTasks', 'getApplication', 'caseHistory'].reduce(
+  (a, k) => a + (invocations[k]?.count ?? 0),
+  0,
+);
+
+const cost = {
+  stepFunctions: transitionsPerApp * PRICES.stepFunctionsPerTransition,
+  lambda:
+    per(lambdaCount - pollingCount) * PRICES.lambdaPerRequest +
+    (per(lambdaMs - pollingMs) / 1000) * PRICES.lambdaMemoryGb * PRICES.lambdaPerGbSecondArm,
+  dynamodb: per(dynamoWrites) * PRICES.dynamoPerWriteRequest + per(dynamoReads) * PRICES.dynamoPerReadRequest,
+  sqs: per(sqsRequests) * PRICES.sqsPerRequest,
+  s3: per(s3Puts) * PRICES.s3PerPut + per(s3Gets) * PRICES.s3PerGet,
+  httpApi: PEOPLE_REQUESTS * PRICES.httpApiPerRequest,
+};
+const total = Object.values(cost).reduce((a, b) => a + b, 0);
+
+const rate = (seconds: number) => (N / seconds).toFixed(1);
+console.log(
+  `doudi (HTTP → Lambda → Step Functions → DynamoDB/SQS/S3): ${rate(doudiSeconds)} applications/s (${doudiSeconds.toFixed(2)} s)`,
+);
+console.log(
+  `baseline (raw DynamoDB Local, 5 writes per application):   ${rate(baselineSeconds)} applications/s (${baselineSeconds.toFixed(2)} s)`,
+);
+console.log(
+  `ratio doudi ÷ baseline: ${(baselineSeconds / doudiSeconds).toFixed(3)}× the baseline's throughput`,
+);
+console.log(
+  `per application: DynamoDB ${per(dynamoWrites).toFixed(1)} writes + ${per(dynamoReads).toFixed(1)} reads (baseline: 5 writes), SQS ${per(sqsRequests).toFixed(1)}, Step Functions API ${per(sfnRequests).toFixed(1)}, S3 ${per(s3Puts + s3Gets).toFixed(1)}, Lambda ${per(lambdaCount - pollingCount).toFixed(1)} invocations (${per(lambdaMs - pollingMs).toFixed(0)} ms; polling excluded), state transitions ${transitionsPerApp.toFixed(1)} (from ${sampled.length} histories)`,
+);
+console.log('AWS cost per application lifecycle (USD, list prices in bench/lifecycle.ts):');
+for (const [k, v] of Object.entries(cost)) console.log(`  ${k.padEnd(14)} $${v.toFixed(8)}`);
+console.log(
+  `  ${'total'.padEnd(14)} $${total.toFixed(8)}  (≈ $${(total * 1_000_000).toFixed(2)} per million applications)`,
+);
+console.log(`(HTTP requests made by the bench itself, polling included: ${httpRequests}; not costed)`);
