@@ -95,8 +95,6 @@ const pathFor = (template: string) =>
     )
     .map((v) => template.replace(/\{\w+\}/g, encodeURIComponent(v)));
 
-type Mutation = (body: Record<string, unknown>) => unknown;
-
 const leafPaths = (value: unknown, prefix: string[] = []): string[][] =>
   value && typeof value === 'object'
     ? Object.entries(value).flatMap(([k, v]) => [[...prefix, k], ...leafPaths(v, [...prefix, k])])
