@@ -216,6 +216,8 @@ export const functions = {
     grants: [
       { table: 'Cases', access: 'readWrite' },
       ...workflows.map((w) => ({ stateMachine: w.id, access: 'start' as const })),
+      // An execution another sweep started first is described for its start date.
+      ...workflows.map((w) => ({ stateMachine: w.id, access: 'read' as const })),
     ],
     schedule: 'rate(5 minutes)',
   },

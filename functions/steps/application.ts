@@ -23,6 +23,7 @@ import * as cases from '../../shared/repositories/cases.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
 import { caseworkerQueue, supervisorQueue } from '../../shared/resources.ts';
 import { meansTest as runMeansTest } from '../../shared/rules/index.ts';
+import { scheduleFirstRecheck } from './recheck.ts';
 
 export class ApplicationNotFound extends Error {
   override name = 'ApplicationNotFound';
@@ -291,6 +292,8 @@ export interface DeterminationEvent {
 export async function recordDetermination(event: DeterminationEvent) {
   const app = await load(event.applicationId);
   if (app.determination) {
+    // A replay after a crash between recording and scheduling still leaves the recheck scheduled.
+    await scheduleRecheckOf(app, app.determination);
     return {
       outcome: app.determination.outcome,
       noticeId: app.notice?.noticeId,
@@ -314,10 +317,11 @@ export async function recordDetermination(event: DeterminationEvent) {
       ? nextRecheckDue(decidedAt, app.recheckMonths?.[determination.tier])
       : undefined;
   const alternative = event.meansTest.alternative;
+  const recorded = due ? { ...determination, nextRecheckDue: due } : determination;
   await cases.recordDetermination(
     app.applicationId,
     app.caseId,
-    due ? { ...determination, nextRecheckDue: due } : determination,
+    recorded,
     notice,
     alternativeOffered && alternative
       ? {
@@ -328,7 +332,24 @@ export async function recordDetermination(event: DeterminationEvent) {
         }
       : undefined,
   );
+  await scheduleRecheckOf(app, recorded);
   return { outcome: determination.outcome, noticeId: notice.noticeId, alternativeOffered };
+}
+
+/** An approved case's first 定期核查 goes into the due-date index, on the date the determination names. */
+async function scheduleRecheckOf(
+  app: cases.ApplicationRecord,
+  determination: { outcome: string; tier?: string | null; nextRecheckDue?: string; decidedAt?: string },
+) {
+  if (determination.outcome !== 'approved' || !determination.tier || !determination.nextRecheckDue) return;
+  await scheduleFirstRecheck({
+    caseId: app.caseId,
+    tier: determination.tier,
+    determinedAt: determination.decidedAt ?? new Date().toISOString(),
+    regionCode: app.regionCode,
+    residence: app.declaration.residence,
+    due: determination.nextRecheckDue,
+  });
 }
 
 /**
@@ -367,8 +388,10 @@ export async function determineAlternative(event: {
   if (!alternative || app.consent?.status !== 'given') {
     throw new Error(`application ${event.applicationId} has no consented alternative`);
   }
-  if (app.consent.determinedAt)
+  if (app.consent.determinedAt) {
+    if (app.determination) await scheduleRecheckOf(app, app.determination);
     return { outcome: 'approved', tier: alternative.tier, noticeId: app.notice?.noticeId };
+  }
   const decidedAt = new Date().toISOString();
   const cal = await calendar();
   const parameters = await parametersToday(app, chinaDate(new Date(decidedAt)));
@@ -382,11 +405,8 @@ export async function determineAlternative(event: {
   });
   if (notice.serveByProvisional) recordCalendarFallback([Number(notice.serveBy.slice(0, 4))]);
   const due = nextRecheckDue(decidedAt, app.recheckMonths?.[alternative.tier]);
-  await cases.recordAlternativeDetermination(
-    app.applicationId,
-    app.caseId,
-    due ? { ...determination, nextRecheckDue: due } : determination,
-    notice,
-  );
+  const recorded = due ? { ...determination, nextRecheckDue: due } : determination;
+  await cases.recordAlternativeDetermination(app.applicationId, app.caseId, recorded, notice);
+  await scheduleRecheckOf(app, recorded);
   return { outcome: 'approved', tier: alternative.tier, noticeId: notice.noticeId };
 }

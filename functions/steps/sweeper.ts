@@ -3,7 +3,7 @@
  * day by day from its cursor, shard by shard. Run by EventBridge Scheduler on AWS and by the local
  * runtime's clock; running it twice starts nothing twice (execution names derive from the schedule).
  */
-import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { sfn } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
@@ -30,18 +30,22 @@ async function start(schedule: Schedule): Promise<string> {
   const name = `${schedule.workflow}-${schedule.caseId}-${schedule.dueAt.slice(0, 10)}`.slice(0, 80);
   const input = JSON.stringify({ ...schedule.input, caseId: schedule.caseId });
   let executionArn: string;
+  let startDate: Date;
   try {
-    executionArn = (await sfn().send(new StartExecutionCommand({ stateMachineArn, name, input })))
-      .executionArn!;
+    const started = await sfn().send(new StartExecutionCommand({ stateMachineArn, name, input }));
+    executionArn = started.executionArn!;
+    startDate = started.startDate!;
   } catch (error) {
     if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    // Another sweep started it first: link it under its own start date, so both write one link.
     executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    startDate = (await sfn().send(new DescribeExecutionCommand({ executionArn }))).startDate!;
   }
   await linkExecution({
     caseId: schedule.caseId,
     executionArn,
     workflow: schedule.workflow,
-    startedAt: new Date().toISOString(),
+    startedAt: startDate.toISOString(),
   });
   await markStarted(schedule, executionArn);
   return executionArn;
