@@ -103,7 +103,13 @@ function sdkIntegrations(): Integrations {
         const Client = mod[clientNames[service]!] as new (
           config: unknown,
         ) => { send(command: unknown): Promise<Record<string, unknown>> };
-        client = new Client(service === 's3' ? { forcePathStyle: true } : {});
+        client = new Client(
+          service === 's3'
+            ? { forcePathStyle: true }
+            : service === 'sqs'
+              ? { useQueueUrlAsEndpoint: false }
+              : {},
+        );
         clients.set(service, client);
       }
       // Step Functions serialises a JSON MessageBody for SQS, as it does on AWS.
@@ -202,7 +208,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await ensureTable(dynamo.client, table, name);
       env[table.env] = name;
     }
-    const sqsClient = new SQSClient({ endpoint: sqsServer.endpoint });
+    const sqsClient = new SQSClient({ endpoint: sqsServer.endpoint, useQueueUrlAsEndpoint: false });
     for (const queue of queues) {
       const { url, dlqUrl } = await ensureQueue(sqsClient, sqsServer.endpoint, queue, localName(queue.id));
       env[queue.env] = url;

@@ -55,6 +55,8 @@ export const dynamo = once(() =>
     marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
   }),
 );
-export const sqs = once(() => counted('SQS', new SQSClient({})));
+// Requests go to the configured endpoint (the regional one, or the local runtime's) whatever host
+// the queue URL names: fauxqs's URLs name `sqs.<region>.localhost`, which is not where it listens.
+export const sqs = once(() => counted('SQS', new SQSClient({ useQueueUrlAsEndpoint: false })));
 export const sfn = once(() => counted('StepFunctions', new SFNClient({})));
 export const s3 = once(() => counted('S3', new S3Client({ forcePathStyle: true })));

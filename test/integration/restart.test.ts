@@ -43,7 +43,7 @@ it('resumes a waiting application after a restart without redoing its steps', as
   // The open task and its notification are the ones from before: one of each.
   const tasks = (await call('/tasks?township=430121')).body.tasks;
   expect(tasks.map((t: { taskId: string }) => t.taskId)).toEqual([task.taskId]);
-  const sqs = new SQSClient({});
+  const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
   const messages = await sqs.send(
     new ReceiveMessageCommand({
       QueueUrl: rt.env.CASEWORKER_QUEUE_URL,

@@ -145,7 +145,7 @@ describe('local Step Functions', () => {
         input: JSON.stringify({ who: 'township' }),
       }),
     );
-    const sqs = new SQSClient({});
+    const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
     const body = await eventually(async () => {
       const out = await sqs.send(
         new ReceiveMessageCommand({ QueueUrl: runtime.rt.env.CASEWORKER_QUEUE_URL, MaxNumberOfMessages: 10 }),
@@ -184,7 +184,7 @@ describe('local Step Functions', () => {
         input: JSON.stringify({ who: 'county' }),
       }),
     );
-    const sqs = new SQSClient({});
+    const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
     const body = await eventually(async () => {
       const out = await sqs.send(
         new ReceiveMessageCommand({ QueueUrl: runtime.rt.env.CASEWORKER_QUEUE_URL, MaxNumberOfMessages: 10 }),

@@ -92,7 +92,7 @@ export function applicationFlow(runtime: Runtime) {
 
     /** The first message on a queue that `match` accepts (deleted once read). */
     async message(queueUrl: string, match: (body: Body) => boolean): Promise<Body> {
-      const sqs = new SQSClient({});
+      const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
       const found: Message = await eventually(async () => {
         const out = await sqs.send(
           new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),

@@ -209,7 +209,7 @@ export function lifecycleHelpers(runtime: Runtime) {
 
     /** Messages on a queue (by its env name), left in place for others. */
     async messages(queueEnv: string): Promise<Body[]> {
-      const sqs = new SQSClient({ endpoint: runtime.rt.endpoints.sqs });
+      const sqs = new SQSClient({ endpoint: runtime.rt.endpoints.sqs, useQueueUrlAsEndpoint: false });
       const { Messages } = await sqs.send(
         new ReceiveMessageCommand({
           QueueUrl: runtime.rt.env[queueEnv],
