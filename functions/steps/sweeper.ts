@@ -21,6 +21,8 @@ import { workflows } from '../../workflows/index.ts';
 /** How far back a first sweep looks for schedules it has never seen. */
 const FIRST_SWEEP_LOOKBACK_DAYS = 31;
 const DAY_MS = 86_400_000;
+/** Days whose due-index partitions are read at once (each day is `DUE_SHARDS` queries). */
+const SWEEP_WINDOW_DAYS = 16;
 const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
 
 async function start(schedule: Schedule): Promise<string> {
@@ -56,14 +58,20 @@ export async function sweep(): Promise<{ started: number; cursor: string }> {
   const today = chinaDate(now);
   let day = (await sweepCursor()) ?? chinaDate(new Date(now.getTime() - FIRST_SWEEP_LOOKBACK_DAYS * DAY_MS));
   let started = 0;
-  for (; day <= today; day = nextDay(day)) {
-    const due = await dueOn(day, now.toISOString());
-    for (const schedule of due) {
+  const days: string[] = [];
+  for (; day <= today; day = nextDay(day)) days.push(day);
+  // After a pause (a stopped runtime, a clock moved on by months) many days are behind: they are
+  // read a window at a time, and started in due order.
+  for (let i = 0; i < days.length; i += SWEEP_WINDOW_DAYS) {
+    const window = days.slice(i, i + SWEEP_WINDOW_DAYS);
+    const due = await Promise.all(window.map((d) => dueOn(d, now.toISOString())));
+    for (const schedule of due.flat()) {
       await start(schedule);
       started++;
     }
     // A past day is finished once swept; today stays open for what falls due later today.
-    if (day < today) await setSweepCursor(nextDay(day));
+    const lastPast = window.filter((d) => d < today).at(-1);
+    if (lastPast) await setSweepCursor(nextDay(lastPast));
   }
   if (started) logger.info('sweeper started executions', { started, today });
   return { started, cursor: today };
