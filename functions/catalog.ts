@@ -349,10 +349,21 @@ export interface Route {
   /** API Gateway path syntax: `{name}` for a path parameter. */
   path: string;
   function: FunctionName;
+  /**
+   * Why anyone may call it without signing in — what is public about the service itself, never
+   * about a household. Every other route needs a verified token (the JWT authorizer on AWS, the
+   * local runtime's dev sign-in locally) and its function checks role and jurisdiction.
+   */
+  public?: string;
 }
 
 export const routes: Route[] = [
-  { method: 'GET', path: '/health', function: 'health' },
+  {
+    method: 'GET',
+    path: '/health',
+    function: 'health',
+    public: 'a liveness probe answering only that the service is up',
+  },
   { method: 'POST', path: '/applications', function: 'submitApplication' },
   { method: 'GET', path: '/applications/{applicationId}', function: 'getApplication' },
   { method: 'POST', path: '/applications/{applicationId}/objection', function: 'raiseObjection' },
@@ -364,9 +375,19 @@ export const routes: Route[] = [
   { method: 'GET', path: '/calendar/deadline', function: 'calendarDeadline' },
   { method: 'PUT', path: '/admin/parameters/{regionCode}', function: 'putParameters' },
   { method: 'PUT', path: '/admin/calendar/{year}', function: 'putCalendar' },
-  { method: 'GET', path: '/openapi.json', function: 'openApiDocument' },
-  { method: 'GET', path: '/docs', function: 'apiDocs' },
-  { method: 'GET', path: '/assets/{file}', function: 'webAsset' },
+  {
+    method: 'GET',
+    path: '/openapi.json',
+    function: 'openApiDocument',
+    public: 'the API description, which the public API page (/docs) renders',
+  },
+  { method: 'GET', path: '/docs', function: 'apiDocs', public: 'the API page, documentation only' },
+  {
+    method: 'GET',
+    path: '/assets/{file}',
+    function: 'webAsset',
+    public: 'the pages’ scripts, which every visitor downloads (served from S3 behind CloudFront)',
+  },
   { method: 'POST', path: '/emergency', function: 'submitEmergency' },
   { method: 'GET', path: '/emergency/{emergencyId}', function: 'getEmergency' },
   { method: 'POST', path: '/emergency/{emergencyId}/paperwork', function: 'decideEmergencyPaperwork' },

@@ -1,7 +1,9 @@
 import { CfnOutput, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -14,19 +16,10 @@ export interface HttpApiProps {
   functionNamed: (name: string) => lambda.IFunction;
   key: kms.IKey;
   logRetention: logs.RetentionDays;
+  /** Verifies the ID tokens of signed-in people on every route that is not public. */
+  userPool: cognito.IUserPool;
+  userPoolClient: cognito.IUserPoolClient;
 }
-
-/**
- * Routes anyone may call, whatever issue 7's authorizer decides for the rest: what is public about
- * the service itself, never about a household.
- */
-const PUBLIC_ROUTES: Record<string, string> = {
-  'GET /health': 'a liveness probe answering only that the service is up',
-  'GET /openapi.json': 'the API description, which the public API page (/docs) renders',
-  'GET /docs': 'the API page, documentation only',
-  'GET /assets/{file}':
-    'the pages’ scripts, which every visitor downloads (served from S3 behind CloudFront)',
-};
 
 /**
  * One line per request, without bodies, query strings or path parameters: the route says what was
@@ -70,6 +63,10 @@ export class HttpApi extends Construct {
         format: ACCESS_LOG_FORMAT,
       },
     });
+    // API Gateway checks the token is genuine; the function checks role and jurisdiction.
+    const authorizer = new HttpUserPoolAuthorizer('Cognito', props.userPool, {
+      userPoolClients: [props.userPoolClient],
+    });
     // One integration per function, shared by the function's routes.
     const integrations = new Map<string, HttpLambdaIntegration>();
     for (const route of props.routes) {
@@ -86,15 +83,10 @@ export class HttpApi extends Construct {
         path: route.path,
         methods: [apigwv2.HttpMethod[route.method]],
         integration,
+        ...(route.public ? {} : { authorizer }),
       })) {
-        const purpose = PUBLIC_ROUTES[routeKey];
-        acknowledge(
-          httpRoute,
-          'APIG4',
-          purpose
-            ? `${routeKey} is public by design: ${purpose}.`
-            : `${routeKey} has no authorizer yet: sign-in does not exist; issue 7 adds a JWT authorizer (Cognito user pool) to this route and role and jurisdiction checks to its function. Until then the stack must not hold real households' data.`,
-        );
+        if (route.public)
+          acknowledge(httpRoute, 'APIG4', `${routeKey} is public by design: ${route.public}.`);
       }
     }
     new CfnOutput(this, 'Url', { value: this.api.apiEndpoint });

@@ -9,6 +9,7 @@ import { buckets, queues, tables } from '../shared/resources.ts';
 import { workflows } from '../workflows/index.ts';
 import { AccessLogs } from './access-logs.ts';
 import { HttpApi } from './api.ts';
+import { Identity } from './identity.ts';
 import { Buckets } from './buckets.ts';
 import { DataKey } from './encryption.ts';
 import { Functions } from './functions.ts';
@@ -34,6 +35,7 @@ export class DoudiStack extends Stack {
   readonly queues: Queues;
   readonly functions: Functions;
   readonly api: HttpApi;
+  readonly identity: Identity;
   readonly stateMachines: StateMachines;
   readonly accessLogs: AccessLogs;
   readonly web: WebHosting;
@@ -68,7 +70,15 @@ export class DoudiStack extends Stack {
       logRetention,
     });
     const functionNamed = (name: string) => this.functions.get(name);
-    this.api = new HttpApi(this, 'Http', { routes, functionNamed, key, logRetention });
+    this.identity = new Identity(this, 'Identity');
+    this.api = new HttpApi(this, 'Http', {
+      routes,
+      functionNamed,
+      key,
+      logRetention,
+      userPool: this.identity.userPool,
+      userPoolClient: this.identity.client,
+    });
     this.web = new WebHosting(this, 'Web', {
       directory: props.webDirectory,
       api: this.api.api,

@@ -18,8 +18,10 @@
  * `runDemo(options)` returns a structured summary; run directly, the script exits 0 only if all
  * three households reached their expected end states.
  */
+
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Role } from '../shared/auth.ts';
 import { chinaDate } from '../shared/domain/dates.ts';
 import { idCheckCharacter } from '../shared/domain/id-number.ts';
 import { addMonthsToMonth, endOfChinaDay, startOfChinaDay, tierLabel } from '../shared/domain/lifecycle.ts';
@@ -220,29 +222,57 @@ function wangFang(occurredOn: string) {
 
 // ── the one HTTP function ────────────────────────────────────────────────────────────────────────
 
-export type Role = 'applicant' | 'township' | 'county' | 'admin' | 'auditor';
-
-/** Who acts: a role and, for staff, the region whose work they do. */
+/** Who acts: a role and, for staff, the region whose work they do (as `POST /auth/dev-login` takes it). */
 export interface Actor {
   role: Role;
   regionCodes?: string[];
+  subject?: string;
+  name?: string;
 }
 
-const applicant: Actor = { role: 'applicant' };
-const admin: Actor = { role: 'admin' };
-const auditor: Actor = { role: 'auditor' };
-const township = (regionCode: string): Actor => ({ role: 'township', regionCodes: [regionCode] });
-const county = (regionCode: string): Actor => ({ role: 'county', regionCodes: [regionCode] });
+/** The households' applicants sign in as one demo person, who reads only what they submitted. */
+const applicant: Actor = { role: 'applicant', subject: 'demo-applicant', name: '申请人（演示）' };
+const admin: Actor = { role: 'admin', regionCodes: ['000000'], subject: 'demo-admin', name: '管理员' };
+const auditor: Actor = { role: 'auditor', regionCodes: ['000000'], subject: 'demo-auditor', name: '审计' };
+const township = (regionCode: string): Actor => ({
+  role: 'townshipCaseworker',
+  regionCodes: [regionCode],
+  subject: `demo-township-${regionCode}`,
+  name: '乡镇经办人',
+});
+const county = (regionCode: string): Actor => ({
+  role: 'countyOfficer',
+  regionCodes: [regionCode],
+  subject: `demo-county-${regionCode}`,
+  name: '县民政局',
+});
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are whatever the API answered; the checks read them.
 type Json = any;
 
 class HttpError extends Error {}
 
-/**
- * Every request of the demo goes through here, made by `actor`. (When the API asks for a bearer
- * token, `POST /auth/dev-login { role, regionCodes }` for the actor is the one thing to add.)
- */
+/** Each actor signs in once through the local runtime's `POST /auth/dev-login`. */
+const tokens = new Map<string, Promise<string>>();
+function tokenOf(apiUrl: string, actor: Actor): Promise<string> {
+  const key = `${apiUrl} ${JSON.stringify(actor)}`;
+  let token = tokens.get(key);
+  if (!token) {
+    token = fetch(`${apiUrl}/auth/dev-login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(actor),
+    }).then(async (res) => {
+      const body = (await res.json()) as { token?: string };
+      if (!body.token) throw new Error(`登录失败 dev-login failed: ${JSON.stringify(body)}`);
+      return body.token;
+    });
+    tokens.set(key, token);
+  }
+  return token;
+}
+
+/** Every request of the demo goes through here, made by `actor`, signed in. */
 async function call(
   apiUrl: string,
   actor: Actor,
@@ -251,10 +281,13 @@ async function call(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; body: Json }> {
-  void actor;
   const res = await fetch(`${apiUrl}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${await tokenOf(apiUrl, actor)}`,
+      ...headers,
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();

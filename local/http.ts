@@ -9,7 +9,9 @@ import { extname, join, normalize } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { routes } from '../functions/catalog.ts';
+import { CLAIMS } from '../shared/auth.ts';
 import { fieldErrors, MAX_BODY_BYTES } from '../shared/http.ts';
+import { devLoginBody, type LocalIdentity } from './auth.ts';
 import { clock } from './clock.ts';
 import { ACCOUNT, lambdaContext, loadHandler } from './lambda.ts';
 
@@ -65,6 +67,7 @@ function toEvent(
   routeKey: string,
   params: Record<string, string>,
   body: string,
+  claims: Record<string, string> | undefined,
 ): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers))
@@ -97,7 +100,9 @@ function toEvent(
       stage: '$default',
       time: now.toISOString(),
       timeEpoch: now.getTime(),
-    },
+      // Where API Gateway's JWT authorizer puts a verified token's claims.
+      ...(claims ? { authorizer: { jwt: { claims, scopes: [] } } } : {}),
+    } as APIGatewayProxyEventV2['requestContext'],
     ...(body ? { body } : {}),
     isBase64Encoded: false,
   };
@@ -123,6 +128,43 @@ async function serveStatic(res: ServerResponse, pathname: string): Promise<boole
   }
 }
 
+const unauthorized = (res: ServerResponse) =>
+  sendJson(res, 401, { error: { code: 'Unauthorized', message: '请先登录（缺少或无效的身份令牌）' } });
+
+async function jsonBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<{ ok: true; body: unknown } | { ok: false }> {
+  try {
+    return { ok: true, body: JSON.parse((await readBody(req)) || '{}') };
+  } catch (error) {
+    if (error instanceof BodyTooLarge) throw error;
+    sendJson(res, 400, {
+      error: {
+        code: 'ValidationError',
+        message: '请求体不是合法的 JSON',
+        fields: [{ field: 'body', message: '请求体不是合法的 JSON' }],
+      },
+    });
+    return { ok: false };
+  }
+}
+
+/**
+ * 开发登录 (local runtime only; on AWS people sign in through the Cognito user pool): any role and
+ * regions, so that a tester can act as an applicant, a caseworker of a township, an auditor…
+ */
+async function devLogin(req: IncomingMessage, res: ServerResponse, identity: LocalIdentity) {
+  const read = await jsonBody(req, res);
+  if (!read.ok) return;
+  const parsed = devLoginBody.safeParse(read.body);
+  if (!parsed.success)
+    return sendJson(res, 400, {
+      error: { code: 'ValidationError', message: '请求内容有误', fields: fieldErrors(parsed.error) },
+    });
+  return sendJson(res, 200, await identity.issue(parsed.data));
+}
+
 /**
  * The local clock (local runtime only; on AWS time is real): `GET /admin/clock` and
  * `POST /admin/clock/advance { days?, hours?, minutes? }`, so a demo or a tester can make a public
@@ -138,19 +180,9 @@ async function clockRoute(req: IncomingMessage, res: ServerResponse, method: str
   if (path !== '/admin/clock/advance' || method !== 'POST') {
     return sendJson(res, 404, { error: { code: 'NotFound', message: `路径 ${path} 不存在` } });
   }
-  let body: unknown;
-  try {
-    body = JSON.parse((await readBody(req)) || '{}');
-  } catch {
-    return sendJson(res, 400, {
-      error: {
-        code: 'ValidationError',
-        message: '请求体不是合法的 JSON',
-        fields: [{ field: 'body', message: '请求体不是合法的 JSON' }],
-      },
-    });
-  }
-  const parsed = clockAdvance.safeParse(body);
+  const read = await jsonBody(req, res);
+  if (!read.ok) return;
+  const parsed = clockAdvance.safeParse(read.body);
   if (!parsed.success)
     return sendJson(res, 400, {
       error: { code: 'ValidationError', message: '请求内容有误', fields: fieldErrors(parsed.error) },
@@ -178,12 +210,19 @@ const clockAdvance = z
   })
   .refine((b) => b.days + b.hours + b.minutes > 0, { error: '须至少前进1分钟（days/hours/minutes）' });
 
-export function createApiServer(): Server {
+export function createApiServer(identity: LocalIdentity): Server {
   return createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
     try {
-      if (url.pathname.startsWith('/admin/clock')) return await clockRoute(req, res, method, url.pathname);
+      if (url.pathname === '/auth/dev-login' && method === 'POST') return await devLogin(req, res, identity);
+      if (url.pathname.startsWith('/admin/clock')) {
+        const claims = await identity.verify(req.headers.authorization);
+        if (!claims) return unauthorized(res);
+        if (claims[CLAIMS.role] !== 'admin')
+          return sendJson(res, 403, { error: { code: 'Forbidden', message: '仅系统管理员可调整本地时钟' } });
+        return await clockRoute(req, res, method, url.pathname);
+      }
       const matched = matchRoute(method, url.pathname);
       if (matched === 'method-not-allowed')
         return sendJson(res, 405, { error: { code: 'MethodNotAllowed', message: `不支持 ${method} 方法` } });
@@ -191,11 +230,14 @@ export function createApiServer(): Server {
         if (method === 'GET' && (await serveStatic(res, url.pathname))) return;
         return sendJson(res, 404, { error: { code: 'NotFound', message: `路径 ${url.pathname} 不存在` } });
       }
+      // The JWT authorizer: a route that is not public answers 401 before its function runs.
+      const claims = matched.route.public ? undefined : await identity.verify(req.headers.authorization);
+      if (!matched.route.public && !claims) return unauthorized(res);
       const body = await readBody(req);
       const routeKey = `${matched.route.method} ${matched.route.path}`;
       const handler = await loadHandler(matched.route.function);
       const result = (await handler(
-        toEvent(req, url, routeKey, matched.params, body),
+        toEvent(req, url, routeKey, matched.params, body, claims),
         lambdaContext(matched.route.function),
       )) as APIGatewayProxyStructuredResultV2;
       res.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>);

@@ -17,6 +17,7 @@ import { buckets, localName, queues, tables } from '../shared/resources.ts';
 import { substitute, workflows } from '../workflows/index.ts';
 import { type Clock, installClock } from './clock.ts';
 import { ensureTable, startDynamoLocal } from './dynamodb.ts';
+import { LocalIdentity } from './auth.ts';
 import { createApiServer } from './http.ts';
 import { ACCOUNT, functionArn, invoke, REGION } from './lambda.ts';
 import { ensureQueue, startQueues } from './queues.ts';
@@ -40,6 +41,8 @@ export interface Runtime {
   endpoints: { dynamodb: string; sqs: string; sfn: string };
   env: Record<string, string>;
   engine: LocalStepFunctions;
+  /** Issues tokens as `POST /auth/dev-login` does, for tests and scripts running in-process. */
+  identity: LocalIdentity;
   dynamoPid: number;
   stop(): Promise<void>;
 }
@@ -298,7 +301,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       for (const t of timers) clearTimeout(t);
     });
 
-    const api = createApiServer();
+    const identity = LocalIdentity.forDataDir(options.dataDir);
+    const api = createApiServer(identity);
     const apiPort = await listen(api, options.port);
     stops.push(async () => {
       api.closeAllConnections();
@@ -312,6 +316,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       endpoints: { dynamodb: dynamo.endpoint, sqs: sqsServer.endpoint, sfn: env.AWS_ENDPOINT_URL_SFN },
       env,
       engine,
+      identity,
       dynamoPid: dynamo.pid,
       stop,
     };

@@ -6,6 +6,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ZodType, z } from 'zod';
+import { type Principal, principalOf, type Role, requireRole, UnauthorizedError } from './auth.ts';
 import { type FieldError, HttpError, ValidationError } from './errors.ts';
 import { logger } from './logger.ts';
 
@@ -18,6 +19,11 @@ export interface HttpResult {
 }
 
 export interface Schemas {
+  /**
+   * Who may call the route: the roles allowed (the handler then checks jurisdiction and ownership
+   * on the record itself), or `public` for what is public about the service, never a household.
+   */
+  roles: readonly Role[] | 'public';
   body?: ZodType;
   query?: ZodType;
   path?: ZodType;
@@ -33,6 +39,7 @@ export interface Request<S extends Schemas> {
   query: Out<S, 'query'>;
   path: Out<S, 'path'>;
   headers: Out<S, 'headers'>;
+  principal: S['roles'] extends 'public' ? undefined : Principal;
   event: APIGatewayProxyEventV2;
 }
 
@@ -85,6 +92,13 @@ export function httpRoute<S extends Schemas>(
   handle: (request: Request<S>, context: Context) => Promise<HttpResult>,
 ): HttpHandler {
   const core = async (event: APIGatewayProxyEventV2, context: Context) => {
+    // Who before what: an unknown caller learns nothing about the request's shape.
+    let principal: Principal | undefined;
+    if (schemas.roles !== 'public') {
+      principal = principalOf(event);
+      if (!principal) throw new UnauthorizedError();
+      requireRole(principal, schemas.roles);
+    }
     const issues: FieldError[] = [];
     const check = (schema: ZodType | undefined, value: unknown, prefix: string) => {
       if (!schema) return undefined;
@@ -98,6 +112,7 @@ export function httpRoute<S extends Schemas>(
       query: check(schemas.query, event.queryStringParameters ?? {}, 'query'),
       headers: check(schemas.headers, lowerKeys(event.headers), 'headers'),
       body: check(schemas.body, parseBody(event), ''),
+      principal,
       event,
     } as Request<S>;
     if (issues.length) throw new ValidationError(issues);

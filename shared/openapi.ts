@@ -192,7 +192,11 @@ export const task = z
         decision: z.enum(['approve', 'reject']),
         reasons: z.array(z.string()),
         decidedAt: instant,
-        decidedBy: z.string(),
+        decidedBy: z.string().describe('决定人（显示名）'),
+        decidedByActor: z
+          .object({ subject: z.string(), name: z.string(), role: z.string() })
+          .optional()
+          .describe('决定人的登录身份：用户编号、姓名、角色'),
         findings: z
           .object({
             homeVisit: z

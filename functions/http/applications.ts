@@ -14,6 +14,7 @@ import { chinaDate } from '../../shared/domain/dates.ts';
 import { alternativeDetermineBy } from '../../shared/domain/determination.ts';
 import { maskIdNumber } from '../../shared/domain/id-number.ts';
 import { newId } from '../../shared/domain/ids.ts';
+import { actor, callerKey, requireJurisdiction, requireOwnerOrStaff } from '../../shared/auth.ts';
 import { ConflictError, GoneError, NotFoundError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as cases from '../../shared/repositories/cases.ts';
@@ -61,8 +62,9 @@ async function startExecution(app: cases.ApplicationRecord): Promise<string> {
 }
 
 export const submit = httpRoute(
-  { body: applicationRequest, headers: idempotencyHeaders },
-  async ({ body, headers }) => {
+  { roles: ['applicant', 'townshipCaseworker'], body: applicationRequest, headers: idempotencyHeaders },
+  async ({ body, headers, principal }) => {
+    if (principal.role !== 'applicant') requireJurisdiction(principal, body.regionCode);
     const now = new Date();
     const record: cases.ApplicationRecord = {
       applicationId: newId('app', now),
@@ -72,8 +74,13 @@ export const submit = httpRoute(
       requestedTier: body.requestedTier,
       declaration: body,
       submittedAt: now.toISOString(),
+      ...(principal.role === 'applicant' ? { ownerSubject: principal.subject } : {}),
+      enteredBy: actor(principal),
     };
-    const { application } = await cases.createApplication(record, headers['idempotency-key']);
+    const { application } = await cases.createApplication(
+      record,
+      callerKey(principal, headers['idempotency-key']),
+    );
     if (!application.executionArn) await startExecution(application);
     return {
       statusCode: 202,
@@ -122,32 +129,39 @@ const publicNoticeView = (app: cases.ApplicationRecord) =>
 
 const consentView = ({ taskToken: _token, ...consent }: cases.ConsentRecord) => consent;
 
-export const get = httpRoute({ path: applicationPath }, async ({ path }) => {
-  const app = await existing(path.applicationId);
-  return {
-    statusCode: 200,
-    body: {
-      applicationId: app.applicationId,
-      caseId: app.caseId,
-      status: app.status,
-      statusLabel: statusLabels[app.status],
-      requestedTier: app.requestedTier,
-      submittedAt: app.submittedAt,
-      tier: app.determination?.tier ?? null,
-      monthlyAmount: app.determination?.monthlyAmount ?? null,
-      meansTest: app.meansTest ?? null,
-      determination: app.determination ?? null,
-      notice: app.notice ?? null,
-      publicNotice: publicNoticeView(app),
-      consent: app.consent ? consentView(app.consent) : null,
-      members: app.declaration.members.map((m) => ({
-        name: m.name,
-        relation: m.relation,
-        idNumber: maskIdNumber(m.idNumber),
-      })),
-    },
-  };
-});
+/** Staff who may read a household's application in their jurisdiction. */
+const readers = ['townshipCaseworker', 'countyOfficer', 'auditor'] as const;
+
+export const get = httpRoute(
+  { roles: ['applicant', ...readers], path: applicationPath },
+  async ({ path, principal }) => {
+    const app = await existing(path.applicationId);
+    requireOwnerOrStaff(principal, app, readers);
+    return {
+      statusCode: 200,
+      body: {
+        applicationId: app.applicationId,
+        caseId: app.caseId,
+        status: app.status,
+        statusLabel: statusLabels[app.status],
+        requestedTier: app.requestedTier,
+        submittedAt: app.submittedAt,
+        tier: app.determination?.tier ?? null,
+        monthlyAmount: app.determination?.monthlyAmount ?? null,
+        meansTest: app.meansTest ?? null,
+        determination: app.determination ?? null,
+        notice: app.notice ?? null,
+        publicNotice: publicNoticeView(app),
+        consent: app.consent ? consentView(app.consent) : null,
+        members: app.declaration.members.map((m) => ({
+          name: m.name,
+          relation: m.relation,
+          idNumber: maskIdNumber(m.idNumber),
+        })),
+      },
+    };
+  },
+);
 
 export const objectionBody = z.object({
   reason: z
@@ -163,34 +177,43 @@ export const objectionBody = z.object({
  * finds the objection and sends the case back to the township for another investigation and a new
  * notice.
  */
-export const objection = httpRoute({ path: applicationPath, body: objectionBody }, async ({ path, body }) => {
-  const app = await existing(path.applicationId);
-  const notice = app.publicNotice;
-  const now = new Date();
-  if (notice?.status !== 'open' || now.getTime() >= Date.parse(notice.endsAt)) {
-    throw new ConflictError(`申请 ${app.applicationId} 当前不在公示期，不能提出异议`);
-  }
-  const record: cases.Objection = {
-    objectionId: newId('obj', now),
-    round: notice.round,
-    reason: body.reason,
-    ...(body.raisedBy ? { raisedBy: body.raisedBy } : {}),
-    raisedAt: now.toISOString(),
-  };
-  if (!(await cases.addObjection(app.applicationId, record))) {
-    throw new ConflictError(`申请 ${app.applicationId} 的公示已结束，不能提出异议`);
-  }
-  return {
-    statusCode: 201,
-    body: {
-      applicationId: app.applicationId,
-      objectionId: record.objectionId,
-      round: record.round,
-      raisedAt: record.raisedAt,
-      publicNoticeEndsOn: notice.endsOn,
-    },
-  };
-});
+/**
+ * Anyone signed in may object to a notice — it is published so that neighbours can — and a
+ * caseworker may record an objection made in person, in their jurisdiction.
+ */
+export const objection = httpRoute(
+  { roles: ['applicant', 'townshipCaseworker'], path: applicationPath, body: objectionBody },
+  async ({ path, body, principal }) => {
+    const app = await existing(path.applicationId);
+    if (principal.role !== 'applicant') requireJurisdiction(principal, app.regionCode);
+    const notice = app.publicNotice;
+    const now = new Date();
+    if (notice?.status !== 'open' || now.getTime() >= Date.parse(notice.endsAt)) {
+      throw new ConflictError(`申请 ${app.applicationId} 当前不在公示期，不能提出异议`);
+    }
+    const record: cases.Objection = {
+      objectionId: newId('obj', now),
+      round: notice.round,
+      reason: body.reason,
+      ...(body.raisedBy ? { raisedBy: body.raisedBy } : {}),
+      raisedAt: now.toISOString(),
+      recordedBy: actor(principal),
+    };
+    if (!(await cases.addObjection(app.applicationId, record))) {
+      throw new ConflictError(`申请 ${app.applicationId} 的公示已结束，不能提出异议`);
+    }
+    return {
+      statusCode: 201,
+      body: {
+        applicationId: app.applicationId,
+        objectionId: record.objectionId,
+        round: record.round,
+        raisedAt: record.raisedAt,
+        publicNoticeEndsOn: notice.endsOn,
+      },
+    };
+  },
+);
 
 export const consentBody = z.object({
   consent: z.boolean({ error: 'consent 应为 true（同意）或 false（不同意）' }),
@@ -201,52 +224,57 @@ export const consentBody = z.object({
  * The applicant's answer to the offer of another tier: recorded once, then handed to the waiting
  * workflow (or, if its wait has not started yet, picked up when it does).
  */
-export const consent = httpRoute({ path: applicationPath, body: consentBody }, async ({ path, body }) => {
-  const app = await existing(path.applicationId);
-  const offer = app.consent;
-  if (!offer) throw new ConflictError(`申请 ${app.applicationId} 没有可同意的其他救助类别`);
-  if (offer.status !== 'offered')
-    throw new ConflictError(`申请 ${app.applicationId} 已答复或已逾期，不能重复答复`);
-  if (body.tier !== undefined && body.tier !== offer.offeredTier) {
-    throw new ConflictError(`所同意的类别 ${body.tier} 与提供的类别 ${offer.offeredTier} 不一致`);
-  }
-  const answeredAt = new Date().toISOString();
-  // 国办发〔2023〕39号: with consent, determined within N working days (a parameter, usually 3).
-  const determineBy = body.consent
-    ? alternativeDetermineBy(
-        await calendar(),
-        answeredAt,
-        (await parametersFor(app.regionCode, app.declaration.residence, chinaDate(new Date(answeredAt))))
-          .timeLimits.alternativeDeterminationWorkingDays,
-      ).deadline
-    : undefined;
-  const answered = await cases.answerConsent(app.applicationId, {
-    consent: body.consent,
-    answeredAt,
-    determineBy,
-  });
-  if (!answered?.consent) throw new ConflictError(`申请 ${app.applicationId} 已答复或已逾期，不能重复答复`);
-  if (answered.consent.taskToken) {
-    try {
-      await sfn().send(
-        new SendTaskSuccessCommand({
-          taskToken: answered.consent.taskToken,
-          output: JSON.stringify({ consent: body.consent, answeredAt }),
-        }),
-      );
-    } catch (error) {
-      if (
-        error instanceof TaskDoesNotExist ||
-        error instanceof InvalidToken ||
-        error instanceof TaskTimedOut
-      ) {
-        throw new GoneError(`申请 ${app.applicationId} 的答复期限已过`);
-      }
-      throw error;
+/** The applicant answers online; a caseworker may record an answer signed on paper. */
+export const consent = httpRoute(
+  { roles: ['applicant', 'townshipCaseworker'], path: applicationPath, body: consentBody },
+  async ({ path, body, principal }) => {
+    const app = await existing(path.applicationId);
+    requireOwnerOrStaff(principal, app, ['townshipCaseworker']);
+    const offer = app.consent;
+    if (!offer) throw new ConflictError(`申请 ${app.applicationId} 没有可同意的其他救助类别`);
+    if (offer.status !== 'offered')
+      throw new ConflictError(`申请 ${app.applicationId} 已答复或已逾期，不能重复答复`);
+    if (body.tier !== undefined && body.tier !== offer.offeredTier) {
+      throw new ConflictError(`所同意的类别 ${body.tier} 与提供的类别 ${offer.offeredTier} 不一致`);
     }
-  }
-  return {
-    statusCode: 202,
-    body: { applicationId: app.applicationId, consent: consentView(answered.consent) },
-  };
-});
+    const answeredAt = new Date().toISOString();
+    // 国办发〔2023〕39号: with consent, determined within N working days (a parameter, usually 3).
+    const determineBy = body.consent
+      ? alternativeDetermineBy(
+          await calendar(),
+          answeredAt,
+          (await parametersFor(app.regionCode, app.declaration.residence, chinaDate(new Date(answeredAt))))
+            .timeLimits.alternativeDeterminationWorkingDays,
+        ).deadline
+      : undefined;
+    const answered = await cases.answerConsent(app.applicationId, {
+      consent: body.consent,
+      answeredAt,
+      determineBy,
+    });
+    if (!answered?.consent) throw new ConflictError(`申请 ${app.applicationId} 已答复或已逾期，不能重复答复`);
+    if (answered.consent.taskToken) {
+      try {
+        await sfn().send(
+          new SendTaskSuccessCommand({
+            taskToken: answered.consent.taskToken,
+            output: JSON.stringify({ consent: body.consent, answeredAt }),
+          }),
+        );
+      } catch (error) {
+        if (
+          error instanceof TaskDoesNotExist ||
+          error instanceof InvalidToken ||
+          error instanceof TaskTimedOut
+        ) {
+          throw new GoneError(`申请 ${app.applicationId} 的答复期限已过`);
+        }
+        throw error;
+      }
+    }
+    return {
+      statusCode: 202,
+      body: { applicationId: app.applicationId, consent: consentView(answered.consent) },
+    };
+  },
+);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { newId } from '../../shared/domain/ids.ts';
+import { actor, type Principal, type Role, requireOwnerOrStaff } from '../../shared/auth.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
@@ -14,54 +15,73 @@ export const caseIdPath = z.object({
   caseId: z.string().regex(/^case-[a-z0-9]+$/, { error: '案件编号格式不正确' }),
 });
 
+/** The case a request names, if it exists and the caller is its applicant or staff of `staff` over its region. */
+export async function authorizedCase(
+  principal: Principal,
+  caseId: string,
+  staff: readonly Role[],
+): Promise<lifecycle.CaseItem> {
+  const item = await lifecycle.getCaseItem(caseId);
+  if (!item) throw new NotFoundError(`案件 ${caseId} 不存在`);
+  requireOwnerOrStaff(principal, item, staff);
+  return item;
+}
+
 /** The same household declaration as an application's, with the same pledge and consent. */
 export const declarationBody = householdDeclaration.extend({
   pledge: z.literal(true, { error: '须承诺所报信息真实（pledge=true）' }),
   verificationConsent: z.literal(true, { error: '须授权核对家庭经济状况（verificationConsent=true）' }),
 });
 
-export const declare = httpRoute({ path: caseIdPath, body: declarationBody }, async ({ path, body }) => {
-  if (!(await lifecycle.getCaseItem(path.caseId))) throw new NotFoundError(`案件 ${path.caseId} 不存在`);
-  const now = new Date();
-  const { pledge: _p, verificationConsent: _v, ...declaration } = body;
-  const record = {
-    declarationId: newId('decl', now),
-    caseId: path.caseId,
-    declaredAt: now.toISOString(),
-    declaration,
-  };
-  await lifecycle.putDeclaration(record);
-  return {
-    statusCode: 201,
-    body: {
-      caseId: record.caseId,
-      declarationId: record.declarationId,
-      declaredAt: record.declaredAt,
-      message: '已记录家庭情况变化，将在下次定期核查时核查',
-    },
-  };
-});
-
-export const payments = httpRoute({ path: caseIdPath }, async ({ path }) => {
-  if (!(await lifecycle.getCaseItem(path.caseId))) throw new NotFoundError(`案件 ${path.caseId} 不存在`);
-  const list = await listPayments(path.caseId);
-  const total = list.reduce((sum, p) => sum + Math.round(p.amount * 100), 0) / 100;
-  return {
-    statusCode: 200,
-    body: {
+export const declare = httpRoute(
+  { roles: ['applicant', 'townshipCaseworker'], path: caseIdPath, body: declarationBody },
+  async ({ path, body, principal }) => {
+    await authorizedCase(principal, path.caseId, ['townshipCaseworker']);
+    const now = new Date();
+    const { pledge: _p, verificationConsent: _v, ...declaration } = body;
+    const record = {
+      declarationId: newId('decl', now),
       caseId: path.caseId,
-      total,
-      payments: list.map(({ month, kind, amount, tier, basis, recordedAt }) => ({
-        month,
-        kind,
-        amount,
-        tier,
-        basis,
-        recordedAt,
-      })),
-    },
-  };
-});
+      declaredAt: now.toISOString(),
+      declaration,
+      declaredBy: actor(principal),
+    };
+    await lifecycle.putDeclaration(record);
+    return {
+      statusCode: 201,
+      body: {
+        caseId: record.caseId,
+        declarationId: record.declarationId,
+        declaredAt: record.declaredAt,
+        message: '已记录家庭情况变化，将在下次定期核查时核查',
+      },
+    };
+  },
+);
+
+export const payments = httpRoute(
+  { roles: ['applicant', 'townshipCaseworker', 'countyOfficer', 'auditor'], path: caseIdPath },
+  async ({ path, principal }) => {
+    await authorizedCase(principal, path.caseId, ['townshipCaseworker', 'countyOfficer', 'auditor']);
+    const list = await listPayments(path.caseId);
+    const total = list.reduce((sum, p) => sum + Math.round(p.amount * 100), 0) / 100;
+    return {
+      statusCode: 200,
+      body: {
+        caseId: path.caseId,
+        total,
+        payments: list.map(({ month, kind, amount, tier, basis, recordedAt }) => ({
+          month,
+          kind,
+          amount,
+          tier,
+          basis,
+          recordedAt,
+        })),
+      },
+    };
+  },
+);
 
 /** Response shapes, for the OpenAPI document. */
 export const caseLifecycleResponses = {

@@ -2,57 +2,57 @@
 import { DescribeExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { sfn } from '../../shared/clients.ts';
-import { NotFoundError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import { getArchive } from '../../shared/repositories/archive.ts';
 import * as cases from '../../shared/repositories/cases.ts';
 import { fullHistory } from '../steps/archive.ts';
+import { authorizedCase, caseIdPath } from './case-lifecycle.ts';
 
 const stateName = (e: HistoryEvent) => e.stateEnteredEventDetails?.name ?? e.stateExitedEventDetails?.name;
 
-export const history = httpRoute(
-  { path: z.object({ caseId: z.string().regex(/^case-[a-z0-9]+$/, { error: '案件编号格式不正确' }) }) },
-  async ({ path }) => {
-    if (!(await cases.caseExists(path.caseId))) throw new NotFoundError(`案件 ${path.caseId} 不存在`);
-    const links = await cases.listExecutions(path.caseId);
-    // Closed executions come from the archive (kept for years); running ones from Step Functions.
-    const executions = await Promise.all(
-      links.map(async (link) => {
-        const archived = await getArchive(path.caseId, link.executionArn);
-        const { status, startDate, stopDate, events } =
-          archived ??
-          (await (async () => {
-            const [d, live] = await Promise.all([
-              sfn().send(new DescribeExecutionCommand({ executionArn: link.executionArn })),
-              fullHistory(link.executionArn),
-            ]);
-            return {
-              status: d.status,
-              startDate: d.startDate?.toISOString(),
-              stopDate: d.stopDate?.toISOString() ?? null,
-              events: live,
-            };
-          })());
-        const at = (e: HistoryEvent) =>
-          e.timestamp instanceof Date ? e.timestamp.toISOString() : String(e.timestamp);
-        return {
-          workflow: link.workflow,
-          executionArn: link.executionArn,
-          status,
-          startDate,
-          stopDate,
-          archived: archived !== undefined,
-          states: events.filter((e) => e.type?.endsWith('StateEntered')).map((e) => stateName(e)),
-          events: events.map((e) => ({
-            id: e.id,
-            type: e.type,
-            timestamp: at(e),
-            ...(stateName(e) ? { state: stateName(e) } : {}),
-          })),
-        };
-      }),
-    );
-    executions.sort((a, b) => String(a.startDate).localeCompare(String(b.startDate)));
-    return { statusCode: 200, body: { caseId: path.caseId, executions } };
-  },
-);
+/** Staff only: the workflow's inner states are the office's record, not the applicant's notice. */
+const historyReaders = ['townshipCaseworker', 'countyOfficer', 'auditor'] as const;
+
+export const history = httpRoute({ roles: historyReaders, path: caseIdPath }, async ({ path, principal }) => {
+  await authorizedCase(principal, path.caseId, historyReaders);
+  const links = await cases.listExecutions(path.caseId);
+  // Closed executions come from the archive (kept for years); running ones from Step Functions.
+  const executions = await Promise.all(
+    links.map(async (link) => {
+      const archived = await getArchive(path.caseId, link.executionArn);
+      const { status, startDate, stopDate, events } =
+        archived ??
+        (await (async () => {
+          const [d, live] = await Promise.all([
+            sfn().send(new DescribeExecutionCommand({ executionArn: link.executionArn })),
+            fullHistory(link.executionArn),
+          ]);
+          return {
+            status: d.status,
+            startDate: d.startDate?.toISOString(),
+            stopDate: d.stopDate?.toISOString() ?? null,
+            events: live,
+          };
+        })());
+      const at = (e: HistoryEvent) =>
+        e.timestamp instanceof Date ? e.timestamp.toISOString() : String(e.timestamp);
+      return {
+        workflow: link.workflow,
+        executionArn: link.executionArn,
+        status,
+        startDate,
+        stopDate,
+        archived: archived !== undefined,
+        states: events.filter((e) => e.type?.endsWith('StateEntered')).map((e) => stateName(e)),
+        events: events.map((e) => ({
+          id: e.id,
+          type: e.type,
+          timestamp: at(e),
+          ...(stateName(e) ? { state: stateName(e) } : {}),
+        })),
+      };
+    }),
+  );
+  executions.sort((a, b) => String(a.startDate).localeCompare(String(b.startDate)));
+  return { statusCode: 200, body: { caseId: path.caseId, executions } };
+});

@@ -18,6 +18,7 @@ import { sfn } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { tierLabel } from '../../shared/domain/lifecycle.ts';
+import { actor, callerKey, requireJurisdiction, requireOwnerOrStaff } from '../../shared/auth.ts';
 import { ConflictError, GoneError, NotFoundError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as cases from '../../shared/repositories/cases.ts';
@@ -94,9 +95,11 @@ async function startExecution(e: lifecycle.EmergencyRecord): Promise<string> {
   return executionArn;
 }
 
+/** Applied for where the hardship happened: by the person online, or entered by that township's caseworker. */
 export const submit = httpRoute(
-  { body: emergencyRequest, headers: idempotencyHeaders },
-  async ({ body, headers }) => {
+  { roles: ['applicant', 'townshipCaseworker'], body: emergencyRequest, headers: idempotencyHeaders },
+  async ({ body, headers, principal }) => {
+    if (principal.role !== 'applicant') requireJurisdiction(principal, body.regionCode);
     const now = new Date();
     const record: lifecycle.EmergencyRecord = {
       emergencyId: newId('emerg', now),
@@ -105,8 +108,13 @@ export const submit = httpRoute(
       regionCode: body.regionCode,
       request: body,
       submittedAt: now.toISOString(),
+      ...(principal.role === 'applicant' ? { ownerSubject: principal.subject } : {}),
+      enteredBy: actor(principal),
     };
-    const { emergency } = await lifecycle.createEmergency(record, headers['idempotency-key']);
+    const { emergency } = await lifecycle.createEmergency(
+      record,
+      callerKey(principal, headers['idempotency-key']),
+    );
     if (!emergency.executionArn) await startExecution(emergency);
     return {
       statusCode: 202,
@@ -126,48 +134,59 @@ export const statusLabels: Record<lifecycle.EmergencyStatus, string> = {
   converted: '已转为常规救助申请',
 };
 
-export const get = httpRoute({ path: emergencyIdPath }, async ({ path }) => {
-  const e = await lifecycle.getEmergency(path.emergencyId);
-  if (!e) throw new NotFoundError(`临时救助 ${path.emergencyId} 不存在`);
-  const notices = (await cases.listNotices(e.caseId)) as unknown as Array<Record<string, unknown>>;
-  return {
-    statusCode: 200,
-    body: {
-      emergencyId: e.emergencyId,
-      caseId: e.caseId,
-      status: e.status,
-      statusLabel: statusLabels[e.status],
-      regionCode: e.regionCode,
-      hukouRegionCode: e.request.hukouRegionCode ?? null,
-      hardship: e.request.hardship,
-      requestedAmount: e.request.requestedAmount,
-      submittedAt: e.submittedAt,
-      grant: e.grant
-        ? { amount: e.grant.amount, limit: e.grant.limit, month: e.grant.month, grantedAt: e.grant.grantedAt }
-        : null,
-      paperwork: e.paperwork
-        ? {
-            taskId: e.paperwork.taskId,
-            dueDate: e.paperwork.dueDate,
-            decision: e.paperwork.decision?.decision ?? null,
-            reasons: e.paperwork.decision?.reasons ?? [],
-          }
-        : null,
-      convertedTo: e.convertedTo ? { ...e.convertedTo, tierLabel: tierLabel(e.convertedTo.tier) } : null,
-      notices: notices
-        .filter((n) => n.emergencyId === e.emergencyId)
-        .map((n) => ({
-          noticeId: String(n.noticeId),
-          kind: String(n.kind),
-          title: String(n.title),
-          body: String(n.body),
-          reasons: n.reasons as string[],
-          decidedAt: String(n.decidedAt),
-          serveBy: String(n.serveBy),
-        })),
-    },
-  };
-});
+const readers = ['townshipCaseworker', 'countyOfficer', 'auditor'] as const;
+
+export const get = httpRoute(
+  { roles: ['applicant', ...readers], path: emergencyIdPath },
+  async ({ path, principal }) => {
+    const e = await lifecycle.getEmergency(path.emergencyId);
+    if (!e) throw new NotFoundError(`临时救助 ${path.emergencyId} 不存在`);
+    requireOwnerOrStaff(principal, e, readers);
+    const notices = (await cases.listNotices(e.caseId)) as unknown as Array<Record<string, unknown>>;
+    return {
+      statusCode: 200,
+      body: {
+        emergencyId: e.emergencyId,
+        caseId: e.caseId,
+        status: e.status,
+        statusLabel: statusLabels[e.status],
+        regionCode: e.regionCode,
+        hukouRegionCode: e.request.hukouRegionCode ?? null,
+        hardship: e.request.hardship,
+        requestedAmount: e.request.requestedAmount,
+        submittedAt: e.submittedAt,
+        grant: e.grant
+          ? {
+              amount: e.grant.amount,
+              limit: e.grant.limit,
+              month: e.grant.month,
+              grantedAt: e.grant.grantedAt,
+            }
+          : null,
+        paperwork: e.paperwork
+          ? {
+              taskId: e.paperwork.taskId,
+              dueDate: e.paperwork.dueDate,
+              decision: e.paperwork.decision?.decision ?? null,
+              reasons: e.paperwork.decision?.reasons ?? [],
+            }
+          : null,
+        convertedTo: e.convertedTo ? { ...e.convertedTo, tierLabel: tierLabel(e.convertedTo.tier) } : null,
+        notices: notices
+          .filter((n) => n.emergencyId === e.emergencyId)
+          .map((n) => ({
+            noticeId: String(n.noticeId),
+            kind: String(n.kind),
+            title: String(n.title),
+            body: String(n.body),
+            reasons: n.reasons as string[],
+            decidedAt: String(n.decidedAt),
+            serveBy: String(n.serveBy),
+          })),
+      },
+    };
+  },
+);
 
 export const conversionTiers = ['dibao', 'tekun', 'marginal', 'rigidExpense'] as const;
 
@@ -180,7 +199,6 @@ export const paperworkBody = z
       .array(z.string().trim().min(1, { error: '理由不能为空' }).max(500))
       .max(20)
       .default([]),
-    decidedBy: z.string().trim().min(1).max(64).default('caseworker'),
     convertTo: z
       .enum(conversionTiers, { error: 'convertTo 应为 dibao、tekun、marginal 或 rigidExpense' })
       .optional()
@@ -196,17 +214,19 @@ export const paperworkBody = z
   });
 
 export const decidePaperwork = httpRoute(
-  { path: emergencyIdPath, body: paperworkBody },
-  async ({ path, body }) => {
+  { roles: ['townshipCaseworker', 'countyOfficer'], path: emergencyIdPath, body: paperworkBody },
+  async ({ path, body, principal }) => {
     const e = await lifecycle.getEmergency(path.emergencyId);
     if (!e) throw new NotFoundError(`临时救助 ${path.emergencyId} 不存在`);
+    requireJurisdiction(principal, e.regionCode);
     const taskId = e.paperwork?.taskId;
     if (!taskId || !(await lifecycle.getLifecycleTask(taskId)))
       throw new ConflictError(`临时救助 ${path.emergencyId} 的补办手续任务尚未生成，请稍后再试`);
     const decision: lifecycle.LifecycleTaskDecision = {
       decision: body.decision,
       reasons: body.reasons,
-      decidedBy: body.decidedBy,
+      decidedBy: principal.name,
+      decidedByActor: actor(principal),
       decidedAt: new Date().toISOString(),
       ...(body.convertTo ? { convertTo: body.convertTo } : {}),
     };

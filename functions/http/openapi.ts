@@ -94,8 +94,10 @@ const responseComponents = {
 
 type ErrorStatus = 400 | 404 | 409 | 410 | 413 | 422;
 
-const errorDescriptions: Record<ErrorStatus | 500, string> = {
+const errorDescriptions: Record<ErrorStatus | 401 | 403 | 500, string> = {
   400: '请求内容有误：fields 逐项列出出错字段及中文说明',
+  401: '未登录：缺少或无效的身份令牌',
+  403: '无权限：角色不符，或不在管辖范围内，或不是本人的申请',
   404: '不存在',
   409: '冲突：已处理或版本已存在',
   410: '所属流程已结束或已超时',
@@ -380,8 +382,10 @@ export function buildDocument(catalogRoutes: readonly Route[] = routes) {
       : success.content
         ? { [success.content.type]: { schema: success.content.schema } }
         : undefined;
+    // Every route but the public ones needs a signed-in person, and answers 401/403 like any other.
+    const signedIn = !route.public;
     const errorResponses = Object.fromEntries(
-      [...op.errors, 500 as const].map((status) => [
+      [...(signedIn ? ([401, 403] as const) : []), ...op.errors, 500 as const].map((status) => [
         String(status),
         { description: errorDescriptions[status], content: { 'application/json': { schema: ref('Error') } } },
       ]),
@@ -397,6 +401,7 @@ export function buildDocument(catalogRoutes: readonly Route[] = routes) {
       summary: functions[route.function].description,
       ...(op.description ? { description: op.description } : {}),
       tags: [op.tag],
+      security: signedIn ? [{ bearer: [] }] : [],
       ...(params.length ? { parameters: params } : {}),
       ...(body ? { requestBody: body } : {}),
       responses: {
@@ -434,6 +439,16 @@ export function buildDocument(catalogRoutes: readonly Route[] = routes) {
     tags: ['申请人', '经办人', '审计', '规则', '管理', '系统'].map((name) => ({ name })),
     paths,
     components: {
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            '登录后取得的身份令牌（AWS 上为 Cognito 用户池的 ID 令牌；本地运行环境用 POST /auth/dev-login 取得）。' +
+            '令牌带有角色（custom:role）和所服务的行政区划（custom:regionCodes），各接口据此核对角色与管辖范围。',
+        },
+      },
       schemas: {
         ...componentSchemas(requestComponents, 'input'),
         ...componentSchemas(responseComponents, 'output'),
@@ -450,7 +465,7 @@ const current = () => {
   return cached;
 };
 
-export const document = httpRoute({}, async () => ({ statusCode: 200, body: current() }));
+export const document = httpRoute({ roles: 'public' }, async () => ({ statusCode: 200, body: current() }));
 
 let page: string | undefined;
 

@@ -8,6 +8,7 @@ import {
   CalendarYearMismatchError,
   UnknownCalendarYearError,
 } from '../../shared/calendar/index.ts';
+import { requireJurisdiction, roles } from '../../shared/auth.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { ConflictError, UnprocessableError, ValidationError } from '../../shared/errors.ts';
 import { fieldErrors, httpRoute } from '../../shared/http.ts';
@@ -40,7 +41,8 @@ function unprocessable(error: unknown): never {
   throw error;
 }
 
-export const preview = httpRoute({ body: meansTestRequest }, async ({ body }) => {
+/** A 试算 creates nothing and reads no household's record: anyone signed in may run one. */
+export const preview = httpRoute({ roles, body: meansTestRequest }, async ({ body }) => {
   const asOf = body.asOf ?? chinaDate();
   const { asOf: _a, requestedTier, relapseWatch, ...household } = body;
   const parameters = await parametersFor(household.regionCode, household.residence, asOf).catch(
@@ -54,6 +56,7 @@ export const preview = httpRoute({ body: meansTestRequest }, async ({ body }) =>
 
 export const deadline = httpRoute(
   {
+    roles,
     query: z.object({
       from: isoDate,
       workingDays: z.coerce
@@ -89,12 +92,14 @@ function parsed<T>(parse: () => T): T {
   }
 }
 
+/** An administrator loads the parameters of a region they administer (a province covers its counties). */
 export const putParameters = httpRoute(
-  { path: z.object({ regionCode }), body: z.unknown() },
-  async ({ path, body }) => {
+  { roles: ['admin'], path: z.object({ regionCode }), body: z.unknown() },
+  async ({ path, body, principal }) => {
+    requireJurisdiction(principal, path.regionCode);
     const version = parsed(() => parameterVersionFromRequest(path.regionCode, body));
     try {
-      const versionId = await putParameterVersion(version, 'admin');
+      const versionId = await putParameterVersion(version, `${principal.name}（${principal.subject}）`);
       return {
         statusCode: 201,
         body: {
@@ -111,12 +116,14 @@ export const putParameters = httpRoute(
   },
 );
 
+/** The State Council's arrangement is national: any administrator may load it, and who did is recorded. */
 export const putCalendar = httpRoute(
   {
+    roles: ['admin'],
     path: z.object({ year: z.coerce.number({ error: '年份必须是数字' }).int().min(1949).max(2199) }),
     body: z.unknown(),
   },
-  async ({ path, body }) => {
+  async ({ path, body, principal }) => {
     let arrangement: ReturnType<typeof arrangementFromRequest>;
     try {
       arrangement = parsed(() => arrangementFromRequest(path.year, body));
@@ -125,7 +132,7 @@ export const putCalendar = httpRoute(
         throw new ValidationError([{ field: 'year', message: error.message }]);
       throw error;
     }
-    await putCalendarArrangement(arrangement, 'admin');
+    await putCalendarArrangement(arrangement, `${principal.name}（${principal.subject}）`);
     return {
       statusCode: 201,
       body: {

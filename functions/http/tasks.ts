@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { sfn } from '../../shared/clients.ts';
+import { actor, ForbiddenError, type Role, requireJurisdiction } from '../../shared/auth.ts';
 import { ConflictError, GoneError, NotFoundError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as cases from '../../shared/repositories/cases.ts';
@@ -15,10 +16,23 @@ import { isoDate, regionCode } from '../../shared/schemas/household.ts';
 
 const publicTask = ({ taskToken: _token, executionArn: _arn, ...task }: cases.TaskRecord) => task;
 
-export const list = httpRoute({ query: z.object({ township: regionCode }) }, async ({ query }) => {
-  const tasks = await cases.listOpenTasks(query.township);
-  return { statusCode: 200, body: { township: query.township, tasks: tasks.map(publicTask) } };
-});
+/** Who decides each kind of task: the township reviews and confirms, the county determines. */
+export const deciders: Record<string, readonly Role[]> = {
+  townshipReview: ['townshipCaseworker'],
+  recheckConfirmation: ['townshipCaseworker'],
+  emergencyPaperwork: ['townshipCaseworker'],
+  countyDetermination: ['countyOfficer'],
+};
+
+/** The open tasks of a region the caseworker or officer serves. */
+export const list = httpRoute(
+  { roles: ['townshipCaseworker', 'countyOfficer'], query: z.object({ township: regionCode }) },
+  async ({ query, principal }) => {
+    requireJurisdiction(principal, query.township);
+    const tasks = await cases.listOpenTasks(query.township);
+    return { statusCode: 200, body: { township: query.township, tasks: tasks.map(publicTask) } };
+  },
+);
 
 const note = z.string().trim().min(1).max(1000);
 
@@ -66,7 +80,6 @@ export const decisionBody = z
       .array(z.string().trim().min(1, { error: '理由不能为空' }).max(500))
       .max(20)
       .default([]),
-    decidedBy: z.string().trim().min(1).max(64).default('caseworker'),
     findings: findingsSchema.optional(),
   })
   .refine((b) => b.decision === 'approve' || b.reasons.length > 0, {
@@ -78,20 +91,26 @@ export const decide = httpRoute(
   {
     path: z.object({ taskId: z.string().regex(/^task-[a-f0-9]{24}$/, { error: '任务编号格式不正确' }) }),
     body: decisionBody,
+    roles: ['townshipCaseworker', 'countyOfficer'],
   },
-  async ({ path, body }) => {
+  async ({ path, body, principal }) => {
+    const existing = await cases.getTask(path.taskId);
+    if (!existing) throw new NotFoundError(`任务 ${path.taskId} 不存在`);
+    if (!deciders[existing.kind]?.includes(principal.role))
+      throw new ForbiddenError(
+        `此任务须由${existing.kind === 'countyDetermination' ? '县级民政部门' : '乡镇（街道）'}决定`,
+      );
+    requireJurisdiction(principal, existing.township);
     const { findings, ...rest } = body;
     const decision: cases.TaskDecision = {
       ...rest,
       ...(findings ? { findings } : {}),
+      decidedBy: principal.name,
+      decidedByActor: actor(principal),
       decidedAt: new Date().toISOString(),
     };
     const task = await cases.decideTask(path.taskId, decision);
-    if (!task) {
-      const existing = await cases.getTask(path.taskId);
-      if (!existing) throw new NotFoundError(`任务 ${path.taskId} 不存在`);
-      throw new ConflictError(`任务 ${path.taskId} 已处理，不能重复决定`);
-    }
+    if (!task) throw new ConflictError(`任务 ${path.taskId} 已处理，不能重复决定`);
     try {
       await sfn().send(
         new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify(decision) }),

@@ -143,6 +143,8 @@ async function convert(e: lifecycle.EmergencyRecord, tier: NonNullable<Paperwork
       requestedTier: tier,
       declaration: { ...declarationOf(e), requestedTier: tier },
       submittedAt: new Date().toISOString(),
+      ...(e.ownerSubject ? { ownerSubject: e.ownerSubject } : {}),
+      ...(e.enteredBy ? { enteredBy: e.enteredBy } : {}),
     },
     e.emergencyId,
   );

@@ -69,7 +69,9 @@ export interface TaskDecision {
   decision: 'approve' | 'reject';
   reasons: string[];
   decidedAt: string;
+  /** The name shown on notices and in the inbox; `decidedByActor` is who it was. */
   decidedBy: string;
+  decidedByActor?: Actor;
   findings?: Findings | undefined;
 }
 
@@ -88,6 +90,13 @@ export interface PublicNoticeRecord {
   objected?: boolean;
 }
 
+/** The signed-in person who did something: attributable, as every action must be. */
+export interface Actor {
+  subject: string;
+  name: string;
+  role: string;
+}
+
 export interface Objection {
   objectionId: string;
   round: number;
@@ -95,6 +104,8 @@ export interface Objection {
   /** Who objected, if they gave a name; not shown to the applicant. */
   raisedBy?: string | undefined;
   raisedAt: string;
+  /** Who recorded it (the objector signed in, or the caseworker who took it in person). */
+  recordedBy?: Actor;
 }
 
 /** The offer of another tier (国办发〔2023〕39号) and the applicant's answer. */
@@ -119,6 +130,10 @@ export interface ApplicationRecord {
   requestedTier: ApplicationRequest['requestedTier'];
   declaration: ApplicationRequest;
   submittedAt: string;
+  /** The applicant who submitted it online: the one applicant who may read and answer it. */
+  ownerSubject?: string;
+  /** Who entered it: the applicant, or a caseworker after a home visit. */
+  enteredBy?: Actor;
   executionArn?: string;
   meansTest?: MeansTestSummary;
   /** Months to the first recheck, by tier (the decided tier and any alternative), from the means test. */
@@ -222,6 +237,7 @@ export async function createApplication(
           regionCode: record.regionCode,
           createdAt: record.submittedAt,
           applicationIds: [record.applicationId],
+          ...(record.ownerSubject ? { ownerSubject: record.ownerSubject } : {}),
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       },

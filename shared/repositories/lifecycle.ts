@@ -25,7 +25,7 @@ import { requiredEnv } from '../config.ts';
 import type { Benefit, LifecycleNotice } from '../domain/lifecycle.ts';
 import { casesTable } from '../resources.ts';
 import type { ApplicationRequest, HouseholdDeclaration } from '../schemas/household.ts';
-import { type ApplicationRecord, getApplication, type MeansTestSummary } from './cases.ts';
+import { type Actor, type ApplicationRecord, getApplication, type MeansTestSummary } from './cases.ts';
 
 const table = () => requiredEnv(casesTable.env);
 const CASE = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
@@ -67,6 +67,8 @@ export interface CaseItem {
   employmentIncome?: number;
   kind?: 'emergency';
   emergencyId?: string;
+  /** The applicant who opened the case online (an application or an emergency request). */
+  ownerSubject?: string;
   [attribute: string]: unknown;
 }
 
@@ -136,6 +138,7 @@ export interface DeclarationRecord {
   caseId: string;
   declaredAt: string;
   declaration: HouseholdDeclaration;
+  declaredBy?: Actor;
 }
 
 /** A new declaration of the household's situation, kept beside the earlier ones (never overwritten). */
@@ -253,6 +256,7 @@ export interface LifecycleTaskDecision {
   reasons: string[];
   decidedAt: string;
   decidedBy: string;
+  decidedByActor?: Actor;
   /** Emergency paperwork only: the regular tier the household is to apply for. */
   convertTo?: string | undefined;
 }
@@ -380,6 +384,9 @@ export interface EmergencyRecord {
     hukouRegionCode?: string | undefined;
   };
   submittedAt: string;
+  /** The applicant who asked online; absent when a caseworker entered the request. */
+  ownerSubject?: string;
+  enteredBy?: Actor;
   executionArn?: string;
   grant?: { amount: number; limit: number; month: string; grantedAt: string; parameterVersion: string };
   paperwork?: { taskId: string; dueDate: string; decision?: LifecycleTaskDecision };
@@ -404,6 +411,7 @@ export async function createEmergency(
       kind: 'emergency',
       emergencyId: record.emergencyId,
       applicationIds: [],
+      ...(record.ownerSubject ? { ownerSubject: record.ownerSubject } : {}),
     }),
   ];
   if (idempotencyKey)

@@ -61,13 +61,9 @@ describe('POST /applications validation', () => {
   });
 
   it('answers 400 for a body that is not JSON', async () => {
-    const res = await fetch(`${runtime.rt.apiUrl}/applications`, {
-      method: 'POST',
-      body: '{not json',
-      headers: { 'content-type': 'application/json' },
-    });
+    const res = await runtime.api('/applications', { method: 'POST', body: '{not json' });
     expect(res.status).toBe(400);
-    expect((await res.json()).error.fields[0].field).toBe('body');
+    expect(res.body.error.fields[0].field).toBe('body');
   });
 });
 

@@ -18,7 +18,8 @@ import { annualArrangementSchema } from '../../shared/calendar/index.ts';
 import { parameterSetSchema, sampleParameterVersions } from '../../shared/parameters/index.ts';
 import { applicationRequest } from '../../shared/schemas/household.ts';
 import { application } from '../support/households.ts';
-import { useRuntime } from '../support/runtime.ts';
+import { tokenFor } from '../support/actors.ts';
+import { defaultActor, useRuntime } from '../support/runtime.ts';
 
 const runtime = useRuntime();
 const TOTAL = Number(process.env.FUZZ_REQUESTS ?? 10_000);
@@ -183,9 +184,14 @@ describe('malformed requests to every write route', () => {
     for (const route of writeRoutes) {
       await fc.assert(
         fc.asyncProperty(pathFor(route.path), bodyFor(route.path), async (path, body) => {
+          // Signed in as whoever may call the route: what is fuzzed is the input, not the access.
+          const actor = await defaultActor(route.method, path);
           const res = await fetch(`${runtime.rt.apiUrl}${path}`, {
             method: route.method,
-            headers: { 'content-type': 'application/json' },
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${await tokenFor(runtime.rt.apiUrl, actor)}`,
+            },
             body,
           });
           const text = await res.text();

@@ -8,7 +8,8 @@ import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../functions/catalog.ts';
 import { application, validId } from '../support/households.ts';
-import { eventually, useRuntime } from '../support/runtime.ts';
+import { tokenFor } from '../support/actors.ts';
+import { defaultActor, eventually, useRuntime } from '../support/runtime.ts';
 
 const runtime = useRuntime();
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -32,9 +33,14 @@ async function call(
   path: string,
   init: { body?: unknown; headers?: Record<string, string> } = {},
 ) {
+  const actor = await defaultActor(method, path.split('?')[0]!);
   const res = await fetch(`${runtime.rt.apiUrl}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', ...init.headers },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${await tokenFor(runtime.rt.apiUrl, actor)}`,
+      ...init.headers,
+    },
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
   });
   const text = await res.text();

@@ -13,7 +13,8 @@ import { afterAll, expect, it } from 'vitest';
 import { clock } from '../../local/clock.ts';
 import { type Runtime, startRuntime } from '../../local/runtime.ts';
 import { application } from '../support/households.ts';
-import { eventually } from '../support/runtime.ts';
+import { actors, tokenFor } from '../support/actors.ts';
+import { defaultActor, eventually } from '../support/runtime.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'doudi-restart-'));
 let rt: Runtime | undefined;
@@ -23,9 +24,13 @@ afterAll(async () => {
 });
 
 const call = async (path: string, init?: RequestInit) => {
+  const actor = await defaultActor(init?.method ?? 'GET', path.split('?')[0]!);
   const res = await fetch(`${rt!.apiUrl}${path}`, {
     ...init,
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${await tokenFor(rt!.apiUrl, actor)}`,
+    },
   });
   return { status: res.status, body: await res.json() };
 };
@@ -37,9 +42,15 @@ it('resumes a waiting application after a restart without redoing its steps', as
     body: JSON.stringify(application()),
   });
   const task = await eventually(async () => (await call('/tasks?township=430121')).body.tasks[0]);
+  const tokenBefore = await tokenFor(rt.apiUrl, actors.township);
   await rt.stop();
 
   rt = await startRuntime({ dataDir, port: 0 });
+  // Tokens are signed with the key kept in the data directory: one issued before still works.
+  const inbox = await fetch(`${rt.apiUrl}/tasks?township=430121`, {
+    headers: { authorization: `Bearer ${tokenBefore}` },
+  });
+  expect(inbox.status).toBe(200);
   // The open task and its notification are the ones from before: one of each.
   const tasks = (await call('/tasks?township=430121')).body.tasks;
   expect(tasks.map((t: { taskId: string }) => t.taskId)).toEqual([task.taskId]);

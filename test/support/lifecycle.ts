@@ -15,6 +15,7 @@ import { updateCase } from '../../shared/repositories/lifecycle.ts';
 import { parametersFor } from '../../shared/repositories/parameters.ts';
 import { meansTest } from '../../shared/rules/index.ts';
 import type { ApplicationRequest } from '../../shared/schemas/household.ts';
+import { actors } from './actors.ts';
 import { application } from './households.ts';
 import { eventually, type useRuntime } from './runtime.ts';
 
@@ -94,6 +95,7 @@ export function lifecycleHelpers(runtime: Runtime) {
         requestedTier: declaration.requestedTier,
         declaration,
         submittedAt: decidedAt,
+        ownerSubject: actors.applicant.subject,
         determination: {
           outcome: 'approved',
           tier: result.tier,

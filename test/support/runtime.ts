@@ -1,12 +1,39 @@
-/** Starts an in-memory local runtime for one test file and gives typed helpers over its HTTP API. */
+/**
+ * Starts an in-memory local runtime for one test file and gives typed helpers over its HTTP API.
+ * Requests are signed in as the person who would make them (`defaultActor`) unless a test names
+ * one — `api(path, init, actors.auditor)` — or `'anonymous'` for no token at all.
+ */
 import { afterAll, beforeAll } from 'vitest';
 import { type Runtime, startRuntime } from '../../local/runtime.ts';
+import { getTask } from '../../shared/repositories/cases.ts';
+import { type Actor, actors, tokenFor } from './actors.ts';
 
-export function useRuntime(): {
-  readonly rt: Runtime;
+/**
+ * Who makes a request in the ordinary course of a case: the applicant declares, answers and reads
+ * their own; the township reviews and the county determines; the auditor reads histories; the
+ * administrator loads parameters and moves the local clock.
+ */
+export async function defaultActor(method: string, path: string): Promise<Actor> {
+  if (path.startsWith('/admin/')) return actors.admin;
+  if (path.startsWith('/cases/') && path.endsWith('/history')) return actors.auditor;
+  if (path.startsWith('/tasks') && method === 'GET') return actors.township;
+  if (path.endsWith('/paperwork')) return actors.township;
+  const decision = /^\/tasks\/([^/]+)\/decision$/.exec(path);
+  if (decision) {
+    const task = await getTask(decision[1]!).catch(() => undefined);
+    return task?.kind === 'countyDetermination' ? actors.county : actors.township;
+  }
+  return actors.applicant;
+}
+
+export type Api = (
+  path: string,
+  init?: RequestInit,
+  as?: Actor | 'anonymous',
   // biome-ignore lint/suspicious/noExplicitAny: response bodies are whatever the API answered; the assertions check them.
-  api: (path: string, init?: RequestInit) => Promise<{ status: number; body: any }>;
-} {
+) => Promise<{ status: number; body: any }>;
+
+export function useRuntime(): { readonly rt: Runtime; api: Api } {
   let runtime: Runtime | undefined;
   beforeAll(async () => {
     runtime = await startRuntime({ dataDir: null, port: 0 });
@@ -19,11 +46,13 @@ export function useRuntime(): {
       if (!runtime) throw new Error('runtime not started');
       return runtime;
     },
-    async api(path, init) {
-      const res = await fetch(`${runtime!.apiUrl}${path}`, {
-        ...init,
-        headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) },
-      });
+    async api(path, init, as) {
+      const apiUrl = runtime!.apiUrl;
+      const actor = as ?? (await defaultActor(init?.method ?? 'GET', path.split('?')[0]!));
+      const headers = new Headers(init?.headers);
+      if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+      if (actor !== 'anonymous') headers.set('authorization', `Bearer ${await tokenFor(apiUrl, actor)}`);
+      const res = await fetch(`${apiUrl}${path}`, { ...init, headers });
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
     },

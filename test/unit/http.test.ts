@@ -14,19 +14,30 @@ const event = (over: Partial<APIGatewayProxyEventV2>): APIGatewayProxyEventV2 =>
     rawQueryString: '',
     headers: {},
     isBase64Encoded: false,
-    requestContext: {} as never,
+    requestContext: caseworker,
     ...over,
   }) as APIGatewayProxyEventV2;
 const ctx = {} as Context;
 
+/** Claims as API Gateway's JWT authorizer hands them on. */
+const signedIn = (claims: Record<string, string>) =>
+  ({ authorizer: { jwt: { claims, scopes: [] } } }) as unknown as APIGatewayProxyEventV2['requestContext'];
+const caseworker = signedIn({
+  sub: 'u1',
+  name: '王五',
+  'custom:role': 'townshipCaseworker',
+  'custom:regionCodes': '430121',
+});
+
 const route = httpRoute(
   {
+    roles: ['townshipCaseworker'],
     body: z.object({ amount: z.number().nonnegative({ error: '金额不能为负数' }), name: z.string() }),
     query: z.object({ page: z.coerce.number().int().optional() }),
   },
-  async ({ body, query }) => {
+  async ({ body, query, principal }) => {
     if (body.name === 'taken') throw new ConflictError('已存在');
-    return { statusCode: 201, body: { ...body, page: query.page ?? 1 } };
+    return { statusCode: 201, body: { ...body, page: query.page ?? 1, by: principal.name } };
   },
 );
 
@@ -37,7 +48,20 @@ describe('httpRoute', () => {
       ctx,
     );
     expect(res.statusCode).toBe(201);
-    expect(JSON.parse(res.body!)).toEqual({ amount: 5, name: 'a', page: 2 });
+    expect(JSON.parse(res.body!)).toEqual({ amount: 5, name: 'a', page: 2, by: '王五' });
+  });
+
+  it('answers 401 without verified claims and 403 to a role it does not serve, before validating', async () => {
+    const bad = { body: JSON.stringify({ amount: -1 }) };
+    const anonymous = await route(event({ ...bad, requestContext: {} as never }), ctx);
+    expect(anonymous.statusCode).toBe(401);
+    expect(JSON.parse(anonymous.body!).error.code).toBe('Unauthorized');
+    const incomplete = await route(event({ ...bad, requestContext: signedIn({ sub: 'u2' }) }), ctx);
+    expect(incomplete.statusCode).toBe(401);
+    const auditor = signedIn({ sub: 'u3', 'custom:role': 'auditor', 'custom:regionCodes': '430121' });
+    const forbidden = await route(event({ ...bad, requestContext: auditor }), ctx);
+    expect(forbidden.statusCode).toBe(403);
+    expect(JSON.parse(forbidden.body!).error.message).toContain('审计人员');
   });
 
   it('names every invalid field, body and query alike, with Chinese messages', async () => {
@@ -68,7 +92,7 @@ describe('httpRoute', () => {
   });
 
   it('hides an unexpected error behind a 500 without its message', async () => {
-    const broken = httpRoute({}, async () => {
+    const broken = httpRoute({ roles: 'public' }, async () => {
       throw new Error('secret internals');
     });
     const res = await broken(event({}), ctx);

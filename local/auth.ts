@@ -1,0 +1,108 @@
+/**
+ * The local runtime's sign-in and its JWT authorizer — what Cognito and API Gateway's JWT
+ * authorizer do on AWS. `POST /auth/dev-login { role, regionCodes, … }` issues a signed token with
+ * the same claims a Cognito ID token carries (see `shared/auth.ts`); every route that is not
+ * public needs one, and its verified claims reach the handler in `requestContext.authorizer.jwt`.
+ *
+ * The signing key lives in the data directory, so tokens stay valid across a restart; in memory
+ * mode it lives as long as the process. Token lifetimes run on real time, not the virtual clock:
+ * moving the clock a month on must not sign everybody out.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { jwtVerify, SignJWT } from 'jose';
+import { z } from 'zod';
+import { CLAIMS, departments, roleLabels, roles } from '../shared/auth.ts';
+import { regionCode } from '../shared/schemas/household.ts';
+
+const ISSUER = 'doudi-local';
+const AUDIENCE = 'doudi';
+const LIFETIME_SECONDS = 12 * 3600;
+
+/** Wall-clock seconds, whatever the virtual clock says (`Date` follows the virtual clock). */
+const realSeconds = () => Math.floor((performance.timeOrigin + performance.now()) / 1000);
+
+export const devLoginBody = z
+  .object({
+    role: z.enum(roles, { error: `role 应为 ${roles.join('、')} 之一` }),
+    regionCodes: z.array(regionCode).max(50, { error: '行政区划代码最多50个' }).default([]),
+    department: z.enum(departments, { error: `department 应为 ${departments.join('、')} 之一` }).optional(),
+    /** Signing in again as the same person (an applicant who comes back to their application). */
+    subject: z
+      .string()
+      .regex(/^[\w.:@-]{1,128}$/, { error: 'subject 应为1–128位字母、数字或 . _ : @ -' })
+      .optional(),
+    name: z.string().trim().min(1).max(50).optional(),
+  })
+  .refine((b) => b.role === 'applicant' || b.regionCodes.length > 0, {
+    error: '工作人员须至少指定一个所服务的行政区划代码',
+    path: ['regionCodes'],
+  })
+  .refine((b) => b.role !== 'departmentOfficer' || b.department !== undefined, {
+    error: '部门工作人员须指定所属部门（department）',
+    path: ['department'],
+  });
+export type DevLogin = z.input<typeof devLoginBody>;
+
+export class LocalIdentity {
+  constructor(private readonly secret: Uint8Array) {}
+
+  /** The key kept in `dataDir` (made on first use), or a fresh one for an in-memory runtime. */
+  static forDataDir(dataDir: string | null): LocalIdentity {
+    if (!dataDir) return new LocalIdentity(randomBytes(32));
+    mkdirSync(dataDir, { recursive: true });
+    const file = join(dataDir, 'auth-key');
+    try {
+      return new LocalIdentity(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      const key = randomBytes(32);
+      writeFileSync(file, key.toString('base64url'), { mode: 0o600 });
+      return new LocalIdentity(key);
+    }
+  }
+
+  async issue(login: z.output<typeof devLoginBody>) {
+    const subject = login.subject ?? `dev-${randomUUID()}`;
+    const claims: Record<string, string> = {
+      name: login.name ?? roleLabels[login.role],
+      [CLAIMS.role]: login.role,
+      [CLAIMS.regionCodes]: login.regionCodes.join(','),
+      ...(login.department ? { [CLAIMS.department]: login.department } : {}),
+    };
+    const now = realSeconds();
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(subject)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(now)
+      .setExpirationTime(now + LIFETIME_SECONDS)
+      .sign(this.secret);
+    return {
+      token,
+      expiresAt: new Date((now + LIFETIME_SECONDS) * 1000).toISOString(),
+      claims: { sub: subject, ...claims },
+    };
+  }
+
+  /** The claims of a genuine, unexpired token, as API Gateway hands them on (strings); else undefined. */
+  async verify(authorization: string | undefined): Promise<Record<string, string> | undefined> {
+    const token = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(authorization ?? '')?.[1];
+    if (!token) return undefined;
+    try {
+      const { payload } = await jwtVerify(token, this.secret, {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: ['HS256'],
+        currentDate: new Date(realSeconds() * 1000),
+      });
+      return Object.fromEntries(
+        Object.entries(payload).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]),
+      );
+    } catch {
+      return undefined;
+    }
+  }
+}

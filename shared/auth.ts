@@ -1,0 +1,149 @@
+/**
+ * Who is calling, and what they may do. The HTTP API's JWT authorizer (a Cognito user pool on AWS,
+ * the local runtime's dev sign-in locally) has verified the token before a handler runs; handlers
+ * read the verified claims from `requestContext.authorizer.jwt.claims`, as API Gateway delivers
+ * them, and check role and jurisdiction themselves — the authorizer only knows that a token is
+ * genuine, not whether this person may touch this household.
+ *
+ * Claims are those of a Cognito ID token: `sub`, `name`, and the custom attributes `custom:role`,
+ * `custom:regionCodes` (comma-separated 行政区划代码) and `custom:department`. Custom attributes are
+ * strings in Cognito, so lists travel comma-separated.
+ */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { HttpError } from './errors.ts';
+
+export const roles = [
+  'applicant',
+  'townshipCaseworker',
+  'countyOfficer',
+  'departmentOfficer',
+  'auditor',
+  'admin',
+] as const;
+export type Role = (typeof roles)[number];
+
+export const roleLabels: Record<Role, string> = {
+  applicant: '申请人',
+  townshipCaseworker: '乡镇（街道）经办人',
+  countyOfficer: '县级民政部门工作人员',
+  departmentOfficer: '部门工作人员',
+  auditor: '审计人员（只读）',
+  admin: '系统管理员',
+};
+
+/** Departments that receive pushed warnings (分类推送), each answering for its own risk types. */
+export const departments = [
+  'civilAffairs',
+  'health',
+  'medicalInsurance',
+  'education',
+  'humanResources',
+  'disability',
+  'emergencyManagement',
+  'ruralAffairs',
+] as const;
+export type Department = (typeof departments)[number];
+
+export const CLAIMS = {
+  role: 'custom:role',
+  regionCodes: 'custom:regionCodes',
+  department: 'custom:department',
+} as const;
+
+export interface Principal {
+  /** The token's subject: a Cognito user's id, stable for the person. */
+  subject: string;
+  name: string;
+  role: Role;
+  /** The regions served (caseworkers, officers, auditors, admins); empty for applicants. */
+  regionCodes: string[];
+  department?: Department;
+}
+
+/** The person as recorded beside what they did: every action is attributable. */
+export const actor = (p: Principal) => ({ subject: p.subject, name: p.name, role: p.role });
+
+/** An Idempotency-Key is the caller's own: another person's key never returns their record. */
+export const callerKey = (p: Principal, key: string | undefined): string | undefined =>
+  key && `${p.subject}:${key}`;
+
+export class UnauthorizedError extends HttpError {
+  constructor(message = '请先登录（缺少或无效的身份令牌）') {
+    super(401, 'Unauthorized', message);
+  }
+}
+
+export class ForbiddenError extends HttpError {
+  constructor(message: string) {
+    super(403, 'Forbidden', message);
+  }
+}
+
+type Claims = Record<string, string | number | boolean | string[] | undefined>;
+
+const REGION = /^\d{6}$/;
+
+/** The verified claims of a request as a principal; undefined when there are none or they are incomplete. */
+export function principalOf(event: APIGatewayProxyEventV2): Principal | undefined {
+  const context = event.requestContext as { authorizer?: { jwt?: { claims?: Claims } } };
+  const claims = context.authorizer?.jwt?.claims;
+  if (!claims) return undefined;
+  const subject = claims.sub;
+  const role = claims[CLAIMS.role];
+  if (typeof subject !== 'string' || !subject || !roles.includes(role as Role)) return undefined;
+  const regionCodes = String(claims[CLAIMS.regionCodes] ?? '')
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => REGION.test(c));
+  const department = claims[CLAIMS.department];
+  return {
+    subject,
+    name: typeof claims.name === 'string' && claims.name ? claims.name : subject,
+    role: role as Role,
+    regionCodes,
+    ...(departments.includes(department as Department) ? { department: department as Department } : {}),
+  };
+}
+
+/**
+ * Whether a served region covers a region code: a province (`430000`) covers its prefectures and
+ * counties, a prefecture (`430100`) its counties, a county itself. `000000` is the whole country.
+ */
+export function covers(served: string, regionCode: string): boolean {
+  const prefix = served.replace(/(00)+$/, '');
+  return regionCode.startsWith(prefix);
+}
+
+export const inJurisdiction = (principal: Principal, regionCode: string): boolean =>
+  principal.regionCodes.some((served) => covers(served, regionCode));
+
+export function requireRole(principal: Principal, allowed: readonly Role[]): void {
+  if (!allowed.includes(principal.role)) {
+    throw new ForbiddenError(
+      `${roleLabels[principal.role]}无权进行此操作（限${allowed.map((r) => roleLabels[r]).join('、')}）`,
+    );
+  }
+}
+
+export function requireJurisdiction(principal: Principal, regionCode: string): void {
+  if (!inJurisdiction(principal, regionCode)) {
+    throw new ForbiddenError(`行政区划 ${regionCode} 不在您的管辖范围内`);
+  }
+}
+
+/**
+ * A household's own record: the applicant who submitted it, or staff of the listed roles whose
+ * jurisdiction covers its region. Anyone else is told only that they may not — not whether it exists.
+ */
+export function requireOwnerOrStaff(
+  principal: Principal,
+  record: { ownerSubject?: string | undefined; regionCode: string },
+  staff: readonly Role[],
+): void {
+  if (principal.role === 'applicant') {
+    if (record.ownerSubject !== undefined && record.ownerSubject === principal.subject) return;
+    throw new ForbiddenError('申请人只能查看和办理本人提交的申请');
+  }
+  requireRole(principal, ['applicant', ...staff]);
+  requireJurisdiction(principal, record.regionCode);
+}

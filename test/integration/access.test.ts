@@ -1,0 +1,229 @@
+/**
+ * Who may call what (issue 7): every route of the catalog × every role × own or other jurisdiction.
+ * The table below is the access policy written out by hand, independently of the handlers: a route
+ * answers 401 without a token, 403 to a role outside its list, 403 to staff of a role on the list
+ * whose jurisdiction does not cover the household, 403 to an applicant who is not the household's,
+ * and otherwise gets past the checks (whatever it then answers: 2xx, 400, 404, 409).
+ */
+import { describe, expect, it } from 'vitest';
+import { routes } from '../../functions/catalog.ts';
+import { type Role, roles } from '../../shared/auth.ts';
+import { type Actor, actors } from '../support/actors.ts';
+import { application } from '../support/households.ts';
+import { eventually, useRuntime } from '../support/runtime.ts';
+
+const runtime = useRuntime();
+const { api } = runtime;
+
+interface Policy {
+  /** Roles that get past the checks. */
+  allowed: readonly Role[];
+  /** Staff of an allowed role serving another region are refused. */
+  jurisdiction: boolean;
+  /** Applicants: only the household's own (else any applicant). */
+  ownerOnly?: boolean;
+}
+
+const everyone = roles;
+const policy: Record<string, Policy> = {
+  'POST /applications': { allowed: ['applicant', 'townshipCaseworker'], jurisdiction: true },
+  'GET /applications/{applicationId}': {
+    allowed: ['applicant', 'townshipCaseworker', 'countyOfficer', 'auditor'],
+    jurisdiction: true,
+    ownerOnly: true,
+  },
+  'POST /applications/{applicationId}/objection': {
+    allowed: ['applicant', 'townshipCaseworker'],
+    jurisdiction: true,
+  },
+  'POST /applications/{applicationId}/consent': {
+    allowed: ['applicant', 'townshipCaseworker'],
+    jurisdiction: true,
+    ownerOnly: true,
+  },
+  'GET /tasks': { allowed: ['townshipCaseworker', 'countyOfficer'], jurisdiction: true },
+  // A township review: the county's officers decide only the county's tasks.
+  'POST /tasks/{taskId}/decision': { allowed: ['townshipCaseworker'], jurisdiction: true },
+  'GET /cases/{caseId}/history': {
+    allowed: ['townshipCaseworker', 'countyOfficer', 'auditor'],
+    jurisdiction: true,
+  },
+  'POST /means-test': { allowed: everyone, jurisdiction: false },
+  'GET /calendar/deadline': { allowed: everyone, jurisdiction: false },
+  'PUT /admin/parameters/{regionCode}': { allowed: ['admin'], jurisdiction: true },
+  'PUT /admin/calendar/{year}': { allowed: ['admin'], jurisdiction: false },
+  'POST /emergency': { allowed: ['applicant', 'townshipCaseworker'], jurisdiction: true },
+  'GET /emergency/{emergencyId}': {
+    allowed: ['applicant', 'townshipCaseworker', 'countyOfficer', 'auditor'],
+    jurisdiction: true,
+    ownerOnly: true,
+  },
+  'POST /emergency/{emergencyId}/paperwork': {
+    allowed: ['townshipCaseworker', 'countyOfficer'],
+    jurisdiction: true,
+  },
+  'POST /cases/{caseId}/declaration': {
+    allowed: ['applicant', 'townshipCaseworker'],
+    jurisdiction: true,
+    ownerOnly: true,
+  },
+  'GET /cases/{caseId}/payments': {
+    allowed: ['applicant', 'townshipCaseworker', 'countyOfficer', 'auditor'],
+    jurisdiction: true,
+    ownerOnly: true,
+  },
+};
+
+/** Each role as signed in serving the household's region, and serving elsewhere (东城区, Beijing). */
+const own: Record<Role, Actor> = {
+  applicant: actors.applicant,
+  townshipCaseworker: actors.township,
+  countyOfficer: actors.county,
+  departmentOfficer: actors.department,
+  auditor: actors.auditor,
+  admin: actors.admin,
+};
+const elsewhere: Partial<Record<Role, Actor>> = {
+  townshipCaseworker: actors.townshipElsewhere,
+  countyOfficer: actors.countyElsewhere,
+  auditor: actors.auditorElsewhere,
+  admin: actors.adminElsewhere,
+  departmentOfficer: { ...actors.department, regionCodes: ['110101'], subject: 'test-department-bj' },
+};
+
+const emergencyRequest = () => {
+  const { requestedTier: _t, ...household } = application();
+  return {
+    ...household,
+    hardship: { kind: 'accident', description: '交通事故致重伤，急需医疗费用', occurredOn: '2026-11-20' },
+    requestedAmount: 3000,
+  };
+};
+
+describe('access', () => {
+  it('every non-public route is in the policy table, and every entry is a route', () => {
+    const guarded = routes.filter((r) => !r.public).map((r) => `${r.method} ${r.path}`);
+    expect(Object.keys(policy).sort()).toEqual(guarded.sort());
+  });
+
+  it('each route × role × own/other jurisdiction answers as the policy says', {
+    timeout: 120_000,
+  }, async () => {
+    // One household of 长沙县 (430121), submitted online by `actors.applicant`, and its case.
+    const submitted = await api('/applications', {
+      method: 'POST',
+      body: JSON.stringify(application()),
+    });
+    expect(submitted.status).toBe(202);
+    const { applicationId, caseId } = submitted.body;
+    const task = await eventually(async () =>
+      (await api('/tasks?township=430121')).body.tasks?.find(
+        (t: { applicationId: string }) => t.applicationId === applicationId,
+      ),
+    );
+    const emergency = await api('/emergency', { method: 'POST', body: JSON.stringify(emergencyRequest()) });
+    expect(emergency.status).toBe(202);
+    const { emergencyId } = emergency.body;
+    const { requestedTier: _t, applicant: _a, ...declaration } = application();
+
+    /** A request each route accepts from whoever may make it; side effects come last (see below). */
+    const requests: Record<string, { path: string; body?: unknown }> = {
+      'POST /applications': { path: '/applications', body: application() },
+      'GET /applications/{applicationId}': { path: `/applications/${applicationId}` },
+      'POST /applications/{applicationId}/objection': {
+        path: `/applications/${applicationId}/objection`,
+        body: { reason: '据了解其家庭有经营收入未申报' },
+      },
+      'POST /applications/{applicationId}/consent': {
+        path: `/applications/${applicationId}/consent`,
+        body: { consent: true },
+      },
+      'GET /tasks': { path: '/tasks?township=430121' },
+      'POST /tasks/{taskId}/decision': {
+        path: `/tasks/${task.taskId}/decision`,
+        body: { decision: 'approve', reasons: ['入户核实属实'] },
+      },
+      'GET /cases/{caseId}/history': { path: `/cases/${caseId}/history` },
+      'POST /means-test': { path: '/means-test', body: declaration },
+      'GET /calendar/deadline': { path: '/calendar/deadline?from=2026-09-28&workingDays=3' },
+      // Invalid bodies: the checks come first, then the body is refused (400) and nothing is loaded.
+      'PUT /admin/parameters/{regionCode}': { path: '/admin/parameters/430121', body: { residence: 'x' } },
+      'PUT /admin/calendar/{year}': { path: '/admin/calendar/2031', body: { holidays: 'x' } },
+      'POST /emergency': { path: '/emergency', body: emergencyRequest() },
+      'GET /emergency/{emergencyId}': { path: `/emergency/${emergencyId}` },
+      'POST /emergency/{emergencyId}/paperwork': {
+        path: `/emergency/${emergencyId}/paperwork`,
+        body: { decision: 'approve', reasons: ['手续齐全'] },
+      },
+      'POST /cases/{caseId}/declaration': { path: `/cases/${caseId}/declaration`, body: declaration },
+      'GET /cases/{caseId}/payments': { path: `/cases/${caseId}/payments` },
+    };
+    const call = async (key: string, as: Actor | 'anonymous') => {
+      const [method] = key.split(' ');
+      const { path, body } = requests[key]!;
+      return api(
+        path,
+        { method: method!, ...(body === undefined ? {} : { body: JSON.stringify(body) }) },
+        as,
+      );
+    };
+
+    const failures: string[] = [];
+    const expectStatus = (key: string, who: string, status: number, expected: 'refused' | number) => {
+      const ok = expected === 'refused' ? status === 403 : status === expected;
+      if (!ok)
+        failures.push(`${key} as ${who}: ${status}, expected ${expected === 'refused' ? 403 : expected}`);
+    };
+    const passes = (key: string, who: string, status: number) => {
+      if (status === 401 || status === 403 || status >= 500)
+        failures.push(`${key} as ${who}: ${status}, expected to pass the checks`);
+    };
+
+    // Refusals first: none of them may change anything the allowed calls then rely on.
+    for (const [key, rule] of Object.entries(policy)) {
+      expectStatus(key, 'anonymous', (await call(key, 'anonymous')).status, 401);
+      for (const role of roles) {
+        if (!rule.allowed.includes(role)) {
+          expectStatus(key, role, (await call(key, own[role])).status, 'refused');
+          continue;
+        }
+        const away = elsewhere[role];
+        if (rule.jurisdiction && away)
+          expectStatus(key, `${role} elsewhere`, (await call(key, away)).status, 'refused');
+        if (role === 'applicant' && rule.ownerOnly)
+          expectStatus(key, 'another applicant', (await call(key, actors.otherApplicant)).status, 'refused');
+      }
+    }
+    // Then each allowed role in its own jurisdiction; a decision is taken once, by the last caller.
+    for (const [key, rule] of Object.entries(policy)) {
+      for (const role of rule.allowed) passes(key, role, (await call(key, own[role])).status);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('the local clock and dev sign-in: the clock is the administrators’, sign-in names its bad fields', async () => {
+    const advance = { method: 'POST', body: JSON.stringify({ minutes: 1 }) };
+    expect((await api('/admin/clock/advance', advance, 'anonymous')).status).toBe(401);
+    expect((await api('/admin/clock/advance', advance, actors.township)).status).toBe(403);
+    expect((await api('/admin/clock/advance', advance, actors.admin)).status).toBe(200);
+
+    const login = (body: unknown) =>
+      api('/auth/dev-login', { method: 'POST', body: JSON.stringify(body) }, 'anonymous');
+    const noRegions = await login({ role: 'countyOfficer' });
+    expect(noRegions.status).toBe(400);
+    expect(noRegions.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['regionCodes']);
+    const badRole = await login({ role: 'mayor', regionCodes: ['430121'] });
+    expect(badRole.status).toBe(400);
+    expect(badRole.body.error.fields[0].field).toBe('role');
+
+    // A forged token — signed with another key — is refused like none at all.
+    const genuine = await login({ role: 'auditor', regionCodes: ['430121'] });
+    expect(genuine.status).toBe(200);
+    const [header, payload] = String(genuine.body.token).split('.');
+    const forged = `${header}.${payload}.${'A'.repeat(43)}`;
+    const res = await fetch(`${runtime.rt.apiUrl}/tasks?township=430121`, {
+      headers: { authorization: `Bearer ${forged}` },
+    });
+    expect(res.status).toBe(401);
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * The people tests act as. Staff serve Hunan and Henan, the provinces of the sample parameters; the
+ * `elsewhere` variants serve 东城区 (Beijing) only, for requests outside their jurisdiction.
+ */
+import type { Department, Role } from '../../shared/auth.ts';
+
+export interface Actor {
+  role: Role;
+  regionCodes?: string[];
+  subject?: string;
+  name?: string;
+  department?: Department;
+}
+
+const SERVED = ['430000', '410000'];
+const ELSEWHERE = ['110101'];
+
+export const actors = {
+  applicant: { role: 'applicant', subject: 'test-applicant', name: '张三' },
+  otherApplicant: { role: 'applicant', subject: 'test-other-applicant', name: '路人甲' },
+  township: { role: 'townshipCaseworker', regionCodes: SERVED, subject: 'test-township', name: '王五' },
+  county: { role: 'countyOfficer', regionCodes: SERVED, subject: 'test-county', name: '县民政局赵六' },
+  department: {
+    role: 'departmentOfficer',
+    regionCodes: SERVED,
+    subject: 'test-department',
+    name: '医保局钱七',
+    department: 'medicalInsurance',
+  },
+  auditor: { role: 'auditor', regionCodes: SERVED, subject: 'test-auditor', name: '审计孙八' },
+  /** A national administrator (民政部): loads any region's parameters. */
+  admin: { role: 'admin', regionCodes: ['000000'], subject: 'test-admin', name: '管理员' },
+  townshipElsewhere: { role: 'townshipCaseworker', regionCodes: ELSEWHERE, subject: 'test-township-bj' },
+  countyElsewhere: { role: 'countyOfficer', regionCodes: ELSEWHERE, subject: 'test-county-bj' },
+  auditorElsewhere: { role: 'auditor', regionCodes: ELSEWHERE, subject: 'test-auditor-bj' },
+  adminElsewhere: { role: 'admin', regionCodes: ELSEWHERE, subject: 'test-admin-bj' },
+} satisfies Record<string, Actor>;
+
+/** Signs in through the runtime's `POST /auth/dev-login`, once per actor and API. */
+const tokens = new Map<string, Promise<string>>();
+export function tokenFor(apiUrl: string, actor: Actor): Promise<string> {
+  const key = `${apiUrl} ${JSON.stringify(actor)}`;
+  let token = tokens.get(key);
+  if (!token) {
+    token = fetch(`${apiUrl}/auth/dev-login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(actor),
+    }).then(async (res) => {
+      const body = (await res.json()) as { token?: string };
+      if (res.status !== 200 || !body.token) throw new Error(`dev-login failed: ${JSON.stringify(body)}`);
+      return body.token;
+    });
+    tokens.set(key, token);
+  }
+  return token;
+}
