@@ -5,6 +5,7 @@
 const benches: Record<string, () => Promise<unknown>> = {
   rules: () => import('./rules.ts'),
   lifecycle: () => import('./lifecycle.ts'),
+  monitoring: () => import('./monitoring.ts'),
 };
 
 const name = process.argv[2];
