@@ -27,7 +27,15 @@ export interface FunctionDefinition {
   schedule?: string;
   /** Invoked with each Step Functions execution status change of the project's state machines. */
   onExecutionClosed?: true;
+  /**
+   * Consumes these queues (ids in `shared/resources.ts`) in batches of up to 10, reporting the
+   * records that failed (partial batch response): an SQS event source on AWS, a poller locally.
+   */
+  consumes?: string[];
 }
+
+/** Records per invocation of a queue consumer, on AWS and locally alike. */
+export const CONSUMER_BATCH_SIZE = 10;
 
 export const functions = {
   health: {
@@ -96,6 +104,31 @@ export const functions = {
       { bucket: 'ExecutionArchive', access: 'read' },
       ...workflows.map((w) => ({ stateMachine: w.id, access: 'read' as const })),
     ],
+  },
+  searchCases: {
+    entry: 'functions/http/audit.ts',
+    handler: 'search',
+    description: '案件检索与办理时限合规（审计）',
+    grants: [{ table: 'Cases', access: 'read' }],
+  },
+  caseAuditLog: {
+    entry: 'functions/http/cases.ts',
+    handler: 'auditLog',
+    description: '案件审计日志（哈希链）及其校验',
+    grants: [{ table: 'Cases', access: 'read' }],
+  },
+  deliverNotifications: {
+    entry: 'functions/consumers/notifications.ts',
+    handler: 'handler',
+    description: '任务通知送达经办人、督办人的收件箱',
+    grants: [{ table: 'Cases', access: 'readWrite' }],
+    consumes: ['CaseworkerTasks', 'SupervisorEscalations'],
+  },
+  listNotifications: {
+    entry: 'functions/http/notifications.ts',
+    handler: 'list',
+    description: '经办人任务通知（新任务、逾期督办）',
+    grants: [{ table: 'Cases', access: 'read' }],
   },
   meansTestStep: {
     entry: 'functions/steps/application.ts',
@@ -369,8 +402,12 @@ export const routes: Route[] = [
   { method: 'POST', path: '/applications/{applicationId}/objection', function: 'raiseObjection' },
   { method: 'POST', path: '/applications/{applicationId}/consent', function: 'giveConsent' },
   { method: 'GET', path: '/tasks', function: 'listTasks' },
+  { method: 'GET', path: '/notifications', function: 'listNotifications' },
   { method: 'POST', path: '/tasks/{taskId}/decision', function: 'decideTask' },
+  // Not under /audit/: on AWS that path is the auditor's page, which CloudFront serves from S3.
+  { method: 'GET', path: '/cases', function: 'searchCases' },
   { method: 'GET', path: '/cases/{caseId}/history', function: 'caseHistory' },
+  { method: 'GET', path: '/cases/{caseId}/audit', function: 'caseAuditLog' },
   { method: 'POST', path: '/means-test', function: 'meansTestPreview' },
   { method: 'GET', path: '/calendar/deadline', function: 'calendarDeadline' },
   { method: 'PUT', path: '/admin/parameters/{regionCode}', function: 'putParameters' },

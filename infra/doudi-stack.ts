@@ -9,10 +9,10 @@ import { buckets, queues, tables } from '../shared/resources.ts';
 import { workflows } from '../workflows/index.ts';
 import { AccessLogs } from './access-logs.ts';
 import { HttpApi } from './api.ts';
-import { Identity } from './identity.ts';
 import { Buckets } from './buckets.ts';
 import { DataKey } from './encryption.ts';
 import { Functions } from './functions.ts';
+import { Identity } from './identity.ts';
 import { Queues } from './queues.ts';
 import { Tables } from './tables.ts';
 import { WebHosting } from './web.ts';
@@ -67,6 +67,8 @@ export class DoudiStack extends Stack {
       buckets: archive,
       workflows: references,
       key,
+      fieldKey: this.key.fieldKey,
+      blindIndexKey: this.key.blindIndexKey,
       logRetention,
     });
     const functionNamed = (name: string) => this.functions.get(name);

@@ -9,6 +9,14 @@ import { Construct } from 'constructs';
  */
 export class DataKey extends Construct {
   readonly key: kms.Key;
+  /**
+   * A second key, for the personal fields inside records (ID numbers, health facts; `shared/crypto.ts`):
+   * whoever may read the table through its key still sees only ciphertext there unless also granted
+   * this key, and each use is a CloudTrail event of its own.
+   */
+  readonly fieldKey: kms.Key;
+  /** An HMAC key for the blind index of ID numbers (`blindIndex` in `shared/crypto.ts`); it never leaves KMS. */
+  readonly blindIndexKey: kms.Key;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -17,6 +25,18 @@ export class DataKey extends Construct {
       description: `doudi ${stack.stackName}: tables, queues and logs of social-assistance cases`,
       enableKeyRotation: true,
       // Tables and backups encrypted with the key outlive the stack; so must the key.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.fieldKey = new kms.Key(this, 'FieldKey', {
+      description: `doudi ${stack.stackName}: personal fields of households (ID numbers, health facts)`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.blindIndexKey = new kms.Key(this, 'BlindIndexKey', {
+      description: `doudi ${stack.stackName}: blind index of ID numbers (HMAC)`,
+      keySpec: kms.KeySpec.HMAC_256,
+      keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
+      // Indexes made with it outlive the stack in the retained table; rotation would change them.
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // Function and workflow logs may carry case data; CloudWatch Logs may use the key only for this

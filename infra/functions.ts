@@ -6,12 +6,18 @@ import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
-import type { FunctionDefinition, FunctionName, Grant } from '../functions/catalog.ts';
+import {
+  CONSUMER_BATCH_SIZE,
+  type FunctionDefinition,
+  type FunctionName,
+  type Grant,
+} from '../functions/catalog.ts';
 import type { BucketDefinition, QueueDefinition, TableDefinition } from '../shared/resources.ts';
 import type { WorkflowDefinition } from '../workflows/index.ts';
 import type { Buckets } from './buckets.ts';
@@ -33,8 +39,15 @@ export interface FunctionsProps {
   buckets: Buckets;
   workflows: WorkflowReferences;
   key: kms.IKey;
+  /** The master key of personal fields (`shared/crypto.ts`). */
+  fieldKey: kms.IKey;
+  /** The HMAC key of the ID numbers' blind index (`shared/crypto.ts`). */
+  blindIndexKey: kms.IKey;
   logRetention: logs.RetentionDays;
 }
+
+/** The encryption context `shared/crypto.ts` binds to every data key of personal fields. */
+const FIELD_CONTEXT = { 'kms:EncryptionContext:purpose': 'doudi-personal-field' };
 
 const constructId = (name: string) => name[0]!.toUpperCase() + name.slice(1);
 
@@ -49,6 +62,8 @@ export class Functions extends Construct {
     const environment: Record<string, string> = {
       // Stack traces point into the TypeScript sources (bundles carry source maps).
       NODE_OPTIONS: '--enable-source-maps',
+      FIELD_KMS_KEY_ID: props.fieldKey.keyArn,
+      BLIND_INDEX_KMS_KEY_ID: props.blindIndexKey.keyArn,
     };
     for (const t of props.tableDefinitions) environment[t.env] = props.tables.get(t.id).tableName;
     for (const q of props.queueDefinitions) environment[q.env] = props.queues.get(q.id).queue.queueUrl;
@@ -121,6 +136,15 @@ export class Functions extends Construct {
           `The scheduler target's invoke grant (aws-scheduler-targets) also names the versions and aliases of this one function, ${name}; no other function.`,
         );
       }
+      for (const queueId of def.consumes ?? []) {
+        // Grants the function receive/delete on the queue (and use of its key).
+        fn.addEventSource(
+          new SqsEventSource(props.queues.get(queueId).queue, {
+            batchSize: CONSUMER_BATCH_SIZE,
+            reportBatchItemFailures: true,
+          }),
+        );
+      }
       if (def.onExecutionClosed) {
         new events.Rule(this, `${fnId}OnExecutionClosed`, {
           description: `${name}: Step Functions executions of this stack closing`,
@@ -158,6 +182,19 @@ export class Functions extends Construct {
       const table = props.tables.get(grant.table);
       if (grant.access === 'read') table.grantReadData(fn);
       else table.grantReadWriteData(fn);
+      // Records carry sealed personal fields: readers may open them, writers also seal new ones —
+      // only with doudi's encryption context, so the key serves nothing else.
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: grant.access === 'read' ? ['kms:Decrypt'] : ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: [props.fieldKey.keyArn],
+          conditions: { StringEquals: FIELD_CONTEXT },
+        }),
+      );
+      // Looking the register up by ID number needs the blind index.
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['kms:GenerateMac'], resources: [props.blindIndexKey.keyArn] }),
+      );
     } else if ('queue' in grant) {
       props.queues.get(grant.queue).queue.grantSendMessages(fn);
     } else if ('bucket' in grant) {

@@ -1,8 +1,8 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { acknowledge } from './nag.ts';
 import { CLAIMS } from '../shared/auth.ts';
+import { acknowledge } from './nag.ts';
 
 /** `custom:role` → `role`: the name CDK's custom attributes take (it adds the `custom:` prefix). */
 const customName = (claim: string) => claim.replace(/^custom:/, '');

@@ -5,19 +5,22 @@
  */
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BucketAlreadyOwnedByYou, CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type FunctionDefinition, type FunctionName, functions } from '../functions/catalog.ts';
 import { resetClients } from '../shared/clients.ts';
+import { newKeyFileContents } from '../shared/crypto.ts';
 import { buckets, localName, queues, tables } from '../shared/resources.ts';
 import { substitute, workflows } from '../workflows/index.ts';
-import { type Clock, installClock } from './clock.ts';
-import { ensureTable, startDynamoLocal } from './dynamodb.ts';
 import { LocalIdentity } from './auth.ts';
+import { type Clock, installClock } from './clock.ts';
+import { startConsumer } from './consumers.ts';
+import { ensureTable, startDynamoLocal } from './dynamodb.ts';
 import { createApiServer } from './http.ts';
 import { ACCOUNT, functionArn, invoke, REGION } from './lambda.ts';
 import { ensureQueue, startQueues } from './queues.ts';
@@ -166,6 +169,19 @@ function persistClock(clock: Clock, dataDir: string): () => void {
   };
 }
 
+/**
+ * The master key of personal fields (`shared/crypto.ts`; KMS on AWS): a file in the data directory,
+ * readable by its owner only, made on first start; an in-memory runtime's lives in a temporary
+ * directory removed at stop. Functions find it through `FIELD_KEY_FILE`.
+ */
+function fieldKeyFile(dataDir: string | null): { path: string; remove(): void } {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'doudi-key-'));
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'field-key');
+  if (!existsSync(path)) writeFileSync(path, newKeyFileContents(), { mode: 0o600 });
+  return { path, remove: () => (dataDir ? undefined : rmSync(dir, { recursive: true, force: true })) };
+}
+
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const clock = installClock();
   const log = options.log ?? (() => undefined);
@@ -199,7 +215,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     stops.push(sqsServer.stop);
     log(`SQS + S3 (fauxqs)  ${sqsServer.endpoint}`);
 
+    const fieldKey = fieldKeyFile(options.dataDir);
+    stops.push(async () => fieldKey.remove());
     const env: Record<string, string> = {
+      FIELD_KEY_FILE: fieldKey.path,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SQS: sqsServer.endpoint,
       AWS_ENDPOINT_URL_S3: sqsServer.endpoint,
@@ -283,6 +302,21 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     resetClients();
     const resumed = await engine.resume();
     if (resumed) log(`resumed ${resumed} running execution(s) from ${options.dataDir}`);
+
+    // Queue consumers: the event source mappings CDK creates on AWS.
+    for (const [name, def] of catalog) {
+      for (const queueId of def.consumes ?? []) {
+        const queue = queues.find((q) => q.id === queueId);
+        if (!queue) throw new Error(`${name} consumes unknown queue ${queueId}`);
+        const consumer = startConsumer({
+          functionName: name,
+          queueName: localName(queue.id),
+          queueUrl: env[queue.env]!,
+          endpoint: sqsServer.endpoint,
+        });
+        stops.push(() => consumer.stop());
+      }
+    }
 
     // Scheduled functions run on the same rate as on AWS, against the runtime's clock.
     const timers: Array<ReturnType<typeof setTimeout>> = [];

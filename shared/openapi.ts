@@ -232,6 +232,34 @@ export const historyEvent = z.object({
   state: z.string().optional(),
 });
 
+export const auditLog = z
+  .object({
+    caseId: z.string(),
+    verification: z.union([
+      z.object({ valid: z.literal(true), entries: z.number().int(), headHash: z.string() }),
+      z.object({
+        valid: z.literal(false),
+        entries: z.number().int(),
+        brokenAt: z.number().int().describe('自第几条起不再相符'),
+        reason: z.string().describe('不相符的原因（中文）'),
+      }),
+    ]),
+    entries: z.array(
+      z.object({
+        seq: z.number().int(),
+        at: instant,
+        actor: z.object({ name: z.string(), role: z.string() }).describe('操作人（系统步骤为“系统”）'),
+        action: z.string(),
+        actionLabel: z.string(),
+        summary: z.string(),
+        refs: z.record(z.string(), z.string()),
+        prevHash: z.string(),
+        hash: z.string(),
+      }),
+    ),
+  })
+  .meta({ title: '审计日志' });
+
 export const caseHistory = z
   .object({
     caseId: z.string(),
@@ -249,6 +277,82 @@ export const caseHistory = z
     ),
   })
   .meta({ title: '案件执行历史' });
+
+const taskKinds = z.enum(['townshipReview', 'countyDetermination']).describe('乡镇（街道）审核或县级确认');
+const decider = z
+  .object({
+    subject: z.string().optional().describe('用户编号'),
+    name: z.string().describe('姓名'),
+    role: z.string().optional().describe('角色'),
+  })
+  .describe('作出决定的人');
+
+export const auditTask = z
+  .object({
+    taskId: z.string(),
+    kind: taskKinds,
+    round: z.number().int().describe('审核轮次'),
+    createdAt: instant,
+    dueDate: day.describe('任务开启时的办理期限（按工作日计算）'),
+    dueDateProvisional: z
+      .boolean()
+      .optional()
+      .describe('期限所在年度的节假日安排尚未载入，暂按周一至周五计算'),
+    currentDueDate: day.describe('现行期限：督办后为督办期限，否则同 dueDate'),
+    escalations: z
+      .array(z.object({ escalatedAt: instant, overdueSince: day, newDueDate: day }))
+      .describe('逾期督办记录'),
+    escalated: z.boolean().describe('是否曾逾期督办'),
+    decidedAt: instant.optional().describe('决定时间；未决定的没有此项'),
+    decision: z.enum(['approve', 'reject']).optional(),
+    decidedBy: decider.optional(),
+    onTime: z.boolean().nullable().describe('是否按时：决定日（北京时间）不晚于 dueDate；尚未决定的为 null'),
+    overdue: z.boolean().describe('尚未决定且已过现行期限'),
+  })
+  .meta({ title: '任务办理时限' });
+
+export const auditSearchResult = z
+  .object({
+    regionCode: z.string(),
+    filters: z.object({
+      status: z.enum(applicationStatuses).optional(),
+      caseworker: z.string().optional(),
+      from: day.optional(),
+      to: day.optional(),
+    }),
+    count: z.number().int(),
+    truncated: z.boolean().describe('符合条件的申请多于 limit，仅返回最新的 limit 件'),
+    compliance: z
+      .object({
+        tasks: z.number().int(),
+        decided: z.number().int(),
+        onTime: z.number().int(),
+        late: z.number().int().describe('决定晚于原定期限的'),
+        escalated: z.number().int(),
+        open: z.number().int(),
+        overdue: z.number().int(),
+        onTimeShare: z.number().nullable().describe('按时决定的比例（0–1）；尚无决定的为 null'),
+      })
+      .describe('所列申请全部任务的办理时限统计'),
+    applications: z.array(
+      z
+        .object({
+          applicationId: z.string(),
+          caseId: z.string(),
+          regionCode: z.string(),
+          status: z.enum(applicationStatuses),
+          statusLabel: z.string(),
+          requestedTier: z.string(),
+          tier: z.string().nullable().describe('认定类别；尚未认定的为 null'),
+          submittedAt: instant,
+          determinedAt: instant.nullable().describe('确认（认定）时间'),
+          decidedBy: z.array(decider).describe('对本申请任务作出决定的人'),
+          tasks: z.array(auditTask),
+        })
+        .describe('申请（不含家庭成员姓名和身份证号）'),
+    ),
+  })
+  .meta({ title: '案件检索结果' });
 
 const reason = z.object({
   code: z.string(),
@@ -360,6 +464,8 @@ export type ApplicationView = z.infer<typeof applicationView>;
 export type Task = z.infer<typeof task>;
 export type TaskList = z.infer<typeof taskList>;
 export type CaseHistory = z.infer<typeof caseHistory>;
+export type AuditSearchResult = z.infer<typeof auditSearchResult>;
+export type AuditTask = z.infer<typeof auditTask>;
 export type HistoryEvent = z.infer<typeof historyEvent>;
 export type MeansTestResult = z.infer<typeof meansTestResult>;
 export type DeadlineResponse = z.infer<typeof deadlineResponse>;

@@ -35,18 +35,25 @@ export interface QueueDefinition {
  * The case table holds applications, cases, tasks, notices and idempotency records, one entity
  * per partition key so writes spread:
  *
- * | entity        | pk                    | sk                      | gsi1pk / gsi1sk (sparse)            |
- * |---------------|-----------------------|-------------------------|-------------------------------------|
- * | application   | `APP#<applicationId>` | `APP`                   | –                                   |
- * | case          | `CASE#<caseId>`       | `CASE`                  | –                                   |
- * | execution     | `CASE#<caseId>`       | `EXEC#<startedAt>#<id>` | –                                   |
- * | notice        | `CASE#<caseId>`       | `NOTICE#<noticeId>`     | –                                   |
- * | task          | `TASK#<taskId>`       | `TASK`                  | `OPEN#<township>` / `<due>#<taskId>` |
- * | idempotency   | `IDEMP#<scope>#<key>` | `IDEMP`                 | –                                   |
+ * | entity        | pk                    | sk                      | gsi1pk / gsi1sk (sparse)                        |
+ * |---------------|-----------------------|-------------------------|-------------------------------------------------|
+ * | application   | `APP#<applicationId>` | `APP`                   | `APPS#<regionCode>` / `<submittedAt>#<appId>`   |
+ * | case          | `CASE#<caseId>`       | `CASE`                  | –                                               |
+ * | execution     | `CASE#<caseId>`       | `EXEC#<startedAt>#<id>` | –                                               |
+ * | notice        | `CASE#<caseId>`       | `NOTICE#<noticeId>`     | –                                               |
+ * | task          | `TASK#<taskId>`       | `TASK`                  | `OPEN#<township>` / `<due>#<taskId>`            |
+ * | idempotency   | `IDEMP#<scope>#<key>` | `IDEMP`                 | –                                               |
  * | schedule      | `CASE#<caseId>`       | `SCHEDULE#<wf>#<due>`   | gsi2: `DUE#<date>#<shard>` / `<dueAt>#<caseId>#<wf>` |
  *
- * `gsi1` is the township inbox: only open tasks carry its keys, so deciding a task removes it from
- * the index. A township has at most a few hundred open tasks, far below a partition's throughput.
+ * `gsi1` holds two kinds of partition, told apart by their prefix:
+ * - `OPEN#<township>`, the township inbox: only open tasks carry these keys, so deciding a task
+ *   removes it from the index. A township has at most a few hundred open tasks, far below a
+ *   partition's throughput.
+ * - `APPS#<regionCode>`, the auditor's search (`repositories/audit-search.ts`): every application,
+ *   for good, in submission order, so a region and a date range are one range query. Each
+ *   application carries a summary of its tasks (`taskSummaries`: due dates, escalations, who decided
+ *   when), written in the same transaction as the task. A county submits a few thousand
+ *   applications a year, one write each plus a few per task: well within a partition's throughput.
  *
  * `gsi2` is the due-date index that replaces one schedule per household (DESIGN §4): a schedule
  * item is indexed under its due day and one of `DUE_SHARDS` shards (hash of the case id), so a

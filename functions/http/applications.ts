@@ -8,13 +8,15 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
+import { appendAudit } from '../../shared/audit.ts';
+import { actor, callerKey, requireJurisdiction, requireOwnerOrStaff } from '../../shared/auth.ts';
 import { sfn } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { alternativeDetermineBy } from '../../shared/domain/determination.ts';
 import { maskIdNumber } from '../../shared/domain/id-number.ts';
 import { newId } from '../../shared/domain/ids.ts';
-import { actor, callerKey, requireJurisdiction, requireOwnerOrStaff } from '../../shared/auth.ts';
+import { tierLabel } from '../../shared/domain/lifecycle.ts';
 import { ConflictError, GoneError, NotFoundError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as cases from '../../shared/repositories/cases.ts';
@@ -81,6 +83,13 @@ export const submit = httpRoute(
       record,
       callerKey(principal, headers['idempotency-key']),
     );
+    await appendAudit(application.caseId, {
+      key: `application.submitted#${application.applicationId}`,
+      actor: actor(principal),
+      action: 'application.submitted',
+      summary: `${principal.role === 'applicant' ? '申请人在线提交' : '经办人入户后代为录入'}救助申请（申请类别：${tierLabel(application.requestedTier)}）`,
+      refs: { applicationId: application.applicationId },
+    });
     if (!application.executionArn) await startExecution(application);
     return {
       statusCode: 202,
@@ -202,6 +211,14 @@ export const objection = httpRoute(
     if (!(await cases.addObjection(app.applicationId, record))) {
       throw new ConflictError(`申请 ${app.applicationId} 的公示已结束，不能提出异议`);
     }
+    // The objector's name stays with the office; the log says that an objection came, and when.
+    await appendAudit(app.caseId, {
+      key: `objection.raised#${record.objectionId}`,
+      actor: actor(principal),
+      action: 'objection.raised',
+      summary: `第${record.round}轮公示期间收到异议`,
+      refs: { applicationId: app.applicationId, objectionId: record.objectionId },
+    });
     return {
       statusCode: 201,
       body: {
@@ -253,6 +270,13 @@ export const consent = httpRoute(
       determineBy,
     });
     if (!answered?.consent) throw new ConflictError(`申请 ${app.applicationId} 已答复或已逾期，不能重复答复`);
+    await appendAudit(app.caseId, {
+      key: `consent.answered#${app.applicationId}`,
+      actor: actor(principal),
+      action: 'consent.answered',
+      summary: `${body.consent ? '同意' : '不同意'}按${tierLabel(answered.consent.offeredTier)}认定`,
+      refs: { applicationId: app.applicationId },
+    });
     if (answered.consent.taskToken) {
       try {
         await sfn().send(

@@ -3,8 +3,9 @@
  * next recheck uses), and anyone entitled sees what was paid, month by month.
  */
 import { z } from 'zod';
-import { newId } from '../../shared/domain/ids.ts';
+import { appendAudit } from '../../shared/audit.ts';
 import { actor, type Principal, type Role, requireOwnerOrStaff } from '../../shared/auth.ts';
+import { newId } from '../../shared/domain/ids.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
@@ -47,6 +48,13 @@ export const declare = httpRoute(
       declaredBy: actor(principal),
     };
     await lifecycle.putDeclaration(record);
+    await appendAudit(path.caseId, {
+      key: `declaration.submitted#${record.declarationId}`,
+      actor: actor(principal),
+      action: 'declaration.submitted',
+      summary: '申报家庭情况变化（供定期核查）',
+      refs: { declarationId: record.declarationId },
+    });
     return {
       statusCode: 201,
       body: {

@@ -1,6 +1,6 @@
 /** The auditor's view of a case: every execution of its chain, in order, with its events. */
 import { DescribeExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
+import { type AuditAction, auditActions, verifyAuditLog } from '../../shared/audit.ts';
 import { sfn } from '../../shared/clients.ts';
 import { httpRoute } from '../../shared/http.ts';
 import { getArchive } from '../../shared/repositories/archive.ts';
@@ -56,3 +56,33 @@ export const history = httpRoute({ roles: historyReaders, path: caseIdPath }, as
   executions.sort((a, b) => String(a.startDate).localeCompare(String(b.startDate)));
   return { statusCode: 200, body: { caseId: path.caseId, executions } };
 });
+
+/**
+ * The case's tamper-evident audit log (`shared/audit.ts`) and its verification: each entry with who
+ * acted, what and when, and whether the hash chain still holds — and if not, from which entry on.
+ */
+export const auditLog = httpRoute(
+  { roles: ['auditor', 'countyOfficer'], path: caseIdPath },
+  async ({ path, principal }) => {
+    await authorizedCase(principal, path.caseId, ['auditor', 'countyOfficer']);
+    const { log, ...verification } = await verifyAuditLog(path.caseId);
+    return {
+      statusCode: 200,
+      body: {
+        caseId: path.caseId,
+        verification,
+        entries: log.map((e) => ({
+          seq: e.seq,
+          at: e.at,
+          actor: { name: e.actor.name, role: e.actor.role },
+          action: e.action,
+          actionLabel: auditActions[e.action as AuditAction] ?? e.action,
+          summary: e.summary,
+          refs: e.refs,
+          prevHash: e.prevHash,
+          hash: e.hash,
+        })),
+      },
+    };
+  },
+);

@@ -14,11 +14,12 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
+import { appendAudit, auditTaskDecided } from '../../shared/audit.ts';
+import { actor, callerKey, requireJurisdiction, requireOwnerOrStaff } from '../../shared/auth.ts';
 import { sfn } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { tierLabel } from '../../shared/domain/lifecycle.ts';
-import { actor, callerKey, requireJurisdiction, requireOwnerOrStaff } from '../../shared/auth.ts';
 import { ConflictError, GoneError, NotFoundError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as cases from '../../shared/repositories/cases.ts';
@@ -115,6 +116,13 @@ export const submit = httpRoute(
       record,
       callerKey(principal, headers['idempotency-key']),
     );
+    await appendAudit(emergency.caseId, {
+      key: `emergency.submitted#${emergency.emergencyId}`,
+      actor: actor(principal),
+      action: 'emergency.submitted',
+      summary: `急难发生地受理临时救助申请，申请金额${emergency.request.requestedAmount.toFixed(2)}元`,
+      refs: { emergencyId: emergency.emergencyId },
+    });
     if (!emergency.executionArn) await startExecution(emergency);
     return {
       statusCode: 202,
@@ -232,6 +240,7 @@ export const decidePaperwork = httpRoute(
     };
     const task = (await cases.decideTask(taskId, decision)) as unknown as lifecycle.LifecycleTask | undefined;
     if (!task) throw new ConflictError(`临时救助 ${path.emergencyId} 的补办手续已处理，不能重复决定`);
+    await auditTaskDecided(task, decision, actor(principal));
     try {
       await sfn().send(
         new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify(decision) }),

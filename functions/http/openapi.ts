@@ -13,6 +13,7 @@ import { httpRoute, json } from '../../shared/http.ts';
 import { logger } from '../../shared/logger.ts';
 import * as responses from '../../shared/openapi.ts';
 import { parameterSetSchema } from '../../shared/parameters/index.ts';
+import { auditSearchQuery } from '../../shared/schemas/audit.ts';
 import { applicationRequest, isoDate, regionCode } from '../../shared/schemas/household.ts';
 import { type FunctionName, functions, type Route, routes } from '../catalog.ts';
 import { consentBody, objectionBody } from './applications.ts';
@@ -22,6 +23,7 @@ import {
   caseIdPath as lifecycleCasePath,
 } from './case-lifecycle.ts';
 import { emergencyIdPath, emergencyRequest, emergencyResponses, paperworkBody } from './emergency.ts';
+import { notificationsQuery, notificationsResponse } from './notifications.ts';
 import { renderDocs } from './openapi-page.ts';
 import { meansTestRequest } from './rules.ts';
 import { decisionBody } from './tasks.ts';
@@ -85,6 +87,9 @@ const responseComponents = {
   Task: responses.task,
   TaskList: responses.taskList,
   CaseHistory: responses.caseHistory,
+  AuditLog: responses.auditLog,
+  AuditSearchResult: responses.auditSearchResult,
+  AuditTask: responses.auditTask,
   MeansTestResult: responses.meansTestResult,
   Health: responses.healthResponse,
   Deadline: responses.deadlineResponse,
@@ -177,6 +182,14 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
     success: { status: 200, description: '待办任务', schema: responses.taskList },
     errors: [400],
   },
+  listNotifications: {
+    tag: '经办人',
+    description:
+      '某地收件箱的任务通知（新任务、逾期督办），由队列的消费者送达；since 只取此后送达的，供工作台轮询。只有编号和日期，任务内容经任务本身查看。',
+    query: notificationsQuery,
+    success: { status: 200, description: '任务通知', schema: notificationsResponse },
+    errors: [400],
+  },
   decideTask: {
     tag: '经办人',
     description:
@@ -192,6 +205,22 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
     path: caseIdPath,
     success: { status: 200, description: '案件执行历史', schema: responses.caseHistory },
     errors: [400, 404],
+  },
+  caseAuditLog: {
+    tag: '审计',
+    description:
+      '案件的审计日志：每项操作（申报、决定、异议、告知、发放……）一条，注明操作人、时间与内容；各条以哈希链相连，verification 给出校验结果，被改动、删除或重排的记录从哪一条起不再相符。',
+    path: caseIdPath,
+    success: { status: 200, description: '审计日志及校验结果', schema: responses.auditLog },
+    errors: [400, 404],
+  },
+  searchCases: {
+    tag: '审计',
+    description:
+      '按行政区划、提交日期、申请状态和作出决定的经办人检索申请，逐件列出各审核任务的期限、决定时间与决定人、是否督办、是否按时，并汇总按时办结的比例。只列案件信息，不含家庭成员姓名和身份证号。',
+    query: auditSearchQuery,
+    success: { status: 200, description: '检索结果', schema: responses.auditSearchResult },
+    errors: [400],
   },
   meansTestPreview: {
     tag: '规则',

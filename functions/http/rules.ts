@@ -3,12 +3,12 @@
  * and the administrators' loading of parameters and holiday arrangements as data.
  */
 import { z } from 'zod';
+import { requireJurisdiction, roles } from '../../shared/auth.ts';
 import {
   arrangementFromRequest,
   CalendarYearMismatchError,
   UnknownCalendarYearError,
 } from '../../shared/calendar/index.ts';
-import { requireJurisdiction, roles } from '../../shared/auth.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { ConflictError, UnprocessableError, ValidationError } from '../../shared/errors.ts';
 import { fieldErrors, httpRoute } from '../../shared/http.ts';

@@ -7,8 +7,9 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
-import { sfn } from '../../shared/clients.ts';
+import { auditTaskDecided } from '../../shared/audit.ts';
 import { actor, ForbiddenError, type Role, requireJurisdiction } from '../../shared/auth.ts';
+import { sfn } from '../../shared/clients.ts';
 import { ConflictError, GoneError, NotFoundError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as cases from '../../shared/repositories/cases.ts';
@@ -111,6 +112,7 @@ export const decide = httpRoute(
     };
     const task = await cases.decideTask(path.taskId, decision);
     if (!task) throw new ConflictError(`任务 ${path.taskId} 已处理，不能重复决定`);
+    await auditTaskDecided(task, decision, actor(principal));
     try {
       await sfn().send(
         new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify(decision) }),

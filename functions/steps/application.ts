@@ -4,6 +4,7 @@
  */
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { appendAudit, auditNotice, auditTaskEscalated, auditTaskOpened, SYSTEM } from '../../shared/audit.ts';
 import { sfn, sqs } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
@@ -186,6 +187,7 @@ export async function openTask(event: OpenTaskEvent): Promise<{ taskId: string }
     meansTest: event.meansTest,
     ...(objections.length ? { objections } : {}),
   });
+  await auditTaskOpened(task);
   if (task.status === 'decided' && task.decision) {
     await sfn().send(
       new SendTaskSuccessCommand({ taskToken: event.taskToken, output: JSON.stringify(task.decision) }),
@@ -225,6 +227,7 @@ export async function escalateTask(event: { applicationId: string; task: TaskDue
     )) ?? current;
   const escalation = task.escalations?.find((e) => e.overdueSince === event.task.dueDate);
   if (escalation) {
+    await auditTaskEscalated(task, escalation);
     await notify(supervisorQueue.env, 'taskEscalated', {
       taskId: task.taskId,
       kind: task.kind,
@@ -261,7 +264,15 @@ export async function openPublicNotice(event: {
     status: 'open',
   };
   const stored = await cases.openPublicNotice(app.applicationId, notice);
-  return stored.publicNotice ?? notice;
+  const published = stored.publicNotice ?? notice;
+  await appendAudit(app.caseId, {
+    key: `publicNotice.opened#${app.applicationId}#${event.round}`,
+    actor: SYSTEM,
+    action: 'publicNotice.opened',
+    summary: `第${event.round}轮公示：${published.startsOn}至${published.endsOn}`,
+    refs: { applicationId: app.applicationId },
+  });
+  return published;
 }
 
 /**
@@ -275,6 +286,15 @@ export async function closePublicNotice(event: {
   const app = await cases.closePublicNotice(event.applicationId, event.round, new Date().toISOString());
   const objections = (app.objections ?? []).filter((o) => o.round === event.round).length;
   await cases.markNoticeObjected(event.applicationId, event.round, objections > 0);
+  await appendAudit(app.caseId, {
+    key: `publicNotice.closed#${app.applicationId}#${event.round}`,
+    actor: SYSTEM,
+    action: 'publicNotice.closed',
+    summary: objections
+      ? `第${event.round}轮公示期满，收到异议${objections}件，退回乡镇（街道）重新调查`
+      : `第${event.round}轮公示期满，无异议`,
+    refs: { applicationId: app.applicationId },
+  });
   return { objected: objections > 0, objections, nextRound: event.round + 1 };
 }
 
@@ -292,7 +312,8 @@ export interface DeterminationEvent {
 export async function recordDetermination(event: DeterminationEvent) {
   const app = await load(event.applicationId);
   if (app.determination) {
-    // A replay after a crash between recording and scheduling still leaves the recheck scheduled.
+    // A replay after a crash between recording and the steps after it still does them, once.
+    if (app.notice) await auditNotice(app.caseId, app.notice, { applicationId: app.applicationId });
     await scheduleRecheckOf(app, app.determination);
     return {
       outcome: app.determination.outcome,
@@ -332,6 +353,7 @@ export async function recordDetermination(event: DeterminationEvent) {
         }
       : undefined,
   );
+  await auditNotice(app.caseId, notice, { applicationId: app.applicationId });
   await scheduleRecheckOf(app, recorded);
   return { outcome: determination.outcome, noticeId: notice.noticeId, alternativeOffered };
 }
@@ -407,6 +429,7 @@ export async function determineAlternative(event: {
   const due = nextRecheckDue(decidedAt, app.recheckMonths?.[alternative.tier]);
   const recorded = due ? { ...determination, nextRecheckDue: due } : determination;
   await cases.recordAlternativeDetermination(app.applicationId, app.caseId, recorded, notice);
+  await auditNotice(app.caseId, notice, { applicationId: app.applicationId });
   await scheduleRecheckOf(app, recorded);
   return { outcome: 'approved', tier: alternative.tier, noticeId: notice.noticeId };
 }

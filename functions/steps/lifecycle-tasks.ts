@@ -5,8 +5,10 @@
  * the escalation step reports it to the supervisors with a new due date and the workflow waits
  * again. Caseworkers decide through `POST /tasks/{taskId}/decision` like any other task.
  */
+
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { auditTaskEscalated, auditTaskOpened } from '../../shared/audit.ts';
 import { sfn, sqs } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
@@ -122,6 +124,7 @@ export async function openTask(event: {
     ...(detail.recheck ? { recheck: detail.recheck } : {}),
     ...(detail.emergency ? { emergency: detail.emergency } : {}),
   });
+  await auditTaskOpened(task);
   if (task.status === 'decided' && task.decision) {
     await sfn().send(
       new SendTaskSuccessCommand({ taskToken: event.taskToken, output: JSON.stringify(task.decision) }),
@@ -155,6 +158,7 @@ export async function escalateTask(event: { task: TaskDue }): Promise<TaskDue> {
     )) ?? current;
   const escalation = task.escalations?.find((e) => e.overdueSince === event.task.dueDate);
   if (escalation) {
+    await auditTaskEscalated(task, escalation);
     await notify(supervisorQueue.env, 'taskEscalated', {
       taskId: task.taskId,
       kind: task.kind,

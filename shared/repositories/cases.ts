@@ -14,6 +14,13 @@ import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import { casesTable } from '../resources.ts';
 import type { ApplicationRequest } from '../schemas/household.ts';
+import {
+  applicationIndexKeys,
+  ensureTaskSummaries,
+  missingSummaries,
+  taskSummaryWrites,
+  transactionConflict,
+} from './audit-search.ts';
 
 const table = () => requiredEnv(casesTable.env);
 
@@ -211,7 +218,8 @@ const isConditionFailure = (error: unknown) =>
 
 /**
  * Creates the application, its case and (with an Idempotency-Key) the key's record in one
- * transaction. Returns the existing application when the key was used before.
+ * transaction. Returns the existing application when the key was used before. The application is
+ * indexed by region and submission time for the auditor's search, with an empty summary of tasks.
  */
 export async function createApplication(
   record: ApplicationRecord,
@@ -223,7 +231,12 @@ export async function createApplication(
     {
       Put: {
         TableName: table(),
-        Item: { ...APP(record.applicationId), ...record },
+        Item: {
+          ...APP(record.applicationId),
+          ...applicationIndexKeys(record),
+          ...record,
+          taskSummaries: {},
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
@@ -349,22 +362,38 @@ export async function recordMeansTest(
  * delivers that decision with the new token.
  */
 export async function openTask(task: TaskRecord): Promise<{ created: boolean; task: TaskRecord }> {
-  try {
-    await dynamo().send(
-      new PutCommand({
-        TableName: table(),
-        Item: {
-          ...TASK(task.taskId),
-          gsi1pk: `OPEN#${task.township}`,
-          gsi1sk: `${task.dueDate}#${task.taskId}`,
-          ...task,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return { created: true, task };
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // The task and its summary on the application (the auditor's search) together.
+      await dynamo().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: table(),
+                Item: {
+                  ...TASK(task.taskId),
+                  gsi1pk: `OPEN#${task.township}`,
+                  gsi1sk: `${task.dueDate}#${task.taskId}`,
+                  ...task,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            ...taskSummaryWrites(task),
+          ],
+        }),
+      );
+      return { created: true, task };
+    } catch (error) {
+      if (missingSummaries(error, 1) && attempt < 3) {
+        await ensureTaskSummaries(task.applicationId);
+        continue;
+      }
+      if (transactionConflict(error) && attempt < 5) continue;
+      if (!isConditionFailure(error)) throw error;
+      break;
+    }
   }
   const { Attributes } = await dynamo().send(
     new UpdateCommand({
@@ -389,32 +418,56 @@ export async function escalateTask(
   escalation: Escalation,
   due: { dueDate: string; dueDateProvisional: boolean },
 ): Promise<TaskRecord | undefined> {
-  try {
-    const { Attributes } = await dynamo().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: TASK(taskId),
-        UpdateExpression:
-          'SET #s = :esc, dueDate = :due, dueDateProvisional = :prov, gsi1sk = :sk, escalations = list_append(if_not_exists(escalations, :none), :e)',
-        ConditionExpression: 'dueDate = :overdue AND #s <> :decided',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: {
-          ':esc': 'escalated',
-          ':decided': 'decided',
-          ':due': due.dueDate,
-          ':prov': due.dueDateProvisional,
-          ':sk': `${due.dueDate}#${taskId}`,
-          ':overdue': escalation.overdueSince,
-          ':none': [],
-          ':e': [escalation],
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return strip<TaskRecord>(Attributes);
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    return getTask(taskId);
+  for (let attempt = 1; ; attempt++) {
+    const task = await getTask(taskId);
+    if (!task || task.dueDate !== escalation.overdueSince || task.status === 'decided') return task;
+    const escalated: TaskRecord = {
+      ...task,
+      status: 'escalated',
+      dueDate: due.dueDate,
+      dueDateProvisional: due.dueDateProvisional,
+      escalations: [...(task.escalations ?? []), escalation],
+    };
+    try {
+      // The task as read (status, due date and token unchanged meanwhile) and its summary, together.
+      await dynamo().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: table(),
+                Key: TASK(taskId),
+                UpdateExpression:
+                  'SET #s = :esc, dueDate = :due, dueDateProvisional = :prov, gsi1sk = :sk, escalations = :all',
+                ConditionExpression: 'dueDate = :overdue AND #s = :was AND taskToken = :token',
+                ExpressionAttributeNames: { '#s': 'status' },
+                ExpressionAttributeValues: {
+                  ':esc': 'escalated',
+                  ':was': task.status,
+                  ':token': task.taskToken,
+                  ':due': due.dueDate,
+                  ':prov': due.dueDateProvisional,
+                  ':sk': `${due.dueDate}#${taskId}`,
+                  ':overdue': escalation.overdueSince,
+                  ':all': escalated.escalations,
+                },
+              },
+            },
+            ...taskSummaryWrites(escalated),
+          ],
+        }),
+      );
+      return escalated;
+    } catch (error) {
+      if (missingSummaries(error, 1) && attempt < 3) {
+        await ensureTaskSummaries(task.applicationId);
+        continue;
+      }
+      // Decided, escalated or handed a new token meanwhile: look again.
+      if ((isConditionFailure(error) || transactionConflict(error)) && attempt < 5) continue;
+      if (!isConditionFailure(error)) throw error;
+      return getTask(taskId);
+    }
   }
 }
 
@@ -445,31 +498,49 @@ export async function listOpenTasks(township: string): Promise<TaskRecord[]> {
 }
 
 /**
- * Moves an open task to decided and out of the inbox index. Of two caseworkers deciding at once,
- * exactly one wins; the other gets `false`.
+ * Moves an open task to decided and out of the inbox index, with its summary on the application.
+ * Of two caseworkers deciding at once, exactly one wins; the other gets `undefined`.
  */
 export async function decideTask(taskId: string, decision: TaskDecision): Promise<TaskRecord | undefined> {
-  try {
-    const { Attributes } = await dynamo().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: TASK(taskId),
-        UpdateExpression: 'SET #s = :decided, decision = :d REMOVE gsi1pk, gsi1sk',
-        ConditionExpression: '#s IN (:open, :escalated)',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: {
-          ':decided': 'decided',
-          ':open': 'open',
-          ':escalated': 'escalated',
-          ':d': decision,
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return strip<TaskRecord>(Attributes);
-  } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    const task = await getTask(taskId);
+    if (!task || (task.status !== 'open' && task.status !== 'escalated')) return undefined;
+    const decided: TaskRecord = { ...task, status: 'decided', decision };
+    try {
+      await dynamo().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: table(),
+                Key: TASK(taskId),
+                UpdateExpression: 'SET #s = :decided, decision = :d REMOVE gsi1pk, gsi1sk',
+                // Still as read: the token returned is the one the workflow waits on.
+                ConditionExpression: '#s = :was AND taskToken = :token',
+                ExpressionAttributeNames: { '#s': 'status' },
+                ExpressionAttributeValues: {
+                  ':decided': 'decided',
+                  ':was': task.status,
+                  ':token': task.taskToken,
+                  ':d': decision,
+                },
+              },
+            },
+            ...taskSummaryWrites(decided),
+          ],
+        }),
+      );
+      return decided;
+    } catch (error) {
+      if (missingSummaries(error, 1) && attempt < 3) {
+        await ensureTaskSummaries(task.applicationId);
+        continue;
+      }
+      // Decided by someone else (the next look says so), escalated or handed a new token: look again.
+      if ((isConditionFailure(error) || transactionConflict(error)) && attempt < 5) continue;
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
   }
 }
 

@@ -20,11 +20,13 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { auditNotice } from '../audit.ts';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import type { Benefit, LifecycleNotice } from '../domain/lifecycle.ts';
 import { casesTable } from '../resources.ts';
 import type { ApplicationRequest, HouseholdDeclaration } from '../schemas/household.ts';
+import { applicationIndexKeys } from './audit-search.ts';
 import { type Actor, type ApplicationRecord, getApplication, type MeansTestSummary } from './cases.ts';
 
 const table = () => requiredEnv(casesTable.env);
@@ -172,12 +174,16 @@ export async function latestDeclaration(caseId: string): Promise<DeclarationReco
 
 // ── notices ──────────────────────────────────────────────────────────────────────────────────────
 
-/** Records a notice on the case once; the same notice id again changes nothing. */
+/**
+ * Records a notice on the case once, and in the case's audit log; the same notice id again changes
+ * nothing (and a retry after a crash between the two writes completes the second).
+ */
 export async function putNotice(
   caseId: string,
   notice: LifecycleNotice,
   extra: Record<string, unknown> = {},
 ): Promise<boolean> {
+  let created = true;
   try {
     await dynamo().send(
       new PutCommand({
@@ -186,11 +192,15 @@ export async function putNotice(
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
-    return true;
   } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
+    if (!isConditionFailure(error)) throw error;
+    created = false;
   }
+  const refs = Object.fromEntries(
+    Object.entries(extra).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  );
+  await auditNotice(caseId, notice, refs);
+  return created;
 }
 
 // ── recheck records ──────────────────────────────────────────────────────────────────────────────
@@ -477,7 +487,14 @@ export async function createConvertedApplication(app: ApplicationRecord, emergen
           {
             Put: {
               TableName: table(),
-              Item: { pk: `APP#${app.applicationId}`, sk: 'APP', ...app },
+              // Indexed for the auditor's search like any application (`cases.createApplication`).
+              Item: {
+                pk: `APP#${app.applicationId}`,
+                sk: 'APP',
+                ...applicationIndexKeys(app),
+                ...app,
+                taskSummaries: {},
+              },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },

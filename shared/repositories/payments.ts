@@ -7,6 +7,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { auditPayment } from '../audit.ts';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import { queryAll } from '../dynamo.ts';
@@ -55,6 +56,7 @@ export async function recordPayment(
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
+    await auditPayment(payment);
     return { created: true, payment };
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -62,7 +64,10 @@ export async function recordPayment(
   const { Item } = await dynamo().send(
     new GetCommand({ TableName: table(), Key: key(payment.caseId, payment.month), ConsistentRead: true }),
   );
-  return { created: false, payment: strip(Item!) };
+  const stored = strip(Item!);
+  // A retry after a crash between the payment and its audit entry completes the entry.
+  await auditPayment(stored);
+  return { created: false, payment: stored };
 }
 
 /** Every payment of a case, month by month. */

@@ -85,12 +85,45 @@ function definitionText(value: unknown): string {
 
 const placeholdersIn = (text: string) => new Set([...text.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]));
 
-describe('encryption key', () => {
-  it('is one customer-managed key with rotation on, kept when the stack goes', () => {
+describe('encryption keys', () => {
+  it('are customer-managed — stores, personal fields (rotating), the blind index (HMAC) — kept when the stack goes', () => {
     const keys = ofType('AWS::KMS::Key');
-    expect(keys).toHaveLength(1);
-    expect(keys[0]![1].Properties.EnableKeyRotation).toBe(true);
-    expect(keys[0]![1].DeletionPolicy).toBe('Retain');
+    expect(keys.map(([id]) => id).sort()).toEqual(
+      [logicalId(stack.key.key), logicalId(stack.key.fieldKey), logicalId(stack.key.blindIndexKey)].sort(),
+    );
+    for (const [, key] of keys) expect(key.DeletionPolicy).toBe('Retain');
+    for (const k of [stack.key.key, stack.key.fieldKey])
+      expect(resources[logicalId(k)]!.Properties.EnableKeyRotation).toBe(true);
+    expect(resources[logicalId(stack.key.blindIndexKey)]!.Properties).toMatchObject({
+      KeySpec: 'HMAC_256',
+      KeyUsage: 'GENERATE_VERIFY_MAC',
+    });
+  });
+
+  it('the personal-field key: readers of the case table may open fields, writers also seal, others neither', () => {
+    const fieldKeyArn = { 'Fn::GetAtt': [logicalId(stack.key.fieldKey), 'Arn'] };
+    for (const [name, def] of catalog) {
+      const onFieldKey = statementsOf(name).filter(
+        (s) => JSON.stringify(s.Resource) === JSON.stringify(fieldKeyArn),
+      );
+      const onBlindKey = statementsOf(name).filter(
+        (s) =>
+          JSON.stringify(s.Resource) ===
+          JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.key.blindIndexKey), 'Arn'] }),
+      );
+      const table = def.grants.find((g) => 'table' in g && g.table === 'Cases');
+      const expected = !table
+        ? []
+        : table.access === 'read'
+          ? ['kms:Decrypt']
+          : ['kms:Decrypt', 'kms:GenerateDataKey'];
+      expect(actions(onFieldKey).sort(), name).toEqual(expected);
+      expect(actions(onBlindKey), name).toEqual(table ? ['kms:GenerateMac'] : []);
+      for (const s of onFieldKey)
+        expect(s.Condition, name).toEqual({
+          StringEquals: { 'kms:EncryptionContext:purpose': 'doudi-personal-field' },
+        });
+    }
   });
 });
 

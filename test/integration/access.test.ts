@@ -42,12 +42,16 @@ const policy: Record<string, Policy> = {
     ownerOnly: true,
   },
   'GET /tasks': { allowed: ['townshipCaseworker', 'countyOfficer'], jurisdiction: true },
+  'GET /notifications': { allowed: ['townshipCaseworker', 'countyOfficer'], jurisdiction: true },
   // A township review: the county's officers decide only the county's tasks.
   'POST /tasks/{taskId}/decision': { allowed: ['townshipCaseworker'], jurisdiction: true },
   'GET /cases/{caseId}/history': {
     allowed: ['townshipCaseworker', 'countyOfficer', 'auditor'],
     jurisdiction: true,
   },
+  // The auditor's search: a region's applications and their deadlines, read-only.
+  'GET /cases': { allowed: ['countyOfficer', 'auditor'], jurisdiction: true },
+  'GET /cases/{caseId}/audit': { allowed: ['countyOfficer', 'auditor'], jurisdiction: true },
   'POST /means-test': { allowed: everyone, jurisdiction: false },
   'GET /calendar/deadline': { allowed: everyone, jurisdiction: false },
   'PUT /admin/parameters/{regionCode}': { allowed: ['admin'], jurisdiction: true },
@@ -139,11 +143,14 @@ describe('access', () => {
         body: { consent: true },
       },
       'GET /tasks': { path: '/tasks?township=430121' },
+      'GET /notifications': { path: '/notifications?township=430121' },
       'POST /tasks/{taskId}/decision': {
         path: `/tasks/${task.taskId}/decision`,
         body: { decision: 'approve', reasons: ['入户核实属实'] },
       },
       'GET /cases/{caseId}/history': { path: `/cases/${caseId}/history` },
+      'GET /cases/{caseId}/audit': { path: `/cases/${caseId}/audit` },
+      'GET /cases': { path: '/cases?regionCode=430121&status=underReview' },
       'POST /means-test': { path: '/means-test', body: declaration },
       'GET /calendar/deadline': { path: '/calendar/deadline?from=2026-09-28&workingDays=3' },
       // Invalid bodies: the checks come first, then the body is refused (400) and nothing is loaded.

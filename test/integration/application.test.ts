@@ -181,8 +181,8 @@ describe('an application approved by the township, publicly noticed and determin
       new GetCommand({ TableName: table(), Key: { pk: `TASK#${task.taskId}`, sk: 'TASK' } }),
     );
     expect(Item?.taskToken).toEqual(expect.any(String));
-    const message = await flow.message(runtime.rt.env.CASEWORKER_QUEUE_URL!, (m) => m.taskId === task.taskId);
-    expect(message).toEqual({
+    const message = await flow.notification((m) => m.taskId === task.taskId);
+    expect(message).toMatchObject({
       type: 'taskOpened',
       taskId: task.taskId,
       kind: 'townshipReview',

@@ -17,8 +17,8 @@ import { decisionBody } from '../../functions/http/tasks.ts';
 import { annualArrangementSchema } from '../../shared/calendar/index.ts';
 import { parameterSetSchema, sampleParameterVersions } from '../../shared/parameters/index.ts';
 import { applicationRequest } from '../../shared/schemas/household.ts';
-import { application } from '../support/households.ts';
 import { tokenFor } from '../support/actors.ts';
+import { application } from '../support/households.ts';
 import { defaultActor, useRuntime } from '../support/runtime.ts';
 
 const runtime = useRuntime();

@@ -7,8 +7,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../functions/catalog.ts';
-import { application, validId } from '../support/households.ts';
 import { tokenFor } from '../support/actors.ts';
+import { application, validId } from '../support/households.ts';
 import { defaultActor, eventually, useRuntime } from '../support/runtime.ts';
 
 const runtime = useRuntime();
@@ -113,6 +113,11 @@ describe('responses match the OpenAPI document', () => {
       return list.body.tasks.find((t: { applicationId: string }) => t.applicationId === applicationId);
     });
     expect((await call('GET', '/tasks', '/tasks?township=43')).status).toBe(400);
+    const notified = await eventually(async () => {
+      const res = await call('GET', '/notifications', '/notifications?township=430121');
+      return res.body.notifications?.length ? res : undefined;
+    });
+    expect(notified.status).toBe(200);
     const decided = await call('POST', '/tasks/{taskId}/decision', `/tasks/${task.taskId}/decision`, {
       body: { decision: 'approve', reasons: ['入户核实属实'], decidedBy: '李四' },
     });
@@ -168,6 +173,17 @@ describe('responses match the OpenAPI document', () => {
     expect((await call('GET', '/cases/{caseId}/history', '/cases/case-doesnotexist/history')).status).toBe(
       404,
     );
+    const audit = await call('GET', '/cases/{caseId}/audit', `/cases/${caseId}/audit`);
+    expect(audit.body.verification.valid).toBe(true);
+
+    // The auditor's search finds it, with its decided township task.
+    const found = await call('GET', '/cases', '/cases?regionCode=430121&status=publicNotice');
+    expect(found.status).toBe(200);
+    const listed = found.body.applications.find(
+      (a: { applicationId: string }) => a.applicationId === applicationId,
+    );
+    expect(listed.tasks.map((t: { kind: string }) => t.kind)).toEqual(['townshipReview']);
+    expect((await call('GET', '/cases', '/cases?regionCode=43&from=2026-13-01')).status).toBe(400);
   });
 
   it('for the rules and the administrators', async () => {

@@ -97,9 +97,7 @@ describe('recheck', () => {
     expect(task).not.toHaveProperty('taskToken');
     // Caseworkers hear of it on their queue.
     await eventually(async () =>
-      (await lc.messages('CASEWORKER_QUEUE_URL')).find(
-        (m) => m.taskId === task.taskId && m.kind === 'recheckConfirmation',
-      ),
+      (await lc.notifications()).find((m) => m.taskId === task.taskId && m.kind === 'recheckConfirmation'),
     );
 
     await lc.decide(task.taskId, { decision: 'approve', reasons: ['入户核实属实'], decidedBy: '王五' });
@@ -192,9 +190,7 @@ describe('recheck', () => {
     expect(escalated.escalations[0].overdueSince).toBe(task.dueDate);
     expect(escalated.dueDate > task.dueDate).toBe(true);
     await eventually(async () =>
-      (await lc.messages('SUPERVISOR_QUEUE_URL')).find(
-        (m) => m.taskId === task.taskId && m.type === 'taskEscalated',
-      ),
+      (await lc.notifications()).find((m) => m.taskId === task.taskId && m.type === 'taskEscalated'),
     );
 
     // The workflow waits on the task again, with a new token.

@@ -7,13 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, expect, it } from 'vitest';
 import { clock } from '../../local/clock.ts';
 import { type Runtime, startRuntime } from '../../local/runtime.ts';
-import { application } from '../support/households.ts';
 import { actors, tokenFor } from '../support/actors.ts';
+import { application } from '../support/households.ts';
 import { defaultActor, eventually } from '../support/runtime.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'doudi-restart-'));
@@ -54,15 +53,12 @@ it('resumes a waiting application after a restart without redoing its steps', as
   // The open task and its notification are the ones from before: one of each.
   const tasks = (await call('/tasks?township=430121')).body.tasks;
   expect(tasks.map((t: { taskId: string }) => t.taskId)).toEqual([task.taskId]);
-  const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
-  const messages = await sqs.send(
-    new ReceiveMessageCommand({
-      QueueUrl: rt.env.CASEWORKER_QUEUE_URL,
-      MaxNumberOfMessages: 10,
-      WaitTimeSeconds: 1,
-    }),
-  );
-  expect(messages.Messages?.filter((m) => JSON.parse(m.Body!).taskId === task.taskId)).toHaveLength(1);
+  const notified = await eventually(async () => {
+    const { body } = await call('/notifications?township=430121');
+    const mine = body.notifications.filter((n: { taskId: string }) => n.taskId === task.taskId);
+    return mine.length ? mine : undefined;
+  });
+  expect(notified.map((n: { type: string }) => n.type)).toEqual(['taskOpened']);
 
   const decided = await call(`/tasks/${task.taskId}/decision`, {
     method: 'POST',

@@ -3,7 +3,6 @@
  * task, decide it, let a public notice run out on the virtual clock, read queues and the history.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteMessageCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
 import { clock } from '../../local/clock.ts';
@@ -90,17 +89,15 @@ export function applicationFlow(runtime: Runtime) {
       });
     },
 
-    /** The first message on a queue that `match` accepts (deleted once read). */
-    async message(queueUrl: string, match: (body: Body) => boolean): Promise<Body> {
-      const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
-      const found: Message = await eventually(async () => {
-        const out = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-        );
-        return out.Messages?.find((m) => match(JSON.parse(m.Body!)));
+    /**
+     * The first notification `match` accepts, once the queue's consumer has delivered it to the
+     * township's inbox (`GET /notifications`): what was sent on SQS, as the caseworker receives it.
+     */
+    async notification(match: (body: Body) => boolean, township = '430121'): Promise<Body> {
+      return eventually(async () => {
+        const { body } = await api(`/notifications?township=${township}`);
+        return body.notifications?.find(match);
       });
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: found.ReceiptHandle }));
-      return JSON.parse(found.Body!);
     },
 
     async item(pk: string, sk: string): Promise<Body> {

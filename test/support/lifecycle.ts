@@ -4,7 +4,6 @@
  * ticks once when it moves), and the case's items, executions and tasks read back.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
 import { clock } from '../../local/clock.ts';
@@ -209,18 +208,11 @@ export function lifecycleHelpers(runtime: Runtime) {
       return res.body;
     },
 
-    /** Messages on a queue (by its env name), left in place for others. */
-    async messages(queueEnv: string): Promise<Body[]> {
-      const sqs = new SQSClient({ endpoint: runtime.rt.endpoints.sqs, useQueueUrlAsEndpoint: false });
-      const { Messages } = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: runtime.rt.env[queueEnv],
-          MaxNumberOfMessages: 10,
-          VisibilityTimeout: 0,
-        }),
-      );
-      sqs.destroy();
-      return (Messages ?? []).map((m) => JSON.parse(m.Body!));
+    /** Task notifications the queues' consumer delivered to a township's inbox. */
+    async notifications(township = '430121'): Promise<Body[]> {
+      const { status, body } = await api(`/notifications?township=${township}`);
+      expect(status).toBe(200);
+      return body.notifications;
     },
   };
   return helpers;

@@ -10,13 +10,16 @@ import { type Actor, actors, tokenFor } from './actors.ts';
 
 /**
  * Who makes a request in the ordinary course of a case: the applicant declares, answers and reads
- * their own; the township reviews and the county determines; the auditor reads histories; the
- * administrator loads parameters and moves the local clock.
+ * their own; the township reviews and the county determines; the auditor reads histories and
+ * searches cases; the administrator loads parameters and moves the local clock.
  */
 export async function defaultActor(method: string, path: string): Promise<Actor> {
   if (path.startsWith('/admin/')) return actors.admin;
-  if (path.startsWith('/cases/') && path.endsWith('/history')) return actors.auditor;
-  if (path.startsWith('/tasks') && method === 'GET') return actors.township;
+  if (path.startsWith('/cases/') && (path.endsWith('/history') || path.endsWith('/audit')))
+    return actors.auditor;
+  if (path === '/cases') return actors.auditor;
+  if ((path.startsWith('/tasks') || path.startsWith('/notifications')) && method === 'GET')
+    return actors.township;
   if (path.endsWith('/paperwork')) return actors.township;
   const decision = /^\/tasks\/([^/]+)\/decision$/.exec(path);
   if (decision) {

@@ -2,7 +2,8 @@
  * 申请人：自主申报. The form is validated in the browser by the API's own zod schemas
  * (`applicationRequest`, `householdDeclaration`), so the messages are the API's; each is shown next to
  * its field, prefixed with the field's Chinese name. 试算 asks `POST /means-test`; submission sends an
- * Idempotency-Key kept for this form, so a double click or a retry cannot file twice.
+ * Idempotency-Key kept for this form, so a double click or a retry cannot file twice. The applicant
+ * signs in first (`lib/signin.ts`): the application is theirs, and only they read it afterwards.
  */
 import { idCheckCharacter } from '../../shared/domain/id-number.ts';
 import type { MeansTestResult, SubmitResponse } from '../../shared/openapi.ts';
@@ -27,6 +28,7 @@ import {
   tierLabels,
 } from './lib/labels.ts';
 import { rememberApplication } from './lib/mine.ts';
+import { currentSession, startSignIn } from './lib/signin.ts';
 
 type Kind = 'text' | 'number' | 'nullable-int' | 'bool';
 interface Issue {
@@ -586,11 +588,13 @@ async function submit(event: Event) {
   });
   if (res.ok) {
     sessionStorage.removeItem(KEY_STORAGE);
-    rememberApplication({
-      applicationId: res.data.applicationId,
-      caseId: res.data.caseId,
-      submittedAt: new Date().toISOString(),
-    });
+    const who = currentSession();
+    if (who)
+      rememberApplication(who.subject, {
+        applicationId: res.data.applicationId,
+        caseId: res.data.caseId,
+        submittedAt: new Date().toISOString(),
+      });
     location.assign(`/status/?id=${encodeURIComponent(res.data.applicationId)}&new=1`);
     return;
   }
@@ -670,3 +674,5 @@ form.addEventListener('change', revalidate);
 form.addEventListener('submit', (event) => void submit(event));
 
 build();
+// The form waits for the applicant to sign in; after a lapsed sign-in what was typed stays.
+startSignIn({ profile: 'applicant', accepts: ['applicant'], onSignedIn: () => {} });

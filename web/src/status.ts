@@ -3,6 +3,7 @@
  * determination and the written notice with its reasons in plain Chinese and the date by which it
  * is served; polls until the case is decided. When the means test found another tier the household
  * qualifies for, the consent step is shown; its button works once the API has the consent route.
+ * The applicant signs in first (`lib/signin.ts`) and reads only their own applications.
  */
 import type { ApplicationView } from '../../shared/openapi.ts';
 import { api, hasOperation } from './lib/api.ts';
@@ -10,6 +11,7 @@ import { $, h, show } from './lib/dom.ts';
 import { beijingTime, daysUntil, yuan } from './lib/format.ts';
 import { noticeKindLabels, relationLabels, requestedTierLabels, tierLabels } from './lib/labels.ts';
 import { myApplications } from './lib/mine.ts';
+import { type Session, startSignIn } from './lib/signin.ts';
 
 const root = $('#status');
 const CONSENT_PATH = '/applications/{applicationId}/consent';
@@ -18,9 +20,11 @@ const label = (tier: string | null | undefined) => (tier ? (tierLabels[tier] ?? 
 const decided = (app: ApplicationView) => app.notice !== null;
 let consentAvailable: Promise<boolean> | undefined;
 let shown: string | undefined;
+let subject = '';
+let polling: ReturnType<typeof setTimeout> | undefined;
 
 function lookupForm(current = '') {
-  const mine = myApplications();
+  const mine = myApplications(subject);
   return h(
     'form',
     {
@@ -245,17 +249,26 @@ async function load(id: string) {
     shown = json;
     await render(res.data);
   }
-  if (!decided(res.data)) setTimeout(() => void load(id), POLL_MS);
+  if (!decided(res.data)) polling = setTimeout(() => void load(id), POLL_MS);
 }
 
 const id = new URLSearchParams(location.search).get('id');
-if (id) {
-  if (new URLSearchParams(location.search).has('new'))
-    root.before(
-      h('p', { class: 'banner', id: 'submitted' }, '申请已提交，系统已受理。请保存申请编号以便查询。'),
-    );
-  show(root, h('p', { class: 'muted' }, '正在查询…'));
-  void load(id);
-} else {
-  show(root, lookupForm());
+
+/** Starts once the applicant has signed in; a sign-in after a lapsed one looks again. */
+function start(session: Session, first: boolean) {
+  subject = session.subject;
+  clearTimeout(polling);
+  if (id) {
+    if (first && new URLSearchParams(location.search).has('new'))
+      root.before(
+        h('p', { class: 'banner', id: 'submitted' }, '申请已提交，系统已受理。请保存申请编号以便查询。'),
+      );
+    if (first) show(root, h('p', { class: 'muted' }, '正在查询…'));
+    shown = undefined;
+    void load(id);
+  } else {
+    show(root, lookupForm());
+  }
 }
+
+startSignIn({ profile: 'applicant', accepts: ['applicant'], onSignedIn: start });

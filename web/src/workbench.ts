@@ -2,8 +2,11 @@
  * 经办人工作台. The open tasks of one township (polled, so new tasks appear without a reload and are
  * announced), each with its due date, the calendar days left and an overdue mark; a case view with
  * the means test's conclusion and reasons, the application and the case's workflow history; and the
- * decision with reasons (a refusal needs at least one).
+ * decision with reasons (a refusal needs at least one). The caseworker signs in first
+ * (`lib/signin.ts`) as a township caseworker or a county officer serving some regions: the inbox
+ * opens on the first of them, and only the tasks of the signed-in role can be decided here.
  */
+import { covers, type Role } from '../../shared/auth.ts';
 import type { ApplicationView, CaseHistory, Task, TaskList } from '../../shared/openapi.ts';
 import { regionCode } from '../../shared/schemas/household.ts';
 import { type ApiError, api } from './lib/api.ts';
@@ -15,17 +18,28 @@ import {
   relationLabels,
   requestedTierLabels,
   stateLabels,
+  taskKindLabels,
   tierLabels,
   workflowLabels,
 } from './lib/labels.ts';
+import { type Session, startSignIn } from './lib/signin.ts';
 
 const POLL_MS = 3_000;
 const TOWNSHIP_KEY = 'doudi.workbench.township';
-const NAME_KEY = 'doudi.workbench.caseworker';
 const root = $('#workbench');
 const label = (tier: string | null | undefined) => (tier ? (tierLabels[tier] ?? tier) : '—');
 
-let township = localStorage.getItem(TOWNSHIP_KEY) ?? '430121';
+/** Who decides each kind of task (as `functions/http/tasks.ts` checks): the township reviews, the county determines. */
+const deciderOf: Record<string, Role> = {
+  townshipReview: 'townshipCaseworker',
+  recheckConfirmation: 'townshipCaseworker',
+  emergencyPaperwork: 'townshipCaseworker',
+  countyDetermination: 'countyOfficer',
+};
+const decidable = (task: Task) => deciderOf[task.kind] === session?.role;
+
+let session: Session | undefined;
+let township = '';
 let tasks: Task[] = [];
 let known: Set<string> | undefined;
 const fresh = new Set<string>();
@@ -49,15 +63,6 @@ function controls() {
     autocomplete: 'off',
     'aria-describedby': 'township-error',
   });
-  const name = h('input', {
-    id: 'caseworker',
-    type: 'text',
-    value: localStorage.getItem(NAME_KEY) ?? '',
-    maxlength: 64,
-    placeholder: '如 李四',
-    autocomplete: 'off',
-  });
-  name.addEventListener('change', () => localStorage.setItem(NAME_KEY, name.value.trim()));
   return h(
     'form',
     {
@@ -93,7 +98,6 @@ function controls() {
         input,
         h('small', { class: 'error', id: 'township-error' }),
       ),
-      h('label', { class: 'field' }, h('span', {}, '经办人'), name),
     ),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, '查看待办')),
   );
@@ -137,7 +141,13 @@ function renderInbox() {
                   task.meansTest.eligible ? '符合申请类别' : '不符合申请类别',
                 ),
               ),
-              h('div', { class: 'muted' }, `申请 ${task.applicationId}`),
+              h(
+                'div',
+                { class: 'muted' },
+                `${taskKindLabels[task.kind] ?? task.kind} · 申请 ${task.applicationId}`,
+                decidable(task) ? null : ' ',
+                decidable(task) ? null : h('span', { class: 'badge' }, '由其他角色办理'),
+              ),
               h('div', {}, `期限 ${task.dueDate} `, dueBadge(task.dueDate)),
             ),
           ),
@@ -237,9 +247,8 @@ function decisionForm(task: Task) {
         if (problems.length) return;
         const button = $<HTMLButtonElement>('#decide-button');
         button.disabled = true;
-        const decidedBy = $<HTMLInputElement>('#caseworker').value.trim();
         const res = await api<Task>('POST', `/tasks/${encodeURIComponent(task.taskId)}/decision`, {
-          body: { decision, reasons: list, ...(decidedBy ? { decidedBy } : {}) },
+          body: { decision, reasons: list },
         });
         if (res.ok) {
           show(result, h('p', { class: 'ok' }, `已提交：${decision === 'approve' ? '同意' : '不同意'}。`));
@@ -375,7 +384,18 @@ async function open(taskId: string) {
         mt.reasons.map((r) => h('li', {}, r.message, h('span', { class: 'clause' }, r.clause))),
       ),
     ),
-    decisionForm(task),
+    decidable(task)
+      ? decisionForm(task)
+      : h(
+          'section',
+          { class: 'card', id: 'decision-form' },
+          h('h3', {}, '审核意见'),
+          h(
+            'p',
+            { class: 'muted' },
+            `此任务（${taskKindLabels[task.kind] ?? task.kind}）须由${deciderOf[task.kind] === 'countyOfficer' ? '县级民政部门工作人员' : '乡镇（街道）经办人'}决定。`,
+          ),
+        ),
     h(
       'section',
       { class: 'card', id: 'history' },
@@ -389,23 +409,39 @@ async function open(taskId: string) {
   if (panel.getBoundingClientRect().top > innerHeight / 2) panel.scrollIntoView({ block: 'start' });
 }
 
-show(
-  root,
-  h(
-    'div',
-    { class: 'split' },
+function start(signedIn: Session, first: boolean) {
+  session = signedIn;
+  if (!first) {
+    // Signed in again after a lapsed sign-in: the inbox goes on where it was.
+    void poll();
+    return;
+  }
+  // The inbox last looked at, if it is still served; else the first county served (a province's
+  // or city's own code holds no tasks: the caseworker names the county in the form).
+  const stored = localStorage.getItem(TOWNSHIP_KEY) ?? '';
+  township = signedIn.regionCodes.some((served) => covers(served, stored))
+    ? stored
+    : (signedIn.regionCodes.find((c) => !c.endsWith('00')) ?? signedIn.regionCodes[0] ?? '');
+  show(
+    root,
     h(
       'div',
-      {},
-      controls(),
-      h('div', { class: 'banner', id: 'banner', role: 'status', 'aria-live': 'polite' }),
-      h('section', { id: 'inbox' }),
+      { class: 'split' },
+      h(
+        'div',
+        {},
+        controls(),
+        h('div', { class: 'banner', id: 'banner', role: 'status', 'aria-live': 'polite' }),
+        h('section', { id: 'inbox' }),
+      ),
+      h('div', { id: 'case' }, h('p', { class: 'muted' }, '请选择一项任务，查看案件并作出审核意见。')),
     ),
-    h('div', { id: 'case' }, h('p', { class: 'muted' }, '请选择一项任务，查看案件并作出审核意见。')),
-  ),
-);
-void poll();
-timer = setInterval(() => {
-  if (!document.hidden) void poll();
-}, POLL_MS);
-addEventListener('pagehide', () => clearInterval(timer));
+  );
+  void poll();
+  timer = setInterval(() => {
+    if (!document.hidden) void poll();
+  }, POLL_MS);
+  addEventListener('pagehide', () => clearInterval(timer));
+}
+
+startSignIn({ profile: 'workbench', accepts: ['townshipCaseworker', 'countyOfficer'], onSignedIn: start });

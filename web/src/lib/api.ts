@@ -1,7 +1,8 @@
 /**
  * The pages' only way to the API. Answers are `{ ok: true, status, data }` or
  * `{ ok: false, status, error }` with the API's error shape; a network failure becomes status 0.
- * Credentials, once identity exists (issue 7), are added here and nowhere else.
+ * The signed-in person's token (`lib/signin.ts` keeps it) is added here and nowhere else; a 401
+ * tells the sign-in to ask again.
  */
 import type { ErrorResponse } from '../../../shared/openapi.ts';
 
@@ -10,7 +11,14 @@ export type ApiResult<T> =
   | { ok: true; status: number; data: T }
   | { ok: false; status: number; error: ApiError };
 
-const TOKEN_KEY = 'doudi.token';
+export const TOKEN_KEY = 'doudi.token';
+
+let onUnauthorized: (() => void) | undefined;
+
+/** What to do when the API answers 401 (no token, or one that lapsed): the sign-in asks again. */
+export function whenUnauthorized(handler: () => void): void {
+  onUnauthorized = handler;
+}
 
 function authHeaders(): Record<string, string> {
   const token = sessionStorage.getItem(TOKEN_KEY);
@@ -49,6 +57,7 @@ export async function api<T>(
     payload = undefined;
   }
   if (response.ok) return { ok: true, status: response.status, data: payload as T };
+  if (response.status === 401) onUnauthorized?.();
   const error = (payload as ErrorResponse | undefined)?.error ?? {
     code: 'HttpError',
     message: `服务返回错误（${response.status}）`,

@@ -2,6 +2,8 @@
  * Chinese names for what the pages show: the declaration's fields (so that every error names its
  * field), the enums' values, the workflows' states and the history's event types.
  */
+import type { ApplicationStatus } from '../../../shared/openapi.ts';
+
 export { tierLabels } from '../../../shared/domain/determination.ts';
 
 export const residenceLabels: Record<string, string> = { urban: '城市', rural: '农村' };
@@ -183,4 +185,21 @@ export const noticeKindLabels: Record<string, string> = {
   approval: '确认通知',
   refusal: '不予确认告知',
   withdrawal: '终止告知',
+};
+
+/** The statuses of an application, as `GET /applications/{id}` labels them (`statusLabel`). */
+export const applicationStatusLabels: Record<ApplicationStatus, string> = {
+  submitted: '已受理',
+  underReview: '审核中',
+  publicNotice: '公示中',
+  approved: '已确认救助',
+  refused: '不予确认',
+  withdrawn: '已终止',
+};
+
+export const taskKindLabels: Record<string, string> = {
+  townshipReview: '乡镇（街道）审核',
+  countyDetermination: '县级民政部门确认',
+  recheckConfirmation: '定期核查确认',
+  emergencyPaperwork: '临时救助补办手续',
 };

@@ -1,4 +1,7 @@
-/** The applications filed from this browser, so an applicant finds them again (until sign-in exists). */
+/**
+ * The applications an applicant filed from this browser, kept per signed-in applicant (their user
+ * id), so the status page lists them again when the same applicant comes back.
+ */
 const STORAGE = 'doudi.myApplications';
 
 export interface Mine {
@@ -7,19 +10,21 @@ export interface Mine {
   submittedAt: string;
 }
 
-export function myApplications(): Mine[] {
+const key = (subject: string) => `${STORAGE}.${subject}`;
+
+export function myApplications(subject: string): Mine[] {
   try {
-    const list = JSON.parse(localStorage.getItem(STORAGE) ?? '[]') as unknown;
+    const list = JSON.parse(localStorage.getItem(key(subject)) ?? '[]') as unknown;
     return Array.isArray(list) ? (list as Mine[]) : [];
   } catch {
     return [];
   }
 }
 
-export function rememberApplication(entry: Mine): void {
-  const list = [entry, ...myApplications().filter((m) => m.applicationId !== entry.applicationId)].slice(
-    0,
-    20,
-  );
-  localStorage.setItem(STORAGE, JSON.stringify(list));
+export function rememberApplication(subject: string, entry: Mine): void {
+  const list = [
+    entry,
+    ...myApplications(subject).filter((m) => m.applicationId !== entry.applicationId),
+  ].slice(0, 20);
+  localStorage.setItem(key(subject), JSON.stringify(list));
 }

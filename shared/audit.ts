@@ -1,0 +1,303 @@
+/**
+ * The per-case audit log: every action on a case — a declaration, a decision, an objection, a
+ * notice, a payment — appended as an entry whose hash covers the entry and the hash of the entry
+ * before it (a hash chain), so that altering, removing or reordering any entry afterwards breaks
+ * every hash from there on and `verifyAuditLog` says where (DESIGN §1 item 6: attributable and
+ * replayable).
+ *
+ * Items on the case's partition (key design in `shared/resources.ts`):
+ *   `AUDIT#<seq, 8 digits>` the entries, `AUDIT#HEAD` the last seq and hash, and
+ *   `AUDITKEY#<key>` one marker per action, so a retried Lambda or a replayed step appends once.
+ * An append is one transaction guarded by the head's seq: two actions at once cannot both take the
+ * same place in the chain; the loser reads the new head and appends after it.
+ */
+import { createHash } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from './clients.ts';
+import { requiredEnv } from './config.ts';
+import { queryAll } from './dynamo.ts';
+import { casesTable } from './resources.ts';
+
+const table = () => requiredEnv(casesTable.env);
+
+export const GENESIS = '0'.repeat(64);
+
+/** Who acted: a signed-in person, or the system itself (a workflow step). */
+export interface AuditActor {
+  subject: string;
+  name: string;
+  role: string;
+}
+export const SYSTEM: AuditActor = { subject: 'system', name: '系统', role: 'system' };
+
+export interface AuditEntry {
+  caseId: string;
+  seq: number;
+  at: string;
+  actor: AuditActor;
+  /** What happened, e.g. `task.decided` (see `auditActions`). */
+  action: string;
+  /** The same in Chinese, for the auditor; no ID numbers or health facts. */
+  summary: string;
+  /** Ids of what it concerns: applicationId, taskId, noticeId, … */
+  refs: Record<string, string>;
+  prevHash: string;
+  hash: string;
+}
+
+export const auditActions = {
+  'application.submitted': '提交救助申请',
+  'emergency.submitted': '申请临时救助',
+  'task.opened': '生成经办任务',
+  'task.escalated': '任务逾期督办',
+  'task.decided': '经办人作出决定',
+  'publicNotice.opened': '公示拟审核结果',
+  'publicNotice.closed': '公示期满',
+  'objection.raised': '公示期间提出异议',
+  'consent.answered': '申请人答复是否按其他类别认定',
+  'declaration.submitted': '申报家庭情况变化',
+  'notice.issued': '出具书面告知',
+  'payment.recorded': '记录救助金发放',
+} as const;
+export type AuditAction = keyof typeof auditActions;
+
+/** JSON with keys in a fixed order at every level: the same entry always hashes the same. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value);
+}
+
+export function entryHash(entry: Omit<AuditEntry, 'hash'>): string {
+  const { caseId, seq, at, actor, action, summary, refs, prevHash } = entry;
+  return createHash('sha256')
+    .update(canonical({ caseId, seq, at, actor, action, summary, refs, prevHash }))
+    .digest('hex');
+}
+
+const HEAD = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'AUDIT#HEAD' });
+const seqKey = (seq: number) => `AUDIT#${String(seq).padStart(8, '0')}`;
+
+export interface AuditInput {
+  /** Unique per action: the same action recorded twice (a retry, a replay) is one entry. */
+  key: string;
+  actor: AuditActor;
+  action: AuditAction;
+  summary: string;
+  refs?: Record<string, string>;
+}
+
+/** Appends one entry to the case's chain, once per `key`; returns it, or undefined if already there. */
+export async function appendAudit(caseId: string, input: AuditInput): Promise<AuditEntry | undefined> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const { Item: head } = await dynamo().send(
+      new GetCommand({ TableName: table(), Key: HEAD(caseId), ConsistentRead: true }),
+    );
+    const seq = ((head?.seq as number | undefined) ?? 0) + 1;
+    const unhashed = {
+      caseId,
+      seq,
+      at: new Date().toISOString(),
+      actor: input.actor,
+      action: input.action,
+      summary: input.summary,
+      refs: input.refs ?? {},
+      prevHash: (head?.hash as string | undefined) ?? GENESIS,
+    };
+    const entry: AuditEntry = { ...unhashed, hash: entryHash(unhashed) };
+    try {
+      await dynamo().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: table(),
+                Item: { pk: `CASE#${caseId}`, sk: `AUDITKEY#${input.key}`, seq },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: table(),
+                Item: { pk: `CASE#${caseId}`, sk: seqKey(seq), ...entry },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: table(),
+                Item: { ...HEAD(caseId), seq, hash: entry.hash },
+                ...(head
+                  ? { ConditionExpression: 'seq = :prev', ExpressionAttributeValues: { ':prev': seq - 1 } }
+                  : { ConditionExpression: 'attribute_not_exists(pk)' }),
+              },
+            },
+          ],
+        }),
+      );
+      return entry;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [marker] = error.CancellationReasons ?? [];
+      // The action is on record already: appended by an earlier try of the same step.
+      if (marker?.Code === 'ConditionalCheckFailed') return undefined;
+      // Another action took this place in the chain first (or the transaction conflicted): again.
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+    }
+  }
+  throw new Error(`audit log of ${caseId}: could not append after 20 tries`);
+}
+
+export async function readAuditLog(
+  caseId: string,
+): Promise<{ entries: AuditEntry[]; head?: { seq: number; hash: string } }> {
+  const items = await queryAll(dynamo(), {
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+    ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':audit': 'AUDIT#' },
+    ConsistentRead: true,
+  });
+  let head: { seq: number; hash: string } | undefined;
+  const entries: AuditEntry[] = [];
+  for (const { pk: _pk, sk, ...item } of items) {
+    if (sk === 'AUDIT#HEAD') head = { seq: item.seq as number, hash: item.hash as string };
+    else entries.push(item as unknown as AuditEntry);
+  }
+  return { entries, ...(head ? { head } : {}) };
+}
+
+export type Verification =
+  | { valid: true; entries: number; headHash: string }
+  | { valid: false; entries: number; brokenAt: number; reason: string };
+
+/** Checks the chain entry by entry: numbering, links, hashes, and the head. Pure. */
+export function verifyChain(
+  caseId: string,
+  entries: readonly AuditEntry[],
+  head: { seq: number; hash: string } | undefined,
+): Verification {
+  let prevHash = GENESIS;
+  for (const [i, entry] of entries.entries()) {
+    const broken = (reason: string): Verification => ({
+      valid: false,
+      entries: entries.length,
+      brokenAt: i + 1,
+      reason,
+    });
+    if (entry.seq !== i + 1) return broken(`第${i + 1}条记录的序号为${entry.seq}：记录缺失或顺序被改动`);
+    if (entry.caseId !== caseId) return broken(`第${i + 1}条记录属于另一案件 ${entry.caseId}`);
+    if (entry.prevHash !== prevHash)
+      return broken(`第${i + 1}条记录与前一条的链接不符：前序记录被改动或删除`);
+    if (entryHash(entry) !== entry.hash) return broken(`第${i + 1}条记录的内容与其哈希不符：记录被改动`);
+    prevHash = entry.hash;
+  }
+  if ((head?.seq ?? 0) !== entries.length || (head?.hash ?? GENESIS) !== prevHash) {
+    return {
+      valid: false,
+      entries: entries.length,
+      brokenAt: entries.length,
+      reason: `链头记录为第${head?.seq ?? 0}条，而日志有${entries.length}条：末尾记录被删除或链头被改动`,
+    };
+  }
+  return { valid: true, entries: entries.length, headHash: prevHash };
+}
+
+export async function verifyAuditLog(caseId: string): Promise<Verification & { log: AuditEntry[] }> {
+  const { entries, head } = await readAuditLog(caseId);
+  return { ...verifyChain(caseId, entries, head), log: entries };
+}
+
+/** The kinds of human task, as the audit log names them. */
+export const taskKindLabels: Record<string, string> = {
+  townshipReview: '乡镇（街道）审核',
+  countyDetermination: '县级民政部门确认',
+  recheckConfirmation: '定期核查确认',
+  emergencyPaperwork: '临时救助补办手续',
+};
+
+/** A written notice (告知书) issued on the case: once per notice id. */
+export function auditNotice(
+  caseId: string,
+  notice: { noticeId: string; title: string; serveBy?: string | undefined },
+  refs: Record<string, string> = {},
+): Promise<AuditEntry | undefined> {
+  return appendAudit(caseId, {
+    key: `notice.issued#${notice.noticeId}`,
+    actor: SYSTEM,
+    action: 'notice.issued',
+    summary: `出具《${notice.title}》${notice.serveBy ? `，须于${notice.serveBy}前送达` : ''}`,
+    refs: { ...refs, noticeId: notice.noticeId },
+  });
+}
+
+/** A month's payment recorded on the case: once per case and month, as the payment itself. */
+export function auditPayment(payment: {
+  caseId: string;
+  month: string;
+  amount: number;
+  basis: string;
+}): Promise<AuditEntry | undefined> {
+  return appendAudit(payment.caseId, {
+    key: `payment.recorded#${payment.month}`,
+    actor: SYSTEM,
+    action: 'payment.recorded',
+    summary: `${payment.month} 发放 ${payment.amount.toFixed(2)} 元：${payment.basis}`,
+    refs: { month: payment.month },
+  });
+}
+
+interface AuditedTask {
+  taskId: string;
+  kind: string;
+  caseId: string;
+  applicationId: string;
+  dueDate: string;
+  round?: number;
+}
+
+/** A human task put in the inbox: once per task. */
+export function auditTaskOpened(task: AuditedTask): Promise<AuditEntry | undefined> {
+  return appendAudit(task.caseId, {
+    key: `task.opened#${task.taskId}`,
+    actor: SYSTEM,
+    action: 'task.opened',
+    summary: `生成${taskKindLabels[task.kind] ?? task.kind}任务${task.round && task.round > 1 ? `（第${task.round}轮）` : ''}，期限${task.dueDate}`,
+    refs: { applicationId: task.applicationId, taskId: task.taskId },
+  });
+}
+
+/** A human task past its due date reported to the supervisors: once per lapsed due date. */
+export function auditTaskEscalated(
+  task: AuditedTask,
+  escalation: { overdueSince: string; newDueDate: string },
+): Promise<AuditEntry | undefined> {
+  return appendAudit(task.caseId, {
+    key: `task.escalated#${task.taskId}#${escalation.overdueSince}`,
+    actor: SYSTEM,
+    action: 'task.escalated',
+    summary: `${taskKindLabels[task.kind] ?? task.kind}任务逾期（期限${escalation.overdueSince}），报督办，新期限${escalation.newDueDate}`,
+    refs: { applicationId: task.applicationId, taskId: task.taskId },
+  });
+}
+
+/** A person's decision on a task, with who decided. */
+export function auditTaskDecided(
+  task: AuditedTask,
+  decision: { decision: string; reasons: string[] },
+  actor: AuditActor,
+): Promise<AuditEntry | undefined> {
+  const verdict = decision.decision === 'approve' ? '同意' : '不同意';
+  return appendAudit(task.caseId, {
+    key: `task.decided#${task.taskId}`,
+    actor,
+    action: 'task.decided',
+    summary: `${taskKindLabels[task.kind] ?? task.kind}：${verdict}${decision.reasons.length ? `（${decision.reasons.join('；')}）` : ''}`,
+    refs: { applicationId: task.applicationId, taskId: task.taskId },
+  });
+}

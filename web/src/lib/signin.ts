@@ -1,0 +1,377 @@
+/**
+ * 登录, shared by the three apps. Each page starts here: with a token of a role it serves (kept for
+ * the tab in sessionStorage, where `lib/api.ts` reads it) it shows who is signed in and a 退出登录
+ * button; otherwise a sign-in card — and the page's content waits until someone has signed in. A
+ * 401 from the API at any time brings the card back, the page's content (a half-filled form) kept.
+ *
+ * In the local runtime the card signs in through `POST /auth/dev-login` (本地开发登录: no password,
+ * any role and region). A deployment signs people in through the unified identity service (Cognito),
+ * which this page does not offer yet: where the dev sign-in is absent the card says so plainly.
+ */
+import { z } from 'zod';
+import { type Role, roleLabels } from '../../../shared/auth.ts';
+import { regionCode } from '../../../shared/schemas/household.ts';
+import { api, TOKEN_KEY, whenUnauthorized } from './api.ts';
+import { $, h, show } from './dom.ts';
+
+export interface Session {
+  token: string;
+  subject: string;
+  name: string;
+  role: Role;
+  /** The regions served (staff); empty for applicants. */
+  regionCodes: string[];
+  /** Seconds since the epoch. */
+  expires: number;
+}
+
+/** Who signs in on the page: the applicant's pages, the caseworker's workbench, the auditor's console. */
+export type Profile = 'applicant' | 'workbench' | 'audit';
+
+export interface SignInOptions {
+  profile: Profile;
+  /** The roles whose sign-in the page serves; a token of another role asks for a new sign-in. */
+  accepts: readonly Role[];
+  /**
+   * Called once someone is signed in: `first` when the page starts with them, not after a sign-in
+   * that a 401 asked for (the page then only refreshes what it shows).
+   */
+  onSignedIn(session: Session, first: boolean): void;
+}
+
+const APPLICANT_SUBJECT = 'doudi.applicant.subject';
+const STAFF_SUBJECTS = 'doudi.staff.subjects';
+const WORKBENCH_ROLES = ['townshipCaseworker', 'countyOfficer'] as const satisfies readonly Role[];
+
+const fieldNames: Record<string, string> = {
+  role: '身份',
+  name: '姓名',
+  regionCodes: '所服务的行政区划代码',
+  subject: '用户编号',
+  department: '所属部门',
+};
+
+const nameSchema = z
+  .string()
+  .trim()
+  .min(1, { error: '请填写姓名（将记录在您办理的事项上）' })
+  .max(50, { error: '姓名最多50个字' });
+
+/** The claims of a token (a JWT's payload, UTF-8 JSON in base64url); undefined when unreadable. */
+function decode(token: string): Session | undefined {
+  try {
+    const part = token.split('.')[1] ?? '';
+    const base64 = part
+      .replace(/-/g, '+')
+      .replace(/_/g, '/')
+      .padEnd(Math.ceil(part.length / 4) * 4, '=');
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const claims = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+    const role = claims['custom:role'] as Role;
+    if (typeof claims.sub !== 'string' || !(role in roleLabels)) return undefined;
+    return {
+      token,
+      subject: claims.sub,
+      name: typeof claims.name === 'string' && claims.name ? claims.name : claims.sub,
+      role,
+      regionCodes: String(claims['custom:regionCodes'] ?? '')
+        .split(',')
+        .filter((c) => /^\d{6}$/.test(c)),
+      expires: typeof claims.exp === 'number' ? claims.exp : 0,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The token of this tab, if it is still valid for a minute or more. */
+export function currentSession(): Session | undefined {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const session = token ? decode(token) : undefined;
+  return session && session.expires * 1000 > Date.now() + 60_000 ? session : undefined;
+}
+
+function signOut() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  location.reload();
+}
+
+/** An applicant on this browser is the same applicant next time: their applications stay theirs. */
+function applicantSubject(): string {
+  let subject = localStorage.getItem(APPLICANT_SUBJECT);
+  if (!subject || !/^[\w.:@-]{1,128}$/.test(subject)) {
+    subject = `applicant-${crypto.randomUUID()}`;
+    localStorage.setItem(APPLICANT_SUBJECT, subject);
+  }
+  return subject;
+}
+
+/** One stable user id per role and name on this browser, so a person's decisions stay attributable to one id. */
+function staffSubject(role: Role, name: string): string {
+  let known: Record<string, string> = {};
+  try {
+    known = JSON.parse(localStorage.getItem(STAFF_SUBJECTS) ?? '{}') as Record<string, string>;
+  } catch {
+    known = {};
+  }
+  const key = `${role}:${name}`;
+  let subject = known[key];
+  if (!subject || !/^[\w.:@-]{1,128}$/.test(subject)) {
+    subject = `dev-${role}-${crypto.randomUUID().slice(0, 8)}`;
+    localStorage.setItem(STAFF_SUBJECTS, JSON.stringify({ ...known, [key]: subject }));
+  }
+  return subject;
+}
+
+/** 430121, 430102 … typed with commas, spaces or 、 between them. */
+const splitCodes = (text: string) =>
+  text
+    .split(/[\s,，、;；]+/)
+    .map((c) => c.trim())
+    .filter(Boolean);
+
+function errorSlot(id: string) {
+  return h('small', { class: 'error', id: `${id}-error`, 'aria-live': 'polite' });
+}
+
+const regionsHint = (profile: Profile) =>
+  profile === 'audit'
+    ? '审计范围：省级代码（如 430000）含所辖市县；多个代码用逗号分隔。'
+    : '如 430121（长沙县）；省、市级代码含所辖区县；多个代码用逗号分隔。';
+
+export function startSignIn(options: SignInOptions): void {
+  const main = $('main');
+  const heading = main.querySelector('h1');
+  const slot = h('section', { id: 'signin', 'aria-label': '登录' });
+  if (heading) heading.after(slot);
+  else main.prepend(slot);
+  const content = () =>
+    [...main.children].filter(
+      (el): el is HTMLElement => el !== heading && el !== slot && el.tagName !== 'NOSCRIPT',
+    );
+  let started = false;
+
+  const signedIn = (session: Session) => {
+    for (const el of content()) el.hidden = false;
+    show(
+      slot,
+      h(
+        'div',
+        { class: 'identity', id: 'identity' },
+        h(
+          'span',
+          {},
+          '已登录：',
+          h('strong', { id: 'identity-name' }, session.name),
+          h(
+            'span',
+            { class: 'muted', id: 'identity-role' },
+            `（${roleLabels[session.role]}`,
+            session.regionCodes.length ? ` · 服务 ${session.regionCodes.join('、')}` : '',
+            '）',
+          ),
+        ),
+        h(
+          'button',
+          { type: 'button', class: 'secondary small', id: 'signout', onclick: signOut },
+          '退出登录',
+        ),
+      ),
+    );
+    const first = !started;
+    started = true;
+    options.onSignedIn(session, first);
+  };
+
+  const card = (notice?: string) => {
+    // Before anyone has signed in the page shows nothing else; after a 401 its content stays.
+    if (!started) for (const el of content()) el.hidden = true;
+    const profile = options.profile;
+    const nameInput = h('input', {
+      id: 'signin-name',
+      type: 'text',
+      maxlength: 50,
+      autocomplete: 'name',
+      'aria-describedby': 'signin-name-error',
+      placeholder: profile === 'applicant' ? '如 王芳' : '如 李四',
+    });
+    const regionsInput = h('input', {
+      id: 'signin-regions',
+      type: 'text',
+      inputmode: 'numeric',
+      autocomplete: 'off',
+      placeholder: profile === 'audit' ? '如 430000' : '如 430121',
+      'aria-describedby': 'signin-regions-error signin-regions-hint',
+    });
+    const status = h('div', { id: 'signin-status', role: 'status' });
+    const button = h('button', { type: 'submit', id: 'signin-button' }, '登录');
+
+    const roleChoice =
+      profile === 'workbench'
+        ? h(
+            'fieldset',
+            { class: 'field', 'aria-describedby': 'signin-role-error' },
+            h('legend', {}, '身份 *'),
+            WORKBENCH_ROLES.map((role) =>
+              h(
+                'label',
+                { class: 'field check' },
+                h('input', { type: 'radio', name: 'signin-role', value: role }),
+                h('span', {}, roleLabels[role]),
+              ),
+            ),
+            errorSlot('signin-role'),
+          )
+        : null;
+
+    const clearErrors = () => {
+      for (const id of ['signin-role', 'signin-name', 'signin-regions']) {
+        const slotEl = document.getElementById(`${id}-error`);
+        if (slotEl) slotEl.textContent = '';
+        document.getElementById(id)?.removeAttribute('aria-invalid');
+      }
+    };
+    const fail = (field: 'role' | 'name' | 'regionCodes', message: string) => {
+      const id = field === 'role' ? 'signin-role' : field === 'name' ? 'signin-name' : 'signin-regions';
+      const slotEl = document.getElementById(`${id}-error`);
+      if (slotEl) slotEl.textContent = `${fieldNames[field]}：${message}`;
+      document.getElementById(id)?.setAttribute('aria-invalid', 'true');
+    };
+
+    const submit = async (event: Event) => {
+      event.preventDefault();
+      clearErrors();
+      show(status);
+      let ok = true;
+      const role: Role =
+        profile === 'applicant'
+          ? 'applicant'
+          : profile === 'audit'
+            ? 'auditor'
+            : (((form.querySelector('input[name="signin-role"]:checked') as HTMLInputElement | null)?.value ??
+                '') as Role);
+      if (profile === 'workbench' && !WORKBENCH_ROLES.includes(role as (typeof WORKBENCH_ROLES)[number])) {
+        fail('role', '请选择乡镇（街道）经办人或县级民政部门工作人员');
+        ok = false;
+      }
+      const typedName = nameInput.value.trim();
+      let name: string | undefined;
+      if (profile === 'workbench' || typedName) {
+        const parsed = nameSchema.safeParse(typedName);
+        if (parsed.success) name = parsed.data;
+        else {
+          fail('name', parsed.error.issues[0]?.message ?? '姓名有误');
+          ok = false;
+        }
+      }
+      let regionCodes: string[] = [];
+      if (profile !== 'applicant') {
+        regionCodes = [...new Set(splitCodes(regionsInput.value))];
+        if (!regionCodes.length) {
+          fail('regionCodes', '请至少填写一个行政区划代码');
+          ok = false;
+        } else if (regionCodes.length > 50) {
+          fail('regionCodes', '行政区划代码最多50个');
+          ok = false;
+        } else {
+          const bad = regionCodes.findIndex((c) => !regionCode.safeParse(c).success);
+          if (bad >= 0) {
+            const message = regionCode.safeParse(regionCodes[bad]).error?.issues[0]?.message;
+            fail('regionCodes', `第${bad + 1}个“${regionCodes[bad]}”${message}`);
+            ok = false;
+          }
+        }
+      }
+      if (!ok) return;
+      button.disabled = true;
+      const subject =
+        role === 'applicant' ? applicantSubject() : staffSubject(role, name ?? roleLabels[role]);
+      const res = await api<{ token: string }>('POST', '/auth/dev-login', {
+        body: { role, subject, ...(name ? { name } : {}), ...(regionCodes.length ? { regionCodes } : {}) },
+      });
+      button.disabled = false;
+      if (res.ok) {
+        const session = decode(res.data.token);
+        if (!session) {
+          show(status, h('p', { class: 'error' }, '登录未成功：身份令牌无法识别'));
+          return;
+        }
+        sessionStorage.setItem(TOKEN_KEY, res.data.token);
+        signedIn(session);
+        return;
+      }
+      // 404/405, or an answer that is not the API's (a CDN refusing the method): no dev sign-in here.
+      if (res.status === 404 || res.status === 405 || res.error.code === 'HttpError') {
+        button.disabled = true;
+        show(
+          status,
+          h(
+            'p',
+            { class: 'card error', role: 'alert', id: 'signin-unavailable' },
+            '本部署没有本地开发登录。正式环境通过统一身份认证服务（Cognito）登录，本页面暂未提供该登录方式，请联系系统管理员。',
+          ),
+        );
+        return;
+      }
+      for (const f of res.error.fields ?? []) {
+        const key = f.field.split('.')[0] ?? '';
+        if (key === 'role' || key === 'name' || key === 'regionCodes') fail(key, f.message);
+      }
+      show(status, h('p', { class: 'error', role: 'alert' }, `登录未成功：${res.error.message}`));
+    };
+
+    const who: Record<Profile, string> = {
+      applicant: '以申请人身份登录。本浏览器会记住您的申请人身份，下次登录仍可查看本人提交的申请。',
+      workbench: '请选择身份并填写所服务的地区：待办任务按地区显示，审核决定记录您的姓名。',
+      audit: '以审计人员（只读）身份登录，可检索所服务地区的案件、查看时间线和办理时限。',
+    };
+    const form = h(
+      'form',
+      { class: 'card', id: 'signin-form', novalidate: true, onsubmit: (e: Event) => void submit(e) },
+      h('h2', {}, '登录'),
+      notice ? h('p', { class: 'banner', id: 'signin-notice' }, notice) : null,
+      h(
+        'p',
+        { class: 'hint', id: 'signin-local' },
+        '本地开发登录：本地运行环境无需密码，按所选身份签发令牌；正式环境通过统一身份认证服务（Cognito）登录。',
+      ),
+      h('p', { class: 'hint' }, who[profile]),
+      roleChoice,
+      h(
+        'label',
+        { class: 'field' },
+        h('span', {}, profile === 'workbench' ? '姓名 *' : '姓名（选填）'),
+        nameInput,
+        errorSlot('signin-name'),
+      ),
+      profile === 'applicant'
+        ? null
+        : h(
+            'label',
+            { class: 'field' },
+            h('span', {}, '所服务的行政区划代码 *'),
+            regionsInput,
+            h('small', { class: 'hint', id: 'signin-regions-hint' }, regionsHint(profile)),
+            errorSlot('signin-regions'),
+          ),
+      h('div', { class: 'actions' }, button),
+      status,
+    );
+    show(slot, form);
+    if (started) slot.scrollIntoView({ block: 'start' });
+  };
+
+  whenUnauthorized(() => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    if (!document.getElementById('signin-form')) card('登录已失效，请重新登录后再试。');
+  });
+
+  const session = currentSession();
+  if (session && options.accepts.includes(session.role)) signedIn(session);
+  else
+    card(
+      session
+        ? `当前登录身份为“${roleLabels[session.role]}”，本页需要以${options.accepts.map((r) => `“${roleLabels[r]}”`).join('或')}身份登录。`
+        : undefined,
+    );
+}
