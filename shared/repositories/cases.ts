@@ -21,6 +21,7 @@ import {
   taskSummaryWrites,
   transactionConflict,
 } from './audit-search.ts';
+import { openIn, sealIn } from './personal.ts';
 
 const table = () => requiredEnv(casesTable.env);
 
@@ -79,6 +80,8 @@ export interface TaskDecision {
   /** The name shown on notices and in the inbox; `decidedByActor` is who it was. */
   decidedBy: string;
   decidedByActor?: Actor;
+  /** Staff who declared a member of the household a close relative, and so stood aside (近亲属回避). */
+  standAside?: Array<{ subject: string; name: string; relation: string }>;
   findings?: Findings | undefined;
 }
 
@@ -192,6 +195,8 @@ export interface TaskRecord {
   objections?: Array<Pick<Objection, 'reason' | 'raisedAt'>>;
   escalations?: Escalation[];
   decision?: TaskDecision;
+  /** Blind indexes of the household's members: staff who declared one a relative never get the task. */
+  memberIndexes?: string[];
 }
 
 export interface ExecutionLink {
@@ -234,7 +239,7 @@ export async function createApplication(
         Item: {
           ...APP(record.applicationId),
           ...applicationIndexKeys(record),
-          ...record,
+          ...(await sealIn(record, 'declaration')),
           taskSummaries: {},
         },
         ConditionExpression: 'attribute_not_exists(pk)',
@@ -291,7 +296,14 @@ export async function getApplication(applicationId: string): Promise<Application
   const { Item } = await dynamo().send(
     new GetCommand({ TableName: table(), Key: APP(applicationId), ConsistentRead: true }),
   );
-  return strip<ApplicationRecord>(Item);
+  return toApplication(Item);
+}
+
+/** An application item as the code reads it: keys dropped, the household's personal fields opened. */
+async function toApplication(
+  item: Record<string, unknown> | undefined,
+): Promise<ApplicationRecord | undefined> {
+  return openIn(strip<ApplicationRecord>(item), 'declaration');
 }
 
 export async function linkExecution(link: ExecutionLink, applicationId?: string): Promise<void> {
@@ -681,7 +693,7 @@ export async function openPublicNotice(
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return strip<ApplicationRecord>(Attributes)!;
+    return (await toApplication(Attributes))!;
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     return (await getApplication(applicationId))!;
@@ -737,7 +749,7 @@ export async function closePublicNotice(
       ReturnValues: 'ALL_NEW',
     }),
   );
-  return strip<ApplicationRecord>(Attributes)!;
+  return (await toApplication(Attributes))!;
 }
 
 /** Records whether the closed notice drew objections (shown with the notice). */
@@ -772,7 +784,7 @@ export async function attachConsentToken(
       ReturnValues: 'ALL_NEW',
     }),
   );
-  return strip<ApplicationRecord>(Attributes)!;
+  return (await toApplication(Attributes))!;
 }
 
 /**
@@ -800,7 +812,7 @@ export async function answerConsent(
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return strip<ApplicationRecord>(Attributes);
+    return toApplication(Attributes);
   } catch (error) {
     if (isConditionFailure(error)) return undefined;
     throw error;

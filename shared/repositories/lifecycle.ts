@@ -28,6 +28,7 @@ import { casesTable } from '../resources.ts';
 import type { ApplicationRequest, HouseholdDeclaration } from '../schemas/household.ts';
 import { applicationIndexKeys } from './audit-search.ts';
 import { type Actor, type ApplicationRecord, getApplication, type MeansTestSummary } from './cases.ts';
+import { openIn, sealIn } from './personal.ts';
 
 const table = () => requiredEnv(casesTable.env);
 const CASE = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
@@ -151,7 +152,7 @@ export async function putDeclaration(record: DeclarationRecord): Promise<void> {
       Item: {
         pk: `CASE#${record.caseId}`,
         sk: `DECL#${record.declaredAt}#${record.declarationId}`,
-        ...record,
+        ...(await sealIn(record, 'declaration')),
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
@@ -169,7 +170,7 @@ export async function latestDeclaration(caseId: string): Promise<DeclarationReco
       ConsistentRead: true,
     }),
   );
-  return strip<DeclarationRecord>(Items?.[0]);
+  return openIn(strip<DeclarationRecord>(Items?.[0]), 'declaration');
 }
 
 // ── notices ──────────────────────────────────────────────────────────────────────────────────────
@@ -267,6 +268,7 @@ export interface LifecycleTaskDecision {
   decidedAt: string;
   decidedBy: string;
   decidedByActor?: Actor;
+  standAside?: Array<{ subject: string; name: string; relation: string }>;
   /** Emergency paperwork only: the regular tier the household is to apply for. */
   convertTo?: string | undefined;
 }
@@ -295,6 +297,7 @@ export interface LifecycleTask {
   recheck?: { current: Benefit; proposed: Benefit | null; outcome: string; reasons: string[] };
   emergency?: { requestedAmount: number; grantedAmount: number; hardship: string };
   decision?: LifecycleTaskDecision;
+  memberIndexes?: string[];
 }
 
 export async function getLifecycleTask(taskId: string): Promise<LifecycleTask | undefined> {
@@ -412,7 +415,7 @@ export async function createEmergency(
     Put: { TableName: table(), Item, ConditionExpression: 'attribute_not_exists(pk)' },
   });
   const items = [
-    put({ ...EMERG(record.emergencyId), ...record }),
+    put({ ...EMERG(record.emergencyId), ...(await sealIn(record, 'request')) }),
     put({
       ...CASE(record.caseId),
       caseId: record.caseId,
@@ -446,7 +449,7 @@ export async function getEmergency(emergencyId: string): Promise<EmergencyRecord
   const { Item } = await dynamo().send(
     new GetCommand({ TableName: table(), Key: EMERG(emergencyId), ConsistentRead: true }),
   );
-  return strip<EmergencyRecord>(Item);
+  return openIn(strip<EmergencyRecord>(Item), 'request');
 }
 
 export async function updateEmergency(
@@ -471,7 +474,7 @@ export async function updateEmergency(
       ReturnValues: 'ALL_NEW',
     }),
   );
-  return strip<EmergencyRecord>(Attributes)!;
+  return (await openIn(strip<EmergencyRecord>(Attributes), 'request'))!;
 }
 
 /**
@@ -492,7 +495,7 @@ export async function createConvertedApplication(app: ApplicationRecord, emergen
                 pk: `APP#${app.applicationId}`,
                 sk: 'APP',
                 ...applicationIndexKeys(app),
-                ...app,
+                ...(await sealIn(app, 'declaration')),
                 taskSummaries: {},
               },
               ConditionExpression: 'attribute_not_exists(pk)',

@@ -1,0 +1,51 @@
+/**
+ * The personal fields of a household as stored: each member's ID number, disability grade and
+ * severe-illness flag sealed (`shared/crypto.ts`), with the ID number also kept masked (区划 + 后四位)
+ * for the views that only show it. Repositories seal on the way in and open on the way out, so the
+ * rest of the code reads households as declared and the table never holds these fields in clear.
+ */
+import { fieldCipher, isSealed } from '../crypto.ts';
+import { maskIdNumber } from '../domain/id-number.ts';
+
+interface WithMembers {
+  members: ReadonlyArray<{ idNumber: string; disabilityGrade?: unknown; severeIllness?: unknown }>;
+}
+
+const SEALED = ['idNumber', 'disabilityGrade', 'severeIllness'] as const;
+
+export async function sealHousehold<T extends WithMembers>(household: T): Promise<T> {
+  const cipher = fieldCipher();
+  const members = await Promise.all(
+    household.members.map(async (m) => {
+      const sealed: Record<string, unknown> = { ...m, idNumberMasked: maskIdNumber(m.idNumber) };
+      for (const field of SEALED)
+        if (m[field] !== undefined && !isSealed(m[field])) sealed[field] = await cipher.seal(m[field]);
+      return sealed;
+    }),
+  );
+  return { ...household, members } as unknown as T;
+}
+
+export async function openHousehold<T extends WithMembers>(household: T): Promise<T> {
+  const cipher = fieldCipher();
+  const members = await Promise.all(
+    household.members.map(async (m) => {
+      const { idNumberMasked: _masked, ...opened } = m as Record<string, unknown>;
+      for (const field of SEALED)
+        if (isSealed(opened[field])) opened[field] = await cipher.open(opened[field]);
+      return opened;
+    }),
+  );
+  return { ...household, members } as unknown as T;
+}
+
+/** A record with a household inside (`key`), sealed or opened as a whole. */
+export async function sealIn<R, K extends keyof R>(record: R, key: K): Promise<R> {
+  const household = record[key] as unknown as WithMembers | undefined;
+  return household ? { ...record, [key]: await sealHousehold(household) } : record;
+}
+
+export async function openIn<R, K extends keyof R>(record: R | undefined, key: K): Promise<R | undefined> {
+  const household = record?.[key] as unknown as WithMembers | undefined;
+  return record && household ? { ...record, [key]: await openHousehold(household) } : record;
+}
