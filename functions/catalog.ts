@@ -130,6 +130,18 @@ export const functions = {
     description: '经办人任务通知（新任务、逾期督办）',
     grants: [{ table: 'Cases', access: 'read' }],
   },
+  declareRelatives: {
+    entry: 'functions/http/relatives.ts',
+    handler: 'declare',
+    description: '工作人员近亲属备案',
+    grants: [{ table: 'Cases', access: 'readWrite' }],
+  },
+  listRelatives: {
+    entry: 'functions/http/relatives.ts',
+    handler: 'list',
+    description: '查看本人的近亲属备案',
+    grants: [{ table: 'Cases', access: 'read' }],
+  },
   meansTestStep: {
     entry: 'functions/steps/application.ts',
     handler: 'meansTest',
@@ -403,6 +415,8 @@ export const routes: Route[] = [
   { method: 'POST', path: '/applications/{applicationId}/consent', function: 'giveConsent' },
   { method: 'GET', path: '/tasks', function: 'listTasks' },
   { method: 'GET', path: '/notifications', function: 'listNotifications' },
+  { method: 'POST', path: '/staff/me/relatives', function: 'declareRelatives' },
+  { method: 'GET', path: '/staff/me/relatives', function: 'listRelatives' },
   { method: 'POST', path: '/tasks/{taskId}/decision', function: 'decideTask' },
   // Not under /audit/: on AWS that path is the auditor's page, which CloudFront serves from S3.
   { method: 'GET', path: '/cases', function: 'searchCases' },

@@ -197,6 +197,10 @@ export const task = z
           .object({ subject: z.string(), name: z.string(), role: z.string() })
           .optional()
           .describe('决定人的登录身份：用户编号、姓名、角色'),
+        standAside: z
+          .array(z.object({ subject: z.string(), name: z.string(), relation: z.string() }))
+          .optional()
+          .describe('因近亲属关系回避的工作人员（近亲属备案）'),
         findings: z
           .object({
             homeVisit: z

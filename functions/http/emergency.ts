@@ -26,6 +26,7 @@ import * as cases from '../../shared/repositories/cases.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { applicationRequest, isoDate, regionCode, yuan } from '../../shared/schemas/household.ts';
 import { emergency as emergencyWorkflow } from '../../workflows/emergency.ts';
+import { standAside } from './tasks.ts';
 
 export const hardshipKinds = ['illness', 'accident', 'disaster', 'fire', 'other'] as const;
 
@@ -228,13 +229,16 @@ export const decidePaperwork = httpRoute(
     if (!e) throw new NotFoundError(`临时救助 ${path.emergencyId} 不存在`);
     requireJurisdiction(principal, e.regionCode);
     const taskId = e.paperwork?.taskId;
-    if (!taskId || !(await lifecycle.getLifecycleTask(taskId)))
+    const paperwork = taskId ? await lifecycle.getLifecycleTask(taskId) : undefined;
+    if (!taskId || !paperwork)
       throw new ConflictError(`临时救助 ${path.emergencyId} 的补办手续任务尚未生成，请稍后再试`);
+    const excluded = await standAside(principal, paperwork);
     const decision: lifecycle.LifecycleTaskDecision = {
       decision: body.decision,
       reasons: body.reasons,
       decidedBy: principal.name,
       decidedByActor: actor(principal),
+      ...(excluded.length ? { standAside: excluded } : {}),
       decidedAt: new Date().toISOString(),
       ...(body.convertTo ? { convertTo: body.convertTo } : {}),
     };

@@ -25,6 +25,7 @@ import {
 import { emergencyIdPath, emergencyRequest, emergencyResponses, paperworkBody } from './emergency.ts';
 import { notificationsQuery, notificationsResponse } from './notifications.ts';
 import { renderDocs } from './openapi-page.ts';
+import { relativesBody, relativesResponse } from './relatives.ts';
 import { meansTestRequest } from './rules.ts';
 import { decisionBody } from './tasks.ts';
 
@@ -181,6 +182,20 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
     query: z.object({ township: regionCode.describe('乡镇（街道）所在的行政区划代码') }),
     success: { status: 200, description: '待办任务', schema: responses.taskList },
     errors: [400],
+  },
+  declareRelatives: {
+    tag: '经办人',
+    description:
+      '近亲属备案：工作人员登记本人的近亲属（姓名、身份证号、关系）。此后涉及这些人员的家庭的任务不再分派给本人，他人作出的决定记载回避人员。备案只能增加，不能撤回。',
+    body: relativesBody,
+    success: { status: 201, description: '本人的全部近亲属备案（身份证号脱敏）', schema: relativesResponse },
+    errors: [400, 413],
+  },
+  listRelatives: {
+    tag: '经办人',
+    description: '本人的近亲属备案（身份证号脱敏）。',
+    success: { status: 200, description: '本人的全部近亲属备案', schema: relativesResponse },
+    errors: [],
   },
   listNotifications: {
     tag: '经办人',

@@ -8,14 +8,39 @@ import {
 } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { auditTaskDecided } from '../../shared/audit.ts';
-import { actor, ForbiddenError, type Role, requireJurisdiction } from '../../shared/auth.ts';
+import { actor, ForbiddenError, type Principal, type Role, requireJurisdiction } from '../../shared/auth.ts';
 import { sfn } from '../../shared/clients.ts';
 import { ConflictError, GoneError, NotFoundError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as cases from '../../shared/repositories/cases.ts';
+import {
+  involvesRelative,
+  relativeIndexesOf,
+  type StandAside,
+  staffRelatedTo,
+} from '../../shared/repositories/relatives.ts';
 import { isoDate, regionCode } from '../../shared/schemas/household.ts';
 
-const publicTask = ({ taskToken: _token, executionArn: _arn, ...task }: cases.TaskRecord) => task;
+const publicTask = ({
+  taskToken: _token,
+  executionArn: _arn,
+  memberIndexes: _members,
+  ...task
+}: cases.TaskRecord) => task;
+
+/**
+ * 近亲属回避: who stood aside for this task (declared a member of the household a close relative);
+ * the caller may not decide if they are among them.
+ */
+export async function standAside(
+  principal: Principal,
+  task: { memberIndexes?: string[] | undefined },
+): Promise<StandAside[]> {
+  const related = task.memberIndexes?.length ? await staffRelatedTo(task.memberIndexes) : [];
+  if (related.some((s) => s.subject === principal.subject))
+    throw new ForbiddenError('您已备案与该户有近亲属关系，须回避，不能办理此任务');
+  return related;
+}
 
 /** Who decides each kind of task: the township reviews and confirms, the county determines. */
 export const deciders: Record<string, readonly Role[]> = {
@@ -30,8 +55,13 @@ export const list = httpRoute(
   { roles: ['townshipCaseworker', 'countyOfficer'], query: z.object({ township: regionCode }) },
   async ({ query, principal }) => {
     requireJurisdiction(principal, query.township);
-    const tasks = await cases.listOpenTasks(query.township);
-    return { statusCode: 200, body: { township: query.township, tasks: tasks.map(publicTask) } };
+    const [tasks, relatives] = await Promise.all([
+      cases.listOpenTasks(query.township),
+      relativeIndexesOf(principal.subject),
+    ]);
+    // A task about a declared relative's household is never offered to that person.
+    const offered = tasks.filter((t) => !involvesRelative(relatives, t.memberIndexes));
+    return { statusCode: 200, body: { township: query.township, tasks: offered.map(publicTask) } };
   },
 );
 
@@ -102,6 +132,7 @@ export const decide = httpRoute(
         `此任务须由${existing.kind === 'countyDetermination' ? '县级民政部门' : '乡镇（街道）'}决定`,
       );
     requireJurisdiction(principal, existing.township);
+    const excluded = await standAside(principal, existing);
     const { findings, ...rest } = body;
     const decision: cases.TaskDecision = {
       ...rest,
@@ -109,6 +140,7 @@ export const decide = httpRoute(
       decidedBy: principal.name,
       decidedByActor: actor(principal),
       decidedAt: new Date().toISOString(),
+      ...(excluded.length ? { standAside: excluded } : {}),
     };
     const task = await cases.decideTask(path.taskId, decision);
     if (!task) throw new ConflictError(`任务 ${path.taskId} 已处理，不能重复决定`);

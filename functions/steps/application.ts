@@ -22,6 +22,7 @@ import { recordCalendarFallback } from '../../shared/metrics.ts';
 import type { ParameterSet } from '../../shared/parameters/index.ts';
 import * as cases from '../../shared/repositories/cases.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
+import { memberIndexes } from '../../shared/repositories/relatives.ts';
 import { caseworkerQueue, supervisorQueue } from '../../shared/resources.ts';
 import { meansTest as runMeansTest } from '../../shared/rules/index.ts';
 import { scheduleFirstRecheck } from './recheck.ts';
@@ -186,6 +187,7 @@ export async function openTask(event: OpenTaskEvent): Promise<{ taskId: string }
     ...(event.task.dueDateProvisional ? { dueDateProvisional: true } : {}),
     meansTest: event.meansTest,
     ...(objections.length ? { objections } : {}),
+    memberIndexes: await memberIndexes(app.declaration.members),
   });
   await auditTaskOpened(task);
   if (task.status === 'decided' && task.decision) {

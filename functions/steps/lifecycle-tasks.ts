@@ -19,6 +19,7 @@ import type { Residence } from '../../shared/parameters/index.ts';
 import type { MeansTestSummary } from '../../shared/repositories/cases.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
+import { memberIndexes } from '../../shared/repositories/relatives.ts';
 import { caseworkerQueue, supervisorQueue } from '../../shared/resources.ts';
 
 export interface TaskDue {
@@ -94,6 +95,17 @@ export interface TaskDetail {
   emergency?: lifecycle.LifecycleTask['emergency'];
 }
 
+/** The household's members as last declared: an emergency's request, else the case's latest declaration or application. */
+async function membersOfCase(caseId: string): Promise<Array<{ idNumber: string }>> {
+  const item = await lifecycle.getCaseItem(caseId);
+  if (!item) return [];
+  if (item.kind === 'emergency' && item.emergencyId)
+    return (await lifecycle.getEmergency(item.emergencyId))?.request.members ?? [];
+  const declared = await lifecycle.latestDeclaration(caseId);
+  if (declared) return declared.declaration.members;
+  return (await lifecycle.determinedApplication(item))?.declaration.members ?? [];
+}
+
 /**
  * Records the task with the workflow's current token. New: the caseworkers' queue hears of it. Decided
  * while an earlier token was lapsing: the decision is delivered now with the current token.
@@ -123,6 +135,7 @@ export async function openTask(event: {
     meansTest: detail.meansTest,
     ...(detail.recheck ? { recheck: detail.recheck } : {}),
     ...(detail.emergency ? { emergency: detail.emergency } : {}),
+    memberIndexes: await memberIndexes(await membersOfCase(event.caseId)),
   });
   await auditTaskOpened(task);
   if (task.status === 'decided' && task.decision) {

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { routes } from '../../functions/catalog.ts';
 import { type Role, roles } from '../../shared/auth.ts';
 import { type Actor, actors } from '../support/actors.ts';
-import { application } from '../support/households.ts';
+import { application, validId } from '../support/households.ts';
 import { eventually, useRuntime } from '../support/runtime.ts';
 
 const runtime = useRuntime();
@@ -43,6 +43,9 @@ const policy: Record<string, Policy> = {
   },
   'GET /tasks': { allowed: ['townshipCaseworker', 'countyOfficer'], jurisdiction: true },
   'GET /notifications': { allowed: ['townshipCaseworker', 'countyOfficer'], jurisdiction: true },
+  // One's own declaration: no household's region to be outside of.
+  'POST /staff/me/relatives': { allowed: ['townshipCaseworker', 'countyOfficer'], jurisdiction: false },
+  'GET /staff/me/relatives': { allowed: ['townshipCaseworker', 'countyOfficer'], jurisdiction: false },
   // A township review: the county's officers decide only the county's tasks.
   'POST /tasks/{taskId}/decision': { allowed: ['townshipCaseworker'], jurisdiction: true },
   'GET /cases/{caseId}/history': {
@@ -144,6 +147,13 @@ describe('access', () => {
       },
       'GET /tasks': { path: '/tasks?township=430121' },
       'GET /notifications': { path: '/notifications?township=430121' },
+      'POST /staff/me/relatives': {
+        path: '/staff/me/relatives',
+        body: {
+          relatives: [{ name: '李某', idNumber: validId('110101', '19500101', 7), relation: 'parent' }],
+        },
+      },
+      'GET /staff/me/relatives': { path: '/staff/me/relatives' },
       'POST /tasks/{taskId}/decision': {
         path: `/tasks/${task.taskId}/decision`,
         body: { decision: 'approve', reasons: ['入户核实属实'] },

@@ -118,6 +118,11 @@ describe('responses match the OpenAPI document', () => {
       return res.body.notifications?.length ? res : undefined;
     });
     expect(notified.status).toBe(200);
+    const declared = await call('POST', '/staff/me/relatives', '/staff/me/relatives', {
+      body: { relatives: [{ name: '李某', idNumber: validId('110101', '19500101', 9), relation: 'parent' }] },
+    });
+    expect(declared.status).toBe(201);
+    expect((await call('GET', '/staff/me/relatives', '/staff/me/relatives')).body.relatives).toHaveLength(1);
     const decided = await call('POST', '/tasks/{taskId}/decision', `/tasks/${task.taskId}/decision`, {
       body: { decision: 'approve', reasons: ['入户核实属实'], decidedBy: '李四' },
     });

@@ -20,7 +20,7 @@ export async function defaultActor(method: string, path: string): Promise<Actor>
   if (path === '/cases') return actors.auditor;
   if ((path.startsWith('/tasks') || path.startsWith('/notifications')) && method === 'GET')
     return actors.township;
-  if (path.endsWith('/paperwork')) return actors.township;
+  if (path.endsWith('/paperwork') || path.startsWith('/staff/')) return actors.township;
   const decision = /^\/tasks\/([^/]+)\/decision$/.exec(path);
   if (decision) {
     const task = await getTask(decision[1]!).catch(() => undefined);
