@@ -38,7 +38,7 @@ async function approve(applicationId: string) {
 }
 
 describe('a case chain longer than a year', () => {
-  it('lists every execution of the chain in order, each archived', async () => {
+  it('lists every execution of the chain in order, each archived', { timeout: 180_000 }, async () => {
     // Real time (Date follows the virtual clock).
     const started = performance.now();
     const submitted = await api('/applications', { method: 'POST', body: JSON.stringify(application()) });
