@@ -9,8 +9,12 @@
  * again from its input; recorded tasks return their recorded outcome instead of doing the work
  * again, history events already stored are not written twice, task tokens — derived from the same
  * key — are the ones handed out before, and timers end at their original deadlines.
+ *
+ * Distributed Map states run here too (#runMap): each child execution runs its ItemProcessor on
+ * the interpreter with this engine's tasks, keyed apart from its siblings', and the Map's outcome
+ * is recorded as a task's is.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { ExecutionAbortedError, StateMachine } from 'aws-local-stepfunctions';
 import type { AslDocument } from '../../workflows/types.ts';
@@ -63,16 +67,73 @@ interface Execution extends StoredExecution {
   replayed: number;
   generated: number;
   abort?: () => void;
+  /**
+   * What this execution's task keys and tokens start with: `''` for an execution; for a child of a
+   * Distributed Map, `<map key>/<child index>/`, so that a child's tasks are recorded (and replayed
+   * after a restart) apart from its siblings'. A child shares its execution's ARN and records.
+   */
+  keyPrefix: string;
+  /** A Distributed Map's child: its events belong to no stored history (AWS keeps them apart too). */
+  isChild?: boolean;
+  /** Aborted with the execution, and with it every Distributed Map child running inside it. */
+  lifetime: AbortController;
+}
+
+/** A Distributed Map state, with the interpreter's machine for its ItemProcessor. */
+interface DistributedMap {
+  state: Record<string, unknown>;
+  processor: StateMachine;
+  definition: States;
+}
+
+type Counts = Record<
+  'pending' | 'running' | 'succeeded' | 'failed' | 'timedOut' | 'aborted' | 'total' | 'resultsWritten',
+  number
+>;
+
+/** A Distributed Map's run, as DescribeMapRun tells it. */
+interface MapRun {
+  mapRunArn: string;
+  executionArn: string;
+  /** The ItemProcessor's, as AWS names it: `<state machine ARN>/<label>`. */
+  stateMachineArn: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+  startDate: number;
+  stopDate?: number;
+  maxConcurrency: number;
+  toleratedFailurePercentage: number;
+  toleratedFailureCount: number;
+  itemCounts: Counts;
+  executionCounts: Counts;
+}
+
+/** How one child execution of a Distributed Map ended. */
+interface ChildOutcome {
+  status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  /** The child as the Map's `NONE` transformation and the ResultWriter's files describe it. */
+  description: Record<string, unknown>;
 }
 
 export class LocalStepFunctions {
   readonly #machines = new Map<
     string,
-    { name: string; definition: AslDocument; machine: StateMachine; createdAt: number }
+    {
+      name: string;
+      definition: AslDocument;
+      machine: StateMachine;
+      createdAt: number;
+      /** Distributed Map states, nested ones included, by name. */
+      distributed: Map<string, DistributedMap>;
+    }
   >();
   readonly #executions = new Map<string, Execution>();
+  readonly #mapRuns = new Map<string, MapRun>();
   readonly #tokens = new Map<string, PendingTask>();
   readonly #running = new Set<Promise<unknown>>();
+  readonly #starting = new Map<string, Promise<{ executionArn: string; startDate: number }>>();
   #closing = false;
 
   constructor(
@@ -92,7 +153,20 @@ export class LocalStepFunctions {
     const machine = new StateMachine(forInterpreter(definition) as never, {
       validationOptions: { checkArn: false },
     });
-    this.#machines.set(arn, { name, definition, machine, createdAt: Date.now() });
+    const distributed = new Map<string, DistributedMap>();
+    for (const [stateName, state] of statesOfType(definition, 'Map').filter(([, s]) => isDistributedMap(s))) {
+      checkDistributedMap(stateName, state, definition);
+      const processor = (state.ItemProcessor ?? state.Iterator) as States & { StartAt: string };
+      const processorDefinition = { StartAt: processor.StartAt, States: processor.States };
+      distributed.set(stateName, {
+        state,
+        definition: processorDefinition,
+        processor: new StateMachine(forInterpreter(processorDefinition) as never, {
+          validationOptions: { checkArn: false },
+        }),
+      });
+    }
+    this.#machines.set(arn, { name, definition, machine, createdAt: Date.now(), distributed });
     return arn;
   }
 
@@ -134,6 +208,37 @@ export class LocalStepFunctions {
       throw new SfnApiError('InvalidExecutionInput', 'Invalid execution input: not valid JSON');
     }
     const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
+    // Two starts of one name at once (two sweeps racing) are taken one after the other, so the
+    // second finds the first's execution instead of starting a twin of it.
+    const before = this.#starting.get(executionArn);
+    const attempt = (before ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() =>
+        this.#startNamed(
+          machine.machine,
+          stateMachineArn,
+          executionName,
+          executionArn,
+          inputText,
+          parsedInput,
+        ),
+      );
+    this.#starting.set(executionArn, attempt);
+    try {
+      return await attempt;
+    } finally {
+      if (this.#starting.get(executionArn) === attempt) this.#starting.delete(executionArn);
+    }
+  }
+
+  async #startNamed(
+    machine: StateMachine,
+    stateMachineArn: string,
+    executionName: string,
+    executionArn: string,
+    inputText: string,
+    parsedInput: unknown,
+  ) {
     const existing = this.#executions.get(executionArn) ?? (await this.#load(executionArn));
     if (existing) {
       // As in AWS: the same name and input while running is the same execution; anything else is a conflict.
@@ -153,10 +258,12 @@ export class LocalStepFunctions {
       records: new Map(),
       replayed: 0,
       generated: 0,
+      keyPrefix: '',
+      lifetime: new AbortController(),
     };
     this.#executions.set(executionArn, execution);
     await this.store.putExecution(execution);
-    this.#run(execution, machine.machine, parsedInput);
+    this.#run(execution, machine, parsedInput);
     return { executionArn, startDate: execution.startDate / 1000 };
   }
 
@@ -203,6 +310,33 @@ export class LocalStepFunctions {
     if (!stored)
       throw new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
     return this.store.listEvents(executionArn);
+  }
+
+  /** A Distributed Map's run, as DescribeMapRun answers (its ARN is in the MapRunStarted event). */
+  describeMapRun(mapRunArn: string) {
+    const run = this.#mapRuns.get(mapRunArn);
+    if (!run) throw new SfnApiError('ResourceNotFound', `Map Run Does Not Exist: '${mapRunArn}'`);
+    const { stateMachineArn: _s, startDate, stopDate, itemCounts, executionCounts, ...rest } = run;
+    return {
+      ...rest,
+      startDate: startDate / 1000,
+      ...(stopDate ? { stopDate: stopDate / 1000 } : {}),
+      itemCounts: { ...itemCounts },
+      executionCounts: { ...executionCounts },
+    };
+  }
+
+  /** The Map Runs of an execution (that this process ran), as ListMapRuns answers. */
+  listMapRuns(executionArn: string) {
+    return [...this.#mapRuns.values()]
+      .filter((run) => run.executionArn === executionArn)
+      .map((run) => ({
+        executionArn,
+        mapRunArn: run.mapRunArn,
+        stateMachineArn: run.stateMachineArn,
+        startDate: run.startDate / 1000,
+        ...(run.stopDate ? { stopDate: run.stopDate / 1000 } : {}),
+      }));
   }
 
   async sendTaskSuccess(token: string, output: string): Promise<void> {
@@ -270,9 +404,12 @@ export class LocalStepFunctions {
         throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist');
       throw error;
     }
+    // The task may have come to wait while the record was written (a replay reaching it): it
+    // either found the record already or is registered now.
+    const waiting = this.#tokens.get(token) ?? pending;
     this.#tokens.delete(token);
-    if (record.status === 'succeeded') pending?.resolve(record.output);
-    else pending?.reject(new TaskError(record.error, record.cause));
+    if (record.status === 'succeeded') waiting?.resolve(record.output);
+    else waiting?.reject(new TaskError(record.error, record.cause));
   }
 
   /** Resumes every execution a previous run of the runtime left RUNNING; returns how many. */
@@ -292,6 +429,8 @@ export class LocalStepFunctions {
         records,
         replayed: events.length,
         generated: 0,
+        keyPrefix: '',
+        lifetime: new AbortController(),
       };
       this.#executions.set(execution.executionArn, execution);
       this.#run(execution, machine.machine, JSON.parse(execution.input));
@@ -335,7 +474,7 @@ export class LocalStepFunctions {
   }
 
   #append(execution: Execution, type: string, details: Record<string, unknown> = {}): void {
-    if (execution.generated++ < execution.replayed) return;
+    if (execution.isChild || execution.generated++ < execution.replayed) return;
     const id = execution.events.length + 1;
     const event: HistoryEvent = {
       id,
@@ -349,36 +488,19 @@ export class LocalStepFunctions {
   }
 
   #run(execution: Execution, machine: StateMachine, input: unknown): void {
-    const handlers = Object.fromEntries(
-      taskStates(this.#machines.get(execution.stateMachineArn)!.definition).map(([name, state]) => [
-        name,
-        (taskInput: unknown) => this.#runTask(execution, name, state, taskInput),
-      ]),
-    );
-    const waits = new Map(waitStates(this.#machines.get(execution.stateMachineArn)!.definition));
-    const waitTimeOverrides = new Proxy({} as Record<string, number>, {
-      get: (_, name) =>
-        typeof name === 'string' && waits.has(name)
-          ? this.#waitOverride(execution, name, waits.get(name)!)
-          : undefined,
+    const { name, definition } = this.#machines.get(execution.stateMachineArn)!;
+    const run = this.#interpret(execution, machine, definition, input, {
+      Execution: {
+        Id: execution.executionArn,
+        Name: execution.name,
+        RoleArn: `arn:aws:iam::${ACCOUNT}:role/doudi-local`,
+      },
+      StateMachine: { Id: execution.stateMachineArn, Name: name },
     });
-    const run = machine.run(input as never, {
-      overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides },
-      noThrowOnAbort: false,
-      context: {
-        Execution: {
-          Id: execution.executionArn,
-          Name: execution.name,
-          RoleArn: `arn:aws:iam::${ACCOUNT}:role/doudi-local`,
-        },
-        StateMachine: {
-          Id: execution.stateMachineArn,
-          Name: this.#machines.get(execution.stateMachineArn)!.name,
-        },
-        Task: { Token: TOKEN_PLACEHOLDER },
-      } as never,
-    });
-    execution.abort = run.abort;
+    execution.abort = () => {
+      execution.lifetime.abort();
+      run.abort();
+    };
 
     const consume = (async () => {
       for await (const event of run.eventLogs) this.#record(execution, event);
@@ -405,6 +527,36 @@ export class LocalStepFunctions {
     );
     const tracked = settle.finally(() => this.#running.delete(tracked));
     this.#running.add(tracked);
+  }
+
+  /**
+   * Starts the interpreter on `definition` for `execution` (an execution, or a child of a
+   * Distributed Map): its Task, Distributed Map and Wait states go through this engine.
+   */
+  #interpret(
+    execution: Execution,
+    machine: StateMachine,
+    definition: States,
+    input: unknown,
+    context: Record<string, unknown>,
+  ): ReturnType<StateMachine['run']> {
+    const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+    for (const [name, state] of statesOfType(definition, 'Task', false))
+      handlers[name] = (taskInput) => this.#runTask(execution, name, state, taskInput);
+    for (const [name, state] of statesOfType(definition, 'Map', false))
+      if (isDistributedMap(state)) handlers[name] = (taskInput) => this.#runMap(execution, name, taskInput);
+    const waits = new Map(statesOfType(definition, 'Wait', false));
+    const waitTimeOverrides = new Proxy({} as Record<string, number>, {
+      get: (_, name) =>
+        typeof name === 'string' && waits.has(name)
+          ? this.#waitOverride(execution, name, waits.get(name)!)
+          : undefined,
+    });
+    return machine.run(input as never, {
+      overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides },
+      noThrowOnAbort: false,
+      context: { ...context, Task: { Token: TOKEN_PLACEHOLDER } } as never,
+    });
   }
 
   #finish(
@@ -459,7 +611,7 @@ export class LocalStepFunctions {
         });
         return;
       case 'StateEntered':
-        this.#append(execution, `${event.state.type}StateEntered`, {
+        this.#append(execution, `${this.#stateType(execution, event.state)}StateEntered`, {
           stateEnteredEventDetails: {
             name: event.state.name,
             input: JSON.stringify(event.state.input),
@@ -468,7 +620,7 @@ export class LocalStepFunctions {
         });
         return;
       case 'StateExited':
-        this.#append(execution, `${event.state.type}StateExited`, {
+        this.#append(execution, `${this.#stateType(execution, event.state)}StateExited`, {
           stateExitedEventDetails: {
             name: event.state.name,
             output: JSON.stringify(event.state.output ?? null),
@@ -500,6 +652,11 @@ export class LocalStepFunctions {
     }
   }
 
+  /** A Distributed Map is a Task in the interpreter's copy; its history names it a Map, as AWS does. */
+  #stateType(execution: Execution, state: { name: string; type: string }): string {
+    return this.#machines.get(execution.stateMachineArn)?.distributed.has(state.name) ? 'Map' : state.type;
+  }
+
   async #runTask(
     execution: Execution,
     stateName: string,
@@ -510,11 +667,11 @@ export class LocalStepFunctions {
     await nextMacrotask();
     const n = (execution.invocations.get(stateName) ?? 0) + 1;
     execution.invocations.set(stateName, n);
-    const key = `${stateName}#${n}`;
+    const key = `${execution.keyPrefix}${stateName}#${n}`;
     const recorded = execution.records.get(key) as TaskRecord | undefined;
     const resource = String(state.Resource);
     const waitForToken = resource.endsWith('.waitForTaskToken');
-    const token = taskToken(execution.executionArn, stateName, n);
+    const token = taskToken(execution.executionArn, `${execution.keyPrefix}${stateName}`, n);
     let input = replaceDeep(rawInput, TOKEN_PLACEHOLDER, token);
     let timeoutFromPath: unknown;
     if (typeof state.TimeoutSecondsPath === 'string' && input && typeof input === 'object') {
@@ -648,6 +805,473 @@ export class LocalStepFunctions {
   }
 
   /**
+   * A Distributed Map state, run as AWS runs one: its items come from the ItemReader (or ItemsPath),
+   * each through ItemSelector, grouped by the ItemBatcher; each group is the input of a child
+   * execution of the ItemProcessor, at most MaxConcurrency at a time, until every child has ended
+   * or more have failed than tolerated. The children's outputs come back in item order, or go to
+   * S3 through the ResultWriter.
+   *
+   * The Map's outcome is recorded as a task's is, under `<state>#<n>`: a replay returns it without
+   * running the Map again. A Map cut short by a restart runs again; its children's tasks are
+   * recorded under `<state>#<n>/<child>/…`, so a child's finished tasks return their recorded
+   * outcomes and a token it handed out before is the one it waits for again.
+   */
+  async #runMap(execution: Execution, stateName: string, parameters: unknown): Promise<unknown> {
+    // Let the history consumer catch up, so that this Map's events follow its MapStateEntered.
+    await nextMacrotask();
+    const n = (execution.invocations.get(stateName) ?? 0) + 1;
+    execution.invocations.set(stateName, n);
+    const key = `${execution.keyPrefix}${stateName}#${n}`;
+    const recorded = execution.records.get(key) as TaskRecord | undefined;
+    const machine = this.#machines.get(execution.stateMachineArn)!;
+    const map = machine.distributed.get(stateName)!;
+    const { input, context } = parameters as { input: unknown; context: Record<string, unknown> };
+    const label = typeof map.state.Label === 'string' ? map.state.Label : stateName;
+    // Derived from the execution and the key, so that a Map run again after a restart is the same run.
+    const runId = uuidFrom(`${execution.executionArn}\n${key}`);
+    const mapRunArn = `arn:aws:states:${REGION}:${ACCOUNT}:mapRun:${machine.name}/${label}:${runId}`;
+
+    // The same events whichever way the Map ends, so that a replay regenerates as many as were stored.
+    let started = false;
+    const start = (length: number) => {
+      if (started) return;
+      started = true;
+      this.#append(execution, 'MapStateStarted', { mapStateStartedEventDetails: { length } });
+      this.#append(execution, 'MapRunStarted', { mapRunStartedEventDetails: { mapRunArn } });
+    };
+    const succeed = (output: unknown) => {
+      start(0);
+      this.#append(execution, 'MapRunSucceeded');
+      this.#append(execution, 'MapStateSucceeded');
+      return output;
+    };
+    const fail = (error: string, cause: string): never => {
+      start(0);
+      this.#append(execution, 'MapRunFailed', { mapRunFailedEventDetails: { error, cause } });
+      throw new TaskError(error, cause);
+    };
+    if (recorded?.status === 'succeeded') return succeed(recorded.output);
+    if (recorded?.status === 'failed') return fail(recorded.error, recorded.cause);
+
+    let output: unknown;
+    try {
+      output = await this.#mapRun(execution, key, map, { input, context, label, runId, mapRunArn, start });
+    } catch (error) {
+      // A stopped execution or a stopping runtime decides nothing: a resume runs the Map again.
+      if (execution.lifetime.signal.aborted || this.#closing) throw error;
+      const e = error as Error;
+      await this.store.putTaskRecord(execution.executionArn, key, {
+        status: 'failed',
+        error: e.name,
+        cause: e.message,
+      });
+      return fail(e.name, e.message);
+    }
+    await this.store.putTaskRecord(execution.executionArn, key, { status: 'succeeded', output });
+    return succeed(output);
+  }
+
+  async #mapRun(
+    execution: Execution,
+    key: string,
+    map: DistributedMap,
+    run: {
+      input: unknown;
+      context: Record<string, unknown>;
+      label: string;
+      runId: string;
+      mapRunArn: string;
+      start: (length: number) => void;
+    },
+  ): Promise<unknown> {
+    const { state } = map;
+    const reader = state.ItemReader as Record<string, unknown> | undefined;
+    const readerConfig = (reader?.ReaderConfig ?? {}) as Record<string, unknown>;
+    const batcher = state.ItemBatcher as Record<string, unknown> | undefined;
+    const writer = state.ResultWriter as Record<string, unknown> | undefined;
+
+    // Every field given by a path or a template, resolved against the Map's input and context at once.
+    const template: Record<string, unknown> = {};
+    const path = (name: string, value: unknown) => {
+      if (typeof value === 'string') template[`${name}.$`] = value;
+    };
+    if (reader) template.reader = reader.Parameters ?? {};
+    else path('items', state.ItemsPath ?? '$');
+    path('maxItems', readerConfig.MaxItemsPath);
+    path('maxConcurrency', state.MaxConcurrencyPath);
+    path('toleratedFailurePercentage', state.ToleratedFailurePercentagePath);
+    path('toleratedFailureCount', state.ToleratedFailureCountPath);
+    path('maxItemsPerBatch', batcher?.MaxItemsPerBatchPath);
+    path('maxInputBytesPerBatch', batcher?.MaxInputBytesPerBatchPath);
+    if (batcher?.BatchInput !== undefined) template.batchInput = batcher.BatchInput;
+    if (writer?.Parameters !== undefined) template.writer = writer.Parameters;
+    const resolved = (await evaluate(template, run.input, run.context)) as Record<string, unknown>;
+
+    const setting = (
+      name: string,
+      value: unknown,
+      { min = 0, max = Number.MAX_SAFE_INTEGER, integer = true } = {},
+    ) => {
+      if (value === undefined) return undefined;
+      if (typeof value !== 'number' || (integer && !Number.isInteger(value)) || value < min || value > max)
+        throw new TaskError(
+          'States.Runtime',
+          `${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, not ${JSON.stringify(value)}`,
+        );
+      return value;
+    };
+    const maxConcurrency = setting('MaxConcurrency', resolved.maxConcurrency ?? state.MaxConcurrency) ?? 0;
+    const toleratedPercentage = setting(
+      'ToleratedFailurePercentage',
+      resolved.toleratedFailurePercentage ?? state.ToleratedFailurePercentage,
+      { max: 100, integer: false },
+    );
+    const toleratedCount = setting(
+      'ToleratedFailureCount',
+      resolved.toleratedFailureCount ?? state.ToleratedFailureCount,
+    );
+    const maxItems = setting('MaxItems', resolved.maxItems ?? readerConfig.MaxItems);
+    const perBatch = resolved.maxItemsPerBatch ?? batcher?.MaxItemsPerBatch;
+    const maxItemsPerBatch = setting('MaxItemsPerBatch', perBatch, { min: 1 });
+    const maxInputBytesPerBatch =
+      setting('MaxInputBytesPerBatch', resolved.maxInputBytesPerBatch ?? batcher?.MaxInputBytesPerBatch, {
+        min: 1,
+        max: PAYLOAD_LIMIT,
+      }) ?? PAYLOAD_LIMIT;
+
+    const mapRun: MapRun = {
+      mapRunArn: run.mapRunArn,
+      executionArn: execution.executionArn,
+      stateMachineArn: `${execution.stateMachineArn}/${run.label}`,
+      status: 'RUNNING',
+      startDate: Date.now(),
+      maxConcurrency,
+      toleratedFailurePercentage: toleratedPercentage ?? 0,
+      toleratedFailureCount: toleratedCount ?? 0,
+      itemCounts: counts(),
+      executionCounts: counts(),
+    };
+    this.#mapRuns.set(run.mapRunArn, mapRun);
+    const end = (status: MapRun['status']) => {
+      mapRun.status = status;
+      mapRun.stopDate = Date.now();
+    };
+
+    let items: unknown[];
+    if (reader) {
+      run.start(0);
+      try {
+        items = await this.#readItems(reader, resolved.reader, readerConfig);
+      } catch (error) {
+        end('FAILED');
+        throw error;
+      }
+    } else {
+      if (!Array.isArray(resolved.items)) {
+        end('FAILED');
+        throw new TaskError('States.Runtime', `ItemsPath ${String(state.ItemsPath ?? '$')} is not an array`);
+      }
+      items = resolved.items;
+      run.start(items.length);
+    }
+    if (maxItems) items = items.slice(0, maxItems);
+
+    const selector = state.ItemSelector ?? state.Parameters;
+    const selected: unknown[] = [];
+    try {
+      for (const [index, value] of items.entries())
+        selected.push(
+          selector === undefined
+            ? value
+            : await evaluate(selector, run.input, {
+                ...run.context,
+                Map: { Item: { Index: index, Value: value } },
+              }),
+        );
+    } catch (error) {
+      end('FAILED');
+      throw error;
+    }
+    const batches = toBatches(
+      selected,
+      batcher,
+      resolved.batchInput,
+      maxItemsPerBatch,
+      maxInputBytesPerBatch,
+    );
+    mapRun.itemCounts.total = mapRun.itemCounts.pending = selected.length;
+    mapRun.executionCounts.total = mapRun.executionCounts.pending = batches.length;
+
+    const tolerated = (failed: number) =>
+      toleratedPercentage === undefined && toleratedCount === undefined
+        ? failed === 0
+        : !(
+            (toleratedCount !== undefined && failed > toleratedCount) ||
+            (toleratedPercentage !== undefined && (failed / selected.length) * 100 > toleratedPercentage)
+          );
+    const outcomes: ChildOutcome[] = [];
+    const aborts = new Map<number, () => void>();
+    let next = 0;
+    let failedItems = 0;
+    let exceeded: string | undefined;
+    const worker = async () => {
+      while (exceeded === undefined && !execution.lifetime.signal.aborted && next < batches.length) {
+        const index = next++;
+        const batch = batches[index]!;
+        move(mapRun, 'pending', 'running', batch.items);
+        const outcome = await this.#runChild(execution, key, map, run, index, batch.input, aborts);
+        outcomes[index] = outcome;
+        move(mapRun, 'running', COUNTED[outcome.status], batch.items);
+        if (outcome.status !== 'FAILED' && outcome.status !== 'TIMED_OUT') continue;
+        failedItems += batch.items;
+        if (exceeded === undefined && !tolerated(failedItems)) {
+          const limits =
+            [
+              toleratedCount !== undefined ? `${toleratedCount} failed items` : '',
+              toleratedPercentage !== undefined ? `${toleratedPercentage}% failed items` : '',
+            ]
+              .filter(Boolean)
+              .join(' or ') || 'no failed item';
+          const items =
+            batch.items > 1 ? `items ${batch.first}-${batch.first + batch.items - 1}` : `item ${batch.first}`;
+          exceeded =
+            `${failedItems} of ${selected.length} items failed; the Map tolerates ${limits}. ` +
+            `The child execution for ${items} failed with ${outcome.error}: ${outcome.cause}`;
+          // As on AWS, the Map fails without waiting for the children still running.
+          for (const abort of aborts.values()) abort();
+        }
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(maxConcurrency || MAX_CHILDREN, batches.length) }, worker),
+    );
+    if (execution.lifetime.signal.aborted) {
+      end('ABORTED');
+      throw new Error(`Map Run ${run.mapRunArn} aborted with its execution`);
+    }
+
+    const transformation = String(
+      (writer?.WriterConfig as Record<string, unknown> | undefined)?.Transformation ??
+        (writer?.Resource ? 'NONE' : 'COMPACT'),
+    );
+    const succeeded = outcomes.filter((o) => o?.status === 'SUCCEEDED');
+    const transformed = (o: ChildOutcome) =>
+      transformation === 'NONE'
+        ? [o.description]
+        : transformation === 'FLATTEN' && Array.isArray(o.output)
+          ? o.output
+          : [o.output];
+    const failed = outcomes.filter((o) => o && o.status !== 'SUCCEEDED' && o.status !== 'ABORTED');
+    const files = {
+      SUCCEEDED: succeeded.flatMap(transformed),
+      FAILED: failed.map((o) => o.description),
+    };
+    if (exceeded !== undefined) {
+      end('FAILED');
+      // What did run is exported all the same, for the record of the failed run.
+      if (writer?.Resource) await this.#writeResults(resolved.writer, run, files).catch(() => undefined);
+      throw new TaskError('States.ExceedToleratedFailureThreshold', exceeded);
+    }
+    try {
+      let output: unknown;
+      if (writer?.Resource) {
+        const details = await this.#writeResults(resolved.writer, run, files);
+        output = { MapRunArn: run.mapRunArn, ResultWriterDetails: details };
+      } else {
+        // In item order; a failed child the Map tolerated is there as its description.
+        output = outcomes.flatMap((o) => (o.status === 'SUCCEEDED' ? transformed(o) : [o.description]));
+        const size = Buffer.byteLength(JSON.stringify(output));
+        if (size > PAYLOAD_LIMIT)
+          throw new TaskError(
+            'States.DataLimitExceeded',
+            `The Map's output is ${size} bytes, more than the ${PAYLOAD_LIMIT} bytes a state may pass on; ` +
+              `a ResultWriter exports results of any size to S3`,
+          );
+      }
+      mapRun.itemCounts.resultsWritten = mapRun.itemCounts.total;
+      mapRun.executionCounts.resultsWritten = mapRun.executionCounts.total;
+      end('SUCCEEDED');
+      return output;
+    } catch (error) {
+      end('FAILED');
+      throw error;
+    }
+  }
+
+  /** One child execution of a Distributed Map, run to its end; never throws. */
+  async #runChild(
+    execution: Execution,
+    key: string,
+    map: DistributedMap,
+    run: { label: string; mapRunArn: string },
+    index: number,
+    input: unknown,
+    aborts: Map<number, () => void>,
+  ): Promise<ChildOutcome> {
+    const machineName = this.#machines.get(execution.stateMachineArn)!.name;
+    const name = uuidFrom(`${run.mapRunArn}\n${index}`);
+    const childArn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${machineName}/${run.label}:${name}`;
+    const childMachineArn = `${execution.stateMachineArn}/${run.label}`;
+    const child: Execution = {
+      executionArn: execution.executionArn,
+      stateMachineArn: execution.stateMachineArn,
+      name: execution.name,
+      status: 'RUNNING',
+      input: JSON.stringify(input),
+      startDate: Date.now(),
+      events: [],
+      invocations: new Map(),
+      records: execution.records,
+      replayed: 0,
+      generated: 0,
+      keyPrefix: `${key}/${index}/`,
+      isChild: true,
+      lifetime: new AbortController(),
+    };
+    const interpreted = this.#interpret(child, map.processor, map.definition, input, {
+      Execution: { Id: childArn, Name: name, RoleArn: `arn:aws:iam::${ACCOUNT}:role/doudi-local` },
+      StateMachine: { Id: childMachineArn, Name: `${machineName}/${run.label}` },
+    });
+    const abort = () => child.lifetime.abort();
+    child.lifetime.signal.addEventListener('abort', () => {
+      interpreted.abort();
+      // Its tokens die with it, as an aborted child's do on AWS.
+      for (const [token, task] of this.#tokens) {
+        if (task.executionArn !== execution.executionArn || !task.key.startsWith(child.keyPrefix)) continue;
+        this.#tokens.delete(token);
+        task.reject(new TaskError('States.Runtime', 'The child execution was aborted'));
+      }
+    });
+    execution.lifetime.signal.addEventListener('abort', abort);
+    aborts.set(index, abort);
+    const description: Record<string, unknown> = {
+      ExecutionArn: childArn,
+      Input: child.input,
+      InputDetails: { Included: true },
+      Name: name,
+      StartDate: new Date(child.startDate).toISOString(),
+      StateMachineArn: childMachineArn,
+    };
+    try {
+      const output = await interpreted.result;
+      return {
+        status: 'SUCCEEDED',
+        output,
+        description: {
+          ...description,
+          Output: JSON.stringify(output ?? null),
+          OutputDetails: { Included: true },
+          Status: 'SUCCEEDED',
+          StopDate: new Date().toISOString(),
+        },
+      };
+    } catch (err) {
+      const e = err as Error & { cause?: Error };
+      const stopDate = new Date().toISOString();
+      if (child.lifetime.signal.aborted || e.name === 'ExecutionAbortedError')
+        return { status: 'ABORTED', description: { ...description, Status: 'ABORTED', StopDate: stopDate } };
+      const timedOut = e.name === 'ExecutionTimeoutError';
+      const status = timedOut ? 'TIMED_OUT' : 'FAILED';
+      const error = timedOut ? 'States.Timeout' : (e.cause?.name ?? e.name);
+      const cause = timedOut ? 'The child execution timed out' : (e.cause?.message ?? e.message);
+      return {
+        status,
+        error,
+        cause,
+        description: { ...description, Status: status, StopDate: stopDate, Error: error, Cause: cause },
+      };
+    } finally {
+      execution.lifetime.signal.removeEventListener('abort', abort);
+      aborts.delete(index);
+    }
+  }
+
+  /** The Map's items from S3, as its ItemReader describes them; any failure is States.ItemReaderFailed. */
+  async #readItems(
+    reader: Record<string, unknown>,
+    parameters: unknown,
+    config: Record<string, unknown>,
+  ): Promise<unknown[]> {
+    const params = (parameters ?? {}) as Record<string, unknown>;
+    let text: string;
+    try {
+      if (reader.Resource === LIST_OBJECTS) {
+        const items: unknown[] = [];
+        let token: string | undefined;
+        do {
+          const page = (await this.integrations.call('s3', 'listObjectsV2', {
+            ...params,
+            ...(token ? { ContinuationToken: token } : {}),
+          })) as {
+            Contents?: Array<Record<string, unknown>>;
+            IsTruncated?: boolean;
+            NextContinuationToken?: string;
+          };
+          for (const o of page.Contents ?? [])
+            items.push({
+              Etag: o.ETag,
+              Key: o.Key,
+              LastModified: Math.floor(new Date(o.LastModified as string).getTime() / 1000),
+              Size: o.Size,
+              StorageClass: o.StorageClass,
+            });
+          token = page.IsTruncated ? page.NextContinuationToken : undefined;
+        } while (token);
+        return items;
+      }
+      const object = (await this.integrations.call('s3', 'getObject', params)) as { Body?: unknown };
+      text = await bodyText(object.Body);
+    } catch (error) {
+      const e = error as Error;
+      throw new TaskError('States.ItemReaderFailed', `${e.name}: ${e.message}`);
+    }
+    return parseItems(text, config);
+  }
+
+  /**
+   * The ResultWriter's export, laid out as AWS lays it out: `<Prefix>/<run id>/SUCCEEDED_0.json`
+   * and `FAILED_0.json` (each written only if it has entries) and a `manifest.json` listing them.
+   */
+  async #writeResults(
+    parameters: unknown,
+    run: { runId: string; mapRunArn: string },
+    files: Record<'SUCCEEDED' | 'FAILED', unknown[]>,
+  ): Promise<{ Bucket: string; Key: string }> {
+    const { Bucket, Prefix = '' } = (parameters ?? {}) as { Bucket?: unknown; Prefix?: unknown };
+    if (typeof Bucket !== 'string' || typeof Prefix !== 'string')
+      throw new TaskError(
+        'States.ResultWriterFailed',
+        'The ResultWriter needs a Bucket and a Prefix that are strings',
+      );
+    const base = `${Prefix && !Prefix.endsWith('/') ? `${Prefix}/` : Prefix}${run.runId}/`;
+    const resultFiles: Record<string, Array<{ Key: string; Size: number }>> = {
+      FAILED: [],
+      PENDING: [],
+      SUCCEEDED: [],
+    };
+    const put = (Key: string, Body: string) =>
+      this.integrations.call('s3', 'putObject', { Bucket, Key, Body, ContentType: 'application/json' });
+    try {
+      for (const [status, entries] of Object.entries(files)) {
+        if (!entries.length) continue;
+        const Key = `${base}${status}_0.json`;
+        const Body = JSON.stringify(entries);
+        await put(Key, Body);
+        resultFiles[status]!.push({ Key, Size: Buffer.byteLength(Body) });
+      }
+      const Key = `${base}manifest.json`;
+      await put(
+        Key,
+        JSON.stringify({ DestinationBucket: Bucket, MapRunArn: run.mapRunArn, ResultFiles: resultFiles }),
+      );
+      return { Bucket, Key };
+    } catch (error) {
+      const e = error as Error;
+      throw new TaskError('States.ResultWriterFailed', `${e.name}: ${e.message}`);
+    }
+  }
+
+  /**
    * Wait states with a fixed `Seconds` end at the deadline first computed for them, also after a
    * restart. Timestamp waits are absolute already; path-based ones are left to the interpreter.
    */
@@ -655,7 +1279,7 @@ export class LocalStepFunctions {
     if (typeof state.Seconds !== 'number') return undefined;
     const n = (execution.invocations.get(`WAIT#${stateName}`) ?? 0) + 1;
     execution.invocations.set(`WAIT#${stateName}`, n);
-    const key = `${stateName}#${n}`;
+    const key = `${execution.keyPrefix}${stateName}#${n}`;
     const recorded = execution.records.get(`WAIT#${key}`) as { dueAt: number } | undefined;
     const dueAt = recorded?.dueAt ?? Date.now() + state.Seconds * 1000;
     if (!recorded) this.store.putWaitDeadline(execution.executionArn, key, dueAt);
@@ -706,11 +1330,13 @@ const NEVER_SECONDS = 99_999_999;
  * the replay, so it is pushed out of reach. `TimeoutSecondsPath` is read from the state's input as
  * in AWS (the interpreter would read it from the effective Parameters): its value travels through
  * `Parameters` under a reserved key that #runTask takes out again before the task sees its input.
+ * A Distributed Map, which the interpreter cannot run, becomes a Task that #runMap carries out.
  */
 export function forInterpreter(definition: AslDocument): AslDocument {
   const rewrite = (states: Record<string, Record<string, unknown>>) =>
     Object.fromEntries(
       Object.entries(states).map(([name, state]) => {
+        if (isDistributedMap(state)) return [name, distributedMapTask(state)];
         let out = { ...state };
         for (const key of ['ItemProcessor', 'Iterator'] as const) {
           const sub = out[key] as States | undefined;
@@ -744,18 +1370,315 @@ export function forInterpreter(definition: AslDocument): AslDocument {
 
 /** Every Task state, including those inside Map and Parallel states. */
 export const taskStates = (definition: States) => statesOfType(definition, 'Task');
-const waitStates = (definition: States) => statesOfType(definition, 'Wait');
 
-function statesOfType(definition: States, type: string): Array<[string, Record<string, unknown>]> {
+/**
+ * Every state of a type, including those inside Map and Parallel states; with `intoDistributed`
+ * false, not those of a Distributed Map's ItemProcessor (its children run on their own machine).
+ */
+function statesOfType(
+  definition: States,
+  type: string,
+  intoDistributed = true,
+): Array<[string, Record<string, unknown>]> {
   const out: Array<[string, Record<string, unknown>]> = [];
   for (const [name, state] of Object.entries(definition.States)) {
     if (state.Type === type) out.push([name, state]);
-    const nested = [state.ItemProcessor, state.Iterator, ...((state.Branches as unknown[]) ?? [])].filter(
-      Boolean,
-    ) as Array<{ States: Record<string, Record<string, unknown>> }>;
-    for (const sub of nested) out.push(...statesOfType(sub, type));
+    const processors =
+      intoDistributed || !isDistributedMap(state) ? [state.ItemProcessor, state.Iterator] : [];
+    const nested = [...processors, ...((state.Branches as unknown[]) ?? [])].filter(Boolean) as States[];
+    for (const sub of nested) out.push(...statesOfType(sub, type, intoDistributed));
   }
   return out;
+}
+
+/** The interpreter's stand-in for a Distributed Map: a Task that #runMap carries out. */
+const DISTRIBUTED_MAP_RESOURCE = 'arn:aws:states:::doudi:distributedMap';
+const GET_OBJECT = 'arn:aws:states:::s3:getObject';
+const LIST_OBJECTS = 'arn:aws:states:::s3:listObjectsV2';
+const PUT_OBJECT = 'arn:aws:states:::s3:putObject';
+/** What one state may pass on, and the largest batch a child may be given (256 KiB). */
+const PAYLOAD_LIMIT = 256 * 1024;
+/** The children a Distributed Map runs at once when MaxConcurrency does not say (or says 0). */
+const MAX_CHILDREN = 10_000;
+const CSV_DELIMITERS: Record<string, string> = {
+  COMMA: ',',
+  PIPE: '|',
+  SEMICOLON: ';',
+  SPACE: ' ',
+  TAB: '\t',
+};
+/** The fields a Map shares with a Task; the rest are the Map's own, and #runMap reads them from the definition. */
+const TASK_FIELDS = [
+  'Comment',
+  'InputPath',
+  'OutputPath',
+  'ResultPath',
+  'ResultSelector',
+  'Retry',
+  'Catch',
+  'Next',
+  'End',
+];
+const COUNTED = {
+  SUCCEEDED: 'succeeded',
+  FAILED: 'failed',
+  TIMED_OUT: 'timedOut',
+  ABORTED: 'aborted',
+} as const;
+
+/** A Map in Distributed mode: it reads its items with an ItemReader, or says so in its ProcessorConfig. */
+function isDistributedMap(state: Record<string, unknown>): boolean {
+  if (state.Type !== 'Map') return false;
+  const processor = (state.ItemProcessor ?? state.Iterator) as
+    | { ProcessorConfig?: { Mode?: unknown } }
+    | undefined;
+  return state.ItemReader !== undefined || processor?.ProcessorConfig?.Mode === 'DISTRIBUTED';
+}
+
+/**
+ * A Distributed Map in the interpreter's copy: a Task keeping the Map's input and output
+ * processing, Retry, Catch and transition, whose handler (#runMap) is given the Map's effective
+ * input and the context object its ItemReader, ItemSelector, ItemBatcher and ResultWriter resolve against.
+ */
+function distributedMapTask(state: Record<string, unknown>): Record<string, unknown> {
+  return {
+    ...Object.fromEntries(Object.entries(state).filter(([field]) => TASK_FIELDS.includes(field))),
+    Type: 'Task',
+    Resource: DISTRIBUTED_MAP_RESOURCE,
+    Parameters: { 'input.$': '$', 'context.$': '$$' },
+    TimeoutSeconds: NEVER_SECONDS,
+  };
+}
+
+/** What the local engine cannot do as AWS would is refused when the state machine is created. */
+function checkDistributedMap(name: string, state: Record<string, unknown>, definition: object): void {
+  const unsupported = (what: string): never => {
+    throw new Error(`Distributed Map ${name}: ${what} is not supported by the local Step Functions engine`);
+  };
+  if (
+    (definition as { QueryLanguage?: unknown }).QueryLanguage === 'JSONata' ||
+    state.QueryLanguage === 'JSONata'
+  )
+    unsupported('JSONata');
+  if (!(state.ItemProcessor ?? state.Iterator))
+    throw new Error(`Distributed Map ${name} has no ItemProcessor`);
+  const reader = state.ItemReader as Record<string, unknown> | undefined;
+  if (reader) {
+    const config = (reader.ReaderConfig ?? {}) as Record<string, unknown>;
+    if (reader.Resource === GET_OBJECT) {
+      if (!['JSON', 'JSONL', 'CSV'].includes(String(config.InputType)))
+        unsupported(`an ItemReader with InputType ${String(config.InputType)}`);
+      if (config.CSVDelimiter !== undefined && !(String(config.CSVDelimiter) in CSV_DELIMITERS))
+        unsupported(`CSVDelimiter ${String(config.CSVDelimiter)}`);
+      if (
+        config.InputType === 'CSV' &&
+        config.CSVHeaderLocation === 'GIVEN' &&
+        !Array.isArray(config.CSVHeaders)
+      )
+        throw new Error(`Distributed Map ${name}: CSVHeaderLocation GIVEN needs CSVHeaders`);
+    } else if (reader.Resource !== LIST_OBJECTS) {
+      unsupported(`the ItemReader resource ${String(reader.Resource)}`);
+    }
+  }
+  const writer = state.ResultWriter as Record<string, unknown> | undefined;
+  if (writer) {
+    if (writer.Resource !== undefined && writer.Resource !== PUT_OBJECT)
+      unsupported(`the ResultWriter resource ${String(writer.Resource)}`);
+    const config = (writer.WriterConfig ?? {}) as Record<string, unknown>;
+    if (config.OutputType !== undefined && config.OutputType !== 'JSON')
+      unsupported(`ResultWriter OutputType ${String(config.OutputType)}`);
+    if (
+      config.Transformation !== undefined &&
+      !['NONE', 'COMPACT', 'FLATTEN'].includes(String(config.Transformation))
+    )
+      unsupported(`ResultWriter Transformation ${String(config.Transformation)}`);
+  }
+}
+
+/** Where `$$.Execution` is found while a template is evaluated (the interpreter rewrites that key). */
+const EXECUTION_KEY = '__doudi_execution__';
+
+/**
+ * A payload template (`.$` paths, `$$` context paths, intrinsic functions) resolved by the
+ * interpreter itself, as a Pass state's Parameters, against `input` and `context`.
+ */
+async function evaluate(
+  template: unknown,
+  input: unknown,
+  context: Record<string, unknown>,
+): Promise<unknown> {
+  const retarget = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(retarget)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.entries(value).map(([k, v]) => [
+              k,
+              k.endsWith('.$') && typeof v === 'string'
+                ? v.replace(/\$\$\.Execution\b/g, () => `$$.${EXECUTION_KEY}`)
+                : retarget(v),
+            ]),
+          )
+        : value;
+  const machine = new StateMachine(
+    {
+      StartAt: 'Evaluate',
+      States: { Evaluate: { Type: 'Pass', Parameters: retarget(template), End: true } },
+    } as never,
+    { validationOptions: { noValidate: true } },
+  );
+  try {
+    return await machine.run(input as never, {
+      context: { ...context, [EXECUTION_KEY]: context.Execution } as never,
+    }).result;
+  } catch (error) {
+    const inner = (error as Error & { cause?: Error }).cause ?? (error as Error);
+    throw new TaskError(inner.name, inner.message);
+  }
+}
+
+function counts(): Counts {
+  return {
+    pending: 0,
+    running: 0,
+    succeeded: 0,
+    failed: 0,
+    timedOut: 0,
+    aborted: 0,
+    total: 0,
+    resultsWritten: 0,
+  };
+}
+
+/** Moves `items` items, and one child execution, from one count to another. */
+function move(run: MapRun, from: keyof Counts, to: keyof Counts, items: number): void {
+  run.itemCounts[from] -= items;
+  run.itemCounts[to] += items;
+  run.executionCounts[from] -= 1;
+  run.executionCounts[to] += 1;
+}
+
+/**
+ * The children's inputs: an item each, or with an ItemBatcher `{ BatchInput, Items }` (BatchInput
+ * only if given) of at most `maxItems` items and `maxBytes` bytes (a larger item goes alone).
+ */
+function toBatches(
+  items: unknown[],
+  batcher: unknown,
+  batchInput: unknown,
+  maxItems: number | undefined,
+  maxBytes: number,
+): Array<{ input: unknown; items: number; first: number }> {
+  if (!batcher) return items.map((input, first) => ({ input, items: 1, first }));
+  const wrap = (group: unknown[]) =>
+    batchInput === undefined ? { Items: group } : { BatchInput: batchInput, Items: group };
+  const base = Buffer.byteLength(JSON.stringify(wrap([])));
+  const out: Array<{ input: unknown; items: number; first: number }> = [];
+  let group: unknown[] = [];
+  let bytes = base;
+  const close = () =>
+    out.push({
+      input: wrap(group),
+      items: group.length,
+      first: (out.at(-1)?.first ?? 0) + (out.at(-1)?.items ?? 0),
+    });
+  for (const item of items) {
+    const size = Buffer.byteLength(JSON.stringify(item) ?? 'null');
+    if (
+      group.length &&
+      ((maxItems !== undefined && group.length >= maxItems) || bytes + 1 + size > maxBytes)
+    ) {
+      close();
+      group = [];
+      bytes = base;
+    }
+    bytes += (group.length ? 1 : 0) + size;
+    group.push(item);
+  }
+  if (group.length) close();
+  return out;
+}
+
+async function bodyText(body: unknown): Promise<string> {
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8');
+  const stream = body as { transformToString?: () => Promise<string> } | undefined;
+  if (typeof stream?.transformToString === 'function') return stream.transformToString();
+  throw new Error('The object has no body');
+}
+
+/** An S3 object's items: a JSON array, JSON Lines, or CSV rows as objects of strings keyed by header. */
+function parseItems(text: string, config: Record<string, unknown>): unknown[] {
+  const fail = (why: string): never => {
+    throw new TaskError('States.ItemReaderFailed', why);
+  };
+  const body = text.replace(/^\uFEFF/, '');
+  if (config.InputType === 'JSON') {
+    let value: unknown;
+    try {
+      value = JSON.parse(body);
+    } catch (error) {
+      return fail(`The object is not JSON: ${(error as Error).message}`);
+    }
+    return Array.isArray(value) ? value : fail('The object is not a JSON array');
+  }
+  if (config.InputType === 'JSONL') {
+    return body.split(/\r?\n/).flatMap((line, i) => {
+      if (!line.trim()) return [];
+      try {
+        return [JSON.parse(line)];
+      } catch (error) {
+        return fail(`Line ${i + 1} of the object is not JSON: ${(error as Error).message}`);
+      }
+    });
+  }
+  const rows = parseCsv(body, CSV_DELIMITERS[String(config.CSVDelimiter ?? 'COMMA')]!);
+  const headers =
+    config.CSVHeaderLocation === 'GIVEN' ? (config.CSVHeaders as string[]) : (rows.shift() ?? []);
+  return rows.map((row) => Object.fromEntries(headers.map((header, i) => [header, row[i] ?? ''])));
+}
+
+/** RFC 4180 CSV: quoted fields may hold delimiters, line breaks and doubled quotes; blank lines are skipped. */
+function parseCsv(text: string, delimiter: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  let fieldStarted = false;
+  const endRow = () => {
+    row.push(field);
+    if (row.length > 1 || row[0] !== '' || fieldStarted) rows.push(row);
+    row = [];
+    field = '';
+    fieldStarted = false;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c !== '"') field += c;
+      else if (text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else quoted = false;
+    } else if (c === '"' && field === '') {
+      quoted = true;
+      fieldStarted = true;
+    } else if (c === delimiter) {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      endRow();
+    } else field += c;
+  }
+  if (field !== '' || row.length || fieldStarted) endRow();
+  return rows;
+}
+
+/** A UUID-shaped name derived from `seed`: the same after a restart. */
+function uuidFrom(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
 export function taskToken(executionArn: string, stateName: string, n: number): string {

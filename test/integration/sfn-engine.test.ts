@@ -19,7 +19,7 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { taskToken } from '../../local/sfn/engine.ts';
 import { eventually, useRuntime } from '../support/runtime.ts';
@@ -30,9 +30,14 @@ const sfn = () => new SFNClient({});
 let tokenMachine: string;
 let flowMachine: string;
 
-beforeAll(() => {
+/** A queue of the test's own: the runtime's queues have consumers that would take its messages. */
+let queueUrl: string;
+
+beforeAll(async () => {
   const engine = runtime.rt.engine;
-  const queueUrl = runtime.rt.env.CASEWORKER_QUEUE_URL!;
+  const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+  queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'doudi-sfn-engine-test' }))).QueueUrl!;
+  sqs.destroy();
   tokenMachine = engine.createStateMachine('test-token', {
     StartAt: 'Ask',
     States: {
@@ -137,6 +142,20 @@ describe('local Step Functions', () => {
     expect(done).toMatchObject({ status: 'FAILED', error: 'TooSmall', cause: 'n must exceed 10' });
   });
 
+  it('starts one execution when the same name and input are started twice at once', async () => {
+    const input = JSON.stringify({ who: 'race' });
+    const starts = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        sfn().send(new StartExecutionCommand({ stateMachineArn: tokenMachine, name: 'raced', input })),
+      ),
+    );
+    expect(new Set(starts.map((s) => s.executionArn)).size).toBe(1);
+    expect(new Set(starts.map((s) => s.startDate?.getTime())).size).toBe(1);
+    const { executions } = await sfn().send(new ListExecutionsCommand({ stateMachineArn: tokenMachine }));
+    expect(executions?.filter((e) => e.name === 'raced')).toHaveLength(1);
+    await sfn().send(new StopExecutionCommand({ executionArn: starts[0]!.executionArn! }));
+  });
+
   it('waits for a task token sent over SQS and resumes with SendTaskSuccess', async () => {
     const { executionArn } = await sfn().send(
       new StartExecutionCommand({
@@ -147,9 +166,7 @@ describe('local Step Functions', () => {
     );
     const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
     const body = await eventually(async () => {
-      const out = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: runtime.rt.env.CASEWORKER_QUEUE_URL, MaxNumberOfMessages: 10 }),
-      );
+      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
       return out.Messages?.map((m) => JSON.parse(m.Body!)).find((b) => b.who === 'township' && b.token);
     });
     await sfn().send(new SendTaskHeartbeatCommand({ taskToken: body.token }));
@@ -186,9 +203,7 @@ describe('local Step Functions', () => {
     );
     const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
     const body = await eventually(async () => {
-      const out = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: runtime.rt.env.CASEWORKER_QUEUE_URL, MaxNumberOfMessages: 10 }),
-      );
+      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
       return out.Messages?.map((m) => JSON.parse(m.Body!)).find((b) => b.who === 'county' && b.token);
     });
     await sfn().send(
