@@ -4,20 +4,13 @@
  * paperwork here — and may turn the case into a regular application (`convertTo`) — or through
  * `POST /tasks/{taskId}/decision` like any other task.
  */
-import {
-  DescribeExecutionCommand,
-  ExecutionAlreadyExists,
-  InvalidToken,
-  SendTaskSuccessCommand,
-  StartExecutionCommand,
-  TaskDoesNotExist,
-  TaskTimedOut,
-} from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { appendAudit, auditTaskDecided } from '../../shared/audit.ts';
 import { actor, callerKey, requireJurisdiction, requireOwnerOrStaff } from '../../shared/auth.ts';
 import { sfn } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
+import { deliverDecision, sameDecision } from '../../shared/decision-delivery.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { tierLabel } from '../../shared/domain/lifecycle.ts';
 import { ConflictError, GoneError, NotFoundError } from '../../shared/errors.ts';
@@ -99,7 +92,12 @@ async function startExecution(e: lifecycle.EmergencyRecord): Promise<string> {
 
 /** Applied for where the hardship happened: by the person online, or entered by that township's caseworker. */
 export const submit = httpRoute(
-  { roles: ['applicant', 'townshipCaseworker'], body: emergencyRequest, headers: idempotencyHeaders },
+  {
+    roles: ['applicant', 'townshipCaseworker'],
+    idempotent: 'submitEmergency',
+    body: emergencyRequest,
+    headers: idempotencyHeaders,
+  },
   async ({ body, headers, principal }) => {
     if (principal.role !== 'applicant') requireJurisdiction(principal, body.regionCode);
     const now = new Date();
@@ -164,14 +162,16 @@ export const get = httpRoute(
         hardship: e.request.hardship,
         requestedAmount: e.request.requestedAmount,
         submittedAt: e.submittedAt,
-        grant: e.grant
-          ? {
-              amount: e.grant.amount,
-              limit: e.grant.limit,
-              month: e.grant.month,
-              grantedAt: e.grant.grantedAt,
-            }
-          : null,
+        // Shown once granted: the grant is fixed just before its payment, and the status set after.
+        grant:
+          e.grant && e.status !== 'submitted'
+            ? {
+                amount: e.grant.amount,
+                limit: e.grant.limit,
+                month: e.grant.month,
+                grantedAt: e.grant.grantedAt,
+              }
+            : null,
         paperwork: e.paperwork
           ? {
               taskId: e.paperwork.taskId,
@@ -223,7 +223,12 @@ export const paperworkBody = z
   });
 
 export const decidePaperwork = httpRoute(
-  { roles: ['townshipCaseworker', 'countyOfficer'], path: emergencyIdPath, body: paperworkBody },
+  {
+    roles: ['townshipCaseworker', 'countyOfficer'],
+    idempotent: 'decideEmergencyPaperwork',
+    path: emergencyIdPath,
+    body: paperworkBody,
+  },
   async ({ path, body, principal }) => {
     const e = await lifecycle.getEmergency(path.emergencyId);
     if (!e) throw new NotFoundError(`临时救助 ${path.emergencyId} 不存在`);
@@ -242,34 +247,37 @@ export const decidePaperwork = httpRoute(
       decidedAt: new Date().toISOString(),
       ...(body.convertTo ? { convertTo: body.convertTo } : {}),
     };
-    const task = (await cases.decideTask(taskId, decision)) as unknown as lifecycle.LifecycleTask | undefined;
-    if (!task) throw new ConflictError(`临时救助 ${path.emergencyId} 的补办手续已处理，不能重复决定`);
-    await auditTaskDecided(task, decision, actor(principal));
-    try {
-      await sfn().send(
-        new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify(decision) }),
-      );
-    } catch (error) {
-      if (
-        !(error instanceof TaskDoesNotExist || error instanceof InvalidToken || error instanceof TaskTimedOut)
-      )
-        throw error;
-      // The token lapsed at the due date: the workflow escalates and waits on the same task again, and
-      // the step that reopens it delivers this decision. Only an ended workflow cannot take it.
-      const execution = await sfn().send(new DescribeExecutionCommand({ executionArn: task.executionArn }));
-      if (execution.status !== 'RUNNING') throw new GoneError(`临时救助 ${path.emergencyId} 的流程已结束`);
-    }
-    return {
+    const answer = (recorded: lifecycle.LifecycleTaskDecision) => ({
       statusCode: 200,
       body: {
         emergencyId: e.emergencyId,
         taskId,
-        decision: decision.decision,
-        reasons: decision.reasons,
-        decidedAt: decision.decidedAt,
-        convertTo: decision.convertTo ?? null,
+        decision: recorded.decision,
+        reasons: recorded.reasons,
+        decidedAt: recorded.decidedAt,
+        convertTo: recorded.convertTo ?? null,
       },
-    };
+    });
+    const gone = () => new GoneError(`临时救助 ${path.emergencyId} 的流程已结束`);
+    let task = (await cases.decideTask(taskId, decision)) as unknown as lifecycle.LifecycleTask | undefined;
+    if (!task) {
+      // The same caseworker sending the same decision again is answered as the first time, and
+      // what is recorded is delivered if the workflow has not heard of it yet (a crash between).
+      const stored = await lifecycle.getLifecycleTask(taskId);
+      if (!stored?.decision || !sameDecision(stored.decision, decision, principal.subject))
+        throw new ConflictError(`临时救助 ${path.emergencyId} 的补办手续已处理，不能重复决定`);
+      if (!(await cases.isDecisionUndelivered(taskId))) {
+        if (stored.undeliverable) throw gone();
+        return answer(stored.decision);
+      }
+      task = stored;
+    }
+    const recorded = task.decision!;
+    await auditTaskDecided(task, recorded, recorded.decidedByActor ?? actor(principal));
+    // A token that lapsed at the due date: the workflow escalates and waits on the same task again,
+    // and the step that reopens it delivers this decision. Only an ended workflow cannot take it.
+    if ((await deliverDecision(task)) === 'closed') throw gone();
+    return answer(recorded);
   },
 );
 

@@ -1,18 +1,12 @@
 /** The caseworker's inbox and decisions on human tasks. */
-import {
-  DescribeExecutionCommand,
-  InvalidToken,
-  SendTaskSuccessCommand,
-  TaskDoesNotExist,
-  TaskTimedOut,
-} from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { auditTaskDecided } from '../../shared/audit.ts';
 import { actor, ForbiddenError, type Principal, type Role, requireJurisdiction } from '../../shared/auth.ts';
-import { sfn } from '../../shared/clients.ts';
+import { deliverDecision, sameDecision } from '../../shared/decision-delivery.ts';
 import { ConflictError, GoneError, NotFoundError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as cases from '../../shared/repositories/cases.ts';
+import { completeVerification, isVerificationTask } from '../../shared/repositories/monitoring.ts';
 import {
   involvesRelative,
   relativeIndexesOf,
@@ -47,6 +41,7 @@ export const deciders: Record<string, readonly Role[]> = {
   townshipReview: ['townshipCaseworker'],
   recheckConfirmation: ['townshipCaseworker'],
   emergencyPaperwork: ['townshipCaseworker'],
+  monitoringVerification: ['townshipCaseworker'],
   countyDetermination: ['countyOfficer'],
 };
 
@@ -123,6 +118,7 @@ export const decide = httpRoute(
     path: z.object({ taskId: z.string().regex(/^task-[a-f0-9]{24}$/, { error: '任务编号格式不正确' }) }),
     body: decisionBody,
     roles: ['townshipCaseworker', 'countyOfficer'],
+    idempotent: 'decideTask',
   },
   async ({ path, body, principal }) => {
     const existing = await cases.getTask(path.taskId);
@@ -142,25 +138,28 @@ export const decide = httpRoute(
       decidedAt: new Date().toISOString(),
       ...(excluded.length ? { standAside: excluded } : {}),
     };
-    const task = await cases.decideTask(path.taskId, decision);
-    if (!task) throw new ConflictError(`任务 ${path.taskId} 已处理，不能重复决定`);
-    await auditTaskDecided(task, decision, actor(principal));
-    try {
-      await sfn().send(
-        new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify(decision) }),
-      );
-    } catch (error) {
-      if (
-        !(error instanceof TaskDoesNotExist || error instanceof InvalidToken || error instanceof TaskTimedOut)
-      ) {
-        throw error;
+    let task = await cases.decideTask(path.taskId, decision);
+    if (!task) {
+      // The same caseworker sending the same decision again (the first answer was lost, or the
+      // runtime stopped before the workflow heard of it) is answered as the first time, and what is
+      // recorded is delivered if it has not been yet. Anything else on a decided task is a conflict.
+      const recorded = await cases.getTask(path.taskId);
+      if (!recorded?.decision || !sameDecision(recorded.decision, decision, principal.subject))
+        throw new ConflictError(`任务 ${path.taskId} 已处理，不能重复决定`);
+      if (!(await cases.isDecisionUndelivered(path.taskId))) {
+        if (recorded.undeliverable) throw new GoneError(`任务 ${path.taskId} 所属流程已结束`);
+        return { statusCode: 200, body: publicTask(recorded) };
       }
-      // The token lapsed at the due date while this decision was on its way: the workflow is
-      // escalating and will wait on the same task again, and the step that opens it delivers the
-      // decision recorded here. Only a workflow that has ended cannot take it any more.
-      const execution = await sfn().send(new DescribeExecutionCommand({ executionArn: task.executionArn }));
-      if (execution.status !== 'RUNNING') throw new GoneError(`任务 ${path.taskId} 所属流程已结束`);
+      task = recorded;
     }
+    await auditTaskDecided(task, task.decision!, task.decision!.decidedByActor ?? actor(principal));
+    // A monitoring home check (入户核查): no workflow waits on it; its warning records the decision.
+    if (isVerificationTask(task))
+      return { statusCode: 200, body: publicTask(await completeVerification(task)) };
+    // A token that lapsed at the due date while this decision was on its way: the workflow is
+    // escalating and will wait on the same task again, and the step that opens it delivers the
+    // decision recorded here. Only a workflow that has ended cannot take it any more.
+    if ((await deliverDecision(task)) === 'closed') throw new GoneError(`任务 ${path.taskId} 所属流程已结束`);
     return { statusCode: 200, body: publicTask(task) };
   },
 );

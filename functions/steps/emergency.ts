@@ -20,6 +20,7 @@ import * as cases from '../../shared/repositories/cases.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
 import { recordPayment } from '../../shared/repositories/payments.ts';
+import { registerCase } from '../../shared/repositories/register.ts';
 import { meansTest } from '../../shared/rules/index.ts';
 import type { ApplicationRequest } from '../../shared/schemas/household.ts';
 import { workflows } from '../../workflows/index.ts';
@@ -54,14 +55,31 @@ export async function grant(event: {
   paperwork: TaskDue;
 }): Promise<{ amount: number; limit: number; month: string; task: TaskDetail }> {
   const e = await load(event.emergencyId);
-  const grantedAt = e.grant?.grantedAt ?? new Date().toISOString();
-  const day = chinaDate(new Date(grantedAt));
   const declaration = declarationOf(e);
-  const parameters = await parametersFor(e.regionCode, declaration.residence, day);
-  const result = meansTest(declaration, { asOf: day, requestedTier: 'emergency', parameters });
-  const limit = result.emergency?.smallAmountLimit ?? parameters.emergencySmallAmount;
-  const amount = emergencyGrantAmount(e.request.requestedAmount, limit);
-  const month = e.grant?.month ?? chinaMonth(new Date(grantedAt));
+  const assess = async (at: string) => {
+    const day = chinaDate(new Date(at));
+    const parameters = await parametersFor(e.regionCode, declaration.residence, day);
+    const result = meansTest(declaration, { asOf: day, requestedTier: 'emergency', parameters });
+    const limit = result.emergency?.smallAmountLimit ?? parameters.emergencySmallAmount;
+    return { day, parameters, result, limit, amount: emergencyGrantAmount(e.request.requestedAmount, limit) };
+  };
+  const now = new Date();
+  let assessed = await assess(e.grant?.grantedAt ?? now.toISOString());
+  // The grant — amount, month, time — is fixed before anything is paid: a step replayed later (in
+  // the next month, say) finds it and pays the month it names, once, not the month it runs in.
+  const fixed =
+    e.grant ??
+    (await lifecycle.recordGrant(e.emergencyId, {
+      amount: assessed.amount,
+      limit: assessed.limit,
+      month: chinaMonth(now),
+      grantedAt: now.toISOString(),
+      parameterVersion: assessed.parameters.version,
+    }));
+  // Another run fixed it first, on another day: its day's parameters describe the grant.
+  if (chinaDate(new Date(fixed.grantedAt)) !== assessed.day) assessed = await assess(fixed.grantedAt);
+  const { day, parameters, result } = assessed;
+  const { amount, limit, month, grantedAt } = fixed;
   await recordPayment({
     caseId: e.caseId,
     month,
@@ -83,13 +101,13 @@ export async function grant(event: {
   });
   await lifecycle.putNotice(e.caseId, notice, { emergencyId: e.emergencyId, workflow: 'Emergency' });
   // Last: whoever sees the request granted finds its payment and notice already there.
-  if (!e.grant) {
+  if (e.status === 'submitted') {
     await lifecycle.updateEmergency(e.emergencyId, {
       status: 'granted',
-      grant: { amount, limit, month, grantedAt, parameterVersion: parameters.version },
       paperwork: { taskId: event.paperwork.taskId, dueDate: event.paperwork.dueDate },
     });
   }
+  await registerCase(e.caseId, 'emergency', event.executionArn); // 低收入人口名单 (monitoring)
   return {
     amount,
     limit,

@@ -20,6 +20,7 @@ import type { Residence } from '../../shared/parameters/index.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
 import { recordPayment } from '../../shared/repositories/payments.ts';
+import { registerCase } from '../../shared/repositories/register.ts';
 import { scheduleWorkflow } from '../../shared/repositories/schedule.ts';
 
 export interface GradualExitEvent {
@@ -69,7 +70,9 @@ export async function scheduleNext(event: GradualExitEvent): Promise<{ index: nu
 export async function end(
   event: Omit<GradualExitEvent, 'index'>,
 ): Promise<{ noticeId: string; monitoringDue: string }> {
-  const endedAt = new Date().toISOString();
+  // The end the plan fixes (its last month's end, which the workflow waited for), not the time
+  // this step runs: a replay on a later day schedules the same monitoring follow-up, not a second.
+  const endedAt = gradualExitMonth(event.plan, event.plan.months).endsAt;
   const day = chinaDate(new Date(endedAt));
   const monitoringDue = addMonths(day, MONITORING_FOLLOW_UP_MONTHS);
   await scheduleWorkflow({
@@ -95,5 +98,6 @@ export async function end(
     monitoringUntil: monitoringDue,
   });
   await lifecycle.putNotice(event.caseId, notice, { workflow: 'GradualExit' });
+  await registerCase(event.caseId, 'gradualExit', event.executionArn); // 低收入人口名单 (monitoring)
   return { noticeId: notice.noticeId, monitoringDue };
 }

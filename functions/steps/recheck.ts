@@ -28,6 +28,7 @@ import type { Residence } from '../../shared/parameters/index.ts';
 import type { MeansTestSummary } from '../../shared/repositories/cases.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
+import { registerCase } from '../../shared/repositories/register.ts';
 import { scheduleWorkflow } from '../../shared/repositories/schedule.ts';
 import { type MeansTestResult, meansTest } from '../../shared/rules/index.ts';
 import type { HouseholdDeclaration } from '../../shared/schemas/household.ts';
@@ -224,7 +225,10 @@ export async function conclude(event: ConcludeEvent): Promise<Conclusion> {
   const a = event.state.assessment.result;
   const confirmation = event.state.confirmation;
   const { caseId } = a;
-  const decidedAt = confirmation?.decidedAt ?? new Date().toISOString();
+  // Fixed by the first run: the caseworker's decision, else the stored assessment's own time. A
+  // step replayed on a later day (a retry, a restart) then schedules the same next recheck, not a
+  // second one a day later.
+  const decidedAt = confirmation?.decidedAt ?? a.assessedAt;
   const day = chinaDate(new Date(decidedAt));
   const notConfirmed =
     a.changed && event.outcome === 'continue' && confirmation ? { reasons: confirmation.reasons } : undefined;
@@ -347,6 +351,7 @@ export async function conclude(event: ConcludeEvent): Promise<Conclusion> {
       confirmation: confirmation ?? null,
     },
   });
+  await registerCase(caseId, 'recheck', event.executionArn); // 低收入人口名单 (monitoring)
   return { outcome: event.outcome, noticeId: notice.noticeId, next };
 }
 

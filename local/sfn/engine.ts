@@ -412,8 +412,12 @@ export class LocalStepFunctions {
     else waiting?.reject(new TaskError(record.error, record.cause));
   }
 
-  /** Resumes every execution a previous run of the runtime left RUNNING; returns how many. */
+  /**
+   * Resumes every execution a previous run of the runtime left RUNNING, and notifies again the
+   * closing of every execution whose notification did not succeed; returns how many resumed.
+   */
   async resume(): Promise<number> {
+    for (const closed of await this.store.listUnnotified()) this.#notifyClosed(closed);
     let resumed = 0;
     for (const stored of await this.store.listRunning()) {
       const machine = this.#machines.get(stored.stateMachineArn);
@@ -591,8 +595,19 @@ export class LocalStepFunctions {
             },
           };
     this.#append(execution, type, details);
-    const closed = this.store.putExecution(execution).then(() => this.onClosed(execution));
-    const tracked = closed
+    this.#notifyClosed(execution, this.store.putExecution(execution));
+  }
+
+  /**
+   * Tells `onClosed` (the archiver) once the closed execution is on record, and then takes it out
+   * of the store's restart index. A crash or a failed notification leaves it there, and `resume`
+   * notifies again: at least once, as EventBridge delivers on AWS; the archiver is idempotent.
+   */
+  #notifyClosed(execution: StoredExecution, recorded: Promise<void> = Promise.resolve()): void {
+    const notified = recorded
+      .then(() => this.onClosed(execution))
+      .then(() => this.store.markNotified(execution.executionArn));
+    const tracked = notified
       .catch((error) => console.error('[sfn] close notification failed', execution.executionArn, error))
       .finally(() => this.#running.delete(tracked));
     this.#running.add(tracked);

@@ -9,7 +9,13 @@ import {
   type DynamoDBClient,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { queryAll } from '../../shared/dynamo.ts';
 import type { HistoryEvent } from './engine.ts';
 
@@ -41,8 +47,16 @@ export type TaskRecord =
 export class TaskAlreadyClosed extends Error {}
 
 export interface ExecutionStore {
+  /**
+   * Writes the execution. A running one, and a closed one until `markNotified`, is in the index a
+   * restart reads (`listRunning`, `listUnnotified`).
+   */
   putExecution(e: StoredExecution): Promise<void>;
   listRunning(): Promise<StoredExecution[]>;
+  /** Closed executions whose close notification (the archiver) has not yet succeeded. */
+  listUnnotified(): Promise<StoredExecution[]>;
+  /** The close notification of this closed execution succeeded: it leaves the restart index. */
+  markNotified(arn: string): Promise<void>;
   putTaskRecord(arn: string, key: string, record: TaskRecord): Promise<void>;
   /** Completes a task once: throws TaskAlreadyClosed if it already succeeded or failed. */
   closeTask(
@@ -62,6 +76,10 @@ export interface ExecutionStore {
 }
 
 const pad = (n: number) => String(n).padStart(8, '0');
+
+/** Partitions of the restart index (`running`): executions to run again, closings to notify again. */
+const RUNNING = 'RUNNING';
+const UNNOTIFIED = 'CLOSED_UNNOTIFIED';
 
 function toExecution({
   pk: _p,
@@ -151,8 +169,10 @@ export class DynamoExecutionStore implements ExecutionStore {
             sk: 'EXECUTION',
             machine: stateMachineArn,
             startKey: String(startDate).padStart(15, '0'),
-            // Sparse: only running executions are in the index a restart reads.
-            ...(status === 'RUNNING' ? { runningShard: 'RUNNING' } : {}),
+            // Sparse: the index a restart reads holds running executions, and closed ones until
+            // their close notification has succeeded (`markNotified`), so a crash between closing
+            // and notifying cannot lose the notification.
+            runningShard: status === 'RUNNING' ? RUNNING : UNNOTIFIED,
             ...snapshot,
           },
         }),
@@ -183,15 +203,41 @@ export class DynamoExecutionStore implements ExecutionStore {
     return items.map(toExecution);
   }
 
-  async listRunning(): Promise<StoredExecution[]> {
+  listRunning(): Promise<StoredExecution[]> {
+    return this.#toResume(RUNNING);
+  }
+
+  listUnnotified(): Promise<StoredExecution[]> {
+    return this.#toResume(UNNOTIFIED);
+  }
+
+  async #toResume(shard: string): Promise<StoredExecution[]> {
     await this.#chain;
     const items = await queryAll(this.#doc, {
       TableName: EXECUTIONS_TABLE,
       IndexName: 'running',
       KeyConditionExpression: 'runningShard = :r',
-      ExpressionAttributeValues: { ':r': 'RUNNING' },
+      ExpressionAttributeValues: { ':r': shard },
     });
     return items.map(toExecution);
+  }
+
+  markNotified(arn: string): Promise<void> {
+    return this.#enqueue(async () => {
+      try {
+        await this.#doc.send(
+          new UpdateCommand({
+            TableName: EXECUTIONS_TABLE,
+            Key: { pk: arn, sk: 'EXECUTION' },
+            UpdateExpression: 'REMOVE runningShard',
+            ConditionExpression: 'runningShard = :u',
+            ExpressionAttributeValues: { ':u': UNNOTIFIED },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    });
   }
 
   putTaskRecord(arn: string, key: string, record: TaskRecord): Promise<void> {

@@ -45,16 +45,29 @@ export function toArchive(d: DescribeExecutionCommandOutput, events: HistoryEven
   };
 }
 
+/**
+ * Writes the closed execution's archive once. The close notification comes at least once (a retry,
+ * a restart re-notifying what a crash left unnotified): a second write finds the object there
+ * (`If-None-Match: *`, S3's conditional write) and leaves it as it is. A store that ignores the
+ * condition (fauxqs) writes the same history again under the same key.
+ */
 export async function putArchive(caseId: string, archived: ArchivedExecution): Promise<string> {
   const key = archiveKey(caseId, archived.executionArn);
-  await s3().send(
-    new PutObjectCommand({
-      Bucket: bucket(),
-      Key: key,
-      Body: JSON.stringify(archived),
-      ContentType: 'application/json',
-    }),
-  );
+  try {
+    await s3().send(
+      new PutObjectCommand({
+        Bucket: bucket(),
+        Key: key,
+        Body: JSON.stringify(archived),
+        ContentType: 'application/json',
+        IfNoneMatch: '*',
+      }),
+    );
+  } catch (error) {
+    // 412: already archived. 409: a concurrent write of the same archive is under way.
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status !== 412 && status !== 409) throw error;
+  }
   return key;
 }
 

@@ -1,0 +1,107 @@
+/**
+ * Delivering a caseworker's recorded decision to the workflow that waits for it.
+ *
+ * A decision is recorded on its task first (`cases.decideTask`, which also puts the task in the
+ * undelivered index) and sent to the workflow second (`SendTaskSuccess`). A crash, or a Lambda that
+ * fails, between the two must not leave the workflow waiting until the task's due date: the task
+ * stays in the index until the decision is known to have arrived, and whoever gets there first
+ * delivers it — the request that recorded it, the same caseworker sending it again, the step that
+ * reopens the task after an escalation, or the redelivery job (`functions/steps/redeliver.ts`).
+ */
+import {
+  DescribeExecutionCommand,
+  InvalidToken,
+  SendTaskSuccessCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
+import { sfn } from './clients.ts';
+import * as cases from './repositories/cases.ts';
+
+/**
+ * - `delivered`: the workflow has the decision.
+ * - `waiting`: the token lapsed at the due date but the workflow runs on; it escalates and waits on
+ *   the same task again, and the step that reopens it delivers the decision with the new token.
+ * - `closed`: the workflow ended before the decision reached it; nothing can take it any more.
+ */
+export type Delivery = 'delivered' | 'waiting' | 'closed';
+
+/** The token is no longer one the workflow waits on (answered, timed out, or never valid). */
+export const isLapsedToken = (error: unknown): boolean =>
+  error instanceof TaskDoesNotExist || error instanceof InvalidToken || error instanceof TaskTimedOut;
+
+/**
+ * Sends the task's recorded decision with its current token, and takes the task out of the
+ * undelivered index once the workflow has it (or has ended). Safe to call from several places at
+ * once: a second sender finds the token answered and the task marked.
+ */
+export async function deliverDecision(
+  task: Pick<cases.TaskRecord, 'taskId' | 'taskToken' | 'executionArn'> & { decision?: unknown },
+): Promise<Delivery> {
+  if (!task.decision) throw new Error(`task ${task.taskId} has no decision to deliver`);
+  try {
+    await sfn().send(
+      new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify(task.decision) }),
+    );
+    await cases.markDecisionDelivered(task.taskId, { deliveredAt: new Date().toISOString() });
+    return 'delivered';
+  } catch (error) {
+    if (!isLapsedToken(error)) throw error;
+  }
+  // Someone else delivered it meanwhile (their token answered ours), or the token lapsed.
+  const now = await cases.getTask(task.taskId);
+  if (now?.deliveredAt) return 'delivered';
+  const execution = await sfn().send(new DescribeExecutionCommand({ executionArn: task.executionArn }));
+  if (execution.status === 'RUNNING') return 'waiting';
+  await cases.markDecisionDelivered(task.taskId, { undeliverable: execution.status ?? 'UNKNOWN' });
+  return 'closed';
+}
+
+/**
+ * The step that (re)opens a task found it decided: the decision goes to the workflow with the
+ * step's own token. That token can only have been answered already by another deliverer (the
+ * redelivery job, a caseworker's retry), so a lapsed-token answer means delivered too.
+ */
+export async function deliverOnOpen(taskId: string, taskToken: string, decision: unknown): Promise<void> {
+  try {
+    await sfn().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(decision) }));
+  } catch (error) {
+    if (!isLapsedToken(error)) throw error;
+  }
+  await cases.markDecisionDelivered(taskId, { deliveredAt: new Date().toISOString() });
+}
+
+/** JSON with keys in a fixed order, so that two decisions read back from the table compare. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value);
+}
+
+/**
+ * The same person sending the same decision again (a retry after a lost answer): the fields the
+ * caseworker chose are equal and it was they who decided. When and under what name do not count.
+ */
+export function sameDecision(
+  recorded: { decision: string; reasons: string[]; decidedByActor?: { subject: string } | undefined },
+  again: { decision: string; reasons: string[] },
+  subject: string,
+): boolean {
+  const chosen = ({
+    decidedAt: _at,
+    decidedBy: _by,
+    decidedByActor: _actor,
+    standAside: _aside,
+    ...rest
+  }: Record<string, unknown>) => canonical(rest);
+  return (
+    recorded.decidedByActor?.subject === subject &&
+    chosen(recorded as unknown as Record<string, unknown>) ===
+      chosen(again as unknown as Record<string, unknown>)
+  );
+}
