@@ -5,6 +5,7 @@
 const benches: Record<string, () => Promise<unknown>> = {
   rules: () => import('./rules.ts'),
   lifecycle: () => import('./lifecycle.ts'),
+  api: () => import('./api.ts'),
   monitoring: () => import('./monitoring.ts'),
 };
 

@@ -23,7 +23,7 @@ export class Tables extends Construct {
     for (const def of props.definitions) {
       const table = new dynamodb.Table(this, def.id, {
         partitionKey: attribute(def.partitionKey),
-        sortKey: attribute(def.sortKey),
+        ...(def.sortKey ? { sortKey: attribute(def.sortKey) } : {}),
         billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
         encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
         encryptionKey: props.key,

@@ -112,7 +112,7 @@ export function createTableInput(def: TableDefinition, tableName: string): Creat
   const attributes = new Map<string, 'S' | 'N'>();
   for (const key of [
     def.partitionKey,
-    def.sortKey,
+    ...(def.sortKey ? [def.sortKey] : []),
     ...def.globalSecondaryIndexes.flatMap((g) => [g.partitionKey, g.sortKey]),
   ]) {
     attributes.set(key.name, key.type);
@@ -126,7 +126,7 @@ export function createTableInput(def: TableDefinition, tableName: string): Creat
     })),
     KeySchema: [
       { AttributeName: def.partitionKey.name, KeyType: 'HASH' },
-      { AttributeName: def.sortKey.name, KeyType: 'RANGE' },
+      ...(def.sortKey ? [{ AttributeName: def.sortKey.name, KeyType: 'RANGE' as const }] : []),
     ],
     ...(def.globalSecondaryIndexes.length
       ? {

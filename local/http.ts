@@ -245,6 +245,8 @@ export function createApiServer(identity: LocalIdentity): Server {
     } catch (error) {
       if (error instanceof BodyTooLarge)
         return sendJson(res, 413, { error: { code: 'PayloadTooLarge', message: '请求体过大' } });
+      // The client went away mid-request (a load generator stopping): nobody to answer.
+      if (req.destroyed && (error as NodeJS.ErrnoException).code === 'ECONNRESET') return;
       console.error('[http] handler crashed', error);
       sendJson(res, 500, { error: { code: 'InternalError', message: '系统内部错误' } });
     }

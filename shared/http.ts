@@ -3,11 +3,16 @@
  * middlewares — JSON body parsing, zod validation of body/query/path/headers, and an error
  * handler that turns typed errors into JSON responses — so a handler only does its one job.
  */
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyValidationError,
+} from '@aws-lambda-powertools/idempotency';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ZodType, z } from 'zod';
 import { type Principal, principalOf, type Role, requireRole, UnauthorizedError } from './auth.ts';
 import { type FieldError, HttpError, ValidationError } from './errors.ts';
+import { idempotentSubmission } from './idempotency.ts';
 import { logger } from './logger.ts';
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -24,6 +29,11 @@ export interface Schemas {
    * on the record itself), or `public` for what is public about the service, never a household.
    */
   roles: readonly Role[] | 'public';
+  /**
+   * A submission whose retries with the same `Idempotency-Key` get the first answer (Powertools
+   * idempotency, `shared/idempotency.ts`); the value names its records.
+   */
+  idempotent?: string;
   body?: ZodType;
   query?: ZodType;
   path?: ZodType;
@@ -122,9 +132,28 @@ export function httpRoute<S extends Schemas>(
       : json(result.statusCode, result.body, result.headers);
   };
 
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(core).use({
+  const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(core);
+  if (schemas.idempotent) handler.use(idempotentSubmission(schemas.idempotent) as never);
+  return handler.use({
     onError: async (request) => {
       const error = request.error;
+      // Powertools idempotency: the key reused for another request, or the first still in flight.
+      if (error instanceof IdempotencyValidationError) {
+        request.response = json(422, {
+          error: {
+            code: 'IdempotencyKeyReused',
+            message: 'Idempotency-Key 已用于另一内容不同的请求；新的请求请使用新的 Idempotency-Key',
+            fields: [{ field: 'headers.idempotency-key', message: '已用于另一内容不同的请求' }],
+          },
+        });
+        return;
+      }
+      if (error instanceof IdempotencyAlreadyInProgressError) {
+        request.response = json(409, {
+          error: { code: 'InProgress', message: '相同 Idempotency-Key 的请求正在处理中，请稍后重试' },
+        });
+        return;
+      }
       if (error instanceof HttpError) {
         request.response = json(error.statusCode, {
           error: {

@@ -16,29 +16,8 @@
  * `${…}` placeholders are filled by CDK (definitionSubstitutions) and by the local runtime from the
  * same `substitutions` map, so both run this exact document.
  */
+import { invoke, lambdaRetry } from './lifecycle-asl.ts';
 import type { WorkflowDefinition } from './types.ts';
-
-const lambdaRetry = [
-  {
-    ErrorEquals: [
-      'Lambda.ServiceException',
-      'Lambda.AWSLambdaException',
-      'Lambda.SdkClientException',
-      'Lambda.TooManyRequestsException',
-    ],
-    IntervalSeconds: 1,
-    MaxAttempts: 3,
-    BackoffRate: 2,
-  },
-];
-
-const invoke = (fn: string, payload: Record<string, unknown>) => ({
-  Type: 'Task',
-  Resource: 'arn:aws:states:::lambda:invoke',
-  Parameters: { FunctionName: `\${${fn}}`, Payload: payload },
-  ResultSelector: { 'result.$': '$.Payload' },
-  Retry: lambdaRetry,
-});
 
 /** A human task that fails otherwise (its opening function fails after retries) ends as withdrawn. */
 const catchFailure = { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'RecordWithdrawal' };

@@ -4,7 +4,7 @@
  * working-day due date passes — the same shape as the application workflow's human tasks.
  */
 
-/** Transient Lambda service errors only: a step's own errors are not retried blindly. */
+/** Transient errors only: a step's own errors are not retried blindly. */
 export const lambdaRetry = [
   {
     ErrorEquals: [
@@ -17,13 +17,24 @@ export const lambdaRetry = [
     MaxAttempts: 3,
     BackoffRate: 2,
   },
+  {
+    // Transient by nature: another run of the same step still holds its idempotency record, or
+    // the case changed between reading and writing it (optimistic concurrency) — try again later.
+    ErrorEquals: ['IdempotencyAlreadyInProgressError', 'StaleCaseError'],
+    IntervalSeconds: 2,
+    MaxAttempts: 5,
+    BackoffRate: 2,
+  },
 ];
 
-/** A Lambda step; its answer lands at `<ResultPath>.result`. */
+/**
+ * A Lambda step; its answer lands at `<ResultPath>.result`. Every step's payload names its execution:
+ * the step's idempotency is keyed by function, execution and input (`shared/idempotency.ts`).
+ */
 export const invoke = (fn: string, payload: Record<string, unknown>) => ({
   Type: 'Task',
   Resource: 'arn:aws:states:::lambda:invoke',
-  Parameters: { FunctionName: `\${${fn}}`, Payload: payload },
+  Parameters: { FunctionName: `\${${fn}}`, Payload: { 'executionArn.$': '$$.Execution.Id', ...payload } },
   ResultSelector: { 'result.$': '$.Payload' },
   Retry: lambdaRetry,
 });

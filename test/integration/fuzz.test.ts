@@ -167,7 +167,14 @@ async function countItems(): Promise<number> {
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await doc.send(
-      new ScanCommand({ TableName: runtime.rt.env.CASES_TABLE, Select: 'COUNT', ExclusiveStartKey }),
+      // Sweepers' cursors are the runtime's own bookkeeping, written on their schedule whatever comes in.
+      new ScanCommand({
+        TableName: runtime.rt.env.CASES_TABLE,
+        Select: 'COUNT',
+        FilterExpression: 'sk <> :cursor',
+        ExpressionAttributeValues: { ':cursor': 'CURSOR' },
+        ExclusiveStartKey,
+      }),
     );
     count += page.Count ?? 0;
     ExclusiveStartKey = page.LastEvaluatedKey;

@@ -1,0 +1,88 @@
+/**
+ * Idempotency (issue 7.5), Powertools over DynamoDB: a submission retried with its Idempotency-Key
+ * gets the first answer and writes nothing more; the same key with another body is refused; a key
+ * is its caller's own; a workflow step invoked again with the same execution and input answers
+ * what it answered the first time without running again.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { clock } from '../../local/clock.ts';
+import { invoke } from '../../local/lambda.ts';
+import { actors } from '../support/actors.ts';
+import { application } from '../support/households.ts';
+import { useRuntime } from '../support/runtime.ts';
+
+const runtime = useRuntime();
+const { api } = runtime;
+const HOUR = 3_600_000;
+
+const submit = (body: unknown, key: string, as = actors.applicant) =>
+  api(
+    '/applications',
+    { method: 'POST', body: JSON.stringify(body), headers: { 'Idempotency-Key': key } },
+    as,
+  );
+
+async function applicationItems(): Promise<number> {
+  const { Items = [] } = await DynamoDBDocumentClient.from(new DynamoDBClient({})).send(
+    new ScanCommand({
+      TableName: runtime.rt.env.CASES_TABLE,
+      FilterExpression: 'sk = :app',
+      ExpressionAttributeValues: { ':app': 'APP' },
+    }),
+  );
+  return Items.length;
+}
+
+describe('idempotency', () => {
+  it('answers a retried submission with the first answer and writes it once', async () => {
+    const before = await applicationItems();
+    const body = application();
+    const first = await submit(body, 'retry-1');
+    expect(first.status).toBe(202);
+    const again = await Promise.all([submit(body, 'retry-1'), submit(body, 'retry-1')]);
+    for (const res of again) {
+      expect(res.status).toBe(202);
+      expect(res.body).toEqual(first.body);
+    }
+    expect(await applicationItems()).toBe(before + 1);
+  });
+
+  it('refuses the same key with a different body, naming the header, and writes nothing', async () => {
+    const before = await applicationItems();
+    const first = await submit(application(), 'reused-1');
+    expect(first.status).toBe(202);
+    const other = await submit(application({ requestedTier: 'marginal' }), 'reused-1');
+    expect(other.status).toBe(422);
+    expect(other.body.error.fields[0].field).toBe('headers.idempotency-key');
+    expect(await applicationItems()).toBe(before + 1);
+  });
+
+  it('keeps keys apart between callers: another applicant’s same key is their own submission', async () => {
+    const mine = await submit(application(), 'shared-key');
+    const theirs = await submit(application(), 'shared-key', actors.otherApplicant);
+    expect(theirs.status).toBe(202);
+    expect(theirs.body.applicationId).not.toBe(mine.body.applicationId);
+  });
+
+  it('runs a step once per execution and input: a repeat answers the first result', async () => {
+    const { body } = await submit(application(), 'step-1');
+    const payload = {
+      executionArn: 'arn:aws:states:us-east-1:000000000000:execution:doudi-application:idem-test',
+      applicationId: body.applicationId,
+      kind: 'townshipReview',
+      round: 1,
+    };
+    const first = (await invoke('planTaskStep', payload)) as { dueDate: string; timeoutSeconds: number };
+    // Two hours on, running it again would count two hours fewer to the due date; the repeat does not run it.
+    clock.advance(2 * HOUR);
+    expect(await invoke('planTaskStep', payload)).toEqual(first);
+    // Another execution is another key: the step runs, and counts from now.
+    const other = (await invoke('planTaskStep', {
+      ...payload,
+      executionArn: `${payload.executionArn}-2`,
+    })) as { timeoutSeconds: number };
+    expect(other.timeoutSeconds).toBeLessThanOrEqual(first.timeoutSeconds - 2 * 3600);
+  });
+});
