@@ -3,7 +3,12 @@
  * entry with exactly the grants listed here; the local runtime imports the same handlers and maps
  * the same routes.
  */
+import { feedNames } from '../shared/monitoring/vocabulary.ts';
+import { departmentQueues } from '../shared/resources.ts';
 import { workflows } from '../workflows/index.ts';
+
+/** 分类推送: the queue of every department that receives warnings. */
+const departmentQueueIds = Object.values(departmentQueues).map((q) => q.id);
 
 /** Ids refer to `shared/resources.ts` (tables, queues, buckets) and `workflows/` (state machines); a test checks them. */
 export type Grant =
@@ -32,7 +37,16 @@ export interface FunctionDefinition {
    * records that failed (partial batch response): an SQS event source on AWS, a poller locally.
    */
   consumes?: string[];
+  /**
+   * Started by each object created in a bucket (an id in `shared/resources.ts`) under one of these
+   * key prefixes, with S3's `Object Created` event as EventBridge delivers it: an EventBridge rule on
+   * AWS; locally the runtime watches the bucket (ListObjectsV2) and delivers the same event.
+   */
+  onObjectCreated?: { bucket: string; prefixes: string[] };
 }
+
+/** Powertools idempotency records (`shared/idempotency.ts`), for idempotent submissions and steps. */
+const idempotency = { table: 'Idempotency', access: 'readWrite' } as const;
 
 /** Records per invocation of a queue consumer, on AWS and locally alike. */
 export const CONSUMER_BATCH_SIZE = 10;
@@ -49,6 +63,7 @@ export const functions = {
     handler: 'submit',
     description: '提交救助申请（自主申报）',
     grants: [
+      idempotency,
       { table: 'Cases', access: 'readWrite' },
       { stateMachine: 'Application', access: 'start' },
     ],
@@ -70,22 +85,27 @@ export const functions = {
     handler: 'decide',
     description: '经办人审核决定',
     grants: [
+      idempotency,
       { table: 'Cases', access: 'readWrite' },
-      { stateMachine: 'Application', access: 'respond' },
-      { stateMachine: 'Application', access: 'read' },
+      // Application tasks, and the recheck confirmations and emergency paperwork decided here too.
+      ...(['Application', 'Recheck', 'Emergency'] as const).flatMap((stateMachine) => [
+        { stateMachine, access: 'respond' as const },
+        { stateMachine, access: 'read' as const },
+      ]),
     ],
   },
   raiseObjection: {
     entry: 'functions/http/applications.ts',
     handler: 'objection',
     description: '公示期间提出异议',
-    grants: [{ table: 'Cases', access: 'readWrite' }],
+    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   giveConsent: {
     entry: 'functions/http/applications.ts',
     handler: 'consent',
     description: '申请人同意（或不同意）按其他类别认定',
     grants: [
+      idempotency,
       { table: 'Cases', access: 'readWrite' },
       { stateMachine: 'Application', access: 'respond' },
       // Lifecycle tasks (recheck confirmation, emergency paperwork) are decided here too.
@@ -134,7 +154,7 @@ export const functions = {
     entry: 'functions/http/relatives.ts',
     handler: 'declare',
     description: '工作人员近亲属备案',
-    grants: [{ table: 'Cases', access: 'readWrite' }],
+    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   listRelatives: {
     entry: 'functions/http/relatives.ts',
@@ -143,74 +163,77 @@ export const functions = {
     grants: [{ table: 'Cases', access: 'read' }],
   },
   meansTestStep: {
-    entry: 'functions/steps/application.ts',
-    handler: 'meansTest',
+    entry: 'functions/steps/handlers.ts',
+    handler: 'meansTestStep',
     description: '家庭经济状况核查',
-    grants: [{ table: 'Cases', access: 'readWrite' }],
+    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   planTaskStep: {
-    entry: 'functions/steps/application.ts',
-    handler: 'planTask',
+    entry: 'functions/steps/handlers.ts',
+    handler: 'planTaskStep',
     description: '经办任务编号与工作日期限',
-    grants: [{ table: 'Cases', access: 'readWrite' }],
+    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   openTaskStep: {
-    entry: 'functions/steps/application.ts',
-    handler: 'openTask',
+    entry: 'functions/steps/handlers.ts',
+    handler: 'openTaskStep',
     description: '创建经办任务并通知（督办后换用新令牌）',
     grants: [
+      idempotency,
       { table: 'Cases', access: 'readWrite' },
       { queue: 'CaseworkerTasks', access: 'send' },
       { stateMachine: 'Application', access: 'respond' },
     ],
   },
   escalateTaskStep: {
-    entry: 'functions/steps/application.ts',
-    handler: 'escalateTask',
+    entry: 'functions/steps/handlers.ts',
+    handler: 'escalateTaskStep',
     description: '逾期任务报督办并重新计算期限',
     grants: [
+      idempotency,
       { table: 'Cases', access: 'readWrite' },
       { queue: 'SupervisorEscalations', access: 'send' },
     ],
   },
   openPublicNoticeStep: {
-    entry: 'functions/steps/application.ts',
-    handler: 'openPublicNotice',
+    entry: 'functions/steps/handlers.ts',
+    handler: 'openPublicNoticeStep',
     description: '公示拟审核结果',
-    grants: [{ table: 'Cases', access: 'readWrite' }],
+    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   closePublicNoticeStep: {
-    entry: 'functions/steps/application.ts',
-    handler: 'closePublicNotice',
+    entry: 'functions/steps/handlers.ts',
+    handler: 'closePublicNoticeStep',
     description: '公示期满，查看异议',
-    grants: [{ table: 'Cases', access: 'readWrite' }],
+    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   openConsentStep: {
-    entry: 'functions/steps/application.ts',
-    handler: 'openConsent',
+    entry: 'functions/steps/handlers.ts',
+    handler: 'openConsentStep',
     description: '等待申请人同意按其他类别认定',
     grants: [
+      idempotency,
       { table: 'Cases', access: 'readWrite' },
       { stateMachine: 'Application', access: 'respond' },
     ],
   },
   lapseConsentStep: {
-    entry: 'functions/steps/application.ts',
-    handler: 'lapseConsent',
+    entry: 'functions/steps/handlers.ts',
+    handler: 'lapseConsentStep',
     description: '申请人逾期未答复',
-    grants: [{ table: 'Cases', access: 'readWrite' }],
+    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   determineAlternativeStep: {
-    entry: 'functions/steps/application.ts',
-    handler: 'determineAlternative',
+    entry: 'functions/steps/handlers.ts',
+    handler: 'determineAlternativeStep',
     description: '经同意按其他类别认定并告知',
-    grants: [{ table: 'Cases', access: 'readWrite' }],
+    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   recordDeterminationStep: {
-    entry: 'functions/steps/application.ts',
-    handler: 'recordDetermination',
+    entry: 'functions/steps/handlers.ts',
+    handler: 'recordDeterminationStep',
     description: '记录确认结果与告知书',
-    grants: [{ table: 'Cases', access: 'readWrite' }],
+    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   meansTestPreview: {
     entry: 'functions/http/rules.ts',
@@ -266,6 +289,20 @@ export const functions = {
     ],
     schedule: 'rate(5 minutes)',
   },
+  redeliverDecisions: {
+    entry: 'functions/steps/redeliver.ts',
+    handler: 'redeliver',
+    description: '补送已记录但未送达流程的审核决定',
+    grants: [
+      { table: 'Cases', access: 'readWrite' },
+      // The workflows that wait on caseworkers' tasks: their tokens, and whether an execution runs.
+      ...(['Application', 'Recheck', 'Emergency'] as const).flatMap((stateMachine) => [
+        { stateMachine, access: 'respond' as const },
+        { stateMachine, access: 'read' as const },
+      ]),
+    ],
+    schedule: 'rate(5 minutes)',
+  },
   archiveExecution: {
     entry: 'functions/steps/archive.ts',
     handler: 'archiveExecution',
@@ -278,28 +315,29 @@ export const functions = {
     onExecutionClosed: true,
   },
   assessRecheckStep: {
-    entry: 'functions/steps/recheck.ts',
-    handler: 'assess',
+    entry: 'functions/steps/handlers.ts',
+    handler: 'assessRecheckStep',
     description: '定期核查：最新申报与当日参数核查',
-    grants: [{ table: 'Cases', access: 'readWrite' }],
+    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   concludeRecheckStep: {
-    entry: 'functions/steps/recheck.ts',
-    handler: 'conclude',
+    entry: 'functions/steps/handlers.ts',
+    handler: 'concludeRecheckStep',
     description: '定期核查结果：继续、调整、渐退或停止，书面告知并排定下一步',
-    grants: [{ table: 'Cases', access: 'readWrite' }],
+    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   planLifecycleTaskStep: {
-    entry: 'functions/steps/lifecycle-tasks.ts',
-    handler: 'planTask',
+    entry: 'functions/steps/handlers.ts',
+    handler: 'planLifecycleTaskStep',
     description: '复核确认、补办手续任务的编号与工作日期限',
-    grants: [{ table: 'Cases', access: 'readWrite' }],
+    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   openLifecycleTaskStep: {
-    entry: 'functions/steps/lifecycle-tasks.ts',
-    handler: 'openTask',
+    entry: 'functions/steps/handlers.ts',
+    handler: 'openLifecycleTaskStep',
     description: '创建复核确认、补办手续任务并通知',
     grants: [
+      idempotency,
       { table: 'Cases', access: 'readWrite' },
       { queue: 'CaseworkerTasks', access: 'send' },
       { stateMachine: 'Recheck', access: 'respond' },
@@ -307,43 +345,45 @@ export const functions = {
     ],
   },
   escalateLifecycleTaskStep: {
-    entry: 'functions/steps/lifecycle-tasks.ts',
-    handler: 'escalateTask',
+    entry: 'functions/steps/handlers.ts',
+    handler: 'escalateLifecycleTaskStep',
     description: '复核确认、补办手续任务逾期督办',
     grants: [
+      idempotency,
       { table: 'Cases', access: 'readWrite' },
       { queue: 'SupervisorEscalations', access: 'send' },
     ],
   },
   payGradualExitMonthStep: {
-    entry: 'functions/steps/gradual-exit.ts',
-    handler: 'pay',
+    entry: 'functions/steps/handlers.ts',
+    handler: 'payGradualExitMonthStep',
     description: '渐退期逐月发放记录（每户每月一次）',
-    grants: [{ table: 'Cases', access: 'readWrite' }],
+    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   scheduleGradualExitMonthStep: {
-    entry: 'functions/steps/gradual-exit.ts',
-    handler: 'scheduleNext',
+    entry: 'functions/steps/handlers.ts',
+    handler: 'scheduleGradualExitMonthStep',
     description: '排定渐退期下一个月',
-    grants: [{ table: 'Cases', access: 'readWrite' }],
+    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   endGradualExitStep: {
-    entry: 'functions/steps/gradual-exit.ts',
-    handler: 'end',
+    entry: 'functions/steps/handlers.ts',
+    handler: 'endGradualExitStep',
     description: '渐退期满办结，纳入动态监测',
-    grants: [{ table: 'Cases', access: 'readWrite' }],
+    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   grantEmergencyStep: {
-    entry: 'functions/steps/emergency.ts',
-    handler: 'grant',
+    entry: 'functions/steps/handlers.ts',
+    handler: 'grantEmergencyStep',
     description: '临时救助小金额先行救助',
-    grants: [{ table: 'Cases', access: 'readWrite' }],
+    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   closeEmergencyStep: {
-    entry: 'functions/steps/emergency.ts',
-    handler: 'close',
+    entry: 'functions/steps/handlers.ts',
+    handler: 'closeEmergencyStep',
     description: '临时救助补办手续办结（或转为常规申请）',
     grants: [
+      idempotency,
       { table: 'Cases', access: 'readWrite' },
       { stateMachine: 'Application', access: 'start' },
     ],
@@ -353,6 +393,7 @@ export const functions = {
     handler: 'submit',
     description: '申请临时救助（急难发生地受理）',
     grants: [
+      idempotency,
       { table: 'Cases', access: 'readWrite' },
       { stateMachine: 'Emergency', access: 'start' },
     ],
@@ -368,6 +409,7 @@ export const functions = {
     handler: 'decidePaperwork',
     description: '临时救助补办手续决定（可转为常规申请）',
     grants: [
+      idempotency,
       { table: 'Cases', access: 'readWrite' },
       { stateMachine: 'Emergency', access: 'respond' },
       { stateMachine: 'Emergency', access: 'read' },
@@ -377,13 +419,108 @@ export const functions = {
     entry: 'functions/http/case-lifecycle.ts',
     handler: 'declare',
     description: '申报家庭情况变化（供定期核查）',
-    grants: [{ table: 'Cases', access: 'readWrite' }],
+    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   casePayments: {
     entry: 'functions/http/case-lifecycle.ts',
     handler: 'payments',
     description: '案件救助金发放记录',
     grants: [{ table: 'Cases', access: 'read' }],
+  },
+  startMonitoringRun: {
+    entry: 'functions/steps/monitoring.ts',
+    handler: 'startRun',
+    description: '部门数据放入接收桶后启动动态监测比对',
+    grants: [{ stateMachine: 'Monitoring', access: 'start' }],
+    onObjectCreated: { bucket: 'MonitoringIntake', prefixes: feedNames.map((f) => `${f}/`) },
+  },
+  prepareMonitoringStep: {
+    entry: 'functions/steps/monitoring.ts',
+    handler: 'prepare',
+    description: '动态监测：校验部门数据，按行切分并写出清单',
+    grants: [
+      { table: 'Cases', access: 'readWrite' },
+      { bucket: 'MonitoringIntake', access: 'read' },
+      { bucket: 'MonitoringIntake', access: 'write' },
+    ],
+    timeoutSeconds: 300,
+  },
+  compareChunksStep: {
+    entry: 'functions/steps/monitoring.ts',
+    handler: 'compareChunks',
+    description: '动态监测：分块比对名单与指标，预警分类推送、入户核查任务',
+    grants: [
+      { table: 'Cases', access: 'readWrite' },
+      { bucket: 'MonitoringIntake', access: 'read' },
+      { bucket: 'MonitoringIntake', access: 'write' },
+      ...departmentQueueIds.map((queue) => ({ queue, access: 'send' as const })),
+    ],
+    timeoutSeconds: 300,
+  },
+  summarizeMonitoringStep: {
+    entry: 'functions/steps/monitoring.ts',
+    handler: 'summarize',
+    description: '动态监测：汇总比对报告（计数、不合格行的行号与原因）',
+    grants: [
+      { table: 'Cases', access: 'readWrite' },
+      { bucket: 'MonitoringIntake', access: 'read' },
+      { bucket: 'MonitoringIntake', access: 'write' },
+    ],
+    timeoutSeconds: 120,
+  },
+  escalateWarnings: {
+    entry: 'functions/steps/monitoring.ts',
+    handler: 'escalateWarnings',
+    description: '预警逾期未反馈：再次推送并报督办',
+    grants: [
+      { table: 'Cases', access: 'readWrite' },
+      { queue: 'SupervisorEscalations', access: 'send' },
+      ...departmentQueueIds.map((queue) => ({ queue, access: 'send' as const })),
+    ],
+    timeoutSeconds: 120,
+    schedule: 'rate(15 minutes)',
+  },
+  listWarnings: {
+    entry: 'functions/http/warnings.ts',
+    handler: 'list',
+    description: '动态监测预警（按地区、部门、状态）',
+    grants: [{ table: 'Cases', access: 'read' }],
+  },
+  getWarning: {
+    entry: 'functions/http/warnings.ts',
+    handler: 'get',
+    description: '动态监测预警详情与反馈',
+    grants: [{ table: 'Cases', access: 'read' }],
+  },
+  answerWarning: {
+    entry: 'functions/http/warnings.ts',
+    handler: 'feedback',
+    description: '部门反馈预警处置情况',
+    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
+  },
+  monitoringRun: {
+    entry: 'functions/http/warnings.ts',
+    handler: 'run',
+    description: '动态监测比对报告（计数、不合格行）',
+    grants: [{ table: 'Cases', access: 'read' }],
+  },
+  feedSchemas: {
+    entry: 'functions/http/warnings.ts',
+    handler: 'feedSchemas',
+    description: '部门数据接口说明（字段、类型、是否必填）',
+    grants: [],
+  },
+  happinessList: {
+    entry: 'functions/http/warnings.ts',
+    handler: 'happinessList',
+    description: '幸福清单：按类别、地区汇总已落实的救助',
+    grants: [{ table: 'Cases', access: 'read' }],
+  },
+  loadRegister: {
+    entry: 'functions/http/warnings.ts',
+    handler: 'loadRegister',
+    description: '载入低收入人口名单（全国名单导出）',
+    grants: [{ table: 'Cases', access: 'readWrite' }],
   },
 } satisfies Record<string, FunctionDefinition>;
 
@@ -444,4 +581,16 @@ export const routes: Route[] = [
   { method: 'POST', path: '/emergency/{emergencyId}/paperwork', function: 'decideEmergencyPaperwork' },
   { method: 'POST', path: '/cases/{caseId}/declaration', function: 'submitDeclaration' },
   { method: 'GET', path: '/cases/{caseId}/payments', function: 'casePayments' },
+  { method: 'GET', path: '/warnings', function: 'listWarnings' },
+  { method: 'GET', path: '/warnings/{warningId}', function: 'getWarning' },
+  { method: 'POST', path: '/warnings/{warningId}/feedback', function: 'answerWarning' },
+  { method: 'GET', path: '/monitoring/runs/{runId}', function: 'monitoringRun' },
+  {
+    method: 'GET',
+    path: '/monitoring/feeds',
+    function: 'feedSchemas',
+    public: 'the feed schemas published to the departments that send data, no household data',
+  },
+  { method: 'GET', path: '/reports/happiness-list', function: 'happinessList' },
+  { method: 'PUT', path: '/admin/register', function: 'loadRegister' },
 ];

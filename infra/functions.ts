@@ -145,6 +145,23 @@ export class Functions extends Construct {
           }),
         );
       }
+      if (def.onObjectCreated) {
+        // S3 sends the bucket's events to EventBridge (`eventBridge` in shared/resources.ts); this rule
+        // passes on the objects created under the prefixes (the feed folders).
+        const { bucket, prefixes } = def.onObjectCreated;
+        new events.Rule(this, `${fnId}OnObjectCreated`, {
+          description: `${name}: objects created in ${bucket} under ${prefixes.join(', ')}`,
+          eventPattern: {
+            source: ['aws.s3'],
+            detailType: ['Object Created'],
+            detail: {
+              bucket: { name: [props.buckets.get(bucket).bucketName] },
+              object: { key: prefixes.map((prefix) => ({ prefix })) },
+            },
+          },
+          targets: [new eventTargets.LambdaFunction(fn, { retryAttempts: 8 })],
+        });
+      }
       if (def.onExecutionClosed) {
         new events.Rule(this, `${fnId}OnExecutionClosed`, {
           description: `${name}: Step Functions executions of this stack closing`,
@@ -272,6 +289,9 @@ function acknowledgeGrantWildcards(role: iam.IRole, grants: Grant[], props: Func
   for (const grant of grants) {
     if ('table' in grant) {
       const table = props.tables.get(grant.table);
+      // CDK names `<table>/index/*` only for a table with secondary indexes.
+      const definition = props.tableDefinitions.find((t) => t.id === grant.table);
+      if (!definition?.globalSecondaryIndexes.length) continue;
       acknowledge(
         role,
         `IAM5[Resource::${attributeRef(table)}/index/*]`,
@@ -279,24 +299,36 @@ function acknowledgeGrantWildcards(role: iam.IRole, grants: Grant[], props: Func
       );
     } else if ('bucket' in grant) {
       const bucket = props.buckets.get(grant.bucket);
+      const def = props.bucketDefinitions.find((b) => b.id === grant.bucket);
+      const locked = def?.objectLockYears !== undefined;
       acknowledge(
         role,
         `IAM5[Resource::${attributeRef(bucket)}/*]`,
-        `The objects of the ${grant.bucket} bucket only: one object per archived execution, keyed by case, so no narrower prefix exists.`,
+        `The objects of the ${grant.bucket} bucket only: ${
+          locked
+            ? 'one object per archived execution, keyed by case'
+            : 'department feeds keyed by feed, and each monitoring run’s manifest, rejected lines and report keyed by run'
+        }, made at run time, so no narrower prefix exists.`,
       );
       if (grant.access === 'read') {
         for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*']) {
           acknowledge(
             role,
             `IAM5[Action::${action}]`,
-            `CDK's read grant on the ${grant.bucket} bucket (and its objects) only: object versions, retention and legal hold (the bucket is under Object Lock) and listing a case's archives; no write.`,
+            `CDK's read grant on the ${grant.bucket} bucket (and its objects) only: ${
+              locked
+                ? "object versions, retention and legal hold (the bucket is under Object Lock) and listing a case's archives"
+                : 'objects and their versions (a feed read by byte ranges) and listing them'
+            }; no write.`,
           );
         }
       } else {
         acknowledge(
           role,
           'IAM5[Action::s3:Abort*]',
-          `CDK's put grant on the ${grant.bucket} bucket's objects only: aborting its own multipart uploads; Object Lock forbids overwriting or deleting what was put.`,
+          `CDK's put grant on the ${grant.bucket} bucket's objects only: aborting its own multipart uploads; ${
+            locked ? 'Object Lock forbids overwriting or deleting what was put' : 'it deletes nothing'
+          }.`,
         );
       }
     } else if ('stateMachine' in grant && grant.access === 'read') {

@@ -35,6 +35,7 @@ export class Queues extends Construct {
       const queue = new sqs.Queue(this, def.id, {
         ...encryption,
         visibilityTimeout: Duration.seconds(def.visibilityTimeout),
+        ...(def.retentionDays ? { retentionPeriod: Duration.days(def.retentionDays) } : {}),
         deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: def.maxReceiveCount },
       });
       // Pinned like the tables: a refactor must not replace a queue and lose the messages in it.

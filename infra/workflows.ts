@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -6,7 +6,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { WorkflowDefinition } from '../workflows/index.ts';
-import { acknowledge } from './nag.ts';
+import type { Buckets } from './buckets.ts';
+import { acknowledge, attributeRef } from './nag.ts';
+
+/** Whether the workflow has a Map in Distributed mode (its children are executions of the state machine). */
+const isDistributed = (def: WorkflowDefinition) =>
+  JSON.stringify(def.definition).includes('"Mode":"DISTRIBUTED"');
 
 /**
  * Workflows are named `<stack>-<id>` so that their ARNs are known before they exist. The step
@@ -36,6 +41,8 @@ export class WorkflowReferences extends Construct {
 export interface StateMachinesProps {
   definitions: WorkflowDefinition[];
   references: WorkflowReferences;
+  /** The buckets a workflow's own grants name (a Distributed Map's ItemReader). */
+  buckets: Buckets;
   /** Function name (as in `functions/catalog.ts`) → its Lambda function. */
   functionNamed: (name: string) => lambda.IFunction;
   key: kms.IKey;
@@ -80,6 +87,49 @@ export class StateMachines extends Construct {
           resources: [...new Set(stepFunctions.map(([, fn]) => fn))].map((fn) => fn.functionArn),
         }),
       );
+      if (isDistributed(def)) {
+        // A Distributed Map runs its children as executions of this state machine: it starts them, and
+        // describes and stops them (AWS's documented policy for Distributed Map), on its own ARN only.
+        const own = props.references.get(def.id).ref.stateMachineArn;
+        stateMachine.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [own] }),
+        );
+        const children = Stack.of(this).formatArn({
+          service: 'states',
+          resource: 'execution',
+          resourceName: `${name}/*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        });
+        stateMachine.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['states:DescribeExecution', 'states:StopExecution'],
+            resources: [children],
+          }),
+        );
+        acknowledge(
+          stateMachine.role,
+          `IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}/*]`,
+          `The Distributed Map's child executions of ${name} only: their names are made by each map run, so they cannot be listed in advance.`,
+        );
+      }
+      for (const grant of def.grants ?? []) {
+        // The ItemReader's GetObject on the manifests under the prefix, and the key they are encrypted with.
+        const bucket = props.buckets.get(grant.bucket);
+        stateMachine.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['s3:GetObject'],
+            resources: [bucket.arnForObjects(`${grant.prefix}*`)],
+          }),
+        );
+        stateMachine.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [props.key.keyArn] }),
+        );
+        acknowledge(
+          stateMachine.role,
+          `IAM5[Resource::${attributeRef(bucket)}/${grant.prefix}*]`,
+          `The ItemReader reads the manifest each run writes under ${grant.prefix} in ${grant.bucket}; run ids are made at run time, so no narrower key exists. GetObject only.`,
+        );
+      }
       acknowledge(
         stateMachine.role,
         'IAM5[Resource::*]',

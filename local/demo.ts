@@ -613,15 +613,18 @@ class Demo {
   async expectFirstRecheck(caseId: string) {
     const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
     const { dynamo } = await import('../shared/clients.ts');
-    const { Items } = await dynamo().send(
-      new QueryCommand({
-        TableName: this.rt.env.CASES_TABLE!,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :s)',
-        ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':s': 'SCHEDULE#Recheck#' },
-        ConsistentRead: true,
-      }),
-    );
-    if (!Items?.length) throw new Error(`case ${caseId}: the approval scheduled no first recheck`);
+    // The approval's last step records the determination, then schedules the recheck.
+    await this.until(`case ${caseId}: the first recheck the approval schedules`, async () => {
+      const { Items } = await dynamo().send(
+        new QueryCommand({
+          TableName: this.rt.env.CASES_TABLE!,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :s)',
+          ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':s': 'SCHEDULE#Recheck#' },
+          ConsistentRead: true,
+        }),
+      );
+      return Items?.length ? true : undefined;
+    });
   }
 
   async household1Later() {

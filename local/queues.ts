@@ -46,6 +46,7 @@ export async function ensureQueue(
       QueueName: name,
       Attributes: {
         VisibilityTimeout: String(def.visibilityTimeout),
+        ...(def.retentionDays ? { MessageRetentionPeriod: String(def.retentionDays * 86_400) } : {}),
         RedrivePolicy: JSON.stringify({
           deadLetterTargetArn: Attributes!.QueueArn,
           maxReceiveCount: def.maxReceiveCount,

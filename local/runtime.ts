@@ -15,14 +15,16 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { type FunctionDefinition, type FunctionName, functions } from '../functions/catalog.ts';
 import { resetClients } from '../shared/clients.ts';
 import { newKeyFileContents } from '../shared/crypto.ts';
-import { buckets, localName, queues, tables } from '../shared/resources.ts';
+import { buckets, idempotencyTable, localName, queues, tables } from '../shared/resources.ts';
 import { substitute, workflows } from '../workflows/index.ts';
 import { LocalIdentity } from './auth.ts';
 import { type Clock, installClock } from './clock.ts';
 import { startConsumer } from './consumers.ts';
 import { ensureTable, startDynamoLocal } from './dynamodb.ts';
 import { createApiServer } from './http.ts';
+import { clearInterruptedIdempotency } from './interrupted.ts';
 import { ACCOUNT, functionArn, invoke, REGION } from './lambda.ts';
+import { watchBucket } from './object-events.ts';
 import { ensureQueue, startQueues } from './queues.ts';
 import { createSfnServer } from './sfn/api.ts';
 import { type Integrations, LocalStepFunctions } from './sfn/engine.ts';
@@ -230,6 +232,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await ensureTable(dynamo.client, table, name);
       env[table.env] = name;
     }
+    // No Lambda runs yet: an idempotency record in progress is one a killed runtime left.
+    const interrupted = await clearInterruptedIdempotency(dynamo.client, env[idempotencyTable.env]!);
+    if (interrupted)
+      log(`cleared ${interrupted} idempotency record(s) left in progress by a stopped runtime`);
     const sqsClient = new SQSClient({ endpoint: sqsServer.endpoint, useQueueUrlAsEndpoint: false });
     for (const queue of queues) {
       const { url, dlqUrl } = await ensureQueue(sqsClient, sqsServer.endpoint, queue, localName(queue.id));
@@ -318,17 +324,36 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       }
     }
 
-    // Scheduled functions run on the same rate as on AWS, against the runtime's clock.
+    // New objects in a watched bucket start their function: the EventBridge rules CDK creates on AWS.
+    for (const [name, def] of catalog) {
+      if (!def.onObjectCreated) continue;
+      const bucket = buckets.find((b) => b.id === def.onObjectCreated!.bucket);
+      if (!bucket) throw new Error(`${name} watches unknown bucket ${def.onObjectCreated.bucket}`);
+      const watcher = watchBucket({
+        functionName: name,
+        bucket: env[bucket.env]!,
+        prefixes: def.onObjectCreated.prefixes,
+        endpoint: sqsServer.endpoint,
+      });
+      stops.push(() => watcher.stop());
+    }
+
+    // Scheduled functions run on the same rate as on AWS, against the runtime's clock — and once
+    // right after start, so that work a crash left (a due schedule not started, a recorded decision
+    // not delivered) is picked up at once rather than a period later.
     const timers: Array<ReturnType<typeof setTimeout>> = [];
     let stopped = false;
     for (const [name, def] of catalog.filter(([, d]) => d.schedule)) {
       const every = rateMs(def.schedule!);
       const tick = async () => {
         if (stopped) return;
-        await invoke(name, {}).catch((error) => console.error(`[schedule] ${name} failed`, error));
+        await invoke(name, {}).catch((error) => {
+          // A run cut short by the runtime stopping is not a failure: the next start runs it again.
+          if (!stopped) console.error(`[schedule] ${name} failed`, error);
+        });
         if (!stopped) timers.push(setTimeout(tick, every));
       };
-      timers.push(setTimeout(tick, every));
+      void tick();
     }
     stops.push(async () => {
       stopped = true;

@@ -59,6 +59,11 @@ export const auditActions = {
   'declaration.submitted': '申报家庭情况变化',
   'notice.issued': '出具书面告知',
   'payment.recorded': '记录救助金发放',
+  'register.updated': '低收入人口名单登记',
+  'warning.raised': '动态监测预警',
+  'warning.pushed': '预警分类推送',
+  'warning.escalated': '预警逾期未反馈，报督办',
+  'warning.answered': '部门反馈处置情况',
 } as const;
 export type AuditAction = keyof typeof auditActions;
 
@@ -91,7 +96,36 @@ export interface AuditInput {
   action: AuditAction;
   summary: string;
   refs?: Record<string, string>;
+  /** Assistance delivered, counted in the happiness list (幸福清单): indexes the entry by month and region. */
+  ledger?: LedgerFacts;
 }
+
+/**
+ * What an entry of the chain delivered, as the happiness list (`GET /reports/happiness-list`) sums it:
+ * a payment, a determination, a warning a department answered. The entry is indexed in `gsi1` under
+ * `LEDGER#<YYYY-MM>#<shard>` / `<regionCode>#<at>#<chain>#<seq>` (sparse: only these entries), so a
+ * region (a province is a prefix of its counties' codes) and a month are a few range queries; the
+ * shards (hash of the chain id) spread a national month's writes.
+ */
+export interface LedgerFacts {
+  regionCode: string;
+  kind: 'payment' | 'determination' | 'warningAnswered';
+  tier?: string | undefined;
+  paymentKind?: string | undefined;
+  /** Yuan. */
+  amount?: number | undefined;
+  riskType?: string | undefined;
+  department?: string | undefined;
+  /** A department's feedback: the result and the kinds of help it arranged. */
+  result?: string | undefined;
+  assistance?: string[] | undefined;
+}
+
+export const LEDGER_SHARDS = 8;
+export const ledgerPartition = (month: string, shard: number): string => `LEDGER#${month}#${shard}`;
+const ledgerShard = (chainId: string) => createHash('sha256').update(chainId).digest()[0]! % LEDGER_SHARDS;
+/** `YYYY-MM` of an instant, China time. */
+const chinaMonth = (at: string) => new Date(Date.parse(at) + 8 * 3_600_000).toISOString().slice(0, 7);
 
 /** Appends one entry to the case's chain, once per `key`; returns it, or undefined if already there. */
 export async function appendAudit(caseId: string, input: AuditInput): Promise<AuditEntry | undefined> {
@@ -125,7 +159,18 @@ export async function appendAudit(caseId: string, input: AuditInput): Promise<Au
             {
               Put: {
                 TableName: table(),
-                Item: { pk: `CASE#${caseId}`, sk: seqKey(seq), ...entry },
+                Item: {
+                  pk: `CASE#${caseId}`,
+                  sk: seqKey(seq),
+                  ...entry,
+                  ...(input.ledger
+                    ? {
+                        gsi1pk: ledgerPartition(chinaMonth(entry.at), ledgerShard(caseId)),
+                        gsi1sk: `${input.ledger.regionCode}#${entry.at}#${caseId}#${seq}`,
+                        ledger: input.ledger,
+                      }
+                    : {}),
+                },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -165,7 +210,7 @@ export async function readAuditLog(
   });
   let head: { seq: number; hash: string } | undefined;
   const entries: AuditEntry[] = [];
-  for (const { pk: _pk, sk, ...item } of items) {
+  for (const { pk: _pk, sk, gsi1pk: _g1, gsi1sk: _g2, ledger: _l, ...item } of items) {
     if (sk === 'AUDIT#HEAD') head = { seq: item.seq as number, hash: item.hash as string };
     else entries.push(item as unknown as AuditEntry);
   }
@@ -219,6 +264,7 @@ export const taskKindLabels: Record<string, string> = {
   countyDetermination: '县级民政部门确认',
   recheckConfirmation: '定期核查确认',
   emergencyPaperwork: '临时救助补办手续',
+  monitoringVerification: '动态监测预警入户核查',
 };
 
 /** A written notice (告知书) issued on the case: once per notice id. */
@@ -236,19 +282,39 @@ export function auditNotice(
   });
 }
 
-/** A month's payment recorded on the case: once per case and month, as the payment itself. */
-export function auditPayment(payment: {
+/**
+ * A month's payment recorded on the case: once per case and month, as the payment itself; counted in
+ * the happiness list under the case's region.
+ */
+export async function auditPayment(payment: {
   caseId: string;
   month: string;
   amount: number;
   basis: string;
+  kind?: string;
+  tier?: string;
 }): Promise<AuditEntry | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: { pk: `CASE#${payment.caseId}`, sk: 'CASE' } }),
+  );
+  const regionCode = Item?.regionCode as string | undefined;
   return appendAudit(payment.caseId, {
     key: `payment.recorded#${payment.month}`,
     actor: SYSTEM,
     action: 'payment.recorded',
     summary: `${payment.month} 发放 ${payment.amount.toFixed(2)} 元：${payment.basis}`,
     refs: { month: payment.month },
+    ...(regionCode
+      ? {
+          ledger: {
+            regionCode,
+            kind: 'payment',
+            paymentKind: payment.kind,
+            tier: payment.tier,
+            amount: payment.amount,
+          },
+        }
+      : {}),
   });
 }
 

@@ -11,6 +11,7 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { HttpError } from './errors.ts';
+import { type Department, departments } from './monitoring/vocabulary.ts';
 
 export const roles = [
   'applicant',
@@ -31,18 +32,8 @@ export const roleLabels: Record<Role, string> = {
   admin: '系统管理员',
 };
 
-/** Departments that receive pushed warnings (分类推送), each answering for its own risk types. */
-export const departments = [
-  'civilAffairs',
-  'health',
-  'medicalInsurance',
-  'education',
-  'humanResources',
-  'disability',
-  'emergencyManagement',
-  'ruralAffairs',
-] as const;
-export type Department = (typeof departments)[number];
+/** Departments that receive pushed warnings (分类推送), each answering for its own risk types: one list. */
+export { type Department, departments } from './monitoring/vocabulary.ts';
 
 export const CLAIMS = {
   role: 'custom:role',

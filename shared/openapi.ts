@@ -166,11 +166,19 @@ export const applicationView = z
 export const task = z
   .object({
     taskId: z.string(),
-    kind: z.enum(['townshipReview', 'countyDetermination']).describe('乡镇（街道）审核或县级确认'),
+    kind: z
+      .enum([
+        'townshipReview',
+        'countyDetermination',
+        'recheckConfirmation',
+        'emergencyPaperwork',
+        'monitoringVerification',
+      ])
+      .describe('乡镇（街道）审核、县级确认、定期核查确认、临时救助补办手续，或动态监测预警的入户核查'),
     status: z.enum(['open', 'escalated', 'decided']).describe('待办、逾期已督办（仍可决定）、已决定'),
     round: z.number().int().describe('审核轮次'),
-    applicationId: z.string(),
-    caseId: z.string(),
+    applicationId: z.string().describe('所办理的申请；入户核查任务为所核查的预警编号'),
+    caseId: z.string().describe('案件编号；入户核查任务为该户的救助链编号'),
     township: z.string(),
     createdAt: instant,
     dueDate: day.describe('办理期限（按工作日计算；督办后为督办期限）'),
@@ -178,7 +186,18 @@ export const task = z
       .boolean()
       .optional()
       .describe('期限所在年度的节假日安排尚未载入，暂按周一至周五计算'),
-    meansTest: meansTestSummary,
+    meansTest: meansTestSummary.optional().describe('家庭经济状况核查摘要（入户核查任务没有）'),
+    warning: z
+      .object({
+        warningId: z.string(),
+        riskType: z.string(),
+        department: z.string(),
+        subject: z.string().nullable().describe('涉及人员（身份证号已脱敏）'),
+        message: z.string(),
+        householdId: z.string().nullable(),
+      })
+      .optional()
+      .describe('入户核查任务：所核查的动态监测预警'),
     objections: z
       .array(z.object({ reason: z.string(), raisedAt: instant }))
       .optional()
@@ -473,3 +492,226 @@ export type AuditTask = z.infer<typeof auditTask>;
 export type HistoryEvent = z.infer<typeof historyEvent>;
 export type MeansTestResult = z.infer<typeof meansTestResult>;
 export type DeadlineResponse = z.infer<typeof deadlineResponse>;
+
+// ── 动态监测 ─────────────────────────────────────────────────────────────────────────────────────
+
+const warningStatusValues = ['pushed', 'escalated', 'answered'] as const;
+
+export const warningView = z
+  .object({
+    warningId: z.string().describe('预警编号：同一记录、规则和家庭在任何一次比对中都相同'),
+    riskType: z
+      .string()
+      .describe(
+        '风险类型：illness、schooling、disability、unemployment、disaster、death、incomeChange、duplicateAssistance、omission',
+      ),
+    riskTypeLabel: z.string().describe('风险类型（中文）'),
+    cause: z.string().nullable().describe('疑似漏保的致困原因（如因病）；其他为 null'),
+    ruleId: z.string().describe('触发的指标'),
+    department: z.string().describe('推送的部门'),
+    departmentLabel: z.string(),
+    homeCheck: z.boolean().describe('需乡镇（街道）入户核查'),
+    scope: z.enum(['inside', 'outside']).describe('inside 在保家庭；outside 不在保或不在名单'),
+    householdId: z.string().nullable(),
+    caseId: z.string().nullable(),
+    chainId: z.string().describe('该户的救助链（案件编号，或名单户、人员的链编号）'),
+    regionCode: z.string().describe('适用指标的县级行政区划'),
+    source: z.string().describe('来源部门数据（或 register：名单比对）'),
+    recordId: z.string().nullable().describe('来源部门的记录编号'),
+    eventDate: day.nullable(),
+    subject: z.string().nullable().describe('涉及人员（身份证号已脱敏）'),
+    message: z.string().describe('预警内容（中文，含比对数值、阈值与依据）'),
+    clause: z.string().describe('依据条款'),
+    indicatorVersion: z.string(),
+    sampleData: z.boolean().describe('为 true 时指标为示例数据，不得用于实际决定'),
+    asOf: day.describe('比对日期'),
+    runId: z.string().describe('产生该预警的比对'),
+    raisedAt: instant,
+    status: z.enum(warningStatusValues).describe('pushed 待反馈、escalated 逾期已督办、answered 已反馈'),
+    statusLabel: z.string(),
+    dueDate: day.describe('反馈期限（工作日计算；督办后为督办期限）'),
+    dueDateProvisional: z.boolean().optional(),
+    feedbackWorkingDays: z.number().int().describe('反馈时限（工作日）'),
+    feedbackClause: z.string().describe('反馈时限的依据'),
+    pushedAt: instant.optional().describe('推送到部门队列的时间'),
+    escalations: z
+      .array(z.object({ escalatedAt: instant, overdueSince: day, newDueDate: day }))
+      .describe('逾期督办记录'),
+    feedback: z
+      .object({
+        result: z.string(),
+        resultLabel: z.string(),
+        measures: z.string(),
+        assistance: z.array(z.string()),
+        amount: money.optional(),
+        handledOn: day,
+        answeredAt: instant,
+        answeredBy: z.object({ name: z.string(), role: z.string() }),
+        late: z.boolean().describe('逾期反馈：晚于反馈期限（已督办的均为逾期）'),
+      })
+      .optional()
+      .describe('部门反馈的处置情况'),
+    verification: z
+      .object({
+        taskId: z.string(),
+        dueDate: day,
+        status: z.enum(['open', 'decided']),
+        decision: z
+          .object({
+            decision: z.enum(['approve', 'reject']).describe('approve 核查属实；reject 核查不属实'),
+            reasons: z.array(z.string()),
+            decidedAt: instant,
+            decidedBy: z.string(),
+          })
+          .optional(),
+      })
+      .optional()
+      .describe('乡镇（街道）入户核查'),
+  })
+  .meta({ title: '动态监测预警' });
+
+export const warningList = z
+  .object({
+    regionCode: z.string(),
+    department: z.string().nullable().describe('所查部门；未指定时为全部部门'),
+    status: z.enum(warningStatusValues).nullable(),
+    count: z.number().int().describe('符合条件的预警数'),
+    truncated: z.boolean().describe('多于 limit，仅返回最新的 limit 条'),
+    warnings: z.array(warningView),
+  })
+  .meta({ title: '动态监测预警列表' });
+
+export const monitoringRunView = z
+  .object({
+    runId: z.string(),
+    key: z.string().describe('接收桶中的对象：<部门数据>/<文件名>.csv|.jsonl'),
+    feed: z.string().nullable(),
+    format: z.string().nullable(),
+    status: z
+      .enum(['comparing', 'rejected', 'completed', 'failed'])
+      .describe('比对中、对象不是部门数据、已完成、未完成（有数据块比对失败）'),
+    failure: z
+      .object({ error: z.string(), cause: z.string() })
+      .optional()
+      .describe('未完成的原因；报告只含已比对的块'),
+    reason: z.string().optional().describe('未比对的原因'),
+    asOf: day.describe('比对日期：适用当日有效的监测指标'),
+    startedAt: instant,
+    completedAt: instant.optional(),
+    lines: z.number().int().optional(),
+    chunks: z.number().int().optional(),
+    regionCodes: z.array(z.string()).optional().describe('涉及的县级行政区划'),
+    report: z
+      .object({
+        counts: z.object({
+          lines: z.number().int().describe('读取的行数（含表头、空行）'),
+          blank: z.number().int(),
+          rows: z.number().int().describe('比对的合格行'),
+          rejected: z.number().int().describe('不合格的行（含表头错误、日期晚于比对日期）'),
+          matched: z.number().int().describe('在名单内的人员'),
+          inside: z.number().int().describe('其中在保家庭的人员'),
+          stale: z.number().int().describe('早于预警时效的记录'),
+          warnings: z.number().int(),
+        }),
+        warnings: z.number().int(),
+        newWarnings: z.number().int().describe('本次首次产生的预警（重复比对同一文件为0）'),
+        byRiskType: z.record(z.string(), z.number().int()),
+        byDepartment: z.record(z.string(), z.number().int()),
+        rejections: z
+          .array(z.object({ line: z.number().int().describe('行号（CSV 表头为第1行）'), reason: z.string() }))
+          .describe('不合格的行及原因（前100条；全部见比对报告对象）'),
+        rejectionsTruncated: z.boolean(),
+        reportKey: z.string().describe('接收桶中的完整比对报告'),
+      })
+      .optional(),
+  })
+  .meta({ title: '动态监测比对' });
+
+export const feedSchemasView = z
+  .object({
+    formats: z.array(z.string()),
+    feeds: z.array(
+      z.object({
+        feed: z.string(),
+        department: z.string(),
+        description: z.string(),
+        objectKey: z.string().describe('放入接收桶的路径'),
+        csvHeader: z.string(),
+        fields: z.array(
+          z.object({ field: z.string(), type: z.string(), required: z.string(), description: z.string() }),
+        ),
+      }),
+    ),
+    text: z.string().describe('全部接口说明（纯文本，供发布给各部门）'),
+  })
+  .meta({ title: '部门数据接口说明' });
+
+export const happinessListView = z
+  .object({
+    regionCode: z.string(),
+    from: day,
+    to: day,
+    totals: z.object({
+      households: z.number().int().describe('涉及的户（救助链）数'),
+      payments: z.number().int(),
+      paid: money.describe('发放总额'),
+      determinations: z.number().int(),
+      warningsAnswered: z.number().int(),
+    }),
+    payments: z.array(
+      z.object({
+        paymentKind: z.string(),
+        paymentKindLabel: z.string(),
+        tier: z.string(),
+        tierLabel: z.string(),
+        count: z.number().int(),
+        households: z.number().int(),
+        amount: money,
+      }),
+    ),
+    determinations: z.array(z.object({ tier: z.string(), tierLabel: z.string(), count: z.number().int() })),
+    warningsAnswered: z.array(
+      z.object({
+        riskType: z.string(),
+        riskTypeLabel: z.string(),
+        department: z.string(),
+        departmentLabel: z.string(),
+        result: z.string(),
+        resultLabel: z.string(),
+        count: z.number().int(),
+        amount: money,
+        assistance: z.array(z.object({ type: z.string(), label: z.string(), count: z.number().int() })),
+      }),
+    ),
+    byRegion: z.array(
+      z.object({
+        regionCode: z.string(),
+        households: z.number().int(),
+        payments: z.number().int(),
+        paid: money,
+        determinations: z.number().int(),
+        warningsAnswered: z.number().int(),
+      }),
+    ),
+  })
+  .meta({ title: '幸福清单' });
+
+export const registerLoaded = z
+  .object({
+    regionCode: z.string(),
+    received: z.number().int(),
+    loaded: z.number().int(),
+    rejected: z.array(
+      z.object({
+        index: z.number().int().describe('households 中的序号（从0起）'),
+        householdId: z.string().nullable(),
+        reason: z.string(),
+      }),
+    ),
+  })
+  .meta({ title: '已载入的名单' });
+
+export type WarningView = z.infer<typeof warningView>;
+export type WarningList = z.infer<typeof warningList>;
+export type HappinessListView = z.infer<typeof happinessListView>;
+export type MonitoringRunView = z.infer<typeof monitoringRunView>;

@@ -3,6 +3,7 @@
  * `local/` creates the same tables in DynamoDB Local and the same queues in fauxqs. A test
  * compares the synthesized template against this file.
  */
+import { type Department, departments } from './monitoring/vocabulary.ts';
 
 export interface KeyAttribute {
   name: string;
@@ -15,7 +16,8 @@ export interface TableDefinition {
   /** The environment variable through which functions learn the table's name. */
   env: string;
   partitionKey: KeyAttribute;
-  sortKey: KeyAttribute;
+  /** Absent for a table of single-key items (the idempotency records). */
+  sortKey?: KeyAttribute;
   globalSecondaryIndexes: Array<{ name: string; partitionKey: KeyAttribute; sortKey: KeyAttribute }>;
   timeToLiveAttribute?: string;
 }
@@ -29,6 +31,8 @@ export interface QueueDefinition {
   maxReceiveCount: number;
   /** 14 days, the SQS maximum, on the DLQ so that nothing poisoned is lost before someone looks. */
   deadLetterRetentionDays: number;
+  /** How long an unread message is kept (SQS's default: 4 days). */
+  retentionDays?: number;
 }
 
 /**
@@ -42,13 +46,20 @@ export interface QueueDefinition {
  * | execution     | `CASE#<caseId>`       | `EXEC#<startedAt>#<id>` | –                                               |
  * | notice        | `CASE#<caseId>`       | `NOTICE#<noticeId>`     | –                                               |
  * | task          | `TASK#<taskId>`       | `TASK`                  | `OPEN#<township>` / `<due>#<taskId>`            |
+ * | decided task  | `TASK#<taskId>`       | `TASK`                  | `UNDELIVERED#<shard>` / `<decidedAt>#<taskId>`  |
  * | idempotency   | `IDEMP#<scope>#<key>` | `IDEMP`                 | –                                               |
  * | schedule      | `CASE#<caseId>`       | `SCHEDULE#<wf>#<due>`   | gsi2: `DUE#<date>#<shard>` / `<dueAt>#<caseId>#<wf>` |
  *
- * `gsi1` holds two kinds of partition, told apart by their prefix:
+ * `gsi1` holds three kinds of partition, told apart by their prefix:
  * - `OPEN#<township>`, the township inbox: only open tasks carry these keys, so deciding a task
  *   removes it from the index. A township has at most a few hundred open tasks, far below a
  *   partition's throughput.
+ * - `UNDELIVERED#<shard>`, decisions recorded but not yet known to have reached their workflow:
+ *   deciding a task moves it here (same write), and it leaves once `SendTaskSuccess` answered (or
+ *   the workflow turned out to be over). What a crash or a failed call leaves behind, the
+ *   redelivery job (`functions/steps/redeliver.ts`) finds by reading each shard up to a minute ago.
+ *   Every decision passes through (one write in, one out), so the entries spread over `DUE_SHARDS`
+ *   shards (hash of the task id); at any moment only the decisions in flight are there.
  * - `APPS#<regionCode>`, the auditor's search (`repositories/audit-search.ts`): every application,
  *   for good, in submission order, so a region and a date range are one range query. Each
  *   application carries a summary of its tasks (`taskSummaries`: due dates, escalations, who decided
@@ -74,7 +85,20 @@ export const casesTable: TableDefinition = {
 
 export const DUE_SHARDS = 8;
 
-export const tables: TableDefinition[] = [casesTable];
+/**
+ * Powertools idempotency records (`shared/idempotency.ts`): one item per handled request or step,
+ * keyed by its hash, expiring by TTL — a table of its own, so the records spread over partitions
+ * instead of sharing one static key in the case table.
+ */
+export const idempotencyTable: TableDefinition = {
+  id: 'Idempotency',
+  env: 'IDEMPOTENCY_TABLE',
+  partitionKey: { name: 'id', type: 'S' },
+  globalSecondaryIndexes: [],
+  timeToLiveAttribute: 'expiration',
+};
+
+export const tables: TableDefinition[] = [casesTable, idempotencyTable];
 
 /** Task notifications for township and county caseworkers (task created, escalated). */
 export const caseworkerQueue: QueueDefinition = {
@@ -97,13 +121,43 @@ export const supervisorQueue: QueueDefinition = {
   deadLetterRetentionDays: 14,
 };
 
-export const queues: QueueDefinition[] = [caseworkerQueue, supervisorQueue];
+/**
+ * 分类推送: one queue per department that receives monitoring warnings (`shared/monitoring/vocabulary.ts`
+ * lists them once), e.g. `WarningsMedicalInsurance` / `WARNINGS_MEDICAL_INSURANCE_QUEUE_URL`. The
+ * department's own system reads it; each message names the warning, its risk type, the masked person
+ * and the feedback due date (`shared/monitoring/push.ts`). Kept 14 days: an unread message is also
+ * re-pushed when its warning escalates, and every warning stays readable at `GET /warnings`.
+ */
+export const departmentQueues = Object.fromEntries(
+  departments.map((d) => [
+    d,
+    {
+      id: `Warnings${d.charAt(0).toUpperCase()}${d.slice(1)}`,
+      env: `WARNINGS_${d.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}_QUEUE_URL`,
+      visibilityTimeout: 300,
+      maxReceiveCount: 5,
+      deadLetterRetentionDays: 14,
+      retentionDays: 14,
+    },
+  ]),
+) as Record<Department, QueueDefinition>;
+
+export const queues: QueueDefinition[] = [
+  caseworkerQueue,
+  supervisorQueue,
+  ...Object.values(departmentQueues),
+];
 
 export interface BucketDefinition {
   id: string;
   env: string;
-  /** Objects cannot be deleted or overwritten for this many years (S3 Object Lock, compliance mode). */
-  objectLockYears: number;
+  /**
+   * Objects cannot be deleted or overwritten for this many years (S3 Object Lock, compliance mode);
+   * absent: no lock (versioned still, so an overwrite keeps the earlier version).
+   */
+  objectLockYears?: number;
+  /** S3 sends its events to EventBridge: a catalog function with `onObjectCreated` is started by them. */
+  eventBridge?: true;
 }
 
 /**
@@ -116,7 +170,20 @@ export const archiveBucket: BucketDefinition = {
   objectLockYears: 10,
 };
 
-export const buckets: BucketDefinition[] = [archiveBucket];
+/**
+ * 部门数据 for 低收入人口动态监测: a department drops a feed as `<feed>/<any name>.csv|.jsonl` (feed names
+ * and schemas in `shared/monitoring/feeds.ts`), which starts a monitoring run (`workflows/monitoring.ts`).
+ * A run writes its chunk manifest and rejected lines under `runs/<runId>/` and its report as
+ * `reports/<runId>.json`. Encrypted and access-logged as the archive is; not object-locked (a feed may
+ * be withdrawn), versioned.
+ */
+export const intakeBucket: BucketDefinition = {
+  id: 'MonitoringIntake',
+  env: 'INTAKE_BUCKET',
+  eventBridge: true,
+};
+
+export const buckets: BucketDefinition[] = [archiveBucket, intakeBucket];
 
 /** Local resource names: CDK lets CloudFormation name things; locally we need stable names. */
 export const localName = (id: string): string =>

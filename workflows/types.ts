@@ -13,4 +13,9 @@ export interface WorkflowDefinition {
   /** Placeholder → function name in `functions/catalog.ts`. */
   substitutions: Record<string, string>;
   definition: AslDocument;
+  /**
+   * What the state machine itself reads (ids in `shared/resources.ts`), besides invoking its functions:
+   * a Distributed Map's ItemReader reading its manifest from S3 (under `prefix`).
+   */
+  grants?: Array<{ bucket: string; access: 'read'; prefix: string }>;
 }

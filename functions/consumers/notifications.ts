@@ -35,6 +35,17 @@ export const notificationMessage = z.discriminatedUnion('type', [
     newDueDate: day,
     escalation: z.number().int().positive(),
   }),
+  // A monitoring warning its department left unanswered past the due date (`taskId` is the warning's id).
+  z.object({
+    type: z.literal('warningEscalated'),
+    taskId: z.string().min(1),
+    kind: z.literal('monitoringWarning'),
+    township: regionCode,
+    caseId: z.string().min(1),
+    overdueSince: day,
+    newDueDate: day,
+    escalation: z.number().int().positive(),
+  }),
 ]);
 export type NotificationMessage = z.infer<typeof notificationMessage>;
 

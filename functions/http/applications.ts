@@ -64,7 +64,12 @@ async function startExecution(app: cases.ApplicationRecord): Promise<string> {
 }
 
 export const submit = httpRoute(
-  { roles: ['applicant', 'townshipCaseworker'], body: applicationRequest, headers: idempotencyHeaders },
+  {
+    roles: ['applicant', 'townshipCaseworker'],
+    idempotent: 'submitApplication',
+    body: applicationRequest,
+    headers: idempotencyHeaders,
+  },
   async ({ body, headers, principal }) => {
     if (principal.role !== 'applicant') requireJurisdiction(principal, body.regionCode);
     const now = new Date();
@@ -191,7 +196,12 @@ export const objectionBody = z.object({
  * caseworker may record an objection made in person, in their jurisdiction.
  */
 export const objection = httpRoute(
-  { roles: ['applicant', 'townshipCaseworker'], path: applicationPath, body: objectionBody },
+  {
+    roles: ['applicant', 'townshipCaseworker'],
+    idempotent: 'raiseObjection',
+    path: applicationPath,
+    body: objectionBody,
+  },
   async ({ path, body, principal }) => {
     const app = await existing(path.applicationId);
     if (principal.role !== 'applicant') requireJurisdiction(principal, app.regionCode);
@@ -243,7 +253,12 @@ export const consentBody = z.object({
  */
 /** The applicant answers online; a caseworker may record an answer signed on paper. */
 export const consent = httpRoute(
-  { roles: ['applicant', 'townshipCaseworker'], path: applicationPath, body: consentBody },
+  {
+    roles: ['applicant', 'townshipCaseworker'],
+    idempotent: 'giveConsent',
+    path: applicationPath,
+    body: consentBody,
+  },
   async ({ path, body, principal }) => {
     const app = await existing(path.applicationId);
     requireOwnerOrStaff(principal, app, ['townshipCaseworker']);

@@ -35,7 +35,12 @@ export const declarationBody = householdDeclaration.extend({
 });
 
 export const declare = httpRoute(
-  { roles: ['applicant', 'townshipCaseworker'], path: caseIdPath, body: declarationBody },
+  {
+    roles: ['applicant', 'townshipCaseworker'],
+    idempotent: 'submitDeclaration',
+    path: caseIdPath,
+    body: declarationBody,
+  },
   async ({ path, body, principal }) => {
     await authorizedCase(principal, path.caseId, ['townshipCaseworker']);
     const now = new Date();

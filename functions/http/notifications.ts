@@ -24,8 +24,10 @@ export const notificationsResponse = z
     township: z.string(),
     notifications: z.array(
       z.object({
-        type: z.enum(['taskOpened', 'taskEscalated']).describe('新任务 / 任务逾期督办'),
-        taskId: z.string(),
+        type: z
+          .enum(['taskOpened', 'taskEscalated', 'warningEscalated'])
+          .describe('新任务 / 任务逾期督办 / 动态监测预警逾期未反馈督办'),
+        taskId: z.string().describe('任务编号；warningEscalated 为预警编号'),
         kind: z.string(),
         township: z.string(),
         caseId: z.string(),

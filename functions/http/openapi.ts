@@ -15,6 +15,12 @@ import * as responses from '../../shared/openapi.ts';
 import { parameterSetSchema } from '../../shared/parameters/index.ts';
 import { auditSearchQuery } from '../../shared/schemas/audit.ts';
 import { applicationRequest, isoDate, regionCode } from '../../shared/schemas/household.ts';
+import {
+  happinessQuery,
+  warningFeedbackBody,
+  warningIdPath,
+  warningsQuery,
+} from '../../shared/schemas/warnings.ts';
 import { type FunctionName, functions, type Route, routes } from '../catalog.ts';
 import { consentBody, objectionBody } from './applications.ts';
 import {
@@ -28,6 +34,7 @@ import { renderDocs } from './openapi-page.ts';
 import { relativesBody, relativesResponse } from './relatives.ts';
 import { meansTestRequest } from './rules.ts';
 import { decisionBody } from './tasks.ts';
+import { registerLoadBody, registerLoadQuery, runIdPath } from './warnings.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -71,6 +78,7 @@ const requestComponents = {
   ObjectionRequest: objectionBody,
   ConsentRequest: consentBody,
   ParameterSet: parameterSetSchema,
+  WarningFeedbackRequest: warningFeedbackBody,
   AnnualArrangement: annualArrangementSchema,
 } satisfies Record<string, ZodType>;
 
@@ -96,6 +104,12 @@ const responseComponents = {
   Deadline: responses.deadlineResponse,
   ParameterVersionCreated: responses.parameterVersionCreated,
   CalendarCreated: responses.calendarCreated,
+  Warning: responses.warningView,
+  WarningList: responses.warningList,
+  MonitoringRun: responses.monitoringRunView,
+  FeedSchemas: responses.feedSchemasView,
+  HappinessList: responses.happinessListView,
+  RegisterLoaded: responses.registerLoaded,
 } satisfies Record<string, ZodType>;
 
 type ErrorStatus = 400 | 404 | 409 | 410 | 413 | 422;
@@ -337,6 +351,68 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
     success: { status: 201, description: '已记录', schema: caseLifecycleResponses.declared },
     errors: [400, 404, 413],
   },
+  listWarnings: {
+    tag: '动态监测',
+    description:
+      '某地（省、市包括其下各县）的动态监测预警，最新的在前：风险类型、推送部门、脱敏的涉及人员、预警内容与依据、反馈期限、督办与反馈情况。部门工作人员只能查看本部门的预警。',
+    query: warningsQuery,
+    success: { status: 200, description: '预警列表', schema: responses.warningList },
+    errors: [400],
+  },
+  getWarning: {
+    tag: '动态监测',
+    description: '一条预警及其推送、督办、入户核查和反馈情况。',
+    path: warningIdPath,
+    success: { status: 200, description: '预警', schema: responses.warningView },
+    errors: [400, 404],
+  },
+  answerWarning: {
+    tag: '动态监测',
+    description:
+      '预警所推送部门的工作人员反馈处置情况（处置结果、措施、落实的救助项目和金额），只能反馈一次，再次反馈答复 409；其他部门答复 403。反馈记入该户的救助链，计入幸福清单。',
+    path: warningIdPath,
+    headers: z.object({
+      'Idempotency-Key': z
+        .string()
+        .regex(/^[\w.:-]{1,128}$/)
+        .optional()
+        .describe('重复提交时带同一个键，返回第一次的结果，不会被当作第二次反馈'),
+    }),
+    body: warningFeedbackBody,
+    success: { status: 200, description: '已反馈的预警', schema: responses.warningView },
+    errors: [400, 404, 409, 413, 422],
+  },
+  monitoringRun: {
+    tag: '动态监测',
+    description:
+      '一次比对（部门数据放入接收桶后自动启动）：读取、比对、不合格的行数，各类预警数，以及不合格的行的行号与原因。',
+    path: runIdPath,
+    success: { status: 200, description: '比对情况与报告', schema: responses.monitoringRunView },
+    errors: [400, 404],
+  },
+  feedSchemas: {
+    tag: '动态监测',
+    description: '各部门数据的接口说明：放入接收桶的路径、CSV 表头、各字段的类型、是否必填与含义。',
+    success: { status: 200, description: '接口说明', schema: responses.feedSchemasView },
+    errors: [],
+  },
+  happinessList: {
+    tag: '动态监测',
+    description:
+      '幸福清单：某地某时段已落实的救助，取自各户救助链——按类别汇总的发放笔数与金额、按类别的认定、各部门对预警的处置结果与落实的救助项目，并按县分列。',
+    query: happinessQuery,
+    success: { status: 200, description: '幸福清单', schema: responses.happinessListView },
+    errors: [400],
+  },
+  loadRegister: {
+    tag: '管理',
+    description:
+      '载入全国低收入人口名单导出中的家庭（仅在名单中、不在本系统办理的家庭，如防止返贫监测对象），供动态监测比对。逐户校验，不合格或不在 regionCode 范围内的户列出序号与原因，其余载入（替换该户原有登记）。整份导出可用 npm run register:load 分批载入。',
+    query: registerLoadQuery,
+    body: registerLoadBody,
+    success: { status: 200, description: '载入结果', schema: responses.registerLoaded },
+    errors: [400, 413],
+  },
   casePayments: {
     tag: '审计',
     description: '案件逐月发放记录（按月发放、渐退期、临时救助先行发放），每户每月至多一条。',
@@ -480,7 +556,7 @@ export function buildDocument(catalogRoutes: readonly Route[] = routes) {
         'fields[].field 是出错字段的路径（如 `members.0.idNumber`）。金额单位为元，最多两位小数。',
     },
     servers: [{ url: '/' }],
-    tags: ['申请人', '经办人', '审计', '规则', '管理', '系统'].map((name) => ({ name })),
+    tags: ['申请人', '经办人', '动态监测', '审计', '规则', '管理', '系统'].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: {

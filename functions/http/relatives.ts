@@ -37,10 +37,13 @@ const relativesView = z
   .meta({ title: '近亲属备案' });
 export const relativesResponse = relativesView;
 
-export const declare = httpRoute({ roles: staff, body: relativesBody }, async ({ body, principal }) => {
-  await declareRelatives(principal, body.relatives);
-  return { statusCode: 201, body: { relatives: await listRelatives(principal.subject) } };
-});
+export const declare = httpRoute(
+  { roles: staff, idempotent: 'declareRelatives', body: relativesBody },
+  async ({ body, principal }) => {
+    await declareRelatives(principal, body.relatives);
+    return { statusCode: 201, body: { relatives: await listRelatives(principal.subject) } };
+  },
+);
 
 export const list = httpRoute({ roles: staff }, async ({ principal }) => ({
   statusCode: 200,

@@ -7,6 +7,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { appendAudit, auditNotice, auditTaskEscalated, auditTaskOpened, SYSTEM } from '../../shared/audit.ts';
 import { sfn, sqs } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
+import { deliverOnOpen } from '../../shared/decision-delivery.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import {
   decideAlternative,
@@ -22,6 +23,7 @@ import { recordCalendarFallback } from '../../shared/metrics.ts';
 import type { ParameterSet } from '../../shared/parameters/index.ts';
 import * as cases from '../../shared/repositories/cases.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
+import { registerCase } from '../../shared/repositories/register.ts';
 import { memberIndexes } from '../../shared/repositories/relatives.ts';
 import { caseworkerQueue, supervisorQueue } from '../../shared/resources.ts';
 import { meansTest as runMeansTest } from '../../shared/rules/index.ts';
@@ -191,9 +193,7 @@ export async function openTask(event: OpenTaskEvent): Promise<{ taskId: string }
   });
   await auditTaskOpened(task);
   if (task.status === 'decided' && task.decision) {
-    await sfn().send(
-      new SendTaskSuccessCommand({ taskToken: event.taskToken, output: JSON.stringify(task.decision) }),
-    );
+    await deliverOnOpen(task.taskId, event.taskToken, task.decision);
     return { taskId: task.taskId };
   }
   // At least once: a retry after a failed send sends again, and consumers tell repeats by taskId.
@@ -365,15 +365,17 @@ async function scheduleRecheckOf(
   app: cases.ApplicationRecord,
   determination: { outcome: string; tier?: string | null; nextRecheckDue?: string; decidedAt?: string },
 ) {
-  if (determination.outcome !== 'approved' || !determination.tier || !determination.nextRecheckDue) return;
-  await scheduleFirstRecheck({
-    caseId: app.caseId,
-    tier: determination.tier,
-    determinedAt: determination.decidedAt ?? new Date().toISOString(),
-    regionCode: app.regionCode,
-    residence: app.declaration.residence,
-    due: determination.nextRecheckDue,
-  });
+  if (determination.outcome === 'approved' && determination.tier && determination.nextRecheckDue) {
+    await scheduleFirstRecheck({
+      caseId: app.caseId,
+      tier: determination.tier,
+      determinedAt: determination.decidedAt ?? new Date().toISOString(),
+      regionCode: app.regionCode,
+      residence: app.declaration.residence,
+      due: determination.nextRecheckDue,
+    });
+  }
+  await registerCase(app.caseId, 'determination', app.applicationId); // 低收入人口名单 (monitoring)
 }
 
 /**

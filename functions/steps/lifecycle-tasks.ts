@@ -6,11 +6,11 @@
  * again. Caseworkers decide through `POST /tasks/{taskId}/decision` like any other task.
  */
 
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { auditTaskEscalated, auditTaskOpened } from '../../shared/audit.ts';
-import { sfn, sqs } from '../../shared/clients.ts';
+import { sqs } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
+import { deliverOnOpen } from '../../shared/decision-delivery.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { stableId } from '../../shared/domain/ids.ts';
 import { endOfChinaDay, SUPERVISION_WORKING_DAYS, secondsUntil } from '../../shared/domain/lifecycle.ts';
@@ -139,9 +139,7 @@ export async function openTask(event: {
   });
   await auditTaskOpened(task);
   if (task.status === 'decided' && task.decision) {
-    await sfn().send(
-      new SendTaskSuccessCommand({ taskToken: event.taskToken, output: JSON.stringify(task.decision) }),
-    );
+    await deliverOnOpen(task.taskId, event.taskToken, task.decision);
     return { taskId: task.taskId };
   }
   // At least once: a retry after a failed send sends again; consumers tell repeats by taskId.

@@ -1073,6 +1073,11 @@ export interface FeedInput {
   feed: FeedName;
   format: FeedFormat;
   source: LineSource;
+  /**
+   * The source is a piece of the file starting at this line (a chunk of a Distributed Map run), with
+   * the file's CSV header line: line numbers are the whole file's (`RecordDecoder.startingAt`).
+   */
+  start?: { firstLine: number; header?: string | undefined };
 }
 
 export interface FeedCounts {
@@ -1124,10 +1129,10 @@ export async function compareFeed(
 ): Promise<FeedCounts> {
   const counts = emptyCounts();
   const feed = input.feed;
-  const decoder = new RecordDecoder(
-    feedDefinitions[feed] as RecordDefinition<FeedRows[FeedName]>,
-    input.format,
-  );
+  const def = feedDefinitions[feed] as RecordDefinition<FeedRows[FeedName]>;
+  const decoder = input.start
+    ? RecordDecoder.startingAt(def, input.format, input.start.firstLine, input.start.header)
+    : new RecordDecoder(def, input.format);
   const index = register instanceof RegisterIndex ? register : undefined;
   const lookup = index ? undefined : (register as RegisterLookup);
 

@@ -63,34 +63,11 @@ import {
   regionCode as regionCodeSchema,
   yuan,
 } from '../schemas/household.ts';
+import { type FeedName, feedNames } from './vocabulary.ts';
 
 // ── names ────────────────────────────────────────────────────────────────────────────────────────
 
-export const feedNames = [
-  'health',
-  'medicalInsurance',
-  'education',
-  'humanResources',
-  'disability',
-  'emergencyManagement',
-  'ruralAffairs',
-] as const;
-export type FeedName = (typeof feedNames)[number];
-
-/** The departments a warning can be pushed to (分类推送): the seven that send feeds, and 民政. */
-export const departments = [...feedNames, 'civilAffairs'] as const;
-export type Department = (typeof departments)[number];
-
-export const departmentLabels: Record<Department, string> = {
-  health: '卫生健康部门',
-  medicalInsurance: '医疗保障部门',
-  education: '教育部门',
-  humanResources: '人力资源社会保障部门',
-  disability: '残疾人联合会',
-  emergencyManagement: '应急管理部门',
-  ruralAffairs: '农业农村部门',
-  civilAffairs: '民政部门',
-};
+export { type Department, departmentLabels, departments, type FeedName, feedNames } from './vocabulary.ts';
 
 export const feedDescriptions: Record<FeedName, string> = {
   health: '卫生健康部门：大额医疗费用（住院）、死亡',
@@ -1084,6 +1061,8 @@ export type RecordItem<Row> = { ok: true; line: number; row: Row } | ({ ok: fals
  */
 export class RecordDecoder<Row> {
   private lineNo = 0;
+  /** Lines before the first one this decoder reads (a piece of a file starting mid-file). */
+  private skipped = 0;
   private layout: CsvLayout | undefined;
   blank = 0;
 
@@ -1094,7 +1073,41 @@ export class RecordDecoder<Row> {
     readonly fast = true,
   ) {}
 
+  /**
+   * A decoder for a piece of a file that starts at line `firstLine` (1-based), e.g. a byte range of a
+   * feed in S3 cut at line boundaries: line numbers go on from there, so a rejection names its line in
+   * the whole file, and a CSV piece after the header reads its columns from `header` (the file's first
+   * line, as it is — a bad header rejects every line of the piece, naming the header, as reading the
+   * whole file does). `firstLine` 1 is the start of the file: the header is the piece's own first line.
+   */
+  static startingAt<Row>(
+    def: RecordDefinition<Row>,
+    format: FeedFormat,
+    firstLine: number,
+    header?: string,
+    fast = true,
+  ): RecordDecoder<Row> {
+    if (!Number.isSafeInteger(firstLine) || firstLine < 1)
+      throw new RangeError(`bad first line ${firstLine}`);
+    const decoder = new RecordDecoder(def, format, fast);
+    if (firstLine > 1) {
+      if (format === 'csv') {
+        if (header === undefined) throw new Error('a CSV piece after line 1 needs the header line');
+        decoder.layout = csvLayout(def as RecordDefinition<unknown>, header);
+      }
+      decoder.lineNo = firstLine - 1;
+      decoder.skipped = firstLine - 1;
+    }
+    return decoder;
+  }
+
+  /** Lines read by this decoder (header and blank lines included). */
   get lines(): number {
+    return this.lineNo - this.skipped;
+  }
+
+  /** The number of the last line read (in the whole file). */
+  get line(): number {
     return this.lineNo;
   }
 

@@ -14,48 +14,18 @@ import { z } from 'zod';
 import { regionLineage } from '../parameters/index.ts';
 import { isoDate, yuan } from '../schemas/household.ts';
 import { type Department, damageLevels, departments, type FeedName, schoolStages } from './feeds.ts';
+import { type AssistanceType, assistanceTypes, type RiskType } from './vocabulary.ts';
 
 // ── vocabulary ───────────────────────────────────────────────────────────────────────────────────
 
-export const riskTypes = [
-  'illness',
-  'schooling',
-  'disability',
-  'unemployment',
-  'disaster',
-  'death',
-  'incomeChange',
-  'duplicateAssistance',
-  'omission',
-] as const;
-export type RiskType = (typeof riskTypes)[number];
-
-export const riskTypeLabels: Record<RiskType, string> = {
-  illness: '因病',
-  schooling: '因学',
-  disability: '因残',
-  unemployment: '因失业',
-  disaster: '因灾',
-  death: '死亡',
-  incomeChange: '收入变化',
-  duplicateAssistance: '重复救助',
-  omission: '疑似漏保',
-};
-
-/** What the register records a household as receiving (救助链上的救助项目). */
-export const assistanceTypeLabels = {
-  dibaoAllowance: '低保金',
-  tekunSupport: '特困人员救助供养金',
-  medicalAssistance: '医疗救助',
-  educationAid: '教育救助',
-  disabilityAllowance: '残疾人两项补贴',
-  employmentAssistance: '就业救助',
-  housingAssistance: '住房救助',
-  temporaryAssistance: '临时救助',
-  disasterRelief: '受灾人员救助',
-} as const;
-export type AssistanceType = keyof typeof assistanceTypeLabels;
-export const assistanceTypes = Object.keys(assistanceTypeLabels) as AssistanceType[];
+export {
+  type AssistanceType,
+  assistanceTypeLabels,
+  assistanceTypes,
+  type RiskType,
+  riskTypeLabels,
+  riskTypes,
+} from './vocabulary.ts';
 
 /** The household's tier on the register; `none`: on the register (e.g. watched after leaving) but not covered. */
 export const registerTiers = [
@@ -129,6 +99,11 @@ const routing = {
 export const indicatorValueShape = {
   /** Records older than this many days before the comparison date raise no warning. */
   lookbackDays: z.number().int().min(1).max(3_660),
+  /**
+   * 反馈时限：a department answers a pushed warning within this many working days of the push (the
+   * township's home check is due the same day); unanswered, it is escalated (督办).
+   */
+  feedbackWorkingDays: z.number().int().min(1).max(60),
   /** 疑似漏保：where an omission candidate goes. */
   omission: z.object({ department, homeCheck: z.boolean() }),
   /** 重复救助：one person in two covered households, or two mutually exclusive kinds of help. */
@@ -350,6 +325,8 @@ const SAMPLE = '示例数据（非官方数值，仅供开发、测试和演示�
 
 const C = {
   lookbackDays: '国办发〔2023〕39号：常态化开展低收入人口动态监测；预警信息时效（最近12个月）为示例值',
+  feedbackWorkingDays:
+    '国办发〔2023〕39号：对预警信息分类推送有关部门，及时核实处置并反馈结果，形成工作闭环；反馈时限（10个工作日）为示例值',
   omission:
     '国办发〔2023〕39号：对监测发现的困难群众，及时核实，符合条件的纳入相应救助范围（主动发现、及时救助）；民发〔2021〕57号第四章：乡镇（街道）入户调查',
   duplicateAssistance:
@@ -400,6 +377,7 @@ const route = (
 
 const nationalValues: Values = {
   lookbackDays: cite('lookbackDays', 365),
+  feedbackWorkingDays: cite('feedbackWorkingDays', 10),
   omission: cite('omission', { department: 'civilAffairs', homeCheck: true }),
   duplicateAssistance: cite('duplicateAssistance', {
     department: 'civilAffairs',

@@ -2,6 +2,7 @@
  * The case table (key design in `shared/resources.ts`). Every write that must happen once is
  * conditional, so a retried Lambda or a racing caseworker cannot do it twice.
  */
+import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
@@ -12,7 +13,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
-import { casesTable } from '../resources.ts';
+import { queryAll } from '../dynamo.ts';
+import { casesTable, DUE_SHARDS } from '../resources.ts';
 import type { ApplicationRequest } from '../schemas/household.ts';
 import {
   applicationIndexKeys,
@@ -195,6 +197,13 @@ export interface TaskRecord {
   objections?: Array<Pick<Objection, 'reason' | 'raisedAt'>>;
   escalations?: Escalation[];
   decision?: TaskDecision;
+  /**
+   * When the decision reached the workflow (`SendTaskSuccess` answered). Until then the task is in
+   * the undelivered index (`gsi1` under `UNDELIVERED#<shard>`), where the redelivery job finds it.
+   */
+  deliveredAt?: string;
+  /** The decision could not be delivered: the workflow had ended (its status then). */
+  undeliverable?: string;
   /** Blind indexes of the household's members: staff who declared one a relative never get the task. */
   memberIndexes?: string[];
 }
@@ -208,6 +217,21 @@ export interface ExecutionLink {
 
 const APP = (id: string) => ({ pk: `APP#${id}`, sk: 'APP' });
 const TASK = (id: string) => ({ pk: `TASK#${id}`, sk: 'TASK' });
+
+/** Partitions of the undelivered-decision index (`gsi1`, `UNDELIVERED#<shard>`). */
+export const UNDELIVERED_SHARDS = DUE_SHARDS;
+const UNDELIVERED = 'UNDELIVERED#';
+const undeliveredShard = (taskId: string) =>
+  createHash('sha256').update(taskId).digest()[0]! % UNDELIVERED_SHARDS;
+
+/**
+ * The `gsi1` keys of a decided task whose decision has not reached its workflow yet: written with
+ * the decision, removed once `SendTaskSuccess` answered (or the workflow turned out to be over).
+ */
+export const undeliveredIndexKeys = (taskId: string, decidedAt: string) => ({
+  gsi1pk: `${UNDELIVERED}${undeliveredShard(taskId)}`,
+  gsi1sk: `${decidedAt}#${taskId}`,
+});
 const IDEMP = (scope: string, key: string) => ({ pk: `IDEMP#${scope}#${key}`, sk: 'IDEMP' });
 
 function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
@@ -510,14 +534,18 @@ export async function listOpenTasks(township: string): Promise<TaskRecord[]> {
 }
 
 /**
- * Moves an open task to decided and out of the inbox index, with its summary on the application.
- * Of two caseworkers deciding at once, exactly one wins; the other gets `undefined`.
+ * Moves an open task to decided, out of the inbox and into the undelivered-decision index, with its
+ * summary on the application. Of two caseworkers deciding at once, exactly one wins; the other gets
+ * `undefined`. The caller then delivers the decision to the workflow and marks it delivered
+ * (`markDecisionDelivered`); what a crash or a failed call leaves undelivered, the redelivery job
+ * (`functions/steps/redeliver.ts`) delivers.
  */
 export async function decideTask(taskId: string, decision: TaskDecision): Promise<TaskRecord | undefined> {
   for (let attempt = 1; ; attempt++) {
     const task = await getTask(taskId);
     if (!task || (task.status !== 'open' && task.status !== 'escalated')) return undefined;
     const decided: TaskRecord = { ...task, status: 'decided', decision };
+    const undelivered = undeliveredIndexKeys(taskId, decision.decidedAt);
     try {
       await dynamo().send(
         new TransactWriteCommand({
@@ -526,7 +554,7 @@ export async function decideTask(taskId: string, decision: TaskDecision): Promis
               Update: {
                 TableName: table(),
                 Key: TASK(taskId),
-                UpdateExpression: 'SET #s = :decided, decision = :d REMOVE gsi1pk, gsi1sk',
+                UpdateExpression: 'SET #s = :decided, decision = :d, gsi1pk = :upk, gsi1sk = :usk',
                 // Still as read: the token returned is the one the workflow waits on.
                 ConditionExpression: '#s = :was AND taskToken = :token',
                 ExpressionAttributeNames: { '#s': 'status' },
@@ -535,6 +563,8 @@ export async function decideTask(taskId: string, decision: TaskDecision): Promis
                   ':was': task.status,
                   ':token': task.taskToken,
                   ':d': decision,
+                  ':upk': undelivered.gsi1pk,
+                  ':usk': undelivered.gsi1sk,
                 },
               },
             },
@@ -554,6 +584,65 @@ export async function decideTask(taskId: string, decision: TaskDecision): Promis
       throw error;
     }
   }
+}
+
+/** Whether the task's decision is recorded but not yet known to have reached its workflow. */
+export async function isDecisionUndelivered(taskId: string): Promise<boolean> {
+  const { Item } = await dynamo().send(
+    new GetCommand({
+      TableName: table(),
+      Key: TASK(taskId),
+      ProjectionExpression: 'gsi1pk',
+      ConsistentRead: true,
+    }),
+  );
+  return typeof Item?.gsi1pk === 'string' && Item.gsi1pk.startsWith(UNDELIVERED);
+}
+
+/**
+ * Takes a decided task out of the undelivered index: its decision reached the workflow
+ * (`{ deliveredAt }`), or the workflow ended before it could (`{ undeliverable: <status> }`). Only a
+ * task still in the index changes; marking twice changes nothing.
+ */
+export async function markDecisionDelivered(
+  taskId: string,
+  outcome: { deliveredAt: string } | { undeliverable: string },
+): Promise<void> {
+  const [[name, value]] = Object.entries(outcome) as [[string, string]];
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: TASK(taskId),
+        UpdateExpression: 'SET #o = :o REMOVE gsi1pk, gsi1sk',
+        ConditionExpression: '#s = :decided AND begins_with(gsi1pk, :u)',
+        ExpressionAttributeNames: { '#s': 'status', '#o': name },
+        ExpressionAttributeValues: { ':o': value, ':decided': 'decided', ':u': UNDELIVERED },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+/**
+ * Task ids whose decision was recorded before `before` (an ISO instant) and is not yet delivered,
+ * oldest first within each shard: the redelivery job's work. Rare (a crash or a failed call
+ * between recording a decision and delivering it), so each shard is one short query.
+ */
+export async function listUndeliveredDecisions(before: string): Promise<string[]> {
+  const shards = await Promise.all(
+    Array.from({ length: UNDELIVERED_SHARDS }, (_, shard) =>
+      queryAll(dynamo(), {
+        TableName: table(),
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
+        ExpressionAttributeValues: { ':pk': `${UNDELIVERED}${shard}`, ':before': before },
+        ProjectionExpression: 'taskId',
+      }),
+    ),
+  );
+  return shards.flat().map((item) => String(item.taskId));
 }
 
 type Determination = NonNullable<ApplicationRecord['determination']>;

@@ -64,6 +64,8 @@ export interface CaseItem {
   determinedAt?: string;
   nextRecheckDue?: string;
   status?: CaseStatus;
+  /** Bumped by every update (`updateCase`), for optimistic concurrency. */
+  version?: number;
   /** 动态监测: the household left assistance and is watched for a relapse. */
   monitoring?: boolean;
   /** Wage and business income per month at the last determination or recheck. */
@@ -82,11 +84,24 @@ export async function getCaseItem(caseId: string): Promise<CaseItem | undefined>
   return strip<CaseItem>(Item);
 }
 
-/** Sets (and removes) attributes of an existing case item; the same values twice change nothing. */
+/** The case item changed since it was read: read it again and decide again. */
+export class StaleCaseError extends Error {
+  override name = 'StaleCaseError';
+  constructor(caseId: string, expected: number) {
+    super(`case ${caseId} is no longer at version ${expected}: it changed since it was read`);
+  }
+}
+
+/**
+ * Sets (and removes) attributes of an existing case item. Every update bumps its `version`;
+ * with `expectedVersion` (the version the caller read) the update happens only if nobody changed
+ * the case in between (optimistic concurrency), else `StaleCaseError`.
+ */
 export async function updateCase(
   caseId: string,
   set: Record<string, unknown>,
   remove: string[] = [],
+  options: { expectedVersion?: number } = {},
 ): Promise<void> {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
@@ -99,21 +114,34 @@ export async function updateCase(
     names[`#r${i}`] = name;
     return `#r${i}`;
   });
-  await dynamo().send(
-    new UpdateCommand({
-      TableName: table(),
-      Key: CASE(caseId),
-      UpdateExpression: [
-        sets.length ? `SET ${sets.join(', ')}` : '',
-        removes.length ? `REMOVE ${removes.join(', ')}` : '',
-      ]
-        .filter(Boolean)
-        .join(' '),
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: names,
-      ...(sets.length ? { ExpressionAttributeValues: values } : {}),
-    }),
-  );
+  names['#version'] = 'version';
+  values[':zero'] = 0;
+  values[':one'] = 1;
+  sets.push('#version = if_not_exists(#version, :zero) + :one');
+  const expected = options.expectedVersion;
+  if (expected !== undefined) values[':expected'] = expected;
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: CASE(caseId),
+        UpdateExpression: [`SET ${sets.join(', ')}`, removes.length ? `REMOVE ${removes.join(', ')}` : '']
+          .filter(Boolean)
+          .join(' '),
+        ConditionExpression:
+          expected === undefined
+            ? 'attribute_exists(pk)'
+            : expected === 0
+              ? 'attribute_exists(pk) AND (attribute_not_exists(#version) OR #version = :expected)'
+              : 'attribute_exists(pk) AND #version = :expected',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  } catch (error) {
+    if (expected !== undefined && isConditionFailure(error)) throw new StaleCaseError(caseId, expected);
+    throw error;
+  }
 }
 
 /** The application that determined the case: the one named on the case, else its latest. */
@@ -297,6 +325,9 @@ export interface LifecycleTask {
   recheck?: { current: Benefit; proposed: Benefit | null; outcome: string; reasons: string[] };
   emergency?: { requestedAmount: number; grantedAmount: number; hardship: string };
   decision?: LifecycleTaskDecision;
+  /** As on an application's task (`cases.TaskRecord`): when the decision reached the workflow. */
+  deliveredAt?: string;
+  undeliverable?: string;
   memberIndexes?: string[];
 }
 
@@ -475,6 +506,35 @@ export async function updateEmergency(
     }),
   );
   return (await openIn(strip<EmergencyRecord>(Attributes), 'request'))!;
+}
+
+/**
+ * Fixes the emergency's grant (amount, month, time) before anything is paid, once: a step replayed
+ * later — in the next month, say — gets the first grant back and pays that month, not a second one.
+ * The status stays as it is; the step sets `granted` last.
+ */
+export async function recordGrant(
+  emergencyId: string,
+  grant: NonNullable<EmergencyRecord['grant']>,
+): Promise<NonNullable<EmergencyRecord['grant']>> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: EMERG(emergencyId),
+        UpdateExpression: 'SET #g = :g',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#g)',
+        ExpressionAttributeNames: { '#g': 'grant' },
+        ExpressionAttributeValues: { ':g': grant },
+      }),
+    );
+    return grant;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  const stored = (await getEmergency(emergencyId))?.grant;
+  if (!stored) throw new Error(`emergency ${emergencyId} does not exist`);
+  return stored;
 }
 
 /**

@@ -13,7 +13,8 @@ const table = () => requiredEnv(casesTable.env);
 const KEEP_SECONDS = 90 * 86_400;
 
 export interface Notification {
-  type: 'taskOpened' | 'taskEscalated';
+  /** `warningEscalated`: a monitoring warning unanswered past its due date; `taskId` is the warning's id. */
+  type: 'taskOpened' | 'taskEscalated' | 'warningEscalated';
   taskId: string;
   kind: string;
   township: string;
@@ -32,7 +33,7 @@ export async function putNotification(
   message: Omit<Notification, 'at' | 'deliveredAt'>,
   messageId: string,
 ): Promise<void> {
-  const at = message.type === 'taskEscalated' ? message.overdueSince! : message.dueDate!;
+  const at = message.type === 'taskOpened' ? message.dueDate! : message.overdueSince!;
   const deliveredAt = new Date().toISOString();
   await dynamo().send(
     new PutCommand({

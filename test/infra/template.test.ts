@@ -143,7 +143,7 @@ describe('tables', () => {
     expect(table.DeletionPolicy).toBe('Retain');
     expect(p.KeySchema).toEqual([
       { AttributeName: def.partitionKey.name, KeyType: 'HASH' },
-      { AttributeName: def.sortKey.name, KeyType: 'RANGE' },
+      ...(def.sortKey ? [{ AttributeName: def.sortKey.name, KeyType: 'RANGE' }] : []),
     ]);
     expect(
       p.GlobalSecondaryIndexes?.map((g: { IndexName: string; KeySchema: unknown }) => [

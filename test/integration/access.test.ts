@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../functions/catalog.ts';
 import { type Role, roles } from '../../shared/auth.ts';
+import { putRun, putWarning } from '../../shared/repositories/monitoring.ts';
 import { type Actor, actors } from '../support/actors.ts';
 import { application, validId } from '../support/households.ts';
 import { eventually, useRuntime } from '../support/runtime.ts';
@@ -79,6 +80,16 @@ const policy: Record<string, Policy> = {
     jurisdiction: true,
     ownerOnly: true,
   },
+  // Warnings: the department they were pushed to, and civil affairs staff over the region.
+  'GET /warnings': { allowed: ['departmentOfficer', 'countyOfficer', 'auditor'], jurisdiction: true },
+  'GET /warnings/{warningId}': {
+    allowed: ['departmentOfficer', 'countyOfficer', 'auditor'],
+    jurisdiction: true,
+  },
+  'POST /warnings/{warningId}/feedback': { allowed: ['departmentOfficer'], jurisdiction: true },
+  'GET /monitoring/runs/{runId}': { allowed: ['countyOfficer', 'auditor', 'admin'], jurisdiction: true },
+  'GET /reports/happiness-list': { allowed: ['countyOfficer', 'auditor', 'admin'], jurisdiction: true },
+  'PUT /admin/register': { allowed: ['admin'], jurisdiction: true },
 };
 
 /** Each role as signed in serving the household's region, and serving elsewhere (东城区, Beijing). */
@@ -107,6 +118,56 @@ const emergencyRequest = () => {
   };
 };
 
+/** A completed monitoring run over 长沙县 and one warning it pushed to 医保, written as the run writes them. */
+async function seedMonitoring(): Promise<{ runId: string; warningId: string }> {
+  const runId = `run-${'a'.repeat(24)}`;
+  const warningId = `wrn-${'b'.repeat(24)}`;
+  const at = new Date().toISOString();
+  await putRun({
+    runId,
+    bucket: 'doudi-monitoring-intake',
+    key: 'medicalInsurance/access.csv',
+    etag: 'access',
+    feed: 'medicalInsurance',
+    format: 'csv',
+    status: 'completed',
+    executionArn: `arn:aws:states:us-east-1:000000000000:execution:doudi-monitoring:${runId}`,
+    startedAt: at,
+    asOf: '2026-11-30',
+    regionCodes: ['430121'],
+  });
+  await putWarning({
+    warningId,
+    riskType: 'illness',
+    cause: null,
+    ruleId: 'illnessOutOfPocket',
+    department: 'medicalInsurance',
+    homeCheck: false,
+    scope: 'inside',
+    householdId: 'HH-ACCESS',
+    caseId: null,
+    chainId: 'household-HH-ACCESS',
+    regionCode: '430121',
+    source: 'medicalInsurance',
+    recordId: 'MI-ACCESS',
+    eventDate: '2026-11-01',
+    subject: '430121********0117',
+    message: '因病预警（测试）',
+    clause: '测试',
+    indicatorVersion: 'test',
+    sampleData: true,
+    asOf: '2026-11-30',
+    status: 'pushed',
+    runId,
+    raisedAt: at,
+    dueDate: '2026-12-14',
+    feedbackWorkingDays: 10,
+    feedbackClause: '测试',
+    escalations: [],
+  });
+  return { runId, warningId };
+}
+
 describe('access', () => {
   it('every non-public route is in the policy table, and every entry is a route', () => {
     const guarded = routes.filter((r) => !r.public).map((r) => `${r.method} ${r.path}`);
@@ -132,6 +193,8 @@ describe('access', () => {
     expect(emergency.status).toBe(202);
     const { emergencyId } = emergency.body;
     const { requestedTier: _t, applicant: _a, ...declaration } = application();
+    // A monitoring run over 长沙县 and the warning it pushed to 医保 (actors.department's department).
+    const { runId, warningId } = await seedMonitoring();
 
     /** A request each route accepts from whoever may make it; side effects come last (see below). */
     const requests: Record<string, { path: string; body?: unknown }> = {
@@ -174,6 +237,31 @@ describe('access', () => {
       },
       'POST /cases/{caseId}/declaration': { path: `/cases/${caseId}/declaration`, body: declaration },
       'GET /cases/{caseId}/payments': { path: `/cases/${caseId}/payments` },
+      'GET /warnings': { path: '/warnings?regionCode=430121' },
+      'GET /warnings/{warningId}': { path: `/warnings/${warningId}` },
+      'POST /warnings/{warningId}/feedback': {
+        path: `/warnings/${warningId}/feedback`,
+        body: { result: 'notNeeded', measures: '经核实已享受医疗救助，无需另行救助' },
+      },
+      'GET /monitoring/runs/{runId}': { path: `/monitoring/runs/${runId}` },
+      'GET /reports/happiness-list': {
+        path: '/reports/happiness-list?regionCode=430121&from=2026-11-01&to=2026-11-30',
+      },
+      'PUT /admin/register': {
+        path: '/admin/register?regionCode=430121',
+        body: {
+          households: [
+            {
+              householdId: 'HH-ACCESS-1',
+              regionCode: '430121',
+              tier: 'none',
+              status: 'monitoring',
+              perCapitaMonthlyIncome: 300,
+              members: [validId('430121', '19700101', 91)],
+            },
+          ],
+        },
+      },
     };
     const call = async (key: string, as: Actor | 'anonymous') => {
       const [method] = key.split(' ');

@@ -49,7 +49,8 @@ describe('the audit log', () => {
     const log = await eventually(async () => {
       const { status, body } = await api(`/cases/${caseId}/audit`, {}, actors.auditor);
       expect(status).toBe(200);
-      return body.entries.some((e: { action: string }) => e.action === 'notice.issued') ? body : undefined;
+      // The approval's last entry: the household put on the low-income register (monitoring).
+      return body.entries.some((e: { action: string }) => e.action === 'register.updated') ? body : undefined;
     });
     expect(log.entries.map((e: { action: string }) => e.action)).toEqual([
       'application.submitted',
@@ -60,6 +61,7 @@ describe('the audit log', () => {
       'task.opened',
       'task.decided',
       'notice.issued',
+      'register.updated',
     ]);
     const by = (action: string) =>
       log.entries
@@ -71,22 +73,23 @@ describe('the audit log', () => {
       { name: actors.county.name, role: 'countyOfficer' },
     ]);
     expect(by('notice.issued')).toEqual([{ name: '系统', role: 'system' }]);
+    expect(by('register.updated')).toEqual([{ name: '系统', role: 'system' }]);
     for (const [i, e] of log.entries.entries()) {
       expect(e.seq).toBe(i + 1);
       if (i > 0) expect(e.prevHash).toBe(log.entries[i - 1].hash);
     }
-    expect(log.verification).toEqual({ valid: true, entries: 8, headHash: log.entries[7].hash });
+    expect(log.verification).toEqual({ valid: true, entries: 9, headHash: log.entries[8].hash });
     // Nothing personal in the log: none of the household's ID numbers appears in it.
     for (const member of application().members) expect(JSON.stringify(log)).not.toContain(member.idNumber);
 
     const script = auditVerify(caseId);
     expect(script.status, script.stderr).toBe(0);
-    expect(script.stdout).toContain('审计日志完整 intact: 8 条');
+    expect(script.stdout).toContain('审计日志完整 intact: 9 条');
   });
 
   it('finds an entry altered afterwards, and from which entry on the chain is broken', async () => {
     const { caseId } = await approved();
-    await eventually(async () => ((await verifyAuditLog(caseId)).entries === 8 ? true : undefined));
+    await eventually(async () => ((await verifyAuditLog(caseId)).entries === 9 ? true : undefined));
     const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
     const table = runtime.rt.env.CASES_TABLE!;
     // Someone with table access rewrites the township's decision.
@@ -107,11 +110,11 @@ describe('the audit log', () => {
 
     // Removing the last entry (and leaving the head) is found too.
     const other = await approved();
-    await eventually(async () => ((await verifyAuditLog(other.caseId)).entries === 8 ? true : undefined));
+    await eventually(async () => ((await verifyAuditLog(other.caseId)).entries === 9 ? true : undefined));
     await doc.send(
-      new DeleteCommand({ TableName: table, Key: { pk: `CASE#${other.caseId}`, sk: 'AUDIT#00000008' } }),
+      new DeleteCommand({ TableName: table, Key: { pk: `CASE#${other.caseId}`, sk: 'AUDIT#00000009' } }),
     );
-    expect(await verifyAuditLog(other.caseId)).toMatchObject({ valid: false, entries: 7 });
+    expect(await verifyAuditLog(other.caseId)).toMatchObject({ valid: false, entries: 8 });
   });
 
   it('appends concurrent actions one after another, and the same action once', async () => {

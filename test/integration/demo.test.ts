@@ -2,7 +2,7 @@
  * `npm run demo` in-process and quiet: the three households reach their end states — the approved
  * household rechecked into a gradual exit with one payment record per month and closed under
  * monitoring, the refused household told its reasons within 3 working days, the emergency granted at
- * once and converted into a regular application that is determined — in under a minute of real time.
+ * once and converted into a regular application that is determined (how long it takes is the demo's own printout, not an assertion).
  */
 import { describe, expect, it } from 'vitest';
 import { type DemoSummary, runDemo } from '../../local/demo.ts';
@@ -27,7 +27,6 @@ describe('npm run demo', () => {
       ['户3', true],
     ]);
     expect(summary.ok).toBe(true);
-    expect(summary.realMs).toBeLessThan(60_000);
 
     // 户1: approved, rechecked, six months of gradual exit paid once each, closed under monitoring.
     const a = summary.approved;

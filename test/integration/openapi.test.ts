@@ -3,11 +3,15 @@
  * is exercised, and each answer's status must be documented for its operation and its body must
  * validate against the documented schema (objects are closed, so an undocumented field fails).
  */
+
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../functions/catalog.ts';
-import { tokenFor } from '../support/actors.ts';
+import { chinaDate } from '../../shared/domain/dates.ts';
+import { stableId } from '../../shared/domain/ids.ts';
+import { actors, tokenFor } from '../support/actors.ts';
 import { application, validId } from '../support/households.ts';
 import { defaultActor, eventually, useRuntime } from '../support/runtime.ts';
 
@@ -364,6 +368,109 @@ describe('responses match the OpenAPI document', () => {
     expect((await call('GET', '/cases/{caseId}/payments', '/cases/case-doesnotexist/payments')).status).toBe(
       404,
     );
+  });
+
+  it('for dynamic monitoring: the register, a run, its warning and feedback, the happiness list', {
+    timeout: 120_000,
+  }, async () => {
+    const schemas = await call('GET', '/monitoring/feeds', '/monitoring/feeds');
+    expect(schemas.body.feeds.map((f: { feed: string }) => f.feed)).toContain('medicalInsurance');
+    expect(schemas.body.text).toContain('【medicalInsurance】');
+
+    const person = validId('430121', '19700101', 81);
+    const household = {
+      householdId: 'HH-OPENAPI-1',
+      regionCode: '430121',
+      tier: 'none',
+      status: 'monitoring',
+      perCapitaMonthlyIncome: 300,
+      members: [person],
+    };
+    const loaded = await call('PUT', '/admin/register', '/admin/register?regionCode=430121', {
+      body: { households: [household, { ...household, householdId: 'HH-OPENAPI-2', members: ['x'] }] },
+    });
+    expect(loaded.body).toMatchObject({ loaded: 1, rejected: [{ index: 1, householdId: 'HH-OPENAPI-2' }] });
+    expect(
+      (
+        await call('PUT', '/admin/register', '/admin/register?regionCode=430121', {
+          body: { households: [] },
+        })
+      ).status,
+    ).toBe(400);
+
+    // A feed dropped into the intake bucket: a large out-of-pocket bill of a household outside assistance.
+    const bucket = runtime.rt.env.INTAKE_BUCKET!;
+    const client = new S3Client({ endpoint: runtime.rt.endpoints.sqs, forcePathStyle: true });
+    const key = 'medicalInsurance/openapi.csv';
+    const put = await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: `recordId,idNumber,regionCode,eventDate,totalCost,reimbursed,outOfPocket\nMI-OA-1,${person},430121,${chinaDate()},50000,10000,40000\nMI-OA-2,bad\n`,
+      }),
+    );
+    client.destroy();
+    const runId = stableId('run', bucket, key, put.ETag!.replace(/"/g, ''));
+    const run = await eventually(async () => {
+      const res = await call('GET', '/monitoring/runs/{runId}', `/monitoring/runs/${runId}`);
+      return res.status === 200 && res.body.status === 'completed' ? res : undefined;
+    }, 30_000);
+    expect(run.body.report.rejections.map((r: { line: number }) => r.line)).toEqual([3]);
+    expect(
+      (await call('GET', '/monitoring/runs/{runId}', `/monitoring/runs/run-${'0'.repeat(24)}`)).status,
+    ).toBe(404);
+    expect((await call('GET', '/monitoring/runs/{runId}', '/monitoring/runs/nope')).status).toBe(400);
+
+    // The omission candidate goes to 民政: an officer of that department reads and answers it.
+    const civilAffairs = {
+      ...actors.department,
+      department: 'civilAffairs' as const,
+      subject: 'test-civil-affairs',
+    };
+    const headers = { authorization: `Bearer ${await tokenFor(runtime.rt.apiUrl, civilAffairs)}` };
+    const listed = await call('GET', '/warnings', '/warnings?regionCode=430121', { headers });
+    expect(listed.body.warnings).toHaveLength(1);
+    const [warning] = listed.body.warnings;
+    expect((await call('GET', '/warnings', '/warnings?regionCode=43&status=x')).status).toBe(400);
+    expect(
+      (await call('GET', '/warnings/{warningId}', `/warnings/${warning.warningId}`, { headers })).status,
+    ).toBe(200);
+    expect((await call('GET', '/warnings/{warningId}', `/warnings/wrn-${'0'.repeat(24)}`)).status).toBe(404);
+    const feedback = `/warnings/${warning.warningId}/feedback`;
+    expect(
+      (await call('POST', '/warnings/{warningId}/feedback', feedback, { headers, body: { result: 'x' } }))
+        .status,
+    ).toBe(400);
+    const answered = await call('POST', '/warnings/{warningId}/feedback', feedback, {
+      headers,
+      body: {
+        result: 'assisted',
+        measures: '纳入临时救助',
+        assistance: ['temporaryAssistance'],
+        amount: 1500,
+      },
+    });
+    expect(answered.status).toBe(200);
+    expect(
+      (
+        await call('POST', '/warnings/{warningId}/feedback', feedback, {
+          headers,
+          body: { result: 'notNeeded', measures: '再次反馈' },
+        })
+      ).status,
+    ).toBe(409);
+
+    const today = chinaDate();
+    const happiness = await call(
+      'GET',
+      '/reports/happiness-list',
+      `/reports/happiness-list?regionCode=430000&from=${today}&to=${today}`,
+    );
+    expect(happiness.body.warningsAnswered).toHaveLength(1);
+    expect(
+      (await call('GET', '/reports/happiness-list', '/reports/happiness-list?regionCode=430000&from=x&to=y'))
+        .status,
+    ).toBe(400);
   });
 
   it('every route of the catalog was exercised', () => {

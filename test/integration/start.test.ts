@@ -31,7 +31,8 @@ it('starts, serves /health, and leaves no JVM behind after SIGTERM', async () =>
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': npm may exit first while the runtime it started still writes to the pipe.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
 
   const url = await eventually(async () => /ready: (http:\/\/\S+)\/health/.exec(output)?.[1], 30_000);
   const health = await fetch(`${url}/health`);

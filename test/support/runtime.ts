@@ -18,6 +18,9 @@ export async function defaultActor(method: string, path: string): Promise<Actor>
   if (path.startsWith('/cases/') && (path.endsWith('/history') || path.endsWith('/audit')))
     return actors.auditor;
   if (path === '/cases') return actors.auditor;
+  // Warnings are the departments' (a 医保 officer by default); runs and the happiness list the auditors'.
+  if (path.startsWith('/warnings')) return actors.department;
+  if (path.startsWith('/monitoring/') || path.startsWith('/reports/')) return actors.auditor;
   if ((path.startsWith('/tasks') || path.startsWith('/notifications')) && method === 'GET')
     return actors.township;
   if (path.endsWith('/paperwork') || path.startsWith('/staff/')) return actors.township;
@@ -62,11 +65,15 @@ export function useRuntime(): { readonly rt: Runtime; api: Api } {
   };
 }
 
-/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
+/**
+ * Polls until `check` returns a value (not undefined), or fails after `timeoutMs` of real time —
+ * not `Date`, which follows the virtual clock and jumps when a test moves it. Generous by default:
+ * integration files run two at a time beside JVMs, and a busy machine is slow, not wrong.
+ */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const until = performance.now() + timeoutMs;
   let last: unknown;
-  while (Date.now() < until) {
+  while (performance.now() < until) {
     try {
       const value = await check();
       if (value !== undefined) return value;

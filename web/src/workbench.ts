@@ -7,6 +7,7 @@
  * opens on the first of them, and only the tasks of the signed-in role can be decided here.
  */
 import { covers, type Role } from '../../shared/auth.ts';
+import { type Department, departmentLabels, riskTypeLabels } from '../../shared/monitoring/vocabulary.ts';
 import type { ApplicationView, CaseHistory, Task, TaskList } from '../../shared/openapi.ts';
 import { regionCode } from '../../shared/schemas/household.ts';
 import { type ApiError, api } from './lib/api.ts';
@@ -28,12 +29,15 @@ const POLL_MS = 3_000;
 const TOWNSHIP_KEY = 'doudi.workbench.township';
 const root = $('#workbench');
 const label = (tier: string | null | undefined) => (tier ? (tierLabels[tier] ?? tier) : '—');
+const riskLabel = (riskType: string | undefined) =>
+  riskType ? (riskTypeLabels[riskType as keyof typeof riskTypeLabels] ?? riskType) : '';
 
 /** Who decides each kind of task (as `functions/http/tasks.ts` checks): the township reviews, the county determines. */
 const deciderOf: Record<string, Role> = {
   townshipReview: 'townshipCaseworker',
   recheckConfirmation: 'townshipCaseworker',
   emergencyPaperwork: 'townshipCaseworker',
+  monitoringVerification: 'townshipCaseworker',
   countyDetermination: 'countyOfficer',
 };
 const decidable = (task: Task) => deciderOf[task.kind] === session?.role;
@@ -133,18 +137,26 @@ function renderInbox() {
                 {},
                 fresh.has(task.taskId) ? h('span', { class: 'badge new' }, '新') : null,
                 ' ',
-                h('strong', {}, label(task.meansTest.tier)),
-                ' ',
-                h(
-                  'span',
-                  { class: `badge ${task.meansTest.eligible ? 'ok' : 'bad'}` },
-                  task.meansTest.eligible ? '符合申请类别' : '不符合申请类别',
-                ),
+                ...(task.meansTest
+                  ? [
+                      h('strong', {}, label(task.meansTest.tier)),
+                      ' ',
+                      h(
+                        'span',
+                        { class: `badge ${task.meansTest.eligible ? 'ok' : 'bad'}` },
+                        task.meansTest.eligible ? '符合申请类别' : '不符合申请类别',
+                      ),
+                    ]
+                  : [
+                      h('strong', {}, '入户核查'),
+                      ' ',
+                      h('span', { class: 'badge warn' }, `${riskLabel(task.warning?.riskType)}预警`),
+                    ]),
               ),
               h(
                 'div',
                 { class: 'muted' },
-                `${taskKindLabels[task.kind] ?? task.kind} · 申请 ${task.applicationId}`,
+                `${taskKindLabels[task.kind] ?? task.kind} · ${task.warning ? '预警' : '申请'} ${task.applicationId}`,
                 decidable(task) ? null : ' ',
                 decidable(task) ? null : h('span', { class: 'badge' }, '由其他角色办理'),
               ),
@@ -268,22 +280,22 @@ function decisionForm(task: Task) {
         );
       },
     },
-    h('h3', {}, '审核意见'),
+    h('h3', {}, task.warning ? '核查结论' : '审核意见'),
     h(
       'fieldset',
       { class: 'field', 'aria-describedby': 'decision-error' },
-      h('legend', {}, '审核意见 *'),
+      h('legend', {}, task.warning ? '核查结论 *' : '审核意见 *'),
       h(
         'label',
         { class: 'field check' },
         h('input', { type: 'radio', name: 'decision', value: 'approve' }),
-        h('span', {}, '同意（符合条件）'),
+        h('span', {}, task.warning ? '核查属实（情况与预警一致）' : '同意（符合条件）'),
       ),
       h(
         'label',
         { class: 'field check' },
         h('input', { type: 'radio', name: 'decision', value: 'reject' }),
-        h('span', {}, '不同意'),
+        h('span', {}, task.warning ? '核查不属实' : '不同意'),
       ),
       h('small', { class: 'error', id: 'decision-error' }),
     ),
@@ -300,6 +312,42 @@ function decisionForm(task: Task) {
   return form;
 }
 
+/** A home check (入户核查) of a monitoring warning: what the warning says, and the verdict. */
+function openHomeCheck(task: Task, panel: HTMLElement) {
+  const w = task.warning!;
+  show(
+    panel,
+    h(
+      'section',
+      { class: 'card', id: 'case-view' },
+      h('h2', {}, '动态监测预警入户核查'),
+      h(
+        'dl',
+        { class: 'kv' },
+        h('dt', {}, '任务'),
+        h('dd', {}, task.taskId),
+        h('dt', {}, '预警编号'),
+        h('dd', {}, w.warningId),
+        h('dt', {}, '风险类型'),
+        h(
+          'dd',
+          {},
+          `${riskLabel(w.riskType)}（推送${departmentLabels[w.department as Department] ?? w.department}）`,
+        ),
+        h('dt', {}, '涉及人员'),
+        h('dd', {}, w.subject ?? '—'),
+        h('dt', {}, '家庭'),
+        h('dd', {}, w.householdId ?? '不在低收入人口名单内'),
+        h('dt', {}, '核查期限'),
+        h('dd', {}, `${task.dueDate} `, dueBadge(task.dueDate)),
+      ),
+      h('h3', {}, '预警内容'),
+      h('p', { class: 'warning-message' }, w.message),
+    ),
+    decisionForm(task),
+  );
+}
+
 async function open(taskId: string) {
   const task = tasks.find((t) => t.taskId === taskId);
   if (!task) return;
@@ -307,13 +355,17 @@ async function open(taskId: string) {
   fresh.delete(taskId);
   renderInbox();
   const panel = $('#case');
+  if (task.warning || !task.meansTest) {
+    openHomeCheck(task, panel);
+    return;
+  }
   show(panel, h('p', { class: 'muted' }, '正在载入案件…'));
   const [app, history] = await Promise.all([
     api<ApplicationView>('GET', `/applications/${encodeURIComponent(task.applicationId)}`),
     api<CaseHistory>('GET', `/cases/${encodeURIComponent(task.caseId)}/history`),
   ]);
   if (selected !== taskId) return;
-  const mt = task.meansTest;
+  const mt = task.meansTest!;
   show(
     panel,
     h(

@@ -202,4 +202,5 @@ export const taskKindLabels: Record<string, string> = {
   countyDetermination: '县级民政部门确认',
   recheckConfirmation: '定期核查确认',
   emergencyPaperwork: '临时救助补办手续',
+  monitoringVerification: '动态监测预警入户核查',
 };

@@ -9,7 +9,8 @@
  * which this page does not offer yet: where the dev sign-in is absent the card says so plainly.
  */
 import { z } from 'zod';
-import { type Role, roleLabels } from '../../../shared/auth.ts';
+import { type Department, departments, type Role, roleLabels } from '../../../shared/auth.ts';
+import { departmentLabels } from '../../../shared/monitoring/vocabulary.ts';
 import { regionCode } from '../../../shared/schemas/household.ts';
 import { api, TOKEN_KEY, whenUnauthorized } from './api.ts';
 import { $, h, show } from './dom.ts';
@@ -21,12 +22,17 @@ export interface Session {
   role: Role;
   /** The regions served (staff); empty for applicants. */
   regionCodes: string[];
+  /** A department officer's department (分类推送). */
+  department?: Department;
   /** Seconds since the epoch. */
   expires: number;
 }
 
-/** Who signs in on the page: the applicant's pages, the caseworker's workbench, the auditor's console. */
-export type Profile = 'applicant' | 'workbench' | 'audit';
+/**
+ * Who signs in on the page: the applicant's pages, the caseworker's workbench, the auditor's console,
+ * the departments' warnings.
+ */
+export type Profile = 'applicant' | 'workbench' | 'audit' | 'department';
 
 export interface SignInOptions {
   profile: Profile;
@@ -78,6 +84,9 @@ function decode(token: string): Session | undefined {
         .split(',')
         .filter((c) => /^\d{6}$/.test(c)),
       expires: typeof claims.exp === 'number' ? claims.exp : 0,
+      ...(departments.includes(claims['custom:department'] as Department)
+        ? { department: claims['custom:department'] as Department }
+        : {}),
     };
   } catch {
     return undefined;
@@ -206,6 +215,21 @@ export function startSignIn(options: SignInOptions): void {
     const status = h('div', { id: 'signin-status', role: 'status' });
     const button = h('button', { type: 'submit', id: 'signin-button' }, '登录');
 
+    const departmentChoice =
+      profile === 'department'
+        ? h(
+            'label',
+            { class: 'field' },
+            h('span', {}, '所属部门 *'),
+            h(
+              'select',
+              { id: 'signin-department', 'aria-describedby': 'signin-department-error' },
+              h('option', { value: '' }, '请选择'),
+              departments.map((d) => h('option', { value: d }, departmentLabels[d])),
+            ),
+            errorSlot('signin-department'),
+          )
+        : null;
     const roleChoice =
       profile === 'workbench'
         ? h(
@@ -225,14 +249,21 @@ export function startSignIn(options: SignInOptions): void {
         : null;
 
     const clearErrors = () => {
-      for (const id of ['signin-role', 'signin-name', 'signin-regions']) {
+      for (const id of ['signin-role', 'signin-name', 'signin-regions', 'signin-department']) {
         const slotEl = document.getElementById(`${id}-error`);
         if (slotEl) slotEl.textContent = '';
         document.getElementById(id)?.removeAttribute('aria-invalid');
       }
     };
-    const fail = (field: 'role' | 'name' | 'regionCodes', message: string) => {
-      const id = field === 'role' ? 'signin-role' : field === 'name' ? 'signin-name' : 'signin-regions';
+    const fail = (field: 'role' | 'name' | 'regionCodes' | 'department', message: string) => {
+      const id =
+        field === 'role'
+          ? 'signin-role'
+          : field === 'name'
+            ? 'signin-name'
+            : field === 'department'
+              ? 'signin-department'
+              : 'signin-regions';
       const slotEl = document.getElementById(`${id}-error`);
       if (slotEl) slotEl.textContent = `${fieldNames[field]}：${message}`;
       document.getElementById(id)?.setAttribute('aria-invalid', 'true');
@@ -248,15 +279,22 @@ export function startSignIn(options: SignInOptions): void {
           ? 'applicant'
           : profile === 'audit'
             ? 'auditor'
-            : (((form.querySelector('input[name="signin-role"]:checked') as HTMLInputElement | null)?.value ??
-                '') as Role);
+            : profile === 'department'
+              ? 'departmentOfficer'
+              : (((form.querySelector('input[name="signin-role"]:checked') as HTMLInputElement | null)
+                  ?.value ?? '') as Role);
       if (profile === 'workbench' && !WORKBENCH_ROLES.includes(role as (typeof WORKBENCH_ROLES)[number])) {
         fail('role', '请选择乡镇（街道）经办人或县级民政部门工作人员');
         ok = false;
       }
+      const department = (document.getElementById('signin-department') as HTMLSelectElement | null)?.value;
+      if (profile === 'department' && !departments.includes(department as Department)) {
+        fail('department', '请选择所属部门');
+        ok = false;
+      }
       const typedName = nameInput.value.trim();
       let name: string | undefined;
-      if (profile === 'workbench' || typedName) {
+      if (profile === 'workbench' || profile === 'department' || typedName) {
         const parsed = nameSchema.safeParse(typedName);
         if (parsed.success) name = parsed.data;
         else {
@@ -287,7 +325,13 @@ export function startSignIn(options: SignInOptions): void {
       const subject =
         role === 'applicant' ? applicantSubject() : staffSubject(role, name ?? roleLabels[role]);
       const res = await api<{ token: string }>('POST', '/auth/dev-login', {
-        body: { role, subject, ...(name ? { name } : {}), ...(regionCodes.length ? { regionCodes } : {}) },
+        body: {
+          role,
+          subject,
+          ...(name ? { name } : {}),
+          ...(regionCodes.length ? { regionCodes } : {}),
+          ...(profile === 'department' ? { department } : {}),
+        },
       });
       button.disabled = false;
       if (res.ok) {
@@ -315,7 +359,8 @@ export function startSignIn(options: SignInOptions): void {
       }
       for (const f of res.error.fields ?? []) {
         const key = f.field.split('.')[0] ?? '';
-        if (key === 'role' || key === 'name' || key === 'regionCodes') fail(key, f.message);
+        if (key === 'role' || key === 'name' || key === 'regionCodes' || key === 'department')
+          fail(key, f.message);
       }
       show(status, h('p', { class: 'error', role: 'alert' }, `登录未成功：${res.error.message}`));
     };
@@ -324,6 +369,7 @@ export function startSignIn(options: SignInOptions): void {
       applicant: '以申请人身份登录。本浏览器会记住您的申请人身份，下次登录仍可查看本人提交的申请。',
       workbench: '请选择身份并填写所服务的地区：待办任务按地区显示，审核决定记录您的姓名。',
       audit: '以审计人员（只读）身份登录，可检索所服务地区的案件、查看时间线和办理时限。',
+      department: '以部门工作人员身份登录：查看推送给本部门的动态监测预警，并反馈处置情况。',
     };
     const form = h(
       'form',
@@ -337,10 +383,11 @@ export function startSignIn(options: SignInOptions): void {
       ),
       h('p', { class: 'hint' }, who[profile]),
       roleChoice,
+      departmentChoice,
       h(
         'label',
         { class: 'field' },
-        h('span', {}, profile === 'workbench' ? '姓名 *' : '姓名（选填）'),
+        h('span', {}, profile === 'workbench' || profile === 'department' ? '姓名 *' : '姓名（选填）'),
         nameInput,
         errorSlot('signin-name'),
       ),

@@ -1,0 +1,311 @@
+/**
+ * 动态监测 over HTTP: the warnings pushed to the departments (read, and answered once by the department
+ * they were pushed to), a monitoring run's report, the feed schemas the departments send data in, the
+ * happiness list (幸福清单) of assistance delivered, and the administrators' load of the national
+ * register's export.
+ */
+import { z } from 'zod';
+import { appendAudit } from '../../shared/audit.ts';
+import {
+  actor,
+  covers,
+  ForbiddenError,
+  type Principal,
+  requireJurisdiction,
+  roleLabels,
+} from '../../shared/auth.ts';
+import { chinaDate } from '../../shared/domain/dates.ts';
+import { ConflictError, NotFoundError } from '../../shared/errors.ts';
+import { httpRoute } from '../../shared/http.ts';
+import { registerDefinition } from '../../shared/monitoring/compare.ts';
+import {
+  describeFeed,
+  feedDefinitions,
+  feedDescriptions,
+  feedNames,
+  renderFeedSchemas,
+  validateRecord,
+} from '../../shared/monitoring/feeds.ts';
+import { happinessList as sumHappiness } from '../../shared/monitoring/happiness.ts';
+import {
+  assistanceTypeLabels,
+  type Department,
+  departmentLabels,
+  departments,
+  riskTypeLabels,
+} from '../../shared/monitoring/vocabulary.ts';
+import * as monitoring from '../../shared/repositories/monitoring.ts';
+import { importHouseholds } from '../../shared/repositories/register.ts';
+import { regionCode } from '../../shared/schemas/household.ts';
+import {
+  feedbackResults,
+  happinessQuery,
+  warningFeedbackBody,
+  warningIdPath,
+  warningStatusLabels,
+  warningsQuery,
+} from '../../shared/schemas/warnings.ts';
+
+/** What a caller sees of a warning: everything but the household's member indexes. */
+export function warningView(w: monitoring.WarningRecord) {
+  const { memberIndexes: _m, feedback, verification, ...rest } = w;
+  return {
+    ...rest,
+    riskTypeLabel: riskTypeLabels[w.riskType],
+    departmentLabel: departmentLabels[w.department],
+    statusLabel: warningStatusLabels[w.status],
+    ...(feedback
+      ? {
+          feedback: {
+            result: feedback.result,
+            resultLabel: feedbackResults[feedback.result],
+            measures: feedback.measures,
+            assistance: feedback.assistance,
+            ...(feedback.amount === undefined ? {} : { amount: feedback.amount }),
+            handledOn: feedback.handledOn!,
+            answeredAt: feedback.answeredAt,
+            answeredBy: { name: feedback.answeredBy.name, role: feedback.answeredBy.role },
+            late: feedback.late,
+          },
+        }
+      : {}),
+    ...(verification
+      ? {
+          verification: {
+            taskId: verification.taskId,
+            dueDate: verification.dueDate,
+            status: verification.status,
+            ...(verification.decision
+              ? {
+                  decision: {
+                    decision: verification.decision.decision,
+                    reasons: verification.decision.reasons,
+                    decidedAt: verification.decision.decidedAt,
+                    decidedBy: verification.decision.decidedBy,
+                  },
+                }
+              : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/** A department officer acts for their own department only. */
+function ownDepartment(principal: Principal): Department {
+  if (!principal.department)
+    throw new ForbiddenError(`${roleLabels.departmentOfficer}的登录身份未载明所属部门，不能查看或反馈预警`);
+  return principal.department;
+}
+
+/** The warning a request names, if the caller may see it: its department's officers, or civil affairs staff over its region. */
+async function visibleWarning(principal: Principal, warningId: string): Promise<monitoring.WarningRecord> {
+  const warning = await monitoring.getWarning(warningId);
+  if (!warning) throw new NotFoundError(`预警 ${warningId} 不存在`);
+  if (principal.role === 'departmentOfficer' && warning.department !== ownDepartment(principal))
+    throw new ForbiddenError(`此预警推送给${departmentLabels[warning.department]}，本部门无权查看或反馈`);
+  requireJurisdiction(principal, warning.regionCode);
+  return warning;
+}
+
+export const list = httpRoute(
+  { roles: ['departmentOfficer', 'countyOfficer', 'auditor'], query: warningsQuery },
+  async ({ query, principal }) => {
+    requireJurisdiction(principal, query.regionCode);
+    let wanted: readonly Department[] = query.department ? [query.department] : departments;
+    if (principal.role === 'departmentOfficer') {
+      const own = ownDepartment(principal);
+      if (query.department && query.department !== own)
+        throw new ForbiddenError(`只能查看本部门（${departmentLabels[own]}）的预警`);
+      wanted = [own];
+    }
+    const all = (
+      await Promise.all(
+        wanted.map((department) =>
+          monitoring.listWarnings({ department, regionCode: query.regionCode, status: query.status }),
+        ),
+      )
+    )
+      .flat()
+      .sort((a, b) => b.raisedAt.localeCompare(a.raisedAt) || a.warningId.localeCompare(b.warningId));
+    return {
+      statusCode: 200,
+      body: {
+        regionCode: query.regionCode,
+        department: wanted.length === 1 ? wanted[0] : null,
+        status: query.status ?? null,
+        count: all.length,
+        truncated: all.length > query.limit,
+        warnings: all.slice(0, query.limit).map(warningView),
+      },
+    };
+  },
+);
+
+export const get = httpRoute(
+  { roles: ['departmentOfficer', 'countyOfficer', 'auditor'], path: warningIdPath },
+  async ({ path, principal }) => ({
+    statusCode: 200,
+    body: warningView(await visibleWarning(principal, path.warningId)),
+  }),
+);
+
+/**
+ * 反馈: the department the warning was pushed to says what it did, once; a second answer is refused
+ * (409) — unless it is a retry with the same `Idempotency-Key`, which gets the first answer. The answer
+ * joins the household's chain and counts in the happiness list.
+ */
+export const feedback = httpRoute(
+  {
+    roles: ['departmentOfficer'],
+    idempotent: 'answerWarning',
+    path: warningIdPath,
+    body: warningFeedbackBody,
+  },
+  async ({ path, body, principal }) => {
+    const warning = await visibleWarning(principal, path.warningId);
+    if (warning.feedback) throw new ConflictError(`预警 ${path.warningId} 已反馈，不能重复反馈`);
+    const answeredAt = new Date().toISOString();
+    const today = chinaDate(new Date(answeredAt));
+    const answered = await monitoring.answerWarning(path.warningId, {
+      ...body,
+      handledOn: body.handledOn ?? today,
+      answeredAt,
+      answeredBy: actor(principal),
+      // Past the department's own due date: escalated already, or past the one in force.
+      late: warning.escalations.length > 0 || today > warning.dueDate,
+    });
+    if (!answered) throw new ConflictError(`预警 ${path.warningId} 已反馈，不能重复反馈`);
+    const what = [
+      feedbackResults[body.result],
+      ...(body.assistance.length
+        ? [`落实${body.assistance.map((a) => assistanceTypeLabels[a]).join('、')}`]
+        : []),
+      ...(body.amount === undefined ? [] : [`金额${body.amount.toFixed(2)}元`]),
+    ].join('，');
+    await appendAudit(answered.chainId, {
+      key: `warning.answered#${answered.warningId}`,
+      actor: actor(principal),
+      action: 'warning.answered',
+      summary: `${departmentLabels[answered.department]}反馈${riskTypeLabels[answered.riskType]}预警：${what}（${body.measures}）${
+        answered.feedback?.late ? '；逾期反馈' : ''
+      }`,
+      refs: { warningId: answered.warningId },
+      ledger: {
+        regionCode: answered.regionCode,
+        kind: 'warningAnswered',
+        riskType: answered.riskType,
+        department: answered.department,
+        result: body.result,
+        assistance: body.assistance,
+        amount: body.amount,
+      },
+    });
+    return { statusCode: 200, body: warningView(answered) };
+  },
+);
+
+export const runIdPath = z.object({
+  runId: z.string().regex(/^run-[a-f0-9]{24}$/, { error: '比对编号格式不正确' }),
+});
+
+/** A monitoring run: its counts and rejected lines, for staff whose jurisdiction covers every region it concerns. */
+export const run = httpRoute(
+  { roles: ['countyOfficer', 'auditor', 'admin'], path: runIdPath },
+  async ({ path, principal }) => {
+    const record = await monitoring.getRun(path.runId);
+    if (!record) throw new NotFoundError(`比对 ${path.runId} 不存在`);
+    const outside = (record.regionCodes ?? []).filter(
+      (code) => !principal.regionCodes.some((s) => covers(s, code)),
+    );
+    if (outside.length)
+      throw new ForbiddenError(`比对涉及的行政区划 ${outside.join('、')} 不在您的管辖范围内`);
+    const {
+      bucket: _b,
+      etag: _e,
+      executionArn: _x,
+      manifestKey: _m,
+      header: _h,
+      bytes: _y,
+      ...view
+    } = record;
+    return { statusCode: 200, body: view };
+  },
+);
+
+export const feedSchemas = httpRoute({ roles: 'public' }, async () => ({
+  statusCode: 200,
+  body: {
+    formats: ['csv', 'jsonl'],
+    feeds: feedNames.map((feed) => ({
+      feed,
+      department: departmentLabels[feed],
+      description: feedDescriptions[feed],
+      objectKey: `${feed}/<文件名>.csv 或 ${feed}/<文件名>.jsonl`,
+      csvHeader: feedDefinitions[feed].fields.map((f) => f.name).join(','),
+      fields: describeFeed(feed),
+    })),
+    text: renderFeedSchemas(),
+  },
+}));
+
+export const happinessList = httpRoute(
+  { roles: ['countyOfficer', 'auditor', 'admin'], query: happinessQuery },
+  async ({ query, principal }) => {
+    requireJurisdiction(principal, query.regionCode);
+    const entries = await monitoring.ledgerEntries(query.regionCode, query.from, query.to);
+    return { statusCode: 200, body: sumHappiness(entries, query) };
+  },
+);
+
+export const MAX_REGISTER_ROWS = 1_000;
+
+/**
+ * Loads households of the national register's export (`registerDefinition` in
+ * `shared/monitoring/compare.ts`: householdId, caseId?, regionCode, tier, status, perCapitaMonthlyIncome,
+ * members, assistance?) — households known only there, outside assistance or on relapse watch, so that
+ * monitoring can match them. Each row is validated as a line of the export would be; a row outside
+ * `regionCode` or invalid is refused with its index and reason, the others are loaded (each replacing
+ * its household's earlier entry). `npm run register:load -- <file>` sends a whole export in batches.
+ */
+export const registerLoadQuery = z.object({
+  regionCode: regionCode.describe('所载入名单的行政区划（省、市的代码包括其下各县）；须在本人管辖范围内'),
+});
+export const registerLoadBody = z.object({
+  households: z
+    .array(z.unknown(), { error: 'households 应为家庭列表' })
+    .min(1, { error: 'households 至少1户' })
+    .max(MAX_REGISTER_ROWS, { error: `households 一次最多${MAX_REGISTER_ROWS}户` })
+    .describe(
+      '名单导出的家庭，每户一个对象（同名单导出的 JSON Lines：householdId、caseId、regionCode、tier、status、perCapitaMonthlyIncome、members、assistance）',
+    ),
+});
+
+export const loadRegister = httpRoute(
+  { roles: ['admin'], query: registerLoadQuery, body: registerLoadBody },
+  async ({ query, body, principal }) => {
+    requireJurisdiction(principal, query.regionCode);
+    const rejected: Array<{ index: number; householdId: string | null; reason: string }> = [];
+    const valid = [];
+    for (const [index, row] of body.households.entries()) {
+      const householdId =
+        typeof (row as { householdId?: unknown } | null)?.householdId === 'string'
+          ? (row as { householdId: string }).householdId
+          : null;
+      const checked = validateRecord(registerDefinition, row);
+      if (!checked.ok) rejected.push({ index, householdId, reason: checked.reason });
+      else if (!covers(query.regionCode, checked.row.regionCode))
+        rejected.push({
+          index,
+          householdId,
+          reason: `字段 regionCode（行政区划代码）：${checked.row.regionCode} 不在所载入的 ${query.regionCode} 范围内`,
+        });
+      else valid.push(checked.row);
+    }
+    const loaded = await importHouseholds(valid);
+    return {
+      statusCode: 200,
+      body: { regionCode: query.regionCode, received: body.households.length, loaded, rejected },
+    };
+  },
+);

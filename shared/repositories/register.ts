@@ -1,0 +1,355 @@
+/**
+ * 低收入人口名单 (the low-income register) in the case table, as the monitoring comparison looks it up:
+ * by the blind index of a person's ID number (`shared/crypto.ts`), never by the number itself.
+ *
+ * | entity    | pk                       | sk       | what                                                     |
+ * |-----------|--------------------------|----------|----------------------------------------------------------|
+ * | household | `HH#<householdId>`       | `HH`     | tier, status, region, members (blind indexes), income…   |
+ * | person    | `PERSON#<blind index>`   | `PERSON` | `households`: householdId → what `RegisterEntry` needs  |
+ *
+ * A person item holds a copy of each of their households' entry, so a chunk of a feed is looked up
+ * with one BatchGetItem per 100 people and no second read; a person in two households (重复救助) has
+ * two entries, and the lookup answers the one inside assistance with the other in `alsoIn`, as the
+ * in-memory `RegisterIndex` does. A household's change rewrites its members' copies (households are
+ * small); a member who left has their copy removed.
+ *
+ * Households come from two places:
+ * - the system's own cases (`householdId` = the case id), kept up to date when a case's tier or status
+ *   changes — approval, recheck outcomes, gradual exit, its end, an emergency grant (`registerCase`);
+ * - an import of the national register (`importHouseholds`, `PUT /admin/register`), for households
+ *   known only there (outside assistance, relapse watch).
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { appendAudit, SYSTEM } from '../audit.ts';
+import { dynamo } from '../clients.ts';
+import { requiredEnv } from '../config.ts';
+import { blindIndex } from '../crypto.ts';
+import { chinaDate } from '../domain/dates.ts';
+import {
+  isInside,
+  type OtherHousehold,
+  type RegisterEntry,
+  type RegisterRecord,
+} from '../monitoring/compare.ts';
+import {
+  type AssistanceType,
+  type RegisterStatus,
+  type RegisterTier,
+  registerStatusLabels,
+  registerTiers,
+} from '../monitoring/indicators.ts';
+import { casesTable } from '../resources.ts';
+import { householdEconomics } from '../rules/economics.ts';
+import * as lifecycle from './lifecycle.ts';
+import { parametersFor } from './parameters.ts';
+
+const table = () => requiredEnv(casesTable.env);
+const HH = (householdId: string) => ({ pk: `HH#${householdId}`, sk: 'HH' });
+const PERSON = (index: string) => ({ pk: `PERSON#${index}`, sk: 'PERSON' });
+
+export interface RegisterHousehold {
+  householdId: string;
+  caseId: string | null;
+  regionCode: string;
+  tier: RegisterTier;
+  status: RegisterStatus;
+  memberCount: number;
+  /** 家庭人均月收入（元） at the last determination, recheck or import. */
+  perCapitaMonthlyIncome: number;
+  assistance: AssistanceType[];
+  /** Blind indexes of the members' ID numbers. */
+  memberIndexes: string[];
+  source: 'case' | 'import';
+  updatedAt: string;
+}
+
+/** What a person item keeps of each household: the entry the comparison reads. */
+type Snapshot = Omit<RegisterEntry, 'alsoIn' | 'memberIds'>;
+const snapshot = (h: RegisterHousehold): Snapshot => ({
+  householdId: h.householdId,
+  caseId: h.caseId,
+  regionCode: h.regionCode,
+  tier: h.tier,
+  status: h.status,
+  memberCount: h.memberCount,
+  perCapitaMonthlyIncome: h.perCapitaMonthlyIncome,
+  assistance: h.assistance,
+});
+
+export async function getHousehold(householdId: string): Promise<RegisterHousehold | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: HH(householdId), ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  const { pk: _p, sk: _s, ...household } = Item;
+  return household as RegisterHousehold;
+}
+
+/** Puts the household's entry into one member's person item. */
+async function putPersonEntry(index: string, entry: Snapshot): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await dynamo().send(
+        new UpdateCommand({
+          TableName: table(),
+          Key: PERSON(index),
+          UpdateExpression: 'SET households.#h = :e',
+          ConditionExpression: 'attribute_exists(households)',
+          ExpressionAttributeNames: { '#h': entry.householdId },
+          ExpressionAttributeValues: { ':e': entry },
+        }),
+      );
+      return;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException) || attempt > 3) throw error;
+    }
+    try {
+      await dynamo().send(
+        new PutCommand({
+          TableName: table(),
+          Item: { ...PERSON(index), households: { [entry.householdId]: entry } },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return;
+    } catch (error) {
+      // Another household of the same person wrote the item first: add ours to it.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+}
+
+async function removePersonEntry(index: string, householdId: string): Promise<void> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: PERSON(index),
+        UpdateExpression: 'REMOVE households.#h',
+        ConditionExpression: 'attribute_exists(households)',
+        ExpressionAttributeNames: { '#h': householdId },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+}
+
+/**
+ * Writes a household and its members' person items; the same household written again with the same
+ * content changes nothing. Returns the household as it was before (undefined: new).
+ */
+export async function putHousehold(household: RegisterHousehold): Promise<RegisterHousehold | undefined> {
+  const before = await getHousehold(household.householdId);
+  await dynamo().send(
+    new PutCommand({ TableName: table(), Item: { ...HH(household.householdId), ...household } }),
+  );
+  const entry = snapshot(household);
+  const members = [...new Set(household.memberIndexes)];
+  await Promise.all(members.map((index) => putPersonEntry(index, entry)));
+  const left = (before?.memberIndexes ?? []).filter((index) => !members.includes(index));
+  await Promise.all(left.map((index) => removePersonEntry(index, household.householdId)));
+  return before;
+}
+
+/** The primary household of a person listed by several: inside assistance first, then the smallest id. */
+function preferred(a: Snapshot, b: Snapshot): number {
+  const ia = isInside(a);
+  const ib = isInside(b);
+  if (ia !== ib) return ia ? -1 : 1;
+  return a.householdId < b.householdId ? -1 : a.householdId > b.householdId ? 1 : 0;
+}
+
+/** Each blind index's register entry (absent: not on the register), with the other households in `alsoIn`. */
+export async function lookupPersons(indexes: readonly string[]): Promise<Map<string, RegisterEntry>> {
+  const wanted = [...new Set(indexes)];
+  const found = new Map<string, RegisterEntry>();
+  for (let i = 0; i < wanted.length; i += 100) {
+    let keys: Array<Record<string, unknown>> | undefined = wanted.slice(i, i + 100).map(PERSON);
+    for (let attempt = 0; keys?.length; attempt++) {
+      const out: BatchGetCommandOutput = await dynamo().send(
+        new BatchGetCommand({ RequestItems: { [table()]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of out.Responses?.[table()] ?? []) {
+        const entries = Object.values((item.households ?? {}) as Record<string, Snapshot>).sort(preferred);
+        const [primary, ...others] = entries;
+        if (!primary) continue;
+        const index = String(item.pk).slice('PERSON#'.length);
+        const alsoIn: OtherHousehold[] = others.map((o) => ({
+          householdId: o.householdId,
+          caseId: o.caseId,
+          regionCode: o.regionCode,
+          tier: o.tier,
+          status: o.status,
+        }));
+        found.set(index, { ...primary, ...(alsoIn.length ? { alsoIn } : {}) });
+      }
+      keys = out.UnprocessedKeys?.[table()]?.Keys;
+      if (keys?.length) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+    }
+  }
+  return found;
+}
+
+// ── the system's own cases ───────────────────────────────────────────────────────────────────────
+
+/** What changed a case on the register (for its chain entry). */
+export type RegisterCause = 'determination' | 'recheck' | 'gradualExit' | 'emergency';
+
+const causeLabels: Record<RegisterCause, string> = {
+  determination: '认定',
+  recheck: '定期核查',
+  gradualExit: '渐退期满',
+  emergency: '临时救助',
+};
+
+const tierLabels: Record<RegisterTier, string> = {
+  tekun: '特困人员',
+  dibao: '最低生活保障',
+  singlePersonDibao: '最低生活保障（单人保）',
+  marginal: '低保边缘家庭',
+  rigidExpense: '刚性支出困难家庭',
+  relapseWatch: '防止返贫监测对象',
+  otherHardship: '其他困难人员',
+  none: '未在保',
+};
+
+function registerTierOf(tier: unknown): RegisterTier {
+  if (typeof tier !== 'string') return 'none';
+  return (registerTiers as readonly string[]).includes(tier) ? (tier as RegisterTier) : 'otherHardship';
+}
+
+function registerStatusOf(item: lifecycle.CaseItem, tier: RegisterTier): RegisterStatus {
+  if (tier === 'none') return 'monitoring';
+  switch (item.status) {
+    case 'gradualExit':
+      return 'gradualExit';
+    case 'exited':
+      return item.monitoring ? 'monitoring' : 'exited';
+    case 'terminated':
+      return item.monitoring ? 'monitoring' : 'terminated';
+    default:
+      return 'active';
+  }
+}
+
+/** The help a case's household receives now, as the register names it. */
+function assistanceOf(
+  item: lifecycle.CaseItem,
+  tier: RegisterTier,
+  status: RegisterStatus,
+): AssistanceType[] {
+  const out: AssistanceType[] = [];
+  if (status === 'active' || status === 'gradualExit') {
+    if (tier === 'dibao' || tier === 'singlePersonDibao') out.push('dibaoAllowance');
+    if (tier === 'tekun') out.push('tekunSupport');
+  }
+  if (item.kind === 'emergency' || item.emergencyId) out.push('temporaryAssistance');
+  return out;
+}
+
+/** The household as last declared: a later declaration, else the determining application, else the emergency request. */
+async function householdOf(item: lifecycle.CaseItem) {
+  const latest = await lifecycle.latestDeclaration(item.caseId);
+  if (latest) return { declaration: latest.declaration, perCapita: undefined };
+  const app = await lifecycle.determinedApplication(item);
+  if (app) return { declaration: app.declaration, perCapita: app.meansTest?.perCapitaMonthlyIncome };
+  if (typeof item.emergencyId === 'string') {
+    const e = await lifecycle.getEmergency(item.emergencyId);
+    if (e) return { declaration: e.request, perCapita: undefined };
+  }
+  return undefined;
+}
+
+/** Per-capita monthly income as the means test counts it, with the parameters in force today. */
+async function perCapitaOf(
+  declaration: NonNullable<Awaited<ReturnType<typeof householdOf>>>['declaration'],
+  recorded: number | undefined,
+): Promise<number> {
+  try {
+    const parameters = await parametersFor(declaration.regionCode, declaration.residence, chinaDate());
+    const e = householdEconomics(declaration as Parameters<typeof householdEconomics>[0], parameters);
+    return Math.round(e.countedIncomeFen / Math.max(1, e.size)) / 100;
+  } catch {
+    // No parameters for the region today: the figure of the determination, if any.
+    return recorded ?? 0;
+  }
+}
+
+/**
+ * Puts a case's household on the register as it stands now — called after each change of its tier or
+ * status (approval, recheck outcome, gradual exit start and end, emergency grant). Idempotent: the same
+ * state written again changes nothing, and its chain entry (`register.updated`, keyed by the cause, the
+ * step's execution and the state) is appended once. An approval is counted as a determination in the
+ * happiness list. A case with nothing determined (a refusal) is not put on the register.
+ */
+export async function registerCase(caseId: string, cause: RegisterCause, ref: string): Promise<void> {
+  const item = await lifecycle.getCaseItem(caseId);
+  if (!item) return;
+  if (typeof item.tier !== 'string' && item.kind !== 'emergency') return;
+  const household = await householdOf(item);
+  if (!household) return;
+  const tier = registerTierOf(item.tier);
+  const status = registerStatusOf(item, tier);
+  const members = household.declaration.members;
+  const record: RegisterHousehold = {
+    householdId: caseId,
+    caseId,
+    regionCode: item.regionCode,
+    tier,
+    status,
+    memberCount: members.length,
+    perCapitaMonthlyIncome: await perCapitaOf(household.declaration, household.perCapita),
+    assistance: assistanceOf(item, tier, status),
+    memberIndexes: await Promise.all(members.map((m) => blindIndex(m.idNumber))),
+    source: 'case',
+    updatedAt: new Date().toISOString(),
+  };
+  await putHousehold(record);
+  await appendAudit(caseId, {
+    key: `register.updated#${cause}#${ref}#${tier}#${status}`,
+    actor: SYSTEM,
+    action: 'register.updated',
+    summary: `${causeLabels[cause]}后登记在低收入人口名单：${tierLabels[tier]}，${registerStatusLabels[status]}（${record.memberCount}人，人均月收入${record.perCapitaMonthlyIncome.toFixed(2)}元）`,
+    refs: { householdId: caseId, tier, status },
+    ...(cause === 'determination' && tier !== 'none'
+      ? { ledger: { regionCode: item.regionCode, kind: 'determination' as const, tier } }
+      : {}),
+  });
+}
+
+// ── the national register's export ───────────────────────────────────────────────────────────────
+
+/** Loads households of a register export (`registerDefinition` rows), each replacing its earlier entry. */
+export async function importHouseholds(records: readonly RegisterRecord[]): Promise<number> {
+  const updatedAt = new Date().toISOString();
+  let loaded = 0;
+  const queue = [...records];
+  const worker = async () => {
+    for (let r = queue.shift(); r; r = queue.shift()) {
+      await putHousehold({
+        householdId: r.householdId,
+        caseId: r.caseId ?? null,
+        regionCode: r.regionCode,
+        tier: r.tier,
+        status: r.status,
+        memberCount: r.members.length,
+        perCapitaMonthlyIncome: r.perCapitaMonthlyIncome,
+        assistance: [...(r.assistance ?? [])],
+        memberIndexes: await Promise.all(r.members.map((m) => blindIndex(m))),
+        source: 'import',
+        updatedAt,
+      });
+      loaded++;
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return loaded;
+}

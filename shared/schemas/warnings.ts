@@ -1,0 +1,114 @@
+/**
+ * Requests about monitoring warnings (预警) and the happiness list: one schema each for the API and for
+ * the department page's form, which validates with it in the browser and shows the same Chinese messages.
+ * Browser-safe.
+ */
+import { z } from 'zod';
+import {
+  type AssistanceType,
+  assistanceTypeLabels,
+  assistanceTypes,
+  departmentLabels,
+  departments,
+} from '../monitoring/vocabulary.ts';
+import { isoDate, regionCode, yuan } from './household.ts';
+
+/** What the department did about a warning (处置结果). */
+export const feedbackResults = {
+  assisted: '已落实救助帮扶',
+  referred: '已转交其他部门办理',
+  notNeeded: '经核实无需救助',
+  unreachable: '无法联系到本人',
+} as const;
+export type FeedbackResult = keyof typeof feedbackResults;
+
+export const feedbackResultValues = Object.keys(feedbackResults) as [FeedbackResult, ...FeedbackResult[]];
+
+/** pushed: 已推送待反馈 · escalated: 逾期未反馈已督办 · answered: 已反馈 */
+export const warningStatuses = ['pushed', 'escalated', 'answered'] as const;
+export type WarningStatus = (typeof warningStatuses)[number];
+export const warningStatusLabels: Record<WarningStatus, string> = {
+  pushed: '待反馈',
+  escalated: '逾期已督办',
+  answered: '已反馈',
+};
+
+export const warningFeedbackBody = z
+  .object({
+    result: z
+      .enum(feedbackResultValues, {
+        error: `处置结果应为 ${Object.entries(feedbackResults)
+          .map(([k, v]) => `${k}（${v}）`)
+          .join('、')} 之一`,
+      })
+      .describe('处置结果'),
+    measures: z
+      .string({ error: '处置措施必须填写' })
+      .trim()
+      .min(2, { error: '处置措施至少写2个字' })
+      .max(1000, { error: '处置措施最多1000字' })
+      .describe('采取的措施（如：已纳入医疗救助，报销个人自付部分60%）'),
+    assistance: z
+      .array(
+        z.enum(assistanceTypes as [AssistanceType, ...AssistanceType[]], {
+          error: `救助项目应为 ${Object.entries(assistanceTypeLabels)
+            .map(([k, v]) => `${k}（${v}）`)
+            .join('、')} 之一`,
+        }),
+        { error: '落实的救助项目应为列表' },
+      )
+      .max(assistanceTypes.length, { error: '救助项目过多' })
+      .refine((a) => new Set(a).size === a.length, { error: '救助项目重复' })
+      .default([])
+      .describe('落实的救助项目'),
+    amount: yuan.optional().describe('落实的救助金额（元）'),
+    handledOn: isoDate.optional().describe('处置日期（北京时间）；缺省为反馈当日'),
+  })
+  .refine((b) => b.result !== 'assisted' || b.assistance.length > 0, {
+    error: '已落实救助帮扶的，须写明落实的救助项目',
+    path: ['assistance'],
+  });
+export type WarningFeedbackInput = z.input<typeof warningFeedbackBody>;
+export type WarningFeedback = z.output<typeof warningFeedbackBody>;
+
+export const warningsQuery = z.object({
+  regionCode: regionCode.describe('行政区划代码：省、市的代码包括其下各县；须在本人管辖范围内'),
+  department: z
+    .enum(departments, {
+      error: `部门应为 ${departments.map((d) => `${d}（${departmentLabels[d]}）`).join('、')} 之一`,
+    })
+    .optional()
+    .describe('推送的部门；部门工作人员只能查看本部门的预警（缺省即本部门）'),
+  status: z
+    .enum(warningStatuses, { error: `状态应为 ${warningStatuses.join('、')} 之一` })
+    .optional()
+    .describe('pushed 待反馈、escalated 逾期已督办、answered 已反馈'),
+  limit: z.coerce
+    .number({ error: 'limit 应为数字' })
+    .int({ error: 'limit 应为整数' })
+    .min(1, { error: 'limit 至少为1' })
+    .max(1000, { error: 'limit 最多为1000' })
+    .default(200)
+    .describe('最多返回的预警数（默认200，最新的在前）'),
+});
+export type WarningsQuery = z.input<typeof warningsQuery>;
+
+export const warningIdPath = z.object({
+  warningId: z.string().regex(/^wrn-[a-f0-9]{24}$/, { error: '预警编号格式不正确' }),
+});
+
+const DAY_MS = 86_400_000;
+export const HAPPINESS_MAX_DAYS = 732;
+
+export const happinessQuery = z
+  .object({
+    regionCode: regionCode.describe('行政区划代码：省、市的代码包括其下各县；须在本人管辖范围内'),
+    from: isoDate.describe('起始日期（北京时间，含当日）'),
+    to: isoDate.describe('截止日期（北京时间，含当日）'),
+  })
+  .refine((q) => q.from <= q.to, { error: '截止日期不能早于起始日期', path: ['to'] })
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= HAPPINESS_MAX_DAYS * DAY_MS, {
+    error: `一次最多统计${HAPPINESS_MAX_DAYS}天`,
+    path: ['to'],
+  });
+export type HappinessQuery = z.input<typeof happinessQuery>;

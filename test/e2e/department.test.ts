@@ -1,0 +1,206 @@
+/**
+ * The department officers' page (部门预警处置) and the township's home checks in a real browser
+ * (Debian's Chromium through playwright-core) against an in-memory local runtime: a 医保 officer signs in
+ * through the page's own card (department chosen), sees the warning pushed to their department, meets the
+ * feedback form's errors named in Chinese, answers, and sees the answer recorded; a township caseworker
+ * finds the home check (入户核查) of another warning in the workbench and records the verdict. Every page
+ * at 375 px and 1280 px: no sideways scrolling, no console error. Screenshots in test-artifacts/e2e/.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maskIdNumber } from '../../shared/domain/id-number.ts';
+import { stableId } from '../../shared/domain/ids.ts';
+import {
+  NO_WORKFLOW_TOKEN,
+  openVerificationTask,
+  putWarning,
+  VERIFICATION_KIND,
+  type WarningRecord,
+} from '../../shared/repositories/monitoring.ts';
+import { validId } from '../support/households.ts';
+import { useRuntime } from '../support/runtime.ts';
+import { type Browser, fitsWidth, launch, screenshot, widths } from './browser.ts';
+
+const runtime = useRuntime();
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const person = validId('430121', '19700101', 21);
+const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+const plusDays = (n: number) =>
+  new Date(Date.now() + 8 * 3_600_000 + n * 86_400_000).toISOString().slice(0, 10);
+
+function warning(over: Partial<WarningRecord>): WarningRecord {
+  const at = new Date().toISOString();
+  return {
+    warningId: `wrn-${'1'.repeat(24)}`,
+    riskType: 'illness',
+    cause: null,
+    ruleId: 'illnessOutOfPocket',
+    department: 'medicalInsurance',
+    homeCheck: false,
+    scope: 'inside',
+    householdId: 'HH-E2E-1',
+    caseId: null,
+    chainId: 'household-HH-E2E-1',
+    regionCode: '430121',
+    source: 'medicalInsurance',
+    recordId: 'MI-E2E-1',
+    eventDate: today(),
+    subject: maskIdNumber(person),
+    message:
+      '因病预警（医疗费用个人自付负担重）：医保结算个人自付25,000.00元（总费用30,000.00元），达到监测线12,000.00元。户 HH-E2E-1（低保边缘家庭，在保）；请核实并落实医疗救助等专项救助（推送医疗保障部门）。',
+    clause: '国办发〔2021〕42号',
+    indicatorVersion: '430121:2026-01-01+000000:2024-01-01',
+    sampleData: true,
+    asOf: today(),
+    status: 'pushed',
+    runId: `run-${'2'.repeat(24)}`,
+    raisedAt: at,
+    pushedAt: at,
+    dueDate: plusDays(14),
+    feedbackWorkingDays: 10,
+    feedbackClause: '国办发〔2023〕39号（示例）',
+    escalations: [],
+    ...over,
+  };
+}
+
+const text = async (page: Page, selector: string) =>
+  ((await page.locator(selector).textContent()) ?? '').trim();
+async function sees(page: Page, selector: string, expected: string, timeout = 15_000) {
+  await page.locator(selector, { hasText: expected }).first().waitFor({ timeout });
+}
+
+async function signInDepartment(page: Page) {
+  await page.locator('#signin-form').waitFor();
+  await page.click('#signin-button');
+  await sees(page, '#signin-department-error', '所属部门：请选择所属部门');
+  await sees(page, '#signin-name-error', '姓名');
+  await page.selectOption('#signin-department', 'medicalInsurance');
+  await page.fill('#signin-name', '医保局钱七');
+  await page.fill('#signin-regions', '430121');
+  await page.click('#signin-button');
+  await page.locator('#identity').waitFor();
+  expect(await text(page, '#identity-name')).toBe('医保局钱七');
+}
+
+describe('the departments’ warnings page', () => {
+  it('a 医保 officer sees the department’s warning and answers it, errors named in Chinese', async () => {
+    const w = warning({});
+    await putWarning(w);
+    // Pushed to 民政: not on the 医保 officer's page.
+    await putWarning(
+      warning({ warningId: `wrn-${'3'.repeat(24)}`, department: 'civilAffairs', riskType: 'omission' }),
+    );
+
+    const page = await browser!.page(widths.mobile);
+    await page.goto(`${runtime.rt.apiUrl}/department/`);
+    await signInDepartment(page);
+    await sees(page, '#list h2', '医疗保障部门预警（1）');
+    await page.locator(`[data-warning="${w.warningId}"]`).click();
+    await sees(page, '#warning-view', '医保结算个人自付25,000.00元');
+    expect(await text(page, '#warning-view')).toContain(maskIdNumber(person));
+    expect(await fitsWidth(page)).toBe(true);
+    await screenshot(page, 'department-01-warning-375');
+
+    await page.click('#feedback-button');
+    await sees(page, '#result-error', '处置结果：处置结果应为');
+    await sees(page, '#measures-error', '处置措施：处置措施至少写2个字');
+    await page.check('input[name="result"][value="assisted"]');
+    await page.fill('#measures', '已纳入重特大疾病医疗救助');
+    await page.click('#feedback-button');
+    await sees(page, '#assistance-error', '落实的救助项目：已落实救助帮扶的，须写明落实的救助项目');
+    await screenshot(page, 'department-02-errors-375');
+    await page.check('input[name="assistance"][value="medicalAssistance"]');
+    await page.fill('#amount', '15000');
+    await page.click('#feedback-button');
+    await sees(page, '#decision-result', '已反馈：已落实救助帮扶');
+    await sees(page, '#list', '已反馈');
+    await page.locator(`[data-warning="${w.warningId}"]`).click();
+    await sees(page, '#feedback-view', '已纳入重特大疾病医疗救助');
+    expect(await text(page, '#feedback-view')).toContain('医疗救助');
+    expect(await fitsWidth(page)).toBe(true);
+    await screenshot(page, 'department-03-answered-375');
+    expect(page.errors).toEqual([]);
+
+    const wide = await browser!.page(widths.desktop);
+    await wide.goto(`${runtime.rt.apiUrl}/department/`);
+    await signInDepartment(wide);
+    await sees(wide, '#list h2', '医疗保障部门预警（1）');
+    expect(await fitsWidth(wide)).toBe(true);
+    await screenshot(wide, 'department-04-list-1280');
+    expect(wide.errors).toEqual([]);
+  }, 90_000);
+
+  it('the township finds a home check (入户核查) in the workbench and records the verdict', async () => {
+    const w = warning({
+      warningId: `wrn-${'4'.repeat(24)}`,
+      department: 'civilAffairs',
+      riskType: 'omission',
+      homeCheck: true,
+      message:
+        '疑似漏保（因病）：医保结算个人自付25,000.00元……请民政部门会同乡镇（街道）入户核查是否符合救助条件。',
+    });
+    await putWarning(w);
+    const taskId = stableId('task', w.warningId, 'verification');
+    await openVerificationTask({
+      taskId,
+      kind: VERIFICATION_KIND,
+      status: 'open',
+      round: 1,
+      applicationId: w.warningId,
+      caseId: w.chainId,
+      township: '430121',
+      taskToken: NO_WORKFLOW_TOKEN,
+      executionArn: `arn:aws:states:us-east-1:000000000000:execution:doudi-monitoring:${w.runId}`,
+      createdAt: new Date().toISOString(),
+      dueDate: w.dueDate,
+      warning: {
+        warningId: w.warningId,
+        riskType: w.riskType,
+        department: w.department,
+        subject: w.subject,
+        message: w.message,
+        householdId: w.householdId,
+      },
+    });
+    for (const viewport of [widths.mobile, widths.desktop]) {
+      const page = await browser!.page(viewport);
+      await page.goto(`${runtime.rt.apiUrl}/workbench/`);
+      await page.locator('#signin-form').waitFor();
+      await page.check('input[name="signin-role"][value="townshipCaseworker"]');
+      await page.fill('#signin-name', '李四');
+      await page.fill('#signin-regions', '430121');
+      await page.click('#signin-button');
+      await page.locator(`[data-task="${taskId}"]`).click();
+      await sees(page, '#case-view', '动态监测预警入户核查');
+      expect(await text(page, '#case-view')).toContain('疑似漏保');
+      expect(await fitsWidth(page)).toBe(true);
+      await screenshot(page, `workbench-home-check-${viewport.width}`);
+      if (viewport === widths.desktop) {
+        await page.check('input[name="decision"][value="approve"]');
+        await page.fill('#reasons', '入户核实：住院费用属实，家庭无力负担');
+        await page.click('#decide-button');
+        await sees(page, '#decision-result', '已提交');
+      }
+      expect(page.errors).toEqual([]);
+      await page.close();
+    }
+    const res = await runtime.api(
+      `/warnings/${w.warningId}`,
+      {},
+      { role: 'countyOfficer', regionCodes: ['430000'], subject: 'e2e-county' },
+    );
+    expect(res.body.verification).toMatchObject({
+      status: 'decided',
+      decision: { decision: 'approve', decidedBy: '李四' },
+    });
+  }, 90_000);
+});

@@ -1,0 +1,417 @@
+/**
+ * 部门预警处置. A department officer signs in (`lib/signin.ts`, profile `department`) and sees the
+ * monitoring warnings pushed to their department (分类推送) in a region they serve, newest first, with the
+ * feedback due date in working days, the days left or overdue and the escalations; opening one shows what
+ * it says and, until it is answered, the feedback form (处置结果、措施、落实的救助项目、金额). The form
+ * validates with the API's own schema (`shared/schemas/warnings.ts`) and shows the same Chinese messages
+ * beside each field; a warning answered already (409) says so.
+ */
+import { covers } from '../../shared/auth.ts';
+import {
+  assistanceTypeLabels,
+  assistanceTypes,
+  type Department,
+  departmentLabels,
+} from '../../shared/monitoring/vocabulary.ts';
+import type { WarningList, WarningView } from '../../shared/openapi.ts';
+import { regionCode } from '../../shared/schemas/household.ts';
+import {
+  feedbackResults,
+  warningFeedbackBody,
+  warningStatuses,
+  warningStatusLabels,
+} from '../../shared/schemas/warnings.ts';
+import { api } from './lib/api.ts';
+import { $, h, show } from './lib/dom.ts';
+import { beijingTime, chinaDate, daysUntil, yuan } from './lib/format.ts';
+import { type Session, startSignIn } from './lib/signin.ts';
+
+const REGION_KEY = 'doudi.department.region';
+const root = $('#department');
+let session: Session | undefined;
+let region = '';
+let status = '';
+let warnings: WarningView[] = [];
+let selected: string | undefined;
+
+const fieldLabels: Record<string, string> = {
+  result: '处置结果',
+  measures: '处置措施',
+  assistance: '落实的救助项目',
+  amount: '救助金额',
+  handledOn: '处置日期',
+};
+
+function dueBadge(w: WarningView) {
+  if (w.status === 'answered') return h('span', { class: 'badge ok' }, '已反馈');
+  const left = daysUntil(w.dueDate);
+  if (left < 0) return h('span', { class: 'badge bad' }, `逾期 ${-left} 天`);
+  if (left === 0) return h('span', { class: 'badge warn' }, '今日到期');
+  return h('span', { class: `badge ${left <= 2 ? 'warn' : 'ok'}` }, `剩 ${left} 天`);
+}
+
+function filters() {
+  const regionInput = h('input', {
+    id: 'region',
+    type: 'text',
+    inputmode: 'numeric',
+    maxlength: 6,
+    value: region,
+    autocomplete: 'off',
+    'aria-describedby': 'region-error',
+  });
+  const statusSelect = h(
+    'select',
+    { id: 'status' },
+    h('option', { value: '' }, '全部'),
+    warningStatuses.map((s) =>
+      h('option', { value: s, ...(s === status ? { selected: true } : {}) }, warningStatusLabels[s]),
+    ),
+  );
+  return h(
+    'form',
+    {
+      class: 'card',
+      id: 'filters',
+      novalidate: true,
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        const parsed = regionCode.safeParse(regionInput.value.trim());
+        if (!parsed.success) {
+          regionInput.setAttribute('aria-invalid', 'true');
+          $('#region-error').textContent = `行政区划代码：${parsed.error.issues[0]?.message}`;
+          return;
+        }
+        regionInput.removeAttribute('aria-invalid');
+        $('#region-error').textContent = '';
+        region = parsed.data;
+        status = statusSelect.value;
+        localStorage.setItem(REGION_KEY, region);
+        selected = undefined;
+        show($('#warning'), h('p', { class: 'muted' }, '请选择一条预警，查看内容并反馈处置情况。'));
+        void load();
+      },
+    },
+    h(
+      'div',
+      { class: 'grid' },
+      h(
+        'label',
+        { class: 'field' },
+        h('span', {}, '行政区划代码'),
+        regionInput,
+        h('small', { class: 'error', id: 'region-error' }),
+      ),
+      h('label', { class: 'field' }, h('span', {}, '状态'), statusSelect),
+    ),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, '查看预警')),
+  );
+}
+
+async function load() {
+  const query = new URLSearchParams({ regionCode: region, ...(status ? { status } : {}) });
+  const res = await api<WarningList>('GET', `/warnings?${query}`);
+  if (!res.ok) {
+    show($('#list'), h('p', { class: 'error', role: 'alert' }, `预警载入失败：${res.error.message}`));
+    return;
+  }
+  warnings = res.data.warnings;
+  renderList(res.data);
+}
+
+function renderList(list: WarningList) {
+  show(
+    $('#list'),
+    h('h2', {}, `${departmentLabels[session!.department as Department] ?? ''}预警（${list.count}）`),
+    list.truncated ? h('p', { class: 'muted' }, `仅显示最新的 ${list.warnings.length} 条`) : null,
+    warnings.length
+      ? h(
+          'ul',
+          { class: 'tasks', role: 'listbox', 'aria-label': '预警' },
+          warnings.map((w) =>
+            h(
+              'li',
+              {
+                role: 'option',
+                tabindex: 0,
+                'data-warning': w.warningId,
+                'aria-selected': w.warningId === selected ? 'true' : 'false',
+                class: w.status !== 'answered' && daysUntil(w.dueDate) < 0 ? 'overdue' : '',
+                onclick: () => open(w.warningId),
+                onkeydown: (e: Event) => {
+                  if ((e as KeyboardEvent).key === 'Enter') open(w.warningId);
+                },
+              },
+              h(
+                'div',
+                {},
+                h('strong', {}, `${w.riskTypeLabel}预警`),
+                ' ',
+                h('span', { class: 'badge' }, w.statusLabel),
+                w.escalations.length
+                  ? h('span', { class: 'badge bad' }, `督办 ${w.escalations.length} 次`)
+                  : null,
+              ),
+              h(
+                'div',
+                { class: 'muted' },
+                `${w.subject ?? '整户'} · ${w.recordId ? `记录 ${w.recordId}` : '名单比对'} · ${w.regionCode}`,
+              ),
+              h('div', {}, `反馈期限 ${w.dueDate} `, dueBadge(w)),
+            ),
+          ),
+        )
+      : h('p', { class: 'muted' }, '暂无预警。'),
+  );
+}
+
+function feedbackForm(w: WarningView) {
+  const result = h('div', { id: 'decision-result', role: 'status' });
+  const measures = h('textarea', {
+    id: 'measures',
+    rows: 4,
+    maxlength: 1000,
+    'aria-describedby': 'measures-error',
+  });
+  const amount = h('input', {
+    id: 'amount',
+    type: 'text',
+    inputmode: 'decimal',
+    autocomplete: 'off',
+    'aria-describedby': 'amount-error',
+  });
+  const handledOn = h('input', {
+    id: 'handledOn',
+    type: 'date',
+    value: chinaDate(),
+    'aria-describedby': 'handledOn-error',
+  });
+  const errorSlot = (id: string) => h('small', { class: 'error', id: `${id}-error` });
+  const showErrors = (fields: Array<{ field: string; message: string }>) => {
+    for (const key of Object.keys(fieldLabels)) {
+      $(`#${key}-error`).textContent = '';
+      document.getElementById(key)?.removeAttribute('aria-invalid');
+    }
+    for (const f of fields) {
+      const key = f.field.split('.')[0] ?? '';
+      if (!(key in fieldLabels)) continue;
+      const slot = $(`#${key}-error`);
+      slot.textContent = `${slot.textContent ? `${slot.textContent}；` : ''}${fieldLabels[key]}：${f.message}`;
+      document.getElementById(key)?.setAttribute('aria-invalid', 'true');
+    }
+  };
+  const form = h(
+    'form',
+    {
+      class: 'card',
+      id: 'feedback-form',
+      novalidate: true,
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        const chosen = (form.querySelector('input[name="result"]:checked') as HTMLInputElement | null)?.value;
+        const assistance = [
+          ...form.querySelectorAll<HTMLInputElement>('input[name="assistance"]:checked'),
+        ].map((c) => c.value);
+        const body = {
+          result: chosen,
+          measures: measures.value,
+          assistance,
+          ...(amount.value.trim() === '' ? {} : { amount: Number(amount.value.trim()) }),
+          ...(handledOn.value ? { handledOn: handledOn.value } : {}),
+        };
+        // The API checks the same (`warningFeedbackBody`); checked here so an incomplete answer never leaves the page.
+        const parsed = warningFeedbackBody.safeParse(body);
+        if (!parsed.success) {
+          showErrors(
+            parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'result', message: i.message })),
+          );
+          return;
+        }
+        showErrors([]);
+        const button = $<HTMLButtonElement>('#feedback-button');
+        button.disabled = true;
+        const res = await api<WarningView>('POST', `/warnings/${encodeURIComponent(w.warningId)}/feedback`, {
+          body,
+        });
+        if (res.ok) {
+          warnings = warnings.map((x) => (x.warningId === w.warningId ? res.data : x));
+          show(result, h('p', { class: 'ok' }, `已反馈：${res.data.feedback?.resultLabel ?? ''}。`));
+          void load();
+          return;
+        }
+        button.disabled = false;
+        showErrors(res.error.fields ?? []);
+        show(
+          result,
+          h(
+            'p',
+            { class: 'error', role: 'alert' },
+            res.status === 409 ? '该预警已反馈，不能重复反馈。' : `反馈未成功：${res.error.message}`,
+          ),
+        );
+      },
+    },
+    h('h3', {}, '反馈处置情况'),
+    h(
+      'fieldset',
+      { class: 'field', 'aria-describedby': 'result-error' },
+      h('legend', {}, '处置结果 *'),
+      Object.entries(feedbackResults).map(([value, label]) =>
+        h(
+          'label',
+          { class: 'field check' },
+          h('input', { type: 'radio', name: 'result', value }),
+          h('span', {}, label),
+        ),
+      ),
+      errorSlot('result'),
+    ),
+    h('label', { class: 'field' }, h('span', {}, '处置措施 *'), measures, errorSlot('measures')),
+    h(
+      'fieldset',
+      { class: 'field', 'aria-describedby': 'assistance-error' },
+      h('legend', {}, '落实的救助项目（已落实救助帮扶的必填）'),
+      assistanceTypes.map((t) =>
+        h(
+          'label',
+          { class: 'field check' },
+          h('input', { type: 'checkbox', name: 'assistance', value: t }),
+          h('span', {}, assistanceTypeLabels[t]),
+        ),
+      ),
+      errorSlot('assistance'),
+    ),
+    h(
+      'div',
+      { class: 'grid' },
+      h('label', { class: 'field' }, h('span', {}, '救助金额（元，选填）'), amount, errorSlot('amount')),
+      h('label', { class: 'field' }, h('span', {}, '处置日期'), handledOn, errorSlot('handledOn')),
+    ),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'feedback-button' }, '提交反馈')),
+    result,
+  );
+  return form;
+}
+
+function open(warningId: string) {
+  const w = warnings.find((x) => x.warningId === warningId);
+  if (!w) return;
+  selected = warningId;
+  for (const li of document.querySelectorAll('#list li'))
+    li.setAttribute('aria-selected', li.getAttribute('data-warning') === warningId ? 'true' : 'false');
+  const panel = $('#warning');
+  show(
+    panel,
+    h(
+      'section',
+      { class: 'card', id: 'warning-view' },
+      h('h2', {}, `${w.riskTypeLabel}预警`),
+      h(
+        'dl',
+        { class: 'kv' },
+        h('dt', {}, '预警编号'),
+        h('dd', {}, w.warningId),
+        h('dt', {}, '涉及人员'),
+        h('dd', {}, w.subject ?? '整户'),
+        h('dt', {}, '来源'),
+        h(
+          'dd',
+          {},
+          w.recordId
+            ? `${departmentLabels[w.source as Department] ?? w.source}记录 ${w.recordId}（${w.eventDate}）`
+            : '低收入人口名单比对',
+        ),
+        h('dt', {}, '家庭'),
+        h('dd', {}, w.householdId ?? '不在低收入人口名单内'),
+        h('dt', {}, '推送时间'),
+        h('dd', {}, beijingTime(w.pushedAt ?? w.raisedAt)),
+        h('dt', {}, '反馈期限'),
+        h('dd', {}, `${w.dueDate}（${w.feedbackWorkingDays}个工作日） `, dueBadge(w)),
+        ...(w.escalations.length
+          ? [
+              h('dt', {}, '督办'),
+              h(
+                'dd',
+                {},
+                w.escalations.map((e) => `原期限${e.overdueSince}逾期，新期限${e.newDueDate}`).join('；'),
+              ),
+            ]
+          : []),
+        ...(w.homeCheck
+          ? [
+              h('dt', {}, '入户核查'),
+              h(
+                'dd',
+                {},
+                w.verification?.decision
+                  ? w.verification.decision.decision === 'approve'
+                    ? '核查属实'
+                    : '核查不属实'
+                  : '乡镇（街道）核查中',
+              ),
+            ]
+          : []),
+      ),
+      h('h3', {}, '预警内容'),
+      h('p', { class: 'warning-message' }, w.message),
+      h('p', { class: 'muted' }, `反馈时限依据：${w.feedbackClause}`),
+    ),
+    w.feedback
+      ? h(
+          'section',
+          { class: 'card', id: 'feedback-view' },
+          h('h3', {}, '已反馈'),
+          h(
+            'dl',
+            { class: 'kv' },
+            h('dt', {}, '处置结果'),
+            h(
+              'dd',
+              {},
+              w.feedback.resultLabel,
+              w.feedback.late ? h('span', { class: 'badge bad' }, '逾期反馈') : null,
+            ),
+            h('dt', {}, '处置措施'),
+            h('dd', {}, w.feedback.measures),
+            h('dt', {}, '落实的救助项目'),
+            h(
+              'dd',
+              {},
+              w.feedback.assistance
+                .map((a) => assistanceTypeLabels[a as keyof typeof assistanceTypeLabels] ?? a)
+                .join('、') || '—',
+            ),
+            h('dt', {}, '救助金额'),
+            h('dd', {}, yuan(w.feedback.amount)),
+            h('dt', {}, '反馈人'),
+            h('dd', {}, `${w.feedback.answeredBy.name}（${beijingTime(w.feedback.answeredAt)}）`),
+          ),
+        )
+      : feedbackForm(w),
+  );
+  if (panel.getBoundingClientRect().top > innerHeight / 2) panel.scrollIntoView({ block: 'start' });
+}
+
+function start(signedIn: Session, first: boolean) {
+  session = signedIn;
+  if (!first) {
+    void load();
+    return;
+  }
+  const stored = localStorage.getItem(REGION_KEY) ?? '';
+  region = signedIn.regionCodes.some((served) => covers(served, stored))
+    ? stored
+    : (signedIn.regionCodes[0] ?? '');
+  show(
+    root,
+    h(
+      'div',
+      { class: 'split' },
+      h('div', {}, filters(), h('section', { id: 'list' })),
+      h('div', { id: 'warning' }, h('p', { class: 'muted' }, '请选择一条预警，查看内容并反馈处置情况。')),
+    ),
+  );
+  void load();
+}
+
+startSignIn({ profile: 'department', accepts: ['departmentOfficer'], onSignedIn: start });
