@@ -48,6 +48,7 @@ import {
   type RiskType,
   registerStatuses,
   registerStatusLabels,
+  registerTierLabels,
   registerTiers,
   riskTypeLabels,
   riskTypes,
@@ -100,17 +101,6 @@ export interface RegisterRecord {
   assistance?: AssistanceType[] | undefined;
 }
 
-const tierLabelsForRecord: Record<RegisterTier, string> = {
-  tekun: '特困人员',
-  dibao: '最低生活保障',
-  singlePersonDibao: '最低生活保障（单人保）',
-  marginal: '低保边缘家庭',
-  rigidExpense: '刚性支出困难家庭',
-  relapseWatch: '防止返贫监测对象',
-  otherHardship: '其他困难人员',
-  none: '未在保',
-};
-
 /**
  * The register export: one household per line; in CSV `members` and `assistance` are `;`-separated.
  * Columns: householdId,caseId,regionCode,tier,status,perCapitaMonthlyIncome,members,assistance.
@@ -142,7 +132,7 @@ export const registerDefinition: RecordDefinition<RegisterRecord> = {
     {
       name: 'tier',
       label: '救助类别',
-      type: { kind: 'enum', values: tierLabelsForRecord },
+      type: { kind: 'enum', values: registerTierLabels },
       required: true,
       description: '救助类别；none 为在册但未在保',
     },
@@ -642,7 +632,7 @@ function yuanText(fen: number): string {
 const percentText = (ratio: number): string => `${Math.round(ratio * 10_000) / 100}%`;
 
 function householdText(e: RegisterEntry): string {
-  return `户 ${e.householdId}（${tierLabelsForRecord[e.tier]}，${registerStatusLabels[e.status]}）`;
+  return `户 ${e.householdId}（${registerTierLabels[e.tier]}，${registerStatusLabels[e.status]}）`;
 }
 
 function sampleNote(set: IndicatorSet): string {
@@ -964,7 +954,7 @@ function membershipWarning(
     eventDate: null,
     subject: maskIdNumber(idNumber),
     message: `重复救助预警：同一人员同时登记在${sorted.length}个在保家庭（${sorted
-      .map((h) => `户 ${h.householdId}：${tierLabelsForRecord[h.tier]}`)
+      .map((h) => `户 ${h.householdId}：${registerTierLabels[h.tier]}`)
       .join('；')}）。${insideAction.duplicateAssistance}（推送${departmentLabels[d.department]}${
       d.homeCheck ? '，需乡镇（街道）入户核查' : ''
     }）。依据：${clause}；指标版本 ${set.version}${sampleNote(set)}`,

@@ -4,6 +4,7 @@
  * answered with what they did. Pure: the entries come from the chain's ledger index
  * (`shared/repositories/monitoring.ts` `ledgerEntries`).
  */
+import { tierLabels as classifyTierLabels } from '../rules/classify.ts';
 import { feedbackResults } from '../schemas/warnings.ts';
 import { assistanceTypeLabels, departmentLabels, riskTypeLabels } from './vocabulary.ts';
 
@@ -21,16 +22,8 @@ export interface LedgerItem {
   assistance?: string[] | undefined;
 }
 
-export const tierLabels: Record<string, string> = {
-  tekun: '特困人员',
-  dibao: '最低生活保障',
-  singlePersonDibao: '最低生活保障（单人保）',
-  marginal: '低保边缘家庭',
-  rigidExpense: '刚性支出困难家庭',
-  relapseWatch: '防止返贫监测对象',
-  otherHardship: '其他困难人员',
-  emergency: '临时救助',
-};
+/** The rules' tier names (`shared/rules/classify.ts`), and emergency aid. */
+export const tierLabels: Record<string, string> = { ...classifyTierLabels, emergency: '临时救助' };
 
 export const paymentKindLabels: Record<string, string> = {
   regular: '按月发放',

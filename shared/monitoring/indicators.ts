@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { regionLineage } from '../parameters/index.ts';
+import { tierLabels } from '../rules/classify.ts';
 import { isoDate, yuan } from '../schemas/household.ts';
 import { type Department, damageLevels, departments, type FeedName, schoolStages } from './feeds.ts';
 import { type AssistanceType, assistanceTypes, type RiskType } from './vocabulary.ts';
@@ -39,6 +40,15 @@ export const registerTiers = [
   'none',
 ] as const;
 export type RegisterTier = (typeof registerTiers)[number];
+
+/** The tiers' names as the rules give them (`shared/rules/classify.ts`), and `none`. */
+export const registerTierLabels: Record<RegisterTier, string> = {
+  ...(Object.fromEntries(registerTiers.filter((t) => t !== 'none').map((t) => [t, tierLabels[t]])) as Record<
+    Exclude<RegisterTier, 'none'>,
+    string
+  >),
+  none: '未在保',
+};
 
 export const registerStatusLabels = {
   active: '在保',

@@ -43,6 +43,7 @@ import {
   type RegisterStatus,
   type RegisterTier,
   registerStatusLabels,
+  registerTierLabels,
   registerTiers,
 } from '../monitoring/indicators.ts';
 import { casesTable } from '../resources.ts';
@@ -210,17 +211,6 @@ const causeLabels: Record<RegisterCause, string> = {
   emergency: '临时救助',
 };
 
-const tierLabels: Record<RegisterTier, string> = {
-  tekun: '特困人员',
-  dibao: '最低生活保障',
-  singlePersonDibao: '最低生活保障（单人保）',
-  marginal: '低保边缘家庭',
-  rigidExpense: '刚性支出困难家庭',
-  relapseWatch: '防止返贫监测对象',
-  otherHardship: '其他困难人员',
-  none: '未在保',
-};
-
 function registerTierOf(tier: unknown): RegisterTier {
   if (typeof tier !== 'string') return 'none';
   return (registerTiers as readonly string[]).includes(tier) ? (tier as RegisterTier) : 'otherHardship';
@@ -317,7 +307,7 @@ export async function registerCase(caseId: string, cause: RegisterCause, ref: st
     key: `register.updated#${cause}#${ref}#${tier}#${status}`,
     actor: SYSTEM,
     action: 'register.updated',
-    summary: `${causeLabels[cause]}后登记在低收入人口名单：${tierLabels[tier]}，${registerStatusLabels[status]}（${record.memberCount}人，人均月收入${record.perCapitaMonthlyIncome.toFixed(2)}元）`,
+    summary: `${causeLabels[cause]}后登记在低收入人口名单：${registerTierLabels[tier]}，${registerStatusLabels[status]}（${record.memberCount}人，人均月收入${record.perCapitaMonthlyIncome.toFixed(2)}元）`,
     refs: { householdId: caseId, tier, status },
     ...(cause === 'determination' && tier !== 'none'
       ? { ledger: { regionCode: item.regionCode, kind: 'determination' as const, tier } }
