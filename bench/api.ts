@@ -9,6 +9,7 @@
  * `BENCH_SECONDS` (default 10) and `BENCH_CONNECTIONS` (default 8) shape each run.
  */
 import autocannon, { type Result } from 'autocannon';
+import { devToken } from '../local/auth.ts';
 import { startRuntime } from '../local/runtime.ts';
 import { application, validId } from '../test/support/households.ts';
 
@@ -16,12 +17,11 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 
 const runtime = await startRuntime({ dataDir: null, port: 0, log: () => undefined });
-const { token } = (await (
-  await fetch(`${runtime.apiUrl}/auth/dev-login`, {
-    method: 'POST',
-    body: JSON.stringify({ role: 'applicant', subject: 'bench-applicant', name: '压测申请人' }),
-  })
-).json()) as { token: string };
+const token = await devToken(runtime.apiUrl, {
+  role: 'applicant',
+  subject: 'bench-applicant',
+  name: '压测申请人',
+});
 
 let n = 0;
 /** A different household each request, as real submissions are. */

@@ -25,6 +25,7 @@ import type { Role } from '../shared/auth.ts';
 import { chinaDate } from '../shared/domain/dates.ts';
 import { idCheckCharacter } from '../shared/domain/id-number.ts';
 import { addMonthsToMonth, endOfChinaDay, startOfChinaDay, tierLabel } from '../shared/domain/lifecycle.ts';
+import { devToken } from './auth.ts';
 import type { Runtime } from './runtime.ts';
 
 // ── options and summary ──────────────────────────────────────────────────────────────────────────
@@ -252,26 +253,6 @@ type Json = any;
 
 class HttpError extends Error {}
 
-/** Each actor signs in once through the local runtime's `POST /auth/dev-login`. */
-const tokens = new Map<string, Promise<string>>();
-function tokenOf(apiUrl: string, actor: Actor): Promise<string> {
-  const key = `${apiUrl} ${JSON.stringify(actor)}`;
-  let token = tokens.get(key);
-  if (!token) {
-    token = fetch(`${apiUrl}/auth/dev-login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(actor),
-    }).then(async (res) => {
-      const body = (await res.json()) as { token?: string };
-      if (!body.token) throw new Error(`登录失败 dev-login failed: ${JSON.stringify(body)}`);
-      return body.token;
-    });
-    tokens.set(key, token);
-  }
-  return token;
-}
-
 /** Every request of the demo goes through here, made by `actor`, signed in. */
 async function call(
   apiUrl: string,
@@ -285,7 +266,7 @@ async function call(
     method,
     headers: {
       'content-type': 'application/json',
-      authorization: `Bearer ${await tokenOf(apiUrl, actor)}`,
+      authorization: `Bearer ${await devToken(apiUrl, actor)}`,
       ...headers,
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),

@@ -2,6 +2,7 @@
  * The people tests act as. Staff serve Hunan and Henan, the provinces of the sample parameters; the
  * `elsewhere` variants serve 东城区 (Beijing) only, for requests outside their jurisdiction.
  */
+import { devToken } from '../../local/auth.ts';
 import type { Department, Role } from '../../shared/auth.ts';
 
 export interface Actor {
@@ -37,21 +38,4 @@ export const actors = {
 } satisfies Record<string, Actor>;
 
 /** Signs in through the runtime's `POST /auth/dev-login`, once per actor and API. */
-const tokens = new Map<string, Promise<string>>();
-export function tokenFor(apiUrl: string, actor: Actor): Promise<string> {
-  const key = `${apiUrl} ${JSON.stringify(actor)}`;
-  let token = tokens.get(key);
-  if (!token) {
-    token = fetch(`${apiUrl}/auth/dev-login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(actor),
-    }).then(async (res) => {
-      const body = (await res.json()) as { token?: string };
-      if (res.status !== 200 || !body.token) throw new Error(`dev-login failed: ${JSON.stringify(body)}`);
-      return body.token;
-    });
-    tokens.set(key, token);
-  }
-  return token;
-}
+export const tokenFor = (apiUrl: string, actor: Actor): Promise<string> => devToken(apiUrl, actor);
