@@ -1,11 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two passes (`npm test` runs both): the suite, two files at a time — each integration file starts
+ * its own in-memory runtime, a DynamoDB Local JVM, and two cores take two at a time — then
+ * `test/isolated/`, the tests that run `npm start`'s whole runtime in a process of its own (one kills
+ * it with SIGKILL holding a hundred cases), alone, so that neither starves the other.
+ */
+export const isolated = 'test/isolated/**';
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    exclude: [isolated, '**/node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Integration suites each start a local runtime (a DynamoDB Local JVM); two cores take two at a time.
     maxWorkers: 2,
     pool: 'forks',
   },

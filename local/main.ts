@@ -40,8 +40,9 @@ async function shutdown(reason: string) {
   process.exit(0);
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(signal));
-// tsx runs this file in a child process: if the launcher dies without relaying a signal, we are
-// orphaned and must not keep the emulators running on our own.
+// npm relays SIGINT/SIGTERM to us; if it dies without relaying one (SIGKILL), we are orphaned and
+// must not keep the emulators running on our own. (Not `tsx local/main.ts`: tsx's launcher
+// SIGKILLs its child when the child is slow to acknowledge a signal, skipping the shutdown.)
 const launcher = process.ppid;
 setInterval(() => {
   if (process.ppid !== launcher) void shutdown('launcher exited');

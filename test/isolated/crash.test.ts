@@ -111,7 +111,7 @@ async function poll<T>(
 /** The runtime as `npm start` runs it, in its own process group so that one SIGKILL takes it all. */
 async function start(): Promise<{ api: string; dynamo: string }> {
   output = '';
-  const proc = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['local/main.ts'], {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,

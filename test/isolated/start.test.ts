@@ -1,21 +1,33 @@
 /**
  * `npm start` as a person runs it: it answers /health, and after SIGTERM nothing it started is
- * left running — in particular no DynamoDB Local JVM.
+ * left running — in particular no DynamoDB Local JVM. Stopped as a terminal's Ctrl+C or a service
+ * manager does (the signal to the whole process group) it says it stopped; with the signal to npm
+ * alone, which exits at once, it leaves nothing behind either.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { eventually } from '../support/runtime.ts';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'doudi-start-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
 
 const jvmsFor = (dir: string) =>
   spawnSync('pgrep', ['-f', `DynamoDBLocal.*${dir}`], { encoding: 'utf8' }).stdout.trim();
 
-it('starts, serves /health, and leaves no JVM behind after SIGTERM', async () => {
+interface Started {
+  child: ChildProcess;
+  dataDir: string;
+  output: () => string;
+}
+
+async function npmStart(): Promise<Started> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'doudi-start-'));
+  dirs.push(dataDir);
   const child = spawn('npm', ['start'], {
     cwd: join(import.meta.dirname, '..', '..'),
     env: {
@@ -27,20 +39,27 @@ it('starts, serves /health, and leaves no JVM behind after SIGTERM', async () =>
       SFN_PORT: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own, as a terminal gives a command it runs.
+    detached: true,
   });
   let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  // 'close', not 'exit': npm may exit first while the runtime it started still writes to the pipe.
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-
-  const url = await eventually(async () => /ready: (http:\/\/\S+)\/health/.exec(output)?.[1], 30_000);
-  const health = await fetch(`${url}/health`);
-  expect(health.status).toBe(200);
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const url = await eventually(async () => /ready: (http:\/\/\S+)\/health/.exec(output)?.[1], 60_000);
+  expect((await fetch(`${url}/health`)).status).toBe(200);
   expect(jvmsFor(dataDir)).not.toBe('');
+  return { child, dataDir, output: () => output };
+}
 
-  child.kill('SIGTERM');
-  await exited;
+it('stops on SIGTERM to its process group, says so, and leaves no JVM behind', async () => {
+  const { child, dataDir, output } = await npmStart();
+  process.kill(-child.pid!, 'SIGTERM');
+  await eventually(async () => (output().includes('已停止 (stopped)') ? true : undefined), 30_000);
   await eventually(async () => (jvmsFor(dataDir) === '' ? true : undefined), 10_000);
-  expect(output).toContain('已停止 (stopped)');
+});
+
+it('leaves no JVM behind after SIGTERM to npm alone', async () => {
+  const { child, dataDir } = await npmStart();
+  child.kill('SIGTERM');
+  await eventually(async () => (jvmsFor(dataDir) === '' ? true : undefined), 20_000);
 });
