@@ -24,7 +24,7 @@
  * schedules, case items, tasks) and for cheap polling, to its DynamoDB Local endpoint.
  * `CRASH_TEST_TRACE=1` prints each wait with its time.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,15 +42,15 @@ import { addMonthsToMonth, endOfChinaDay, monthStartsAt } from '../../shared/dom
 import { undeliveredIndexKeys } from '../../shared/repositories/cases.ts';
 import type { ApplicationRequest } from '../../shared/schemas/household.ts';
 import { application, validId } from '../support/households.ts';
+import { jvmsFor, npmStart, readyUrl } from '../support/npm-start.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies and items are whatever the runtime answered; the assertions check them.
 type Body = any;
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const TABLE = 'doudi-cases';
 const dataDir = mkdtempSync(join(tmpdir(), 'doudi-crash-'));
 let child: ChildProcess | undefined;
-let output = '';
+let output = () => '';
 
 afterAll(() => {
   if (child?.pid) stopGroup(child.pid, 'SIGTERM');
@@ -64,9 +64,6 @@ function stopGroup(pid: number, signal: NodeJS.Signals) {
     // already gone
   }
 }
-
-const jvmsFor = (dir: string) =>
-  spawnSync('pgrep', ['-f', `DynamoDBLocal.*${dir}`], { encoding: 'utf8' }).stdout.trim();
 
 const t0 = performance.now();
 const mark = (what: string) =>
@@ -110,31 +107,13 @@ async function poll<T>(
 
 /** The runtime as `npm start` runs it, in its own process group so that one SIGKILL takes it all. */
 async function start(): Promise<{ api: string; dynamo: string }> {
-  output = '';
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DOUDI_DATA_DIR: dataDir,
-      PORT: '0',
-      DYNAMODB_PORT: '0',
-      SQS_PORT: '0',
-      SFN_PORT: '0',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
+  const started = npmStart(dataDir);
+  child = started.child;
+  output = started.output;
+  const api = await poll('the runtime to be ready', async () => readyUrl(output()), {
+    timeoutMs: 60_000,
   });
-  child = proc;
-  proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const api = await poll(
-    'the runtime to be ready',
-    async () => /ready: (http:\/\/\S+)\/health/.exec(output)?.[1],
-    {
-      timeoutMs: 60_000,
-    },
-  );
-  const dynamo = /DynamoDB Local\s+(http:\/\/\S+)/.exec(output)![1]!;
+  const dynamo = /DynamoDB Local\s+(http:\/\/\S+)/.exec(output())![1]!;
   mark('ready');
   return { api, dynamo };
 }
@@ -649,7 +628,7 @@ it('finishes every case of every stage exactly once after a SIGKILL', { timeout:
   ({ api, dynamo } = await start());
   apiUrl = api;
   db = documents(dynamo);
-  const resumed = Number(/resumed (\d+) running execution/.exec(output)?.[1] ?? 0);
+  const resumed = Number(/resumed (\d+) running execution/.exec(output())?.[1] ?? 0);
   const unswept = (await items(recheckStarted.map(scheduleKey('Recheck', startedDue!)))).filter(
     (s) => s?.status === 'pending',
   ).length;
