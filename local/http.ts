@@ -210,45 +210,71 @@ const clockAdvance = z
   })
   .refine((b) => b.days + b.hours + b.minutes > 0, { error: '须至少前进1分钟（days/hours/minutes）' });
 
-export function createApiServer(identity: LocalIdentity): Server {
-  return createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const method = req.method ?? 'GET';
-    try {
-      if (url.pathname === '/auth/dev-login' && method === 'POST') return await devLogin(req, res, identity);
-      if (url.pathname.startsWith('/admin/clock')) {
-        const claims = await identity.verify(req.headers.authorization);
-        if (!claims) return unauthorized(res);
-        if (claims[CLAIMS.role] !== 'admin')
-          return sendJson(res, 403, { error: { code: 'Forbidden', message: '仅系统管理员可调整本地时钟' } });
-        return await clockRoute(req, res, method, url.pathname);
-      }
-      const matched = matchRoute(method, url.pathname);
-      if (matched === 'method-not-allowed')
-        return sendJson(res, 405, { error: { code: 'MethodNotAllowed', message: `不支持 ${method} 方法` } });
-      if (!matched) {
-        if (method === 'GET' && (await serveStatic(res, url.pathname))) return;
-        return sendJson(res, 404, { error: { code: 'NotFound', message: `路径 ${url.pathname} 不存在` } });
-      }
-      // The JWT authorizer: a route that is not public answers 401 before its function runs.
-      const claims = matched.route.public ? undefined : await identity.verify(req.headers.authorization);
-      if (!matched.route.public && !claims) return unauthorized(res);
-      const body = await readBody(req);
-      const routeKey = `${matched.route.method} ${matched.route.path}`;
-      const handler = await loadHandler(matched.route.function);
-      const result = (await handler(
-        toEvent(req, url, routeKey, matched.params, body, claims),
-        lambdaContext(matched.route.function),
-      )) as APIGatewayProxyStructuredResultV2;
-      res.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>);
-      res.end(result.body ?? '');
-    } catch (error) {
-      if (error instanceof BodyTooLarge)
-        return sendJson(res, 413, { error: { code: 'PayloadTooLarge', message: '请求体过大' } });
-      // The client went away mid-request (a load generator stopping): nobody to answer.
-      if (req.destroyed && (error as NodeJS.ErrnoException).code === 'ECONNRESET') return;
-      console.error('[http] handler crashed', error);
-      sendJson(res, 500, { error: { code: 'InternalError', message: '系统内部错误' } });
-    }
+/** The API server; `stop` lets the requests being handled finish before their connections go. */
+export interface ApiServer {
+  server: Server;
+  stop(graceMs?: number): Promise<void>;
+}
+
+export function createApiServer(identity: LocalIdentity): ApiServer {
+  const inFlight = new Set<Promise<void>>();
+  const server = createServer((req, res) => {
+    const handled = handle(identity, req, res).finally(() => inFlight.delete(handled));
+    inFlight.add(handled);
   });
+  return {
+    server,
+    async stop(graceMs = 10_000) {
+      // A handler cut off half-way would leave its work to emulators that are about to stop.
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeIdleConnections();
+      await Promise.race([
+        Promise.allSettled([...inFlight]),
+        new Promise((r) => setTimeout(r, graceMs).unref()),
+      ]);
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+async function handle(identity: LocalIdentity, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const method = req.method ?? 'GET';
+  try {
+    if (url.pathname === '/auth/dev-login' && method === 'POST') return await devLogin(req, res, identity);
+    if (url.pathname.startsWith('/admin/clock')) {
+      const claims = await identity.verify(req.headers.authorization);
+      if (!claims) return unauthorized(res);
+      if (claims[CLAIMS.role] !== 'admin')
+        return sendJson(res, 403, { error: { code: 'Forbidden', message: '仅系统管理员可调整本地时钟' } });
+      return await clockRoute(req, res, method, url.pathname);
+    }
+    const matched = matchRoute(method, url.pathname);
+    if (matched === 'method-not-allowed')
+      return sendJson(res, 405, { error: { code: 'MethodNotAllowed', message: `不支持 ${method} 方法` } });
+    if (!matched) {
+      if (method === 'GET' && (await serveStatic(res, url.pathname))) return;
+      return sendJson(res, 404, { error: { code: 'NotFound', message: `路径 ${url.pathname} 不存在` } });
+    }
+    // The JWT authorizer: a route that is not public answers 401 before its function runs.
+    const claims = matched.route.public ? undefined : await identity.verify(req.headers.authorization);
+    if (!matched.route.public && !claims) return unauthorized(res);
+    const body = await readBody(req);
+    const routeKey = `${matched.route.method} ${matched.route.path}`;
+    const handler = await loadHandler(matched.route.function);
+    const result = (await handler(
+      toEvent(req, url, routeKey, matched.params, body, claims),
+      lambdaContext(matched.route.function),
+    )) as APIGatewayProxyStructuredResultV2;
+    res.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>);
+    res.end(result.body ?? '');
+  } catch (error) {
+    if (error instanceof BodyTooLarge)
+      return sendJson(res, 413, { error: { code: 'PayloadTooLarge', message: '请求体过大' } });
+    // The client went away mid-request (a load generator stopping): nobody to answer.
+    if (req.destroyed && (error as NodeJS.ErrnoException).code === 'ECONNRESET') return;
+    console.error('[http] handler crashed', error);
+    sendJson(res, 500, { error: { code: 'InternalError', message: '系统内部错误' } });
+  }
 }

@@ -362,11 +362,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
     const identity = LocalIdentity.forDataDir(options.dataDir);
     const api = createApiServer(identity);
-    const apiPort = await listen(api, options.port);
-    stops.push(async () => {
-      api.closeAllConnections();
-      await new Promise<void>((r) => api.close(() => r()));
-    });
+    const apiPort = await listen(api.server, options.port);
+    stops.push(() => api.stop());
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     log(`HTTP API + web     ${apiUrl}`);
 

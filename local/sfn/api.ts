@@ -87,6 +87,7 @@ export function createSfnServer(engine: LocalStepFunctions): Server {
       const op = ops[target.replace(/^AWSStepFunctions\./, '')];
       if (!target.startsWith('AWSStepFunctions.') || !op)
         throw new SfnApiError('UnknownOperationException', `Unknown operation ${target}`);
+      if (engine.closing) throw new SfnApiError('ServiceUnavailable', 'The local runtime is stopping', 503);
       const text = await readBody(req);
       let body: Body;
       try {

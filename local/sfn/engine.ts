@@ -463,8 +463,19 @@ export class LocalStepFunctions {
   async close(): Promise<void> {
     this.#closing = true;
     for (const e of this.#executions.values()) if (e.status === 'RUNNING') e.abort?.();
-    await Promise.allSettled([...this.#running]);
-    await this.store.flush();
+    // Settling work can queue more writes (and the writes more settling): until neither moves, so
+    // that nothing is written after the tables are gone.
+    for (;;) {
+      await Promise.allSettled([...this.#running]);
+      const writes = this.store.flush();
+      await writes;
+      if (!this.#running.size && writes === this.store.flush()) return;
+    }
+  }
+
+  /** Set once `close` has begun: the API then refuses calls, as a service that is going away. */
+  get closing(): boolean {
+    return this.#closing;
   }
 
   async #get(executionArn: string): Promise<StoredExecution> {
