@@ -11,7 +11,7 @@
  * the department, the home check and whether it also looks outside assistance are the data below.
  */
 import { z } from 'zod';
-import { regionLineage } from '../parameters/index.ts';
+import { regionLineage, resolveVersioned } from '../parameters/index.ts';
 import { tierLabels } from '../rules/classify.ts';
 import { isoDate, yuan } from '../schemas/household.ts';
 import { type Department, damageLevels, departments, type FeedName, schoolStages } from './feeds.ts';
@@ -238,39 +238,20 @@ export function indicatorLineage(regionCode: string): string[] {
 /**
  * The indicators in force for `regionCode` on `asOf`: per level the latest version on or before `asOf`
  * (a later version replaces an earlier one of the same level whole), then value by value the lowest
- * level that sets it — the same resolution as `resolveParameters`.
+ * level that sets it (`resolveVersioned`, as for the means-test parameters).
  */
 export function resolveIndicators(
   versions: readonly IndicatorVersion[],
   regionCode: string,
   asOf: string,
 ): IndicatorSet {
-  const chosen: IndicatorVersion[] = [];
-  for (const level of indicatorLineage(regionCode)) {
-    let best: IndicatorVersion | undefined;
-    for (const v of versions) {
-      if (v.regionCode !== level || v.effectiveFrom > asOf) continue;
-      if (!best || v.effectiveFrom > best.effectiveFrom) best = v;
-    }
-    if (best) chosen.push(best);
-  }
-  const values: Partial<Record<IndicatorName, unknown>> = {};
-  const clauses: Partial<Record<IndicatorName, string>> = {};
-  const sources: Partial<Record<IndicatorName, string>> = {};
-  const missing: IndicatorName[] = [];
-  let sampleData = false;
-  for (const name of indicatorNames) {
-    const v = chosen.find((x) => x.values[name] !== undefined);
-    const entry = v?.values[name];
-    if (!v || !entry) {
-      missing.push(name);
-      continue;
-    }
-    values[name] = entry.value;
-    clauses[name] = entry.clause;
-    sources[name] = indicatorVersionId(v);
-    if (v.sampleData) sampleData = true;
-  }
+  const { chosen, values, clauses, sources, missing, sampleData } = resolveVersioned(
+    versions,
+    indicatorLineage(regionCode),
+    asOf,
+    indicatorNames,
+    indicatorVersionId,
+  );
   if (missing.length > 0) throw new IndicatorsNotFoundError(regionCode, asOf, missing);
   return {
     ...(values as IndicatorValues),

@@ -212,36 +212,44 @@ export function regionLineage(code: string): string[] {
   return lineage;
 }
 
+/** A version of region-level values, each with the clause it implements (parameters, indicators). */
+export interface VersionOfValues<N extends string> {
+  regionCode: string;
+  effectiveFrom: string;
+  sampleData?: boolean;
+  values: Partial<Record<N, { value: unknown; clause: string } | undefined>>;
+}
+
 /**
- * The parameters in force for `regionCode` and `residence` on `asOf`. Per level, the version with the
- * latest `effectiveFrom` on or before `asOf` applies; a later version replaces an earlier one of the
- * same level whole, so a region that stops overriding a value publishes a version without it.
+ * The one resolution rule of date-versioned, region-inherited values: per level of `lineage` (the
+ * region first) the version with the latest `effectiveFrom` on or before `asOf` — a later version
+ * replaces an earlier one of the same level whole, so a region that stops overriding a value
+ * publishes a version without it — then name by name the lowest level that sets it. Names come in
+ * their canonical order, whichever level supplies them, so every resolved set has the same shape
+ * (stable JSON, and monomorphic property reads in the rules).
  */
-export function resolveParameters(
-  versions: readonly ParameterVersion[],
-  regionCode: string,
-  residence: Residence,
+export function resolveVersioned<N extends string, V extends VersionOfValues<N>>(
+  versions: readonly V[],
+  lineage: readonly string[],
   asOf: string,
-): ParameterSet {
-  const chosen: ParameterVersion[] = [];
-  for (const level of regionLineage(regionCode)) {
-    let best: ParameterVersion | undefined;
+  names: readonly N[],
+  id: (v: V) => string,
+) {
+  const chosen: V[] = [];
+  for (const level of lineage) {
+    let best: V | undefined;
     for (const v of versions) {
-      if (v.regionCode !== level || v.residence !== residence || v.effectiveFrom > asOf) continue;
+      if (v.regionCode !== level || v.effectiveFrom > asOf) continue;
       if (!best || v.effectiveFrom > best.effectiveFrom) best = v;
     }
     if (best) chosen.push(best);
   }
-
-  // Names in their canonical order, whichever level supplies them, so every resolved set has the same
-  // shape (stable JSON, and monomorphic property reads in the rules).
-  const values: Partial<Record<ParameterName, unknown>> = {};
-  const clauses: Partial<Record<ParameterName, string>> = {};
-  const sources: Partial<Record<ParameterName, string>> = {};
-  const missing: ParameterName[] = [];
+  const values: Partial<Record<N, unknown>> = {};
+  const clauses: Partial<Record<N, string>> = {};
+  const sources: Partial<Record<N, string>> = {};
+  const missing: N[] = [];
   let sampleData = false;
-  for (const name of parameterNames) {
-    // Lowest level first: the first version that sets the name wins.
+  for (const name of names) {
     const v = chosen.find((x) => x.values[name] !== undefined);
     const entry = v?.values[name];
     if (!v || !entry) {
@@ -250,10 +258,26 @@ export function resolveParameters(
     }
     values[name] = entry.value;
     clauses[name] = entry.clause;
-    sources[name] = versionId(v);
+    sources[name] = id(v);
     if (v.sampleData) sampleData = true;
   }
+  return { chosen, values, clauses, sources, missing, sampleData };
+}
 
+/** The parameters in force for `regionCode` and `residence` on `asOf` (`resolveVersioned`). */
+export function resolveParameters(
+  versions: readonly ParameterVersion[],
+  regionCode: string,
+  residence: Residence,
+  asOf: string,
+): ParameterSet {
+  const { chosen, values, clauses, sources, missing, sampleData } = resolveVersioned(
+    versions.filter((v) => v.residence === residence),
+    regionLineage(regionCode),
+    asOf,
+    parameterNames,
+    versionId,
+  );
   if (missing.length > 0) throw new ParametersNotFoundError(regionCode, residence, asOf, missing);
 
   return {
