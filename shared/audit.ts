@@ -68,7 +68,7 @@ export const auditActions = {
 export type AuditAction = keyof typeof auditActions;
 
 /** JSON with keys in a fixed order at every level: the same entry always hashes the same. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object')
     return `{${Object.keys(value)

@@ -15,6 +15,7 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
+import { canonical } from './audit.ts';
 import { sfn } from './clients.ts';
 import * as cases from './repositories/cases.ts';
 
@@ -71,18 +72,6 @@ export async function deliverOnOpen(taskId: string, taskToken: string, decision:
   await cases.markDecisionDelivered(taskId, { deliveredAt: new Date().toISOString() });
 }
 
-/** JSON with keys in a fixed order, so that two decisions read back from the table compare. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object')
-    return `{${Object.keys(value)
-      .sort()
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(value);
-}
-
 /**
  * The same person sending the same decision again (a retry after a lost answer): the fields the
  * caseworker chose are equal and it was they who decided. When and under what name do not count.
@@ -98,7 +87,7 @@ export function sameDecision(
     decidedByActor: _actor,
     standAside: _aside,
     ...rest
-  }: Record<string, unknown>) => canonical(rest);
+  }: Record<string, unknown>) => canonical(rest); // two decisions read back from the table compare
   return (
     recorded.decidedByActor?.subject === subject &&
     chosen(recorded as unknown as Record<string, unknown>) ===

@@ -1,4 +1,10 @@
-import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 
 /** Every item a query matches, page after page. */
 export async function queryAll(
@@ -13,4 +19,46 @@ export async function queryAll(
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return items;
+}
+
+/**
+ * `SET` each attribute of `set` (and `REMOVE` each of `remove`) with placeholder names, so any
+ * attribute name is safe, reserved words included. Returns the expression and its names and values,
+ * which a caller may extend (a version bump, a condition).
+ */
+export function setExpression(set: Record<string, unknown>, remove: readonly string[] = []) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets = Object.entries(set).map(([name, value], i) => {
+    names[`#s${i}`] = name;
+    values[`:s${i}`] = value;
+    return `#s${i} = :s${i}`;
+  });
+  const removes = remove.map((name, i) => {
+    names[`#r${i}`] = name;
+    return `#r${i}`;
+  });
+  return { sets, removes, names, values };
+}
+
+/** Sets attributes of an item that must already exist (a missing one fails its condition). */
+export function updateExisting(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  key: Record<string, unknown>,
+  set: Record<string, unknown>,
+  returnValues?: UpdateCommandInput['ReturnValues'],
+) {
+  const { sets, names, values } = setExpression(set);
+  return client.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: key,
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ...(returnValues ? { ReturnValues: returnValues } : {}),
+    }),
+  );
 }

@@ -722,6 +722,9 @@ export class LocalStepFunctions {
       },
     });
     this.#append(execution, 'TaskStarted', { taskStartedEventDetails: detail });
+    // As on AWS, a task's timeout runs from its start, not from when its resource answered: a clock
+    // that moves while the resource runs moves towards the deadline.
+    const startedAt = Date.now();
 
     const succeed = (output: unknown) => {
       this.#append(execution, 'TaskSucceeded', {
@@ -790,7 +793,7 @@ export class LocalStepFunctions {
       const deadlineAt =
         recorded?.status === 'submitted'
           ? recorded.deadlineAt
-          : timeoutSeconds && Date.now() + timeoutSeconds * 1000;
+          : timeoutSeconds && startedAt + timeoutSeconds * 1000;
       if (recorded?.status !== 'submitted') {
         await this.store.putTaskRecord(execution.executionArn, key, {
           status: 'submitted',

@@ -216,7 +216,15 @@ export interface ExecutionLink {
 }
 
 const APP = (id: string) => ({ pk: `APP#${id}`, sk: 'APP' });
-const TASK = (id: string) => ({ pk: `TASK#${id}`, sk: 'TASK' });
+export const TASK = (id: string) => ({ pk: `TASK#${id}`, sk: 'TASK' });
+
+/** A task as stored while open: in its township's inbox (gsi1), soonest due first. */
+export const openTaskItem = <T extends { taskId: string; township: string; dueDate: string }>(task: T) => ({
+  ...TASK(task.taskId),
+  gsi1pk: `OPEN#${task.township}`,
+  gsi1sk: `${task.dueDate}#${task.taskId}`,
+  ...task,
+});
 
 /** Partitions of the undelivered-decision index (`gsi1`, `UNDELIVERED#<shard>`). */
 export const UNDELIVERED_SHARDS = DUE_SHARDS;
@@ -407,12 +415,7 @@ export async function openTask(task: TaskRecord): Promise<{ created: boolean; ta
             {
               Put: {
                 TableName: table(),
-                Item: {
-                  ...TASK(task.taskId),
-                  gsi1pk: `OPEN#${task.township}`,
-                  gsi1sk: `${task.dueDate}#${task.taskId}`,
-                  ...task,
-                },
+                Item: openTaskItem(task),
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },

@@ -24,15 +24,22 @@ import { auditNotice } from '../audit.ts';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import type { Benefit, LifecycleNotice } from '../domain/lifecycle.ts';
+import { setExpression, updateExisting } from '../dynamo.ts';
 import { casesTable } from '../resources.ts';
 import type { ApplicationRequest, HouseholdDeclaration } from '../schemas/household.ts';
 import { applicationIndexKeys } from './audit-search.ts';
-import { type Actor, type ApplicationRecord, getApplication, type MeansTestSummary } from './cases.ts';
+import {
+  type Actor,
+  type ApplicationRecord,
+  getApplication,
+  type MeansTestSummary,
+  openTaskItem,
+  TASK,
+} from './cases.ts';
 import { openIn, sealIn } from './personal.ts';
 
 const table = () => requiredEnv(casesTable.env);
 const CASE = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
-const TASK = (taskId: string) => ({ pk: `TASK#${taskId}`, sk: 'TASK' });
 const EMERG = (emergencyId: string) => ({ pk: `EMERG#${emergencyId}`, sk: 'EMERG' });
 const IDEMP = (key: string) => ({ pk: `IDEMP#emergency#${key}`, sk: 'IDEMP' });
 
@@ -103,17 +110,7 @@ export async function updateCase(
   remove: string[] = [],
   options: { expectedVersion?: number } = {},
 ): Promise<void> {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets = Object.entries(set).map(([name, value], i) => {
-    names[`#s${i}`] = name;
-    values[`:s${i}`] = value;
-    return `#s${i} = :s${i}`;
-  });
-  const removes = remove.map((name, i) => {
-    names[`#r${i}`] = name;
-    return `#r${i}`;
-  });
+  const { sets, removes, names, values } = setExpression(set, remove);
   names['#version'] = 'version';
   values[':zero'] = 0;
   values[':one'] = 1;
@@ -267,23 +264,7 @@ export async function updateRecheck(
   recheckId: string,
   set: Record<string, unknown>,
 ): Promise<void> {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets = Object.entries(set).map(([name, value], i) => {
-    names[`#s${i}`] = name;
-    values[`:s${i}`] = value;
-    return `#s${i} = :s${i}`;
-  });
-  await dynamo().send(
-    new UpdateCommand({
-      TableName: table(),
-      Key: { pk: `CASE#${caseId}`, sk: `RECHECK#${recheckId}` },
-      UpdateExpression: `SET ${sets.join(', ')}`,
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    }),
-  );
+  await updateExisting(dynamo(), table(), { pk: `CASE#${caseId}`, sk: `RECHECK#${recheckId}` }, set);
 }
 
 // ── lifecycle tasks (in the township inbox beside the application's tasks) ───────────────────────
@@ -349,12 +330,7 @@ export async function openLifecycleTask(
     await dynamo().send(
       new PutCommand({
         TableName: table(),
-        Item: {
-          ...TASK(task.taskId),
-          gsi1pk: `OPEN#${task.township}`,
-          gsi1sk: `${task.dueDate}#${task.taskId}`,
-          ...task,
-        },
+        Item: openTaskItem(task),
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -487,24 +463,7 @@ export async function updateEmergency(
   emergencyId: string,
   set: Partial<EmergencyRecord>,
 ): Promise<EmergencyRecord> {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets = Object.entries(set).map(([name, value], i) => {
-    names[`#s${i}`] = name;
-    values[`:s${i}`] = value;
-    return `#s${i} = :s${i}`;
-  });
-  const { Attributes } = await dynamo().send(
-    new UpdateCommand({
-      TableName: table(),
-      Key: EMERG(emergencyId),
-      UpdateExpression: `SET ${sets.join(', ')}`,
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-      ReturnValues: 'ALL_NEW',
-    }),
-  );
+  const { Attributes } = await updateExisting(dynamo(), table(), EMERG(emergencyId), set, 'ALL_NEW');
   return (await openIn(strip<EmergencyRecord>(Attributes), 'request'))!;
 }
 

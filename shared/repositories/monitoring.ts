@@ -24,17 +24,16 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { LEDGER_SHARDS, type LedgerFacts, ledgerPartition } from '../audit.ts';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
-import { queryAll } from '../dynamo.ts';
+import { queryAll, updateExisting } from '../dynamo.ts';
 import type { FeedCounts, Warning } from '../monitoring/compare.ts';
 import type { Department } from '../monitoring/vocabulary.ts';
 import { casesTable, DUE_SHARDS } from '../resources.ts';
 import type { WarningFeedback, WarningStatus } from '../schemas/warnings.ts';
-import { type Actor, markDecisionDelivered } from './cases.ts';
+import { type Actor, markDecisionDelivered, openTaskItem } from './cases.ts';
 
 const table = () => requiredEnv(casesTable.env);
 const RUN = (runId: string) => ({ pk: `RUN#${runId}`, sk: 'RUN' });
 const WARN = (warningId: string) => ({ pk: `WARN#${warningId}`, sk: 'WARN' });
-const TASK = (taskId: string) => ({ pk: `TASK#${taskId}`, sk: 'TASK' });
 
 const shardOf = (id: string) => createHash('sha256').update(id).digest()[0]! % DUE_SHARDS;
 /** A region code's prefix that its own area's codes share: 430000 → 43, 430100 → 4301, 430121 → 430121. */
@@ -121,23 +120,7 @@ export async function getRun(runId: string): Promise<RunRecord | undefined> {
 }
 
 export async function updateRun(runId: string, set: Partial<RunRecord>): Promise<void> {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets = Object.entries(set).map(([name, value], i) => {
-    names[`#s${i}`] = name;
-    values[`:s${i}`] = value;
-    return `#s${i} = :s${i}`;
-  });
-  await dynamo().send(
-    new UpdateCommand({
-      TableName: table(),
-      Key: RUN(runId),
-      UpdateExpression: `SET ${sets.join(', ')}`,
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    }),
-  );
+  await updateExisting(dynamo(), table(), RUN(runId), set);
 }
 
 export interface ChunkResult {
@@ -439,12 +422,7 @@ export async function openVerificationTask(task: VerificationTask): Promise<bool
     await dynamo().send(
       new PutCommand({
         TableName: table(),
-        Item: {
-          ...TASK(task.taskId),
-          gsi1pk: `OPEN#${task.township}`,
-          gsi1sk: `${task.dueDate}#${task.taskId}`,
-          ...task,
-        },
+        Item: openTaskItem(task),
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
