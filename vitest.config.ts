@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
  * Two passes (`npm test` runs both): the suite, two files at a time — each integration file starts
  * its own in-memory runtime, a DynamoDB Local JVM, and two cores take two at a time — then
  * `test/isolated/`, the tests that run `npm start`'s whole runtime in a process of its own (one kills
- * it with SIGKILL holding a hundred cases), alone, so that neither starves the other.
+ * it with SIGKILL holding a hundred cases) and each `npm run bench` at a small size, alone, so that
+ * neither starves the other.
  */
 export const isolated = 'test/isolated/**';
 

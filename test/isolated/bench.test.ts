@@ -1,0 +1,56 @@
+/**
+ * Every `npm run bench -- <name>` still runs end to end, at a small size, and prints the figures its
+ * issue asks for. What they measure is not asserted — timings live in the benches' own output —
+ * only that each finishes, prints its ratio against its baseline, and that the comparisons agree.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const scratch = mkdtempSync(join(tmpdir(), 'doudi-bench-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function bench(name: string, env: Record<string, string>): string {
+  const run = spawnSync('npm', ['run', '--silent', 'bench', '--', name], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+  expect(run.status, `${name}: ${run.stderr}`).toBe(0);
+  return run.stdout;
+}
+
+it('rules: both throughputs, every decision matching, the ratio', () => {
+  const out = bench('rules', { BENCH_HOUSEHOLDS: '3000' });
+  expect(out).toMatch(/doudi tier decision .*households\/s/);
+  expect(out).toMatch(/json-rules-engine tier decision .*households\/s/);
+  expect(out).toContain('decisions matching: 3,000 / 3,000');
+  expect(out).toMatch(/ratio doudi tier decision ÷ json-rules-engine: [\d.]+×/);
+}, 240_000);
+
+it('lifecycle: applications/s against the baseline, counted requests, the cost per application', () => {
+  const out = bench('lifecycle', { BENCH_APPLICATIONS: '4', BENCH_CONCURRENCY: '2' });
+  expect(out).toMatch(/doudi .*: [\d.]+ applications\/s/);
+  expect(out).toMatch(/ratio doudi ÷ baseline: [\d.]+×/);
+  expect(out).toMatch(/per application: DynamoDB [\d.]+ writes \+ [\d.]+ reads/);
+  expect(out).toMatch(/total\s+\$[\d.]+/);
+}, 240_000);
+
+it('api: both latency distributions, the p99 ratio and no errors', () => {
+  const out = bench('api', { BENCH_SECONDS: '1', BENCH_CONNECTIONS: '2' });
+  expect(out).toMatch(/GET \/health .* p99 \d+ ms .* errors 0/);
+  expect(out).toMatch(/POST \/applications .* p99 \d+ ms .* errors 0/);
+  expect(out).toMatch(/p99 ratio POST \/applications ÷ GET \/health: [\d.]+×/);
+}, 240_000);
+
+it('monitoring: both rates, the same warnings from both, the ratio and the peak RSS', () => {
+  const out = bench('monitoring', { BENCH_HOUSEHOLDS: '2000', BENCH_DIR: join(scratch, 'monitoring') });
+  expect(out).toMatch(/doudi : .*[\d,]+ 行\/秒，峰值 RSS \d+ MiB/);
+  expect(out).toMatch(/DuckDB: .*[\d,]+ 行\/秒/);
+  expect(out).toMatch(/doudi 用时 ÷ DuckDB 用时 = [\d.]+/);
+  expect(out).toContain('两者预警一致');
+}, 240_000);
