@@ -248,10 +248,15 @@ export const application: WorkflowDefinition = {
         End: true,
       },
       ConsentLapsed: {
-        Comment: '申请人逾期未答复：维持不予确认',
+        Comment: '答复等待期满：未答复的维持不予确认；已记录但未送达的答复照常生效',
         ...invoke('LapseConsentFunction', { 'applicationId.$': '$.applicationId' }),
+        // The same shape as a delivered answer, so that one Choice reads both.
+        ResultSelector: {
+          'consent.$': '$.Payload.consent',
+          'status.$': '$.Payload.status',
+        },
         ResultPath: '$.consent',
-        Next: 'Closed',
+        Next: 'ConsentOutcome',
       },
       RecordWithdrawal: {
         Comment: '审核未完成（任务失败或撤回），记录并告知',

@@ -17,8 +17,9 @@ import { alternativeDetermineBy } from '../../shared/domain/determination.ts';
 import { maskIdNumber } from '../../shared/domain/id-number.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { tierLabel } from '../../shared/domain/lifecycle.ts';
-import { ConflictError, GoneError, NotFoundError } from '../../shared/errors.ts';
+import { ConflictError, NotFoundError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
+import { logger } from '../../shared/logger.ts';
 import * as cases from '../../shared/repositories/cases.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
 import { applicationRequest } from '../../shared/schemas/household.ts';
@@ -247,11 +248,26 @@ export const consentBody = z.object({
   tier: z.string().trim().min(1).max(32).optional().describe('所同意的类别；填写时须与提供的类别一致'),
 });
 
+/** Hands the recorded answer to the workflow waiting for it; a wait already ended is no error. */
+async function deliverConsent(taskToken: string, consent: boolean, answeredAt: string, repeat = false) {
+  try {
+    await sfn().send(
+      new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ consent, answeredAt }) }),
+    );
+  } catch (error) {
+    const ended =
+      error instanceof TaskDoesNotExist || error instanceof InvalidToken || error instanceof TaskTimedOut;
+    if (!ended) throw error;
+    if (!repeat) logger.info('consent recorded after its wait ended; the lapse step reads it', { error });
+  }
+}
+
 /**
  * The applicant's answer to the offer of another tier: recorded once, then handed to the waiting
- * workflow (or, if its wait has not started yet, picked up when it does).
+ * workflow (or, if its wait has not started yet, picked up when it does; if it has just ended, read
+ * by the step that ends it). The applicant answers online; a caseworker may record an answer signed
+ * on paper. The same answer again is accepted and delivered again; another answer is a conflict.
  */
-/** The applicant answers online; a caseworker may record an answer signed on paper. */
 export const consent = httpRoute(
   {
     roles: ['applicant', 'townshipCaseworker'],
@@ -264,8 +280,16 @@ export const consent = httpRoute(
     requireOwnerOrStaff(principal, app, ['townshipCaseworker']);
     const offer = app.consent;
     if (!offer) throw new ConflictError(`申请 ${app.applicationId} 没有可同意的其他救助类别`);
+    if (offer.status === 'given' || offer.status === 'declined') {
+      if ((offer.status === 'given') !== body.consent)
+        throw new ConflictError(`申请 ${app.applicationId} 已答复，不能更改答复`);
+      // The same answer again (a retry after a lost response or a crash): recorded once, delivered
+      // again in case its delivery was cut short; a wait that has ended already has it.
+      if (offer.taskToken) await deliverConsent(offer.taskToken, body.consent, offer.answeredAt!, true);
+      return { statusCode: 202, body: { applicationId: app.applicationId, consent: consentView(offer) } };
+    }
     if (offer.status !== 'offered')
-      throw new ConflictError(`申请 ${app.applicationId} 已答复或已逾期，不能重复答复`);
+      throw new ConflictError(`申请 ${app.applicationId} 的答复期限已过，不能再答复`);
     if (body.tier !== undefined && body.tier !== offer.offeredTier) {
       throw new ConflictError(`所同意的类别 ${body.tier} 与提供的类别 ${offer.offeredTier} 不一致`);
     }
@@ -292,25 +316,9 @@ export const consent = httpRoute(
       summary: `${body.consent ? '同意' : '不同意'}按${tierLabel(answered.consent.offeredTier)}认定`,
       refs: { applicationId: app.applicationId },
     });
-    if (answered.consent.taskToken) {
-      try {
-        await sfn().send(
-          new SendTaskSuccessCommand({
-            taskToken: answered.consent.taskToken,
-            output: JSON.stringify({ consent: body.consent, answeredAt }),
-          }),
-        );
-      } catch (error) {
-        if (
-          error instanceof TaskDoesNotExist ||
-          error instanceof InvalidToken ||
-          error instanceof TaskTimedOut
-        ) {
-          throw new GoneError(`申请 ${app.applicationId} 的答复期限已过`);
-        }
-        throw error;
-      }
-    }
+    // A wait that ended meanwhile reads the recorded answer when it lapses (`lapseConsent`).
+    if (answered.consent.taskToken)
+      await deliverConsent(answered.consent.taskToken, body.consent, answeredAt);
     return {
       statusCode: 202,
       body: { applicationId: app.applicationId, consent: consentView(answered.consent) },

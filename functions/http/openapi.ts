@@ -184,11 +184,11 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
   giveConsent: {
     tag: '申请人',
     description:
-      '申请人对按其他类别认定的答复：同意的，在规定的工作日内按该类别认定并告知；不同意的，维持不予确认。未提供其他类别、已答复或已逾期时答复 409。',
+      '申请人对按其他类别认定的答复：同意的，在规定的工作日内按该类别认定并告知；不同意的，维持不予确认。同一答复重复提交时按已记录的答复再次送达（202）；未提供其他类别、更改已作出的答复或已逾期时答复 409。',
     path: applicationIdPath,
     body: consentBody,
     success: { status: 202, description: '已记录答复', schema: responses.consentAnswered },
-    errors: [400, 404, 409, 410, 413],
+    errors: [400, 404, 409, 413],
   },
   listTasks: {
     tag: '经办人',

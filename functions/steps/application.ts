@@ -397,10 +397,18 @@ export async function openConsent(event: { taskToken: string; applicationId: str
   return { applicationId: app.applicationId, status: consent.status };
 }
 
-/** No answer in time: the offer lapses and the refusal stands. */
+/**
+ * The wait ended without a delivered answer: the offer lapses and the refusal stands — unless an
+ * answer was recorded and its delivery cut short, which then decides as if it had arrived.
+ */
 export async function lapseConsent(event: { applicationId: string }) {
-  await cases.lapseConsent(event.applicationId, new Date().toISOString());
-  return { applicationId: event.applicationId, status: 'lapsed' };
+  const consent = await cases.lapseConsent(event.applicationId, new Date().toISOString());
+  return {
+    applicationId: event.applicationId,
+    status: consent.status,
+    consent: consent.status === 'given',
+    answeredAt: consent.answeredAt,
+  };
 }
 
 /** 经申请人同意，按其他类别认定: recorded once, with the new notice and the first recheck date. */

@@ -911,10 +911,14 @@ export async function answerConsent(
   }
 }
 
-/** No answer came in time: the offer lapses and the refusal stands. */
-export async function lapseConsent(applicationId: string, at: string): Promise<void> {
+/**
+ * The wait for an answer ended: an offer still unanswered lapses and the refusal stands; an answer
+ * already recorded (its delivery cut short, or recorded as the wait ended) stands instead. Returns
+ * the consent as it is now.
+ */
+export async function lapseConsent(applicationId: string, at: string): Promise<ConsentRecord> {
   try {
-    await dynamo().send(
+    const { Attributes } = await dynamo().send(
       new UpdateCommand({
         TableName: table(),
         Key: APP(applicationId),
@@ -922,10 +926,15 @@ export async function lapseConsent(applicationId: string, at: string): Promise<v
         ConditionExpression: 'consent.#cs = :offered',
         ExpressionAttributeNames: { '#cs': 'status' },
         ExpressionAttributeValues: { ':lapsed': 'lapsed', ':at': at, ':offered': 'offered' },
+        ReturnValues: 'ALL_NEW',
       }),
     );
+    return (await toApplication(Attributes))!.consent!;
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
+    const app = await getApplication(applicationId);
+    if (!app?.consent) throw new Error(`application ${applicationId} has no consent offer`);
+    return app.consent;
   }
 }
 

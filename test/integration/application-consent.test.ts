@@ -8,6 +8,8 @@
  * person and month; a single adult earning 1,100 yuan (no employment-cost deduction: not marked
  * employed) is above the first and below the second.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { clock } from '../../local/clock.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
@@ -15,7 +17,7 @@ import { addMonths } from '../../shared/domain/determination.ts';
 import { CONSENT_WAIT_SECONDS } from '../../workflows/application.ts';
 import { applicationFlow, calendar, today } from '../support/application-flow.ts';
 import { application, validId } from '../support/households.ts';
-import { useRuntime } from '../support/runtime.ts';
+import { eventually, useRuntime } from '../support/runtime.ts';
 
 const runtime = useRuntime();
 const { api } = runtime;
@@ -99,8 +101,12 @@ describe('the offer of another tier', () => {
     const kinds = (await flow.notices(caseId)).map((n) => n.kind).sort();
     expect(kinds).toEqual(['approval', 'refusal']);
 
-    // Answered once.
+    // Answered once: another answer is a conflict; the same answer again changes nothing.
     expect((await answer(applicationId, { consent: false })).status).toBe(409);
+    const again = await answer(applicationId, { consent: true });
+    expect(again.status).toBe(202);
+    expect(again.body.consent).toMatchObject({ status: 'given', answeredAt: given.body.consent.answeredAt });
+    expect((await flow.notices(caseId)).map((n) => n.kind).sort()).toEqual(['approval', 'refusal']);
 
     const history = await flow.history(caseId);
     expect(history.states).toEqual([
@@ -138,11 +144,57 @@ describe('the offer of another tier', () => {
     await flow.history(caseId, (e) => e.states.includes('AwaitConsent'));
     clock.advance(CONSENT_WAIT_SECONDS * 1000 + 60_000);
     const history = await flow.history(caseId);
-    expect(history.states.slice(-3)).toEqual(['AwaitConsent', 'ConsentLapsed', 'Closed']);
+    expect(history.states.slice(-4)).toEqual(['AwaitConsent', 'ConsentLapsed', 'ConsentOutcome', 'Closed']);
     const app = await flow.application(applicationId);
     expect(app.status).toBe('refused');
     expect(app.consent.status).toBe('lapsed');
     expect((await answer(applicationId, { consent: true })).status).toBe(409);
+  });
+
+  /** What a crash between recording the answer and handing it to the workflow leaves behind. */
+  async function recordedNotDelivered(applicationId: string) {
+    // The token is on the application once the wait has started.
+    await eventually(async () =>
+      (await flow.item(`APP#${applicationId}`, 'APP')).consent?.taskToken ? true : undefined,
+    );
+    const determineBy = calendar.provisionalDeadline(today(), 3).deadline;
+    await DynamoDBDocumentClient.from(new DynamoDBClient({})).send(
+      new UpdateCommand({
+        TableName: runtime.rt.env.CASES_TABLE,
+        Key: { pk: `APP#${applicationId}`, sk: 'APP' },
+        UpdateExpression: 'SET consent.#s = :given, consent.answeredAt = :at, consent.determineBy = :by',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':given': 'given', ':at': new Date().toISOString(), ':by': determineBy },
+      }),
+    );
+  }
+
+  it('recorded but not delivered is delivered when the applicant sends it again', async () => {
+    const { applicationId, caseId } = await refusedWithOffer(65);
+    await recordedNotDelivered(applicationId);
+    expect((await answer(applicationId, { consent: false })).status).toBe(409);
+    const again = await answer(applicationId, { consent: true });
+    expect(again.status).toBe(202);
+    const app = await flow.applicationWhen(applicationId, (a) => a.status === 'approved');
+    expect(app.tier).toBe('marginal');
+    const history = await flow.history(caseId);
+    expect(history.states.slice(-3)).toEqual(['AwaitConsent', 'ConsentOutcome', 'DetermineAlternative']);
+  });
+
+  it('recorded but not delivered still decides when the wait runs out', async () => {
+    const { applicationId, caseId } = await refusedWithOffer(66);
+    await recordedNotDelivered(applicationId);
+    clock.advance(CONSENT_WAIT_SECONDS * 1000 + 60_000);
+    const app = await flow.applicationWhen(applicationId, (a) => a.status === 'approved');
+    expect(app.tier).toBe('marginal');
+    expect(app.consent.status).toBe('given');
+    const history = await flow.history(caseId);
+    expect(history.states.slice(-4)).toEqual([
+      'AwaitConsent',
+      'ConsentLapsed',
+      'ConsentOutcome',
+      'DetermineAlternative',
+    ]);
   });
 
   it('is not there to answer when none was made', async () => {
