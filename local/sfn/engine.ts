@@ -463,6 +463,9 @@ export class LocalStepFunctions {
   async close(): Promise<void> {
     this.#closing = true;
     for (const e of this.#executions.values()) if (e.status === 'RUNNING') e.abort?.();
+    // Tasks waiting on a token end too, so that their deadline timers go and the process can exit;
+    // nothing is recorded for them (#runTask), and the tokens stay valid for the next start.
+    for (const task of this.#tokens.values()) task.reject(new Error('the local runtime is stopping'));
     // Settling work can queue more writes (and the writes more settling): until neither moves, so
     // that nothing is written after the tables are gone.
     for (;;) {
@@ -825,6 +828,7 @@ export class LocalStepFunctions {
       try {
         return succeed(await callback);
       } catch (error) {
+        if (this.#closing) throw error;
         return fail((error as Error).name, (error as Error).message);
       }
     } finally {
