@@ -117,6 +117,14 @@ interface ChildOutcome {
   description: Record<string, unknown>;
 }
 
+/**
+ * The wait of a token task whose execution ended (or whose runtime is stopping): the task ends
+ * without an event, its deadline timer with it. A stopping runtime's tokens stay valid on record.
+ */
+class AbandonedTask extends Error {
+  override name = 'AbandonedTask';
+}
+
 export class LocalStepFunctions {
   readonly #machines = new Map<
     string,
@@ -465,7 +473,7 @@ export class LocalStepFunctions {
     for (const e of this.#executions.values()) if (e.status === 'RUNNING') e.abort?.();
     // Tasks waiting on a token end too, so that their deadline timers go and the process can exit;
     // nothing is recorded for them (#runTask), and the tokens stay valid for the next start.
-    for (const task of this.#tokens.values()) task.reject(new Error('the local runtime is stopping'));
+    for (const task of this.#tokens.values()) task.reject(new AbandonedTask());
     // Settling work can queue more writes (and the writes more settling): until neither moves, so
     // that nothing is written after the tables are gone.
     for (;;) {
@@ -590,7 +598,10 @@ export class LocalStepFunctions {
     execution.error = result.error;
     execution.cause = result.cause;
     for (const [token, task] of this.#tokens)
-      if (task.executionArn === execution.executionArn) this.#tokens.delete(token);
+      if (task.executionArn === execution.executionArn) {
+        this.#tokens.delete(token);
+        task.reject(new AbandonedTask());
+      }
     execution.records.clear();
     const type = {
       SUCCEEDED: 'ExecutionSucceeded',
@@ -828,7 +839,7 @@ export class LocalStepFunctions {
       try {
         return succeed(await callback);
       } catch (error) {
-        if (this.#closing) throw error;
+        if (error instanceof AbandonedTask) throw error;
         return fail((error as Error).name, (error as Error).message);
       }
     } finally {
