@@ -322,7 +322,14 @@ it('finishes every case of every stage exactly once after a SIGKILL', { timeout:
       `${what} (${cases.length} cases)`,
       async () => {
         const found = await items(cases.map(key));
-        return found.every((x) => x !== undefined && check(x)) ? (found as Body[]) : undefined;
+        if (found.every((x) => x !== undefined && check(x))) return found as Body[];
+        // What a timeout reports: the cases not there yet, and where they are.
+        const lagging = found.flatMap((x, i) =>
+          x !== undefined && check(x)
+            ? []
+            : [`${cases[i]!.group}/${cases[i]!.variant} ${cases[i]!.caseId}: ${x?.status ?? 'no item'}`],
+        );
+        throw new Error(`${lagging.length} not yet — ${lagging.slice(0, 5).join('; ')}`);
       },
       nudge ? { nudge: nudgeSweeper } : {},
     );
