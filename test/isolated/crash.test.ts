@@ -43,7 +43,7 @@ import { addMonthsToMonth, endOfChinaDay, monthStartsAt } from '../../shared/dom
 import { undeliveredIndexKeys } from '../../shared/repositories/cases.ts';
 import type { ApplicationRequest } from '../../shared/schemas/household.ts';
 import { application, validId } from '../support/households.ts';
-import { jvmsFor, npmStart, readyUrl } from '../support/npm-start.ts';
+import { groupGone, jvmsFor, npmStart, readyUrl } from '../support/npm-start.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies and items are whatever the runtime answered; the assertions check them.
 type Body = any;
@@ -53,9 +53,13 @@ const dataDir = mkdtempSync(join(tmpdir(), 'doudi-crash-'));
 let child: ChildProcess | undefined;
 let output = () => '';
 
-afterAll(() => {
-  if (child?.pid) stopGroup(child.pid, 'SIGTERM');
-  rmSync(dataDir, { recursive: true, force: true });
+afterAll(async () => {
+  if (child?.pid) {
+    stopGroup(child.pid, 'SIGTERM');
+    // The runtime writes to its data directory until it has stopped.
+    for (let i = 0; i < 200 && !groupGone(child.pid); i++) await sleep(100);
+  }
+  rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
 });
 
 function stopGroup(pid: number, signal: NodeJS.Signals) {

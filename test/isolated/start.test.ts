@@ -9,12 +9,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { jvmsFor, npmStart, readyUrl } from '../support/npm-start.ts';
+import { groupGone, jvmsFor, npmStart, readyUrl } from '../support/npm-start.ts';
 import { eventually } from '../support/runtime.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
 });
 
 async function started(): Promise<{ child: ChildProcess; dataDir: string; output: () => string }> {
@@ -32,10 +32,13 @@ it('stops on SIGTERM to its process group, says so, and leaves no JVM behind', a
   process.kill(-child.pid!, 'SIGTERM');
   await eventually(async () => (output().includes('已停止 (stopped)') ? true : undefined), 30_000);
   await eventually(async () => (jvmsFor(dataDir) === '' ? true : undefined), 10_000);
+  await eventually(async () => (groupGone(child.pid!) ? true : undefined), 10_000);
 });
 
 it('leaves no JVM behind after SIGTERM to npm alone', async () => {
   const { child, dataDir } = await started();
   child.kill('SIGTERM');
   await eventually(async () => (jvmsFor(dataDir) === '' ? true : undefined), 20_000);
+  // The runtime itself goes too, having noticed it was orphaned.
+  await eventually(async () => (groupGone(child.pid!) ? true : undefined), 20_000);
 });

@@ -40,3 +40,13 @@ export const readyUrl = (output: string) => /ready: (http:\/\/\S+)\/health/.exec
 /** The pids of DynamoDB Local JVMs serving `dataDir` ('' when none is left). */
 export const jvmsFor = (dataDir: string) =>
   spawnSync('pgrep', ['-f', `DynamoDBLocal.*${dataDir}`], { encoding: 'utf8' }).stdout.trim();
+
+/** Whether every process of the group `npm start` led has exited. */
+export function groupGone(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
