@@ -249,7 +249,7 @@ export const consentBody = z.object({
 });
 
 /** Hands the recorded answer to the workflow waiting for it; a wait already ended is no error. */
-async function deliverConsent(taskToken: string, consent: boolean, answeredAt: string, repeat = false) {
+async function deliverConsent(taskToken: string, consent: boolean, answeredAt: string) {
   try {
     await sfn().send(
       new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ consent, answeredAt }) }),
@@ -258,7 +258,7 @@ async function deliverConsent(taskToken: string, consent: boolean, answeredAt: s
     const ended =
       error instanceof TaskDoesNotExist || error instanceof InvalidToken || error instanceof TaskTimedOut;
     if (!ended) throw error;
-    if (!repeat) logger.info('consent recorded after its wait ended; the lapse step reads it', { error });
+    logger.info('consent delivery found its wait ended; the lapse step reads the recorded answer', { error });
   }
 }
 
@@ -285,7 +285,7 @@ export const consent = httpRoute(
         throw new ConflictError(`申请 ${app.applicationId} 已答复，不能更改答复`);
       // The same answer again (a retry after a lost response or a crash): recorded once, delivered
       // again in case its delivery was cut short; a wait that has ended already has it.
-      if (offer.taskToken) await deliverConsent(offer.taskToken, body.consent, offer.answeredAt!, true);
+      if (offer.taskToken) await deliverConsent(offer.taskToken, body.consent, offer.answeredAt!);
       return { statusCode: 202, body: { applicationId: app.applicationId, consent: consentView(offer) } };
     }
     if (offer.status !== 'offered')
