@@ -10,13 +10,19 @@
  */
 import autocannon, { type Result } from 'autocannon';
 import { devToken } from '../local/auth.ts';
+import { clockStartFromEnv } from '../local/clock.ts';
 import { startRuntime } from '../local/runtime.ts';
 import { application, validId } from '../test/support/households.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 
-const runtime = await startRuntime({ dataDir: null, port: 0, log: () => undefined });
+const runtime = await startRuntime({
+  dataDir: null,
+  port: 0,
+  startAt: clockStartFromEnv(),
+  log: () => undefined,
+});
 const token = await devToken(runtime.apiUrl, {
   role: 'applicant',
   subject: 'bench-applicant',

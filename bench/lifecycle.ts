@@ -16,7 +16,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { devToken } from '../local/auth.ts';
-import { clock } from '../local/clock.ts';
+import { clock, clockStartFromEnv } from '../local/clock.ts';
 import { invocationCounts, resetInvocationCounts } from '../local/lambda.ts';
 import { startRuntime } from '../local/runtime.ts';
 import { requestCounts, resetRequestCounts } from '../shared/clients.ts';
@@ -43,7 +43,7 @@ const N = Number(process.env.BENCH_APPLICATIONS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const DAY = 86_400_000;
 
-const runtime = await startRuntime({ dataDir: null, port: 0 });
+const runtime = await startRuntime({ dataDir: null, port: 0, startAt: clockStartFromEnv() });
 // Each step by the person who takes it, signed in as on the pages (not counted as the system's work).
 const as = {
   applicant: await devToken(runtime.apiUrl, {

@@ -54,14 +54,28 @@ export class Clock {
     this.onChange?.();
   }
 
-  /** Jumps forward; every business timer now due fires. */
+  /** Jumps forward; every business timer now due fires, and every `onJump` listener is called. */
   advance(ms: number): number {
     if (!(ms >= 0)) throw new RangeError('can only advance forward');
     this.#rebase();
     this.#virtualAtBase += ms;
     this.#rearmAll();
     this.onChange?.();
+    for (const listener of this.#jumpListeners) listener();
     return this.now();
+  }
+
+  readonly #jumpListeners = new Set<() => void>();
+
+  /**
+   * Calls `listener` after every jump forward; returns the unsubscribe. Scheduled functions use it
+   * to look again at once: time that passed in a jump is time in which a rate schedule would have
+   * fired, and a timer re-armed by a run that was in flight during the jump would land a whole
+   * period past it.
+   */
+  onJump(listener: () => void): () => void {
+    this.#jumpListeners.add(listener);
+    return () => this.#jumpListeners.delete(listener);
   }
 
   /**
@@ -71,6 +85,19 @@ export class Clock {
   resumeAt(virtualNow: number): void {
     const ahead = virtualNow - this.now();
     if (ahead > 0) this.advance(ahead);
+  }
+
+  /**
+   * Sets virtual time to `instant`, back as well as forward. For a runtime that must not depend on
+   * the day it runs (a test computing due dates, a reproducible demo): it is called once, before
+   * anything is recorded, since going back under recorded data would make its dates lie.
+   */
+  startAt(instant: number): void {
+    if (!Number.isFinite(instant)) throw new RangeError('startAt needs an instant');
+    this.#base = realNow();
+    this.#virtualAtBase = instant;
+    this.#rearmAll();
+    this.onChange?.();
   }
 
   /** Called after every jump or change of speed, so that the runtime can persist virtual time. */
@@ -144,6 +171,18 @@ export class Clock {
 }
 
 export const clock = new Clock();
+
+/**
+ * Where `DOUDI_CLOCK_START` (an ISO 8601 instant) says virtual time starts, for `npm start`, the
+ * demo and the benches; undefined when unset, so that they run on today's date.
+ */
+export function clockStartFromEnv(value = process.env.DOUDI_CLOCK_START): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const instant = Date.parse(value);
+  if (Number.isNaN(instant))
+    throw new RangeError(`DOUDI_CLOCK_START 应为 ISO 8601 时刻，如 2026-12-02T10:00:00+08:00 (got ${value})`);
+  return instant;
+}
 let installed = false;
 
 /** Makes `Date` and long `setTimeout`s follow `clock` in this process. Idempotent. */

@@ -1107,7 +1107,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   };
   const started = performance.now();
   const { startRuntime } = await import('./runtime.ts');
-  const rt = await startRuntime({ dataDir: null, port: 0 }).catch((error) => {
+  const { clockStartFromEnv } = await import('./clock.ts');
+  const rt = await startRuntime({ dataDir: null, port: 0, startAt: clockStartFromEnv() }).catch((error) => {
     console.warn = warn;
     throw error;
   });

@@ -1,6 +1,6 @@
 /** `npm start`: the whole system on this machine, data kept in `.doudi/` (DOUDI_DATA_DIR overrides). */
 import { resolve } from 'node:path';
-import { clock } from './clock.ts';
+import { clock, clockStartFromEnv } from './clock.ts';
 import { startRuntime } from './runtime.ts';
 
 /** `--clock=fast` runs virtual time an hour per second; `--clock=<n>` n times real time. */
@@ -16,6 +16,13 @@ if (!(speed >= 1)) {
 const dataDir =
   process.env.DOUDI_DATA_DIR === 'memory' ? null : resolve(process.env.DOUDI_DATA_DIR ?? '.doudi');
 const port = Number(process.env.PORT ?? 3000);
+let startAt: number | undefined;
+try {
+  startAt = clockStartFromEnv();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
 
 console.log('兜底 doudi — 本地运行环境启动中 (starting the local runtime)…');
 const runtime = await startRuntime({
@@ -24,6 +31,7 @@ const runtime = await startRuntime({
   dynamoPort: Number(process.env.DYNAMODB_PORT ?? 8000),
   queuesPort: Number(process.env.SQS_PORT ?? 4566),
   sfnPort: Number(process.env.SFN_PORT ?? 8083),
+  startAt,
   log: (line) => console.log(`  ${line}`),
 });
 clock.setSpeed(speed);

@@ -39,6 +39,11 @@ export interface RuntimeOptions {
   queuesPort?: number;
   sfnPort?: number;
   log?: (line: string) => void;
+  /**
+   * Where virtual time starts (epoch ms), instead of now: tests pin it so that no due date depends
+   * on the hour or the day they run. A data directory's saved time still wins when it is later.
+   */
+  startAt?: number;
 }
 
 export interface Runtime {
@@ -184,6 +189,42 @@ function fieldKeyFile(dataDir: string | null): { path: string; remove(): void } 
   return { path, remove: () => (dataDir ? undefined : rmSync(dir, { recursive: true, force: true })) };
 }
 
+/**
+ * A function run every `every` ms of virtual time, and at once on `runNow`: never two runs at once —
+ * a call while one runs asks for one more run after it. One timer, re-armed after each run.
+ */
+function periodic(run: () => Promise<unknown>, every: number, name: string) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running = false;
+  let again = false;
+  let stopped = false;
+  const runNow = async (): Promise<void> => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    clearTimeout(timer);
+    do {
+      again = false;
+      await run().catch((error) => {
+        // A run cut short by the runtime stopping is not a failure: the next start runs it again.
+        if (!stopped) console.error(`[schedule] ${name} failed`, error);
+      });
+    } while (again && !stopped);
+    running = false;
+    if (!stopped) timer = setTimeout(() => void runNow(), every);
+  };
+  return {
+    runNow: () => void runNow(),
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const clock = installClock();
   const log = options.log ?? (() => undefined);
@@ -197,6 +238,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     for (const s of stops.reverse()) await s().catch((e) => console.error('[runtime] stop failed', e));
   };
   try {
+    if (options.startAt !== undefined) clock.startAt(options.startAt);
     if (options.dataDir) {
       const unpersist = persistClock(clock, options.dataDir);
       stops.push(async () => unpersist());
@@ -338,26 +380,25 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       stops.push(() => watcher.stop());
     }
 
-    // Scheduled functions run on the same rate as on AWS, against the runtime's clock — and once
-    // right after start, so that work a crash left (a due schedule not started, a recorded decision
-    // not delivered) is picked up at once rather than a period later.
-    const timers: Array<ReturnType<typeof setTimeout>> = [];
+    // Scheduled functions run on the same rate as on AWS, against the runtime's clock — once right
+    // after start, so that work a crash left (a due schedule not started, a recorded decision not
+    // delivered) is picked up at once rather than a period later, and again after every jump of
+    // the clock, so that advancing it runs everything that fell due (a run in flight during the
+    // jump is followed by another).
     let stopped = false;
-    for (const [name, def] of catalog.filter(([, d]) => d.schedule)) {
-      const every = rateMs(def.schedule!);
-      const tick = async () => {
-        if (stopped) return;
-        await invoke(name, {}).catch((error) => {
-          // A run cut short by the runtime stopping is not a failure: the next start runs it again.
-          if (!stopped) console.error(`[schedule] ${name} failed`, error);
-        });
-        if (!stopped) timers.push(setTimeout(tick, every));
-      };
-      void tick();
-    }
+    const scheduled = catalog
+      .filter(([, d]) => d.schedule)
+      .map(([name, def]) =>
+        periodic(() => (stopped ? Promise.resolve() : invoke(name, {})), rateMs(def.schedule!), name),
+      );
+    const unsubscribe = clock.onJump(() => {
+      for (const s of scheduled) s.runNow();
+    });
+    for (const s of scheduled) s.runNow();
     stops.push(async () => {
       stopped = true;
-      for (const t of timers) clearTimeout(t);
+      unsubscribe();
+      for (const s of scheduled) s.stop();
     });
 
     const identity = LocalIdentity.forDataDir(options.dataDir);

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { TEST_START } from '../support/pinned-clock.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'doudi-bench-'));
@@ -16,7 +17,8 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 function bench(name: string, env: Record<string, string>): string {
   const run = spawnSync('npm', ['run', '--silent', 'bench', '--', name], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    // The benches' runtimes start on the same day as every test's.
+    env: { ...process.env, DOUDI_CLOCK_START: new Date(TEST_START).toISOString(), ...env },
     encoding: 'utf8',
     timeout: 240_000,
   });

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { TEST_START } from './pinned-clock.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -24,6 +25,8 @@ export function npmStart(dataDir: string): NpmStart {
       DYNAMODB_PORT: '0',
       SQS_PORT: '0',
       SFN_PORT: '0',
+      // The runtime's virtual time starts where every other test's does, whatever the hour.
+      DOUDI_CLOCK_START: new Date(TEST_START).toISOString(),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
