@@ -12,7 +12,7 @@ import {
   startOfChinaDay,
 } from '../../shared/domain/lifecycle.ts';
 import { application } from '../support/households.ts';
-import { DAY, household, lifecycleHelpers, realTimePoll } from '../support/lifecycle.ts';
+import { DAY, household, lifecycleHelpers } from '../support/lifecycle.ts';
 import { eventually, useRuntime } from '../support/runtime.ts';
 
 const runtime = useRuntime();
@@ -24,7 +24,7 @@ const lc = lifecycleHelpers(runtime);
  * task it opens and lets a public notice run out on the clock, until the application is approved.
  */
 async function approve(applicationId: string) {
-  return realTimePoll(async () => {
+  return eventually(async () => {
     const { body: app } = await api(`/applications/${applicationId}`);
     if (app.status === 'approved') return app;
     const { body } = await api('/tasks?township=430121');
@@ -38,7 +38,7 @@ async function approve(applicationId: string) {
       lc.advanceTo(endOfChinaDay(app.publicNotice.endsOn));
     }
     return undefined;
-  }, 30_000);
+  });
 }
 
 describe('a case chain longer than a year', () => {

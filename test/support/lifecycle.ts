@@ -24,20 +24,6 @@ type Body = any;
 
 export const DAY = 86_400_000;
 
-/**
- * Polls until `check` returns a value, on real time: unlike `eventually`, whose deadline reads `Date`
- * (virtual time), it may be used while the virtual clock is being moved.
- */
-export async function realTimePoll<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const until = performance.now() + timeoutMs;
-  while (performance.now() < until) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms of real time`);
-}
-
 /** A household declaration with the applicant's incomes replaced. */
 export function household(
   incomes: ApplicationRequest['members'][number]['incomes'],
@@ -118,23 +104,14 @@ export function lifecycleHelpers(runtime: Runtime) {
 
     /**
      * Runs the clock to the pending schedule of `workflow` and waits until the sweeper has started
-     * it. The runtime's sweeper ticks every 5 virtual minutes, re-armed when a run ends: a jump made
-     * while a sweep is still running lands before the next tick, so the clock is nudged on until the
-     * tick comes — in steps under a minute, shorter than any Lambda step's default task timeout.
+     * it: the runtime runs its scheduled functions again after every jump of the clock.
      */
     async startDue(caseId: string, workflow: string) {
       const schedule = await helpers.pending(caseId, workflow);
       helpers.advanceTo(schedule.dueAt);
-      let nudged = performance.now();
-      await realTimePoll(async () => {
-        const now = await helpers.schedules(caseId);
-        const s = now.find((x) => x.sk === schedule.sk);
-        if (s?.status === 'started') return s;
-        if (performance.now() - nudged > 500) {
-          clock.advance(50_000);
-          nudged = performance.now();
-        }
-        return undefined;
+      await eventually(async () => {
+        const s = (await helpers.schedules(caseId)).find((x) => x.sk === schedule.sk);
+        return s?.status === 'started' ? s : undefined;
       });
       return schedule;
     },
