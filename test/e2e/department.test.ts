@@ -137,7 +137,7 @@ describe('the departments’ warnings page', () => {
     expect(await fitsWidth(wide)).toBe(true);
     await screenshot(wide, 'department-04-list-1280');
     expect(wide.errors).toEqual([]);
-  }, 90_000);
+  });
 
   it('the township finds a home check (入户核查) in the workbench and records the verdict', async () => {
     const w = warning({
@@ -202,5 +202,5 @@ describe('the departments’ warnings page', () => {
       status: 'decided',
       decision: { decision: 'approve', decidedBy: '李四' },
     });
-  }, 90_000);
+  });
 });

@@ -215,14 +215,14 @@ describe('the applicant, caseworker and auditor journey', () => {
 
     // ---- 公示: the proposed result is publicly noticed for 7 days, passed here on the virtual
     // clock; then a county officer signs in to the workbench and confirms
-    await sees(status, '#status-label', '公示中', 20_000);
+    await sees(status, '#status-label', '公示中', 60_000);
     const noticed = await runtime.api(`/applications/${applicationId}`, undefined, actors.auditor);
     clock.advance(Date.parse(`${noticed.body.publicNotice.endsOn}T16:00:00Z`) - Date.now() + 60_000);
     const countyBench = await open('/workbench/', widths.desktop);
     await signIn(countyBench, { role: 'countyOfficer', name: '钱七', regions: '430121' });
     expect(await text(countyBench, '#identity')).toContain('县级民政部门工作人员');
     const countyTask = countyBench.locator('[data-task]', { hasText: '县级民政部门确认' });
-    await countyTask.waitFor({ timeout: 20_000 });
+    await countyTask.waitFor({ timeout: 60_000 });
     await countyTask.click();
     await sees(countyBench, '#case-view', applicationId);
     await countyBench.check('input[name="decision"][value="approve"]');
@@ -231,7 +231,7 @@ describe('the applicant, caseworker and auditor journey', () => {
     await screenshot(countyBench, 'journey-6b-workbench-county-decided-1280');
 
     // ---- the applicant sees the notice (the status page polls)
-    await sees(status, '#notice h2', '社会救助确认通知书', 20_000);
+    await sees(status, '#notice h2', '社会救助确认通知书', 60_000);
     expect(await text(status, '#status-label')).toBe('已确认救助');
     expect(await text(status, '#tier')).toBe('最低生活保障');
     expect(await text(status, '#amount')).toBe('1,700.00 元');
@@ -368,7 +368,7 @@ describe('the applicant, caseworker and auditor journey', () => {
     const page = await open(`/status/?id=${submitted.body.applicationId}`, widths.mobile);
     // Signed in again, without a name this time: the same applicant, who reads their own application.
     await signIn(page);
-    await sees(page, '#consent', '低保边缘家庭', 20_000);
+    await sees(page, '#consent', '低保边缘家庭', 60_000);
     const consent = await runtime.api('/openapi.json');
     const route = Boolean(consent.body.paths['/applications/{applicationId}/consent']?.post);
     expect(await page.locator('#consent-button').isDisabled()).toBe(!route);
@@ -388,7 +388,7 @@ describe('the applicant, caseworker and auditor journey', () => {
     expect(await fitsWidth(bench)).toBe(true);
     await screenshot(bench, 'journey-10-workbench-case-375');
     expect(bench.errors).toEqual([]);
-  }, 60_000);
+  });
 
   it('shows the API’s 403 in Chinese, a lapsed sign-in asks again, and a deployment without dev sign-in says so', async () => {
     // A region outside the auditor's jurisdiction: the API's own message, in Chinese.
@@ -427,7 +427,7 @@ describe('the applicant, caseworker and auditor journey', () => {
     await screenshot(page, 'journey-12-signin-unavailable-375');
     // The only console errors are the browser's notes of those refusals.
     for (const p of [audit, page]) for (const e of p.errors) expect(e).toMatch(/status of (401|403|404)/);
-  }, 60_000);
+  });
 
   it('every page fits 375 px and 1280 px with no console error', async () => {
     expect(applicationId, 'the journey ran first').toMatch(/^app-/);

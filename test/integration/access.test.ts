@@ -174,9 +174,7 @@ describe('access', () => {
     expect(Object.keys(policy).sort()).toEqual(guarded.sort());
   });
 
-  it('each route × role × own/other jurisdiction answers as the policy says', {
-    timeout: 120_000,
-  }, async () => {
+  it('each route × role × own/other jurisdiction answers as the policy says', async () => {
     // One household of 长沙县 (430121), submitted online by `actors.applicant`, and its case.
     const submitted = await api('/applications', {
       method: 'POST',

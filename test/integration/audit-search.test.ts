@@ -51,9 +51,7 @@ const decide = (taskId: string, as: Actor) =>
   api(`/tasks/${taskId}/decision`, { method: 'POST', body: JSON.stringify({ decision: 'approve' }) }, as);
 
 describe('the auditor’s search', () => {
-  it('by region, status, caseworker and dates, with each task’s deadline compliance', {
-    timeout: 120_000,
-  }, async () => {
+  it('by region, status, caseworker and dates, with each task’s deadline compliance', async () => {
     const submittedOn = today();
     const a = await flow.submit(household(11));
     const b = await flow.submit(household(21));

@@ -84,5 +84,5 @@ describe('npm run demo', () => {
     expect(e.convertedTo).toMatchObject({ tier: 'dibao', status: 'approved' });
     expect(e.convertedTo!.monthlyAmount).toBeGreaterThan(0);
     expect(e.workflows.slice(0, 2)).toEqual(['Emergency', 'Application']);
-  }, 90_000);
+  });
 });

@@ -607,7 +607,7 @@ describe('a restart', () => {
     // The tokens handed out before the restart are the ones the children wait for now.
     for (const { n, token } of before.sort((a, b) => a.n - b.n))
       await sfn().send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ n }) }));
-    const done = await finished(executionArn, 30_000);
+    const done = await finished(executionArn, 60_000);
     expect(done.status).toBe('SUCCEEDED');
     expect(done.output.first).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }]);
     expect(done.output.second).toEqual([0, 1, 2].map((n) => ({ n, answer: { n } })));

@@ -101,7 +101,7 @@ async function completedRun(runId: string): Promise<Body> {
   return eventually(async () => {
     const res = await api(`/monitoring/runs/${runId}`);
     return res.status === 200 && res.body.status === 'completed' ? res.body : undefined;
-  }, 60_000);
+  });
 }
 
 const warningsOf = async (regionCode: string, as: Actor = actors.county, query = '') =>
@@ -615,7 +615,7 @@ describe('dynamic monitoring', () => {
     const escalated = await eventually(async () => {
       const list = await warningsOf('430000', actors.county, '&status=escalated');
       return list.count === unanswered.length ? list.warnings : undefined;
-    }, 30_000);
+    });
     const newDue = calendar.deadline(chinaDate(), 3);
     for (const w of escalated) {
       expect(w.escalations).toEqual([

@@ -370,9 +370,7 @@ describe('responses match the OpenAPI document', () => {
     );
   });
 
-  it('for dynamic monitoring: the register, a run, its warning and feedback, the happiness list', {
-    timeout: 120_000,
-  }, async () => {
+  it('for dynamic monitoring: the register, a run, its warning and feedback, the happiness list', async () => {
     const schemas = await call('GET', '/monitoring/feeds', '/monitoring/feeds');
     expect(schemas.body.feeds.map((f: { feed: string }) => f.feed)).toContain('medicalInsurance');
     expect(schemas.body.text).toContain('【medicalInsurance】');
@@ -414,7 +412,7 @@ describe('responses match the OpenAPI document', () => {
     const run = await eventually(async () => {
       const res = await call('GET', '/monitoring/runs/{runId}', `/monitoring/runs/${runId}`);
       return res.status === 200 && res.body.status === 'completed' ? res : undefined;
-    }, 30_000);
+    });
     expect(run.body.report.rejections.map((r: { line: number }) => r.line)).toEqual([3]);
     expect(
       (await call('GET', '/monitoring/runs/{runId}', `/monitoring/runs/run-${'0'.repeat(24)}`)).status,

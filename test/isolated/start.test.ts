@@ -30,15 +30,15 @@ async function started(): Promise<{ child: ChildProcess; dataDir: string; output
 it('stops on SIGTERM to its process group, says so, and leaves no JVM behind', async () => {
   const { child, dataDir, output } = await started();
   process.kill(-child.pid!, 'SIGTERM');
-  await eventually(async () => (output().includes('已停止 (stopped)') ? true : undefined), 30_000);
-  await eventually(async () => (jvmsFor(dataDir) === '' ? true : undefined), 10_000);
-  await eventually(async () => (groupGone(child.pid!) ? true : undefined), 10_000);
+  await eventually(async () => (output().includes('已停止 (stopped)') ? true : undefined), 60_000);
+  await eventually(async () => (jvmsFor(dataDir) === '' ? true : undefined), 60_000);
+  await eventually(async () => (groupGone(child.pid!) ? true : undefined), 60_000);
 });
 
 it('leaves no JVM behind after SIGTERM to npm alone', async () => {
   const { child, dataDir } = await started();
   child.kill('SIGTERM');
-  await eventually(async () => (jvmsFor(dataDir) === '' ? true : undefined), 20_000);
+  await eventually(async () => (jvmsFor(dataDir) === '' ? true : undefined), 60_000);
   // The runtime itself goes too, having noticed it was orphaned.
-  await eventually(async () => (groupGone(child.pid!) ? true : undefined), 20_000);
+  await eventually(async () => (groupGone(child.pid!) ? true : undefined), 60_000);
 });

@@ -70,7 +70,7 @@ export function useRuntime(): { readonly rt: Runtime; api: Api } {
  * not `Date`, which follows the virtual clock and jumps when a test moves it. Generous by default:
  * integration files run two at a time beside JVMs, and a busy machine is slow, not wrong.
  */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const until = performance.now() + timeoutMs;
   let last: unknown;
   while (performance.now() < until) {
