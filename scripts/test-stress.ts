@@ -9,7 +9,7 @@
  * besides its own; every run's whole output is kept under test-artifacts/stress/.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
@@ -69,18 +69,15 @@ interface Failure {
 
 function runPass(argv: string[], log: string, json: string): Promise<number> {
   return new Promise((resolve) => {
+    const out = createWriteStream(log);
     const child = spawn(
       'npx',
       [...argv, '--reporter=default', '--reporter=json', `--outputFile.json=${json}`],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } },
     );
-    const chunks: Buffer[] = [];
-    child.stdout!.on('data', (d: Buffer) => chunks.push(d));
-    child.stderr!.on('data', (d: Buffer) => chunks.push(d));
-    child.on('close', (code) => {
-      writeFileSync(log, Buffer.concat(chunks));
-      resolve(code ?? 1);
-    });
+    child.stdout!.pipe(out, { end: false });
+    child.stderr!.pipe(out, { end: false });
+    child.on('close', (code) => out.end(() => resolve(code ?? 1)));
   });
 }
 
