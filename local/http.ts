@@ -222,6 +222,11 @@ export function createApiServer(identity: LocalIdentity): ApiServer {
     const handled = handle(identity, req, res).finally(() => inFlight.delete(handled));
     inFlight.add(handled);
   });
+  // An idle keep-alive connection is for the client to close: a server closing one just as the
+  // client sends a request on it resets that request (ECONNRESET, seen under load at Node's 5 s).
+  // fetch drops idle connections after 4 s, browsers after longer; the server waits past both.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   return {
     server,
     async stop(graceMs = 10_000) {
