@@ -36,7 +36,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect, it, onTestFailed } from 'vitest';
 import { REDELIVERY_GRACE_MS } from '../../functions/steps/redeliver.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { addMonthsToMonth, endOfChinaDay, monthStartsAt } from '../../shared/domain/lifecycle.ts';
@@ -71,9 +71,12 @@ function stopGroup(pid: number, signal: NodeJS.Signals) {
 }
 
 const t0 = performance.now();
-const mark = (what: string) =>
-  process.env.CRASH_TEST_TRACE &&
-  console.log(`[crash +${((performance.now() - t0) / 1000).toFixed(1)}s] ${what}`);
+/** Each wait, with when it began: printed as it goes with CRASH_TEST_TRACE=1, and on a failure. */
+const trace: string[] = [];
+const mark = (what: string) => {
+  trace.push(`[crash +${((performance.now() - t0) / 1000).toFixed(1)}s] ${what}`);
+  if (process.env.CRASH_TEST_TRACE) console.log(trace.at(-1));
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -268,7 +271,8 @@ interface Case {
   proposedAmount?: number;
 }
 
-it('finishes every case of every stage exactly once after a SIGKILL', { timeout: 300_000 }, async () => {
+it('finishes every case of every stage exactly once after a SIGKILL', { timeout: 600_000 }, async () => {
+  onTestFailed(() => console.log(`where the crash test was:\n${trace.slice(-15).join('\n')}`));
   const startedAt = performance.now();
   let { api, dynamo } = await start();
   apiUrl = api;
@@ -628,12 +632,12 @@ it('finishes every case of every stage exactly once after a SIGKILL', { timeout:
       )
         ? true
         : undefined,
-    { every: 5, timeoutMs: 20_000 },
+    { every: 5, timeoutMs: 60_000 },
   );
 
   stopGroup(child!.pid!, 'SIGKILL');
   await poll('the JVM to die with the runtime', async () => (jvmsFor(dataDir) === '' ? true : undefined), {
-    timeoutMs: 20_000,
+    timeoutMs: 60_000,
   });
   const crashedAt = performance.now();
 
@@ -716,7 +720,7 @@ it('finishes every case of every stage exactly once after a SIGKILL', { timeout:
     'the recorded decision to reach its workflow',
     async () =>
       (await items(undelivered.map(appKey))).every((a) => a?.status === 'publicNotice') ? true : undefined,
-    { timeoutMs: 15_000 },
+    { timeoutMs: 60_000 },
   ).catch(() => false);
   expect
     .soft(
@@ -891,7 +895,7 @@ it('finishes every case of every stage exactly once after a SIGKILL', { timeout:
   );
   stopGroup(child!.pid!, 'SIGTERM');
   await poll('the runtime to stop', async () => (jvmsFor(dataDir) === '' ? true : undefined), {
-    timeoutMs: 20_000,
+    timeoutMs: 60_000,
   });
 });
 
