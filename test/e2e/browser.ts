@@ -54,6 +54,9 @@ export async function launch(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+  // The pages read the time too (a sign-in's expiry): theirs starts at the runtime's virtual now,
+  // which the tests pin, not at the machine's date.
+  await context.clock.install({ time: Date.now() });
   return {
     context,
     async page(viewport) {
