@@ -8,6 +8,7 @@
  * Personal data is masked again here before anything is shown or exported, whatever the API sends.
  * Read-only: no button changes a case. Auditors sign in first (`lib/signin.ts`).
  */
+import { csvDocument } from '../../shared/csv.ts';
 import type { ApplicationView, AuditSearchResult, AuditTask, CaseHistory } from '../../shared/openapi.ts';
 import { auditSearchQuery } from '../../shared/schemas/audit.ts';
 import { api } from './lib/api.ts';
@@ -72,18 +73,6 @@ function timeline(history: CaseHistory): Row[] {
   return rows.sort((a, b) => a.timestamp.localeCompare(b.timestamp) || a.eventId - b.eventId);
 }
 
-const csvCell = (v: string | number) =>
-  /[",\n\r]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v);
-
-/** CSV with a BOM so that spreadsheet programs read the Chinese as UTF-8. */
-function csv<R>(columns: Array<[string, (row: R) => string | number]>, rows: R[]): string {
-  const lines = [
-    columns.map(([title]) => csvCell(title)),
-    ...rows.map((r) => columns.map(([, value]) => csvCell(value(r)))),
-  ];
-  return `\uFEFF${lines.map((l) => l.join(',')).join('\r\n')}\r\n`;
-}
-
 function toCsv(rows: Row[]): string {
   const header: Array<[keyof Row, string]> = [
     ['caseId', '案件编号'],
@@ -98,7 +87,7 @@ function toCsv(rows: Row[]): string {
     ['stateLabel', '步骤名称'],
     ['detail', '详情'],
   ];
-  return csv(
+  return csvDocument(
     header.map(([key, title]) => [title, (r: Row) => r[key]]),
     rows,
   );
@@ -507,7 +496,7 @@ function renderSearch(query: SearchQuery, result: AuditSearchResult) {
                 download(
                   `doudi-cases-${name}.csv`,
                   'text/csv;charset=utf-8',
-                  csv(casesColumns, result.applications),
+                  csvDocument(casesColumns, result.applications),
                 ),
               () =>
                 download(
@@ -611,7 +600,7 @@ function renderSearch(query: SearchQuery, result: AuditSearchResult) {
                 download(
                   `doudi-compliance-${name}.csv`,
                   'text/csv;charset=utf-8',
-                  csv(complianceColumns, rows),
+                  csvDocument(complianceColumns, rows),
                 ),
               () =>
                 download(
