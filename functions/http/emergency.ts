@@ -19,7 +19,7 @@ import * as cases from '../../shared/repositories/cases.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { applicationRequest, isoDate, regionCode, yuan } from '../../shared/schemas/household.ts';
 import { emergency as emergencyWorkflow } from '../../workflows/emergency.ts';
-import { standAside } from './tasks.ts';
+import { deciders, requireDecider, standAside } from './tasks.ts';
 
 export const hardshipKinds = ['illness', 'accident', 'disaster', 'fire', 'other'] as const;
 
@@ -224,7 +224,7 @@ export const paperworkBody = z
 
 export const decidePaperwork = httpRoute(
   {
-    roles: ['townshipCaseworker', 'countyOfficer'],
+    roles: deciders.emergencyPaperwork,
     idempotent: 'decideEmergencyPaperwork',
     path: emergencyIdPath,
     body: paperworkBody,
@@ -237,6 +237,7 @@ export const decidePaperwork = httpRoute(
     const paperwork = taskId ? await lifecycle.getLifecycleTask(taskId) : undefined;
     if (!taskId || !paperwork)
       throw new ConflictError(`临时救助 ${path.emergencyId} 的补办手续任务尚未生成，请稍后再试`);
+    requireDecider(principal, paperwork.kind);
     const excluded = await standAside(principal, paperwork);
     const decision: lifecycle.LifecycleTaskDecision = {
       decision: body.decision,

@@ -36,14 +36,26 @@ export async function standAside(
   return related;
 }
 
-/** Who decides each kind of task: the township reviews and confirms, the county determines. */
-export const deciders: Record<string, readonly Role[]> = {
+/**
+ * Who decides each kind of task: the township reviews and confirms, the county determines. Every
+ * route that decides a task asks this table (`requireDecider`): a route of its own for one kind
+ * (the emergency paperwork) had its own role list and let the county do the township's part.
+ */
+export const deciders = {
   townshipReview: ['townshipCaseworker'],
   recheckConfirmation: ['townshipCaseworker'],
   emergencyPaperwork: ['townshipCaseworker'],
   monitoringVerification: ['townshipCaseworker'],
   countyDetermination: ['countyOfficer'],
-};
+} as const satisfies Record<string, readonly Role[]>;
+
+export function requireDecider(principal: Principal, kind: string): void {
+  const allowed: readonly Role[] | undefined = deciders[kind as keyof typeof deciders];
+  if (!allowed?.includes(principal.role))
+    throw new ForbiddenError(
+      `此任务须由${kind === 'countyDetermination' ? '县级民政部门' : '乡镇（街道）'}决定`,
+    );
+}
 
 /** The open tasks of a region the caseworker or officer serves. */
 export const list = httpRoute(
@@ -123,10 +135,7 @@ export const decide = httpRoute(
   async ({ path, body, principal }) => {
     const existing = await cases.getTask(path.taskId);
     if (!existing) throw new NotFoundError(`任务 ${path.taskId} 不存在`);
-    if (!deciders[existing.kind]?.includes(principal.role))
-      throw new ForbiddenError(
-        `此任务须由${existing.kind === 'countyDetermination' ? '县级民政部门' : '乡镇（街道）'}决定`,
-      );
+    requireDecider(principal, existing.kind);
     requireJurisdiction(principal, existing.township);
     const excluded = await standAside(principal, existing);
     const { findings, ...rest } = body;

@@ -66,10 +66,8 @@ const policy: Record<string, Policy> = {
     jurisdiction: true,
     ownerOnly: true,
   },
-  'POST /emergency/{emergencyId}/paperwork': {
-    allowed: ['townshipCaseworker', 'countyOfficer'],
-    jurisdiction: true,
-  },
+  // The township's part, as through POST /tasks/{taskId}/decision: the county may not do it.
+  'POST /emergency/{emergencyId}/paperwork': { allowed: ['townshipCaseworker'], jurisdiction: true },
   'POST /cases/{caseId}/declaration': {
     allowed: ['applicant', 'townshipCaseworker'],
     jurisdiction: true,
@@ -300,6 +298,74 @@ describe('access', () => {
     // Then each allowed role in its own jurisdiction; a decision is taken once, by the last caller.
     for (const [key, rule] of Object.entries(policy)) {
       for (const role of rule.allowed) passes(key, role, (await call(key, own[role])).status);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('every route that decides a task lets through only the deciders of the task’s kind, every role tried', {
+    timeout: 120_000,
+  }, async () => {
+    // Who decides each kind, by hand: the township reviews and does the emergency paperwork.
+    const decidersByHand: Record<string, readonly Role[]> = {
+      townshipReview: ['townshipCaseworker'],
+      emergencyPaperwork: ['townshipCaseworker'],
+    };
+    const submitted = await api('/applications', { method: 'POST', body: JSON.stringify(application()) });
+    expect(submitted.status).toBe(202);
+    const review = await eventually(async () =>
+      (await api('/tasks?township=430121')).body.tasks?.find(
+        (t: { applicationId: string }) => t.applicationId === submitted.body.applicationId,
+      ),
+    );
+    const emergency = await api('/emergency', { method: 'POST', body: JSON.stringify(emergencyRequest()) });
+    expect(emergency.status).toBe(202);
+    const { emergencyId } = emergency.body;
+    const paperworkTask = await eventually(
+      async () => (await api(`/emergency/${emergencyId}`)).body.paperwork?.taskId as string | undefined,
+    );
+
+    const approve = { decision: 'approve', reasons: ['核实属实'] };
+    const cases = [
+      {
+        route: 'POST /tasks/{taskId}/decision',
+        kind: 'townshipReview',
+        path: `/tasks/${review.taskId}/decision`,
+      },
+      {
+        route: 'POST /tasks/{taskId}/decision',
+        kind: 'emergencyPaperwork',
+        path: `/tasks/${paperworkTask}/decision`,
+      },
+      {
+        route: 'POST /emergency/{emergencyId}/paperwork',
+        kind: 'emergencyPaperwork',
+        path: `/emergency/${emergencyId}/paperwork`,
+      },
+    ];
+    // Every route whose function decides a task is tried here; a new one must join the list.
+    const decidingRoutes = routes
+      .filter((r) => r.function.startsWith('decide'))
+      .map((r) => `${r.method} ${r.path}`);
+    expect([...new Set(cases.map((c) => c.route))].sort()).toEqual(decidingRoutes.sort());
+
+    const failures: string[] = [];
+    const post = (path: string, as: Actor) =>
+      api(path, { method: 'POST', body: JSON.stringify(approve) }, as);
+    for (const { route, kind, path } of cases) {
+      for (const role of roles) {
+        const { status } = await post(path, own[role]);
+        const allowed = decidersByHand[kind]!.includes(role);
+        if (!allowed && status !== 403)
+          failures.push(`${route} (${kind}) as ${role}: ${status}, expected 403`);
+        if (allowed && (status === 401 || status === 403 || status >= 500))
+          failures.push(`${route} (${kind}) as ${role}: ${status}, expected to pass the checks`);
+        const away = elsewhere[role];
+        if (allowed && away) {
+          const far = await post(path, away);
+          if (far.status !== 403)
+            failures.push(`${route} (${kind}) as ${role} elsewhere: ${far.status}, expected 403`);
+        }
+      }
     }
     expect(failures).toEqual([]);
   });
