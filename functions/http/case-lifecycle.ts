@@ -6,11 +6,11 @@ import { z } from 'zod';
 import { appendAudit } from '../../shared/audit.ts';
 import { actor, type Principal, type Role, requireOwnerOrStaff } from '../../shared/auth.ts';
 import { newId } from '../../shared/domain/ids.ts';
-import { NotFoundError } from '../../shared/errors.ts';
+import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { listPayments } from '../../shared/repositories/payments.ts';
-import { householdDeclaration } from '../../shared/schemas/household.ts';
+import { householdDeclaration, regionCode } from '../../shared/schemas/household.ts';
 
 export const caseIdPath = z.object({
   caseId: z.string().regex(/^case-[a-z0-9]+$/, { error: '案件编号格式不正确' }),
@@ -28,8 +28,13 @@ export async function authorizedCase(
   return item;
 }
 
-/** The same household declaration as an application's, with the same pledge and consent. */
+/**
+ * The same household declaration as an application's, with the same pledge and consent, made
+ * where the case is: the recheck means-tests under the case's region, never one the applicant names
+ * (a move to another county is a transfer handled by staff). `regionCode` may be left out.
+ */
 export const declarationBody = householdDeclaration.extend({
+  regionCode: regionCode.optional().describe('可省略；须为本案件所在地，迁往其他地区须由工作人员办理转移'),
   pledge: z.literal(true, { error: '须承诺所报信息真实（pledge=true）' }),
   verificationConsent: z.literal(true, { error: '须授权核对家庭经济状况（verificationConsent=true）' }),
 });
@@ -42,9 +47,17 @@ export const declare = httpRoute(
     body: declarationBody,
   },
   async ({ path, body, principal }) => {
-    await authorizedCase(principal, path.caseId, ['townshipCaseworker']);
+    const item = await authorizedCase(principal, path.caseId, ['townshipCaseworker']);
+    const { pledge: _p, verificationConsent: _v, regionCode: named, ...rest } = body;
+    if (named !== undefined && named !== item.regionCode)
+      throw new ValidationError([
+        {
+          field: 'regionCode',
+          message: `行政区划代码须为本案件所在地（${item.regionCode}）；迁往其他地区须由工作人员办理转移，不能在申报中变更`,
+        },
+      ]);
     const now = new Date();
-    const { pledge: _p, verificationConsent: _v, ...declaration } = body;
+    const declaration = { ...rest, regionCode: item.regionCode };
     const record = {
       declarationId: newId('decl', now),
       caseId: path.caseId,

@@ -99,7 +99,10 @@ export async function assess(event: {
   const caseItem = await lifecycle.getCaseItem(event.caseId);
   if (!caseItem) throw new Error(`case ${event.caseId} does not exist`);
   const current = mode === 'regular' ? await lifecycle.currentBenefit(caseItem) : null;
-  const { declarationId, declaration, applicationId } = await declarationOf(caseItem);
+  const { declarationId, declaration: declared, applicationId } = await declarationOf(caseItem);
+  // Means-tested where the case is: a declaration stored before declarations were bound to the
+  // case's region may name another county, whose standard is not this household's.
+  const declaration = { ...declared, regionCode: caseItem.regionCode };
   const now = new Date();
   const asOf = chinaDate(now);
   const base = {

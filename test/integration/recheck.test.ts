@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { scheduleFirstRecheck } from '../../functions/steps/recheck.ts';
 import { addMonths, startOfChinaDay } from '../../shared/domain/lifecycle.ts';
+import { latestDeclaration } from '../../shared/repositories/lifecycle.ts';
 import { application } from '../support/households.ts';
 import { household, lifecycleHelpers } from '../support/lifecycle.ts';
 import { eventually, useRuntime } from '../support/runtime.ts';
@@ -219,6 +220,29 @@ describe('recheck', () => {
     const monitoring = await lc.pending(c.caseId, 'Recheck');
     expect(monitoring.input).toEqual({ mode: 'monitoring' });
     expect(monitoring.dueAt).toBe(startOfChinaDay(item.nextMonitoringDue));
+  });
+
+  it('binds a declaration to the case’s region: another county is refused naming regionCode, and nothing is written', async () => {
+    const c = await lc.seedApprovedCase();
+    const { applicant: _a, requestedTier: _r, ...rest } = application();
+    // 芙蓉区's standard instead of 长沙县's, chosen by the applicant: refused.
+    const moved = await runtime.api(`/cases/${c.caseId}/declaration`, {
+      method: 'POST',
+      body: JSON.stringify({ ...rest, regionCode: '430102' }),
+    });
+    expect(moved.status).toBe(400);
+    expect(moved.body.error.fields).toEqual([
+      { field: 'regionCode', message: expect.stringMatching(/^行政区划代码须为本案件所在地（430121）/) },
+    ]);
+    expect(await latestDeclaration(c.caseId)).toBeUndefined();
+    // Left out, the region is the case's.
+    const { regionCode: _region, ...withoutRegion } = rest;
+    const declared = await runtime.api(`/cases/${c.caseId}/declaration`, {
+      method: 'POST',
+      body: JSON.stringify(withoutRegion),
+    });
+    expect(declared.status, JSON.stringify(declared.body)).toBe(201);
+    expect((await latestDeclaration(c.caseId))?.declaration.regionCode).toBe('430121');
   });
 
   it('refuses a declaration for a case that does not exist, or with bad fields', async () => {
