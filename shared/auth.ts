@@ -10,7 +10,7 @@
  * strings in Cognito, so lists travel comma-separated.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { HttpError } from './errors.ts';
+import { HttpError, NotFoundError } from './errors.ts';
 import { type Department, departments } from './monitoring/vocabulary.ts';
 
 export const roles = [
@@ -124,17 +124,23 @@ export function requireJurisdiction(principal: Principal, regionCode: string): v
 
 /**
  * A household's own record: the applicant who submitted it, or staff of the listed roles whose
- * jurisdiction covers its region. Anyone else is told only that they may not — not whether it exists.
+ * jurisdiction covers its region. An applicant is answered for another household's record exactly
+ * as for one that does not exist (404, `missing`): a 403 would tell them that the id is someone's.
+ * Staff outside the region are refused (403); they know which regions they serve.
  */
-export function requireOwnerOrStaff(
+export function requireOwnerOrStaff<R extends { ownerSubject?: string | undefined; regionCode: string }>(
   principal: Principal,
-  record: { ownerSubject?: string | undefined; regionCode: string },
+  record: R | undefined,
   staff: readonly Role[],
-): void {
-  if (principal.role === 'applicant') {
-    if (record.ownerSubject !== undefined && record.ownerSubject === principal.subject) return;
-    throw new ForbiddenError('申请人只能查看和办理本人提交的申请');
-  }
+  missing: string,
+): R {
+  if (!record || (principal.role === 'applicant' && !isOwner(principal, record)))
+    throw new NotFoundError(missing);
+  if (principal.role === 'applicant') return record;
   requireRole(principal, ['applicant', ...staff]);
   requireJurisdiction(principal, record.regionCode);
+  return record;
 }
+
+export const isOwner = (principal: Principal, record: { ownerSubject?: string | undefined }): boolean =>
+  record.ownerSubject !== undefined && record.ownerSubject === principal.subject;

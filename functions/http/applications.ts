@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { appendAudit } from '../../shared/audit.ts';
-import { actor, callerKey, requireJurisdiction, requireOwnerOrStaff } from '../../shared/auth.ts';
+import { actor, callerKey, isOwner, requireJurisdiction, requireOwnerOrStaff } from '../../shared/auth.ts';
 import { sfn } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
@@ -122,9 +122,11 @@ const applicationPath = z.object({
   applicationId: z.string().regex(/^app-[a-z0-9]+$/, { error: '申请编号格式不正确' }),
 });
 
+const missingApplication = (applicationId: string) => `申请 ${applicationId} 不存在`;
+
 async function existing(applicationId: string): Promise<cases.ApplicationRecord> {
   const app = await cases.getApplication(applicationId);
-  if (!app) throw new NotFoundError(`申请 ${applicationId} 不存在`);
+  if (!app) throw new NotFoundError(missingApplication(applicationId));
   return app;
 }
 
@@ -150,8 +152,12 @@ const readers = ['townshipCaseworker', 'countyOfficer', 'auditor'] as const;
 export const get = httpRoute(
   { roles: ['applicant', ...readers], path: applicationPath },
   async ({ path, principal }) => {
-    const app = await existing(path.applicationId);
-    requireOwnerOrStaff(principal, app, readers);
+    const app = requireOwnerOrStaff(
+      principal,
+      await cases.getApplication(path.applicationId),
+      readers,
+      missingApplication(path.applicationId),
+    );
     return {
       statusCode: 200,
       body: {
@@ -208,7 +214,12 @@ export const objection = httpRoute(
     if (principal.role !== 'applicant') requireJurisdiction(principal, app.regionCode);
     const notice = app.publicNotice;
     const now = new Date();
-    if (notice?.status !== 'open' || now.getTime() >= Date.parse(notice.endsAt)) {
+    const open = notice?.status === 'open' && now.getTime() < Date.parse(notice.endsAt);
+    // A notice open for objections is public; any other application is, to an applicant not its
+    // own, as if it did not exist (a 409 would say it does).
+    if (!open && principal.role === 'applicant' && !isOwner(principal, app))
+      throw new NotFoundError(missingApplication(path.applicationId));
+    if (!open || !notice) {
       throw new ConflictError(`申请 ${app.applicationId} 当前不在公示期，不能提出异议`);
     }
     const record: cases.Objection = {
@@ -276,8 +287,12 @@ export const consent = httpRoute(
     body: consentBody,
   },
   async ({ path, body, principal }) => {
-    const app = await existing(path.applicationId);
-    requireOwnerOrStaff(principal, app, ['townshipCaseworker']);
+    const app = requireOwnerOrStaff(
+      principal,
+      await cases.getApplication(path.applicationId),
+      ['townshipCaseworker'],
+      missingApplication(path.applicationId),
+    );
     const offer = app.consent;
     if (!offer) throw new ConflictError(`申请 ${app.applicationId} 没有可同意的其他救助类别`);
     if (offer.status === 'given' || offer.status === 'declined') {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { appendAudit } from '../../shared/audit.ts';
 import { actor, type Principal, type Role, requireOwnerOrStaff } from '../../shared/auth.ts';
 import { newId } from '../../shared/domain/ids.ts';
-import { NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { ValidationError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { listPayments } from '../../shared/repositories/payments.ts';
@@ -22,10 +22,7 @@ export async function authorizedCase(
   caseId: string,
   staff: readonly Role[],
 ): Promise<lifecycle.CaseItem> {
-  const item = await lifecycle.getCaseItem(caseId);
-  if (!item) throw new NotFoundError(`案件 ${caseId} 不存在`);
-  requireOwnerOrStaff(principal, item, staff);
-  return item;
+  return requireOwnerOrStaff(principal, await lifecycle.getCaseItem(caseId), staff, `案件 ${caseId} 不存在`);
 }
 
 /**

@@ -146,9 +146,12 @@ const readers = ['townshipCaseworker', 'countyOfficer', 'auditor'] as const;
 export const get = httpRoute(
   { roles: ['applicant', ...readers], path: emergencyIdPath },
   async ({ path, principal }) => {
-    const e = await lifecycle.getEmergency(path.emergencyId);
-    if (!e) throw new NotFoundError(`临时救助 ${path.emergencyId} 不存在`);
-    requireOwnerOrStaff(principal, e, readers);
+    const e = requireOwnerOrStaff(
+      principal,
+      await lifecycle.getEmergency(path.emergencyId),
+      readers,
+      `临时救助 ${path.emergencyId} 不存在`,
+    );
     const notices = (await cases.listNotices(e.caseId)) as unknown as Array<Record<string, unknown>>;
     return {
       statusCode: 200,

@@ -7,6 +7,7 @@ import {
   type Principal,
   requireOwnerOrStaff,
 } from '../../shared/auth.ts';
+import { NotFoundError } from '../../shared/errors.ts';
 
 const staff = (regionCodes: string[]): Principal => ({
   subject: 's',
@@ -42,19 +43,25 @@ describe('ownership', () => {
     regionCodes: [],
   });
 
-  it('lets the applicant who submitted a record read it, and no other applicant', () => {
-    expect(() => requireOwnerOrStaff(applicant('a1'), record, ['auditor'])).not.toThrow();
-    expect(() => requireOwnerOrStaff(applicant('a2'), record, ['auditor'])).toThrow(ForbiddenError);
+  it('lets the applicant who submitted a record read it; to any other, it does not exist', () => {
+    const missing = '申请 app-1 不存在';
+    expect(requireOwnerOrStaff(applicant('a1'), record, ['auditor'], missing)).toBe(record);
+    const theirs = () => requireOwnerOrStaff(applicant('a2'), record, ['auditor'], missing);
+    const none = () => requireOwnerOrStaff(applicant('a2'), undefined, ['auditor'], missing);
+    expect(theirs).toThrow(NotFoundError);
+    expect(theirs).toThrow(missing);
+    expect(none).toThrow(NotFoundError);
+    expect(none).toThrow(missing);
     // A record a caseworker entered has no online owner: no applicant reads it.
-    expect(() => requireOwnerOrStaff(applicant('a1'), { regionCode: '430121' }, ['auditor'])).toThrow(
-      ForbiddenError,
-    );
+    expect(() =>
+      requireOwnerOrStaff(applicant('a1'), { regionCode: '430121' }, ['auditor'], missing),
+    ).toThrow(NotFoundError);
   });
 
   it('lets staff of the listed roles read it in their jurisdiction only', () => {
     const auditor = (regionCodes: string[]): Principal => ({ ...staff(regionCodes), role: 'auditor' });
-    expect(() => requireOwnerOrStaff(auditor(['430000']), record, ['auditor'])).not.toThrow();
-    expect(() => requireOwnerOrStaff(auditor(['410000']), record, ['auditor'])).toThrow(ForbiddenError);
-    expect(() => requireOwnerOrStaff(staff(['430000']), record, ['auditor'])).toThrow(ForbiddenError);
+    expect(() => requireOwnerOrStaff(auditor(['430000']), record, ['auditor'], '')).not.toThrow();
+    expect(() => requireOwnerOrStaff(auditor(['410000']), record, ['auditor'], '')).toThrow(ForbiddenError);
+    expect(() => requireOwnerOrStaff(staff(['430000']), record, ['auditor'], '')).toThrow(ForbiddenError);
   });
 });
