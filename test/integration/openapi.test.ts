@@ -351,7 +351,8 @@ describe('responses match the OpenAPI document', () => {
       return res.body.status === 'completed' ? res : undefined;
     });
 
-    const { applicant: _a, ...household } = declaration;
+    // Declared where the case is: the emergency's region, not the household's hukou or application's.
+    const { applicant: _a, ...household } = { ...declaration, regionCode: emergency.regionCode };
     const declared = await call('POST', '/cases/{caseId}/declaration', `/cases/${caseId}/declaration`, {
       body: household,
     });
