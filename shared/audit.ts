@@ -64,7 +64,13 @@ export const auditActions = {
   'warning.pushed': '预警分类推送',
   'warning.escalated': '预警逾期未反馈，报督办',
   'warning.answered': '部门反馈处置情况',
+  'calendar.loaded': '载入年度节假日安排',
+  'calendar.proposed': '提出须复核的节假日安排',
+  'calendar.confirmed': '复核确认节假日安排',
 } as const;
+
+/** The chain of national actions on the holiday calendar: who loaded, proposed and confirmed what. */
+export const CALENDAR_CHAIN = 'calendar';
 export type AuditAction = keyof typeof auditActions;
 
 /** JSON with keys in a fixed order at every level: the same entry always hashes the same. */

@@ -476,6 +476,21 @@ export const calendarCreated = z.object({
   adjustedWorkdays: z.number().int().describe('调休上班日数'),
 });
 
+/** A load of the holiday calendar that waits for a second national administrator. */
+export const calendarPending = z.object({
+  year: z.number().int(),
+  status: z.literal('pendingConfirmation'),
+  message: z.string().describe('须复核的原因及确认方式'),
+  proposedBy: z.string().describe('提出的管理员'),
+  removes: z
+    .object({
+      adjustedWorkdays: z.array(z.string()).describe('将被取消的调休上班日'),
+      holidays: z.array(z.string()).describe('将被取消的放假日'),
+      holidaysInForce: z.number().int().describe('现行安排的放假日数'),
+    })
+    .describe('此次载入将取消的内容'),
+});
+
 export type ErrorResponse = z.infer<typeof errorResponse>;
 export type ApplicationStatus = (typeof applicationStatuses)[number];
 export type MeansTestSummary = z.infer<typeof meansTestSummary>;

@@ -104,6 +104,7 @@ const responseComponents = {
   Deadline: responses.deadlineResponse,
   ParameterVersionCreated: responses.parameterVersionCreated,
   CalendarCreated: responses.calendarCreated,
+  CalendarPending: responses.calendarPending,
   Warning: responses.warningView,
   WarningList: responses.warningList,
   MonitoringRun: responses.monitoringRunView,
@@ -141,6 +142,8 @@ interface Operation {
     content?: { type: string; schema: JsonSchema };
     headers?: Record<string, string>;
   };
+  /** Another success an operation may answer (a load held for a second administrator's confirmation). */
+  alsoSuccess?: { status: number; description: string; schema: ZodType };
   errors: ErrorStatus[];
 }
 
@@ -275,11 +278,17 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
   },
   putCalendar: {
     tag: '管理',
-    description: '载入国务院办公厅公布的年度节假日安排（放假时段与调休上班日）。',
+    description:
+      '全国（000000）管理员载入国务院办公厅公布的年度节假日安排（放假时段与调休上班日）。取消现行调休上班日或半数以上放假日的，须另一名全国管理员以相同内容再次载入确认（202），确认后生效。',
     path: yearPath,
     body: annualArrangementSchema,
     success: { status: 201, description: '已载入的年度安排', schema: responses.calendarCreated },
-    errors: [400, 413],
+    alsoSuccess: {
+      status: 202,
+      description: '将取消现行的调休上班日或半数以上放假日：待另一名全国管理员以相同内容再次载入确认',
+      schema: responses.calendarPending,
+    },
+    errors: [400, 409, 413],
   },
   openApiDocument: {
     tag: '系统',
@@ -539,6 +548,20 @@ export function buildDocument(catalogRoutes: readonly Route[] = routes) {
             : {}),
           ...(successContent ? { content: successContent } : {}),
         },
+        ...(op.alsoSuccess
+          ? {
+              [String(op.alsoSuccess.status)]: {
+                description: op.alsoSuccess.description,
+                content: {
+                  'application/json': {
+                    schema: responseNames.has(op.alsoSuccess.schema)
+                      ? ref(responseNames.get(op.alsoSuccess.schema)!)
+                      : inlineSchema(op.alsoSuccess.schema, 'output'),
+                  },
+                },
+              },
+            }
+          : {}),
         ...errorResponses,
       },
     };

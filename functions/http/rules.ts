@@ -2,11 +2,18 @@
  * The rules as a service: a means-test preview (试算) that creates nothing, working-day deadlines,
  * and the administrators' loading of parameters and holiday arrangements as data.
  */
+
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { requireJurisdiction, roles } from '../../shared/auth.ts';
+import { appendAudit, CALENDAR_CHAIN, canonical } from '../../shared/audit.ts';
+import { actor, ForbiddenError, requireJurisdiction, roles } from '../../shared/auth.ts';
 import {
+  arrangementDays,
   arrangementFromRequest,
+  bundledArrangementDays,
   CalendarYearMismatchError,
+  needsConfirmation,
+  removedBy,
   UnknownCalendarYearError,
 } from '../../shared/calendar/index.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
@@ -19,7 +26,11 @@ import {
 } from '../../shared/parameters/index.ts';
 import {
   calendar,
+  confirmCalendar,
+  loadedArrangement,
   parametersFor,
+  pendingCalendar,
+  proposeCalendar,
   putCalendarArrangement,
   putParameterVersion,
 } from '../../shared/repositories/parameters.ts';
@@ -116,7 +127,15 @@ export const putParameters = httpRoute(
   },
 );
 
-/** The State Council's arrangement is national: any administrator may load it, and who did is recorded. */
+const NATIONAL = '000000';
+
+/**
+ * The State Council's arrangement is national, and it moves every deadline in the country: only a
+ * national administrator (000000) loads it. A load that takes away adjusted workdays or most of the
+ * holidays of a year in force (loaded, or carried by `chinese-days`) waits, answered 202, until
+ * another national administrator loads the same arrangement. Every load, proposal and confirmation
+ * is appended, with who did it, to the calendar's audit chain.
+ */
 export const putCalendar = httpRoute(
   {
     roles: ['admin'],
@@ -124,6 +143,8 @@ export const putCalendar = httpRoute(
     body: z.unknown(),
   },
   async ({ path, body, principal }) => {
+    if (!principal.regionCodes.includes(NATIONAL))
+      throw new ForbiddenError('节假日安排由国务院统一公布，只有全国（000000）管理员可以载入');
     let arrangement: ReturnType<typeof arrangementFromRequest>;
     try {
       arrangement = parsed(() => arrangementFromRequest(path.year, body));
@@ -132,13 +153,77 @@ export const putCalendar = httpRoute(
         throw new ValidationError([{ field: 'year', message: error.message }]);
       throw error;
     }
-    await putCalendarArrangement(arrangement, `${principal.name}（${principal.subject}）`);
-    return {
+    const who = actor(principal);
+    const created = {
       statusCode: 201,
       body: {
         year: arrangement.year,
         holidays: arrangement.holidays.length,
         adjustedWorkdays: arrangement.adjustedWorkdays.length,
+      },
+    };
+    const stored = await loadedArrangement(arrangement.year);
+    const inForce = stored ? arrangementDays(stored) : bundledArrangementDays(arrangement.year);
+    const removal = inForce && removedBy(inForce, arrangementDays(arrangement));
+    const now = new Date().toISOString();
+    if (!removal || !needsConfirmation(removal)) {
+      await putCalendarArrangement(arrangement, `${principal.name}（${principal.subject}）`);
+      await appendAudit(CALENDAR_CHAIN, {
+        key: `calendar.loaded#${arrangement.year}#${now}#${principal.subject}`,
+        actor: who,
+        action: 'calendar.loaded',
+        summary: `载入${arrangement.year}年节假日安排（${arrangement.source}）`,
+        refs: { year: String(arrangement.year) },
+      });
+      return created;
+    }
+
+    const fingerprint = createHash('sha256').update(canonical(arrangement)).digest('hex');
+    const pending = await pendingCalendar(arrangement.year);
+    if (pending && pending.fingerprint === fingerprint && pending.proposedBy.subject !== principal.subject) {
+      if (!(await confirmCalendar(pending, `${principal.name}（${principal.subject}）`)))
+        throw new ConflictError(
+          `${arrangement.year}年待复核的节假日安排已被更改或已确认，请重新查看后再载入`,
+        );
+      await appendAudit(CALENDAR_CHAIN, {
+        key: `calendar.confirmed#${arrangement.year}#${fingerprint}#${pending.proposedAt}`,
+        actor: who,
+        action: 'calendar.confirmed',
+        summary: `复核确认并载入${arrangement.year}年节假日安排（${pending.proposedBy.name}提出）`,
+        refs: { year: String(arrangement.year), fingerprint, proposedBy: pending.proposedBy.subject },
+      });
+      return created;
+    }
+
+    await proposeCalendar({
+      year: arrangement.year,
+      fingerprint,
+      arrangement,
+      proposedBy: { subject: principal.subject, name: principal.name },
+      proposedAt: now,
+      removal,
+    });
+    const removes = [
+      removal.adjustedWorkdays.length ? `取消调休上班日${removal.adjustedWorkdays.join('、')}` : '',
+      removal.holidays.length
+        ? `取消${removal.holidays.length}个放假日（现行${removal.holidaysInForce}个）`
+        : '',
+    ].filter(Boolean);
+    await appendAudit(CALENDAR_CHAIN, {
+      key: `calendar.proposed#${arrangement.year}#${fingerprint}#${now}`,
+      actor: who,
+      action: 'calendar.proposed',
+      summary: `提出${arrangement.year}年节假日安排，${removes.join('，')}，待另一名全国管理员复核`,
+      refs: { year: String(arrangement.year), fingerprint },
+    });
+    return {
+      statusCode: 202,
+      body: {
+        year: arrangement.year,
+        status: 'pendingConfirmation' as const,
+        message: `此次载入将${removes.join('，')}，须由另一名全国（000000）管理员以相同内容再次载入确认后生效`,
+        proposedBy: principal.name,
+        removes: removal,
       },
     };
   },

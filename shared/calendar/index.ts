@@ -396,3 +396,57 @@ export class WorkingDayCalendar {
     return count;
   }
 }
+
+/** The days a year's arrangement makes holidays, and its adjusted workdays (ISO dates, sorted). */
+export interface ArrangementDays {
+  holidays: string[];
+  adjustedWorkdays: string[];
+}
+
+export function arrangementDays(a: AnnualArrangement): ArrangementDays {
+  const holidays = new Set<string>();
+  for (const h of a.holidays) {
+    for (let d = dayNumber(h.from); d <= dayNumber(h.to); d++) holidays.add(isoOf(d));
+  }
+  return { holidays: [...holidays].sort(), adjustedWorkdays: a.adjustedWorkdays.map((w) => w.date).sort() };
+}
+
+/** The year as the installed `chinese-days` has it, or undefined for a year it does not carry. */
+export function bundledArrangementDays(year: number): ArrangementDays | undefined {
+  if (!bundled.years.has(year)) return undefined;
+  const days: ArrangementDays = { holidays: [], adjustedWorkdays: [] };
+  for (const [day, special] of bundled.specials) {
+    const date = isoOf(day);
+    if (Number(date.slice(0, 4)) !== year) continue;
+    (special.kind === 'holiday' ? days.holidays : days.adjustedWorkdays).push(date);
+  }
+  days.holidays.sort();
+  days.adjustedWorkdays.sort();
+  return days;
+}
+
+/** What loading `next` would take away from the arrangement in force. */
+export interface CalendarRemoval {
+  adjustedWorkdays: string[];
+  holidays: string[];
+  holidaysInForce: number;
+}
+
+export function removedBy(inForce: ArrangementDays, next: ArrangementDays): CalendarRemoval {
+  const keeps = (list: string[]) => new Set(list);
+  const holidays = keeps(next.holidays);
+  const workdays = keeps(next.adjustedWorkdays);
+  return {
+    adjustedWorkdays: inForce.adjustedWorkdays.filter((d) => !workdays.has(d)),
+    holidays: inForce.holidays.filter((d) => !holidays.has(d)),
+    holidaysInForce: inForce.holidays.length,
+  };
+}
+
+/**
+ * A load that drops an adjusted workday in force, or more than half the holiday days, moves every
+ * deadline of the year: a mistake or a malicious load would be felt by every case in the country,
+ * so a second national administrator confirms it. Corrections of a day or two go through at once.
+ */
+export const needsConfirmation = (removal: CalendarRemoval): boolean =>
+  removal.adjustedWorkdays.length > 0 || removal.holidays.length * 2 > removal.holidaysInForce;

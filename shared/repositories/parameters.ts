@@ -5,9 +5,9 @@
  * version of the same id, since sample values exist only until real ones are loaded.
  */
 
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { type AnnualArrangement, WorkingDayCalendar } from '../calendar/index.ts';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type AnnualArrangement, type CalendarRemoval, WorkingDayCalendar } from '../calendar/index.ts';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import { queryAll } from '../dynamo.ts';
@@ -73,20 +73,111 @@ export async function putParameterVersion(version: ParameterVersion, loadedBy: s
   }
 }
 
+const calendarItem = (arrangement: AnnualArrangement, loadedBy: string, confirmedBy?: string) => {
+  const loadedAt = new Date().toISOString();
+  return {
+    pk: 'CALENDAR',
+    sk: `${arrangement.year}#${loadedAt}`,
+    arrangement,
+    loadedBy,
+    ...(confirmedBy ? { confirmedBy } : {}),
+    loadedAt,
+  };
+};
+
 /** Each upload of a year's arrangement is kept; the latest upload for a year is the one in force. */
 export async function putCalendarArrangement(
   arrangement: AnnualArrangement,
   loadedBy: string,
 ): Promise<void> {
-  const loadedAt = new Date().toISOString();
   await dynamo().send(
     new PutCommand({
       TableName: table(),
-      Item: { pk: 'CALENDAR', sk: `${arrangement.year}#${loadedAt}`, arrangement, loadedBy, loadedAt },
+      Item: calendarItem(arrangement, loadedBy),
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
   cached = undefined;
+}
+
+/** The year's arrangement in force among those loaded, read afresh (the cached calendar may lag). */
+export async function loadedArrangement(year: number): Promise<AnnualArrangement | undefined> {
+  const { Items } = await dynamo().send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :year)',
+      ExpressionAttributeValues: { ':pk': 'CALENDAR', ':year': `${year}#` },
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+    }),
+  );
+  return Items?.[0]?.arrangement as AnnualArrangement | undefined;
+}
+
+/** A load that waits for a second national administrator (one per year: a newer proposal replaces it). */
+export interface PendingCalendar {
+  year: number;
+  /** Canonical hash of the arrangement: the confirmation must load exactly this. */
+  fingerprint: string;
+  arrangement: AnnualArrangement;
+  proposedBy: { subject: string; name: string };
+  proposedAt: string;
+  removal: CalendarRemoval;
+}
+
+const PENDING = (year: number) => ({ pk: 'CALENDAR_PENDING', sk: String(year) });
+
+export async function pendingCalendar(year: number): Promise<PendingCalendar | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: PENDING(year), ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  const { pk: _pk, sk: _sk, ...pending } = Item;
+  return pending as PendingCalendar;
+}
+
+export async function proposeCalendar(pending: PendingCalendar): Promise<void> {
+  await dynamo().send(new PutCommand({ TableName: table(), Item: { ...PENDING(pending.year), ...pending } }));
+}
+
+/**
+ * Loads a pending arrangement on a second administrator's confirmation, and removes it from pending
+ * in the same transaction; false if it was meanwhile replaced or confirmed by someone else.
+ */
+export async function confirmCalendar(pending: PendingCalendar, confirmedBy: string): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Delete: {
+              TableName: table(),
+              Key: PENDING(pending.year),
+              ConditionExpression: 'fingerprint = :f AND proposedAt = :at',
+              ExpressionAttributeValues: { ':f': pending.fingerprint, ':at': pending.proposedAt },
+            },
+          },
+          {
+            Put: {
+              TableName: table(),
+              Item: calendarItem(
+                pending.arrangement,
+                `${pending.proposedBy.name}（${pending.proposedBy.subject}）`,
+                confirmedBy,
+              ),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) return false;
+    throw error;
+  }
+  cached = undefined;
+  return true;
 }
 
 let cached: { at: number; calendar: WorkingDayCalendar } | undefined;

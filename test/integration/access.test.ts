@@ -56,7 +56,8 @@ const policy: Record<string, Policy> = {
   'POST /means-test': { allowed: everyone, jurisdiction: false },
   'GET /calendar/deadline': { allowed: everyone, jurisdiction: false },
   'PUT /admin/parameters/{regionCode}': { allowed: ['admin'], jurisdiction: true },
-  'PUT /admin/calendar/{year}': { allowed: ['admin'], jurisdiction: false },
+  // The State Council's arrangement is national: an administrator of a region is refused.
+  'PUT /admin/calendar/{year}': { allowed: ['admin'], jurisdiction: true },
   'POST /emergency': { allowed: ['applicant', 'townshipCaseworker'], jurisdiction: true },
   'GET /emergency/{emergencyId}': {
     allowed: ['applicant', 'townshipCaseworker', 'countyOfficer', 'auditor'],

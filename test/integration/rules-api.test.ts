@@ -5,7 +5,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { CALENDAR_CHAIN, readAuditLog, verifyAuditLog } from '../../shared/audit.ts';
 import { sampleParameterVersions } from '../../shared/parameters/index.ts';
+import { type Actor, actors } from '../support/actors.ts';
 import { application } from '../support/households.ts';
 import { useRuntime } from '../support/runtime.ts';
 
@@ -160,5 +162,99 @@ describe('PUT /admin/parameters/{regionCode}', () => {
     expect(body.error.fields.map((f: { field: string }) => f.field)).toEqual(
       expect.arrayContaining(['values.dibaoStandard.value', 'values.dibaoStandard.clause']),
     );
+  });
+});
+
+describe('PUT /admin/calendar/{year}: the national holiday calendar', () => {
+  // 2025 as `chinese-days` carries it: National Day 10-01..08, adjusted workdays 09-28 and 10-11.
+  const deadline2025 = async () =>
+    (await api('/calendar/deadline?from=2025-09-30&workingDays=3')).body.deadline as string;
+  // The attack: one holiday, no adjusted workdays — every deadline of the year moves.
+  const stripped = {
+    year: 2025,
+    source: '国办发明电〔2024〕12号（删减）',
+    holidays: [{ name: '元旦', from: '2025-01-01', to: '2025-01-01' }],
+    adjustedWorkdays: [],
+  };
+  const nationalAdmin = (subject: string, name: string): Actor => ({
+    role: 'admin',
+    regionCodes: ['000000'],
+    subject,
+    name,
+  });
+  const first = nationalAdmin('test-admin-national-1', '国家管理员甲');
+  const second = nationalAdmin('test-admin-national-2', '国家管理员乙');
+  const calendarLog = async (year = '2025') =>
+    (await readAuditLog(CALENDAR_CHAIN)).entries
+      .filter((e) => e.refs.year === year)
+      .map((e) => [e.action, e.actor.subject]);
+
+  it('is loaded by national administrators only: a county or province administrator is refused', async () => {
+    expect(await deadline2025()).toBe('2025-10-11');
+    const county: Actor = {
+      role: 'admin',
+      regionCodes: ['430121'],
+      subject: 'test-admin-county',
+      name: '县管理员',
+    };
+    for (const admin of [county, actors.adminElsewhere, { ...county, regionCodes: ['430000'] }]) {
+      const refused = await api('/admin/calendar/2025', json('PUT', stripped), admin);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toContain('全国（000000）管理员');
+    }
+    expect(await deadline2025()).toBe('2025-10-11');
+    expect(await calendarLog()).toEqual([]);
+  });
+
+  it('a load removing adjusted workdays or most holidays in force waits for a second national administrator', async () => {
+    const proposed = await api('/admin/calendar/2025', json('PUT', stripped), first);
+    expect(proposed.status).toBe(202);
+    expect(proposed.body).toMatchObject({
+      year: 2025,
+      status: 'pendingConfirmation',
+      proposedBy: '国家管理员甲',
+      removes: { adjustedWorkdays: expect.arrayContaining(['2025-09-28', '2025-10-11']) },
+    });
+    expect(proposed.body.removes.holidays.length * 2).toBeGreaterThan(proposed.body.removes.holidaysInForce);
+    expect(proposed.body.message).toMatch(/^此次载入将取消调休上班日/);
+    expect(await deadline2025()).toBe('2025-10-11');
+
+    // The proposer cannot confirm their own load, nor can a different arrangement confirm it.
+    expect((await api('/admin/calendar/2025', json('PUT', stripped), first)).status).toBe(202);
+    const other = { ...stripped, holidays: [{ name: '元旦', from: '2025-01-01', to: '2025-01-02' }] };
+    expect((await api('/admin/calendar/2025', json('PUT', other), second)).status).toBe(202);
+    expect(await deadline2025()).toBe('2025-10-11');
+
+    // The pending load is now the second administrator's: the first confirms it with the same body.
+    const confirmed = await api('/admin/calendar/2025', json('PUT', other), first);
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(201);
+    expect(await deadline2025()).toBe('2025-10-03');
+
+    expect(await calendarLog()).toEqual([
+      ['calendar.proposed', first.subject],
+      ['calendar.proposed', first.subject],
+      ['calendar.proposed', second.subject],
+      ['calendar.confirmed', first.subject],
+    ]);
+    expect((await verifyAuditLog(CALENDAR_CHAIN)).valid).toBe(true);
+  });
+
+  it('a correction of a day or two loads at once, and is audited with who loaded it', async () => {
+    const arrangement = {
+      year: 2032,
+      source: '测试用安排（非真实通知）',
+      holidays: [{ name: '测试假日', from: '2032-03-01', to: '2032-03-03' }],
+      adjustedWorkdays: [{ name: '测试假日', date: '2032-02-28' }],
+    };
+    expect((await api('/admin/calendar/2032', json('PUT', arrangement), first)).status).toBe(201);
+    const corrected = {
+      ...arrangement,
+      holidays: [{ name: '测试假日', from: '2032-03-01', to: '2032-03-04' }],
+    };
+    expect((await api('/admin/calendar/2032', json('PUT', corrected), second)).status).toBe(201);
+    expect(await calendarLog('2032')).toEqual([
+      ['calendar.loaded', first.subject],
+      ['calendar.loaded', second.subject],
+    ]);
   });
 });
