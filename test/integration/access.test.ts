@@ -318,9 +318,7 @@ describe('access', () => {
     expect(failures).toEqual([]);
   });
 
-  it('every route that decides a task lets through only the deciders of the task’s kind, every role tried', {
-    timeout: 120_000,
-  }, async () => {
+  it('every route that decides a task lets through only the deciders of the task’s kind, every role tried', async () => {
     // Who decides each kind, by hand: the township reviews and does the emergency paperwork.
     const decidersByHand: Record<string, readonly Role[]> = {
       townshipReview: ['townshipCaseworker'],
