@@ -127,30 +127,39 @@ export async function startDynamoLocal(options: {
   const onExit = () => killGroup('SIGKILL');
   process.once('exit', onExit);
 
-  const endpoint = `http://127.0.0.1:${options.port}`;
-  const client = new DynamoDBClient({ endpoint, region: process.env.AWS_REGION ?? 'us-east-1' });
+  let port = options.port;
+  let client: DynamoDBClient | undefined;
   const stop = async () => {
     process.off('exit', onExit);
     killGroup('SIGTERM');
     const timer = setTimeout(() => killGroup('SIGKILL'), 5000);
     await exited;
     clearTimeout(timer);
-    client.destroy();
+    client?.destroy();
   };
 
+  // Ready once the launcher says which port it bound (the one given, or the system's choice for
+  // 0) and a request is answered there.
   for (let attempt = 0; ; attempt++) {
     try {
+      const bound = /doudi: listening on port (\d+)/.exec(output);
+      if (!bound) throw new Error('not listening yet');
+      port = Number(bound[1]);
+      client ??= new DynamoDBClient({
+        endpoint: `http://127.0.0.1:${port}`,
+        region: process.env.AWS_REGION ?? 'us-east-1',
+      });
       await client.send(new ListTablesCommand({ Limit: 1 }));
       break;
     } catch (error) {
-      if (child.exitCode !== null || attempt > 300) {
+      if (child.exitCode !== null || attempt > 600) {
         await stop();
         throw new Error(`DynamoDB Local failed to start: ${(error as Error).message}\n${output}`);
       }
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  return { endpoint, client, pid, stop };
+  return { endpoint: `http://127.0.0.1:${port}`, client: client!, pid, stop };
 }
 
 /** The CreateTable request for a table definition: the same definition CDK builds from. */

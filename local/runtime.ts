@@ -67,15 +67,6 @@ export function rateMs(expression: string): number {
   return Number(m[1]) * unit;
 }
 
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
-
 async function listen(server: Server, port: number): Promise<number> {
   server.listen(port, '127.0.0.1');
   await once(server, 'listening');
@@ -244,7 +235,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       stops.push(async () => unpersist());
     }
     const dynamo = await startDynamoLocal({
-      port: options.dynamoPort || (await freePort()),
+      port: options.dynamoPort ?? 0,
       dataDir: options.dataDir && join(options.dataDir, 'dynamodb'),
     });
     stops.push(dynamo.stop);
