@@ -6,7 +6,9 @@
  * members, assistance — e.g. the `register.csv` of `npm run generate`) into the register that monitoring
  * compares against, through `PUT /admin/register` in batches of 500. The file is read as a stream and
  * checked line by line first: a bad line is reported with its number and reason and left out, as the
- * API reports the rows it refuses.
+ * API reports the rows it refuses. The export's caseId column is left out: it is the national
+ * register's case number, and a register row may not link a household to a case (the API refuses it;
+ * the system links its own cases when they change), so loading it would refuse every row that has one.
  *
  * Against `npm start` it signs in through the local dev sign-in as an administrator of `--region`
  * (default 000000, the whole country); elsewhere pass `--token` (an administrator's ID token).
@@ -49,6 +51,7 @@ async function token(): Promise<string> {
 const bearer = await token();
 let loaded = 0;
 let rejected = 0;
+let caseIdsLeftOut = 0;
 let batch: Array<{ line: number; row: RegisterRecord }> = [];
 
 async function send(): Promise<void> {
@@ -85,7 +88,12 @@ for await (const lines of lineBatches(createReadStream(file))) {
       console.log(`第${item.line}行 line ${item.line}: ${item.reason}`);
       continue;
     }
-    batch.push({ line: item.line, row: item.row });
+    const { caseId, ...row } = item.row;
+    if (caseId && !caseIdsLeftOut++)
+      console.log(
+        '名单的 caseId（案件编号）列不载入：案件关联由本系统登记 (the caseId column is not loaded)',
+      );
+    batch.push({ line: item.line, row });
     if (batch.length >= BATCH) {
       await send();
       process.stdout.write(`\r已载入 loaded ${loaded} 户 …`);

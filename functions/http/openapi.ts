@@ -416,7 +416,7 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
   loadRegister: {
     tag: '管理',
     description:
-      '载入全国低收入人口名单导出中的家庭（仅在名单中、不在本系统办理的家庭，如防止返贫监测对象），供动态监测比对。逐户校验，不合格或不在 regionCode 范围内的户列出序号与原因，其余载入（替换该户原有登记）。整份导出可用 npm run register:load 分批载入。',
+      '载入全国低收入人口名单导出中的家庭（仅在名单中、不在本系统办理的家庭，如防止返贫监测对象），供动态监测比对。逐户校验，不合格或不在 regionCode 范围内的户、已登记在 regionCode 范围外或由本系统案件登记的户、caseId 与已登记不一致（新户不得指定 caseId：案件关联由系统登记）的户列出序号与原因，其余载入（替换该户原有登记）。整份导出可用 npm run register:load 分批载入。',
     query: registerLoadQuery,
     body: registerLoadBody,
     success: { status: 200, description: '载入结果', schema: responses.registerLoaded },

@@ -17,7 +17,7 @@ import {
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { ConflictError, NotFoundError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
-import { registerDefinition } from '../../shared/monitoring/compare.ts';
+import { type RegisterRecord, registerDefinition } from '../../shared/monitoring/compare.ts';
 import {
   describeFeed,
   feedDefinitions,
@@ -265,8 +265,9 @@ export const MAX_REGISTER_ROWS = 1_000;
  * `shared/monitoring/compare.ts`: householdId, caseId?, regionCode, tier, status, perCapitaMonthlyIncome,
  * members, assistance?) — households known only there, outside assistance or on relapse watch, so that
  * monitoring can match them. Each row is validated as a line of the export would be; a row outside
- * `regionCode` or invalid is refused with its index and reason, the others are loaded (each replacing
- * its household's earlier entry). `npm run register:load -- <file>` sends a whole export in batches.
+ * `regionCode` or invalid, a household stored outside `regionCode` or kept by the system for its own
+ * case, and a row naming another case than the one stored (none, for a new household) are refused with
+ * their index and reason; the others are loaded (each replacing its household's earlier entry). `npm run register:load -- <file>` sends a whole export in batches.
  */
 export const registerLoadQuery = z.object({
   regionCode: regionCode.describe('所载入名单的行政区划（省、市的代码包括其下各县）；须在本人管辖范围内'),
@@ -286,7 +287,7 @@ export const loadRegister = httpRoute(
   async ({ query, body, principal }) => {
     requireJurisdiction(principal, query.regionCode);
     const rejected: Array<{ index: number; householdId: string | null; reason: string }> = [];
-    const valid = [];
+    const valid: Array<{ index: number; householdId: string | null; row: RegisterRecord }> = [];
     for (const [index, row] of body.households.entries()) {
       const householdId =
         typeof (row as { householdId?: unknown } | null)?.householdId === 'string'
@@ -300,9 +301,19 @@ export const loadRegister = httpRoute(
           householdId,
           reason: `字段 regionCode（行政区划代码）：${checked.row.regionCode} 不在所载入的 ${query.regionCode} 范围内`,
         });
-      else valid.push(checked.row);
+      else valid.push({ index, householdId, row: checked.row });
     }
-    const loaded = await importHouseholds(valid);
+    const outcomes = await importHouseholds(
+      valid.map((v) => v.row),
+      query.regionCode,
+    );
+    let loaded = 0;
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome.ok) loaded++;
+      else
+        rejected.push({ index: valid[i]!.index, householdId: valid[i]!.householdId, reason: outcome.reason });
+    }
+    rejected.sort((a, b) => a.index - b.index);
     return {
       statusCode: 200,
       body: { regionCode: query.regionCode, received: body.households.length, loaded, rejected },

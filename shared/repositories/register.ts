@@ -28,6 +28,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { appendAudit, SYSTEM } from '../audit.ts';
+import { covers } from '../auth.ts';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import { blindIndex } from '../crypto.ts';
@@ -152,12 +153,16 @@ export async function putHousehold(household: RegisterHousehold): Promise<Regist
   await dynamo().send(
     new PutCommand({ TableName: table(), Item: { ...HH(household.householdId), ...household } }),
   );
+  await putMembers(household, before);
+  return before;
+}
+
+async function putMembers(household: RegisterHousehold, before: RegisterHousehold | undefined) {
   const entry = snapshot(household);
   const members = [...new Set(household.memberIndexes)];
   await Promise.all(members.map((index) => putPersonEntry(index, entry)));
   const left = (before?.memberIndexes ?? []).filter((index) => !members.includes(index));
   await Promise.all(left.map((index) => removePersonEntry(index, household.householdId)));
-  return before;
 }
 
 /** The primary household of a person listed by several: inside assistance first, then the smallest id. */
@@ -317,29 +322,106 @@ export async function registerCase(caseId: string, cause: RegisterCause, ref: st
 
 // ── the national register's export ───────────────────────────────────────────────────────────────
 
-/** Loads households of a register export (`registerDefinition` rows), each replacing its earlier entry. */
-export async function importHouseholds(records: readonly RegisterRecord[]): Promise<number> {
+/** What became of one row of an import: loaded, or refused with the field at fault and why. */
+export type ImportOutcome = { ok: true } | { ok: false; field: string; reason: string };
+
+/**
+ * Why the stored household may not be replaced by an import for `scope` (undefined: it may). The row
+ * names its new region, which the caller has checked; the stored one must be inside the load's region
+ * too, or an administrator of one county could move another county's household into their own. A
+ * household the system keeps for its own case is not the import's to overwrite, and the case a row
+ * points to is never the import's to change: warnings join the chain of that case, so a re-pointed row
+ * would file one county's warnings in another county's case.
+ */
+function importRefusal(
+  record: RegisterRecord,
+  stored: RegisterHousehold | undefined,
+  scope: string,
+): { field: string; reason: string } | undefined {
+  const caseId = record.caseId ?? null;
+  if (stored && !covers(scope, stored.regionCode))
+    return {
+      field: 'householdId',
+      reason: `字段 householdId（户编号）：户 ${record.householdId} 登记在 ${stored.regionCode}，不在所载入的 ${scope} 范围内，不能由本次载入修改`,
+    };
+  if (stored?.source === 'case')
+    return {
+      field: 'householdId',
+      reason: `字段 householdId（户编号）：户 ${record.householdId} 是本系统案件的家庭，由系统在案件变化时登记，不能由名单导入覆盖`,
+    };
+  const storedCase = stored?.caseId ?? null;
+  if (caseId !== storedCase)
+    return {
+      field: 'caseId',
+      reason: storedCase
+        ? `字段 caseId（案件编号）：户 ${record.householdId} 关联案件 ${storedCase}，名单导入不能更改或取消其关联案件`
+        : `字段 caseId（案件编号）：户 ${record.householdId} 未关联本系统案件；案件关联由系统在案件变化时登记，名单导入不能指定`,
+    };
+  return undefined;
+}
+
+/**
+ * Loads households of a register export (`registerDefinition` rows) whose region the caller has checked
+ * against `scope`, each replacing its earlier entry unless `importRefusal` says otherwise. The put is
+ * conditional on what was checked — the household still absent, or still an import in the same region
+ * — so a change between the check and the write (another load, the system registering a case) is read
+ * and checked again rather than overwritten.
+ */
+export async function importHouseholds(
+  records: readonly RegisterRecord[],
+  scope: string,
+): Promise<ImportOutcome[]> {
   const updatedAt = new Date().toISOString();
-  let loaded = 0;
-  const queue = [...records];
-  const worker = async () => {
-    for (let r = queue.shift(); r; r = queue.shift()) {
-      await putHousehold({
-        householdId: r.householdId,
-        caseId: r.caseId ?? null,
-        regionCode: r.regionCode,
-        tier: r.tier,
-        status: r.status,
-        memberCount: r.members.length,
-        perCapitaMonthlyIncome: r.perCapitaMonthlyIncome,
-        assistance: [...(r.assistance ?? [])],
-        memberIndexes: await Promise.all(r.members.map((m) => blindIndex(m))),
-        source: 'import',
-        updatedAt,
-      });
-      loaded++;
+  const outcomes: ImportOutcome[] = new Array(records.length);
+  const queue = records.map((record, i) => ({ record, i }));
+  const one = async (r: RegisterRecord): Promise<ImportOutcome> => {
+    const household: RegisterHousehold = {
+      householdId: r.householdId,
+      caseId: r.caseId ?? null,
+      regionCode: r.regionCode,
+      tier: r.tier,
+      status: r.status,
+      memberCount: r.members.length,
+      perCapitaMonthlyIncome: r.perCapitaMonthlyIncome,
+      assistance: [...(r.assistance ?? [])],
+      memberIndexes: await Promise.all(r.members.map((m) => blindIndex(m))),
+      source: 'import',
+      updatedAt,
+    };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const before = await getHousehold(r.householdId);
+      const refusal = importRefusal(r, before, scope);
+      if (refusal) return { ok: false, ...refusal };
+      try {
+        await dynamo().send(
+          new PutCommand({
+            TableName: table(),
+            Item: { ...HH(household.householdId), ...household },
+            ...(before
+              ? {
+                  ConditionExpression: '#region = :region AND #source = :import',
+                  ExpressionAttributeNames: { '#region': 'regionCode', '#source': 'source' },
+                  ExpressionAttributeValues: { ':region': before.regionCode, ':import': 'import' },
+                }
+              : { ConditionExpression: 'attribute_not_exists(pk)' }),
+          }),
+        );
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) continue;
+        throw error;
+      }
+      await putMembers(household, before);
+      return { ok: true };
     }
+    return {
+      ok: false,
+      field: 'householdId',
+      reason: `字段 householdId（户编号）：户 ${r.householdId} 在载入期间被同时修改，未载入，请重新载入`,
+    };
+  };
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) outcomes[next.i] = await one(next.record);
   };
   await Promise.all(Array.from({ length: 8 }, worker));
-  return loaded;
+  return outcomes;
 }

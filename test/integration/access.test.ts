@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { routes } from '../../functions/catalog.ts';
 import { type Role, roles } from '../../shared/auth.ts';
 import { putRun, putWarning } from '../../shared/repositories/monitoring.ts';
+import { getHousehold, putHousehold } from '../../shared/repositories/register.ts';
 import { type Actor, actors } from '../support/actors.ts';
 import { application, validId } from '../support/households.ts';
 import { eventually, useRuntime } from '../support/runtime.ts';
@@ -382,6 +383,105 @@ describe('access', () => {
       }
     }
     expect(failures).toEqual([]);
+  });
+
+  it('a register write is checked against the stored household too: another region’s is not overwritten, moved or re-pointed', async () => {
+    /** An administrator of 长沙县 only: the pen test's county administrator. */
+    const changshaAdmin: Actor = {
+      role: 'admin',
+      regionCodes: ['430121'],
+      subject: 'test-admin-changsha',
+      name: '长沙县管理员',
+    };
+    const load = (households: unknown[], as: Actor, regionCode = '430121') =>
+      api(
+        `/admin/register?regionCode=${regionCode}`,
+        { method: 'PUT', body: JSON.stringify({ households }) },
+        as,
+      );
+    const row = (householdId: string, regionCode: string, extra: Record<string, unknown> = {}) => ({
+      householdId,
+      regionCode,
+      tier: 'none',
+      status: 'monitoring',
+      perCapitaMonthlyIncome: 300,
+      members: [validId(regionCode, '19700101', 93)],
+      ...extra,
+    });
+    // A Henan household of the national register, loaded by a national administrator.
+    const henan = await load([row('HH-HENAN-1', '410102')], actors.admin, '410000');
+    expect(henan.body).toMatchObject({ loaded: 1, rejected: [] });
+    const stored = await getHousehold('HH-HENAN-1');
+    // A case of 长沙县 on the register as the system keeps it, and a household of the national register
+    // that an earlier load had linked to its case number.
+    await putHousehold({
+      householdId: 'case-accessregister1',
+      caseId: 'case-accessregister1',
+      regionCode: '430121',
+      tier: 'dibao',
+      status: 'active',
+      memberCount: 1,
+      perCapitaMonthlyIncome: 200,
+      assistance: ['dibaoAllowance'],
+      memberIndexes: ['index-of-a-case-member'],
+      source: 'case',
+      updatedAt: new Date().toISOString(),
+    });
+    await putHousehold({
+      ...stored!,
+      householdId: 'HH-LINKED-1',
+      caseId: 'C000000001',
+      regionCode: '430121',
+      source: 'import',
+    });
+
+    // The attack: each row names 长沙县 as its new region, which alone was checked before.
+    const attack = await load(
+      [
+        row('HH-HENAN-1', '430121', { members: [validId('430121', '19900101', 95)] }),
+        row('HH-HENAN-1', '430121', { caseId: 'case-accessregister1' }),
+        row('case-accessregister1', '430121'),
+        row('HH-NEW-1', '430121', { caseId: 'case-accessregister1' }),
+        row('HH-LINKED-1', '430121', { caseId: 'C000000002' }),
+        row('HH-LINKED-1', '430121'),
+        row('HH-FINE-1', '430121'),
+      ],
+      changshaAdmin,
+    );
+    expect(attack.status).toBe(200);
+    expect(attack.body.loaded).toBe(1);
+    const reasons = attack.body.rejected.map((r: { index: number; reason: string }) => [r.index, r.reason]);
+    expect(reasons.map(([i]: [number]) => i)).toEqual([0, 1, 2, 3, 4, 5]);
+    const says = (i: number, ...parts: string[]) => {
+      for (const part of parts) expect(reasons[i][1]).toContain(part);
+    };
+    says(0, '字段 householdId（户编号）', 'HH-HENAN-1', '410102');
+    says(1, '字段 householdId（户编号）', '410102');
+    says(2, '字段 householdId（户编号）', '本系统案件');
+    says(3, '字段 caseId（案件编号）', 'HH-NEW-1', '不能指定');
+    says(4, '字段 caseId（案件编号）', 'C000000001');
+    says(5, '字段 caseId（案件编号）', 'C000000001');
+
+    // Nothing refused was written: the Henan household, the case's and the linked one are as they were.
+    expect(await getHousehold('HH-HENAN-1')).toEqual(stored);
+    expect(await getHousehold('case-accessregister1')).toMatchObject({
+      caseId: 'case-accessregister1',
+      source: 'case',
+      tier: 'dibao',
+    });
+    expect(await getHousehold('HH-NEW-1')).toBeUndefined();
+    expect(await getHousehold('HH-LINKED-1')).toMatchObject({ caseId: 'C000000001', regionCode: '430121' });
+    expect(await getHousehold('HH-FINE-1')).toMatchObject({ caseId: null, source: 'import' });
+    // The same link named again is no change, and the row loads.
+    expect(
+      (
+        await load(
+          [row('HH-LINKED-1', '430121', { caseId: 'C000000001', tier: 'dibao', status: 'active' })],
+          changshaAdmin,
+        )
+      ).body,
+    ).toMatchObject({ loaded: 1, rejected: [] });
+    expect(await getHousehold('HH-LINKED-1')).toMatchObject({ caseId: 'C000000001', tier: 'dibao' });
   });
 
   it('the local clock and dev sign-in: the clock is the administrators’, sign-in names its bad fields', async () => {
