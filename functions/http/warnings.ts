@@ -205,21 +205,32 @@ export const feedback = httpRoute(
   },
 );
 
+/** The whole country: the jurisdiction that covers every region, named or not. */
+const NATIONAL = '000000';
+
 export const runIdPath = z.object({
   runId: z.string().regex(/^run-[a-f0-9]{24}$/, { error: '比对编号格式不正确' }),
 });
 
-/** A monitoring run: its counts and rejected lines, for staff whose jurisdiction covers every region it concerns. */
+/**
+ * A monitoring run: its counts and rejected lines, for staff whose jurisdiction covers every region it
+ * concerns. A run that names no region — still running, not a feed, or rows without a readable region
+ * code — concerns a region nobody can be checked against, so it is for national staff (000000) alone:
+ * an empty list must not read as "everyone's".
+ */
 export const run = httpRoute(
   { roles: ['countyOfficer', 'auditor', 'admin'], path: runIdPath },
   async ({ path, principal }) => {
     const record = await monitoring.getRun(path.runId);
     if (!record) throw new NotFoundError(`比对 ${path.runId} 不存在`);
-    const outside = (record.regionCodes ?? []).filter(
-      (code) => !principal.regionCodes.some((s) => covers(s, code)),
-    );
+    const regions = record.regionCodes?.length ? record.regionCodes : [NATIONAL];
+    const outside = regions.filter((code) => !principal.regionCodes.some((s) => covers(s, code)));
     if (outside.length)
-      throw new ForbiddenError(`比对涉及的行政区划 ${outside.join('、')} 不在您的管辖范围内`);
+      throw new ForbiddenError(
+        regions === record.regionCodes
+          ? `比对涉及的行政区划 ${outside.join('、')} 不在您的管辖范围内`
+          : `比对 ${path.runId} 未载明涉及的行政区划（尚未完成，或文件各行均无可识别的行政区划代码），仅全国（${NATIONAL}）管辖范围的人员可查看`,
+      );
     const {
       bucket: _b,
       etag: _e,

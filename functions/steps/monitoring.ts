@@ -43,6 +43,7 @@ import {
   lineBatches,
   RecordDecoder,
   type RecordDefinition,
+  regionCodeNamed,
 } from '../../shared/monitoring/feeds.ts';
 import {
   IndicatorBook,
@@ -286,10 +287,19 @@ async function compareChunk(
   const decoder = RecordDecoder.startingAt(def, input.format, start.firstLine, start.header);
   const idOfRecord = new Map<string, string>();
   const regions = new Set<string>();
+  let header = start.header;
   for await (const lines of lineBatches([text]))
     for (const line of lines) {
       const item = decoder.push(line);
-      if (!item?.ok) continue;
+      if (input.format === 'csv' && decoder.line === 1) header = line;
+      if (!item) continue;
+      if (!item.ok) {
+        // A rejected row still names whose it is: the run shows its reason, so its region limits the readers.
+        const named =
+          item.line > 1 || input.format !== 'csv' ? regionCodeNamed(input.format, header, line) : undefined;
+        if (named) regions.add(named);
+        continue;
+      }
       idOfRecord.set(item.row.recordId, item.row.idNumber);
       regions.add(item.row.regionCode);
     }

@@ -1055,6 +1055,34 @@ export interface Rejection {
 export type RecordItem<Row> = { ok: true; line: number; row: Row } | ({ ok: false } & Rejection);
 
 /**
+ * The region code a line names when the line itself is rejected, if it looks like one (six digits):
+ * a run's readers are the staff over the regions its rows name, and a file of rejected rows still
+ * shows those rows' reasons. `header` is a CSV file's first line; undefined for JSON Lines.
+ */
+export function regionCodeNamed(
+  format: FeedFormat,
+  header: string | undefined,
+  line: string,
+): string | undefined {
+  let value: unknown;
+  if (format === 'csv') {
+    if (header === undefined) return undefined;
+    const names = splitCsvLine(header.charCodeAt(0) === 0xfeff ? header.slice(1) : header);
+    const cells = splitCsvLine(line);
+    if (!Array.isArray(names) || !Array.isArray(cells)) return undefined;
+    const at = names.findIndex((n) => n.trim() === 'regionCode');
+    value = at < 0 ? undefined : cells[at]?.trim();
+  } else {
+    try {
+      value = (JSON.parse(line) as { regionCode?: unknown } | null)?.regionCode;
+    } catch {
+      return undefined;
+    }
+  }
+  return typeof value === 'string' && /^\d{6}$/.test(value) ? value : undefined;
+}
+
+/**
  * Decodes lines into records: call `push(line)` for each line in order, it returns the item for that
  * line, or `undefined` for a blank line or a CSV header that is fine. A bad header rejects line 1 and
  * every data line after it (the reason names the header), so nothing is silently dropped.

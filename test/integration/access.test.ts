@@ -6,11 +6,14 @@
  * then answers: 2xx, 400, 404, 409). An applicant who is not the household's gets, on every route
  * naming a record, exactly the answer an id that does not exist gets: nothing tells them it is someone's.
  */
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../functions/catalog.ts';
 import { type Role, roles } from '../../shared/auth.ts';
+import { stableId } from '../../shared/domain/ids.ts';
 import { putRun, putWarning } from '../../shared/repositories/monitoring.ts';
 import { getHousehold, putHousehold } from '../../shared/repositories/register.ts';
+import { intakeBucket } from '../../shared/resources.ts';
 import { type Actor, actors } from '../support/actors.ts';
 import { application, validId } from '../support/households.ts';
 import { eventually, useRuntime } from '../support/runtime.ts';
@@ -482,6 +485,72 @@ describe('access', () => {
       ).body,
     ).toMatchObject({ loaded: 1, rejected: [] });
     expect(await getHousehold('HH-LINKED-1')).toMatchObject({ caseId: 'C000000001', tier: 'dibao' });
+  });
+
+  it('a monitoring run is for the staff over the regions its rows name, rejected rows too; one naming none is national staff’s only', async () => {
+    const client = new S3Client({ endpoint: runtime.rt.endpoints.sqs, forcePathStyle: true });
+    const bucket = runtime.rt.env[intakeBucket.env]!;
+    const drop = async (key: string, body: string) => {
+      const put = await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+      return stableId('run', bucket, key, put.ETag!.replace(/"/g, ''));
+    };
+    const header = 'recordId,idNumber,regionCode,eventDate,totalCost,reimbursed,outOfPocket';
+    // Every row rejected (a bad check digit, an amount that is not one), each naming 长沙县; then rows
+    // whose region code is no code at all.
+    const changsha = await drop(
+      'medicalInsurance/access-rejected.csv',
+      `${header}\nMI-R1,430121198001010110,430121,2026-11-01,100,50,50\nMI-R2,${validId('430121', '19800101', 97)},430121,2026-11-02,x,50,50\n`,
+    );
+    const nowhere = await drop(
+      'medicalInsurance/access-noregion.csv',
+      `${header}\nMI-N1,430121198001010110,长沙,2026-11-01,100,50,50\nMI-N2,bad\n`,
+    );
+    client.destroy();
+    const completed = (runId: string) =>
+      eventually(async () => {
+        const res = await api(`/monitoring/runs/${runId}`, {}, actors.admin);
+        return res.body?.status === 'completed' ? res.body : undefined;
+      });
+
+    const all = await completed(changsha);
+    expect(all.report.counts).toMatchObject({ rows: 0, rejected: 2 });
+    expect(all.regionCodes).toEqual(['430121']);
+    expect((await api(`/monitoring/runs/${changsha}`, {}, actors.auditor)).status).toBe(200);
+    expect((await api(`/monitoring/runs/${changsha}`, {}, actors.county)).status).toBe(200);
+    for (const away of [actors.auditorElsewhere, actors.countyElsewhere, actors.adminElsewhere]) {
+      const res = await api(`/monitoring/runs/${changsha}`, {}, away);
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toContain('430121');
+    }
+
+    const none = await completed(nowhere);
+    expect(none.report.counts).toMatchObject({ rows: 0, rejected: 2 });
+    expect(none.regionCodes).toEqual([]);
+    for (const staff of [actors.auditor, actors.county, actors.auditorElsewhere]) {
+      const res = await api(`/monitoring/runs/${nowhere}`, {}, staff);
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toContain('000000');
+    }
+    expect(
+      (await api(`/monitoring/runs/${nowhere}`, {}, { ...actors.auditor, regionCodes: ['000000'] })).status,
+    ).toBe(200);
+
+    // A run still under way has no region list yet: the same.
+    const runId = `run-${'c'.repeat(24)}`;
+    await putRun({
+      runId,
+      bucket,
+      key: 'medicalInsurance/access-running.csv',
+      etag: 'running',
+      feed: 'medicalInsurance',
+      format: 'csv',
+      status: 'comparing',
+      executionArn: `arn:aws:states:us-east-1:000000000000:execution:doudi-monitoring:${runId}`,
+      startedAt: new Date().toISOString(),
+      asOf: '2026-11-30',
+    });
+    expect((await api(`/monitoring/runs/${runId}`, {}, actors.auditor)).status).toBe(403);
+    expect((await api(`/monitoring/runs/${runId}`, {}, actors.admin)).status).toBe(200);
   });
 
   it('the local clock and dev sign-in: the clock is the administrators’, sign-in names its bad fields', async () => {
