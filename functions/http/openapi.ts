@@ -270,7 +270,8 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
   },
   putParameters: {
     tag: '管理',
-    description: '载入一个地区自某日起施行的救助参数版本（每项附依据条款）；已有版本不会被覆盖。',
+    description:
+      '载入一个地区自某日起施行的救助参数版本（每项附依据条款）；已有版本不会被覆盖。新版本整级替换本级参数：载入后本地区或其下行政区划自生效日起有参数无生效值的，答 400 并列出行政区划与缺少的参数，不载入。',
     path: z.object({ regionCode }),
     body: parameterSetSchema,
     success: { status: 201, description: '已载入的参数版本', schema: responses.parameterVersionCreated },

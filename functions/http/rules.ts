@@ -33,6 +33,7 @@ import {
   proposeCalendar,
   putCalendarArrangement,
   putParameterVersion,
+  unresolvableWith,
 } from '../../shared/repositories/parameters.ts';
 import { meansTest as runMeansTest } from '../../shared/rules/index.ts';
 import { householdDeclaration, isoDate, regionCode, requestedTiers } from '../../shared/schemas/household.ts';
@@ -103,12 +104,36 @@ function parsed<T>(parse: () => T): T {
   }
 }
 
-/** An administrator loads the parameters of a region they administer (a province covers its counties). */
+const residenceLabels = { urban: '城市', rural: '农村' } as const;
+
+/**
+ * An administrator loads the parameters of a region they administer (a province covers its counties).
+ * A version that would leave a region under it without some parameter is refused, naming the regions
+ * and the parameters: it replaces its level whole, and every case there would fail its means test.
+ */
 export const putParameters = httpRoute(
   { roles: ['admin'], path: z.object({ regionCode }), body: z.unknown() },
   async ({ path, body, principal }) => {
     requireJurisdiction(principal, path.regionCode);
     const version = parsed(() => parameterVersionFromRequest(path.regionCode, body));
+    const unresolvable = await unresolvableWith(version);
+    if (unresolvable.length) {
+      const missing = [...new Set(unresolvable.flatMap((u) => u.missing))];
+      const where = unresolvable.map(
+        (u) =>
+          `${u.regionCode}（${residenceLabels[u.residence]}，自 ${u.asOf} 起）缺少 ${u.missing.join('、')}`,
+      );
+      throw new ValidationError(
+        missing.map((name) => ({
+          field: `values.${name}`,
+          message: `此版本替换 ${version.regionCode} 的整级参数，${name} 在下列行政区划将无生效值：${unresolvable
+            .filter((u) => u.missing.includes(name))
+            .map((u) => u.regionCode)
+            .join('、')}；请在此版本中设置（可沿用原值）`,
+        })),
+        `参数版本不完整，载入后以下行政区划将无法确定救助参数，未载入：${where.join('；')}`,
+      );
+    }
     try {
       const versionId = await putParameterVersion(version, `${principal.name}（${principal.subject}）`);
       return {

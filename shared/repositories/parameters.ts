@@ -7,12 +7,15 @@
 
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { covers } from '../auth.ts';
 import { type AnnualArrangement, type CalendarRemoval, WorkingDayCalendar } from '../calendar/index.ts';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import { queryAll } from '../dynamo.ts';
 import {
+  type ParameterName,
   type ParameterSet,
+  ParametersNotFoundError,
   type ParameterVersion,
   ParameterVersionConflictError,
   type Residence,
@@ -47,6 +50,61 @@ export async function parametersFor(
   const loadedIds = new Set(loaded.map(versionId));
   const versions = [...sampleParameterVersions.filter((v) => !loadedIds.has(versionId(v))), ...loaded];
   return resolveParameters(versions, regionCode, residence, asOf);
+}
+
+/** A region left without a parameter on a date, as a version would leave it. */
+export interface Unresolvable {
+  regionCode: string;
+  residence: Residence;
+  asOf: string;
+  missing: ParameterName[];
+}
+
+/**
+ * Where `version` would leave the parameters unresolvable, on its effective date or any later date a
+ * version of the same lineage takes effect: a version replaces its level whole, so one that leaves out a
+ * value the levels below do not set takes it from every case under it. Its own region stands for every
+ * county under it without versions of their own (more levels only add values), and the regions of the
+ * sample and loaded data under it are each checked as well. A region already unresolvable before the
+ * version counts too: loading a version there says the region is in use.
+ */
+export async function unresolvableWith(version: ParameterVersion): Promise<Unresolvable[]> {
+  const id = versionId(version);
+  const regions = [
+    ...new Set([
+      version.regionCode,
+      ...sampleParameterVersions.map((v) => v.regionCode).filter((code) => covers(version.regionCode, code)),
+    ]),
+  ];
+  const out: Unresolvable[] = [];
+  for (const regionCode of regions) {
+    const loaded = await loadedParameterVersions(regionCode);
+    const replaced = new Set([...loaded.map(versionId), id]);
+    const versions = [
+      ...sampleParameterVersions.filter((v) => !replaced.has(versionId(v))),
+      ...loaded.filter((v) => versionId(v) !== id),
+      version,
+    ].filter((v) => v.residence === version.residence);
+    const lineage = regionLineage(regionCode);
+    const dates = [
+      ...new Set([
+        version.effectiveFrom,
+        ...versions
+          .filter((v) => lineage.includes(v.regionCode) && v.effectiveFrom > version.effectiveFrom)
+          .map((v) => v.effectiveFrom),
+      ]),
+    ].sort();
+    for (const asOf of dates) {
+      try {
+        resolveParameters(versions, regionCode, version.residence, asOf);
+      } catch (error) {
+        if (!(error instanceof ParametersNotFoundError)) throw error;
+        out.push({ regionCode, residence: version.residence, asOf, missing: error.missing });
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 export async function putParameterVersion(version: ParameterVersion, loadedBy: string): Promise<string> {

@@ -148,6 +148,49 @@ describe('PUT /admin/parameters/{regionCode}', () => {
     expect(result.body.sampleParameters).toBe(false);
   });
 
+  it('refuses a partial version that would leave a region under it without parameters, naming them, and writes nothing', async () => {
+    // The attack: a province version with one value replaces Hunan's level whole from its date, and
+    // 长沙县, which sets only its standards, would have no asset limits, time limits…
+    const partial = {
+      residence: 'urban',
+      effectiveFrom: '2027-01-01',
+      basis: '测试：湖南省仅调整低保标准',
+      values: { dibaoStandard: { value: 800, clause: '测试' } },
+    };
+    const refused = await api('/admin/parameters/430000', json('PUT', partial));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(/^参数版本不完整/);
+    expect(refused.body.error.message).toContain('430000（城市，自 2027-01-01 起）缺少');
+    expect(refused.body.error.message).toContain('430121（城市，自 2027-01-01 起）缺少');
+    const fields = refused.body.error.fields.map((f: { field: string }) => f.field);
+    expect(fields).toEqual(expect.arrayContaining(['values.assetLimits', 'values.timeLimits']));
+    expect(fields).not.toContain('values.dibaoStandard');
+    const assetLimits = refused.body.error.fields.find(
+      (f: { field: string }) => f.field === 'values.assetLimits',
+    );
+    expect(assetLimits.message).toContain('430000、430121');
+
+    // Nothing was written: a case of 长沙县 decided after the date still resolves, on the version before.
+    const after = await api('/means-test', json('POST', { ...household, asOf: '2027-02-01' }));
+    expect(after.status).toBe(200);
+    expect(after.body.parameterVersion).toBe('430121:urban:2026-01-01+430000:urban:2026-01-01');
+
+    // Dated before the province's later full version, it is refused from its own date.
+    const earlier = await api(
+      '/admin/parameters/430000',
+      json('PUT', { ...partial, effectiveFrom: '2025-06-01' }),
+    );
+    expect(earlier.status).toBe(400);
+    expect(earlier.body.error.message).toContain('430121（城市，自 2025-06-01 起）缺少');
+
+    // The same change as a whole level loads.
+    const whole = await api(
+      '/admin/parameters/430000',
+      json('PUT', { ...partial, values: { ...hunan.values, dibaoStandard: partial.values.dibaoStandard } }),
+    );
+    expect(whole.status).toBe(201);
+  });
+
   it('names invalid values', async () => {
     const { status, body } = await api(
       '/admin/parameters/110101',
