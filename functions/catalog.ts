@@ -63,7 +63,6 @@ export const functions = {
     handler: 'submit',
     description: '提交救助申请（自主申报）',
     grants: [
-      idempotency,
       { table: 'Cases', access: 'readWrite' },
       { stateMachine: 'Application', access: 'start' },
     ],

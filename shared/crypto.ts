@@ -188,3 +188,14 @@ export async function blindIndex(idNumber: string): Promise<string> {
     .update(idNumber.toUpperCase())
     .digest('hex');
 }
+
+/**
+ * A keyed digest of a request's content (HMAC under the blind-index key, with its own label), kept
+ * to tell a retry from another request under the same key. Keyed, not a plain hash: the content
+ * holds ID numbers, and a plain hash of a small, guessable body could be checked against guesses.
+ */
+export async function requestDigest(scope: string, content: unknown): Promise<string> {
+  return createHmac('sha256', await blindIndexKey())
+    .update(`doudi-request-v1\0${scope}\0${JSON.stringify(content)}`)
+    .digest('hex');
+}

@@ -46,3 +46,18 @@ export class UnprocessableError extends HttpError {
     super(422, code, message);
   }
 }
+
+/**
+ * An `Idempotency-Key` already used for a request with other content: answered every time, for as
+ * long as the key's first request can be answered, so a second request is never silently dropped.
+ */
+export class IdempotencyKeyReusedError extends HttpError {
+  constructor() {
+    super(
+      422,
+      'IdempotencyKeyReused',
+      '该 Idempotency-Key 已用于另一内容不同的请求，本次请求未受理；新的请求请使用新的 Idempotency-Key',
+      [{ field: 'headers.idempotency-key', message: 'Idempotency-Key 已用于另一内容不同的请求' }],
+    );
+  }
+}

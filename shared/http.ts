@@ -11,7 +11,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ZodType, z } from 'zod';
 import { type Principal, principalOf, type Role, requireRole, UnauthorizedError } from './auth.ts';
-import { type FieldError, HttpError, ValidationError } from './errors.ts';
+import { type FieldError, HttpError, IdempotencyKeyReusedError, ValidationError } from './errors.ts';
 import { idempotentSubmission } from './idempotency.ts';
 import { logger } from './logger.ts';
 
@@ -139,12 +139,9 @@ export function httpRoute<S extends Schemas>(
       const error = request.error;
       // Powertools idempotency: the key reused for another request, or the first still in flight.
       if (error instanceof IdempotencyValidationError) {
+        const reused = new IdempotencyKeyReusedError();
         request.response = json(422, {
-          error: {
-            code: 'IdempotencyKeyReused',
-            message: 'Idempotency-Key 已用于另一内容不同的请求；新的请求请使用新的 Idempotency-Key',
-            fields: [{ field: 'headers.idempotency-key', message: '已用于另一内容不同的请求' }],
-          },
+          error: { code: reused.code, message: reused.message, fields: reused.fields },
         });
         return;
       }

@@ -3,7 +3,10 @@
  *
  * - A submission with an `Idempotency-Key` header answers a retry with the first answer, whoever's
  *   key it is never answers another caller (the key is the caller's subject and the header), and
- *   the same key with a different body is refused (422) rather than silently answered.
+ *   the same key with a different body is refused (422) rather than silently answered. The
+ *   application submission is the exception: its key's record is written with the application, in
+ *   the same transaction and without expiry (`createApplication` in `shared/repositories/cases.ts`),
+ *   so that its refusal cannot lapse while the application can still be answered for the key.
  * - A workflow step is keyed by the function, the execution (`$$.Execution.Id`, which every step's
  *   payload carries) and its input: a Lambda retry after a lost answer gets the stored result and
  *   does nothing twice. The steps are written to be idempotent on their own too (conditional

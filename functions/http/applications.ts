@@ -12,6 +12,7 @@ import { appendAudit } from '../../shared/audit.ts';
 import { actor, callerKey, isOwner, requireJurisdiction, requireOwnerOrStaff } from '../../shared/auth.ts';
 import { sfn } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
+import { requestDigest } from '../../shared/crypto.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { alternativeDetermineBy } from '../../shared/domain/determination.ts';
 import { maskIdNumber } from '../../shared/domain/id-number.ts';
@@ -67,7 +68,8 @@ async function startExecution(app: cases.ApplicationRecord): Promise<string> {
 export const submit = httpRoute(
   {
     roles: ['applicant', 'townshipCaseworker'],
-    idempotent: 'submitApplication',
+    // Not Powertools: the key's record is written with the application and outlives any expiry, so
+    // a reused key is refused for as long as its first application can be returned (one mechanism).
     body: applicationRequest,
     headers: idempotencyHeaders,
   },
@@ -85,9 +87,10 @@ export const submit = httpRoute(
       ...(principal.role === 'applicant' ? { ownerSubject: principal.subject } : {}),
       enteredBy: actor(principal),
     };
-    const { application } = await cases.createApplication(
+    const key = callerKey(principal, headers['idempotency-key']);
+    const { created, application } = await cases.createApplication(
       record,
-      callerKey(principal, headers['idempotency-key']),
+      key ? { key, digest: await requestDigest('submitApplication', body) } : undefined,
     );
     await appendAudit(application.caseId, {
       key: `application.submitted#${application.applicationId}`,
@@ -100,10 +103,11 @@ export const submit = httpRoute(
     return {
       statusCode: 202,
       headers: { location: `/applications/${application.applicationId}` },
+      // A retry gets the first answer, whatever the application's status has become since.
       body: {
         applicationId: application.applicationId,
         caseId: application.caseId,
-        status: application.status,
+        status: created ? application.status : 'submitted',
       },
     };
   },

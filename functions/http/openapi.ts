@@ -123,7 +123,7 @@ const errorDescriptions: Record<ErrorStatus | 401 | 403 | 500, string> = {
   409: '冲突：已处理或版本已存在',
   410: '所属流程已结束或已超时',
   413: '请求体过大',
-  422: '无法办理：缺少所需的救助参数或该年度的节假日安排',
+  422: '无法办理：缺少所需的救助参数或该年度的节假日安排，或 Idempotency-Key 已用于内容不同的请求',
   500: '系统内部错误',
 };
 
@@ -166,7 +166,7 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
       schema: responses.submitResponse,
       headers: { Location: '申请的地址 /applications/{applicationId}' },
     },
-    errors: [400, 413],
+    errors: [400, 413, 422],
   },
   getApplication: {
     tag: '申请人',

@@ -14,6 +14,7 @@ import {
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import { queryAll } from '../dynamo.ts';
+import { IdempotencyKeyReusedError } from '../errors.ts';
 import { casesTable, DUE_SHARDS } from '../resources.ts';
 import type { ApplicationRequest } from '../schemas/household.ts';
 import {
@@ -253,14 +254,23 @@ const isConditionFailure = (error: unknown) =>
   (error instanceof TransactionCanceledException &&
     (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
 
+/** A submission's `Idempotency-Key` (the caller's subject and the header) and its content's digest. */
+export interface SubmissionKey {
+  key: string;
+  digest: string;
+}
+
 /**
  * Creates the application, its case and (with an Idempotency-Key) the key's record in one
- * transaction. Returns the existing application when the key was used before. The application is
- * indexed by region and submission time for the auditor's search, with an empty summary of tasks.
+ * transaction. Returns the existing application when the key was used before with the same content;
+ * the key used before with other content is refused (422). The key's record has no expiry: it lives
+ * as long as the application it answers for, so the refusal never lapses into a silent answer. The
+ * application is indexed by region and submission time for the auditor's search, with an empty
+ * summary of tasks.
  */
 export async function createApplication(
   record: ApplicationRecord,
-  idempotencyKey?: string,
+  submission?: SubmissionKey,
 ): Promise<{ created: boolean; application: ApplicationRecord }> {
   const items: Array<{
     Put: { TableName: string; Item: Record<string, unknown>; ConditionExpression: string };
@@ -293,13 +303,14 @@ export async function createApplication(
       },
     },
   ];
-  if (idempotencyKey) {
+  if (submission) {
     items.push({
       Put: {
         TableName: table(),
         Item: {
-          ...IDEMP('application', idempotencyKey),
+          ...IDEMP('application', submission.key),
           applicationId: record.applicationId,
+          digest: submission.digest,
           createdAt: record.submittedAt,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
@@ -310,18 +321,24 @@ export async function createApplication(
     await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
     return { created: true, application: record };
   } catch (error) {
-    if (!idempotencyKey || !isConditionFailure(error)) throw error;
-    const existing = await findByIdempotencyKey(idempotencyKey);
+    if (!submission || !isConditionFailure(error)) throw error;
+    const existing = await findBySubmissionKey(submission);
     if (!existing) throw error;
     return { created: false, application: existing };
   }
 }
 
-export async function findByIdempotencyKey(key: string): Promise<ApplicationRecord | undefined> {
+/**
+ * The application a submission key was first used for; the key used with other content is refused,
+ * every time (a record from before digests were kept cannot tell a retry apart, so it refuses too).
+ */
+export async function findBySubmissionKey(submission: SubmissionKey): Promise<ApplicationRecord | undefined> {
   const { Item } = await dynamo().send(
-    new GetCommand({ TableName: table(), Key: IDEMP('application', key), ConsistentRead: true }),
+    new GetCommand({ TableName: table(), Key: IDEMP('application', submission.key), ConsistentRead: true }),
   );
-  return Item ? getApplication(Item.applicationId as string) : undefined;
+  if (!Item) return undefined;
+  if (Item.digest !== submission.digest) throw new IdempotencyKeyReusedError();
+  return getApplication(Item.applicationId as string);
 }
 
 export async function getApplication(applicationId: string): Promise<ApplicationRecord | undefined> {

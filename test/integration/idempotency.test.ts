@@ -59,6 +59,32 @@ describe('idempotency', () => {
     expect(await applicationItems()).toBe(before + 1);
   });
 
+  it('refuses a reused key with another body every time, also after a day, and writes nothing for it', async () => {
+    const before = await applicationItems();
+    const body = application();
+    const first = await submit(body, 'reused-forever');
+    expect(first.status).toBe(202);
+    const other = application({ requestedTier: 'marginal' });
+    const refusedWith422 = async () => {
+      const res = await submit(other, 'reused-forever');
+      expect(res.status).toBe(422);
+      expect(res.body.error.message).toMatch(/^该 Idempotency-Key 已用于另一内容不同的请求/);
+      expect(res.body.error.fields).toEqual([
+        { field: 'headers.idempotency-key', message: expect.stringContaining('Idempotency-Key') },
+      ]);
+    };
+    // The attack: the first refusal used to clear the record, so the next retry got 202 and the
+    // second body was dropped.
+    for (let attempt = 0; attempt < 3; attempt++) await refusedWith422();
+    // Past any record's day-long lifetime, the key still answers for its first application only.
+    clock.advance(25 * HOUR);
+    await refusedWith422();
+    const again = await submit(body, 'reused-forever');
+    expect(again.status).toBe(202);
+    expect(again.body).toEqual(first.body);
+    expect(await applicationItems()).toBe(before + 1);
+  });
+
   it('keeps keys apart between callers: another applicant’s same key is their own submission', async () => {
     const mine = await submit(application(), 'shared-key');
     const theirs = await submit(application(), 'shared-key', actors.otherApplicant);
