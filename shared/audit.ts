@@ -48,6 +48,7 @@ export interface AuditEntry {
 
 export const auditActions = {
   'application.submitted': '提交救助申请',
+  'application.reopened': '已有未办结申请或正在救助时，经办人注明理由重新受理',
   'emergency.submitted': '申请临时救助',
   'task.opened': '生成经办任务',
   'task.escalated': '任务逾期督办',

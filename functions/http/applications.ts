@@ -18,7 +18,7 @@ import { alternativeDetermineBy } from '../../shared/domain/determination.ts';
 import { maskIdNumber } from '../../shared/domain/id-number.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { tierLabel } from '../../shared/domain/lifecycle.ts';
-import { ConflictError, NotFoundError } from '../../shared/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import { logger } from '../../shared/logger.ts';
 import * as cases from '../../shared/repositories/cases.ts';
@@ -31,6 +31,20 @@ const idempotencyHeaders = z.object({
     .string()
     .regex(/^[\w.:-]{1,128}$/, { error: 'Idempotency-Key 应为1–128位字母、数字或 . _ : -' })
     .optional(),
+});
+
+/**
+ * The declaration, and — only from a caseworker entering it for a household — why a new application
+ * is opened although a member already has an open application or an active case.
+ */
+export const submissionRequest = applicationRequest.extend({
+  newApplicationReason: z
+    .string({ error: 'newApplicationReason 应为文字' })
+    .trim()
+    .min(2, { error: '请填写重新申请的理由' })
+    .max(500, { error: '重新申请的理由不超过500字' })
+    .optional()
+    .describe('已有未办结申请或正在享受救助时重新申请的理由（仅经办人代为录入时填写）'),
 });
 
 /**
@@ -70,11 +84,15 @@ export const submit = httpRoute(
     roles: ['applicant', 'townshipCaseworker'],
     // Not Powertools: the key's record is written with the application and outlives any expiry, so
     // a reused key is refused for as long as its first application can be returned (one mechanism).
-    body: applicationRequest,
+    body: submissionRequest,
     headers: idempotencyHeaders,
   },
-  async ({ body, headers, principal }) => {
+  async ({ body: { newApplicationReason, ...body }, headers, principal }) => {
     if (principal.role !== 'applicant') requireJurisdiction(principal, body.regionCode);
+    else if (newApplicationReason !== undefined)
+      throw new ValidationError([
+        { field: 'newApplicationReason', message: '重新申请的理由仅由乡镇（街道）经办人代为录入时填写' },
+      ]);
     const now = new Date();
     const record: cases.ApplicationRecord = {
       applicationId: newId('app', now),
@@ -90,7 +108,13 @@ export const submit = httpRoute(
     const key = callerKey(principal, headers['idempotency-key']);
     const { created, application } = await cases.createApplication(
       record,
-      key ? { key, digest: await requestDigest('submitApplication', body) } : undefined,
+      key
+        ? {
+            key,
+            digest: await requestDigest('submitApplication', { ...body, newApplicationReason }),
+          }
+        : undefined,
+      newApplicationReason,
     );
     await appendAudit(application.caseId, {
       key: `application.submitted#${application.applicationId}`,
@@ -99,6 +123,15 @@ export const submit = httpRoute(
       summary: `${principal.role === 'applicant' ? '申请人在线提交' : '经办人入户后代为录入'}救助申请（申请类别：${tierLabel(application.requestedTier)}）`,
       refs: { applicationId: application.applicationId },
     });
+    if (application.newApplication) {
+      await appendAudit(application.caseId, {
+        key: `application.reopened#${application.applicationId}`,
+        actor: actor(principal),
+        action: 'application.reopened',
+        summary: `家庭成员已有未办结的申请或正在享受救助${application.newApplication.openApplicationIds.length ? `（${application.newApplication.openApplicationIds.join('、')}）` : ''}，经办人注明理由后重新受理：${application.newApplication.reason}`,
+        refs: { applicationId: application.applicationId },
+      });
+    }
     if (!application.executionArn) await startExecution(application);
     return {
       statusCode: 202,

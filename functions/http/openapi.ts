@@ -22,7 +22,7 @@ import {
   warningsQuery,
 } from '../../shared/schemas/warnings.ts';
 import { type FunctionName, functions, type Route, routes } from '../catalog.ts';
-import { consentBody, objectionBody } from './applications.ts';
+import { consentBody, objectionBody, submissionRequest } from './applications.ts';
 import {
   caseLifecycleResponses,
   declarationBody,
@@ -159,14 +159,14 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
     description:
       '家庭自主申报：家庭成员、收入、财产、近12个月医疗教育支出、申请类别、如实申报承诺与核对授权。受理后启动审核流程。',
     headers: idempotencyHeaders,
-    body: applicationRequest,
+    body: submissionRequest,
     success: {
       status: 202,
       description: '已受理，审核流程已启动',
       schema: responses.submitResponse,
       headers: { Location: '申请的地址 /applications/{applicationId}' },
     },
-    errors: [400, 413, 422],
+    errors: [400, 409, 413, 422],
   },
   getApplication: {
     tag: '申请人',

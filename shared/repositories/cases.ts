@@ -13,8 +13,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
+import { blindIndex } from '../crypto.ts';
+import { maskIdNumber } from '../domain/id-number.ts';
 import { queryAll } from '../dynamo.ts';
-import { IdempotencyKeyReusedError } from '../errors.ts';
+import { HttpError, IdempotencyKeyReusedError } from '../errors.ts';
 import { casesTable, DUE_SHARDS } from '../resources.ts';
 import type { ApplicationRequest } from '../schemas/household.ts';
 import {
@@ -147,6 +149,11 @@ export interface ApplicationRecord {
   ownerSubject?: string;
   /** Who entered it: the applicant, or a caseworker after a home visit. */
   enteredBy?: Actor;
+  /**
+   * Why a caseworker entered this application although a member already had an open application or
+   * an active case (the one way past the duplicate check), and which applications those were.
+   */
+  newApplication?: { reason: string; openApplicationIds: string[] };
   executionArn?: string;
   meansTest?: MeansTestSummary;
   /** Months to the first recheck, by tier (the decided tier and any alternative), from the means test. */
@@ -261,70 +268,199 @@ export interface SubmissionKey {
 }
 
 /**
- * Creates the application, its case and (with an Idempotency-Key) the key's record in one
- * transaction. Returns the existing application when the key was used before with the same content;
- * the key used before with other content is refused (422). The key's record has no expiry: it lives
- * as long as the application it answers for, so the refusal never lapses into a silent answer. The
- * application is indexed by region and submission time for the auditor's search, with an empty
- * summary of tasks.
+ * A person's claim on assistance (`CLAIM#<blind index of the ID number>`): held by the application
+ * that names them, written in its transaction, so that two submissions naming one person cannot
+ * both pass. It binds only while its application is open or the case it led to is active; an
+ * application closed (refused, withdrawn) or a case ended (exited, terminated) leaves it spent, and
+ * the next submission takes it over — conditionally on the holder it saw, so that a race between
+ * two of them still has one winner. Spent claims are taken over rather than deleted when a case
+ * closes, so there is no release to miss on any of the ways an application or a case ends.
+ */
+const CLAIM = (index: string) => ({ pk: `CLAIM#${index}`, sk: 'CLAIM' });
+
+/** A member already in an open application or an active case (409, the ID number masked). */
+export class OpenApplicationError extends HttpError {
+  constructor(
+    readonly applicationId: string,
+    memberIndex: number,
+    idNumber: string,
+  ) {
+    const message = `家庭成员（身份证号 ${maskIdNumber(idNumber)}）已有未办结的救助申请或正在享受救助（申请 ${applicationId}），不能重复申请；确需重新申请的，由乡镇（街道）经办人注明理由后代为录入`;
+    super(409, 'OpenApplicationExists', message, [
+      { field: `members.${memberIndex}.idNumber`, message: `已有未办结的申请 ${applicationId}` },
+    ]);
+  }
+}
+
+const ENDED_CASE = new Set(['exited', 'terminated']);
+
+/** Whether the claim's application is still open, or the case it led to still active. */
+async function claimBinds(applicationId: string): Promise<boolean> {
+  const { Item: app } = await dynamo().send(
+    new GetCommand({
+      TableName: table(),
+      Key: APP(applicationId),
+      ConsistentRead: true,
+      ProjectionExpression: '#s, caseId, consent.#s',
+      ExpressionAttributeNames: { '#s': 'status' },
+    }),
+  );
+  if (!app) return false;
+  const status = app.status as ApplicationStatus;
+  if (status === 'withdrawn') return false;
+  // A refusal with the offer of another tier stays open until the offer is answered or lapses.
+  if (status === 'refused') {
+    const consent = (app.consent as { status?: string } | undefined)?.status;
+    return consent === 'offered' || consent === 'given';
+  }
+  if (status !== 'approved') return true;
+  const { Item: item } = await dynamo().send(
+    new GetCommand({
+      TableName: table(),
+      Key: { pk: `CASE#${app.caseId as string}`, sk: 'CASE' },
+      ConsistentRead: true,
+      ProjectionExpression: '#s',
+      ExpressionAttributeNames: { '#s': 'status' },
+    }),
+  );
+  return !ENDED_CASE.has(item?.status as string);
+}
+
+type ClaimWrite = {
+  Put: {
+    TableName: string;
+    Item: Record<string, unknown>;
+    ConditionExpression: string;
+    ExpressionAttributeValues?: Record<string, unknown>;
+  };
+};
+
+/**
+ * The claim writes of an application's members: a free claim is taken, a spent one taken over from
+ * the holder seen; a binding one refuses the submission — or, with a caseworker's reason, is left
+ * with its holder (the new application does not take a claim the open one still needs).
+ */
+async function claimWrites(
+  record: ApplicationRecord,
+  overrideReason: string | undefined,
+): Promise<{ writes: ClaimWrite[]; openApplicationIds: string[] }> {
+  const members = record.declaration.members;
+  const indexes = await Promise.all(members.map((m) => blindIndex(m.idNumber)));
+  const held = await Promise.all(
+    indexes.map(async (index) => {
+      const { Item } = await dynamo().send(
+        new GetCommand({ TableName: table(), Key: CLAIM(index), ConsistentRead: true }),
+      );
+      return Item?.applicationId as string | undefined;
+    }),
+  );
+  const writes: ClaimWrite[] = [];
+  const openApplicationIds = new Set<string>();
+  for (const [i, index] of indexes.entries()) {
+    const holder = held[i];
+    if (holder && (await claimBinds(holder))) {
+      if (overrideReason === undefined) throw new OpenApplicationError(holder, i, members[i]!.idNumber);
+      openApplicationIds.add(holder);
+      continue;
+    }
+    writes.push({
+      Put: {
+        TableName: table(),
+        Item: { ...CLAIM(index), applicationId: record.applicationId, caseId: record.caseId },
+        ...(holder
+          ? {
+              ConditionExpression: 'applicationId = :holder',
+              ExpressionAttributeValues: { ':holder': holder },
+            }
+          : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      },
+    });
+  }
+  return { writes, openApplicationIds: [...openApplicationIds] };
+}
+
+/**
+ * Creates the application, its case, its members' claims and (with an Idempotency-Key) the key's
+ * record in one transaction. Returns the existing application when the key was used before with the
+ * same content; the key used before with other content is refused (422). The key's record has no
+ * expiry: it lives as long as the application it answers for, so the refusal never lapses into a
+ * silent answer. A member with an open application or an active case refuses it (409) unless a
+ * caseworker gives a reason (`overrideReason`), which the application keeps. The application is
+ * indexed by region and submission time for the auditor's search, with an empty summary of tasks.
  */
 export async function createApplication(
   record: ApplicationRecord,
   submission?: SubmissionKey,
+  overrideReason?: string,
 ): Promise<{ created: boolean; application: ApplicationRecord }> {
-  const items: Array<{
-    Put: { TableName: string; Item: Record<string, unknown>; ConditionExpression: string };
-  }> = [
-    {
-      Put: {
-        TableName: table(),
-        Item: {
-          ...APP(record.applicationId),
-          ...applicationIndexKeys(record),
-          ...(await sealIn(record, 'declaration')),
-          taskSummaries: {},
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-    {
-      Put: {
-        TableName: table(),
-        Item: {
-          pk: `CASE#${record.caseId}`,
-          sk: 'CASE',
-          caseId: record.caseId,
-          regionCode: record.regionCode,
-          createdAt: record.submittedAt,
-          applicationIds: [record.applicationId],
-          ...(record.ownerSubject ? { ownerSubject: record.ownerSubject } : {}),
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-  ];
+  // A retry answers its first answer before anything else: its own claims must not refuse it.
   if (submission) {
-    items.push({
-      Put: {
-        TableName: table(),
-        Item: {
-          ...IDEMP('application', submission.key),
-          applicationId: record.applicationId,
-          digest: submission.digest,
-          createdAt: record.submittedAt,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    });
-  }
-  try {
-    await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
-    return { created: true, application: record };
-  } catch (error) {
-    if (!submission || !isConditionFailure(error)) throw error;
     const existing = await findBySubmissionKey(submission);
-    if (!existing) throw error;
-    return { created: false, application: existing };
+    if (existing) return { created: false, application: existing };
+  }
+  for (let attempt = 1; ; attempt++) {
+    const { writes, openApplicationIds } = await claimWrites(record, overrideReason);
+    const application: ApplicationRecord =
+      overrideReason === undefined
+        ? record
+        : { ...record, newApplication: { reason: overrideReason, openApplicationIds } };
+    const items: Array<ClaimWrite> = [
+      {
+        Put: {
+          TableName: table(),
+          Item: {
+            ...APP(application.applicationId),
+            ...applicationIndexKeys(application),
+            ...(await sealIn(application, 'declaration')),
+            taskSummaries: {},
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: table(),
+          Item: {
+            pk: `CASE#${application.caseId}`,
+            sk: 'CASE',
+            caseId: application.caseId,
+            regionCode: application.regionCode,
+            createdAt: application.submittedAt,
+            applicationIds: [application.applicationId],
+            ...(application.ownerSubject ? { ownerSubject: application.ownerSubject } : {}),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...writes,
+    ];
+    if (submission) {
+      items.push({
+        Put: {
+          TableName: table(),
+          Item: {
+            ...IDEMP('application', submission.key),
+            applicationId: application.applicationId,
+            digest: submission.digest,
+            createdAt: application.submittedAt,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    try {
+      await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
+      return { created: true, application };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // The same key's first request won meanwhile: its answer. Else a claim changed hands since it
+      // was read: read the claims again, which now refuse — or, spent again, are taken over.
+      if (submission) {
+        const existing = await findBySubmissionKey(submission);
+        if (existing) return { created: false, application: existing };
+      }
+      if (attempt >= 3) throw error;
+    }
   }
 }
 

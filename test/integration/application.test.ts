@@ -11,8 +11,11 @@ import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dy
 import { describe, expect, it } from 'vitest';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { addMonths } from '../../shared/domain/determination.ts';
+import { updateCase } from '../../shared/repositories/lifecycle.ts';
+import { type Actor, actors } from '../support/actors.ts';
 import { applicationFlow, calendar, today } from '../support/application-flow.ts';
 import { application, validId } from '../support/households.ts';
+import { lifecycleHelpers } from '../support/lifecycle.ts';
 import { useRuntime } from '../support/runtime.ts';
 
 const runtime = useRuntime();
@@ -28,6 +31,18 @@ async function countItems(prefix: string): Promise<number> {
       TableName: table(),
       FilterExpression: 'begins_with(pk, :p)',
       ExpressionAttributeValues: { ':p': prefix },
+    }),
+  );
+  return out.Count ?? 0;
+}
+
+/** Applications and case items (not the entries the running workflows add under a case). */
+async function countRecords(): Promise<number> {
+  const out = await doc().send(
+    new ScanCommand({
+      TableName: table(),
+      FilterExpression: 'sk IN (:app, :case)',
+      ExpressionAttributeValues: { ':app': 'APP', ':case': 'CASE' },
     }),
   );
   return out.Count ?? 0;
@@ -153,13 +168,14 @@ describe('an application refused by the township', () => {
 describe('an application approved by the township, publicly noticed and determined by the county', () => {
   it('runs from submission to a determined application with its notice, recheck date and history', async () => {
     const key = `idem-${Date.now()}`;
-    const first = await submit(application(), { 'Idempotency-Key': key });
+    const declared = application();
+    const first = await submit(declared, { 'Idempotency-Key': key });
     expect(first.status).toBe(202);
     expect(first.body).toMatchObject({ status: 'submitted' });
     const { applicationId, caseId } = first.body;
 
     // A retried submission with the same key is the same application, not a second one.
-    const retry = await submit(application(), { 'Idempotency-Key': key });
+    const retry = await submit(declared, { 'Idempotency-Key': key });
     expect(retry.status).toBe(202);
     expect(retry.body.applicationId).toBe(applicationId);
 
@@ -190,7 +206,7 @@ describe('an application approved by the township, publicly noticed and determin
       caseId,
       dueDate: task.dueDate,
     });
-    expect(JSON.stringify(message)).not.toContain(application().members[0]!.idNumber);
+    expect(JSON.stringify(message)).not.toContain(declared.members[0]!.idNumber);
 
     const findings = {
       homeVisit: { visitedOn: today(), visitors: ['王五', '赵六'], matchesDeclaration: true },
@@ -298,5 +314,93 @@ describe('an application approved by the township, publicly noticed and determin
     );
     expect(events.events).toHaveLength(5);
     expect(events.nextToken).toBeDefined();
+  });
+});
+
+describe('one open application or active case per person', () => {
+  const helpers = lifecycleHelpers(runtime);
+  const refusedAs409 = async (body: unknown, openId: string, as: Actor = actors.applicant) => {
+    const res = await runtime.api('/applications', { method: 'POST', body: JSON.stringify(body) }, as);
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toMatch(/^家庭成员（身份证号 \d{6}\*{8}[\dX]{4}）已有未办结的救助申请/);
+    expect(res.body.error.message).toContain(openId);
+    return res.body.error;
+  };
+
+  it('refuses the same person again while the first is open or its case active, and writes nothing', async () => {
+    const household = application();
+    const first = await flow.submit(household);
+    const records = await countRecords();
+
+    // The attack: the same household again, and again; then its child in another household.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const error = await refusedAs409(household, first.applicationId);
+      expect(error.fields).toEqual([
+        { field: 'members.0.idNumber', message: `已有未办结的申请 ${first.applicationId}` },
+      ]);
+      for (const m of household.members) expect(JSON.stringify(error)).not.toContain(m.idNumber);
+    }
+    const other = application();
+    const withChild = { ...other, members: [other.members[0]!, household.members[1]!] };
+    expect((await refusedAs409(withChild, first.applicationId)).fields[0].field).toBe('members.1.idNumber');
+    expect(await countRecords()).toBe(records);
+
+    // Two at once for one new household: one application, not two.
+    const racing = application();
+    const both = await Promise.all([submit(racing), submit(racing)]);
+    expect(both.map((r) => r.status).sort()).toEqual([202, 409]);
+
+    // The Idempotency-Key retry of a submission is still its first answer, not a 409.
+    const keyed = application();
+    const once = await submit(keyed, { 'Idempotency-Key': 'dup-retry-1' });
+    expect(once.status).toBe(202);
+    const retry = await submit(keyed, { 'Idempotency-Key': 'dup-retry-1' });
+    expect(retry.status).toBe(202);
+    expect(retry.body).toEqual(once.body);
+  });
+
+  it('lets a caseworker open a new one with a reason, recorded; an applicant may not give one', async () => {
+    const household = application();
+    const first = await flow.submit(household);
+    await refusedAs409(household, first.applicationId, actors.township);
+
+    const byApplicant = await submit({ ...household, newApplicationReason: '原申请信息有误' });
+    expect(byApplicant.status).toBe(400);
+    expect(byApplicant.body.error.fields).toEqual([
+      { field: 'newApplicationReason', message: expect.stringMatching(/^重新申请的理由仅由/) },
+    ]);
+
+    const reason = '原申请录入的收入有误，入户核实后重新录入';
+    const reopened = await runtime.api(
+      '/applications',
+      { method: 'POST', body: JSON.stringify({ ...household, newApplicationReason: reason }) },
+      actors.township,
+    );
+    expect(reopened.status).toBe(202);
+    const item = await flow.item(`APP#${reopened.body.applicationId}`, 'APP');
+    expect(item.newApplication).toEqual({ reason, openApplicationIds: [first.applicationId] });
+    expect(item.declaration.newApplicationReason).toBeUndefined();
+    const { body: log } = await runtime.api(`/cases/${reopened.body.caseId}/audit`, {}, actors.auditor);
+    expect(log.entries.map((e: { action: string }) => e.action)).toContain('application.reopened');
+  });
+
+  it('lets a person apply again once the application is refused or the case has ended', async () => {
+    const refusedHousehold = application({ regionCode: '410122' });
+    const { applicationId } = await flow.submit(refusedHousehold);
+    const task = await flow.task(applicationId, 'townshipReview', 1, '410122');
+    const rejected = await flow.decide(task.taskId, {
+      decision: 'reject',
+      reasons: ['家庭成员隐瞒经营收入'],
+      findings: { homeVisit: { visitedOn: today(), visitors: ['王五', '赵六'], matchesDeclaration: false } },
+    });
+    expect(rejected.status).toBe(200);
+    await flow.applicationWhen(applicationId, (a) => a.status === 'refused' && a.consent === null);
+    await flow.submit(refusedHousehold);
+
+    const approved = application();
+    const { applicationId: activeId, caseId } = await helpers.seedApprovedCase(approved);
+    await refusedAs409(approved, activeId);
+    await updateCase(caseId, { status: 'exited' });
+    await flow.submit(approved);
   });
 });

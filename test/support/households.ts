@@ -8,8 +8,30 @@ export function validId(region = '430121', birth = '19800101', serial = 1): stri
   return first17 + idCheckCharacter(first17);
 }
 
-/** 长沙县, urban: one adult with no income and a child — well inside 低保. */
+let households = 0;
+
+/**
+ * ID numbers for the next household: every household a test makes is other people, since one
+ * person's second open application is refused (409). The birth date and serial vary; the region
+ * and the ages stay as the household describes them.
+ */
+export function nextIds(): { self: string; child: string } {
+  const n = households++;
+  const month = String(1 + (Math.floor(n / 28) % 12)).padStart(2, '0');
+  const day = String(1 + (n % 28)).padStart(2, '0');
+  const serial = 100 + 2 * (Math.floor(n / 336) % 450);
+  return {
+    self: validId('430121', `1980${month}${day}`, serial),
+    child: validId('430121', `2015${month}${day}`, serial + 1),
+  };
+}
+
+/**
+ * 长沙县, urban: one adult with no income and a child — well inside 低保. Each call is another
+ * household (its own ID numbers); the same household again is one call's result reused.
+ */
 export function application(overrides: Partial<ApplicationRequest> = {}): ApplicationRequest {
+  const ids = nextIds();
   return {
     regionCode: '430121',
     residence: 'urban',
@@ -20,7 +42,7 @@ export function application(overrides: Partial<ApplicationRequest> = {}): Applic
     members: [
       {
         name: '张三',
-        idNumber: validId('430121', '19800101', 11),
+        idNumber: ids.self,
         relation: 'self',
         age: 45,
         disabilityGrade: null,
@@ -31,7 +53,7 @@ export function application(overrides: Partial<ApplicationRequest> = {}): Applic
       },
       {
         name: '张小明',
-        idNumber: validId('430121', '20150601', 12),
+        idNumber: ids.child,
         relation: 'child',
         age: 11,
         disabilityGrade: null,
