@@ -46,7 +46,8 @@ const officer = (department: Department): Actor => ({
 });
 
 // The people: a household approved here (A1, A2), households only the national register knows.
-const A1 = application().members[0]!.idNumber;
+const approvedHousehold = application();
+const A1 = approvedHousehold.members[0]!.idNumber;
 const X1 = validId('430121', '19700101', 21); // 在册未在保
 const X2 = validId('430121', '19600101', 31); // 低保户 HH-IMP-2
 const S = validId('430121', '19900101', 41); // 同时在 HH-IMP-2（低保）与 HH-IMP-3（特困）
@@ -112,7 +113,7 @@ describe('dynamic monitoring', () => {
     timeout: 240_000,
   }, async () => {
     // ── a household approved through the application workflow: the register learns of it ──
-    const { applicationId, caseId } = await flow.submit(application());
+    const { applicationId, caseId } = await flow.submit(approvedHousehold);
     await flow.decide((await flow.task(applicationId, 'townshipReview')).taskId, {
       decision: 'approve',
       reasons: ['入户核实属实'],
@@ -135,7 +136,7 @@ describe('dynamic monitoring', () => {
     });
     expect(household.memberIndexes).toEqual([
       await blindIndex(A1),
-      await blindIndex(application().members[1]!.idNumber),
+      await blindIndex(approvedHousehold.members[1]!.idNumber),
     ]);
     expect(JSON.stringify(household)).not.toContain(A1);
 
