@@ -365,7 +365,8 @@ export function auditTaskDecided(
   decision: { decision: string; reasons: string[] },
   actor: AuditActor,
 ): Promise<AuditEntry | undefined> {
-  const verdict = decision.decision === 'approve' ? '同意' : '不同意';
+  const verdict =
+    { approve: '同意', reject: '不同意', dismiss: '异议不成立，报县级确认' }[decision.decision] ?? '不同意';
   return appendAudit(task.caseId, {
     key: `task.decided#${task.taskId}`,
     actor,

@@ -201,14 +201,14 @@ export const task = z
     objections: z
       .array(z.object({ reason: z.string(), raisedAt: instant }))
       .optional()
-      .describe('上一轮公示收到的异议，需重新调查'),
+      .describe('上一轮公示收到的异议：重新调查后同意或不同意，或认定异议不成立（dismiss，须写明理由）'),
     escalations: z
       .array(z.object({ escalatedAt: instant, overdueSince: day, newDueDate: day }))
       .optional()
       .describe('逾期督办记录'),
     decision: z
       .object({
-        decision: z.enum(['approve', 'reject']),
+        decision: z.enum(['approve', 'reject', 'dismiss']),
         reasons: z.array(z.string()),
         decidedAt: instant,
         decidedBy: z.string().describe('决定人（显示名）'),
@@ -327,7 +327,7 @@ export const auditTask = z
       .describe('逾期督办记录'),
     escalated: z.boolean().describe('是否曾逾期督办'),
     decidedAt: instant.optional().describe('决定时间；未决定的没有此项'),
-    decision: z.enum(['approve', 'reject']).optional(),
+    decision: z.enum(['approve', 'reject', 'dismiss']).optional(),
     decidedBy: decider.optional(),
     onTime: z.boolean().nullable().describe('是否按时：决定日（北京时间）不晚于 dueDate；尚未决定的为 null'),
     overdue: z.boolean().describe('尚未决定且已过现行期限'),

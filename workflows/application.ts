@@ -3,7 +3,8 @@
  * function (see `functions/steps/application.ts`).
  *
  *   受理 → 家庭经济状况核查 → 乡镇（街道）审核 → 公示 → 县级确认 → 书面告知
- *                              ↑      有异议 ←─┘
+ *                              ↑      有异议 ←─┘          ↑
+ *                              └── 异议不成立（写明理由）──┘
  *   审核不同意或不符合所申请类别 → 不予确认告知 →（符合其他类别）申请人同意 → 按其他类别认定
  *
  * Human work is a `.waitForTaskToken` task whose token the opening function records with the task;
@@ -120,9 +121,12 @@ export const application: WorkflowDefinition = {
       }),
       EscalateTownshipReview: escalate('乡镇审核逾期：报督办，重新计算期限', 'TownshipReview'),
       TownshipOutcome: {
-        Comment: '同意且符合所申请类别的予以公示；否则不予确认',
+        Comment: '同意且符合所申请类别的予以公示；异议不成立的报县级确认；否则不予确认',
         Type: 'Choice',
         Choices: [
+          // A groundless objection leaves the noticed result standing: on to the county, not a new
+          // round of investigation and notice that any further objection could restart again.
+          { Variable: '$.townshipReview.decision', StringEquals: 'dismiss', Next: 'PlanCountyDetermination' },
           {
             And: [
               { Variable: '$.townshipReview.decision', StringEquals: 'approve' },

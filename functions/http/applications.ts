@@ -232,12 +232,13 @@ export const objectionBody = z.object({
 
 /**
  * 公示期间的异议: taken only while the notice is open. When the notice period ends the workflow
- * finds the objection and sends the case back to the township for another investigation and a new
- * notice.
- */
-/**
+ * finds the objection and sends the case back to the township, whose review either investigates
+ * again (and a new notice follows) or dismisses the objection with written reasons.
+ *
  * Anyone signed in may object to a notice — it is published so that neighbours can — and a
- * caseworker may record an objection made in person, in their jurisdiction.
+ * caseworker may record an objection made in person, in their jurisdiction. Each is recorded with
+ * who objected, once per person per notice: a signed-in objector by their subject, a person met by
+ * a caseworker by the name given (unnamed ones are the caseworker's own record, under their name).
  */
 export const objection = httpRoute(
   {
@@ -259,15 +260,33 @@ export const objection = httpRoute(
     if (!open || !notice) {
       throw new ConflictError(`申请 ${app.applicationId} 当前不在公示期，不能提出异议`);
     }
+    const objector =
+      principal.role === 'applicant'
+        ? { subject: principal.subject, name: principal.name }
+        : body.raisedBy
+          ? { name: body.raisedBy }
+          : undefined;
     const record: cases.Objection = {
       objectionId: newId('obj', now),
       round: notice.round,
       reason: body.reason,
       ...(body.raisedBy ? { raisedBy: body.raisedBy } : {}),
+      ...(objector ? { objector } : {}),
+      ...(objector
+        ? {
+            objectorKey: `${notice.round}#${objector.subject ? `subject:${objector.subject}` : `name:${objector.name}`}`,
+          }
+        : {}),
       raisedAt: now.toISOString(),
       recordedBy: actor(principal),
     };
-    if (!(await cases.addObjection(app.applicationId, record))) {
+    const added = await cases.addObjection(app.applicationId, record);
+    if ('existing' in added) {
+      throw new ConflictError(
+        `${principal.role === 'applicant' ? '您' : `${objector!.name}`}已对申请 ${app.applicationId} 的第${notice.round}轮公示提出异议（异议编号 ${added.existing.objectionId}），同一人对同一公示只能提出一次异议`,
+      );
+    }
+    if (!added.added) {
       throw new ConflictError(`申请 ${app.applicationId} 的公示已结束，不能提出异议`);
     }
     // The objector's name stays with the office; the log says that an objection came, and when.

@@ -178,7 +178,7 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
   raiseObjection: {
     tag: '申请人',
     description:
-      '公示期间对拟审核结果提出异议（任何人均可）。公示期满后，有异议的申请退回乡镇（街道）重新调查并重新公示。不在公示期时答复 409。',
+      '公示期间对拟审核结果提出异议（任何登录用户均可，经办人可代为记录当面提出的异议）。记录异议人；同一人对同一轮公示只能提出一次，再次提出答复 409 并注明已有的异议编号。公示期满后，有异议的申请退回乡镇（街道）：重新调查后重新公示，或写明理由认定异议不成立后报县级确认。不在公示期时答复 409。',
     path: applicationIdPath,
     body: objectionBody,
     success: { status: 201, description: '已受理的异议', schema: responses.objectionCreated },
@@ -225,7 +225,7 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
   decideTask: {
     tag: '经办人',
     description:
-      '经办人对任务作出决定，可附入户调查和信息核对情况；不同意时必须填写理由。同一任务只能决定一次；逾期督办的任务仍可决定。',
+      '经办人对任务作出决定，可附入户调查和信息核对情况；不同意时必须填写理由。因公示异议退回的乡镇审核可认定异议不成立（dismiss，必须填写理由），报县级确认而不再重新公示。同一任务只能决定一次；逾期督办的任务仍可决定。',
     path: taskIdPath,
     body: decisionBody,
     success: { status: 200, description: '已决定的任务', schema: responses.task },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { auditTaskDecided } from '../../shared/audit.ts';
 import { actor, ForbiddenError, type Principal, type Role, requireJurisdiction } from '../../shared/auth.ts';
 import { deliverDecision, sameDecision } from '../../shared/decision-delivery.ts';
-import { ConflictError, GoneError, NotFoundError } from '../../shared/errors.ts';
+import { ConflictError, GoneError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as cases from '../../shared/repositories/cases.ts';
 import { completeVerification, isVerificationTask } from '../../shared/repositories/monitoring.ts';
@@ -113,7 +113,11 @@ export const findingsSchema = z
 
 export const decisionBody = z
   .object({
-    decision: z.enum(['approve', 'reject'], { error: 'decision 应为 approve（同意）或 reject（不同意）' }),
+    decision: z
+      .enum(['approve', 'reject', 'dismiss'], {
+        error: 'decision 应为 approve（同意）、reject（不同意）或 dismiss（异议不成立）',
+      })
+      .describe('dismiss 仅用于因公示异议退回的乡镇审核：异议不成立的，写明理由后报县级确认，不再重新公示'),
     reasons: z
       .array(z.string().trim().min(1, { error: '理由不能为空' }).max(500))
       .max(20)
@@ -121,7 +125,7 @@ export const decisionBody = z
     findings: findingsSchema.optional(),
   })
   .refine((b) => b.decision === 'approve' || b.reasons.length > 0, {
-    error: '不同意时必须填写理由',
+    error: '不同意或认定异议不成立时必须填写理由',
     path: ['reasons'],
   });
 
@@ -137,6 +141,11 @@ export const decide = httpRoute(
     if (!existing) throw new NotFoundError(`任务 ${path.taskId} 不存在`);
     requireDecider(principal, existing.kind);
     requireJurisdiction(principal, existing.township);
+    // Only a review sent back by objections has objections to find groundless.
+    if (body.decision === 'dismiss' && !(existing.kind === 'townshipReview' && existing.objections?.length))
+      throw new ValidationError([
+        { field: 'decision', message: 'dismiss（异议不成立）仅用于因公示异议退回的乡镇审核任务' },
+      ]);
     const excluded = await standAside(principal, existing);
     const { findings, ...rest } = body;
     const decision: cases.TaskDecision = {

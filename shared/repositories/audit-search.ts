@@ -36,7 +36,7 @@ export interface TaskSummary {
   currentDueDate: string;
   escalations: Escalation[];
   decidedAt?: string;
-  decision?: 'approve' | 'reject';
+  decision?: 'approve' | 'reject' | 'dismiss';
   decidedBy?: { subject?: string; name: string; role?: string };
 }
 

@@ -79,7 +79,11 @@ export interface Findings {
 }
 
 export interface TaskDecision {
-  decision: 'approve' | 'reject';
+  /**
+   * `dismiss`: a township review sent back by objections finds them groundless and, with written
+   * reasons, sends the noticed result on to the county instead of investigating and noticing again.
+   */
+  decision: 'approve' | 'reject' | 'dismiss';
   reasons: string[];
   decidedAt: string;
   /** The name shown on notices and in the inbox; `decidedByActor` is who it was. */
@@ -118,6 +122,13 @@ export interface Objection {
   reason: string;
   /** Who objected, if they gave a name; not shown to the applicant. */
   raisedBy?: string | undefined;
+  /**
+   * The person objecting, as the limit of one objection per person per notice counts them: the
+   * signed-in objector (subject and name), or the person a caseworker took it from in person (name).
+   */
+  objector?: { subject?: string; name: string } | undefined;
+  /** That person, as a key: the notice's round and who (`objectorKeys` on the application). */
+  objectorKey?: string | undefined;
   raisedAt: string;
   /** Who recorded it (the objector signed in, or the caseworker who took it in person). */
   recordedBy?: Actor;
@@ -949,22 +960,39 @@ export async function openPublicNotice(
  * Adds an objection to the notice of `round` while it is open. `false` when the notice is not
  * open (never opened, closed, or a later round's).
  */
-export async function addObjection(applicationId: string, objection: Objection): Promise<boolean> {
+/**
+ * Adds an objection to the open notice of its round: `closed` when that notice no longer takes
+ * objections, `duplicate` (with the objection on record) when its objector has objected to this
+ * notice already — one condition on the application, so two at once from one person make one.
+ */
+export async function addObjection(
+  applicationId: string,
+  objection: Objection,
+): Promise<{ added: true } | { added: false; closed: true } | { added: false; existing: Objection }> {
+  const key = objection.objectorKey;
   try {
     await dynamo().send(
       new UpdateCommand({
         TableName: table(),
         Key: APP(applicationId),
-        UpdateExpression: 'SET objections = list_append(if_not_exists(objections, :none), :o)',
-        ConditionExpression: 'publicNotice.round = :r AND publicNotice.#ns = :open',
+        UpdateExpression: `SET objections = list_append(if_not_exists(objections, :none), :o)${key ? ' ADD objectorKeys :k' : ''}`,
+        ConditionExpression: `publicNotice.round = :r AND publicNotice.#ns = :open${key ? ' AND NOT contains(objectorKeys, :key)' : ''}`,
         ExpressionAttributeNames: { '#ns': 'status' },
-        ExpressionAttributeValues: { ':none': [], ':o': [objection], ':r': objection.round, ':open': 'open' },
+        ExpressionAttributeValues: {
+          ':none': [],
+          ':o': [objection],
+          ':r': objection.round,
+          ':open': 'open',
+          ...(key ? { ':k': new Set([key]), ':key': key } : {}),
+        },
       }),
     );
-    return true;
+    return { added: true };
   } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
+    if (!isConditionFailure(error)) throw error;
+    const app = await getApplication(applicationId);
+    const existing = key && app?.objections?.find((o) => o.objectorKey === key);
+    return existing ? { added: false, existing } : { added: false, closed: true };
   }
 }
 

@@ -175,7 +175,12 @@ export interface VerificationRecord {
   taskId: string;
   dueDate: string;
   status: 'open' | 'decided';
-  decision?: { decision: 'approve' | 'reject'; reasons: string[]; decidedAt: string; decidedBy: string };
+  decision?: {
+    decision: 'approve' | 'reject' | 'dismiss';
+    reasons: string[];
+    decidedAt: string;
+    decidedBy: string;
+  };
 }
 
 export interface WarningRecord extends Warning {
@@ -446,7 +451,12 @@ export async function completeVerification<
     applicationId: string;
     dueDate: string;
     decision?:
-      | { decision: 'approve' | 'reject'; reasons: string[]; decidedAt: string; decidedBy: string }
+      | {
+          decision: 'approve' | 'reject' | 'dismiss';
+          reasons: string[];
+          decidedAt: string;
+          decidedBy: string;
+        }
       | undefined;
   },
 >(task: T): Promise<T> {

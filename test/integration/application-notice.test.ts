@@ -2,8 +2,11 @@
  * 公示 and objections: an objection raised while the notice runs sends the case back to the
  * township for another investigation (the new task shows the objection) and a new notice; only a
  * notice that ends without objection goes on to the county. Objections outside a notice are refused.
+ * Each objection records who objected, one per person per notice; the township may find them
+ * groundless (`dismiss`, with reasons), and the noticed result goes on to the county.
  */
 import { describe, expect, it } from 'vitest';
+import { actors } from '../support/actors.ts';
 import { applicationFlow, calendar, today } from '../support/application-flow.ts';
 import { application, validId } from '../support/households.ts';
 import { useRuntime } from '../support/runtime.ts';
@@ -134,6 +137,81 @@ describe('an objection during the public notice', () => {
       'CountyDetermination',
       'Determine',
     ]);
+  });
+
+  it('takes one objection per person per notice, recording who, and lets the township dismiss them', async () => {
+    const { applicationId, caseId } = await flow.submit(application());
+    const first = await flow.task(applicationId, 'townshipReview', 1);
+    // Nothing to dismiss on a review that no objection sent back.
+    const notSentBack = await flow.decide(first.taskId, { decision: 'dismiss', reasons: ['异议不成立'] });
+    expect(notSentBack.status).toBe(400);
+    expect(notSentBack.body.error.fields[0].field).toBe('decision');
+    expect((await flow.decide(first.taskId, { decision: 'approve', reasons: ['入户核实属实'] })).status).toBe(
+      200,
+    );
+    await flow.applicationWhen(applicationId, (a) => a.status === 'publicNotice');
+
+    const as = (actor: (typeof actors)[keyof typeof actors], body: unknown) =>
+      api(`/applications/${applicationId}/objection`, { method: 'POST', body: JSON.stringify(body) }, actor);
+    const raised = await as(actors.otherApplicant, { reason: '该户有车' });
+    expect(raised.status).toBe(201);
+    // The attack: the same person again, one after another and several at once.
+    const again = [
+      await as(actors.otherApplicant, { reason: '该户有车，再次反映' }),
+      ...(await Promise.all([1, 2, 3].map(() => as(actors.otherApplicant, { reason: '该户有房' })))),
+    ];
+    for (const res of again) {
+      expect(res.status).toBe(409);
+      expect(res.body.error.message).toMatch(/^您已对申请 app-\w+ 的第1轮公示提出异议/);
+      expect(res.body.error.message).toContain(raised.body.objectionId);
+    }
+    // Someone else may object; a caseworker records a named person's objection once too.
+    expect((await as(actors.applicant, { reason: '该户有经营收入' })).status).toBe(201);
+    expect((await as(actors.township, { reason: '当面反映有存款', raisedBy: '邻居乙' })).status).toBe(201);
+    const inPersonAgain = await as(actors.township, { reason: '再次当面反映', raisedBy: '邻居乙' });
+    expect(inPersonAgain.status).toBe(409);
+    expect(inPersonAgain.body.error.message).toMatch(/^邻居乙已对申请/);
+
+    const stored = await flow.item(`APP#${applicationId}`, 'APP');
+    expect(stored.objections.map((o: { objector: unknown }) => o.objector)).toEqual([
+      { subject: actors.otherApplicant.subject, name: actors.otherApplicant.name },
+      { subject: actors.applicant.subject, name: actors.applicant.name },
+      { name: '邻居乙' },
+    ]);
+
+    await flow.passPublicNotice(applicationId, 1);
+    const second = await flow.task(applicationId, 'townshipReview', 2);
+    expect(second.objections).toHaveLength(3);
+    const noReason = await flow.decide(second.taskId, { decision: 'dismiss' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.error.fields[0].field).toBe('reasons');
+    const dismissed = await flow.decide(second.taskId, {
+      decision: 'dismiss',
+      reasons: ['经核实，车辆登记在他人名下，存款与申报一致，异议不成立'],
+    });
+    expect(dismissed.status).toBe(200);
+
+    // No new investigation and notice: the noticed result goes on to the county.
+    const county = await flow.task(applicationId, 'countyDetermination', 2);
+    const pending = await flow.application(applicationId);
+    expect(pending.publicNotice).toMatchObject({ round: 1, status: 'closed' });
+    expect((await flow.decide(county.taskId, { decision: 'approve' })).status).toBe(200);
+    expect((await flow.applicationWhen(applicationId, (a) => a.determination !== null)).status).toBe(
+      'approved',
+    );
+    const history = await flow.history(caseId);
+    expect(history.states.slice(-5)).toEqual([
+      'TownshipReview',
+      'TownshipOutcome',
+      'PlanCountyDetermination',
+      'CountyDetermination',
+      'Determine',
+    ]);
+    expect(history.states.filter((s: string) => s === 'OpenPublicNotice')).toHaveLength(1);
+    const { body: log } = await api(`/cases/${caseId}/audit`);
+    expect(log.entries.map((e: { summary: string }) => e.summary)).toContain(
+      '乡镇（街道）审核：异议不成立，报县级确认（经核实，车辆登记在他人名下，存款与申报一致，异议不成立）',
+    );
   });
 
   it('answers 404 for an unknown application and 400 for a malformed id', async () => {

@@ -301,6 +301,7 @@ const searchFields: Record<keyof SearchQuery | 'limit', string> = {
 let lastSearch: { query: SearchQuery; result: AuditSearchResult } | undefined;
 
 const tierName = (tier: string | null) => (tier ? (tierLabels[tier] ?? tier) : '—');
+const decisionLabels: Record<string, string> = { approve: '同意', reject: '不同意', dismiss: '异议不成立' };
 const kindName = (t: AuditTask) =>
   `${taskKindLabels[t.kind] ?? t.kind}${t.round > 1 ? `（第${t.round}轮）` : ''}`;
 const percent = (share: number | null) => (share === null ? '—' : `${(share * 100).toFixed(1)}%`);
@@ -461,7 +462,7 @@ const complianceColumns: Array<[string, (r: ComplianceRow) => string | number]> 
   ['督办次数', (r) => r.task.escalations.length],
   ['决定时间(北京时间)', (r) => (r.task.decidedAt ? beijingTime(r.task.decidedAt) : '')],
   ['决定日', (r) => (r.task.decidedAt ? chinaDate(new Date(r.task.decidedAt)) : '')],
-  ['决定', (r) => (r.task.decision === 'approve' ? '同意' : r.task.decision === 'reject' ? '不同意' : '')],
+  ['决定', (r) => (r.task.decision ? (decisionLabels[r.task.decision] ?? r.task.decision) : '')],
   ['决定人', (r) => r.task.decidedBy?.name ?? ''],
   [
     '标记',
