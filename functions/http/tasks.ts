@@ -6,6 +6,7 @@ import { deliverDecision, sameDecision } from '../../shared/decision-delivery.ts
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as cases from '../../shared/repositories/cases.ts';
+import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { completeVerification, isVerificationTask } from '../../shared/repositories/monitoring.ts';
 import {
   involvesRelative,
@@ -21,6 +22,19 @@ const publicTask = ({
   memberIndexes: _members,
   ...task
 }: cases.TaskRecord) => task;
+
+/**
+ * An emergency's paperwork task as the caseworker sees it: with the hardship to confirm, read now
+ * from the request, where it is sealed. The task's own detail came through the workflow (its
+ * history and archive) and so carries none of that text (health facts among it).
+ */
+async function shownTask(task: cases.TaskRecord) {
+  const shown = publicTask(task);
+  const { kind, emergency } = task as unknown as Pick<lifecycle.LifecycleTask, 'kind' | 'emergency'>;
+  if (kind !== 'emergencyPaperwork') return shown;
+  const request = (await lifecycle.getEmergency(task.applicationId))?.request;
+  return { ...shown, emergency: { ...emergency, hardship: request?.hardship.description ?? null } };
+}
 
 /**
  * 近亲属回避: who stood aside for this task (declared a member of the household a close relative);
@@ -68,7 +82,8 @@ export const list = httpRoute(
     ]);
     // A task about a declared relative's household is never offered to that person.
     const offered = tasks.filter((t) => !involvesRelative(relatives, t.memberIndexes));
-    return { statusCode: 200, body: { township: query.township, tasks: offered.map(publicTask) } };
+    const shown = await Promise.all(offered.map(shownTask));
+    return { statusCode: 200, body: { township: query.township, tasks: shown } };
   },
 );
 

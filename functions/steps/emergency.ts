@@ -123,11 +123,9 @@ export async function grant(event: {
         parameterVersion: result.parameterVersion,
         reasons: result.reasons.map(({ code, message, clause }) => ({ code, message, clause })),
       },
-      emergency: {
-        requestedAmount: e.request.requestedAmount,
-        grantedAmount: amount,
-        hardship: e.request.hardship.description,
-      },
+      // No hardship text: this detail travels through the execution's history and archive, and the
+      // description tells of illness and injury. The inbox reads it from the sealed request.
+      emergency: { requestedAmount: e.request.requestedAmount, grantedAmount: amount },
     },
   };
 }

@@ -23,6 +23,7 @@ import {
 import { auditNotice } from '../audit.ts';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
+import { fieldCipher, isSealed } from '../crypto.ts';
 import type { Benefit, LifecycleNotice } from '../domain/lifecycle.ts';
 import { setExpression, updateExisting } from '../dynamo.ts';
 import { casesTable } from '../resources.ts';
@@ -304,7 +305,11 @@ export interface LifecycleTask {
   meansTest: MeansTestSummary;
   escalations?: Array<{ escalatedAt: string; overdueSince: string; newDueDate: string }>;
   recheck?: { current: Benefit; proposed: Benefit | null; outcome: string; reasons: string[] };
-  emergency?: { requestedAmount: number; grantedAmount: number; hardship: string };
+  /**
+   * No hardship text: it tells of illness and injury, and the task's detail travels through the
+   * workflow's history and archive. The inbox reads it from the sealed emergency record.
+   */
+  emergency?: { requestedAmount: number; grantedAmount: number };
   decision?: LifecycleTaskDecision;
   /** As on an application's task (`cases.TaskRecord`): when the decision reached the workflow. */
   deliveredAt?: string;
@@ -413,6 +418,28 @@ export interface EmergencyRecord {
   convertedTo?: { tier: string; applicationId: string; caseId: string };
 }
 
+/**
+ * The request as stored: the household sealed as in any declaration, and the hardship's description
+ * too — it tells of illness, injury and loss (健康信息 among them), which a table export, a backup
+ * or a console view must not show. Kind and date stay in clear: they say nothing of the person.
+ */
+async function sealEmergency(record: EmergencyRecord): Promise<EmergencyRecord> {
+  const sealed = await sealIn(record, 'request');
+  const { hardship } = sealed.request;
+  if (isSealed(hardship.description)) return sealed;
+  const description = await fieldCipher().seal(hardship.description);
+  return { ...sealed, request: { ...sealed.request, hardship: { ...hardship, description } } };
+}
+
+/** The request as the rest of the code reads it: everything `sealEmergency` sealed, opened. */
+async function openEmergency(record: EmergencyRecord | undefined): Promise<EmergencyRecord | undefined> {
+  const opened = await openIn(record, 'request');
+  const hardship = opened?.request.hardship;
+  if (!opened || !hardship || !isSealed(hardship.description)) return opened;
+  const description = await fieldCipher().open<string>(hardship.description);
+  return { ...opened, request: { ...opened.request, hardship: { ...hardship, description } } };
+}
+
 /** Creates the request, its case and (with an Idempotency-Key) the key's record in one transaction. */
 export async function createEmergency(
   record: EmergencyRecord,
@@ -422,7 +449,7 @@ export async function createEmergency(
     Put: { TableName: table(), Item, ConditionExpression: 'attribute_not_exists(pk)' },
   });
   const items = [
-    put({ ...EMERG(record.emergencyId), ...(await sealIn(record, 'request')) }),
+    put({ ...EMERG(record.emergencyId), ...(await sealEmergency(record)) }),
     put({
       ...CASE(record.caseId),
       caseId: record.caseId,
@@ -456,7 +483,7 @@ export async function getEmergency(emergencyId: string): Promise<EmergencyRecord
   const { Item } = await dynamo().send(
     new GetCommand({ TableName: table(), Key: EMERG(emergencyId), ConsistentRead: true }),
   );
-  return openIn(strip<EmergencyRecord>(Item), 'request');
+  return openEmergency(strip<EmergencyRecord>(Item));
 }
 
 export async function updateEmergency(
@@ -464,7 +491,7 @@ export async function updateEmergency(
   set: Partial<EmergencyRecord>,
 ): Promise<EmergencyRecord> {
   const { Attributes } = await updateExisting(dynamo(), table(), EMERG(emergencyId), set, 'ALL_NEW');
-  return (await openIn(strip<EmergencyRecord>(Attributes), 'request'))!;
+  return (await openEmergency(strip<EmergencyRecord>(Attributes)))!;
 }
 
 /**

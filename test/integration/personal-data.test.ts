@@ -2,11 +2,16 @@
  * Personal data at rest and in views (issue 7.2): ID numbers and health facts are stored sealed —
  * in applications, later declarations and emergency requests — with only a masked ID number in
  * clear; the applicant's and staff's views show the masked number; the rules still read them.
+ * An emergency's hardship text is sealed in its request and never travels through the workflow
+ * (issue 10, finding 15): the caseworker reads it from the request.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { maskIdNumber } from '../../shared/domain/id-number.ts';
+import { getArchive } from '../../shared/repositories/archive.ts';
+import { listExecutions } from '../../shared/repositories/cases.ts';
+import { actors } from '../support/actors.ts';
 import { applicationFlow } from '../support/application-flow.ts';
 import { application } from '../support/households.ts';
 import { eventually, useRuntime } from '../support/runtime.ts';
@@ -91,5 +96,73 @@ describe('personal data', () => {
       return Item;
     });
     expectSealed(item.request.members, declared);
+  });
+
+  it("keeps an emergency's hardship text out of the workflow and its archive, sealed in the request, shown to the caseworker", async () => {
+    // Distinctive, so that finding it anywhere can only mean this request's text leaked there.
+    const description = '突发脑出血住院抢救，医嘱需长期康复治疗-编号HX7Q2';
+    const { requestedTier: _t, ...rest } = household();
+    const res = await api('/emergency', {
+      method: 'POST',
+      body: JSON.stringify({
+        ...rest,
+        hardship: { kind: 'illness', description, occurredOn: '2026-11-20' },
+        requestedAmount: 2000,
+      }),
+    });
+    expect(res.status).toBe(202);
+    const { emergencyId, caseId } = res.body;
+
+    // The caseworker's inbox shows the hardship, read from the request.
+    const { regionCode } = (await api(`/emergency/${emergencyId}`)).body;
+    const task = await eventually(async () => {
+      const { body } = await api(`/tasks?township=${regionCode}`);
+      return body.tasks.find((t: { caseId: string }) => t.caseId === caseId);
+    });
+    expect(task.kind).toBe('emergencyPaperwork');
+    expect(task.emergency).toMatchObject({ requestedAmount: 2000, hardship: description });
+
+    // Closing the execution archives its history: then both the live store and the archive exist.
+    const decided = await api(`/tasks/${task.taskId}/decision`, {
+      method: 'POST',
+      body: JSON.stringify({ decision: 'approve', reasons: ['手续齐全'] }),
+    });
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+    await eventually(async () => {
+      const { body } = await api(`/cases/${caseId}/history`);
+      return body.executions.length === 1 && body.executions[0].archived ? true : undefined;
+    });
+    const view = (await api(`/emergency/${emergencyId}`, undefined, actors.township)).body;
+    expect(view.status).toBe('completed');
+    expect(view.hardship.description).toBe(description);
+
+    // The archive of the closed execution: its input, output and every event's details.
+    const [link] = await listExecutions(caseId);
+    const archived = await getArchive(caseId, link!.executionArn);
+    expect(archived?.events.length).toBeGreaterThan(0);
+    expect(JSON.stringify(archived)).not.toContain(description);
+
+    // Every item of every table: the request, the task, the audit log, the engine's stored events.
+    const client = new DynamoDBClient({});
+    const { TableNames } = await client.send(new ListTablesCommand({}));
+    let scanned = 0;
+    for (const TableName of TableNames!) {
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await doc().send(new ScanCommand({ TableName, ExclusiveStartKey }));
+        scanned += page.Items!.length;
+        expect(JSON.stringify(page.Items), TableName).not.toContain(description);
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+    }
+    expect(TableNames).toContain('doudi-local-executions');
+    expect(scanned).toBeGreaterThan(0);
+    const { Item } = await doc().send(
+      new GetCommand({ TableName: table(), Key: { pk: `EMERG#${emergencyId}`, sk: 'EMERG' } }),
+    );
+    expect(Item!.request.hardship).toMatchObject({
+      kind: 'illness',
+      description: expect.stringMatching(/^enc:v1:/),
+    });
   });
 });
