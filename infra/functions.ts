@@ -120,7 +120,7 @@ export class Functions extends Construct {
       for (const grant of def.grants) this.grant(fn, grant, props);
       acknowledgeGrantWildcards(role, def.grants, props);
       if (def.schedule) {
-        // One schedule per function, not per household: the function finds what is due (DESIGN §4).
+        // One schedule per function, not per household: the function finds what is due (docs/architecture.md §4).
         const scheduleRole = new iam.Role(this, `${fnId}ScheduleRole`, {
           assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
           description: `doudi ${name}: EventBridge Scheduler invokes it`,
@@ -183,7 +183,7 @@ export class Functions extends Construct {
     acknowledge(
       this,
       'L1',
-      'Node.js 22 on purpose: DESIGN §3 runs the functions on the same major as the local runtime and the tests (the `node@22` dev dependency) and as the esbuild target (node22); moving to Node.js 24 moves all three at once, not the Lambda runtime alone.',
+      'Node.js 22 on purpose: docs/architecture.md §2 runs the functions on the same major as the local runtime and the tests (the `node@22` dev dependency) and as the esbuild target (node22); moving to Node.js 24 moves all three at once, not the Lambda runtime alone.',
     );
   }
 

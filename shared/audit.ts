@@ -2,7 +2,7 @@
  * The per-case audit log: every action on a case — a declaration, a decision, an objection, a
  * notice, a payment — appended as an entry whose hash covers the entry and the hash of the entry
  * before it (a hash chain), so that altering, removing or reordering any entry afterwards breaks
- * every hash from there on and `verifyAuditLog` says where (DESIGN §1 item 6: attributable and
+ * every hash from there on and `verifyAuditLog` says where (docs/architecture.md §1: attributable and
  * replayable).
  *
  * Items on the case's partition (key design in `shared/resources.ts`):

@@ -66,7 +66,7 @@ export interface QueueDefinition {
  *   when), written in the same transaction as the task. A county submits a few thousand
  *   applications a year, one write each plus a few per task: well within a partition's throughput.
  *
- * `gsi2` is the due-date index that replaces one schedule per household (DESIGN §4): a schedule
+ * `gsi2` is the due-date index that replaces one schedule per household (docs/architecture.md §4): a schedule
  * item is indexed under its due day and one of `DUE_SHARDS` shards (hash of the case id), so a
  * national register's daily rechecks spread over partitions; the sweeper reads day × shard and
  * takes the item out of the index once its execution has started.
@@ -162,7 +162,7 @@ export interface BucketDefinition {
 
 /**
  * Every closed execution's history, for years: Step Functions keeps a closed execution's history
- * only 90 days (DESIGN §3 "Long life"), and auditors need it for as long as the case file is kept.
+ * only 90 days (docs/architecture.md §2), and auditors need it for as long as the case file is kept.
  */
 export const archiveBucket: BucketDefinition = {
   id: 'ExecutionArchive',

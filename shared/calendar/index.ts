@@ -347,7 +347,7 @@ export class WorkingDayCalendar {
    * `deadline`, except that casework never stops for want of next year's arrangement: in a year
    * whose arrangement is not loaded, Monday to Friday count as working days, and the answer says so
    * (`provisional`, `assumedYears`) so that it is shown as provisional and raises the alarm until
-   * the State Council's notice is loaded (DESIGN §3: a declared, visible fallback, never a silent guess).
+   * the State Council's notice is loaded (docs/architecture.md §3: a declared, visible fallback, never a silent guess).
    */
   provisionalDeadline(from: string, workingDays: number): ProvisionalDeadline {
     try {

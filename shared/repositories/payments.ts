@@ -1,7 +1,7 @@
 /**
  * Payment records (发放记录) on the case: `pk=CASE#<caseId>, sk=PAY#<YYYY-MM>`. One item per case and
  * month, written with a conditional put, so a retried step, a replayed execution or a second
- * sweeper can never pay a month twice (DESIGN §1 item 6: paid on time and in full, never twice).
+ * sweeper can never pay a month twice (docs/architecture.md §1: paid on time and in full, never twice).
  * A case receives one kind of payment in a month: its regular benefit, a gradual-exit month, or
  * (on an emergency case) the emergency grant.
  */

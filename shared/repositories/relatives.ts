@@ -1,7 +1,7 @@
 /**
  * 近亲属备案: caseworkers and officers declare their close relatives, and a task about a household
  * that includes one is never offered to them; whoever decides it, the decision names who stood
- * aside (DESIGN §1 item 6, anti 人情保/关系保).
+ * aside (docs/architecture.md §1, anti 人情保/关系保).
  *
  * Items: `STAFF#<subject>` / `RELATIVE#<declaredAt>#<n>` — each relative as declared, the ID number
  * sealed; and `RELATIVE#<blind index>` / `STAFF#<subject>` — the index by which a household's members
