@@ -371,10 +371,16 @@ export const functions = {
     description: '渐退期满办结，纳入动态监测',
     grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
+  assessEmergencyStep: {
+    entry: 'functions/steps/handlers.ts',
+    handler: 'assessEmergencyStep',
+    description: '临时救助核算：先行救助上限与家庭期限内累计额度',
+    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
+  },
   grantEmergencyStep: {
     entry: 'functions/steps/handlers.ts',
     handler: 'grantEmergencyStep',
-    description: '临时救助小金额先行救助',
+    description: '按经办人决定的金额先行救助',
     grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   closeEmergencyStep: {

@@ -798,6 +798,17 @@ class Demo {
       `家中失火，向急难发生地芙蓉区申请临时救助${yuan(request.requestedAmount)}`,
       `home destroyed by fire; applied for temporary assistance of ${rmb(request.requestedAmount)} where it happened`,
     );
+    // Nothing is paid before a caseworker decides: the street office decides the same day.
+    const review = await this.task(
+      FURONG,
+      'the grant review',
+      (t) => t.caseId === submitted.caseId && t.kind === 'emergencyGrant',
+    );
+    await this.api(township(FURONG), 'POST', `/tasks/${review.taskId}/decision`, {
+      decision: 'approve',
+      reasons: ['家中失火，基本生活无着，情况紧急'],
+      amount: review.emergency.maxAmount,
+    });
     const view = await this.until('the emergency grant', async () => {
       const v = await this.emergencyView(submitted.emergencyId);
       return v.status === 'granted' ? v : undefined;
@@ -807,8 +818,8 @@ class Demo {
     s.paperworkDue = view.paperwork.dueDate;
     this.step(
       H3,
-      `小金额先行救助：当即发放${yuan(view.grant.amount)}（当地先行救助上限${yuan(view.grant.limit)}）`,
-      `small amount granted at once: ${rmb(view.grant.amount)} (local limit ${rmb(view.grant.limit)})`,
+      `经办人当日决定先行救助：发放${yuan(view.grant.amount)}（当地先行救助上限${yuan(view.grant.limit)}）`,
+      `the caseworker decided the same day to pay first: ${rmb(view.grant.amount)} (local limit ${rmb(view.grant.limit)})`,
     );
     const task = await this.task(
       FURONG,
@@ -998,7 +1009,7 @@ class Demo {
           e.notices = (view.notices as Json[]).map((n) => n.kind as string).sort();
           check('emergency converted into a regular application', view.status === 'converted', view.status);
           check(
-            'granted at once: the amount asked, up to the local limit',
+            'paid first by a caseworker: the amount asked, up to the local limit',
             e.grantedAmount !== null &&
               e.grantLimit !== null &&
               e.grantedAmount === Math.min(e.requestedAmount, e.grantLimit) &&

@@ -270,6 +270,7 @@ export const taskKindLabels: Record<string, string> = {
   townshipReview: '乡镇（街道）审核',
   countyDetermination: '县级民政部门确认',
   recheckConfirmation: '定期核查确认',
+  emergencyGrant: '临时救助先行救助',
   emergencyPaperwork: '临时救助补办手续',
   monitoringVerification: '动态监测预警入户核查',
 };

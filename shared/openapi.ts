@@ -171,10 +171,13 @@ export const task = z
         'townshipReview',
         'countyDetermination',
         'recheckConfirmation',
+        'emergencyGrant',
         'emergencyPaperwork',
         'monitoringVerification',
       ])
-      .describe('乡镇（街道）审核、县级确认、定期核查确认、临时救助补办手续，或动态监测预警的入户核查'),
+      .describe(
+        '乡镇（街道）审核、县级确认、定期核查确认、临时救助先行救助、临时救助补办手续，或动态监测预警的入户核查',
+      ),
     status: z.enum(['open', 'escalated', 'decided']).describe('待办、逾期已督办（仍可决定）、已决定'),
     round: z.number().int().describe('审核轮次'),
     applicationId: z.string().describe('所办理的申请；入户核查任务为所核查的预警编号'),
@@ -198,6 +201,26 @@ export const task = z
       })
       .optional()
       .describe('入户核查任务：所核查的动态监测预警'),
+    emergency: z
+      .object({
+        requestedAmount: z.number(),
+        grantedAmount: z.number().optional().describe('补办手续任务：已先行救助的金额'),
+        smallAmountLimit: z.number().optional().describe('当地先行救助上限'),
+        householdLimit: z
+          .object({
+            amount: z.number(),
+            months: z.number(),
+            since: instant,
+            granted: z.number(),
+            remaining: z.number(),
+          })
+          .optional()
+          .describe('家庭一定期限内的临时救助累计上限及已救助金额'),
+        maxAmount: z.number().optional().describe('先行救助任务：本次最多可决定的金额'),
+        hardship: z.string().nullable().optional().describe('急难情况说明（只向办理的经办人显示）'),
+      })
+      .optional()
+      .describe('临时救助任务：申请金额与额度'),
     objections: z
       .array(z.object({ reason: z.string(), raisedAt: instant }))
       .optional()
@@ -210,6 +233,7 @@ export const task = z
       .object({
         decision: z.enum(['approve', 'reject', 'dismiss']),
         reasons: z.array(z.string()),
+        amount: z.number().optional().describe('先行救助任务：决定先行救助的金额'),
         decidedAt: instant,
         decidedBy: z.string().describe('决定人（显示名）'),
         decidedByActor: z
@@ -468,6 +492,25 @@ export const parameterVersionCreated = z.object({
   regionCode: z.string(),
   residence: z.enum(['urban', 'rural']),
   effectiveFrom: day,
+});
+
+/** A parameter version above a province's ceiling that waits for a second, provincial administrator. */
+export const parameterVersionPending = z.object({
+  versionId: z.string(),
+  status: z.literal('pendingConfirmation'),
+  message: z.string().describe('须复核的原因及确认方式'),
+  proposedBy: z.string().describe('提出的管理员'),
+  aboveCeiling: z
+    .array(
+      z.object({
+        regionCode: z.string(),
+        residence: z.enum(['urban', 'rural']),
+        asOf: day,
+        emergencySmallAmount: z.number().describe('先行救助上限'),
+        emergencySmallAmountCeiling: z.number().describe('省级封顶'),
+      }),
+    )
+    .describe('先行救助上限将高于省级封顶的行政区划'),
 });
 
 export const calendarCreated = z.object({

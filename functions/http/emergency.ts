@@ -131,10 +131,18 @@ export const submit = httpRoute(
   },
 );
 
-export const emergencyStatuses = ['submitted', 'granted', 'completed', 'rejected', 'converted'] as const;
+export const emergencyStatuses = [
+  'submitted',
+  'declined',
+  'granted',
+  'completed',
+  'rejected',
+  'converted',
+] as const;
 
 export const statusLabels: Record<lifecycle.EmergencyStatus, string> = {
-  submitted: '已受理',
+  submitted: '已受理，待经办人决定是否先行救助',
+  declined: '不予先行救助',
   granted: '已先行救助，待补办手续',
   completed: '手续齐全，已办结',
   rejected: '补办手续后不予确认',
@@ -175,6 +183,10 @@ export const get = httpRoute(
                 grantedAt: e.grant.grantedAt,
               }
             : null,
+        allowance: e.allowance ?? null,
+        declined: e.grantReview
+          ? { decidedAt: e.grantReview.decision.decidedAt, reasons: e.grantReview.decision.reasons }
+          : null,
         paperwork: e.paperwork
           ? {
               taskId: e.paperwork.taskId,
@@ -304,7 +316,28 @@ export const emergencyResponses = {
       grant: z
         .object({ amount: z.number(), limit: z.number(), month: z.string(), grantedAt: z.string() })
         .nullable()
-        .describe('小金额先行救助：金额、当地上限、发放月份'),
+        .describe('先行救助：经办人决定的金额、当地上限、发放月份'),
+      allowance: z
+        .object({
+          requestedAmount: z.number(),
+          smallAmountLimit: z.number().describe('当地先行救助上限'),
+          householdLimit: z
+            .object({
+              amount: z.number(),
+              months: z.number(),
+              since: z.string(),
+              granted: z.number().describe('期限内已获临时救助'),
+              remaining: z.number(),
+            })
+            .describe('家庭一定期限内的临时救助累计上限'),
+          maxAmount: z.number().describe('本次最多可先行救助的金额'),
+        })
+        .nullable()
+        .describe('核算出的先行救助额度（经办人决定金额的上限）'),
+      declined: z
+        .object({ decidedAt: z.string(), reasons: z.array(z.string()) })
+        .nullable()
+        .describe('不予先行救助的决定'),
       paperwork: z
         .object({
           taskId: z.string(),

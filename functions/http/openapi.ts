@@ -103,6 +103,7 @@ const responseComponents = {
   Health: responses.healthResponse,
   Deadline: responses.deadlineResponse,
   ParameterVersionCreated: responses.parameterVersionCreated,
+  ParameterVersionPending: responses.parameterVersionPending,
   CalendarCreated: responses.calendarCreated,
   CalendarPending: responses.calendarPending,
   Warning: responses.warningView,
@@ -271,10 +272,15 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
   putParameters: {
     tag: '管理',
     description:
-      '载入一个地区自某日起施行的救助参数版本（每项附依据条款）；已有版本不会被覆盖。新版本整级替换本级参数：载入后本地区或其下行政区划自生效日起有参数无生效值的，答 400 并列出行政区划与缺少的参数，不载入。',
+      '载入一个地区自某日起施行的救助参数版本（每项附依据条款）；已有版本不会被覆盖。新版本整级替换本级参数：载入后本地区或其下行政区划自生效日起有参数无生效值的，答 400 并列出行政区划与缺少的参数，不载入。先行救助封顶（emergencySmallAmountCeiling）只由省级设定；使先行救助上限高于省级封顶的版本，须另一名省级或全国管理员以相同内容再次载入确认（202），确认后生效。',
     path: z.object({ regionCode }),
     body: parameterSetSchema,
     success: { status: 201, description: '已载入的参数版本', schema: responses.parameterVersionCreated },
+    alsoSuccess: {
+      status: 202,
+      description: '先行救助上限将高于省级封顶：待另一名省级或全国管理员以相同内容再次载入确认',
+      schema: responses.parameterVersionPending,
+    },
     errors: [400, 409, 413],
   },
   putCalendar: {

@@ -23,17 +23,21 @@ import {
   ParametersNotFoundError,
   ParameterVersionConflictError,
   parameterVersionFromRequest,
+  versionId,
 } from '../../shared/parameters/index.ts';
 import {
   calendar,
   confirmCalendar,
+  confirmParameterVersion,
   loadedArrangement,
   parametersFor,
   pendingCalendar,
+  pendingParameterVersion,
   proposeCalendar,
+  proposeParameterVersion,
   putCalendarArrangement,
   putParameterVersion,
-  unresolvableWith,
+  versionEffects,
 } from '../../shared/repositories/parameters.ts';
 import { meansTest as runMeansTest } from '../../shared/rules/index.ts';
 import { householdDeclaration, isoDate, regionCode, requestedTiers } from '../../shared/schemas/household.ts';
@@ -110,13 +114,16 @@ const residenceLabels = { urban: '城市', rural: '农村' } as const;
  * An administrator loads the parameters of a region they administer (a province covers its counties).
  * A version that would leave a region under it without some parameter is refused, naming the regions
  * and the parameters: it replaces its level whole, and every case there would fail its means test.
+ * A version that puts the small-amount limit of 先行救助 above the province's ceiling waits, answered
+ * 202, until a second administrator of the province (or national) loads the same version: one county
+ * administrator alone cannot let every caseworker there pay more without review.
  */
 export const putParameters = httpRoute(
   { roles: ['admin'], path: z.object({ regionCode }), body: z.unknown() },
   async ({ path, body, principal }) => {
     requireJurisdiction(principal, path.regionCode);
     const version = parsed(() => parameterVersionFromRequest(path.regionCode, body));
-    const unresolvable = await unresolvableWith(version);
+    const { unresolvable, aboveCeiling } = await versionEffects(version);
     if (unresolvable.length) {
       const missing = [...new Set(unresolvable.flatMap((u) => u.missing))];
       const where = unresolvable.map(
@@ -134,21 +141,59 @@ export const putParameters = httpRoute(
         `参数版本不完整，载入后以下行政区划将无法确定救助参数，未载入：${where.join('；')}`,
       );
     }
-    try {
-      const versionId = await putParameterVersion(version, `${principal.name}（${principal.subject}）`);
-      return {
-        statusCode: 201,
-        body: {
-          versionId,
-          regionCode: version.regionCode,
-          residence: version.residence,
-          effectiveFrom: version.effectiveFrom,
-        },
-      };
-    } catch (error) {
-      if (error instanceof ParameterVersionConflictError) throw new ConflictError(error.message);
-      throw error;
+    const loadedBy = `${principal.name}（${principal.subject}）`;
+    const created = (id: string) => ({
+      statusCode: 201,
+      body: {
+        versionId: id,
+        regionCode: version.regionCode,
+        residence: version.residence,
+        effectiveFrom: version.effectiveFrom,
+      },
+    });
+    if (!aboveCeiling.length) {
+      try {
+        return created(await putParameterVersion(version, loadedBy));
+      } catch (error) {
+        if (error instanceof ParameterVersionConflictError) throw new ConflictError(error.message);
+        throw error;
+      }
     }
+
+    const id = versionId(version);
+    const fingerprint = createHash('sha256').update(canonical(version)).digest('hex');
+    const province = `${version.regionCode.slice(0, 2)}0000`;
+    const pending = await pendingParameterVersion(id);
+    if (pending && pending.fingerprint === fingerprint && pending.proposedBy.subject !== principal.subject) {
+      if (!principal.regionCodes.some((code) => code === NATIONAL || code === province))
+        throw new ForbiddenError(
+          `先行救助上限高于省级封顶的参数版本，须由省级（${province}）或全国管理员复核确认`,
+        );
+      if (!(await confirmParameterVersion(pending, loadedBy)))
+        throw new ConflictError(`参数版本 ${id} 的待复核内容已被更改、已确认或已存在，请重新查看后再载入`);
+      return created(id);
+    }
+    await proposeParameterVersion({
+      version,
+      fingerprint,
+      proposedBy: { subject: principal.subject, name: principal.name },
+      proposedAt: new Date().toISOString(),
+      aboveCeiling,
+    });
+    const where = aboveCeiling.map(
+      (a) =>
+        `${a.regionCode}（${residenceLabels[a.residence]}，自 ${a.asOf} 起）先行救助上限${a.emergencySmallAmount}元，高于省级封顶${a.emergencySmallAmountCeiling}元`,
+    );
+    return {
+      statusCode: 202,
+      body: {
+        versionId: id,
+        status: 'pendingConfirmation' as const,
+        message: `此版本将使${where.join('；')}，须由另一名省级（${province}）或全国管理员以相同内容再次载入确认后生效`,
+        proposedBy: principal.name,
+        aboveCeiling,
+      },
+    };
   },
 );
 

@@ -14,7 +14,7 @@ import {
   type StandAside,
   staffRelatedTo,
 } from '../../shared/repositories/relatives.ts';
-import { isoDate, regionCode } from '../../shared/schemas/household.ts';
+import { isoDate, regionCode, yuan } from '../../shared/schemas/household.ts';
 
 const publicTask = ({
   taskToken: _token,
@@ -24,14 +24,14 @@ const publicTask = ({
 }: cases.TaskRecord) => task;
 
 /**
- * An emergency's paperwork task as the caseworker sees it: with the hardship to confirm, read now
+ * An emergency's grant review or paperwork task as the caseworker sees it: with the hardship to confirm, read now
  * from the request, where it is sealed. The task's own detail came through the workflow (its
  * history and archive) and so carries none of that text (health facts among it).
  */
 async function shownTask(task: cases.TaskRecord) {
   const shown = publicTask(task);
   const { kind, emergency } = task as unknown as Pick<lifecycle.LifecycleTask, 'kind' | 'emergency'>;
-  if (kind !== 'emergencyPaperwork') return shown;
+  if (kind !== 'emergencyPaperwork' && kind !== 'emergencyGrant') return shown;
   const request = (await lifecycle.getEmergency(task.applicationId))?.request;
   return { ...shown, emergency: { ...emergency, hardship: request?.hardship.description ?? null } };
 }
@@ -58,6 +58,7 @@ export async function standAside(
 export const deciders = {
   townshipReview: ['townshipCaseworker'],
   recheckConfirmation: ['townshipCaseworker'],
+  emergencyGrant: ['townshipCaseworker'],
   emergencyPaperwork: ['townshipCaseworker'],
   monitoringVerification: ['townshipCaseworker'],
   countyDetermination: ['countyOfficer'],
@@ -138,11 +139,56 @@ export const decisionBody = z
       .max(20)
       .default([]),
     findings: findingsSchema.optional(),
+    amount: yuan
+      .positive({ error: '先行救助金额必须大于0' })
+      .optional()
+      .describe('先行救助金额（元）：仅用于临时救助先行救助任务（emergencyGrant），同意时必填'),
   })
   .refine((b) => b.decision === 'approve' || b.reasons.length > 0, {
     error: '不同意或认定异议不成立时必须填写理由',
     path: ['reasons'],
+  })
+  .refine((b) => b.decision === 'approve' || b.amount === undefined, {
+    error: '不予先行救助时不能填写金额',
+    path: ['amount'],
   });
+
+/**
+ * The amount of an emergency's first aid: given with an approval of its grant review and with
+ * nothing else, and never above the allowance the workflow assessed (the place's small-amount limit,
+ * the household's limit over its period, what was asked).
+ */
+function checkGrantAmount(task: cases.TaskRecord, body: z.output<typeof decisionBody>): void {
+  // Lifecycle tasks share the record but not (yet) the kind's type: see `lifecycle.LifecycleTaskKind`.
+  if ((task.kind as string) !== 'emergencyGrant') {
+    if (body.amount !== undefined)
+      throw new ValidationError([{ field: 'amount', message: 'amount 仅用于临时救助先行救助任务' }]);
+    return;
+  }
+  if (body.decision === 'dismiss')
+    throw new ValidationError([{ field: 'decision', message: '先行救助任务应决定 approve 或 reject' }]);
+  if (body.decision !== 'approve') return;
+  const allowance = (task as unknown as Pick<lifecycle.LifecycleTask, 'emergency'>).emergency;
+  const max = allowance?.maxAmount ?? 0;
+  if (body.amount === undefined)
+    throw new ValidationError([
+      { field: 'amount', message: `同意先行救助时须填写金额（本次最多${max.toFixed(2)}元）` },
+    ]);
+  if (Math.round(body.amount * 100) > Math.round(max * 100)) {
+    const h = allowance?.householdLimit;
+    const why = [
+      `申请金额${(allowance?.requestedAmount ?? 0).toFixed(2)}元`,
+      `当地先行救助上限${(allowance?.smallAmountLimit ?? 0).toFixed(2)}元`,
+      h ? `家庭${h.months}个月内累计上限${h.amount.toFixed(2)}元，已救助${h.granted.toFixed(2)}元` : '',
+    ].filter(Boolean);
+    throw new ValidationError([
+      {
+        field: 'amount',
+        message: `先行救助金额不能超过${max.toFixed(2)}元（${why.join('，')}）；超出部分待补齐手续后按临时救助程序审核`,
+      },
+    ]);
+  }
+}
 
 export const decide = httpRoute(
   {
@@ -161,11 +207,13 @@ export const decide = httpRoute(
       throw new ValidationError([
         { field: 'decision', message: 'dismiss（异议不成立）仅用于因公示异议退回的乡镇审核任务' },
       ]);
+    checkGrantAmount(existing, body);
     const excluded = await standAside(principal, existing);
-    const { findings, ...rest } = body;
+    const { findings, amount: _amount, ...rest } = body;
     const decision: cases.TaskDecision = {
       ...rest,
       ...(findings ? { findings } : {}),
+      ...(body.amount !== undefined && body.decision === 'approve' ? { amount: body.amount } : {}),
       decidedBy: principal.name,
       decidedByActor: actor(principal),
       decidedAt: new Date().toISOString(),

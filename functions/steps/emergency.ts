@@ -11,8 +11,9 @@ import { stableId } from '../../shared/domain/ids.ts';
 import {
   chinaMonth,
   type EmergencyNoticeOutcome,
-  emergencyGrantAmount,
+  emergencyMaxGrant,
   emergencyNotice,
+  emergencyPeriodStart,
   noticeLimit,
 } from '../../shared/domain/lifecycle.ts';
 import { recordCalendarFallback } from '../../shared/metrics.ts';
@@ -45,51 +46,106 @@ async function serveBy(day: string, workingDays: number) {
 }
 
 /**
- * 小金额先行救助: pays what was asked up to the place's limit (`emergencySmallAmount`) at once — one
- * payment record for the month — and tells the household when the paperwork is due.
+ * 核算与额度: the household's means test, and the most the caseworker may grant first — the place's
+ * small-amount limit and what is left of the household's limit over its period (every grant that named
+ * one of its members counts). Kept on the request, and shown on the caseworker's task.
+ */
+export async function assess(event: { emergencyId: string }): Promise<TaskDetail> {
+  const e = await load(event.emergencyId);
+  const now = new Date();
+  const day = chinaDate(now);
+  const declaration = declarationOf(e);
+  const parameters = await parametersFor(e.regionCode, declaration.residence, day);
+  const result = meansTest(declaration, { asOf: day, requestedTier: 'emergency', parameters });
+  const { amount: householdAmount, months } = parameters.emergencyHouseholdLimit;
+  const since = emergencyPeriodStart(now, months);
+  const granted = (await lifecycle.emergencyGrantsSince(e.memberIndexes ?? [], since))
+    .filter((g) => g.emergencyId !== e.emergencyId)
+    .reduce((sum, g) => sum + Math.round(g.amount * 100), 0);
+  const smallAmountLimit = result.emergency?.smallAmountLimit ?? parameters.emergencySmallAmount;
+  const { maxAmount, remaining } = emergencyMaxGrant({
+    requestedAmount: e.request.requestedAmount,
+    smallAmountLimit,
+    householdLimit: householdAmount,
+    grantedInPeriod: granted / 100,
+  });
+  const allowance: lifecycle.EmergencyAllowance = {
+    requestedAmount: e.request.requestedAmount,
+    smallAmountLimit,
+    householdLimit: { amount: householdAmount, months, since, granted: granted / 100, remaining },
+    maxAmount,
+  };
+  const summary = {
+    tier: result.tier,
+    eligible: result.eligible,
+    monthlyAmount: result.monthlyAmount,
+    perCapitaMonthlyIncome: result.perCapitaMonthlyIncome,
+    parameterVersion: result.parameterVersion,
+    reasons: result.reasons.map(({ code, message, clause }) => ({ code, message, clause })),
+  };
+  await lifecycle.updateEmergency(e.emergencyId, { allowance, meansTest: summary });
+  return {
+    applicationId: e.emergencyId,
+    township: e.regionCode,
+    meansTest: summary,
+    // No hardship text: this detail travels through the execution's history and archive, and the
+    // description tells of illness and injury. The inbox reads it from the sealed request.
+    emergency: allowance,
+  };
+}
+
+/**
+ * 先行救助: pays the amount the caseworker decided — never more than the request's allowance, which
+ * the decision route checked and which is checked again here against the ledger as it stands — once,
+ * with one payment record for the month, and tells the household when the paperwork is due.
  */
 export async function grant(event: {
   emergencyId: string;
-  caseId: string;
   executionArn: string;
+  decision: PaperworkDecision;
   paperwork: TaskDue;
 }): Promise<{ amount: number; limit: number; month: string; task: TaskDetail }> {
   const e = await load(event.emergencyId);
-  const declaration = declarationOf(e);
-  const assess = async (at: string) => {
-    const day = chinaDate(new Date(at));
-    const parameters = await parametersFor(e.regionCode, declaration.residence, day);
-    const result = meansTest(declaration, { asOf: day, requestedTier: 'emergency', parameters });
-    const limit = result.emergency?.smallAmountLimit ?? parameters.emergencySmallAmount;
-    return { day, parameters, result, limit, amount: emergencyGrantAmount(e.request.requestedAmount, limit) };
-  };
+  const { allowance, meansTest: assessed } = e;
+  if (!allowance || !assessed) throw new Error(`emergency ${e.emergencyId} was not assessed`);
   const now = new Date();
-  let assessed = await assess(e.grant?.grantedAt ?? now.toISOString());
   // The grant — amount, month, time — is fixed before anything is paid: a step replayed later (in
   // the next month, say) finds it and pays the month it names, once, not the month it runs in.
-  const fixed =
-    e.grant ??
-    (await lifecycle.recordGrant(e.emergencyId, {
-      amount: assessed.amount,
-      limit: assessed.limit,
+  let fixed = e.grant;
+  if (!fixed) {
+    const since = allowance.householdLimit.since;
+    const others = (await lifecycle.emergencyGrantsSince(e.memberIndexes ?? [], since))
+      .filter((g) => g.emergencyId !== e.emergencyId)
+      .reduce((sum, g) => sum + g.amount, 0);
+    const { maxAmount } = emergencyMaxGrant({
+      requestedAmount: allowance.requestedAmount,
+      smallAmountLimit: allowance.smallAmountLimit,
+      householdLimit: allowance.householdLimit.amount,
+      grantedInPeriod: others,
+    });
+    fixed = await lifecycle.recordGrant(e.emergencyId, {
+      amount: Math.min(event.decision.amount ?? 0, maxAmount),
+      limit: allowance.smallAmountLimit,
       month: chinaMonth(now),
       grantedAt: now.toISOString(),
-      parameterVersion: assessed.parameters.version,
-    }));
-  // Another run fixed it first, on another day: its day's parameters describe the grant.
-  if (chinaDate(new Date(fixed.grantedAt)) !== assessed.day) assessed = await assess(fixed.grantedAt);
-  const { day, parameters, result } = assessed;
+      parameterVersion: (await parametersFor(e.regionCode, e.request.residence, chinaDate(now))).version,
+    });
+  }
   const { amount, limit, month, grantedAt } = fixed;
+  // The ledger first: a grant being paid already counts against the household's limit.
+  await lifecycle.recordEmergencyGrantLedger(e, { amount, grantedAt });
   await recordPayment({
     caseId: e.caseId,
     month,
     kind: 'emergencyGrant',
     amount,
     tier: 'emergency',
-    basis: `小金额先行救助：申请${e.request.requestedAmount}元，当地先行救助上限${limit}元`,
+    basis: `先行救助：申请${e.request.requestedAmount}元，经办人${event.decision.decidedBy}决定${amount}元（当地先行救助上限${limit}元）`,
     executionArn: event.executionArn,
     recordedAt: grantedAt,
   });
+  const day = chinaDate(new Date(grantedAt));
+  const parameters = await parametersFor(e.regionCode, e.request.residence, day);
   const notice = emergencyNotice({
     noticeId: stableId('notice', event.executionArn, 'grant'),
     outcome: 'granted',
@@ -98,6 +154,7 @@ export async function grant(event: {
     amount,
     requestedAmount: e.request.requestedAmount,
     paperworkDue: event.paperwork.dueDate,
+    reasons: event.decision.reasons,
   });
   await lifecycle.putNotice(e.caseId, notice, { emergencyId: e.emergencyId, workflow: 'Emergency' });
   // Last: whoever sees the request granted finds its payment and notice already there.
@@ -115,27 +172,22 @@ export async function grant(event: {
     task: {
       applicationId: e.emergencyId,
       township: e.regionCode,
-      meansTest: {
-        tier: result.tier,
-        eligible: result.eligible,
-        monthlyAmount: result.monthlyAmount,
-        perCapitaMonthlyIncome: result.perCapitaMonthlyIncome,
-        parameterVersion: result.parameterVersion,
-        reasons: result.reasons.map(({ code, message, clause }) => ({ code, message, clause })),
-      },
-      // No hardship text: this detail travels through the execution's history and archive, and the
-      // description tells of illness and injury. The inbox reads it from the sealed request.
+      // The paperwork shows the means test the grant was decided on.
+      meansTest: assessed,
       emergency: { requestedAmount: e.request.requestedAmount, grantedAmount: amount },
     },
   };
 }
 
+/** A caseworker's decision on the grant review or the paperwork, as the workflow receives it. */
 export interface PaperworkDecision {
   decision: 'approve' | 'reject';
   reasons: string[];
   decidedAt: string;
   decidedBy: string;
   convertTo?: 'dibao' | 'tekun' | 'marginal' | 'rigidExpense';
+  /** The grant review only: the amount to pay first. */
+  amount?: number;
 }
 
 const applicationMachine = () => {
@@ -189,15 +241,25 @@ async function convert(e: lifecycle.EmergencyRecord, tier: NonNullable<Paperwork
   return { applicationId, tier };
 }
 
-/** The paperwork is decided: confirm the aid, record that it was not justified, or convert it. */
+const noticeKinds = {
+  declined: 'emergencyDeclined',
+  completed: 'emergencyCompleted',
+  rejected: 'emergencyRejected',
+  converted: 'emergencyConverted',
+} as const;
+
+/**
+ * The request ends: no aid first (the grant review declined it), or the paperwork confirms the aid,
+ * records that it was not justified, or converts it.
+ */
 export async function close(event: {
   emergencyId: string;
   executionArn: string;
   outcome: Exclude<EmergencyNoticeOutcome, 'granted'>;
-  paperwork: PaperworkDecision;
+  decision: PaperworkDecision;
 }): Promise<{ outcome: string; noticeId: string; applicationId: string | null }> {
   const e = await load(event.emergencyId);
-  const decision = event.paperwork;
+  const { decision } = event;
   const converted =
     event.outcome === 'converted' && decision.convertTo ? await convert(e, decision.convertTo) : undefined;
   const day = chinaDate(new Date(decision.decidedAt));
@@ -206,12 +268,7 @@ export async function close(event: {
     noticeId: stableId('notice', event.executionArn, event.outcome),
     outcome: event.outcome,
     decidedAt: decision.decidedAt,
-    serveBy: await serveBy(
-      day,
-      parameters.timeLimits[
-        noticeLimit(event.outcome === 'rejected' ? 'emergencyRejected' : 'emergencyCompleted')
-      ],
-    ),
+    serveBy: await serveBy(day, parameters.timeLimits[noticeLimit(noticeKinds[event.outcome])]),
     amount: e.grant?.amount ?? 0,
     requestedAmount: e.request.requestedAmount,
     reasons: decision.reasons,
@@ -221,7 +278,9 @@ export async function close(event: {
   // Last: whoever sees the final status finds the notice already there.
   await lifecycle.updateEmergency(e.emergencyId, {
     status: event.outcome,
-    paperwork: { ...e.paperwork!, decision },
+    ...(event.outcome === 'declined'
+      ? { grantReview: { taskId: stableId('task', event.executionArn, 'emergencyGrant'), decision } }
+      : { paperwork: { ...e.paperwork!, decision } }),
   });
   return {
     outcome: event.outcome,

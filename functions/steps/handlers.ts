@@ -41,5 +41,6 @@ export const scheduleGradualExitMonthStep = idempotentStep(
   gradualExit.scheduleNext,
 );
 export const endGradualExitStep = idempotentStep('endGradualExitStep', gradualExit.end);
+export const assessEmergencyStep = idempotentStep('assessEmergencyStep', emergency.assess);
 export const grantEmergencyStep = idempotentStep('grantEmergencyStep', emergency.grant);
 export const closeEmergencyStep = idempotentStep('closeEmergencyStep', emergency.close);

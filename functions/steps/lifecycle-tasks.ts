@@ -13,7 +13,12 @@ import { requiredEnv } from '../../shared/config.ts';
 import { deliverOnOpen } from '../../shared/decision-delivery.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { stableId } from '../../shared/domain/ids.ts';
-import { endOfChinaDay, SUPERVISION_WORKING_DAYS, secondsUntil } from '../../shared/domain/lifecycle.ts';
+import {
+  EMERGENCY_GRANT_WORKING_DAYS,
+  endOfChinaDay,
+  SUPERVISION_WORKING_DAYS,
+  secondsUntil,
+} from '../../shared/domain/lifecycle.ts';
 import { recordCalendarFallback } from '../../shared/metrics.ts';
 import type { Residence } from '../../shared/parameters/index.ts';
 import type { MeansTestSummary } from '../../shared/repositories/cases.ts';
@@ -57,8 +62,9 @@ async function notify(queueEnv: string, type: string, body: Record<string, unkno
 
 /**
  * The task's id (one per execution and kind) and due date. A recheck confirmation is the township's
- * review of changed circumstances: the township review limit. Emergency paperwork completes the
- * determination of an aid already paid: the determination limit (no parameter names it).
+ * review of changed circumstances: the township review limit. An emergency's grant is decided within
+ * a working day (先行救助 is for what cannot wait). Emergency paperwork completes the determination of
+ * an aid already paid: the determination limit (no parameter names it).
  */
 export async function planTask(event: {
   executionArn: string;
@@ -77,10 +83,11 @@ export async function planTask(event: {
     );
   const today = chinaDate();
   const { timeLimits } = await parametersFor(event.regionCode, event.residence, today);
-  const days =
-    event.kind === 'recheckConfirmation'
-      ? timeLimits.townshipReviewWorkingDays
-      : timeLimits.determinationWorkingDays;
+  const days = {
+    recheckConfirmation: timeLimits.townshipReviewWorkingDays,
+    emergencyGrant: EMERGENCY_GRANT_WORKING_DAYS,
+    emergencyPaperwork: timeLimits.determinationWorkingDays,
+  }[event.kind];
   const due = (await calendar()).provisionalDeadline(today, days);
   if (due.provisional) recordCalendarFallback(due.assumedYears);
   return dueOf(taskId, due.deadline, due.provisional, 0);

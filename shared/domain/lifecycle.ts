@@ -278,9 +278,29 @@ export function gradualExitMonth(plan: GradualExitPlan, index: number): GradualE
 
 // ── 临时救助 ─────────────────────────────────────────────────────────────────────────────────────
 
-/** 小金额先行救助: what was asked, up to the local limit, to the fen. */
-export function emergencyGrantAmount(requested: number, limit: number): number {
-  return Math.min(fen(requested), fen(limit)) / 100;
+/**
+ * 先行救助 is decided within a working day: 《社会救助法》第五十条 reserves it for a case that needs
+ * action at once. No parameter names the limit; a day more and it would no longer be 先行.
+ */
+export const EMERGENCY_GRANT_WORKING_DAYS = 1;
+
+/** The instant a household's limit period (`months` back from `now`, China dates) begins. */
+export const emergencyPeriodStart = (now: Date, months: number): string =>
+  startOfChinaDay(addMonths(chinaDate(now), -months));
+
+/**
+ * The most a caseworker may grant first: the least of what was asked, the place's small-amount limit
+ * and what is left of the household's limit over its period, to the fen, never below zero.
+ */
+export function emergencyMaxGrant(input: {
+  requestedAmount: number;
+  smallAmountLimit: number;
+  householdLimit: number;
+  grantedInPeriod: number;
+}): { maxAmount: number; remaining: number } {
+  const remaining = Math.max(0, fen(input.householdLimit) - fen(input.grantedInPeriod));
+  const max = Math.min(fen(input.requestedAmount), fen(input.smallAmountLimit), remaining);
+  return { maxAmount: max / 100, remaining: remaining / 100 };
 }
 
 // ── notices ──────────────────────────────────────────────────────────────────────────────────────
@@ -294,6 +314,7 @@ export type LifecycleNoticeKind =
   | 'monitoringAlert'
   | 'monitoringEnded'
   | 'emergencyGrant'
+  | 'emergencyDeclined'
   | 'emergencyCompleted'
   | 'emergencyRejected'
   | 'emergencyConverted';
@@ -314,7 +335,7 @@ export interface LifecycleNotice {
 export const noticeLimit = (
   kind: LifecycleNoticeKind,
 ): 'refusalNoticeWorkingDays' | 'approvalNoticeWorkingDays' =>
-  kind === 'termination' || kind === 'emergencyRejected'
+  kind === 'termination' || kind === 'emergencyRejected' || kind === 'emergencyDeclined'
     ? 'refusalNoticeWorkingDays'
     : 'approvalNoticeWorkingDays';
 
@@ -419,7 +440,7 @@ export function exitNotice(input: {
   };
 }
 
-export type EmergencyNoticeOutcome = 'granted' | 'completed' | 'rejected' | 'converted';
+export type EmergencyNoticeOutcome = 'granted' | 'declined' | 'completed' | 'rejected' | 'converted';
 
 export function emergencyNotice(input: {
   noticeId: string;
@@ -444,9 +465,20 @@ export function emergencyNotice(input: {
         kind: 'emergencyGrant',
         title: '临时救助（小金额先行救助）告知书',
         body: `您遭遇急难，先行给予临时救助${yuanText(input.amount)}。请于${input.paperworkDue ?? '规定期限'}前配合经办人补齐申请手续。${rest}`,
-        reasons: ['情况紧急，按小金额先行救助办理（民发〔2018〕23号）', ...(input.reasons ?? [])],
+        reasons: [
+          '情况紧急、救助金额较小、需立即采取救助措施，先行救助（《社会救助法》第五十条）',
+          ...(input.reasons ?? []),
+        ],
       };
     }
+    case 'declined':
+      return {
+        ...common,
+        kind: 'emergencyDeclined',
+        title: '不予先行救助告知书',
+        body: `经办人审核，您申请的临时救助（申请金额${yuanText(input.requestedAmount)}）不予先行救助。如对决定有异议，可依法申请行政复议或提起行政诉讼。`,
+        reasons: input.reasons ?? [],
+      };
     case 'completed':
       return {
         ...common,

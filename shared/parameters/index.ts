@@ -96,8 +96,15 @@ const valueShape = {
   }),
   /** 渐退期（月），0 表示不设渐退期 */
   gradualExitMonths: z.number().int().min(0).max(24),
-  /** 临时救助小金额先行救助上限（元） */
+  /** 临时救助小金额先行救助上限（元）：经办人一次先行救助的最高金额 */
   emergencySmallAmount: yuan,
+  /**
+   * 先行救助金额的封顶（元），只由省级设定：任何一级把 emergencySmallAmount 设得高于它，须另一名省级以上
+   * 管理员复核确认（`PUT /admin/parameters`）。
+   */
+  emergencySmallAmountCeiling: positiveYuan,
+  /** 同一家庭在若干月内临时救助的累计上限：先行救助不得超出剩余额度 */
+  emergencyHouseholdLimit: z.object({ amount: positiveYuan, months }),
   /** 低保金取整规则 */
   amountRounding: z.object({
     unit: z.enum(['fen', 'jiao', 'yuan'], { error: '取整单位应为 fen/jiao/yuan' }),
@@ -159,7 +166,20 @@ export const parameterSetSchema = z.object({
 });
 export type ParameterSetInput = z.input<typeof parameterSetSchema>;
 
-export const parameterVersionSchema = parameterSetSchema.extend({ regionCode });
+/** Levels whose versions may set a value: the ceiling binds counties, so only a province (or above) sets it. */
+export const provinceOnlyParameters: readonly ParameterName[] = ['emergencySmallAmountCeiling'];
+const isProvinceLevel = (code: string) => code.endsWith('0000');
+
+export const parameterVersionSchema = parameterSetSchema.extend({ regionCode }).superRefine((v, ctx) => {
+  if (isProvinceLevel(v.regionCode)) return;
+  for (const name of provinceOnlyParameters)
+    if (v.values[name] !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['values', name],
+        message: `${name} 由省级民政部门设定，${v.regionCode} 不能设置`,
+      });
+});
 export type ParameterVersion = z.infer<typeof parameterVersionSchema>;
 
 /** Parameters resolved for one region, residence and decision date: what `meansTest` reads. */

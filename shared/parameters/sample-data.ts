@@ -34,7 +34,12 @@ const C = {
     '民发〔2021〕57号《最低生活保障审核确认办法》第五章：特困人员、收入稳定的低保家庭每年核查，收入来源不固定、成员有劳动能力的低保家庭每半年核查；国办发〔2023〕39号：低保边缘家庭、刚性支出困难家庭年度复核',
   gradualExitMonths:
     '民发〔2021〕57号《最低生活保障审核确认办法》第五章：因就业收入超过标准的低保家庭可给予渐退期',
-  emergencySmallAmount: '民发〔2018〕23号《关于进一步加强和改进临时救助工作的意见》：急难情形小金额先行救助',
+  emergencySmallAmount:
+    '《社会救助法》第五十条：情况紧急、救助金额较小、需立即采取救助措施的，应当先行救助；民发〔2018〕23号：急难情形小金额先行救助',
+  emergencySmallAmountCeiling:
+    '《社会救助法》第五十条：先行救助限于救助金额较小的情形；“较小”的封顶由省级民政部门确定（示例值）',
+  emergencyHouseholdLimit:
+    '《社会救助法》第二十九条：临时救助解决基本生活暂时出现的严重困难；同一家庭一定期限内的累计救助额由地方确定（示例值）',
   amountRounding: '《社会救助暂行办法》第十三条：按人均收入低于低保标准的差额按月发给；取整办法由地方规定',
   amountFloorPerPerson: '《社会救助暂行办法》第十三条：差额发放；保底金额由地方规定',
   timeLimits:
@@ -84,6 +89,8 @@ function provinceCommon(opts: {
   employmentCostDeduction: number;
   gradualExitMonths: number;
   emergencySmallAmount: number;
+  emergencySmallAmountCeiling: number;
+  emergencyHouseholdLimit: Entry<'emergencyHouseholdLimit'>;
   amountRounding: Entry<'amountRounding'>;
   amountFloorPerPerson: number | null;
   timeLimits: Entry<'timeLimits'>;
@@ -122,6 +129,12 @@ function provinceCommon(opts: {
       `${C.gradualExitMonths}；${opts.basis}`,
     ),
     emergencySmallAmount: cite('emergencySmallAmount', opts.emergencySmallAmount),
+    emergencySmallAmountCeiling: cite(
+      'emergencySmallAmountCeiling',
+      opts.emergencySmallAmountCeiling,
+      `${C.emergencySmallAmountCeiling}；${opts.basis}`,
+    ),
+    emergencyHouseholdLimit: cite('emergencyHouseholdLimit', opts.emergencyHouseholdLimit),
     amountRounding: cite('amountRounding', opts.amountRounding),
     amountFloorPerPerson: cite('amountFloorPerPerson', opts.amountFloorPerPerson),
     timeLimits: cite('timeLimits', opts.timeLimits, `${C.timeLimits}；${opts.basis}`),
@@ -163,6 +176,8 @@ const hunanCommon = provinceCommon({
   employmentCostDeduction: 300,
   gradualExitMonths: 6,
   emergencySmallAmount: 1_000,
+  emergencySmallAmountCeiling: 3_000,
+  emergencyHouseholdLimit: { amount: 5_000, months: 12 },
   amountRounding: { unit: 'yuan', mode: 'halfUp' },
   amountFloorPerPerson: 30,
   timeLimits: nationalTimeLimits,
@@ -176,6 +191,8 @@ const henanCommon = provinceCommon({
   employmentCostDeduction: 200,
   gradualExitMonths: 6,
   emergencySmallAmount: 2_000,
+  emergencySmallAmountCeiling: 5_000,
+  emergencyHouseholdLimit: { amount: 8_000, months: 12 },
   amountRounding: { unit: 'jiao', mode: 'up' },
   amountFloorPerPerson: null,
   timeLimits: {

@@ -92,6 +92,8 @@ export interface TaskDecision {
   /** Staff who declared a member of the household a close relative, and so stood aside (近亲属回避). */
   standAside?: Array<{ subject: string; name: string; relation: string }>;
   findings?: Findings | undefined;
+  /** An emergency's grant review only: the amount to pay first (元). */
+  amount?: number | undefined;
 }
 
 /** 公示 of the proposed result in the applicant's village or community. */

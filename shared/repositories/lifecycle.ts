@@ -11,6 +11,8 @@
  * | notice            | `CASE#<caseId>`         | `NOTICE#<noticeId>`                 |
  * | lifecycle task    | `TASK#<taskId>`         | `TASK` (township inbox: gsi1)       |
  * | emergency request | `EMERG#<emergencyId>`   | `EMERG`                             |
+ * | emergency claim   | `EMCLAIM#<blind index>` | `EMCLAIM` (one open request a person)|
+ * | emergency grant   | `EMGRANT#<blind index>` | `<grantedAt>#<emergencyId>`         |
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
@@ -23,9 +25,11 @@ import {
 import { auditNotice } from '../audit.ts';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
-import { fieldCipher, isSealed } from '../crypto.ts';
+import { blindIndex, fieldCipher, isSealed } from '../crypto.ts';
+import { maskIdNumber } from '../domain/id-number.ts';
 import type { Benefit, LifecycleNotice } from '../domain/lifecycle.ts';
-import { setExpression, updateExisting } from '../dynamo.ts';
+import { queryAll, setExpression, updateExisting } from '../dynamo.ts';
+import { HttpError } from '../errors.ts';
 import { casesTable } from '../resources.ts';
 import type { ApplicationRequest, HouseholdDeclaration } from '../schemas/household.ts';
 import { applicationIndexKeys } from './audit-search.ts';
@@ -270,7 +274,7 @@ export async function updateRecheck(
 
 // ── lifecycle tasks (in the township inbox beside the application's tasks) ───────────────────────
 
-export type LifecycleTaskKind = 'recheckConfirmation' | 'emergencyPaperwork';
+export type LifecycleTaskKind = 'recheckConfirmation' | 'emergencyGrant' | 'emergencyPaperwork';
 
 export interface LifecycleTaskDecision {
   decision: 'approve' | 'reject';
@@ -281,6 +285,8 @@ export interface LifecycleTaskDecision {
   standAside?: Array<{ subject: string; name: string; relation: string }>;
   /** Emergency paperwork only: the regular tier the household is to apply for. */
   convertTo?: string | undefined;
+  /** Emergency grant only: the amount the caseworker decided to pay first (元). */
+  amount?: number | undefined;
 }
 
 /**
@@ -309,7 +315,7 @@ export interface LifecycleTask {
    * No hardship text: it tells of illness and injury, and the task's detail travels through the
    * workflow's history and archive. The inbox reads it from the sealed emergency record.
    */
-  emergency?: { requestedAmount: number; grantedAmount: number };
+  emergency?: EmergencyTaskDetail;
   decision?: LifecycleTaskDecision;
   /** As on an application's task (`cases.TaskRecord`): when the decision reached the workflow. */
   deliveredAt?: string;
@@ -395,7 +401,30 @@ export async function escalateLifecycleTask(
 
 // ── emergency requests ───────────────────────────────────────────────────────────────────────────
 
-export type EmergencyStatus = 'submitted' | 'granted' | 'completed' | 'rejected' | 'converted';
+export type EmergencyStatus = 'submitted' | 'declined' | 'granted' | 'completed' | 'rejected' | 'converted';
+
+/** Statuses after which the request holds nothing: its members may ask again. */
+const CLOSED_EMERGENCY = new Set<EmergencyStatus>(['declined', 'completed', 'rejected', 'converted']);
+
+/**
+ * What the caseworker deciding the grant is shown, and what bounds the amount they may decide: the
+ * place's small-amount limit, and what is left of the household's limit over its period.
+ */
+export interface EmergencyAllowance {
+  requestedAmount: number;
+  /** 当地先行救助上限 (`emergencySmallAmount`). */
+  smallAmountLimit: number;
+  /** 家庭一定期限内的临时救助累计上限 (`emergencyHouseholdLimit`). */
+  householdLimit: { amount: number; months: number; since: string; granted: number; remaining: number };
+  /** The most the caseworker may grant now: the least of the request and the two limits. */
+  maxAmount: number;
+}
+
+/** The emergency detail on a task (no hardship text: it travels through the workflow's history). */
+export interface EmergencyTaskDetail extends Partial<EmergencyAllowance> {
+  requestedAmount: number;
+  grantedAmount?: number;
+}
 
 export interface EmergencyRecord {
   emergencyId: string;
@@ -413,6 +442,13 @@ export interface EmergencyRecord {
   ownerSubject?: string;
   enteredBy?: Actor;
   executionArn?: string;
+  /** The members' blind indexes, for the grant ledger (`EMGRANT#`) and the claims. */
+  memberIndexes?: string[];
+  allowance?: EmergencyAllowance;
+  /** The means test at the assessment, as the caseworkers' tasks show it. */
+  meansTest?: MeansTestSummary;
+  /** The caseworker's decision not to pay first (an approval shows as the grant). */
+  grantReview?: { taskId: string; decision: LifecycleTaskDecision };
   grant?: { amount: number; limit: number; month: string; grantedAt: string; parameterVersion: string };
   paperwork?: { taskId: string; dueDate: string; decision?: LifecycleTaskDecision };
   convertedTo?: { tier: string; applicationId: string; caseId: string };
@@ -440,43 +476,183 @@ async function openEmergency(record: EmergencyRecord | undefined): Promise<Emerg
   return { ...opened, request: { ...opened.request, hardship: { ...hardship, description } } };
 }
 
-/** Creates the request, its case and (with an Idempotency-Key) the key's record in one transaction. */
+const EMCLAIM = (index: string) => ({ pk: `EMCLAIM#${index}`, sk: 'EMCLAIM' });
+const EMGRANT = (index: string) => `EMGRANT#${index}`;
+
+/** A member already named by an emergency request still being handled (409, the ID number masked). */
+export class OpenEmergencyError extends HttpError {
+  constructor(
+    readonly emergencyId: string,
+    memberIndex: number,
+    idNumber: string,
+  ) {
+    super(
+      409,
+      'OpenEmergencyExists',
+      `家庭成员（身份证号 ${maskIdNumber(idNumber)}）已有正在办理的临时救助（${emergencyId}），同一人同一时间只能有一件临时救助在办；请待其办结后再申请，或向经办人了解办理进度`,
+      [{ field: `members.${memberIndex}.idNumber`, message: `已有正在办理的临时救助 ${emergencyId}` }],
+    );
+  }
+}
+
+/**
+ * One open emergency request per person (`EMCLAIM#<blind index>`), written in the request's
+ * transaction like an application's claims (`cases.createApplication`): a claim held by a request
+ * still open refuses the next one; one held by a closed request is taken over, conditionally on the
+ * holder seen, so two requests racing for one person still have one winner.
+ */
+async function emergencyClaimWrites(record: EmergencyRecord, indexes: string[]) {
+  const holders = await Promise.all(
+    indexes.map(async (index) => {
+      const { Item } = await dynamo().send(
+        new GetCommand({ TableName: table(), Key: EMCLAIM(index), ConsistentRead: true }),
+      );
+      return Item?.emergencyId as string | undefined;
+    }),
+  );
+  const writes = [];
+  for (const [i, index] of indexes.entries()) {
+    const holder = holders[i];
+    if (holder) {
+      const { Item } = await dynamo().send(
+        new GetCommand({
+          TableName: table(),
+          Key: EMERG(holder),
+          ConsistentRead: true,
+          ProjectionExpression: '#s',
+          ExpressionAttributeNames: { '#s': 'status' },
+        }),
+      );
+      if (Item && !CLOSED_EMERGENCY.has(Item.status as EmergencyStatus))
+        throw new OpenEmergencyError(holder, i, record.request.members[i]!.idNumber);
+    }
+    writes.push({
+      Put: {
+        TableName: table(),
+        Item: { ...EMCLAIM(index), emergencyId: record.emergencyId, caseId: record.caseId },
+        ...(holder
+          ? {
+              ConditionExpression: 'emergencyId = :holder',
+              ExpressionAttributeValues: { ':holder': holder },
+            }
+          : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      },
+    });
+  }
+  return writes;
+}
+
+async function emergencyByKey(idempotencyKey: string): Promise<EmergencyRecord | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: IDEMP(idempotencyKey), ConsistentRead: true }),
+  );
+  return Item ? getEmergency(Item.emergencyId as string) : undefined;
+}
+
+/**
+ * Creates the request, its case, its members' claims and (with an Idempotency-Key) the key's record
+ * in one transaction. A retry under the same key gets its first request back before anything else
+ * (its own claims must not refuse it); a member with an open request refuses it (409).
+ */
 export async function createEmergency(
   record: EmergencyRecord,
   idempotencyKey?: string,
 ): Promise<{ created: boolean; emergency: EmergencyRecord }> {
+  if (idempotencyKey) {
+    const existing = await emergencyByKey(idempotencyKey);
+    if (existing) return { created: false, emergency: existing };
+  }
+  const memberIndexes = await Promise.all(record.request.members.map((m) => blindIndex(m.idNumber)));
+  const stored: EmergencyRecord = { ...record, memberIndexes };
   const put = (Item: Record<string, unknown>) => ({
     Put: { TableName: table(), Item, ConditionExpression: 'attribute_not_exists(pk)' },
   });
-  const items = [
-    put({ ...EMERG(record.emergencyId), ...(await sealEmergency(record)) }),
-    put({
-      ...CASE(record.caseId),
-      caseId: record.caseId,
-      regionCode: record.regionCode,
-      createdAt: record.submittedAt,
-      kind: 'emergency',
-      emergencyId: record.emergencyId,
-      applicationIds: [],
-      ...(record.ownerSubject ? { ownerSubject: record.ownerSubject } : {}),
-    }),
-  ];
-  if (idempotencyKey)
-    items.push(
-      put({ ...IDEMP(idempotencyKey), emergencyId: record.emergencyId, createdAt: record.submittedAt }),
-    );
-  try {
-    await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
-    return { created: true, emergency: record };
-  } catch (error) {
-    if (!idempotencyKey || !isConditionFailure(error)) throw error;
-    const { Item } = await dynamo().send(
-      new GetCommand({ TableName: table(), Key: IDEMP(idempotencyKey), ConsistentRead: true }),
-    );
-    const existing = Item && (await getEmergency(Item.emergencyId as string));
-    if (!existing) throw error;
-    return { created: false, emergency: existing };
+  for (let attempt = 1; ; attempt++) {
+    const items: Array<{ Put: Record<string, unknown> }> = [
+      put({ ...EMERG(stored.emergencyId), ...(await sealEmergency(stored)) }),
+      put({
+        ...CASE(stored.caseId),
+        caseId: stored.caseId,
+        regionCode: stored.regionCode,
+        createdAt: stored.submittedAt,
+        kind: 'emergency',
+        emergencyId: stored.emergencyId,
+        applicationIds: [],
+        ...(stored.ownerSubject ? { ownerSubject: stored.ownerSubject } : {}),
+      }),
+      ...(await emergencyClaimWrites(stored, memberIndexes)),
+    ];
+    if (idempotencyKey)
+      items.push(
+        put({ ...IDEMP(idempotencyKey), emergencyId: stored.emergencyId, createdAt: stored.submittedAt }),
+      );
+    try {
+      await dynamo().send(new TransactWriteCommand({ TransactItems: items as never }));
+      return { created: true, emergency: stored };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // The same key's first request won meanwhile: its answer. Else a claim changed hands since it
+      // was read: read the claims again, which now refuse — or, spent again, are taken over.
+      if (idempotencyKey) {
+        const existing = await emergencyByKey(idempotencyKey);
+        if (existing) return { created: false, emergency: existing };
+      }
+      if (attempt >= 3) throw error;
+    }
   }
+}
+
+/**
+ * The household's emergency grants since `since` (an ISO instant): every grant that named any of
+ * its members, each counted once however many members it named. The ledger (`EMGRANT#<blind index>`)
+ * is written by the grant step before its payment, so a grant being paid already counts.
+ */
+export async function emergencyGrantsSince(
+  memberIndexes: readonly string[],
+  since: string,
+): Promise<Array<{ emergencyId: string; amount: number; grantedAt: string }>> {
+  const pages = await Promise.all(
+    memberIndexes.map((index) =>
+      queryAll(dynamo(), {
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk AND sk >= :since',
+        ExpressionAttributeValues: { ':pk': EMGRANT(index), ':since': since },
+        ConsistentRead: true,
+      }),
+    ),
+  );
+  const byId = new Map<string, { emergencyId: string; amount: number; grantedAt: string }>();
+  for (const item of pages.flat())
+    byId.set(item.emergencyId as string, {
+      emergencyId: item.emergencyId as string,
+      amount: item.amount as number,
+      grantedAt: item.grantedAt as string,
+    });
+  return [...byId.values()];
+}
+
+/** Writes the grant into each member's ledger (the same item when repeated). */
+export async function recordEmergencyGrantLedger(
+  e: EmergencyRecord,
+  grant: { amount: number; grantedAt: string },
+): Promise<void> {
+  await Promise.all(
+    (e.memberIndexes ?? []).map((index) =>
+      dynamo().send(
+        new PutCommand({
+          TableName: table(),
+          Item: {
+            pk: EMGRANT(index),
+            sk: `${grant.grantedAt}#${e.emergencyId}`,
+            emergencyId: e.emergencyId,
+            caseId: e.caseId,
+            amount: grant.amount,
+            grantedAt: grant.grantedAt,
+          },
+        }),
+      ),
+    ),
+  );
 }
 
 export async function getEmergency(emergencyId: string): Promise<EmergencyRecord | undefined> {

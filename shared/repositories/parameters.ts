@@ -60,15 +60,28 @@ export interface Unresolvable {
   missing: ParameterName[];
 }
 
+/** A region whose small-amount limit a version would set above its province's ceiling. */
+export interface AboveCeiling {
+  regionCode: string;
+  residence: Residence;
+  asOf: string;
+  emergencySmallAmount: number;
+  emergencySmallAmountCeiling: number;
+}
+
 /**
- * Where `version` would leave the parameters unresolvable, on its effective date or any later date a
- * version of the same lineage takes effect: a version replaces its level whole, so one that leaves out a
- * value the levels below do not set takes it from every case under it. Its own region stands for every
- * county under it without versions of their own (more levels only add values), and the regions of the
- * sample and loaded data under it are each checked as well. A region already unresolvable before the
- * version counts too: loading a version there says the region is in use.
+ * What `version` would do to the regions under it, on its effective date and every later date a
+ * version of the same lineage takes effect: where it leaves the parameters unresolvable — a version
+ * replaces its level whole, so one that leaves out a value the levels below do not set takes it from
+ * every case under it — and where it puts the small-amount limit of 先行救助 above the province's
+ * ceiling. Its own region stands for every county under it without versions of their own (more
+ * levels only add values), and the regions of the sample and loaded data under it are each checked
+ * as well. A region already unresolvable before the version counts too: loading a version there says
+ * the region is in use.
  */
-export async function unresolvableWith(version: ParameterVersion): Promise<Unresolvable[]> {
+export async function versionEffects(
+  version: ParameterVersion,
+): Promise<{ unresolvable: Unresolvable[]; aboveCeiling: AboveCeiling[] }> {
   const id = versionId(version);
   const regions = [
     ...new Set([
@@ -76,7 +89,8 @@ export async function unresolvableWith(version: ParameterVersion): Promise<Unres
       ...sampleParameterVersions.map((v) => v.regionCode).filter((code) => covers(version.regionCode, code)),
     ]),
   ];
-  const out: Unresolvable[] = [];
+  const unresolvable: Unresolvable[] = [];
+  const aboveCeiling: AboveCeiling[] = [];
   for (const regionCode of regions) {
     const loaded = await loadedParameterVersions(regionCode);
     const replaced = new Set([...loaded.map(versionId), id]);
@@ -94,18 +108,39 @@ export async function unresolvableWith(version: ParameterVersion): Promise<Unres
           .map((v) => v.effectiveFrom),
       ]),
     ].sort();
+    let above = false;
     for (const asOf of dates) {
       try {
-        resolveParameters(versions, regionCode, version.residence, asOf);
+        const p = resolveParameters(versions, regionCode, version.residence, asOf);
+        if (!above && p.emergencySmallAmount > p.emergencySmallAmountCeiling) {
+          above = true;
+          aboveCeiling.push({
+            regionCode,
+            residence: version.residence,
+            asOf,
+            emergencySmallAmount: p.emergencySmallAmount,
+            emergencySmallAmountCeiling: p.emergencySmallAmountCeiling,
+          });
+        }
       } catch (error) {
         if (!(error instanceof ParametersNotFoundError)) throw error;
-        out.push({ regionCode, residence: version.residence, asOf, missing: error.missing });
+        unresolvable.push({ regionCode, residence: version.residence, asOf, missing: error.missing });
         break;
       }
     }
   }
-  return out;
+  return { unresolvable, aboveCeiling };
 }
+
+const parameterItem = (version: ParameterVersion, loadedBy: string, confirmedBy?: string) => ({
+  pk: `PARAMS#${version.regionCode}`,
+  sk: `${version.residence}#${version.effectiveFrom}`,
+  versionId: versionId(version),
+  version,
+  loadedBy,
+  ...(confirmedBy ? { confirmedBy } : {}),
+  loadedAt: new Date().toISOString(),
+});
 
 export async function putParameterVersion(version: ParameterVersion, loadedBy: string): Promise<string> {
   const id = versionId(version);
@@ -113,14 +148,7 @@ export async function putParameterVersion(version: ParameterVersion, loadedBy: s
     await dynamo().send(
       new PutCommand({
         TableName: table(),
-        Item: {
-          pk: `PARAMS#${version.regionCode}`,
-          sk: `${version.residence}#${version.effectiveFrom}`,
-          versionId: id,
-          version,
-          loadedBy,
-          loadedAt: new Date().toISOString(),
-        },
+        Item: parameterItem(version, loadedBy),
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -173,37 +201,46 @@ export async function loadedArrangement(year: number): Promise<AnnualArrangement
   return Items?.[0]?.arrangement as AnnualArrangement | undefined;
 }
 
-/** A load that waits for a second national administrator (one per year: a newer proposal replaces it). */
-export interface PendingCalendar {
-  year: number;
-  /** Canonical hash of the arrangement: the confirmation must load exactly this. */
+// ── the two-person rule ──────────────────────────────────────────────────────────────────────────
+
+/**
+ * A load that waits for a second administrator: one per subject (a year's calendar, a parameter
+ * version id) — a newer proposal replaces it — confirmed only by someone else loading exactly the
+ * same content (its canonical hash).
+ */
+interface Pending {
   fingerprint: string;
-  arrangement: AnnualArrangement;
   proposedBy: { subject: string; name: string };
   proposedAt: string;
-  removal: CalendarRemoval;
 }
 
-const PENDING = (year: number) => ({ pk: 'CALENDAR_PENDING', sk: String(year) });
+type PendingScope = 'CALENDAR' | 'PARAMS';
+const PENDING = (scope: PendingScope, id: string) => ({ pk: `${scope}_PENDING`, sk: id });
 
-export async function pendingCalendar(year: number): Promise<PendingCalendar | undefined> {
+async function getPending<T extends Pending>(scope: PendingScope, id: string): Promise<T | undefined> {
   const { Item } = await dynamo().send(
-    new GetCommand({ TableName: table(), Key: PENDING(year), ConsistentRead: true }),
+    new GetCommand({ TableName: table(), Key: PENDING(scope, id), ConsistentRead: true }),
   );
   if (!Item) return undefined;
   const { pk: _pk, sk: _sk, ...pending } = Item;
-  return pending as PendingCalendar;
+  return pending as T;
 }
 
-export async function proposeCalendar(pending: PendingCalendar): Promise<void> {
-  await dynamo().send(new PutCommand({ TableName: table(), Item: { ...PENDING(pending.year), ...pending } }));
+async function putPending(scope: PendingScope, id: string, pending: Pending): Promise<void> {
+  await dynamo().send(new PutCommand({ TableName: table(), Item: { ...PENDING(scope, id), ...pending } }));
 }
 
 /**
- * Loads a pending arrangement on a second administrator's confirmation, and removes it from pending
- * in the same transaction; false if it was meanwhile replaced or confirmed by someone else.
+ * Writes what was pending on a second administrator's confirmation and removes it from pending in the
+ * same transaction; false if it was meanwhile replaced, confirmed by someone else, or (a parameter
+ * version) loaded under the same id.
  */
-export async function confirmCalendar(pending: PendingCalendar, confirmedBy: string): Promise<boolean> {
+async function confirmPending(
+  scope: PendingScope,
+  id: string,
+  pending: Pending,
+  item: Record<string, unknown>,
+): Promise<boolean> {
   try {
     await dynamo().send(
       new TransactWriteCommand({
@@ -211,32 +248,64 @@ export async function confirmCalendar(pending: PendingCalendar, confirmedBy: str
           {
             Delete: {
               TableName: table(),
-              Key: PENDING(pending.year),
+              Key: PENDING(scope, id),
               ConditionExpression: 'fingerprint = :f AND proposedAt = :at',
               ExpressionAttributeValues: { ':f': pending.fingerprint, ':at': pending.proposedAt },
             },
           },
-          {
-            Put: {
-              TableName: table(),
-              Item: calendarItem(
-                pending.arrangement,
-                `${pending.proposedBy.name}（${pending.proposedBy.subject}）`,
-                confirmedBy,
-              ),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
+          { Put: { TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
         ],
       }),
     );
+    return true;
   } catch (error) {
     if (error instanceof TransactionCanceledException) return false;
     throw error;
   }
+}
+
+/** A calendar load that waits for a second national administrator. */
+export interface PendingCalendar extends Pending {
+  year: number;
+  arrangement: AnnualArrangement;
+  removal: CalendarRemoval;
+}
+
+export const pendingCalendar = (year: number) => getPending<PendingCalendar>('CALENDAR', String(year));
+export const proposeCalendar = (pending: PendingCalendar) =>
+  putPending('CALENDAR', String(pending.year), pending);
+
+export async function confirmCalendar(pending: PendingCalendar, confirmedBy: string): Promise<boolean> {
+  const item = calendarItem(
+    pending.arrangement,
+    `${pending.proposedBy.name}（${pending.proposedBy.subject}）`,
+    confirmedBy,
+  );
+  if (!(await confirmPending('CALENDAR', String(pending.year), pending, item))) return false;
   cached = undefined;
   return true;
 }
+
+/** A parameter version above a province's ceiling that waits for a second, provincial administrator. */
+export interface PendingParameterVersion extends Pending {
+  version: ParameterVersion;
+  aboveCeiling: AboveCeiling[];
+}
+
+export const pendingParameterVersion = (id: string) => getPending<PendingParameterVersion>('PARAMS', id);
+export const proposeParameterVersion = (pending: PendingParameterVersion) =>
+  putPending('PARAMS', versionId(pending.version), pending);
+export const confirmParameterVersion = (pending: PendingParameterVersion, confirmedBy: string) =>
+  confirmPending(
+    'PARAMS',
+    versionId(pending.version),
+    pending,
+    parameterItem(
+      pending.version,
+      `${pending.proposedBy.name}（${pending.proposedBy.subject}）`,
+      confirmedBy,
+    ),
+  );
 
 let cached: { at: number; calendar: WorkingDayCalendar } | undefined;
 const CACHE_MS = 60_000;

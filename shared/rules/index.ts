@@ -508,6 +508,9 @@ function explainTier(c: Context, tier: Tier): Explained {
             CLAUSE.emergency,
             {},
           ),
+          // Property beyond even the loosest tier's limits: the caseworker deciding whether to pay
+          // first must see it (a household with millions in deposits is rarely in 急难).
+          ...(c.ev.assets.rigidExpense.within ? [] : [assetsReason(c, 'rigidExpense')]),
         ],
       };
     case 'notEligible':

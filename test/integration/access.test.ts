@@ -323,9 +323,11 @@ describe('access', () => {
   });
 
   it('every route that decides a task lets through only the deciders of the task’s kind, every role tried', async () => {
-    // Who decides each kind, by hand: the township reviews and does the emergency paperwork.
+    // Who decides each kind, by hand: the township reviews, decides what an emergency is paid first,
+    // and does its paperwork.
     const decidersByHand: Record<string, readonly Role[]> = {
       townshipReview: ['townshipCaseworker'],
+      emergencyGrant: ['townshipCaseworker'],
       emergencyPaperwork: ['townshipCaseworker'],
     };
     const submitted = await api('/applications', { method: 'POST', body: JSON.stringify(application()) });
@@ -338,6 +340,19 @@ describe('access', () => {
     const emergency = await api('/emergency', { method: 'POST', body: JSON.stringify(emergencyRequest()) });
     expect(emergency.status).toBe(202);
     const { emergencyId } = emergency.body;
+    const grantTask = await eventually(async () =>
+      (await api('/tasks?township=430121')).body.tasks?.find(
+        (t: { applicationId: string; kind: string }) =>
+          t.applicationId === emergencyId && t.kind === 'emergencyGrant',
+      ),
+    );
+    // Paid first by the township's decision: only then is there paperwork to do.
+    const granted = await api(
+      `/tasks/${grantTask.taskId}/decision`,
+      { method: 'POST', body: JSON.stringify({ decision: 'approve', reasons: ['情况紧急'], amount: 500 }) },
+      own.townshipCaseworker,
+    );
+    expect(granted.status, JSON.stringify(granted.body)).toBe(200);
     const paperworkTask = await eventually(
       async () => (await api(`/emergency/${emergencyId}`)).body.paperwork?.taskId as string | undefined,
     );
@@ -348,6 +363,11 @@ describe('access', () => {
         route: 'POST /tasks/{taskId}/decision',
         kind: 'townshipReview',
         path: `/tasks/${review.taskId}/decision`,
+      },
+      {
+        route: 'POST /tasks/{taskId}/decision',
+        kind: 'emergencyGrant',
+        path: `/tasks/${grantTask.taskId}/decision`,
       },
       {
         route: 'POST /tasks/{taskId}/decision',

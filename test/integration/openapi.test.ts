@@ -335,6 +335,22 @@ describe('responses match the OpenAPI document', () => {
         })
       ).status,
     ).toBe(400);
+    // Nothing is paid before the township decides what to pay first.
+    const review = await eventually(async () => {
+      const list = await call('GET', '/tasks', '/tasks?township=430102');
+      return list.body.tasks.find(
+        (t: { applicationId: string; kind: string }) =>
+          t.applicationId === emergencyId && t.kind === 'emergencyGrant',
+      );
+    });
+    const tooMuch = await call('POST', '/tasks/{taskId}/decision', `/tasks/${review.taskId}/decision`, {
+      body: { decision: 'approve', reasons: [], amount: 801 },
+    });
+    expect(tooMuch.status).toBe(400);
+    const grant = await call('POST', '/tasks/{taskId}/decision', `/tasks/${review.taskId}/decision`, {
+      body: { decision: 'approve', reasons: ['情况紧急'], amount: 800 },
+    });
+    expect(grant.status).toBe(200);
     // Until the workflow has opened the paperwork task, a decision answers 409.
     await eventually(async () => {
       const res = await call('POST', '/emergency/{emergencyId}/paperwork', paperwork, {

@@ -113,13 +113,23 @@ describe('personal data', () => {
     expect(res.status).toBe(202);
     const { emergencyId, caseId } = res.body;
 
-    // The caseworker's inbox shows the hardship, read from the request.
+    // The caseworker's inbox shows the hardship, read from the request, on both of its tasks.
     const { regionCode } = (await api(`/emergency/${emergencyId}`)).body;
-    const task = await eventually(async () => {
-      const { body } = await api(`/tasks?township=${regionCode}`);
-      return body.tasks.find((t: { caseId: string }) => t.caseId === caseId);
+    const taskOf = (kind: string) =>
+      eventually(async () => {
+        const { body } = await api(`/tasks?township=${regionCode}`);
+        return body.tasks.find(
+          (t: { caseId: string; kind: string }) => t.caseId === caseId && t.kind === kind,
+        );
+      });
+    const review = await taskOf('emergencyGrant');
+    expect(review.emergency).toMatchObject({ requestedAmount: 2000, hardship: description });
+    const granted = await api(`/tasks/${review.taskId}/decision`, {
+      method: 'POST',
+      body: JSON.stringify({ decision: 'approve', reasons: ['病情危急'], amount: 1000 }),
     });
-    expect(task.kind).toBe('emergencyPaperwork');
+    expect(granted.status, JSON.stringify(granted.body)).toBe(200);
+    const task = await taskOf('emergencyPaperwork');
     expect(task.emergency).toMatchObject({ requestedAmount: 2000, hardship: description });
 
     // Closing the execution archives its history: then both the live store and the archive exist.

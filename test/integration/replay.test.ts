@@ -8,7 +8,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { emergencyRequest } from '../../functions/http/emergency.ts';
-import { grant } from '../../functions/steps/emergency.ts';
+import { assess as assessEmergency, grant } from '../../functions/steps/emergency.ts';
 import { end } from '../../functions/steps/gradual-exit.ts';
 import { assess, type ConcludeEvent, conclude } from '../../functions/steps/recheck.ts';
 import { clock } from '../../local/clock.ts';
@@ -143,10 +143,17 @@ describe('a step replayed on a later day', () => {
       submittedAt: now.toISOString(),
     });
     const dueDate = chinaDate(new Date(now.getTime() + 10 * DAY));
+    await assessEmergency({ emergencyId });
     const event = {
       emergencyId,
-      caseId,
       executionArn: arn('emergency', emergencyId),
+      decision: {
+        decision: 'approve' as const,
+        reasons: ['情况紧急'],
+        decidedAt: now.toISOString(),
+        decidedBy: '经办人',
+        amount: 800,
+      },
       paperwork: {
         taskId: `task-${'0'.repeat(24)}`,
         dueDate,
@@ -170,7 +177,7 @@ describe('a step replayed on a later day', () => {
     expect([replayed.month, replayed.amount]).toEqual([month, crashed!.grant!.amount]);
 
     expect((await lc.payments(caseId)).map((p) => [p.month, p.kind, p.amount])).toEqual([
-      [month, 'emergencyGrant', crashed!.grant!.amount],
+      [month, 'emergencyGrant', 800],
     ]);
     expect(await getEmergency(emergencyId)).toMatchObject({
       status: 'granted',

@@ -129,14 +129,15 @@ describe('PUT /admin/parameters/{regionCode}', () => {
     const version = {
       residence: 'urban',
       effectiveFrom: '2026-01-01',
-      basis: '测试：北京市东城区参数',
+      basis: '测试：北京市参数',
       values: hunan.values,
     };
-    const created = await api('/admin/parameters/110101', json('PUT', version));
+    // A new province: its version carries every value, the province-only ceiling among them.
+    const created = await api('/admin/parameters/110000', json('PUT', version));
     expect(created.status).toBe(201);
-    expect(created.body.versionId).toBe('110101:urban:2026-01-01');
+    expect(created.body.versionId).toBe('110000:urban:2026-01-01');
 
-    const again = await api('/admin/parameters/110101', json('PUT', version));
+    const again = await api('/admin/parameters/110000', json('PUT', version));
     expect(again.status).toBe(409);
 
     const result = await api(
@@ -144,7 +145,7 @@ describe('PUT /admin/parameters/{regionCode}', () => {
       json('POST', { ...household, regionCode: '110101', asOf: '2026-03-01' }),
     );
     expect(result.status).toBe(200);
-    expect(result.body.parameterVersion).toBe('110101:urban:2026-01-01');
+    expect(result.body.parameterVersion).toBe('110000:urban:2026-01-01');
     expect(result.body.sampleParameters).toBe(false);
   });
 
@@ -189,6 +190,112 @@ describe('PUT /admin/parameters/{regionCode}', () => {
       json('PUT', { ...partial, values: { ...hunan.values, dibaoStandard: partial.values.dibaoStandard } }),
     );
     expect(whole.status).toBe(201);
+  });
+
+  it('lets no one administrator alone raise the small amount paid first above the province ceiling', async () => {
+    const countyAdmin = (subject: string): Actor => ({
+      role: 'admin',
+      regionCodes: ['430102'],
+      subject,
+      name: `芙蓉区管理员${subject.slice(-1)}`,
+    });
+    const provinceAdmin: Actor = {
+      role: 'admin',
+      regionCodes: ['430000'],
+      subject: 'test-admin-hn',
+      name: '湖南省管理员',
+    };
+    const smallAmount = async () =>
+      (
+        await api(
+          '/means-test',
+          json('POST', {
+            ...household,
+            regionCode: '430102',
+            requestedTier: 'emergency',
+            asOf: '2027-03-01',
+          }),
+        )
+      ).body.emergency.smallAmountLimit as number;
+    expect(await smallAmount()).toBe(1000);
+
+    // A county may not set the ceiling itself.
+    const ceiling = await api(
+      '/admin/parameters/430102',
+      json('PUT', {
+        residence: 'urban',
+        effectiveFrom: '2027-01-01',
+        basis: '测试：芙蓉区自定封顶',
+        values: { emergencySmallAmountCeiling: { value: 100_000, clause: '测试' } },
+      }),
+      countyAdmin('test-admin-furong-1'),
+    );
+    expect(ceiling.status).toBe(400);
+    expect(ceiling.body.error.fields.map((f: { field: string }) => f.field)).toEqual([
+      'values.emergencySmallAmountCeiling',
+    ]);
+
+    // The attack: a county administrator raises the small amount to 50,000.
+    const raise = {
+      residence: 'urban',
+      effectiveFrom: '2027-01-01',
+      basis: '测试：芙蓉区提高先行救助上限',
+      values: { emergencySmallAmount: { value: 50_000, clause: '测试' } },
+    };
+    const proposed = await api(
+      '/admin/parameters/430102',
+      json('PUT', raise),
+      countyAdmin('test-admin-furong-1'),
+    );
+    expect(proposed.status).toBe(202);
+    expect(proposed.body).toMatchObject({
+      status: 'pendingConfirmation',
+      versionId: '430102:urban:2027-01-01',
+      aboveCeiling: [
+        { regionCode: '430102', emergencySmallAmount: 50_000, emergencySmallAmountCeiling: 3_000 },
+      ],
+    });
+    expect(proposed.body.message).toContain('高于省级封顶3000元');
+    expect(await smallAmount()).toBe(1000);
+    // Again by the same person, or confirmed by another county administrator: still not in force.
+    expect(
+      (await api('/admin/parameters/430102', json('PUT', raise), countyAdmin('test-admin-furong-1'))).status,
+    ).toBe(202);
+    expect(
+      (await api('/admin/parameters/430102', json('PUT', raise), countyAdmin('test-admin-furong-2'))).status,
+    ).toBe(403);
+    // A provincial administrator loading other content does not confirm it.
+    expect(
+      (
+        await api(
+          '/admin/parameters/430102',
+          json('PUT', { ...raise, basis: '测试：另一内容' }),
+          provinceAdmin,
+        )
+      ).status,
+    ).toBe(202);
+    expect(await smallAmount()).toBe(1000);
+    // The provincial administrator's own proposal is now the pending one: the county confirms nothing.
+    expect(
+      (await api('/admin/parameters/430102', json('PUT', raise), countyAdmin('test-admin-furong-1'))).status,
+    ).toBe(202);
+    // The same content from a second, provincial administrator is loaded.
+    const confirmed = await api('/admin/parameters/430102', json('PUT', raise), provinceAdmin);
+    expect(confirmed.status).toBe(201);
+    expect(confirmed.body.versionId).toBe('430102:urban:2027-01-01');
+    expect(await smallAmount()).toBe(50_000);
+
+    // Within the ceiling, one administrator loads it at once.
+    const within = await api(
+      '/admin/parameters/430102',
+      json('PUT', {
+        ...raise,
+        effectiveFrom: '2027-06-01',
+        values: { emergencySmallAmount: { value: 2_000, clause: '测试' } },
+      }),
+      countyAdmin('test-admin-furong-1'),
+    );
+    expect(within.status).toBe(201);
   });
 
   it('names invalid values', async () => {

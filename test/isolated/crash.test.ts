@@ -217,9 +217,10 @@ function emergencyRequest(occurredOn: string) {
   return {
     ...declaration,
     hukouRegionCode: ZHONGMOU,
-    members: declaration.members.map((m, i) => ({
+    // Other people every time (one open emergency a person), with Henan ID numbers.
+    members: declaration.members.map((m) => ({
       ...m,
-      idNumber: validId(ZHONGMOU, i ? '20150601' : '19800101', 31 + i),
+      idNumber: validId(ZHONGMOU, m.idNumber.slice(6, 14), Number(m.idNumber.slice(14, 17))),
     })),
     hardship: { kind: 'accident', description: '务工途中遭遇交通事故，急需医疗费用', occurredOn },
     requestedAmount: 3000,
@@ -559,7 +560,7 @@ it('finishes every case of every stage exactly once after a SIGKILL', { timeout:
     c.proposedAmount = t.recheck.proposed?.monthlyAmount;
   });
 
-  // Emergencies: granted at once, the paperwork task open.
+  // Emergencies: paid first by the township's decision, the paperwork task open.
   const today = chinaDate(new Date(await clockNow()));
   const emergencies = await Promise.all(
     Array.from({ length: COUNTS.paperwork + COUNTS.conversion }, async (_, i): Promise<Case> => {
@@ -578,6 +579,11 @@ it('finishes every case of every stage exactly once after a SIGKILL', { timeout:
   );
   const paperwork = emergencies.filter((c) => c.group === 'paperwork');
   const conversion = emergencies.filter((c) => c.group === 'conversion');
+  await Promise.all(
+    (await tasksOf(emergencies, 'emergencyGrant', 'caseId')).map((t) =>
+      decide(t, 'approve', { amount: 1000 }),
+    ),
+  );
   await tasksOf(emergencies, 'emergencyPaperwork', 'caseId');
   await itemsWhen('the emergency grant', emergencies, emergencyKey, (e) => e.status === 'granted');
   const convert = (c: Case) =>
@@ -909,9 +915,9 @@ function expectedTasks(c: Case): string[] {
     case 'refused':
       return ['townshipReview'];
     case 'paperwork':
-      return ['emergencyPaperwork'];
+      return ['emergencyGrant', 'emergencyPaperwork'];
     case 'conversion':
-      return ['countyDetermination', 'emergencyPaperwork', 'townshipReview'];
+      return ['countyDetermination', 'emergencyGrant', 'emergencyPaperwork', 'townshipReview'];
     case 'recheckTask':
     case 'exitMid':
     case 'exitEnd':

@@ -61,6 +61,8 @@ export const baseValues: ParameterValues = {
   },
   gradualExitMonths: 6,
   emergencySmallAmount: 1_000,
+  emergencySmallAmountCeiling: 3_000,
+  emergencyHouseholdLimit: { amount: 5_000, months: 12 },
   amountRounding: { unit: 'yuan', mode: 'halfUp' },
   amountFloorPerPerson: 20,
   timeLimits: {

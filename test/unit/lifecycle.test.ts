@@ -7,8 +7,9 @@ import {
   chinaMonth,
   decideMonitoring,
   decideRecheck,
-  emergencyGrantAmount,
+  emergencyMaxGrant,
   emergencyNotice,
+  emergencyPeriodStart,
   employmentIncome,
   endOfChinaDay,
   exitNotice,
@@ -257,10 +258,22 @@ describe('employment income', () => {
 });
 
 describe('emergency', () => {
-  it('grants what was asked up to the local limit', () => {
-    expect(emergencyGrantAmount(600, 1000)).toBe(600);
-    expect(emergencyGrantAmount(5000, 1000)).toBe(1000);
-    expect(emergencyGrantAmount(999.99, 1000)).toBe(999.99);
+  it('allows at most what was asked, the local limit and what is left of the household limit', () => {
+    const max = (requestedAmount: number, grantedInPeriod = 0) =>
+      emergencyMaxGrant({ requestedAmount, smallAmountLimit: 1000, householdLimit: 5000, grantedInPeriod });
+    expect(max(600)).toEqual({ maxAmount: 600, remaining: 5000 });
+    expect(max(5000)).toEqual({ maxAmount: 1000, remaining: 5000 });
+    expect(max(999.99)).toEqual({ maxAmount: 999.99, remaining: 5000 });
+    expect(max(3000, 4500.5)).toEqual({ maxAmount: 499.5, remaining: 499.5 });
+    expect(max(3000, 5000)).toEqual({ maxAmount: 0, remaining: 0 });
+    // Over the limit already (a limit lowered since): nothing, not a negative amount.
+    expect(max(3000, 7000)).toEqual({ maxAmount: 0, remaining: 0 });
+  });
+
+  it("counts the household's period back from the China date", () => {
+    // 2026-12-01 02:00 China time is still 2026-11-30 in UTC.
+    expect(emergencyPeriodStart(new Date('2026-11-30T18:00:00Z'), 12)).toBe('2025-11-30T16:00:00.000Z');
+    expect(emergencyPeriodStart(new Date('2026-03-31T04:00:00Z'), 1)).toBe('2026-02-27T16:00:00.000Z');
   });
 
   it('tells the household the paperwork due date and what happens to the rest', () => {

@@ -36,6 +36,7 @@ const riskLabel = (riskType: string | undefined) =>
 const deciderOf: Record<string, Role> = {
   townshipReview: 'townshipCaseworker',
   recheckConfirmation: 'townshipCaseworker',
+  emergencyGrant: 'townshipCaseworker',
   emergencyPaperwork: 'townshipCaseworker',
   monitoringVerification: 'townshipCaseworker',
   countyDetermination: 'countyOfficer',
@@ -223,12 +224,30 @@ function decisionForm(task: Task) {
     rows: 4,
     'aria-describedby': 'reasons-error',
   });
+  // 先行救助: the caseworker decides the amount, up to what the workflow assessed.
+  const maxAmount = task.kind === 'emergencyGrant' ? (task.emergency?.maxAmount ?? 0) : undefined;
+  const amount = h('input', {
+    id: 'amount',
+    name: 'amount',
+    type: 'number',
+    min: '0.01',
+    step: '0.01',
+    ...(maxAmount !== undefined ? { max: String(maxAmount), value: String(maxAmount) } : {}),
+    'aria-describedby': 'amount-error',
+  }) as HTMLInputElement;
   const result = h('div', { id: 'decision-result', role: 'status' });
+  const slotOf = (field: string) => {
+    const top = field.split('.')[0]!;
+    return top === 'reasons' || top === 'amount' ? top : 'decision';
+  };
   const showFieldErrors = (fields: Array<{ field: string; message: string }>) => {
-    for (const slot of ['decision', 'reasons']) $(`#${slot}-error`).textContent = '';
+    for (const slot of ['decision', 'reasons', 'amount']) {
+      const el = document.querySelector(`#${slot}-error`);
+      if (el) el.textContent = '';
+    }
     reasons.removeAttribute('aria-invalid');
     for (const f of fields) {
-      const key = f.field.split('.')[0] === 'reasons' ? 'reasons' : 'decision';
+      const key = slotOf(f.field);
       $(`#${key}-error`).textContent = `${fieldLabel(f.field)}：${f.message}`;
       if (key === 'reasons') reasons.setAttribute('aria-invalid', 'true');
     }
@@ -249,10 +268,14 @@ function decisionForm(task: Task) {
           .filter(Boolean);
         // The API checks the same (functions/http/tasks.ts `decisionBody`); checked here too so that
         // an incomplete decision never leaves the page.
+        const granted = maxAmount !== undefined && decision === 'approve' ? Number(amount.value) : undefined;
         const problems = [
           ...(decision ? [] : [{ field: 'decision', message: '请选择同意或不同意' }]),
           ...(decision === 'reject' && !list.length
             ? [{ field: 'reasons', message: '不同意时必须填写理由' }]
+            : []),
+          ...(granted !== undefined && !(granted > 0 && granted <= maxAmount!)
+            ? [{ field: 'amount', message: `金额应大于0且不超过${maxAmount!.toFixed(2)}元` }]
             : []),
         ];
         showFieldErrors(problems);
@@ -260,7 +283,7 @@ function decisionForm(task: Task) {
         const button = $<HTMLButtonElement>('#decide-button');
         button.disabled = true;
         const res = await api<Task>('POST', `/tasks/${encodeURIComponent(task.taskId)}/decision`, {
-          body: { decision, reasons: list },
+          body: { decision, reasons: list, ...(granted !== undefined ? { amount: granted } : {}) },
         });
         if (res.ok) {
           show(result, h('p', { class: 'ok' }, `已提交：${decision === 'approve' ? '同意' : '不同意'}。`));
@@ -306,6 +329,17 @@ function decisionForm(task: Task) {
       reasons,
       h('small', { class: 'error', id: 'reasons-error' }),
     ),
+    ...(maxAmount !== undefined
+      ? [
+          h(
+            'label',
+            { class: 'field' },
+            h('span', {}, `先行救助金额（元，同意时必填；本次最多${maxAmount.toFixed(2)}元）`),
+            amount,
+            h('small', { class: 'error', id: 'amount-error' }),
+          ),
+        ]
+      : []),
     h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'decide-button' }, '提交决定')),
     result,
   );
