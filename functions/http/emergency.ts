@@ -1,8 +1,9 @@
 /**
  * 临时救助/急难救助 over HTTP: a household in sudden hardship applies where it happened, whatever its
- * hukou; a small amount is paid at once and the paperwork follows. The caseworker completes the
- * paperwork here — and may turn the case into a regular application (`convertTo`) — or through
- * `POST /tasks/{taskId}/decision` like any other task.
+ * hukou; the township caseworker decides within a working day whether to pay first and how much
+ * (`POST /tasks/{taskId}/decision` on the `emergencyGrant` task), and the paperwork follows. The
+ * caseworker completes the paperwork here — and may turn the case into a regular application
+ * (`convertTo`) — or through `POST /tasks/{taskId}/decision` like any other task.
  */
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';

@@ -155,6 +155,18 @@ describe('dynamic monitoring', () => {
       }),
     });
     expect(emergency.status).toBe(202);
+    // Paid first by the township caseworker's decision.
+    const review = await eventually(async () =>
+      (await api('/tasks?township=430121')).body.tasks?.find(
+        (t: { caseId: string; kind: string }) =>
+          t.caseId === emergency.body.caseId && t.kind === 'emergencyGrant',
+      ),
+    );
+    const granted = await api(`/tasks/${review.taskId}/decision`, {
+      method: 'POST',
+      body: JSON.stringify({ decision: 'approve', reasons: ['情况紧急'], amount: 800 }),
+    });
+    expect(granted.status, JSON.stringify(granted.body)).toBe(200);
     const paid = await eventually(async () => {
       const res = await api(`/cases/${emergency.body.caseId}/payments`, {}, actors.auditor);
       return res.body.payments?.length ? res.body.payments[0] : undefined;
