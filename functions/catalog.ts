@@ -17,6 +17,11 @@ export type Grant =
   | { bucket: string; access: 'read' | 'write' }
   | { stateMachine: string; access: 'start' | 'read' | 'respond' };
 
+/** A function's timeout unless its definition says otherwise: a request or a step that takes longer is stuck. */
+export const DEFAULT_TIMEOUT_SECONDS = 10;
+export const timeoutOf = (def: Pick<FunctionDefinition, 'timeoutSeconds'>): number =>
+  def.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+
 export interface FunctionDefinition {
   /** Path from the repository root. */
   entry: string;
@@ -24,6 +29,7 @@ export interface FunctionDefinition {
   handler: string;
   description: string;
   grants: Grant[];
+  /** Default `DEFAULT_TIMEOUT_SECONDS`; read through `timeoutOf` by the CDK and the local runtime alike. */
   timeoutSeconds?: number;
   /**
    * Runs on a schedule (an EventBridge Scheduler expression, `rate(5 minutes)`): on AWS a schedule

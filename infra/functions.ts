@@ -17,6 +17,7 @@ import {
   type FunctionDefinition,
   type FunctionName,
   type Grant,
+  timeoutOf,
 } from '../functions/catalog.ts';
 import type { BucketDefinition, QueueDefinition, TableDefinition } from '../shared/resources.ts';
 import type { WorkflowDefinition } from '../workflows/index.ts';
@@ -97,7 +98,7 @@ export class Functions extends Construct {
         // Cold starts initialise the SDK clients, which is CPU-bound; Lambda's CPU grows with memory.
         memorySize: 512,
         // Below API Gateway's 30 s integration limit, so a slow call fails in the function's own logs.
-        timeout: Duration.seconds(def.timeoutSeconds ?? 10),
+        timeout: Duration.seconds(timeoutOf(def)),
         tracing: lambda.Tracing.ACTIVE,
         role,
         logGroup,

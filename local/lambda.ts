@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
-import { type FunctionDefinition, type FunctionName, functions } from '../functions/catalog.ts';
+import { type FunctionDefinition, type FunctionName, functions, timeoutOf } from '../functions/catalog.ts';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '000000000000';
@@ -62,8 +62,9 @@ export function loadHandler(name: FunctionName): Promise<Handler> {
   return handler;
 }
 
-export function lambdaContext(name: string, timeoutSeconds = 30): Context {
-  const deadline = Date.now() + timeoutSeconds * 1000;
+/** The context a handler gets, with the timeout its definition gives it on AWS (`timeoutOf`). */
+export function lambdaContext(name: FunctionName): Context {
+  const deadline = Date.now() + timeoutOf(functions[name] as FunctionDefinition) * 1000;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: `doudi-${name}`,
@@ -90,7 +91,7 @@ export async function invoke(nameOrArn: string, payload: unknown): Promise<unkno
     // A round trip through JSON, as the Lambda service does: no shared references leak between caller and callee.
     const result = await handler(
       JSON.parse(JSON.stringify(payload ?? {})),
-      lambdaContext(name, (functions[name as FunctionName] as FunctionDefinition).timeoutSeconds),
+      lambdaContext(name as FunctionName),
     );
     return result === undefined ? null : JSON.parse(JSON.stringify(result));
   } catch (error) {

@@ -1128,13 +1128,12 @@ export async function getCase(caseId: string): Promise<Record<string, unknown> |
   return Item;
 }
 
+/** Every notice of the case, page after page: a long case's notices outgrow one query page. */
 export async function listNotices(caseId: string): Promise<Notice[]> {
-  const page = await dynamo().send(
-    new QueryCommand({
-      TableName: table(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :n)',
-      ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':n': 'NOTICE#' },
-    }),
-  );
-  return (page.Items ?? []).map((item) => strip<Notice>(item)!);
+  const items = await queryAll(dynamo(), {
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :n)',
+    ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':n': 'NOTICE#' },
+  });
+  return items.map((item) => strip<Notice>(item)!);
 }

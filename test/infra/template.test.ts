@@ -13,7 +13,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FunctionDefinition, type FunctionName, functions, routes } from '../../functions/catalog.ts';
+import {
+  type FunctionDefinition,
+  type FunctionName,
+  functions,
+  routes,
+  timeoutOf,
+} from '../../functions/catalog.ts';
 import { DoudiStack } from '../../infra/doudi-stack.ts';
 import {
   apiPathPatterns,
@@ -21,6 +27,7 @@ import {
   ROUTES_SERVED_FROM_BUCKET,
   WebHosting,
 } from '../../infra/web.ts';
+import { lambdaContext } from '../../local/lambda.ts';
 import { CALENDAR_FALLBACK } from '../../shared/metrics.ts';
 import { queues, tables } from '../../shared/resources.ts';
 import { substitute, workflows } from '../../workflows/index.ts';
@@ -268,6 +275,11 @@ describe('functions', () => {
       expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
       expect(logGroup.Properties.RetentionInDays).toBeGreaterThan(0);
       expect(logGroup.Properties.KmsKeyId).toEqual(keyArn());
+      // The timeout the local runtime gives the handler too (`lambdaContext`).
+      expect(p.Timeout).toBe(timeoutOf(def));
+      const remaining = lambdaContext(name).getRemainingTimeInMillis();
+      expect(remaining).toBeLessThanOrEqual(timeoutOf(def) * 1000);
+      expect(remaining).toBeGreaterThan(timeoutOf(def) * 1000 - 5_000);
     },
   );
 
