@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { functions } from '../../functions/catalog.ts';
+import { deciders } from '../../functions/http/tasks.ts';
 import { taskStates, taskToken } from '../../local/sfn/engine.ts';
+import { taskKindLabels as auditTaskKindLabels } from '../../shared/audit.ts';
+import { stateLabels, taskKindLabels } from '../../web/src/lib/labels.ts';
 import { substitute, workflows } from '../../workflows/index.ts';
 
 describe('workflow definitions', () => {
@@ -10,6 +13,28 @@ describe('workflow definitions', () => {
       const used = new Set([...text.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]));
       expect(used).toEqual(new Set(Object.keys(workflow.substitutions)));
       for (const fn of Object.values(workflow.substitutions)) expect(functions).toHaveProperty(fn);
+    }
+  });
+
+  it('every state of every workflow reads in Chinese on the pages (workbench, audit timeline)', () => {
+    const states = (def: { States?: Record<string, Record<string, unknown>> }): string[] =>
+      Object.entries(def.States ?? {}).flatMap(([name, s]) => [
+        name,
+        ...states((s.ItemProcessor ?? s.Iterator ?? {}) as never),
+        ...((s.Branches ?? []) as never[]).flatMap(states),
+      ]);
+    const unlabelled = workflows.flatMap((w) =>
+      states(w.definition as never)
+        .filter((name) => !stateLabels[name])
+        .map((name) => `${w.id}.${name}`),
+    );
+    expect(unlabelled).toEqual([]);
+  });
+
+  it('every kind of task a caseworker decides has its Chinese name, on the pages and in the audit log', () => {
+    for (const kind of Object.keys(deciders)) {
+      expect(taskKindLabels[kind], kind).toBeTruthy();
+      expect(auditTaskKindLabels[kind], kind).toBeTruthy();
     }
   });
 

@@ -312,13 +312,21 @@ function decisionForm(task: Task) {
         'label',
         { class: 'field check' },
         h('input', { type: 'radio', name: 'decision', value: 'approve' }),
-        h('span', {}, task.warning ? '核查属实（情况与预警一致）' : '同意（符合条件）'),
+        h(
+          'span',
+          {},
+          task.warning
+            ? '核查属实（情况与预警一致）'
+            : maxAmount !== undefined
+              ? '先行救助（情况紧急、金额较小、需立即救助）'
+              : '同意（符合条件）',
+        ),
       ),
       h(
         'label',
         { class: 'field check' },
         h('input', { type: 'radio', name: 'decision', value: 'reject' }),
-        h('span', {}, task.warning ? '核查不属实' : '不同意'),
+        h('span', {}, task.warning ? '核查不属实' : maxAmount !== undefined ? '不予先行救助' : '不同意'),
       ),
       h('small', { class: 'error', id: 'decision-error' }),
     ),
@@ -394,8 +402,12 @@ async function open(taskId: string) {
     return;
   }
   show(panel, h('p', { class: 'muted' }, '正在载入案件…'));
+  // An emergency's tasks name the request, not an application: there is no application to load.
+  const emergency = task.emergency;
   const [app, history] = await Promise.all([
-    api<ApplicationView>('GET', `/applications/${encodeURIComponent(task.applicationId)}`),
+    emergency
+      ? Promise.resolve({ ok: false as const })
+      : api<ApplicationView>('GET', `/applications/${encodeURIComponent(task.applicationId)}`),
     api<CaseHistory>('GET', `/cases/${encodeURIComponent(task.caseId)}/history`),
   ]);
   if (selected !== taskId) return;
@@ -411,7 +423,7 @@ async function open(taskId: string) {
         { class: 'kv' },
         h('dt', {}, '任务'),
         h('dd', {}, task.taskId),
-        h('dt', {}, '申请编号'),
+        h('dt', {}, emergency ? '临时救助编号' : '申请编号'),
         h('dd', {}, task.applicationId),
         h('dt', {}, '案件编号'),
         h('dd', {}, h('a', { href: `/audit/?case=${encodeURIComponent(task.caseId)}` }, task.caseId)),
@@ -435,6 +447,7 @@ async function open(taskId: string) {
           : []),
       ),
     ),
+    ...(emergency ? [emergencyCard(emergency)] : []),
     h(
       'section',
       { class: 'card', id: 'means-test' },
@@ -493,6 +506,41 @@ async function open(taskId: string) {
   );
   // On a phone the case is below the inbox: bring it into view.
   if (panel.getBoundingClientRect().top > innerHeight / 2) panel.scrollIntoView({ block: 'start' });
+}
+
+/** What the caseworker decides an emergency on: the hardship, what was asked, and the limits. */
+function emergencyCard(e: NonNullable<Task['emergency']>) {
+  const limit = e.householdLimit;
+  return h(
+    'section',
+    { class: 'card', id: 'emergency' },
+    h('h2', {}, '临时救助'),
+    h(
+      'dl',
+      { class: 'kv' },
+      h('dt', {}, '急难情况'),
+      h('dd', {}, e.hardship ?? '—'),
+      h('dt', {}, '申请金额'),
+      h('dd', {}, yuan(e.requestedAmount)),
+      ...(e.grantedAmount === undefined
+        ? []
+        : [h('dt', {}, '已先行救助'), h('dd', {}, yuan(e.grantedAmount))]),
+      ...(e.smallAmountLimit === undefined
+        ? []
+        : [h('dt', {}, '当地先行救助上限'), h('dd', {}, yuan(e.smallAmountLimit))]),
+      ...(limit
+        ? [
+            h('dt', {}, `家庭${limit.months}个月内累计上限`),
+            h(
+              'dd',
+              {},
+              `${yuan(limit.amount)}，已救助 ${yuan(limit.granted)}，尚余 ${yuan(limit.remaining)}`,
+            ),
+          ]
+        : []),
+      ...(e.maxAmount === undefined ? [] : [h('dt', {}, '本次最多先行救助'), h('dd', {}, yuan(e.maxAmount))]),
+    ),
+  );
 }
 
 function start(signedIn: Session, first: boolean) {
