@@ -353,7 +353,7 @@ type ClaimWrite = {
  * the holder seen; a binding one refuses the submission — or, with a caseworker's reason, is left
  * with its holder (the new application does not take a claim the open one still needs).
  */
-async function claimWrites(
+export async function claimWrites(
   record: ApplicationRecord,
   overrideReason: string | undefined,
 ): Promise<{ writes: ClaimWrite[]; openApplicationIds: string[] }> {

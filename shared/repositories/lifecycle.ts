@@ -36,6 +36,7 @@ import { applicationIndexKeys } from './audit-search.ts';
 import {
   type Actor,
   type ApplicationRecord,
+  claimWrites,
   getApplication,
   type MeansTestSummary,
   openTaskItem,
@@ -699,55 +700,77 @@ export async function recordGrant(
   return stored;
 }
 
+/** Why a converted application may stand beside a member's open one: the caseworker decided it. */
+const CONVERSION_REASON = '临时救助补办手续后，经办人决定转为常规救助申请';
+
 /**
  * 转为常规申请: the application joins the emergency's case (一户一条救助链), once — the application id is
- * stable, so a repeated step finds it written and changes nothing. The emergency's status changes
- * last, after its notice, by the step that calls this.
+ * stable, so a repeated step finds it written and changes nothing. Like any application it takes its
+ * members' claims (`cases.claimWrites`), so a later submission naming them is refused while it is
+ * open; a member already in an open application or active case keeps that claim, and the conversion
+ * records which (it is the caseworker's decision, as `newApplicationReason` is). The emergency's
+ * status changes last, after its notice, by the step that calls this.
  */
 export async function createConvertedApplication(app: ApplicationRecord, emergencyId: string): Promise<void> {
-  try {
-    await dynamo().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: table(),
-              // Indexed for the auditor's search like any application (`cases.createApplication`).
-              Item: {
-                pk: `APP#${app.applicationId}`,
-                sk: 'APP',
-                ...applicationIndexKeys(app),
-                ...(await sealIn(app, 'declaration')),
-                taskSummaries: {},
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Update: {
-              TableName: table(),
-              Key: CASE(app.caseId),
-              UpdateExpression:
-                'SET applicationIds = list_append(if_not_exists(applicationIds, :none), :ids)',
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeValues: { ':none': [], ':ids': [app.applicationId] },
-            },
-          },
-          {
-            Update: {
-              TableName: table(),
-              Key: EMERG(emergencyId),
-              UpdateExpression: 'SET convertedTo = :c',
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeValues: {
-                ':c': { tier: app.requestedTier, applicationId: app.applicationId, caseId: app.caseId },
+  for (let attempt = 1; ; attempt++) {
+    const { writes, openApplicationIds } = await claimWrites(app, CONVERSION_REASON);
+    const record: ApplicationRecord = openApplicationIds.length
+      ? { ...app, newApplication: { reason: CONVERSION_REASON, openApplicationIds } }
+      : app;
+    try {
+      await dynamo().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: table(),
+                // Indexed for the auditor's search like any application (`cases.createApplication`).
+                Item: {
+                  pk: `APP#${record.applicationId}`,
+                  sk: 'APP',
+                  ...applicationIndexKeys(record),
+                  ...(await sealIn(record, 'declaration')),
+                  taskSummaries: {},
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
-          },
-        ],
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
+            {
+              Update: {
+                TableName: table(),
+                Key: CASE(record.caseId),
+                UpdateExpression:
+                  'SET applicationIds = list_append(if_not_exists(applicationIds, :none), :ids)',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeValues: { ':none': [], ':ids': [record.applicationId] },
+              },
+            },
+            {
+              Update: {
+                TableName: table(),
+                Key: EMERG(emergencyId),
+                UpdateExpression: 'SET convertedTo = :c',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeValues: {
+                  ':c': {
+                    tier: record.requestedTier,
+                    applicationId: record.applicationId,
+                    caseId: record.caseId,
+                  },
+                },
+              },
+            },
+            ...writes,
+          ],
+        }),
+      );
+      return;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // Written by an earlier run of the step: nothing more to do. Else a claim changed hands since
+      // it was read: read the claims again.
+      if (await getApplication(record.applicationId)) return;
+      if (attempt >= 3) throw error;
+    }
   }
 }

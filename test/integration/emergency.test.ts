@@ -275,7 +275,8 @@ describe('emergency assistance', () => {
   });
 
   it('converts into a regular application on the same case when the paperwork says so', async () => {
-    const { emergencyId, caseId, task } = await granted();
+    const request = emergencyRequest();
+    const { emergencyId, caseId, task } = await granted(1000, request);
     const res = await api(`/emergency/${emergencyId}/paperwork`, {
       method: 'POST',
       body: JSON.stringify({
@@ -313,6 +314,16 @@ describe('emergency assistance', () => {
       'Application',
     ]);
     expect(history.executions[0].states.at(-1)).toBe('ConvertToApplication');
+
+    // The converted application holds its members' claims like any application: the same people
+    // submitting another application are told of it.
+    const { hardship: _h, requestedAmount: _a, hukouRegionCode: _k, regionCode: _r, ...household } = request;
+    const duplicate = await api('/applications', {
+      method: 'POST',
+      body: JSON.stringify({ ...application(), ...household, regionCode: '430121', requestedTier: 'dibao' }),
+    });
+    expect(duplicate.status, JSON.stringify(duplicate.body)).toBe(409);
+    expect(duplicate.body.error.message).toContain(applicationId);
 
     const twice = await api(`/emergency/${emergencyId}/paperwork`, {
       method: 'POST',
