@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'e2e');
@@ -84,4 +85,30 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 /** True when nothing on the page is wider than the viewport (no sideways scrolling). */
 export async function fitsWidth(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+}
+
+export const text = async (page: Page, selector: string) =>
+  ((await page.locator(selector).textContent()) ?? '').trim();
+
+/** Waits until the element's text contains `expected`. */
+export async function sees(page: Page, selector: string, expected: string, timeout = 15_000) {
+  await page.locator(selector, { hasText: expected }).first().waitFor({ timeout });
+}
+
+export interface SignIn {
+  role?: 'townshipCaseworker' | 'countyOfficer';
+  name?: string;
+  regions?: string;
+}
+
+/** Signs in through the page's own card (本地开发登录) and waits until it says who is signed in. */
+export async function signIn(page: Page, as: SignIn = {}) {
+  await page.locator('#signin-form').waitFor();
+  expect(await text(page, '#signin-local')).toContain('本地开发登录');
+  if (as.role) await page.check(`input[name="signin-role"][value="${as.role}"]`);
+  if (as.name !== undefined) await page.fill('#signin-name', as.name);
+  if (as.regions !== undefined) await page.fill('#signin-regions', as.regions);
+  await page.click('#signin-button');
+  await page.locator('#identity').waitFor();
+  if (as.name) expect(await text(page, '#identity-name')).toBe(as.name);
 }

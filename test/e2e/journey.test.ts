@@ -19,8 +19,19 @@ import { chinaDate } from '../../shared/domain/dates.ts';
 import { assets } from '../../shared/schemas/household.ts';
 import { actors } from '../support/actors.ts';
 import { application, validId } from '../support/households.ts';
-import { eventually, useRuntime } from '../support/runtime.ts';
-import { ARTIFACTS, type Browser, fitsWidth, launch, screenshot, widths } from './browser.ts';
+import { useRuntime } from '../support/runtime.ts';
+import {
+  ARTIFACTS,
+  type Browser,
+  fitsWidth,
+  launch,
+  type SignIn,
+  screenshot,
+  sees,
+  signIn,
+  text,
+  widths,
+} from './browser.ts';
 
 const runtime = useRuntime();
 let browser: Browser | undefined;
@@ -38,32 +49,6 @@ async function open(path: string, viewport: { width: number; height: number }) {
   pages.push(page);
   await page.goto(`${runtime.rt.apiUrl}${path}`);
   return page;
-}
-
-const text = async (page: Page, selector: string) =>
-  ((await page.locator(selector).textContent()) ?? '').trim();
-
-/** Waits until the element's text contains `expected`. */
-async function sees(page: Page, selector: string, expected: string, timeout = 15_000) {
-  await page.locator(selector, { hasText: expected }).first().waitFor({ timeout });
-}
-
-interface SignIn {
-  role?: 'townshipCaseworker' | 'countyOfficer';
-  name?: string;
-  regions?: string;
-}
-
-/** Signs in through the page's own card (本地开发登录) and waits until it says who is signed in. */
-async function signIn(page: Page, as: SignIn = {}) {
-  await page.locator('#signin-form').waitFor();
-  expect(await text(page, '#signin-local')).toContain('本地开发登录');
-  if (as.role) await page.check(`input[name="signin-role"][value="${as.role}"]`);
-  if (as.name !== undefined) await page.fill('#signin-name', as.name);
-  if (as.regions !== undefined) await page.fill('#signin-regions', as.regions);
-  await page.click('#signin-button');
-  await page.locator('#identity').waitFor();
-  if (as.name) expect(await text(page, '#identity-name')).toBe(as.name);
 }
 
 async function saved(download: import('playwright-core').Download) {
@@ -387,45 +372,6 @@ describe('the applicant, caseworker and auditor journey', () => {
     await sees(bench, '#history', '乡镇（街道）审核');
     expect(await fitsWidth(bench)).toBe(true);
     await screenshot(bench, 'journey-10-workbench-case-375');
-    expect(bench.errors).toEqual([]);
-  });
-
-  it('has the caseworker decide what an emergency is paid first, within its allowance', async () => {
-    const { requestedTier: _r, ...declaration } = application();
-    const submitted = await runtime.api('/emergency', {
-      method: 'POST',
-      body: JSON.stringify({
-        ...declaration,
-        hardship: { kind: 'fire', description: '家中失火，衣物被褥全部烧毁', occurredOn: chinaDate() },
-        requestedAmount: 3000,
-      }),
-    });
-    expect(submitted.status).toBe(202);
-    const { emergencyId, caseId } = submitted.body;
-    const bench = await open('/workbench/', widths.desktop);
-    await signIn(bench, { role: 'townshipCaseworker', name: '李四', regions: '430121' });
-    await bench.locator('[data-task]', { hasText: emergencyId }).click({ timeout: 60_000 });
-    await sees(bench, '#emergency', '家中失火，衣物被褥全部烧毁');
-    await sees(bench, '#emergency', '本次最多先行救助');
-    expect(await text(bench, '#emergency')).toContain('1,000.00 元');
-    // More than the allowance never leaves the page.
-    await bench.check('input[name="decision"][value="approve"]');
-    await bench.fill('#amount', '1500');
-    await bench.click('#decide-button');
-    await sees(bench, '#amount-error', '不超过1000.00元');
-    await bench.fill('#amount', '600');
-    await bench.fill('#reasons', '家中失火，基本生活无着');
-    await bench.click('#decide-button');
-    await sees(bench, '#decision-result', '已提交');
-    await screenshot(bench, 'journey-11-workbench-emergency-grant-1280');
-    const paid = await eventually(async () => {
-      const view = await runtime.api(`/emergency/${emergencyId}`, undefined, actors.township);
-      return view.body.status === 'granted' ? view.body : undefined;
-    });
-    expect(paid.grant.amount).toBe(600);
-    expect(
-      (await runtime.api(`/cases/${caseId}/payments`, undefined, actors.auditor)).body.payments,
-    ).toHaveLength(1);
     expect(bench.errors).toEqual([]);
   });
 

@@ -274,6 +274,9 @@ function decisionForm(task: Task) {
           ...(decision === 'reject' && !list.length
             ? [{ field: 'reasons', message: '不同意时必须填写理由' }]
             : []),
+          ...(decision === 'dismiss' && !list.length
+            ? [{ field: 'reasons', message: '认定异议不成立时必须写明理由' }]
+            : []),
           ...(granted !== undefined && !(granted > 0 && granted <= maxAmount!)
             ? [{ field: 'amount', message: `金额应大于0且不超过${maxAmount!.toFixed(2)}元` }]
             : []),
@@ -286,7 +289,9 @@ function decisionForm(task: Task) {
           body: { decision, reasons: list, ...(granted !== undefined ? { amount: granted } : {}) },
         });
         if (res.ok) {
-          show(result, h('p', { class: 'ok' }, `已提交：${decision === 'approve' ? '同意' : '不同意'}。`));
+          const said =
+            { approve: '同意', reject: '不同意', dismiss: '异议不成立' }[decision as string] ?? decision;
+          show(result, h('p', { class: 'ok' }, `已提交：${said}。`));
           tasks = tasks.filter((t) => t.taskId !== task.taskId);
           renderInbox();
           return;
@@ -328,6 +333,17 @@ function decisionForm(task: Task) {
         h('input', { type: 'radio', name: 'decision', value: 'reject' }),
         h('span', {}, task.warning ? '核查不属实' : maxAmount !== undefined ? '不予先行救助' : '不同意'),
       ),
+      // Only a review sent back by objections to its public notice may find them groundless.
+      ...(task.objections?.length
+        ? [
+            h(
+              'label',
+              { class: 'field check' },
+              h('input', { type: 'radio', name: 'decision', value: 'dismiss' }),
+              h('span', {}, '异议不成立（写明理由，原审核结果报县级确认，不再重新公示）'),
+            ),
+          ]
+        : []),
       h('small', { class: 'error', id: 'decision-error' }),
     ),
     h(
@@ -448,6 +464,7 @@ async function open(taskId: string) {
       ),
     ),
     ...(emergency ? [emergencyCard(emergency)] : []),
+    ...(task.objections?.length ? [objectionsCard(task.objections)] : []),
     h(
       'section',
       { class: 'card', id: 'means-test' },
@@ -506,6 +523,23 @@ async function open(taskId: string) {
   );
   // On a phone the case is below the inbox: bring it into view.
   if (panel.getBoundingClientRect().top > innerHeight / 2) panel.scrollIntoView({ block: 'start' });
+}
+
+/** The objections to the previous public notice that sent this review back for investigation. */
+function objectionsCard(objections: NonNullable<Task['objections']>) {
+  return h(
+    'section',
+    { class: 'card', id: 'objections' },
+    h('h2', {}, `公示期间收到的异议（${objections.length}）`),
+    h(
+      'ol',
+      {},
+      objections.map((o) =>
+        h('li', {}, o.reason, ' ', h('time', { class: 'muted' }, beijingTime(o.raisedAt))),
+      ),
+    ),
+    h('p', { class: 'muted' }, '请重新调查核实后决定：同意、不同意，或认定异议不成立。'),
+  );
 }
 
 /** What the caseworker decides an emergency on: the hardship, what was asked, and the limits. */
