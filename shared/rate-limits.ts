@@ -36,9 +36,10 @@ export const rateLimits: Record<RateClass, RateLimit> = {
   // caseworker entering households during a campaign; a script submitting households floods the
   // inbox, the register claims and the workflows, and is held to 3 a minute.
   submission: { rate: 0.05, burst: 30 },
-  // 10 in 10 minutes: one objection per person and notice, one answer per consent; 10 leave room
-  // for retries and a few households, not for re-opening reviews in a loop.
-  objection: { rate: 1 / 60, burst: 10 },
+  // 20 in 10 minutes: a person objects once per notice and answers a consent once; a caseworker
+  // recording objections heard in person at a village meeting writes each one's reasons, one every
+  // half minute at most. A loop re-opening reviews is held to 2 a minute.
+  objection: { rate: 1 / 30, burst: 20 },
   // 120 in 10 minutes: one decision every 5 seconds, each with its reasons, is faster than anyone
   // reviews a household; a script deciding tasks without reading them is held to 12 a minute.
   casework: { rate: 0.2, burst: 120 },
