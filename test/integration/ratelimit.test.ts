@@ -1,9 +1,9 @@
 /**
  * Rate limits (issue 10, finding 16), attacked on the local runtime: an applicant flooding
- * submissions and a client flooding the dev sign-in get what the limits allow and then 429 with
- * `Retry-After`, all at once as well as one by one; a refused request writes nothing (no
- * application, no Idempotency-Key kept); another person is served meanwhile; and once the window has
- * passed — the virtual clock moved, nobody waits — the caller is served again.
+ * submissions or objections and a client flooding the dev sign-in get what the limits allow and
+ * then 429 with `Retry-After`, all at once as well as one by one; a refused request writes nothing
+ * (no application, no objection, no Idempotency-Key kept); another person is served meanwhile; and
+ * once the window has passed — the virtual clock moved, nobody waits — the caller is served again.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { clock } from '../../local/clock.ts';
 import { type RateClass, rateLimits, windowAt } from '../../shared/rate-limits.ts';
 import { type Actor, actors, tokenFor } from '../support/actors.ts';
+import { applicationFlow } from '../support/application-flow.ts';
 import { application } from '../support/households.ts';
 import { useRuntime } from '../support/runtime.ts';
 
@@ -106,6 +107,48 @@ describe('an applicant flooding submissions', () => {
     const refused = body.paths['/applications'].post.responses['429'];
     expect(refused.headers['Retry-After'].schema.type).toBe('integer');
     expect(body.paths['/applications/{applicationId}'].get.responses['429']).toBeUndefined();
+  });
+});
+
+describe('an applicant flooding objections', () => {
+  it('gets the burst — one objection, the rest 409 — then 429; another person still objects', async () => {
+    const { burst } = rateLimits.objection;
+    const flow = applicationFlow(runtime);
+    const { applicationId } = await flow.submit(application());
+    const review = await flow.task(applicationId, 'townshipReview');
+    expect(
+      (await flow.decide(review.taskId, { decision: 'approve', reasons: ['入户核实属实'] })).status,
+    ).toBe(200);
+    await flow.applicationWhen(applicationId, (a) => a.status === 'publicNotice');
+
+    const objector: Actor = { role: 'applicant', subject: 'flood-objector', name: '反复异议者' };
+    const object = (as: Actor, reason: string) =>
+      api(
+        `/applications/${applicationId}/objection`,
+        { method: 'POST', body: JSON.stringify({ reason }) },
+        as,
+      );
+    // Signed in before the window starts, as in the flood of submissions.
+    await api(`/applications/${applicationId}`, {}, objector);
+    await api(`/applications/${applicationId}`, {}, actors.otherApplicant);
+    nextWindow('objection');
+
+    const flood = await Promise.all(
+      Array.from({ length: burst + 10 }, (_, n) => object(objector, `异议${n}`)),
+    );
+    const statuses = flood.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(burst - 1);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+    for (const res of flood.filter((r) => r.status === 429)) expectRefused(res);
+
+    // Another person is not held to the flooder's count.
+    expect((await object(actors.otherApplicant, '该户有房未申报')).status).toBe(201);
+    // What the notice records: the flooder's one objection and the other person's, nothing refused.
+    const noticed = await flow.application(applicationId);
+    const reasons = noticed.publicNotice.objections.map((o: { reason: string }) => o.reason);
+    expect(reasons.filter((r: string) => r.startsWith('异议'))).toHaveLength(1);
+    expect(reasons).toHaveLength(2);
   });
 });
 
