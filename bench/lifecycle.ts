@@ -39,6 +39,10 @@ export const PRICES = {
   httpApiPerRequest: 1.0 / 1_000_000,
 } as const;
 
+// One person submitting for seconds on end is a flood by the rate limits (shared/rate-limits.ts):
+// the bench measures the system's work, the limiter's count included, with its limits raised out of
+// the way unless DOUDI_RATE_LIMIT_SCALE says otherwise.
+process.env.DOUDI_RATE_LIMIT_SCALE ??= '1000000';
 const N = Number(process.env.BENCH_APPLICATIONS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const DAY = 86_400_000;

@@ -53,6 +53,8 @@ export interface FunctionDefinition {
 
 /** Powertools idempotency records (`shared/idempotency.ts`), for idempotent submissions and steps. */
 const idempotency = { table: 'Idempotency', access: 'readWrite' } as const;
+/** Per-caller request counts (`shared/rate-limiter.ts`), for the functions of the write routes. */
+const rateLimited = { table: 'RateLimits', access: 'readWrite' } as const;
 
 /** Records per invocation of a queue consumer, on AWS and locally alike. */
 export const CONSUMER_BATCH_SIZE = 10;
@@ -69,6 +71,7 @@ export const functions = {
     handler: 'submit',
     description: '提交救助申请（自主申报）',
     grants: [
+      rateLimited,
       { table: 'Cases', access: 'readWrite' },
       { stateMachine: 'Application', access: 'start' },
     ],
@@ -90,6 +93,7 @@ export const functions = {
     handler: 'decide',
     description: '经办人审核决定',
     grants: [
+      rateLimited,
       idempotency,
       { table: 'Cases', access: 'readWrite' },
       // Application tasks, and the recheck confirmations and emergency paperwork decided here too.
@@ -103,13 +107,14 @@ export const functions = {
     entry: 'functions/http/applications.ts',
     handler: 'objection',
     description: '公示期间提出异议',
-    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
+    grants: [rateLimited, idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   giveConsent: {
     entry: 'functions/http/applications.ts',
     handler: 'consent',
     description: '申请人同意（或不同意）按其他类别认定',
     grants: [
+      rateLimited,
       idempotency,
       { table: 'Cases', access: 'readWrite' },
       { stateMachine: 'Application', access: 'respond' },
@@ -159,7 +164,7 @@ export const functions = {
     entry: 'functions/http/relatives.ts',
     handler: 'declare',
     description: '工作人员近亲属备案',
-    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
+    grants: [rateLimited, idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   listRelatives: {
     entry: 'functions/http/relatives.ts',
@@ -244,7 +249,7 @@ export const functions = {
     entry: 'functions/http/rules.ts',
     handler: 'preview',
     description: '家庭经济状况试算（不创建案件）',
-    grants: [{ table: 'Cases', access: 'read' }],
+    grants: [rateLimited, { table: 'Cases', access: 'read' }],
   },
   calendarDeadline: {
     entry: 'functions/http/rules.ts',
@@ -256,13 +261,13 @@ export const functions = {
     entry: 'functions/http/rules.ts',
     handler: 'putParameters',
     description: '载入救助参数版本',
-    grants: [{ table: 'Cases', access: 'readWrite' }],
+    grants: [rateLimited, { table: 'Cases', access: 'readWrite' }],
   },
   putCalendar: {
     entry: 'functions/http/rules.ts',
     handler: 'putCalendar',
     description: '载入年度节假日安排',
-    grants: [{ table: 'Cases', access: 'readWrite' }],
+    grants: [rateLimited, { table: 'Cases', access: 'readWrite' }],
   },
   openApiDocument: {
     entry: 'functions/http/openapi.ts',
@@ -404,6 +409,7 @@ export const functions = {
     handler: 'submit',
     description: '申请临时救助（急难发生地受理）',
     grants: [
+      rateLimited,
       idempotency,
       { table: 'Cases', access: 'readWrite' },
       { stateMachine: 'Emergency', access: 'start' },
@@ -420,6 +426,7 @@ export const functions = {
     handler: 'decidePaperwork',
     description: '临时救助补办手续决定（可转为常规申请）',
     grants: [
+      rateLimited,
       idempotency,
       { table: 'Cases', access: 'readWrite' },
       { stateMachine: 'Emergency', access: 'respond' },
@@ -430,7 +437,7 @@ export const functions = {
     entry: 'functions/http/case-lifecycle.ts',
     handler: 'declare',
     description: '申报家庭情况变化（供定期核查）',
-    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
+    grants: [rateLimited, idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   casePayments: {
     entry: 'functions/http/case-lifecycle.ts',
@@ -507,7 +514,7 @@ export const functions = {
     entry: 'functions/http/warnings.ts',
     handler: 'feedback',
     description: '部门反馈预警处置情况',
-    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
+    grants: [rateLimited, idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   monitoringRun: {
     entry: 'functions/http/warnings.ts',
@@ -531,7 +538,7 @@ export const functions = {
     entry: 'functions/http/warnings.ts',
     handler: 'loadRegister',
     description: '载入低收入人口名单（全国名单导出）',
-    grants: [{ table: 'Cases', access: 'readWrite' }],
+    grants: [rateLimited, { table: 'Cases', access: 'readWrite' }],
   },
 } satisfies Record<string, FunctionDefinition>;
 

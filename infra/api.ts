@@ -9,6 +9,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Route } from '../functions/catalog.ts';
+import { apiThrottle } from '../shared/rate-limits.ts';
 import { acknowledge } from './nag.ts';
 
 export interface HttpApiProps {
@@ -56,6 +57,8 @@ export class HttpApi extends Construct {
     this.stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
+      // All callers together (shared/rate-limits.ts); the functions hold each caller to their own.
+      throttle: { rateLimit: apiThrottle.rate, burstLimit: apiThrottle.burst },
       accessLogSettings: {
         destination: new apigwv2.LogGroupLogDestination(
           new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetention, encryptionKey: props.key }),

@@ -200,6 +200,7 @@ export class Functions extends Construct {
       const table = props.tables.get(grant.table);
       if (grant.access === 'read') table.grantReadData(fn);
       else table.grantReadWriteData(fn);
+      if (props.tableDefinitions.find((t) => t.id === grant.table)?.personalFields === false) return;
       // Records carry sealed personal fields: readers may open them, writers also seal new ones —
       // only with doudi's encryption context, so the key serves nothing else.
       fn.addToRolePolicy(

@@ -10,7 +10,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { z } from 'zod';
 import { routes } from '../functions/catalog.ts';
 import { CLAIMS } from '../shared/auth.ts';
+import { TooManyRequestsError } from '../shared/errors.ts';
 import { fieldErrors, MAX_BODY_BYTES } from '../shared/http.ts';
+import { takeRequest } from '../shared/rate-limiter.ts';
 import { devLoginBody, type LocalIdentity } from './auth.ts';
 import { clock } from './clock.ts';
 import { ACCOUNT, lambdaContext, loadHandler } from './lambda.ts';
@@ -108,8 +110,8 @@ function toEvent(
   };
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
 }
 
@@ -155,6 +157,13 @@ async function jsonBody(
  * regions, so that a tester can act as an applicant, a caseworker of a township, an auditor…
  */
 async function devLogin(req: IncomingMessage, res: ServerResponse, identity: LocalIdentity) {
+  // Nobody is signed in yet: the caller is the client's address, as API Gateway would see it.
+  try {
+    await takeRequest('signIn', `ip:${req.socket.remoteAddress ?? 'unknown'}`);
+  } catch (error) {
+    if (!(error instanceof TooManyRequestsError)) throw error;
+    return sendJson(res, 429, { error: { code: error.code, message: error.message } }, error.headers);
+  }
   const read = await jsonBody(req, res);
   if (!read.ok) return;
   const parsed = devLoginBody.safeParse(read.body);

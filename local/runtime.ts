@@ -14,6 +14,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { type FunctionDefinition, type FunctionName, functions } from '../functions/catalog.ts';
 import { resetClients } from '../shared/clients.ts';
 import { newKeyFileContents } from '../shared/crypto.ts';
+import { rateLimitScale } from '../shared/rate-limits.ts';
 import { buckets, idempotencyTable, localName, queues, tables } from '../shared/resources.ts';
 import { substitute, workflows } from '../workflows/index.ts';
 import { LocalIdentity } from './auth.ts';
@@ -222,6 +223,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   process.env.AWS_REGION ??= REGION;
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  // A mistyped scale fails here, at start, rather than as a 500 on the first write.
+  const scale = rateLimitScale();
+  if (scale !== 1) log(`rate limits        × ${scale} (DOUDI_RATE_LIMIT_SCALE)`);
 
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {

@@ -54,13 +54,28 @@ let rejected = 0;
 let caseIdsLeftOut = 0;
 let batch: Array<{ line: number; row: RegisterRecord }> = [];
 
+/**
+ * One batch, sent again after the wait a 429 names: a large register outruns the administrators'
+ * rate limit (shared/rate-limits.ts), and the load is meant to go on rather than stop half-way.
+ */
+async function put(): Promise<Response> {
+  for (;;) {
+    const res = await fetch(`${api}/admin/register?regionCode=${region}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+      body: JSON.stringify({ households: batch.map((b) => b.row) }),
+    });
+    if (res.status !== 429) return res;
+    const seconds = Math.max(1, Number(res.headers.get('retry-after')) || 1);
+    await res.body?.cancel();
+    console.log(`请求过于频繁，${seconds} 秒后继续 rate limited, resuming in ${seconds} s`);
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+  }
+}
+
 async function send(): Promise<void> {
   if (!batch.length) return;
-  const res = await fetch(`${api}/admin/register?regionCode=${region}`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
-    body: JSON.stringify({ households: batch.map((b) => b.row) }),
-  });
+  const res = await put();
   const body = (await res.json()) as {
     loaded?: number;
     rejected?: Array<{ index: number; reason: string }>;

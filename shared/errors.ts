@@ -5,6 +5,9 @@ export interface FieldError {
 }
 
 export class HttpError extends Error {
+  /** Response headers the answer carries besides its JSON body (`Retry-After`). */
+  headers: Record<string, string> = {};
+
   constructor(
     readonly statusCode: number,
     readonly code: string,
@@ -59,5 +62,16 @@ export class IdempotencyKeyReusedError extends HttpError {
       '该 Idempotency-Key 已用于另一内容不同的请求，本次请求未受理；新的请求请使用新的 Idempotency-Key',
       [{ field: 'headers.idempotency-key', message: 'Idempotency-Key 已用于另一内容不同的请求' }],
     );
+  }
+}
+
+/**
+ * A caller over a rate limit (`shared/rate-limits.ts`): nothing was done, and `Retry-After` says in
+ * how many seconds the next window opens.
+ */
+export class TooManyRequestsError extends HttpError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, 'TooManyRequests', `请求过于频繁，请 ${retryAfterSeconds} 秒后再试`);
+    this.headers = { 'retry-after': String(retryAfterSeconds) };
   }
 }

@@ -1,7 +1,7 @@
 /**
- * HTTP handlers are middy handlers over API Gateway v2 events. `httpRoute` composes three
- * middlewares — JSON body parsing, zod validation of body/query/path/headers, and an error
- * handler that turns typed errors into JSON responses — so a handler only does its one job.
+ * HTTP handlers are middy handlers over API Gateway v2 events. `httpRoute` composes the per-caller
+ * rate limit of write routes, JSON body parsing, zod validation of body/query/path/headers, and an
+ * error handler that turns typed errors into JSON responses — so a handler only does its one job.
  */
 import {
   IdempotencyAlreadyInProgressError,
@@ -14,6 +14,8 @@ import { type Principal, principalOf, type Role, requireRole, UnauthorizedError 
 import { type FieldError, HttpError, IdempotencyKeyReusedError, ValidationError } from './errors.ts';
 import { idempotentSubmission } from './idempotency.ts';
 import { logger } from './logger.ts';
+import { callerOf, takeRequest } from './rate-limiter.ts';
+import { routeRateClasses } from './rate-limits.ts';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -97,6 +99,24 @@ function lowerKeys(record: Record<string, string | undefined> | undefined): Reco
   );
 }
 
+/**
+ * The per-caller limit of the route's class (`shared/rate-limits.ts`), counted before anything else
+ * is done — before an `Idempotency-Key` record is written and before the body is read — so that a
+ * refused request does nothing. A request the route will refuse as unauthenticated or of the wrong
+ * role is left to that refusal, which costs nothing and is not anybody's to count.
+ */
+function rateLimited(allowed: Schemas['roles']): middy.MiddlewareObj<APIGatewayProxyEventV2> {
+  return {
+    before: async ({ event }) => {
+      const rateClass = routeRateClasses[event.routeKey];
+      if (!rateClass) return;
+      const principal = principalOf(event);
+      if (allowed !== 'public' && (!principal || !allowed.includes(principal.role))) return;
+      await takeRequest(rateClass, callerOf(event, principal));
+    },
+  };
+}
+
 export function httpRoute<S extends Schemas>(
   schemas: S,
   handle: (request: Request<S>, context: Context) => Promise<HttpResult>,
@@ -133,6 +153,7 @@ export function httpRoute<S extends Schemas>(
   };
 
   const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(core);
+  handler.use(rateLimited(schemas.roles));
   if (schemas.idempotent) handler.use(idempotentSubmission(schemas.idempotent) as never);
   return handler.use({
     onError: async (request) => {
@@ -152,13 +173,17 @@ export function httpRoute<S extends Schemas>(
         return;
       }
       if (error instanceof HttpError) {
-        request.response = json(error.statusCode, {
-          error: {
-            code: error.code,
-            message: error.message,
-            ...(error.fields.length ? { fields: error.fields } : {}),
+        request.response = json(
+          error.statusCode,
+          {
+            error: {
+              code: error.code,
+              message: error.message,
+              ...(error.fields.length ? { fields: error.fields } : {}),
+            },
           },
-        });
+          error.headers,
+        );
         return;
       }
       logger.error('unhandled error', { error: error as Error, path: request.event.rawPath });

@@ -20,6 +20,11 @@ export interface TableDefinition {
   sortKey?: KeyAttribute;
   globalSecondaryIndexes: Array<{ name: string; partitionKey: KeyAttribute; sortKey: KeyAttribute }>;
   timeToLiveAttribute?: string;
+  /**
+   * `false` for a table that never holds a sealed personal field nor a blind index: a grant on it
+   * gives no use of the field and blind-index keys.
+   */
+  personalFields?: false;
 }
 
 export interface QueueDefinition {
@@ -98,7 +103,22 @@ export const idempotencyTable: TableDefinition = {
   timeToLiveAttribute: 'expiration',
 };
 
-export const tables: TableDefinition[] = [casesTable, idempotencyTable];
+/**
+ * Per-caller request counts (`shared/rate-limiter.ts`): one item per caller, rate class and fixed
+ * window, `<class>#<caller>#<window start>`, counting up under a condition and expiring by TTL an
+ * hour after its window (in wall-clock time, see `shared/rate-limiter.ts`). A table of its own: counters are written on every limited request, by
+ * every caller, and are nobody's record; they stay out of the case table and its scans.
+ */
+export const rateLimitsTable: TableDefinition = {
+  id: 'RateLimits',
+  env: 'RATE_LIMITS_TABLE',
+  partitionKey: { name: 'id', type: 'S' },
+  globalSecondaryIndexes: [],
+  timeToLiveAttribute: 'expiresAt',
+  personalFields: false,
+};
+
+export const tables: TableDefinition[] = [casesTable, idempotencyTable, rateLimitsTable];
 
 /** Task notifications for township and county caseworkers (task created, escalated). */
 export const caseworkerQueue: QueueDefinition = {

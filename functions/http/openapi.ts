@@ -13,6 +13,7 @@ import { httpRoute, json } from '../../shared/http.ts';
 import { logger } from '../../shared/logger.ts';
 import * as responses from '../../shared/openapi.ts';
 import { parameterSetSchema } from '../../shared/parameters/index.ts';
+import { routeRateClasses } from '../../shared/rate-limits.ts';
 import { auditSearchQuery } from '../../shared/schemas/audit.ts';
 import { applicationRequest, isoDate, regionCode } from '../../shared/schemas/household.ts';
 import {
@@ -116,7 +117,7 @@ const responseComponents = {
 
 type ErrorStatus = 400 | 404 | 409 | 410 | 413 | 422;
 
-const errorDescriptions: Record<ErrorStatus | 401 | 403 | 500, string> = {
+const errorDescriptions: Record<ErrorStatus | 401 | 403 | 429 | 500, string> = {
   400: '请求内容有误：fields 逐项列出出错字段及中文说明',
   401: '未登录：缺少或无效的身份令牌',
   403: '无权限：角色不符，或不在管辖范围内',
@@ -125,6 +126,7 @@ const errorDescriptions: Record<ErrorStatus | 401 | 403 | 500, string> = {
   410: '所属流程已结束或已超时',
   413: '请求体过大',
   422: '无法办理：缺少所需的救助参数或该年度的节假日安排，或 Idempotency-Key 已用于内容不同的请求',
+  429: '请求过于频繁：超过了本人此类请求的限额，未作任何处理；Retry-After 为需等待的秒数',
   500: '系统内部错误',
 };
 
@@ -520,10 +522,30 @@ export function buildDocument(catalogRoutes: readonly Route[] = routes) {
         : undefined;
     // Every route but the public ones needs a signed-in person, and answers 401/403 like any other.
     const signedIn = !route.public;
+    // Write routes hold each caller to the limit of their class (shared/rate-limits.ts).
+    const limited = routeRateClasses[`${route.method} ${route.path}`] !== undefined;
     const errorResponses = Object.fromEntries(
-      [...(signedIn ? ([401, 403] as const) : []), ...op.errors, 500 as const].map((status) => [
+      [
+        ...(signedIn ? ([401, 403] as const) : []),
+        ...op.errors,
+        ...(limited ? ([429] as const) : []),
+        500 as const,
+      ].map((status) => [
         String(status),
-        { description: errorDescriptions[status], content: { 'application/json': { schema: ref('Error') } } },
+        {
+          description: errorDescriptions[status],
+          ...(status === 429
+            ? {
+                headers: {
+                  'Retry-After': {
+                    description: '再次请求前需等待的秒数',
+                    schema: { type: 'integer', minimum: 1 },
+                  },
+                },
+              }
+            : {}),
+          content: { 'application/json': { schema: ref('Error') } },
+        },
       ]),
     );
     const params = [

@@ -29,6 +29,7 @@ import {
 } from '../../infra/web.ts';
 import { lambdaContext } from '../../local/lambda.ts';
 import { CALENDAR_FALLBACK } from '../../shared/metrics.ts';
+import { apiThrottle } from '../../shared/rate-limits.ts';
 import { queues, tables } from '../../shared/resources.ts';
 import { substitute, workflows } from '../../workflows/index.ts';
 import { fakeSite, SITE_PAGES } from './fake-site.ts';
@@ -561,6 +562,16 @@ describe('HTTP API access logs', () => {
     expect(format).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey' });
     // The route key, not the path: ids and query strings stay in the functions' own logs.
     expect(Object.values(format)).not.toContain('$context.path');
+  });
+});
+
+describe('HTTP API throttling', () => {
+  it('the $default stage throttles all callers together as shared/rate-limits.ts says', () => {
+    const stage = ofType('AWS::ApiGatewayV2::Stage')[0]![1].Properties;
+    expect(stage.DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: apiThrottle.rate,
+      ThrottlingBurstLimit: apiThrottle.burst,
+    });
   });
 });
 

@@ -353,9 +353,13 @@ describe('access', () => {
       own.townshipCaseworker,
     );
     expect(granted.status, JSON.stringify(granted.body)).toBe(200);
-    const paperworkTask = await eventually(
-      async () => (await api(`/emergency/${emergencyId}`)).body.paperwork?.taskId as string | undefined,
-    );
+    // The emergency names its paperwork task a step before the task is opened: wait for the inbox,
+    // or a decision tried in between would answer 404 for a task that is not there yet.
+    const paperworkTask = await eventually(async () => {
+      const taskId = (await api(`/emergency/${emergencyId}`)).body.paperwork?.taskId as string | undefined;
+      const inbox = (await api('/tasks?township=430121')).body.tasks as Array<{ taskId: string }> | undefined;
+      return taskId && inbox?.some((t) => t.taskId === taskId) ? taskId : undefined;
+    });
 
     const approve = { decision: 'approve', reasons: ['核实属实'] };
     const cases = [

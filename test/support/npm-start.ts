@@ -15,7 +15,7 @@ export interface NpmStart {
   output: () => string;
 }
 
-export function npmStart(dataDir: string): NpmStart {
+export function npmStart(dataDir: string, env: Record<string, string> = {}): NpmStart {
   const child = spawn('npm', ['start'], {
     cwd: ROOT,
     env: {
@@ -27,6 +27,7 @@ export function npmStart(dataDir: string): NpmStart {
       SFN_PORT: '0',
       // The runtime's virtual time starts where every other test's does, whatever the hour.
       DOUDI_CLOCK_START: new Date(TEST_START).toISOString(),
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

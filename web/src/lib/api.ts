@@ -58,10 +58,12 @@ export async function api<T>(
   }
   if (response.ok) return { ok: true, status: response.status, data: payload as T };
   if (response.status === 401) onUnauthorized?.();
-  const error = (payload as ErrorResponse | undefined)?.error ?? {
-    code: 'HttpError',
-    message: `服务返回错误（${response.status}）`,
-  };
+  // API Gateway's own throttling answers 429 without doudi's error shape (and without Retry-After).
+  const error =
+    (payload as ErrorResponse | undefined)?.error ??
+    (response.status === 429
+      ? { code: 'TooManyRequests', message: '请求过于频繁，请稍后再试' }
+      : { code: 'HttpError', message: `服务返回错误（${response.status}）` });
   return { ok: false, status: response.status, error };
 }
 
