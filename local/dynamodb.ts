@@ -15,7 +15,6 @@ import {
   DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
-  UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { TableDefinition } from '../shared/resources.ts';
 
@@ -204,15 +203,12 @@ export async function ensureTable(
   tableName: string,
 ): Promise<void> {
   try {
+    // No TTL here, although the CDK enables it from the same definition: DynamoDB Local deletes
+    // expired items by the machine's clock, and the local runtime runs on its own (tests pin it to
+    // one instant, the demo moves it forward). By the machine's date an idempotency record written
+    // at the pinned "now" is days old, and its deletion mid-test made a step run twice (seen in
+    // CI: idempotency.test). On AWS TTL only tidies up: every reader checks expiry itself.
     await client.send(new CreateTableCommand(createTableInput(def, tableName)));
-    if (def.timeToLiveAttribute) {
-      await client.send(
-        new UpdateTimeToLiveCommand({
-          TableName: tableName,
-          TimeToLiveSpecification: { Enabled: true, AttributeName: def.timeToLiveAttribute },
-        }),
-      );
-    }
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }

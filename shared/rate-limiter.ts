@@ -19,15 +19,6 @@ import { rateLimitsTable } from './resources.ts';
 const KEEP_AFTER_WINDOW_SECONDS = 3600;
 
 /**
- * Wall-clock seconds, whatever the virtual clock says. DynamoDB deletes expired items by wall-clock
- * time, DynamoDB Local too, while the local runtime's clock may be days behind it (tests pin it to
- * one instant): an expiry counted in virtual time would have the count deleted mid-window and the
- * caller let through. On AWS the two are the same. Virtual time never runs slower than real time,
- * so a window never lasts longer in wall-clock time than its length.
- */
-const realSeconds = () => Math.floor((performance.timeOrigin + performance.now()) / 1000);
-
-/**
  * Who is counted: the signed-in subject, or, before anyone is signed in, the client's address as
  * API Gateway (or the local server) saw it.
  */
@@ -53,8 +44,7 @@ export async function takeRequest(rateClass: RateClass, caller: string): Promise
         ExpressionAttributeValues: {
           ':one': 1,
           ':allowed': window.allowed,
-          ':expiresAt':
-            realSeconds() + Math.ceil((window.end - window.start) / 1000) + KEEP_AFTER_WINDOW_SECONDS,
+          ':expiresAt': Math.ceil(window.end / 1000) + KEEP_AFTER_WINDOW_SECONDS,
         },
       }),
     );

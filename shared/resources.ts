@@ -106,7 +106,7 @@ export const idempotencyTable: TableDefinition = {
 /**
  * Per-caller request counts (`shared/rate-limiter.ts`): one item per caller, rate class and fixed
  * window, `<class>#<caller>#<window start>`, counting up under a condition and expiring by TTL an
- * hour after its window (in wall-clock time, see `shared/rate-limiter.ts`). A table of its own: counters are written on every limited request, by
+ * hour after its window. A table of its own: counters are written on every limited request, by
  * every caller, and are nobody's record; they stay out of the case table and its scans.
  */
 export const rateLimitsTable: TableDefinition = {
