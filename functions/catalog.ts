@@ -134,7 +134,11 @@ export const functions = {
     entry: 'functions/http/cases.ts',
     handler: 'auditLog',
     description: '案件审计日志（哈希链）及其校验',
-    grants: [{ table: 'Cases', access: 'read' }],
+    // The bucket for the chain's anchors (listed under the case), which the verification compares.
+    grants: [
+      { table: 'Cases', access: 'read' },
+      { bucket: 'ExecutionArchive', access: 'read' },
+    ],
   },
   deliverNotifications: {
     entry: 'functions/consumers/notifications.ts',
