@@ -14,7 +14,8 @@ const departmentQueueIds = Object.values(departmentQueues).map((q) => q.id);
 export type Grant =
   | { table: string; access: 'read' | 'readWrite' }
   | { queue: string; access: 'send' }
-  | { bucket: string; access: 'read' | 'write' }
+  /** `objects`: only the objects whose keys match this pattern (e.g. `audit-anchors/*`); reads then list nothing. */
+  | { bucket: string; access: 'read' | 'write'; objects?: string }
   | { stateMachine: string; access: 'start' | 'read' | 'respond' };
 
 export interface FunctionDefinition {
@@ -316,6 +317,19 @@ export const functions = {
     ],
     timeoutSeconds: 60,
     onExecutionClosed: true,
+  },
+  anchorAuditHeads: {
+    entry: 'functions/steps/audit-anchor.ts',
+    handler: 'anchor',
+    description: '审计日志链头定期锚定到不可改写的归档桶',
+    // Reads the table, writes only anchors: not a writer of the table, and no delete anywhere.
+    grants: [
+      { table: 'Cases', access: 'read' },
+      { bucket: 'ExecutionArchive', access: 'write', objects: 'audit-anchors/*' },
+      { bucket: 'ExecutionArchive', access: 'read', objects: 'audit-anchors/watermark.json' },
+    ],
+    timeoutSeconds: 300,
+    schedule: 'rate(1 hour)',
   },
   assessRecheckStep: {
     entry: 'functions/steps/handlers.ts',
