@@ -312,7 +312,8 @@ export const functions = {
     handler: 'archiveExecution',
     description: '流程结束后归档执行历史（审计留存）',
     grants: [
-      { bucket: 'ExecutionArchive', access: 'write' },
+      // Histories only: the anchors under audit-anchors/ are written by anchorAuditHeads alone.
+      { bucket: 'ExecutionArchive', access: 'write', objects: 'cases/*' },
       ...workflows.map((w) => ({ stateMachine: w.id, access: 'read' as const })),
     ],
     timeoutSeconds: 60,

@@ -313,7 +313,11 @@ function acknowledgeGrantWildcards(role: iam.IRole, grants: Grant[], props: Func
         acknowledge(
           role,
           `IAM5[Resource::${attributeRef(bucket)}/${grant.objects}]`,
-          `The objects of the ${grant.bucket} bucket under ${grant.objects} only: one per anchored audit chain head, keyed by chain and seq, made at run time.`,
+          `The objects of the ${grant.bucket} bucket under ${grant.objects} only (${
+            grant.objects.startsWith('audit-anchors/')
+              ? 'one per anchored audit chain head, keyed by chain and seq'
+              : 'one per archived execution, keyed by case'
+          }), made at run time, so no narrower pattern exists.`,
         );
       if (grant.access === 'write')
         acknowledge(
