@@ -14,7 +14,8 @@ const departmentQueueIds = Object.values(departmentQueues).map((q) => q.id);
 export type Grant =
   | { table: string; access: 'read' | 'readWrite' }
   | { queue: string; access: 'send' }
-  | { bucket: string; access: 'read' | 'write' }
+  /** `objects`: only the objects whose keys match this pattern (e.g. `audit-anchors/*`); reads then list nothing. */
+  | { bucket: string; access: 'read' | 'write'; objects?: string }
   | { stateMachine: string; access: 'start' | 'read' | 'respond' };
 
 /** A function's timeout unless its definition says otherwise: a request or a step that takes longer is stuck. */
@@ -145,7 +146,11 @@ export const functions = {
     entry: 'functions/http/cases.ts',
     handler: 'auditLog',
     description: '案件审计日志（哈希链）及其校验',
-    grants: [{ table: 'Cases', access: 'read' }],
+    // The bucket for the chain's anchors (listed under the case), which the verification compares.
+    grants: [
+      { table: 'Cases', access: 'read' },
+      { bucket: 'ExecutionArchive', access: 'read' },
+    ],
   },
   deliverNotifications: {
     entry: 'functions/consumers/notifications.ts',
@@ -318,11 +323,25 @@ export const functions = {
     handler: 'archiveExecution',
     description: '流程结束后归档执行历史（审计留存）',
     grants: [
-      { bucket: 'ExecutionArchive', access: 'write' },
+      // Histories only: the anchors under audit-anchors/ are written by anchorAuditHeads alone.
+      { bucket: 'ExecutionArchive', access: 'write', objects: 'cases/*' },
       ...workflows.map((w) => ({ stateMachine: w.id, access: 'read' as const })),
     ],
     timeoutSeconds: 60,
     onExecutionClosed: true,
+  },
+  anchorAuditHeads: {
+    entry: 'functions/steps/audit-anchor.ts',
+    handler: 'anchor',
+    description: '审计日志链头定期锚定到不可改写的归档桶',
+    // Reads the table, writes only anchors: not a writer of the table, and no delete anywhere.
+    grants: [
+      { table: 'Cases', access: 'read' },
+      { bucket: 'ExecutionArchive', access: 'write', objects: 'audit-anchors/*' },
+      { bucket: 'ExecutionArchive', access: 'read', objects: 'audit-anchors/watermark.json' },
+    ],
+    timeoutSeconds: 300,
+    schedule: 'rate(1 hour)',
   },
   assessRecheckStep: {
     entry: 'functions/steps/handlers.ts',

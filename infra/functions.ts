@@ -218,8 +218,18 @@ export class Functions extends Construct {
       props.queues.get(grant.queue).queue.grantSendMessages(fn);
     } else if ('bucket' in grant) {
       const bucket = props.buckets.get(grant.bucket);
-      if (grant.access === 'read') bucket.grantRead(fn);
-      else bucket.grantPut(fn);
+      if (grant.access === 'write') bucket.grantPut(fn, grant.objects);
+      else if (!grant.objects) bucket.grantRead(fn);
+      else {
+        // Those objects alone: `grantRead` would also list (and so name) every object of the bucket.
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['s3:GetObject'],
+            resources: [bucket.arnForObjects(grant.objects)],
+          }),
+        );
+        bucket.encryptionKey?.grantDecrypt(fn);
+      }
     } else {
       const { name, ref } = props.workflows.get(grant.stateMachine);
       switch (grant.access) {
@@ -299,6 +309,24 @@ function acknowledgeGrantWildcards(role: iam.IRole, grants: Grant[], props: Func
         `IAM5[Resource::${attributeRef(table)}/index/*]`,
         `The ${grant.table} table grant covers the table's own global secondary indexes (shared/resources.ts: the township inbox and the due-date index), with the same ${grant.access} access.`,
       );
+    } else if ('bucket' in grant && grant.objects) {
+      const bucket = props.buckets.get(grant.bucket);
+      if (grant.objects.includes('*'))
+        acknowledge(
+          role,
+          `IAM5[Resource::${attributeRef(bucket)}/${grant.objects}]`,
+          `The objects of the ${grant.bucket} bucket under ${grant.objects} only (${
+            grant.objects.startsWith('audit-anchors/')
+              ? 'one per anchored audit chain head, keyed by chain and seq'
+              : 'one per archived execution, keyed by case'
+          }), made at run time, so no narrower pattern exists.`,
+        );
+      if (grant.access === 'write')
+        acknowledge(
+          role,
+          'IAM5[Action::s3:Abort*]',
+          `CDK's put grant on ${grant.objects} of the ${grant.bucket} bucket only: aborting its own multipart uploads; Object Lock forbids overwriting or deleting what was put, and no delete is granted.`,
+        );
     } else if ('bucket' in grant) {
       const bucket = props.buckets.get(grant.bucket);
       const def = props.bucketDefinitions.find((b) => b.id === grant.bucket);

@@ -10,6 +10,18 @@
  *   `AUDITKEY#<key>` one marker per action, so a retried Lambda or a replayed step appends once.
  * An append is one transaction guarded by the head's seq: two actions at once cannot both take the
  * same place in the chain; the loser reads the new head and appends after it.
+ *
+ * A plain hash chain only shows that the entries agree with each other: whoever can write the table
+ * can also recompute every hash after an entry they changed. Two things close that
+ * (docs/architecture.md §1):
+ * - every fact an entry carries is hashed — since `v: 2` the ledger facts the happiness list sums,
+ *   and a payment's entry names the digest of its payment item, which verification reads back;
+ * - each chain's head is anchored outside the table (`shared/repositories/audit-anchors.ts`): a
+ *   chain that no longer hashes to an anchored head was rewritten, one shorter than it truncated.
+ * The chain is not keyed (HMAC): the table's writers are the very functions that append to it, so a
+ * MAC key they must use to extend the chain is a key they hold, and a KMS-held one would cost a KMS
+ * call per append while still letting any of them recompute a chain. The anchor, written where
+ * those writers have no grant, is what makes a recomputed chain detectable.
  */
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -17,6 +29,8 @@ import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from './clients.ts';
 import { requiredEnv } from './config.ts';
 import { queryAll } from './dynamo.ts';
+import { type Anchor, listAnchors } from './repositories/audit-anchors.ts';
+import type { PaymentRecord } from './repositories/payments.ts';
 import { casesTable } from './resources.ts';
 
 const table = () => requiredEnv(casesTable.env);
@@ -42,9 +56,18 @@ export interface AuditEntry {
   summary: string;
   /** Ids of what it concerns: applicationId, taskId, noticeId, … */
   refs: Record<string, string>;
+  /**
+   * 2: the hash covers the ledger facts too. Entries without it were written before, when the
+   * ledger was outside the hash ("pre-coverage"); they still verify as they were hashed.
+   */
+  v?: 2;
+  /** What the entry delivered, as the happiness list sums it (see `LedgerFacts`). */
+  ledger?: LedgerFacts;
   prevHash: string;
   hash: string;
 }
+
+export const ENTRY_VERSION = 2;
 
 export const auditActions = {
   'application.submitted': '提交救助申请',
@@ -87,13 +110,22 @@ export function canonical(value: unknown): string {
 }
 
 export function entryHash(entry: Omit<AuditEntry, 'hash'>): string {
-  const { caseId, seq, at, actor, action, summary, refs, prevHash } = entry;
-  return createHash('sha256')
-    .update(canonical({ caseId, seq, at, actor, action, summary, refs, prevHash }))
-    .digest('hex');
+  const { caseId, seq, at, actor, action, summary, refs, prevHash, v, ledger } = entry;
+  const covered =
+    v === undefined
+      ? { caseId, seq, at, actor, action, summary, refs, prevHash }
+      : { caseId, seq, at, actor, action, summary, refs, prevHash, v, ledger };
+  return createHash('sha256').update(canonical(covered)).digest('hex');
 }
 
 const HEAD = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'AUDIT#HEAD' });
+/**
+ * Every chain head is indexed in `gsi1` under `AUDITHEADS#<shard>` / `<at of its last entry>#<chain>`:
+ * an append moves it to the end, so the anchoring run reads the heads that changed since its last
+ * run as one range per shard.
+ */
+export const AUDIT_HEAD_SHARDS = 8;
+export const auditHeadPartition = (shard: number): string => `AUDITHEADS#${shard}`;
 const seqKey = (seq: number) => `AUDIT#${String(seq).padStart(8, '0')}`;
 
 export interface AuditInput {
@@ -131,6 +163,12 @@ export interface LedgerFacts {
 export const LEDGER_SHARDS = 8;
 export const ledgerPartition = (month: string, shard: number): string => `LEDGER#${month}#${shard}`;
 const ledgerShard = (chainId: string) => createHash('sha256').update(chainId).digest()[0]! % LEDGER_SHARDS;
+const headShard = (chainId: string) => createHash('sha256').update(chainId).digest()[1]! % AUDIT_HEAD_SHARDS;
+/** Where a ledger entry is indexed for the happiness list: derived from hashed facts, so checkable. */
+const ledgerIndex = (entry: Pick<AuditEntry, 'caseId' | 'seq' | 'at'>, regionCode: string) => ({
+  gsi1pk: ledgerPartition(chinaMonth(entry.at), ledgerShard(entry.caseId)),
+  gsi1sk: `${regionCode}#${entry.at}#${entry.caseId}#${entry.seq}`,
+});
 /** `YYYY-MM` of an instant, China time. */
 const chinaMonth = (at: string) => new Date(Date.parse(at) + 8 * 3_600_000).toISOString().slice(0, 7);
 
@@ -141,7 +179,7 @@ export async function appendAudit(caseId: string, input: AuditInput): Promise<Au
       new GetCommand({ TableName: table(), Key: HEAD(caseId), ConsistentRead: true }),
     );
     const seq = ((head?.seq as number | undefined) ?? 0) + 1;
-    const unhashed = {
+    const unhashed: Omit<AuditEntry, 'hash'> = {
       caseId,
       seq,
       at: new Date().toISOString(),
@@ -149,6 +187,8 @@ export async function appendAudit(caseId: string, input: AuditInput): Promise<Au
       action: input.action,
       summary: input.summary,
       refs: input.refs ?? {},
+      v: ENTRY_VERSION,
+      ...(input.ledger ? { ledger: input.ledger } : {}),
       prevHash: (head?.hash as string | undefined) ?? GENESIS,
     };
     const entry: AuditEntry = { ...unhashed, hash: entryHash(unhashed) };
@@ -170,13 +210,7 @@ export async function appendAudit(caseId: string, input: AuditInput): Promise<Au
                   pk: `CASE#${caseId}`,
                   sk: seqKey(seq),
                   ...entry,
-                  ...(input.ledger
-                    ? {
-                        gsi1pk: ledgerPartition(chinaMonth(entry.at), ledgerShard(caseId)),
-                        gsi1sk: `${input.ledger.regionCode}#${entry.at}#${caseId}#${seq}`,
-                        ledger: input.ledger,
-                      }
-                    : {}),
+                  ...(input.ledger ? ledgerIndex(entry, input.ledger.regionCode) : {}),
                 },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
@@ -184,7 +218,14 @@ export async function appendAudit(caseId: string, input: AuditInput): Promise<Au
             {
               Put: {
                 TableName: table(),
-                Item: { ...HEAD(caseId), seq, hash: entry.hash },
+                Item: {
+                  ...HEAD(caseId),
+                  seq,
+                  hash: entry.hash,
+                  at: entry.at,
+                  gsi1pk: auditHeadPartition(headShard(caseId)),
+                  gsi1sk: `${entry.at}#${caseId}`,
+                },
                 ...(head
                   ? { ConditionExpression: 'seq = :prev', ExpressionAttributeValues: { ':prev': seq - 1 } }
                   : { ConditionExpression: 'attribute_not_exists(pk)' }),
@@ -206,9 +247,8 @@ export async function appendAudit(caseId: string, input: AuditInput): Promise<Au
   throw new Error(`audit log of ${caseId}: could not append after 20 tries`);
 }
 
-export async function readAuditLog(
-  caseId: string,
-): Promise<{ entries: AuditEntry[]; head?: { seq: number; hash: string } }> {
+/** A chain's items as stored: the entries with their index keys, and the head. */
+async function readChainItems(caseId: string) {
   const items = await queryAll(dynamo(), {
     TableName: table(),
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
@@ -217,11 +257,22 @@ export async function readAuditLog(
   });
   let head: { seq: number; hash: string } | undefined;
   const entries: AuditEntry[] = [];
-  for (const { pk: _pk, sk, gsi1pk: _g1, gsi1sk: _g2, ledger: _l, ...item } of items) {
+  const indexed = new Map<number, { gsi1pk?: string; gsi1sk?: string }>();
+  for (const { pk: _pk, sk, gsi1pk, gsi1sk, ...item } of items) {
     if (sk === 'AUDIT#HEAD') head = { seq: item.seq as number, hash: item.hash as string };
-    else entries.push(item as unknown as AuditEntry);
+    else {
+      entries.push(item as unknown as AuditEntry);
+      indexed.set(item.seq as number, { gsi1pk: gsi1pk as string, gsi1sk: gsi1sk as string });
+    }
   }
-  return { entries, ...(head ? { head } : {}) };
+  return { entries, indexed, ...(head ? { head } : {}) };
+}
+
+export async function readAuditLog(
+  caseId: string,
+): Promise<{ entries: AuditEntry[]; head?: { seq: number; hash: string } }> {
+  const { indexed: _i, ...log } = await readChainItems(caseId);
+  return log;
 }
 
 export type Verification =
@@ -260,9 +311,169 @@ export function verifyChain(
   return { valid: true, entries: entries.length, headHash: prevHash };
 }
 
-export async function verifyAuditLog(caseId: string): Promise<Verification & { log: AuditEntry[] }> {
-  const { entries, head } = await readAuditLog(caseId);
-  return { ...verifyChain(caseId, entries, head), log: entries };
+/** How the chain compares with the heads anchored outside the table. */
+export interface AnchorCheck {
+  /**
+   * `holds`: every anchored head is still in the chain; `none`: not anchored yet (the anchoring runs
+   * hourly); `rewritten`: an entry up to an anchored seq no longer hashes to the anchored hash;
+   * `truncated`: the chain is shorter than an anchored head.
+   */
+  status: 'holds' | 'none' | 'rewritten' | 'truncated';
+  anchors: number;
+  /** The latest anchored head. */
+  latest?: { seq: number; hash: string };
+  reason?: string;
+}
+
+/** Checks the entries against every anchor of the chain (all, not only the latest: a rewrite may keep the newest). Pure. */
+export function checkAnchors(
+  entries: readonly AuditEntry[],
+  anchors: ReadonlyArray<Pick<Anchor, 'seq' | 'hash'>>,
+): AnchorCheck {
+  if (!anchors.length) return { status: 'none', anchors: 0 };
+  const latest = anchors.reduce((a, b) => (b.seq > a.seq ? b : a));
+  const base = { anchors: anchors.length, latest: { seq: latest.seq, hash: latest.hash } };
+  const last = entries.reduce((max, e) => Math.max(max, e.seq), 0);
+  if (latest.seq > last)
+    return {
+      ...base,
+      status: 'truncated',
+      reason: `第${latest.seq}条已于链外锚定，而日志只有${last}条：记录被截断`,
+    };
+  for (const anchor of anchors) {
+    const entry = entries.find((e) => e.seq === anchor.seq);
+    if (entry?.hash !== anchor.hash)
+      return {
+        ...base,
+        status: 'rewritten',
+        reason: `第${anchor.seq}条记录的哈希与链外锚定的不符（锚定 ${anchor.hash.slice(0, 12)}…）：第${anchor.seq}条及以前的记录被改写`,
+      };
+  }
+  return { ...base, status: 'holds' };
+}
+
+/** The payment item's facts as its audit entry names them: any change to one changes the digest. */
+export function paymentDigest(
+  p: Pick<PaymentRecord, 'caseId' | 'month' | 'amount' | 'basis'> & Partial<PaymentRecord>,
+): string {
+  const { caseId, month, kind, amount, tier, basis, executionArn, recordedAt } = p;
+  return createHash('sha256')
+    .update(canonical({ caseId, month, kind, amount, tier, basis, executionArn, recordedAt }))
+    .digest('hex');
+}
+
+/** How the chain's ledger agrees with the payment items and the happiness list's index. */
+export interface LedgerCheck {
+  holds: boolean;
+  /** Payment items of the case. */
+  payments: number;
+  /** Ledger entries appended before ledger facts were hashed: only what their summary says is covered. */
+  preCoverage: number;
+  mismatches: string[];
+}
+
+/** Checks payment items and ledger index keys against the chain. Pure. */
+export function checkLedger(
+  entries: readonly AuditEntry[],
+  indexed: ReadonlyMap<number, { gsi1pk?: string; gsi1sk?: string }>,
+  payments: ReadonlyArray<PaymentRecord>,
+): LedgerCheck {
+  const mismatches: string[] = [];
+  const recorded = new Map<string, AuditEntry>();
+  for (const e of entries) if (e.action === 'payment.recorded' && e.refs.month) recorded.set(e.refs.month, e);
+  for (const p of payments) {
+    const entry = recorded.get(p.month);
+    if (!entry) {
+      mismatches.push(`${p.month} 的发放记录（${p.amount}元）在审计日志中没有对应记录`);
+      continue;
+    }
+    const digestDiffers = entry.refs.paymentDigest
+      ? entry.refs.paymentDigest !== paymentDigest(p)
+      : // Pre-coverage: the hashed summary still states the amount.
+        !entry.summary.includes(`${p.amount.toFixed(2)} 元`);
+    if (digestDiffers || (entry.ledger?.amount !== undefined && entry.ledger.amount !== p.amount))
+      mismatches.push(
+        `${p.month} 的发放记录（${p.amount}元，案件 ${p.caseId}）与审计日志第${entry.seq}条记录的不符：发放记录被改动`,
+      );
+  }
+  const paid = new Set(payments.map((p) => p.month));
+  for (const [month, entry] of recorded)
+    if (!paid.has(month)) mismatches.push(`审计日志第${entry.seq}条记录了${month}的发放，而发放记录不存在`);
+  let preCoverage = 0;
+  for (const e of entries) {
+    if (e.ledger && e.v === undefined) preCoverage++;
+    const stored = indexed.get(e.seq) ?? {};
+    const expected: { gsi1pk?: string; gsi1sk?: string } = e.ledger
+      ? ledgerIndex(e, e.ledger.regionCode)
+      : {};
+    // Only ledger entries sit in the ledger index; a moved or added key changes the happiness list.
+    if (
+      (stored.gsi1pk?.startsWith('LEDGER#') || expected.gsi1pk) &&
+      (stored.gsi1pk !== expected.gsi1pk || stored.gsi1sk !== expected.gsi1sk)
+    )
+      mismatches.push(`审计日志第${e.seq}条记录的幸福清单索引与记录不符：索引被改动`);
+  }
+  return { holds: mismatches.length === 0, payments: payments.length, preCoverage, mismatches };
+}
+
+/**
+ * The whole check, as the auditor's view and `npm run audit:verify` report it: `valid` only when the
+ * chain holds, agrees with its anchors and with the ledger; the chain's own result stays at the top
+ * level (`entries`, `headHash` or `brokenAt` and `reason`).
+ */
+export type AuditVerification = (
+  | { chainValid: true; entries: number; headHash: string }
+  | { chainValid: false; entries: number; brokenAt: number; reason: string }
+) & { valid: boolean; anchor: AnchorCheck; ledger: LedgerCheck };
+
+export async function verifyAuditLog(caseId: string): Promise<AuditVerification & { log: AuditEntry[] }> {
+  const [{ entries, indexed, head }, anchors, payments] = await Promise.all([
+    readChainItems(caseId),
+    listAnchors(caseId),
+    queryAll(dynamo(), {
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :pay)',
+      ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':pay': 'PAY#' },
+      ConsistentRead: true,
+    }),
+  ]);
+  const { valid: chainValid, ...chain } = verifyChain(caseId, entries, head);
+  const anchor = checkAnchors(entries, anchors);
+  const ledger = checkLedger(
+    entries,
+    indexed,
+    payments.map(({ pk: _pk, sk: _sk, ...p }) => p as unknown as PaymentRecord),
+  );
+  const valid = chainValid && ledger.holds && (anchor.status === 'holds' || anchor.status === 'none');
+  return {
+    ...(chainValid
+      ? { chainValid, ...(chain as { entries: number; headHash: string }) }
+      : { chainValid, ...(chain as { entries: number; brokenAt: number; reason: string }) }),
+    valid,
+    anchor,
+    ledger,
+    log: entries,
+  };
+}
+
+/** Head changes to anchor: every chain whose last entry was appended in `[from, upTo)`. */
+export async function headsChangedBetween(from: string, upTo: string): Promise<Anchor[]> {
+  const shards = await Promise.all(
+    Array.from({ length: AUDIT_HEAD_SHARDS }, (_, shard) =>
+      queryAll(dynamo(), {
+        TableName: table(),
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :upTo',
+        ExpressionAttributeValues: { ':pk': auditHeadPartition(shard), ':from': from, ':upTo': upTo },
+      }),
+    ),
+  );
+  return shards.flat().map((item) => ({
+    chainId: (item.pk as string).slice('CASE#'.length),
+    seq: item.seq as number,
+    hash: item.hash as string,
+    at: item.at as string,
+  }));
 }
 
 /** The kinds of human task, as the audit log names them. */
@@ -294,14 +505,7 @@ export function auditNotice(
  * A month's payment recorded on the case: once per case and month, as the payment itself; counted in
  * the happiness list under the case's region.
  */
-export async function auditPayment(payment: {
-  caseId: string;
-  month: string;
-  amount: number;
-  basis: string;
-  kind?: string;
-  tier?: string;
-}): Promise<AuditEntry | undefined> {
+export async function auditPayment(payment: PaymentRecord): Promise<AuditEntry | undefined> {
   const { Item } = await dynamo().send(
     new GetCommand({ TableName: table(), Key: { pk: `CASE#${payment.caseId}`, sk: 'CASE' } }),
   );
@@ -311,7 +515,8 @@ export async function auditPayment(payment: {
     actor: SYSTEM,
     action: 'payment.recorded',
     summary: `${payment.month} 发放 ${payment.amount.toFixed(2)} 元：${payment.basis}`,
-    refs: { month: payment.month },
+    // The digest binds the entry to the payment item as written: verification reads the item back.
+    refs: { month: payment.month, paymentDigest: paymentDigest(payment) },
     ...(regionCode
       ? {
           ledger: {

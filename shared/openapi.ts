@@ -282,15 +282,37 @@ export const historyEvent = z.object({
 export const auditLog = z
   .object({
     caseId: z.string(),
-    verification: z.union([
-      z.object({ valid: z.literal(true), entries: z.number().int(), headHash: z.string() }),
-      z.object({
-        valid: z.literal(false),
-        entries: z.number().int(),
-        brokenAt: z.number().int().describe('自第几条起不再相符'),
-        reason: z.string().describe('不相符的原因（中文）'),
-      }),
-    ]),
+    verification: z
+      .union([
+        z.object({ chainValid: z.literal(true), entries: z.number().int(), headHash: z.string() }),
+        z.object({
+          chainValid: z.literal(false),
+          entries: z.number().int(),
+          brokenAt: z.number().int().describe('自第几条起不再相符'),
+          reason: z.string().describe('不相符的原因（中文）'),
+        }),
+      ])
+      .and(
+        z.object({
+          valid: z.boolean().describe('哈希链完整、与链外锚定一致且发放记录相符'),
+          anchor: z
+            .object({
+              status: z.enum(['holds', 'none', 'rewritten', 'truncated']),
+              anchors: z.number().int(),
+              latest: z.object({ seq: z.number().int(), hash: z.string() }).optional(),
+              reason: z.string().optional(),
+            })
+            .describe('与归档桶中锚定的链头比对：none 为尚未锚定，rewritten 为被改写，truncated 为被截断'),
+          ledger: z
+            .object({
+              holds: z.boolean(),
+              payments: z.number().int(),
+              preCoverage: z.number().int().describe('账目字段纳入哈希之前的记录条数'),
+              mismatches: z.array(z.string()),
+            })
+            .describe('发放记录与审计日志记录的金额、摘要是否相符'),
+        }),
+      ),
     entries: z.array(
       z.object({
         seq: z.number().int(),

@@ -54,8 +54,11 @@ export interface QueueDefinition {
  * | decided task  | `TASK#<taskId>`       | `TASK`                  | `UNDELIVERED#<shard>` / `<decidedAt>#<taskId>`  |
  * | idempotency   | `IDEMP#<scope>#<key>` | `IDEMP`                 | –                                               |
  * | schedule      | `CASE#<caseId>`       | `SCHEDULE#<wf>#<due>`   | gsi2: `DUE#<date>#<shard>` / `<dueAt>#<caseId>#<wf>` |
+ * | audit entry   | `CASE#<chainId>`      | `AUDIT#<seq>`           | ledger entries: `LEDGER#<month>#<shard>` / `<region>#<at>#<chain>#<seq>` |
+ * | audit head    | `CASE#<chainId>`      | `AUDIT#HEAD`            | `AUDITHEADS#<shard>` / `<at of last entry>#<chainId>` |
  *
- * `gsi1` holds three kinds of partition, told apart by their prefix:
+ * `gsi1` holds these kinds of partition (the ledger and the audit heads are described in
+ * `shared/audit.ts`), told apart by their prefix:
  * - `OPEN#<township>`, the township inbox: only open tasks carry these keys, so deciding a task
  *   removes it from the index. A township has at most a few hundred open tasks, far below a
  *   partition's throughput.

@@ -59,7 +59,9 @@ export const history = httpRoute({ roles: historyReaders, path: caseIdPath }, as
 
 /**
  * The case's tamper-evident audit log (`shared/audit.ts`) and its verification: each entry with who
- * acted, what and when, and whether the hash chain still holds — and if not, from which entry on.
+ * acted, what and when, whether the hash chain still holds (and if not, from which entry on),
+ * whether it agrees with its heads anchored outside the table, and whether the payment items agree
+ * with what the chain recorded.
  */
 export const auditLog = httpRoute(
   { roles: ['auditor', 'countyOfficer'], path: caseIdPath },

@@ -2,13 +2,27 @@
  * The tamper-evident audit log (issue 7.4): an application's every action is appended to its case's
  * hash chain with who acted; the auditor's endpoint and `npm run audit:verify` confirm the chain,
  * and both find an entry altered afterwards — naming the entry from which it no longer holds.
+ *
+ * And what a chain alone cannot show (issue 10, finding 9): someone with write access to the table
+ * who recomputes every hash after an altered entry, truncates the chain and its head together, or
+ * edits a payment's amount. The anchors of chain heads in the archive bucket show the first two, the
+ * payment digests in the chain the third.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { appendAudit, SYSTEM, verifyAuditLog } from '../../shared/audit.ts';
+import { clock } from '../../local/clock.ts';
+import { type AuditEntry, appendAudit, entryHash, SYSTEM, verifyAuditLog } from '../../shared/audit.ts';
+import { listAnchors } from '../../shared/repositories/audit-anchors.ts';
+import { recordPayment } from '../../shared/repositories/payments.ts';
 import { actors } from '../support/actors.ts';
 import { applicationFlow } from '../support/application-flow.ts';
 import { application } from '../support/households.ts';
@@ -19,15 +33,28 @@ const { api } = runtime;
 const flow = applicationFlow(runtime);
 const ROOT = join(import.meta.dirname, '..', '..');
 
+/**
+ * The script in a process of its own, awaited without blocking: the runtime's S3 (fauxqs), where the
+ * anchors are, answers from this very process.
+ */
 const auditVerify = (caseId: string) =>
-  spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/audit-verify.ts', caseId], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      AWS_ENDPOINT_URL_DYNAMODB: runtime.rt.endpoints.dynamodb,
-      CASES_TABLE: runtime.rt.env.CASES_TABLE,
-    },
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/audit-verify.ts', caseId], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        AWS_ENDPOINT_URL_DYNAMODB: runtime.rt.endpoints.dynamodb,
+        AWS_ENDPOINT_URL_S3: runtime.rt.env.AWS_ENDPOINT_URL_S3,
+        CASES_TABLE: runtime.rt.env.CASES_TABLE,
+        ARCHIVE_BUCKET: runtime.rt.env.ARCHIVE_BUCKET,
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
 
 async function approved() {
@@ -78,13 +105,19 @@ describe('the audit log', () => {
       expect(e.seq).toBe(i + 1);
       if (i > 0) expect(e.prevHash).toBe(log.entries[i - 1].hash);
     }
-    expect(log.verification).toEqual({ valid: true, entries: 9, headHash: log.entries[8].hash });
+    expect(log.verification).toMatchObject({
+      valid: true,
+      chainValid: true,
+      entries: 9,
+      headHash: log.entries[8].hash,
+      ledger: { holds: true, payments: 0, preCoverage: 0, mismatches: [] },
+    });
     // Nothing personal in the log: none of the household's ID numbers appears in it.
     for (const member of application().members) expect(JSON.stringify(log)).not.toContain(member.idNumber);
 
-    const script = auditVerify(caseId);
+    const script = await auditVerify(caseId);
     expect(script.status, script.stderr).toBe(0);
-    expect(script.stdout).toContain('审计日志完整 intact: 9 条');
+    expect(script.stdout).toContain('哈希链完整 chain intact: 9 条');
   });
 
   it('finds an entry altered afterwards, and from which entry on the chain is broken', async () => {
@@ -104,7 +137,7 @@ describe('the audit log', () => {
     const { body } = await api(`/cases/${caseId}/audit`, {}, actors.auditor);
     expect(body.verification).toMatchObject({ valid: false, brokenAt: 3 });
     expect(body.verification.reason).toContain('被改动');
-    const script = auditVerify(caseId);
+    const script = await auditVerify(caseId);
     expect(script.status).toBe(1);
     expect(script.stdout).toContain('自第 3 条起');
 
@@ -141,5 +174,152 @@ describe('the audit log', () => {
     expect((await api(`/cases/${caseId}/audit`, {}, actors.applicant)).status).toBe(403);
     expect((await api(`/cases/${caseId}/audit`, {}, actors.auditorElsewhere)).status).toBe(403);
     expect((await api(`/cases/${caseId}/audit`, {}, actors.county)).status).toBe(200);
+  });
+});
+
+/** Moves the clock past the anchoring's settling time and waits until the chain's head at `seq` is anchored. */
+async function anchored(caseId: string, seq: number) {
+  await eventually(async () => ((await verifyAuditLog(caseId)).entries >= seq ? true : undefined));
+  clock.advance(10 * 60_000);
+  await eventually(async () => ((await listAnchors(caseId)).some((a) => a.seq === seq) ? true : undefined));
+}
+
+describe('the audit log against its anchors and the ledger', () => {
+  const doc = () => DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  const table = () => runtime.rt.env.CASES_TABLE!;
+  const chainItems = async (caseId: string) =>
+    (
+      await doc().send(
+        new QueryCommand({
+          TableName: table(),
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :a)',
+          ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':a': 'AUDIT#0' },
+        }),
+      )
+    ).Items!;
+
+  it('a chain as written agrees with its anchor', async () => {
+    const { caseId } = await approved();
+    await anchored(caseId, 9);
+    const result = await verifyAuditLog(caseId);
+    expect(result).toMatchObject({ valid: true, chainValid: true, entries: 9 });
+    expect(result.anchor).toMatchObject({ status: 'holds', latest: { seq: 9, hash: result.log[8]!.hash } });
+    const { body } = await api(`/cases/${caseId}/audit`, {}, actors.auditor);
+    expect(body.verification).toMatchObject({ valid: true, anchor: { status: 'holds' } });
+    const script = await auditVerify(caseId);
+    expect(script.status, script.stdout + script.stderr).toBe(0);
+    expect(script.stdout).toContain('与链外锚定一致');
+  });
+
+  it('finds a chain recomputed after an entry was altered: the anchor no longer matches', async () => {
+    const { caseId } = await approved();
+    await anchored(caseId, 9);
+    // Someone with table access rewrites the township's decision and recomputes every hash after it
+    // with plain SHA-256 (`entryHash` is unkeyed: anyone with the source can run it), head included.
+    let prevHash = '0'.repeat(64);
+    for (const item of await chainItems(caseId)) {
+      const entry = item as unknown as AuditEntry;
+      if (entry.seq === 3) entry.summary = '乡镇（街道）审核：不同意（隐瞒收入）';
+      entry.prevHash = prevHash;
+      const { hash: _old, ...unhashed } = entry;
+      entry.hash = entryHash(unhashed);
+      prevHash = entry.hash;
+      await doc().send(new PutCommand({ TableName: table(), Item: item }));
+    }
+    await doc().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: { pk: `CASE#${caseId}`, sk: 'AUDIT#HEAD' },
+        UpdateExpression: 'SET #h = :h',
+        ExpressionAttributeNames: { '#h': 'hash' },
+        ExpressionAttributeValues: { ':h': prevHash },
+      }),
+    );
+    const result = await verifyAuditLog(caseId);
+    // The chain itself holds: only the anchor shows it was rewritten.
+    expect(result.chainValid).toBe(true);
+    expect(result.valid).toBe(false);
+    expect(result.anchor.status).toBe('rewritten');
+    expect(result.anchor.reason).toContain('被改写');
+    const { body } = await api(`/cases/${caseId}/audit`, {}, actors.auditor);
+    expect(body.verification).toMatchObject({
+      valid: false,
+      chainValid: true,
+      anchor: { status: 'rewritten' },
+    });
+    const script = await auditVerify(caseId);
+    expect(script.status).toBe(1);
+    expect(script.stdout).toContain('与链外锚定不符 rewritten');
+  });
+
+  it('finds a chain truncated with its head', async () => {
+    const { caseId } = await approved();
+    await anchored(caseId, 9);
+    const [seventh] = (await chainItems(caseId)).filter((i) => i.seq === 7);
+    for (const sk of ['AUDIT#00000008', 'AUDIT#00000009'])
+      await doc().send(new DeleteCommand({ TableName: table(), Key: { pk: `CASE#${caseId}`, sk } }));
+    await doc().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: { pk: `CASE#${caseId}`, sk: 'AUDIT#HEAD' },
+        UpdateExpression: 'SET seq = :s, #h = :h',
+        ExpressionAttributeNames: { '#h': 'hash' },
+        ExpressionAttributeValues: { ':s': 7, ':h': seventh!.hash },
+      }),
+    );
+    const result = await verifyAuditLog(caseId);
+    expect(result).toMatchObject({ valid: false, chainValid: true, entries: 7 });
+    expect(result.anchor).toMatchObject({ status: 'truncated', latest: { seq: 9 } });
+    const script = await auditVerify(caseId);
+    expect(script.status).toBe(1);
+    expect(script.stdout).toContain('truncated');
+  });
+
+  it('finds a payment amount edited, in the payment item or in the ledger the happiness list sums', async () => {
+    const { caseId } = await approved();
+    await eventually(async () => ((await verifyAuditLog(caseId)).entries === 9 ? true : undefined));
+    const payment = {
+      caseId,
+      month: '2026-12',
+      kind: 'regular' as const,
+      amount: 550,
+      tier: 'dibao',
+      basis: '低保金（按月发放）',
+      executionArn: 'arn:aws:states:us-east-1:000000000000:execution:doudi-application:test',
+      recordedAt: new Date().toISOString(),
+    };
+    await recordPayment(payment);
+    const clean = await verifyAuditLog(caseId);
+    expect(clean).toMatchObject({ valid: true, entries: 10, ledger: { holds: true, payments: 1 } });
+    expect(clean.log[9]).toMatchObject({ action: 'payment.recorded', v: 2, ledger: { amount: 550 } });
+
+    // The payment item's amount: the chain still holds, the ledger check names the case and month.
+    await doc().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: { pk: `CASE#${caseId}`, sk: 'PAY#2026-12' },
+        UpdateExpression: 'SET amount = :a',
+        ExpressionAttributeValues: { ':a': 10_053_999 },
+      }),
+    );
+    const paid = await verifyAuditLog(caseId);
+    expect(paid).toMatchObject({ valid: false, chainValid: true, ledger: { holds: false } });
+    expect(paid.ledger.mismatches).toEqual([
+      expect.stringContaining(`2026-12 的发放记录（10053999元，案件 ${caseId}）`),
+    ]);
+    const script = await auditVerify(caseId);
+    expect(script.status).toBe(1);
+    expect(script.stdout).toContain('发放记录不符 ledger mismatch: 2026-12');
+
+    // The ledger amount on the entry itself (what the happiness list adds up): hashed, so the chain breaks there.
+    await doc().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: { pk: `CASE#${caseId}`, sk: 'AUDIT#00000010' },
+        UpdateExpression: 'SET ledger.amount = :a',
+        ExpressionAttributeValues: { ':a': 10_053_999 },
+      }),
+    );
+    expect(await verifyAuditLog(caseId)).toMatchObject({ valid: false, chainValid: false, brokenAt: 10 });
   });
 });
