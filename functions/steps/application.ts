@@ -70,17 +70,7 @@ export async function meansTest(event: { applicationId: string }): Promise<cases
     requestedTier: declaration.requestedTier,
     parameters,
   });
-  const summary: cases.MeansTestSummary = {
-    tier: result.tier,
-    eligible: result.eligible,
-    monthlyAmount: result.monthlyAmount,
-    perCapitaMonthlyIncome: result.perCapitaMonthlyIncome,
-    parameterVersion: result.parameterVersion,
-    reasons: result.reasons.map(({ code, message, clause }) => ({ code, message, clause })),
-    alternative: result.alternative
-      ? { tier: result.alternative.tier, monthlyAmount: result.alternative.monthlyAmount }
-      : undefined,
-  };
+  const summary = cases.meansTestSummary(result);
   // The recheck interval of the alternative tier: the alternative is always the household's own
   // classification, which is what the means test decides when no tier is requested.
   const recheckMonths: Record<string, number | null> = { [result.tier]: result.recheckIntervalMonths };

@@ -75,14 +75,7 @@ export async function assess(event: { emergencyId: string }): Promise<TaskDetail
     householdLimit: { amount: householdAmount, months, since, granted: granted / 100, remaining },
     maxAmount,
   };
-  const summary = {
-    tier: result.tier,
-    eligible: result.eligible,
-    monthlyAmount: result.monthlyAmount,
-    perCapitaMonthlyIncome: result.perCapitaMonthlyIncome,
-    parameterVersion: result.parameterVersion,
-    reasons: result.reasons.map(({ code, message, clause }) => ({ code, message, clause })),
-  };
+  const summary = cases.meansTestSummary(result);
   await lifecycle.updateEmergency(e.emergencyId, { allowance, meansTest: summary });
   return {
     applicationId: e.emergencyId,

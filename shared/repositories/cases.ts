@@ -18,6 +18,7 @@ import { maskIdNumber } from '../domain/id-number.ts';
 import { queryAll } from '../dynamo.ts';
 import { HttpError, IdempotencyKeyReusedError } from '../errors.ts';
 import { casesTable, DUE_SHARDS } from '../resources.ts';
+import type { MeansTestResult } from '../rules/index.ts';
 import type { ApplicationRequest } from '../schemas/household.ts';
 import {
   applicationIndexKeys,
@@ -46,6 +47,21 @@ export interface MeansTestSummary {
   parameterVersion: string;
   reasons: Array<{ code: string; message: string; clause: string }>;
   alternative?: { tier: string; monthlyAmount: number | null } | undefined;
+}
+
+/** What a task shows of a means test: its conclusion and every reason with its clause. */
+export function meansTestSummary(result: MeansTestResult): MeansTestSummary {
+  return {
+    tier: result.tier,
+    eligible: result.eligible,
+    monthlyAmount: result.monthlyAmount,
+    perCapitaMonthlyIncome: result.perCapitaMonthlyIncome,
+    parameterVersion: result.parameterVersion,
+    reasons: result.reasons.map(({ code, message, clause }) => ({ code, message, clause })),
+    alternative: result.alternative
+      ? { tier: result.alternative.tier, monthlyAmount: result.alternative.monthlyAmount }
+      : undefined,
+  };
 }
 
 export interface Notice {
@@ -393,6 +409,25 @@ export async function claimWrites(
 }
 
 /**
+ * The put of a new application: sealed, indexed for the auditor's search, with an empty summary of
+ * tasks; once only. Submissions and emergency conversions write it in their own transactions.
+ */
+export async function newApplicationPut(application: ApplicationRecord): Promise<ClaimWrite> {
+  return {
+    Put: {
+      TableName: table(),
+      Item: {
+        ...APP(application.applicationId),
+        ...applicationIndexKeys(application),
+        ...(await sealIn(application, 'declaration')),
+        taskSummaries: {},
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/**
  * Creates the application, its case, its members' claims and (with an Idempotency-Key) the key's
  * record in one transaction. Returns the existing application when the key was used before with the
  * same content; the key used before with other content is refused (422). The key's record has no
@@ -418,18 +453,7 @@ export async function createApplication(
         ? record
         : { ...record, newApplication: { reason: overrideReason, openApplicationIds } };
     const items: Array<ClaimWrite> = [
-      {
-        Put: {
-          TableName: table(),
-          Item: {
-            ...APP(application.applicationId),
-            ...applicationIndexKeys(application),
-            ...(await sealIn(application, 'declaration')),
-            taskSummaries: {},
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
+      await newApplicationPut(application),
       {
         Put: {
           TableName: table(),

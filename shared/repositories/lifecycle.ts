@@ -32,13 +32,13 @@ import { queryAll, setExpression, updateExisting } from '../dynamo.ts';
 import { HttpError } from '../errors.ts';
 import { casesTable } from '../resources.ts';
 import type { ApplicationRequest, HouseholdDeclaration } from '../schemas/household.ts';
-import { applicationIndexKeys } from './audit-search.ts';
 import {
   type Actor,
   type ApplicationRecord,
   claimWrites,
   getApplication,
   type MeansTestSummary,
+  newApplicationPut,
   openTaskItem,
   TASK,
 } from './cases.ts';
@@ -721,20 +721,7 @@ export async function createConvertedApplication(app: ApplicationRecord, emergen
       await dynamo().send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Put: {
-                TableName: table(),
-                // Indexed for the auditor's search like any application (`cases.createApplication`).
-                Item: {
-                  pk: `APP#${record.applicationId}`,
-                  sk: 'APP',
-                  ...applicationIndexKeys(record),
-                  ...(await sealIn(record, 'declaration')),
-                  taskSummaries: {},
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
+            await newApplicationPut(record),
             {
               Update: {
                 TableName: table(),
