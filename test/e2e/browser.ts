@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 export const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'e2e');
@@ -111,4 +111,26 @@ export async function signIn(page: Page, as: SignIn = {}) {
   await page.click('#signin-button');
   await page.locator('#identity').waitFor();
   if (as.name) expect(await text(page, '#identity-name')).toBe(as.name);
+}
+
+/**
+ * One browser for a test file, launched before its tests and closed after them; `open` loads a path
+ * of the local runtime's server (`baseUrl`, read when called) in a new page of the given size.
+ */
+export function useBrowser(baseUrl: () => string) {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    page: (viewport: { width: number; height: number }) => browser!.page(viewport),
+    async open(path: string, viewport: { width: number; height: number }) {
+      const page = await browser!.page(viewport);
+      await page.goto(`${baseUrl()}${path}`);
+      return page;
+    },
+  };
 }

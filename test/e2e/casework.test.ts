@@ -4,31 +4,17 @@
  * leaves the page), and a review sent back by objections to its public notice, shown with them and
  * found groundless with reasons. In a real browser against an in-memory local runtime.
  */
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { getTask } from '../../shared/repositories/cases.ts';
 import { actors } from '../support/actors.ts';
 import { applicationFlow } from '../support/application-flow.ts';
 import { application } from '../support/households.ts';
 import { eventually, useRuntime } from '../support/runtime.ts';
-import { type Browser, fitsWidth, launch, screenshot, sees, signIn, text, widths } from './browser.ts';
+import { fitsWidth, screenshot, sees, signIn, text, useBrowser, widths } from './browser.ts';
 
 const runtime = useRuntime();
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function open(path: string, viewport: { width: number; height: number }) {
-  const page: Page & { errors: string[] } = await browser!.page(viewport);
-  await page.goto(`${runtime.rt.apiUrl}${path}`);
-  return page;
-}
+const { open } = useBrowser(() => runtime.rt.apiUrl);
 
 describe('the caseworker decides', () => {
   it('has the caseworker decide what an emergency is paid first, within its allowance', async () => {

@@ -7,7 +7,7 @@
  * at 375 px and 1280 px: no sideways scrolling, no console error. Screenshots in test-artifacts/e2e/.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { maskIdNumber } from '../../shared/domain/id-number.ts';
 import { stableId } from '../../shared/domain/ids.ts';
 import {
@@ -19,17 +19,10 @@ import {
 } from '../../shared/repositories/monitoring.ts';
 import { validId } from '../support/households.ts';
 import { useRuntime } from '../support/runtime.ts';
-import { type Browser, fitsWidth, launch, screenshot, widths } from './browser.ts';
+import { fitsWidth, screenshot, useBrowser, widths } from './browser.ts';
 
 const runtime = useRuntime();
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser(() => runtime.rt.apiUrl);
 
 const person = validId('430121', '19700101', 21);
 const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
@@ -100,7 +93,7 @@ describe('the departments’ warnings page', () => {
       warning({ warningId: `wrn-${'3'.repeat(24)}`, department: 'civilAffairs', riskType: 'omission' }),
     );
 
-    const page = await browser!.page(widths.mobile);
+    const page = await browser.page(widths.mobile);
     await page.goto(`${runtime.rt.apiUrl}/department/`);
     await signInDepartment(page);
     await sees(page, '#list h2', '医疗保障部门预警（1）');
@@ -130,7 +123,7 @@ describe('the departments’ warnings page', () => {
     await screenshot(page, 'department-03-answered-375');
     expect(page.errors).toEqual([]);
 
-    const wide = await browser!.page(widths.desktop);
+    const wide = await browser.page(widths.desktop);
     await wide.goto(`${runtime.rt.apiUrl}/department/`);
     await signInDepartment(wide);
     await sees(wide, '#list h2', '医疗保障部门预警（1）');
@@ -172,7 +165,7 @@ describe('the departments’ warnings page', () => {
       },
     });
     for (const viewport of [widths.mobile, widths.desktop]) {
-      const page = await browser!.page(viewport);
+      const page = await browser.page(viewport);
       await page.goto(`${runtime.rt.apiUrl}/workbench/`);
       await page.locator('#signin-form').waitFor();
       await page.check('input[name="signin-role"][value="townshipCaseworker"]');

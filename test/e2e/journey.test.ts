@@ -13,7 +13,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { clock } from '../../local/clock.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { assets } from '../../shared/schemas/household.ts';
@@ -22,32 +22,24 @@ import { application, validId } from '../support/households.ts';
 import { useRuntime } from '../support/runtime.ts';
 import {
   ARTIFACTS,
-  type Browser,
   fitsWidth,
-  launch,
   type SignIn,
   screenshot,
   sees,
   signIn,
   text,
+  useBrowser,
   widths,
 } from './browser.ts';
 
 const runtime = useRuntime();
-let browser: Browser | undefined;
+const browser = useBrowser(() => runtime.rt.apiUrl);
 const pages: Array<Page & { errors: string[] }> = [];
 
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
+/** A page at `path`, kept: a later test reads the first page's storage. */
 async function open(path: string, viewport: { width: number; height: number }) {
-  const page = await browser!.page(viewport);
+  const page = await browser.open(path, viewport);
   pages.push(page);
-  await page.goto(`${runtime.rt.apiUrl}${path}`);
   return page;
 }
 
