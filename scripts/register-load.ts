@@ -15,7 +15,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { type RegisterRecord, registerDefinition } from '../shared/monitoring/compare.ts';
-import { lineBatches, RecordDecoder } from '../shared/monitoring/feeds.ts';
+import { lineBatches, RecordDecoder } from '../shared/monitoring/feeds/index.ts';
 
 const BATCH = 500;
 

@@ -25,7 +25,7 @@ import {
   feedNames,
   renderFeedSchemas,
   validateRecord,
-} from '../../shared/monitoring/feeds.ts';
+} from '../../shared/monitoring/feeds/index.ts';
 import { happinessList as sumHappiness } from '../../shared/monitoring/happiness.ts';
 import {
   assistanceTypeLabels,

@@ -44,7 +44,7 @@ import {
   RecordDecoder,
   type RecordDefinition,
   regionCodeNamed,
-} from '../../shared/monitoring/feeds.ts';
+} from '../../shared/monitoring/feeds/index.ts';
 import {
   IndicatorBook,
   type IndicatorId,

@@ -32,7 +32,7 @@ import {
   type RecordDefinition,
   type Rejection,
   schoolStages,
-} from './feeds.ts';
+} from './feeds/index.ts';
 import {
   type AssistanceType,
   assistanceTypeLabels,

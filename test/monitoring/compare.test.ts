@@ -19,7 +19,7 @@ import {
   type FeedRows,
   feedDefinitions,
   RecordDecoder,
-} from '../../shared/monitoring/feeds.ts';
+} from '../../shared/monitoring/feeds/index.ts';
 import { IndicatorBook, sampleIndicatorVersions } from '../../shared/monitoring/indicators.ts';
 import { validId } from '../support/households.ts';
 
