@@ -21,7 +21,7 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GENERATOR_VERSION, type GenerateManifest, generateMonitoringData } from '../scripts/generate.ts';
-import { runMonitoring } from '../shared/monitoring/compare.ts';
+import { runMonitoring } from '../shared/monitoring/compare/index.ts';
 import { type FeedName, feedDefinitions, feedNames } from '../shared/monitoring/feeds/index.ts';
 import {
   IndicatorBook,

@@ -34,7 +34,7 @@ import {
   type FeedCounts,
   type RegisterEntry,
   type Warning,
-} from '../../shared/monitoring/compare.ts';
+} from '../../shared/monitoring/compare/index.ts';
 import {
   type FeedFormat,
   type FeedName,

@@ -13,7 +13,7 @@ import {
   type Warning,
   WarningChecksum,
   warningId,
-} from '../../shared/monitoring/compare.ts';
+} from '../../shared/monitoring/compare/index.ts';
 import {
   type FeedName,
   type FeedRows,
