@@ -21,8 +21,8 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GENERATOR_VERSION, type GenerateManifest, generateMonitoringData } from '../scripts/generate.ts';
-import { runMonitoring } from '../shared/monitoring/compare.ts';
-import { type FeedName, feedDefinitions, feedNames } from '../shared/monitoring/feeds.ts';
+import { runMonitoring } from '../shared/monitoring/compare/index.ts';
+import { type FeedName, feedDefinitions, feedNames } from '../shared/monitoring/feeds/index.ts';
 import {
   IndicatorBook,
   type IndicatorId,
@@ -177,7 +177,7 @@ function linesOf(file: string): string {
   return `read_csv(${q(file)}, columns={'l': 'VARCHAR'}, header=false, skip=1, delim=chr(1), quote='', escape='', auto_detect=false)`;
 }
 
-/** SQL for "this cell is valid", mirroring csvValue + validateRecord (see shared/monitoring/feeds.ts). */
+/** SQL for "this cell is valid", mirroring csvValue + validateRecord (see shared/monitoring/feeds/csv.ts and validate.ts). */
 function fieldValid(kind: string, t: string, values?: readonly string[]): string {
   const decimal = `regexp_full_match(${t}, '-?\\d+(\\.\\d+)?')`;
   const num = `TRY_CAST(${t} AS DOUBLE)`;

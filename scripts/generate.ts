@@ -2,7 +2,7 @@
  * `npm run generate -- --households N [--out DIR] [--format csv|jsonl] [--seed S] [--as-of YYYY-MM-DD]`
  *
  * Writes a synthetic low-income register (`register.csv|jsonl`, one household a line) and one feed file
- * per department (`<feed>.csv|jsonl`, schemas in shared/monitoring/feeds.ts) into DIR (default
+ * per department (`<feed>.csv|jsonl`, schemas in shared/monitoring/feeds/specs.ts) into DIR (default
  * `.doudi/generated`, git-ignored), plus `manifest.json` with the counts. Deterministic: the same
  * arguments write the same bytes (mulberry32 PRNG, as bench/rules.ts). Streams to the files, so a
  * million households (≈2.4 million people, ≈1.2 million feed rows) take seconds and little memory.
@@ -20,7 +20,12 @@ import { createWriteStream, mkdirSync, type WriteStream, writeFileSync } from 'n
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { idCheckCharacter } from '../shared/domain/id-number.ts';
-import { type FeedFormat, type FeedName, feedDefinitions, feedNames } from '../shared/monitoring/feeds.ts';
+import {
+  type FeedFormat,
+  type FeedName,
+  feedDefinitions,
+  feedNames,
+} from '../shared/monitoring/feeds/index.ts';
 import type { AssistanceType, RegisterTier } from '../shared/monitoring/indicators.ts';
 
 export interface GenerateOptions {

@@ -2,7 +2,7 @@
  * `npm run register:load -- <file.csv|file.jsonl> [--region 430000] [--api http://127.0.0.1:3000] [--token <JWT>]`
  *
  * Loads an export of the national low-income register (one household a line, `registerDefinition` in
- * `shared/monitoring/compare.ts`: householdId, caseId, regionCode, tier, status, perCapitaMonthlyIncome,
+ * `shared/monitoring/compare/register.ts`: householdId, caseId, regionCode, tier, status, perCapitaMonthlyIncome,
  * members, assistance — e.g. the `register.csv` of `npm run generate`) into the register that monitoring
  * compares against, through `PUT /admin/register` in batches of 500. The file is read as a stream and
  * checked line by line first: a bad line is reported with its number and reason and left out, as the
@@ -14,8 +14,8 @@
  * (default 000000, the whole country); elsewhere pass `--token` (an administrator's ID token).
  */
 import { createReadStream } from 'node:fs';
-import { type RegisterRecord, registerDefinition } from '../shared/monitoring/compare.ts';
-import { lineBatches, RecordDecoder } from '../shared/monitoring/feeds.ts';
+import { type RegisterRecord, registerDefinition } from '../shared/monitoring/compare/index.ts';
+import { lineBatches, RecordDecoder } from '../shared/monitoring/feeds/index.ts';
 
 const BATCH = 500;
 

@@ -195,7 +195,7 @@ export const archiveBucket: BucketDefinition = {
 
 /**
  * 部门数据 for 低收入人口动态监测: a department drops a feed as `<feed>/<any name>.csv|.jsonl` (feed names
- * and schemas in `shared/monitoring/feeds.ts`), which starts a monitoring run (`workflows/monitoring.ts`).
+ * and schemas in `shared/monitoring/feeds/`), which starts a monitoring run (`workflows/monitoring.ts`).
  * A run writes its chunk manifest and rejected lines under `runs/<runId>/` and its report as
  * `reports/<runId>.json`. Encrypted and access-logged as the archive is; not object-locked (a feed may
  * be withdrawn), versioned.

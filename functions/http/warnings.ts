@@ -17,7 +17,7 @@ import {
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { ConflictError, NotFoundError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
-import { type RegisterRecord, registerDefinition } from '../../shared/monitoring/compare.ts';
+import { type RegisterRecord, registerDefinition } from '../../shared/monitoring/compare/index.ts';
 import {
   describeFeed,
   feedDefinitions,
@@ -25,7 +25,7 @@ import {
   feedNames,
   renderFeedSchemas,
   validateRecord,
-} from '../../shared/monitoring/feeds.ts';
+} from '../../shared/monitoring/feeds/index.ts';
 import { happinessList as sumHappiness } from '../../shared/monitoring/happiness.ts';
 import {
   assistanceTypeLabels,
@@ -273,7 +273,7 @@ export const MAX_REGISTER_ROWS = 1_000;
 
 /**
  * Loads households of the national register's export (`registerDefinition` in
- * `shared/monitoring/compare.ts`: householdId, caseId?, regionCode, tier, status, perCapitaMonthlyIncome,
+ * `shared/monitoring/compare/register.ts`: householdId, caseId?, regionCode, tier, status, perCapitaMonthlyIncome,
  * members, assistance?) — households known only there, outside assistance or on relapse watch, so that
  * monitoring can match them. Each row is validated as a line of the export would be; a row outside
  * `regionCode` or invalid, a household stored outside `regionCode` or kept by the system for its own

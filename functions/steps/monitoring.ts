@@ -34,7 +34,7 @@ import {
   type FeedCounts,
   type RegisterEntry,
   type Warning,
-} from '../../shared/monitoring/compare.ts';
+} from '../../shared/monitoring/compare/index.ts';
 import {
   type FeedFormat,
   type FeedName,
@@ -44,7 +44,7 @@ import {
   RecordDecoder,
   type RecordDefinition,
   regionCodeNamed,
-} from '../../shared/monitoring/feeds.ts';
+} from '../../shared/monitoring/feeds/index.ts';
 import {
   IndicatorBook,
   type IndicatorId,

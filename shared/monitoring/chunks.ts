@@ -8,7 +8,7 @@
  *
  * Feeds are dropped into the intake bucket as `<feed>/<any name>.csv` or `.jsonl` (`feedKey`).
  */
-import { type FeedFormat, type FeedName, feedNames } from './feeds.ts';
+import { type FeedFormat, type FeedName, feedNames } from './feeds/names.ts';
 
 export interface FeedChunk {
   /** 0-based, in file order. */

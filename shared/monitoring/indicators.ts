@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { regionLineage, resolveVersioned } from '../parameters/index.ts';
 import { tierLabels } from '../rules/classify.ts';
 import { isoDate, yuan } from '../schemas/household.ts';
-import { type Department, damageLevels, departments, type FeedName, schoolStages } from './feeds.ts';
+import { type Department, damageLevels, departments, type FeedName, schoolStages } from './feeds/names.ts';
 import { type AssistanceType, assistanceTypes, type RiskType } from './vocabulary.ts';
 
 // ── vocabulary ───────────────────────────────────────────────────────────────────────────────────

@@ -7,7 +7,7 @@
  * department's system, the Chinese message with the values and thresholds compared, and the feedback due
  * date. No name, no full ID number, no income or health detail beyond what the warning states.
  */
-import type { Warning } from './compare.ts';
+import type { Warning } from './compare/warnings.ts';
 import { departmentLabels, riskTypeLabels } from './vocabulary.ts';
 
 export interface WarningPush {

@@ -25,7 +25,7 @@ import { LEDGER_SHARDS, type LedgerFacts, ledgerPartition } from '../audit.ts';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import { queryAll, updateExisting } from '../dynamo.ts';
-import type { FeedCounts, Warning } from '../monitoring/compare.ts';
+import type { FeedCounts, Warning } from '../monitoring/compare/index.ts';
 import type { Department } from '../monitoring/vocabulary.ts';
 import { casesTable, DUE_SHARDS } from '../resources.ts';
 import type { WarningFeedback, WarningStatus } from '../schemas/warnings.ts';

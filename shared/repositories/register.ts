@@ -38,7 +38,7 @@ import {
   type OtherHousehold,
   type RegisterEntry,
   type RegisterRecord,
-} from '../monitoring/compare.ts';
+} from '../monitoring/compare/index.ts';
 import {
   type AssistanceType,
   type RegisterStatus,

@@ -24,7 +24,7 @@ import { blindIndex } from '../../shared/crypto.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { maskIdNumber } from '../../shared/domain/id-number.ts';
 import { stableId } from '../../shared/domain/ids.ts';
-import { warningId } from '../../shared/monitoring/compare.ts';
+import { warningId } from '../../shared/monitoring/compare/index.ts';
 import { type Department, departments } from '../../shared/monitoring/vocabulary.ts';
 import { departmentQueues, intakeBucket } from '../../shared/resources.ts';
 import { type Actor, actors } from '../support/actors.ts';

@@ -16,7 +16,7 @@ import {
   type RecordDefinition,
   type RecordItem,
   readFeed,
-} from '../../shared/monitoring/feeds.ts';
+} from '../../shared/monitoring/feeds/index.ts';
 
 const id = (body17: string) => `${body17}${idCheckCharacter(body17)}`;
 const GOOD = id('43012119800101011');

@@ -13,13 +13,13 @@ import {
   type Warning,
   WarningChecksum,
   warningId,
-} from '../../shared/monitoring/compare.ts';
+} from '../../shared/monitoring/compare/index.ts';
 import {
   type FeedName,
   type FeedRows,
   feedDefinitions,
   RecordDecoder,
-} from '../../shared/monitoring/feeds.ts';
+} from '../../shared/monitoring/feeds/index.ts';
 import { IndicatorBook, sampleIndicatorVersions } from '../../shared/monitoring/indicators.ts';
 import { validId } from '../support/households.ts';
 

@@ -11,7 +11,7 @@ import {
   validateCsvCells,
   validateFeedRecord,
   validateFeedWithZod,
-} from '../../shared/monitoring/feeds.ts';
+} from '../../shared/monitoring/feeds/index.ts';
 import { validId } from '../support/households.ts';
 
 const A = validId('430121', '19800101', 1);

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateMonitoringData } from '../../scripts/generate.ts';
-import { collectingSink, runMonitoring } from '../../shared/monitoring/compare.ts';
-import { type FeedFormat, feedNames } from '../../shared/monitoring/feeds.ts';
+import { collectingSink, runMonitoring } from '../../shared/monitoring/compare/index.ts';
+import { type FeedFormat, feedNames } from '../../shared/monitoring/feeds/index.ts';
 import { sampleIndicatorVersions } from '../../shared/monitoring/indicators.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'doudi-generate-'));

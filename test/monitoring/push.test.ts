@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { maskIdNumber } from '../../shared/domain/id-number.ts';
-import type { Warning } from '../../shared/monitoring/compare.ts';
+import type { Warning } from '../../shared/monitoring/compare/index.ts';
 import { happinessList, type LedgerItem } from '../../shared/monitoring/happiness.ts';
 import { chainIdOf, pushMessage } from '../../shared/monitoring/push.ts';
 import { monthsBetween, regionPrefix } from '../../shared/repositories/monitoring.ts';
