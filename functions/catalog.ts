@@ -23,7 +23,15 @@ export const DEFAULT_TIMEOUT_SECONDS = 10;
 export const timeoutOf = (def: Pick<FunctionDefinition, 'timeoutSeconds'>): number =>
   def.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
 
+/**
+ * The nested stack a function is deployed in (`infra/doudi-stack.ts`), by lifecycle: the casework of
+ * applications, rechecks, gradual exits and emergencies; the monitoring of department data; the edge
+ * that serves pages and documents. A workflow lives with its step functions.
+ */
+export type FunctionStack = 'casework' | 'monitoring' | 'edge';
+
 export interface FunctionDefinition {
+  stack: FunctionStack;
   /** Path from the repository root. */
   entry: string;
   /** Exported handler name in `entry`. */
@@ -62,12 +70,14 @@ export const CONSUMER_BATCH_SIZE = 10;
 
 export const functions = {
   health: {
+    stack: 'edge',
     entry: 'functions/http/health.ts',
     handler: 'handler',
     description: '健康检查',
     grants: [],
   },
   submitApplication: {
+    stack: 'casework',
     entry: 'functions/http/applications.ts',
     handler: 'submit',
     description: '提交救助申请（自主申报）',
@@ -78,18 +88,21 @@ export const functions = {
     ],
   },
   getApplication: {
+    stack: 'casework',
     entry: 'functions/http/applications.ts',
     handler: 'get',
     description: '查询申请状态与告知',
     grants: [{ table: 'Cases', access: 'read' }],
   },
   listTasks: {
+    stack: 'casework',
     entry: 'functions/http/tasks.ts',
     handler: 'list',
     description: '经办人待办任务',
     grants: [{ table: 'Cases', access: 'read' }],
   },
   decideTask: {
+    stack: 'casework',
     entry: 'functions/http/tasks.ts',
     handler: 'decide',
     description: '经办人审核决定',
@@ -105,12 +118,14 @@ export const functions = {
     ],
   },
   raiseObjection: {
+    stack: 'casework',
     entry: 'functions/http/applications.ts',
     handler: 'objection',
     description: '公示期间提出异议',
     grants: [rateLimited, idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   giveConsent: {
+    stack: 'casework',
     entry: 'functions/http/applications.ts',
     handler: 'consent',
     description: '申请人同意（或不同意）按其他类别认定',
@@ -127,6 +142,7 @@ export const functions = {
     ],
   },
   caseHistory: {
+    stack: 'casework',
     entry: 'functions/http/cases.ts',
     handler: 'history',
     description: '案件执行历史（审计）',
@@ -137,12 +153,14 @@ export const functions = {
     ],
   },
   searchCases: {
+    stack: 'casework',
     entry: 'functions/http/audit.ts',
     handler: 'search',
     description: '案件检索与办理时限合规（审计）',
     grants: [{ table: 'Cases', access: 'read' }],
   },
   caseAuditLog: {
+    stack: 'casework',
     entry: 'functions/http/cases.ts',
     handler: 'auditLog',
     description: '案件审计日志（哈希链）及其校验',
@@ -153,6 +171,7 @@ export const functions = {
     ],
   },
   deliverNotifications: {
+    stack: 'casework',
     entry: 'functions/consumers/notifications.ts',
     handler: 'handler',
     description: '任务通知送达经办人、督办人的收件箱',
@@ -160,36 +179,42 @@ export const functions = {
     consumes: ['CaseworkerTasks', 'SupervisorEscalations'],
   },
   listNotifications: {
+    stack: 'casework',
     entry: 'functions/http/notifications.ts',
     handler: 'list',
     description: '经办人任务通知（新任务、逾期督办）',
     grants: [{ table: 'Cases', access: 'read' }],
   },
   declareRelatives: {
+    stack: 'casework',
     entry: 'functions/http/relatives.ts',
     handler: 'declare',
     description: '工作人员近亲属备案',
     grants: [rateLimited, idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   listRelatives: {
+    stack: 'casework',
     entry: 'functions/http/relatives.ts',
     handler: 'list',
     description: '查看本人的近亲属备案',
     grants: [{ table: 'Cases', access: 'read' }],
   },
   meansTestStep: {
+    stack: 'casework',
     entry: 'functions/steps/handlers.ts',
     handler: 'meansTestStep',
     description: '家庭经济状况核查',
     grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   planTaskStep: {
+    stack: 'casework',
     entry: 'functions/steps/handlers.ts',
     handler: 'planTaskStep',
     description: '经办任务编号与工作日期限',
     grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   openTaskStep: {
+    stack: 'casework',
     entry: 'functions/steps/handlers.ts',
     handler: 'openTaskStep',
     description: '创建经办任务并通知（督办后换用新令牌）',
@@ -201,6 +226,7 @@ export const functions = {
     ],
   },
   escalateTaskStep: {
+    stack: 'casework',
     entry: 'functions/steps/handlers.ts',
     handler: 'escalateTaskStep',
     description: '逾期任务报督办并重新计算期限',
@@ -211,18 +237,21 @@ export const functions = {
     ],
   },
   openPublicNoticeStep: {
+    stack: 'casework',
     entry: 'functions/steps/handlers.ts',
     handler: 'openPublicNoticeStep',
     description: '公示拟审核结果',
     grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   closePublicNoticeStep: {
+    stack: 'casework',
     entry: 'functions/steps/handlers.ts',
     handler: 'closePublicNoticeStep',
     description: '公示期满，查看异议',
     grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   openConsentStep: {
+    stack: 'casework',
     entry: 'functions/steps/handlers.ts',
     handler: 'openConsentStep',
     description: '等待申请人同意按其他类别认定',
@@ -233,66 +262,77 @@ export const functions = {
     ],
   },
   lapseConsentStep: {
+    stack: 'casework',
     entry: 'functions/steps/handlers.ts',
     handler: 'lapseConsentStep',
     description: '申请人逾期未答复',
     grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   determineAlternativeStep: {
+    stack: 'casework',
     entry: 'functions/steps/handlers.ts',
     handler: 'determineAlternativeStep',
     description: '经同意按其他类别认定并告知',
     grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   recordDeterminationStep: {
+    stack: 'casework',
     entry: 'functions/steps/handlers.ts',
     handler: 'recordDeterminationStep',
     description: '记录确认结果与告知书',
     grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   meansTestPreview: {
+    stack: 'casework',
     entry: 'functions/http/rules.ts',
     handler: 'preview',
     description: '家庭经济状况试算（不创建案件）',
     grants: [rateLimited, { table: 'Cases', access: 'read' }],
   },
   calendarDeadline: {
+    stack: 'casework',
     entry: 'functions/http/rules.ts',
     handler: 'deadline',
     description: '工作日期限计算',
     grants: [{ table: 'Cases', access: 'read' }],
   },
   putParameters: {
+    stack: 'casework',
     entry: 'functions/http/rules.ts',
     handler: 'putParameters',
     description: '载入救助参数版本',
     grants: [rateLimited, { table: 'Cases', access: 'readWrite' }],
   },
   putCalendar: {
+    stack: 'casework',
     entry: 'functions/http/rules.ts',
     handler: 'putCalendar',
     description: '载入年度节假日安排',
     grants: [rateLimited, { table: 'Cases', access: 'readWrite' }],
   },
   openApiDocument: {
+    stack: 'edge',
     entry: 'functions/http/openapi.ts',
     handler: 'document',
     description: '接口文档（OpenAPI 3.1）',
     grants: [],
   },
   apiDocs: {
+    stack: 'edge',
     entry: 'functions/http/openapi.ts',
     handler: 'docs',
     description: '接口文档网页',
     grants: [],
   },
   webAsset: {
+    stack: 'edge',
     entry: 'functions/http/web-assets.ts',
     handler: 'asset',
     description: '网页脚本（连同 zod 模式打包）',
     grants: [],
   },
   sweeper: {
+    stack: 'casework',
     entry: 'functions/steps/sweeper.ts',
     handler: 'sweep',
     description: '到期核查等后续流程的定时启动',
@@ -305,6 +345,7 @@ export const functions = {
     schedule: 'rate(5 minutes)',
   },
   redeliverDecisions: {
+    stack: 'casework',
     entry: 'functions/steps/redeliver.ts',
     handler: 'redeliver',
     description: '补送已记录但未送达流程的审核决定',
@@ -319,6 +360,7 @@ export const functions = {
     schedule: 'rate(5 minutes)',
   },
   archiveExecution: {
+    stack: 'casework',
     entry: 'functions/steps/archive.ts',
     handler: 'archiveExecution',
     description: '流程结束后归档执行历史（审计留存）',
@@ -331,6 +373,7 @@ export const functions = {
     onExecutionClosed: true,
   },
   anchorAuditHeads: {
+    stack: 'casework',
     entry: 'functions/steps/audit-anchor.ts',
     handler: 'anchor',
     description: '审计日志链头定期锚定到不可改写的归档桶',
@@ -344,24 +387,28 @@ export const functions = {
     schedule: 'rate(1 hour)',
   },
   assessRecheckStep: {
+    stack: 'casework',
     entry: 'functions/steps/handlers.ts',
     handler: 'assessRecheckStep',
     description: '定期核查：最新申报与当日参数核查',
     grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   concludeRecheckStep: {
+    stack: 'casework',
     entry: 'functions/steps/handlers.ts',
     handler: 'concludeRecheckStep',
     description: '定期核查结果：继续、调整、渐退或停止，书面告知并排定下一步',
     grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   planLifecycleTaskStep: {
+    stack: 'casework',
     entry: 'functions/steps/handlers.ts',
     handler: 'planLifecycleTaskStep',
     description: '复核确认、补办手续任务的编号与工作日期限',
     grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   openLifecycleTaskStep: {
+    stack: 'casework',
     entry: 'functions/steps/handlers.ts',
     handler: 'openLifecycleTaskStep',
     description: '创建复核确认、补办手续任务并通知',
@@ -374,6 +421,7 @@ export const functions = {
     ],
   },
   escalateLifecycleTaskStep: {
+    stack: 'casework',
     entry: 'functions/steps/handlers.ts',
     handler: 'escalateLifecycleTaskStep',
     description: '复核确认、补办手续任务逾期督办',
@@ -384,36 +432,42 @@ export const functions = {
     ],
   },
   payGradualExitMonthStep: {
+    stack: 'casework',
     entry: 'functions/steps/handlers.ts',
     handler: 'payGradualExitMonthStep',
     description: '渐退期逐月发放记录（每户每月一次）',
     grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   scheduleGradualExitMonthStep: {
+    stack: 'casework',
     entry: 'functions/steps/handlers.ts',
     handler: 'scheduleGradualExitMonthStep',
     description: '排定渐退期下一个月',
     grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   endGradualExitStep: {
+    stack: 'casework',
     entry: 'functions/steps/handlers.ts',
     handler: 'endGradualExitStep',
     description: '渐退期满办结，纳入动态监测',
     grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   assessEmergencyStep: {
+    stack: 'casework',
     entry: 'functions/steps/handlers.ts',
     handler: 'assessEmergencyStep',
     description: '临时救助核算：先行救助上限与家庭期限内累计额度',
     grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   grantEmergencyStep: {
+    stack: 'casework',
     entry: 'functions/steps/handlers.ts',
     handler: 'grantEmergencyStep',
     description: '按经办人决定的金额先行救助',
     grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   closeEmergencyStep: {
+    stack: 'casework',
     entry: 'functions/steps/handlers.ts',
     handler: 'closeEmergencyStep',
     description: '临时救助补办手续办结（或转为常规申请）',
@@ -424,6 +478,7 @@ export const functions = {
     ],
   },
   submitEmergency: {
+    stack: 'casework',
     entry: 'functions/http/emergency.ts',
     handler: 'submit',
     description: '申请临时救助（急难发生地受理）',
@@ -435,12 +490,14 @@ export const functions = {
     ],
   },
   getEmergency: {
+    stack: 'casework',
     entry: 'functions/http/emergency.ts',
     handler: 'get',
     description: '查询临时救助办理情况与告知',
     grants: [{ table: 'Cases', access: 'read' }],
   },
   decideEmergencyPaperwork: {
+    stack: 'casework',
     entry: 'functions/http/emergency.ts',
     handler: 'decidePaperwork',
     description: '临时救助补办手续决定（可转为常规申请）',
@@ -453,18 +510,21 @@ export const functions = {
     ],
   },
   submitDeclaration: {
+    stack: 'casework',
     entry: 'functions/http/case-lifecycle.ts',
     handler: 'declare',
     description: '申报家庭情况变化（供定期核查）',
     grants: [rateLimited, idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   casePayments: {
+    stack: 'casework',
     entry: 'functions/http/case-lifecycle.ts',
     handler: 'payments',
     description: '案件救助金发放记录',
     grants: [{ table: 'Cases', access: 'read' }],
   },
   startMonitoringRun: {
+    stack: 'monitoring',
     entry: 'functions/steps/monitoring.ts',
     handler: 'startRun',
     description: '部门数据放入接收桶后启动动态监测比对',
@@ -472,6 +532,7 @@ export const functions = {
     onObjectCreated: { bucket: 'MonitoringIntake', prefixes: feedNames.map((f) => `${f}/`) },
   },
   prepareMonitoringStep: {
+    stack: 'monitoring',
     entry: 'functions/steps/monitoring.ts',
     handler: 'prepare',
     description: '动态监测：校验部门数据，按行切分并写出清单',
@@ -483,6 +544,7 @@ export const functions = {
     timeoutSeconds: 300,
   },
   compareChunksStep: {
+    stack: 'monitoring',
     entry: 'functions/steps/monitoring.ts',
     handler: 'compareChunks',
     description: '动态监测：分块比对名单与指标，预警分类推送、入户核查任务',
@@ -495,6 +557,7 @@ export const functions = {
     timeoutSeconds: 300,
   },
   summarizeMonitoringStep: {
+    stack: 'monitoring',
     entry: 'functions/steps/monitoring.ts',
     handler: 'summarize',
     description: '动态监测：汇总比对报告（计数、不合格行的行号与原因）',
@@ -506,6 +569,7 @@ export const functions = {
     timeoutSeconds: 120,
   },
   escalateWarnings: {
+    stack: 'monitoring',
     entry: 'functions/steps/monitoring.ts',
     handler: 'escalateWarnings',
     description: '预警逾期未反馈：再次推送并报督办',
@@ -518,42 +582,49 @@ export const functions = {
     schedule: 'rate(15 minutes)',
   },
   listWarnings: {
+    stack: 'monitoring',
     entry: 'functions/http/warnings.ts',
     handler: 'list',
     description: '动态监测预警（按地区、部门、状态）',
     grants: [{ table: 'Cases', access: 'read' }],
   },
   getWarning: {
+    stack: 'monitoring',
     entry: 'functions/http/warnings.ts',
     handler: 'get',
     description: '动态监测预警详情与反馈',
     grants: [{ table: 'Cases', access: 'read' }],
   },
   answerWarning: {
+    stack: 'monitoring',
     entry: 'functions/http/warnings.ts',
     handler: 'feedback',
     description: '部门反馈预警处置情况',
     grants: [rateLimited, idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   monitoringRun: {
+    stack: 'monitoring',
     entry: 'functions/http/warnings.ts',
     handler: 'run',
     description: '动态监测比对报告（计数、不合格行）',
     grants: [{ table: 'Cases', access: 'read' }],
   },
   feedSchemas: {
+    stack: 'monitoring',
     entry: 'functions/http/warnings.ts',
     handler: 'feedSchemas',
     description: '部门数据接口说明（字段、类型、是否必填）',
     grants: [],
   },
   happinessList: {
+    stack: 'monitoring',
     entry: 'functions/http/warnings.ts',
     handler: 'happinessList',
     description: '幸福清单：按类别、地区汇总已落实的救助',
     grants: [{ table: 'Cases', access: 'read' }],
   },
   loadRegister: {
+    stack: 'monitoring',
     entry: 'functions/http/warnings.ts',
     handler: 'loadRegister',
     description: '载入低收入人口名单（全国名单导出）',

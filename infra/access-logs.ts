@@ -1,4 +1,5 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -28,5 +29,28 @@ export class AccessLogs extends Construct {
       lifecycleRules: props.retention >= 9999 ? [] : [{ expiration: Duration.days(props.retention) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+  }
+
+  /**
+   * Has `source` log its access here under `prefix`, for a bucket of another stack. CDK's
+   * `serverAccessLogsBucket` does the same but scopes S3's delivery to the source bucket only when
+   * both buckets are in one stack; across stacks it would let any bucket of any account write here.
+   */
+  logAccessOf(source: s3.Bucket, prefix: string): void {
+    (source.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
+      destinationBucketName: this.bucket.bucketName,
+      logFilePrefix: prefix,
+    };
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${prefix}*`)],
+        conditions: {
+          ArnLike: { 'aws:SourceArn': source.bucketArn },
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+        },
+      }),
+    );
   }
 }

@@ -1,4 +1,3 @@
-import { CfnOutput, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -10,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Route } from '../functions/catalog.ts';
 import { apiThrottle } from '../shared/rate-limits.ts';
+import { rootStackName } from './lifecycle.ts';
 import { acknowledge } from './nag.ts';
 
 export interface HttpApiProps {
@@ -49,7 +49,7 @@ export class HttpApi extends Construct {
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
     this.api = new apigwv2.HttpApi(this, 'Api', {
-      apiName: Stack.of(this).stackName,
+      apiName: rootStackName(this),
       description: '兜底 — social assistance applications, caseworker tasks and case histories',
       // Created below, with access logging, which the default stage cannot be given.
       createDefaultStage: false,
@@ -92,6 +92,5 @@ export class HttpApi extends Construct {
           acknowledge(httpRoute, 'APIG4', `${routeKey} is public by design: ${route.public}.`);
       }
     }
-    new CfnOutput(this, 'Url', { value: this.api.apiEndpoint });
   }
 }

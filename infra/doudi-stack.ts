@@ -1,9 +1,11 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import type { Construct } from 'constructs';
-import { functions, routes } from '../functions/catalog.ts';
+import { routes } from '../functions/catalog.ts';
 import { CALENDAR_FALLBACK } from '../shared/metrics.ts';
 import { buckets, queues, tables } from '../shared/resources.ts';
 import { workflows } from '../workflows/index.ts';
@@ -11,12 +13,12 @@ import { AccessLogs } from './access-logs.ts';
 import { HttpApi } from './api.ts';
 import { Buckets } from './buckets.ts';
 import { DataKey } from './encryption.ts';
-import { Functions } from './functions.ts';
 import { Identity } from './identity.ts';
+import { LifecycleStack } from './lifecycle.ts';
 import { Queues } from './queues.ts';
 import { Tables } from './tables.ts';
 import { WebHosting } from './web.ts';
-import { StateMachines, WorkflowReferences } from './workflows.ts';
+import { WorkflowReferences } from './workflows.ts';
 
 export interface DoudiStackProps extends StackProps {
   /** Retention of function and workflow logs; the audit trail itself is archived in DynamoDB/S3. */
@@ -25,25 +27,36 @@ export interface DoudiStackProps extends StackProps {
   webDirectory: string;
 }
 
+/** CDK's switch for templates without indentation, read by every stack below the root. */
+const SUPPRESS_TEMPLATE_INDENTATION = '@aws-cdk/core:suppressTemplateIndentation';
+
 /**
- * The whole system in one stack, built from the same definitions the local runtime uses:
- * `shared/resources.ts`, `functions/catalog.ts` and `workflows/index.ts`.
+ * The whole system, built from the same definitions the local runtime uses: `shared/resources.ts`,
+ * `functions/catalog.ts` and `workflows/index.ts`. Split by lifecycle (docs/architecture.md §5): this
+ * root stack holds what must never be replaced — keys, tables, queues, buckets, the user pool — and
+ * three nested stacks hold what is redeployed at will: casework, monitoring and the edge (HTTP API
+ * and site). Each is one CloudFormation template under its 500-resource and 1 MB limits.
  */
 export class DoudiStack extends Stack {
   readonly key: DataKey;
   readonly tables: Tables;
   readonly queues: Queues;
-  readonly functions: Functions;
-  readonly api: HttpApi;
-  readonly identity: Identity;
-  readonly stateMachines: StateMachines;
   readonly accessLogs: AccessLogs;
+  readonly identity: Identity;
+  readonly casework: LifecycleStack;
+  readonly monitoring: LifecycleStack;
+  readonly edge: LifecycleStack;
+  readonly api: HttpApi;
   readonly web: WebHosting;
+  /** Every function of the catalog, whichever stack it is in. */
+  readonly functions: { get(name: string): NodejsFunction };
+  /** Every workflow's state machine, by workflow id. */
+  readonly stateMachines: { byId: ReadonlyMap<string, sfn.StateMachine> };
 
   constructor(scope: Construct, id: string, props: DoudiStackProps) {
-    // The template without indentation: CloudFormation takes at most 1 MB, and the indentation alone is
-    // a third of it. (Resources are ~460 of CloudFormation's 500; the next large addition splits the stack.)
+    // Templates without indentation: CloudFormation takes at most 1 MB, and indentation alone is a third.
     super(scope, id, { suppressTemplateIndentation: true, ...props });
+    this.node.setContext(SUPPRESS_TEMPLATE_INDENTATION, true);
     // S3 server access logs are allowed by the log bucket's policy (scoped to the source bucket and
     // account), not by the legacy LogDeliveryWrite ACL.
     this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
@@ -57,9 +70,11 @@ export class DoudiStack extends Stack {
     this.accessLogs = new AccessLogs(this, 'AccessLogs', { retention: logRetention });
     const accessLogs = this.accessLogs.bucket;
     const archive = new Buckets(this, 'Buckets', { definitions: buckets, key, accessLogs });
+    // The user pool holds every caseworker's and auditor's account: data, kept here with the rest.
+    this.identity = new Identity(this, 'Identity');
     const references = new WorkflowReferences(this, 'WorkflowArns', workflows);
-    this.functions = new Functions(this, 'Functions', {
-      definitions: functions,
+
+    const lifecycle = {
       tableDefinitions: tables,
       queueDefinitions: queues,
       bucketDefinitions: buckets,
@@ -72,32 +87,52 @@ export class DoudiStack extends Stack {
       fieldKey: this.key.fieldKey,
       blindIndexKey: this.key.blindIndexKey,
       logRetention,
+    };
+    this.casework = new LifecycleStack(this, 'Casework', {
+      ...lifecycle,
+      lifecycle: 'casework',
+      description: '兜底 doudi 业务办理 casework: applications, rechecks, gradual exits, emergencies',
     });
-    const functionNamed = (name: string) => this.functions.get(name);
-    this.identity = new Identity(this, 'Identity');
-    this.api = new HttpApi(this, 'Http', {
+    this.monitoring = new LifecycleStack(this, 'Monitoring', {
+      ...lifecycle,
+      lifecycle: 'monitoring',
+      description: '兜底 doudi 动态监测 monitoring: department feeds compared with the register, warnings',
+    });
+    this.edge = new LifecycleStack(this, 'Edge', {
+      ...lifecycle,
+      lifecycle: 'edge',
+      description: '兜底 doudi 入口 edge: the HTTP API, the pages and their documents',
+    });
+    const stacks = [this.casework, this.monitoring, this.edge];
+    this.functions = {
+      get: (name) => {
+        const stack = stacks.find((s) => s.functions.byName.has(name));
+        if (!stack) throw new Error(`no function '${name}' in functions/catalog.ts`);
+        return stack.functions.get(name);
+      },
+    };
+    this.stateMachines = { byId: new Map(stacks.flatMap((s) => [...s.stateMachines.byId])) };
+    if (this.stateMachines.byId.size !== workflows.length)
+      throw new Error('every workflow must be deployed in exactly one stack');
+
+    this.api = new HttpApi(this.edge, 'Http', {
       routes,
-      functionNamed,
+      functionNamed: this.functions.get,
       key,
       logRetention,
       userPool: this.identity.userPool,
       userPoolClient: this.identity.client,
     });
-    this.web = new WebHosting(this, 'Web', {
+    this.web = new WebHosting(this.edge, 'Web', {
       directory: props.webDirectory,
       api: this.api.api,
       routes,
-      accessLogs,
+      accessLogs: this.accessLogs,
       logRetention,
     });
-    this.stateMachines = new StateMachines(this, 'Workflows', {
-      definitions: workflows,
-      references,
-      buckets: archive,
-      functionNamed,
-      key,
-      logRetention,
-    });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.api.apiEndpoint });
+    new CfnOutput(this, 'SiteUrl', { value: `https://${this.web.distribution.distributionDomainName}` });
+
     // A deadline counted without the year's holiday arrangement is provisional: load the State
     // Council's notice (PUT /admin/calendar/{year}) before it matters.
     new cloudwatch.Metric({

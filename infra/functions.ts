@@ -30,7 +30,8 @@ import type { WorkflowReferences } from './workflows.ts';
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 export interface FunctionsProps {
-  definitions: Record<FunctionName, FunctionDefinition>;
+  /** The catalog's functions to create here: those of one stack (`infra/lifecycle.ts`). */
+  definitions: Partial<Record<FunctionName, FunctionDefinition>>;
   tableDefinitions: TableDefinition[];
   queueDefinitions: QueueDefinition[];
   bucketDefinitions: BucketDefinition[];
@@ -133,7 +134,7 @@ export class Functions extends Construct {
         });
         acknowledge(
           scheduleRole,
-          `IAM5[Resource::${attributeRef(fn)}:*]`,
+          `IAM5[Resource::${attributeRef(fn, scheduleRole)}:*]`,
           `The scheduler target's invoke grant (aws-scheduler-targets) also names the versions and aliases of this one function, ${name}; no other function.`,
         );
       }
@@ -306,7 +307,7 @@ function acknowledgeGrantWildcards(role: iam.IRole, grants: Grant[], props: Func
       if (!definition?.globalSecondaryIndexes.length) continue;
       acknowledge(
         role,
-        `IAM5[Resource::${attributeRef(table)}/index/*]`,
+        `IAM5[Resource::${attributeRef(table, role)}/index/*]`,
         `The ${grant.table} table grant covers the table's own global secondary indexes (shared/resources.ts: the township inbox and the due-date index), with the same ${grant.access} access.`,
       );
     } else if ('bucket' in grant && grant.objects) {
@@ -314,7 +315,7 @@ function acknowledgeGrantWildcards(role: iam.IRole, grants: Grant[], props: Func
       if (grant.objects.includes('*'))
         acknowledge(
           role,
-          `IAM5[Resource::${attributeRef(bucket)}/${grant.objects}]`,
+          `IAM5[Resource::${attributeRef(bucket, role)}/${grant.objects}]`,
           `The objects of the ${grant.bucket} bucket under ${grant.objects} only (${
             grant.objects.startsWith('audit-anchors/')
               ? 'one per anchored audit chain head, keyed by chain and seq'
@@ -333,7 +334,7 @@ function acknowledgeGrantWildcards(role: iam.IRole, grants: Grant[], props: Func
       const locked = def?.objectLockYears !== undefined;
       acknowledge(
         role,
-        `IAM5[Resource::${attributeRef(bucket)}/*]`,
+        `IAM5[Resource::${attributeRef(bucket, role)}/*]`,
         `The objects of the ${grant.bucket} bucket only: ${
           locked
             ? 'one object per archived execution, keyed by case'

@@ -1,4 +1,4 @@
-import { App, type AppProps, CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { App, type AppProps, CfnElement, Names, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 
@@ -35,13 +35,22 @@ export function acknowledge(scope: IConstruct, finding: string, reason: string):
 }
 
 /**
- * How cdk-nag names a resource's attribute in a finding: `<LogicalId.Arn>` for
- * `{ "Fn::GetAtt": [LogicalId, "Arn"] }`.
+ * How cdk-nag names a resource's attribute in a finding on `seenFrom`: `<LogicalId.Arn>` for
+ * `{ "Fn::GetAtt": [LogicalId, "Arn"] }` within one stack. Seen from a nested stack, the attribute
+ * of a resource of its parent arrives as a parameter that CDK names `reference-to-<unique id><attribute>`
+ * (aws-cdk-lib core/lib/private/refs.ts), and cdk-nag names it `<thatParameter>`.
  */
-export function attributeRef(construct: IConstruct, attribute = 'Arn'): string {
+export function attributeRef(construct: IConstruct, seenFrom: IConstruct, attribute = 'Arn'): string {
   const element = CfnElement.isCfnElement(construct) ? construct : construct.node.defaultChild;
   if (!element || !CfnElement.isCfnElement(element))
     throw new Error(`${construct.node.path} has no resource`);
+  const owner = Stack.of(element);
+  const consumer = Stack.of(seenFrom);
   // `logicalId` resolves overrides (pinned ids such as `Cases`), `getLogicalId` would not.
-  return `<${Stack.of(element).resolve(element.logicalId)}.${attribute}>`;
+  if (consumer === owner) return `<${owner.resolve(element.logicalId)}.${attribute}>`;
+  if (consumer.nestedStackParent !== owner)
+    throw new Error(
+      `${seenFrom.node.path} sees ${construct.node.path} neither in its stack nor its parent's`,
+    );
+  return `<${`referenceto${Names.nodeUniqueId(element.node)}${attribute}`.replace(/[^A-Za-z0-9]/g, '')}>`;
 }

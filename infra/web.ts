@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -10,6 +10,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import type { Route } from '../functions/catalog.ts';
+import type { AccessLogs } from './access-logs.ts';
+import { rootStackName } from './lifecycle.ts';
 import { acknowledge, attributeRef } from './nag.ts';
 
 /**
@@ -69,7 +71,7 @@ export interface WebHostingProps {
   api: apigwv2.IHttpApi;
   routes: readonly Route[];
   /** Receives the site bucket's server access logs and the distribution's standard logs. */
-  accessLogs: s3.IBucket;
+  accessLogs: AccessLogs;
   logRetention: logs.RetentionDays;
 }
 
@@ -105,9 +107,8 @@ export class WebHosting extends Construct {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       enforceSSL: true,
-      serverAccessLogsBucket: props.accessLogs,
-      serverAccessLogsPrefix: 's3/site/',
     });
+    props.accessLogs.logAccessOf(this.bucket, 's3/site/');
 
     const apiOrigin = new origins.HttpOrigin(
       `${props.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`,
@@ -140,7 +141,7 @@ export class WebHosting extends Construct {
     };
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
-      comment: `doudi ${stack.stackName}: pages and API`,
+      comment: `doudi ${rootStackName(this)}: pages and API`,
       defaultRootObject: 'index.html',
       defaultBehavior: {
         origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
@@ -163,11 +164,9 @@ export class WebHosting extends Construct {
       // No errorResponses: they would apply to the API's 4xx answers too and hide them behind a page.
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       enableLogging: true,
-      logBucket: props.accessLogs,
+      logBucket: props.accessLogs.bucket,
       logFilePrefix: 'cloudfront/',
     });
-
-    new CfnOutput(this, 'Url', { value: `https://${this.distribution.distributionDomainName}` });
 
     // The deployment's function gets its own role and log group, not AWSLambdaBasicExecutionRole.
     const deploymentRole = new iam.Role(this, 'DeploymentRole', {
@@ -212,7 +211,7 @@ export class WebHosting extends Construct {
    * runtime are CDK's and whose grants CDK writes.
    */
   private acknowledgeDeployment(role: iam.IRole): void {
-    const site = attributeRef(this.bucket);
+    const site = attributeRef(this.bucket, role);
     const assets = 'arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*';
     const wildcards: Array<[string, string]> = [
       ['Action::s3:GetObject*', 'reading the site archive from the CDK assets bucket and the site objects'],

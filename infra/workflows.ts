@@ -14,7 +14,7 @@ const isDistributed = (def: WorkflowDefinition) =>
   JSON.stringify(def.definition).includes('"Mode":"DISTRIBUTED"');
 
 /**
- * Workflows are named `<stack>-<id>` so that their ARNs are known before they exist. The step
+ * Made in the root stack (see `rootStackName` in infra/lifecycle.ts). Workflows are named `<stack>-<id>` so that their ARNs are known before they exist. The step
  * functions are referenced by the state machines while every function (step functions included,
  * as in the local runtime) is given every state machine's ARN: with a name-built ARN neither the
  * environment nor the IAM grants refer back to the state machine resource, so there is no cycle.
@@ -25,6 +25,8 @@ export class WorkflowReferences extends Construct {
   constructor(scope: Construct, id: string, definitions: WorkflowDefinition[]) {
     super(scope, id);
     const stack = Stack.of(this);
+    if (stack.nestedStackParent)
+      throw new Error('workflow references belong to the root stack, whose name is known');
     for (const def of definitions) {
       const name = `${stack.stackName}-${def.id}`;
       this.byId.set(def.id, { name, ref: sfn.StateMachine.fromStateMachineName(this, def.id, name) });
@@ -126,7 +128,7 @@ export class StateMachines extends Construct {
         );
         acknowledge(
           stateMachine.role,
-          `IAM5[Resource::${attributeRef(bucket)}/${grant.prefix}*]`,
+          `IAM5[Resource::${attributeRef(bucket, stateMachine)}/${grant.prefix}*]`,
           `The ItemReader reads the manifest each run writes under ${grant.prefix} in ${grant.bucket}; run ids are made at run time, so no narrower key exists. GetObject only.`,
         );
       }

@@ -6,11 +6,9 @@
 
 import { rmSync } from 'node:fs';
 import aslValidator from 'asl-validator';
-import { App, type CfnElement, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -20,6 +18,7 @@ import {
   routes,
   timeoutOf,
 } from '../../functions/catalog.ts';
+import { AccessLogs } from '../../infra/access-logs.ts';
 import { DoudiStack } from '../../infra/doudi-stack.ts';
 import {
   apiPathPatterns,
@@ -33,13 +32,14 @@ import { apiThrottle } from '../../shared/rate-limits.ts';
 import { queues, tables } from '../../shared/resources.ts';
 import { substitute, workflows } from '../../workflows/index.ts';
 import { fakeSite, SITE_PAGES } from './fake-site.ts';
+import { type WholeTemplate, wholeTemplate } from './stacks.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: template properties are untyped JSON, walked by the assertions
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
 let stack: DoudiStack;
-let template: Template;
+let whole: WholeTemplate;
 let resources: Record<string, Resource>;
 let webDirectory: string;
 
@@ -49,14 +49,17 @@ beforeAll(() => {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   webDirectory = fakeSite();
   stack = new DoudiStack(app, 'Doudi', { webDirectory });
-  template = Template.fromStack(stack);
-  resources = template.toJSON().Resources;
+  whole = wholeTemplate(stack);
+  resources = whole.resources;
 });
 
 afterAll(() => rmSync(webDirectory, { recursive: true, force: true }));
 
 const catalog = Object.entries(functions) as Array<[FunctionName, FunctionDefinition]>;
-const logicalId = (c: IConstruct) => stack.getLogicalId(c.node.defaultChild as CfnElement);
+const logicalId = (c: IConstruct) => {
+  const element = (CfnElement.isCfnElement(c) ? c : c.node.defaultChild) as CfnElement;
+  return Stack.of(element).resolve(element.logicalId) as string;
+};
 const fnLogicalId = (name: string) => logicalId(stack.functions.get(name));
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const keyArn = () => ({ 'Fn::GetAtt': [logicalId(stack.key.key), 'Arn'] });
@@ -763,12 +766,68 @@ describe('API path patterns', () => {
             directory: site,
             api: new apigwv2.HttpApi(scope, 'Api'),
             routes: [route('/audit/{caseId}')],
-            accessLogs: new s3.Bucket(scope, 'Logs'),
+            accessLogs: new AccessLogs(scope, 'Logs', { retention: logs.RetentionDays.ONE_WEEK }),
             logRetention: logs.RetentionDays.ONE_WEEK,
           }),
       ).toThrow('API path pattern /audit/* would hide the page /audit/index.html');
     } finally {
       rmSync(site, { recursive: true, force: true });
     }
+  });
+});
+
+describe('stacks by lifecycle', () => {
+  const nestedStacks = () => ({
+    casework: stack.casework,
+    monitoring: stack.monitoring,
+    edge: stack.edge,
+  });
+
+  it('each stack stays well under CloudFormation’s limits: ≤ 400 resources, ≤ 800 KB', () => {
+    expect(whole.stacks).toHaveLength(4);
+    for (const { stack: s, template, bytes } of whole.stacks) {
+      expect(Object.keys(template.Resources).length, s.node.path).toBeLessThanOrEqual(400);
+      expect(bytes, s.node.path).toBeLessThanOrEqual(800 * 1024);
+    }
+  });
+
+  it('the root stack keeps the stateful resources, under the logical ids they were deployed with', () => {
+    const root = whole.stacks[0]!.template.Resources as Record<string, Resource>;
+    const idsOf = (type: string) =>
+      Object.entries(root)
+        .filter(([, r]) => r.Type === type)
+        .map(([id]) => id)
+        .sort();
+    // Pinned literally: a different id here means CloudFormation would replace the resource, and a
+    // replaced key, table, queue, bucket or user pool loses what it holds.
+    expect(idsOf('AWS::KMS::Key')).toEqual([
+      'EncryptionBlindIndexKeyF722B40F',
+      'EncryptionFieldKeyB66EF23D',
+      'EncryptionKey3A692D6E',
+    ]);
+    expect(idsOf('AWS::DynamoDB::Table')).toEqual(['Cases', 'Idempotency', 'RateLimits']);
+    expect(idsOf('AWS::SQS::Queue')).toEqual(queues.flatMap((q) => [q.id, `${q.id}DeadLetters`]).sort());
+    expect(idsOf('AWS::S3::Bucket')).toEqual([
+      'AccessLogsBucketCD784A59',
+      'ExecutionArchive',
+      'MonitoringIntake',
+    ]);
+    expect(idsOf('AWS::Cognito::UserPool')).toEqual(['IdentityUsers61009EFD']);
+    // Nothing replaceable at will lives beside them.
+    expect(idsOf('AWS::Lambda::Function')).toEqual([]);
+    expect(idsOf('AWS::StepFunctions::StateMachine')).toEqual([]);
+  });
+
+  it('every function is in the stack its catalog entry names, every workflow with its step functions', () => {
+    for (const [name, def] of catalog) {
+      expect(Stack.of(stack.functions.get(name)), name).toBe(nestedStacks()[def.stack]);
+    }
+    for (const w of workflows) {
+      const machine = Stack.of(stack.stateMachines.byId.get(w.id)!);
+      for (const fn of Object.values(w.substitutions))
+        expect(Stack.of(stack.functions.get(fn)), `${w.id} ${fn}`).toBe(machine);
+    }
+    expect(Stack.of(stack.api.api)).toBe(stack.edge);
+    expect(Stack.of(stack.web.distribution)).toBe(stack.edge);
   });
 });
