@@ -25,6 +25,7 @@ import type { Role } from '../shared/auth.ts';
 import { chinaDate } from '../shared/domain/dates.ts';
 import { idCheckCharacter } from '../shared/domain/id-number.ts';
 import { addMonthsToMonth, endOfChinaDay, startOfChinaDay, tierLabel } from '../shared/domain/lifecycle.ts';
+import { yuanText } from '../shared/domain/money.ts';
 import { devToken } from './auth.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -280,7 +281,7 @@ async function call(
 const DAY_MS = 86_400_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const yuan = (n: number | null | undefined) => `${(n ?? 0).toFixed(2)}元`;
+const yuan = (n: number | null | undefined) => yuanText(n ?? 0);
 const rmb = (n: number | null | undefined) => `¥${(n ?? 0).toFixed(2)}`;
 
 const tierEnglish: Record<string, string> = {

@@ -28,6 +28,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from './clients.ts';
 import { requiredEnv } from './config.ts';
+import { yuanText } from './domain/money.ts';
 import { queryAll } from './dynamo.ts';
 import { type Anchor, listAnchors } from './repositories/audit-anchors.ts';
 import type { PaymentRecord } from './repositories/payments.ts';
@@ -384,16 +385,16 @@ export function checkLedger(
   for (const p of payments) {
     const entry = recorded.get(p.month);
     if (!entry) {
-      mismatches.push(`${p.month} 的发放记录（${p.amount}元）在审计日志中没有对应记录`);
+      mismatches.push(`${p.month} 的发放记录（${yuanText(p.amount)}）在审计日志中没有对应记录`);
       continue;
     }
     const digestDiffers = entry.refs.paymentDigest
       ? entry.refs.paymentDigest !== paymentDigest(p)
-      : // Pre-coverage: the hashed summary still states the amount.
+      : // Pre-coverage: the hashed summary still states the amount, as it was written then.
         !entry.summary.includes(`${p.amount.toFixed(2)} 元`);
     if (digestDiffers || (entry.ledger?.amount !== undefined && entry.ledger.amount !== p.amount))
       mismatches.push(
-        `${p.month} 的发放记录（${p.amount}元，案件 ${p.caseId}）与审计日志第${entry.seq}条记录的不符：发放记录被改动`,
+        `${p.month} 的发放记录（${yuanText(p.amount)}，案件 ${p.caseId}）与审计日志第${entry.seq}条记录的不符：发放记录被改动`,
       );
   }
   const paid = new Set(payments.map((p) => p.month));
@@ -514,7 +515,7 @@ export async function auditPayment(payment: PaymentRecord): Promise<AuditEntry |
     key: `payment.recorded#${payment.month}`,
     actor: SYSTEM,
     action: 'payment.recorded',
-    summary: `${payment.month} 发放 ${payment.amount.toFixed(2)} 元：${payment.basis}`,
+    summary: `${payment.month} 发放 ${yuanText(payment.amount)}：${payment.basis}`,
     // The digest binds the entry to the payment item as written: verification reads the item back.
     refs: { month: payment.month, paymentDigest: paymentDigest(payment) },
     ...(regionCode

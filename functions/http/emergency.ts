@@ -14,6 +14,7 @@ import { requiredEnv } from '../../shared/config.ts';
 import { deliverDecision, sameDecision } from '../../shared/decision-delivery.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { tierLabel } from '../../shared/domain/lifecycle.ts';
+import { yuanText } from '../../shared/domain/money.ts';
 import { ConflictError, GoneError, NotFoundError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as cases from '../../shared/repositories/cases.ts';
@@ -120,7 +121,7 @@ export const submit = httpRoute(
       key: `emergency.submitted#${emergency.emergencyId}`,
       actor: actor(principal),
       action: 'emergency.submitted',
-      summary: `急难发生地受理临时救助申请，申请金额${emergency.request.requestedAmount.toFixed(2)}元`,
+      summary: `急难发生地受理临时救助申请，申请金额${yuanText(emergency.request.requestedAmount)}`,
       refs: { emergencyId: emergency.emergencyId },
     });
     if (!emergency.executionArn) await startExecution(emergency);

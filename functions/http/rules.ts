@@ -17,6 +17,7 @@ import {
   UnknownCalendarYearError,
 } from '../../shared/calendar/index.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
+import { yuanText } from '../../shared/domain/money.ts';
 import { ConflictError, UnprocessableError, ValidationError } from '../../shared/errors.ts';
 import { fieldErrors, httpRoute } from '../../shared/http.ts';
 import {
@@ -182,7 +183,7 @@ export const putParameters = httpRoute(
     });
     const where = aboveCeiling.map(
       (a) =>
-        `${a.regionCode}（${residenceLabels[a.residence]}，自 ${a.asOf} 起）先行救助上限${a.emergencySmallAmount}元，高于省级封顶${a.emergencySmallAmountCeiling}元`,
+        `${a.regionCode}（${residenceLabels[a.residence]}，自 ${a.asOf} 起）先行救助上限${yuanText(a.emergencySmallAmount)}，高于省级封顶${yuanText(a.emergencySmallAmountCeiling)}`,
     );
     return {
       statusCode: 202,

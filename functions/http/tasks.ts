@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { auditTaskDecided } from '../../shared/audit.ts';
 import { actor, ForbiddenError, type Principal, type Role, requireJurisdiction } from '../../shared/auth.ts';
 import { deliverDecision, sameDecision } from '../../shared/decision-delivery.ts';
+import { yuanText } from '../../shared/domain/money.ts';
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as cases from '../../shared/repositories/cases.ts';
@@ -172,19 +173,19 @@ function checkGrantAmount(task: cases.TaskRecord, body: z.output<typeof decision
   const max = allowance?.maxAmount ?? 0;
   if (body.amount === undefined)
     throw new ValidationError([
-      { field: 'amount', message: `同意先行救助时须填写金额（本次最多${max.toFixed(2)}元）` },
+      { field: 'amount', message: `同意先行救助时须填写金额（本次最多${yuanText(max)}）` },
     ]);
   if (Math.round(body.amount * 100) > Math.round(max * 100)) {
     const h = allowance?.householdLimit;
     const why = [
-      `申请金额${(allowance?.requestedAmount ?? 0).toFixed(2)}元`,
-      `当地先行救助上限${(allowance?.smallAmountLimit ?? 0).toFixed(2)}元`,
-      h ? `家庭${h.months}个月内累计上限${h.amount.toFixed(2)}元，已救助${h.granted.toFixed(2)}元` : '',
+      `申请金额${yuanText(allowance?.requestedAmount ?? 0)}`,
+      `当地先行救助上限${yuanText(allowance?.smallAmountLimit ?? 0)}`,
+      h ? `家庭${h.months}个月内累计上限${yuanText(h.amount)}，已救助${yuanText(h.granted)}` : '',
     ].filter(Boolean);
     throw new ValidationError([
       {
         field: 'amount',
-        message: `先行救助金额不能超过${max.toFixed(2)}元（${why.join('，')}）；超出部分待补齐手续后按临时救助程序审核`,
+        message: `先行救助金额不能超过${yuanText(max)}（${why.join('，')}）；超出部分待补齐手续后按临时救助程序审核`,
       },
     ]);
   }

@@ -15,6 +15,7 @@ import {
   roleLabels,
 } from '../../shared/auth.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
+import { yuanText } from '../../shared/domain/money.ts';
 import { ConflictError, NotFoundError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import { type RegisterRecord, registerDefinition } from '../../shared/monitoring/compare/index.ts';
@@ -181,7 +182,7 @@ export const feedback = httpRoute(
       ...(body.assistance.length
         ? [`落实${body.assistance.map((a) => assistanceTypeLabels[a]).join('、')}`]
         : []),
-      ...(body.amount === undefined ? [] : [`金额${body.amount.toFixed(2)}元`]),
+      ...(body.amount === undefined ? [] : [`金额${yuanText(body.amount)}`]),
     ].join('，');
     await appendAudit(answered.chainId, {
       key: `warning.answered#${answered.warningId}`,

@@ -16,6 +16,7 @@ import {
   emergencyPeriodStart,
   noticeLimit,
 } from '../../shared/domain/lifecycle.ts';
+import { yuanText } from '../../shared/domain/money.ts';
 import { recordCalendarFallback } from '../../shared/metrics.ts';
 import * as cases from '../../shared/repositories/cases.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
@@ -133,7 +134,7 @@ export async function grant(event: {
     kind: 'emergencyGrant',
     amount,
     tier: 'emergency',
-    basis: `先行救助：申请${e.request.requestedAmount}元，经办人${event.decision.decidedBy}决定${amount}元（当地先行救助上限${limit}元）`,
+    basis: `先行救助：申请${yuanText(e.request.requestedAmount)}，经办人${event.decision.decidedBy}决定${yuanText(amount)}（当地先行救助上限${yuanText(limit)}）`,
     executionArn: event.executionArn,
     recordedAt: grantedAt,
   });

@@ -19,6 +19,7 @@ import type {
 } from '../repositories/cases.ts';
 import { tierLabels as ruleTierLabels } from '../rules/classify.ts';
 import { chinaDate } from './dates.ts';
+import { yuanText } from './money.ts';
 
 /**
  * Chinese names of the tiers: the rules' table, plus 临时救助, which is applied for but is not a tier
@@ -117,7 +118,7 @@ function serveBy(
 }
 
 function amountText(amount: number | null, day: string): string {
-  return amount === null ? '' : `，每月救助金 ${amount.toFixed(2)} 元，自 ${firstOfNextMonth(day)} 起发放`;
+  return amount === null ? '' : `，每月救助金${yuanText(amount)}，自 ${firstOfNextMonth(day)} 起发放`;
 }
 
 /** What the findings of a home visit and of verification add to a refusal's reasons. */

@@ -9,6 +9,7 @@
 import { tierLabels } from '../rules/index.ts';
 import type { HouseholdDeclaration } from '../schemas/household.ts';
 import { chinaDate } from './dates.ts';
+import { toFen as fen, sameAmount, yuanText } from './money.ts';
 
 const CHINA_OFFSET_MS = 8 * 3_600_000;
 
@@ -65,12 +66,7 @@ export const monthStartsAt = (month: string): string => startOfChinaDay(`${month
 export const secondsUntil = (instant: string, now: Date): number =>
   Math.max(1, Math.ceil((Date.parse(instant) - now.getTime()) / 1000));
 
-// ── money ────────────────────────────────────────────────────────────────────────────────────────
-
-const fen = (yuan: number): number => Math.round(yuan * 100);
-export const sameAmount = (a: number | null, b: number | null): boolean =>
-  a === null || b === null ? a === b : fen(a) === fen(b);
-const yuanText = (yuan: number): string => `${(fen(yuan) / 100).toFixed(2)}元`;
+// ── money (shared/domain/money.ts) ─────────────────────────────────────────────────────────────
 
 /** Wage and business income per month, the household's earnings from work. */
 export function employmentIncome(declaration: Pick<HouseholdDeclaration, 'members'>): number {

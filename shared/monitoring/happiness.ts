@@ -4,6 +4,8 @@
  * answered with what they did. Pure: the entries come from the chain's ledger index
  * (`shared/repositories/monitoring.ts` `ledgerEntries`).
  */
+
+import { toFen, toYuan as yuan } from '../domain/money.ts';
 import { tierLabels as classifyTierLabels } from '../rules/classify.ts';
 import { feedbackResults } from '../schemas/warnings.ts';
 import { assistanceTypeLabels, departmentLabels, riskTypeLabels } from './vocabulary.ts';
@@ -33,8 +35,7 @@ export const paymentKindLabels: Record<string, string> = {
 
 const label = (labels: Record<string, string>, key: string | undefined) =>
   key === undefined ? '—' : (labels[key] ?? key);
-const fen = (yuan: number | undefined) => Math.round((yuan ?? 0) * 100);
-const yuan = (f: number) => f / 100;
+const fen = (yuan: number | undefined) => toFen(yuan ?? 0);
 
 export interface HappinessList {
   regionCode: string;

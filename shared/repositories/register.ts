@@ -33,6 +33,7 @@ import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import { blindIndex } from '../crypto.ts';
 import { chinaDate } from '../domain/dates.ts';
+import { yuanText } from '../domain/money.ts';
 import {
   isInside,
   type OtherHousehold,
@@ -312,7 +313,7 @@ export async function registerCase(caseId: string, cause: RegisterCause, ref: st
     key: `register.updated#${cause}#${ref}#${tier}#${status}`,
     actor: SYSTEM,
     action: 'register.updated',
-    summary: `${causeLabels[cause]}后登记在低收入人口名单：${registerTierLabels[tier]}，${registerStatusLabels[status]}（${record.memberCount}人，人均月收入${record.perCapitaMonthlyIncome.toFixed(2)}元）`,
+    summary: `${causeLabels[cause]}后登记在低收入人口名单：${registerTierLabels[tier]}，${registerStatusLabels[status]}（${record.memberCount}人，人均月收入${yuanText(record.perCapitaMonthlyIncome)}）`,
     refs: { householdId: caseId, tier, status },
     ...(cause === 'determination' && tier !== 'none'
       ? { ledger: { regionCode: item.regionCode, kind: 'determination' as const, tier } }

@@ -4,6 +4,8 @@
  * one tier) and, since every condition only gets harder to meet as income or assets rise, more income
  * or more assets never yields a more-assisted tier.
  */
+
+import { toFen } from '../domain/money.ts';
 import type { ParameterSet } from '../parameters/index.ts';
 import type { HouseholdDeclaration, Member } from '../schemas/household.ts';
 import {
@@ -15,7 +17,6 @@ import {
   type HouseholdEconomics,
   householdEconomics,
   toBasisPoints,
-  toFen,
 } from './economics.ts';
 
 /** Most assisted first: the order in which a household is placed. */

@@ -3,6 +3,8 @@
  * integer fen and all ratios in integer basis points, so that a comparison against a line is exact
  * and a household one fen below the standard is never rounded onto it.
  */
+
+import { toFen, toYuan } from '../domain/money.ts';
 import type { ParameterSet } from '../parameters/index.ts';
 import type { HouseholdDeclaration, incomeKinds } from '../schemas/household.ts';
 
@@ -11,9 +13,6 @@ export type AssetTier = 'tekun' | 'dibao' | 'marginal' | 'rigidExpense';
 type AssetLimits = ParameterSet['assetLimits'][AssetTier];
 type Rounding = ParameterSet['amountRounding'];
 
-/** Yuan (at most 2 decimals, as the schemas enforce) to fen. */
-export const toFen = (yuan: number): number => Math.round(yuan * 100);
-export const toYuan = (fen: number): number => fen / 100;
 /** A ratio (at most 4 decimals) to basis points. */
 export const toBasisPoints = (ratio: number): number => Math.round(ratio * 10_000);
 

@@ -34,6 +34,9 @@ export {
   tierRank,
   tiers,
 } from './classify.ts';
+
+import { fenText, toFen, toYuan } from '../domain/money.ts';
+
 export { type AssetCheck, type HouseholdEconomics, householdEconomics } from './economics.ts';
 
 export interface Reason {
@@ -166,16 +169,8 @@ const ROUNDING_LABEL = {
 
 // Local rather than imported from economics.ts: these run dozens of times per result, and a bundler
 // or loader that turns imports into property reads (tsx does) makes each call measurably dearer.
-const toYuan = (fen: number): number => fen / 100;
-const toFen = (yuan: number): number => Math.round(yuan * 100);
 
 /** 1234.50元 from integer fen, without `toFixed` (it dominates the explanation's cost otherwise). */
-function yuanText(fen: number): string {
-  const abs = Math.abs(Math.round(fen));
-  const whole = Math.floor(abs / 100);
-  const cents = abs - whole * 100;
-  return `${fen < 0 ? '-' : ''}${whole}.${cents < 10 ? '0' : ''}${cents}元`;
-}
 const percentText = (basisPoints: number): string => `${basisPoints / 100}%`;
 const roundHalfUp = (x: number): number => Math.floor(x + 0.5);
 
@@ -197,7 +192,7 @@ function incomeSummary({ ev, perCapitaFen }: Context): Reason {
   const e = ev.economics;
   return reason(
     'income.perCapita',
-    `共同生活家庭成员${e.size}人，月收入合计${yuanText(e.grossIncomeFen)}，其中不计入家庭收入${yuanText(e.excludedIncomeFen)}、扣减必要就业成本${yuanText(e.employmentDeductionFen)}，计入家庭月收入${yuanText(e.countedIncomeFen)}，人均月收入${yuanText(perCapitaFen)}`,
+    `共同生活家庭成员${e.size}人，月收入合计${fenText(e.grossIncomeFen)}，其中不计入家庭收入${fenText(e.excludedIncomeFen)}、扣减必要就业成本${fenText(e.employmentDeductionFen)}，计入家庭月收入${fenText(e.countedIncomeFen)}，人均月收入${fenText(perCapitaFen)}`,
     CLAUSE.income,
     {
       householdSize: e.size,
@@ -214,7 +209,7 @@ function dibaoIncome(c: Context, pass: boolean): Reason {
   const s = c.ev.lines.dibaoStandardFen;
   return reason(
     pass ? 'dibao.incomeBelowStandard' : 'dibao.incomeNotBelowStandard',
-    `家庭人均月收入${yuanText(c.perCapitaFen)}${pass ? '低于' : '不低于'}当地最低生活保障标准${yuanText(s)}`,
+    `家庭人均月收入${fenText(c.perCapitaFen)}${pass ? '低于' : '不低于'}当地最低生活保障标准${fenText(s)}`,
     CLAUSE.dibao,
     { perCapitaMonthlyIncome: toYuan(c.perCapitaFen), dibaoStandard: toYuan(s) },
   );
@@ -233,8 +228,8 @@ function assetsReason(c: Context, tier: AssetTier): Reason {
     housingUnits: a.housing.units,
     maxHousingUnits: a.housing.max,
   };
-  const deposits = yuanText(toFen(a.deposits.value));
-  const limit = yuanText(toFen(a.deposits.limit));
+  const deposits = fenText(toFen(a.deposits.value));
+  const limit = fenText(toFen(a.deposits.limit));
   if (a.within) {
     return reason(
       `${tier}.assetsWithinLimits`,
@@ -246,9 +241,9 @@ function assetsReason(c: Context, tier: AssetTier): Reason {
   const parts: string[] = [];
   if (!a.deposits.within) parts.push(`存款等金融资产${deposits}超过限额${limit}`);
   if (!a.vehicles.within) {
-    const cap = a.vehicles.maxValue === null ? '' : `、合计价值不超过${yuanText(toFen(a.vehicles.maxValue))}`;
+    const cap = a.vehicles.maxValue === null ? '' : `、合计价值不超过${fenText(toFen(a.vehicles.maxValue))}`;
     parts.push(
-      `非豁免机动车辆${a.vehicles.count}辆（价值${yuanText(toFen(a.vehicles.value))}），规定为不超过${a.vehicles.maxCount}辆${cap}`,
+      `非豁免机动车辆${a.vehicles.count}辆（价值${fenText(toFen(a.vehicles.value))}），规定为不超过${a.vehicles.maxCount}辆${cap}`,
     );
   }
   if (!a.housing.within) parts.push(`住房${a.housing.units}套，超过规定的${a.housing.max}套`);
@@ -300,8 +295,8 @@ function tekunIncome(c: Context, pass: boolean): Reason {
   return reason(
     pass ? 'tekun.noIncomeSource' : 'tekun.hasIncomeSource',
     pass
-      ? `家庭人均月收入${yuanText(c.perCapitaFen)}低于低保标准${yuanText(s)}，属于无生活来源`
-      : `家庭人均月收入${yuanText(c.perCapitaFen)}不低于低保标准${yuanText(s)}，不属于无生活来源`,
+      ? `家庭人均月收入${fenText(c.perCapitaFen)}低于低保标准${fenText(s)}，属于无生活来源`
+      : `家庭人均月收入${fenText(c.perCapitaFen)}不低于低保标准${fenText(s)}，不属于无生活来源`,
     CLAUSE.tekunIncome,
     { perCapitaMonthlyIncome: toYuan(c.perCapitaFen), dibaoStandard: toYuan(s) },
   );
@@ -311,7 +306,7 @@ function marginalIncome(c: Context, pass: boolean): Reason {
   const s = c.ev.lines.dibaoStandardFen;
   return reason(
     pass ? 'marginal.incomeBelowLine' : 'marginal.incomeNotBelowLine',
-    `家庭人均月收入${yuanText(c.perCapitaFen)}${pass ? '低于' : '不低于'}低保边缘收入线${yuanText(c.marginalLineFen)}（低保标准${yuanText(s)}×${c.p.marginalMultiple}）`,
+    `家庭人均月收入${fenText(c.perCapitaFen)}${pass ? '低于' : '不低于'}低保边缘收入线${fenText(c.marginalLineFen)}（低保标准${fenText(s)}×${c.p.marginalMultiple}）`,
     CLAUSE.marginal,
     {
       perCapitaMonthlyIncome: toYuan(c.perCapitaFen),
@@ -326,7 +321,7 @@ function rigidIncome(c: Context, pass: boolean): Reason {
   const annual = c.ev.lines.disposableIncomeAnnualFen;
   return reason(
     pass ? 'rigidExpense.incomeBelowLine' : 'rigidExpense.incomeNotBelowLine',
-    `家庭人均月收入${yuanText(c.perCapitaFen)}${pass ? '低于' : '不低于'}上年度当地居民人均可支配收入${yuanText(annual)}/年（折合${yuanText(c.disposableMonthlyFen)}/月）`,
+    `家庭人均月收入${fenText(c.perCapitaFen)}${pass ? '低于' : '不低于'}上年度当地居民人均可支配收入${fenText(annual)}/年（折合${fenText(c.disposableMonthlyFen)}/月）`,
     CLAUSE.rigidExpense,
     {
       perCapitaMonthlyIncome: toYuan(c.perCapitaFen),
@@ -344,10 +339,10 @@ function rigidRatio(c: Context, pass: boolean): Reason {
   const share =
     income12 === 0
       ? '家庭同期无收入'
-      : `占家庭同期收入${yuanText(income12)}的${percentText(roundHalfUp((spending * 10_000) / income12))}`;
+      : `占家庭同期收入${fenText(income12)}的${percentText(roundHalfUp((spending * 10_000) / income12))}`;
   return reason(
     pass ? 'rigidExpense.overRatio' : 'rigidExpense.notOverRatio',
-    `申请前12个月医疗支出${yuanText(e.medicalSpendingFen)}、教育支出${yuanText(e.educationSpendingFen)}，合计${yuanText(spending)}，${share}，${pass ? '超过' : '未超过'}规定比例${percentText(threshold)}`,
+    `申请前12个月医疗支出${fenText(e.medicalSpendingFen)}、教育支出${fenText(e.educationSpendingFen)}，合计${fenText(spending)}，${share}，${pass ? '超过' : '未超过'}规定比例${percentText(threshold)}`,
     CLAUSE.rigidExpense,
     {
       medical: toYuan(e.medicalSpendingFen),
@@ -391,10 +386,10 @@ function paidAmount(c: Context, gapFen: number, covered: number): { fen: number;
   const rounded = roundFen(gapFen, c.p.amountRounding);
   const floorFen = c.p.amountFloorPerPerson === null ? 0 : toFen(c.p.amountFloorPerPerson) * covered;
   const floorText =
-    floorFen > rounded ? `，低于保底${yuanText(floorFen / covered)}/人·月，按${yuanText(floorFen)}发放` : '';
+    floorFen > rounded ? `，低于保底${fenText(floorFen / covered)}/人·月，按${fenText(floorFen)}发放` : '';
   return {
     fen: Math.max(rounded, floorFen),
-    text: `${yuanText(gapFen)}，${roundingText(c.p)}为${yuanText(rounded)}${floorText}`,
+    text: `${fenText(gapFen)}，${roundingText(c.p)}为${fenText(rounded)}${floorText}`,
   };
 }
 
@@ -420,7 +415,7 @@ function explainTier(c: Context, tier: Tier): Explained {
           assetsReason(c, 'tekun'),
           reason(
             'tekun.amount',
-            `按特困人员基本生活标准${yuanText(c.ev.lines.tekunStandardFen)}/人·月，${e.size}人，每月${yuanText(amountFen)}`,
+            `按特困人员基本生活标准${fenText(c.ev.lines.tekunStandardFen)}/人·月，${e.size}人，每月${fenText(amountFen)}`,
             CLAUSE.tekunAmount,
             {
               tekunBasicLivingStandard: toYuan(c.ev.lines.tekunStandardFen),
@@ -441,7 +436,7 @@ function explainTier(c: Context, tier: Tier): Explained {
           assetsReason(c, 'dibao'),
           reason(
             'dibao.amount',
-            `低保金 =（低保标准${yuanText(s)}×${e.size}人 − 家庭月收入${yuanText(e.countedIncomeFen)}）= ${paid.text}`,
+            `低保金 =（低保标准${fenText(s)}×${e.size}人 − 家庭月收入${fenText(e.countedIncomeFen)}）= ${paid.text}`,
             CLAUSE.dibaoAmount,
             {
               dibaoStandard: toYuan(s),
@@ -462,7 +457,7 @@ function explainTier(c: Context, tier: Tier): Explained {
         const why = m.severeIllness ? '重病' : '重度残疾';
         return reason(
           'singlePersonDibao.member',
-          `${m.name}（${why}）本人月收入${yuanText(own)}低于低保标准${yuanText(s)}，参照单人户纳入最低生活保障`,
+          `${m.name}（${why}）本人月收入${fenText(own)}低于低保标准${fenText(s)}，参照单人户纳入最低生活保障`,
           CLAUSE.singlePerson,
           { name: m.name, ownMonthlyIncome: toYuan(own), dibaoStandard: toYuan(s) },
         );
@@ -709,7 +704,7 @@ export function meansTest(household: HouseholdDeclaration, options: MeansTestOpt
     reasons.push(
       reason(
         'emergency.smallAmount',
-        `申请临时救助：情况紧急的，可先行给予不超过${yuanText(limit)}的小金额救助，事后补齐手续`,
+        `申请临时救助：情况紧急的，可先行给予不超过${fenText(limit)}的小金额救助，事后补齐手续`,
         CLAUSE.emergency,
         { smallAmountLimit: toYuan(limit) },
       ),

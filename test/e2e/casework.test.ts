@@ -34,12 +34,12 @@ describe('the caseworker decides', () => {
     await bench.locator('[data-task]', { hasText: emergencyId }).click({ timeout: 60_000 });
     await sees(bench, '#emergency', '家中失火，衣物被褥全部烧毁');
     await sees(bench, '#emergency', '本次最多先行救助');
-    expect(await text(bench, '#emergency')).toContain('1,000.00 元');
+    expect(await text(bench, '#emergency')).toContain('1,000.00元');
     // More than the allowance never leaves the page.
     await bench.check('input[name="decision"][value="approve"]');
     await bench.fill('#amount', '1500');
     await bench.click('#decide-button');
-    await sees(bench, '#amount-error', '不超过1000.00元');
+    await sees(bench, '#amount-error', '不超过1,000.00元');
     await bench.fill('#amount', '600');
     await bench.fill('#reasons', '家中失火，基本生活无着');
     await bench.click('#decide-button');

@@ -305,7 +305,7 @@ describe('the audit log against its anchors and the ledger', () => {
     const paid = await verifyAuditLog(caseId);
     expect(paid).toMatchObject({ valid: false, chainValid: true, ledger: { holds: false } });
     expect(paid.ledger.mismatches).toEqual([
-      expect.stringContaining(`2026-12 的发放记录（10053999元，案件 ${caseId}）`),
+      expect.stringContaining(`2026-12 的发放记录（10,053,999.00元，案件 ${caseId}）`),
     ]);
     const script = await auditVerify(caseId);
     expect(script.status).toBe(1);

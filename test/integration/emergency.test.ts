@@ -178,7 +178,7 @@ describe('emergency assistance', () => {
       });
       expect(refused.status, JSON.stringify(body)).toBe(400);
       expect(refused.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['amount']);
-      expect(refused.body.error.fields[0].message).toContain('1000.00元');
+      expect(refused.body.error.fields[0].message).toContain('1,000.00元');
     }
     expect((await lc.taskItem(review.taskId)).status).toBe('open');
     // An amount belongs to the grant review only.

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { scheduleFirstRecheck } from '../../functions/steps/recheck.ts';
 import { addMonths, startOfChinaDay } from '../../shared/domain/lifecycle.ts';
+import { yuanText } from '../../shared/domain/money.ts';
 import { latestDeclaration } from '../../shared/repositories/lifecycle.ts';
 import { application } from '../support/households.ts';
 import { household, lifecycleHelpers } from '../support/lifecycle.ts';
@@ -63,7 +64,7 @@ describe('recheck', () => {
 
     const notices = await lc.notices(c.caseId);
     expect(notices.map((n) => n.kind)).toEqual(['recheckContinue']);
-    expect(notices[0].body).toContain(`继续享受最低生活保障，每月${c.monthlyAmount!.toFixed(2)}元`);
+    expect(notices[0].body).toContain(`继续享受最低生活保障，每月${yuanText(c.monthlyAmount!)}`);
     const next = addMonths(c.due, 6);
     expect(notices[0].body).toContain(`下次核查时间为${next}前后`);
     const pending = await lc.pending(c.caseId, 'Recheck');
@@ -93,7 +94,7 @@ describe('recheck', () => {
       },
     });
     expect(task.recheck.reasons[0]).toBe(
-      '经定期核查，家庭情况发生变化：救助金额由每月1700.00元调整为每月1500.00元',
+      '经定期核查，家庭情况发生变化：救助金额由每月1,700.00元调整为每月1,500.00元',
     );
     expect(task).not.toHaveProperty('taskToken');
     // Caseworkers hear of it on their queue.
@@ -114,7 +115,7 @@ describe('recheck', () => {
     expect(await lc.caseItem(c.caseId)).toMatchObject({ tier: 'dibao', monthlyAmount: 1500 });
     const [notice] = await lc.notices(c.caseId);
     expect(notice).toMatchObject({ kind: 'recheckAdjust', title: '定期核查结果告知书：调整救助' });
-    expect(notice.body).toContain('自下月起您家享受最低生活保障，每月1500.00元');
+    expect(notice.body).toContain('自下月起您家享受最低生活保障，每月1,500.00元');
     expect((await lc.pending(c.caseId, 'Recheck')).dueAt).toBe(startOfChinaDay(addMonths(c.due, 6)));
     // Decided once: the same task cannot be decided again.
     const again = await runtime.api(`/tasks/${task.taskId}/decision`, {
@@ -169,7 +170,7 @@ describe('recheck', () => {
     expect(notice.kind).toBe('gradualExit');
     expect(notice.body).toContain('给予6个月渐退期');
     expect(notice.reasons[0]).toBe(
-      '家庭成员就业后月工资性、经营性收入由0.00元增至3000.00元，家庭不再符合最低生活保障条件',
+      '家庭成员就业后月工资性、经营性收入由0.00元增至3,000.00元，家庭不再符合最低生活保障条件',
     );
   });
 

@@ -255,7 +255,7 @@ describe('PUT /admin/parameters/{regionCode}', () => {
         { regionCode: '430102', emergencySmallAmount: 50_000, emergencySmallAmountCeiling: 3_000 },
       ],
     });
-    expect(proposed.body.message).toContain('高于省级封顶3000元');
+    expect(proposed.body.message).toContain('高于省级封顶3,000.00元');
     expect(await smallAmount()).toBe(1000);
     // Again by the same person, or confirmed by another county administrator: still not in force.
     expect(

@@ -148,7 +148,7 @@ describe('household assets', () => {
     expect(over.assets.dibao.deposits).toEqual({ value: 19_200.01, limit: 19_200, within: false });
     expect(codes(over)).toContain('dibao.assetsExceedLimits');
     expect(over.reasons.find((r) => r.code === 'dibao.assetsExceedLimits')!.message).toContain(
-      '超过限额19200.00元',
+      '超过限额19,200.00元',
     );
   });
 

@@ -68,7 +68,7 @@ describe('decideOutcome', () => {
     expect(notice.kind).toBe('approval');
     expect(notice.title).toBe('社会救助确认通知书');
     expect(notice.body).toBe(
-      '经审核确认，您的家庭符合最低生活保障条件，每月救助金 1700.00 元，自 2026-10-01 起发放。',
+      '经审核确认，您的家庭符合最低生活保障条件，每月救助金1,700.00元，自 2026-10-01 起发放。',
     );
     expect(notice.reasons).toEqual(['家庭人均收入低于当地低保标准']);
     expect(notice.serveBy).toBe('2026-09-30');

@@ -20,9 +20,9 @@ import {
   noticeLimit,
   recheckMonthsFor,
   recheckNotice,
-  sameAmount,
   startOfChinaDay,
 } from '../../shared/domain/lifecycle.ts';
+import { sameAmount } from '../../shared/domain/money.ts';
 
 const dibao = { tier: 'dibao', monthlyAmount: 1000 };
 const fresh = (over: Partial<FreshAssessment> = {}): FreshAssessment => ({
@@ -101,7 +101,9 @@ describe('decideRecheck', () => {
       changed: true,
       proposed: { tier: 'dibao', monthlyAmount: 800 },
     });
-    expect(amount.reasons[0]).toBe('经定期核查，家庭情况发生变化：救助金额由每月1000.00元调整为每月800.00元');
+    expect(amount.reasons[0]).toBe(
+      '经定期核查，家庭情况发生变化：救助金额由每月1,000.00元调整为每月800.00元',
+    );
     const tier = recheck({ fresh: fresh({ tier: 'tekun', monthlyAmount: 1400 }) });
     expect(tier).toMatchObject({ outcome: 'adjust', proposed: { tier: 'tekun', monthlyAmount: 1400 } });
     expect(tier.reasons[0]).toContain('救助类别由最低生活保障调整为特困人员');
@@ -115,7 +117,7 @@ describe('decideRecheck', () => {
     });
     expect(d).toMatchObject({ outcome: 'gradualExit', changed: true, proposed: dibao, gradualExitMonths: 6 });
     expect(d.reasons[0]).toBe(
-      '家庭成员就业后月工资性、经营性收入由0.00元增至2600.00元，家庭不再符合最低生活保障条件',
+      '家庭成员就业后月工资性、经营性收入由0.00元增至2,600.00元，家庭不再符合最低生活保障条件',
     );
     // Still above 低保 but within 低保边缘: leaving 低保 through work is a gradual exit too.
     const marginal = recheck({
@@ -287,9 +289,9 @@ describe('emergency', () => {
       paperworkDue: '2026-12-09',
     });
     expect(notice.kind).toBe('emergencyGrant');
-    expect(notice.body).toContain('先行给予临时救助1000.00元');
+    expect(notice.body).toContain('先行给予临时救助1,000.00元');
     expect(notice.body).toContain('2026-12-09前');
-    expect(notice.body).toContain('（2000.00元）');
+    expect(notice.body).toContain('（2,000.00元）');
     expect(notice).not.toHaveProperty('serveByProvisional');
   });
 

@@ -278,7 +278,7 @@ function decisionForm(task: Task) {
             ? [{ field: 'reasons', message: '认定异议不成立时必须写明理由' }]
             : []),
           ...(granted !== undefined && !(granted > 0 && granted <= maxAmount!)
-            ? [{ field: 'amount', message: `金额应大于0且不超过${maxAmount!.toFixed(2)}元` }]
+            ? [{ field: 'amount', message: `金额应大于0且不超过${yuan(maxAmount!)}` }]
             : []),
         ];
         showFieldErrors(problems);
@@ -358,7 +358,7 @@ function decisionForm(task: Task) {
           h(
             'label',
             { class: 'field' },
-            h('span', {}, `先行救助金额（元，同意时必填；本次最多${maxAmount.toFixed(2)}元）`),
+            h('span', {}, `先行救助金额（元，同意时必填；本次最多${yuan(maxAmount)}）`),
             amount,
             h('small', { class: 'error', id: 'amount-error' }),
           ),

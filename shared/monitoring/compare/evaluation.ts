@@ -5,7 +5,8 @@
  * is an in-memory index or a DynamoDB lookup.
  */
 import { maskIdNumber } from '../../domain/id-number.ts';
-import { compareProducts, toBasisPoints, toFen } from '../../rules/economics.ts';
+import { fenText, toFen } from '../../domain/money.ts';
+import { compareProducts, toBasisPoints } from '../../rules/economics.ts';
 import { damageLevels, departmentLabels, type FeedName, schoolStages } from '../feeds/names.ts';
 import type { FeedRows } from '../feeds/specs.ts';
 import {
@@ -22,17 +23,6 @@ import { duplicateFindings } from './duplicates.ts';
 import { isInside, type RegisterEntry } from './register.ts';
 import { householdText, insideAction, sampleNote, type Warning, warningId } from './warnings.ts';
 
-/** 12,345.67元 — by hand: Intl formatting costs microseconds a call, and warnings are made by the million. */
-function yuanText(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(Math.round(fen));
-  const whole = String(Math.floor(abs / 100));
-  const cents = abs % 100;
-  let grouped = '';
-  for (let i = whole.length; i > 0; i -= 3)
-    grouped = whole.slice(Math.max(0, i - 3), i) + (grouped ? `,${grouped}` : '');
-  return `${sign}${grouped}.${cents < 10 ? '0' : ''}${cents}元`;
-}
 const percentText = (ratio: number): string => `${Math.round(ratio * 10_000) / 100}%`;
 
 const cutoffs = new WeakMap<IndicatorSet, string>();
@@ -72,14 +62,14 @@ function trigger(
       if (oop >= line)
         return {
           indicator: 'illnessOutOfPocket',
-          detail: `医保结算个人自付${yuanText(oop)}（总费用${yuanText(toFen(r.totalCost))}），达到监测线${yuanText(line)}`,
+          detail: `医保结算个人自付${fenText(oop)}（总费用${fenText(toFen(r.totalCost))}），达到监测线${fenText(line)}`,
         };
       if (v.incomeShare !== null && entry && oop >= toFen(v.incomeShareFloor)) {
         const annual = toFen(entry.perCapitaMonthlyIncome) * entry.memberCount * 12;
         if (compareProducts(oop, 10_000, toBasisPoints(v.incomeShare), annual) > 0)
           return {
             indicator: 'illnessOutOfPocket',
-            detail: `医保结算个人自付${yuanText(oop)}，超过家庭年收入${yuanText(annual)}的${percentText(v.incomeShare)}（且不低于${yuanText(toFen(v.incomeShareFloor))}）`,
+            detail: `医保结算个人自付${fenText(oop)}，超过家庭年收入${fenText(annual)}的${percentText(v.incomeShare)}（且不低于${fenText(toFen(v.incomeShareFloor))}）`,
           };
       }
       return undefined;
@@ -94,12 +84,12 @@ function trigger(
       if (cost >= line)
         return {
           indicator: 'illnessLargeBill',
-          detail: `住院总费用${yuanText(cost)}，达到大额医疗费用监测线${yuanText(line)}`,
+          detail: `住院总费用${fenText(cost)}，达到大额医疗费用监测线${fenText(line)}`,
         };
       if (v.countMajorDisease && r.majorDisease)
         return {
           indicator: 'illnessLargeBill',
-          detail: `住院病种属于大病专项救治范围（总费用${yuanText(cost)}）`,
+          detail: `住院病种属于大病专项救治范围（总费用${fenText(cost)}）`,
         };
       return undefined;
     }
@@ -124,9 +114,9 @@ function trigger(
       const what = r.eventType === 'employment' ? '就业，月工资' : '开始领取养老金，月领取';
       return {
         indicator: 'incomeChange',
-        detail: `人社部门登记该成员${what}${yuanText(amount)}，达到收入变化监测线${yuanText(line)}${
+        detail: `人社部门登记该成员${what}${fenText(amount)}，达到收入变化监测线${fenText(line)}${
           entry
-            ? `（登记的家庭人均月收入${yuanText(toFen(entry.perCapitaMonthlyIncome))}，${entry.memberCount}人）`
+            ? `（登记的家庭人均月收入${fenText(toFen(entry.perCapitaMonthlyIncome))}，${entry.memberCount}人）`
             : ''
         }`,
       };
@@ -151,7 +141,7 @@ function trigger(
         if (loss >= line)
           return {
             indicator: 'disaster',
-            detail: `受灾直接经济损失${yuanText(loss)}，达到监测线${yuanText(line)}`,
+            detail: `受灾直接经济损失${fenText(loss)}，达到监测线${fenText(line)}`,
           };
       }
       return undefined;

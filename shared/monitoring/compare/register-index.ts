@@ -4,7 +4,7 @@
  * and loaded straight from the export, line by line; the layout's details (the id buffer, probing,
  * persons listed by several households) stay behind this one class.
  */
-import { toFen } from '../../rules/economics.ts';
+import { toFen } from '../../domain/money.ts';
 import type { FeedFormat } from '../feeds/names.ts';
 import { type LineSource, lineBatches, RecordDecoder, type Rejection } from '../feeds/stream.ts';
 import { type AssistanceType, assistanceTypes, registerStatuses, registerTiers } from '../indicators.ts';

@@ -3,6 +3,8 @@
  * conversion and the published documentation are all derived, so that they cannot drift apart. The row
  * types are what a valid line becomes; the checks between fields live beside the fields they relate.
  */
+
+import { toFen as fen } from '../../domain/money.ts';
 import {
   type DamageLevel,
   damageLevels,
@@ -143,8 +145,6 @@ export interface FeedRows {
   ruralAffairs: RuralAffairsRow;
 }
 export type FeedRow = FeedRows[FeedName];
-
-const fen = (yuanAmount: number) => Math.round(yuanAmount * 100);
 
 export const feedDefinitions: { [F in FeedName]: RecordDefinition<FeedRows[F]> } = {
   health: {

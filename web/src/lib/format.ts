@@ -1,12 +1,11 @@
 /** Dates, money and personal data as the pages show them. */
 import { chinaDate } from '../../../shared/domain/dates.ts';
+import { yuanText } from '../../../shared/domain/money.ts';
 
 export { chinaDate };
 
-export const yuan = (n: number | null | undefined) =>
-  n === null || n === undefined
-    ? '—'
-    : `${n.toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} 元`;
+/** `1,234.50元`, as every notice and message of the system writes it; `—` for no amount. */
+export const yuan = (n: number | null | undefined) => (n === null || n === undefined ? '—' : yuanText(n));
 
 /** An instant in Beijing time, e.g. 2026-06-01 14:03:22. */
 export function beijingTime(iso: string | null | undefined): string {
