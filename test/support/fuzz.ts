@@ -2,7 +2,7 @@
  * Bad input, generated (issue 7): 10,000 malformed requests — wrong types, missing fields, huge
  * strings, bad ID numbers, negative amounts, deep JSON, oversized and non-JSON bodies — spread
  * over every write route of the catalog. Every answer is a 4xx that says what is wrong, never a
- * 5xx, and nothing is written.
+ * 5xx, and nothing is written. Run by `test/integration/fuzz-*.test.ts`, each for some routes.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -17,19 +17,19 @@ import { decisionBody } from '../../functions/http/tasks.ts';
 import { annualArrangementSchema } from '../../shared/calendar/index.ts';
 import { parameterSetSchema, sampleParameterVersions } from '../../shared/parameters/index.ts';
 import { applicationRequest } from '../../shared/schemas/household.ts';
-import { tokenFor } from '../support/actors.ts';
-import { application } from '../support/households.ts';
-import { defaultActor, useRuntime } from '../support/runtime.ts';
+import { tokenFor } from './actors.ts';
+import { application } from './households.ts';
+import { defaultActor, useRuntime } from './runtime.ts';
 
 // Thousands of requests a minute as one person per route would be refused by the rate limits
 // (shared/rate-limits.ts) after the first dozens, and the input would never be looked at: what is
 // fuzzed here is validation. The limits themselves are attacked in ratelimit.test.ts.
 process.env.DOUDI_RATE_LIMIT_SCALE = '1000';
 
-const runtime = useRuntime();
 const TOTAL = Number(process.env.FUZZ_REQUESTS ?? 10_000);
 
-const writeRoutes = routes.filter((r) => r.method === 'POST' || r.method === 'PUT');
+export const writeRoutes = routes.filter((r) => r.method === 'POST' || r.method === 'PUT');
+type Route = (typeof writeRoutes)[number];
 
 /**
  * The schema each route validates its body with: generated bodies are kept only where it rejects
@@ -166,7 +166,7 @@ const bodyFor = (path: string): fc.Arbitrary<string | undefined> => {
   return fc.oneof({ weight: 6, arbitrary: broken }, ...structural);
 };
 
-async function countItems(): Promise<number> {
+async function countItems(runtime: ReturnType<typeof useRuntime>): Promise<number> {
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   let count = 0;
   let ExclusiveStartKey: Record<string, unknown> | undefined;
@@ -187,47 +187,63 @@ async function countItems(): Promise<number> {
   return count;
 }
 
-describe('malformed requests to every write route', () => {
-  it(`answer ${TOTAL} times with a clear 4xx and write nothing`, { timeout: 600_000 }, async () => {
-    expect(writeRoutes.length).toBeGreaterThan(0);
-    const before = await countItems();
-    const runs = Math.ceil(TOTAL / writeRoutes.length);
-    const statuses = new Map<number, number>();
-    for (const route of writeRoutes) {
-      await fc.assert(
-        fc.asyncProperty(pathFor(route.path), bodyFor(route.path), async (path, body) => {
-          // Signed in as whoever may call the route: what is fuzzed is the input, not the access.
-          const actor = await defaultActor(route.method, path);
-          const res = await fetch(`${runtime.rt.apiUrl}${path}`, {
-            method: route.method,
-            headers: {
-              'content-type': 'application/json',
-              authorization: `Bearer ${await tokenFor(runtime.rt.apiUrl, actor)}`,
-            },
-            body,
-          });
-          const text = await res.text();
-          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-          expect(
-            res.status,
-            `${route.method} ${path} → ${res.status} ${text.slice(0, 300)}`,
-          ).toBeGreaterThanOrEqual(400);
-          expect(res.status, `${route.method} ${path} → ${res.status} ${text.slice(0, 300)}`).toBeLessThan(
-            500,
-          );
-          const { error } = JSON.parse(text) as {
-            error: { code: string; message: string; fields?: Array<{ field: string; message: string }> };
-          };
-          expect(error.message.length).toBeGreaterThan(0);
-          if (res.status === 400 && error.code === 'ValidationError') {
-            expect(error.fields?.length, text.slice(0, 300)).toBeGreaterThan(0);
-            for (const f of error.fields ?? []) expect(f.field.length * f.message.length).toBeGreaterThan(0);
-          }
-        }),
-        { numRuns: runs, seed: 20261125 },
-      );
-    }
-    expect(await countItems()).toBe(before);
-    expect([...statuses.keys()].every((s) => s >= 400 && s < 500)).toBe(true);
+/**
+ * One test file's share of the fuzzing: the write routes `pick` selects, each sent its share of the
+ * `FUZZ_REQUESTS` (10,000) spread over every write route. Two files share the routes so that
+ * neither runs much over a minute; a test checks that together they cover every write route.
+ */
+export function fuzzWriteRoutes(title: string, pick: (route: Route) => boolean): void {
+  const runtime = useRuntime();
+  const picked = writeRoutes.filter(pick);
+  const runs = Math.ceil(TOTAL / writeRoutes.length);
+  describe(title, () => {
+    it(`answer ${runs * picked.length} times with a clear 4xx and write nothing`, {
+      timeout: 600_000,
+    }, async () => {
+      expect(picked.length).toBeGreaterThan(0);
+      const before = await countItems(runtime);
+      const statuses = new Map<number, number>();
+      for (const route of picked) {
+        await fc.assert(
+          fc.asyncProperty(pathFor(route.path), bodyFor(route.path), async (path, body) => {
+            // Signed in as whoever may call the route: what is fuzzed is the input, not the access.
+            const actor = await defaultActor(route.method, path);
+            const res = await fetch(`${runtime.rt.apiUrl}${path}`, {
+              method: route.method,
+              headers: {
+                'content-type': 'application/json',
+                authorization: `Bearer ${await tokenFor(runtime.rt.apiUrl, actor)}`,
+              },
+              body,
+            });
+            const text = await res.text();
+            statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+            expect(
+              res.status,
+              `${route.method} ${path} → ${res.status} ${text.slice(0, 300)}`,
+            ).toBeGreaterThanOrEqual(400);
+            expect(res.status, `${route.method} ${path} → ${res.status} ${text.slice(0, 300)}`).toBeLessThan(
+              500,
+            );
+            const { error } = JSON.parse(text) as {
+              error: { code: string; message: string; fields?: Array<{ field: string; message: string }> };
+            };
+            expect(error.message.length).toBeGreaterThan(0);
+            if (res.status === 400 && error.code === 'ValidationError') {
+              expect(error.fields?.length, text.slice(0, 300)).toBeGreaterThan(0);
+              for (const f of error.fields ?? [])
+                expect(f.field.length * f.message.length).toBeGreaterThan(0);
+            }
+          }),
+          { numRuns: runs, seed: 20261125 },
+        );
+      }
+      expect(await countItems(runtime)).toBe(before);
+      expect([...statuses.keys()].every((s) => s >= 400 && s < 500)).toBe(true);
+    });
   });
-});
+}
+
+/** The routes a household calls: applying, objecting, consenting, an emergency, its declaration, the preview. */
+export const householdRoute = (route: Route): boolean =>
+  /^\/(applications|means-test|cases\/\{caseId\}\/declaration)|^\/emergency$/.test(route.path);
