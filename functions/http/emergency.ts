@@ -277,7 +277,10 @@ export const decidePaperwork = httpRoute(
       },
     });
     const gone = () => new GoneError(`临时救助 ${path.emergencyId} 的流程已结束`);
-    let task = (await cases.decideTask(taskId, decision)) as unknown as lifecycle.LifecycleTask | undefined;
+    const decided = await cases.decideTask(taskId, decision);
+    if (decided && decided.kind !== 'emergencyPaperwork')
+      throw new Error(`task ${taskId} is a ${decided.kind} task, not the emergency's paperwork`);
+    let task = decided;
     if (!task) {
       // The same caseworker sending the same decision again is answered as the first time, and
       // what is recorded is delivered if the workflow has not heard of it yet (a crash between).

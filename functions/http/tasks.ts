@@ -4,6 +4,7 @@ import { auditTaskDecided } from '../../shared/audit.ts';
 import { actor, ForbiddenError, type Principal, type Role, requireJurisdiction } from '../../shared/auth.ts';
 import { deliverDecision, sameDecision } from '../../shared/decision-delivery.ts';
 import { yuanText } from '../../shared/domain/money.ts';
+import type { Task } from '../../shared/domain/tasks.ts';
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as cases from '../../shared/repositories/cases.ts';
@@ -17,24 +18,19 @@ import {
 } from '../../shared/repositories/relatives.ts';
 import { isoDate, regionCode, yuan } from '../../shared/schemas/household.ts';
 
-const publicTask = ({
-  taskToken: _token,
-  executionArn: _arn,
-  memberIndexes: _members,
-  ...task
-}: cases.TaskRecord) => task;
+const publicTask = ({ taskToken: _token, executionArn: _arn, memberIndexes: _members, ...task }: Task) =>
+  task;
 
 /**
  * An emergency's grant review or paperwork task as the caseworker sees it: with the hardship to confirm, read now
  * from the request, where it is sealed. The task's own detail came through the workflow (its
  * history and archive) and so carries none of that text (health facts among it).
  */
-async function shownTask(task: cases.TaskRecord) {
+async function shownTask(task: Task) {
   const shown = publicTask(task);
-  const { kind, emergency } = task as unknown as Pick<lifecycle.LifecycleTask, 'kind' | 'emergency'>;
-  if (kind !== 'emergencyPaperwork' && kind !== 'emergencyGrant') return shown;
+  if (task.kind !== 'emergencyPaperwork' && task.kind !== 'emergencyGrant') return shown;
   const request = (await lifecycle.getEmergency(task.applicationId))?.request;
-  return { ...shown, emergency: { ...emergency, hardship: request?.hardship.description ?? null } };
+  return { ...shown, emergency: { ...task.emergency, hardship: request?.hardship.description ?? null } };
 }
 
 /**
@@ -159,9 +155,8 @@ export const decisionBody = z
  * nothing else, and never above the allowance the workflow assessed (the place's small-amount limit,
  * the household's limit over its period, what was asked).
  */
-function checkGrantAmount(task: cases.TaskRecord, body: z.output<typeof decisionBody>): void {
-  // Lifecycle tasks share the record but not (yet) the kind's type: see `lifecycle.LifecycleTaskKind`.
-  if ((task.kind as string) !== 'emergencyGrant') {
+function checkGrantAmount(task: Task, body: z.output<typeof decisionBody>): void {
+  if (task.kind !== 'emergencyGrant') {
     if (body.amount !== undefined)
       throw new ValidationError([{ field: 'amount', message: 'amount 仅用于临时救助先行救助任务' }]);
     return;
@@ -169,7 +164,7 @@ function checkGrantAmount(task: cases.TaskRecord, body: z.output<typeof decision
   if (body.decision === 'dismiss')
     throw new ValidationError([{ field: 'decision', message: '先行救助任务应决定 approve 或 reject' }]);
   if (body.decision !== 'approve') return;
-  const allowance = (task as unknown as Pick<lifecycle.LifecycleTask, 'emergency'>).emergency;
+  const allowance = task.emergency;
   const max = allowance?.maxAmount ?? 0;
   if (body.amount === undefined)
     throw new ValidationError([

@@ -121,7 +121,7 @@ export async function planTask(event: {
   round: number;
 }): Promise<TaskDue> {
   const taskId = stableId('task', event.executionArn, event.kind, String(event.round));
-  const existing = await cases.getTask(taskId);
+  const existing = await cases.getApplicationTask(taskId);
   if (existing) {
     return dueOf(
       taskId,
@@ -206,7 +206,7 @@ export async function openTask(event: OpenTaskEvent): Promise<{ taskId: string }
  * tells the supervisors' queue, and gives the workflow the new deadline to wait on.
  */
 export async function escalateTask(event: { applicationId: string; task: TaskDue }): Promise<TaskDue> {
-  const current = await cases.getTask(event.task.taskId);
+  const current = await cases.getApplicationTask(event.task.taskId);
   if (!current) throw new TaskNotFound(`task ${event.task.taskId} does not exist`);
   const escalatedAt = new Date().toISOString();
   const due = (await calendar()).provisionalDeadline(chinaDate(), SUPERVISION_WORKING_DAYS);

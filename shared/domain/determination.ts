@@ -10,16 +10,11 @@
  */
 
 import type { ProvisionalDeadline, WorkingDayCalendar } from '../calendar/index.ts';
-import type {
-  ApplicationRecord,
-  Findings,
-  MeansTestSummary,
-  Notice,
-  TaskDecision,
-} from '../repositories/cases.ts';
 import { tierLabels as ruleTierLabels } from '../rules/classify.ts';
+import type { ApplicationRecord, Findings, MeansTestSummary, Notice } from './cases.ts';
 import { chinaDate } from './dates.ts';
 import { yuanText } from './money.ts';
+import type { TaskDecision } from './tasks.ts';
 
 /**
  * Chinese names of the tiers: the rules' table, plus 临时救助, which is applied for but is not a tier

@@ -10,6 +10,7 @@ import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import { chinaDate } from '../domain/dates.ts';
+import { isApplicationTask, type Task } from '../domain/tasks.ts';
 import { casesTable } from '../resources.ts';
 import type { ApplicationRecord, ApplicationStatus, Escalation, TaskKind, TaskRecord } from './cases.ts';
 
@@ -63,16 +64,14 @@ export function taskSummary(task: TaskRecord): TaskSummary {
   };
 }
 
-/** The tasks of the application workflow; a recheck's or an emergency's task has no application of its own. */
-const APPLICATION_TASKS: ReadonlySet<string> = new Set<TaskKind>(['townshipReview', 'countyDetermination']);
-
 /**
- * The write of a task's summary onto its application, as an item of the transaction that writes
- * the task (none for a lifecycle task, which `cases.decideTask` decides too): the whole summary
- * each time, so it is always the task as just written.
+ * The write of a task's summary onto its application, as an item of the transaction that writes the
+ * task: the whole summary each time, so it is always the task as just written. None for a recheck's,
+ * an emergency's or a home check's task, which `cases.decideTask` decides too: they have no
+ * application of their own.
  */
-export function taskSummaryWrites(task: TaskRecord) {
-  if (!APPLICATION_TASKS.has(task.kind)) return [];
+export function taskSummaryWrites(task: Task) {
+  if (!isApplicationTask(task)) return [];
   return [
     {
       Update: {

@@ -19,7 +19,6 @@ import { queryAll } from '../dynamo.ts';
 import { HttpError, IdempotencyKeyReusedError } from '../errors.ts';
 import { casesTable, DUE_SHARDS } from '../resources.ts';
 import type { MeansTestResult } from '../rules/index.ts';
-import type { ApplicationRequest } from '../schemas/household.ts';
 import {
   applicationIndexKeys,
   ensureTaskSummaries,
@@ -31,23 +30,41 @@ import { openIn, sealIn } from './personal.ts';
 
 const table = () => requiredEnv(casesTable.env);
 
-export type ApplicationStatus =
-  | 'submitted'
-  | 'underReview'
-  | 'publicNotice'
-  | 'approved'
-  | 'refused'
-  | 'withdrawn';
+export type {
+  Actor,
+  ApplicationRecord,
+  ApplicationStatus,
+  ConsentRecord,
+  Findings,
+  MeansTestSummary,
+  Notice,
+  Objection,
+  PublicNoticeRecord,
+} from '../domain/cases.ts';
+/** The application's tasks; `Task` in `shared/domain/tasks.ts` is every stored kind. */
+export type {
+  ApplicationTask as TaskRecord,
+  ApplicationTaskKind as TaskKind,
+  Escalation,
+  TaskDecision,
+} from '../domain/tasks.ts';
 
-export interface MeansTestSummary {
-  tier: string;
-  eligible: boolean;
-  monthlyAmount: number | null;
-  perCapitaMonthlyIncome: number;
-  parameterVersion: string;
-  reasons: Array<{ code: string; message: string; clause: string }>;
-  alternative?: { tier: string; monthlyAmount: number | null } | undefined;
-}
+import type {
+  ApplicationRecord,
+  ApplicationStatus,
+  ConsentRecord,
+  MeansTestSummary,
+  Notice,
+  Objection,
+  PublicNoticeRecord,
+} from '../domain/cases.ts';
+import {
+  type Escalation,
+  isApplicationTask,
+  type Task,
+  type TaskDecision,
+  type ApplicationTask as TaskRecord,
+} from '../domain/tasks.ts';
 
 /** What a task shows of a means test: its conclusion and every reason with its clause. */
 export function meansTestSummary(result: MeansTestResult): MeansTestSummary {
@@ -62,187 +79,6 @@ export function meansTestSummary(result: MeansTestResult): MeansTestSummary {
       ? { tier: result.alternative.tier, monthlyAmount: result.alternative.monthlyAmount }
       : undefined,
   };
-}
-
-export interface Notice {
-  noticeId: string;
-  kind: 'approval' | 'refusal' | 'withdrawal';
-  title: string;
-  body: string;
-  reasons: string[];
-  decidedAt: string;
-  /** The last day the written notice may be served (refusals: 3 working days after the decision). */
-  serveBy: string;
-  /** `serveBy` assumed Monday–Friday in a year whose holiday arrangement is not loaded yet. */
-  serveByProvisional?: boolean;
-}
-
-/** 入户调查 and 信息核对: what the caseworker found, recorded with the decision. */
-export interface Findings {
-  homeVisit?: {
-    visitedOn: string;
-    /** At least two staff visit (民发〔2021〕57号); their names. */
-    visitors: string[];
-    matchesDeclaration: boolean;
-    notes?: string | undefined;
-  };
-  verifications?: Array<{
-    /** The department or register checked, e.g. 人社、公安、不动产登记、银行存款. */
-    source: string;
-    result: 'consistent' | 'inconsistent';
-    notes?: string | undefined;
-  }>;
-}
-
-export interface TaskDecision {
-  /**
-   * `dismiss`: a township review sent back by objections finds them groundless and, with written
-   * reasons, sends the noticed result on to the county instead of investigating and noticing again.
-   */
-  decision: 'approve' | 'reject' | 'dismiss';
-  reasons: string[];
-  decidedAt: string;
-  /** The name shown on notices and in the inbox; `decidedByActor` is who it was. */
-  decidedBy: string;
-  decidedByActor?: Actor;
-  /** Staff who declared a member of the household a close relative, and so stood aside (近亲属回避). */
-  standAside?: Array<{ subject: string; name: string; relation: string }>;
-  findings?: Findings | undefined;
-  /** An emergency's grant review only: the amount to pay first (元). */
-  amount?: number | undefined;
-}
-
-/** 公示 of the proposed result in the applicant's village or community. */
-export interface PublicNoticeRecord {
-  /** The review round it publishes: an objection sends the case back and a new round begins. */
-  round: number;
-  startsOn: string;
-  /** The last day of the notice (China time); objections are taken until it ends. */
-  endsOn: string;
-  endsOnProvisional?: boolean;
-  /** The instant the notice ends: the workflow's Wait state waits until then. */
-  endsAt: string;
-  status: 'open' | 'closed';
-  closedAt?: string;
-  objected?: boolean;
-}
-
-/** The signed-in person who did something: attributable, as every action must be. */
-export interface Actor {
-  subject: string;
-  name: string;
-  role: string;
-}
-
-export interface Objection {
-  objectionId: string;
-  round: number;
-  reason: string;
-  /** Who objected, if they gave a name; not shown to the applicant. */
-  raisedBy?: string | undefined;
-  /**
-   * The person objecting, as the limit of one objection per person per notice counts them: the
-   * signed-in objector (subject and name), or the person a caseworker took it from in person (name).
-   */
-  objector?: { subject?: string; name: string } | undefined;
-  /** That person, as a key: the notice's round and who (`objectorKeys` on the application). */
-  objectorKey?: string | undefined;
-  raisedAt: string;
-  /** Who recorded it (the objector signed in, or the caseworker who took it in person). */
-  recordedBy?: Actor;
-}
-
-/** The offer of another tier (国办发〔2023〕39号) and the applicant's answer. */
-export interface ConsentRecord {
-  offeredTier: string;
-  offeredMonthlyAmount: number | null;
-  offeredAt: string;
-  status: 'offered' | 'given' | 'declined' | 'lapsed';
-  /** The workflow's wait for the answer; absent until the consent step has started. */
-  taskToken?: string;
-  answeredAt?: string;
-  /** With consent: the last day for the determination in the offered tier. */
-  determineBy?: string;
-  determinedAt?: string;
-}
-
-export interface ApplicationRecord {
-  applicationId: string;
-  caseId: string;
-  status: ApplicationStatus;
-  regionCode: string;
-  requestedTier: ApplicationRequest['requestedTier'];
-  declaration: ApplicationRequest;
-  submittedAt: string;
-  /** The applicant who submitted it online: the one applicant who may read and answer it. */
-  ownerSubject?: string;
-  /** Who entered it: the applicant, or a caseworker after a home visit. */
-  enteredBy?: Actor;
-  /**
-   * Why a caseworker entered this application although a member already had an open application or
-   * an active case (the one way past the duplicate check), and which applications those were.
-   */
-  newApplication?: { reason: string; openApplicationIds: string[] };
-  executionArn?: string;
-  meansTest?: MeansTestSummary;
-  /** Months to the first recheck, by tier (the decided tier and any alternative), from the means test. */
-  recheckMonths?: Record<string, number | null>;
-  publicNotice?: PublicNoticeRecord;
-  objections?: Objection[];
-  /** The latest determination and notice; every notice is also kept on the case (`NOTICE#`). */
-  determination?: {
-    outcome: 'approved' | 'refused' | 'withdrawn';
-    tier: string | null;
-    monthlyAmount: number | null;
-    decidedAt: string;
-    /** Approved: the first 定期核查/年度复核 (also on the case item, for the recheck schedule). */
-    nextRecheckDue?: string;
-  };
-  notice?: Notice;
-  consent?: ConsentRecord;
-}
-
-export type TaskKind = 'townshipReview' | 'countyDetermination';
-
-export interface Escalation {
-  escalatedAt: string;
-  /** The due date that passed. */
-  overdueSince: string;
-  /** The supervisor's new due date (督办期限). */
-  newDueDate: string;
-}
-
-export interface TaskRecord {
-  taskId: string;
-  kind: TaskKind;
-  /** `escalated`: overdue and reported to the supervisors; still open for a decision. */
-  status: 'open' | 'escalated' | 'decided';
-  /** The review round (1, then one more after each objection to a public notice). */
-  round: number;
-  applicationId: string;
-  caseId: string;
-  township: string;
-  /** The current token: an escalated task waits on a new one, and a decision must use that. */
-  taskToken: string;
-  executionArn: string;
-  createdAt: string;
-  dueDate: string;
-  /** The due date assumed Monday–Friday in a year whose holiday arrangement is not loaded yet. */
-  dueDateProvisional?: boolean;
-  meansTest: MeansTestSummary;
-  /** Objections to the previous public notice, for the caseworker who investigates them. */
-  objections?: Array<Pick<Objection, 'reason' | 'raisedAt'>>;
-  escalations?: Escalation[];
-  decision?: TaskDecision;
-  /**
-   * When the decision reached the workflow (`SendTaskSuccess` answered). Until then the task is in
-   * the undelivered index (`gsi1` under `UNDELIVERED#<shard>`), where the redelivery job finds it.
-   */
-  deliveredAt?: string;
-  /** The decision could not be delivered: the workflow had ended (its status then). */
-  undeliverable?: string;
-  /** Blind indexes of the household's members: staff who declared one a relative never get the task. */
-  memberIndexes?: string[];
 }
 
 export interface ExecutionLink {
@@ -648,7 +484,7 @@ export async function escalateTask(
   due: { dueDate: string; dueDateProvisional: boolean },
 ): Promise<TaskRecord | undefined> {
   for (let attempt = 1; ; attempt++) {
-    const task = await getTask(taskId);
+    const task = await getApplicationTask(taskId);
     if (!task || task.dueDate !== escalation.overdueSince || task.status === 'decided') return task;
     const escalated: TaskRecord = {
       ...task,
@@ -695,20 +531,32 @@ export async function escalateTask(
       // Decided, escalated or handed a new token meanwhile: look again.
       if ((isConditionFailure(error) || transactionConflict(error)) && attempt < 5) continue;
       if (!isConditionFailure(error)) throw error;
-      return getTask(taskId);
+      return getApplicationTask(taskId);
     }
   }
 }
 
-export async function getTask(taskId: string): Promise<TaskRecord | undefined> {
+/**
+ * One of the application's tasks (the township's review, the county's determination): what the
+ * application workflow's steps read. Another kind under the id is a defect, not a task to act on.
+ */
+export async function getApplicationTask(taskId: string): Promise<TaskRecord | undefined> {
+  const task = await getTask(taskId);
+  if (task && !isApplicationTask(task))
+    throw new Error(`task ${taskId} is a ${task.kind} task, not one of an application's`);
+  return task;
+}
+
+/** Any stored task, whatever its kind: narrow on `kind`. */
+export async function getTask(taskId: string): Promise<Task | undefined> {
   const { Item } = await dynamo().send(
     new GetCommand({ TableName: table(), Key: TASK(taskId), ConsistentRead: true }),
   );
-  return strip<TaskRecord>(Item);
+  return strip<Task>(Item);
 }
 
-export async function listOpenTasks(township: string): Promise<TaskRecord[]> {
-  const out: TaskRecord[] = [];
+export async function listOpenTasks(township: string): Promise<Task[]> {
+  const out: Task[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await dynamo().send(
@@ -720,7 +568,7 @@ export async function listOpenTasks(township: string): Promise<TaskRecord[]> {
         ExclusiveStartKey,
       }),
     );
-    for (const item of page.Items ?? []) out.push(strip<TaskRecord>(item)!);
+    for (const item of page.Items ?? []) out.push(strip<Task>(item)!);
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return out;
@@ -733,11 +581,11 @@ export async function listOpenTasks(township: string): Promise<TaskRecord[]> {
  * (`markDecisionDelivered`); what a crash or a failed call leaves undelivered, the redelivery job
  * (`functions/steps/redeliver.ts`) delivers.
  */
-export async function decideTask(taskId: string, decision: TaskDecision): Promise<TaskRecord | undefined> {
+export async function decideTask(taskId: string, decision: TaskDecision): Promise<Task | undefined> {
   for (let attempt = 1; ; attempt++) {
     const task = await getTask(taskId);
     if (!task || (task.status !== 'open' && task.status !== 'escalated')) return undefined;
-    const decided: TaskRecord = { ...task, status: 'decided', decision };
+    const decided = { ...task, status: 'decided', decision } as Task;
     const undelivered = undeliveredIndexKeys(taskId, decision.decidedAt);
     try {
       await dynamo().send(

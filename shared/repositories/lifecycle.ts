@@ -28,6 +28,7 @@ import { requiredEnv } from '../config.ts';
 import { blindIndex, fieldCipher, isSealed } from '../crypto.ts';
 import { maskIdNumber } from '../domain/id-number.ts';
 import type { Benefit, LifecycleNotice } from '../domain/lifecycle.ts';
+import type { EmergencyAllowance, LifecycleTask, LifecycleTaskDecision } from '../domain/tasks.ts';
 import { queryAll, setExpression, updateExisting } from '../dynamo.ts';
 import { HttpError } from '../errors.ts';
 import { casesTable } from '../resources.ts';
@@ -43,6 +44,14 @@ import {
   TASK,
 } from './cases.ts';
 import { openIn, sealIn } from './personal.ts';
+
+export type {
+  EmergencyAllowance,
+  EmergencyTaskDetail,
+  LifecycleTask,
+  LifecycleTaskDecision,
+  LifecycleTaskKind,
+} from '../domain/tasks.ts';
 
 const table = () => requiredEnv(casesTable.env);
 const CASE = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
@@ -275,55 +284,6 @@ export async function updateRecheck(
 
 // ── lifecycle tasks (in the township inbox beside the application's tasks) ───────────────────────
 
-export type LifecycleTaskKind = 'recheckConfirmation' | 'emergencyGrant' | 'emergencyPaperwork';
-
-export interface LifecycleTaskDecision {
-  decision: 'approve' | 'reject';
-  reasons: string[];
-  decidedAt: string;
-  decidedBy: string;
-  decidedByActor?: Actor;
-  standAside?: Array<{ subject: string; name: string; relation: string }>;
-  /** Emergency paperwork only: the regular tier the household is to apply for. */
-  convertTo?: string | undefined;
-  /** Emergency grant only: the amount the caseworker decided to pay first (元). */
-  amount?: number | undefined;
-}
-
-/**
- * The task record the application's tasks use (`TaskRecord` in `cases.ts`), so the township inbox
- * lists both and `POST /tasks/{taskId}/decision` decides both; `recheck` or `emergency` says what
- * the caseworker is asked to confirm.
- */
-export interface LifecycleTask {
-  taskId: string;
-  kind: LifecycleTaskKind;
-  status: 'open' | 'decided';
-  round: number;
-  /** Recheck: the application that determined the case. Emergency: the emergency request's id. */
-  applicationId: string;
-  caseId: string;
-  township: string;
-  taskToken: string;
-  executionArn: string;
-  createdAt: string;
-  dueDate: string;
-  dueDateProvisional?: boolean;
-  meansTest: MeansTestSummary;
-  escalations?: Array<{ escalatedAt: string; overdueSince: string; newDueDate: string }>;
-  recheck?: { current: Benefit; proposed: Benefit | null; outcome: string; reasons: string[] };
-  /**
-   * No hardship text: it tells of illness and injury, and the task's detail travels through the
-   * workflow's history and archive. The inbox reads it from the sealed emergency record.
-   */
-  emergency?: EmergencyTaskDetail;
-  decision?: LifecycleTaskDecision;
-  /** As on an application's task (`cases.TaskRecord`): when the decision reached the workflow. */
-  deliveredAt?: string;
-  undeliverable?: string;
-  memberIndexes?: string[];
-}
-
 export async function getLifecycleTask(taskId: string): Promise<LifecycleTask | undefined> {
   const { Item } = await dynamo().send(
     new GetCommand({ TableName: table(), Key: TASK(taskId), ConsistentRead: true }),
@@ -406,26 +366,6 @@ export type EmergencyStatus = 'submitted' | 'declined' | 'granted' | 'completed'
 
 /** Statuses after which the request holds nothing: its members may ask again. */
 const CLOSED_EMERGENCY = new Set<EmergencyStatus>(['declined', 'completed', 'rejected', 'converted']);
-
-/**
- * What the caseworker deciding the grant is shown, and what bounds the amount they may decide: the
- * place's small-amount limit, and what is left of the household's limit over its period.
- */
-export interface EmergencyAllowance {
-  requestedAmount: number;
-  /** 当地先行救助上限 (`emergencySmallAmount`). */
-  smallAmountLimit: number;
-  /** 家庭一定期限内的临时救助累计上限 (`emergencyHouseholdLimit`). */
-  householdLimit: { amount: number; months: number; since: string; granted: number; remaining: number };
-  /** The most the caseworker may grant now: the least of the request and the two limits. */
-  maxAmount: number;
-}
-
-/** The emergency detail on a task (no hardship text: it travels through the workflow's history). */
-export interface EmergencyTaskDetail extends Partial<EmergencyAllowance> {
-  requestedAmount: number;
-  grantedAmount?: number;
-}
 
 export interface EmergencyRecord {
   emergencyId: string;

@@ -24,12 +24,15 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { LEDGER_SHARDS, type LedgerFacts, ledgerPartition } from '../audit.ts';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
+import { NO_WORKFLOW_TOKEN, type Task, VERIFICATION_KIND, type VerificationTask } from '../domain/tasks.ts';
 import { queryAll, updateExisting } from '../dynamo.ts';
 import type { FeedCounts, Warning } from '../monitoring/compare/index.ts';
 import type { Department } from '../monitoring/vocabulary.ts';
 import { casesTable, DUE_SHARDS } from '../resources.ts';
 import type { WarningFeedback, WarningStatus } from '../schemas/warnings.ts';
 import { type Actor, markDecisionDelivered, openTaskItem } from './cases.ts';
+
+export { NO_WORKFLOW_TOKEN, VERIFICATION_KIND, type VerificationTask };
 
 const table = () => requiredEnv(casesTable.env);
 const RUN = (runId: string) => ({ pk: `RUN#${runId}`, sk: 'RUN' });
@@ -388,39 +391,6 @@ export async function setEscalationCursor(day: string): Promise<void> {
 
 // ── the township's home check (入户核查) ───────────────────────────────────────────────────────────
 
-export const VERIFICATION_KIND = 'monitoringVerification';
-/**
- * A home check is a task in the township inbox that no workflow waits on: its token is this marker,
- * and `POST /tasks/{taskId}/decision` records its decision on the warning instead of sending it to a
- * workflow (`completeVerification` in `functions/steps/monitoring.ts`).
- */
-export const NO_WORKFLOW_TOKEN = 'none:monitoring-verification';
-
-export interface VerificationTask {
-  taskId: string;
-  kind: typeof VERIFICATION_KIND;
-  status: 'open' | 'decided';
-  round: 1;
-  /** The warning it checks (in the field the inbox's tasks name what they are about). */
-  applicationId: string;
-  caseId: string;
-  township: string;
-  taskToken: typeof NO_WORKFLOW_TOKEN;
-  executionArn: string;
-  createdAt: string;
-  dueDate: string;
-  dueDateProvisional?: boolean;
-  warning: {
-    warningId: string;
-    riskType: string;
-    department: string;
-    subject: string | null;
-    message: string;
-    householdId: string | null;
-  };
-  memberIndexes?: string[];
-}
-
 /** Opens the home check once; an existing one is left as it is. */
 export async function openVerificationTask(task: VerificationTask): Promise<boolean> {
   try {
@@ -438,7 +408,8 @@ export async function openVerificationTask(task: VerificationTask): Promise<bool
   }
 }
 
-export const isVerificationTask = (task: { kind: string }): boolean => task.kind === VERIFICATION_KIND;
+export const isVerificationTask = (task: Pick<Task, 'kind'>): task is VerificationTask =>
+  task.kind === VERIFICATION_KIND;
 
 /**
  * A home check decided in the township inbox (`POST /tasks/{taskId}/decision`): no workflow waits on

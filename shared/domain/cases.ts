@@ -1,0 +1,144 @@
+/**
+ * An application for assistance as the system keeps it: its status, the means test's conclusion,
+ * the public notice and objections, the offer of another tier and the decision's notice. Types only;
+ * the case table's repository (`shared/repositories/cases.ts`) reads and writes them.
+ */
+import type { ApplicationRequest } from '../schemas/household.ts';
+
+export type ApplicationStatus =
+  | 'submitted'
+  | 'underReview'
+  | 'publicNotice'
+  | 'approved'
+  | 'refused'
+  | 'withdrawn';
+
+export interface MeansTestSummary {
+  tier: string;
+  eligible: boolean;
+  monthlyAmount: number | null;
+  perCapitaMonthlyIncome: number;
+  parameterVersion: string;
+  reasons: Array<{ code: string; message: string; clause: string }>;
+  alternative?: { tier: string; monthlyAmount: number | null } | undefined;
+}
+
+export interface Notice {
+  noticeId: string;
+  kind: 'approval' | 'refusal' | 'withdrawal';
+  title: string;
+  body: string;
+  reasons: string[];
+  decidedAt: string;
+  /** The last day the written notice may be served (refusals: 3 working days after the decision). */
+  serveBy: string;
+  /** `serveBy` assumed Monday–Friday in a year whose holiday arrangement is not loaded yet. */
+  serveByProvisional?: boolean;
+}
+
+/** 入户调查 and 信息核对: what the caseworker found, recorded with the decision. */
+export interface Findings {
+  homeVisit?: {
+    visitedOn: string;
+    /** At least two staff visit (民发〔2021〕57号); their names. */
+    visitors: string[];
+    matchesDeclaration: boolean;
+    notes?: string | undefined;
+  };
+  verifications?: Array<{
+    /** The department or register checked, e.g. 人社、公安、不动产登记、银行存款. */
+    source: string;
+    result: 'consistent' | 'inconsistent';
+    notes?: string | undefined;
+  }>;
+}
+
+/** 公示 of the proposed result in the applicant's village or community. */
+export interface PublicNoticeRecord {
+  /** The review round it publishes: an objection sends the case back and a new round begins. */
+  round: number;
+  startsOn: string;
+  /** The last day of the notice (China time); objections are taken until it ends. */
+  endsOn: string;
+  endsOnProvisional?: boolean;
+  /** The instant the notice ends: the workflow's Wait state waits until then. */
+  endsAt: string;
+  status: 'open' | 'closed';
+  closedAt?: string;
+  objected?: boolean;
+}
+
+/** The signed-in person who did something: attributable, as every action must be. */
+export interface Actor {
+  subject: string;
+  name: string;
+  role: string;
+}
+
+export interface Objection {
+  objectionId: string;
+  round: number;
+  reason: string;
+  /** Who objected, if they gave a name; not shown to the applicant. */
+  raisedBy?: string | undefined;
+  /**
+   * The person objecting, as the limit of one objection per person per notice counts them: the
+   * signed-in objector (subject and name), or the person a caseworker took it from in person (name).
+   */
+  objector?: { subject?: string; name: string } | undefined;
+  /** That person, as a key: the notice's round and who (`objectorKeys` on the application). */
+  objectorKey?: string | undefined;
+  raisedAt: string;
+  /** Who recorded it (the objector signed in, or the caseworker who took it in person). */
+  recordedBy?: Actor;
+}
+
+/** The offer of another tier (国办发〔2023〕39号) and the applicant's answer. */
+export interface ConsentRecord {
+  offeredTier: string;
+  offeredMonthlyAmount: number | null;
+  offeredAt: string;
+  status: 'offered' | 'given' | 'declined' | 'lapsed';
+  /** The workflow's wait for the answer; absent until the consent step has started. */
+  taskToken?: string;
+  answeredAt?: string;
+  /** With consent: the last day for the determination in the offered tier. */
+  determineBy?: string;
+  determinedAt?: string;
+}
+
+export interface ApplicationRecord {
+  applicationId: string;
+  caseId: string;
+  status: ApplicationStatus;
+  regionCode: string;
+  requestedTier: ApplicationRequest['requestedTier'];
+  declaration: ApplicationRequest;
+  submittedAt: string;
+  /** The applicant who submitted it online: the one applicant who may read and answer it. */
+  ownerSubject?: string;
+  /** Who entered it: the applicant, or a caseworker after a home visit. */
+  enteredBy?: Actor;
+  /**
+   * Why a caseworker entered this application although a member already had an open application or
+   * an active case (the one way past the duplicate check), and which applications those were.
+   */
+  newApplication?: { reason: string; openApplicationIds: string[] };
+  executionArn?: string;
+  meansTest?: MeansTestSummary;
+  /** Months to the first recheck, by tier (the decided tier and any alternative), from the means test. */
+  recheckMonths?: Record<string, number | null>;
+  publicNotice?: PublicNoticeRecord;
+  objections?: Objection[];
+  /** The latest determination and notice; every notice is also kept on the case (`NOTICE#`). */
+  determination?: {
+    outcome: 'approved' | 'refused' | 'withdrawn';
+    tier: string | null;
+    monthlyAmount: number | null;
+    decidedAt: string;
+    /** Approved: the first 定期核查/年度复核 (also on the case item, for the recheck schedule). */
+    nextRecheckDue?: string;
+  };
+  notice?: Notice;
+  consent?: ConsentRecord;
+}

@@ -1,0 +1,189 @@
+/**
+ * Every task a person decides in the township or county inbox, one discriminated union by `kind`:
+ * the application's review and determination, the lifecycle's confirmations (a recheck's change, an
+ * emergency's grant and paperwork) and monitoring's home check. All are stored alike under
+ * `TASK#<id>` and decided through `POST /tasks/{taskId}/decision`. Types only, with the two markers
+ * of the home check.
+ */
+import type { Actor, Findings, MeansTestSummary, Objection } from './cases.ts';
+import type { Benefit } from './lifecycle.ts';
+
+export interface TaskDecision {
+  /**
+   * `dismiss`: a township review sent back by objections finds them groundless and, with written
+   * reasons, sends the noticed result on to the county instead of investigating and noticing again.
+   */
+  decision: 'approve' | 'reject' | 'dismiss';
+  reasons: string[];
+  decidedAt: string;
+  /** The name shown on notices and in the inbox; `decidedByActor` is who it was. */
+  decidedBy: string;
+  decidedByActor?: Actor;
+  /** Staff who declared a member of the household a close relative, and so stood aside (近亲属回避). */
+  standAside?: Array<{ subject: string; name: string; relation: string }>;
+  findings?: Findings | undefined;
+  /** An emergency's grant review only: the amount to pay first (元). */
+  amount?: number | undefined;
+}
+
+/** The application's own tasks: the township's review, the county's determination. */
+export type ApplicationTaskKind = 'townshipReview' | 'countyDetermination';
+
+export interface Escalation {
+  escalatedAt: string;
+  /** The due date that passed. */
+  overdueSince: string;
+  /** The supervisor's new due date (督办期限). */
+  newDueDate: string;
+}
+
+export interface ApplicationTask {
+  taskId: string;
+  kind: ApplicationTaskKind;
+  /** `escalated`: overdue and reported to the supervisors; still open for a decision. */
+  status: 'open' | 'escalated' | 'decided';
+  /** The review round (1, then one more after each objection to a public notice). */
+  round: number;
+  applicationId: string;
+  caseId: string;
+  township: string;
+  /** The current token: an escalated task waits on a new one, and a decision must use that. */
+  taskToken: string;
+  executionArn: string;
+  createdAt: string;
+  dueDate: string;
+  /** The due date assumed Monday–Friday in a year whose holiday arrangement is not loaded yet. */
+  dueDateProvisional?: boolean;
+  meansTest: MeansTestSummary;
+  /** Objections to the previous public notice, for the caseworker who investigates them. */
+  objections?: Array<Pick<Objection, 'reason' | 'raisedAt'>>;
+  escalations?: Escalation[];
+  decision?: TaskDecision;
+  /**
+   * When the decision reached the workflow (`SendTaskSuccess` answered). Until then the task is in
+   * the undelivered index (`gsi1` under `UNDELIVERED#<shard>`), where the redelivery job finds it.
+   */
+  deliveredAt?: string;
+  /** The decision could not be delivered: the workflow had ended (its status then). */
+  undeliverable?: string;
+  /** Blind indexes of the household's members: staff who declared one a relative never get the task. */
+  memberIndexes?: string[];
+}
+
+// ── lifecycle tasks ───────────────────────────────────────────────────────────────────────────────
+
+/**
+ * What the caseworker deciding the grant is shown, and what bounds the amount they may decide: the
+ * place's small-amount limit, and what is left of the household's limit over its period.
+ */
+export interface EmergencyAllowance {
+  requestedAmount: number;
+  /** 当地先行救助上限 (`emergencySmallAmount`). */
+  smallAmountLimit: number;
+  /** 家庭一定期限内的临时救助累计上限 (`emergencyHouseholdLimit`). */
+  householdLimit: { amount: number; months: number; since: string; granted: number; remaining: number };
+  /** The most the caseworker may grant now: the least of the request and the two limits. */
+  maxAmount: number;
+}
+
+/** The emergency detail on a task (no hardship text: it travels through the workflow's history). */
+export interface EmergencyTaskDetail extends Partial<EmergencyAllowance> {
+  requestedAmount: number;
+  grantedAmount?: number;
+}
+
+export type LifecycleTaskKind = 'recheckConfirmation' | 'emergencyGrant' | 'emergencyPaperwork';
+
+export interface LifecycleTaskDecision {
+  decision: 'approve' | 'reject';
+  reasons: string[];
+  decidedAt: string;
+  decidedBy: string;
+  decidedByActor?: Actor;
+  standAside?: Array<{ subject: string; name: string; relation: string }>;
+  /** Emergency paperwork only: the regular tier the household is to apply for. */
+  convertTo?: string | undefined;
+  /** Emergency grant only: the amount the caseworker decided to pay first (元). */
+  amount?: number | undefined;
+}
+
+/**
+ * The record the application's tasks use (`ApplicationTask`), so the township inbox
+ * lists both and `POST /tasks/{taskId}/decision` decides both; `recheck` or `emergency` says what
+ * the caseworker is asked to confirm.
+ */
+export interface LifecycleTask {
+  taskId: string;
+  kind: LifecycleTaskKind;
+  status: 'open' | 'decided';
+  round: number;
+  /** Recheck: the application that determined the case. Emergency: the emergency request's id. */
+  applicationId: string;
+  caseId: string;
+  township: string;
+  taskToken: string;
+  executionArn: string;
+  createdAt: string;
+  dueDate: string;
+  dueDateProvisional?: boolean;
+  meansTest: MeansTestSummary;
+  escalations?: Array<{ escalatedAt: string; overdueSince: string; newDueDate: string }>;
+  recheck?: { current: Benefit; proposed: Benefit | null; outcome: string; reasons: string[] };
+  /**
+   * No hardship text: it tells of illness and injury, and the task's detail travels through the
+   * workflow's history and archive. The inbox reads it from the sealed emergency record.
+   */
+  emergency?: EmergencyTaskDetail;
+  decision?: LifecycleTaskDecision;
+  /** As on an application's task: when the decision reached the workflow. */
+  deliveredAt?: string;
+  undeliverable?: string;
+  memberIndexes?: string[];
+}
+
+// ── monitoring's home check (入户核查) ────────────────────────────────────────────────────────────
+
+export const VERIFICATION_KIND = 'monitoringVerification';
+/**
+ * A home check is a task in the township inbox that no workflow waits on: its token is this marker,
+ * and `POST /tasks/{taskId}/decision` records its decision on the warning instead of sending it to a
+ * workflow (`completeVerification` in `functions/steps/monitoring.ts`).
+ */
+export const NO_WORKFLOW_TOKEN = 'none:monitoring-verification';
+
+export interface VerificationTask {
+  taskId: string;
+  kind: typeof VERIFICATION_KIND;
+  status: 'open' | 'decided';
+  round: 1;
+  /** The warning it checks (in the field the inbox's tasks name what they are about). */
+  applicationId: string;
+  caseId: string;
+  township: string;
+  taskToken: typeof NO_WORKFLOW_TOKEN;
+  executionArn: string;
+  createdAt: string;
+  dueDate: string;
+  dueDateProvisional?: boolean;
+  warning: {
+    warningId: string;
+    riskType: string;
+    department: string;
+    subject: string | null;
+    message: string;
+    householdId: string | null;
+  };
+  memberIndexes?: string[];
+  /** Recorded by `POST /tasks/{taskId}/decision`, then on the warning (`completeVerification`). */
+  decision?: TaskDecision;
+  deliveredAt?: string;
+  undeliverable?: string;
+}
+
+/** Any stored task. */
+export type Task = ApplicationTask | LifecycleTask | VerificationTask;
+export type TaskKind = Task['kind'];
+
+/** The application's own tasks, which the application workflow opens, escalates and waits on. */
+export const isApplicationTask = (task: Task): task is ApplicationTask =>
+  task.kind === 'townshipReview' || task.kind === 'countyDetermination';
