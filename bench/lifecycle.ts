@@ -18,7 +18,7 @@ import {
 import { devToken } from '../local/auth.ts';
 import { clock, clockStartFromEnv } from '../local/clock.ts';
 import { invocationCounts, resetInvocationCounts } from '../local/lambda.ts';
-import { startRuntime } from '../local/runtime.ts';
+import { startRuntime, stopWithin } from '../local/runtime.ts';
 import { requestCounts, resetRequestCounts } from '../shared/clients.ts';
 import { application } from '../test/support/households.ts';
 
@@ -228,7 +228,7 @@ await pool(
   },
 );
 const baselineSeconds = (performance.now() - baselineStarted) / 1000;
-await runtime.stop();
+await stopWithin(runtime, 60_000);
 
 const per = (n: number) => n / N;
 const sum = (pred: (k: string) => boolean) =>

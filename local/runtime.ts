@@ -216,6 +216,27 @@ function periodic(run: () => Promise<unknown>, every: number, name: string) {
   };
 }
 
+/**
+ * Stops the runtime for a tool that must end by itself (the benches): a stop that has not ended
+ * within `ms` is reported with the engine's work still in flight, and the process ends with status 1.
+ * Once a bench sat for six minutes after a saturating load before its stop returned (issue 11).
+ */
+export async function stopWithin(runtime: Runtime, ms: number): Promise<void> {
+  let deadline: NodeJS.Timeout | undefined;
+  const stopped = await Promise.race([
+    runtime.stop().then(() => true),
+    new Promise<false>((resolve) => {
+      deadline = setTimeout(() => resolve(false), ms);
+    }),
+  ]);
+  clearTimeout(deadline);
+  if (stopped) return;
+  console.error(
+    `本地运行时未能在 ${ms / 1000} 秒内停止 (the local runtime did not stop within ${ms / 1000} s; ${runtime.engine.runningCount} engine task(s) still in flight)`,
+  );
+  process.exit(1);
+}
+
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const clock = installClock();
   const log = options.log ?? (() => undefined);

@@ -484,6 +484,11 @@ export class LocalStepFunctions {
     }
   }
 
+  /** Work in flight (task invocations, map runs, starts): what `idle` and `close` wait for. */
+  get runningCount(): number {
+    return this.#running.size;
+  }
+
   /** Set once `close` has begun: the API then refuses calls, as a service that is going away. */
   get closing(): boolean {
     return this.#closing;
