@@ -14,116 +14,53 @@
  * the interpreter with this engine's tasks, keyed apart from its siblings', and the Map's outcome
  * is recorded as a task's is.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { ExecutionAbortedError, StateMachine } from 'aws-local-stepfunctions';
 import type { AslDocument } from '../../workflows/types.ts';
 import { ACCOUNT, LambdaFunctionError, REGION } from '../lambda.ts';
+import {
+  checkDistributedMap,
+  describeResource,
+  evaluate,
+  forInterpreter,
+  isDistributedMap,
+  replaceDeep,
+  statesOfType,
+  TIMEOUT_KEY,
+  taskToken,
+  uuidFrom,
+} from './asl.ts';
 import { SfnApiError } from './errors.ts';
+import {
+  bodyText,
+  COUNTED,
+  counts,
+  LIST_OBJECTS,
+  MAX_CHILDREN,
+  move,
+  PAYLOAD_LIMIT,
+  parseItems,
+  toBatches,
+} from './items.ts';
 import { type ExecutionStore, type StoredExecution, TaskAlreadyClosed, type TaskRecord } from './store.ts';
+import {
+  AbandonedTask,
+  type ChildOutcome,
+  type DistributedMap,
+  type EventLog,
+  type Execution,
+  type ExecutionStatus,
+  type HistoryEvent,
+  type Integrations,
+  type MapRun,
+  type PendingTask,
+  type States,
+  TaskError,
+  TOKEN_PLACEHOLDER,
+} from './types.ts';
 
-type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer T> ? T : never;
-
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
-
-export interface HistoryEvent {
-  id: number;
-  previousEventId: number;
-  timestamp: number;
-  type: string;
-  [details: string]: unknown;
-}
-
-/** The context token the interpreter substitutes for `$$.Task.Token`; replaced per invocation. */
-const TOKEN_PLACEHOLDER = '__doudi_task_token__';
-
-export interface Integrations {
-  /** `arn:aws:states:::<service>:<action>` → the service's response. */
-  call(service: string, action: string, parameters: Record<string, unknown>): Promise<unknown>;
-  /** Lambda by name or ARN. */
-  invokeFunction(nameOrArn: string, payload: unknown): Promise<unknown>;
-}
-
-interface PendingTask {
-  executionArn: string;
-  key: string;
-  resolve(output: unknown): void;
-  reject(error: Error): void;
-}
-
-class TaskError extends Error {
-  constructor(name: string, cause: string) {
-    super(cause);
-    this.name = name;
-  }
-}
-
-interface Execution extends StoredExecution {
-  events: HistoryEvent[];
-  invocations: Map<string, number>;
-  /** Outcomes recorded before a restart, by `<state>#<n>` (tasks) and `WAIT#<state>#<n>` (waits). */
-  records: Map<string, TaskRecord | { dueAt: number }>;
-  /** History events already stored: a replay regenerates them and must not store them again. */
-  replayed: number;
-  generated: number;
-  abort?: () => void;
-  /**
-   * What this execution's task keys and tokens start with: `''` for an execution; for a child of a
-   * Distributed Map, `<map key>/<child index>/`, so that a child's tasks are recorded (and replayed
-   * after a restart) apart from its siblings'. A child shares its execution's ARN and records.
-   */
-  keyPrefix: string;
-  /** A Distributed Map's child: its events belong to no stored history (AWS keeps them apart too). */
-  isChild?: boolean;
-  /** Aborted with the execution, and with it every Distributed Map child running inside it. */
-  lifetime: AbortController;
-}
-
-/** A Distributed Map state, with the interpreter's machine for its ItemProcessor. */
-interface DistributedMap {
-  state: Record<string, unknown>;
-  processor: StateMachine;
-  definition: States;
-}
-
-type Counts = Record<
-  'pending' | 'running' | 'succeeded' | 'failed' | 'timedOut' | 'aborted' | 'total' | 'resultsWritten',
-  number
->;
-
-/** A Distributed Map's run, as DescribeMapRun tells it. */
-interface MapRun {
-  mapRunArn: string;
-  executionArn: string;
-  /** The ItemProcessor's, as AWS names it: `<state machine ARN>/<label>`. */
-  stateMachineArn: string;
-  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
-  startDate: number;
-  stopDate?: number;
-  maxConcurrency: number;
-  toleratedFailurePercentage: number;
-  toleratedFailureCount: number;
-  itemCounts: Counts;
-  executionCounts: Counts;
-}
-
-/** How one child execution of a Distributed Map ended. */
-interface ChildOutcome {
-  status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
-  output?: unknown;
-  error?: string;
-  cause?: string;
-  /** The child as the Map's `NONE` transformation and the ResultWriter's files describe it. */
-  description: Record<string, unknown>;
-}
-
-/**
- * The wait of a token task whose execution ended (or whose runtime is stopping): the task ends
- * without an event, its deadline timer with it. A stopping runtime's tokens stay valid on record.
- */
-class AbandonedTask extends Error {
-  override name = 'AbandonedTask';
-}
+export type { ExecutionStatus, HistoryEvent, Integrations } from './types.ts';
 
 export class LocalStepFunctions {
   readonly #machines = new Map<
@@ -1363,387 +1300,4 @@ export class LocalStepFunctions {
     }
     return this.integrations.call(service, action, params);
   }
-}
-
-type States = { States: Record<string, Record<string, unknown>> };
-
-/** Where the interpreter's copy of a token task carries its `TimeoutSecondsPath` value to #runTask. */
-const TIMEOUT_KEY = '__doudi_timeout_seconds__';
-/** Step Functions' default task timeout, longer than any execution may live. */
-const NEVER_SECONDS = 99_999_999;
-
-/**
- * The interpreter's copy of a definition. A task without a timeout gets AWS's default (none to
- * speak of). A token task's timeout is enforced by the engine, whose
- * deadline is recorded and so survives a restart; the interpreter's own timer would restart with
- * the replay, so it is pushed out of reach. `TimeoutSecondsPath` is read from the state's input as
- * in AWS (the interpreter would read it from the effective Parameters): its value travels through
- * `Parameters` under a reserved key that #runTask takes out again before the task sees its input.
- * A Distributed Map, which the interpreter cannot run, becomes a Task that #runMap carries out.
- */
-export function forInterpreter(definition: AslDocument): AslDocument {
-  const rewrite = (states: Record<string, Record<string, unknown>>) =>
-    Object.fromEntries(
-      Object.entries(states).map(([name, state]) => {
-        if (isDistributedMap(state)) return [name, distributedMapTask(state)];
-        let out = { ...state };
-        for (const key of ['ItemProcessor', 'Iterator'] as const) {
-          const sub = out[key] as States | undefined;
-          if (sub) out[key] = { ...sub, States: rewrite(sub.States) };
-        }
-        if (Array.isArray(out.Branches))
-          out.Branches = (out.Branches as States[]).map((b) => ({ ...b, States: rewrite(b.States) }));
-        const tokenTask = out.Type === 'Task' && String(out.Resource).endsWith('.waitForTaskToken');
-        if (tokenTask && (out.TimeoutSeconds !== undefined || out.TimeoutSecondsPath !== undefined)) {
-          const { TimeoutSecondsPath: path, ...rest } = out;
-          out = { ...rest, TimeoutSeconds: NEVER_SECONDS };
-          if (typeof path === 'string')
-            out.Parameters = {
-              ...((out.Parameters as object | undefined) ?? {}),
-              [`${TIMEOUT_KEY}.$`]: path,
-            };
-        } else if (
-          out.Type === 'Task' &&
-          out.TimeoutSeconds === undefined &&
-          out.TimeoutSecondsPath === undefined
-        ) {
-          // AWS's default; the interpreter's own (60 s) would time out a Lambda step in flight
-          // whenever the virtual clock jumps forward.
-          out.TimeoutSeconds = NEVER_SECONDS;
-        }
-        return [name, out];
-      }),
-    );
-  return { ...definition, States: rewrite(definition.States) };
-}
-
-/** Every Task state, including those inside Map and Parallel states. */
-export const taskStates = (definition: States) => statesOfType(definition, 'Task');
-
-/**
- * Every state of a type, including those inside Map and Parallel states; with `intoDistributed`
- * false, not those of a Distributed Map's ItemProcessor (its children run on their own machine).
- */
-function statesOfType(
-  definition: States,
-  type: string,
-  intoDistributed = true,
-): Array<[string, Record<string, unknown>]> {
-  const out: Array<[string, Record<string, unknown>]> = [];
-  for (const [name, state] of Object.entries(definition.States)) {
-    if (state.Type === type) out.push([name, state]);
-    const processors =
-      intoDistributed || !isDistributedMap(state) ? [state.ItemProcessor, state.Iterator] : [];
-    const nested = [...processors, ...((state.Branches as unknown[]) ?? [])].filter(Boolean) as States[];
-    for (const sub of nested) out.push(...statesOfType(sub, type, intoDistributed));
-  }
-  return out;
-}
-
-/** The interpreter's stand-in for a Distributed Map: a Task that #runMap carries out. */
-const DISTRIBUTED_MAP_RESOURCE = 'arn:aws:states:::doudi:distributedMap';
-const GET_OBJECT = 'arn:aws:states:::s3:getObject';
-const LIST_OBJECTS = 'arn:aws:states:::s3:listObjectsV2';
-const PUT_OBJECT = 'arn:aws:states:::s3:putObject';
-/** What one state may pass on, and the largest batch a child may be given (256 KiB). */
-const PAYLOAD_LIMIT = 256 * 1024;
-/** The children a Distributed Map runs at once when MaxConcurrency does not say (or says 0). */
-const MAX_CHILDREN = 10_000;
-const CSV_DELIMITERS: Record<string, string> = {
-  COMMA: ',',
-  PIPE: '|',
-  SEMICOLON: ';',
-  SPACE: ' ',
-  TAB: '\t',
-};
-/** The fields a Map shares with a Task; the rest are the Map's own, and #runMap reads them from the definition. */
-const TASK_FIELDS = [
-  'Comment',
-  'InputPath',
-  'OutputPath',
-  'ResultPath',
-  'ResultSelector',
-  'Retry',
-  'Catch',
-  'Next',
-  'End',
-];
-const COUNTED = {
-  SUCCEEDED: 'succeeded',
-  FAILED: 'failed',
-  TIMED_OUT: 'timedOut',
-  ABORTED: 'aborted',
-} as const;
-
-/** A Map in Distributed mode: it reads its items with an ItemReader, or says so in its ProcessorConfig. */
-function isDistributedMap(state: Record<string, unknown>): boolean {
-  if (state.Type !== 'Map') return false;
-  const processor = (state.ItemProcessor ?? state.Iterator) as
-    | { ProcessorConfig?: { Mode?: unknown } }
-    | undefined;
-  return state.ItemReader !== undefined || processor?.ProcessorConfig?.Mode === 'DISTRIBUTED';
-}
-
-/**
- * A Distributed Map in the interpreter's copy: a Task keeping the Map's input and output
- * processing, Retry, Catch and transition, whose handler (#runMap) is given the Map's effective
- * input and the context object its ItemReader, ItemSelector, ItemBatcher and ResultWriter resolve against.
- */
-function distributedMapTask(state: Record<string, unknown>): Record<string, unknown> {
-  return {
-    ...Object.fromEntries(Object.entries(state).filter(([field]) => TASK_FIELDS.includes(field))),
-    Type: 'Task',
-    Resource: DISTRIBUTED_MAP_RESOURCE,
-    Parameters: { 'input.$': '$', 'context.$': '$$' },
-    TimeoutSeconds: NEVER_SECONDS,
-  };
-}
-
-/** What the local engine cannot do as AWS would is refused when the state machine is created. */
-function checkDistributedMap(name: string, state: Record<string, unknown>, definition: object): void {
-  const unsupported = (what: string): never => {
-    throw new Error(`Distributed Map ${name}: ${what} is not supported by the local Step Functions engine`);
-  };
-  if (
-    (definition as { QueryLanguage?: unknown }).QueryLanguage === 'JSONata' ||
-    state.QueryLanguage === 'JSONata'
-  )
-    unsupported('JSONata');
-  if (!(state.ItemProcessor ?? state.Iterator))
-    throw new Error(`Distributed Map ${name} has no ItemProcessor`);
-  const reader = state.ItemReader as Record<string, unknown> | undefined;
-  if (reader) {
-    const config = (reader.ReaderConfig ?? {}) as Record<string, unknown>;
-    if (reader.Resource === GET_OBJECT) {
-      if (!['JSON', 'JSONL', 'CSV'].includes(String(config.InputType)))
-        unsupported(`an ItemReader with InputType ${String(config.InputType)}`);
-      if (config.CSVDelimiter !== undefined && !(String(config.CSVDelimiter) in CSV_DELIMITERS))
-        unsupported(`CSVDelimiter ${String(config.CSVDelimiter)}`);
-      if (
-        config.InputType === 'CSV' &&
-        config.CSVHeaderLocation === 'GIVEN' &&
-        !Array.isArray(config.CSVHeaders)
-      )
-        throw new Error(`Distributed Map ${name}: CSVHeaderLocation GIVEN needs CSVHeaders`);
-    } else if (reader.Resource !== LIST_OBJECTS) {
-      unsupported(`the ItemReader resource ${String(reader.Resource)}`);
-    }
-  }
-  const writer = state.ResultWriter as Record<string, unknown> | undefined;
-  if (writer) {
-    if (writer.Resource !== undefined && writer.Resource !== PUT_OBJECT)
-      unsupported(`the ResultWriter resource ${String(writer.Resource)}`);
-    const config = (writer.WriterConfig ?? {}) as Record<string, unknown>;
-    if (config.OutputType !== undefined && config.OutputType !== 'JSON')
-      unsupported(`ResultWriter OutputType ${String(config.OutputType)}`);
-    if (
-      config.Transformation !== undefined &&
-      !['NONE', 'COMPACT', 'FLATTEN'].includes(String(config.Transformation))
-    )
-      unsupported(`ResultWriter Transformation ${String(config.Transformation)}`);
-  }
-}
-
-/** Where `$$.Execution` is found while a template is evaluated (the interpreter rewrites that key). */
-const EXECUTION_KEY = '__doudi_execution__';
-
-/**
- * A payload template (`.$` paths, `$$` context paths, intrinsic functions) resolved by the
- * interpreter itself, as a Pass state's Parameters, against `input` and `context`.
- */
-async function evaluate(
-  template: unknown,
-  input: unknown,
-  context: Record<string, unknown>,
-): Promise<unknown> {
-  const retarget = (value: unknown): unknown =>
-    Array.isArray(value)
-      ? value.map(retarget)
-      : value && typeof value === 'object'
-        ? Object.fromEntries(
-            Object.entries(value).map(([k, v]) => [
-              k,
-              k.endsWith('.$') && typeof v === 'string'
-                ? v.replace(/\$\$\.Execution\b/g, () => `$$.${EXECUTION_KEY}`)
-                : retarget(v),
-            ]),
-          )
-        : value;
-  const machine = new StateMachine(
-    {
-      StartAt: 'Evaluate',
-      States: { Evaluate: { Type: 'Pass', Parameters: retarget(template), End: true } },
-    } as never,
-    { validationOptions: { noValidate: true } },
-  );
-  try {
-    return await machine.run(input as never, {
-      context: { ...context, [EXECUTION_KEY]: context.Execution } as never,
-    }).result;
-  } catch (error) {
-    const inner = (error as Error & { cause?: Error }).cause ?? (error as Error);
-    throw new TaskError(inner.name, inner.message);
-  }
-}
-
-function counts(): Counts {
-  return {
-    pending: 0,
-    running: 0,
-    succeeded: 0,
-    failed: 0,
-    timedOut: 0,
-    aborted: 0,
-    total: 0,
-    resultsWritten: 0,
-  };
-}
-
-/** Moves `items` items, and one child execution, from one count to another. */
-function move(run: MapRun, from: keyof Counts, to: keyof Counts, items: number): void {
-  run.itemCounts[from] -= items;
-  run.itemCounts[to] += items;
-  run.executionCounts[from] -= 1;
-  run.executionCounts[to] += 1;
-}
-
-/**
- * The children's inputs: an item each, or with an ItemBatcher `{ BatchInput, Items }` (BatchInput
- * only if given) of at most `maxItems` items and `maxBytes` bytes (a larger item goes alone).
- */
-function toBatches(
-  items: unknown[],
-  batcher: unknown,
-  batchInput: unknown,
-  maxItems: number | undefined,
-  maxBytes: number,
-): Array<{ input: unknown; items: number; first: number }> {
-  if (!batcher) return items.map((input, first) => ({ input, items: 1, first }));
-  const wrap = (group: unknown[]) =>
-    batchInput === undefined ? { Items: group } : { BatchInput: batchInput, Items: group };
-  const base = Buffer.byteLength(JSON.stringify(wrap([])));
-  const out: Array<{ input: unknown; items: number; first: number }> = [];
-  let group: unknown[] = [];
-  let bytes = base;
-  const close = () =>
-    out.push({
-      input: wrap(group),
-      items: group.length,
-      first: (out.at(-1)?.first ?? 0) + (out.at(-1)?.items ?? 0),
-    });
-  for (const item of items) {
-    const size = Buffer.byteLength(JSON.stringify(item) ?? 'null');
-    if (
-      group.length &&
-      ((maxItems !== undefined && group.length >= maxItems) || bytes + 1 + size > maxBytes)
-    ) {
-      close();
-      group = [];
-      bytes = base;
-    }
-    bytes += (group.length ? 1 : 0) + size;
-    group.push(item);
-  }
-  if (group.length) close();
-  return out;
-}
-
-async function bodyText(body: unknown): Promise<string> {
-  if (typeof body === 'string') return body;
-  if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8');
-  const stream = body as { transformToString?: () => Promise<string> } | undefined;
-  if (typeof stream?.transformToString === 'function') return stream.transformToString();
-  throw new Error('The object has no body');
-}
-
-/** An S3 object's items: a JSON array, JSON Lines, or CSV rows as objects of strings keyed by header. */
-function parseItems(text: string, config: Record<string, unknown>): unknown[] {
-  const fail = (why: string): never => {
-    throw new TaskError('States.ItemReaderFailed', why);
-  };
-  const body = text.replace(/^\uFEFF/, '');
-  if (config.InputType === 'JSON') {
-    let value: unknown;
-    try {
-      value = JSON.parse(body);
-    } catch (error) {
-      return fail(`The object is not JSON: ${(error as Error).message}`);
-    }
-    return Array.isArray(value) ? value : fail('The object is not a JSON array');
-  }
-  if (config.InputType === 'JSONL') {
-    return body.split(/\r?\n/).flatMap((line, i) => {
-      if (!line.trim()) return [];
-      try {
-        return [JSON.parse(line)];
-      } catch (error) {
-        return fail(`Line ${i + 1} of the object is not JSON: ${(error as Error).message}`);
-      }
-    });
-  }
-  const rows = parseCsv(body, CSV_DELIMITERS[String(config.CSVDelimiter ?? 'COMMA')]!);
-  const headers =
-    config.CSVHeaderLocation === 'GIVEN' ? (config.CSVHeaders as string[]) : (rows.shift() ?? []);
-  return rows.map((row) => Object.fromEntries(headers.map((header, i) => [header, row[i] ?? ''])));
-}
-
-/** RFC 4180 CSV: quoted fields may hold delimiters, line breaks and doubled quotes; blank lines are skipped. */
-function parseCsv(text: string, delimiter: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let fieldStarted = false;
-  const endRow = () => {
-    row.push(field);
-    if (row.length > 1 || row[0] !== '' || fieldStarted) rows.push(row);
-    row = [];
-    field = '';
-    fieldStarted = false;
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c !== '"') field += c;
-      else if (text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else quoted = false;
-    } else if (c === '"' && field === '') {
-      quoted = true;
-      fieldStarted = true;
-    } else if (c === delimiter) {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      endRow();
-    } else field += c;
-  }
-  if (field !== '' || row.length || fieldStarted) endRow();
-  return rows;
-}
-
-/** A UUID-shaped name derived from `seed`: the same after a restart. */
-function uuidFrom(seed: string): string {
-  const h = createHash('sha256').update(seed).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
-
-export function taskToken(executionArn: string, stateName: string, n: number): string {
-  return Buffer.from(JSON.stringify([executionArn, stateName, n])).toString('base64url');
-}
-
-function describeResource(resource: string): { resourceType: string; action: string } {
-  const m = /^arn:aws:states:::([a-z0-9-]+):(.+)$/.exec(resource);
-  if (m) return { resourceType: m[1]!, action: m[2]! };
-  return { resourceType: 'lambda', action: 'invoke' };
-}
-
-function replaceDeep(value: unknown, from: string, to: string): unknown {
-  if (value === from) return to;
-  if (Array.isArray(value)) return value.map((v) => replaceDeep(v, from, to));
-  if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceDeep(v, from, to)]));
-  return value;
 }
