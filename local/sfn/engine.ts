@@ -10,7 +10,7 @@
  * again, history events already stored are not written twice, task tokens — derived from the same
  * key — are the ones handed out before, and timers end at their original deadlines.
  *
- * Distributed Map states run here too (#runMap): each child execution runs its ItemProcessor on
+ * Distributed Map states run here too (distributed-map.ts): each child execution runs its ItemProcessor on
  * the interpreter with this engine's tasks, keyed apart from its siblings', and the Map's outcome
  * is recorded as a task's is.
  */
@@ -22,31 +22,18 @@ import { ACCOUNT, LambdaFunctionError, REGION } from '../lambda.ts';
 import {
   checkDistributedMap,
   describeResource,
-  evaluate,
   forInterpreter,
   isDistributedMap,
   replaceDeep,
   statesOfType,
   TIMEOUT_KEY,
   taskToken,
-  uuidFrom,
 } from './asl.ts';
+import { DistributedMaps } from './distributed-map.ts';
 import { SfnApiError } from './errors.ts';
-import {
-  bodyText,
-  COUNTED,
-  counts,
-  LIST_OBJECTS,
-  MAX_CHILDREN,
-  move,
-  PAYLOAD_LIMIT,
-  parseItems,
-  toBatches,
-} from './items.ts';
 import { type ExecutionStore, type StoredExecution, TaskAlreadyClosed, type TaskRecord } from './store.ts';
 import {
   AbandonedTask,
-  type ChildOutcome,
   type DistributedMap,
   type EventLog,
   type Execution,
@@ -80,13 +67,26 @@ export class LocalStepFunctions {
   readonly #running = new Set<Promise<unknown>>();
   readonly #starting = new Map<string, Promise<{ executionArn: string; startDate: number }>>();
   #closing = false;
+  readonly #maps: DistributedMaps;
 
   constructor(
     private readonly integrations: Integrations,
     private readonly store: ExecutionStore,
     /** Told of every execution that closes, as EventBridge is told on AWS. */
     private readonly onClosed: (execution: StoredExecution) => Promise<void> = async () => undefined,
-  ) {}
+  ) {
+    this.#maps = new DistributedMaps({
+      append: (execution, type, details) => this.#append(execution, type, details),
+      interpret: (execution, machine, definition, input, context) =>
+        this.#interpret(execution, machine, definition, input, context),
+      machine: (arn) => this.#machines.get(arn),
+      mapRuns: this.#mapRuns,
+      tokens: this.#tokens,
+      store,
+      integrations,
+      closing: () => this.#closing,
+    });
+  }
 
   stateMachineArn(name: string): string {
     return `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
@@ -790,471 +790,9 @@ export class LocalStepFunctions {
     }
   }
 
-  /**
-   * A Distributed Map state, run as AWS runs one: its items come from the ItemReader (or ItemsPath),
-   * each through ItemSelector, grouped by the ItemBatcher; each group is the input of a child
-   * execution of the ItemProcessor, at most MaxConcurrency at a time, until every child has ended
-   * or more have failed than tolerated. The children's outputs come back in item order, or go to
-   * S3 through the ResultWriter.
-   *
-   * The Map's outcome is recorded as a task's is, under `<state>#<n>`: a replay returns it without
-   * running the Map again. A Map cut short by a restart runs again; its children's tasks are
-   * recorded under `<state>#<n>/<child>/…`, so a child's finished tasks return their recorded
-   * outcomes and a token it handed out before is the one it waits for again.
-   */
-  async #runMap(execution: Execution, stateName: string, parameters: unknown): Promise<unknown> {
-    // Let the history consumer catch up, so that this Map's events follow its MapStateEntered.
-    await nextMacrotask();
-    const n = (execution.invocations.get(stateName) ?? 0) + 1;
-    execution.invocations.set(stateName, n);
-    const key = `${execution.keyPrefix}${stateName}#${n}`;
-    const recorded = execution.records.get(key) as TaskRecord | undefined;
-    const machine = this.#machines.get(execution.stateMachineArn)!;
-    const map = machine.distributed.get(stateName)!;
-    const { input, context } = parameters as { input: unknown; context: Record<string, unknown> };
-    const label = typeof map.state.Label === 'string' ? map.state.Label : stateName;
-    // Derived from the execution and the key, so that a Map run again after a restart is the same run.
-    const runId = uuidFrom(`${execution.executionArn}\n${key}`);
-    const mapRunArn = `arn:aws:states:${REGION}:${ACCOUNT}:mapRun:${machine.name}/${label}:${runId}`;
-
-    // The same events whichever way the Map ends, so that a replay regenerates as many as were stored.
-    let started = false;
-    const start = (length: number) => {
-      if (started) return;
-      started = true;
-      this.#append(execution, 'MapStateStarted', { mapStateStartedEventDetails: { length } });
-      this.#append(execution, 'MapRunStarted', { mapRunStartedEventDetails: { mapRunArn } });
-    };
-    const succeed = (output: unknown) => {
-      start(0);
-      this.#append(execution, 'MapRunSucceeded');
-      this.#append(execution, 'MapStateSucceeded');
-      return output;
-    };
-    const fail = (error: string, cause: string): never => {
-      start(0);
-      this.#append(execution, 'MapRunFailed', { mapRunFailedEventDetails: { error, cause } });
-      throw new TaskError(error, cause);
-    };
-    if (recorded?.status === 'succeeded') return succeed(recorded.output);
-    if (recorded?.status === 'failed') return fail(recorded.error, recorded.cause);
-
-    let output: unknown;
-    try {
-      output = await this.#mapRun(execution, key, map, { input, context, label, runId, mapRunArn, start });
-    } catch (error) {
-      // A stopped execution or a stopping runtime decides nothing: a resume runs the Map again.
-      if (execution.lifetime.signal.aborted || this.#closing) throw error;
-      const e = error as Error;
-      await this.store.putTaskRecord(execution.executionArn, key, {
-        status: 'failed',
-        error: e.name,
-        cause: e.message,
-      });
-      return fail(e.name, e.message);
-    }
-    await this.store.putTaskRecord(execution.executionArn, key, { status: 'succeeded', output });
-    return succeed(output);
-  }
-
-  async #mapRun(
-    execution: Execution,
-    key: string,
-    map: DistributedMap,
-    run: {
-      input: unknown;
-      context: Record<string, unknown>;
-      label: string;
-      runId: string;
-      mapRunArn: string;
-      start: (length: number) => void;
-    },
-  ): Promise<unknown> {
-    const { state } = map;
-    const reader = state.ItemReader as Record<string, unknown> | undefined;
-    const readerConfig = (reader?.ReaderConfig ?? {}) as Record<string, unknown>;
-    const batcher = state.ItemBatcher as Record<string, unknown> | undefined;
-    const writer = state.ResultWriter as Record<string, unknown> | undefined;
-
-    // Every field given by a path or a template, resolved against the Map's input and context at once.
-    const template: Record<string, unknown> = {};
-    const path = (name: string, value: unknown) => {
-      if (typeof value === 'string') template[`${name}.$`] = value;
-    };
-    if (reader) template.reader = reader.Parameters ?? {};
-    else path('items', state.ItemsPath ?? '$');
-    path('maxItems', readerConfig.MaxItemsPath);
-    path('maxConcurrency', state.MaxConcurrencyPath);
-    path('toleratedFailurePercentage', state.ToleratedFailurePercentagePath);
-    path('toleratedFailureCount', state.ToleratedFailureCountPath);
-    path('maxItemsPerBatch', batcher?.MaxItemsPerBatchPath);
-    path('maxInputBytesPerBatch', batcher?.MaxInputBytesPerBatchPath);
-    if (batcher?.BatchInput !== undefined) template.batchInput = batcher.BatchInput;
-    if (writer?.Parameters !== undefined) template.writer = writer.Parameters;
-    const resolved = (await evaluate(template, run.input, run.context)) as Record<string, unknown>;
-
-    const setting = (
-      name: string,
-      value: unknown,
-      { min = 0, max = Number.MAX_SAFE_INTEGER, integer = true } = {},
-    ) => {
-      if (value === undefined) return undefined;
-      if (typeof value !== 'number' || (integer && !Number.isInteger(value)) || value < min || value > max)
-        throw new TaskError(
-          'States.Runtime',
-          `${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, not ${JSON.stringify(value)}`,
-        );
-      return value;
-    };
-    const maxConcurrency = setting('MaxConcurrency', resolved.maxConcurrency ?? state.MaxConcurrency) ?? 0;
-    const toleratedPercentage = setting(
-      'ToleratedFailurePercentage',
-      resolved.toleratedFailurePercentage ?? state.ToleratedFailurePercentage,
-      { max: 100, integer: false },
-    );
-    const toleratedCount = setting(
-      'ToleratedFailureCount',
-      resolved.toleratedFailureCount ?? state.ToleratedFailureCount,
-    );
-    const maxItems = setting('MaxItems', resolved.maxItems ?? readerConfig.MaxItems);
-    const perBatch = resolved.maxItemsPerBatch ?? batcher?.MaxItemsPerBatch;
-    const maxItemsPerBatch = setting('MaxItemsPerBatch', perBatch, { min: 1 });
-    const maxInputBytesPerBatch =
-      setting('MaxInputBytesPerBatch', resolved.maxInputBytesPerBatch ?? batcher?.MaxInputBytesPerBatch, {
-        min: 1,
-        max: PAYLOAD_LIMIT,
-      }) ?? PAYLOAD_LIMIT;
-
-    const mapRun: MapRun = {
-      mapRunArn: run.mapRunArn,
-      executionArn: execution.executionArn,
-      stateMachineArn: `${execution.stateMachineArn}/${run.label}`,
-      status: 'RUNNING',
-      startDate: Date.now(),
-      maxConcurrency,
-      toleratedFailurePercentage: toleratedPercentage ?? 0,
-      toleratedFailureCount: toleratedCount ?? 0,
-      itemCounts: counts(),
-      executionCounts: counts(),
-    };
-    this.#mapRuns.set(run.mapRunArn, mapRun);
-    const end = (status: MapRun['status']) => {
-      mapRun.status = status;
-      mapRun.stopDate = Date.now();
-    };
-
-    let items: unknown[];
-    if (reader) {
-      run.start(0);
-      try {
-        items = await this.#readItems(reader, resolved.reader, readerConfig);
-      } catch (error) {
-        end('FAILED');
-        throw error;
-      }
-    } else {
-      if (!Array.isArray(resolved.items)) {
-        end('FAILED');
-        throw new TaskError('States.Runtime', `ItemsPath ${String(state.ItemsPath ?? '$')} is not an array`);
-      }
-      items = resolved.items;
-      run.start(items.length);
-    }
-    if (maxItems) items = items.slice(0, maxItems);
-
-    const selector = state.ItemSelector ?? state.Parameters;
-    const selected: unknown[] = [];
-    try {
-      for (const [index, value] of items.entries())
-        selected.push(
-          selector === undefined
-            ? value
-            : await evaluate(selector, run.input, {
-                ...run.context,
-                Map: { Item: { Index: index, Value: value } },
-              }),
-        );
-    } catch (error) {
-      end('FAILED');
-      throw error;
-    }
-    const batches = toBatches(
-      selected,
-      batcher,
-      resolved.batchInput,
-      maxItemsPerBatch,
-      maxInputBytesPerBatch,
-    );
-    mapRun.itemCounts.total = mapRun.itemCounts.pending = selected.length;
-    mapRun.executionCounts.total = mapRun.executionCounts.pending = batches.length;
-
-    const tolerated = (failed: number) =>
-      toleratedPercentage === undefined && toleratedCount === undefined
-        ? failed === 0
-        : !(
-            (toleratedCount !== undefined && failed > toleratedCount) ||
-            (toleratedPercentage !== undefined && (failed / selected.length) * 100 > toleratedPercentage)
-          );
-    const outcomes: ChildOutcome[] = [];
-    const aborts = new Map<number, () => void>();
-    let next = 0;
-    let failedItems = 0;
-    let exceeded: string | undefined;
-    const worker = async () => {
-      while (exceeded === undefined && !execution.lifetime.signal.aborted && next < batches.length) {
-        const index = next++;
-        const batch = batches[index]!;
-        move(mapRun, 'pending', 'running', batch.items);
-        const outcome = await this.#runChild(execution, key, map, run, index, batch.input, aborts);
-        outcomes[index] = outcome;
-        move(mapRun, 'running', COUNTED[outcome.status], batch.items);
-        if (outcome.status !== 'FAILED' && outcome.status !== 'TIMED_OUT') continue;
-        failedItems += batch.items;
-        if (exceeded === undefined && !tolerated(failedItems)) {
-          const limits =
-            [
-              toleratedCount !== undefined ? `${toleratedCount} failed items` : '',
-              toleratedPercentage !== undefined ? `${toleratedPercentage}% failed items` : '',
-            ]
-              .filter(Boolean)
-              .join(' or ') || 'no failed item';
-          const items =
-            batch.items > 1 ? `items ${batch.first}-${batch.first + batch.items - 1}` : `item ${batch.first}`;
-          exceeded =
-            `${failedItems} of ${selected.length} items failed; the Map tolerates ${limits}. ` +
-            `The child execution for ${items} failed with ${outcome.error}: ${outcome.cause}`;
-          // As on AWS, the Map fails without waiting for the children still running.
-          for (const abort of aborts.values()) abort();
-        }
-      }
-    };
-    await Promise.all(
-      Array.from({ length: Math.min(maxConcurrency || MAX_CHILDREN, batches.length) }, worker),
-    );
-    if (execution.lifetime.signal.aborted) {
-      end('ABORTED');
-      throw new Error(`Map Run ${run.mapRunArn} aborted with its execution`);
-    }
-
-    const transformation = String(
-      (writer?.WriterConfig as Record<string, unknown> | undefined)?.Transformation ??
-        (writer?.Resource ? 'NONE' : 'COMPACT'),
-    );
-    const succeeded = outcomes.filter((o) => o?.status === 'SUCCEEDED');
-    const transformed = (o: ChildOutcome) =>
-      transformation === 'NONE'
-        ? [o.description]
-        : transformation === 'FLATTEN' && Array.isArray(o.output)
-          ? o.output
-          : [o.output];
-    const failed = outcomes.filter((o) => o && o.status !== 'SUCCEEDED' && o.status !== 'ABORTED');
-    const files = {
-      SUCCEEDED: succeeded.flatMap(transformed),
-      FAILED: failed.map((o) => o.description),
-    };
-    if (exceeded !== undefined) {
-      end('FAILED');
-      // What did run is exported all the same, for the record of the failed run.
-      if (writer?.Resource) await this.#writeResults(resolved.writer, run, files).catch(() => undefined);
-      throw new TaskError('States.ExceedToleratedFailureThreshold', exceeded);
-    }
-    try {
-      let output: unknown;
-      if (writer?.Resource) {
-        const details = await this.#writeResults(resolved.writer, run, files);
-        output = { MapRunArn: run.mapRunArn, ResultWriterDetails: details };
-      } else {
-        // In item order; a failed child the Map tolerated is there as its description.
-        output = outcomes.flatMap((o) => (o.status === 'SUCCEEDED' ? transformed(o) : [o.description]));
-        const size = Buffer.byteLength(JSON.stringify(output));
-        if (size > PAYLOAD_LIMIT)
-          throw new TaskError(
-            'States.DataLimitExceeded',
-            `The Map's output is ${size} bytes, more than the ${PAYLOAD_LIMIT} bytes a state may pass on; ` +
-              `a ResultWriter exports results of any size to S3`,
-          );
-      }
-      mapRun.itemCounts.resultsWritten = mapRun.itemCounts.total;
-      mapRun.executionCounts.resultsWritten = mapRun.executionCounts.total;
-      end('SUCCEEDED');
-      return output;
-    } catch (error) {
-      end('FAILED');
-      throw error;
-    }
-  }
-
-  /** One child execution of a Distributed Map, run to its end; never throws. */
-  async #runChild(
-    execution: Execution,
-    key: string,
-    map: DistributedMap,
-    run: { label: string; mapRunArn: string },
-    index: number,
-    input: unknown,
-    aborts: Map<number, () => void>,
-  ): Promise<ChildOutcome> {
-    const machineName = this.#machines.get(execution.stateMachineArn)!.name;
-    const name = uuidFrom(`${run.mapRunArn}\n${index}`);
-    const childArn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${machineName}/${run.label}:${name}`;
-    const childMachineArn = `${execution.stateMachineArn}/${run.label}`;
-    const child: Execution = {
-      executionArn: execution.executionArn,
-      stateMachineArn: execution.stateMachineArn,
-      name: execution.name,
-      status: 'RUNNING',
-      input: JSON.stringify(input),
-      startDate: Date.now(),
-      events: [],
-      invocations: new Map(),
-      records: execution.records,
-      replayed: 0,
-      generated: 0,
-      keyPrefix: `${key}/${index}/`,
-      isChild: true,
-      lifetime: new AbortController(),
-    };
-    const interpreted = this.#interpret(child, map.processor, map.definition, input, {
-      Execution: { Id: childArn, Name: name, RoleArn: `arn:aws:iam::${ACCOUNT}:role/doudi-local` },
-      StateMachine: { Id: childMachineArn, Name: `${machineName}/${run.label}` },
-    });
-    const abort = () => child.lifetime.abort();
-    child.lifetime.signal.addEventListener('abort', () => {
-      interpreted.abort();
-      // Its tokens die with it, as an aborted child's do on AWS.
-      for (const [token, task] of this.#tokens) {
-        if (task.executionArn !== execution.executionArn || !task.key.startsWith(child.keyPrefix)) continue;
-        this.#tokens.delete(token);
-        task.reject(new TaskError('States.Runtime', 'The child execution was aborted'));
-      }
-    });
-    execution.lifetime.signal.addEventListener('abort', abort);
-    aborts.set(index, abort);
-    const description: Record<string, unknown> = {
-      ExecutionArn: childArn,
-      Input: child.input,
-      InputDetails: { Included: true },
-      Name: name,
-      StartDate: new Date(child.startDate).toISOString(),
-      StateMachineArn: childMachineArn,
-    };
-    try {
-      const output = await interpreted.result;
-      return {
-        status: 'SUCCEEDED',
-        output,
-        description: {
-          ...description,
-          Output: JSON.stringify(output ?? null),
-          OutputDetails: { Included: true },
-          Status: 'SUCCEEDED',
-          StopDate: new Date().toISOString(),
-        },
-      };
-    } catch (err) {
-      const e = err as Error & { cause?: Error };
-      const stopDate = new Date().toISOString();
-      if (child.lifetime.signal.aborted || e.name === 'ExecutionAbortedError')
-        return { status: 'ABORTED', description: { ...description, Status: 'ABORTED', StopDate: stopDate } };
-      const timedOut = e.name === 'ExecutionTimeoutError';
-      const status = timedOut ? 'TIMED_OUT' : 'FAILED';
-      const error = timedOut ? 'States.Timeout' : (e.cause?.name ?? e.name);
-      const cause = timedOut ? 'The child execution timed out' : (e.cause?.message ?? e.message);
-      return {
-        status,
-        error,
-        cause,
-        description: { ...description, Status: status, StopDate: stopDate, Error: error, Cause: cause },
-      };
-    } finally {
-      execution.lifetime.signal.removeEventListener('abort', abort);
-      aborts.delete(index);
-    }
-  }
-
-  /** The Map's items from S3, as its ItemReader describes them; any failure is States.ItemReaderFailed. */
-  async #readItems(
-    reader: Record<string, unknown>,
-    parameters: unknown,
-    config: Record<string, unknown>,
-  ): Promise<unknown[]> {
-    const params = (parameters ?? {}) as Record<string, unknown>;
-    let text: string;
-    try {
-      if (reader.Resource === LIST_OBJECTS) {
-        const items: unknown[] = [];
-        let token: string | undefined;
-        do {
-          const page = (await this.integrations.call('s3', 'listObjectsV2', {
-            ...params,
-            ...(token ? { ContinuationToken: token } : {}),
-          })) as {
-            Contents?: Array<Record<string, unknown>>;
-            IsTruncated?: boolean;
-            NextContinuationToken?: string;
-          };
-          for (const o of page.Contents ?? [])
-            items.push({
-              Etag: o.ETag,
-              Key: o.Key,
-              LastModified: Math.floor(new Date(o.LastModified as string).getTime() / 1000),
-              Size: o.Size,
-              StorageClass: o.StorageClass,
-            });
-          token = page.IsTruncated ? page.NextContinuationToken : undefined;
-        } while (token);
-        return items;
-      }
-      const object = (await this.integrations.call('s3', 'getObject', params)) as { Body?: unknown };
-      text = await bodyText(object.Body);
-    } catch (error) {
-      const e = error as Error;
-      throw new TaskError('States.ItemReaderFailed', `${e.name}: ${e.message}`);
-    }
-    return parseItems(text, config);
-  }
-
-  /**
-   * The ResultWriter's export, laid out as AWS lays it out: `<Prefix>/<run id>/SUCCEEDED_0.json`
-   * and `FAILED_0.json` (each written only if it has entries) and a `manifest.json` listing them.
-   */
-  async #writeResults(
-    parameters: unknown,
-    run: { runId: string; mapRunArn: string },
-    files: Record<'SUCCEEDED' | 'FAILED', unknown[]>,
-  ): Promise<{ Bucket: string; Key: string }> {
-    const { Bucket, Prefix = '' } = (parameters ?? {}) as { Bucket?: unknown; Prefix?: unknown };
-    if (typeof Bucket !== 'string' || typeof Prefix !== 'string')
-      throw new TaskError(
-        'States.ResultWriterFailed',
-        'The ResultWriter needs a Bucket and a Prefix that are strings',
-      );
-    const base = `${Prefix && !Prefix.endsWith('/') ? `${Prefix}/` : Prefix}${run.runId}/`;
-    const resultFiles: Record<string, Array<{ Key: string; Size: number }>> = {
-      FAILED: [],
-      PENDING: [],
-      SUCCEEDED: [],
-    };
-    const put = (Key: string, Body: string) =>
-      this.integrations.call('s3', 'putObject', { Bucket, Key, Body, ContentType: 'application/json' });
-    try {
-      for (const [status, entries] of Object.entries(files)) {
-        if (!entries.length) continue;
-        const Key = `${base}${status}_0.json`;
-        const Body = JSON.stringify(entries);
-        await put(Key, Body);
-        resultFiles[status]!.push({ Key, Size: Buffer.byteLength(Body) });
-      }
-      const Key = `${base}manifest.json`;
-      await put(
-        Key,
-        JSON.stringify({ DestinationBucket: Bucket, MapRunArn: run.mapRunArn, ResultFiles: resultFiles }),
-      );
-      return { Bucket, Key };
-    } catch (error) {
-      const e = error as Error;
-      throw new TaskError('States.ResultWriterFailed', `${e.name}: ${e.message}`);
-    }
+  /** A Distributed Map state, carried out by `DistributedMaps` (distributed-map.ts). */
+  #runMap(execution: Execution, stateName: string, parameters: unknown): Promise<unknown> {
+    return this.#maps.run(execution, stateName, parameters);
   }
 
   /**
