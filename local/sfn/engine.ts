@@ -10,9 +10,9 @@
  * again, history events already stored are not written twice, task tokens — derived from the same
  * key — are the ones handed out before, and timers end at their original deadlines.
  *
- * Distributed Map states run here too (distributed-map.ts): each child execution runs its ItemProcessor on
- * the interpreter with this engine's tasks, keyed apart from its siblings', and the Map's outcome
- * is recorded as a task's is.
+ * Distributed Map states run here too (distributed-map.ts): each child execution runs its
+ * ItemProcessor on the interpreter with this engine's tasks, keyed apart from its siblings', and the
+ * Map's outcome is recorded as a task's is.
  */
 import { randomUUID } from 'node:crypto';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
