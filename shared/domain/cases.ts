@@ -23,9 +23,10 @@ export interface MeansTestSummary {
   alternative?: { tier: string; monthlyAmount: number | null } | undefined;
 }
 
-export interface Notice {
+/** A written notice of a decision (an application's; `LifecycleNotice` is a case's later ones). */
+export interface Notice<Kind extends string = 'approval' | 'refusal' | 'withdrawal'> {
   noticeId: string;
-  kind: 'approval' | 'refusal' | 'withdrawal';
+  kind: Kind;
   title: string;
   body: string;
   reasons: string[];

@@ -8,6 +8,7 @@
  */
 import { tierLabels } from '../rules/index.ts';
 import type { HouseholdDeclaration } from '../schemas/household.ts';
+import type { Notice } from './cases.ts';
 import { chinaDate } from './dates.ts';
 import { toFen as fen, sameAmount, yuanText } from './money.ts';
 
@@ -315,17 +316,7 @@ export type LifecycleNoticeKind =
   | 'emergencyRejected'
   | 'emergencyConverted';
 
-export interface LifecycleNotice {
-  noticeId: string;
-  kind: LifecycleNoticeKind;
-  title: string;
-  body: string;
-  reasons: string[];
-  decidedAt: string;
-  /** The last day the written notice may be served. */
-  serveBy: string;
-  serveByProvisional?: boolean;
-}
+export type LifecycleNotice = Notice<LifecycleNoticeKind>;
 
 /** Terminations are refusals of continued assistance: served within the refusal limit; the rest within the approval limit. */
 export const noticeLimit = (

@@ -37,13 +37,15 @@ export interface Escalation {
   newDueDate: string;
 }
 
-export interface ApplicationTask {
+/** What every task has, whatever its kind: in the inbox of its township, due on a working day. */
+interface TaskBase {
   taskId: string;
-  kind: ApplicationTaskKind;
-  /** `escalated`: overdue and reported to the supervisors; still open for a decision. */
-  status: 'open' | 'escalated' | 'decided';
   /** The review round (1, then one more after each objection to a public notice). */
   round: number;
+  /**
+   * What it is about: the application; for a recheck, the application that determined the case; for
+   * an emergency, the request; for a home check, the warning.
+   */
   applicationId: string;
   caseId: string;
   township: string;
@@ -54,11 +56,6 @@ export interface ApplicationTask {
   dueDate: string;
   /** The due date assumed Monday–Friday in a year whose holiday arrangement is not loaded yet. */
   dueDateProvisional?: boolean;
-  meansTest: MeansTestSummary;
-  /** Objections to the previous public notice, for the caseworker who investigates them. */
-  objections?: Array<Pick<Objection, 'reason' | 'raisedAt'>>;
-  escalations?: Escalation[];
-  decision?: TaskDecision;
   /**
    * When the decision reached the workflow (`SendTaskSuccess` answered). Until then the task is in
    * the undelivered index (`gsi1` under `UNDELIVERED#<shard>`), where the redelivery job finds it.
@@ -68,6 +65,17 @@ export interface ApplicationTask {
   undeliverable?: string;
   /** Blind indexes of the household's members: staff who declared one a relative never get the task. */
   memberIndexes?: string[];
+}
+
+export interface ApplicationTask extends TaskBase {
+  kind: ApplicationTaskKind;
+  /** `escalated`: overdue and reported to the supervisors; still open for a decision. */
+  status: 'open' | 'escalated' | 'decided';
+  meansTest: MeansTestSummary;
+  /** Objections to the previous public notice, for the caseworker who investigates them. */
+  objections?: Array<Pick<Objection, 'reason' | 'raisedAt'>>;
+  escalations?: Escalation[];
+  decision?: TaskDecision;
 }
 
 // ── lifecycle tasks ───────────────────────────────────────────────────────────────────────────────
@@ -112,22 +120,11 @@ export interface LifecycleTaskDecision {
  * lists both and `POST /tasks/{taskId}/decision` decides both; `recheck` or `emergency` says what
  * the caseworker is asked to confirm.
  */
-export interface LifecycleTask {
-  taskId: string;
+export interface LifecycleTask extends TaskBase {
   kind: LifecycleTaskKind;
   status: 'open' | 'decided';
-  round: number;
-  /** Recheck: the application that determined the case. Emergency: the emergency request's id. */
-  applicationId: string;
-  caseId: string;
-  township: string;
-  taskToken: string;
-  executionArn: string;
-  createdAt: string;
-  dueDate: string;
-  dueDateProvisional?: boolean;
   meansTest: MeansTestSummary;
-  escalations?: Array<{ escalatedAt: string; overdueSince: string; newDueDate: string }>;
+  escalations?: Escalation[];
   recheck?: { current: Benefit; proposed: Benefit | null; outcome: string; reasons: string[] };
   /**
    * No hardship text: it tells of illness and injury, and the task's detail travels through the
@@ -135,10 +132,6 @@ export interface LifecycleTask {
    */
   emergency?: EmergencyTaskDetail;
   decision?: LifecycleTaskDecision;
-  /** As on an application's task: when the decision reached the workflow. */
-  deliveredAt?: string;
-  undeliverable?: string;
-  memberIndexes?: string[];
 }
 
 // ── monitoring's home check (入户核查) ────────────────────────────────────────────────────────────
@@ -151,20 +144,11 @@ export const VERIFICATION_KIND = 'monitoringVerification';
  */
 export const NO_WORKFLOW_TOKEN = 'none:monitoring-verification';
 
-export interface VerificationTask {
-  taskId: string;
+export interface VerificationTask extends TaskBase {
   kind: typeof VERIFICATION_KIND;
   status: 'open' | 'decided';
   round: 1;
-  /** The warning it checks (in the field the inbox's tasks name what they are about). */
-  applicationId: string;
-  caseId: string;
-  township: string;
   taskToken: typeof NO_WORKFLOW_TOKEN;
-  executionArn: string;
-  createdAt: string;
-  dueDate: string;
-  dueDateProvisional?: boolean;
   warning: {
     warningId: string;
     riskType: string;
@@ -173,11 +157,8 @@ export interface VerificationTask {
     message: string;
     householdId: string | null;
   };
-  memberIndexes?: string[];
   /** Recorded by `POST /tasks/{taskId}/decision`, then on the warning (`completeVerification`). */
   decision?: TaskDecision;
-  deliveredAt?: string;
-  undeliverable?: string;
 }
 
 /** Any stored task. */

@@ -8,14 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { CALENDAR_CHAIN, readAuditLog, verifyAuditLog } from '../../shared/audit.ts';
 import { sampleParameterVersions } from '../../shared/parameters/index.ts';
 import { type Actor, actors } from '../support/actors.ts';
-import { application } from '../support/households.ts';
+import { household as householdOf } from '../support/households.ts';
 import { useRuntime } from '../support/runtime.ts';
 
 const runtime = useRuntime();
 const { api } = runtime;
 const json = (method: string, body: unknown) => ({ method, body: JSON.stringify(body) });
 
-const { applicant: _a, pledge: _p, verificationConsent: _v, requestedTier: _r, ...household } = application();
+const household = householdOf();
 
 describe('POST /means-test', () => {
   it('explains the tier, amount, parameter version and clauses, and creates nothing', async () => {

@@ -18,7 +18,7 @@ import { annualArrangementSchema } from '../../shared/calendar/index.ts';
 import { parameterSetSchema, sampleParameterVersions } from '../../shared/parameters/index.ts';
 import { applicationRequest } from '../../shared/schemas/household.ts';
 import { tokenFor } from './actors.ts';
-import { application } from './households.ts';
+import { application, household as householdOf } from './households.ts';
 import { defaultActor, useRuntime } from './runtime.ts';
 
 // Thousands of requests a minute as one person per route would be refused by the rate limits
@@ -49,13 +49,7 @@ const schemas: Record<string, z.ZodType> = {
 
 /** A valid body per route, which the generators then break. */
 function validBody(path: string): unknown {
-  const {
-    applicant: _a,
-    pledge: _p,
-    verificationConsent: _v,
-    requestedTier: _r,
-    ...household
-  } = application();
+  const household = householdOf();
   const version = sampleParameterVersions[0]!;
   const bodies: Record<string, unknown> = {
     '/applications': application(),

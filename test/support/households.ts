@@ -69,3 +69,12 @@ export function application(overrides: Partial<ApplicationRequest> = {}): Applic
     ...overrides,
   };
 }
+
+/**
+ * The household of a fresh `application()` alone — members, assets, spending, support — without
+ * the applicant, the pledges or the tier asked for: what the means-test preview and a declaration take.
+ */
+export function household() {
+  const { applicant: _a, pledge: _p, verificationConsent: _v, requestedTier: _r, ...rest } = application();
+  return rest;
+}
