@@ -19,6 +19,9 @@ export default defineConfig({
     // Upper bounds, not expectations: with both cores busy (npm run test:stress) a lifecycle test
     // that takes 20 s on a quiet machine takes a minute and more. A busy machine is slow, not wrong.
     testTimeout: 180_000,
+    // Lambda timeouts ×6 locally (local/lambda.ts, localTimeoutScale): under the stress run's load, a
+    // flood of forty submissions once took a handler past AWS's 10 s and failed the rate-limit test.
+    env: { DOUDI_TIMEOUT_SCALE: '6' },
     hookTimeout: 180_000,
     maxWorkers: 2,
     pool: 'forks',

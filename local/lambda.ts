@@ -62,9 +62,30 @@ export function loadHandler(name: FunctionName): Promise<Handler> {
   return handler;
 }
 
-/** The context a handler gets, with the timeout its definition gives it on AWS (`timeoutOf`). */
+/**
+ * How much longer than on AWS a local invocation may run: `DOUDI_TIMEOUT_SCALE`, 1 unless set. On
+ * AWS each invocation has a machine's share of its own; locally every function shares this one's
+ * cores with DynamoDB Local and the rest, and a test that floods the API runs forty at once on two
+ * cores. The suite sets it (vitest.config.ts) so that a correct handler is never failed for want of
+ * CPU — a test must not depend on the machine's load (issue 16) — while `npm start` keeps AWS's.
+ */
+export const localTimeoutScale = (): number => timeoutScale(process.env.DOUDI_TIMEOUT_SCALE);
+
+/** `DOUDI_TIMEOUT_SCALE` read: 1 when unset or empty; a number of at least 1; anything else refused. */
+export function timeoutScale(value: string | undefined): number {
+  if (value === undefined || value === '') return 1;
+  const scale = Number(value);
+  if (!(Number.isFinite(scale) && scale >= 1))
+    throw new RangeError(`DOUDI_TIMEOUT_SCALE 应为不小于 1 的数（如 6） (got ${value})`);
+  return scale;
+}
+
+/**
+ * The context a handler gets, with the timeout its definition gives it on AWS (`timeoutOf`),
+ * stretched by `localTimeoutScale`.
+ */
 export function lambdaContext(name: FunctionName): Context {
-  const deadline = Date.now() + timeoutOf(functions[name] as FunctionDefinition) * 1000;
+  const deadline = Date.now() + timeoutOf(functions[name] as FunctionDefinition) * localTimeoutScale() * 1000;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: `doudi-${name}`,

@@ -23,7 +23,7 @@ import { startConsumer } from './consumers.ts';
 import { ensureTable, startDynamoLocal } from './dynamodb.ts';
 import { createApiServer } from './http.ts';
 import { clearInterruptedIdempotency } from './interrupted.ts';
-import { ACCOUNT, functionArn, invoke, REGION } from './lambda.ts';
+import { ACCOUNT, functionArn, invoke, localTimeoutScale, REGION } from './lambda.ts';
 import { watchBucket } from './object-events.ts';
 import { ensureQueue, startQueues } from './queues.ts';
 import { createSfnServer } from './sfn/api.ts';
@@ -247,6 +247,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // A mistyped scale fails here, at start, rather than as a 500 on the first write.
   const scale = rateLimitScale();
   if (scale !== 1) log(`rate limits        × ${scale} (DOUDI_RATE_LIMIT_SCALE)`);
+  const timeoutScale = localTimeoutScale();
+  if (timeoutScale !== 1) log(`function timeouts  × ${timeoutScale} (DOUDI_TIMEOUT_SCALE)`);
 
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
