@@ -9,7 +9,7 @@
  * `BENCH_SECONDS` (default 10) and `BENCH_CONNECTIONS` (default 8) shape each run.
  */
 import autocannon, { type Result } from 'autocannon';
-import { devToken } from '../local/auth.ts';
+import { devToken } from '../local/client.ts';
 import { clockStartFromEnv } from '../local/clock.ts';
 import { startRuntime, stopWithin } from '../local/runtime.ts';
 import { application } from '../test/support/households.ts';

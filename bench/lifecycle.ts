@@ -15,7 +15,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { devToken } from '../local/auth.ts';
+import { ApiClient, type Caller } from '../local/client.ts';
 import { clock, clockStartFromEnv } from '../local/clock.ts';
 import { invocationCounts, resetInvocationCounts } from '../local/lambda.ts';
 import { startRuntime, stopWithin } from '../local/runtime.ts';
@@ -48,39 +48,15 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const DAY = 86_400_000;
 
 const runtime = await startRuntime({ dataDir: null, port: 0, startAt: clockStartFromEnv() });
-// Each step by the person who takes it, signed in as on the pages (not counted as the system's work).
+// Each step by the person who takes it, signed in as on the pages before the clock starts (sign-ins are
+// not counted as the system's work).
+const client = new ApiClient(runtime.apiUrl);
 const as = {
-  applicant: await devToken(runtime.apiUrl, {
-    role: 'applicant',
-    subject: 'bench-applicant',
-    name: '压测申请人',
-  }),
-  township: await devToken(runtime.apiUrl, {
-    role: 'townshipCaseworker',
-    regionCodes: ['430121'],
-    name: '压测经办人',
-  }),
-  county: await devToken(runtime.apiUrl, {
-    role: 'countyOfficer',
-    regionCodes: ['430121'],
-    name: '压测县级审核人',
-  }),
-};
-let httpRequests = 0;
-async function api(
-  path: string,
-  actor: string,
-  init?: RequestInit,
-  // biome-ignore lint/suspicious/noExplicitAny: the bench reads a few fields of whatever the API answered.
-): Promise<{ status: number; body: any }> {
-  httpRequests++;
-  const res = await fetch(`${runtime.apiUrl}${path}`, {
-    ...init,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${actor}` },
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+  applicant: { role: 'applicant', subject: 'bench-applicant', name: '压测申请人' },
+  township: { role: 'townshipCaseworker', regionCodes: ['430121'], name: '压测经办人' },
+  county: { role: 'countyOfficer', regionCodes: ['430121'], name: '压测县级审核人' },
+} satisfies Record<string, Caller>;
+await Promise.all(Object.values(as).map((person) => client.authorization(person)));
 async function until<T>(check: () => Promise<T | undefined>): Promise<T> {
   for (;;) {
     const value = await check();
@@ -116,11 +92,11 @@ async function statusIs(applicationId: string, status: string) {
   });
 }
 
-async function decideOpen(applicationId: string, kind: string, actor: string) {
+async function decideOpen(applicationId: string, kind: string, actor: Caller) {
   const task = await openTask(applicationId, kind);
-  const res = await api(`/tasks/${task.taskId}/decision`, actor, {
-    method: 'POST',
-    body: JSON.stringify({ decision: 'approve', reasons: ['核实属实'] }),
+  const res = await client.call(actor, 'POST', `/tasks/${task.taskId}/decision`, {
+    decision: 'approve',
+    reasons: ['核实属实'],
   });
   if (res.status !== 200) throw new Error(`decision failed: ${JSON.stringify(res.body)}`);
 }
@@ -145,10 +121,7 @@ const started = performance.now();
 await pool(
   Array.from({ length: N }, (_, i) => i),
   async () => {
-    const { status, body } = await api('/applications', as.applicant, {
-      method: 'POST',
-      body: JSON.stringify(application()),
-    });
+    const { status, body } = await client.call(as.applicant, 'POST', '/applications', application());
     if (status !== 202) throw new Error(`submit failed: ${JSON.stringify(body)}`);
     ids.push(body);
     await decideOpen(body.applicationId, 'townshipReview', as.township);
@@ -287,4 +260,4 @@ for (const [k, v] of Object.entries(cost)) console.log(`  ${k.padEnd(14)} $${v.t
 console.log(
   `  ${'total'.padEnd(14)} $${total.toFixed(8)}  (≈ $${(total * 1_000_000).toFixed(2)} per million applications)`,
 );
-console.log(`(HTTP requests made by the bench itself, polling included: ${httpRequests}; not costed)`);
+console.log(`(HTTP requests made by the bench itself, polling included: ${client.requests}; not costed)`);

@@ -106,30 +106,3 @@ export class LocalIdentity {
     }
   }
 }
-
-const signedIn = new Map<string, Promise<string>>();
-
-/**
- * A token from a running local runtime's `POST /auth/dev-login`, once per API and person: what the
- * demo, the benchmarks and the tests sign in with, over the wire as a person's page would.
- */
-export function devToken(apiUrl: string, login: DevLogin): Promise<string> {
-  const key = `${apiUrl} ${JSON.stringify(login)}`;
-  let token = signedIn.get(key);
-  if (!token) {
-    token = fetch(`${apiUrl}/auth/dev-login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(login),
-    }).then(async (res) => {
-      const body = (await res.json()) as { token?: string };
-      if (res.status !== 200 || !body.token)
-        throw new Error(`登录失败 dev-login failed (${res.status}): ${JSON.stringify(body)}`);
-      return body.token;
-    });
-    // A failed sign-in is not remembered: the next call tries again.
-    token.catch(() => signedIn.delete(key));
-    signedIn.set(key, token);
-  }
-  return token;
-}

@@ -14,6 +14,7 @@
  * (default 000000, the whole country); elsewhere pass `--token` (an administrator's ID token).
  */
 import { createReadStream } from 'node:fs';
+import { ApiClient, type ApiResponse, type Caller } from '../local/client.ts';
 import { type RegisterRecord, registerDefinition } from '../shared/monitoring/compare/index.ts';
 import { lineBatches, RecordDecoder } from '../shared/monitoring/feeds/index.ts';
 
@@ -35,20 +36,10 @@ const format = /\.csv$/i.test(file) ? 'csv' : 'jsonl';
 const region = option('region', '000000');
 const api = option('api', `http://127.0.0.1:${process.env.PORT ?? 3000}`);
 
-async function token(): Promise<string> {
-  const given = option('token', '');
-  if (given) return given;
-  const res = await fetch(`${api}/auth/dev-login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ role: 'admin', regionCodes: [region], name: '名单载入' }),
-  });
-  const body = (await res.json()) as { token?: string; error?: { message: string } };
-  if (!body.token) throw new Error(`本地登录失败 dev sign-in failed: ${body.error?.message ?? res.status}`);
-  return body.token;
-}
-
-const bearer = await token();
+// The administrator who loads: the token passed, or one signed in through the local dev sign-in.
+const given = option('token', '');
+const admin: Caller = given ? { bearer: given } : { role: 'admin', regionCodes: [region], name: '名单载入' };
+const client = new ApiClient(api);
 let loaded = 0;
 let rejected = 0;
 let caseIdsLeftOut = 0;
@@ -58,16 +49,13 @@ let batch: Array<{ line: number; row: RegisterRecord }> = [];
  * One batch, sent again after the wait a 429 names: a large register outruns the administrators'
  * rate limit (shared/rate-limits.ts), and the load is meant to go on rather than stop half-way.
  */
-async function put(): Promise<Response> {
+async function put(): Promise<ApiResponse> {
   for (;;) {
-    const res = await fetch(`${api}/admin/register?regionCode=${region}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
-      body: JSON.stringify({ households: batch.map((b) => b.row) }),
+    const res = await client.call(admin, 'PUT', `/admin/register?regionCode=${region}`, {
+      households: batch.map((b) => b.row),
     });
     if (res.status !== 429) return res;
     const seconds = Math.max(1, Number(res.headers.get('retry-after')) || 1);
-    await res.body?.cancel();
     console.log(`请求过于频繁，${seconds} 秒后继续 rate limited, resuming in ${seconds} s`);
     await new Promise((r) => setTimeout(r, seconds * 1000));
   }
@@ -76,7 +64,7 @@ async function put(): Promise<Response> {
 async function send(): Promise<void> {
   if (!batch.length) return;
   const res = await put();
-  const body = (await res.json()) as {
+  const body = res.body as {
     loaded?: number;
     rejected?: Array<{ index: number; reason: string }>;
     error?: { message: string; fields?: Array<{ field: string; message: string }> };

@@ -5,7 +5,7 @@
  * once and converted into a regular application that is determined (how long it takes is the demo's own printout, not an assertion).
  */
 import { describe, expect, it } from 'vitest';
-import { type DemoSummary, runDemo } from '../../local/demo.ts';
+import { type DemoSummary, runDemo } from '../../local/demo/index.ts';
 import { WorkingDayCalendar } from '../../shared/calendar/index.ts';
 import { addMonthsToMonth } from '../../shared/domain/lifecycle.ts';
 

@@ -9,6 +9,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../functions/catalog.ts';
+import { ApiClient } from '../../local/client.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { stableId } from '../../shared/domain/ids.ts';
 import { actors, tokenFor } from '../support/actors.ts';
@@ -16,6 +17,7 @@ import { application, household as householdOf, validId } from '../support/house
 import { defaultActor, eventually, useRuntime } from '../support/runtime.ts';
 
 const runtime = useRuntime();
+const client = () => new ApiClient(runtime.rt.apiUrl);
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 type Doc = {
@@ -38,18 +40,10 @@ async function call(
   init: { body?: unknown; headers?: Record<string, string> } = {},
 ) {
   const actor = await defaultActor(method, path.split('?')[0]!);
-  const res = await fetch(`${runtime.rt.apiUrl}${path}`, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${await tokenFor(runtime.rt.apiUrl, actor)}`,
-      ...init.headers,
-    },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-  const text = await res.text();
+  const res = await client().call(actor, method, path, init.body, init.headers);
+  const { body } = res;
   const contentType = res.headers.get('content-type') ?? '';
-  const body = contentType.startsWith('application/json') ? JSON.parse(text) : text;
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
   if (!doc || !ajv) {
     doc = (await (await fetch(`${runtime.rt.apiUrl}/openapi.json`)).json()) as Doc;
     ajv = addFormats(new Ajv2020({ strict: false, allErrors: true }));

@@ -10,7 +10,7 @@ import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dy
 import { describe, expect, it } from 'vitest';
 import { clock } from '../../local/clock.ts';
 import { type RateClass, rateLimits, windowAt } from '../../shared/rate-limits.ts';
-import { type Actor, actors, tokenFor } from '../support/actors.ts';
+import { type Actor, actors } from '../support/actors.ts';
 import { applicationFlow } from '../support/application-flow.ts';
 import { application } from '../support/households.ts';
 import { useRuntime } from '../support/runtime.ts';
@@ -64,22 +64,18 @@ describe('an applicant flooding submissions', () => {
     expect(await applicationsOf(flooder.subject!)).toBe(burst);
 
     // One by one, after: still refused, saying when to come back (the window is 10 minutes long).
-    const raw = await fetch(`${runtime.rt.apiUrl}/applications`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${await tokenFor(runtime.rt.apiUrl, flooder)}`,
-        'idempotency-key': 'flood-late',
-      },
-      body: JSON.stringify(application()),
-    });
+    const raw = await api(
+      '/applications',
+      { method: 'POST', headers: { 'idempotency-key': 'flood-late' }, body: JSON.stringify(application()) },
+      flooder,
+    );
     expect(raw.status).toBe(429);
     const retryAfter = raw.headers.get('retry-after');
     expect(retryAfter).toMatch(/^\d+$/);
     const window = windowAt(rateLimits.submission, Date.now());
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
     expect(Number(retryAfter)).toBeLessThanOrEqual(Math.ceil((window.end - window.start) / 1000));
-    expectRefused({ status: raw.status, body: await raw.json() });
+    expectRefused(raw);
     expect(await applicationsOf(flooder.subject!)).toBe(burst);
 
     // The counter stopped at the limit: refused requests are not counted either.

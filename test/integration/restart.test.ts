@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, expect, it } from 'vitest';
+import { ApiClient } from '../../local/client.ts';
 import { clock } from '../../local/clock.ts';
 import { type Runtime, startRuntime } from '../../local/runtime.ts';
 import { actors, tokenFor } from '../support/actors.ts';
@@ -22,17 +23,8 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const call = async (path: string, init?: RequestInit) => {
-  const actor = await defaultActor(init?.method ?? 'GET', path.split('?')[0]!);
-  const res = await fetch(`${rt!.apiUrl}${path}`, {
-    ...init,
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${await tokenFor(rt!.apiUrl, actor)}`,
-    },
-  });
-  return { status: res.status, body: await res.json() };
-};
+const call = async (path: string, init?: RequestInit) =>
+  new ApiClient(rt!.apiUrl).send(await defaultActor(init?.method ?? 'GET', path.split('?')[0]!), path, init);
 
 it('resumes a waiting application after a restart without redoing its steps', async () => {
   rt = await startRuntime({ dataDir, port: 0 });

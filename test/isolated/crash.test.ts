@@ -38,6 +38,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, expect, it, onTestFailed } from 'vitest';
 import { REDELIVERY_GRACE_MS } from '../../functions/steps/redeliver.ts';
+import { ApiClient } from '../../local/client.ts';
+import type { Role } from '../../shared/auth.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { addMonthsToMonth, endOfChinaDay, monthStartsAt } from '../../shared/domain/lifecycle.ts';
 import { undeliveredIndexKeys } from '../../shared/repositories/cases.ts';
@@ -135,63 +137,20 @@ const ZHONGMOU = '410122'; // 中牟县: 12-month gradual exit
 const FURONG = '430102'; // 长沙市芙蓉区: where the emergencies happen
 const REGIONS = [CHANGSHA, ZHONGMOU, FURONG];
 
-type Role = 'applicant' | 'townshipCaseworker' | 'countyOfficer' | 'auditor' | 'admin';
-interface Actor {
-  role: Role;
-  regionCodes?: string[];
-}
-const applicant: Actor = { role: 'applicant' };
-const caseworker: Actor = { role: 'townshipCaseworker', regionCodes: REGIONS };
-const countyOfficer: Actor = { role: 'countyOfficer', regionCodes: REGIONS };
-const auditor: Actor = { role: 'auditor', regionCodes: REGIONS };
-const admin: Actor = { role: 'admin', regionCodes: REGIONS };
+const as = (role: Role, regionCodes: string[] = []) => ({ role, regionCodes, subject: `crash-test-${role}` });
+const applicant = as('applicant');
+const caseworker = as('townshipCaseworker', REGIONS);
+const countyOfficer = as('countyOfficer', REGIONS);
+const auditor = as('auditor', REGIONS);
+const admin = as('admin', REGIONS);
+type Actor = ReturnType<typeof as>;
 
-let apiUrl = '';
-const tokens = new Map<string, string>();
-
-/** A bearer token for the actor from the local dev sign-in (the signing key survives a restart). */
-async function authorization(actor: Actor): Promise<string> {
-  const key = JSON.stringify(actor);
-  let token = tokens.get(key);
-  if (!token) {
-    const res = await fetch(`${apiUrl}/auth/dev-login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        role: actor.role,
-        regionCodes: actor.regionCodes ?? [],
-        subject: `crash-test-${actor.role}`,
-      }),
-    });
-    if (res.status !== 200) throw new Error(`dev-login as ${actor.role}: ${res.status} ${await res.text()}`);
-    token = ((await res.json()) as { token: string }).token;
-    tokens.set(key, token);
-  }
-  return `Bearer ${token}`;
-}
-
-/** Every HTTP request of this test, made by `actor`. */
-async function call(
-  actor: Actor,
-  method: 'GET' | 'POST',
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: Body }> {
-  const res = await fetch(`${apiUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: await authorization(actor) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function ok(actor: Actor, method: 'GET' | 'POST', path: string, body?: unknown, status = [200]) {
-  const res = await call(actor, method, path, body);
-  if (!status.includes(res.status))
-    throw new Error(`${method} ${path} as ${actor.role}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
+/** Every request goes to the runtime started last; tokens are signed again after a restart. */
+let client = new ApiClient('');
+const call = (actor: Actor, method: 'GET' | 'POST', path: string, body?: unknown) =>
+  client.call(actor, method, path, body);
+const ok = (actor: Actor, method: 'GET' | 'POST', path: string, body?: unknown, status = [200]) =>
+  client.expect(actor, method, path, body, status);
 
 // ── households ───────────────────────────────────────────────────────────────────────────────────
 
@@ -278,7 +237,7 @@ it('finishes every case of every stage exactly once after a SIGKILL', { timeout:
   onTestFailed(() => console.log(`where the crash test was:\n${trace.slice(-15).join('\n')}`));
   const startedAt = performance.now();
   let { api, dynamo } = await start();
-  apiUrl = api;
+  client = new ApiClient(api);
   let db = documents(dynamo);
 
   // ── the clock ──
@@ -650,7 +609,7 @@ it('finishes every case of every stage exactly once after a SIGKILL', { timeout:
   const crashedAt = performance.now();
 
   ({ api, dynamo } = await start());
-  apiUrl = api;
+  client = new ApiClient(api);
   db = documents(dynamo);
   const resumed = Number(/resumed (\d+) running execution/.exec(output())?.[1] ?? 0);
   const unswept = (await items(recheckStarted.map(scheduleKey('Recheck', startedDue!)))).filter(

@@ -2,7 +2,7 @@
  * The people tests act as. Staff serve Hunan and Henan, the provinces of the sample parameters; the
  * `elsewhere` variants serve 东城区 (Beijing) only, for requests outside their jurisdiction.
  */
-import { devToken } from '../../local/auth.ts';
+import { devToken } from '../../local/client.ts';
 import type { Department, Role } from '../../shared/auth.ts';
 
 export interface Actor {

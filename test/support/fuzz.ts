@@ -17,7 +17,6 @@ import { decisionBody } from '../../functions/http/tasks.ts';
 import { annualArrangementSchema } from '../../shared/calendar/index.ts';
 import { parameterSetSchema, sampleParameterVersions } from '../../shared/parameters/index.ts';
 import { applicationRequest } from '../../shared/schemas/household.ts';
-import { tokenFor } from './actors.ts';
 import { application, household as householdOf } from './households.ts';
 import { defaultActor, useRuntime } from './runtime.ts';
 
@@ -202,15 +201,8 @@ export function fuzzWriteRoutes(title: string, pick: (route: Route) => boolean):
           fc.asyncProperty(pathFor(route.path), bodyFor(route.path), async (path, body) => {
             // Signed in as whoever may call the route: what is fuzzed is the input, not the access.
             const actor = await defaultActor(route.method, path);
-            const res = await fetch(`${runtime.rt.apiUrl}${path}`, {
-              method: route.method,
-              headers: {
-                'content-type': 'application/json',
-                authorization: `Bearer ${await tokenFor(runtime.rt.apiUrl, actor)}`,
-              },
-              body,
-            });
-            const text = await res.text();
+            const res = await runtime.api(path, { method: route.method, body }, actor);
+            const text = typeof res.body === 'string' ? res.body : JSON.stringify(res.body);
             statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
             expect(
               res.status,
@@ -219,7 +211,7 @@ export function fuzzWriteRoutes(title: string, pick: (route: Route) => boolean):
             expect(res.status, `${route.method} ${path} → ${res.status} ${text.slice(0, 300)}`).toBeLessThan(
               500,
             );
-            const { error } = JSON.parse(text) as {
+            const { error } = res.body as {
               error: { code: string; message: string; fields?: Array<{ field: string; message: string }> };
             };
             expect(error.message.length).toBeGreaterThan(0);

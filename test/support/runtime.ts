@@ -4,9 +4,10 @@
  * one — `api(path, init, actors.auditor)` — or `'anonymous'` for no token at all.
  */
 import { afterAll, beforeAll } from 'vitest';
+import { ApiClient, type ApiResponse, type Caller } from '../../local/client.ts';
 import { type Runtime, startRuntime } from '../../local/runtime.ts';
 import { getTask } from '../../shared/repositories/cases.ts';
-import { type Actor, actors, tokenFor } from './actors.ts';
+import { type Actor, actors } from './actors.ts';
 
 /**
  * Who makes a request in the ordinary course of a case: the applicant declares, answers and reads
@@ -32,15 +33,11 @@ export async function defaultActor(method: string, path: string): Promise<Actor>
   return actors.applicant;
 }
 
-export type Api = (
-  path: string,
-  init?: RequestInit,
-  as?: Actor | 'anonymous',
-  // biome-ignore lint/suspicious/noExplicitAny: response bodies are whatever the API answered; the assertions check them.
-) => Promise<{ status: number; body: any }>;
+export type Api = (path: string, init?: RequestInit, as?: Caller) => Promise<ApiResponse>;
 
 export function useRuntime(): { readonly rt: Runtime; api: Api } {
   let runtime: Runtime | undefined;
+  let client: ApiClient | undefined;
   beforeAll(async () => {
     runtime = await startRuntime({ dataDir: null, port: 0 });
   });
@@ -53,14 +50,9 @@ export function useRuntime(): { readonly rt: Runtime; api: Api } {
       return runtime;
     },
     async api(path, init, as) {
-      const apiUrl = runtime!.apiUrl;
+      client = client?.apiUrl === runtime!.apiUrl ? client : new ApiClient(runtime!.apiUrl);
       const actor = as ?? (await defaultActor(init?.method ?? 'GET', path.split('?')[0]!));
-      const headers = new Headers(init?.headers);
-      if (!headers.has('content-type')) headers.set('content-type', 'application/json');
-      if (actor !== 'anonymous') headers.set('authorization', `Bearer ${await tokenFor(apiUrl, actor)}`);
-      const res = await fetch(`${apiUrl}${path}`, { ...init, headers });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+      return client.send(actor, path, init);
     },
   };
 }

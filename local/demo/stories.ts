@@ -1,0 +1,370 @@
+/**
+ * The three households' stories (see `index.ts` for what each lives through), each driven through
+ * the HTTP API as its people would act, the virtual clock moved rather than waited on.
+ */
+import { chinaDate } from '../../shared/domain/dates.ts';
+import { endOfChinaDay, startOfChinaDay, tierLabel } from '../../shared/domain/lifecycle.ts';
+import {
+  applicant,
+  CHANGSHA_COUNTY,
+  county,
+  FURONG,
+  H1,
+  H2,
+  H3,
+  type Household,
+  liSi,
+  township,
+  wangFang,
+  ZHONGMOU,
+  zhangSan,
+} from './households.ts';
+import { DAY_MS, type DemoSession, rmb, tierEn, yuan } from './session.ts';
+import type { PaymentView } from './summary.ts';
+
+/** One application through the township review, 公示 and the county determination. */
+export async function review(d: DemoSession, h: Household, applicationId: string, region: string) {
+  const task = await d.task(
+    region,
+    'the township review task',
+    (t) => t.applicationId === applicationId && t.kind === 'townshipReview',
+  );
+  const mt = task.meansTest;
+  d.step(
+    h,
+    `家庭经济状况核查：人均月收入${yuan(mt.perCapitaMonthlyIncome)}，拟认定${tierLabel(mt.tier)}，每月${yuan(mt.monthlyAmount)}`,
+    `means test: per-capita income ${rmb(mt.perCapitaMonthlyIncome)}/month, proposed ${tierEn(mt.tier)} at ${rmb(mt.monthlyAmount)}/month`,
+  );
+  d.step(
+    h,
+    `乡镇审核任务进入经办人待办，${task.dueDate}前办结（按工作日计）`,
+    `township review task in the caseworker's inbox, due ${task.dueDate} (working days)`,
+  );
+  const today = chinaDate(new Date());
+  await d.api(township(region), 'POST', `/tasks/${task.taskId}/decision`, {
+    decision: 'approve',
+    reasons: ['入户调查与申报一致，信息核对无异常'],
+    decidedBy: '乡镇经办人 赵六',
+    findings: {
+      homeVisit: { visitedOn: today, visitors: ['赵六', '孙七'], matchesDeclaration: true },
+      verifications: [
+        { source: '人社', result: 'consistent' },
+        { source: '不动产登记', result: 'consistent' },
+        { source: '银行存款', result: 'consistent' },
+      ],
+    },
+  });
+  d.step(
+    h,
+    '乡镇审核通过（2人入户调查，人社、不动产、银行存款核对一致）',
+    'township review approved (home visit by two staff; employment, property and bank records consistent)',
+  );
+
+  const noticed = await d.applicationWhen(
+    applicationId,
+    'the public notice',
+    (a) => a.status === 'publicNotice' && a.publicNotice?.status === 'open',
+  );
+  const { startsOn, endsOn } = noticed.publicNotice;
+  d.step(
+    h,
+    `公示：${startsOn}至${endsOn}，在村（居）公开拟审核结果`,
+    `public notice of the proposed result in the community, ${startsOn} to ${endsOn}`,
+  );
+  await d.advanceTo(endOfChinaDay(endsOn));
+  const countyTask = await d.task(
+    region,
+    'the county determination task',
+    (t) => t.applicationId === applicationId && t.kind === 'countyDetermination',
+  );
+  d.step(
+    h,
+    `公示期满无异议，报县级民政部门确认，${countyTask.dueDate}前办结`,
+    `public notice closed without objection; county determination due ${countyTask.dueDate}`,
+  );
+  await d.api(county(region), 'POST', `/tasks/${countyTask.taskId}/decision`, {
+    decision: 'approve',
+    reasons: ['审核材料齐全，同意确认'],
+    decidedBy: '县民政局 钱八',
+  });
+  const app = await d.applicationWhen(applicationId, 'the determination', (a) => a.determination !== null);
+  if (app.status !== 'approved') throw new Error(`application ${applicationId} ended ${app.status}`);
+  d.step(
+    h,
+    `县级民政部门确认：${tierLabel(app.tier)}，每月${yuan(app.monthlyAmount)}`,
+    `county determination: ${tierEn(app.tier)} approved at ${rmb(app.monthlyAmount)}/month`,
+  );
+  d.step(
+    h,
+    `书面告知《${app.notice.title}》（${app.notice.serveBy}前送达）：${app.notice.body}`,
+    `written notice of the determination, to be served by ${app.notice.serveBy}`,
+  );
+  return app;
+}
+
+export async function household1(d: DemoSession) {
+  const s = d.summary.approved;
+  const submitted = await d.api(
+    applicant,
+    'POST',
+    '/applications',
+    zhangSan([{ kind: 'transfer', monthlyAmount: 200 }]),
+    [202],
+  );
+  s.applicationId = submitted.applicationId;
+  s.caseId = submitted.caseId;
+  d.step(
+    H1,
+    '提交低保申请（自主申报，签署如实申报承诺、授权核对家庭经济状况）',
+    'applied for dibao online (self-declaration, truthfulness pledge, consent to verification)',
+  );
+  const app = await review(d, H1, submitted.applicationId, CHANGSHA_COUNTY);
+  s.tier = app.tier;
+  s.monthlyAmount = app.monthlyAmount;
+  s.determinedOn = chinaDate(new Date(app.determination.decidedAt));
+  s.nextRecheckDue = app.determination.nextRecheckDue ?? null;
+  if (!s.nextRecheckDue) throw new Error('the approval carries no first recheck date');
+  await d.expectFirstRecheck(submitted.caseId);
+  d.step(
+    H1,
+    `首次定期核查排定于${s.nextRecheckDue}`,
+    `first periodic recheck scheduled for ${s.nextRecheckDue}`,
+  );
+}
+
+export async function household1Later(d: DemoSession) {
+  const s = d.summary.approved;
+  const caseId = s.caseId!;
+  const due = s.nextRecheckDue!;
+
+  // A few weeks before the recheck, 张三 has found work and declares it.
+  await d.advanceTo(Date.parse(startOfChinaDay(due)) - 40 * DAY_MS);
+  const {
+    applicant: _a,
+    requestedTier: _r,
+    ...declaration
+  } = zhangSan([{ kind: 'wage', monthlyAmount: 3000 }]);
+  await d.api(applicant, 'POST', `/cases/${caseId}/declaration`, declaration, [201]);
+  d.step(
+    H1,
+    '张三在本地物流公司就业（月工资3000.00元），申报家庭情况变化',
+    'Zhang San found a job at a local logistics firm (wage ¥3000.00/month) and declared the change',
+  );
+
+  // The recheck falls due: the sweeper starts it.
+  await d.advanceTo(startOfChinaDay(due));
+  await d.execution(caseId, 'Recheck', 1, 'the recheck to start', () => true, true);
+  d.step(
+    H1,
+    '定期核查启动（最新申报，当日有效的救助参数）',
+    'periodic recheck started (latest declaration, parameters in force today)',
+  );
+  const task = await d.task(
+    CHANGSHA_COUNTY,
+    'the recheck confirmation task',
+    (t) => t.caseId === caseId && t.kind === 'recheckConfirmation',
+  );
+  s.recheck.outcome = task.recheck.outcome;
+  s.recheck.reasons = task.recheck.reasons;
+  d.step(
+    H1,
+    `核查发现变化：${task.recheck.reasons[0]}`,
+    'recheck found a change: with the new job the household is above the dibao line',
+  );
+  if (task.recheck.outcome !== 'gradualExit') {
+    throw new Error(`the recheck proposed ${task.recheck.outcome}, not a gradual exit`);
+  }
+  d.step(
+    H1,
+    `拟按就业渐退办理，确认任务进入经办人待办，${task.dueDate}前办结`,
+    `proposed: gradual exit (recovered through employment); confirmation task due ${task.dueDate}`,
+  );
+  await d.api(township(CHANGSHA_COUNTY), 'POST', `/tasks/${task.taskId}/decision`, {
+    decision: 'approve',
+    reasons: ['入户核实：已稳定就业，劳动合同一年'],
+    decidedBy: '乡镇经办人 赵六',
+  });
+  s.recheck.confirmedOn = chinaDate(new Date());
+  await d.execution(
+    caseId,
+    'Recheck',
+    1,
+    'the recheck to close',
+    (e) => e.status !== 'RUNNING' && e.archived,
+  );
+  const notices = await d.notices(caseId);
+  const ge = notices.find((n) => n.kind === 'gradualExit');
+  d.step(
+    H1,
+    `经办人确认，进入渐退期，书面告知：《${ge?.title ?? '渐退告知书'}》`,
+    'caseworker confirmed: the gradual exit begins next month, with a written notice',
+  );
+
+  // 渐退: one execution per month, started by the sweeper on the 1st, each paying its month once.
+  let paid = 0;
+  for (let i = 1; ; i++) {
+    if (i > 36) throw new Error('the gradual exit did not end within 36 months');
+    await d.advanceTo(d.nextMonthStart());
+    const { run } = await d.execution(
+      caseId,
+      'GradualExit',
+      i,
+      `gradual exit month ${i}`,
+      (e) => (e.status !== 'RUNNING' && e.archived) || e.states.includes('WaitForMonthEnd'),
+      true,
+    );
+    const { payments } = await d.payments(caseId);
+    for (const p of (payments as PaymentView[]).slice(paid)) {
+      const m = /共(\d+)个月/.exec(p.basis);
+      if (m) s.gradualExit.months = Number(m[1]);
+      d.step(
+        H1,
+        `渐退期第${paid + 1}个月（${p.month}）发放${yuan(p.amount)}：${p.basis}`,
+        `gradual exit month ${paid + 1} (${p.month}): ${rmb(p.amount)} paid and recorded`,
+      );
+      paid++;
+    }
+    if (run.states.includes('WaitForMonthEnd')) break;
+  }
+  await d.advanceTo(d.nextMonthStart());
+  await d.execution(
+    caseId,
+    'GradualExit',
+    paid,
+    'the gradual exit to end',
+    (e) => e.status !== 'RUNNING' && e.archived && e.states.includes('Exit'),
+  );
+  const item = await d.caseItem(caseId);
+  const exit = (await d.notices(caseId)).find((n) => n.kind === 'exit');
+  d.step(
+    H1,
+    `渐退期满，停发并办结，纳入低收入人口动态监测（${String(item?.nextMonitoringDue ?? '一年后')}前后复查）`,
+    `gradual exit over: payments stop, case closed, household stays under monitoring (follow-up around ${String(item?.nextMonitoringDue ?? 'a year on')})`,
+  );
+  if (exit) d.step(H1, `书面告知：《${exit.title}》`, `written notice "${exit.title}"`);
+}
+
+export async function household2(d: DemoSession) {
+  const s = d.summary.refused;
+  const submitted = await d.api(applicant, 'POST', '/applications', liSi(), [202]);
+  s.applicationId = submitted.applicationId;
+  s.caseId = submitted.caseId;
+  d.step(H2, '提交低保申请（自主申报）', 'applied for dibao online (self-declaration)');
+  const task = await d.task(
+    ZHONGMOU,
+    'the township review task',
+    (t) => t.applicationId === submitted.applicationId && t.kind === 'townshipReview',
+  );
+  d.step(
+    H2,
+    `家庭经济状况核查（按申报）：人均月收入${yuan(task.meansTest.perCapitaMonthlyIncome)}；乡镇审核${task.dueDate}前办结`,
+    `means test on the declaration: per-capita income ${rmb(task.meansTest.perCapitaMonthlyIncome)}/month; township review due ${task.dueDate}`,
+  );
+  const today = chinaDate(new Date());
+  await d.api(township(ZHONGMOU), 'POST', `/tasks/${task.taskId}/decision`, {
+    decision: 'reject',
+    reasons: ['家庭成员隐瞒经营收入，实际人均收入高于当地低保标准'],
+    decidedBy: '乡镇经办人 周九',
+    findings: {
+      homeVisit: {
+        visitedOn: today,
+        visitors: ['周九', '吴十'],
+        matchesDeclaration: false,
+        notes: '家中经营小卖部，月营业收入约6000元',
+      },
+      verifications: [{ source: '市场监管', result: 'inconsistent', notes: '申请人名下有个体工商户' }],
+    },
+  });
+  d.step(
+    H2,
+    '入户调查发现隐瞒经营收入，乡镇审核不同意',
+    'home visit found undeclared business income; township review refused',
+  );
+  const app = await d.applicationWhen(
+    submitted.applicationId,
+    'the refusal',
+    (a) => a.determination !== null,
+  );
+  s.status = app.status;
+  s.decidedOn = chinaDate(new Date(app.determination.decidedAt));
+  s.serveBy = app.notice?.serveBy ?? null;
+  s.noticeTitle = app.notice?.title ?? null;
+  s.reasons = app.notice?.reasons ?? [];
+  d.step(
+    H2,
+    `不予确认，书面告知《${s.noticeTitle}》须于${s.serveBy}前送达（决定后3个工作日内）`,
+    `refused; the written notice with reasons must be served by ${s.serveBy} (3 working days after the decision)`,
+  );
+  s.reasons.forEach((reason, i) => {
+    d.step(H2, `理由${i + 1}：${reason}`, `reason ${i + 1} as written in the notice`);
+  });
+}
+
+export async function household3(d: DemoSession) {
+  const s = d.summary.emergency;
+  const request = wangFang(chinaDate(new Date()));
+  s.requestedAmount = request.requestedAmount;
+  const submitted = await d.api(applicant, 'POST', '/emergency', request, [202]);
+  s.emergencyId = submitted.emergencyId;
+  s.caseId = submitted.caseId;
+  d.step(
+    H3,
+    `家中失火，向急难发生地芙蓉区申请临时救助${yuan(request.requestedAmount)}`,
+    `home destroyed by fire; applied for temporary assistance of ${rmb(request.requestedAmount)} where it happened`,
+  );
+  // Nothing is paid before a caseworker decides: the street office decides the same day.
+  const review = await d.task(
+    FURONG,
+    'the grant review',
+    (t) => t.caseId === submitted.caseId && t.kind === 'emergencyGrant',
+  );
+  await d.api(township(FURONG), 'POST', `/tasks/${review.taskId}/decision`, {
+    decision: 'approve',
+    reasons: ['家中失火，基本生活无着，情况紧急'],
+    amount: review.emergency.maxAmount,
+  });
+  const view = await d.until('the emergency grant', async () => {
+    const v = await d.emergencyView(submitted.emergencyId);
+    return v.status === 'granted' ? v : undefined;
+  });
+  s.grantedAmount = view.grant.amount;
+  s.grantLimit = view.grant.limit;
+  s.paperworkDue = view.paperwork.dueDate;
+  d.step(
+    H3,
+    `经办人当日决定先行救助：发放${yuan(view.grant.amount)}（当地先行救助上限${yuan(view.grant.limit)}）`,
+    `the caseworker decided the same day to pay first: ${rmb(view.grant.amount)} (local limit ${rmb(view.grant.limit)})`,
+  );
+  const task = await d.task(
+    FURONG,
+    'the paperwork task',
+    (t) => t.caseId === submitted.caseId && t.kind === 'emergencyPaperwork',
+  );
+  d.step(
+    H3,
+    `补办手续任务进入经办人待办，${task.dueDate}前办结`,
+    `paperwork task in the caseworker's inbox, due ${task.dueDate}`,
+  );
+
+  // Two days later the caseworker has the papers: the household needs regular assistance.
+  await d.advance(2 * 24 * 60);
+  await d.api(township(FURONG), 'POST', `/emergency/${submitted.emergencyId}/paperwork`, {
+    decision: 'approve',
+    reasons: ['手续齐全，经核实家中失火属实', '家庭长期困难，转为低保申请'],
+    convertTo: 'dibao',
+    decidedBy: '街道经办人 郑一',
+  });
+  const converted = await d.until('the conversion', async () => {
+    const v = await d.emergencyView(submitted.emergencyId);
+    return v.status === 'converted' ? v : undefined;
+  });
+  const { applicationId, tier } = converted.convertedTo;
+  s.convertedTo = { applicationId, tier, status: null, monthlyAmount: null };
+  d.step(
+    H3,
+    `补办手续齐全，先行救助予以确认；转为${tierLabel(tier)}申请（同一案件）`,
+    `paperwork complete, the aid confirmed; converted into a regular ${tierEn(tier)} application on the same case`,
+  );
+  const app = await review(d, H3, applicationId, FURONG);
+  s.convertedTo = { applicationId, tier, status: app.status, monthlyAmount: app.monthlyAmount };
+}
