@@ -7,7 +7,6 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
 import { appendAudit } from '../../shared/audit.ts';
 import { actor, callerKey, isOwner, requireJurisdiction, requireOwnerOrStaff } from '../../shared/auth.ts';
 import { sfn } from '../../shared/clients.ts';
@@ -23,29 +22,14 @@ import { httpRoute } from '../../shared/http.ts';
 import { logger } from '../../shared/logger.ts';
 import * as cases from '../../shared/repositories/cases.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
-import { applicationRequest } from '../../shared/schemas/household.ts';
+import {
+  applicationIdPath,
+  consentBody,
+  idempotencyHeaders,
+  objectionBody,
+  submissionRequest,
+} from '../../shared/schemas/cases.ts';
 import { application as applicationWorkflow } from '../../workflows/application.ts';
-
-const idempotencyHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .regex(/^[\w.:-]{1,128}$/, { error: 'Idempotency-Key 应为1–128位字母、数字或 . _ : -' })
-    .optional(),
-});
-
-/**
- * The declaration, and — only from a caseworker entering it for a household — why a new application
- * is opened although a member already has an open application or an active case.
- */
-export const submissionRequest = applicationRequest.extend({
-  newApplicationReason: z
-    .string({ error: 'newApplicationReason 应为文字' })
-    .trim()
-    .min(2, { error: '请填写重新申请的理由' })
-    .max(500, { error: '重新申请的理由不超过500字' })
-    .optional()
-    .describe('已有未办结申请或正在享受救助时重新申请的理由（仅经办人代为录入时填写）'),
-});
 
 /**
  * Starts the application's execution, named after the application so that a retry (same
@@ -155,10 +139,6 @@ export const statusLabels: Record<cases.ApplicationStatus, string> = {
   withdrawn: '已终止',
 };
 
-const applicationPath = z.object({
-  applicationId: z.string().regex(/^app-[a-z0-9]+$/, { error: '申请编号格式不正确' }),
-});
-
 const missingApplication = (applicationId: string) => `申请 ${applicationId} 不存在`;
 
 async function existing(applicationId: string): Promise<cases.ApplicationRecord> {
@@ -187,7 +167,7 @@ const consentView = ({ taskToken: _token, ...consent }: cases.ConsentRecord) => 
 const readers = ['townshipCaseworker', 'countyOfficer', 'auditor'] as const;
 
 export const get = httpRoute(
-  { roles: ['applicant', ...readers], path: applicationPath },
+  { roles: ['applicant', ...readers], path: applicationIdPath },
   async ({ path, principal }) => {
     const app = requireOwnerOrStaff(
       principal,
@@ -221,15 +201,6 @@ export const get = httpRoute(
   },
 );
 
-export const objectionBody = z.object({
-  reason: z
-    .string({ error: '请填写异议内容' })
-    .trim()
-    .min(1, { error: '请填写异议内容' })
-    .max(1000, { error: '异议内容不超过1000字' }),
-  raisedBy: z.string().trim().min(1).max(64).optional().describe('异议人姓名（可不填；不向申请人公开）'),
-});
-
 /**
  * 公示期间的异议: taken only while the notice is open. When the notice period ends the workflow
  * finds the objection and sends the case back to the township, whose review either investigates
@@ -244,7 +215,7 @@ export const objection = httpRoute(
   {
     roles: ['applicant', 'townshipCaseworker'],
     idempotent: 'raiseObjection',
-    path: applicationPath,
+    path: applicationIdPath,
     body: objectionBody,
   },
   async ({ path, body, principal }) => {
@@ -310,11 +281,6 @@ export const objection = httpRoute(
   },
 );
 
-export const consentBody = z.object({
-  consent: z.boolean({ error: 'consent 应为 true（同意）或 false（不同意）' }),
-  tier: z.string().trim().min(1).max(32).optional().describe('所同意的类别；填写时须与提供的类别一致'),
-});
-
 /** Hands the recorded answer to the workflow waiting for it; a wait already ended is no error. */
 async function deliverConsent(taskToken: string, consent: boolean, answeredAt: string) {
   try {
@@ -339,7 +305,7 @@ export const consent = httpRoute(
   {
     roles: ['applicant', 'townshipCaseworker'],
     idempotent: 'giveConsent',
-    path: applicationPath,
+    path: applicationIdPath,
     body: consentBody,
   },
   async ({ path, body, principal }) => {

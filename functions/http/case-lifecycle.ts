@@ -1,8 +1,3 @@
-/**
- * A determined case over HTTP: the household declares a change in its situation (the fresh data the
- * next recheck uses), and anyone entitled sees what was paid, month by month.
- */
-import { z } from 'zod';
 import { appendAudit } from '../../shared/audit.ts';
 import { actor, type Principal, type Role, requireOwnerOrStaff } from '../../shared/auth.ts';
 import { newId } from '../../shared/domain/ids.ts';
@@ -10,11 +5,7 @@ import { ValidationError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { listPayments } from '../../shared/repositories/payments.ts';
-import { householdDeclaration, regionCode } from '../../shared/schemas/household.ts';
-
-export const caseIdPath = z.object({
-  caseId: z.string().regex(/^case-[a-z0-9]+$/, { error: '案件编号格式不正确' }),
-});
+import { caseIdPath, declarationBody } from '../../shared/schemas/cases.ts';
 
 /** The case a request names, if it exists and the caller is its applicant or staff of `staff` over its region. */
 export async function authorizedCase(
@@ -24,17 +15,6 @@ export async function authorizedCase(
 ): Promise<lifecycle.CaseItem> {
   return requireOwnerOrStaff(principal, await lifecycle.getCaseItem(caseId), staff, `案件 ${caseId} 不存在`);
 }
-
-/**
- * The same household declaration as an application's, with the same pledge and consent, made
- * where the case is: the recheck means-tests under the case's region, never one the applicant names
- * (a move to another county is a transfer handled by staff). `regionCode` may be left out.
- */
-export const declarationBody = householdDeclaration.extend({
-  regionCode: regionCode.optional().describe('可省略；须为本案件所在地，迁往其他地区须由工作人员办理转移'),
-  pledge: z.literal(true, { error: '须承诺所报信息真实（pledge=true）' }),
-  verificationConsent: z.literal(true, { error: '须授权核对家庭经济状况（verificationConsent=true）' }),
-});
 
 export const declare = httpRoute(
   {
@@ -105,28 +85,3 @@ export const payments = httpRoute(
     };
   },
 );
-
-/** Response shapes, for the OpenAPI document. */
-export const caseLifecycleResponses = {
-  declared: z
-    .object({ caseId: z.string(), declarationId: z.string(), declaredAt: z.string(), message: z.string() })
-    .meta({ title: '已记录的家庭情况申报' }),
-  payments: z
-    .object({
-      caseId: z.string(),
-      total: z.number().describe('合计（元）'),
-      payments: z.array(
-        z.object({
-          month: z.string().describe('发放月份 YYYY-MM'),
-          kind: z
-            .enum(['regular', 'gradualExit', 'emergencyGrant'])
-            .describe('按月发放、渐退期发放、临时救助先行发放'),
-          amount: z.number(),
-          tier: z.string(),
-          basis: z.string().describe('发放依据'),
-          recordedAt: z.string(),
-        }),
-      ),
-    })
-    .meta({ title: '救助金发放记录' }),
-};

@@ -5,8 +5,9 @@ import { sfn } from '../../shared/clients.ts';
 import { httpRoute } from '../../shared/http.ts';
 import { getArchive } from '../../shared/repositories/archive.ts';
 import * as cases from '../../shared/repositories/cases.ts';
+import { caseIdPath } from '../../shared/schemas/cases.ts';
 import { fullHistory } from '../steps/archive.ts';
-import { authorizedCase, caseIdPath } from './case-lifecycle.ts';
+import { authorizedCase } from './case-lifecycle.ts';
 
 const stateName = (e: HistoryEvent) => e.stateEnteredEventDetails?.name ?? e.stateExitedEventDetails?.name;
 

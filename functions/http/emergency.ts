@@ -6,7 +6,6 @@
  * (`convertTo`) — or through `POST /tasks/{taskId}/decision` like any other task.
  */
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
 import { appendAudit, auditTaskDecided } from '../../shared/audit.ts';
 import { actor, callerKey, requireJurisdiction, requireOwnerOrStaff } from '../../shared/auth.ts';
 import { sfn } from '../../shared/clients.ts';
@@ -19,44 +18,14 @@ import { ConflictError, GoneError, NotFoundError } from '../../shared/errors.ts'
 import { httpRoute } from '../../shared/http.ts';
 import * as cases from '../../shared/repositories/cases.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
-import { applicationRequest, isoDate, regionCode, yuan } from '../../shared/schemas/household.ts';
+import {
+  emergencyIdPath,
+  emergencyRequest,
+  idempotencyHeaders,
+  paperworkBody,
+} from '../../shared/schemas/cases.ts';
 import { emergency as emergencyWorkflow } from '../../workflows/emergency.ts';
 import { deciders, requireDecider, standAside } from './tasks.ts';
-
-export const hardshipKinds = ['illness', 'accident', 'disaster', 'fire', 'other'] as const;
-
-/** The household's declaration (as for an application, without a requested tier) and the hardship. */
-export const emergencyRequest = applicationRequest.omit({ requestedTier: true }).extend({
-  regionCode: regionCode.describe('急难发生地的行政区划代码：向发生地申请，不受户籍限制'),
-  hukouRegionCode: regionCode.optional().describe('户籍所在地（可与急难发生地不同，仅作记录）'),
-  hardship: z
-    .object({
-      kind: z.enum(hardshipKinds, {
-        error:
-          '急难类型应为 illness（突发重病）、accident（意外事故）、disaster（自然灾害）、fire（火灾）或 other（其他）',
-      }),
-      description: z
-        .string({ error: '请说明急难情况' })
-        .trim()
-        .min(1, { error: '请说明急难情况' })
-        .max(1000, { error: '急难情况说明过长' }),
-      occurredOn: isoDate.describe('急难发生日期'),
-    })
-    .describe('急难情况'),
-  requestedAmount: yuan.positive({ error: '申请金额必须大于0' }).describe('申请救助金额（元）'),
-});
-export type EmergencyRequest = z.infer<typeof emergencyRequest>;
-
-const idempotencyHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .regex(/^[\w.:-]{1,128}$/, { error: 'Idempotency-Key 应为1–128位字母、数字或 . _ : -' })
-    .optional(),
-});
-
-export const emergencyIdPath = z.object({
-  emergencyId: z.string().regex(/^emerg-[a-z0-9]+$/, { error: '临时救助编号格式不正确' }),
-});
 
 /** Starts the emergency's execution, named after it so that a retried request cannot start a second. */
 async function startExecution(e: lifecycle.EmergencyRecord): Promise<string> {
@@ -133,15 +102,6 @@ export const submit = httpRoute(
   },
 );
 
-export const emergencyStatuses = [
-  'submitted',
-  'declined',
-  'granted',
-  'completed',
-  'rejected',
-  'converted',
-] as const;
-
 export const statusLabels: Record<lifecycle.EmergencyStatus, string> = {
   submitted: '已受理，待经办人决定是否先行救助',
   declined: '不予先行救助',
@@ -214,31 +174,6 @@ export const get = httpRoute(
   },
 );
 
-export const conversionTiers = ['dibao', 'tekun', 'marginal', 'rigidExpense'] as const;
-
-export const paperworkBody = z
-  .object({
-    decision: z.enum(['approve', 'reject'], {
-      error: 'decision 应为 approve（手续齐全）或 reject（不予确认）',
-    }),
-    reasons: z
-      .array(z.string().trim().min(1, { error: '理由不能为空' }).max(500))
-      .max(20)
-      .default([]),
-    convertTo: z
-      .enum(conversionTiers, { error: 'convertTo 应为 dibao、tekun、marginal 或 rigidExpense' })
-      .optional()
-      .describe('转为常规救助申请的类别（以临时救助时的申报为申请材料）'),
-  })
-  .refine((b) => b.decision === 'approve' || b.reasons.length > 0, {
-    error: '不予确认时必须填写理由',
-    path: ['reasons'],
-  })
-  .refine((b) => b.decision === 'approve' || b.convertTo === undefined, {
-    error: '不予确认时不能转为常规申请',
-    path: ['convertTo'],
-  });
-
 export const decidePaperwork = httpRoute(
   {
     roles: deciders.emergencyPaperwork,
@@ -301,81 +236,3 @@ export const decidePaperwork = httpRoute(
     return answer(recorded);
   },
 );
-
-/** Response shapes, for the OpenAPI document. */
-export const emergencyResponses = {
-  submitted: z
-    .object({ emergencyId: z.string(), caseId: z.string(), status: z.enum(emergencyStatuses) })
-    .meta({ title: '已受理的临时救助' }),
-  view: z
-    .object({
-      emergencyId: z.string(),
-      caseId: z.string(),
-      status: z.enum(emergencyStatuses),
-      statusLabel: z.string(),
-      regionCode: z.string().describe('急难发生地'),
-      hukouRegionCode: z.string().nullable().describe('户籍所在地'),
-      hardship: z.object({ kind: z.enum(hardshipKinds), description: z.string(), occurredOn: z.string() }),
-      requestedAmount: z.number(),
-      submittedAt: z.string(),
-      grant: z
-        .object({ amount: z.number(), limit: z.number(), month: z.string(), grantedAt: z.string() })
-        .nullable()
-        .describe('先行救助：经办人决定的金额、当地上限、发放月份'),
-      allowance: z
-        .object({
-          requestedAmount: z.number(),
-          smallAmountLimit: z.number().describe('当地先行救助上限'),
-          householdLimit: z
-            .object({
-              amount: z.number(),
-              months: z.number(),
-              since: z.string(),
-              granted: z.number().describe('期限内已获临时救助'),
-              remaining: z.number(),
-            })
-            .describe('家庭一定期限内的临时救助累计上限'),
-          maxAmount: z.number().describe('本次最多可先行救助的金额'),
-        })
-        .nullable()
-        .describe('核算出的先行救助额度（经办人决定金额的上限）'),
-      declined: z
-        .object({ decidedAt: z.string(), reasons: z.array(z.string()) })
-        .nullable()
-        .describe('不予先行救助的决定'),
-      paperwork: z
-        .object({
-          taskId: z.string(),
-          dueDate: z.string().describe('补办手续期限（工作日）'),
-          decision: z.enum(['approve', 'reject']).nullable(),
-          reasons: z.array(z.string()),
-        })
-        .nullable(),
-      convertedTo: z
-        .object({ tier: z.string(), tierLabel: z.string(), applicationId: z.string(), caseId: z.string() })
-        .nullable()
-        .describe('转为常规救助申请'),
-      notices: z.array(
-        z.object({
-          noticeId: z.string(),
-          kind: z.string(),
-          title: z.string(),
-          body: z.string(),
-          reasons: z.array(z.string()),
-          decidedAt: z.string(),
-          serveBy: z.string(),
-        }),
-      ),
-    })
-    .meta({ title: '临时救助办理情况' }),
-  paperworkDecided: z
-    .object({
-      emergencyId: z.string(),
-      taskId: z.string(),
-      decision: z.enum(['approve', 'reject']),
-      reasons: z.array(z.string()),
-      decidedAt: z.string(),
-      convertTo: z.enum(conversionTiers).nullable(),
-    })
-    .meta({ title: '补办手续决定' }),
-};

@@ -15,55 +15,51 @@ import * as responses from '../../shared/openapi.ts';
 import { parameterSetSchema } from '../../shared/parameters/index.ts';
 import { routeRateClasses } from '../../shared/rate-limits.ts';
 import { auditSearchQuery } from '../../shared/schemas/audit.ts';
-import { applicationRequest, isoDate, regionCode } from '../../shared/schemas/household.ts';
+import {
+  applicationIdPath,
+  caseIdPath,
+  caseLifecycleResponses,
+  consentBody,
+  declarationBody,
+  emergencyIdPath,
+  emergencyRequest,
+  emergencyResponses,
+  idempotencyHeaders,
+  objectionBody,
+  paperworkBody,
+  submissionRequest,
+} from '../../shared/schemas/cases.ts';
+import {
+  decisionBody,
+  notificationsQuery,
+  notificationsResponse,
+  relativesBody,
+  relativesResponse,
+  taskIdPath,
+  tasksQuery,
+} from '../../shared/schemas/casework.ts';
+import { applicationRequest } from '../../shared/schemas/household.ts';
+import {
+  calendarYearPath,
+  deadlineQuery,
+  meansTestRequest,
+  parametersPath,
+} from '../../shared/schemas/rules.ts';
 import {
   happinessQuery,
+  registerLoadBody,
+  registerLoadQuery,
+  runIdPath,
   warningFeedbackBody,
   warningIdPath,
   warningsQuery,
 } from '../../shared/schemas/warnings.ts';
 import { type FunctionName, functions, type Route, routes } from '../catalog.ts';
-import { consentBody, objectionBody, submissionRequest } from './applications.ts';
-import {
-  caseLifecycleResponses,
-  declarationBody,
-  caseIdPath as lifecycleCasePath,
-} from './case-lifecycle.ts';
-import { emergencyIdPath, emergencyRequest, emergencyResponses, paperworkBody } from './emergency.ts';
-import { notificationsQuery, notificationsResponse } from './notifications.ts';
 import { renderDocs } from './openapi-page.ts';
-import { relativesBody, relativesResponse } from './relatives.ts';
-import { meansTestRequest } from './rules.ts';
-import { decisionBody } from './tasks.ts';
-import { registerLoadBody, registerLoadQuery, runIdPath } from './warnings.ts';
 
 type JsonSchema = Record<string, unknown>;
 
-/*
- * Path, query and header schemas the handlers declare inline. They are repeated here until
- * `httpRoute` exposes the schemas it was given (then `requestSchemas` reads them from the handler).
- */
-const applicationIdPath = z.object({
-  applicationId: z.string().regex(/^app-[a-z0-9]+$/, { error: '申请编号格式不正确' }),
-});
-const caseIdPath = z.object({
-  caseId: z.string().regex(/^case-[a-z0-9]+$/, { error: '案件编号格式不正确' }),
-});
-const taskIdPath = z.object({
-  taskId: z.string().regex(/^task-[a-f0-9]{24}$/, { error: '任务编号格式不正确' }),
-});
-const idempotencyHeaders = z.object({
-  'Idempotency-Key': z
-    .string()
-    .regex(/^[\w.:-]{1,128}$/)
-    .optional()
-    .describe('重复提交时带同一个键，返回同一份申请，不会重复受理'),
-});
-const deadlineQuery = z.object({
-  from: isoDate.describe('起算日（当日不计入）'),
-  workingDays: z.coerce.number().int().min(0).max(366).describe('工作日数'),
-});
-const yearPath = z.object({ year: z.coerce.number().int().min(1949).max(2199) });
+/** The one path schema not shared with a handler: the asset route reads its file name itself. */
 const assetPath = z.object({
   file: z
     .string()
@@ -199,7 +195,7 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
   listTasks: {
     tag: '经办人',
     description: '某地的待办任务（乡镇审核、县级确认），含办理期限、督办记录和核查摘要。',
-    query: z.object({ township: regionCode.describe('乡镇（街道）所在的行政区划代码') }),
+    query: tasksQuery,
     success: { status: 200, description: '待办任务', schema: responses.taskList },
     errors: [400],
   },
@@ -275,7 +271,7 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
     tag: '管理',
     description:
       '载入一个地区自某日起施行的救助参数版本（每项附依据条款）；已有版本不会被覆盖。新版本整级替换本级参数：载入后本地区或其下行政区划自生效日起有参数无生效值的，答 400 并列出行政区划与缺少的参数，不载入。先行救助封顶（emergencySmallAmountCeiling）只由省级设定；使先行救助上限高于省级封顶的版本，须另一名省级或全国管理员以相同内容再次载入确认（202），确认后生效。',
-    path: z.object({ regionCode }),
+    path: parametersPath,
     body: parameterSetSchema,
     success: { status: 201, description: '已载入的参数版本', schema: responses.parameterVersionCreated },
     alsoSuccess: {
@@ -289,7 +285,7 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
     tag: '管理',
     description:
       '全国（000000）管理员载入国务院办公厅公布的年度节假日安排（放假时段与调休上班日）。取消现行调休上班日或半数以上放假日的，须另一名全国管理员以相同内容再次载入确认（202），确认后生效。',
-    path: yearPath,
+    path: calendarYearPath,
     body: annualArrangementSchema,
     success: { status: 201, description: '已载入的年度安排', schema: responses.calendarCreated },
     alsoSuccess: {
@@ -364,7 +360,7 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
   submitDeclaration: {
     tag: '申请人',
     description: '已认定的家庭申报收入、人口、财产等变化；下次定期核查按最新申报和当日参数核查。',
-    path: lifecycleCasePath,
+    path: caseIdPath,
     body: declarationBody,
     success: { status: 201, description: '已记录', schema: caseLifecycleResponses.declared },
     errors: [400, 404, 413],
@@ -434,7 +430,7 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
   casePayments: {
     tag: '审计',
     description: '案件逐月发放记录（按月发放、渐退期、临时救助先行发放），每户每月至多一条。',
-    path: lifecycleCasePath,
+    path: caseIdPath,
     success: { status: 200, description: '发放记录', schema: caseLifecycleResponses.payments },
     errors: [400, 404],
   },
@@ -471,7 +467,8 @@ function parameters(where: 'path' | 'query' | 'header', schema: z.ZodObject | un
     required?: string[];
   };
   return Object.entries(object.properties ?? {}).map(([name, { description, ...propertySchema }]) => ({
-    name,
+    // Handlers see header names lower-cased (as API Gateway passes them); people read them as written.
+    name: where === 'header' ? name.replace(/(^|-)([a-z])/g, (_, dash, c) => dash + c.toUpperCase()) : name,
     in: where,
     required: where === 'path' || (object.required ?? []).includes(name),
     ...(description ? { description } : {}),

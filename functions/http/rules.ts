@@ -41,13 +41,12 @@ import {
   versionEffects,
 } from '../../shared/repositories/parameters.ts';
 import { meansTest as runMeansTest } from '../../shared/rules/index.ts';
-import { householdDeclaration, isoDate, regionCode, requestedTiers } from '../../shared/schemas/household.ts';
-
-export const meansTestRequest = householdDeclaration.extend({
-  asOf: isoDate.optional(),
-  requestedTier: z.enum(requestedTiers, { error: '申请类别不正确' }).optional(),
-  relapseWatch: z.boolean().default(false),
-});
+import {
+  calendarYearPath,
+  deadlineQuery,
+  meansTestRequest,
+  parametersPath,
+} from '../../shared/schemas/rules.ts';
 
 /** Domain errors that mean "cannot answer for this input", as 422 with their Chinese message. */
 function unprocessable(error: unknown): never {
@@ -71,33 +70,20 @@ export const preview = httpRoute({ roles, body: meansTestRequest }, async ({ bod
   };
 });
 
-export const deadline = httpRoute(
-  {
-    roles,
-    query: z.object({
-      from: isoDate,
-      workingDays: z.coerce
-        .number({ error: 'workingDays 必须是数字' })
-        .int({ error: 'workingDays 必须是整数' })
-        .min(0)
-        .max(366),
-    }),
-  },
-  async ({ query }) => {
-    try {
-      return {
-        statusCode: 200,
-        body: {
-          from: query.from,
-          workingDays: query.workingDays,
-          deadline: (await calendar()).deadline(query.from, query.workingDays),
-        },
-      };
-    } catch (error) {
-      return unprocessable(error);
-    }
-  },
-);
+export const deadline = httpRoute({ roles, query: deadlineQuery }, async ({ query }) => {
+  try {
+    return {
+      statusCode: 200,
+      body: {
+        from: query.from,
+        workingDays: query.workingDays,
+        deadline: (await calendar()).deadline(query.from, query.workingDays),
+      },
+    };
+  } catch (error) {
+    return unprocessable(error);
+  }
+});
 
 /** zod errors raised by the domain's own request parsers become 400s naming the field. */
 function parsed<T>(parse: () => T): T {
@@ -120,7 +106,7 @@ const residenceLabels = { urban: '城市', rural: '农村' } as const;
  * administrator alone cannot let every caseworker there pay more without review.
  */
 export const putParameters = httpRoute(
-  { roles: ['admin'], path: z.object({ regionCode }), body: z.unknown() },
+  { roles: ['admin'], path: parametersPath, body: z.unknown() },
   async ({ path, body, principal }) => {
     requireJurisdiction(principal, path.regionCode);
     const version = parsed(() => parameterVersionFromRequest(path.regionCode, body));
@@ -210,7 +196,7 @@ const NATIONAL = '000000';
 export const putCalendar = httpRoute(
   {
     roles: ['admin'],
-    path: z.object({ year: z.coerce.number({ error: '年份必须是数字' }).int().min(1949).max(2199) }),
+    path: calendarYearPath,
     body: z.unknown(),
   },
   async ({ path, body, principal }) => {

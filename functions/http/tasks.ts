@@ -1,5 +1,5 @@
 /** The caseworker's inbox and decisions on human tasks. */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { auditTaskDecided } from '../../shared/audit.ts';
 import { actor, ForbiddenError, type Principal, type Role, requireJurisdiction } from '../../shared/auth.ts';
 import { deliverDecision, sameDecision } from '../../shared/decision-delivery.ts';
@@ -16,7 +16,7 @@ import {
   type StandAside,
   staffRelatedTo,
 } from '../../shared/repositories/relatives.ts';
-import { isoDate, regionCode, yuan } from '../../shared/schemas/household.ts';
+import { decisionBody, taskIdPath, tasksQuery } from '../../shared/schemas/casework.ts';
 
 const publicTask = ({ taskToken: _token, executionArn: _arn, memberIndexes: _members, ...task }: Task) =>
   task;
@@ -71,7 +71,7 @@ export function requireDecider(principal: Principal, kind: string): void {
 
 /** The open tasks of a region the caseworker or officer serves. */
 export const list = httpRoute(
-  { roles: ['townshipCaseworker', 'countyOfficer'], query: z.object({ township: regionCode }) },
+  { roles: ['townshipCaseworker', 'countyOfficer'], query: tasksQuery },
   async ({ query, principal }) => {
     requireJurisdiction(principal, query.township);
     const [tasks, relatives] = await Promise.all([
@@ -84,71 +84,6 @@ export const list = httpRoute(
     return { statusCode: 200, body: { township: query.township, tasks: shown } };
   },
 );
-
-const note = z.string().trim().min(1).max(1000);
-
-/** 入户调查 and 信息核对 recorded with the decision (民发〔2021〕57号 第四章). */
-export const findingsSchema = z
-  .object({
-    homeVisit: z
-      .object({
-        visitedOn: isoDate.describe('入户调查日期'),
-        visitors: z
-          .array(z.string().trim().min(1).max(32))
-          .min(2, { error: '入户调查应由2名以上工作人员进行' })
-          .max(6)
-          .describe('调查人员姓名'),
-        matchesDeclaration: z.boolean({ error: '请说明家庭实际情况是否与申报一致' }),
-        notes: note.optional().describe('居住、就业、财产等情况'),
-      })
-      .optional()
-      .describe('入户调查'),
-    verifications: z
-      .array(
-        z.object({
-          source: z
-            .string()
-            .trim()
-            .min(1)
-            .max(64)
-            .describe('核对的部门或信息系统，如 人社、公安、不动产登记、银行存款'),
-          result: z.enum(['consistent', 'inconsistent'], {
-            error: 'result 应为 consistent（一致）或 inconsistent（不一致）',
-          }),
-          notes: note.optional(),
-        }),
-      )
-      .max(30)
-      .optional()
-      .describe('信息核对结果'),
-  })
-  .describe('调查核实情况');
-
-export const decisionBody = z
-  .object({
-    decision: z
-      .enum(['approve', 'reject', 'dismiss'], {
-        error: 'decision 应为 approve（同意）、reject（不同意）或 dismiss（异议不成立）',
-      })
-      .describe('dismiss 仅用于因公示异议退回的乡镇审核：异议不成立的，写明理由后报县级确认，不再重新公示'),
-    reasons: z
-      .array(z.string().trim().min(1, { error: '理由不能为空' }).max(500))
-      .max(20)
-      .default([]),
-    findings: findingsSchema.optional(),
-    amount: yuan
-      .positive({ error: '先行救助金额必须大于0' })
-      .optional()
-      .describe('先行救助金额（元）：仅用于临时救助先行救助任务（emergencyGrant），同意时必填'),
-  })
-  .refine((b) => b.decision === 'approve' || b.reasons.length > 0, {
-    error: '不同意或认定异议不成立时必须填写理由',
-    path: ['reasons'],
-  })
-  .refine((b) => b.decision === 'approve' || b.amount === undefined, {
-    error: '不予先行救助时不能填写金额',
-    path: ['amount'],
-  });
 
 /**
  * The amount of an emergency's first aid: given with an approval of its grant review and with
@@ -188,7 +123,7 @@ function checkGrantAmount(task: Task, body: z.output<typeof decisionBody>): void
 
 export const decide = httpRoute(
   {
-    path: z.object({ taskId: z.string().regex(/^task-[a-f0-9]{24}$/, { error: '任务编号格式不正确' }) }),
+    path: taskIdPath,
     body: decisionBody,
     roles: ['townshipCaseworker', 'countyOfficer'],
     idempotent: 'decideTask',

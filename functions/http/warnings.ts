@@ -1,10 +1,3 @@
-/**
- * 动态监测 over HTTP: the warnings pushed to the departments (read, and answered once by the department
- * they were pushed to), a monitoring run's report, the feed schemas the departments send data in, the
- * happiness list (幸福清单) of assistance delivered, and the administrators' load of the national
- * register's export.
- */
-import { z } from 'zod';
 import { appendAudit } from '../../shared/audit.ts';
 import {
   actor,
@@ -37,10 +30,12 @@ import {
 } from '../../shared/monitoring/vocabulary.ts';
 import * as monitoring from '../../shared/repositories/monitoring.ts';
 import { importHouseholds } from '../../shared/repositories/register.ts';
-import { regionCode } from '../../shared/schemas/household.ts';
 import {
   feedbackResults,
   happinessQuery,
+  registerLoadBody,
+  registerLoadQuery,
+  runIdPath,
   warningFeedbackBody,
   warningIdPath,
   warningStatusLabels,
@@ -209,10 +204,6 @@ export const feedback = httpRoute(
 /** The whole country: the jurisdiction that covers every region, named or not. */
 const NATIONAL = '000000';
 
-export const runIdPath = z.object({
-  runId: z.string().regex(/^run-[a-f0-9]{24}$/, { error: '比对编号格式不正确' }),
-});
-
 /**
  * A monitoring run: its counts and rejected lines, for staff whose jurisdiction covers every region it
  * concerns. A run that names no region — still running, not a feed, or rows without a readable region
@@ -270,8 +261,6 @@ export const happinessList = httpRoute(
   },
 );
 
-export const MAX_REGISTER_ROWS = 1_000;
-
 /**
  * Loads households of the national register's export (`registerDefinition` in
  * `shared/monitoring/compare/register.ts`: householdId, caseId?, regionCode, tier, status, perCapitaMonthlyIncome,
@@ -281,18 +270,6 @@ export const MAX_REGISTER_ROWS = 1_000;
  * case, and a row naming another case than the one stored (none, for a new household) are refused with
  * their index and reason; the others are loaded (each replacing its household's earlier entry). `npm run register:load -- <file>` sends a whole export in batches.
  */
-export const registerLoadQuery = z.object({
-  regionCode: regionCode.describe('所载入名单的行政区划（省、市的代码包括其下各县）；须在本人管辖范围内'),
-});
-export const registerLoadBody = z.object({
-  households: z
-    .array(z.unknown(), { error: 'households 应为家庭列表' })
-    .min(1, { error: 'households 至少1户' })
-    .max(MAX_REGISTER_ROWS, { error: `households 一次最多${MAX_REGISTER_ROWS}户` })
-    .describe(
-      '名单导出的家庭，每户一个对象（同名单导出的 JSON Lines：householdId、caseId、regionCode、tier、status、perCapitaMonthlyIncome、members、assistance）',
-    ),
-});
 
 export const loadRegister = httpRoute(
   { roles: ['admin'], query: registerLoadQuery, body: registerLoadBody },

@@ -32,6 +32,7 @@ import type { EmergencyAllowance, LifecycleTask, LifecycleTaskDecision } from '.
 import { queryAll, setExpression, updateExisting } from '../dynamo.ts';
 import { HttpError } from '../errors.ts';
 import { casesTable } from '../resources.ts';
+import type { EmergencyStatus } from '../schemas/cases.ts';
 import type { ApplicationRequest, HouseholdDeclaration } from '../schemas/household.ts';
 import {
   type Actor,
@@ -362,7 +363,7 @@ export async function escalateLifecycleTask(
 
 // ── emergency requests ───────────────────────────────────────────────────────────────────────────
 
-export type EmergencyStatus = 'submitted' | 'declined' | 'granted' | 'completed' | 'rejected' | 'converted';
+export type { EmergencyStatus };
 
 /** Statuses after which the request holds nothing: its members may ask again. */
 const CLOSED_EMERGENCY = new Set<EmergencyStatus>(['declined', 'completed', 'rejected', 'converted']);

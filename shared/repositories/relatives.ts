@@ -14,20 +14,9 @@ import { blindIndex, fieldCipher } from '../crypto.ts';
 import { maskIdNumber } from '../domain/id-number.ts';
 import { queryAll } from '../dynamo.ts';
 import { casesTable } from '../resources.ts';
+import type { Relation } from '../schemas/casework.ts';
 
 const table = () => requiredEnv(casesTable.env);
-
-export const relations = [
-  'spouse',
-  'parent',
-  'child',
-  'sibling',
-  'grandparent',
-  'grandchild',
-  'inLaw',
-  'other',
-] as const;
-export type Relation = (typeof relations)[number];
 
 export interface DeclaredRelative {
   name: string;

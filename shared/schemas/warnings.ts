@@ -112,3 +112,22 @@ export const happinessQuery = z
     path: ['to'],
   });
 export type HappinessQuery = z.input<typeof happinessQuery>;
+
+export const runIdPath = z.object({
+  runId: z.string().regex(/^run-[a-f0-9]{24}$/, { error: '比对编号格式不正确' }),
+});
+
+export const MAX_REGISTER_ROWS = 1_000;
+
+export const registerLoadQuery = z.object({
+  regionCode: regionCode.describe('所载入名单的行政区划（省、市的代码包括其下各县）；须在本人管辖范围内'),
+});
+export const registerLoadBody = z.object({
+  households: z
+    .array(z.unknown(), { error: 'households 应为家庭列表' })
+    .min(1, { error: 'households 至少1户' })
+    .max(MAX_REGISTER_ROWS, { error: `households 一次最多${MAX_REGISTER_ROWS}户` })
+    .describe(
+      '名单导出的家庭，每户一个对象（同名单导出的 JSON Lines：householdId、caseId、regionCode、tier、status、perCapitaMonthlyIncome、members、assistance）',
+    ),
+});

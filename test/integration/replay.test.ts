@@ -7,7 +7,6 @@
  * its payment.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { emergencyRequest } from '../../functions/http/emergency.ts';
 import { assess as assessEmergency, grant } from '../../functions/steps/emergency.ts';
 import { end } from '../../functions/steps/gradual-exit.ts';
 import { assess, type ConcludeEvent, conclude } from '../../functions/steps/recheck.ts';
@@ -24,6 +23,7 @@ import {
   startOfChinaDay,
 } from '../../shared/domain/lifecycle.ts';
 import { createEmergency, getEmergency, updateCase } from '../../shared/repositories/lifecycle.ts';
+import { emergencyRequest } from '../../shared/schemas/cases.ts';
 import { application, validId } from '../support/households.ts';
 import { DAY, lifecycleHelpers } from '../support/lifecycle.ts';
 import { useRuntime } from '../support/runtime.ts';

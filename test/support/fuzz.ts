@@ -10,13 +10,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { routes } from '../../functions/catalog.ts';
-import { declarationBody } from '../../functions/http/case-lifecycle.ts';
-import { emergencyRequest, paperworkBody } from '../../functions/http/emergency.ts';
-import { meansTestRequest } from '../../functions/http/rules.ts';
-import { decisionBody } from '../../functions/http/tasks.ts';
 import { annualArrangementSchema } from '../../shared/calendar/index.ts';
 import { parameterSetSchema, sampleParameterVersions } from '../../shared/parameters/index.ts';
+import { declarationBody, emergencyRequest, paperworkBody } from '../../shared/schemas/cases.ts';
+import { decisionBody } from '../../shared/schemas/casework.ts';
 import { applicationRequest } from '../../shared/schemas/household.ts';
+import { meansTestRequest } from '../../shared/schemas/rules.ts';
 import { application, household as householdOf } from './households.ts';
 import { defaultActor, useRuntime } from './runtime.ts';
 

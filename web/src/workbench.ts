@@ -266,7 +266,7 @@ function decisionForm(task: Task) {
           .split('\n')
           .map((r) => r.trim())
           .filter(Boolean);
-        // The API checks the same (functions/http/tasks.ts `decisionBody`); checked here too so that
+        // The API checks the same (shared/schemas/casework.ts `decisionBody`); checked here too so that
         // an incomplete decision never leaves the page.
         const granted = maxAmount !== undefined && decision === 'approve' ? Number(amount.value) : undefined;
         const problems = [

@@ -1,0 +1,238 @@
+/**
+ * What a household — or a caseworker for it — sends about its case, and what it is answered: the
+ * application, objections to its public notice, consent to another tier, later declarations, an
+ * emergency and its paperwork. One schema each for the handler, the OpenAPI document and the pages,
+ * which validate with it in the browser and show the same Chinese messages. Browser-safe.
+ */
+import { z } from 'zod';
+import { applicationRequest, householdDeclaration, isoDate, regionCode, yuan } from './household.ts';
+
+// ── ids in paths, and the retry key ──────────────────────────────────────────────────────────────
+
+export const applicationIdPath = z.object({
+  applicationId: z.string().regex(/^app-[a-z0-9]+$/, { error: '申请编号格式不正确' }),
+});
+
+export const caseIdPath = z.object({
+  caseId: z.string().regex(/^case-[a-z0-9]+$/, { error: '案件编号格式不正确' }),
+});
+
+export const emergencyIdPath = z.object({
+  emergencyId: z.string().regex(/^emerg-[a-z0-9]+$/, { error: '临时救助编号格式不正确' }),
+});
+
+/** A retried submission carries the key of its first attempt and gets the first answer back. */
+export const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\w.:-]{1,128}$/, { error: 'Idempotency-Key 应为1–128位字母、数字或 . _ : -' })
+    .optional()
+    .describe('重复提交时带同一个键，返回第一次受理的结果，不会重复受理'),
+});
+
+// ── the application ──────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The declaration, and — only from a caseworker entering it for a household — why a new application
+ * is opened although a member already has an open application or an active case.
+ */
+export const submissionRequest = applicationRequest.extend({
+  newApplicationReason: z
+    .string({ error: 'newApplicationReason 应为文字' })
+    .trim()
+    .min(2, { error: '请填写重新申请的理由' })
+    .max(500, { error: '重新申请的理由不超过500字' })
+    .optional()
+    .describe('已有未办结申请或正在享受救助时重新申请的理由（仅经办人代为录入时填写）'),
+});
+
+export const objectionBody = z.object({
+  reason: z
+    .string({ error: '请填写异议内容' })
+    .trim()
+    .min(1, { error: '请填写异议内容' })
+    .max(1000, { error: '异议内容不超过1000字' }),
+  raisedBy: z.string().trim().min(1).max(64).optional().describe('异议人姓名（可不填；不向申请人公开）'),
+});
+
+export const consentBody = z.object({
+  consent: z.boolean({ error: 'consent 应为 true（同意）或 false（不同意）' }),
+  tier: z.string().trim().min(1).max(32).optional().describe('所同意的类别；填写时须与提供的类别一致'),
+});
+
+// ── later declarations ───────────────────────────────────────────────────────────────────────────
+
+/**
+ * The same household declaration as an application's, with the same pledge and consent, made
+ * where the case is: the recheck means-tests under the case's region, never one the applicant names
+ * (a move to another county is a transfer handled by staff). `regionCode` may be left out.
+ */
+export const declarationBody = householdDeclaration.extend({
+  regionCode: regionCode.optional().describe('可省略；须为本案件所在地，迁往其他地区须由工作人员办理转移'),
+  pledge: z.literal(true, { error: '须承诺所报信息真实（pledge=true）' }),
+  verificationConsent: z.literal(true, { error: '须授权核对家庭经济状况（verificationConsent=true）' }),
+});
+
+/** Response shapes, for the OpenAPI document. */
+export const caseLifecycleResponses = {
+  declared: z
+    .object({ caseId: z.string(), declarationId: z.string(), declaredAt: z.string(), message: z.string() })
+    .meta({ title: '已记录的家庭情况申报' }),
+  payments: z
+    .object({
+      caseId: z.string(),
+      total: z.number().describe('合计（元）'),
+      payments: z.array(
+        z.object({
+          month: z.string().describe('发放月份 YYYY-MM'),
+          kind: z
+            .enum(['regular', 'gradualExit', 'emergencyGrant'])
+            .describe('按月发放、渐退期发放、临时救助先行发放'),
+          amount: z.number(),
+          tier: z.string(),
+          basis: z.string().describe('发放依据'),
+          recordedAt: z.string(),
+        }),
+      ),
+    })
+    .meta({ title: '救助金发放记录' }),
+};
+
+// ── 临时救助 ─────────────────────────────────────────────────────────────────────────────────────
+
+export const hardshipKinds = ['illness', 'accident', 'disaster', 'fire', 'other'] as const;
+
+/** The household's declaration (as for an application, without a requested tier) and the hardship. */
+export const emergencyRequest = applicationRequest.omit({ requestedTier: true }).extend({
+  regionCode: regionCode.describe('急难发生地的行政区划代码：向发生地申请，不受户籍限制'),
+  hukouRegionCode: regionCode.optional().describe('户籍所在地（可与急难发生地不同，仅作记录）'),
+  hardship: z
+    .object({
+      kind: z.enum(hardshipKinds, {
+        error:
+          '急难类型应为 illness（突发重病）、accident（意外事故）、disaster（自然灾害）、fire（火灾）或 other（其他）',
+      }),
+      description: z
+        .string({ error: '请说明急难情况' })
+        .trim()
+        .min(1, { error: '请说明急难情况' })
+        .max(1000, { error: '急难情况说明过长' }),
+      occurredOn: isoDate.describe('急难发生日期'),
+    })
+    .describe('急难情况'),
+  requestedAmount: yuan.positive({ error: '申请金额必须大于0' }).describe('申请救助金额（元）'),
+});
+export type EmergencyRequest = z.infer<typeof emergencyRequest>;
+
+export const emergencyStatuses = [
+  'submitted',
+  'declined',
+  'granted',
+  'completed',
+  'rejected',
+  'converted',
+] as const;
+export type EmergencyStatus = (typeof emergencyStatuses)[number];
+
+export const conversionTiers = ['dibao', 'tekun', 'marginal', 'rigidExpense'] as const;
+
+export const paperworkBody = z
+  .object({
+    decision: z.enum(['approve', 'reject'], {
+      error: 'decision 应为 approve（手续齐全）或 reject（不予确认）',
+    }),
+    reasons: z
+      .array(z.string().trim().min(1, { error: '理由不能为空' }).max(500))
+      .max(20)
+      .default([]),
+    convertTo: z
+      .enum(conversionTiers, { error: 'convertTo 应为 dibao、tekun、marginal 或 rigidExpense' })
+      .optional()
+      .describe('转为常规救助申请的类别（以临时救助时的申报为申请材料）'),
+  })
+  .refine((b) => b.decision === 'approve' || b.reasons.length > 0, {
+    error: '不予确认时必须填写理由',
+    path: ['reasons'],
+  })
+  .refine((b) => b.decision === 'approve' || b.convertTo === undefined, {
+    error: '不予确认时不能转为常规申请',
+    path: ['convertTo'],
+  });
+
+/** Response shapes, for the OpenAPI document. */
+export const emergencyResponses = {
+  submitted: z
+    .object({ emergencyId: z.string(), caseId: z.string(), status: z.enum(emergencyStatuses) })
+    .meta({ title: '已受理的临时救助' }),
+  view: z
+    .object({
+      emergencyId: z.string(),
+      caseId: z.string(),
+      status: z.enum(emergencyStatuses),
+      statusLabel: z.string(),
+      regionCode: z.string().describe('急难发生地'),
+      hukouRegionCode: z.string().nullable().describe('户籍所在地'),
+      hardship: z.object({ kind: z.enum(hardshipKinds), description: z.string(), occurredOn: z.string() }),
+      requestedAmount: z.number(),
+      submittedAt: z.string(),
+      grant: z
+        .object({ amount: z.number(), limit: z.number(), month: z.string(), grantedAt: z.string() })
+        .nullable()
+        .describe('先行救助：经办人决定的金额、当地上限、发放月份'),
+      allowance: z
+        .object({
+          requestedAmount: z.number(),
+          smallAmountLimit: z.number().describe('当地先行救助上限'),
+          householdLimit: z
+            .object({
+              amount: z.number(),
+              months: z.number(),
+              since: z.string(),
+              granted: z.number().describe('期限内已获临时救助'),
+              remaining: z.number(),
+            })
+            .describe('家庭一定期限内的临时救助累计上限'),
+          maxAmount: z.number().describe('本次最多可先行救助的金额'),
+        })
+        .nullable()
+        .describe('核算出的先行救助额度（经办人决定金额的上限）'),
+      declined: z
+        .object({ decidedAt: z.string(), reasons: z.array(z.string()) })
+        .nullable()
+        .describe('不予先行救助的决定'),
+      paperwork: z
+        .object({
+          taskId: z.string(),
+          dueDate: z.string().describe('补办手续期限（工作日）'),
+          decision: z.enum(['approve', 'reject']).nullable(),
+          reasons: z.array(z.string()),
+        })
+        .nullable(),
+      convertedTo: z
+        .object({ tier: z.string(), tierLabel: z.string(), applicationId: z.string(), caseId: z.string() })
+        .nullable()
+        .describe('转为常规救助申请'),
+      notices: z.array(
+        z.object({
+          noticeId: z.string(),
+          kind: z.string(),
+          title: z.string(),
+          body: z.string(),
+          reasons: z.array(z.string()),
+          decidedAt: z.string(),
+          serveBy: z.string(),
+        }),
+      ),
+    })
+    .meta({ title: '临时救助办理情况' }),
+  paperworkDecided: z
+    .object({
+      emergencyId: z.string(),
+      taskId: z.string(),
+      decision: z.enum(['approve', 'reject']),
+      reasons: z.array(z.string()),
+      decidedAt: z.string(),
+      convertTo: z.enum(conversionTiers).nullable(),
+    })
+    .meta({ title: '补办手续决定' }),
+};

@@ -1,0 +1,146 @@
+/**
+ * What caseworkers and officers send about their work: a decision on a task with its findings, the
+ * inbox's notifications, and the close relatives they declare (近亲属备案). One schema each for the
+ * handler, the OpenAPI document and the workbench page. Browser-safe.
+ */
+import { z } from 'zod';
+import { idNumber, isoDate, regionCode, yuan } from './household.ts';
+
+export const taskIdPath = z.object({
+  taskId: z.string().regex(/^task-[a-f0-9]{24}$/, { error: '任务编号格式不正确' }),
+});
+
+export const tasksQuery = z.object({ township: regionCode.describe('乡镇（街道）所在的行政区划代码') });
+
+const note = z.string().trim().min(1).max(1000);
+
+/** 入户调查 and 信息核对 recorded with the decision (民发〔2021〕57号 第四章). */
+export const findingsSchema = z
+  .object({
+    homeVisit: z
+      .object({
+        visitedOn: isoDate.describe('入户调查日期'),
+        visitors: z
+          .array(z.string().trim().min(1).max(32))
+          .min(2, { error: '入户调查应由2名以上工作人员进行' })
+          .max(6)
+          .describe('调查人员姓名'),
+        matchesDeclaration: z.boolean({ error: '请说明家庭实际情况是否与申报一致' }),
+        notes: note.optional().describe('居住、就业、财产等情况'),
+      })
+      .optional()
+      .describe('入户调查'),
+    verifications: z
+      .array(
+        z.object({
+          source: z
+            .string()
+            .trim()
+            .min(1)
+            .max(64)
+            .describe('核对的部门或信息系统，如 人社、公安、不动产登记、银行存款'),
+          result: z.enum(['consistent', 'inconsistent'], {
+            error: 'result 应为 consistent（一致）或 inconsistent（不一致）',
+          }),
+          notes: note.optional(),
+        }),
+      )
+      .max(30)
+      .optional()
+      .describe('信息核对结果'),
+  })
+  .describe('调查核实情况');
+
+export const decisionBody = z
+  .object({
+    decision: z
+      .enum(['approve', 'reject', 'dismiss'], {
+        error: 'decision 应为 approve（同意）、reject（不同意）或 dismiss（异议不成立）',
+      })
+      .describe('dismiss 仅用于因公示异议退回的乡镇审核：异议不成立的，写明理由后报县级确认，不再重新公示'),
+    reasons: z
+      .array(z.string().trim().min(1, { error: '理由不能为空' }).max(500))
+      .max(20)
+      .default([]),
+    findings: findingsSchema.optional(),
+    amount: yuan
+      .positive({ error: '先行救助金额必须大于0' })
+      .optional()
+      .describe('先行救助金额（元）：仅用于临时救助先行救助任务（emergencyGrant），同意时必填'),
+  })
+  .refine((b) => b.decision === 'approve' || b.reasons.length > 0, {
+    error: '不同意或认定异议不成立时必须填写理由',
+    path: ['reasons'],
+  })
+  .refine((b) => b.decision === 'approve' || b.amount === undefined, {
+    error: '不予先行救助时不能填写金额',
+    path: ['amount'],
+  });
+
+export const notificationsQuery = z.object({
+  township: regionCode,
+  since: z.iso.datetime({ error: 'since 应为 ISO 时间，如 2026-11-30T08:00:00.000Z' }).optional(),
+});
+
+export const notificationsResponse = z
+  .object({
+    township: z.string(),
+    notifications: z.array(
+      z.object({
+        type: z
+          .enum(['taskOpened', 'taskEscalated', 'warningEscalated'])
+          .describe('新任务 / 任务逾期督办 / 动态监测预警逾期未反馈督办'),
+        taskId: z.string().describe('任务编号；warningEscalated 为预警编号'),
+        kind: z.string(),
+        township: z.string(),
+        caseId: z.string(),
+        dueDate: z.string().optional(),
+        overdueSince: z.string().optional(),
+        newDueDate: z.string().optional(),
+        escalation: z.number().optional(),
+        at: z.string(),
+        deliveredAt: z.string(),
+      }),
+    ),
+  })
+  .meta({ title: '任务通知' });
+
+// ── 近亲属备案 ───────────────────────────────────────────────────────────────────────────────────
+
+export const relations = [
+  'spouse',
+  'parent',
+  'child',
+  'sibling',
+  'grandparent',
+  'grandchild',
+  'inLaw',
+  'other',
+] as const;
+export type Relation = (typeof relations)[number];
+
+export const relativesBody = z.object({
+  relatives: z
+    .array(
+      z.object({
+        name: z.string({ error: '请填写近亲属姓名' }).trim().min(1, { error: '请填写近亲属姓名' }).max(50),
+        idNumber,
+        relation: z.enum(relations, { error: `关系应为 ${relations.join('、')} 之一` }),
+      }),
+    )
+    .min(1, { error: '请至少填写一名近亲属' })
+    .max(50, { error: '一次最多备案50名近亲属' }),
+});
+
+export const relativesResponse = z
+  .object({
+    relatives: z.array(
+      z.object({
+        name: z.string(),
+        idNumberMasked: z.string().describe('身份证号（脱敏）'),
+        relation: z.enum(relations),
+        declaredAt: z.string(),
+      }),
+    ),
+  })
+  .meta({ title: '近亲属备案' });
