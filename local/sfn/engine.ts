@@ -10,28 +10,21 @@
  * again, history events already stored are not written twice, task tokens — derived from the same
  * key — are the ones handed out before, and timers end at their original deadlines.
  *
- * Distributed Map states run here too (distributed-map.ts): each child execution runs its
- * ItemProcessor on the interpreter with this engine's tasks, keyed apart from its siblings', and the
- * Map's outcome is recorded as a task's is.
+ * This file is the service API and the executions' lifecycle; the rest is one concept a file:
+ * task states, token tasks and integrations (tasks.ts), the history's events (history.ts),
+ * Distributed Map runs (distributed-map.ts, items.ts), ASL rewriting and substitution (asl.ts), the
+ * records in DynamoDB Local (store.ts) and the wire protocol (api.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { ExecutionAbortedError, StateMachine } from 'aws-local-stepfunctions';
 import type { AslDocument } from '../../workflows/types.ts';
-import { ACCOUNT, LambdaFunctionError, REGION } from '../lambda.ts';
-import {
-  checkDistributedMap,
-  describeResource,
-  forInterpreter,
-  isDistributedMap,
-  replaceDeep,
-  statesOfType,
-  TIMEOUT_KEY,
-  taskToken,
-} from './asl.ts';
+import { ACCOUNT, REGION } from '../lambda.ts';
+import { checkDistributedMap, forInterpreter, isDistributedMap, statesOfType } from './asl.ts';
 import { DistributedMaps } from './distributed-map.ts';
 import { SfnApiError } from './errors.ts';
-import { type ExecutionStore, type StoredExecution, TaskAlreadyClosed, type TaskRecord } from './store.ts';
+import { closedEntry, historyEntryOf, nextEvent, ROLE_ARN } from './history.ts';
+import type { ExecutionStore, StoredExecution } from './store.ts';
+import { TaskRunner } from './tasks.ts';
 import {
   AbandonedTask,
   type DistributedMap,
@@ -43,7 +36,6 @@ import {
   type MapRun,
   type PendingTask,
   type States,
-  TaskError,
   TOKEN_PLACEHOLDER,
 } from './types.ts';
 
@@ -68,9 +60,10 @@ export class LocalStepFunctions {
   readonly #starting = new Map<string, Promise<{ executionArn: string; startDate: number }>>();
   #closing = false;
   readonly #maps: DistributedMaps;
+  readonly #tasks: TaskRunner;
 
   constructor(
-    private readonly integrations: Integrations,
+    integrations: Integrations,
     private readonly store: ExecutionStore,
     /** Told of every execution that closes, as EventBridge is told on AWS. */
     private readonly onClosed: (execution: StoredExecution) => Promise<void> = async () => undefined,
@@ -85,6 +78,14 @@ export class LocalStepFunctions {
       store,
       integrations,
       closing: () => this.#closing,
+    });
+    this.#tasks = new TaskRunner({
+      append: (execution, type, details) => this.#append(execution, type, details),
+      execution: async (arn) => this.#executions.get(arn) ?? (await this.#load(arn)),
+      startExecution: (arn, name, input) => this.startExecution(arn, name, input),
+      tokens: this.#tokens,
+      store,
+      integrations,
     });
   }
 
@@ -132,7 +133,7 @@ export class LocalStepFunctions {
       name: m.name,
       status: 'ACTIVE',
       definition: JSON.stringify(m.definition),
-      roleArn: `arn:aws:iam::${ACCOUNT}:role/doudi-local`,
+      roleArn: ROLE_ARN,
       type: 'STANDARD',
       creationDate: m.createdAt / 1000,
     };
@@ -284,77 +285,16 @@ export class LocalStepFunctions {
       }));
   }
 
-  async sendTaskSuccess(token: string, output: string): Promise<void> {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(output);
-    } catch {
-      throw new SfnApiError('InvalidOutput', 'Invalid output: not valid JSON');
-    }
-    await this.#closeTask(token, { status: 'succeeded', output: parsed });
+  sendTaskSuccess(token: string, output: string): Promise<void> {
+    return this.#tasks.sendTaskSuccess(token, output);
   }
 
-  async sendTaskFailure(token: string, error = '', cause = ''): Promise<void> {
-    await this.#closeTask(token, { status: 'failed', error, cause });
+  sendTaskFailure(token: string, error = '', cause = ''): Promise<void> {
+    return this.#tasks.sendTaskFailure(token, error, cause);
   }
 
-  async sendTaskHeartbeat(token: string): Promise<void> {
-    const { execution, key } = await this.#openTask(token);
-    if (
-      !this.#tokens.has(token) &&
-      (await this.store.getTaskRecord(execution.executionArn, key))?.status !== 'submitted'
-    ) {
-      throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist');
-    }
-  }
-
-  /** The running execution a token belongs to, and its task key; a malformed token is InvalidToken. */
-  async #openTask(token: string): Promise<{ execution: StoredExecution; key: string }> {
-    let decoded: unknown;
-    try {
-      decoded =
-        token.length <= 1024 && /^[A-Za-z0-9_-]+$/.test(token)
-          ? JSON.parse(Buffer.from(token, 'base64url').toString())
-          : undefined;
-    } catch {
-      decoded = undefined;
-    }
-    if (!Array.isArray(decoded) || decoded.length !== 3)
-      throw new SfnApiError('InvalidToken', 'Invalid Token');
-    const [arn, state, n] = decoded as [string, string, number];
-    const execution = this.#executions.get(arn) ?? (await this.#load(arn));
-    if (!execution) throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist');
-    if (execution.status !== 'RUNNING') throw new SfnApiError('TaskTimedOut', 'Task Timed Out');
-    return { execution, key: `${state}#${n}` };
-  }
-
-  /**
-   * Records the outcome first — exactly once, even across a restart or two racing callers — then
-   * wakes the task if it is waiting in this process. A task still being replayed finds the record
-   * when it gets there.
-   */
-  async #closeTask(
-    token: string,
-    record: Extract<TaskRecord, { status: 'succeeded' | 'failed' }>,
-  ): Promise<void> {
-    const { execution, key } = await this.#openTask(token);
-    const pending = this.#tokens.get(token);
-    if (!pending && (await this.store.getTaskRecord(execution.executionArn, key))?.status !== 'submitted') {
-      throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist');
-    }
-    try {
-      await this.store.closeTask(execution.executionArn, key, record);
-    } catch (error) {
-      if (error instanceof TaskAlreadyClosed)
-        throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist');
-      throw error;
-    }
-    // The task may have come to wait while the record was written (a replay reaching it): it
-    // either found the record already or is registered now.
-    const waiting = this.#tokens.get(token) ?? pending;
-    this.#tokens.delete(token);
-    if (record.status === 'succeeded') waiting?.resolve(record.output);
-    else waiting?.reject(new TaskError(record.error, record.cause));
+  sendTaskHeartbeat(token: string): Promise<void> {
+    return this.#tasks.sendTaskHeartbeat(token);
   }
 
   /**
@@ -409,7 +349,7 @@ export class LocalStepFunctions {
     this.#closing = true;
     for (const e of this.#executions.values()) if (e.status === 'RUNNING') e.abort?.();
     // Tasks waiting on a token end too, so that their deadline timers go and the process can exit;
-    // nothing is recorded for them (#runTask), and the tokens stay valid for the next start.
+    // nothing is recorded for them (TaskRunner.run), and the tokens stay valid for the next start.
     for (const task of this.#tokens.values()) task.reject(new AbandonedTask());
     // Settling work can queue more writes (and the writes more settling): until neither moves, so
     // that nothing is written after the tables are gone.
@@ -443,14 +383,7 @@ export class LocalStepFunctions {
 
   #append(execution: Execution, type: string, details: Record<string, unknown> = {}): void {
     if (execution.isChild || execution.generated++ < execution.replayed) return;
-    const id = execution.events.length + 1;
-    const event: HistoryEvent = {
-      id,
-      previousEventId: id - 1,
-      timestamp: Date.now() / 1000,
-      type,
-      ...details,
-    };
+    const event = nextEvent(execution.events, { type, details }, Date.now());
     execution.events.push(event);
     this.store.appendEvent(execution.executionArn, event);
   }
@@ -461,7 +394,7 @@ export class LocalStepFunctions {
       Execution: {
         Id: execution.executionArn,
         Name: execution.name,
-        RoleArn: `arn:aws:iam::${ACCOUNT}:role/doudi-local`,
+        RoleArn: ROLE_ARN,
       },
       StateMachine: { Id: execution.stateMachineArn, Name: name },
     });
@@ -510,7 +443,7 @@ export class LocalStepFunctions {
   ): ReturnType<StateMachine['run']> {
     const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const [name, state] of statesOfType(definition, 'Task', false))
-      handlers[name] = (taskInput) => this.#runTask(execution, name, state, taskInput);
+      handlers[name] = (taskInput) => this.#tasks.run(execution, name, state, taskInput);
     for (const [name, state] of statesOfType(definition, 'Map', false))
       if (isDistributedMap(state)) handlers[name] = (taskInput) => this.#runMap(execution, name, taskInput);
     const waits = new Map(statesOfType(definition, 'Wait', false));
@@ -529,7 +462,7 @@ export class LocalStepFunctions {
 
   #finish(
     execution: Execution,
-    status: ExecutionStatus,
+    status: Exclude<ExecutionStatus, 'RUNNING'>,
     result: { output?: string; error?: string | undefined; cause?: string | undefined },
   ): void {
     // A runtime that is stopping leaves its executions RUNNING on record, to be resumed.
@@ -545,23 +478,8 @@ export class LocalStepFunctions {
         task.reject(new AbandonedTask());
       }
     execution.records.clear();
-    const type = {
-      SUCCEEDED: 'ExecutionSucceeded',
-      FAILED: 'ExecutionFailed',
-      TIMED_OUT: 'ExecutionTimedOut',
-      ABORTED: 'ExecutionAborted',
-      RUNNING: '',
-    }[status];
-    const details =
-      status === 'SUCCEEDED'
-        ? { executionSucceededEventDetails: { output: result.output, outputDetails: { truncated: false } } }
-        : {
-            [`${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`]: {
-              error: result.error,
-              cause: result.cause,
-            },
-          };
-    this.#append(execution, type, details);
+    const closed = closedEntry(status, result);
+    this.#append(execution, closed.type, closed.details);
     this.#notifyClosed(execution, this.store.putExecution(execution));
   }
 
@@ -582,212 +500,13 @@ export class LocalStepFunctions {
 
   /** Interpreter events, renamed as the Step Functions history names them. */
   #record(execution: Execution, event: EventLog): void {
-    switch (event.type) {
-      case 'ExecutionStarted':
-        this.#append(execution, 'ExecutionStarted', {
-          executionStartedEventDetails: {
-            input: execution.input,
-            inputDetails: { truncated: false },
-            roleArn: `arn:aws:iam::${ACCOUNT}:role/doudi-local`,
-          },
-        });
-        return;
-      case 'StateEntered':
-        this.#append(execution, `${this.#stateType(execution, event.state)}StateEntered`, {
-          stateEnteredEventDetails: {
-            name: event.state.name,
-            input: JSON.stringify(event.state.input),
-            inputDetails: { truncated: false },
-          },
-        });
-        return;
-      case 'StateExited':
-        this.#append(execution, `${this.#stateType(execution, event.state)}StateExited`, {
-          stateExitedEventDetails: {
-            name: event.state.name,
-            output: JSON.stringify(event.state.output ?? null),
-            outputDetails: { truncated: false },
-          },
-        });
-        return;
-      case 'StateRetried':
-      case 'StateCaught':
-      case 'StateFailed':
-        // Task failures are recorded by the task itself (TaskFailed); the history of Step Functions has no separate event for these.
-        return;
-      case 'MapIterationStarted':
-      case 'MapIterationSucceeded':
-      case 'MapIterationFailed':
-        this.#append(execution, event.type, {
-          [`${event.type.charAt(0).toLowerCase()}${event.type.slice(1)}EventDetails`]: {
-            name: event.parentState.name,
-            index: event.index,
-          },
-        });
-        return;
-      case 'ParallelBranchStarted':
-      case 'ParallelBranchSucceeded':
-      case 'ParallelBranchFailed':
-        return;
-      default:
-        return;
-    }
+    const entry = historyEntryOf(event, execution.input, (state) => this.#stateType(execution, state));
+    if (entry) this.#append(execution, entry.type, entry.details);
   }
 
   /** A Distributed Map is a Task in the interpreter's copy; its history names it a Map, as AWS does. */
   #stateType(execution: Execution, state: { name: string; type: string }): string {
     return this.#machines.get(execution.stateMachineArn)?.distributed.has(state.name) ? 'Map' : state.type;
-  }
-
-  async #runTask(
-    execution: Execution,
-    stateName: string,
-    state: Record<string, unknown>,
-    rawInput: unknown,
-  ): Promise<unknown> {
-    // Let the history consumer catch up, so that this task's events follow its StateEntered.
-    await nextMacrotask();
-    const n = (execution.invocations.get(stateName) ?? 0) + 1;
-    execution.invocations.set(stateName, n);
-    const key = `${execution.keyPrefix}${stateName}#${n}`;
-    const recorded = execution.records.get(key) as TaskRecord | undefined;
-    const resource = String(state.Resource);
-    const waitForToken = resource.endsWith('.waitForTaskToken');
-    const token = taskToken(execution.executionArn, `${execution.keyPrefix}${stateName}`, n);
-    let input = replaceDeep(rawInput, TOKEN_PLACEHOLDER, token);
-    let timeoutFromPath: unknown;
-    if (typeof state.TimeoutSecondsPath === 'string' && input && typeof input === 'object') {
-      const { [TIMEOUT_KEY]: value, ...rest } = input as Record<string, unknown>;
-      timeoutFromPath = value;
-      input = rest;
-    }
-    const timeoutSeconds =
-      typeof state.TimeoutSeconds === 'number'
-        ? state.TimeoutSeconds
-        : typeof timeoutFromPath === 'number'
-          ? timeoutFromPath
-          : undefined;
-    const { resourceType, action } = describeResource(resource);
-    const detail = { resourceType, resource: action };
-    this.#append(execution, 'TaskScheduled', {
-      taskScheduledEventDetails: {
-        ...detail,
-        region: REGION,
-        parameters: JSON.stringify(input),
-        ...(timeoutSeconds ? { timeoutInSeconds: timeoutSeconds } : {}),
-      },
-    });
-    this.#append(execution, 'TaskStarted', { taskStartedEventDetails: detail });
-    // As on AWS, a task's timeout runs from its start, not from when its resource answered: a clock
-    // that moves while the resource runs moves towards the deadline.
-    const startedAt = Date.now();
-
-    const succeed = (output: unknown) => {
-      this.#append(execution, 'TaskSucceeded', {
-        taskSucceededEventDetails: { ...detail, output: JSON.stringify(output ?? null) },
-      });
-      return output;
-    };
-    const fail = (error: string, cause: string): never => {
-      const timedOut = error === 'States.Timeout';
-      this.#append(execution, timedOut ? 'TaskTimedOut' : 'TaskFailed', {
-        [timedOut ? 'taskTimedOutEventDetails' : 'taskFailedEventDetails']: { ...detail, error, cause },
-      });
-      throw new TaskError(error, cause);
-    };
-    if (recorded?.status === 'succeeded') return succeed(recorded.output);
-    if (recorded?.status === 'failed') return fail(recorded.error, recorded.cause);
-    if (
-      typeof state.TimeoutSecondsPath === 'string' &&
-      !(Number.isSafeInteger(timeoutFromPath) && (timeoutFromPath as number) >= 1)
-    ) {
-      // As in AWS: the path must select a positive integer.
-      return fail(
-        'States.Runtime',
-        `TimeoutSecondsPath ${state.TimeoutSecondsPath} is not a positive integer`,
-      );
-    }
-
-    let callback: Promise<unknown> | undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    if (waitForToken) {
-      const { promise, resolve, reject } = Promise.withResolvers<unknown>();
-      this.#tokens.set(token, { executionArn: execution.executionArn, key, resolve, reject });
-      // The outcome may arrive before this task awaits it; it is awaited below, so never unhandled.
-      promise.catch(() => undefined);
-      callback = promise;
-    }
-    try {
-      let response: unknown;
-      if (recorded?.status === 'submitted') {
-        response = recorded.response;
-      } else {
-        try {
-          response = await this.#dispatch(resource, input);
-        } catch (error) {
-          const e = error as Error;
-          const cause =
-            e instanceof LambdaFunctionError
-              ? JSON.stringify({ errorMessage: e.message, errorType: e.errorType, trace: e.trace })
-              : e.message;
-          await this.store.putTaskRecord(execution.executionArn, key, {
-            status: 'failed',
-            error: e.name,
-            cause,
-          });
-          return fail(e.name, cause);
-        }
-      }
-      if (!callback) {
-        await this.store.putTaskRecord(execution.executionArn, key, {
-          status: 'succeeded',
-          output: response,
-        });
-        return succeed(response);
-      }
-      // The task's deadline is fixed when its token goes out, so that a restart does not extend it.
-      const deadlineAt =
-        recorded?.status === 'submitted'
-          ? recorded.deadlineAt
-          : timeoutSeconds && startedAt + timeoutSeconds * 1000;
-      if (recorded?.status !== 'submitted') {
-        await this.store.putTaskRecord(execution.executionArn, key, {
-          status: 'submitted',
-          response,
-          deadlineAt,
-        });
-      }
-      this.#append(execution, 'TaskSubmitted', {
-        taskSubmittedEventDetails: { ...detail, output: JSON.stringify(response ?? null) },
-      });
-      // A callback that arrived while this execution was being replayed is already on record.
-      const closed = await this.store.getTaskRecord(execution.executionArn, key);
-      if (closed?.status === 'succeeded') return succeed(closed.output);
-      if (closed?.status === 'failed') return fail(closed.error, closed.cause);
-      if (deadlineAt) {
-        timer = setTimeout(
-          () => {
-            const pending = this.#tokens.get(token);
-            this.#tokens.delete(token);
-            const cause = 'The task did not complete before its deadline';
-            void this.store
-              .closeTask(execution.executionArn, key, { status: 'failed', error: 'States.Timeout', cause })
-              .then(() => pending?.reject(new TaskError('States.Timeout', cause)))
-              .catch(() => undefined);
-          },
-          Math.max(0, deadlineAt - Date.now()),
-        );
-      }
-      try {
-        return succeed(await callback);
-      } catch (error) {
-        if (error instanceof AbandonedTask) throw error;
-        return fail((error as Error).name, (error as Error).message);
-      }
-    } finally {
-      if (timer) clearTimeout(timer);
-      this.#tokens.delete(token);
-    }
   }
 
   /** A Distributed Map state, carried out by `DistributedMaps` (distributed-map.ts). */
@@ -808,34 +527,5 @@ export class LocalStepFunctions {
     const dueAt = recorded?.dueAt ?? Date.now() + state.Seconds * 1000;
     if (!recorded) this.store.putWaitDeadline(execution.executionArn, key, dueAt);
     return Math.max(0, dueAt - Date.now());
-  }
-
-  async #dispatch(resource: string, input: unknown): Promise<unknown> {
-    const lambdaArn = /^arn:aws:lambda:[^:]+:\d+:function:[^:]+$/;
-    if (lambdaArn.test(resource)) return this.integrations.invokeFunction(resource, input);
-    const match = /^arn:aws:states:::([a-z0-9-]+):([A-Za-z.]+?)(\.waitForTaskToken|\.sync(?::2)?)?$/.exec(
-      resource,
-    );
-    if (!match) throw new TaskError('States.Runtime', `Unsupported resource: ${resource}`);
-    const [, service, action, pattern] = match as unknown as [string, string, string, string | undefined];
-    if (pattern?.startsWith('.sync'))
-      throw new TaskError('States.Runtime', `.sync integrations are not supported locally: ${resource}`);
-    const params = (input ?? {}) as Record<string, unknown>;
-    if (service === 'lambda' && action === 'invoke') {
-      const payload = await this.integrations.invokeFunction(String(params.FunctionName), params.Payload);
-      return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 };
-    }
-    if (service === 'states' && action === 'startExecution') {
-      const started = await this.startExecution(
-        String(params.StateMachineArn),
-        params.Name as string | undefined,
-        typeof params.Input === 'string' ? params.Input : JSON.stringify(params.Input ?? {}),
-      );
-      return {
-        ExecutionArn: started.executionArn,
-        StartDate: new Date(started.startDate * 1000).toISOString(),
-      };
-    }
-    return this.integrations.call(service, action, params);
   }
 }
