@@ -2,16 +2,16 @@ import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import type { StateMachine } from 'aws-local-stepfunctions';
 import { ACCOUNT, REGION } from '../lambda.ts';
 import { evaluate, uuidFrom } from './asl.ts';
+import { ROLE_ARN } from './history.ts';
 import {
-  bodyText,
   COUNTED,
   counts,
-  LIST_OBJECTS,
   MAX_CHILDREN,
   move,
   PAYLOAD_LIMIT,
-  parseItems,
+  readItems,
   toBatches,
+  writeResults,
 } from './items.ts';
 import type { ExecutionStore, TaskRecord } from './store.ts';
 import {
@@ -208,7 +208,7 @@ export class DistributedMaps {
     if (reader) {
       run.start(0);
       try {
-        items = await this.readItems(reader, resolved.reader, readerConfig);
+        items = await readItems(this.host.integrations, reader, resolved.reader, readerConfig);
       } catch (error) {
         end('FAILED');
         throw error;
@@ -316,13 +316,14 @@ export class DistributedMaps {
     if (exceeded !== undefined) {
       end('FAILED');
       // What did run is exported all the same, for the record of the failed run.
-      if (writer?.Resource) await this.writeResults(resolved.writer, run, files).catch(() => undefined);
+      if (writer?.Resource)
+        await writeResults(this.host.integrations, resolved.writer, run, files).catch(() => undefined);
       throw new TaskError('States.ExceedToleratedFailureThreshold', exceeded);
     }
     try {
       let output: unknown;
       if (writer?.Resource) {
-        const details = await this.writeResults(resolved.writer, run, files);
+        const details = await writeResults(this.host.integrations, resolved.writer, run, files);
         output = { MapRunArn: run.mapRunArn, ResultWriterDetails: details };
       } else {
         // In item order; a failed child the Map tolerated is there as its description.
@@ -376,7 +377,7 @@ export class DistributedMaps {
       lifetime: new AbortController(),
     };
     const interpreted = this.host.interpret(child, map.processor, map.definition, input, {
-      Execution: { Id: childArn, Name: name, RoleArn: `arn:aws:iam::${ACCOUNT}:role/doudi-local` },
+      Execution: { Id: childArn, Name: name, RoleArn: ROLE_ARN },
       StateMachine: { Id: childMachineArn, Name: `${machineName}/${run.label}` },
     });
     const abort = () => child.lifetime.abort();
@@ -430,91 +431,6 @@ export class DistributedMaps {
     } finally {
       execution.lifetime.signal.removeEventListener('abort', abort);
       aborts.delete(index);
-    }
-  }
-
-  /** The Map's items from S3, as its ItemReader describes them; any failure is States.ItemReaderFailed. */
-  private async readItems(
-    reader: Record<string, unknown>,
-    parameters: unknown,
-    config: Record<string, unknown>,
-  ): Promise<unknown[]> {
-    const params = (parameters ?? {}) as Record<string, unknown>;
-    let text: string;
-    try {
-      if (reader.Resource === LIST_OBJECTS) {
-        const items: unknown[] = [];
-        let token: string | undefined;
-        do {
-          const page = (await this.host.integrations.call('s3', 'listObjectsV2', {
-            ...params,
-            ...(token ? { ContinuationToken: token } : {}),
-          })) as {
-            Contents?: Array<Record<string, unknown>>;
-            IsTruncated?: boolean;
-            NextContinuationToken?: string;
-          };
-          for (const o of page.Contents ?? [])
-            items.push({
-              Etag: o.ETag,
-              Key: o.Key,
-              LastModified: Math.floor(new Date(o.LastModified as string).getTime() / 1000),
-              Size: o.Size,
-              StorageClass: o.StorageClass,
-            });
-          token = page.IsTruncated ? page.NextContinuationToken : undefined;
-        } while (token);
-        return items;
-      }
-      const object = (await this.host.integrations.call('s3', 'getObject', params)) as { Body?: unknown };
-      text = await bodyText(object.Body);
-    } catch (error) {
-      const e = error as Error;
-      throw new TaskError('States.ItemReaderFailed', `${e.name}: ${e.message}`);
-    }
-    return parseItems(text, config);
-  }
-
-  /**
-   * The ResultWriter's export, laid out as AWS lays it out: `<Prefix>/<run id>/SUCCEEDED_0.json`
-   * and `FAILED_0.json` (each written only if it has entries) and a `manifest.json` listing them.
-   */
-  private async writeResults(
-    parameters: unknown,
-    run: { runId: string; mapRunArn: string },
-    files: Record<'SUCCEEDED' | 'FAILED', unknown[]>,
-  ): Promise<{ Bucket: string; Key: string }> {
-    const { Bucket, Prefix = '' } = (parameters ?? {}) as { Bucket?: unknown; Prefix?: unknown };
-    if (typeof Bucket !== 'string' || typeof Prefix !== 'string')
-      throw new TaskError(
-        'States.ResultWriterFailed',
-        'The ResultWriter needs a Bucket and a Prefix that are strings',
-      );
-    const base = `${Prefix && !Prefix.endsWith('/') ? `${Prefix}/` : Prefix}${run.runId}/`;
-    const resultFiles: Record<string, Array<{ Key: string; Size: number }>> = {
-      FAILED: [],
-      PENDING: [],
-      SUCCEEDED: [],
-    };
-    const put = (Key: string, Body: string) =>
-      this.host.integrations.call('s3', 'putObject', { Bucket, Key, Body, ContentType: 'application/json' });
-    try {
-      for (const [status, entries] of Object.entries(files)) {
-        if (!entries.length) continue;
-        const Key = `${base}${status}_0.json`;
-        const Body = JSON.stringify(entries);
-        await put(Key, Body);
-        resultFiles[status]!.push({ Key, Size: Buffer.byteLength(Body) });
-      }
-      const Key = `${base}manifest.json`;
-      await put(
-        Key,
-        JSON.stringify({ DestinationBucket: Bucket, MapRunArn: run.mapRunArn, ResultFiles: resultFiles }),
-      );
-      return { Bucket, Key };
-    } catch (error) {
-      const e = error as Error;
-      throw new TaskError('States.ResultWriterFailed', `${e.name}: ${e.message}`);
     }
   }
 }

@@ -1,8 +1,9 @@
 /**
- * A Distributed Map's items and counts: reading them from an S3 object (JSON, JSON Lines, CSV),
- * batching them for the children, and the item and execution counts DescribeMapRun reports.
+ * A Distributed Map's items and results: reading them from S3 (an object's JSON, JSON Lines or CSV,
+ * or a listing), batching them for the children, the item and execution counts DescribeMapRun
+ * reports, and the ResultWriter's export.
  */
-import { type Counts, type MapRun, TaskError } from './types.ts';
+import { type Counts, type Integrations, type MapRun, TaskError } from './types.ts';
 
 export const GET_OBJECT = 'arn:aws:states:::s3:getObject';
 export const LIST_OBJECTS = 'arn:aws:states:::s3:listObjectsV2';
@@ -161,4 +162,91 @@ export function parseCsv(text: string, delimiter: string): string[][] {
   }
   if (field !== '' || row.length || fieldStarted) endRow();
   return rows;
+}
+
+/** The Map's items from S3, as its ItemReader describes them; any failure is States.ItemReaderFailed. */
+export async function readItems(
+  integrations: Integrations,
+  reader: Record<string, unknown>,
+  parameters: unknown,
+  config: Record<string, unknown>,
+): Promise<unknown[]> {
+  const params = (parameters ?? {}) as Record<string, unknown>;
+  let text: string;
+  try {
+    if (reader.Resource === LIST_OBJECTS) {
+      const items: unknown[] = [];
+      let token: string | undefined;
+      do {
+        const page = (await integrations.call('s3', 'listObjectsV2', {
+          ...params,
+          ...(token ? { ContinuationToken: token } : {}),
+        })) as {
+          Contents?: Array<Record<string, unknown>>;
+          IsTruncated?: boolean;
+          NextContinuationToken?: string;
+        };
+        for (const o of page.Contents ?? [])
+          items.push({
+            Etag: o.ETag,
+            Key: o.Key,
+            LastModified: Math.floor(new Date(o.LastModified as string).getTime() / 1000),
+            Size: o.Size,
+            StorageClass: o.StorageClass,
+          });
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+      return items;
+    }
+    const object = (await integrations.call('s3', 'getObject', params)) as { Body?: unknown };
+    text = await bodyText(object.Body);
+  } catch (error) {
+    const e = error as Error;
+    throw new TaskError('States.ItemReaderFailed', `${e.name}: ${e.message}`);
+  }
+  return parseItems(text, config);
+}
+
+/**
+ * The ResultWriter's export, laid out as AWS lays it out: `<Prefix>/<run id>/SUCCEEDED_0.json`
+ * and `FAILED_0.json` (each written only if it has entries) and a `manifest.json` listing them.
+ */
+export async function writeResults(
+  integrations: Integrations,
+  parameters: unknown,
+  run: { runId: string; mapRunArn: string },
+  files: Record<'SUCCEEDED' | 'FAILED', unknown[]>,
+): Promise<{ Bucket: string; Key: string }> {
+  const { Bucket, Prefix = '' } = (parameters ?? {}) as { Bucket?: unknown; Prefix?: unknown };
+  if (typeof Bucket !== 'string' || typeof Prefix !== 'string')
+    throw new TaskError(
+      'States.ResultWriterFailed',
+      'The ResultWriter needs a Bucket and a Prefix that are strings',
+    );
+  const base = `${Prefix && !Prefix.endsWith('/') ? `${Prefix}/` : Prefix}${run.runId}/`;
+  const resultFiles: Record<string, Array<{ Key: string; Size: number }>> = {
+    FAILED: [],
+    PENDING: [],
+    SUCCEEDED: [],
+  };
+  const put = (Key: string, Body: string) =>
+    integrations.call('s3', 'putObject', { Bucket, Key, Body, ContentType: 'application/json' });
+  try {
+    for (const [status, entries] of Object.entries(files)) {
+      if (!entries.length) continue;
+      const Key = `${base}${status}_0.json`;
+      const Body = JSON.stringify(entries);
+      await put(Key, Body);
+      resultFiles[status]!.push({ Key, Size: Buffer.byteLength(Body) });
+    }
+    const Key = `${base}manifest.json`;
+    await put(
+      Key,
+      JSON.stringify({ DestinationBucket: Bucket, MapRunArn: run.mapRunArn, ResultFiles: resultFiles }),
+    );
+    return { Bucket, Key };
+  } catch (error) {
+    const e = error as Error;
+    throw new TaskError('States.ResultWriterFailed', `${e.name}: ${e.message}`);
+  }
 }
