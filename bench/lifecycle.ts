@@ -15,7 +15,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { ApiClient, type Caller } from '../local/client.ts';
+import { ApiClient, type Caller, eventually } from '../local/client.ts';
 import { clock, clockStartFromEnv } from '../local/clock.ts';
 import { invocationCounts, resetInvocationCounts } from '../local/lambda.ts';
 import { startRuntime, stopWithin } from '../local/runtime.ts';
@@ -57,13 +57,8 @@ const as = {
   county: { role: 'countyOfficer', regionCodes: ['430121'], name: '压测县级审核人' },
 } satisfies Record<string, Caller>;
 await Promise.all(Object.values(as).map((person) => client.authorization(person)));
-async function until<T>(check: () => Promise<T | undefined>): Promise<T> {
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const until = <T>(check: () => Promise<T | undefined>) =>
+  eventually(check, { timeoutMs: 600_000, every: 20 });
 
 // The bench watches the table with its own client, so that its looking is not counted as the system's work.
 const watcher = DynamoDBDocumentClient.from(new DynamoDBClient({}));

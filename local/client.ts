@@ -120,3 +120,44 @@ function parseBody(text: string): unknown {
     return text;
   }
 }
+
+export interface WaitOptions {
+  /** What is awaited, named in the error when it does not come. */
+  what?: string;
+  /** Real time to wait, in ms (default 60 s). */
+  timeoutMs?: number;
+  /** Real time between looks, in ms (default 50). */
+  every?: number;
+}
+
+/**
+ * Looks until `check` answers a value (not undefined), on real time: `Date` follows the virtual
+ * clock, which jumps when someone moves it, and advancing it already runs whatever fell due (the
+ * runtime's schedules look again after every jump), so there is nothing to nudge. An error thrown
+ * by `check` counts as "not yet" and is named in the timeout's message. Generous by default: a
+ * busy machine is slow, not wrong.
+ */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  options: WaitOptions | number = {},
+): Promise<T> {
+  const {
+    what = 'condition',
+    timeoutMs = 60_000,
+    every = 50,
+  } = typeof options === 'number' ? { timeoutMs: options } : options;
+  const until = performance.now() + timeoutMs;
+  let last: unknown;
+  while (performance.now() < until) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, every));
+  }
+  throw new Error(
+    `${what} not met within ${timeoutMs} ms of real time${last ? `: ${(last as Error).message}` : ''}`,
+  );
+}

@@ -7,7 +7,7 @@
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { addMonthsToMonth, startOfChinaDay } from '../../shared/domain/lifecycle.ts';
 import { yuanText } from '../../shared/domain/money.ts';
-import { ApiClient } from '../client.ts';
+import { ApiClient, eventually } from '../client.ts';
 import type { Runtime } from '../runtime.ts';
 import { type Actor, admin, applicant, auditor, type Household, township } from './households.ts';
 import { type DemoOptions, type DemoSummary, emptySummary } from './summary.ts';
@@ -16,7 +16,6 @@ import { type DemoOptions, type DemoSummary, emptySummary } from './summary.ts';
 export type Json = any;
 
 export const DAY_MS = 86_400_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Amounts as people read them (`1,234.00元`), and as the English half of each line gives them. */
 export const yuan = (n: number | null | undefined) => yuanText(n ?? 0);
@@ -62,20 +61,9 @@ export class DemoSession {
     return this.client.expect(actor, method, path, body, expect) as Promise<Json>;
   }
 
-  /** Polls `check` on real time until it returns a value; `nudge` runs when nothing moves for a while. */
-  async until<T>(what: string, check: () => Promise<T | undefined>, nudge?: () => Promise<void>): Promise<T> {
-    const started = performance.now();
-    let nudged = started;
-    while (performance.now() - started < this.#waitMs) {
-      const value = await check();
-      if (value !== undefined) return value;
-      if (nudge && performance.now() - nudged > 400) {
-        await nudge();
-        nudged = performance.now();
-      }
-      await sleep(40);
-    }
-    throw new Error(`timed out after ${this.#waitMs} ms of real time waiting for ${what}`);
+  /** Waits on real time for `check` to answer a value; it stops the story if it does not come. */
+  until<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
+    return eventually(check, { what, timeoutMs: this.#waitMs, every: 40 });
   }
 
   // ── the clock (admin) ──
@@ -92,12 +80,6 @@ export class DemoSession {
     const minutes = (target - Date.parse(now)) / 60_000;
     if (minutes > -marginMinutes) await this.advance(Math.ceil(minutes) + marginMinutes);
   }
-
-  /**
-   * The runtime's sweeper runs every 5 virtual minutes, re-armed when a run ends: a jump made while
-   * a sweep is running lands before the next tick, so a wait for a scheduled start nudges the clock.
-   */
-  readonly nudgeSweeper = () => this.advance(5);
 
   // ── reads ──
 
@@ -121,23 +103,12 @@ export class DemoSession {
   }
 
   /** The case's history once its `n`-th execution of `workflow` satisfies `check`. */
-  execution(
-    caseId: string,
-    workflow: string,
-    n: number,
-    what: string,
-    check: (e: Json) => boolean,
-    nudge = false,
-  ) {
-    return this.until(
-      what,
-      async () => {
-        const h = await this.history(caseId);
-        const run = (h.executions as Json[]).filter((e) => e.workflow === workflow)[n - 1];
-        return run && check(run) ? { history: h, run } : undefined;
-      },
-      nudge ? this.nudgeSweeper : undefined,
-    );
+  execution(caseId: string, workflow: string, n: number, what: string, check: (e: Json) => boolean) {
+    return this.until(what, async () => {
+      const h = await this.history(caseId);
+      const run = (h.executions as Json[]).filter((e) => e.workflow === workflow)[n - 1];
+      return run && check(run) ? { history: h, run } : undefined;
+    });
   }
 
   /** The next first-of-month in China time after now. */

@@ -153,7 +153,7 @@ export async function household1Later(d: DemoSession) {
 
   // The recheck falls due: the sweeper starts it.
   await d.advanceTo(startOfChinaDay(due));
-  await d.execution(caseId, 'Recheck', 1, 'the recheck to start', () => true, true);
+  await d.execution(caseId, 'Recheck', 1, 'the recheck to start', () => true);
   d.step(
     H1,
     '定期核查启动（最新申报，当日有效的救助参数）',
@@ -211,7 +211,6 @@ export async function household1Later(d: DemoSession) {
       i,
       `gradual exit month ${i}`,
       (e) => (e.status !== 'RUNNING' && e.archived) || e.states.includes('WaitForMonthEnd'),
-      true,
     );
     const { payments } = await d.payments(caseId);
     for (const p of (payments as PaymentView[]).slice(paid)) {

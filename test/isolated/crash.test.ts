@@ -38,7 +38,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, expect, it, onTestFailed } from 'vitest';
 import { REDELIVERY_GRACE_MS } from '../../functions/steps/redeliver.ts';
-import { ApiClient } from '../../local/client.ts';
+import { ApiClient, eventually } from '../../local/client.ts';
 import type { Role } from '../../shared/auth.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { addMonthsToMonth, endOfChinaDay, monthStartsAt } from '../../shared/domain/lifecycle.ts';
@@ -82,37 +82,14 @@ const mark = (what: string) => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * Polls `check` on real time (this process's clock is not the runtime's) until it returns a value;
- * `nudge`, if given, runs whenever nothing has moved for half a second.
- */
-async function poll<T>(
+/** Waits for `what` on real time (this process's clock is not the runtime's), marking it in the trace. */
+function poll<T>(
   what: string,
   check: () => Promise<T | undefined>,
-  {
-    timeoutMs = 60_000,
-    nudge,
-    every = 100,
-  }: { timeoutMs?: number; nudge?: () => Promise<unknown>; every?: number } = {},
+  options: { timeoutMs?: number; every?: number } = {},
 ): Promise<T> {
   mark(what);
-  const started = performance.now();
-  let nudged = started;
-  let last: unknown;
-  while (performance.now() - started < timeoutMs) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (nudge && performance.now() - nudged > 500) {
-      await nudge();
-      nudged = performance.now();
-    }
-    await sleep(every);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+  return eventually(check, { what, every: 100, ...options });
 }
 
 /** The runtime as `npm start` runs it, in its own process group so that one SIGKILL takes it all. */
@@ -251,7 +228,6 @@ it('finishes every case of every stage exactly once after a SIGKILL', { timeout:
     if (minutes > -marginMinutes) await advance(minutes + marginMinutes);
   };
   /** The sweeper ticks every 5 virtual minutes: a wait for a scheduled start moves the clock on. */
-  const nudgeSweeper = () => advance(5);
 
   // ── reads: the API for what it shows, the table for what it does not (and for cheap polling) ──
 
@@ -287,23 +263,18 @@ it('finishes every case of every stage exactly once after a SIGKILL', { timeout:
     cases: Case[],
     key: (c: Case) => { pk: string; sk: string },
     check: (item: Body) => boolean,
-    nudge = false,
   ) =>
-    poll(
-      `${what} (${cases.length} cases)`,
-      async () => {
-        const found = await items(cases.map(key));
-        if (found.every((x) => x !== undefined && check(x))) return found as Body[];
-        // What a timeout reports: the cases not there yet, and where they are.
-        const lagging = found.flatMap((x, i) =>
-          x !== undefined && check(x)
-            ? []
-            : [`${cases[i]!.group}/${cases[i]!.variant} ${cases[i]!.caseId}: ${x?.status ?? 'no item'}`],
-        );
-        throw new Error(`${lagging.length} not yet — ${lagging.slice(0, 5).join('; ')}`);
-      },
-      nudge ? { nudge: nudgeSweeper } : {},
-    );
+    poll(`${what} (${cases.length} cases)`, async () => {
+      const found = await items(cases.map(key));
+      if (found.every((x) => x !== undefined && check(x))) return found as Body[];
+      // What a timeout reports: the cases not there yet, and where they are.
+      const lagging = found.flatMap((x, i) =>
+        x !== undefined && check(x)
+          ? []
+          : [`${cases[i]!.group}/${cases[i]!.variant} ${cases[i]!.caseId}: ${x?.status ?? 'no item'}`],
+      );
+      throw new Error(`${lagging.length} not yet — ${lagging.slice(0, 5).join('; ')}`);
+    });
   const appKey = (c: Case) => ({ pk: `APP#${c.applicationId}`, sk: 'APP' });
   const caseKey = (c: Case) => ({ pk: `CASE#${c.caseId}`, sk: 'CASE' });
   const emergencyKey = (c: Case) => ({ pk: `EMERG#${c.emergencyId}`, sk: 'EMERG' });
@@ -314,14 +285,13 @@ it('finishes every case of every stage exactly once after a SIGKILL', { timeout:
 
   const statusIs = (cases: Case[], status: string) =>
     itemsWhen(`applications ${status}`, cases, appKey, (a) => a.status === status);
-  /** The schedule of `workflow` due at `dueAt`, once the sweeper has started it (the clock nudged on). */
+  /** The schedule of `workflow` due at `dueAt`, once the sweeper has started it (the clock's jump runs it). */
   const startedAll = (cases: Case[], workflow: string, dueAt: string) =>
     itemsWhen(
       `${workflow} started by the sweeper`,
       cases,
       scheduleKey(workflow, dueAt),
       (s) => s.status === 'started',
-      true,
     );
   const scheduledAll = (cases: Case[], workflow: string, dueAt: string) =>
     itemsWhen(`${workflow} scheduled`, cases, scheduleKey(workflow, dueAt), (s) => s.status === 'pending');
@@ -337,14 +307,14 @@ it('finishes every case of every stage exactly once after a SIGKILL', { timeout:
     });
   const history = async (c: Case): Promise<Body[]> =>
     (await ok(auditor, 'GET', `/cases/${c.caseId}/history`)).executions;
-  const runsWhen = (what: string, cases: Case[], check: (executions: Body[]) => boolean, nudge = false) =>
+  const runsWhen = (what: string, cases: Case[], check: (executions: Body[]) => boolean) =>
     poll(
       `${what} (${cases.length} cases)`,
       async () => {
         const found = await Promise.all(cases.map(history));
         return found.every(check) ? found : undefined;
       },
-      { every: 300, ...(nudge ? { nudge: nudgeSweeper } : {}) },
+      { every: 300 },
     );
 
   const inbox = async (region: string): Promise<Body[]> =>
@@ -667,13 +637,7 @@ it('finishes every case of every stage exactly once after a SIGKILL', { timeout:
   });
   await decideAll(await tasksOf(conversion, 'townshipReview'), 'approve');
   // The rechecks the sweep had started (or not yet) each run once.
-  await itemsWhen(
-    'the recheck to conclude',
-    recheckStarted,
-    caseKey,
-    (c) => c.lastRecheckAt !== undefined,
-    true,
-  );
+  await itemsWhen('the recheck to conclude', recheckStarted, caseKey, (c) => c.lastRecheckAt !== undefined);
 
   // A decision in flight at the kill may have been recorded and not yet handed to its workflow: the
   // redelivery job takes it once it is older than its grace period, on its next run (every 5

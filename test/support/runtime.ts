@@ -57,22 +57,4 @@ export function useRuntime(): { readonly rt: Runtime; api: Api } {
   };
 }
 
-/**
- * Polls until `check` returns a value (not undefined), or fails after `timeoutMs` of real time —
- * not `Date`, which follows the virtual clock and jumps when a test moves it. Generous by default:
- * integration files run two at a time beside JVMs, and a busy machine is slow, not wrong.
- */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const until = performance.now() + timeoutMs;
-  let last: unknown;
-  while (performance.now() < until) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
-}
+export { eventually } from '../../local/client.ts';
