@@ -15,9 +15,11 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { canonical } from './audit.ts';
+import { auditTaskDecided, canonical } from './audit.ts';
 import { sfn } from './clients.ts';
+import type { Task, TaskDecision } from './domain/tasks.ts';
 import * as cases from './repositories/cases.ts';
+import { completeVerification, isVerificationTask } from './repositories/monitoring.ts';
 
 /**
  * - `delivered`: the workflow has the decision.
@@ -93,4 +95,42 @@ export function sameDecision(
     chosen(recorded as unknown as Record<string, unknown>) ===
       chosen(again as unknown as Record<string, unknown>)
   );
+}
+
+/**
+ * What became of a decision sent on a task — the handler only maps it to a status:
+ * - `recorded`: taken now and handed to the workflow, or waiting for the escalated task to reopen
+ *   (then the step that reopens it delivers it); a monitoring home check, recorded on its warning.
+ * - `same`: the same person's same decision again, already with its workflow: answered as the first.
+ * - `conflict`: the task holds another decision, or another person's.
+ * - `closed`: on record, but the workflow ended before it could take it.
+ */
+export type DecisionOutcome =
+  | { outcome: 'recorded' | 'same' | 'closed'; task: Task }
+  | { outcome: 'conflict' };
+
+/**
+ * Records a caseworker's decision on an open task, appends it to the case's audit log and delivers
+ * it. A retry of the same decision (the first answer was lost, or the runtime stopped before the
+ * workflow heard of it) delivers what is recorded if it has not arrived yet.
+ */
+export async function decideAndDeliver(
+  taskId: string,
+  decision: TaskDecision,
+  by: cases.Actor,
+): Promise<DecisionOutcome> {
+  let task = await cases.decideTask(taskId, decision);
+  if (!task) {
+    const recorded = await cases.getTask(taskId);
+    if (!recorded?.decision || !sameDecision(recorded.decision, decision, by.subject))
+      return { outcome: 'conflict' };
+    if (!(await cases.isDecisionUndelivered(taskId)))
+      return { outcome: recorded.undeliverable ? 'closed' : 'same', task: recorded };
+    task = recorded;
+  }
+  const recorded = task.decision!;
+  await auditTaskDecided(task, recorded, recorded.decidedByActor ?? by);
+  // A monitoring home check: no workflow waits on it; its warning records the decision.
+  if (isVerificationTask(task)) return { outcome: 'recorded', task: await completeVerification(task) };
+  return { outcome: (await deliverDecision(task)) === 'closed' ? 'closed' : 'recorded', task };
 }

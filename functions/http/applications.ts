@@ -1,27 +1,17 @@
 /** 自主申报: submit a household's declaration; read its status, tier and notice. */
-import {
-  ExecutionAlreadyExists,
-  InvalidToken,
-  SendTaskSuccessCommand,
-  StartExecutionCommand,
-  TaskDoesNotExist,
-  TaskTimedOut,
-} from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { appendAudit } from '../../shared/audit.ts';
 import { actor, callerKey, isOwner, requireJurisdiction, requireOwnerOrStaff } from '../../shared/auth.ts';
 import { sfn } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
+import { answerConsent } from '../../shared/consent.ts';
 import { requestDigest } from '../../shared/crypto.ts';
-import { chinaDate } from '../../shared/domain/dates.ts';
-import { alternativeDetermineBy } from '../../shared/domain/determination.ts';
 import { maskIdNumber } from '../../shared/domain/id-number.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { tierLabel } from '../../shared/domain/lifecycle.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
-import { logger } from '../../shared/logger.ts';
 import * as cases from '../../shared/repositories/cases.ts';
-import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
 import {
   applicationIdPath,
   consentBody,
@@ -281,20 +271,6 @@ export const objection = httpRoute(
   },
 );
 
-/** Hands the recorded answer to the workflow waiting for it; a wait already ended is no error. */
-async function deliverConsent(taskToken: string, consent: boolean, answeredAt: string) {
-  try {
-    await sfn().send(
-      new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ consent, answeredAt }) }),
-    );
-  } catch (error) {
-    const ended =
-      error instanceof TaskDoesNotExist || error instanceof InvalidToken || error instanceof TaskTimedOut;
-    if (!ended) throw error;
-    logger.info('consent delivery found its wait ended; the lapse step reads the recorded answer', { error });
-  }
-}
-
 /**
  * The applicant's answer to the offer of another tier: recorded once, then handed to the waiting
  * workflow (or, if its wait has not started yet, picked up when it does; if it has just ended, read
@@ -315,47 +291,8 @@ export const consent = httpRoute(
       ['townshipCaseworker'],
       missingApplication(path.applicationId),
     );
-    const offer = app.consent;
-    if (!offer) throw new ConflictError(`申请 ${app.applicationId} 没有可同意的其他救助类别`);
-    if (offer.status === 'given' || offer.status === 'declined') {
-      if ((offer.status === 'given') !== body.consent)
-        throw new ConflictError(`申请 ${app.applicationId} 已答复，不能更改答复`);
-      // The same answer again (a retry after a lost response or a crash): recorded once, delivered
-      // again in case its delivery was cut short; a wait that has ended already has it.
-      if (offer.taskToken) await deliverConsent(offer.taskToken, body.consent, offer.answeredAt!);
-      return { statusCode: 202, body: { applicationId: app.applicationId, consent: consentView(offer) } };
-    }
-    if (offer.status !== 'offered')
-      throw new ConflictError(`申请 ${app.applicationId} 的答复期限已过，不能再答复`);
-    if (body.tier !== undefined && body.tier !== offer.offeredTier) {
-      throw new ConflictError(`所同意的类别 ${body.tier} 与提供的类别 ${offer.offeredTier} 不一致`);
-    }
-    const answeredAt = new Date().toISOString();
-    // 国办发〔2023〕39号: with consent, determined within N working days (a parameter, usually 3).
-    const determineBy = body.consent
-      ? alternativeDetermineBy(
-          await calendar(),
-          answeredAt,
-          (await parametersFor(app.regionCode, app.declaration.residence, chinaDate(new Date(answeredAt))))
-            .timeLimits.alternativeDeterminationWorkingDays,
-        ).deadline
-      : undefined;
-    const answered = await cases.answerConsent(app.applicationId, {
-      consent: body.consent,
-      answeredAt,
-      determineBy,
-    });
-    if (!answered?.consent) throw new ConflictError(`申请 ${app.applicationId} 已答复或已逾期，不能重复答复`);
-    await appendAudit(app.caseId, {
-      key: `consent.answered#${app.applicationId}`,
-      actor: actor(principal),
-      action: 'consent.answered',
-      summary: `${body.consent ? '同意' : '不同意'}按${tierLabel(answered.consent.offeredTier)}认定`,
-      refs: { applicationId: app.applicationId },
-    });
-    // A wait that ended meanwhile reads the recorded answer when it lapses (`lapseConsent`).
-    if (answered.consent.taskToken)
-      await deliverConsent(answered.consent.taskToken, body.consent, answeredAt);
+    const answered = await answerConsent(app, body, actor(principal));
+    if (answered.outcome === 'conflict') throw new ConflictError(answered.message);
     return {
       statusCode: 202,
       body: { applicationId: app.applicationId, consent: consentView(answered.consent) },

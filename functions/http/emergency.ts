@@ -6,11 +6,11 @@
  * (`convertTo`) — or through `POST /tasks/{taskId}/decision` like any other task.
  */
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { appendAudit, auditTaskDecided } from '../../shared/audit.ts';
+import { appendAudit } from '../../shared/audit.ts';
 import { actor, callerKey, requireJurisdiction, requireOwnerOrStaff } from '../../shared/auth.ts';
 import { sfn } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
-import { deliverDecision, sameDecision } from '../../shared/decision-delivery.ts';
+import { decideAndDeliver } from '../../shared/decision-delivery.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { tierLabel } from '../../shared/domain/lifecycle.ts';
 import { yuanText } from '../../shared/domain/money.ts';
@@ -200,7 +200,12 @@ export const decidePaperwork = httpRoute(
       decidedAt: new Date().toISOString(),
       ...(body.convertTo ? { convertTo: body.convertTo } : {}),
     };
-    const answer = (recorded: lifecycle.LifecycleTaskDecision) => ({
+    const done = await decideAndDeliver(taskId, decision, actor(principal));
+    if (done.outcome === 'conflict')
+      throw new ConflictError(`临时救助 ${path.emergencyId} 的补办手续已处理，不能重复决定`);
+    if (done.outcome === 'closed') throw new GoneError(`临时救助 ${path.emergencyId} 的流程已结束`);
+    const recorded = done.task.decision!;
+    return {
       statusCode: 200,
       body: {
         emergencyId: e.emergencyId,
@@ -208,31 +213,8 @@ export const decidePaperwork = httpRoute(
         decision: recorded.decision,
         reasons: recorded.reasons,
         decidedAt: recorded.decidedAt,
-        convertTo: recorded.convertTo ?? null,
+        convertTo: ('convertTo' in recorded ? recorded.convertTo : undefined) ?? null,
       },
-    });
-    const gone = () => new GoneError(`临时救助 ${path.emergencyId} 的流程已结束`);
-    const decided = await cases.decideTask(taskId, decision);
-    if (decided && decided.kind !== 'emergencyPaperwork')
-      throw new Error(`task ${taskId} is a ${decided.kind} task, not the emergency's paperwork`);
-    let task = decided;
-    if (!task) {
-      // The same caseworker sending the same decision again is answered as the first time, and
-      // what is recorded is delivered if the workflow has not heard of it yet (a crash between).
-      const stored = await lifecycle.getLifecycleTask(taskId);
-      if (!stored?.decision || !sameDecision(stored.decision, decision, principal.subject))
-        throw new ConflictError(`临时救助 ${path.emergencyId} 的补办手续已处理，不能重复决定`);
-      if (!(await cases.isDecisionUndelivered(taskId))) {
-        if (stored.undeliverable) throw gone();
-        return answer(stored.decision);
-      }
-      task = stored;
-    }
-    const recorded = task.decision!;
-    await auditTaskDecided(task, recorded, recorded.decidedByActor ?? actor(principal));
-    // A token that lapsed at the due date: the workflow escalates and waits on the same task again,
-    // and the step that reopens it delivers this decision. Only an ended workflow cannot take it.
-    if ((await deliverDecision(task)) === 'closed') throw gone();
-    return answer(recorded);
+    };
   },
 );

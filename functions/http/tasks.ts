@@ -1,15 +1,13 @@
 /** The caseworker's inbox and decisions on human tasks. */
 import type { z } from 'zod';
-import { auditTaskDecided } from '../../shared/audit.ts';
 import { actor, ForbiddenError, type Principal, type Role, requireJurisdiction } from '../../shared/auth.ts';
-import { deliverDecision, sameDecision } from '../../shared/decision-delivery.ts';
+import { decideAndDeliver } from '../../shared/decision-delivery.ts';
 import { yuanText } from '../../shared/domain/money.ts';
 import type { Task } from '../../shared/domain/tasks.ts';
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as cases from '../../shared/repositories/cases.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
-import { completeVerification, isVerificationTask } from '../../shared/repositories/monitoring.ts';
 import {
   involvesRelative,
   relativeIndexesOf,
@@ -150,28 +148,10 @@ export const decide = httpRoute(
       decidedAt: new Date().toISOString(),
       ...(excluded.length ? { standAside: excluded } : {}),
     };
-    let task = await cases.decideTask(path.taskId, decision);
-    if (!task) {
-      // The same caseworker sending the same decision again (the first answer was lost, or the
-      // runtime stopped before the workflow heard of it) is answered as the first time, and what is
-      // recorded is delivered if it has not been yet. Anything else on a decided task is a conflict.
-      const recorded = await cases.getTask(path.taskId);
-      if (!recorded?.decision || !sameDecision(recorded.decision, decision, principal.subject))
-        throw new ConflictError(`任务 ${path.taskId} 已处理，不能重复决定`);
-      if (!(await cases.isDecisionUndelivered(path.taskId))) {
-        if (recorded.undeliverable) throw new GoneError(`任务 ${path.taskId} 所属流程已结束`);
-        return { statusCode: 200, body: publicTask(recorded) };
-      }
-      task = recorded;
-    }
-    await auditTaskDecided(task, task.decision!, task.decision!.decidedByActor ?? actor(principal));
-    // A monitoring home check (入户核查): no workflow waits on it; its warning records the decision.
-    if (isVerificationTask(task))
-      return { statusCode: 200, body: publicTask(await completeVerification(task)) };
-    // A token that lapsed at the due date while this decision was on its way: the workflow is
-    // escalating and will wait on the same task again, and the step that opens it delivers the
-    // decision recorded here. Only a workflow that has ended cannot take it any more.
-    if ((await deliverDecision(task)) === 'closed') throw new GoneError(`任务 ${path.taskId} 所属流程已结束`);
-    return { statusCode: 200, body: publicTask(task) };
+    const done = await decideAndDeliver(path.taskId, decision, actor(principal));
+    if (done.outcome === 'conflict') throw new ConflictError(`任务 ${path.taskId} 已处理，不能重复决定`);
+    // A workflow that ended before the decision reached it cannot take it any more.
+    if (done.outcome === 'closed') throw new GoneError(`任务 ${path.taskId} 所属流程已结束`);
+    return { statusCode: 200, body: publicTask(done.task) };
   },
 );
