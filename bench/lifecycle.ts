@@ -19,7 +19,7 @@ import { ApiClient, type Caller, eventually } from '../local/client.ts';
 import { clock, clockStartFromEnv } from '../local/clock.ts';
 import { invocationCounts, resetInvocationCounts } from '../local/lambda.ts';
 import { startRuntime, stopWithin } from '../local/runtime.ts';
-import { requestCounts, resetRequestCounts } from '../shared/clients.ts';
+import { requestCountsByCaller, resetRequestCounts } from '../shared/clients.ts';
 import { application } from '../test/support/households.ts';
 
 /**
@@ -152,7 +152,7 @@ for (const { caseId } of sampled) {
   }
 }
 const transitionsPerApp = transitions / sampled.length;
-const requests = requestCounts();
+const byCaller = requestCountsByCaller();
 const invocations = invocationCounts();
 
 // Baseline: the minimum an application needs in DynamoDB — the application, its task, the
@@ -199,6 +199,20 @@ const baselineSeconds = (performance.now() - baselineStarted) / 1000;
 await stopWithin(runtime, 60_000);
 
 const per = (n: number) => n / N;
+// The HTTP requests a lifecycle needs are the people's: the submission and two decisions. The
+// bench's polling of inboxes and statuses stands in for people looking, and is not costed.
+const POLLING = ['listTasks', 'getApplication', 'caseHistory'];
+// What the local engine keeps in DynamoDB Local is what Step Functions keeps on AWS: priced as
+// state transitions, not as DynamoDB requests.
+const ENGINE = 'stepFunctionsEngine';
+const dynamoOf = (byOperation: Record<string, number> = {}) =>
+  Object.entries(byOperation)
+    .filter(([k]) => k.startsWith('DynamoDB.'))
+    .reduce((a, [, v]) => a + v, 0);
+const requests: Record<string, number> = {};
+for (const [who, byOperation] of Object.entries(byCaller))
+  if (who !== ENGINE && !POLLING.includes(who))
+    for (const [k, v] of Object.entries(byOperation)) requests[k] = (requests[k] ?? 0) + v;
 const sum = (pred: (k: string) => boolean) =>
   Object.entries(requests)
     .filter(([k]) => pred(k))
@@ -213,17 +227,9 @@ const s3Gets = sum((k) => k === 'S3.GetObject');
 const sfnRequests = sum((k) => k.startsWith('StepFunctions.'));
 const lambdaCount = Object.values(invocations).reduce((a, v) => a + v.count, 0);
 const lambdaMs = Object.values(invocations).reduce((a, v) => a + v.ms, 0);
-// The HTTP requests a lifecycle needs are the people's: the submission and two decisions. The
-// bench's polling of inboxes and statuses stands in for people looking, and is not costed.
 const PEOPLE_REQUESTS = 3;
-const pollingMs = ['listTasks', 'getApplication', 'caseHistory'].reduce(
-  (a, k) => a + (invocations[k]?.ms ?? 0),
-  0,
-);
-const pollingCount = ['listTasks', 'getApplication', 'caseHistory'].reduce(
-  (a, k) => a + (invocations[k]?.count ?? 0),
-  0,
-);
+const pollingMs = POLLING.reduce((a, k) => a + (invocations[k]?.ms ?? 0), 0);
+const pollingCount = POLLING.reduce((a, k) => a + (invocations[k]?.count ?? 0), 0);
 
 const cost = {
   stepFunctions: transitionsPerApp * PRICES.stepFunctionsPerTransition,
@@ -249,6 +255,14 @@ console.log(
 );
 console.log(
   `per application: DynamoDB ${per(dynamoWrites).toFixed(1)} writes + ${per(dynamoReads).toFixed(1)} reads (baseline: 5 writes), SQS ${per(sqsRequests).toFixed(1)}, Step Functions API ${per(sfnRequests).toFixed(1)}, S3 ${per(s3Puts + s3Gets).toFixed(1)}, Lambda ${per(lambdaCount - pollingCount).toFixed(1)} invocations (${per(lambdaMs - pollingMs).toFixed(0)} ms; polling excluded), state transitions ${transitionsPerApp.toFixed(1)} (from ${sampled.length} histories)`,
+);
+const functionsByDynamo = Object.entries(byCaller)
+  .filter(([who]) => who !== ENGINE && !POLLING.includes(who))
+  .map(([who, byOperation]) => [who, dynamoOf(byOperation)] as const)
+  .filter(([, n]) => n > 0)
+  .sort((a, b) => b[1] - a[1]);
+console.log(
+  `where the DynamoDB requests go, per application: the engine's own records ${per(dynamoOf(byCaller[ENGINE])).toFixed(1)} (Step Functions' on AWS; not costed as DynamoDB); the functions ${per(dynamoWrites + dynamoReads).toFixed(1)} — ${functionsByDynamo.map(([who, n]) => `${who} ${per(n).toFixed(1)}`).join(', ')}; the bench's polling ${per(POLLING.reduce((a, k) => a + dynamoOf(byCaller[k]), 0)).toFixed(1)} (not costed)`,
 );
 console.log('AWS cost per application lifecycle (USD, list prices in bench/lifecycle.ts):');
 for (const [k, v] of Object.entries(cost)) console.log(`  ${k.padEnd(14)} $${v.toFixed(8)}`);

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { type FunctionDefinition, type FunctionName, functions, timeoutOf } from '../functions/catalog.ts';
+import { countedAs } from '../shared/clients.ts';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '000000000000';
@@ -38,7 +39,7 @@ function timed(name: string, handler: Handler): Handler {
   return async (event, context) => {
     const started = performance.now();
     try {
-      return await handler(event, context);
+      return await countedAs(name, () => handler(event, context));
     } finally {
       const entry = invocations.get(name) ?? { count: 0, ms: 0 };
       entry.count++;

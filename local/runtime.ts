@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { BucketAlreadyOwnedByYou, CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type FunctionDefinition, type FunctionName, functions } from '../functions/catalog.ts';
-import { resetClients } from '../shared/clients.ts';
+import { countRequests, resetClients } from '../shared/clients.ts';
 import { newKeyFileContents } from '../shared/crypto.ts';
 import { rateLimitScale } from '../shared/rate-limits.ts';
 import { buckets, idempotencyTable, localName, queues, tables } from '../shared/resources.ts';
@@ -318,7 +318,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
     s3Client.destroy();
 
-    const store = new DynamoExecutionStore(dynamo.client);
+    // The engine's own records, counted apart from the functions' (what Step Functions keeps on AWS).
+    const store = new DynamoExecutionStore(countRequests('DynamoDB', dynamo.client, 'stepFunctionsEngine'));
     await store.createTable();
     const catalog = Object.entries(functions) as Array<[FunctionName, FunctionDefinition]>;
     const onClosed = catalog.filter(([, def]) => def.onExecutionClosed).map(([name]) => name);

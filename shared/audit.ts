@@ -173,69 +173,113 @@ const ledgerIndex = (entry: Pick<AuditEntry, 'caseId' | 'seq' | 'at'>, regionCod
 /** `YYYY-MM` of an instant, China time. */
 const chinaMonth = (at: string) => new Date(Date.parse(at) + 8 * 3_600_000).toISOString().slice(0, 7);
 
-/** Appends one entry to the case's chain, once per `key`; returns it, or undefined if already there. */
-export async function appendAudit(caseId: string, input: AuditInput): Promise<AuditEntry | undefined> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const { Item: head } = await dynamo().send(
-      new GetCommand({ TableName: table(), Key: HEAD(caseId), ConsistentRead: true }),
-    );
-    const seq = ((head?.seq as number | undefined) ?? 0) + 1;
+type ChainWrite = {
+  Put: {
+    TableName: string;
+    Item: Record<string, unknown>;
+    ConditionExpression: string;
+    ExpressionAttributeValues?: Record<string, unknown>;
+  };
+};
+
+/**
+ * The writes that put `inputs` at the end of the case's chain after `head` (none: a chain not yet
+ * begun), each once per key: the key's marker and the entry per input, then the head, moved only if
+ * it is still where it was read. One transaction's items; what `appendAudit` and a case's opening
+ * transaction send.
+ */
+function chainWrites(
+  caseId: string,
+  inputs: readonly AuditInput[],
+  head: { seq: number; hash: string } | undefined,
+  at: string,
+): { entries: AuditEntry[]; writes: ChainWrite[] } {
+  const entries: AuditEntry[] = [];
+  const writes: ChainWrite[] = [];
+  let prev = head;
+  for (const input of inputs) {
+    const seq = (prev?.seq ?? 0) + 1;
     const unhashed: Omit<AuditEntry, 'hash'> = {
       caseId,
       seq,
-      at: new Date().toISOString(),
+      at,
       actor: input.actor,
       action: input.action,
       summary: input.summary,
       refs: input.refs ?? {},
       v: ENTRY_VERSION,
       ...(input.ledger ? { ledger: input.ledger } : {}),
-      prevHash: (head?.hash as string | undefined) ?? GENESIS,
+      prevHash: prev?.hash ?? GENESIS,
     };
     const entry: AuditEntry = { ...unhashed, hash: entryHash(unhashed) };
+    entries.push(entry);
+    writes.push(
+      {
+        Put: {
+          TableName: table(),
+          Item: { pk: `CASE#${caseId}`, sk: `AUDITKEY#${input.key}`, seq },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: table(),
+          Item: {
+            pk: `CASE#${caseId}`,
+            sk: seqKey(seq),
+            ...entry,
+            ...(input.ledger ? ledgerIndex(entry, input.ledger.regionCode) : {}),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    );
+    prev = entry;
+  }
+  const last = entries.at(-1);
+  if (last)
+    writes.push({
+      Put: {
+        TableName: table(),
+        Item: {
+          ...HEAD(caseId),
+          seq: last.seq,
+          hash: last.hash,
+          at: last.at,
+          gsi1pk: auditHeadPartition(headShard(caseId)),
+          gsi1sk: `${last.at}#${caseId}`,
+        },
+        ...(head
+          ? { ConditionExpression: 'seq = :prev', ExpressionAttributeValues: { ':prev': head.seq } }
+          : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      },
+    });
+  return { entries, writes };
+}
+
+/**
+ * The first entries of a new case's chain, as items of the transaction that creates the case: no
+ * read, since nothing can be on a chain whose case does not exist yet.
+ */
+export function openingAuditWrites(caseId: string, inputs: readonly AuditInput[], at: string): ChainWrite[] {
+  return chainWrites(caseId, inputs, undefined, at).writes;
+}
+
+/** Appends one entry to the case's chain, once per `key`; returns it, or undefined if already there. */
+export async function appendAudit(caseId: string, input: AuditInput): Promise<AuditEntry | undefined> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const { Item: head } = await dynamo().send(
+      new GetCommand({ TableName: table(), Key: HEAD(caseId), ConsistentRead: true }),
+    );
+    const { entries, writes } = chainWrites(
+      caseId,
+      [input],
+      head ? { seq: head.seq as number, hash: head.hash as string } : undefined,
+      new Date().toISOString(),
+    );
     try {
-      await dynamo().send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: table(),
-                Item: { pk: `CASE#${caseId}`, sk: `AUDITKEY#${input.key}`, seq },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            {
-              Put: {
-                TableName: table(),
-                Item: {
-                  pk: `CASE#${caseId}`,
-                  sk: seqKey(seq),
-                  ...entry,
-                  ...(input.ledger ? ledgerIndex(entry, input.ledger.regionCode) : {}),
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            {
-              Put: {
-                TableName: table(),
-                Item: {
-                  ...HEAD(caseId),
-                  seq,
-                  hash: entry.hash,
-                  at: entry.at,
-                  gsi1pk: auditHeadPartition(headShard(caseId)),
-                  gsi1sk: `${entry.at}#${caseId}`,
-                },
-                ...(head
-                  ? { ConditionExpression: 'seq = :prev', ExpressionAttributeValues: { ':prev': seq - 1 } }
-                  : { ConditionExpression: 'attribute_not_exists(pk)' }),
-              },
-            },
-          ],
-        }),
-      );
-      return entry;
+      await dynamo().send(new TransactWriteCommand({ TransactItems: writes }));
+      return entries[0];
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const [marker] = error.CancellationReasons ?? [];

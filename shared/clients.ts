@@ -3,6 +3,7 @@
  * (`AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL_SQS`, `AWS_ENDPOINT_URL_SFN`, `AWS_ENDPOINT_URL_S3`),
  * so the same code talks to AWS or to the local runtime.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -13,20 +14,42 @@ const resets: Array<() => void> = [];
 
 /**
  * Requests sent per service and operation by this process's clients: what a Lambda really costs
- * in DynamoDB, SQS and Step Functions calls, counted rather than estimated (the lifecycle bench).
+ * in DynamoDB, SQS and Step Functions calls, counted rather than estimated (the benches). Each is
+ * also counted under who sent it — the function running (`countedAs`, which the local runtime wraps
+ * every invocation in), or the fixed name a client was counted under (`countRequests`) — so that a
+ * bench can say where the requests go.
  */
-const counts = new Map<string, number>();
-export const requestCounts = (): Record<string, number> => Object.fromEntries(counts);
+const counts = new Map<string, Map<string, number>>();
+const caller = new AsyncLocalStorage<string>();
+const OTHER = 'other';
+
+/** Requests by `service.Operation`, all callers together. */
+export const requestCounts = (): Record<string, number> => {
+  const total: Record<string, number> = {};
+  for (const byOperation of counts.values())
+    for (const [operation, n] of byOperation) total[operation] = (total[operation] ?? 0) + n;
+  return total;
+};
+/** Requests by caller, then by `service.Operation`. */
+export const requestCountsByCaller = (): Record<string, Record<string, number>> =>
+  Object.fromEntries([...counts].map(([who, byOperation]) => [who, Object.fromEntries(byOperation)]));
 export const resetRequestCounts = (): void => counts.clear();
+
+/** Runs `work` with its requests counted under `name`. */
+export const countedAs = <T>(name: string, work: () => T): T => caller.run(name, work);
 
 interface Counted {
   middlewareStack: { add(middleware: unknown, options: { step: 'initialize'; name: string }): void };
 }
-function counted<T extends Counted>(service: string, client: T): T {
+/** Counts the client's requests: under `as` when given, else under the caller running. */
+export function countRequests<T extends Counted>(service: string, client: T, as?: string): T {
   client.middlewareStack.add(
     (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
-      const key = `${service}.${(context.commandName ?? 'unknown').replace(/Command$/, '')}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
+      const operation = `${service}.${(context.commandName ?? 'unknown').replace(/Command$/, '')}`;
+      const who = as ?? caller.getStore() ?? OTHER;
+      let byOperation = counts.get(who);
+      if (!byOperation) counts.set(who, (byOperation = new Map()));
+      byOperation.set(operation, (byOperation.get(operation) ?? 0) + 1);
       return next(args);
     },
     { step: 'initialize', name: 'doudiRequestCount' },
@@ -51,12 +74,12 @@ export function resetClients(): void {
 }
 
 export const dynamo = once(() =>
-  DynamoDBDocumentClient.from(counted('DynamoDB', new DynamoDBClient({})), {
+  DynamoDBDocumentClient.from(countRequests('DynamoDB', new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
   }),
 );
 // Requests go to the configured endpoint (the regional one, or the local runtime's) whatever host
 // the queue URL names: fauxqs's URLs name `sqs.<region>.localhost`, which is not where it listens.
-export const sqs = once(() => counted('SQS', new SQSClient({ useQueueUrlAsEndpoint: false })));
-export const sfn = once(() => counted('StepFunctions', new SFNClient({})));
-export const s3 = once(() => counted('S3', new S3Client({ forcePathStyle: true })));
+export const sqs = once(() => countRequests('SQS', new SQSClient({ useQueueUrlAsEndpoint: false })));
+export const sfn = once(() => countRequests('StepFunctions', new SFNClient({})));
+export const s3 = once(() => countRequests('S3', new S3Client({ forcePathStyle: true })));

@@ -1,6 +1,6 @@
 /** 自主申报: submit a household's declaration; read its status, tier and notice. */
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { appendAudit } from '../../shared/audit.ts';
+import { type AuditInput, appendAudit, openingAuditWrites } from '../../shared/audit.ts';
 import { actor, callerKey, isOwner, requireJurisdiction, requireOwnerOrStaff } from '../../shared/auth.ts';
 import { sfn } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
@@ -53,6 +53,32 @@ async function startExecution(app: cases.ApplicationRecord): Promise<string> {
   return executionArn;
 }
 
+/** What the case's audit log opens with: the submission, and why it was taken although another is open. */
+function submissionAudit(application: cases.ApplicationRecord, role: string, by: cases.Actor): AuditInput[] {
+  const refs = { applicationId: application.applicationId };
+  const reopened = application.newApplication;
+  return [
+    {
+      key: `application.submitted#${application.applicationId}`,
+      actor: by,
+      action: 'application.submitted',
+      summary: `${role === 'applicant' ? '申请人在线提交' : '经办人入户后代为录入'}救助申请（申请类别：${tierLabel(application.requestedTier)}）`,
+      refs,
+    },
+    ...(reopened
+      ? [
+          {
+            key: `application.reopened#${application.applicationId}`,
+            actor: by,
+            action: 'application.reopened' as const,
+            summary: `家庭成员已有未办结的申请或正在享受救助${reopened.openApplicationIds.length ? `（${reopened.openApplicationIds.join('、')}）` : ''}，经办人注明理由后重新受理：${reopened.reason}`,
+            refs,
+          },
+        ]
+      : []),
+  ];
+}
+
 export const submit = httpRoute(
   {
     roles: ['applicant', 'townshipCaseworker'],
@@ -80,6 +106,9 @@ export const submit = httpRoute(
       enteredBy: actor(principal),
     };
     const key = callerKey(principal, headers['idempotency-key']);
+    const by = actor(principal);
+    // The idempotency record, the application, its case, the members' claims and the case's first
+    // audit entries in one transaction; the execution starts after it.
     const { created, application } = await cases.createApplication(
       record,
       key
@@ -89,23 +118,8 @@ export const submit = httpRoute(
           }
         : undefined,
       newApplicationReason,
+      (app) => openingAuditWrites(app.caseId, submissionAudit(app, principal.role, by), app.submittedAt),
     );
-    await appendAudit(application.caseId, {
-      key: `application.submitted#${application.applicationId}`,
-      actor: actor(principal),
-      action: 'application.submitted',
-      summary: `${principal.role === 'applicant' ? '申请人在线提交' : '经办人入户后代为录入'}救助申请（申请类别：${tierLabel(application.requestedTier)}）`,
-      refs: { applicationId: application.applicationId },
-    });
-    if (application.newApplication) {
-      await appendAudit(application.caseId, {
-        key: `application.reopened#${application.applicationId}`,
-        actor: actor(principal),
-        action: 'application.reopened',
-        summary: `家庭成员已有未办结的申请或正在享受救助${application.newApplication.openApplicationIds.length ? `（${application.newApplication.openApplicationIds.join('、')}）` : ''}，经办人注明理由后重新受理：${application.newApplication.reason}`,
-        refs: { applicationId: application.applicationId },
-      });
-    }
     if (!application.executionArn) await startExecution(application);
     return {
       statusCode: 202,

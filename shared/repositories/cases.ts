@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -211,14 +212,18 @@ export async function claimWrites(
 ): Promise<{ writes: ClaimWrite[]; openApplicationIds: string[] }> {
   const members = record.declaration.members;
   const indexes = await Promise.all(members.map((m) => blindIndex(m.idNumber)));
-  const held = await Promise.all(
-    indexes.map(async (index) => {
-      const { Item } = await dynamo().send(
-        new GetCommand({ TableName: table(), Key: CLAIM(index), ConsistentRead: true }),
-      );
-      return Item?.applicationId as string | undefined;
-    }),
-  );
+  // One read for the household, however many members it has.
+  const holders = new Map<string, string>();
+  let request: Record<string, { Keys: Array<Record<string, unknown>>; ConsistentRead: true }> = {
+    [table()]: { Keys: [...new Set(indexes)].map((index) => CLAIM(index)), ConsistentRead: true },
+  };
+  while (Object.keys(request).length) {
+    const out = await dynamo().send(new BatchGetCommand({ RequestItems: request }));
+    for (const item of out.Responses?.[table()] ?? [])
+      holders.set(item.pk as string, item.applicationId as string);
+    request = (out.UnprocessedKeys ?? {}) as typeof request;
+  }
+  const held = indexes.map((index) => holders.get(CLAIM(index).pk));
   const writes: ClaimWrite[] = [];
   const openApplicationIds = new Set<string>();
   for (const [i, index] of indexes.entries()) {
@@ -276,14 +281,23 @@ export async function createApplication(
   record: ApplicationRecord,
   submission?: SubmissionKey,
   overrideReason?: string,
+  /** More writes of the same transaction, made for the application as created: its case's first audit entries. */
+  alongside: (application: ApplicationRecord) => ClaimWrite[] = () => [],
 ): Promise<{ created: boolean; application: ApplicationRecord }> {
-  // A retry answers its first answer before anything else: its own claims must not refuse it.
-  if (submission) {
-    const existing = await findBySubmissionKey(submission);
-    if (existing) return { created: false, application: existing };
-  }
+  // A retry answers its first answer before anything else: its own claims must not refuse it. The
+  // key and the claims are read at once; the claims' answer counts only when the key is new.
+  const [first, firstClaims] = await Promise.allSettled([
+    submission ? findBySubmissionKey(submission) : Promise.resolve(undefined),
+    claimWrites(record, overrideReason),
+  ]);
+  if (first.status === 'rejected') throw first.reason;
+  if (first.value) return { created: false, application: first.value };
   for (let attempt = 1; ; attempt++) {
-    const { writes, openApplicationIds } = await claimWrites(record, overrideReason);
+    if (attempt === 1 && firstClaims.status === 'rejected') throw firstClaims.reason;
+    const { writes, openApplicationIds } =
+      attempt === 1 && firstClaims.status === 'fulfilled'
+        ? firstClaims.value
+        : await claimWrites(record, overrideReason);
     const application: ApplicationRecord =
       overrideReason === undefined
         ? record
@@ -306,6 +320,7 @@ export async function createApplication(
         },
       },
       ...writes,
+      ...alongside(application),
     ];
     if (submission) {
       items.push({
@@ -365,22 +380,30 @@ async function toApplication(
 }
 
 export async function linkExecution(link: ExecutionLink, applicationId?: string): Promise<void> {
+  const put = {
+    TableName: table(),
+    Item: { pk: `CASE#${link.caseId}`, sk: `EXEC#${link.startedAt}#${link.executionArn}`, ...link },
+  };
+  if (!applicationId) {
+    await dynamo().send(new PutCommand(put));
+    return;
+  }
+  // The case's link and the application's pointer at once: one request, and never one without the other.
   await dynamo().send(
-    new PutCommand({
-      TableName: table(),
-      Item: { pk: `CASE#${link.caseId}`, sk: `EXEC#${link.startedAt}#${link.executionArn}`, ...link },
+    new TransactWriteCommand({
+      TransactItems: [
+        { Put: put },
+        {
+          Update: {
+            TableName: table(),
+            Key: APP(applicationId),
+            UpdateExpression: 'SET executionArn = :arn',
+            ExpressionAttributeValues: { ':arn': link.executionArn },
+          },
+        },
+      ],
     }),
   );
-  if (applicationId) {
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: APP(applicationId),
-        UpdateExpression: 'SET executionArn = :arn',
-        ExpressionAttributeValues: { ':arn': link.executionArn },
-      }),
-    );
-  }
 }
 
 export async function listExecutions(caseId: string): Promise<ExecutionLink[]> {
