@@ -10,49 +10,37 @@
  * again, history events already stored are not written twice, task tokens — derived from the same
  * key — are the ones handed out before, and timers end at their original deadlines.
  *
- * This file is the service API and the executions' lifecycle; the rest is one concept a file:
- * task states, token tasks and integrations (tasks.ts), the history's events (history.ts),
+ * This file is the service API; the rest is one concept a file: an execution's run and close
+ * (execution.ts), task states, token tasks and integrations (tasks.ts), the history's events (history.ts),
  * Distributed Map runs (distributed-map.ts, items.ts), ASL rewriting and substitution (asl.ts), the
  * records in DynamoDB Local (store.ts) and the wire protocol (api.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { ExecutionAbortedError, StateMachine } from 'aws-local-stepfunctions';
+import { StateMachine } from 'aws-local-stepfunctions';
 import type { AslDocument } from '../../workflows/types.ts';
 import { ACCOUNT, REGION } from '../lambda.ts';
 import { checkDistributedMap, forInterpreter, isDistributedMap, statesOfType } from './asl.ts';
 import { DistributedMaps } from './distributed-map.ts';
 import { SfnApiError } from './errors.ts';
-import { closedEntry, historyEntryOf, nextEvent, ROLE_ARN } from './history.ts';
+import { ExecutionRunner, type RegisteredMachine } from './execution.ts';
+import { ROLE_ARN } from './history.ts';
 import type { ExecutionStore, StoredExecution } from './store.ts';
 import { TaskRunner } from './tasks.ts';
 import {
   AbandonedTask,
   type DistributedMap,
-  type EventLog,
   type Execution,
-  type ExecutionStatus,
   type HistoryEvent,
   type Integrations,
   type MapRun,
   type PendingTask,
   type States,
-  TOKEN_PLACEHOLDER,
 } from './types.ts';
 
 export type { ExecutionStatus, HistoryEvent, Integrations } from './types.ts';
 
 export class LocalStepFunctions {
-  readonly #machines = new Map<
-    string,
-    {
-      name: string;
-      definition: AslDocument;
-      machine: StateMachine;
-      createdAt: number;
-      /** Distributed Map states, nested ones included, by name. */
-      distributed: Map<string, DistributedMap>;
-    }
-  >();
+  readonly #machines = new Map<string, RegisteredMachine>();
   readonly #executions = new Map<string, Execution>();
   readonly #mapRuns = new Map<string, MapRun>();
   readonly #tokens = new Map<string, PendingTask>();
@@ -61,17 +49,28 @@ export class LocalStepFunctions {
   #closing = false;
   readonly #maps: DistributedMaps;
   readonly #tasks: TaskRunner;
+  readonly #runner: ExecutionRunner;
 
   constructor(
     integrations: Integrations,
     private readonly store: ExecutionStore,
     /** Told of every execution that closes, as EventBridge is told on AWS. */
-    private readonly onClosed: (execution: StoredExecution) => Promise<void> = async () => undefined,
+    onClosed: (execution: StoredExecution) => Promise<void> = async () => undefined,
   ) {
+    this.#runner = new ExecutionRunner({
+      machine: (arn) => this.#machines.get(arn),
+      tokens: this.#tokens,
+      store,
+      running: this.#running,
+      closing: () => this.#closing,
+      onClosed,
+      runTask: (execution, name, state, input) => this.#tasks.run(execution, name, state, input),
+      runMap: (execution, name, parameters) => this.#maps.run(execution, name, parameters),
+    });
+    const append = this.#runner.append.bind(this.#runner);
     this.#maps = new DistributedMaps({
-      append: (execution, type, details) => this.#append(execution, type, details),
-      interpret: (execution, machine, definition, input, context) =>
-        this.#interpret(execution, machine, definition, input, context),
+      append,
+      interpret: this.#runner.interpret.bind(this.#runner),
       machine: (arn) => this.#machines.get(arn),
       mapRuns: this.#mapRuns,
       tokens: this.#tokens,
@@ -80,7 +79,7 @@ export class LocalStepFunctions {
       closing: () => this.#closing,
     });
     this.#tasks = new TaskRunner({
-      append: (execution, type, details) => this.#append(execution, type, details),
+      append,
       execution: async (arn) => this.#executions.get(arn) ?? (await this.#load(arn)),
       startExecution: (arn, name, input) => this.startExecution(arn, name, input),
       tokens: this.#tokens,
@@ -209,7 +208,7 @@ export class LocalStepFunctions {
     };
     this.#executions.set(executionArn, execution);
     await this.store.putExecution(execution);
-    this.#run(execution, machine, parsedInput);
+    this.#runner.run(execution, machine, parsedInput);
     return { executionArn, startDate: execution.startDate / 1000 };
   }
 
@@ -302,7 +301,7 @@ export class LocalStepFunctions {
    * closing of every execution whose notification did not succeed; returns how many resumed.
    */
   async resume(): Promise<number> {
-    for (const closed of await this.store.listUnnotified()) this.#notifyClosed(closed);
+    for (const closed of await this.store.listUnnotified()) this.#runner.notifyClosed(closed);
     let resumed = 0;
     for (const stored of await this.store.listRunning()) {
       const machine = this.#machines.get(stored.stateMachineArn);
@@ -322,7 +321,7 @@ export class LocalStepFunctions {
         lifetime: new AbortController(),
       };
       this.#executions.set(execution.executionArn, execution);
-      this.#run(execution, machine.machine, JSON.parse(execution.input));
+      this.#runner.run(execution, machine.machine, JSON.parse(execution.input));
       resumed++;
     }
     return resumed;
@@ -379,153 +378,5 @@ export class LocalStepFunctions {
 
   #load(executionArn: string): Promise<StoredExecution | undefined> {
     return this.store.getExecution(executionArn);
-  }
-
-  #append(execution: Execution, type: string, details: Record<string, unknown> = {}): void {
-    if (execution.isChild || execution.generated++ < execution.replayed) return;
-    const event = nextEvent(execution.events, { type, details }, Date.now());
-    execution.events.push(event);
-    this.store.appendEvent(execution.executionArn, event);
-  }
-
-  #run(execution: Execution, machine: StateMachine, input: unknown): void {
-    const { name, definition } = this.#machines.get(execution.stateMachineArn)!;
-    const run = this.#interpret(execution, machine, definition, input, {
-      Execution: {
-        Id: execution.executionArn,
-        Name: execution.name,
-        RoleArn: ROLE_ARN,
-      },
-      StateMachine: { Id: execution.stateMachineArn, Name: name },
-    });
-    execution.abort = () => {
-      execution.lifetime.abort();
-      run.abort();
-    };
-
-    const consume = (async () => {
-      for await (const event of run.eventLogs) this.#record(execution, event);
-    })();
-
-    const settle = run.result.then(
-      async (output) => {
-        await consume;
-        this.#finish(execution, 'SUCCEEDED', { output: JSON.stringify(output ?? null) });
-      },
-      async (error: Error) => {
-        await consume.catch(() => undefined);
-        if (error instanceof ExecutionAbortedError || error.name === 'ExecutionAbortedError') {
-          this.#finish(execution, 'ABORTED', { error: execution.error, cause: execution.cause });
-          return;
-        }
-        const inner = (error as Error & { cause?: Error }).cause;
-        const isTimeout = error.name === 'ExecutionTimeoutError';
-        this.#finish(execution, isTimeout ? 'TIMED_OUT' : 'FAILED', {
-          error: isTimeout ? 'States.Timeout' : (inner?.name ?? error.name),
-          cause: inner?.message ?? error.message,
-        });
-      },
-    );
-    const tracked = settle.finally(() => this.#running.delete(tracked));
-    this.#running.add(tracked);
-  }
-
-  /**
-   * Starts the interpreter on `definition` for `execution` (an execution, or a child of a
-   * Distributed Map): its Task, Distributed Map and Wait states go through this engine.
-   */
-  #interpret(
-    execution: Execution,
-    machine: StateMachine,
-    definition: States,
-    input: unknown,
-    context: Record<string, unknown>,
-  ): ReturnType<StateMachine['run']> {
-    const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
-    for (const [name, state] of statesOfType(definition, 'Task', false))
-      handlers[name] = (taskInput) => this.#tasks.run(execution, name, state, taskInput);
-    for (const [name, state] of statesOfType(definition, 'Map', false))
-      if (isDistributedMap(state)) handlers[name] = (taskInput) => this.#runMap(execution, name, taskInput);
-    const waits = new Map(statesOfType(definition, 'Wait', false));
-    const waitTimeOverrides = new Proxy({} as Record<string, number>, {
-      get: (_, name) =>
-        typeof name === 'string' && waits.has(name)
-          ? this.#waitOverride(execution, name, waits.get(name)!)
-          : undefined,
-    });
-    return machine.run(input as never, {
-      overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides },
-      noThrowOnAbort: false,
-      context: { ...context, Task: { Token: TOKEN_PLACEHOLDER } } as never,
-    });
-  }
-
-  #finish(
-    execution: Execution,
-    status: Exclude<ExecutionStatus, 'RUNNING'>,
-    result: { output?: string; error?: string | undefined; cause?: string | undefined },
-  ): void {
-    // A runtime that is stopping leaves its executions RUNNING on record, to be resumed.
-    if (execution.status !== 'RUNNING' || this.#closing) return;
-    execution.status = status;
-    execution.stopDate = Date.now();
-    execution.output = result.output;
-    execution.error = result.error;
-    execution.cause = result.cause;
-    for (const [token, task] of this.#tokens)
-      if (task.executionArn === execution.executionArn) {
-        this.#tokens.delete(token);
-        task.reject(new AbandonedTask());
-      }
-    execution.records.clear();
-    const closed = closedEntry(status, result);
-    this.#append(execution, closed.type, closed.details);
-    this.#notifyClosed(execution, this.store.putExecution(execution));
-  }
-
-  /**
-   * Tells `onClosed` (the archiver) once the closed execution is on record, and then takes it out
-   * of the store's restart index. A crash or a failed notification leaves it there, and `resume`
-   * notifies again: at least once, as EventBridge delivers on AWS; the archiver is idempotent.
-   */
-  #notifyClosed(execution: StoredExecution, recorded: Promise<void> = Promise.resolve()): void {
-    const notified = recorded
-      .then(() => this.onClosed(execution))
-      .then(() => this.store.markNotified(execution.executionArn));
-    const tracked = notified
-      .catch((error) => console.error('[sfn] close notification failed', execution.executionArn, error))
-      .finally(() => this.#running.delete(tracked));
-    this.#running.add(tracked);
-  }
-
-  /** Interpreter events, renamed as the Step Functions history names them. */
-  #record(execution: Execution, event: EventLog): void {
-    const entry = historyEntryOf(event, execution.input, (state) => this.#stateType(execution, state));
-    if (entry) this.#append(execution, entry.type, entry.details);
-  }
-
-  /** A Distributed Map is a Task in the interpreter's copy; its history names it a Map, as AWS does. */
-  #stateType(execution: Execution, state: { name: string; type: string }): string {
-    return this.#machines.get(execution.stateMachineArn)?.distributed.has(state.name) ? 'Map' : state.type;
-  }
-
-  /** A Distributed Map state, carried out by `DistributedMaps` (distributed-map.ts). */
-  #runMap(execution: Execution, stateName: string, parameters: unknown): Promise<unknown> {
-    return this.#maps.run(execution, stateName, parameters);
-  }
-
-  /**
-   * Wait states with a fixed `Seconds` end at the deadline first computed for them, also after a
-   * restart. Timestamp waits are absolute already; path-based ones are left to the interpreter.
-   */
-  #waitOverride(execution: Execution, stateName: string, state: Record<string, unknown>): number | undefined {
-    if (typeof state.Seconds !== 'number') return undefined;
-    const n = (execution.invocations.get(`WAIT#${stateName}`) ?? 0) + 1;
-    execution.invocations.set(`WAIT#${stateName}`, n);
-    const key = `${execution.keyPrefix}${stateName}#${n}`;
-    const recorded = execution.records.get(`WAIT#${key}`) as { dueAt: number } | undefined;
-    const dueAt = recorded?.dueAt ?? Date.now() + state.Seconds * 1000;
-    if (!recorded) this.store.putWaitDeadline(execution.executionArn, key, dueAt);
-    return Math.max(0, dueAt - Date.now());
   }
 }
