@@ -9,6 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { requestCountsByCaller, resetRequestCounts } from '../../shared/clients.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { addMonths } from '../../shared/domain/determination.ts';
 import { updateCase } from '../../shared/repositories/lifecycle.ts';
@@ -79,6 +80,33 @@ describe('POST /applications validation', () => {
     const res = await runtime.api('/applications', { method: 'POST', body: '{not json' });
     expect(res.status).toBe(400);
     expect(res.body.error.fields[0].field).toBe('body');
+  });
+});
+
+describe('the submission request', () => {
+  it('writes the application, its case, claims, key and first audit entry at once, then starts the workflow', async () => {
+    resetRequestCounts();
+    const res = await submit(application(), { 'Idempotency-Key': 'one-transaction-1' });
+    expect(res.status).toBe(202);
+    // The handler's own requests, counted as they went out: the rate limit's count, the key and the
+    // claims read at once, one transaction, the start, and the link to the execution.
+    expect(requestCountsByCaller().submitApplication).toEqual({
+      'DynamoDB.UpdateItem': 1,
+      'DynamoDB.GetItem': 1,
+      'DynamoDB.BatchGetItem': 1,
+      'DynamoDB.TransactWriteItems': 2,
+      'StepFunctions.StartExecution': 1,
+    });
+    const { applicationId, caseId } = res.body;
+    const { body: log } = await runtime.api(`/cases/${caseId}/audit`, {}, actors.auditor);
+    expect(log.entries[0]).toMatchObject({
+      seq: 1,
+      action: 'application.submitted',
+      refs: { applicationId },
+    });
+    const item = await flow.item(`APP#${applicationId}`, 'APP');
+    expect(log.entries[0].at).toBe(item.submittedAt);
+    expect(item.executionArn).toMatch(new RegExp(`:execution:[^:]+:${applicationId}$`));
   });
 });
 

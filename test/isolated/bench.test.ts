@@ -39,14 +39,23 @@ it('lifecycle: applications/s against the baseline, counted requests, the cost p
   expect(out).toMatch(/doudi .*: [\d.]+ applications\/s/);
   expect(out).toMatch(/ratio doudi ÷ baseline: [\d.]+×/);
   expect(out).toMatch(/per application: DynamoDB [\d.]+ writes \+ [\d.]+ reads/);
+  expect(out).toMatch(
+    /where the DynamoDB requests go, per application: the engine's own records [\d.]+ .* submitApplication [\d.]+/,
+  );
   expect(out).toMatch(/total\s+\$[\d.]+/);
 }, 240_000);
 
-it('api: both latency distributions, the p99 ratio and no errors', () => {
+it('api: both routes open-loop and at saturation, the p99 ratio, requests per submission, no errors', () => {
   const out = bench('api', { BENCH_SECONDS: '1', BENCH_CONNECTIONS: '2' });
-  expect(out).toMatch(/GET \/health .* p99 \d+ ms .* errors 0/);
-  expect(out).toMatch(/POST \/applications .* p99 \d+ ms .* errors 0/);
-  expect(out).toMatch(/p99 ratio POST \/applications ÷ GET \/health: [\d.]+×/);
+  const [open, saturation] = out.split(/\nsaturation, /);
+  for (const part of [open, saturation]) {
+    expect(part).toMatch(/GET \/health .* p50 \d+ ms {2}p99 \d+ ms .* errors 0/);
+    expect(part).toMatch(/POST \/applications .* p50 \d+ ms {2}p99 \d+ ms .* errors 0/);
+  }
+  expect(open).toMatch(/p99 ratio POST \/applications ÷ GET \/health: [\d.]+×/);
+  expect(open).toMatch(/DynamoDB [\d.]+ per submission/);
+  expect(saturation).toMatch(/sustained POST \/applications: [\d.]+\/s/);
+  expect(out).toContain('errors: 0 (target 0: met)');
 }, 240_000);
 
 it('monitoring: both rates, the same warnings from both, the ratio and the peak RSS', () => {
