@@ -23,7 +23,7 @@ import { DAY_MS, type DemoSession, rmb, tierEn, yuan } from './session.ts';
 import type { PaymentView } from './summary.ts';
 
 /** One application through the township review, 公示 and the county determination. */
-export async function review(d: DemoSession, h: Household, applicationId: string, region: string) {
+export async function reviewApplication(d: DemoSession, h: Household, applicationId: string, region: string) {
   const task = await d.task(
     region,
     'the township review task',
@@ -118,7 +118,7 @@ export async function household1(d: DemoSession) {
     '提交低保申请（自主申报，签署如实申报承诺、授权核对家庭经济状况）',
     'applied for dibao online (self-declaration, truthfulness pledge, consent to verification)',
   );
-  const app = await review(d, H1, submitted.applicationId, CHANGSHA_COUNTY);
+  const app = await reviewApplication(d, H1, submitted.applicationId, CHANGSHA_COUNTY);
   s.tier = app.tier;
   s.monthlyAmount = app.monthlyAmount;
   s.determinedOn = chinaDate(new Date(app.determination.decidedAt));
@@ -364,6 +364,6 @@ export async function household3(d: DemoSession) {
     `补办手续齐全，先行救助予以确认；转为${tierLabel(tier)}申请（同一案件）`,
     `paperwork complete, the aid confirmed; converted into a regular ${tierEn(tier)} application on the same case`,
   );
-  const app = await review(d, H3, applicationId, FURONG);
+  const app = await reviewApplication(d, H3, applicationId, FURONG);
   s.convertedTo = { applicationId, tier, status: app.status, monthlyAmount: app.monthlyAmount };
 }
