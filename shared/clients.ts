@@ -47,9 +47,9 @@ export function countRequests<T extends Counted>(service: string, client: T, as?
     (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
       const operation = `${service}.${(context.commandName ?? 'unknown').replace(/Command$/, '')}`;
       const who = as ?? caller.getStore() ?? OTHER;
-      let byOperation = counts.get(who);
-      if (!byOperation) counts.set(who, (byOperation = new Map()));
+      const byOperation = counts.get(who) ?? new Map<string, number>();
       byOperation.set(operation, (byOperation.get(operation) ?? 0) + 1);
+      counts.set(who, byOperation);
       return next(args);
     },
     { step: 'initialize', name: 'doudiRequestCount' },

@@ -1,7 +1,7 @@
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
-import type { StateMachine } from 'aws-local-stepfunctions';
 import { ACCOUNT, REGION } from '../lambda.ts';
 import { evaluate, uuidFrom } from './asl.ts';
+import type { ExecutionRunner } from './execution.ts';
 import { ROLE_ARN } from './history.ts';
 import {
   COUNTED,
@@ -21,22 +21,15 @@ import {
   type Integrations,
   type MapRun,
   type PendingTask,
-  type States,
   TaskError,
 } from './types.ts';
 
 /** What a Distributed Map needs of the engine that runs its execution. */
-export interface MapHost {
-  /** Appends a history event to the execution (none for a child, none again on a replay). */
-  append(execution: Execution, type: string, details?: Record<string, unknown>): void;
-  /** Starts the interpreter on a definition whose tasks, maps and waits go through the engine. */
-  interpret(
-    execution: Execution,
-    machine: StateMachine,
-    definition: States,
-    input: unknown,
-    context: Record<string, unknown>,
-  ): ReturnType<StateMachine['run']>;
+/**
+ * What a Distributed Map needs of the engine that runs its execution: to append to its history and
+ * to start the interpreter on the ItemProcessor (`ExecutionRunner`'s), and the engine's records.
+ */
+export interface MapHost extends Pick<ExecutionRunner, 'append' | 'interpret'> {
   machine(stateMachineArn: string): { name: string; distributed: Map<string, DistributedMap> } | undefined;
   /** DescribeMapRun's runs, by ARN. */
   readonly mapRuns: Map<string, MapRun>;

@@ -7,6 +7,7 @@ import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { LambdaFunctionError, REGION } from '../lambda.ts';
 import { describeResource, replaceDeep, TIMEOUT_KEY, taskToken } from './asl.ts';
 import { SfnApiError } from './errors.ts';
+import type { ExecutionRunner } from './execution.ts';
 import { type ExecutionStore, type StoredExecution, TaskAlreadyClosed, type TaskRecord } from './store.ts';
 import {
   AbandonedTask,
@@ -18,9 +19,7 @@ import {
 } from './types.ts';
 
 /** What a task needs of the engine that runs its execution. */
-export interface TaskHost {
-  /** Appends a history event to the execution (none for a child, none again on a replay). */
-  append(execution: Execution, type: string, details?: Record<string, unknown>): void;
+export interface TaskHost extends Pick<ExecutionRunner, 'append'> {
   /** A running or stored execution by ARN. */
   execution(executionArn: string): Promise<StoredExecution | undefined>;
   /** `states:startExecution`, as the service API answers it. */
