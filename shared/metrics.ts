@@ -6,7 +6,7 @@ export const metrics = new Metrics({ namespace: 'doudi', serviceName: 'doudi' })
 export const CALENDAR_FALLBACK = 'CalendarFallback';
 
 /**
- * A deadline was counted for a year whose holiday arrangement is not loaded (Monday–Friday assumed).
+ * A deadline was counted for a year whose holiday arrangement is not loaded (weekends and statutory holidays only assumed).
  * Published at once: the step that counts it must not lose the signal if it fails afterwards.
  */
 export function recordCalendarFallback(years: number[]): void {

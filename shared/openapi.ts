@@ -76,7 +76,7 @@ export const notice = z
     serveByProvisional: z
       .boolean()
       .optional()
-      .describe('送达期限所在年度的节假日安排尚未载入，暂按周一至周五计算'),
+      .describe('送达期限所在年度的节假日安排尚未载入，暂按周末和法定节假日计算（不含调休）'),
   })
   .meta({ title: '告知书' });
 
@@ -188,7 +188,7 @@ export const task = z
     dueDateProvisional: z
       .boolean()
       .optional()
-      .describe('期限所在年度的节假日安排尚未载入，暂按周一至周五计算'),
+      .describe('期限所在年度的节假日安排尚未载入，暂按周末和法定节假日计算（不含调休）'),
     meansTest: meansTestSummary.optional().describe('家庭经济状况核查摘要（入户核查任务没有）'),
     warning: z
       .object({
@@ -366,7 +366,7 @@ export const auditTask = z
     dueDateProvisional: z
       .boolean()
       .optional()
-      .describe('期限所在年度的节假日安排尚未载入，暂按周一至周五计算'),
+      .describe('期限所在年度的节假日安排尚未载入，暂按周末和法定节假日计算（不含调休）'),
     currentDueDate: day.describe('现行期限：督办后为督办期限，否则同 dueDate'),
     escalations: z
       .array(z.object({ escalatedAt: instant, overdueSince: day, newDueDate: day }))

@@ -20,6 +20,7 @@
 import chineseDaysData from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import { z } from 'zod';
 import { isoDate } from '../schemas/household.ts';
+import { statutoryHolidays } from './statutory.ts';
 
 export class UnknownCalendarYearError extends Error {
   override readonly name = 'UnknownCalendarYearError';
@@ -222,7 +223,7 @@ export const chineseDaysYears: readonly number[] = [...bundled.years].sort((a, b
 
 export interface ProvisionalDeadline {
   deadline: string;
-  /** True when a year without a loaded arrangement was counted as Monday–Friday. */
+  /** True when a year without a loaded arrangement was counted with its statutory holidays and weekends only. */
   provisional: boolean;
   assumedYears: number[];
 }
@@ -345,7 +346,8 @@ export class WorkingDayCalendar {
 
   /**
    * `deadline`, except that casework never stops for want of next year's arrangement: in a year
-   * whose arrangement is not loaded, Monday to Friday count as working days, and the answer says so
+   * whose arrangement is not loaded, weekends and the statutory holidays of 《全国年节及纪念日放假办法》
+   * (`statutory.ts`) are the rest days — 2027-01-01 is never a working day — and the answer says so
    * (`provisional`, `assumedYears`) so that it is shown as provisional and raises the alarm until
    * the State Council's notice is loaded (docs/architecture.md §3: a declared, visible fallback, never a silent guess).
    */
@@ -357,10 +359,11 @@ export class WorkingDayCalendar {
     }
     const assumed = new Set<number>();
     const working = (day: number) => {
-      const year = Number(isoOf(day).slice(0, 4));
+      const date = isoOf(day);
+      const year = Number(date.slice(0, 4));
       if (this.#years.has(year)) return this.#working(day);
       assumed.add(year);
-      return !isWeekend(day);
+      return !isWeekend(day) && !statutoryHolidays(year).some((h) => h.date === date);
     };
     let day = dayNumber(from);
     if (workingDays === 0) {

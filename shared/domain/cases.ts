@@ -33,7 +33,7 @@ export interface Notice<Kind extends string = 'approval' | 'refusal' | 'withdraw
   decidedAt: string;
   /** The last day the written notice may be served (refusals: 3 working days after the decision). */
   serveBy: string;
-  /** `serveBy` assumed Monday–Friday in a year whose holiday arrangement is not loaded yet. */
+  /** `serveBy` counted with weekends and statutory holidays only, in a year whose arrangement is not loaded yet. */
   serveByProvisional?: boolean;
 }
 

@@ -71,7 +71,7 @@ export function publicNoticeEnd(calendar: DeadlineCalendar, from: string, days: 
   } catch (error) {
     if ((error as Error).name !== 'UnknownCalendarYearError') throw error;
   }
-  // deadline(x, 0) is x moved off a rest day; its provisional form falls back to Monday–Friday.
+  // deadline(x, 0) is x moved off a rest day; its provisional form falls back to weekends and statutory holidays.
   return calendar.provisionalDeadline(addDays(from, days), 0);
 }
 

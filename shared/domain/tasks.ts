@@ -54,7 +54,7 @@ interface TaskBase {
   executionArn: string;
   createdAt: string;
   dueDate: string;
-  /** The due date assumed Monday–Friday in a year whose holiday arrangement is not loaded yet. */
+  /** The due date counted with weekends and statutory holidays only, in a year whose arrangement is not loaded yet. */
   dueDateProvisional?: boolean;
   /**
    * When the decision reached the workflow (`SendTaskSuccess` answered). Until then the task is in
