@@ -650,7 +650,12 @@ function renderSearch(query: SearchQuery, result: AuditSearchResult) {
                       { 'data-task': r.task.taskId, 'data-kind': r.task.kind },
                       h('td', {}, r.applicationId),
                       h('td', {}, kindName(r.task)),
-                      h('td', {}, r.task.dueDate, r.task.dueDateProvisional ? '（暂按周末和法定节假日计算）' : ''),
+                      h(
+                        'td',
+                        {},
+                        r.task.dueDate,
+                        r.task.dueDateProvisional ? '（暂按周末和法定节假日计算）' : '',
+                      ),
                       h('td', {}, r.task.currentDueDate),
                       h('td', {}, r.task.decidedAt ? beijingTime(r.task.decidedAt) : '未决定'),
                       h('td', {}, r.task.decidedBy?.name ?? '—'),
