@@ -13,6 +13,7 @@ import {
   resolveParameters,
   sampleParameterVersions,
 } from '../../shared/parameters/index.ts';
+import { baseValues } from '../rules/fixtures.ts';
 
 const resolve = (
   region: string,
@@ -196,6 +197,18 @@ describe('parameterSetSchema (PUT /admin/parameters/{regionCode})', () => {
         values: { amountRounding: { value: { unit: 'li', mode: 'up' }, clause: '条款' } },
       })[0],
     ).toMatch(/^values\.amountRounding\.value\.unit: /);
+  });
+
+  it('refuses a 公示 shorter than the statutory 7 days, citing the clause; a longer one is a local choice', () => {
+    const withNotice = (publicNoticeDays: number) => ({
+      ...body,
+      values: { timeLimits: { value: { ...baseValues.timeLimits, publicNoticeDays }, clause: '条款' } },
+    });
+    expect(issues(withNotice(5))).toEqual([
+      'values.timeLimits.value.publicNoticeDays: 公示期不得少于7天（《最低生活保障审核确认办法》第十九条、《特困人员认定办法》第十五条：公示期为7天）',
+    ]);
+    expect(issues(withNotice(7))).toEqual([]);
+    expect(issues(withNotice(10))).toEqual([]);
   });
 
   it('rejects a bad region code from the path', () => {
