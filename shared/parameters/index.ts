@@ -116,7 +116,8 @@ const valueShape = {
   timeLimits: z.object({
     /** 公示期（自然日）：法定为7天，可以更长，不得更短 */
     publicNoticeDays: days.min(7, {
-      error: '公示期不得少于7天（《最低生活保障审核确认办法》第十九条、《特困人员认定办法》第十五条：公示期为7天）',
+      error:
+        '公示期不得少于7天（《最低生活保障审核确认办法》第十九条、《特困人员认定办法》第十五条：公示期为7天）',
     }),
     /** 乡镇（街道）受理后完成调查、审核（工作日） */
     townshipReviewWorkingDays: days,
