@@ -94,12 +94,15 @@ const openHealth = await run('GET /health (open loop)', { ...health, overallRate
 resetRequestCounts();
 const openSubmit = await run('POST /applications (open loop)', { ...submit, overallRate: RATE });
 const submitted = openSubmit.requests.total - bad(openSubmit);
-const dynamoPerSubmission =
-  Object.entries(requestCountsByCaller().submitApplication ?? {})
+const handlerRequests = Object.entries(requestCountsByCaller().submitApplication ?? {});
+const perSubmission = (n: number) => n / Math.max(submitted, 1);
+const dynamoPerSubmission = perSubmission(
+  handlerRequests
     .filter(([operation]) => operation.startsWith('DynamoDB.'))
-    .reduce((sum, [, n]) => sum + n, 0) / Math.max(submitted, 1);
-const submissionRequests = Object.entries(requestCountsByCaller().submitApplication ?? {})
-  .map(([operation, n]) => `${operation} ${(n / Math.max(submitted, 1)).toFixed(2)}`)
+    .reduce((sum, [, n]) => sum + n, 0),
+);
+const submissionRequests = handlerRequests
+  .map(([operation, n]) => `${operation} ${perSubmission(n).toFixed(2)}`)
   .join(', ');
 // Saturation: as fast as answers come.
 const satHealth = await run('GET /health (saturation)', health);

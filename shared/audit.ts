@@ -29,7 +29,7 @@ import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from './clients.ts';
 import { requiredEnv } from './config.ts';
 import { yuanText } from './domain/money.ts';
-import { queryAll } from './dynamo.ts';
+import { type ConditionalPut, queryAll } from './dynamo.ts';
 import { type Anchor, listAnchors } from './repositories/audit-anchors.ts';
 import type { PaymentRecord } from './repositories/payments.ts';
 import { casesTable } from './resources.ts';
@@ -173,15 +173,6 @@ const ledgerIndex = (entry: Pick<AuditEntry, 'caseId' | 'seq' | 'at'>, regionCod
 /** `YYYY-MM` of an instant, China time. */
 const chinaMonth = (at: string) => new Date(Date.parse(at) + 8 * 3_600_000).toISOString().slice(0, 7);
 
-type ChainWrite = {
-  Put: {
-    TableName: string;
-    Item: Record<string, unknown>;
-    ConditionExpression: string;
-    ExpressionAttributeValues?: Record<string, unknown>;
-  };
-};
-
 /**
  * The writes that put `inputs` at the end of the case's chain after `head` (none: a chain not yet
  * begun), each once per key: the key's marker and the entry per input, then the head, moved only if
@@ -193,9 +184,9 @@ function chainWrites(
   inputs: readonly AuditInput[],
   head: { seq: number; hash: string } | undefined,
   at: string,
-): { entries: AuditEntry[]; writes: ChainWrite[] } {
+): { entries: AuditEntry[]; writes: ConditionalPut[] } {
   const entries: AuditEntry[] = [];
-  const writes: ChainWrite[] = [];
+  const writes: ConditionalPut[] = [];
   let prev = head;
   for (const input of inputs) {
     const seq = (prev?.seq ?? 0) + 1;
@@ -261,7 +252,11 @@ function chainWrites(
  * The first entries of a new case's chain, as items of the transaction that creates the case: no
  * read, since nothing can be on a chain whose case does not exist yet.
  */
-export function openingAuditWrites(caseId: string, inputs: readonly AuditInput[], at: string): ChainWrite[] {
+export function openingAuditWrites(
+  caseId: string,
+  inputs: readonly AuditInput[],
+  at: string,
+): ConditionalPut[] {
   return chainWrites(caseId, inputs, undefined, at).writes;
 }
 

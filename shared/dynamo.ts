@@ -62,3 +62,13 @@ export function updateExisting(
     }),
   );
 }
+
+/** A put that holds only if its condition does: an item of a transaction that must not overwrite. */
+export type ConditionalPut = {
+  Put: {
+    TableName: string;
+    Item: Record<string, unknown>;
+    ConditionExpression: string;
+    ExpressionAttributeValues?: Record<string, unknown>;
+  };
+};

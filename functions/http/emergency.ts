@@ -189,6 +189,8 @@ export const decidePaperwork = httpRoute(
     const paperwork = taskId ? await lifecycle.getLifecycleTask(taskId) : undefined;
     if (!taskId || !paperwork)
       throw new ConflictError(`临时救助 ${path.emergencyId} 的补办手续任务尚未生成，请稍后再试`);
+    if (paperwork.kind !== 'emergencyPaperwork')
+      throw new Error(`task ${taskId} is a ${paperwork.kind} task, not the emergency's paperwork`);
     requireDecider(principal, paperwork.kind);
     const excluded = await standAside(principal, paperwork);
     const decision: lifecycle.LifecycleTaskDecision = {

@@ -16,7 +16,7 @@ import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import { blindIndex } from '../crypto.ts';
 import { maskIdNumber } from '../domain/id-number.ts';
-import { queryAll } from '../dynamo.ts';
+import { type ConditionalPut, queryAll } from '../dynamo.ts';
 import { HttpError, IdempotencyKeyReusedError } from '../errors.ts';
 import { casesTable, DUE_SHARDS } from '../resources.ts';
 import type { MeansTestResult } from '../rules/index.ts';
@@ -192,15 +192,6 @@ async function claimBinds(applicationId: string): Promise<boolean> {
   return !ENDED_CASE.has(item?.status as string);
 }
 
-type ClaimWrite = {
-  Put: {
-    TableName: string;
-    Item: Record<string, unknown>;
-    ConditionExpression: string;
-    ExpressionAttributeValues?: Record<string, unknown>;
-  };
-};
-
 /**
  * The claim writes of an application's members: a free claim is taken, a spent one taken over from
  * the holder seen; a binding one refuses the submission — or, with a caseworker's reason, is left
@@ -209,7 +200,7 @@ type ClaimWrite = {
 export async function claimWrites(
   record: ApplicationRecord,
   overrideReason: string | undefined,
-): Promise<{ writes: ClaimWrite[]; openApplicationIds: string[] }> {
+): Promise<{ writes: ConditionalPut[]; openApplicationIds: string[] }> {
   const members = record.declaration.members;
   const indexes = await Promise.all(members.map((m) => blindIndex(m.idNumber)));
   // One read for the household, however many members it has.
@@ -224,7 +215,7 @@ export async function claimWrites(
     request = (out.UnprocessedKeys ?? {}) as typeof request;
   }
   const held = indexes.map((index) => holders.get(CLAIM(index).pk));
-  const writes: ClaimWrite[] = [];
+  const writes: ConditionalPut[] = [];
   const openApplicationIds = new Set<string>();
   for (const [i, index] of indexes.entries()) {
     const holder = held[i];
@@ -253,7 +244,7 @@ export async function claimWrites(
  * The put of a new application: sealed, indexed for the auditor's search, with an empty summary of
  * tasks; once only. Submissions and emergency conversions write it in their own transactions.
  */
-export async function newApplicationPut(application: ApplicationRecord): Promise<ClaimWrite> {
+export async function newApplicationPut(application: ApplicationRecord): Promise<ConditionalPut> {
   return {
     Put: {
       TableName: table(),
@@ -282,7 +273,7 @@ export async function createApplication(
   submission?: SubmissionKey,
   overrideReason?: string,
   /** More writes of the same transaction, made for the application as created: its case's first audit entries. */
-  alongside: (application: ApplicationRecord) => ClaimWrite[] = () => [],
+  alongside: (application: ApplicationRecord) => ConditionalPut[] = () => [],
 ): Promise<{ created: boolean; application: ApplicationRecord }> {
   // A retry answers its first answer before anything else: its own claims must not refuse it. The
   // key and the claims are read at once; the claims' answer counts only when the key is new.
@@ -302,7 +293,7 @@ export async function createApplication(
       overrideReason === undefined
         ? record
         : { ...record, newApplication: { reason: overrideReason, openApplicationIds } };
-    const items: Array<ClaimWrite> = [
+    const items: Array<ConditionalPut> = [
       await newApplicationPut(application),
       {
         Put: {
