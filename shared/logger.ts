@@ -6,7 +6,7 @@ import type { LogAttributes, LogLevel, UnformattedAttributes } from '@aws-lambda
  * written into any string (an error message, a cause) keeps only its region and last four.
  */
 const SENSITIVE =
-  /^(idNumber|name|phone|taskToken|household|members|applicant|declaration|disabilityGrade|severeIllness|request)$/i;
+  /^(idNumber|name|phone|taskToken|household|members|applicant|declaration|disabilityCategory|disabilityGrade|severeIllness|selfCareUnable|obligors|request)$/i;
 const ID_NUMBER = /\b(\d{6})\d{8}(\d{3}[\dXx])\b/g;
 
 export const maskText = (text: string): string => text.replace(ID_NUMBER, '$1********$2');

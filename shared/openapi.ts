@@ -472,8 +472,10 @@ export const meansTestResult = z
       grossMonthlyIncome: money,
       excludedMonthlyIncome: money,
       employmentCostDeduction: money,
+      illnessDisabilityDeduction: money.describe('因残疾、患重病增加的刚性支出扣减（地方允许时）'),
       countedMonthlyIncome: money,
       perCapitaMonthlyIncome: money,
+      tekunCountedMonthlyIncome: money.describe('按特困人员收入认定口径（43号第六条）计入的家庭月收入'),
       byKind: z.record(z.string(), money),
     }),
     lines: z.object({
@@ -488,6 +490,9 @@ export const meansTestResult = z
     rigidExpense: z.object({
       medical: money,
       education: money,
+      rehabilitation: money,
+      other: money,
+      living: money.describe('按县级规定计入的生活支出'),
       spending: money,
       income12Months: money,
       ratio: z.number().nullable(),

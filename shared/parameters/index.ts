@@ -9,7 +9,14 @@
  * next to the rule's clause; a version never overwrites another (see `addParameterVersion`).
  */
 import { z } from 'zod';
-import { incomeKinds, isoDate, regionCode, yuan } from '../schemas/household.ts';
+import {
+  disabilityCategories,
+  disabilityGrade,
+  incomeKinds,
+  isoDate,
+  regionCode,
+  yuan,
+} from '../schemas/household.ts';
 
 export const residences = ['urban', 'rural'] as const;
 export type Residence = (typeof residences)[number];
@@ -24,6 +31,10 @@ const ratio = z
 const months = z.number({ error: '月数必须是数字' }).int({ error: '月数必须是整数' }).min(1).max(60);
 const days = z.number({ error: '天数必须是数字' }).int({ error: '天数必须是整数' }).min(1).max(365);
 const positiveYuan = yuan.positive({ error: '标准必须大于0' });
+const incomeKindList = z
+  .array(z.enum(incomeKinds, { error: '收入类型不正确（不存在的收入类型）' }))
+  .max(incomeKinds.length)
+  .refine((a) => new Set(a).size === a.length, { error: '收入类型重复' });
 
 export const depositLimitSchema = z.discriminatedUnion(
   'kind',
@@ -66,8 +77,11 @@ const valueShape = {
   rigidExpenseRatio: ratio,
   /** 每名就业成员每月可扣减的必要就业成本（元），不超过其工资与经营收入 */
   employmentCostDeduction: yuan,
-  /** 不计入家庭收入的收入类型 */
-  excludedIncomeKinds: z.array(z.enum(incomeKinds, { error: '收入类型不正确' })).max(incomeKinds.length),
+  /**
+   * 不计入家庭收入的收入类型, per tier: 低保 (and the tiers measured against its lines: 单人保、低保边缘、
+   * 刚性支出) by 民发〔2021〕57号 第十三条, 特困 by 民发〔2021〕43号 第六条 — the lists differ.
+   */
+  excludedIncomeKinds: z.object({ dibao: incomeKindList, tekun: incomeKindList }),
   assetLimits: z.object({
     tekun: assetLimitSchema,
     dibao: assetLimitSchema,
@@ -78,11 +92,69 @@ const valueShape = {
   personCriteria: z.object({
     elderlyFromAge: z.number().int().min(0).max(130),
     minorBelowAge: z.number().int().min(0).max(30),
-    severeDisabilityGrades: z
-      .array(z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]))
-      .min(1)
-      .max(4),
+    /** 成年年龄：特困未成年人供养至此年龄，在义务教育、高中阶段就学的继续供养（社会救助法第十六条） */
+    adultAge: z.number().int().min(16).max(30).default(18),
+    /** 重度残疾的等级（各类别通用），用于单人保、分类施保 */
+    severeDisabilityGrades: z.array(disabilityGrade).min(1).max(4),
+    /** 视为无劳动能力的残疾：类别及其最低等级数（43号第五条：智力、精神一至三级，肢体一至二级，视力一级；省级可增加） */
+    noLabourCapacityDisabilities: z
+      .array(
+        z.object({
+          category: z.enum(disabilityCategories, { error: '残疾类别不正确' }),
+          upToGrade: disabilityGrade,
+        }),
+      )
+      .max(disabilityCategories.length)
+      .refine((a) => new Set(a.map((x) => x.category)).size === a.length, { error: '残疾类别重复' }),
+    /** 成年无业重度残疾人可参照单人户纳入低保（省级选项） */
+    adultSevereDisabilityAlone: z.boolean().default(false),
   }),
+  /** 特困人员照料护理标准（元/人·月），按生活自理能力评估结果（43号第二十二条；社会救助法第十七条） */
+  tekunCareStandards: z.object({ fullSelfCare: yuan, partialLoss: yuan, fullLoss: yuan }),
+  /**
+   * 分类施保（社会救助法第二十条）：低保家庭中老年人、未成年人、重度残疾人、重病患者每人每月增发的金额；
+   * combine 为 highest 时一人只按最高一项，为 sum 时各项相加
+   */
+  dibaoIncrements: z.object({
+    elderlyFromAge: z.number().int().min(0).max(130),
+    elderly: yuan,
+    minor: yuan,
+    severeDisability: yuan,
+    seriousIllness: yuan,
+    combine: z.enum(['highest', 'sum'], { error: '叠加方式应为 highest（取最高）或 sum（相加）' }),
+  }),
+  /** 低保金计算方式（社会救助法第十八条）：按实际差额，或按人均差额分档定额 */
+  dibaoAmountMethod: z.discriminatedUnion(
+    'kind',
+    [
+      z.object({ kind: z.literal('gap') }),
+      z.object({
+        kind: z.literal('bands'),
+        /** 人均差额不低于 minGapPerPerson 的，每人每月发 amountPerPerson；须有一档从0起 */
+        bands: z
+          .array(z.object({ minGapPerPerson: yuan, amountPerPerson: positiveYuan }))
+          .min(1)
+          .max(20)
+          .refine((b) => b.some((x) => x.minGapPerPerson === 0), { error: '分档须包含人均差额从0起的一档' })
+          .refine((b) => new Set(b.map((x) => x.minGapPerPerson)).size === b.length, {
+            error: '分档起点重复',
+          }),
+      }),
+    ],
+    { error: '低保金计算方式应为 gap（差额）或 bands（分档）' },
+  ),
+  /** 刚性支出中的生活支出（刚性支出认定办法第五条（一））：由县级规定，按人每月计 */
+  rigidLivingExpense: z.discriminatedUnion(
+    'kind',
+    [
+      z.object({ kind: z.literal('none') }),
+      z.object({ kind: z.literal('dibaoStandardMultiple'), multiple: ratio }),
+      z.object({ kind: z.literal('perPersonMonthly'), amount: positiveYuan }),
+    ],
+    { error: '生活支出规则应为 none、dibaoStandardMultiple 或 perPersonMonthly' },
+  ),
+  /** 因残疾、患重病增加的刚性支出可在核算家庭收入时扣减（57号第十三条末款；由地方规定） */
+  illnessDisabilityDeduction: z.boolean({ error: '应为 true 或 false' }),
   /** 定期核查/年度复核间隔（月） */
   recheckMonths: z.object({
     tekun: months,
@@ -164,7 +236,17 @@ export const parameterSetSchema = z.object({
   /** 示例数据标记：示例数据只用于开发和演示 */
   sampleData: z.boolean().default(false),
   values: z
-    .object(cited(valueShape))
+    .object({
+      ...cited(valueShape),
+      gradualExitMonths: z
+        .object({
+          value: valueShape.gradualExitMonths,
+          clause,
+          /** 省级明确的例外及其依据文件：渐退期超过6个月时必填，且只能由省级设定 */
+          provincialException: z.string().trim().min(1).max(500).optional(),
+        })
+        .optional(),
+    })
     .refine((v) => Object.values(v).some((x) => x !== undefined), { error: '至少设置一项参数' }),
 });
 export type ParameterSetInput = z.input<typeof parameterSetSchema>;
@@ -173,7 +255,23 @@ export type ParameterSetInput = z.input<typeof parameterSetSchema>;
 export const provinceOnlyParameters: readonly ParameterName[] = ['emergencySmallAmountCeiling'];
 const isProvinceLevel = (code: string) => code.endsWith('0000');
 
+/**
+ * 渐退期的通行上限：各省渐退办法一般不超过6个月（DESIGN 1a 所列的地方规定）；更长须省级明确例外。
+ * The national measures (57号 第三十三条) allow "一定时间的渐退期" without a length, so the cap is a
+ * floor of practice the system enforces, overridable only by a province that says so.
+ */
+export const GRADUAL_EXIT_MAX_MONTHS = 6;
+
 export const parameterVersionSchema = parameterSetSchema.extend({ regionCode }).superRefine((v, ctx) => {
+  const exit = v.values.gradualExitMonths;
+  if (exit !== undefined && exit.value > GRADUAL_EXIT_MAX_MONTHS) {
+    if (exit.provincialException === undefined || !isProvinceLevel(v.regionCode))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['values', 'gradualExitMonths', 'value'],
+        message: `渐退期不得超过${GRADUAL_EXIT_MAX_MONTHS}个月（《最低生活保障审核确认办法》第三十三条“一定时间的渐退期”，各地一般不超过6个月）；超过的须由省级设定并在 provincialException 注明省级例外的依据`,
+      });
+  }
   if (isProvinceLevel(v.regionCode)) return;
   for (const name of provinceOnlyParameters)
     if (v.values[name] !== undefined)

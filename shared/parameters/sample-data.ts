@@ -25,15 +25,25 @@ const C = {
   rigidExpenseRatio: '国办发〔2023〕39号：最近12个月内医疗、教育等刚性支出占家庭总收入比例超过当地规定比例',
   employmentCostDeduction:
     '民发〔2021〕57号《最低生活保障审核确认办法》第三章：核算家庭收入时可扣减必要的就业成本',
-  excludedIncomeKinds: '民发〔2021〕57号《最低生活保障审核确认办法》第三章：不计入家庭收入的项目',
+  excludedIncomeKinds:
+    '民发〔2021〕57号《最低生活保障审核确认办法》第十三条：优待抚恤金、计划生育奖励与扶助金、奖学金、见义勇为等奖励性补助，政府发放的各类社会救助款物，城乡居民基本养老保险基础养老金不计入家庭收入（低保、低保边缘、刚性支出）；民发〔2021〕43号《特困人员认定办法》第六条：基础养老金、基本医疗保险等社会保险和优待抚恤金、高龄津贴不计入（特困）',
+  tekunCareStandards:
+    '《社会救助法》第十七条：特困人员照料护理标准由省级或设区的市级人民政府确定；民发〔2021〕43号第二十二条：按生活自理能力分档（示例值）',
+  dibaoIncrements:
+    '《社会救助法》第二十条：对领取低保金后生活仍有特殊困难的老年人、未成年人、重度残疾人、重病患者给予必要的生活保障（增发金额为示例值）',
+  dibaoAmountMethod: '《社会救助法》第十八条：按实际差额发放，也可以分档定额发放',
+  rigidLivingExpense:
+    '《刚性支出困难家庭认定办法》第五条（一）：生活支出；第十三条：各地制定具体认定办法（示例：不另计生活支出）',
+  illnessDisabilityDeduction:
+    '民发〔2021〕57号《最低生活保障审核确认办法》第十三条末款：因残疾、患重病等增加的刚性支出可按规定适当扣减（示例：不扣减）',
   assetLimits:
     '民发〔2021〕57号《最低生活保障审核确认办法》第三章：家庭财产状况规定由县级以上地方民政部门制定',
   personCriteria:
-    '民发〔2021〕43号《特困人员认定办法》第五条：无劳动能力的认定（60周岁以上、未满16周岁、一二级重度残疾）',
+    '民发〔2021〕43号《特困人员认定办法》第五条：无劳动能力的认定（60周岁以上、未满16周岁、智力和精神残疾一至三级、肢体残疾一至二级、视力残疾一级）；《社会救助法》第十六条：特困未成年人年满18周岁仍在义务教育或高中阶段就学的继续供养；民发〔2021〕57号第八条：一级、二级为重度残疾',
   recheckMonths:
     '民发〔2021〕57号《最低生活保障审核确认办法》第五章：特困人员、收入稳定的低保家庭每年核查，收入来源不固定、成员有劳动能力的低保家庭每半年核查；国办发〔2023〕39号：低保边缘家庭、刚性支出困难家庭年度复核',
   gradualExitMonths:
-    '民发〔2021〕57号《最低生活保障审核确认办法》第五章：因就业收入超过标准的低保家庭可给予渐退期',
+    '民发〔2021〕57号《最低生活保障审核确认办法》第三十三条：就业后家庭人均收入超过低保标准的，可以给予一定时间的渐退期',
   emergencySmallAmount:
     '《社会救助法》第五十条：情况紧急、救助金额较小、需立即采取救助措施的，应当先行救助；民发〔2018〕23号：急难情形小金额先行救助',
   emergencySmallAmountCeiling:
@@ -94,6 +104,8 @@ function provinceCommon(opts: {
   amountRounding: Entry<'amountRounding'>;
   amountFloorPerPerson: number | null;
   timeLimits: Entry<'timeLimits'>;
+  tekunCareStandards: Entry<'tekunCareStandards'>;
+  dibaoIncrements: Entry<'dibaoIncrements'>;
 }): Values {
   return {
     marginalMultiple: cite('marginalMultiple', 1.5, `${C.marginalMultiple}；${opts.basis}`),
@@ -103,7 +115,10 @@ function provinceCommon(opts: {
       `${C.rigidExpenseRatio}；${opts.basis}`,
     ),
     employmentCostDeduction: cite('employmentCostDeduction', opts.employmentCostDeduction),
-    excludedIncomeKinds: cite('excludedIncomeKinds', []),
+    excludedIncomeKinds: cite('excludedIncomeKinds', {
+      dibao: ['specialCare', 'familyPlanning', 'scholarship', 'heroicReward', 'assistance', 'basicPension'],
+      tekun: ['basicPension', 'specialCare', 'allowance'],
+    }),
     assetLimits: cite('assetLimits', {
       tekun: standardAssetLimits(2, 0, null, 1),
       dibao: standardAssetLimits(2, 0, null, 1),
@@ -113,8 +128,21 @@ function provinceCommon(opts: {
     personCriteria: cite('personCriteria', {
       elderlyFromAge: 60,
       minorBelowAge: 16,
+      adultAge: 18,
       severeDisabilityGrades: [1, 2],
+      noLabourCapacityDisabilities: [
+        { category: 'intellectual', upToGrade: 3 },
+        { category: 'mental', upToGrade: 3 },
+        { category: 'physical', upToGrade: 2 },
+        { category: 'visual', upToGrade: 1 },
+      ],
+      adultSevereDisabilityAlone: false,
     }),
+    tekunCareStandards: cite('tekunCareStandards', opts.tekunCareStandards),
+    dibaoIncrements: cite('dibaoIncrements', opts.dibaoIncrements),
+    dibaoAmountMethod: cite('dibaoAmountMethod', { kind: 'gap' }),
+    rigidLivingExpense: cite('rigidLivingExpense', { kind: 'none' }),
+    illnessDisabilityDeduction: cite('illnessDisabilityDeduction', false),
     recheckMonths: cite('recheckMonths', {
       tekun: 12,
       dibaoStable: 12,
@@ -181,6 +209,16 @@ const hunanCommon = provinceCommon({
   amountRounding: { unit: 'yuan', mode: 'halfUp' },
   amountFloorPerPerson: 30,
   timeLimits: nationalTimeLimits,
+  tekunCareStandards: { fullSelfCare: 120, partialLoss: 360, fullLoss: 900 },
+  // 80 and over: the increments reach the very old only, as many provinces' 分类施保 rules do.
+  dibaoIncrements: {
+    elderlyFromAge: 80,
+    elderly: 50,
+    minor: 50,
+    severeDisability: 100,
+    seriousIllness: 100,
+    combine: 'highest',
+  },
 });
 
 // 河南省 — 豫政办〔2022〕103号; Henan's own procedure shortens the review to 25 (extended 40) working days.
@@ -200,6 +238,15 @@ const henanCommon = provinceCommon({
     townshipReviewWorkingDays: 12,
     reviewWorkingDays: 25,
     reviewExtendedWorkingDays: 40,
+  },
+  tekunCareStandards: { fullSelfCare: 100, partialLoss: 300, fullLoss: 800 },
+  dibaoIncrements: {
+    elderlyFromAge: 70,
+    elderly: 40,
+    minor: 40,
+    severeDisability: 80,
+    seriousIllness: 80,
+    combine: 'highest',
   },
 });
 
@@ -275,7 +322,7 @@ export const sampleParameterVersions: ParameterVersion[] = [
     '郑州市城乡低保标准（示例）',
     byResidence({ dibao: 830, tekun: 1_079, disposable: 28_000 }, '郑州市（示例）'),
   ),
-  // 中牟县 410122 raises the employment-cost deduction and lengthens the gradual exit.
+  // 中牟县 410122 raises the employment-cost deduction and shortens the gradual exit.
   ...(['urban', 'rural'] as const).map((residence) =>
     version('410122', residence, '2025-07-01', '中牟县实施细则（示例）', {
       employmentCostDeduction: cite(
@@ -283,7 +330,7 @@ export const sampleParameterVersions: ParameterVersion[] = [
         300,
         `${C.employmentCostDeduction}；中牟县（示例）`,
       ),
-      gradualExitMonths: cite('gradualExitMonths', 12, `${C.gradualExitMonths}；中牟县（示例）`),
+      gradualExitMonths: cite('gradualExitMonths', 3, `${C.gradualExitMonths}；中牟县（示例）`),
     }),
   ),
 ];

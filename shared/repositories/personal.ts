@@ -8,10 +8,23 @@ import { fieldCipher, isSealed } from '../crypto.ts';
 import { maskIdNumber } from '../domain/id-number.ts';
 
 interface WithMembers {
-  members: ReadonlyArray<{ idNumber: string; disabilityGrade?: unknown; severeIllness?: unknown }>;
+  members: ReadonlyArray<{
+    idNumber: string;
+    disabilityCategory?: unknown;
+    disabilityGrade?: unknown;
+    severeIllness?: unknown;
+    selfCareUnable?: unknown;
+  }>;
 }
 
-const SEALED = ['idNumber', 'disabilityGrade', 'severeIllness'] as const;
+// Health facts: the disability (category and grade), a serious illness and the self-care assessment.
+const SEALED = [
+  'idNumber',
+  'disabilityCategory',
+  'disabilityGrade',
+  'severeIllness',
+  'selfCareUnable',
+] as const;
 
 export async function sealHousehold<T extends WithMembers>(household: T): Promise<T> {
   const cipher = fieldCipher();

@@ -7,7 +7,7 @@
 
 import { toFen } from '../domain/money.ts';
 import type { ParameterSet } from '../parameters/index.ts';
-import type { HouseholdDeclaration, Member } from '../schemas/household.ts';
+import { type HouseholdDeclaration, hasAbleSupporter, type Member } from '../schemas/household.ts';
 import {
   type AssetCheck,
   type AssetTier,
@@ -70,15 +70,19 @@ export interface TierFacts {
   hasAbleSupporter: boolean;
   /** Per-capita counted income < 低保标准. */
   belowDibaoStandard: boolean;
+  /** Per-capita income under 特困's exclusions < 低保标准 (43号 第六条: 无生活来源). */
+  tekunIncomeBelowStandard: boolean;
   /** Per-capita counted income < 低保标准 × marginal multiple. */
   belowMarginalLine: boolean;
   /** Per-capita counted income < prior-year per-capita disposable income ÷ 12. */
   belowDisposableIncomeLine: boolean;
-  /** 12-month medical + education spending > ratio × 12-month household income. */
+  /** 12-month rigid spending (every category) > ratio × 12-month household income. */
   rigidExpenseOverRatio: boolean;
   assetsWithin: Record<AssetTier, boolean>;
   /** Severely ill or severely disabled members whose own income is below the 低保 standard. */
   singlePersonCandidates: number;
+  /** Adults with a severe disability and no work, where the province covers them alone whatever the household. */
+  aloneCandidates: number;
   relapseWatch: boolean;
   emergency: boolean;
 }
@@ -90,12 +94,16 @@ export function qualifying(f: TierFacts): Record<MeansTier, boolean> {
   return {
     // 民发〔2021〕43号《特困人员认定办法》第四条: 无劳动能力、无生活来源 (第六条: income below the 低保
     // standard and property within the 特困 rules) and no able legal supporter.
-    tekun: f.allWithoutLabourCapacity && !f.hasAbleSupporter && f.belowDibaoStandard && f.assetsWithin.tekun,
+    tekun:
+      f.allWithoutLabourCapacity && !f.hasAbleSupporter && f.tekunIncomeBelowStandard && f.assetsWithin.tekun,
     // 《社会救助暂行办法》第九条: per-capita income below the local standard, property within the rules.
     dibao: f.belowDibaoStandard && f.assetsWithin.dibao,
     // 民发〔2021〕57号 第十条: a severely ill or severely disabled member of a 低保边缘 household may be
     // covered alone, as a single-person household (参照单人户).
-    singlePersonDibao: f.singlePersonCandidates > 0 && f.belowMarginalLine && f.assetsWithin.marginal,
+    // 社会救助法第二十一条第二款; the province may also cover adults with a severe disability and no work.
+    singlePersonDibao:
+      f.assetsWithin.marginal &&
+      ((f.singlePersonCandidates > 0 && f.belowMarginalLine) || f.aloneCandidates > 0),
     // 国办发〔2023〕39号: 低保边缘家庭 — income below the multiple of the standard, property within the rules.
     marginal: f.belowMarginalLine && f.assetsWithin.marginal,
     // 国办发〔2023〕39号: 刚性支出困难家庭 — income below last year's per-capita disposable income,
@@ -128,11 +136,16 @@ export interface Assessment {
   facts: TierFacts;
   /** Per member: lacks capacity to work, per 43号 第五条. */
   withoutLabourCapacity: boolean[];
+  /** Per member: why they lack capacity to work ('' when they do not), for the reasons. */
+  labourGround: LabourGround[];
   /** Indexes of the members 单人保 would cover. */
   singlePersonMembers: number[];
-  /** A member of working age is able to work: the 低保 household is rechecked more often. */
+  /** Income is irregular and a member can work: the 低保 household is rechecked more often. */
   unstableIncome: boolean;
 }
+
+/** Why a member counts as unable to work (43号 第五条; 社会救助法 第十六条 for students). */
+export type LabourGround = '' | 'elderly' | 'minor' | 'disability' | 'student' | 'assessed';
 
 export interface Evaluation extends Assessment {
   qualifying: Record<MeansTier, boolean>;
@@ -147,8 +160,45 @@ export interface Evaluation extends Assessment {
   };
 }
 
-function isSeverelyDisabled(m: Member, p: ParameterSet): boolean {
+export function isSeverelyDisabled(m: Member, p: ParameterSet): boolean {
   return m.disabilityGrade !== null && p.personCriteria.severeDisabilityGrades.includes(m.disabilityGrade);
+}
+
+/** 43号 第五条（三）: the disability categories and grades that mean no capacity to work (a parameter). */
+function disabilityMeansNoLabour(m: Member, p: ParameterSet): boolean {
+  if (m.disabilityGrade === null) return false;
+  for (const d of p.personCriteria.noLabourCapacityDisabilities)
+    if (d.category === m.disabilityCategory && m.disabilityGrade <= d.upToGrade) return true;
+  return false;
+}
+
+/**
+ * 社会救助法第十六条, 43号 第二十四条: a 特困 minor is supported until adulthood, and after it while in
+ * compulsory or senior-secondary school — so a pupil of those stages is not "able to work".
+ */
+const inSupportedSchooling = (m: Member): boolean =>
+  m.schooling !== null && (m.schooling.stage === 'compulsory' || m.schooling.stage === 'seniorSecondary');
+
+export function labourGround(m: Member, p: ParameterSet): LabourGround {
+  const c = p.personCriteria;
+  if (m.age >= c.elderlyFromAge) return 'elderly';
+  if (m.age < c.minorBelowAge) return 'minor';
+  if (disabilityMeansNoLabour(m, p)) return 'disability';
+  if (inSupportedSchooling(m)) return 'student';
+  if (m.labourCapacity === 'none') return 'assessed';
+  return '';
+}
+
+/** 57号 第八条（一）（二）: grade 1–2 of any category, grade-3 智力 or 精神, or a 重特大疾病. */
+export function singlePersonGround(m: Member, p: ParameterSet): 'illness' | 'disability' | null {
+  if (m.severeIllness) return 'illness';
+  if (isSeverelyDisabled(m, p)) return 'disability';
+  if (
+    m.disabilityGrade === 3 &&
+    (m.disabilityCategory === 'intellectual' || m.disabilityCategory === 'mental')
+  )
+    return 'disability';
+  return null;
 }
 
 /** The household's economics and the facts the tier decision reads. */
@@ -160,48 +210,63 @@ export function assess(
   const e = householdEconomics(household, p);
   const n = e.size;
   const dibaoStandardFen = toFen(p.dibaoStandard);
-  const { elderlyFromAge, minorBelowAge } = p.personCriteria;
+  const { adultAge, adultSevereDisabilityAlone } = p.personCriteria;
 
   const withoutLabourCapacity: boolean[] = [];
+  const labourGrounds: LabourGround[] = [];
   const singlePersonMembers: number[] = [];
+  let aloneCandidates = 0;
   let allWithout = true;
-  let unstableIncome = false;
+  let someoneCanWork = false;
   const members = household.members;
   for (let i = 0; i < members.length; i++) {
     const m = members[i]!;
-    const elderly = m.age >= elderlyFromAge;
-    const minor = m.age < minorBelowAge;
-    const severe = isSeverelyDisabled(m, p);
-    const without = m.labourCapacity === 'none' || elderly || minor || severe;
-    withoutLabourCapacity.push(without);
-    if (!without) allWithout = false;
-    if (!without && !elderly && !minor) unstableIncome = true;
-    if ((m.severeIllness || severe) && e.memberIncomeFen[i]! < dibaoStandardFen) singlePersonMembers.push(i);
+    const ground = labourGround(m, p);
+    labourGrounds.push(ground);
+    withoutLabourCapacity.push(ground !== '');
+    if (!e.counted[i]) continue;
+    if (ground === '') {
+      allWithout = false;
+      someoneCanWork = true;
+    }
+    const ownBelow = e.memberIncomeFen[i]! < dibaoStandardFen;
+    if (!ownBelow) continue;
+    const alone = adultSevereDisabilityAlone && m.age >= adultAge && isSeverelyDisabled(m, p) && !m.employed;
+    if (singlePersonGround(m, p) !== null || alone) singlePersonMembers.push(i);
+    if (alone) aloneCandidates++;
   }
 
   const income = e.countedIncomeFen;
-  const spending = e.medicalSpendingFen + e.educationSpendingFen;
   const limits = p.assetLimits;
   const facts: TierFacts = {
     allWithoutLabourCapacity: allWithout,
-    hasAbleSupporter: household.hasAbleSupporter,
+    hasAbleSupporter: hasAbleSupporter(household),
     belowDibaoStandard: income < dibaoStandardFen * n,
+    tekunIncomeBelowStandard: e.tekunCountedIncomeFen < dibaoStandardFen * n,
     belowMarginalLine:
       compareProducts(income, 10_000, toBasisPoints(p.marginalMultiple), dibaoStandardFen * n) < 0,
     belowDisposableIncomeLine: compareProducts(income, 12, toFen(p.priorYearDisposableIncome), n) < 0,
     rigidExpenseOverRatio:
-      compareProducts(spending, 10_000, toBasisPoints(p.rigidExpenseRatio), income * 12) > 0,
+      compareProducts(e.rigidSpendingFen, 10_000, toBasisPoints(p.rigidExpenseRatio), income * 12) > 0,
     assetsWithin: {
       tekun: assetsWithin(e, limits.tekun, dibaoStandardFen),
       dibao: assetsWithin(e, limits.dibao, dibaoStandardFen),
       marginal: assetsWithin(e, limits.marginal, dibaoStandardFen),
       rigidExpense: assetsWithin(e, limits.rigidExpense, dibaoStandardFen),
     },
-    singlePersonCandidates: singlePersonMembers.length,
+    singlePersonCandidates: singlePersonMembers.length - aloneCandidates,
+    aloneCandidates,
     relapseWatch: flags.relapseWatch,
     emergency: flags.emergency,
   };
-  return { economics: e, facts, withoutLabourCapacity, singlePersonMembers, unstableIncome };
+  return {
+    economics: e,
+    facts,
+    withoutLabourCapacity,
+    labourGround: labourGrounds,
+    singlePersonMembers,
+    unstableIncome: household.irregularIncome && someoneCanWork,
+  };
 }
 
 /**

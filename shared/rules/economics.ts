@@ -6,9 +6,10 @@
 
 import { toFen, toYuan } from '../domain/money.ts';
 import type { ParameterSet } from '../parameters/index.ts';
-import type { HouseholdDeclaration, incomeKinds } from '../schemas/household.ts';
+import type { HouseholdDeclaration, IncomeKind, Member } from '../schemas/household.ts';
 
-export type IncomeKind = (typeof incomeKinds)[number];
+export type { IncomeKind };
+
 export type AssetTier = 'tekun' | 'dibao' | 'marginal' | 'rigidExpense';
 type AssetLimits = ParameterSet['assetLimits'][AssetTier];
 type Rounding = ParameterSet['amountRounding'];
@@ -43,17 +44,26 @@ export function roundFen(fen: number, rounding: Rounding): number {
 }
 
 export interface HouseholdEconomics {
+  /** 共同生活家庭成员: members who live with the household, or study full-time away from it (第七条). */
   size: number;
-  /** Monthly, every declared item. */
+  /** Per declared member: counted as a member living together. */
+  counted: boolean[];
+  /** Monthly, every declared item of every counted member. */
   grossIncomeFen: number;
-  /** Monthly, items of kinds the region does not count (不计入家庭收入). */
+  /** Monthly, items of kinds 低保 does not count (不计入家庭收入). */
   excludedIncomeFen: number;
   /** Monthly, necessary employment costs deducted for employed members (必要的就业成本). */
   employmentDeductionFen: number;
-  /** Monthly household income the tests compare: gross − excluded − employment deduction. */
+  /** Monthly, extra costs of illness or disability deducted where the region allows (57号 第十三条末款). */
+  illnessDeductionFen: number;
+  /** Monthly household income 低保 and the tiers on its lines compare: gross − excluded − deductions. */
   countedIncomeFen: number;
+  /** Monthly, items of kinds 特困 does not count (43号 第六条). */
+  tekunExcludedIncomeFen: number;
+  /** Monthly household income under 特困's exclusions. */
+  tekunCountedIncomeFen: number;
   incomeByKindFen: Record<IncomeKind, number>;
-  /** Each member's own counted income after their deduction, in member order (单人保 uses it). */
+  /** Each member's own counted income (低保's exclusions) after their deduction, in member order (单人保). */
   memberIncomeFen: number[];
   depositsFen: number;
   nonExemptVehicles: number;
@@ -61,56 +71,113 @@ export interface HouseholdEconomics {
   housingUnits: number;
   medicalSpendingFen: number;
   educationSpendingFen: number;
+  rehabilitationSpendingFen: number;
+  otherSpendingFen: number;
+  /** 生活支出 over 12 months, by the county's rule (not declared). */
+  livingSpendingFen: number;
+  /** Every category of 刚性支出 over the 12 months (认定办法 第五条). */
+  rigidSpendingFen: number;
+}
+
+/** 共同生活: living with the household, or a full-time student away at school (57号 第七条（三）). */
+export const livesTogether = (m: Member): boolean => m.livesWithHousehold || m.schooling?.fullTime === true;
+
+function livingSpendingFen(rule: ParameterSet['rigidLivingExpense'], dibaoStandardFen: number, size: number) {
+  switch (rule.kind) {
+    case 'none':
+      return 0;
+    case 'dibaoStandardMultiple':
+      return Math.floor((toBasisPoints(rule.multiple) * dibaoStandardFen * 12 * size) / 10_000);
+    case 'perPersonMonthly':
+      return toFen(rule.amount) * 12 * size;
+  }
 }
 
 /**
- * 民发〔2021〕57号《最低生活保障审核确认办法》第三章: household income is every member's wage, net
- * business, net property, net transfer and other income, less the items the rules exclude; for an
- * employed member the necessary cost of working may be deducted, never beyond that member's own
- * earnings (wage and business income), so the deduction cannot push income below zero.
+ * 民发〔2021〕57号《最低生活保障审核确认办法》第十三条: household income is every counted member's
+ * wage, net business, net property, net transfer and other income, less the items the rules exclude
+ * (per tier: 43号 第六条 gives 特困's own list); for an employed member the necessary cost of working
+ * may be deducted, never beyond that member's own earnings (wage and business income), so the
+ * deduction cannot push income below zero. Where the region allows, the extra costs of illness and
+ * disability (the year's medical and rehabilitation spending, monthly) are deducted too, down to zero.
  */
 export function householdEconomics(
   household: HouseholdDeclaration,
   parameters: ParameterSet,
 ): HouseholdEconomics {
-  const excluded = parameters.excludedIncomeKinds;
+  const excluded = parameters.excludedIncomeKinds.dibao;
+  const tekunExcluded = parameters.excludedIncomeKinds.tekun;
   const deductionFen = toFen(parameters.employmentCostDeduction);
   // A literal with every kind keeps one object shape; test/rules checks it lists every schema kind.
   const incomeByKindFen: Record<IncomeKind, number> = {
     wage: 0,
     business: 0,
     property: 0,
-    transfer: 0,
-    pension: 0,
     agriculture: 0,
+    pension: 0,
+    basicPension: 0,
+    supportPayment: 0,
+    transfer: 0,
+    specialCare: 0,
+    familyPlanning: 0,
+    scholarship: 0,
+    heroicReward: 0,
+    assistance: 0,
+    allowance: 0,
     other: 0,
   };
+  let size = 0;
   let grossIncomeFen = 0;
   let excludedIncomeFen = 0;
+  let tekunExcludedIncomeFen = 0;
   let employmentDeductionFen = 0;
+  let tekunEmploymentDeductionFen = 0;
+  const counted: boolean[] = [];
   const memberIncomeFen: number[] = [];
 
   for (const m of household.members) {
-    let counted = 0;
+    const together = livesTogether(m);
+    counted.push(together);
+    if (!together) {
+      memberIncomeFen.push(0);
+      continue;
+    }
+    size++;
+    let own = 0;
     let earned = 0;
+    let tekunEarned = 0;
     for (const item of m.incomes) {
       const fen = toFen(item.monthlyAmount);
       grossIncomeFen += fen;
       incomeByKindFen[item.kind] += fen;
-      if (excluded.length > 0 && excluded.includes(item.kind)) {
+      const isEarning = item.kind === 'wage' || item.kind === 'business';
+      if (tekunExcluded.includes(item.kind)) tekunExcludedIncomeFen += fen;
+      else if (isEarning) tekunEarned += fen;
+      if (excluded.includes(item.kind)) {
         excludedIncomeFen += fen;
         continue;
       }
-      counted += fen;
-      if (item.kind === 'wage' || item.kind === 'business') earned += fen;
+      own += fen;
+      if (isEarning) earned += fen;
     }
     if (m.employed && deductionFen > 0) {
       const d = Math.min(earned, deductionFen);
       employmentDeductionFen += d;
-      counted -= d;
+      own -= d;
+      tekunEmploymentDeductionFen += Math.min(tekunEarned, deductionFen);
     }
-    memberIncomeFen.push(counted);
+    memberIncomeFen.push(own);
   }
+
+  const spending = household.spendingLast12Months;
+  const medicalSpendingFen = toFen(spending.medical);
+  const rehabilitationSpendingFen = toFen(spending.rehabilitation);
+  const beforeIllness = grossIncomeFen - excludedIncomeFen - employmentDeductionFen;
+  const tekunBeforeIllness = grossIncomeFen - tekunExcludedIncomeFen - tekunEmploymentDeductionFen;
+  const illnessMonthlyFen = parameters.illnessDisabilityDeduction
+    ? Math.floor((medicalSpendingFen + rehabilitationSpendingFen) / 12)
+    : 0;
+  const illnessDeductionFen = Math.min(illnessMonthlyFen, beforeIllness);
 
   let nonExemptVehicles = 0;
   let nonExemptVehicleValueFen = 0;
@@ -120,20 +187,32 @@ export function householdEconomics(
     nonExemptVehicleValueFen += toFen(v.value);
   }
 
+  const educationSpendingFen = toFen(spending.education);
+  const otherSpendingFen = toFen(spending.other);
+  const living = livingSpendingFen(parameters.rigidLivingExpense, toFen(parameters.dibaoStandard), size);
   return {
-    size: household.members.length,
+    size,
+    counted,
     grossIncomeFen,
     excludedIncomeFen,
     employmentDeductionFen,
-    countedIncomeFen: grossIncomeFen - excludedIncomeFen - employmentDeductionFen,
+    illnessDeductionFen,
+    countedIncomeFen: beforeIllness - illnessDeductionFen,
+    tekunExcludedIncomeFen,
+    tekunCountedIncomeFen: tekunBeforeIllness - Math.min(illnessMonthlyFen, tekunBeforeIllness),
     incomeByKindFen,
     memberIncomeFen,
     depositsFen: toFen(household.assets.deposits),
     nonExemptVehicles,
     nonExemptVehicleValueFen,
     housingUnits: household.assets.housingUnits,
-    medicalSpendingFen: toFen(household.spendingLast12Months.medical),
-    educationSpendingFen: toFen(household.spendingLast12Months.education),
+    medicalSpendingFen,
+    educationSpendingFen,
+    rehabilitationSpendingFen,
+    otherSpendingFen,
+    livingSpendingFen: living,
+    rigidSpendingFen:
+      medicalSpendingFen + educationSpendingFen + rehabilitationSpendingFen + otherSpendingFen + living,
   };
 }
 

@@ -5,7 +5,14 @@
  * which validate with it in the browser and show the same Chinese messages. Browser-safe.
  */
 import { z } from 'zod';
-import { applicationRequest, householdDeclaration, isoDate, regionCode, yuan } from './household.ts';
+import {
+  applicantFields,
+  applicationRequest,
+  householdDeclaration,
+  isoDate,
+  regionCode,
+  yuan,
+} from './household.ts';
 
 // ── ids in paths, and the retry key ──────────────────────────────────────────────────────────────
 
@@ -67,7 +74,7 @@ export const consentBody = z.object({
  * where the case is: the recheck means-tests under the case's region, never one the applicant names
  * (a move to another county is a transfer handled by staff). `regionCode` may be left out.
  */
-export const declarationBody = householdDeclaration.extend({
+export const declarationBody = householdDeclaration.safeExtend({
   regionCode: regionCode.optional().describe('可省略；须为本案件所在地，迁往其他地区须由工作人员办理转移'),
   pledge: z.literal(true, { error: '须承诺所报信息真实（pledge=true）' }),
   verificationConsent: z.literal(true, { error: '须授权核对家庭经济状况（verificationConsent=true）' }),
@@ -103,7 +110,8 @@ export const caseLifecycleResponses = {
 export const hardshipKinds = ['illness', 'accident', 'disaster', 'fire', 'other'] as const;
 
 /** The household's declaration (as for an application, without a requested tier) and the hardship. */
-export const emergencyRequest = applicationRequest.omit({ requestedTier: true }).extend({
+export const emergencyRequest = householdDeclaration.safeExtend({
+  ...applicantFields,
   regionCode: regionCode.describe('急难发生地的行政区划代码：向发生地申请，不受户籍限制'),
   hukouRegionCode: regionCode.optional().describe('户籍所在地（可与急难发生地不同，仅作记录）'),
   hardship: z

@@ -27,7 +27,16 @@ const household = () => {
   const h = application();
   return {
     ...h,
-    members: [h.members[0]!, { ...h.members[1]!, disabilityGrade: 1 as const, severeIllness: true }],
+    members: [
+      h.members[0]!,
+      {
+        ...h.members[1]!,
+        disabilityCategory: 'physical' as const,
+        disabilityGrade: 1 as const,
+        severeIllness: true,
+        selfCareUnable: ['bathing' as const],
+      },
+    ],
   };
 };
 
@@ -37,6 +46,8 @@ function expectSealed(members: Array<Record<string, unknown>>, declared: ReturnT
     expect(m.idNumber).toMatch(/^enc:v1:/);
     expect(m.disabilityGrade).toMatch(/^enc:v1:/);
     expect(m.severeIllness).toMatch(/^enc:v1:/);
+    expect(m.disabilityCategory).toMatch(/^enc:v1:/);
+    expect(m.selfCareUnable).toMatch(/^enc:v1:/);
     expect(m.idNumberMasked).toBe(maskIdNumber(original.idNumber));
     expect(JSON.stringify(m)).not.toContain(original.idNumber);
   }

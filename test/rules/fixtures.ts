@@ -5,7 +5,14 @@
  */
 import { idCheckCharacter } from '../../shared/domain/id-number.ts';
 import type { ParameterName, ParameterSet, ParameterValues } from '../../shared/parameters/index.ts';
-import { type HouseholdDeclaration, householdDeclaration } from '../../shared/schemas/household.ts';
+import {
+  type DisabilityCategory,
+  type HouseholdDeclaration,
+  householdDeclaration,
+  type IncomeKind,
+  type Member,
+  type SchoolingStage,
+} from '../../shared/schemas/household.ts';
 
 export const REGION = '430121';
 export const AS_OF = '2026-03-01';
@@ -23,7 +30,7 @@ export const baseValues: ParameterValues = {
   priorYearDisposableIncome: 48_000,
   rigidExpenseRatio: 0.5,
   employmentCostDeduction: 200,
-  excludedIncomeKinds: [],
+  excludedIncomeKinds: { dibao: [], tekun: [] },
   assetLimits: {
     tekun: {
       deposits: { kind: 'multipleOfAnnualDibaoStandard', multiple: 2, basis: 'perCapita' },
@@ -50,7 +57,34 @@ export const baseValues: ParameterValues = {
       maxHousingUnits: 2,
     },
   },
-  personCriteria: { elderlyFromAge: 60, minorBelowAge: 16, severeDisabilityGrades: [1, 2] },
+  personCriteria: {
+    elderlyFromAge: 60,
+    minorBelowAge: 16,
+    adultAge: 18,
+    severeDisabilityGrades: [1, 2],
+    // 民发〔2021〕43号 第五条（三）, as published.
+    noLabourCapacityDisabilities: [
+      { category: 'intellectual', upToGrade: 3 },
+      { category: 'mental', upToGrade: 3 },
+      { category: 'physical', upToGrade: 2 },
+      { category: 'visual', upToGrade: 1 },
+    ],
+    adultSevereDisabilityAlone: false,
+  },
+  // Zero by default so that the amounts of the older cases stay the gap alone; the 第二十条 and
+  // 第十七条 cases set them.
+  tekunCareStandards: { fullSelfCare: 0, partialLoss: 0, fullLoss: 0 },
+  dibaoIncrements: {
+    elderlyFromAge: 70,
+    elderly: 0,
+    minor: 0,
+    severeDisability: 0,
+    seriousIllness: 0,
+    combine: 'highest',
+  },
+  dibaoAmountMethod: { kind: 'gap' },
+  rigidLivingExpense: { kind: 'none' },
+  illnessDisabilityDeduction: false,
   recheckMonths: {
     tekun: 12,
     dibaoStable: 12,
@@ -98,17 +132,17 @@ export function parameters(
   };
 }
 
-type Income = {
-  kind: 'wage' | 'business' | 'property' | 'transfer' | 'pension' | 'agriculture' | 'other';
-  monthlyAmount: number;
-};
+type Income = { kind: IncomeKind; monthlyAmount: number };
 
 export interface PersonInput {
   name?: string;
   relation?: 'self' | 'spouse' | 'child' | 'parent' | 'grandchild' | 'grandparent' | 'sibling' | 'other';
   age?: number;
-  disabilityGrade?: 1 | 2 | 3 | 4 | null;
+  disability?: [DisabilityCategory, 1 | 2 | 3 | 4] | null;
   severeIllness?: boolean;
+  schooling?: { stage: SchoolingStage; fullTime?: boolean } | null;
+  livesWithHousehold?: boolean;
+  selfCareUnable?: Member['selfCareUnable'];
   labourCapacity?: 'full' | 'partial' | 'none';
   employed?: boolean;
   incomes?: Income[];
@@ -121,7 +155,11 @@ export interface HouseholdInput {
   housingUnits?: number;
   medical?: number;
   education?: number;
+  rehabilitation?: number;
+  otherSpending?: number;
   hasAbleSupporter?: boolean;
+  obligors?: HouseholdDeclaration['obligors'];
+  irregularIncome?: boolean;
   residence?: 'urban' | 'rural';
 }
 
@@ -135,8 +173,12 @@ export function household(input: HouseholdInput): HouseholdDeclaration {
       idNumber: idNumber(i),
       relation: m.relation ?? (i === 0 ? 'self' : 'child'),
       age: m.age ?? 40,
-      disabilityGrade: m.disabilityGrade ?? null,
+      disabilityCategory: m.disability?.[0] ?? null,
+      disabilityGrade: m.disability?.[1] ?? null,
       severeIllness: m.severeIllness ?? false,
+      schooling: m.schooling ?? null,
+      livesWithHousehold: m.livesWithHousehold ?? true,
+      selfCareUnable: m.selfCareUnable ?? [],
       labourCapacity: m.labourCapacity ?? 'full',
       employed: m.employed ?? false,
       incomes: m.incomes ?? [],
@@ -146,8 +188,15 @@ export function household(input: HouseholdInput): HouseholdDeclaration {
       vehicles: input.vehicles ?? [],
       housingUnits: input.housingUnits ?? 1,
     },
-    spendingLast12Months: { medical: input.medical ?? 0, education: input.education ?? 0 },
-    hasAbleSupporter: input.hasAbleSupporter ?? true,
+    spendingLast12Months: {
+      medical: input.medical ?? 0,
+      education: input.education ?? 0,
+      rehabilitation: input.rehabilitation ?? 0,
+      other: input.otherSpending ?? 0,
+    },
+    ...(input.obligors === undefined ? { hasAbleSupporter: input.hasAbleSupporter ?? true } : {}),
+    obligors: input.obligors,
+    irregularIncome: input.irregularIncome ?? false,
   });
 }
 

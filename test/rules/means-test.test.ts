@@ -50,7 +50,7 @@ describe('household income', () => {
   it('leaves out the income kinds the region excludes', () => {
     // transfer 500 excluded: counted = wage 1000 only, over 2 people = 500 per capita (< 800 → 低保).
     const h = household({ members: [{ incomes: [wage(1000), transfer(500)] }, {}] });
-    const r = run(h, { parameters: parameters({ excludedIncomeKinds: ['transfer'] }) });
+    const r = run(h, { parameters: parameters({ excludedIncomeKinds: { dibao: ['transfer'], tekun: [] } }) });
     expect(r.income).toMatchObject({
       grossMonthlyIncome: 1500,
       excludedMonthlyIncome: 500,
@@ -124,9 +124,17 @@ describe('最低生活保障 dibao', () => {
     expect(amount.message).toContain('保底');
   });
 
-  it('rechecks a household with a working-age member able to work more often', () => {
-    // 甲 40 with full capacity → 收入不固定、有劳动能力 → every 6 months; an elderly couple → every 12.
-    expect(run(household({ members: [{ incomes: [wage(300)] }] })).recheckIntervalMonths).toBe(6);
+  it('rechecks half-yearly only where income is irregular and a member can work', () => {
+    // 57号 第三十一条 with the usual local rule: 收入来源不固定 and 有劳动能力 → every 6 months. 甲 40,
+    // able to work, casual wage → 6; the same with a steady wage → 12; an elderly couple → 12.
+    const casual = household({ members: [{ incomes: [wage(300)] }], irregularIncome: true });
+    expect(run(casual).recheckIntervalMonths).toBe(6);
+    expect(run(household({ members: [{ incomes: [wage(300)] }] })).recheckIntervalMonths).toBe(12);
+    const unableButIrregular = household({
+      members: [{ age: 70, incomes: [pension(300)] }],
+      irregularIncome: true,
+    });
+    expect(run(unableButIrregular).recheckIntervalMonths).toBe(12);
     const elderly = household({
       members: [{ age: 70, incomes: [pension(300)] }, { age: 68 }],
       hasAbleSupporter: true,
@@ -217,6 +225,7 @@ describe('特困人员 tekun', () => {
       'tekun.noAbleSupporter',
       'tekun.noIncomeSource',
       'tekun.assetsWithinLimits',
+      'tekun.careStandard',
       'tekun.amount',
     ]);
     expect(r.recheckIntervalMonths).toBe(12);
@@ -226,7 +235,7 @@ describe('特困人员 tekun', () => {
     const orphans = household({
       members: [
         { age: 12, relation: 'self' },
-        { age: 30, disabilityGrade: 1 },
+        { age: 30, disability: ['physical', 1] },
       ],
       hasAbleSupporter: false,
     });
@@ -285,7 +294,7 @@ describe('低保边缘 marginal and 单人保 singlePersonDibao', () => {
     const h = household({
       members: [
         { incomes: [wage(2400)] },
-        { name: '乙', disabilityGrade: 2, labourCapacity: 'none' },
+        { name: '乙', disability: ['hearing', 2], labourCapacity: 'none' },
         { name: '丙', severeIllness: true, incomes: [pension(900)] },
       ],
     });
@@ -295,7 +304,9 @@ describe('低保边缘 marginal and 单人保 singlePersonDibao', () => {
     expect(r.coveredMembers).toEqual([idNumber(1)]);
     expect(r.monthlyAmount).toBe(800);
     expect(codes(r)).toContain('singlePersonDibao.member');
-    expect(r.reasons.find((x) => x.code === 'singlePersonDibao.member')!.message).toContain('乙（重度残疾）');
+    expect(r.reasons.find((x) => x.code === 'singlePersonDibao.member')!.message).toContain(
+      '乙（听力残疾二级）',
+    );
   });
 
   it('pays the single-person gap against the member’s own income', () => {
@@ -321,6 +332,9 @@ describe('刚性支出困难家庭 rigidExpense', () => {
     expect(r.rigidExpense).toEqual({
       medical: 30_000,
       education: 5_000,
+      rehabilitation: 0,
+      other: 0,
+      living: 0,
       spending: 35_000,
       income12Months: 54_000,
       ratio: 0.6481,

@@ -15,11 +15,15 @@ import {
   tiers,
 } from '../../shared/rules/index.ts';
 import {
+  dailyActivities,
+  disabilityCategories,
   type HouseholdDeclaration,
   householdDeclaration,
   incomeKinds,
   type RequestedTier,
   requestedTiers,
+  schoolingMinAge,
+  schoolingStages,
 } from '../../shared/schemas/household.ts';
 import { AS_OF, baseValues, idNumber, parameters, REGION } from './fixtures.ts';
 
@@ -34,14 +38,34 @@ const incomeArb = fc.record({
   monthlyAmount: fc.oneof({ arbitrary: yuan(700), weight: 4 }, { arbitrary: yuan(6_000), weight: 1 }),
 });
 
-const memberArb = fc.record({
-  age: fc.integer({ min: 0, max: 100 }),
-  disabilityGrade: fc.constantFrom(null, null, null, 1, 2, 3, 4),
-  severeIllness: fc.boolean(),
-  labourCapacity: fc.constantFrom('full', 'partial', 'none'),
-  employed: fc.boolean(),
-  incomes: fc.array(incomeArb, { maxLength: 3 }),
-});
+const memberArb = fc
+  .record({
+    age: fc.integer({ min: 0, max: 100 }),
+    disability: fc.option(
+      fc.tuple(
+        fc.constantFrom(...disabilityCategories),
+        fc.constantFrom(1 as const, 2 as const, 3 as const, 4 as const),
+      ),
+      { freq: 3, nil: null },
+    ),
+    severeIllness: fc.boolean(),
+    labourCapacity: fc.constantFrom('full', 'partial', 'none'),
+    employed: fc.boolean(),
+    schooling: fc.option(fc.record({ stage: fc.constantFrom(...schoolingStages), fullTime: fc.boolean() }), {
+      freq: 3,
+      nil: null,
+    }),
+    livesWithHousehold: fc.constantFrom(true, true, true, false),
+    selfCareUnable: fc.subarray([...dailyActivities]),
+    incomes: fc.array(incomeArb, { maxLength: 3 }),
+  })
+  .map(({ disability, ...m }) => ({
+    ...m,
+    disabilityCategory: disability?.[0] ?? null,
+    disabilityGrade: disability?.[1] ?? null,
+    // Only stages the age allows: the schema refuses the rest.
+    schooling: m.schooling && m.age >= schoolingMinAge[m.schooling.stage] ? m.schooling : null,
+  }));
 
 const householdArb: fc.Arbitrary<HouseholdDeclaration> = fc
   .record({
@@ -54,7 +78,25 @@ const householdArb: fc.Arbitrary<HouseholdDeclaration> = fc
     housingUnits: fc.constantFrom(0, 1, 1, 1, 2, 3),
     medical: fc.oneof(fc.constant(0), yuan(5_000), yuan(120_000)),
     education: fc.oneof(fc.constant(0), yuan(30_000)),
+    rehabilitation: fc.oneof(fc.constant(0), yuan(20_000)),
+    other: fc.oneof(fc.constant(0), yuan(10_000)),
     hasAbleSupporter: fc.boolean(),
+    obligors: fc.option(
+      fc.array(
+        fc.oneof(
+          fc.constant({ name: '赡养人', relation: 'child' as const, ableToSupport: true }),
+          fc.record({
+            name: fc.constant('义务人'),
+            relation: fc.constantFrom('child' as const, 'sibling' as const, 'parent' as const),
+            ableToSupport: fc.constant(false),
+            inability: fc.constantFrom('tekun' as const, 'dibaoElderly' as const, 'incapacitated' as const),
+          }),
+        ),
+        { maxLength: 3 },
+      ),
+      { nil: undefined },
+    ),
+    irregularIncome: fc.boolean(),
   })
   .map((h) =>
     householdDeclaration.parse({
@@ -65,10 +107,17 @@ const householdArb: fc.Arbitrary<HouseholdDeclaration> = fc
         name: `成员${i + 1}`,
         idNumber: idNumber(i),
         relation: i === 0 ? 'self' : 'child',
+        livesWithHousehold: i === 0 ? true : m.livesWithHousehold,
       })),
       assets: { deposits: h.deposits, vehicles: h.vehicles, housingUnits: h.housingUnits },
-      spendingLast12Months: { medical: h.medical, education: h.education },
-      hasAbleSupporter: h.hasAbleSupporter,
+      spendingLast12Months: {
+        medical: h.medical,
+        education: h.education,
+        rehabilitation: h.rehabilitation,
+        other: h.other,
+      },
+      ...(h.obligors === undefined ? { hasAbleSupporter: h.hasAbleSupporter } : { obligors: h.obligors }),
+      irregularIncome: h.irregularIncome,
     }),
   );
 
@@ -98,7 +147,43 @@ const parametersArb: fc.Arbitrary<ParameterSet> = fc
     priorYearDisposableIncome: fc.integer({ min: 1_000_000, max: 8_000_000 }).map((f) => f / 100),
     rigidExpenseRatio: fc.integer({ min: 1_000, max: 15_000 }).map((bp) => bp / 10_000),
     employmentCostDeduction: yuan(500),
-    excludedIncomeKinds: fc.subarray([...incomeKinds], { maxLength: 2 }),
+    excludedIncomeKinds: fc.record({
+      dibao: fc.subarray([...incomeKinds], { maxLength: 6 }),
+      tekun: fc.subarray([...incomeKinds], { maxLength: 4 }),
+    }),
+    tekunCareStandards: fc.record({ fullSelfCare: yuan(200), partialLoss: yuan(600), fullLoss: yuan(1_500) }),
+    dibaoIncrements: fc.record({
+      elderlyFromAge: fc.integer({ min: 60, max: 90 }),
+      elderly: yuan(150),
+      minor: yuan(150),
+      severeDisability: yuan(200),
+      seriousIllness: yuan(200),
+      combine: fc.constantFrom('highest' as const, 'sum' as const),
+    }),
+    dibaoAmountMethod: fc.oneof(
+      fc.constant({ kind: 'gap' as const }),
+      fc.record({
+        kind: fc.constant('bands' as const),
+        bands: fc
+          .uniqueArray(fc.integer({ min: 1, max: 1_000 }), { maxLength: 3 })
+          .chain((mins) =>
+            fc.tuple(
+              ...[0, ...mins].map((min) =>
+                yuan(1_200).map((a) => ({ minGapPerPerson: min, amountPerPerson: a + 1 })),
+              ),
+            ),
+          ),
+      }),
+    ),
+    rigidLivingExpense: fc.oneof(
+      fc.constant({ kind: 'none' as const }),
+      fc.record({
+        kind: fc.constant('dibaoStandardMultiple' as const),
+        multiple: fc.constantFrom(0.5, 1, 1.2),
+      }),
+      fc.record({ kind: fc.constant('perPersonMonthly' as const), amount: yuan(800).map((a) => a + 1) }),
+    ),
+    illnessDisabilityDeduction: fc.boolean(),
     assetLimits: fc.record({
       tekun: assetLimitArb,
       dibao: assetLimitArb,
@@ -213,9 +298,21 @@ describe('means test properties', () => {
           if (amount !== null) expect(amount).toBeGreaterThanOrEqual(0);
         }
         if (r.tier === 'dibao') {
-          const n = h.members.length;
-          const cap = Math.max(p.dibaoStandard + 1, p.amountFloorPerPerson ?? 0) * n;
-          expect(r.monthlyAmount!).toBeLessThanOrEqual(cap);
+          // Per covered person: the standard (+1 for rounding), the floor or the highest band, plus
+          // every 分类施保 increment at once.
+          const n = r.income.householdSize;
+          const inc = p.dibaoIncrements;
+          const band =
+            p.dibaoAmountMethod.kind === 'bands'
+              ? Math.max(...p.dibaoAmountMethod.bands.map((b) => b.amountPerPerson))
+              : 0;
+          const perPerson =
+            Math.max(p.dibaoStandard + 1, p.amountFloorPerPerson ?? 0, band) +
+            inc.elderly +
+            inc.minor +
+            inc.severeDisability +
+            inc.seriousIllness;
+          expect(r.monthlyAmount!).toBeLessThanOrEqual(perPerson * n + 1e-6);
         }
       }),
       { numRuns: RUNS },
@@ -276,7 +373,7 @@ describe('means test properties', () => {
     fc.assert(
       fc.property(householdArb, parametersArb, (h, p) => {
         const r = run(h, p);
-        const n = h.members.length;
+        const n = r.income.householdSize;
         expect(Math.abs(r.perCapitaMonthlyIncome * n - r.income.countedMonthlyIncome)).toBeLessThanOrEqual(
           0.005 * n + 1e-6,
         );
@@ -299,6 +396,70 @@ describe('means test properties', () => {
         expect(r.classification).toBe(ev.classification);
       }),
       { numRuns: RUNS },
+    );
+  });
+
+  it('a member who neither lives with the household nor studies full-time away changes nothing', () => {
+    // 57号 第七条: only 共同生活的家庭成员 count — their income, their number, their needs.
+    fc.assert(
+      fc.property(householdArb, parametersArb, memberArb, (h, p, extra) => {
+        const away = {
+          ...extra,
+          name: '外出成员',
+          idNumber: idNumber(40),
+          relation: 'sibling' as const,
+          livesWithHousehold: false,
+          schooling: extra.schooling && { ...extra.schooling, fullTime: false },
+        };
+        const withAway = householdDeclaration.parse({ ...h, members: [...h.members, away] });
+        const before = run(h, p);
+        const after = run(withAway, p);
+        expect(after.classification).toBe(before.classification);
+        expect(after.monthlyAmount).toBe(before.monthlyAmount);
+        expect(after.income.householdSize).toBe(before.income.householdSize);
+      }),
+      { numRuns: RUNS / 2 },
+    );
+  });
+
+  it('a 特困 household stays 特困 when a member turns 18 in senior-secondary school', () => {
+    // 社会救助法第十六条第三款: schooling, not the 18th birthday, ends a minor's support.
+    fc.assert(
+      fc.property(
+        parametersArb,
+        fc.constantFrom('compulsory' as const, 'seniorSecondary' as const),
+        (p, stage) => {
+          const base = {
+            regionCode: REGION,
+            residence: 'urban' as const,
+            assets: { deposits: 0, vehicles: [], housingUnits: 0 },
+            spendingLast12Months: { medical: 0, education: 0 },
+            obligors: [],
+          };
+          const student = (age: number) =>
+            householdDeclaration.parse({
+              ...base,
+              members: [
+                {
+                  name: '学生',
+                  idNumber: idNumber(0),
+                  relation: 'self',
+                  age,
+                  labourCapacity: 'full',
+                  schooling: { stage, fullTime: true },
+                },
+              ],
+            });
+          const p0 = {
+            ...p,
+            assetLimits: { ...p.assetLimits, tekun: { ...p.assetLimits.tekun, maxHousingUnits: 0 } },
+          };
+          const at17 = run(student(17), p0).classification;
+          const at19 = run(student(19), p0).classification;
+          expect(at19).toBe(at17);
+        },
+      ),
+      { numRuns: RUNS / 4 },
     );
   });
 
