@@ -77,6 +77,10 @@ export const notice = z
       .boolean()
       .optional()
       .describe('送达期限所在年度的节假日安排尚未载入，暂按周末和法定节假日计算（不含调休）'),
+    remedy: z
+      .string()
+      .optional()
+      .describe('救济途径（不予确认、调减、终止等不利决定必载：行政复议或行政诉讼，社会救助法第七十六条）'),
   })
   .meta({ title: '告知书' });
 

@@ -35,6 +35,20 @@ export interface Notice<Kind extends string = 'approval' | 'refusal' | 'withdraw
   serveBy: string;
   /** `serveBy` counted with weekends and statutory holidays only, in a year whose arrangement is not loaded yet. */
   serveByProvisional?: boolean;
+  /** The remedy an adverse notice (refusal, reduction, termination) states: 社会救助法第七十六条. */
+  remedy?: string;
+}
+
+/**
+ * 社会救助法第七十六条: any decision on assistance may be challenged by 行政复议 or 行政诉讼; the
+ * periods are the general ones of the 行政复议法 (60 days) and the 行政诉讼法 (6 months).
+ */
+export const REMEDY =
+  '如对本决定不服，可以自知道该决定之日起60日内依法申请行政复议，或者自知道该决定之日起6个月内依法向人民法院提起行政诉讼（《中华人民共和国社会救助法》第七十六条）。';
+
+/** An adverse notice: the remedy is stated in its body and kept as its own field for the pages. */
+export function withRemedy<N extends Notice<string>>(notice: N): N {
+  return { ...notice, body: `${notice.body}${REMEDY}`, remedy: REMEDY };
 }
 
 /** 入户调查 and 信息核对: what the caseworker found, recorded with the decision. */

@@ -11,7 +11,13 @@
 
 import type { ProvisionalDeadline, WorkingDayCalendar } from '../calendar/index.ts';
 import { tierLabels as ruleTierLabels } from '../rules/classify.ts';
-import type { ApplicationRecord, Findings, MeansTestSummary, Notice } from './cases.ts';
+import {
+  type ApplicationRecord,
+  type Findings,
+  type MeansTestSummary,
+  type Notice,
+  withRemedy,
+} from './cases.ts';
 import { chinaDate } from './dates.ts';
 import { yuanText } from './money.ts';
 import type { TaskDecision } from './tasks.ts';
@@ -190,15 +196,15 @@ export function decideOutcome(input: OutcomeInput): Outcome {
     : '';
   return {
     determination: { outcome: 'refused', tier: null, monthlyAmount: null, decidedAt },
-    notice: {
+    notice: withRemedy({
       noticeId: input.noticeId,
-      kind: 'refusal',
+      kind: 'refusal' as const,
       title: '不予确认社会救助告知书',
-      body: `经审核，您的申请不符合条件，不予确认。理由见下。${offer}如对决定不服，可依法申请行政复议或提起行政诉讼。`,
+      body: `经审核，您的申请不符合条件，不予确认。理由见下。${offer}`,
       reasons,
       decidedAt,
       ...serveBy(input.calendar, day, limits.refusalNoticeWorkingDays),
-    },
+    }),
     alternativeOffered,
   };
 }

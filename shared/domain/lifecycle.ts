@@ -8,7 +8,7 @@
  */
 import { tierLabels } from '../rules/index.ts';
 import type { HouseholdDeclaration } from '../schemas/household.ts';
-import type { Notice } from './cases.ts';
+import { type Notice, withRemedy } from './cases.ts';
 import { chinaDate } from './dates.ts';
 import { toFen as fen, sameAmount, yuanText } from './money.ts';
 
@@ -362,32 +362,36 @@ export function recheckNotice(input: RecheckNoticeInput): LifecycleNotice {
           ? ['经办人核实后未确认核查发现的变化，维持原救助', ...input.notConfirmed.reasons]
           : ['家庭经济状况与上次认定相比没有变化'],
       };
-    case 'adjust':
-      return {
+    case 'adjust': {
+      const notice: LifecycleNotice = {
         ...common,
         kind: 'recheckAdjust',
         title: '定期核查结果告知书：调整救助',
         body: `经定期核查并经经办人确认，自下月起您家享受${benefitText(proposed!)}。${next}`,
         reasons: input.reasons,
       };
+      // 调减 is adverse (第四十八条、第七十六条); a raise is not.
+      const reduced = (proposed!.monthlyAmount ?? 0) < (current!.monthlyAmount ?? 0);
+      return reduced ? withRemedy(notice) : notice;
+    }
     case 'gradualExit': {
       const g = input.gradualExit!;
-      return {
+      return withRemedy({
         ...common,
         kind: 'gradualExit',
         title: '定期核查结果告知书：渐退',
         body: `经定期核查并经经办人确认，您家因就业增收不再符合${tierLabel(current!.tier)}条件。给予${g.months}个月渐退期（${g.firstMonth}至${g.lastMonth}），渐退期内继续按每月${yuanText(current!.monthlyAmount ?? 0)}发放，期满后停发，并纳入低收入人口动态监测。`,
         reasons: input.reasons,
-      };
+      });
     }
     case 'terminate':
-      return {
+      return withRemedy({
         ...common,
         kind: 'termination',
         title: '定期核查结果告知书：停止救助',
-        body: `经定期核查并经经办人确认，您家不再符合${tierLabel(current!.tier)}条件，自下月起停止发放，并纳入低收入人口动态监测。如对决定有异议，可依法申请行政复议或提起行政诉讼。`,
+        body: `经定期核查并经经办人确认，您家不再符合${tierLabel(current!.tier)}条件，自下月起停止发放，并纳入低收入人口动态监测。`,
         reasons: input.reasons,
-      };
+      });
     case 'monitoringAlert':
       return {
         ...common,
@@ -459,13 +463,13 @@ export function emergencyNotice(input: {
       };
     }
     case 'declined':
-      return {
+      return withRemedy({
         ...common,
         kind: 'emergencyDeclined',
         title: '不予先行救助告知书',
-        body: `经办人审核，您申请的临时救助（申请金额${yuanText(input.requestedAmount)}）不予先行救助。如对决定有异议，可依法申请行政复议或提起行政诉讼。`,
+        body: `经办人审核，您申请的临时救助（申请金额${yuanText(input.requestedAmount)}）不予先行救助。`,
         reasons: input.reasons ?? [],
-      };
+      });
     case 'completed':
       return {
         ...common,
@@ -475,13 +479,13 @@ export function emergencyNotice(input: {
         reasons: input.reasons ?? [],
       };
     case 'rejected':
-      return {
+      return withRemedy({
         ...common,
         kind: 'emergencyRejected',
         title: '临时救助补办手续审核结果告知书',
-        body: `经补办手续审核，您的情况不符合临时救助条件；已先行发放的${yuanText(input.amount)}按规定处理。如对决定有异议，可依法申请行政复议或提起行政诉讼。`,
+        body: `经补办手续审核，您的情况不符合临时救助条件；已先行发放的${yuanText(input.amount)}按规定处理。`,
         reasons: input.reasons ?? [],
-      };
+      });
     case 'converted': {
       const c = input.convertedTo!;
       return {

@@ -9,8 +9,10 @@ import {
   applicantFields,
   applicationRequest,
   householdDeclaration,
+  householdFields,
   isoDate,
   regionCode,
+  supportersAgree,
   yuan,
 } from './household.ts';
 
@@ -74,11 +76,13 @@ export const consentBody = z.object({
  * where the case is: the recheck means-tests under the case's region, never one the applicant names
  * (a move to another county is a transfer handled by staff). `regionCode` may be left out.
  */
-export const declarationBody = householdDeclaration.safeExtend({
-  regionCode: regionCode.optional().describe('可省略；须为本案件所在地，迁往其他地区须由工作人员办理转移'),
-  pledge: z.literal(true, { error: '须承诺所报信息真实（pledge=true）' }),
-  verificationConsent: z.literal(true, { error: '须授权核对家庭经济状况（verificationConsent=true）' }),
-});
+export const declarationBody = householdFields
+  .extend({
+    regionCode: regionCode.optional().describe('可省略；须为本案件所在地，迁往其他地区须由工作人员办理转移'),
+    pledge: z.literal(true, { error: '须承诺所报信息真实（pledge=true）' }),
+    verificationConsent: z.literal(true, { error: '须授权核对家庭经济状况（verificationConsent=true）' }),
+  })
+  .superRefine(supportersAgree);
 
 /** Response shapes, for the OpenAPI document. */
 export const caseLifecycleResponses = {
@@ -110,26 +114,28 @@ export const caseLifecycleResponses = {
 export const hardshipKinds = ['illness', 'accident', 'disaster', 'fire', 'other'] as const;
 
 /** The household's declaration (as for an application, without a requested tier) and the hardship. */
-export const emergencyRequest = householdDeclaration.safeExtend({
-  ...applicantFields,
-  regionCode: regionCode.describe('急难发生地的行政区划代码：向发生地申请，不受户籍限制'),
-  hukouRegionCode: regionCode.optional().describe('户籍所在地（可与急难发生地不同，仅作记录）'),
-  hardship: z
-    .object({
-      kind: z.enum(hardshipKinds, {
-        error:
-          '急难类型应为 illness（突发重病）、accident（意外事故）、disaster（自然灾害）、fire（火灾）或 other（其他）',
-      }),
-      description: z
-        .string({ error: '请说明急难情况' })
-        .trim()
-        .min(1, { error: '请说明急难情况' })
-        .max(1000, { error: '急难情况说明过长' }),
-      occurredOn: isoDate.describe('急难发生日期'),
-    })
-    .describe('急难情况'),
-  requestedAmount: yuan.positive({ error: '申请金额必须大于0' }).describe('申请救助金额（元）'),
-});
+export const emergencyRequest = householdFields
+  .extend({
+    ...applicantFields,
+    regionCode: regionCode.describe('急难发生地的行政区划代码：向发生地申请，不受户籍限制'),
+    hukouRegionCode: regionCode.optional().describe('户籍所在地（可与急难发生地不同，仅作记录）'),
+    hardship: z
+      .object({
+        kind: z.enum(hardshipKinds, {
+          error:
+            '急难类型应为 illness（突发重病）、accident（意外事故）、disaster（自然灾害）、fire（火灾）或 other（其他）',
+        }),
+        description: z
+          .string({ error: '请说明急难情况' })
+          .trim()
+          .min(1, { error: '请说明急难情况' })
+          .max(1000, { error: '急难情况说明过长' }),
+        occurredOn: isoDate.describe('急难发生日期'),
+      })
+      .describe('急难情况'),
+    requestedAmount: yuan.positive({ error: '申请金额必须大于0' }).describe('申请救助金额（元）'),
+  })
+  .superRefine(supportersAgree);
 export type EmergencyRequest = z.infer<typeof emergencyRequest>;
 
 export const emergencyStatuses = [

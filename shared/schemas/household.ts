@@ -240,43 +240,50 @@ export const obligor = z
 
 export const requestedTiers = ['dibao', 'tekun', 'marginal', 'rigidExpense', 'emergency'] as const;
 
-export const householdDeclaration = z
-  .object({
-    regionCode,
-    residence: z.enum(['urban', 'rural'], { error: '户籍类别应为 urban（城市）或 rural（农村）' }),
-    members: z
-      .array(member)
-      .min(1, { error: '至少填写一名家庭成员' })
-      .max(30)
-      .refine((ms) => ms.filter((m) => m.relation === 'self').length === 1, {
-        error: '家庭成员中必须有且只有一名申请人本人（relation=self）',
-      })
-      .refine((ms) => new Set(ms.map((m) => m.idNumber)).size === ms.length, {
-        error: '家庭成员身份证号码重复',
-      }),
-    assets,
-    /** 申请前12个月的刚性支出 */
-    spendingLast12Months: rigidSpending,
-    /**
-     * 家庭以外的法定赡养、抚养、扶养义务人 (特困's "no able supporter"): each with whether they can support
-     * and, if not, why. Absent when not declared; then `hasAbleSupporter` stands alone.
-     */
-    obligors: z.array(obligor).max(30).optional(),
-    /** 有具备履行能力的法定义务人. Defaults to true (特困 is not presumed); derived from `obligors` when given. */
-    hasAbleSupporter: z.boolean().optional(),
-    /** 收入来源不固定 (e.g. casual work): with a member able to work, the 低保 household is checked half-yearly. */
-    irregularIncome: z.boolean().default(false),
-  })
-  // An object-level check: schemas built on this one use `.extend`, never `.omit`/`.pick` (zod refuses those here).
-  .superRefine((h, ctx) => {
-    if (h.obligors === undefined || h.hasAbleSupporter === undefined) return;
-    if (h.hasAbleSupporter !== h.obligors.some((o) => o.ableToSupport))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['hasAbleSupporter'],
-        message: '“有具备履行能力的法定义务人”与所列义务人情况不一致',
-      });
-  });
+/** The declaration's fields; schemas that override one of them extend this and add `supportersAgree`. */
+export const householdFields = z.object({
+  regionCode,
+  residence: z.enum(['urban', 'rural'], { error: '户籍类别应为 urban（城市）或 rural（农村）' }),
+  members: z
+    .array(member)
+    .min(1, { error: '至少填写一名家庭成员' })
+    .max(30)
+    .refine((ms) => ms.filter((m) => m.relation === 'self').length === 1, {
+      error: '家庭成员中必须有且只有一名申请人本人（relation=self）',
+    })
+    .refine((ms) => new Set(ms.map((m) => m.idNumber)).size === ms.length, {
+      error: '家庭成员身份证号码重复',
+    }),
+  assets,
+  /** 申请前12个月的刚性支出 */
+  spendingLast12Months: rigidSpending,
+  /**
+   * 家庭以外的法定赡养、抚养、扶养义务人 (特困's "no able supporter"): each with whether they can support
+   * and, if not, why. Absent when not declared; then `hasAbleSupporter` stands alone.
+   */
+  obligors: z.array(obligor).max(30).optional(),
+  /** 有具备履行能力的法定义务人. Defaults to true (特困 is not presumed); derived from `obligors` when given. */
+  hasAbleSupporter: z.boolean().optional(),
+  /** 收入来源不固定 (e.g. casual work): with a member able to work, the 低保 household is checked half-yearly. */
+  irregularIncome: z.boolean().default(false),
+});
+
+/** An object-level check: `hasAbleSupporter`, when given beside the obligors, must say what they say. */
+export function supportersAgree(
+  h: { obligors?: Array<{ ableToSupport: boolean }> | undefined; hasAbleSupporter?: boolean | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (h.obligors === undefined || h.hasAbleSupporter === undefined) return;
+  if (h.hasAbleSupporter !== h.obligors.some((o) => o.ableToSupport))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['hasAbleSupporter'],
+      message: '“有具备履行能力的法定义务人”与所列义务人情况不一致',
+    });
+}
+
+// Schemas built on a refined one may `.extend` with new keys only; zod refuses `.omit` or overriding.
+export const householdDeclaration = householdFields.superRefine(supportersAgree);
 
 /** Whether a legal supporter able to support exists: from the obligors when declared, else the flag (default yes). */
 export const hasAbleSupporter = (h: Pick<HouseholdDeclaration, 'obligors' | 'hasAbleSupporter'>): boolean =>

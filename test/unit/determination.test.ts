@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { WorkingDayCalendar } from '../../shared/calendar/index.ts';
+import { REMEDY } from '../../shared/domain/cases.ts';
 import {
   addMonths,
   decideAlternative,
@@ -110,6 +111,8 @@ describe('decideOutcome', () => {
       '信息核对（市场监管）：与申报不一致，名下有个体工商户',
     ]);
     expect(notice.body).toContain('行政复议');
+    expect(notice.remedy).toBe(REMEDY);
+    expect(notice.body.endsWith(REMEDY)).toBe(true);
     expect(notice.serveBy).toBe('2026-09-30');
     expect(calendar.workingDaysBetween('2026-09-25', notice.serveBy)).toBe(3);
     expect(alternativeOffered).toBe(false);

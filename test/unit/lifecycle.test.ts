@@ -1,6 +1,7 @@
 /** The pure decisions of a case's life after its determination: recheck, gradual exit, monitoring, emergency. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { REMEDY } from '../../shared/domain/cases.ts';
 import {
   addMonths,
   addMonthsToMonth,
@@ -338,5 +339,7 @@ describe('recheck notices', () => {
     const notice = recheckNotice({ ...base, outcome: 'terminate', proposed: null });
     expect(notice).toMatchObject({ kind: 'termination', title: '定期核查结果告知书：停止救助' });
     expect(notice.body).toContain('行政复议');
+    expect(notice.remedy).toBe(REMEDY);
+    expect(notice.remedy).toMatch(/60日内.*行政复议.*6个月内.*行政诉讼.*第七十六条/);
   });
 });

@@ -128,9 +128,8 @@ function noticeCard(app: ApplicationView) {
       h('dt', {}, '告知书编号'),
       h('dd', {}, notice.noticeId),
     ),
-    notice.kind === 'refusal'
-      ? h('p', { class: 'hint' }, '如对决定不服，可以自收到告知书之日起依法申请行政复议或提起行政诉讼。')
-      : null,
+    // The remedy is the notice's own (社会救助法第七十六条), as served: the page adds nothing of its own.
+    notice.remedy ? h('p', { class: 'hint' }, notice.remedy) : null,
   );
 }
 
