@@ -13,14 +13,30 @@
  * clock) against json-rules-engine from precomputed facts; the fully explained meansTest has its own.
  *
  * Households are generated in chunks from a seeded PRNG so memory stays flat and every run is the same.
+ * Each sample parameter set also runs with the provincial and county options the sample data leaves
+ * off switched on (成年无业重度残疾人单人保, the illness/disability deduction, 生活支出 in 刚性支出, an
+ * extra disability category without labour capacity, 分档定额), so those branches are compared too.
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
 import { idCheckCharacter } from '../shared/domain/id-number.ts';
-import { type ParameterSet, resolveParameters, sampleParameterVersions } from '../shared/parameters/index.ts';
+import {
+  type ParameterSet,
+  parameterValuesSchema,
+  resolveParameters,
+  sampleParameterVersions,
+} from '../shared/parameters/index.ts';
 import { decide, householdEconomics, meansTest, type Tier, tiers } from '../shared/rules/index.ts';
-import { type HouseholdDeclaration, householdDeclaration, type Member } from '../shared/schemas/household.ts';
+import {
+  dailyActivities,
+  disabilityCategories,
+  type HouseholdDeclaration,
+  householdDeclaration,
+  incomeKinds,
+  type Member,
+  obligorInabilities,
+} from '../shared/schemas/household.ts';
 
 const N = Number(process.env.BENCH_HOUSEHOLDS ?? 1_000_000);
 if (!Number.isSafeInteger(N) || N < 1)
@@ -52,6 +68,43 @@ interface Context {
   parameters: ParameterSet;
   ids: string[];
 }
+/**
+ * The options a province or county may switch on that the sample data leaves off, on top of a
+ * resolved sample set; checked against the parameter schema like any published value.
+ */
+function withLocalOptions(p: ParameterSet, k: number): ParameterSet {
+  const variant: ParameterSet = {
+    ...p,
+    personCriteria: {
+      ...p.personCriteria,
+      adultSevereDisabilityAlone: true,
+      noLabourCapacityDisabilities: [
+        ...p.personCriteria.noLabourCapacityDisabilities,
+        { category: 'multiple', upToGrade: 2 },
+      ],
+    },
+    illnessDisabilityDeduction: true,
+    rigidLivingExpense:
+      k % 2 === 0
+        ? { kind: 'dibaoStandardMultiple', multiple: 0.5 }
+        : { kind: 'perPersonMonthly', amount: 200 },
+    dibaoAmountMethod:
+      k % 2 === 0
+        ? { kind: 'gap' }
+        : {
+            kind: 'bands',
+            bands: [
+              { minGapPerPerson: 0, amountPerPerson: 100 },
+              { minGapPerPerson: 200, amountPerPerson: 300 },
+              { minGapPerPerson: 500, amountPerPerson: 600 },
+            ],
+          },
+    version: `${p.version}+bench:localOptions`,
+  };
+  parameterValuesSchema.parse(variant);
+  return variant;
+}
+
 const contexts: Context[] = [];
 for (const regionCode of ['430121', '410122']) {
   for (const residence of ['urban', 'rural'] as const) {
@@ -60,29 +113,49 @@ for (const regionCode of ['430121', '410122']) {
         const first17 = `${regionCode}1980010${i + 1}${String(100 + i).padStart(3, '0')}`;
         return first17 + idCheckCharacter(first17);
       });
+      const parameters = resolveParameters(sampleParameterVersions, regionCode, residence, asOf);
+      contexts.push({ regionCode, residence, asOf, parameters, ids });
       contexts.push({
         regionCode,
         residence,
         asOf,
-        parameters: resolveParameters(sampleParameterVersions, regionCode, residence, asOf),
+        parameters: withLocalOptions(parameters, contexts.length),
         ids,
       });
     }
   }
 }
 
+// Every kind at least once, the common ones more often.
 const incomeKindsWeighted = [
+  ...incomeKinds,
   'wage',
   'wage',
   'wage',
   'business',
   'agriculture',
   'pension',
-  'pension',
-  'transfer',
-  'property',
+  'basicPension',
+] as const;
+const obligorRelations = [
+  'child',
+  'parent',
+  'sibling',
+  'grandchild',
+  'grandparent',
+  'spouse',
   'other',
 ] as const;
+type Obligor = NonNullable<HouseholdDeclaration['obligors']>[number];
+
+/** Schooling plausible for the age (never below the schema's minimum age for the stage). */
+function schoolingFor(age: number): Member['schooling'] {
+  if (age >= 6 && age <= 15 && chance(0.9)) return { stage: 'compulsory', fullTime: true };
+  if (age >= 15 && age <= 20 && chance(0.5)) return { stage: 'seniorSecondary', fullTime: chance(0.9) };
+  if (age >= 17 && age <= 26 && chance(0.35)) return { stage: 'higher', fullTime: chance(0.85) };
+  if (age > 26 && age < 50 && chance(0.02)) return { stage: 'higher', fullTime: false };
+  return null;
+}
 
 interface Case {
   household: HouseholdDeclaration;
@@ -103,18 +176,25 @@ function generate(): Case {
       i === 0
         ? 18 + Math.floor(rand() * 70)
         : chance(0.3)
-          ? Math.floor(rand() * 16)
+          ? Math.floor(rand() * 20)
           : 18 + Math.floor(rand() * 80);
     const dependent = age >= 60 || age < 16;
-    const labourCapacity = dependent
-      ? chance(0.7)
-        ? 'none'
-        : 'partial'
-      : chance(0.1)
-        ? 'none'
-        : chance(0.2)
-          ? 'partial'
-          : 'full';
+    // About one member in ten holds a disability certificate: a category and a grade, always both.
+    const disabled = chance(0.1);
+    const disabilityCategory = disabled ? pick(disabilityCategories) : null;
+    const disabilityGrade = disabled ? pick([1, 2, 3, 4] as const) : null;
+    const severe = disabilityGrade !== null && disabilityGrade <= 2;
+    const labourCapacity =
+      dependent || severe
+        ? chance(0.7)
+          ? 'none'
+          : 'partial'
+        : chance(0.1)
+          ? 'none'
+          : chance(0.2)
+            ? 'partial'
+            : 'full';
+    const schooling = schoolingFor(age);
     const incomes = [];
     const items = chance(0.25) ? 0 : chance(0.7) ? 1 : 2;
     for (let k = 0; k < items; k++) {
@@ -126,14 +206,35 @@ function generate(): Case {
       idNumber: context.ids[i]!,
       relation: i === 0 ? 'self' : pick(['spouse', 'child', 'parent', 'grandchild', 'sibling'] as const),
       age,
-      disabilityGrade: chance(0.04) ? pick([1, 2] as const) : chance(0.04) ? pick([3, 4] as const) : null,
+      disabilityCategory,
+      disabilityGrade,
       severeIllness: chance(0.06),
       labourCapacity,
-      employed: labourCapacity !== 'none' && !dependent && chance(0.6),
+      employed: labourCapacity !== 'none' && !dependent && (severe ? chance(0.3) : chance(0.6)),
+      schooling,
+      // The applicant always lives with the household; others are away now and then (working
+      // elsewhere, or studying, in which case a full-time student still counts).
+      livesWithHousehold: i === 0 || !chance(0.12),
+      selfCareUnable: (age >= 70 || severe) && chance(0.5) ? dailyActivities.filter(() => chance(0.4)) : [],
       incomes,
     });
   }
   const annualStandard = scale * 12;
+  let obligors: Obligor[] | undefined;
+  if (chance(0.35)) {
+    obligors = [];
+    for (let k = 1 + Math.floor(rand() * 3); k > 0; k--) {
+      const able = chance(0.4);
+      const inability = able ? null : pick(obligorInabilities);
+      obligors.push({
+        name: `义务人${obligors.length + 1}`,
+        relation: pick(obligorRelations),
+        ableToSupport: able,
+        inability,
+        note: inability === 'provincial' ? '省级规定的其他情形（示例）' : '',
+      });
+    }
+  }
   const household: HouseholdDeclaration = {
     regionCode: context.regionCode,
     residence: context.residence,
@@ -146,9 +247,17 @@ function generate(): Case {
     spendingLast12Months: {
       medical: money(chance(0.6) ? rand() * 2_000 : rand() * 80_000),
       education: money(chance(0.7) ? 0 : rand() * 20_000),
+      rehabilitation: money(chance(0.85) ? 0 : rand() * 30_000),
+      other: money(chance(0.9) ? 0 : rand() * 10_000),
     },
-    hasAbleSupporter: chance(0.8),
+    irregularIncome: chance(0.2),
   };
+  // The supporter flag: from the obligors when listed (stated consistently, or left out), else stated
+  // or left to its default (an able supporter exists).
+  if (obligors !== undefined) {
+    household.obligors = obligors;
+    if (chance(0.5)) household.hasAbleSupporter = obligors.some((o) => o.ableToSupport);
+  } else if (chance(0.85)) household.hasAbleSupporter = chance(0.8);
   return { household, context, relapseWatch: chance(0.05), emergency: chance(0.03) };
 }
 
@@ -160,42 +269,84 @@ const bp = (ratio: number) => Math.round(ratio * 10_000);
 const assetTiers = ['tekun', 'dibao', 'marginal', 'rigidExpense'] as const;
 
 /**
- * The facts json-rules-engine reads. Built here from `householdEconomics` and the parameters, with
- * the per-member tests written out again (not taken from doudi's `evaluate`), so that agreement is a
+ * The facts json-rules-engine reads. Built here from `householdEconomics` (income, assets and the
+ * declared spending) and the parameters, with who counts, the per-member tests, the supporter and
+ * the 生活支出 rule written out again (not taken from doudi's `assess`), so that agreement is a
  * cross-check rather than a tautology. Products are pre-scaled to integers (×10,000 for basis points)
  * so json-rules-engine's numeric operators compare exactly.
  */
 function ruleFacts(c: Case): Record<string, number | boolean> {
   const p = c.context.parameters;
-  const e = householdEconomics(c.household, p);
-  const n = e.size;
+  const h = c.household;
+  const e = householdEconomics(h, p);
   const std = fen(p.dibaoStandard);
-  const { elderlyFromAge, minorBelowAge, severeDisabilityGrades } = p.personCriteria;
+  const criteria = p.personCriteria;
+  let n = 0;
   let allWithout = true;
   let candidates = 0;
-  c.household.members.forEach((m, i) => {
-    const severe =
-      m.disabilityGrade !== null && (severeDisabilityGrades as number[]).includes(m.disabilityGrade);
-    if (!(m.labourCapacity === 'none' || m.age >= elderlyFromAge || m.age < minorBelowAge || severe))
+  let alone = 0;
+  h.members.forEach((m, i) => {
+    // 共同生活: at home, or away as a full-time student; anyone else is left out of size and income.
+    if (!(m.livesWithHousehold || m.schooling?.fullTime)) return;
+    n++;
+    const grade = m.disabilityGrade;
+    const severe = grade !== null && (criteria.severeDisabilityGrades as number[]).includes(grade);
+    const disabilityNoLabour =
+      grade !== null &&
+      criteria.noLabourCapacityDisabilities.some(
+        (d) => d.category === m.disabilityCategory && grade <= d.upToGrade,
+      );
+    const pupil =
+      m.schooling !== null && (m.schooling.stage === 'compulsory' || m.schooling.stage === 'seniorSecondary');
+    if (
+      !(
+        m.age >= criteria.elderlyFromAge ||
+        m.age < criteria.minorBelowAge ||
+        disabilityNoLabour ||
+        pupil ||
+        m.labourCapacity === 'none'
+      )
+    )
       allWithout = false;
-    if ((m.severeIllness || severe) && e.memberIncomeFen[i]! < std) candidates++;
+    if (e.memberIncomeFen[i]! >= std) return;
+    const grade3IntellectualOrMental =
+      grade === 3 && (m.disabilityCategory === 'intellectual' || m.disabilityCategory === 'mental');
+    if (m.severeIllness || severe || grade3IntellectualOrMental) candidates++;
+    if (criteria.adultSevereDisabilityAlone && m.age >= criteria.adultAge && severe && !m.employed) alone++;
   });
+  const supporter =
+    h.obligors === undefined ? h.hasAbleSupporter !== false : h.obligors.some((o) => o.ableToSupport);
+  const rule = p.rigidLivingExpense;
+  const livingFen =
+    rule.kind === 'dibaoStandardMultiple'
+      ? Math.floor((bp(rule.multiple) * std * 12 * n) / 10_000)
+      : rule.kind === 'perPersonMonthly'
+        ? fen(rule.amount) * 12 * n
+        : 0;
+  const spendingFen =
+    e.medicalSpendingFen +
+    e.educationSpendingFen +
+    e.rehabilitationSpendingFen +
+    e.otherSpendingFen +
+    livingFen;
   const facts: Record<string, number | boolean> = {
     income: e.countedIncomeFen,
+    tekunIncome: e.tekunCountedIncomeFen,
     incomeX10000: e.countedIncomeFen * 10_000,
     incomeX12: e.countedIncomeFen * 12,
     dibaoLine: std * n,
     marginalLineX10000: bp(p.marginalMultiple) * std * n,
     disposableLine: fen(p.priorYearDisposableIncome) * n,
-    spendingX10000: (e.medicalSpendingFen + e.educationSpendingFen) * 10_000,
+    spendingX10000: spendingFen * 10_000,
     rigidThresholdX10000: bp(p.rigidExpenseRatio) * e.countedIncomeFen * 12,
     depositsX10000: e.depositsFen * 10_000,
     vehicles: e.nonExemptVehicles,
     vehicleValue: e.nonExemptVehicleValueFen,
     housingUnits: e.housingUnits,
     allWithoutLabourCapacity: allWithout,
-    hasAbleSupporter: c.household.hasAbleSupporter,
+    hasAbleSupporter: supporter,
     singlePersonCandidates: candidates,
+    aloneCandidates: alone,
     relapseWatch: c.relapseWatch,
     emergency: c.emergency,
   };
@@ -247,7 +398,7 @@ function buildEngine(): Engine {
         all: [
           is('allWithoutLabourCapacity', true),
           is('hasAbleSupporter', false),
-          lessThanFact('income', 'dibaoLine'),
+          lessThanFact('tekunIncome', 'dibaoLine'),
           { condition: 'assetsWithin:tekun' },
         ],
       },
@@ -264,9 +415,19 @@ function buildEngine(): Engine {
       priority: 50,
       conditions: {
         all: [
-          { fact: 'singlePersonCandidates', operator: 'greaterThan', value: 0 },
-          lessThanFact('incomeX10000', 'marginalLineX10000'),
           { condition: 'assetsWithin:marginal' },
+          {
+            any: [
+              {
+                all: [
+                  { fact: 'singlePersonCandidates', operator: 'greaterThan', value: 0 },
+                  lessThanFact('incomeX10000', 'marginalLineX10000'),
+                ],
+              },
+              // Adults with a severe disability and no work, covered alone whatever the household's income.
+              { fact: 'aloneCandidates', operator: 'greaterThan', value: 0 },
+            ],
+          },
         ],
       },
       event: { type: 'singlePersonDibao' },
@@ -407,7 +568,7 @@ console.log(
   `doudi rules benchmark — ${fmt(N)} households (seed ${SEED}), node ${process.version}, one thread`,
 );
 console.log(
-  `parameter sets: ${contexts.length} (sample data: 430121 长沙县 and 410122 中牟县 × urban/rural × 2025-08-01/2026-03-01)`,
+  `parameter sets: ${contexts.length} (sample data: 430121 长沙县 and 410122 中牟县 × urban/rural × 2025-08-01/2026-03-01, each as is and with the local options on)`,
 );
 console.log(`tiers: ${tiers.map((t, i) => `${t} ${((counts[i]! / N) * 100).toFixed(1)}%`).join(', ')}`);
 console.log('');

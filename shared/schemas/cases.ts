@@ -8,7 +8,6 @@ import { z } from 'zod';
 import {
   applicantFields,
   applicationRequest,
-  householdDeclaration,
   householdFields,
   isoDate,
   regionCode,
