@@ -9,19 +9,27 @@ import { idCheckCharacter } from '../../shared/domain/id-number.ts';
 import type { MeansTestResult, SubmitResponse } from '../../shared/openapi.ts';
 import {
   applicationRequest,
+  dailyActivities,
+  disabilityCategories,
   householdDeclaration,
   incomeKinds,
+  obligorInabilities,
   relations,
   requestedTiers,
+  schoolingLabels,
+  schoolingStages,
 } from '../../shared/schemas/household.ts';
 import { type ApiError, api } from './lib/api.ts';
 import { $, $$, h, show } from './lib/dom.ts';
 import { newIdempotencyKey, yuan } from './lib/format.ts';
 import {
+  dailyActivityLabels,
+  disabilityCategoryLabels,
   disabilityLabels,
   fieldLabel,
   incomeKindLabels,
   labourLabels,
+  obligorInabilityLabels,
   relationLabels,
   requestedTierLabels,
   residenceLabels,
@@ -30,7 +38,12 @@ import {
 import { rememberApplication } from './lib/mine.ts';
 import { currentSession, startSignIn } from './lib/signin.ts';
 
-type Kind = 'text' | 'number' | 'nullable-int' | 'bool';
+/**
+ * How an input's value enters the body: `nullable-text` is a select whose empty choice is null,
+ * `bool-choice` a select of 是/否, and `set` one checkbox of several that together make an array
+ * (its `value` is the array's item).
+ */
+type Kind = 'text' | 'number' | 'nullable-int' | 'nullable-text' | 'bool' | 'bool-choice' | 'set';
 interface Issue {
   path: ReadonlyArray<PropertyKey>;
   message: string;
@@ -104,7 +117,7 @@ function choice(
   );
 }
 
-function check(rel: string, label: string, checked = false) {
+function check(rel: string, label: string, checked = false, hint?: string) {
   return h(
     'div',
     { class: 'field' },
@@ -113,6 +126,30 @@ function check(rel: string, label: string, checked = false) {
       { class: 'field check' },
       h('input', { type: 'checkbox', 'data-rel': rel, 'data-kind': 'bool', checked }),
       h('span', {}, label),
+    ),
+    hint ? h('small', { class: 'hint' }, hint) : null,
+    errorSlot(rel),
+  );
+}
+
+/** Checkboxes that together give an array of the checked values (e.g. `selfCareUnable`). */
+function checkSet(rel: string, legend: string, values: Record<string, string>, hint: string) {
+  return h(
+    'fieldset',
+    { class: 'field' },
+    h('legend', {}, legend),
+    h('small', { class: 'hint' }, hint),
+    h(
+      'div',
+      { class: 'grid' },
+      Object.entries(values).map(([value, text]) =>
+        h(
+          'label',
+          { class: 'field check' },
+          h('input', { type: 'checkbox', 'data-rel': rel, 'data-kind': 'set', value }),
+          h('span', {}, text),
+        ),
+      ),
     ),
     errorSlot(rel),
   );
@@ -173,13 +210,34 @@ function memberCard(first: boolean) {
       }),
       field('age', '年龄（周岁）', 'number', { required: true, inputmode: 'numeric', maxlength: 3 }),
       choice('labourCapacity', '劳动能力', labourLabels, { required: true, placeholder: '请选择' }),
-      choice('disabilityGrade', '残疾等级（以残疾证为准）', disabilityLabels, {
+      choice('schooling.stage', '就学阶段', pick(schoolingLabels, schoolingStages), {
+        kind: 'nullable-text',
+        placeholder: '不在学',
+      }),
+      choice(
+        'disabilityCategory',
+        '残疾类别（以残疾人证为准）',
+        pick(disabilityCategoryLabels, disabilityCategories),
+        {
+          kind: 'nullable-text',
+          placeholder: '无',
+        },
+      ),
+      choice('disabilityGrade', '残疾等级（以残疾人证为准）', disabilityLabels, {
         kind: 'nullable-int',
         value: '',
       }),
     ),
+    check('schooling.fullTime', '全日制在校就读', true),
+    check('livesWithHousehold', '与家庭共同生活', true, '在外全日制就学的学生仍计入共同生活的家庭成员。'),
     check('severeIllness', '患有当地重特大疾病目录内的重病'),
     check('employed', '目前就业'),
+    checkSet(
+      'selfCareUnable',
+      '生活自理能力：不能自主完成的项目',
+      pick(dailyActivityLabels, dailyActivities),
+      '申请特困供养时填写；能够自理的可不填。',
+    ),
     h('h3', {}, '每月收入'),
     h('p', { class: 'hint' }, '没有收入可不填。'),
     h('div', { class: 'incomes' }),
@@ -204,7 +262,67 @@ function vehicleRow(value = '', exempt = false) {
   );
 }
 
+function obligorRow() {
+  return h(
+    'div',
+    { class: 'row obligor', 'data-group': 'obligor' },
+    h(
+      'div',
+      { class: 'grid' },
+      field('name', '义务人姓名', 'text', { required: true, maxlength: 50 }),
+      choice(
+        'relation',
+        '与申请人关系',
+        pick(
+          relationLabels,
+          relations.filter((r) => r !== 'self'),
+        ),
+        { required: true, placeholder: '请选择' },
+      ),
+      choice(
+        'ableToSupport',
+        '是否有履行义务能力',
+        { true: '有履行能力', false: '无履行能力' },
+        { required: true, kind: 'bool-choice', placeholder: '请选择' },
+      ),
+      choice('inability', '无履行义务能力的情形', pick(obligorInabilityLabels, obligorInabilities), {
+        kind: 'nullable-text',
+        placeholder: '（有履行能力的不填）',
+      }),
+      field('note', '说明', 'text', { maxlength: 200, placeholder: '如所持证件；省级规定的情形须注明依据' }),
+    ),
+    h('button', { type: 'button', class: 'secondary small', 'data-action': 'remove-row' }, '删除此义务人'),
+  );
+}
+
+/** What the county verifies itself (社会救助法第六十二条): no documents are asked for these. */
+const VERIFIED_BY_COUNTY = [
+  '户籍',
+  '社会保险（含养老金、失业保险金）',
+  '不动产（房产）',
+  '车辆',
+  '存款等金融资产',
+  '市场主体登记（工商、经营情况）',
+];
+
 function build() {
+  const verified = h(
+    'section',
+    { class: 'card', id: 'verified-note' },
+    h('h2', {}, '由县级民政部门核对的信息'),
+    h(
+      'p',
+      {},
+      '依照《社会救助法》第六十二条，以下情况由县级民政部门经您授权后通过信息核对查询，无需提交证明材料：',
+      VERIFIED_BY_COUNTY.join('、'),
+      '。请如实填写数额。',
+    ),
+    h(
+      'p',
+      { class: 'hint' },
+      '本表只请您填写其余情况（如残疾、重病、就学、生活自理能力、家庭以外的义务人），由乡镇（街道）入户调查时核实。',
+    ),
+  );
   const household = h(
     'section',
     { class: 'card' },
@@ -255,10 +373,15 @@ function build() {
     'section',
     { class: 'card' },
     h('h2', {}, '家庭成员'),
-    h('p', { class: 'hint' }, '填写共同生活的全部家庭成员，第一位为申请人本人。'),
+    h(
+      'p',
+      { class: 'hint' },
+      '填写共同生活的全部家庭成员（在外全日制就学的学生也填写），第一位为申请人本人。',
+    ),
     h('div', { id: 'members' }, memberCard(true)),
     h('small', { class: 'error', 'data-error-for': 'members' }),
     h('button', { type: 'button', class: 'secondary', 'data-action': 'add-member' }, '添加家庭成员'),
+    named(check('irregularIncome', '家庭收入来源不固定（如打零工、季节性务工）')),
   );
   const assets = h(
     'section',
@@ -296,14 +419,42 @@ function build() {
           inputmode: 'decimal',
         }),
       ),
+      named(
+        field('spendingLast12Months.rehabilitation', '残疾康复支出（元，自付部分）', 'number', {
+          inputmode: 'decimal',
+          placeholder: '没有可不填',
+        }),
+      ),
+      named(
+        field('spendingLast12Months.other', '其他必需支出（元，经县级认定）', 'number', {
+          inputmode: 'decimal',
+          placeholder: '没有可不填',
+        }),
+      ),
     ),
   );
   const hardship = h(
     'section',
     { class: 'card' },
     h('h2', {}, '困难情形'),
-    h('p', { class: 'hint' }, '成员的残疾、重病和劳动能力请在“家庭成员”中填写。'),
-    named(check('hasAbleSupporter', '有具备赡养、抚养或扶养能力的法定义务人', true)),
+    h('p', { class: 'hint' }, '成员的残疾、重病、劳动能力、就学和生活自理情况请在“家庭成员”中填写。'),
+    h('h3', {}, '家庭以外的法定义务人'),
+    h(
+      'p',
+      { class: 'hint' },
+      '不共同生活、依法负有赡养、抚养或扶养义务的人（如另居的子女、父母、配偶）。申请特困供养时请逐一填写。',
+    ),
+    h('div', { id: 'obligors' }),
+    h('small', { class: 'error', 'data-error-for': 'obligors' }),
+    h('button', { type: 'button', class: 'secondary small', 'data-action': 'add-obligor' }, '添加义务人'),
+    named(
+      check(
+        'hasAbleSupporter',
+        '有具备赡养、抚养或扶养能力的法定义务人',
+        true,
+        '未列出义务人时填写；列出义务人后按所列情况判断。',
+      ),
+    ),
   );
   const pledge = h(
     'section',
@@ -332,6 +483,7 @@ function build() {
   );
   form.replaceChildren(
     h('div', { class: 'summary', id: 'summary', role: 'alert', tabindex: '-1' }),
+    verified,
     household,
     members,
     assets,
@@ -343,6 +495,7 @@ function build() {
     h('section', { id: 'preview', 'aria-live': 'polite' }),
   );
   renumber();
+  syncDependents();
 }
 
 /** Household-level fields have fixed names: their `rel` is their name. */
@@ -360,7 +513,8 @@ function renumber() {
     for (const input of $$<HTMLInputElement>(':scope [data-rel]', scope)) {
       if (input.closest('[data-group]') !== scope) continue;
       input.name = `${prefix}.${input.dataset.rel}`;
-      input.id = `f-${input.name.replaceAll('.', '-')}`;
+      const item = input.dataset.kind === 'set' ? `-${input.value}` : '';
+      input.id = `f-${input.name.replaceAll('.', '-')}${item}`;
     }
     for (const slot of $$<HTMLElement>(':scope [data-rel-error]', scope)) {
       if (slot.closest('[data-group]') !== scope) continue;
@@ -377,6 +531,9 @@ function renumber() {
   $$('#vehicles > .vehicle').forEach((row, k) => {
     name(row, `assets.vehicles.${k}`);
   });
+  $$('#obligors > .obligor').forEach((row, k) => {
+    name(row, `obligors.${k}`);
+  });
   for (const input of $$<HTMLInputElement>('[name]', form)) {
     const slot = form.querySelector<HTMLElement>(`[data-error-for="${input.name}"]`);
     if (slot) {
@@ -386,6 +543,38 @@ function renumber() {
   }
 }
 
+/** Disables a checkbox showing `shown`, or gives it back the person's own answer once free again. */
+function lock(box: HTMLInputElement, locked: boolean, shown: boolean) {
+  if (locked) {
+    if (!box.disabled) box.dataset.own = String(box.checked);
+    box.disabled = true;
+    box.checked = shown;
+  } else if (box.disabled) {
+    box.disabled = false;
+    box.checked = box.dataset.own !== 'false';
+  }
+}
+
+/**
+ * Inputs that depend on others: 全日制 only for a member in school, 无能力情形 only for an obligor
+ * without the means, and “有具备能力的义务人” follows the obligors once any are listed (the schema
+ * derives it from them; the box's own answer comes back when the last obligor is removed).
+ */
+function syncDependents() {
+  for (const card of $$('#members > .member')) {
+    const stage = $<HTMLSelectElement>('[data-rel="schooling.stage"]', card);
+    lock($<HTMLInputElement>('[data-rel="schooling.fullTime"]', card), stage.value === '', false);
+  }
+  const rows = $$('#obligors > .obligor');
+  const able = (row: HTMLElement) => $<HTMLSelectElement>('[data-rel="ableToSupport"]', row).value === 'true';
+  for (const row of rows) {
+    const inability = $<HTMLSelectElement>('[data-rel="inability"]', row);
+    if (able(row)) inability.value = '';
+    inability.disabled = able(row);
+  }
+  lock($<HTMLInputElement>('[name="hasAbleSupporter"]', form), rows.length > 0, rows.some(able));
+}
+
 // ---------------------------------------------------------------- reading and validating
 
 function readValue(el: HTMLInputElement | HTMLSelectElement): unknown {
@@ -393,6 +582,8 @@ function readValue(el: HTMLInputElement | HTMLSelectElement): unknown {
   const raw = el.value.trim();
   if (kind === 'bool') return (el as HTMLInputElement).checked;
   if (kind === 'nullable-int') return raw === '' ? null : Number(raw);
+  if (kind === 'nullable-text') return raw === '' ? null : el.value;
+  if (kind === 'bool-choice') return raw === '' ? undefined : raw === 'true';
   if (kind === 'number') {
     if (raw === '') return undefined;
     return /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
@@ -412,12 +603,27 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
   });
 }
 
+const getPath = (target: Record<string, unknown>, path: string[]): unknown =>
+  path.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], target);
+
 /** The form as the API's request body, before parsing. */
 function collect(): Record<string, unknown> {
   const out: Record<string, unknown> = { members: [], assets: { vehicles: [] } };
-  for (const el of $$<HTMLInputElement | HTMLSelectElement>('[name]', form))
-    setPath(out, el.name.split('.'), readValue(el));
-  for (const member of out.members as Array<Record<string, unknown>>) member.incomes ??= [];
+  for (const el of $$<HTMLInputElement | HTMLSelectElement>('[name]', form)) {
+    const path = el.name.split('.');
+    if (el.dataset.kind === 'set') {
+      const list = (getPath(out, path) as string[] | undefined) ?? [];
+      setPath(out, path, (el as HTMLInputElement).checked ? [...list, el.value] : list);
+    } else setPath(out, path, readValue(el));
+  }
+  for (const member of out.members as Array<Record<string, unknown>>) {
+    member.incomes ??= [];
+    // 不在学: no schooling at all, whatever the (disabled) 全日制 box says.
+    const schooling = member.schooling as { stage?: unknown } | undefined;
+    if (schooling && (schooling.stage === null || schooling.stage === undefined)) member.schooling = null;
+  }
+  // With obligors listed the schema derives “has an able supporter” from them.
+  if (Array.isArray(out.obligors) && out.obligors.length) delete out.hasAbleSupporter;
   return out;
 }
 
@@ -621,7 +827,9 @@ function fillSample() {
   $('#members').replaceChildren(memberCard(true), memberCard(false));
   $('.incomes', $('#members > .member')).append(incomeRow('transfer', '200'));
   $('#vehicles').replaceChildren();
+  $('#obligors').replaceChildren();
   renumber();
+  syncDependents();
   const values: Record<string, string | boolean> = {
     regionCode: '430121',
     residence: 'urban',
@@ -638,6 +846,8 @@ function fillSample() {
     'members.1.relation': 'child',
     'members.1.age': '11',
     'members.1.labourCapacity': 'none',
+    'members.1.schooling.stage': 'compulsory',
+    'members.1.schooling.fullTime': true,
     'assets.deposits': '2000',
     'assets.housingUnits': '1',
     'spendingLast12Months.medical': '1200',
@@ -645,6 +855,7 @@ function fillSample() {
     hasAbleSupporter: true,
   };
   for (const [name, value] of Object.entries(values)) set(name, value);
+  syncDependents();
   if (attempted) validate(attempted, false);
 }
 
@@ -658,15 +869,18 @@ form.addEventListener('click', (event) => {
   else if (action === 'remove-member') target.closest('.member')?.remove();
   else if (action === 'add-income') $('.incomes', target.closest('.member')!).append(incomeRow());
   else if (action === 'add-vehicle') $('#vehicles').append(vehicleRow());
+  else if (action === 'add-obligor') $('#obligors').append(obligorRow());
   else if (action === 'remove-row') target.closest('.row')?.remove();
   else if (action === 'preview') return void preview();
   else if (action === 'sample') return fillSample();
   renumber();
+  syncDependents();
   if (attempted) validate(attempted, false);
 });
 
 // After the first attempt, errors follow the form as it is corrected.
 const revalidate = () => {
+  syncDependents();
   if (attempted) validate(attempted, false);
 };
 form.addEventListener('input', revalidate);

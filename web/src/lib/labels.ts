@@ -3,6 +3,12 @@
  * field), the enums' values, the workflows' states and the history's event types.
  */
 import type { ApplicationStatus } from '../../../shared/openapi.ts';
+import type {
+  DisabilityCategory,
+  dailyActivities,
+  IncomeKind,
+  obligorInabilities,
+} from '../../../shared/schemas/household.ts';
 
 export { tierLabels } from '../../../shared/domain/determination.ts';
 
@@ -33,15 +39,24 @@ export const labourLabels: Record<string, string> = {
   none: '无劳动能力',
 };
 
+/** Every kind of `incomeKinds` (民发〔2021〕57号 第十三条; 43号 第六条), in the declaration's words. */
 export const incomeKindLabels: Record<string, string> = {
   wage: '工资性收入',
   business: '经营净收入',
   property: '财产净收入',
-  transfer: '转移净收入',
-  pension: '养老金',
   agriculture: '农业生产收入',
+  pension: '离退休金',
+  basicPension: '城乡居民基础养老金',
+  supportPayment: '赡养费/抚养费/扶养费（家庭外义务人给付）',
+  transfer: '其他转移性收入（失业保险金、遗属补助金、赔偿、捐赠等）',
+  specialCare: '优待抚恤金',
+  familyPlanning: '计划生育奖励与扶助金',
+  scholarship: '奖学金/助学金',
+  heroicReward: '见义勇为奖励',
+  assistance: '政府发放的社会救助款物',
+  allowance: '高龄津贴等津贴补贴',
   other: '其他收入',
-};
+} satisfies Record<IncomeKind, string>;
 
 export const disabilityLabels: Record<string, string> = {
   '': '无',
@@ -50,6 +65,38 @@ export const disabilityLabels: Record<string, string> = {
   3: '三级',
   4: '四级',
 };
+
+/** 残疾类别 as the 残疾人证 names them (GB/T 26341). */
+export const disabilityCategoryLabels: Record<string, string> = {
+  visual: '视力残疾',
+  hearing: '听力残疾',
+  speech: '言语残疾',
+  physical: '肢体残疾',
+  intellectual: '智力残疾',
+  mental: '精神残疾',
+  multiple: '多重残疾',
+} satisfies Record<DisabilityCategory, string>;
+
+/** The six items of the 特困 self-care assessment (民发〔2021〕43号 第二十一条). */
+export const dailyActivityLabels: Record<string, string> = {
+  eating: '自主吃饭',
+  dressing: '自主穿衣',
+  transferring: '自主上下床',
+  toileting: '自主如厕',
+  walkingIndoors: '室内自主行走',
+  bathing: '自主洗澡',
+} satisfies Record<(typeof dailyActivities)[number], string>;
+
+/** 法定义务人无履行义务能力的情形: the six grounds of 《特困人员认定办法》第八条. */
+export const obligorInabilityLabels: Record<string, string> = {
+  tekun: '（一）特困人员',
+  dibaoElderly: '（二）60周岁以上的最低生活保障对象',
+  elderlyLowIncome: '（三）70周岁以上，本人收入低于当地上年人均可支配收入，且财产符合规定',
+  disabledLowIncome:
+    '（四）重度残疾人或三级智力、精神残疾人，本人收入低于当地上年人均可支配收入，且财产符合规定',
+  incapacitated: '（五）无民事行为能力、被宣告失踪或在监狱服刑，且财产符合规定',
+  provincial: '（六）省级人民政府规定的其他情形（请在说明中注明依据）',
+} satisfies Record<(typeof obligorInabilities)[number], string>;
 
 const fieldNames: Record<string, string> = {
   regionCode: '申请地区（行政区划代码）',
@@ -63,7 +110,13 @@ const fieldNames: Record<string, string> = {
   idNumber: '身份证号码',
   relation: '与申请人关系',
   age: '年龄',
+  disabilityCategory: '残疾类别',
   disabilityGrade: '残疾等级',
+  'members.schooling': '就学情况',
+  'members.schooling.stage': '就学阶段',
+  'members.schooling.fullTime': '是否全日制',
+  'members.livesWithHousehold': '是否共同生活',
+  'members.selfCareUnable': '生活自理能力（不能自主完成的项目）',
   severeIllness: '是否患重病',
   labourCapacity: '劳动能力',
   employed: '是否就业',
@@ -79,7 +132,14 @@ const fieldNames: Record<string, string> = {
   spendingLast12Months: '近12个月支出',
   'spendingLast12Months.medical': '近12个月医疗支出（元）',
   'spendingLast12Months.education': '近12个月教育支出（元）',
-  hasAbleSupporter: '法定赡养（抚养、扶养）义务人',
+  'spendingLast12Months.rehabilitation': '近12个月残疾康复支出（元）',
+  'spendingLast12Months.other': '近12个月其他必需支出（元）',
+  obligors: '家庭以外的法定义务人',
+  'obligors.ableToSupport': '是否有履行义务能力',
+  'obligors.inability': '无履行义务能力的情形',
+  'obligors.note': '说明',
+  hasAbleSupporter: '有具备履行能力的法定义务人',
+  irregularIncome: '收入来源不固定',
   pledge: '如实申报承诺',
   verificationConsent: '核对授权',
   asOf: '核算日期',
@@ -89,9 +149,21 @@ const fieldNames: Record<string, string> = {
   body: '请求内容',
 };
 
+/** Rows of a repeated group, named by their 1-based position. */
+const rowNames: Record<string, (n: number) => string> = {
+  members: (n) => `家庭成员${n}`,
+  incomes: (n) => `第${n}项收入`,
+  vehicles: (n) => `车辆${n}`,
+  obligors: (n) => `法定义务人${n}`,
+  reasons: (n) => `理由${n}`,
+};
+
+const isIndex = (part: string) => /^\d+$/.test(part);
+
 /**
  * `members.1.incomes.0.monthlyAmount` → `家庭成员2 · 第1项收入 · 月收入（元）`: the Chinese name of a
- * field from the path zod and the API use.
+ * field from the path zod and the API use. A field is named by its path without the row numbers
+ * (`members.schooling.stage`) where the map has that, else by its own key.
  */
 export function fieldLabel(path: ReadonlyArray<PropertyKey> | string): string {
   const parts = (typeof path === 'string' ? path.split('.') : path.map(String)).filter(
@@ -103,13 +175,17 @@ export function fieldLabel(path: ReadonlyArray<PropertyKey> | string): string {
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
     const next = parts[i + 1];
-    const index = next !== undefined && /^\d+$/.test(next) ? Number(next) + 1 : undefined;
-    if (part === 'members' && index) out.push(`家庭成员${index}`);
-    else if (part === 'incomes' && index) out.push(`第${index}项收入`);
-    else if (part === 'vehicles' && index) out.push(`车辆${index}`);
-    else if (part === 'reasons' && index) out.push(`理由${index}`);
-    else if (/^\d+$/.test(part)) continue;
-    else out.push(fieldNames[`${parts.slice(0, i).join('.')}.${part}`] ?? fieldNames[part] ?? part);
+    const index = next !== undefined && isIndex(next) ? Number(next) + 1 : undefined;
+    const row = rowNames[part];
+    if (row && index) out.push(row(index));
+    else if (isIndex(part)) continue;
+    else {
+      const unnumbered = parts
+        .slice(0, i + 1)
+        .filter((p) => !isIndex(p))
+        .join('.');
+      out.push(fieldNames[unnumbered] ?? fieldNames[part] ?? part);
+    }
     if (index) i++;
   }
   return out.join(' · ') || '申请内容';
