@@ -393,6 +393,17 @@ export const functions = {
     description: '定期核查：最新申报与当日参数核查',
     grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
+  hearingStep: {
+    stack: 'casework',
+    entry: 'functions/steps/handlers.ts',
+    handler: 'hearingStep',
+    description: '定期核查：调减、停止前听取意见（告知、等待陈述、期限届满）',
+    grants: [
+      idempotency,
+      { table: 'Cases', access: 'readWrite' },
+      { stateMachine: 'Recheck', access: 'respond' },
+    ],
+  },
   concludeRecheckStep: {
     stack: 'casework',
     entry: 'functions/steps/handlers.ts',
@@ -515,6 +526,18 @@ export const functions = {
     handler: 'declare',
     description: '申报家庭情况变化（供定期核查）',
     grants: [rateLimited, idempotency, { table: 'Cases', access: 'readWrite' }],
+  },
+  answerHearing: {
+    stack: 'casework',
+    entry: 'functions/http/case-lifecycle.ts',
+    handler: 'hear',
+    description: '拟调减、停止救助前陈述意见（本人网上陈述或经办人入户记录）',
+    grants: [
+      rateLimited,
+      idempotency,
+      { table: 'Cases', access: 'readWrite' },
+      { stateMachine: 'Recheck', access: 'respond' },
+    ],
   },
   casePayments: {
     stack: 'casework',
@@ -688,6 +711,7 @@ export const routes: Route[] = [
   { method: 'GET', path: '/emergency/{emergencyId}', function: 'getEmergency' },
   { method: 'POST', path: '/emergency/{emergencyId}/paperwork', function: 'decideEmergencyPaperwork' },
   { method: 'POST', path: '/cases/{caseId}/declaration', function: 'submitDeclaration' },
+  { method: 'POST', path: '/cases/{caseId}/hearing', function: 'answerHearing' },
   { method: 'GET', path: '/cases/{caseId}/payments', function: 'casePayments' },
   { method: 'GET', path: '/warnings', function: 'listWarnings' },
   { method: 'GET', path: '/warnings/{warningId}', function: 'getWarning' },

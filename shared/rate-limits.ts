@@ -62,6 +62,7 @@ export const routeRateClasses: Record<string, RateClass> = {
   'POST /cases/{caseId}/declaration': 'submission',
   'POST /applications/{applicationId}/objection': 'objection',
   'POST /applications/{applicationId}/consent': 'objection',
+  'POST /cases/{caseId}/hearing': 'objection',
   'POST /tasks/{taskId}/decision': 'casework',
   'POST /emergency/{emergencyId}/paperwork': 'casework',
   'POST /warnings/{warningId}/feedback': 'casework',

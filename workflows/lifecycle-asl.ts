@@ -63,6 +63,8 @@ export function caseworkerTask(opts: {
   next: string;
   /** What runs between planning the task and waiting on it (default: nothing). */
   afterPlan?: string;
+  /** A later task of the same kind in the same execution (a review after a hearing): its own id. */
+  round?: number;
 }): Record<string, Record<string, unknown>> {
   const { name } = opts;
   return {
@@ -73,6 +75,7 @@ export function caseworkerTask(opts: {
         kind: opts.kind,
         'regionCode.$': opts.regionCodePath,
         'residence.$': opts.residencePath,
+        ...(opts.round ? { round: opts.round } : {}),
       }),
       ResultPath: '$.task',
       Next: opts.afterPlan ?? name,

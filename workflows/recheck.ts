@@ -6,11 +6,13 @@
  *   核查（最新申报 + 当日参数）→ 无变化 ─────────────────────────→ 继续享受（排定下次核查）
  *                           → 有变化 → 经办人确认 → 同意 → 调整 / 渐退 / 停止
  *                                                 → 不同意 → 继续享受（维持原救助）
+ *   调减、渐退、停止 are first put to the household (听取意见, 社会救助法第四十八条):
+ *     告知理由 → 陈述期限内答复（网上或经办人入户记录）/ 逾期未陈述 → 有异议的经办人复核 → 决定
  *   动态监测复查（mode=monitoring）→ 可能符合条件：提示申请 / 结束监测
  *
  * Every outcome records a written notice on the case. Work happens in `functions/steps/recheck.ts`.
  */
-import { caseworkerTask, invoke, taskSubstitutions } from './lifecycle-asl.ts';
+import { caseworkerTask, invoke, lambdaRetry, taskSubstitutions } from './lifecycle-asl.ts';
 import type { WorkflowDefinition } from './types.ts';
 
 const conclude = (outcome: string, comment: string) => ({
@@ -26,10 +28,12 @@ export const recheck: WorkflowDefinition = {
   substitutions: {
     AssessRecheckFunction: 'assessRecheckStep',
     ConcludeRecheckFunction: 'concludeRecheckStep',
+    HearingFunction: 'hearingStep',
     ...taskSubstitutions,
   },
   definition: {
-    Comment: '定期核查：最新申报与当日参数核查 → 有变化的经办人确认 → 继续、调整、渐退或停止，均书面告知',
+    Comment:
+      '定期核查：最新申报与当日参数核查 → 有变化的经办人确认 → 调减、渐退、停止前听取意见 → 继续、调整、渐退或停止，均书面告知',
     StartAt: 'Assess',
     States: {
       Assess: {
@@ -71,7 +75,92 @@ export const recheck: WorkflowDefinition = {
         next: 'Confirmed',
       }),
       Confirmed: {
-        Comment: '经办人同意的按核查结果办理；不同意的维持原救助',
+        Comment: '经办人同意调减、渐退或停止的，先听取救助对象意见；其余按核查结果办理',
+        Type: 'Choice',
+        Choices: [
+          {
+            And: [
+              { Variable: '$.confirmation.decision', StringEquals: 'approve' },
+              { Variable: '$.assessment.result.adverse', BooleanEquals: true },
+            ],
+            Next: 'OpenHearing',
+          },
+        ],
+        Default: 'Decide',
+      },
+      OpenHearing: {
+        Comment: '听取意见：书面告知拟调减、停止的理由和陈述期限（社会救助法第四十八条）',
+        ...invoke('HearingFunction', {
+          phase: 'open',
+          'caseId.$': '$.caseId',
+          'assessment.$': '$.assessment.result',
+        }),
+        ResultPath: '$.hearing',
+        Next: 'AwaitHearing',
+      },
+      AwaitHearing: {
+        Comment: '等待救助对象陈述意见（网上答复或经办人入户记录），至陈述期限届满',
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        Parameters: {
+          FunctionName: '${HearingFunction}',
+          Payload: {
+            phase: 'await',
+            'taskToken.$': '$$.Task.Token',
+            'caseId.$': '$.caseId',
+            'hearingId.$': '$.hearing.result.hearingId',
+          },
+        },
+        TimeoutSecondsPath: '$.hearing.result.timeoutSeconds',
+        ResultPath: '$.hearingAnswer',
+        Retry: lambdaRetry,
+        Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.timeout', Next: 'HearingLapsed' }],
+        Next: 'Heard',
+      },
+      HearingLapsed: {
+        Comment: '陈述期限届满：记录为未陈述意见（期限内已答复的，以答复为准）',
+        ...invoke('HearingFunction', {
+          phase: 'lapse',
+          'caseId.$': '$.caseId',
+          'hearingId.$': '$.hearing.result.hearingId',
+        }),
+        ResultPath: '$.hearingAnswer',
+        Next: 'Heard',
+      },
+      Heard: {
+        Comment: '提出异议的，由经办人复核后决定；无异议或未陈述的，依程序作出决定',
+        Type: 'Choice',
+        Choices: [
+          { Variable: '$.hearingAnswer.result.opinion', StringEquals: 'object', Next: 'PrepareReview' },
+        ],
+        Default: 'Decide',
+      },
+      PrepareReview: {
+        Comment: '复核任务的内容：核查发现的变化与救助对象的异议',
+        Type: 'Pass',
+        Parameters: {
+          'applicationId.$': '$.assessment.result.task.applicationId',
+          'township.$': '$.assessment.result.task.township',
+          'meansTest.$': '$.assessment.result.task.meansTest',
+          'recheck.$': '$.assessment.result.task.recheck',
+          'hearing.$': '$.hearingAnswer.result',
+        },
+        ResultPath: '$.reviewDetail',
+        Next: 'PlanReviewObjection',
+      },
+      ...caseworkerTask({
+        kind: 'recheckConfirmation',
+        name: 'ReviewObjection',
+        comment: '经办人复核救助对象的异议',
+        detailPath: '$.reviewDetail',
+        regionCodePath: '$.assessment.result.regionCode',
+        residencePath: '$.assessment.result.residence',
+        resultPath: '$.confirmation',
+        next: 'Decide',
+        round: 2,
+      }),
+      Decide: {
+        Comment: '经办人同意的按核查结果办理（复核后仍同意的亦然）；不同意的维持原救助',
         Type: 'Choice',
         Choices: [
           {

@@ -1,11 +1,12 @@
 import { appendAudit } from '../../shared/audit.ts';
 import { actor, type Principal, type Role, requireOwnerOrStaff } from '../../shared/auth.ts';
 import { newId } from '../../shared/domain/ids.ts';
-import { ValidationError } from '../../shared/errors.ts';
+import { ConflictError, ValidationError } from '../../shared/errors.ts';
+import { answerHearing } from '../../shared/hearing.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { listPayments } from '../../shared/repositories/payments.ts';
-import { caseIdPath, declarationBody } from '../../shared/schemas/cases.ts';
+import { caseIdPath, declarationBody, hearingAnswerBody } from '../../shared/schemas/cases.ts';
 
 /** The case a request names, if it exists and the caller is its applicant or staff of `staff` over its region. */
 export async function authorizedCase(
@@ -57,6 +58,41 @@ export const declare = httpRoute(
         declarationId: record.declarationId,
         declaredAt: record.declaredAt,
         message: '已记录家庭情况变化，将在下次定期核查时核查',
+      },
+    };
+  },
+);
+
+/**
+ * 陈述意见 before a reduction or an end (社会救助法第四十八条): the household answers online; a
+ * township caseworker records what they heard on a visit. Once; the same answer again is no error.
+ */
+export const hear = httpRoute(
+  {
+    roles: ['applicant', 'townshipCaseworker'],
+    idempotent: 'answerHearing',
+    path: caseIdPath,
+    body: hearingAnswerBody,
+  },
+  async ({ path, body, principal }) => {
+    await authorizedCase(principal, path.caseId, ['townshipCaseworker']);
+    const channel = principal.role === 'applicant' ? 'online' : 'visit';
+    const result = await answerHearing(path.caseId, { ...body, channel }, actor(principal));
+    if (result.outcome === 'conflict') throw new ConflictError(result.message);
+    const answer = result.hearing.answer!;
+    return {
+      // The same answer again (a retry) answers the same.
+      statusCode: 200,
+      body: {
+        caseId: path.caseId,
+        hearingId: result.hearing.hearingId,
+        opinion: answer.opinion as 'agree' | 'object',
+        channel: answer.channel!,
+        answeredAt: answer.answeredAt,
+        message:
+          answer.opinion === 'agree'
+            ? '已记录：对拟作决定无异议，将依程序作出决定并书面告知'
+            : '已记录您的异议，经办人将复核后作出决定并书面告知',
       },
     };
   },

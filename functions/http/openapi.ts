@@ -24,6 +24,7 @@ import {
   emergencyIdPath,
   emergencyRequest,
   emergencyResponses,
+  hearingAnswerBody,
   idempotencyHeaders,
   objectionBody,
   paperworkBody,
@@ -364,6 +365,19 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
     body: declarationBody,
     success: { status: 201, description: '已记录', schema: caseLifecycleResponses.declared },
     errors: [400, 404, 413],
+  },
+  answerHearing: {
+    tag: '申请人',
+    description:
+      '拟调减或停止救助时（定期核查、渐退），在书面告知的陈述期限内陈述意见（社会救助法第四十八条）：本人网上陈述，或乡镇（街道）经办人入户听取后记录。有异议的由经办人复核后决定；逾期未陈述的记录为未陈述意见。只能陈述一次。',
+    path: caseIdPath,
+    body: hearingAnswerBody,
+    success: {
+      status: 200,
+      description: '已记录（同一意见重复提交，答复相同）',
+      schema: caseLifecycleResponses.heard,
+    },
+    errors: [400, 404, 409, 413],
   },
   listWarnings: {
     tag: '动态监测',

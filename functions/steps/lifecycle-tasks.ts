@@ -36,9 +36,17 @@ export interface TaskDue {
   /** Seconds from now to `dueAt`: the token task's `TimeoutSecondsPath`. */
   timeoutSeconds: number;
   escalations: number;
+  /** 1, or 2 for the review of what a hearing brought (a task of its own, with an id of its own). */
+  round?: number;
 }
 
-const dueOf = (taskId: string, dueDate: string, provisional: boolean, escalations: number): TaskDue => {
+const dueOf = (
+  taskId: string,
+  dueDate: string,
+  provisional: boolean,
+  escalations: number,
+  round?: number,
+): TaskDue => {
   const dueAt = endOfChinaDay(dueDate);
   return {
     taskId,
@@ -47,6 +55,7 @@ const dueOf = (taskId: string, dueDate: string, provisional: boolean, escalation
     dueAt,
     timeoutSeconds: secondsUntil(dueAt, new Date()),
     escalations,
+    ...(round !== undefined && round > 1 ? { round } : {}),
   };
 };
 
@@ -71,8 +80,13 @@ export async function planTask(event: {
   kind: lifecycle.LifecycleTaskKind;
   regionCode: string;
   residence: Residence;
+  round?: number;
 }): Promise<TaskDue> {
-  const taskId = stableId('task', event.executionArn, event.kind);
+  const round = event.round ?? 1;
+  const taskId =
+    round === 1
+      ? stableId('task', event.executionArn, event.kind)
+      : stableId('task', event.executionArn, event.kind, String(round));
   const existing = await lifecycle.getLifecycleTask(taskId);
   if (existing)
     return dueOf(
@@ -80,6 +94,7 @@ export async function planTask(event: {
       existing.dueDate,
       existing.dueDateProvisional === true,
       existing.escalations?.length ?? 0,
+      round,
     );
   const today = chinaDate();
   const { timeLimits } = await parametersFor(event.regionCode, event.residence, today);
@@ -90,7 +105,7 @@ export async function planTask(event: {
   }[event.kind];
   const due = (await calendar()).provisionalDeadline(today, days);
   if (due.provisional) recordCalendarFallback(due.assumedYears);
-  return dueOf(taskId, due.deadline, due.provisional, 0);
+  return dueOf(taskId, due.deadline, due.provisional, 0, round);
 }
 
 /** What the workflow's earlier step prepared for the caseworker. */
@@ -100,6 +115,7 @@ export interface TaskDetail {
   meansTest: MeansTestSummary;
   recheck?: lifecycle.LifecycleTask['recheck'];
   emergency?: lifecycle.LifecycleTask['emergency'];
+  hearing?: lifecycle.LifecycleTask['hearing'];
 }
 
 /** The household's members as last declared: an emergency's request, else the case's latest declaration or application. */
@@ -130,7 +146,7 @@ export async function openTask(event: {
     taskId: event.task.taskId,
     kind: event.kind,
     status: 'open',
-    round: 1,
+    round: event.task.round ?? 1,
     applicationId: detail.applicationId,
     caseId: event.caseId,
     township: detail.township,
@@ -142,6 +158,7 @@ export async function openTask(event: {
     meansTest: detail.meansTest,
     ...(detail.recheck ? { recheck: detail.recheck } : {}),
     ...(detail.emergency ? { emergency: detail.emergency } : {}),
+    ...(detail.hearing ? { hearing: detail.hearing } : {}),
     memberIndexes: await memberIndexes(await membersOfCase(event.caseId)),
   });
   await auditTaskOpened(task);
@@ -187,5 +204,11 @@ export async function escalateTask(event: { task: TaskDue }): Promise<TaskDue> {
       escalation: task.escalations!.indexOf(escalation) + 1,
     });
   }
-  return dueOf(task.taskId, task.dueDate, task.dueDateProvisional === true, task.escalations?.length ?? 0);
+  return dueOf(
+    task.taskId,
+    task.dueDate,
+    task.dueDateProvisional === true,
+    task.escalations?.length ?? 0,
+    event.task.round ?? 1,
+  );
 }

@@ -14,6 +14,9 @@ import {
   employmentIncome,
   type FreshAssessment,
   gradualExitPlan,
+  type HearingAnswer,
+  hearingReason,
+  isAdverse,
   MONITORING_FOLLOW_UP_MONTHS,
   type MonitoringOutcome,
   monthStartsAt,
@@ -46,6 +49,8 @@ export interface Assessment {
   outcome: RecheckOutcome | MonitoringOutcome | 'skipped';
   /** A caseworker confirms before the outcome takes effect. */
   changed: boolean;
+  /** 调减 or 终止 (a gradual exit included): the household is heard before it is decided (第四十八条). */
+  adverse: boolean;
   current: Benefit | null;
   proposed: Benefit | null;
   gradualExitMonths: number | null;
@@ -123,6 +128,7 @@ export async function assess(event: {
       ...base,
       outcome: 'skipped',
       changed: false,
+      adverse: false,
       proposed: null,
       gradualExitMonths: null,
       reasons: [],
@@ -154,6 +160,7 @@ export async function assess(event: {
       ...base,
       outcome,
       changed: false,
+      adverse: false,
       proposed: fresh.eligible ? { tier: fresh.tier, monthlyAmount: fresh.monthlyAmount } : null,
       gradualExitMonths: null,
       reasons,
@@ -176,6 +183,7 @@ export async function assess(event: {
     ...base,
     outcome: decision.outcome,
     changed: decision.changed,
+    adverse: decision.changed && isAdverse(decision.outcome, current!, decision.proposed),
     proposed: decision.proposed,
     gradualExitMonths: decision.gradualExitMonths,
     reasons: decision.reasons,
@@ -210,7 +218,14 @@ export interface ConcludeEvent {
   /** The outcome the workflow reached: the proposal, or `continue` when unchanged or not confirmed. */
   outcome: RecheckOutcome | MonitoringOutcome;
   executionArn: string;
-  state: { caseId: string; assessment: { result: Assessment }; confirmation?: Confirmation };
+  state: {
+    caseId: string;
+    assessment: { result: Assessment };
+    confirmation?: Confirmation;
+    /** The hearing held before a reduction or an end, and what the household said (or did not). */
+    hearing?: { result: { hearingId: string; answerBy: string } };
+    hearingAnswer?: { result: HearingAnswer };
+  };
 }
 
 export interface Conclusion {
@@ -227,11 +242,13 @@ export interface Conclusion {
 export async function conclude(event: ConcludeEvent): Promise<Conclusion> {
   const a = event.state.assessment.result;
   const confirmation = event.state.confirmation;
+  const heard = event.state.hearingAnswer?.result;
   const { caseId } = a;
-  // Fixed by the first run: the caseworker's decision, else the stored assessment's own time. A
-  // step replayed on a later day (a retry, a restart) then schedules the same next recheck, not a
-  // second one a day later.
-  const decidedAt = confirmation?.decidedAt ?? a.assessedAt;
+  // Fixed by the first run: the caseworker's decision (or, after a hearing without objection, the
+  // hearing's end), else the stored assessment's own time. A step replayed on a later day (a retry,
+  // a restart) then schedules the same next recheck, not a second one a day later.
+  const heardAt = heard && heard.opinion !== 'object' ? heard.answeredAt : undefined;
+  const decidedAt = heardAt ?? confirmation?.decidedAt ?? a.assessedAt;
   const day = chinaDate(new Date(decidedAt));
   const notConfirmed =
     a.changed && event.outcome === 'continue' && confirmation ? { reasons: confirmation.reasons } : undefined;
@@ -340,8 +357,18 @@ export async function conclude(event: ConcludeEvent): Promise<Conclusion> {
     serveBy: await serveBy(day, parameters.timeLimits[noticeLimit(kindOf(event.outcome))]),
     current: a.current,
     proposed: a.proposed,
-    reasons: a.reasons,
-    notConfirmed,
+    reasons: heard
+      ? [...a.reasons, hearingReason(heard, event.state.hearing?.result.answerBy ?? '')]
+      : a.reasons,
+    notConfirmed:
+      notConfirmed && heard
+        ? {
+            reasons: [
+              ...notConfirmed.reasons,
+              hearingReason(heard, event.state.hearing?.result.answerBy ?? ''),
+            ],
+          }
+        : notConfirmed,
     nextRecheckDue,
     gradualExit,
   });
@@ -352,6 +379,7 @@ export async function conclude(event: ConcludeEvent): Promise<Conclusion> {
       decidedAt,
       noticeId: notice.noticeId,
       confirmation: confirmation ?? null,
+      ...(heard ? { hearing: { ...heard, hearingId: event.state.hearing?.result.hearingId ?? null } } : {}),
     },
   });
   await registerCase(caseId, 'recheck', event.executionArn); // 低收入人口名单 (monitoring)

@@ -185,6 +185,23 @@ export async function household1Later(d: DemoSession) {
     decidedBy: '乡镇经办人 赵六',
   });
   s.recheck.confirmedOn = chinaDate(new Date());
+
+  // 听取意见 (社会救助法第四十八条): before the exit is decided, 张三 is told why and may answer.
+  await d.execution(caseId, 'Recheck', 1, 'the hearing to open', (e) => e.states.includes('AwaitHearing'));
+  const told = (await d.notices(caseId)).find((n) => n.kind === 'hearing');
+  if (!told) throw new Error('no hearing notice before the gradual exit');
+  const answerBy = /请于(\d{4}-\d{2}-\d{2})前/.exec(told.body)?.[1] ?? '';
+  d.step(
+    H1,
+    `作出决定前听取意见：书面告知拟渐退的理由，请于${answerBy}前陈述意见（《${told.title}》）`,
+    `before deciding, the household is heard: the reasons are served in writing, answer by ${answerBy}`,
+  );
+  await d.api(applicant, 'POST', `/cases/${caseId}/hearing`, { opinion: 'agree' }, [200]);
+  d.step(
+    H1,
+    '张三在申请状态页面陈述意见：对渐退无异议',
+    'Zhang San answers online: no objection to the gradual exit',
+  );
   await d.execution(
     caseId,
     'Recheck',

@@ -314,7 +314,8 @@ export type LifecycleNoticeKind =
   | 'emergencyDeclined'
   | 'emergencyCompleted'
   | 'emergencyRejected'
-  | 'emergencyConverted';
+  | 'emergencyConverted'
+  | 'hearing';
 
 export type LifecycleNotice = Notice<LifecycleNoticeKind>;
 
@@ -408,6 +409,71 @@ export function recheckNotice(input: RecheckNoticeInput): LifecycleNotice {
         body: '监测期满，您家经济状况稳定，结束低收入人口动态监测。今后如遇困难，可随时申请社会救助。',
         reasons: input.reasons,
       };
+  }
+}
+
+// ── 听取意见 (社会救助法第四十八条) ───────────────────────────────────────────────────────────────────
+
+/**
+ * 调减、终止 need the recipient heard first: a termination, a gradual exit (it ends the assistance)
+ * and an adjustment that pays less. A raise, or a change of tier that pays as much, does not.
+ */
+export function isAdverse(outcome: string, current: Benefit | null, proposed: Benefit | null): boolean {
+  if (outcome === 'terminate' || outcome === 'gradualExit') return true;
+  if (outcome !== 'adjust' || !current) return false;
+  return fen(proposed?.monthlyAmount ?? 0) < fen(current.monthlyAmount ?? 0);
+}
+
+/** The recipient's answer: 无异议, 有异议 (with a statement), or none in time (逾期未陈述). */
+export type HearingOpinion = 'agree' | 'object' | 'none';
+
+export interface HearingAnswer {
+  opinion: HearingOpinion;
+  statement: string;
+  /** `online` by the household itself; `visit` recorded by a caseworker after hearing them in person. */
+  channel: 'online' | 'visit' | null;
+  answeredAt: string;
+}
+
+const PROPOSAL_TEXT: Record<string, (current: Benefit, proposed: Benefit | null) => string> = {
+  adjust: (c, p) => `将${benefitText(c)}调减为${p ? benefitText(p) : '不发放'}`,
+  gradualExit: (c) => `停止${tierLabel(c.tier)}（给予渐退期）`,
+  terminate: (c) => `停止${tierLabel(c.tier)}`,
+};
+
+/** 拟调减/终止的告知：the reasons, the time to answer and how; sent before any decision. */
+export function hearingNotice(input: {
+  noticeId: string;
+  decidedAt: string;
+  serveBy: { deadline: string; provisional: boolean };
+  outcome: string;
+  current: Benefit;
+  proposed: Benefit | null;
+  reasons: string[];
+  answerBy: string;
+}): LifecycleNotice {
+  const proposal = PROPOSAL_TEXT[input.outcome]!(input.current, input.proposed);
+  return {
+    noticeId: input.noticeId,
+    kind: 'hearing',
+    title: '拟调减或停止社会救助听取意见告知书',
+    body: `经定期核查，拟${proposal}，理由见下。作出决定前听取您的意见：请于${input.answerBy}前通过申请状态页面，或向乡镇（街道）经办机构当面陈述意见；逾期未陈述的，记录为未陈述意见，依程序作出决定（《中华人民共和国社会救助法》第四十八条）。`,
+    reasons: input.reasons,
+    decidedAt: input.decidedAt,
+    ...serveFields(input.serveBy),
+  };
+}
+
+/** How the hearing went, as the decision's notice states it. */
+export function hearingReason(answer: HearingAnswer, answerBy: string): string {
+  const how = answer.channel === 'visit' ? '（经办人入户听取并记录）' : '';
+  switch (answer.opinion) {
+    case 'agree':
+      return `已告知拟作决定的理由并听取意见：本人表示无异议${how}`;
+    case 'object':
+      return `已告知拟作决定的理由并听取意见：本人提出异议${how}——“${answer.statement}”，经办人已复核`;
+    case 'none':
+      return `已告知拟作决定的理由，本人在${answerBy}前未陈述意见`;
   }
 }
 

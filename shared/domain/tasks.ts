@@ -6,7 +6,7 @@
  * of the home check.
  */
 import type { Actor, Findings, MeansTestSummary, Objection } from './cases.ts';
-import type { Benefit } from './lifecycle.ts';
+import type { Benefit, HearingAnswer } from './lifecycle.ts';
 
 export interface TaskDecision {
   /**
@@ -126,6 +126,8 @@ export interface LifecycleTask extends TaskBase {
   meansTest: MeansTestSummary;
   escalations?: Escalation[];
   recheck?: { current: Benefit; proposed: Benefit | null; outcome: string; reasons: string[] };
+  /** A review after the household objected at its hearing (第四十八条): what they said. */
+  hearing?: HearingAnswer & { answerBy?: string };
   /**
    * No hardship text: it tells of illness and injury, and the task's detail travels through the
    * workflow's history and archive. The inbox reads it from the sealed emergency record.

@@ -205,6 +205,11 @@ const valueShape = {
     reviewWorkingDays: days,
     /** 特殊情况延长后的全程时限（工作日） */
     reviewExtendedWorkingDays: days,
+    /**
+     * 听取意见的陈述期限（工作日）：拟调减、终止救助前告知理由，对象在此期限内陈述意见（社会救助法第四十八条；
+     * 期限由地方规定）
+     */
+    hearingWorkingDays: days.default(5),
   }),
 };
 
@@ -242,7 +247,7 @@ export const parameterSetSchema = z.object({
         .object({
           value: valueShape.gradualExitMonths,
           clause,
-          /** 省级明确的例外及其依据文件：渐退期超过6个月时必填，且只能由省级设定 */
+          /** 省级明确的例外及其依据文件：渐退期超过6个月时必填（省级设定，或县市依省级文件设定） */
           provincialException: z.string().trim().min(1).max(500).optional(),
         })
         .optional(),
@@ -265,11 +270,11 @@ export const GRADUAL_EXIT_MAX_MONTHS = 6;
 export const parameterVersionSchema = parameterSetSchema.extend({ regionCode }).superRefine((v, ctx) => {
   const exit = v.values.gradualExitMonths;
   if (exit !== undefined && exit.value > GRADUAL_EXIT_MAX_MONTHS) {
-    if (exit.provincialException === undefined || !isProvinceLevel(v.regionCode))
+    if (exit.provincialException === undefined)
       ctx.addIssue({
         code: 'custom',
         path: ['values', 'gradualExitMonths', 'value'],
-        message: `渐退期不得超过${GRADUAL_EXIT_MAX_MONTHS}个月（《最低生活保障审核确认办法》第三十三条“一定时间的渐退期”，各地一般不超过6个月）；超过的须由省级设定并在 provincialException 注明省级例外的依据`,
+        message: `渐退期不得超过${GRADUAL_EXIT_MAX_MONTHS}个月（《最低生活保障审核确认办法》第三十三条“一定时间的渐退期”，各地一般不超过6个月）；超过的须在 provincialException 注明省级人民政府或民政部门明确例外的依据文件`,
       });
   }
   if (isProvinceLevel(v.regionCode)) return;

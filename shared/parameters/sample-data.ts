@@ -53,7 +53,7 @@ const C = {
   amountRounding: '《社会救助暂行办法》第十三条：按人均收入低于低保标准的差额按月发给；取整办法由地方规定',
   amountFloorPerPerson: '《社会救助暂行办法》第十三条：差额发放；保底金额由地方规定',
   timeLimits:
-    '民发〔2021〕57号《最低生活保障审核确认办法》第四章：公示7天、公示无异议后10个工作日内确认、不予确认的3个工作日内书面告知、30个工作日内完成审核确认（特殊情况可延长至45个工作日）；乡镇审核时限和确认通知时限为示例值',
+    '民发〔2021〕57号《最低生活保障审核确认办法》第四章：公示7天、公示无异议后10个工作日内确认、不予确认的3个工作日内书面告知、30个工作日内完成审核确认（特殊情况可延长至45个工作日）；乡镇审核时限和确认通知时限为示例值；《社会救助法》第四十八条：调减、终止前听取意见（陈述期限为示例值）',
 } as const;
 
 type Values = ParameterVersion['values'];
@@ -90,6 +90,8 @@ const nationalTimeLimits = {
   alternativeDeterminationWorkingDays: 3,
   reviewWorkingDays: 30,
   reviewExtendedWorkingDays: 45,
+  // Not fixed nationally (社会救助法第四十八条 requires the hearing, not its length): sample value.
+  hearingWorkingDays: 5,
 };
 
 /** Values a province sets for both residences alike. */
@@ -322,7 +324,8 @@ export const sampleParameterVersions: ParameterVersion[] = [
     '郑州市城乡低保标准（示例）',
     byResidence({ dibao: 830, tekun: 1_079, disposable: 28_000 }, '郑州市（示例）'),
   ),
-  // 中牟县 410122 raises the employment-cost deduction and shortens the gradual exit.
+  // 中牟县 410122 raises the employment-cost deduction and lengthens the gradual exit, as an exception
+// the province has made for it (a sample document: more than 6 months needs one).
   ...(['urban', 'rural'] as const).map((residence) =>
     version('410122', residence, '2025-07-01', '中牟县实施细则（示例）', {
       employmentCostDeduction: cite(
@@ -330,7 +333,11 @@ export const sampleParameterVersions: ParameterVersion[] = [
         300,
         `${C.employmentCostDeduction}；中牟县（示例）`,
       ),
-      gradualExitMonths: cite('gradualExitMonths', 3, `${C.gradualExitMonths}；中牟县（示例）`),
+      gradualExitMonths: {
+        value: 12,
+        clause: `${C.gradualExitMonths}；中牟县（示例）`,
+        provincialException: '示例：河南省民政厅同意中牟县渐退期延长至12个月（示例文件，非官方）',
+      },
     }),
   ),
 ];

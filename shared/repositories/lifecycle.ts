@@ -9,6 +9,7 @@
  * | declaration       | `CASE#<caseId>`         | `DECL#<declaredAt>#<declarationId>` |
  * | recheck           | `CASE#<caseId>`         | `RECHECK#<recheckId>`               |
  * | notice            | `CASE#<caseId>`         | `NOTICE#<noticeId>`                 |
+ * | hearing (听取意见) | `CASE#<caseId>`         | `HEARING#<hearingId>`               |
  * | lifecycle task    | `TASK#<taskId>`         | `TASK` (township inbox: gsi1)       |
  * | emergency request | `EMERG#<emergencyId>`   | `EMERG`                             |
  * | emergency claim   | `EMCLAIM#<blind index>` | `EMCLAIM` (one open request a person)|
@@ -27,7 +28,7 @@ import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import { blindIndex, fieldCipher, isSealed } from '../crypto.ts';
 import { maskIdNumber } from '../domain/id-number.ts';
-import type { Benefit, LifecycleNotice } from '../domain/lifecycle.ts';
+import type { Benefit, HearingAnswer, LifecycleNotice } from '../domain/lifecycle.ts';
 import type { EmergencyAllowance, LifecycleTask, LifecycleTaskDecision } from '../domain/tasks.ts';
 import { queryAll, setExpression, updateExisting } from '../dynamo.ts';
 import { HttpError } from '../errors.ts';
@@ -243,6 +244,115 @@ export async function putNotice(
   );
   await auditNotice(caseId, notice, refs);
   return created;
+}
+
+// ── hearings (听取意见, 社会救助法第四十八条) ─────────────────────────────────────────────────────────
+
+export interface HearingRecord {
+  hearingId: string;
+  caseId: string;
+  recheckId: string;
+  /** `open` until the household answers (`answered`) or the time to answer ends (`lapsed`). */
+  status: 'open' | 'answered' | 'lapsed';
+  /** What is proposed: the recheck's outcome and the benefit before and after. */
+  outcome: string;
+  current: Benefit;
+  proposed: Benefit | null;
+  reasons: string[];
+  openedAt: string;
+  answerBy: string;
+  answerByProvisional?: boolean;
+  noticeId: string;
+  /** The waiting workflow's token, once its wait has started. */
+  taskToken?: string;
+  answer?: HearingAnswer & { by: Actor | null };
+}
+
+const HEARING = (caseId: string, hearingId: string) => ({ pk: `CASE#${caseId}`, sk: `HEARING#${hearingId}` });
+
+export async function getHearing(caseId: string, hearingId: string): Promise<HearingRecord | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: HEARING(caseId, hearingId), ConsistentRead: true }),
+  );
+  return strip<HearingRecord>(Item);
+}
+
+/** The case's hearings, oldest first. */
+export async function listHearings(caseId: string): Promise<HearingRecord[]> {
+  const items = await queryAll(dynamo(), {
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :h)',
+    ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':h': 'HEARING#' },
+    ConsistentRead: true,
+  });
+  return items.map((i) => strip<HearingRecord>(i)!).sort((a, b) => a.openedAt.localeCompare(b.openedAt));
+}
+
+/** Opens a hearing once; the same id again returns the one on record. */
+export async function openHearing(
+  record: HearingRecord,
+): Promise<{ created: boolean; hearing: HearingRecord }> {
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: table(),
+        Item: { ...HEARING(record.caseId, record.hearingId), ...record },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return { created: true, hearing: record };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  return { created: false, hearing: (await getHearing(record.caseId, record.hearingId))! };
+}
+
+/** Keeps the waiting workflow's token with the hearing (a retried wait replaces it). */
+export async function setHearingToken(
+  caseId: string,
+  hearingId: string,
+  taskToken: string,
+): Promise<HearingRecord> {
+  const { Attributes } = await dynamo().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: HEARING(caseId, hearingId),
+      UpdateExpression: 'SET taskToken = :t',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':t': taskToken },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return strip<HearingRecord>(Attributes)!;
+}
+
+/**
+ * Ends an open hearing with an answer (`answered`) or with none (`lapsed`), once: undefined when it
+ * was no longer open (answered or lapsed already).
+ */
+export async function closeHearing(
+  caseId: string,
+  hearingId: string,
+  status: 'answered' | 'lapsed',
+  answer: HearingRecord['answer'],
+): Promise<HearingRecord | undefined> {
+  try {
+    const { Attributes } = await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: HEARING(caseId, hearingId),
+        UpdateExpression: 'SET #s = :s, answer = :a',
+        ConditionExpression: '#s = :open',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': status, ':a': answer, ':open': 'open' },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return strip<HearingRecord>(Attributes);
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return undefined;
+  }
 }
 
 // ── recheck records ──────────────────────────────────────────────────────────────────────────────

@@ -83,8 +83,37 @@ export const declarationBody = householdFields
   })
   .superRefine(supportersAgree);
 
+/**
+ * 陈述意见 (社会救助法第四十八条): the household's answer to a proposed reduction or end — online by
+ * the household, or recorded by a township caseworker after hearing them in person.
+ */
+export const hearingAnswerBody = z
+  .object({
+    opinion: z.enum(['agree', 'object'], { error: '意见应为 agree（无异议）或 object（有异议）' }),
+    statement: z
+      .string({ error: 'statement 应为文字' })
+      .trim()
+      .max(1000, { error: '陈述意见不超过1000字' })
+      .default('')
+      .describe('陈述的意见；有异议时必填，说明理由'),
+  })
+  .superRefine((b, ctx) => {
+    if (b.opinion === 'object' && b.statement.length < 2)
+      ctx.addIssue({ code: 'custom', path: ['statement'], message: '有异议的，请写明异议及理由' });
+  });
+
 /** Response shapes, for the OpenAPI document. */
 export const caseLifecycleResponses = {
+  heard: z
+    .object({
+      caseId: z.string(),
+      hearingId: z.string(),
+      opinion: z.enum(['agree', 'object']),
+      channel: z.enum(['online', 'visit']).describe('online：本人网上陈述；visit：经办人入户听取后记录'),
+      answeredAt: z.string(),
+      message: z.string(),
+    })
+    .meta({ title: '已记录的陈述意见' }),
   declared: z
     .object({ caseId: z.string(), declarationId: z.string(), declaredAt: z.string(), message: z.string() })
     .meta({ title: '已记录的家庭情况申报' }),

@@ -146,7 +146,7 @@ describe('the applicant, caseworker and auditor journey', () => {
     // 试算
     await apply.click('#preview-button');
     await sees(apply, '#preview-tier', '最低生活保障');
-    expect(await text(apply, '#preview-result')).toContain('1,700.00元');
+    expect(await text(apply, '#preview-result')).toContain('1,750.00元');
     await screenshot(apply, 'journey-2-apply-preview-375');
 
     // A double click files once.
@@ -211,7 +211,7 @@ describe('the applicant, caseworker and auditor journey', () => {
     await sees(status, '#notice h2', '社会救助确认通知书', 60_000);
     expect(await text(status, '#status-label')).toBe('已确认救助');
     expect(await text(status, '#tier')).toBe('最低生活保障');
-    expect(await text(status, '#amount')).toBe('1,700.00元');
+    expect(await text(status, '#amount')).toBe('1,750.00元');
     expect(await text(status, '#notice')).toContain('书面告知送达期限');
     expect(await text(status, '#status')).not.toContain(ids.self);
     await screenshot(status, 'journey-7-status-notice-375');

@@ -69,6 +69,7 @@ const policy: Record<string, Policy> = {
   },
   // The township's part, as through POST /tasks/{taskId}/decision: the county may not do it.
   'POST /emergency/{emergencyId}/paperwork': { allowed: ['townshipCaseworker'], jurisdiction: true },
+  'POST /cases/{caseId}/hearing': { allowed: ['applicant', 'townshipCaseworker'], jurisdiction: true },
   'POST /cases/{caseId}/declaration': {
     allowed: ['applicant', 'townshipCaseworker'],
     jurisdiction: true,
@@ -231,6 +232,7 @@ describe('access', () => {
         body: { decision: 'approve', reasons: ['手续齐全'] },
       },
       'POST /cases/{caseId}/declaration': { path: `/cases/${caseId}/declaration`, body: declaration },
+      'POST /cases/{caseId}/hearing': { path: `/cases/${caseId}/hearing`, body: { opinion: 'agree' } },
       'GET /cases/{caseId}/payments': { path: `/cases/${caseId}/payments` },
       'GET /warnings': { path: '/warnings?regionCode=430121' },
       'GET /warnings/{warningId}': { path: `/warnings/${warningId}` },

@@ -9,11 +9,13 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../functions/catalog.ts';
+import { scheduleFirstRecheck } from '../../functions/steps/recheck.ts';
 import { ApiClient } from '../../local/client.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { stableId } from '../../shared/domain/ids.ts';
 import { actors, tokenFor } from '../support/actors.ts';
 import { application, household as householdOf, validId } from '../support/households.ts';
+import { lifecycleHelpers, household as lifecycleHousehold } from '../support/lifecycle.ts';
 import { defaultActor, eventually, useRuntime } from '../support/runtime.ts';
 
 const runtime = useRuntime();
@@ -373,6 +375,37 @@ describe('responses match the OpenAPI document', () => {
     expect((await call('GET', '/cases/{caseId}/payments', '/cases/case-doesnotexist/payments')).status).toBe(
       404,
     );
+
+    // 听取意见: nothing to answer yet is a conflict; a recheck proposing to end the assistance opens one.
+    const hearingPath = (id: string) => `/cases/${id}/hearing`;
+    const route = '/cases/{caseId}/hearing';
+    expect((await call('POST', route, hearingPath(caseId), { body: { opinion: 'agree' } })).status).toBe(409);
+    expect((await call('POST', route, hearingPath(caseId), { body: { opinion: 'object' } })).status).toBe(
+      400,
+    );
+    const lc = lifecycleHelpers(runtime);
+    const seeded = await lc.seedApprovedCase();
+    await scheduleFirstRecheck({
+      caseId: seeded.caseId,
+      tier: seeded.tier,
+      determinedAt: seeded.decidedAt,
+      regionCode: '430121',
+      residence: 'urban',
+    });
+    await lc.declare(seeded.caseId, lifecycleHousehold([{ kind: 'pension', monthlyAmount: 6000 }]));
+    await lc.startDue(seeded.caseId, 'Recheck');
+    const task = await lc.task(seeded.caseId, 'recheckConfirmation');
+    await lc.decide(task.taskId, { decision: 'approve', reasons: ['养老金收入超过标准'] });
+    await lc.openHearing(seeded.caseId);
+    const heard = await call('POST', route, hearingPath(seeded.caseId), { body: { opinion: 'agree' } });
+    expect(heard.status).toBe(200);
+    expect(heard.body).toMatchObject({ opinion: 'agree', channel: 'online' });
+    expect(
+      (await call('POST', route, hearingPath(seeded.caseId), { body: { opinion: 'agree' } })).status,
+    ).toBe(200);
+    expect(
+      (await call('POST', route, '/cases/case-doesnotexist/hearing', { body: { opinion: 'agree' } })).status,
+    ).toBe(404);
   });
 
   it('for dynamic monitoring: the register, a run, its warning and feedback, the happiness list', async () => {

@@ -65,6 +65,7 @@ describe('a case chain longer than a year', () => {
     const task = await lc.task(caseId, 'recheckConfirmation');
     expect(task.recheck.outcome).toBe('gradualExit');
     await lc.decide(task.taskId, { decision: 'approve', reasons: ['已稳定就业'] });
+    await lc.hear(caseId, 'agree');
     await lc.closed(caseId, 'Recheck', 3);
 
     // Six months of gradual exit, one execution each; the last one closes the case.
@@ -123,7 +124,15 @@ describe('a case chain longer than a year', () => {
 
     const notices = await lc.notices(caseId);
     expect(notices.map((n) => n.kind).sort()).toEqual(
-      ['approval', 'recheckContinue', 'recheckContinue', 'gradualExit', 'exit', 'monitoringEnded'].sort(),
+      [
+        'approval',
+        'recheckContinue',
+        'recheckContinue',
+        'hearing',
+        'gradualExit',
+        'exit',
+        'monitoringEnded',
+      ].sort(),
     );
     expect((await lc.payments(caseId)).map((p) => p.kind)).toEqual(Array(6).fill('gradualExit'));
   });

@@ -9,6 +9,7 @@ import { scheduleFirstRecheck } from '../../functions/steps/recheck.ts';
 import { addMonths, startOfChinaDay } from '../../shared/domain/lifecycle.ts';
 import { yuanText } from '../../shared/domain/money.ts';
 import { latestDeclaration } from '../../shared/repositories/lifecycle.ts';
+import { actors } from '../support/actors.ts';
 import { application } from '../support/households.ts';
 import { household, lifecycleHelpers } from '../support/lifecycle.ts';
 import { eventually, useRuntime } from '../support/runtime.ts';
@@ -89,12 +90,12 @@ describe('recheck', () => {
       township: '430121',
       recheck: {
         outcome: 'adjust',
-        current: { tier: 'dibao', monthlyAmount: 1700 },
-        proposed: { tier: 'dibao', monthlyAmount: 1500 },
+        current: { tier: 'dibao', monthlyAmount: 1750 },
+        proposed: { tier: 'dibao', monthlyAmount: 1550 },
       },
     });
     expect(task.recheck.reasons[0]).toBe(
-      '经定期核查，家庭情况发生变化：救助金额由每月1,700.00元调整为每月1,500.00元',
+      '经定期核查，家庭情况发生变化：救助金额由每月1,750.00元调整为每月1,550.00元',
     );
     expect(task).not.toHaveProperty('taskToken');
     // Caseworkers hear of it on their queue.
@@ -103,6 +104,13 @@ describe('recheck', () => {
     );
 
     await lc.decide(task.taskId, { decision: 'approve', reasons: ['入户核实属实'], decidedBy: '王五' });
+    // 调减: the household is told the reasons and heard before it is decided (第四十八条).
+    const hearing = await lc.openHearing(c.caseId);
+    const told = (await lc.notices(c.caseId)).find((n) => n.kind === 'hearing');
+    expect(told.body).toContain('拟将最低生活保障，每月1,750.00元调减为最低生活保障，每月1,550.00元');
+    expect(told.body).toContain(`请于${hearing.answerBy}前`);
+    expect(await lc.caseItem(c.caseId)).toMatchObject({ monthlyAmount: 1750 });
+    await lc.hear(c.caseId, 'agree');
     const history = await lc.closed(c.caseId, 'Recheck');
     expect(history.executions[0].states).toEqual([
       'Assess',
@@ -110,12 +118,18 @@ describe('recheck', () => {
       'PlanConfirmChange',
       'ConfirmChange',
       'Confirmed',
+      'OpenHearing',
+      'AwaitHearing',
+      'Heard',
+      'Decide',
       'Adjust',
     ]);
-    expect(await lc.caseItem(c.caseId)).toMatchObject({ tier: 'dibao', monthlyAmount: 1500 });
-    const [notice] = await lc.notices(c.caseId);
-    expect(notice).toMatchObject({ kind: 'recheckAdjust', title: '定期核查结果告知书：调整救助' });
-    expect(notice.body).toContain('自下月起您家享受最低生活保障，每月1,500.00元');
+    expect(await lc.caseItem(c.caseId)).toMatchObject({ tier: 'dibao', monthlyAmount: 1550 });
+    const notice = (await lc.notices(c.caseId)).find((n) => n.kind === 'recheckAdjust');
+    expect(notice).toMatchObject({ title: '定期核查结果告知书：调整救助' });
+    expect(notice.body).toContain('自下月起您家享受最低生活保障，每月1,550.00元');
+    expect(notice.reasons.at(-1)).toBe('已告知拟作决定的理由并听取意见：本人表示无异议');
+    expect(notice.remedy).toMatch(/行政复议/);
     expect((await lc.pending(c.caseId, 'Recheck')).dueAt).toBe(startOfChinaDay(addMonths(c.due, 6)));
     // Decided once: the same task cannot be decided again.
     const again = await runtime.api(`/tasks/${task.taskId}/decision`, {
@@ -133,7 +147,8 @@ describe('recheck', () => {
     await lc.decide(task.taskId, { decision: 'reject', reasons: ['入户核实：新增转移性收入为一次性慰问金'] });
     const history = await lc.closed(c.caseId, 'Recheck');
     expect(history.executions[0].states.at(-1)).toBe('Continue');
-    expect(await lc.caseItem(c.caseId)).toMatchObject({ monthlyAmount: 1700 });
+    expect(history.executions[0].states).not.toContain('OpenHearing');
+    expect(await lc.caseItem(c.caseId)).toMatchObject({ monthlyAmount: 1750 });
     const [notice] = await lc.notices(c.caseId);
     expect(notice.kind).toBe('recheckContinue');
     expect(notice.reasons).toEqual([
@@ -150,9 +165,10 @@ describe('recheck', () => {
     const task = await lc.task(c.caseId, 'recheckConfirmation');
     expect(task.recheck).toMatchObject({
       outcome: 'gradualExit',
-      proposed: { tier: 'dibao', monthlyAmount: 1700 },
+      proposed: { tier: 'dibao', monthlyAmount: 1750 },
     });
     await lc.decide(task.taskId, { decision: 'approve', reasons: [] });
+    await lc.hear(c.caseId, 'agree');
 
     const history = await lc.closed(c.caseId, 'Recheck');
     expect(history.executions[0].states.at(-1)).toBe('StartGradualExit');
@@ -160,14 +176,13 @@ describe('recheck', () => {
     const firstMonth = addMonths(c.due, 1).slice(0, 7);
     expect(item).toMatchObject({
       status: 'gradualExit',
-      gradualExit: { months: 6, firstMonth, monthlyAmount: 1700, taper: 'none' },
+      gradualExit: { months: 6, firstMonth, monthlyAmount: 1750, taper: 'none' },
     });
     expect(item).not.toHaveProperty('nextRecheckDue');
     const pending = await lc.pending(c.caseId, 'GradualExit');
     expect(pending.dueAt).toBe(startOfChinaDay(`${firstMonth}-01`));
     expect(pending.input).toMatchObject({ index: 1, regionCode: '430121', residence: 'urban' });
-    const [notice] = await lc.notices(c.caseId);
-    expect(notice.kind).toBe('gradualExit');
+    const notice = (await lc.notices(c.caseId)).find((n) => n.kind === 'gradualExit');
     expect(notice.body).toContain('给予6个月渐退期');
     expect(notice.reasons[0]).toBe(
       '家庭成员就业后月工资性、经营性收入由0.00元增至3,000.00元，家庭不再符合最低生活保障条件',
@@ -200,6 +215,10 @@ describe('recheck', () => {
       (await lc.taskItem(task.taskId)).taskToken !== taskToken ? true : undefined,
     );
     await lc.decide(task.taskId, { decision: 'approve', reasons: ['家庭养老金收入超过认定标准'] });
+    // The household does not answer: when its time to answer ends, that is recorded and the
+    // termination decided.
+    const hearing = await lc.openHearing(c.caseId);
+    lc.advanceTo(`${hearing.answerBy}T16:00:00Z`);
     const history = await lc.closed(c.caseId, 'Recheck');
     expect(history.executions[0].states).toEqual([
       'Assess',
@@ -209,18 +228,92 @@ describe('recheck', () => {
       'EscalateConfirmChange',
       'ConfirmChange',
       'Confirmed',
+      'OpenHearing',
+      'AwaitHearing',
+      'HearingLapsed',
+      'Heard',
+      'Decide',
       'Terminate',
     ]);
     const item = await lc.caseItem(c.caseId);
     expect(item).toMatchObject({ status: 'terminated', monitoring: true });
-    const [notice] = await lc.notices(c.caseId);
-    expect(notice).toMatchObject({ kind: 'termination', title: '定期核查结果告知书：停止救助' });
+    expect((await lc.hearings(c.caseId))[0]).toMatchObject({ status: 'lapsed', answer: { opinion: 'none' } });
+    const notice = (await lc.notices(c.caseId)).find((n) => n.kind === 'termination');
+    expect(notice).toMatchObject({ title: '定期核查结果告知书：停止救助' });
     expect(notice.reasons[0]).toBe('经定期核查，家庭不再符合最低生活保障条件');
-    expect(notice.reasons.length).toBeGreaterThan(1);
+    expect(notice.reasons.at(-1)).toBe(`已告知拟作决定的理由，本人在${hearing.answerBy}前未陈述意见`);
+    // Too late now: the answer is refused, naming the date.
+    const late = await runtime.api(
+      `/cases/${c.caseId}/hearing`,
+      { method: 'POST', body: JSON.stringify({ opinion: 'object', statement: '收入是一次性的' }) },
+      actors.applicant,
+    );
+    expect(late.status).toBe(409);
+    expect(late.body.error.message).toContain(hearing.answerBy);
     // A monitoring follow-up a year on.
     const monitoring = await lc.pending(c.caseId, 'Recheck');
     expect(monitoring.input).toEqual({ mode: 'monitoring' });
     expect(monitoring.dueAt).toBe(startOfChinaDay(item.nextMonitoringDue));
+  });
+
+  it('an objection at the hearing goes back to a caseworker, who may keep the assistance as it was', async () => {
+    const c = await caseAtFirstRecheck();
+    await lc.declare(c.caseId, household([{ kind: 'pension', monthlyAmount: 6000 }]));
+    await lc.startDue(c.caseId, 'Recheck');
+    const task = await lc.task(c.caseId, 'recheckConfirmation');
+    await lc.decide(task.taskId, { decision: 'approve', reasons: ['养老金收入超过标准'] });
+    // Bad answers first: an objection without reasons names the field; another household's
+    // applicant cannot answer.
+    await lc.openHearing(c.caseId);
+    const bare = await runtime.api(
+      `/cases/${c.caseId}/hearing`,
+      { method: 'POST', body: JSON.stringify({ opinion: 'object' }) },
+      actors.applicant,
+    );
+    expect(bare.status).toBe(400);
+    expect(bare.body.error.fields).toEqual([{ field: 'statement', message: '有异议的，请写明异议及理由' }]);
+    const stranger = await runtime.api(
+      `/cases/${c.caseId}/hearing`,
+      { method: 'POST', body: JSON.stringify({ opinion: 'agree' }) },
+      actors.otherApplicant,
+    );
+    expect(stranger.status).toBe(404);
+    // A caseworker records the objection heard on a visit.
+    const heard = await lc.hear(c.caseId, 'object', '养老金是补发的，每月实际只有800元', actors.township);
+    expect(heard).toMatchObject({ opinion: 'object', channel: 'visit' });
+    // The review is a task of its own, with the objection in it.
+    const review = await eventually(async () => {
+      const { body } = await runtime.api('/tasks?township=430121');
+      return body.tasks.find(
+        (t: { caseId: string; taskId: string }) => t.caseId === c.caseId && t.taskId !== task.taskId,
+      );
+    });
+    expect(review).toMatchObject({
+      kind: 'recheckConfirmation',
+      round: 2,
+      hearing: { opinion: 'object', statement: '养老金是补发的，每月实际只有800元', channel: 'visit' },
+    });
+    await lc.decide(review.taskId, { decision: 'reject', reasons: ['核实养老金为一次性补发，维持原救助'] });
+    const history = await lc.closed(c.caseId, 'Recheck');
+    expect(history.executions[0].states.slice(-6)).toEqual([
+      'Heard',
+      'PrepareReview',
+      'PlanReviewObjection',
+      'ReviewObjection',
+      'Decide',
+      'Continue',
+    ]);
+    expect(await lc.caseItem(c.caseId)).toMatchObject({ tier: 'dibao', monthlyAmount: 1750 });
+    const notice = (await lc.notices(c.caseId)).find((n) => n.kind === 'recheckContinue');
+    expect(notice.reasons).toEqual([
+      '经办人核实后未确认核查发现的变化，维持原救助',
+      '核实养老金为一次性补发，维持原救助',
+      '已告知拟作决定的理由并听取意见：本人提出异议（经办人入户听取并记录）——“养老金是补发的，每月实际只有800元”，经办人已复核',
+    ]);
+    // On the case's chain: the hearing opened, the answer, by whom.
+    const audit = await runtime.api(`/cases/${c.caseId}/audit`, {}, actors.auditor);
+    const actions = audit.body.entries.map((e: { action: string }) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['hearing.opened', 'hearing.answered']));
   });
 
   it('binds a declaration to the case’s region: another county is refused naming regionCode, and nothing is written', async () => {

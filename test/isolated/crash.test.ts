@@ -340,6 +340,24 @@ it('finishes every case of every stage exactly once after a SIGKILL', { timeout:
     );
   const decideAll = (tasks: Body[], decision: 'approve' | 'reject') =>
     Promise.all(tasks.map((t) => decide(t, decision)));
+  /**
+   * 听取意见: the households answer the hearings their rechecks opened (a reduction, an exit, an end
+   * is put to them first), once each hearing's wait has begun.
+   */
+  const hearAll = async (cases: Case[]) => {
+    await poll(
+      `hearings open (${cases.length} cases)`,
+      async () => {
+        const hearings = await Promise.all(cases.map((c) => query(`CASE#${c.caseId}`, 'HEARING#')));
+        return hearings.every((h) => h.some((x) => x.status === 'open' && x.taskToken)) ? true : undefined;
+      },
+      { every: 200 },
+    );
+    for (const r of await Promise.all(
+      cases.map((c) => call(applicant, 'POST', `/cases/${c.caseId}/hearing`, { opinion: 'agree' })),
+    ))
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+  };
   /** Waits for the cases' public notices and moves the clock past the last one's end. */
   const passNotices = async (cases: Case[]) => {
     const noticed = await statusIs(cases, 'publicNotice');
@@ -416,6 +434,7 @@ it('finishes every case of every stage exactly once after a SIGKILL', { timeout:
   const exitTasks = await tasksOf(exits, 'recheckConfirmation', 'caseId');
   expect(exitTasks.map((t) => t.recheck.outcome)).toEqual(exits.map(() => 'gradualExit'));
   await decideAll(exitTasks, 'approve');
+  await hearAll(exits);
   const plans = (await itemsWhen('the gradual exit planned', exits, caseKey, (c) => c.gradualExit)).map(
     (c) => c.gradualExit,
   );
@@ -610,6 +629,8 @@ it('finishes every case of every stage exactly once after a SIGKILL', { timeout:
         : decide(t, 'approve'),
     ),
   );
+  // A reduction or an end is put to the household before it is decided.
+  await hearAll(recheckTask.filter(adverse));
   // The paperwork waiting before the crash is completed or refused.
   const papers = await tasksOf(paperwork, 'emergencyPaperwork', 'caseId');
   await Promise.all(
@@ -783,6 +804,7 @@ it('finishes every case of every stage exactly once after a SIGKILL', { timeout:
       ).toHaveLength(1);
     const recheck = executions.find((e) => e.workflow === 'Recheck');
     if (recheck) {
+      const heard = ['OpenHearing', 'AwaitHearing', 'Heard'];
       expect(recheck.states, label).toEqual(
         c.group === 'recheckStarted'
           ? ['Assess', 'Assessed', 'Continue']
@@ -792,6 +814,8 @@ it('finishes every case of every stage exactly once after a SIGKILL', { timeout:
               'PlanConfirmChange',
               'ConfirmChange',
               'Confirmed',
+              ...(c.group !== 'recheckTask' || adverse(c) ? heard : []),
+              'Decide',
               c.group === 'recheckTask' ? lastRecheckState[c.variant] : 'StartGradualExit',
             ],
       );
@@ -857,12 +881,12 @@ function expectedNotices(c: Case): string[] {
     case 'refused':
       return ['refusal'];
     case 'recheckTask':
-      return ['approval', recheckNotice[c.variant]!];
+      return ['approval', recheckNotice[c.variant]!, ...(adverse(c) ? ['hearing'] : [])].sort();
     case 'recheckStarted':
       return ['approval', 'recheckContinue'];
     case 'exitMid':
     case 'exitEnd':
-      return ['approval', 'exit', 'gradualExit'];
+      return ['approval', 'exit', 'gradualExit', 'hearing'];
     case 'paperwork':
       return c.variant === 'completed'
         ? ['emergencyCompleted', 'emergencyGrant']
@@ -890,6 +914,10 @@ function expectedWorkflows(c: Case): string[] {
       return ['Application'];
   }
 }
+
+/** 调减 or 终止: the recheck hears the household first (社会救助法第四十八条). */
+const adverse = (c: Case) =>
+  c.variant === 'terminate' || (c.variant === 'adjust' && (c.proposedAmount ?? 0) < (c.monthlyAmount ?? 0));
 
 const recheckNotice: Record<string, string> = {
   adjust: 'recheckAdjust',

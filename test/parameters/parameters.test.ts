@@ -73,12 +73,12 @@ describe('resolveParameters', () => {
   });
 
   it('merges county, prefecture and province', () => {
-    // 中牟县 sets the deduction and a shorter gradual exit; 郑州市 the standards; 河南省 the rest.
+    // 中牟县 sets the deduction and the gradual exit; 郑州市 the standards; 河南省 the rest.
     const p = resolve('410122', 'rural', '2025-09-01');
     expect(p.version).toBe('410122:rural:2025-07-01+410100:rural:2025-01-01+410000:rural:2025-01-01');
     expect(p).toMatchObject({
       employmentCostDeduction: 300,
-      gradualExitMonths: 3,
+      gradualExitMonths: 12,
       dibaoStandard: 830,
       rigidExpenseRatio: 0.6,
     });

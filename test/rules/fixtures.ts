@@ -108,6 +108,7 @@ export const baseValues: ParameterValues = {
     alternativeDeterminationWorkingDays: 3,
     reviewWorkingDays: 30,
     reviewExtendedWorkingDays: 45,
+    hearingWorkingDays: 5,
   },
 };
 

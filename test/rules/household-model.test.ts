@@ -415,15 +415,17 @@ describe('bad input names the field, in Chinese', () => {
     expect(fieldErrors(long.error!)).toEqual([
       { field: 'values.gradualExitMonths.value', message: expect.stringContaining('第三十三条') },
     ]);
-    // A county cannot make the exception; the province can, naming its basis.
-    const countyException = version({
-      gradualExitMonths: { value: 12, clause: '县规定', provincialException: '省文件' },
-    });
-    expect(countyException.success).toBe(false);
+    // Marked as the province's exception, naming its document: accepted, at province or county level.
     const provincial = version(
       { gradualExitMonths: { value: 12, clause: '省规定', provincialException: '×政办发〔2027〕1号' } },
       '430000',
     );
     expect(provincial.success).toBe(true);
+    const county = version({
+      gradualExitMonths: { value: 12, clause: '县规定', provincialException: '×民函〔2027〕2号（省厅同意）' },
+    });
+    expect(county.success).toBe(true);
+    // 6 months needs no exception.
+    expect(version({ gradualExitMonths: { value: 6, clause: '县规定' } }).success).toBe(true);
   });
 });

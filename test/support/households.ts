@@ -74,7 +74,8 @@ export function application(overrides: Partial<ApplicationRequest> = {}): Applic
     assets: { deposits: 2000, vehicles: [], housingUnits: 1 },
     spendingLast12Months: { medical: 1200, education: 800, rehabilitation: 0, other: 0 },
     hasAbleSupporter: true,
-    irregularIncome: false,
+    // Casual income and a parent able to work: the 低保 household is rechecked half-yearly.
+    irregularIncome: true,
     ...overrides,
   };
 }

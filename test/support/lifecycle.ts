@@ -14,7 +14,7 @@ import { updateCase } from '../../shared/repositories/lifecycle.ts';
 import { parametersFor } from '../../shared/repositories/parameters.ts';
 import { meansTest } from '../../shared/rules/index.ts';
 import type { ApplicationRequest } from '../../shared/schemas/household.ts';
-import { actors } from './actors.ts';
+import { type Actor, actors } from './actors.ts';
 import { application } from './households.ts';
 import { eventually, type useRuntime } from './runtime.ts';
 
@@ -182,6 +182,27 @@ export function lifecycleHelpers(runtime: Runtime) {
       const { applicant: _a, requestedTier: _r, ...rest } = declaration;
       const res = await api(`/cases/${caseId}/declaration`, { method: 'POST', body: JSON.stringify(rest) });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body;
+    },
+
+    /** The case's hearings (听取意见), as stored. */
+    hearings: (caseId: string) => query(`CASE#${caseId}`, 'HEARING#'),
+
+    /** The case's open hearing, once the workflow has opened it and started waiting on it. */
+    openHearing: (caseId: string) =>
+      eventually(async () =>
+        (await helpers.hearings(caseId)).find((h) => h.status === 'open' && h.taskToken !== undefined),
+      ),
+
+    /** The household answers its open hearing (as the applicant by default; a caseworker records a visit). */
+    async hear(caseId: string, opinion: 'agree' | 'object', statement = '', as: Actor = actors.applicant) {
+      await helpers.openHearing(caseId);
+      const res = await api(
+        `/cases/${caseId}/hearing`,
+        { method: 'POST', body: JSON.stringify({ opinion, statement }) },
+        as,
+      );
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
       return res.body;
     },
 

@@ -17,6 +17,9 @@ import {
   type FreshAssessment,
   gradualExitMonth,
   gradualExitPlan,
+  hearingNotice,
+  hearingReason,
+  isAdverse,
   monthStartsAt,
   noticeLimit,
   recheckMonthsFor,
@@ -341,5 +344,42 @@ describe('recheck notices', () => {
     expect(notice.body).toContain('行政复议');
     expect(notice.remedy).toBe(REMEDY);
     expect(notice.remedy).toMatch(/60日内.*行政复议.*6个月内.*行政诉讼.*第七十六条/);
+  });
+});
+
+describe('听取意见 before a reduction or an end (社会救助法第四十八条)', () => {
+  it('hears the household before ending, exiting or paying less — not before a raise', () => {
+    expect(isAdverse('terminate', dibao, null)).toBe(true);
+    expect(isAdverse('gradualExit', dibao, dibao)).toBe(true);
+    expect(isAdverse('adjust', dibao, { tier: 'dibao', monthlyAmount: 999.99 })).toBe(true);
+    expect(isAdverse('adjust', dibao, { tier: 'marginal', monthlyAmount: null })).toBe(true);
+    expect(isAdverse('adjust', dibao, { tier: 'dibao', monthlyAmount: 1000 })).toBe(false);
+    expect(isAdverse('adjust', dibao, { tier: 'tekun', monthlyAmount: 1300 })).toBe(false);
+    expect(isAdverse('continue', dibao, dibao)).toBe(false);
+  });
+
+  it('tells what is proposed, why, by when to answer and how; the decision says how it went', () => {
+    const notice = hearingNotice({
+      noticeId: 'n1',
+      decidedAt: '2026-11-25T00:00:00Z',
+      serveBy: { deadline: '2026-11-30', provisional: false },
+      outcome: 'adjust',
+      current: dibao,
+      proposed: { tier: 'dibao', monthlyAmount: 600 },
+      reasons: ['家庭月收入增加400.00元'],
+      answerBy: '2026-12-02',
+    });
+    expect(notice).toMatchObject({ kind: 'hearing', reasons: ['家庭月收入增加400.00元'] });
+    expect(notice.body).toContain('拟将最低生活保障，每月1,000.00元调减为最低生活保障，每月600.00元');
+    expect(notice.body).toContain('请于2026-12-02前');
+    expect(notice.body).toContain('第四十八条');
+    expect(notice).not.toHaveProperty('remedy');
+    const answered = { statement: '', channel: 'online' as const, answeredAt: '2026-11-26T02:00:00Z' };
+    expect(hearingReason({ ...answered, opinion: 'agree' }, '2026-12-02')).toBe(
+      '已告知拟作决定的理由并听取意见：本人表示无异议',
+    );
+    expect(hearingReason({ ...answered, opinion: 'none', channel: null }, '2026-12-02')).toBe(
+      '已告知拟作决定的理由，本人在2026-12-02前未陈述意见',
+    );
   });
 });
