@@ -325,7 +325,7 @@ export const sampleParameterVersions: ParameterVersion[] = [
     byResidence({ dibao: 830, tekun: 1_079, disposable: 28_000 }, '郑州市（示例）'),
   ),
   // 中牟县 410122 raises the employment-cost deduction and lengthens the gradual exit, as an exception
-// the province has made for it (a sample document: more than 6 months needs one).
+  // the province has made for it (a sample document: more than 6 months needs one).
   ...(['urban', 'rural'] as const).map((residence) =>
     version('410122', residence, '2025-07-01', '中牟县实施细则（示例）', {
       employmentCostDeduction: cite(
