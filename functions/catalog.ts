@@ -539,6 +539,13 @@ export const functions = {
       { stateMachine: 'Recheck', access: 'respond' },
     ],
   },
+  publicApprovals: {
+    stack: 'casework',
+    entry: 'functions/http/publication.ts',
+    handler: 'approvals',
+    description: '社会救助确认决定公布（脱敏，公开查询）',
+    grants: [{ table: 'Cases', access: 'read' }],
+  },
   casePayments: {
     stack: 'casework',
     entry: 'functions/http/case-lifecycle.ts',
@@ -713,6 +720,13 @@ export const routes: Route[] = [
   { method: 'POST', path: '/cases/{caseId}/declaration', function: 'submitDeclaration' },
   { method: 'POST', path: '/cases/{caseId}/hearing', function: 'answerHearing' },
   { method: 'GET', path: '/cases/{caseId}/payments', function: 'casePayments' },
+  {
+    method: 'GET',
+    path: '/public/approvals',
+    function: 'publicApprovals',
+    public:
+      'the approvals the law requires to be published (社会救助法第四十五条), masked: a name with its middle hidden, family size, tier, amount — no ID number, address, income or health fact',
+  },
   { method: 'GET', path: '/warnings', function: 'listWarnings' },
   { method: 'GET', path: '/warnings/{warningId}', function: 'getWarning' },
   { method: 'POST', path: '/warnings/{warningId}/feedback', function: 'answerWarning' },

@@ -28,6 +28,8 @@ import {
   idempotencyHeaders,
   objectionBody,
   paperworkBody,
+  publicationQuery,
+  publicationResponse,
   submissionRequest,
 } from '../../shared/schemas/cases.ts';
 import {
@@ -379,6 +381,14 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
     },
     errors: [400, 404, 409, 413],
   },
+  publicApprovals: {
+    tag: '公开',
+    description:
+      '某地公布的社会救助确认决定（社会救助法第四十五条）：申请人姓名（脱敏）、家庭人数、救助类别和金额、确认日期，在公布期内显示。无需登录；不含身份证号码、住址、收入和健康信息。',
+    query: publicationQuery,
+    success: { status: 200, description: '公布中的确认决定，最新的在前', schema: publicationResponse },
+    errors: [400],
+  },
   listWarnings: {
     tag: '动态监测',
     description:
@@ -619,7 +629,7 @@ export function buildDocument(catalogRoutes: readonly Route[] = routes) {
         'fields[].field 是出错字段的路径（如 `members.0.idNumber`）。金额单位为元，最多两位小数。',
     },
     servers: [{ url: '/' }],
-    tags: ['申请人', '经办人', '动态监测', '审计', '规则', '管理', '系统'].map((name) => ({ name })),
+    tags: ['申请人', '经办人', '动态监测', '审计', '规则', '管理', '公开', '系统'].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: {

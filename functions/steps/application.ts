@@ -19,14 +19,16 @@ import {
   secondsUntil,
 } from '../../shared/domain/determination.ts';
 import { stableId } from '../../shared/domain/ids.ts';
+import { publicationOf } from '../../shared/domain/publication.ts';
 import { recordCalendarFallback } from '../../shared/metrics.ts';
 import type { ParameterSet } from '../../shared/parameters/index.ts';
 import * as cases from '../../shared/repositories/cases.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
+import { publishApproval } from '../../shared/repositories/publication.ts';
 import { registerCase } from '../../shared/repositories/register.ts';
 import { memberIndexes } from '../../shared/repositories/relatives.ts';
 import { caseworkerQueue, supervisorQueue } from '../../shared/resources.ts';
-import { meansTest as runMeansTest } from '../../shared/rules/index.ts';
+import { meansTest as runMeansTest, type Tier, tierLabels } from '../../shared/rules/index.ts';
 import { scheduleFirstRecheck } from './recheck.ts';
 
 export class ApplicationNotFound extends Error {
@@ -306,7 +308,7 @@ export async function recordDetermination(event: DeterminationEvent) {
   if (app.determination) {
     // A replay after a crash between recording and the steps after it still does them, once.
     if (app.notice) await auditNotice(app.caseId, app.notice, { applicationId: app.applicationId });
-    await scheduleRecheckOf(app, app.determination);
+    await followDetermination(app, app.determination);
     return {
       outcome: app.determination.outcome,
       noticeId: app.notice?.noticeId,
@@ -346,24 +348,50 @@ export async function recordDetermination(event: DeterminationEvent) {
       : undefined,
   );
   await auditNotice(app.caseId, notice, { applicationId: app.applicationId });
-  await scheduleRecheckOf(app, recorded);
+  await followDetermination(app, recorded);
   return { outcome: determination.outcome, noticeId: notice.noticeId, alternativeOffered };
 }
 
-/** An approved case's first 定期核查 goes into the due-date index, on the date the determination names. */
-async function scheduleRecheckOf(
+/**
+ * What follows a determination, each once however often it runs: an approval is published where
+ * the household lives (社会救助法第四十五条) and its first 定期核查 goes into the due-date index, on
+ * the date the determination names; every determination updates the low-income register.
+ */
+async function followDetermination(
   app: cases.ApplicationRecord,
-  determination: { outcome: string; tier?: string | null; nextRecheckDue?: string; decidedAt?: string },
+  determination: {
+    outcome: string;
+    tier?: string | null;
+    monthlyAmount?: number | null;
+    nextRecheckDue?: string;
+    decidedAt?: string;
+  },
 ) {
-  if (determination.outcome === 'approved' && determination.tier && determination.nextRecheckDue) {
-    await scheduleFirstRecheck({
-      caseId: app.caseId,
-      tier: determination.tier,
-      determinedAt: determination.decidedAt ?? new Date().toISOString(),
-      regionCode: app.regionCode,
-      residence: app.declaration.residence,
-      due: determination.nextRecheckDue,
-    });
+  if (determination.outcome === 'approved' && determination.tier) {
+    const decidedAt = determination.decidedAt ?? new Date().toISOString();
+    const decidedOn = chinaDate(new Date(decidedAt));
+    const parameters = await parametersToday(app, decidedOn);
+    await publishApproval(
+      publicationOf({
+        caseId: app.caseId,
+        regionCode: app.regionCode,
+        declaration: app.declaration,
+        tier: determination.tier,
+        tierLabel: tierLabels[determination.tier as Tier] ?? determination.tier,
+        monthlyAmount: determination.monthlyAmount ?? null,
+        decidedOn,
+        days: parameters.timeLimits.publicationDays,
+      }),
+    );
+    if (determination.nextRecheckDue)
+      await scheduleFirstRecheck({
+        caseId: app.caseId,
+        tier: determination.tier,
+        determinedAt: decidedAt,
+        regionCode: app.regionCode,
+        residence: app.declaration.residence,
+        due: determination.nextRecheckDue,
+      });
   }
   await registerCase(app.caseId, 'determination', app.applicationId); // 低收入人口名单 (monitoring)
 }
@@ -413,7 +441,7 @@ export async function determineAlternative(event: {
     throw new Error(`application ${event.applicationId} has no consented alternative`);
   }
   if (app.consent.determinedAt) {
-    if (app.determination) await scheduleRecheckOf(app, app.determination);
+    if (app.determination) await followDetermination(app, app.determination);
     return { outcome: 'approved', tier: alternative.tier, noticeId: app.notice?.noticeId };
   }
   const decidedAt = new Date().toISOString();
@@ -432,6 +460,6 @@ export async function determineAlternative(event: {
   const recorded = due ? { ...determination, nextRecheckDue: due } : determination;
   await cases.recordAlternativeDetermination(app.applicationId, app.caseId, recorded, notice);
   await auditNotice(app.caseId, notice, { applicationId: app.applicationId });
-  await scheduleRecheckOf(app, recorded);
+  await followDetermination(app, recorded);
   return { outcome: 'approved', tier: alternative.tier, noticeId: notice.noticeId };
 }

@@ -124,6 +124,24 @@ export async function household1(d: DemoSession) {
   s.determinedOn = chinaDate(new Date(app.determination.decidedAt));
   s.nextRecheckDue = app.determination.nextRecheckDue ?? null;
   if (!s.nextRecheckDue) throw new Error('the approval carries no first recheck date');
+  // 公布 (社会救助法第四十五条): the approval is published where the household lives, masked.
+  const published = await d.until('the approval to be published', async () => {
+    const list = await d.client.expect(
+      'anonymous',
+      'GET',
+      `/public/approvals?regionCode=${CHANGSHA_COUNTY}`,
+      undefined,
+      [200],
+    );
+    return (list as { entries: Array<Record<string, unknown>> }).entries.find(
+      (e) => e.decidedOn === s.determinedOn,
+    );
+  });
+  d.step(
+    H1,
+    `确认结果在所在地公布至${String(published.publishedUntil)}：${String(published.applicantName)}，${String(published.householdSize)}人，${String(published.tierLabel)}，每月${yuan(Number(published.monthlyAmount))}（不公布身份证号码）`,
+    `the approval is published locally until ${String(published.publishedUntil)}, name masked, no ID numbers`,
+  );
   await d.expectFirstRecheck(submitted.caseId);
   d.step(
     H1,

@@ -18,7 +18,7 @@ import {
   type Notice,
   withRemedy,
 } from './cases.ts';
-import { chinaDate } from './dates.ts';
+import { addDays, chinaDate } from './dates.ts';
 import { yuanText } from './money.ts';
 import type { TaskDecision } from './tasks.ts';
 
@@ -54,10 +54,6 @@ export function addMonths(date: string, months: number): string {
   const month = (index % 12) + 1;
   const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
   return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
-}
-
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 function firstOfNextMonth(date: string): string {

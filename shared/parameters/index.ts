@@ -210,6 +210,8 @@ const valueShape = {
      * 期限由地方规定）
      */
     hearingWorkingDays: days.default(5),
+    /** 确认决定在村（社区）公布的天数（自然日；社会救助法第四十五条，期间由地方规定） */
+    publicationDays: days.default(30),
   }),
 };
 

@@ -102,6 +102,30 @@ export const hearingAnswerBody = z
       ctx.addIssue({ code: 'custom', path: ['statement'], message: '有异议的，请写明异议及理由' });
   });
 
+/** 公布 (社会救助法第四十五条): the approvals published in a region. */
+export const publicationQuery = z.object({
+  regionCode: regionCode.describe('公布范围：申请家庭所在地的行政区划代码'),
+});
+
+export const publicationResponse = z
+  .object({
+    regionCode: z.string(),
+    asOf: z.string().describe('查询日期（北京时间）'),
+    basis: z.string().describe('公布依据'),
+    entries: z.array(
+      z.object({
+        applicantName: z.string().describe('申请人姓名（脱敏，如 张*英）'),
+        householdSize: z.number().int().describe('共同生活家庭成员人数'),
+        tier: z.string(),
+        tierLabel: z.string().describe('救助类别'),
+        monthlyAmount: z.number().nullable().describe('每月救助金额（元）；不按月发放的类别为 null'),
+        decidedOn: z.string().describe('确认日期'),
+        publishedUntil: z.string().describe('公布截止日期'),
+      }),
+    ),
+  })
+  .meta({ title: '社会救助确认决定公布' });
+
 /** Response shapes, for the OpenAPI document. */
 export const caseLifecycleResponses = {
   heard: z

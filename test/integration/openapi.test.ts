@@ -376,6 +376,11 @@ describe('responses match the OpenAPI document', () => {
       404,
     );
 
+    // 公布 (第四十五条): anyone reads a region's published approvals; a bad region names the field.
+    const publication = await call('GET', '/public/approvals', '/public/approvals?regionCode=430121');
+    expect(publication.status).toBe(200);
+    expect((await call('GET', '/public/approvals', '/public/approvals?regionCode=4301')).status).toBe(400);
+
     // 听取意见: nothing to answer yet is a conflict; a recheck proposing to end the assistance opens one.
     const hearingPath = (id: string) => `/cases/${id}/hearing`;
     const route = '/cases/{caseId}/hearing';

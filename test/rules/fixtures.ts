@@ -109,6 +109,7 @@ export const baseValues: ParameterValues = {
     reviewWorkingDays: 30,
     reviewExtendedWorkingDays: 45,
     hearingWorkingDays: 5,
+    publicationDays: 30,
   },
 };
 
