@@ -527,6 +527,13 @@ export const functions = {
     description: '申报家庭情况变化（供定期核查）',
     grants: [rateLimited, idempotency, { table: 'Cases', access: 'readWrite' }],
   },
+  extendReviewDeadline: {
+    stack: 'casework',
+    entry: 'functions/http/applications.ts',
+    handler: 'extend',
+    description: '延长审核确认时限（注明理由，仅一次）',
+    grants: [rateLimited, idempotency, { table: 'Cases', access: 'readWrite' }],
+  },
   answerHearing: {
     stack: 'casework',
     entry: 'functions/http/case-lifecycle.ts',
@@ -688,6 +695,7 @@ export const routes: Route[] = [
   { method: 'GET', path: '/applications/{applicationId}', function: 'getApplication' },
   { method: 'POST', path: '/applications/{applicationId}/objection', function: 'raiseObjection' },
   { method: 'POST', path: '/applications/{applicationId}/consent', function: 'giveConsent' },
+  { method: 'POST', path: '/applications/{applicationId}/extension', function: 'extendReviewDeadline' },
   { method: 'GET', path: '/tasks', function: 'listTasks' },
   { method: 'GET', path: '/notifications', function: 'listNotifications' },
   { method: 'POST', path: '/staff/me/relatives', function: 'declareRelatives' },

@@ -9,6 +9,7 @@
  * it here fails the response test, which names it.
  */
 import { z } from 'zod';
+import { reviewDeadlineView } from './schemas/cases.ts';
 
 const money = z.number().describe('元');
 const nullableMoney = money.nullable();
@@ -156,6 +157,7 @@ export const applicationView = z
     determination: determination.nullable(),
     notice: notice.nullable(),
     publicNotice: publicNotice.nullable(),
+    reviewDeadline: reviewDeadlineView.nullable().describe('审核确认时限（受理后核查完成时确定）'),
     consent: consent.nullable(),
     members: z.array(
       z.object({
@@ -405,6 +407,15 @@ export const auditSearchResult = z
         open: z.number().int(),
         overdue: z.number().int(),
         onTimeShare: z.number().nullable().describe('按时决定的比例（0–1）；尚无决定的为 null'),
+        reviews: z
+          .object({
+            determined: z.number().int(),
+            withinDeadline: z.number().int(),
+            late: z.number().int(),
+            overdue: z.number().int().describe('尚未决定且已超过审核确认时限'),
+            extended: z.number().int(),
+          })
+          .describe('审核确认全程时限（受理至决定，按工作日）的统计'),
       })
       .describe('所列申请全部任务的办理时限统计'),
     applications: z.array(
@@ -420,6 +431,7 @@ export const auditSearchResult = z
           submittedAt: instant,
           determinedAt: instant.nullable().describe('确认（认定）时间'),
           decidedBy: z.array(decider).describe('对本申请任务作出决定的人'),
+          reviewDeadline: reviewDeadlineView.nullable().describe('审核确认全程时限；受理核查前为 null'),
           tasks: z.array(auditTask),
         })
         .describe('申请（不含家庭成员姓名和身份证号）'),

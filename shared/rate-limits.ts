@@ -65,6 +65,7 @@ export const routeRateClasses: Record<string, RateClass> = {
   'POST /cases/{caseId}/hearing': 'objection',
   'POST /tasks/{taskId}/decision': 'casework',
   'POST /emergency/{emergencyId}/paperwork': 'casework',
+  'POST /applications/{applicationId}/extension': 'casework',
   'POST /warnings/{warningId}/feedback': 'casework',
   'POST /staff/me/relatives': 'casework',
   'POST /means-test': 'preview',

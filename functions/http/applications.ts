@@ -6,15 +6,18 @@ import { sfn } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
 import { answerConsent } from '../../shared/consent.ts';
 import { requestDigest } from '../../shared/crypto.ts';
+import { currentDueDate, extensionReasonLabels, reviewCompliance } from '../../shared/domain/deadlines.ts';
 import { maskIdNumber } from '../../shared/domain/id-number.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { tierLabel } from '../../shared/domain/lifecycle.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as cases from '../../shared/repositories/cases.ts';
+import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
 import {
   applicationIdPath,
   consentBody,
+  extensionBody,
   idempotencyHeaders,
   objectionBody,
   submissionRequest,
@@ -194,12 +197,74 @@ export const get = httpRoute(
         determination: app.determination ?? null,
         notice: app.notice ?? null,
         publicNotice: publicNoticeView(app),
+        reviewDeadline: app.reviewDeadline
+          ? reviewCompliance(app.reviewDeadline, app.determination?.decidedAt)
+          : null,
         consent: app.consent ? consentView(app.consent) : null,
         members: app.declaration.members.map((m) => ({
           name: m.name,
           relation: m.relation,
           idNumber: maskIdNumber(m.idNumber),
         })),
+      },
+    };
+  },
+);
+
+/**
+ * 延长审核确认时限 (57号 第二十二条: 30 working days, in special cases up to 45): a township
+ * caseworker or the county extends it once, before the decision, naming one of the reasons the
+ * rules give and what makes it so. The first date stays on record beside the new one.
+ */
+export const extend = httpRoute(
+  {
+    roles: ['townshipCaseworker', 'countyOfficer'],
+    idempotent: 'extendReviewDeadline',
+    path: applicationIdPath,
+    body: extensionBody,
+  },
+  async ({ path, body, principal }) => {
+    const app = await existing(path.applicationId);
+    requireJurisdiction(principal, app.regionCode);
+    const deadline = app.reviewDeadline;
+    if (!deadline) throw new ConflictError(`申请 ${app.applicationId} 尚未完成受理核查，暂不能延长审核时限`);
+    if (deadline.extension)
+      throw new ConflictError(`审核时限已延长至${deadline.extension.dueDate}，不能再次延长`);
+    if (app.status !== 'underReview' && app.status !== 'publicNotice')
+      throw new ConflictError(`申请 ${app.applicationId} 已办结，不能延长审核时限`);
+    const { timeLimits } = await parametersFor(
+      app.regionCode,
+      app.declaration.residence,
+      deadline.acceptedOn,
+    );
+    const due = (await calendar()).provisionalDeadline(
+      deadline.acceptedOn,
+      timeLimits.reviewExtendedWorkingDays,
+    );
+    const by = actor(principal);
+    const updated = await cases.extendReviewDeadline(app.applicationId, {
+      reason: body.reason,
+      note: body.note,
+      workingDays: timeLimits.reviewExtendedWorkingDays,
+      dueDate: due.deadline,
+      ...(due.provisional ? { provisional: true } : {}),
+      extendedAt: new Date().toISOString(),
+      by,
+    });
+    if (!updated?.reviewDeadline)
+      throw new ConflictError(`申请 ${app.applicationId} 的审核时限已延长或申请已办结`);
+    await appendAudit(app.caseId, {
+      key: `deadline.extended#${app.applicationId}`,
+      actor: by,
+      action: 'deadline.extended',
+      summary: `审核确认时限由${deadline.dueDate}延长至${currentDueDate(updated.reviewDeadline)}：${extensionReasonLabels[body.reason]}`,
+      refs: { applicationId: app.applicationId },
+    });
+    return {
+      statusCode: 200,
+      body: {
+        applicationId: app.applicationId,
+        reviewDeadline: reviewCompliance(updated.reviewDeadline, updated.determination?.decidedAt),
       },
     };
   },

@@ -12,6 +12,7 @@ import { statusLabels } from './applications.ts';
 /** Counts over every task of the listed applications. */
 function complianceTotals(applications: AuditApplication[]) {
   const tasks = applications.flatMap((a) => a.tasks);
+  const reviews = applications.flatMap((a) => (a.reviewDeadline ? [a.reviewDeadline] : []));
   const decided = tasks.filter((t) => t.onTime !== null);
   const onTime = decided.filter((t) => t.onTime === true).length;
   return {
@@ -23,6 +24,13 @@ function complianceTotals(applications: AuditApplication[]) {
     open: tasks.length - decided.length,
     overdue: tasks.filter((t) => t.overdue).length,
     onTimeShare: decided.length ? Math.round((onTime / decided.length) * 10_000) / 10_000 : null,
+    reviews: {
+      determined: reviews.filter((r) => r.met !== null).length,
+      withinDeadline: reviews.filter((r) => r.met === true).length,
+      late: reviews.filter((r) => r.met === false).length,
+      overdue: reviews.filter((r) => r.overdue).length,
+      extended: reviews.filter((r) => r.extended).length,
+    },
   };
 }
 

@@ -24,12 +24,14 @@ import {
   emergencyIdPath,
   emergencyRequest,
   emergencyResponses,
+  extensionBody,
   hearingAnswerBody,
   idempotencyHeaders,
   objectionBody,
   paperworkBody,
   publicationQuery,
   publicationResponse,
+  reviewDeadlineView,
   submissionRequest,
 } from '../../shared/schemas/cases.ts';
 import {
@@ -367,6 +369,21 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
     body: declarationBody,
     success: { status: 201, description: '已记录', schema: caseLifecycleResponses.declared },
     errors: [400, 404, 413],
+  },
+  extendReviewDeadline: {
+    tag: '经办人',
+    description:
+      '延长审核确认时限（最低生活保障审核确认办法第二十二条：30个工作日，特殊情况可延长至45个工作日；河南等地以参数为准）：乡镇（街道）经办人或县级民政部门在作出决定前注明理由延长一次，理由限于公示有异议需重新调查、人户分离、异地申办、调查难度较大。原时限与延长后的时限都保留在申请上，审计可见。',
+    path: applicationIdPath,
+    body: extensionBody,
+    success: {
+      status: 200,
+      description: '已延长',
+      schema: z
+        .object({ applicationId: z.string(), reviewDeadline: reviewDeadlineView })
+        .meta({ title: '延长后的审核确认时限' }),
+    },
+    errors: [400, 404, 409, 413],
   },
   answerHearing: {
     tag: '申请人',

@@ -9,6 +9,7 @@ import { sfn, sqs } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
 import { deliverOnOpen } from '../../shared/decision-delivery.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
+import { reviewDeadline } from '../../shared/domain/deadlines.ts';
 import {
   decideAlternative,
   decideOutcome,
@@ -81,7 +82,11 @@ export async function meansTest(event: { applicationId: string }): Promise<cases
     if (unrequested.tier === result.alternative.tier)
       recheckMonths[result.alternative.tier] = unrequested.recheckIntervalMonths;
   }
-  await cases.recordMeansTest(app.applicationId, summary, recheckMonths);
+  // 审核确认时限 from acceptance (57号 第二十二条), tracked with the application.
+  const days = parameters.timeLimits.reviewWorkingDays;
+  const due = (await calendar()).provisionalDeadline(asOf, days);
+  if (due.provisional) recordCalendarFallback(due.assumedYears);
+  await cases.recordMeansTest(app.applicationId, summary, recheckMonths, reviewDeadline(asOf, days, due));
   return summary;
 }
 

@@ -4,6 +4,7 @@
  * the case table's repository (`shared/repositories/cases.ts`) reads and writes them.
  */
 import type { ApplicationRequest } from '../schemas/household.ts';
+import type { ReviewDeadline } from './deadlines.ts';
 
 export type ApplicationStatus =
   | 'submitted'
@@ -143,6 +144,8 @@ export interface ApplicationRecord {
   meansTest?: MeansTestSummary;
   /** Months to the first recheck, by tier (the decided tier and any alternative), from the means test. */
   recheckMonths?: Record<string, number | null>;
+  /** 审核确认时限: set with the means test, from the day of acceptance; extended once, with a reason. */
+  reviewDeadline?: ReviewDeadline;
   publicNotice?: PublicNoticeRecord;
   objections?: Objection[];
   /** The latest determination and notice; every notice is also kept on the case (`NOTICE#`). */

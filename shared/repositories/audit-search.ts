@@ -10,6 +10,7 @@ import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import { chinaDate } from '../domain/dates.ts';
+import { reviewCompliance } from '../domain/deadlines.ts';
 import { isApplicationTask, type Task } from '../domain/tasks.ts';
 import { casesTable } from '../resources.ts';
 import type { ApplicationRecord, ApplicationStatus, Escalation, TaskKind, TaskRecord } from './cases.ts';
@@ -147,12 +148,21 @@ export interface AuditApplication {
   submittedAt: string;
   determinedAt: string | null;
   decidedBy: Array<{ subject?: string; name: string; role?: string }>;
+  /** 审核确认时限: the whole review's, from acceptance (null before the means test set it). */
+  reviewDeadline: ReturnType<typeof reviewCompliance> | null;
   tasks: TaskCompliance[];
 }
 
 type Indexed = Pick<
   ApplicationRecord,
-  'applicationId' | 'caseId' | 'regionCode' | 'status' | 'requestedTier' | 'submittedAt' | 'determination'
+  | 'applicationId'
+  | 'caseId'
+  | 'regionCode'
+  | 'status'
+  | 'requestedTier'
+  | 'submittedAt'
+  | 'determination'
+  | 'reviewDeadline'
 > & { taskSummaries?: Record<string, TaskSummary> };
 
 /** The instant a China date begins, as the ISO text `submittedAt` is stored in. */
@@ -204,7 +214,7 @@ export async function searchApplications(
         KeyConditionExpression: `gsi1pk = :pk${range}`,
         // Only what the search shows: the declaration (names, ID numbers, incomes) is never read.
         ProjectionExpression:
-          'applicationId, caseId, regionCode, #s, requestedTier, submittedAt, determination, taskSummaries',
+          'applicationId, caseId, regionCode, #s, requestedTier, submittedAt, determination, reviewDeadline, taskSummaries',
         ...(q.status ? { FilterExpression: '#s = :status' } : {}),
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: {
@@ -239,6 +249,9 @@ export async function searchApplications(
         submittedAt: item.submittedAt,
         determinedAt: item.determination?.decidedAt ?? null,
         decidedBy: [...deciders.values()],
+        reviewDeadline: item.reviewDeadline
+          ? reviewCompliance(item.reviewDeadline, item.determination?.decidedAt, today)
+          : null,
         tasks: summaries.map((s) => compliance(s, today)),
       });
     }

@@ -59,6 +59,7 @@ import type {
   Objection,
   PublicNoticeRecord,
 } from '../domain/cases.ts';
+import type { ReviewDeadline } from '../domain/deadlines.ts';
 import {
   type Escalation,
   isApplicationTask,
@@ -426,17 +427,53 @@ export async function recordMeansTest(
   applicationId: string,
   meansTest: MeansTestSummary,
   recheckMonths: Record<string, number | null>,
+  reviewDeadline: ReviewDeadline,
 ): Promise<void> {
   await dynamo().send(
     new UpdateCommand({
       TableName: table(),
       Key: APP(applicationId),
-      UpdateExpression: 'SET meansTest = :m, recheckMonths = :r, #s = :s',
+      // The deadline runs from acceptance: a repeated step never moves it (nor drops an extension).
+      UpdateExpression:
+        'SET meansTest = :m, recheckMonths = :r, #s = :s, reviewDeadline = if_not_exists(reviewDeadline, :d)',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':m': meansTest, ':r': recheckMonths, ':s': 'underReview' },
+      ExpressionAttributeValues: {
+        ':m': meansTest,
+        ':r': recheckMonths,
+        ':s': 'underReview',
+        ':d': reviewDeadline,
+      },
     }),
   );
+}
+
+/**
+ * 延长审核确认时限: once per application, while it is still under review, with the reason recorded.
+ * Undefined when it cannot be (no deadline yet, already extended, or already decided).
+ */
+export async function extendReviewDeadline(
+  applicationId: string,
+  extension: NonNullable<ReviewDeadline['extension']>,
+): Promise<ApplicationRecord | undefined> {
+  try {
+    const { Attributes } = await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: APP(applicationId),
+        UpdateExpression: 'SET reviewDeadline.extension = :e',
+        ConditionExpression:
+          'attribute_exists(reviewDeadline) AND attribute_not_exists(reviewDeadline.extension) AND #s IN (:u, :p)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':e': extension, ':u': 'underReview', ':p': 'publicNotice' },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return openIn(strip<ApplicationRecord>(Attributes), 'declaration');
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw error;
+  }
 }
 
 /**

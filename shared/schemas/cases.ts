@@ -5,6 +5,7 @@
  * which validate with it in the browser and show the same Chinese messages. Browser-safe.
  */
 import { z } from 'zod';
+import { extensionReasons } from '../domain/deadlines.ts';
 import {
   applicantFields,
   applicationRequest,
@@ -101,6 +102,32 @@ export const hearingAnswerBody = z
     if (b.opinion === 'object' && b.statement.length < 2)
       ctx.addIssue({ code: 'custom', path: ['statement'], message: '有异议的，请写明异议及理由' });
   });
+
+/** 延长审核确认时限: once, before the decision, with one of the reasons the rules name. */
+export const extensionBody = z.object({
+  reason: z.enum(extensionReasons, {
+    error:
+      '延长理由应为 objection（公示有异议需重新调查）、householdSeparated（人户分离）、remoteApplication（异地申办）或 investigationDifficulty（调查难度较大）',
+  }),
+  note: z
+    .string({ error: 'note 应为文字' })
+    .trim()
+    .min(2, { error: '请写明需要延长的具体情况' })
+    .max(500, { error: '情况说明不超过500字' }),
+});
+
+/** The whole review's deadline as staff, the applicant and auditors see it. */
+export const reviewDeadlineView = z
+  .object({
+    acceptedOn: z.string().describe('受理日期（当日不计入）'),
+    dueDate: z.string().describe('审核确认应完成的日期（延长后为延长的日期）'),
+    originalDueDate: z.string().describe('受理时确定的日期'),
+    extended: z.boolean(),
+    extensionReason: z.string().optional().describe('延长理由'),
+    met: z.boolean().nullable().describe('已作出决定的，是否在时限内；未决定为 null'),
+    overdue: z.boolean().describe('未作出决定且已超过时限'),
+  })
+  .meta({ title: '审核确认时限' });
 
 /** 公布 (社会救助法第四十五条): the approvals published in a region. */
 export const publicationQuery = z.object({

@@ -43,6 +43,10 @@ const policy: Record<string, Policy> = {
     allowed: ['applicant', 'townshipCaseworker'],
     jurisdiction: true,
   },
+  'POST /applications/{applicationId}/extension': {
+    allowed: ['townshipCaseworker', 'countyOfficer'],
+    jurisdiction: true,
+  },
   'GET /tasks': { allowed: ['townshipCaseworker', 'countyOfficer'], jurisdiction: true },
   'GET /notifications': { allowed: ['townshipCaseworker', 'countyOfficer'], jurisdiction: true },
   // One's own declaration: no household's region to be outside of.
@@ -233,6 +237,10 @@ describe('access', () => {
       },
       'POST /cases/{caseId}/declaration': { path: `/cases/${caseId}/declaration`, body: declaration },
       'POST /cases/{caseId}/hearing': { path: `/cases/${caseId}/hearing`, body: { opinion: 'agree' } },
+      'POST /applications/{applicationId}/extension': {
+        path: `/applications/${applicationId}/extension`,
+        body: { reason: 'householdSeparated', note: '户籍在长沙县，常住广州' },
+      },
       'GET /cases/{caseId}/payments': { path: `/cases/${caseId}/payments` },
       'GET /warnings': { path: '/warnings?regionCode=430121' },
       'GET /warnings/{warningId}': { path: `/warnings/${warningId}` },

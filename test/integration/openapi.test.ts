@@ -181,6 +181,15 @@ describe('responses match the OpenAPI document', () => {
     const audit = await call('GET', '/cases/{caseId}/audit', `/cases/${caseId}/audit`);
     expect(audit.body.verification.valid).toBe(true);
 
+    // 延长审核确认时限: once, with a reason from the rules' list.
+    const extension = (body: unknown) =>
+      call('POST', '/applications/{applicationId}/extension', `/applications/${applicationId}/extension`, {
+        body,
+      });
+    expect((await extension({ reason: 'objection', note: '公示期间有异议，需重新调查' })).status).toBe(200);
+    expect((await extension({ reason: 'objection', note: '再次延长' })).status).toBe(409);
+    expect((await extension({ reason: 'later' })).status).toBe(400);
+
     // The auditor's search finds it, with its decided township task.
     const found = await call('GET', '/cases', '/cases?regionCode=430121&status=publicNotice');
     expect(found.status).toBe(200);

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { WorkingDayCalendar } from '../../shared/calendar/index.ts';
 import { REMEDY } from '../../shared/domain/cases.ts';
+import { reviewCompliance } from '../../shared/domain/deadlines.ts';
 import {
   addMonths,
   decideAlternative,
@@ -238,5 +239,48 @@ describe('tier names', () => {
     for (const tier of tiers) expect(tierLabels[tier]).toBe(ruleTierLabels[tier]);
     expect(tierLabels.emergency).toBe('临时救助');
     expect(Object.keys(tierLabels).sort()).toEqual([...tiers, 'emergency'].sort());
+  });
+});
+
+describe('审核确认时限 (57号 第二十二条)', () => {
+  const deadline = {
+    acceptedOn: '2026-12-01',
+    workingDays: 30,
+    dueDate: '2027-01-13',
+  };
+
+  it('is kept when decided by the date in force, overdue while open past it', () => {
+    expect(reviewCompliance(deadline, '2027-01-13T15:59:00Z', '2027-01-20')).toMatchObject({
+      dueDate: '2027-01-13',
+      met: true,
+      overdue: false,
+    });
+    // 2027-01-13T16:00Z is the 14th in China: late.
+    expect(reviewCompliance(deadline, '2027-01-13T16:00:00Z', '2027-01-20').met).toBe(false);
+    expect(reviewCompliance(deadline, null, '2027-01-13')).toMatchObject({ met: null, overdue: false });
+    expect(reviewCompliance(deadline, null, '2027-01-14')).toMatchObject({ met: null, overdue: true });
+  });
+
+  it('measures an extended review by its new date, keeping the first in view', () => {
+    const extended = {
+      ...deadline,
+      extension: {
+        reason: 'householdSeparated' as const,
+        note: '常住外省',
+        workingDays: 45,
+        dueDate: '2027-02-10',
+        extendedAt: '2026-12-20T00:00:00Z',
+        by: { subject: 's', name: '王五', role: 'townshipCaseworker' },
+      },
+    };
+    expect(reviewCompliance(extended, null, '2027-01-20')).toEqual({
+      acceptedOn: '2026-12-01',
+      dueDate: '2027-02-10',
+      originalDueDate: '2027-01-13',
+      extended: true,
+      extensionReason: '人户分离',
+      met: null,
+      overdue: false,
+    });
   });
 });

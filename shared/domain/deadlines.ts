@@ -1,0 +1,80 @@
+/**
+ * 审核确认时限: the whole of a review, from acceptance to the written decision, in working days —
+ * 30, extendable to 45 in special cases (民发〔2021〕57号 第二十二条; 《刚性支出困难家庭认定办法》第八条
+ * names 人户分离 and a difficult investigation; Henan 25/40 — parameters). An extension is taken
+ * once, with a recorded reason, never silently.
+ */
+import type { ProvisionalDeadline } from '../calendar/index.ts';
+import type { Actor } from './cases.ts';
+import { chinaDate } from './dates.ts';
+
+export const extensionReasons = [
+  'objection', // 公示期间有异议，需重新调查
+  'householdSeparated', // 人户分离
+  'remoteApplication', // 异地申办
+  'investigationDifficulty', // 家庭经济状况调查难度较大
+] as const;
+export type ExtensionReason = (typeof extensionReasons)[number];
+
+export const extensionReasonLabels: Record<ExtensionReason, string> = {
+  objection: '公示期间有异议，需重新调查核实',
+  householdSeparated: '人户分离',
+  remoteApplication: '异地申办',
+  investigationDifficulty: '家庭经济状况调查难度较大',
+};
+
+export interface ReviewDeadline {
+  /** The day the application was accepted (受理); the day itself is not counted. */
+  acceptedOn: string;
+  workingDays: number;
+  dueDate: string;
+  provisional?: boolean;
+  extension?: {
+    reason: ExtensionReason;
+    note: string;
+    workingDays: number;
+    dueDate: string;
+    provisional?: boolean;
+    extendedAt: string;
+    by: Actor;
+  };
+}
+
+/** The deadline as first set: `workingDays` after acceptance. */
+export function reviewDeadline(
+  acceptedOn: string,
+  workingDays: number,
+  due: ProvisionalDeadline,
+): ReviewDeadline {
+  return {
+    acceptedOn,
+    workingDays,
+    dueDate: due.deadline,
+    ...(due.provisional ? { provisional: true } : {}),
+  };
+}
+
+/** The date in force: the extended one once extended. */
+export const currentDueDate = (d: ReviewDeadline): string => d.extension?.dueDate ?? d.dueDate;
+
+/**
+ * Whether the review kept its time: `met` once decided (by the date in force), `overdue` while it is
+ * open past it. The first date stays visible, so an auditor sees what the extension moved.
+ */
+export function reviewCompliance(
+  d: ReviewDeadline,
+  determinedAt: string | null | undefined,
+  today = chinaDate(),
+) {
+  const due = currentDueDate(d);
+  const decidedOn = determinedAt ? chinaDate(new Date(determinedAt)) : undefined;
+  return {
+    acceptedOn: d.acceptedOn,
+    dueDate: due,
+    originalDueDate: d.dueDate,
+    extended: d.extension !== undefined,
+    ...(d.extension ? { extensionReason: extensionReasonLabels[d.extension.reason] } : {}),
+    met: decidedOn === undefined ? null : decidedOn <= due,
+    overdue: decidedOn === undefined && today > due,
+  };
+}
