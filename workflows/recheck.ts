@@ -9,6 +9,7 @@
  *   调减、渐退、停止 are first put to the household (听取意见, 社会救助法第四十八条):
  *     告知理由 → 陈述期限内答复（网上或经办人入户记录）/ 逾期未陈述 → 有异议的经办人复核 → 决定
  *   动态监测复查（mode=monitoring）→ 可能符合条件：提示申请 / 结束监测
+ *   刚性支出困难家庭 → 有效期届满：认定失效，告知可重新申请（不再核查）
  *
  * Every outcome records a written notice on the case. Work happens in `functions/steps/recheck.ts`.
  */
@@ -50,6 +51,7 @@ export const recheck: WorkflowDefinition = {
         Type: 'Choice',
         Choices: [
           { Variable: '$.assessment.result.outcome', StringEquals: 'skipped', Next: 'Skipped' },
+          { Variable: '$.assessment.result.outcome', StringEquals: 'lapse', Next: 'Lapse' },
           {
             Variable: '$.assessment.result.outcome',
             StringEquals: 'monitoringAlert',
@@ -191,6 +193,7 @@ export const recheck: WorkflowDefinition = {
       Adjust: conclude('adjust', '调整救助类别或金额，排定下次核查，书面告知'),
       StartGradualExit: conclude('gradualExit', '进入渐退期：排定渐退第1个月，书面告知'),
       Terminate: conclude('terminate', '停止救助，纳入动态监测，书面告知理由'),
+      Lapse: conclude('lapse', '刚性支出困难家庭认定有效期届满：认定失效，告知可重新申请'),
       MonitoringAlert: conclude('monitoringAlert', '动态监测：家庭可能重新符合条件，提示申请'),
       MonitoringEnded: conclude('monitoringEnded', '动态监测期满，结束监测'),
       Skipped: { Comment: '案件已不在本次核查适用的状态（已办结或已停止）', Type: 'Succeed' },

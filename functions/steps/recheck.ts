@@ -17,6 +17,8 @@ import {
   type HearingAnswer,
   hearingReason,
   isAdverse,
+  LAPSE_CLAUSE,
+  LAPSING_TIERS,
   MONITORING_FOLLOW_UP_MONTHS,
   type MonitoringOutcome,
   monthStartsAt,
@@ -25,6 +27,7 @@ import {
   recheckMonthsFor,
   recheckNotice,
   startOfChinaDay,
+  tierLabel,
 } from '../../shared/domain/lifecycle.ts';
 import { recordCalendarFallback } from '../../shared/metrics.ts';
 import type { Residence } from '../../shared/parameters/index.ts';
@@ -45,8 +48,11 @@ export interface Assessment {
   mode: RecheckMode;
   assessedAt: string;
   asOf: string;
-  /** `skipped`: the case is no longer in a state this recheck applies to (e.g. it already ended). */
-  outcome: RecheckOutcome | MonitoringOutcome | 'skipped';
+  /**
+   * `skipped`: the case is no longer in a state this recheck applies to (e.g. it already ended).
+   * `lapse`: a recognition that lapses when its time is up rather than being rechecked.
+   */
+  outcome: RecheckOutcome | MonitoringOutcome | 'skipped' | 'lapse';
   /** A caseworker confirms before the outcome takes effect. */
   changed: boolean;
   /** 调减 or 终止 (a gradual exit included): the household is heard before it is decided (第四十八条). */
@@ -137,6 +143,22 @@ export async function assess(event: {
     });
   }
 
+  if (mode === 'regular' && LAPSING_TIERS.has(current!.tier)) {
+    return lifecycle.putRecheck<Assessment>({
+      ...base,
+      outcome: 'lapse',
+      changed: false,
+      adverse: false,
+      proposed: null,
+      gradualExitMonths: null,
+      reasons: [
+        `${tierLabel(current!.tier)}认定有效期届满，认定自然失效；需要继续认定的，应当重新申请（${LAPSE_CLAUSE}）`,
+      ],
+      parameterVersion: null,
+      recheckMonths: { current: null, proposed: null },
+    });
+  }
+
   const parameters = await parametersFor(declaration.regionCode, declaration.residence, asOf);
   // The household's own classification: a recheck asks which tier fits now, not whether the old one still does.
   const result = meansTest(declaration, { asOf, parameters });
@@ -216,7 +238,7 @@ export interface Confirmation {
 
 export interface ConcludeEvent {
   /** The outcome the workflow reached: the proposal, or `continue` when unchanged or not confirmed. */
-  outcome: RecheckOutcome | MonitoringOutcome;
+  outcome: RecheckOutcome | MonitoringOutcome | 'lapse';
   executionArn: string;
   state: {
     caseId: string;
@@ -229,7 +251,7 @@ export interface ConcludeEvent {
 }
 
 export interface Conclusion {
-  outcome: RecheckOutcome | MonitoringOutcome;
+  outcome: RecheckOutcome | MonitoringOutcome | 'lapse';
   noticeId: string;
   next: { workflow: string; dueAt: string } | null;
 }
@@ -331,6 +353,12 @@ export async function conclude(event: ConcludeEvent): Promise<Conclusion> {
       );
       break;
     }
+    case 'lapse': {
+      await lifecycle.updateCase(caseId, { status: 'lapsed', endedAt: decidedAt, lastRecheckAt: decidedAt }, [
+        'nextRecheckDue',
+      ]);
+      break;
+    }
     case 'monitoringAlert': {
       // The household looks eligible again: it is told to apply and watched for another period.
       nextRecheckDue = await recheckIn(MONITORING_FOLLOW_UP_MONTHS, 'monitoring');
@@ -386,7 +414,7 @@ export async function conclude(event: ConcludeEvent): Promise<Conclusion> {
   return { outcome: event.outcome, noticeId: notice.noticeId, next };
 }
 
-const kindOf = (outcome: RecheckOutcome | MonitoringOutcome) =>
+const kindOf = (outcome: RecheckOutcome | MonitoringOutcome | 'lapse') =>
   outcome === 'terminate' ? 'termination' : 'recheckContinue';
 
 async function serveBy(day: string, workingDays: number) {

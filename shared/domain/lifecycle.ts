@@ -208,6 +208,13 @@ export function recheckMonthsFor(
 export type MonitoringOutcome = 'monitoringAlert' | 'monitoringEnded';
 
 /**
+ * 刚性支出困难家庭: a recognition is valid for at most 12 months and then lapses — the household
+ * applies again (《刚性支出困难家庭认定办法》第十条), it is not rechecked.
+ */
+export const LAPSING_TIERS: ReadonlySet<string> = new Set(['rigidExpense']);
+export const LAPSE_CLAUSE = '《刚性支出困难家庭认定办法》第十条';
+
+/**
  * The follow-up of a household that left assistance: if it would qualify again, it is told to apply
  * (benefits need an application and a determination) and watched for another period; otherwise
  * monitoring ends.
@@ -315,7 +322,8 @@ export type LifecycleNoticeKind =
   | 'emergencyCompleted'
   | 'emergencyRejected'
   | 'emergencyConverted'
-  | 'hearing';
+  | 'hearing'
+  | 'lapse';
 
 export type LifecycleNotice = Notice<LifecycleNoticeKind>;
 
@@ -329,7 +337,7 @@ export const noticeLimit = (
 
 export interface RecheckNoticeInput {
   noticeId: string;
-  outcome: RecheckOutcome | MonitoringOutcome;
+  outcome: RecheckOutcome | MonitoringOutcome | 'lapse';
   decidedAt: string;
   serveBy: { deadline: string; provisional: boolean };
   current: Benefit | null;
@@ -407,6 +415,14 @@ export function recheckNotice(input: RecheckNoticeInput): LifecycleNotice {
         kind: 'monitoringEnded',
         title: '动态监测结束告知',
         body: '监测期满，您家经济状况稳定，结束低收入人口动态监测。今后如遇困难，可随时申请社会救助。',
+        reasons: input.reasons,
+      };
+    case 'lapse':
+      return {
+        ...common,
+        kind: 'lapse',
+        title: '刚性支出困难家庭认定有效期届满告知',
+        body: `您家刚性支出困难家庭认定的有效期已满，认定自然失效，不再作定期核查。如仍需认定，请重新提出申请；此前已提交且没有变化的材料不需要重复提交（${LAPSE_CLAUSE}）。`,
         reasons: input.reasons,
       };
   }

@@ -164,7 +164,10 @@ const valueShape = {
     dibaoUnstable: months,
     singlePersonDibao: months,
     marginal: months,
-    rigidExpense: months,
+    /** 刚性支出困难家庭认定的有效期：届满即失效，须重新申请 */
+    rigidExpense: months.max(12, {
+      error: '刚性支出困难家庭认定有效期一般不超过12个月（《刚性支出困难家庭认定办法》第十条）',
+    }),
   }),
   /** 渐退期（月），0 表示不设渐退期 */
   gradualExitMonths: z.number().int().min(0).max(24),

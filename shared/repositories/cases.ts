@@ -159,7 +159,8 @@ export class OpenApplicationError extends HttpError {
   }
 }
 
-const ENDED_CASE = new Set(['exited', 'terminated']);
+// A lapsed recognition binds nothing: the household is invited to apply again.
+const ENDED_CASE = new Set(['exited', 'terminated', 'lapsed']);
 
 /** Whether the claim's application is still open, or the case it led to still active. */
 async function claimBinds(applicationId: string): Promise<boolean> {

@@ -74,7 +74,8 @@ function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
 // ── the case item ────────────────────────────────────────────────────────────────────────────────
 
 /** Where the case stands after its determination (absent: active, as the application left it). */
-export type CaseStatus = 'active' | 'gradualExit' | 'exited' | 'terminated';
+/** `lapsed`: a 刚性支出困难家庭 recognition whose validity ran out (认定办法 第十条). */
+export type CaseStatus = 'active' | 'gradualExit' | 'exited' | 'terminated' | 'lapsed';
 
 export interface CaseItem {
   caseId: string;

@@ -230,6 +230,7 @@ function registerStatusOf(item: lifecycle.CaseItem, tier: RegisterTier): Registe
     case 'exited':
       return item.monitoring ? 'monitoring' : 'exited';
     case 'terminated':
+    case 'lapsed':
       return item.monitoring ? 'monitoring' : 'terminated';
     default:
       return 'active';

@@ -316,6 +316,36 @@ describe('recheck', () => {
     expect(actions).toEqual(expect.arrayContaining(['hearing.opened', 'hearing.answered']));
   });
 
+  it('a 刚性支出困难家庭 recognition lapses when its year is up: no recheck, a notice inviting a new application', async () => {
+    // 长沙县 urban: wage 4000 − deduction 300 = 3700 over 2 = 1850 (above 1425, below 5416.67);
+    // medical 50,000 + education 800 > 3700 × 12 × 100% → 刚性支出困难家庭.
+    const h = household([{ kind: 'wage', monthlyAmount: 4000 }], {
+      requestedTier: 'rigidExpense',
+      spendingLast12Months: { medical: 50_000, education: 800, rehabilitation: 0, other: 0 },
+    });
+    const c = await lc.seedApprovedCase(h);
+    expect(c.tier).toBe('rigidExpense');
+    const first = await scheduleFirstRecheck({
+      caseId: c.caseId,
+      tier: c.tier,
+      determinedAt: c.decidedAt,
+      regionCode: '430121',
+      residence: 'urban',
+    });
+    expect(first!.due).toBe(addMonths(lc.today(), 12));
+    await lc.startDue(c.caseId, 'Recheck');
+    const history = await lc.closed(c.caseId, 'Recheck');
+    expect(history.executions[0].states).toEqual(['Assess', 'Assessed', 'Lapse']);
+    expect(await lc.caseItem(c.caseId)).toMatchObject({ status: 'lapsed' });
+    const notice = (await lc.notices(c.caseId)).find((n) => n.kind === 'lapse');
+    expect(notice.body).toContain('请重新提出申请');
+    expect(notice.body).toContain('《刚性支出困难家庭认定办法》第十条');
+    expect((await lc.schedules(c.caseId)).filter((x) => x.status === 'pending')).toEqual([]);
+    // The same household may apply again.
+    const again = await runtime.api('/applications', { method: 'POST', body: JSON.stringify(h) });
+    expect(again.status, JSON.stringify(again.body)).toBe(202);
+  });
+
   it('binds a declaration to the case’s region: another county is refused naming regionCode, and nothing is written', async () => {
     const c = await lc.seedApprovedCase();
     const { applicant: _a, requestedTier: _r, ...rest } = application();

@@ -411,8 +411,8 @@ describe('bad input names the field, in Chinese', () => {
     expect(fieldErrors(kinds.error!)).toEqual([
       { field: 'values.excludedIncomeKinds.value.dibao.0', message: '收入类型不正确（不存在的收入类型）' },
     ]);
-    const long = version({ gradualExitMonths: { value: 12, clause: '县规定' } });
-    expect(fieldErrors(long.error!)).toEqual([
+    const longExit = version({ gradualExitMonths: { value: 12, clause: '县规定' } });
+    expect(fieldErrors(longExit.error!)).toEqual([
       { field: 'values.gradualExitMonths.value', message: expect.stringContaining('第三十三条') },
     ]);
     // Marked as the province's exception, naming its document: accepted, at province or county level.
@@ -425,6 +425,15 @@ describe('bad input names the field, in Chinese', () => {
       gradualExitMonths: { value: 12, clause: '县规定', provincialException: '×民函〔2027〕2号（省厅同意）' },
     });
     expect(county.success).toBe(true);
+    // A 刚性支出困难家庭 recognition is valid for at most 12 months (认定办法 第十条).
+    const rechecks = { tekun: 12, dibaoStable: 12, dibaoUnstable: 6, singlePersonDibao: 12, marginal: 12 };
+    const long = version({ recheckMonths: { value: { ...rechecks, rigidExpense: 18 }, clause: '县规定' } });
+    expect(fieldErrors(long.error!)).toEqual([
+      {
+        field: 'values.recheckMonths.value.rigidExpense',
+        message: '刚性支出困难家庭认定有效期一般不超过12个月（《刚性支出困难家庭认定办法》第十条）',
+      },
+    ]);
     // 6 months needs no exception.
     expect(version({ gradualExitMonths: { value: 6, clause: '县规定' } }).success).toBe(true);
   });

@@ -237,6 +237,7 @@ export const stateLabels: Record<string, string> = {
   Terminate: '停止救助并书面告知',
   MonitoringAlert: '动态监测：提示重新申请',
   MonitoringEnded: '动态监测期满',
+  Lapse: '认定有效期届满，告知可重新申请',
   Skipped: '案件不在核查范围，跳过',
   // 渐退 (GradualExit)
   PayMonth: '发放渐退期本月救助金',
