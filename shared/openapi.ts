@@ -158,6 +158,24 @@ export const applicationView = z
     notice: notice.nullable(),
     publicNotice: publicNotice.nullable(),
     reviewDeadline: reviewDeadlineView.nullable().describe('审核确认时限（受理后核查完成时确定）'),
+    hearing: z
+      .object({
+        hearingId: z.string(),
+        status: z.enum(['open', 'answered', 'lapsed']).describe('待陈述、已陈述、逾期未陈述'),
+        proposal: z.string().describe('拟作的决定，如 拟停止最低生活保障'),
+        reasons: z.array(z.string()),
+        answerBy: day.describe('陈述意见的截止日期'),
+        answer: z
+          .object({
+            opinion: z.enum(['agree', 'object', 'none']),
+            statement: z.string(),
+            channel: z.enum(['online', 'visit']).nullable(),
+            answeredAt: instant,
+          })
+          .nullable(),
+      })
+      .nullable()
+      .describe('最近一次拟调减、停止救助前的听取意见（社会救助法第四十八条）；没有的为 null'),
     consent: consent.nullable(),
     members: z.array(
       z.object({

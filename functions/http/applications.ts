@@ -9,10 +9,11 @@ import { requestDigest } from '../../shared/crypto.ts';
 import { currentDueDate, extensionReasonLabels, reviewCompliance } from '../../shared/domain/deadlines.ts';
 import { maskIdNumber } from '../../shared/domain/id-number.ts';
 import { newId } from '../../shared/domain/ids.ts';
-import { tierLabel } from '../../shared/domain/lifecycle.ts';
+import { proposalText, tierLabel } from '../../shared/domain/lifecycle.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as cases from '../../shared/repositories/cases.ts';
+import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
 import {
   applicationIdPath,
@@ -170,6 +171,26 @@ const publicNoticeView = (app: cases.ApplicationRecord) =>
 
 const consentView = ({ taskToken: _token, ...consent }: cases.ConsentRecord) => consent;
 
+/** The case's latest hearing, as the household reads it on its status page (no caseworker's name). */
+const hearingView = (h: lifecycle.HearingRecord | undefined) =>
+  h
+    ? {
+        hearingId: h.hearingId,
+        status: h.status,
+        proposal: `拟${proposalText(h.outcome, h.current, h.proposed)}`,
+        reasons: h.reasons,
+        answerBy: h.answerBy,
+        answer: h.answer
+          ? {
+              opinion: h.answer.opinion,
+              statement: h.answer.statement,
+              channel: h.answer.channel,
+              answeredAt: h.answer.answeredAt,
+            }
+          : null,
+      }
+    : null;
+
 /** Staff who may read a household's application in their jurisdiction. */
 const readers = ['townshipCaseworker', 'countyOfficer', 'auditor'] as const;
 
@@ -200,6 +221,7 @@ export const get = httpRoute(
         reviewDeadline: app.reviewDeadline
           ? reviewCompliance(app.reviewDeadline, app.determination?.decidedAt)
           : null,
+        hearing: hearingView((await lifecycle.listHearings(app.caseId)).at(-1)),
         consent: app.consent ? consentView(app.consent) : null,
         members: app.declaration.members.map((m) => ({
           name: m.name,

@@ -457,6 +457,10 @@ const PROPOSAL_TEXT: Record<string, (current: Benefit, proposed: Benefit | null)
   terminate: (c) => `停止${tierLabel(c.tier)}`,
 };
 
+/** What a hearing puts to the household, in a phrase: 将…调减为…, 停止…. */
+export const proposalText = (outcome: string, current: Benefit, proposed: Benefit | null): string =>
+  (PROPOSAL_TEXT[outcome] ?? PROPOSAL_TEXT.terminate!)(current, proposed);
+
 /** 拟调减/终止的告知：the reasons, the time to answer and how; sent before any decision. */
 export function hearingNotice(input: {
   noticeId: string;
@@ -468,7 +472,7 @@ export function hearingNotice(input: {
   reasons: string[];
   answerBy: string;
 }): LifecycleNotice {
-  const proposal = PROPOSAL_TEXT[input.outcome]!(input.current, input.proposed);
+  const proposal = proposalText(input.outcome, input.current, input.proposed);
   return {
     noticeId: input.noticeId,
     kind: 'hearing',

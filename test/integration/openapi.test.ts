@@ -414,6 +414,13 @@ describe('responses match the OpenAPI document', () => {
     const heard = await call('POST', route, hearingPath(seeded.caseId), { body: { opinion: 'agree' } });
     expect(heard.status).toBe(200);
     expect(heard.body).toMatchObject({ opinion: 'agree', channel: 'online' });
+    // The household reads the hearing on its application's status page.
+    const view = await call('GET', '/applications/{applicationId}', `/applications/${seeded.applicationId}`);
+    expect(view.body.hearing).toMatchObject({
+      status: 'answered',
+      proposal: '拟停止最低生活保障',
+      answer: { opinion: 'agree', channel: 'online' },
+    });
     expect(
       (await call('POST', route, hearingPath(seeded.caseId), { body: { opinion: 'agree' } })).status,
     ).toBe(200);

@@ -177,6 +177,74 @@ async function consentCard(app: ApplicationView) {
   );
 }
 
+const OPINION_TEXT = { agree: '无异议', object: '有异议', none: '未陈述意见' } as const;
+
+/**
+ * 听取意见 (社会救助法第四十八条): a proposed reduction or end, its reasons and the date to answer by;
+ * while open, the household answers here — no objection, or an objection with its reasons.
+ */
+function hearingCard(app: ApplicationView) {
+  const hearing = app.hearing;
+  if (!hearing) return null;
+  const note = h('p', { class: 'hint', id: 'hearing-note' });
+  const statement = h('textarea', {
+    id: 'hearing-statement',
+    rows: 3,
+    maxlength: 1000,
+  }) as HTMLTextAreaElement;
+  const answer = async (opinion: 'agree' | 'object', buttons: HTMLButtonElement[]) => {
+    if (opinion === 'object' && statement.value.trim().length < 2) {
+      note.textContent = '有异议的，请写明异议及理由';
+      statement.focus();
+      return;
+    }
+    for (const b of buttons) b.setAttribute('disabled', '');
+    const res = await api('POST', `/cases/${encodeURIComponent(app.caseId)}/hearing`, {
+      body: { opinion, statement: statement.value.trim() },
+    });
+    if (res.ok) {
+      note.textContent =
+        opinion === 'agree'
+          ? '已记录：您对拟作的决定无异议，将依程序作出决定并书面告知。'
+          : '已记录您的异议，经办人将复核后作出决定并书面告知。';
+      return;
+    }
+    for (const b of buttons) b.removeAttribute('disabled');
+    note.textContent = `未能提交：${res.error.message}`;
+  };
+  const open = hearing.status === 'open';
+  const agree = h('button', { type: 'button', id: 'hearing-agree' }, '无异议');
+  const object = h('button', { type: 'button', id: 'hearing-object', class: 'secondary' }, '提出异议');
+  agree.addEventListener('click', () => void answer('agree', [agree, object]));
+  object.addEventListener('click', () => void answer('object', [agree, object]));
+  return h(
+    'section',
+    { class: 'card', id: 'hearing' },
+    h('h2', {}, '听取意见'),
+    h('p', {}, `${hearing.proposal}。作出决定前，请您陈述意见（《中华人民共和国社会救助法》第四十八条）。`),
+    h(
+      'ol',
+      { class: 'reasons' },
+      hearing.reasons.map((r) => h('li', {}, r)),
+    ),
+    open
+      ? [
+          h('p', {}, `请于 ${hearing.answerBy} 前陈述意见；逾期未陈述的，记录为未陈述意见。`),
+          h('label', { for: 'hearing-statement' }, '意见和理由（有异议时必填）'),
+          statement,
+          h('div', { class: 'actions' }, agree, object),
+          note,
+        ]
+      : h(
+          'p',
+          { id: 'hearing-answer' },
+          hearing.answer
+            ? `已于 ${beijingTime(hearing.answer.answeredAt)} 记录：${OPINION_TEXT[hearing.answer.opinion]}${hearing.answer.statement ? `——${hearing.answer.statement}` : ''}${hearing.answer.channel === 'visit' ? '（经办人入户听取并记录）' : ''}`
+            : `陈述期限（${hearing.answerBy}）已过。`,
+        ),
+  );
+}
+
 async function render(app: ApplicationView) {
   const meansTest = app.meansTest;
   show(
@@ -210,6 +278,7 @@ async function render(app: ApplicationView) {
       ),
     ),
     noticeCard(app),
+    hearingCard(app),
     await consentCard(app),
     meansTest
       ? h(
