@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import { actor, ForbiddenError, type Principal, type Role, requireJurisdiction } from '../../shared/auth.ts';
 import { decideAndDeliver } from '../../shared/decision-delivery.ts';
+import { homeCheckReasonLabels } from '../../shared/domain/deadlines.ts';
 import { yuanText } from '../../shared/domain/money.ts';
 import type { Task } from '../../shared/domain/tasks.ts';
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../../shared/errors.ts';
@@ -137,6 +138,14 @@ export const decide = httpRoute(
         { field: 'decision', message: 'dismiss（异议不成立）仅用于因公示异议退回的乡镇审核任务' },
       ]);
     checkGrantAmount(existing, body);
+    // 县级入户核查: drawn for a 特困 check, or a relative's household — the county sees it first.
+    if (existing.kind === 'countyDetermination' && existing.homeCheck?.required && !body.findings?.homeVisit)
+      throw new ValidationError([
+        {
+          field: 'findings.homeVisit',
+          message: `须由县级民政部门入户核查后再作决定（${existing.homeCheck.reasons.map((r) => homeCheckReasonLabels[r]).join('；')}）：请填写入户核查情况`,
+        },
+      ]);
     const excluded = await standAside(principal, existing);
     const { findings, amount: _amount, ...rest } = body;
     const decision: cases.TaskDecision = {

@@ -2,6 +2,7 @@
  * Activities of the application workflow. Each is idempotent: the workflow may run a step again
  * (a Lambda retry, a replay after a crash) and the second run finds the first one's record.
  */
+import { createHash } from 'node:crypto';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { appendAudit, auditNotice, auditTaskEscalated, auditTaskOpened, SYSTEM } from '../../shared/audit.ts';
@@ -9,7 +10,12 @@ import { sfn, sqs } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
 import { deliverOnOpen } from '../../shared/decision-delivery.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
-import { reviewDeadline } from '../../shared/domain/deadlines.ts';
+import {
+  type CountyHomeCheck,
+  drawValue,
+  reviewDeadline,
+  TEKUN_DRAW_METHOD,
+} from '../../shared/domain/deadlines.ts';
 import {
   decideAlternative,
   decideOutcome,
@@ -27,7 +33,7 @@ import * as cases from '../../shared/repositories/cases.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
 import { publishApproval } from '../../shared/repositories/publication.ts';
 import { registerCase } from '../../shared/repositories/register.ts';
-import { memberIndexes } from '../../shared/repositories/relatives.ts';
+import { memberIndexes, staffRelatedTo } from '../../shared/repositories/relatives.ts';
 import { caseworkerQueue, supervisorQueue } from '../../shared/resources.ts';
 import { meansTest as runMeansTest, type Tier, tierLabels } from '../../shared/rules/index.ts';
 import { scheduleFirstRecheck } from './recheck.ts';
@@ -102,8 +108,35 @@ export interface TaskDue {
   escalations: number;
 }
 
-const workingDaysFor = (kind: cases.TaskKind, p: ParameterSet) =>
-  kind === 'townshipReview' ? p.timeLimits.townshipReviewWorkingDays : p.timeLimits.determinationWorkingDays;
+/** 特困 has its own stages (43号 第十三条、第十六条: 15 working days each); the other tiers the 低保 ones. */
+const workingDaysFor = (kind: cases.TaskKind, p: ParameterSet, requestedTier: string) => {
+  const tekun = requestedTier === 'tekun';
+  if (kind === 'townshipReview')
+    return tekun ? p.timeLimits.tekunTownshipWorkingDays : p.timeLimits.townshipReviewWorkingDays;
+  return tekun ? p.timeLimits.tekunCountyWorkingDays : p.timeLimits.determinationWorkingDays;
+};
+
+/**
+ * Whether the county checks the household itself before deciding (`CountyHomeCheck`): a 特困
+ * application drawn in the random check, or a household a member of which staff declared a relative.
+ */
+async function countyHomeCheck(
+  app: cases.ApplicationRecord,
+  indexes: string[],
+  share: number,
+): Promise<CountyHomeCheck> {
+  const reasons: CountyHomeCheck['reasons'] = [];
+  let draw: CountyHomeCheck['draw'];
+  if (app.requestedTier === 'tekun') {
+    const value = drawValue(
+      createHash('sha256').update(`${app.regionCode}|${app.applicationId}`).digest('hex'),
+    );
+    draw = { value: Math.floor(value * 10_000) / 10_000, share, method: TEKUN_DRAW_METHOD };
+    if (value < share) reasons.push('tekunDraw');
+  }
+  if ((await staffRelatedTo(indexes)).length > 0) reasons.push('relative');
+  return { required: reasons.length > 0, reasons, ...(draw ? { draw } : {}) };
+}
 
 function dueOf(taskId: string, dueDate: string, provisional: boolean, escalations: number): TaskDue {
   const dueAt = endOfChinaDay(dueDate);
@@ -140,7 +173,10 @@ export async function planTask(event: {
   const app = await load(event.applicationId);
   const today = chinaDate();
   const parameters = await parametersToday(app, today);
-  const due = (await calendar()).provisionalDeadline(today, workingDaysFor(event.kind, parameters));
+  const due = (await calendar()).provisionalDeadline(
+    today,
+    workingDaysFor(event.kind, parameters, app.requestedTier),
+  );
   if (due.provisional) recordCalendarFallback(due.assumedYears);
   return dueOf(taskId, due.deadline, due.provisional, 0);
 }
@@ -171,6 +207,15 @@ export async function openTask(event: OpenTaskEvent): Promise<{ taskId: string }
           .filter((o) => o.round === event.round - 1)
           .map(({ reason, raisedAt }) => ({ reason, raisedAt }))
       : [];
+  const indexes = await memberIndexes(app.declaration.members);
+  const homeCheck =
+    event.kind === 'countyDetermination'
+      ? await countyHomeCheck(
+          app,
+          indexes,
+          (await parametersToday(app, chinaDate(new Date(app.submittedAt)))).timeLimits.tekunHomeCheckShare,
+        )
+      : undefined;
   const { created, task } = await cases.openTask({
     taskId: event.task.taskId,
     kind: event.kind,
@@ -186,7 +231,8 @@ export async function openTask(event: OpenTaskEvent): Promise<{ taskId: string }
     ...(event.task.dueDateProvisional ? { dueDateProvisional: true } : {}),
     meansTest: event.meansTest,
     ...(objections.length ? { objections } : {}),
-    memberIndexes: await memberIndexes(app.declaration.members),
+    ...(homeCheck ? { homeCheck } : {}),
+    memberIndexes: indexes,
   });
   await auditTaskOpened(task);
   if (task.status === 'decided' && task.decision) {

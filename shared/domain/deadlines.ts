@@ -78,3 +78,30 @@ export function reviewCompliance(
     overdue: decidedOn === undefined && today > due,
   };
 }
+
+// ── 县级入户核查 ───────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * When the county must see the household itself before it decides: a 特困 application drawn in the
+ * county's random check of at least 30% (民发〔2021〕43号 第十六条), or a household with a member
+ * who is a close relative of staff (民发〔2021〕57号 第十一条: registered separately, checked by the
+ * county). The draw is reproducible: anyone can recompute it from the region and the application id.
+ */
+export interface CountyHomeCheck {
+  required: boolean;
+  reasons: Array<'tekunDraw' | 'relative'>;
+  draw?: { value: number; share: number; method: string };
+}
+
+export const TEKUN_DRAW_METHOD =
+  'SHA-256(行政区划代码|申请编号) 的前8位十六进制数 ÷ 16^8，小于抽查比例即抽中（可复算）';
+
+/** The draw's value in [0, 1), from a hash of `regionCode|applicationId` (Node or browser alike). */
+export function drawValue(hexDigest: string): number {
+  return Number.parseInt(hexDigest.slice(0, 8), 16) / 0x1_0000_0000;
+}
+
+export const homeCheckReasonLabels = {
+  tekunDraw: '特困人员认定随机抽查（不低于30%）抽中',
+  relative: '家庭成员与经办人员有近亲属关系（单独登记备案）',
+} as const;

@@ -6,6 +6,7 @@
  * of the home check.
  */
 import type { Actor, Findings, MeansTestSummary, Objection } from './cases.ts';
+import type { CountyHomeCheck } from './deadlines.ts';
 import type { Benefit, HearingAnswer } from './lifecycle.ts';
 
 export interface TaskDecision {
@@ -74,6 +75,8 @@ export interface ApplicationTask extends TaskBase {
   meansTest: MeansTestSummary;
   /** Objections to the previous public notice, for the caseworker who investigates them. */
   objections?: Array<Pick<Objection, 'reason' | 'raisedAt'>>;
+  /** A county determination the county decides only after its own home check, and why. */
+  homeCheck?: CountyHomeCheck;
   escalations?: Escalation[];
   decision?: TaskDecision;
 }

@@ -215,6 +215,15 @@ const valueShape = {
     hearingWorkingDays: days.default(5),
     /** 确认决定在村（社区）公布的天数（自然日；社会救助法第四十五条，期间由地方规定） */
     publicationDays: days.default(30),
+    /** 特困人员认定：乡镇（街道）调查核实、提出初审意见（工作日；43号第十三条：15个工作日） */
+    tekunTownshipWorkingDays: days.default(15),
+    /** 特困人员认定：县级审核确认（工作日；43号第十六条：15个工作日） */
+    tekunCountyWorkingDays: days.default(15),
+    /** 特困人员认定：县级随机抽查入户核实的比例（43号第十六条：不低于30%） */
+    tekunHomeCheckShare: ratio
+      .min(0.3, { error: '特困人员认定的随机抽查比例不得低于30%（《特困人员认定办法》第十六条）' })
+      .max(1, { error: '抽查比例不能超过100%' })
+      .default(0.3),
   }),
 };
 

@@ -53,7 +53,7 @@ const C = {
   amountRounding: '《社会救助暂行办法》第十三条：按人均收入低于低保标准的差额按月发给；取整办法由地方规定',
   amountFloorPerPerson: '《社会救助暂行办法》第十三条：差额发放；保底金额由地方规定',
   timeLimits:
-    '民发〔2021〕57号《最低生活保障审核确认办法》第四章：公示7天、公示无异议后10个工作日内确认、不予确认的3个工作日内书面告知、30个工作日内完成审核确认（特殊情况可延长至45个工作日）；乡镇审核时限和确认通知时限为示例值；《社会救助法》第四十八条：调减、终止前听取意见（陈述期限为示例值）；第四十五条：公布确认决定（公布天数为示例值）',
+    '民发〔2021〕57号《最低生活保障审核确认办法》第四章：公示7天、公示无异议后10个工作日内确认、不予确认的3个工作日内书面告知、30个工作日内完成审核确认（特殊情况可延长至45个工作日）；乡镇审核时限和确认通知时限为示例值；《社会救助法》第四十八条：调减、终止前听取意见（陈述期限为示例值）；第四十五条：公布确认决定（公布天数为示例值）；民发〔2021〕43号《特困人员认定办法》第十三条、第十六条：乡镇15个工作日、县级15个工作日、随机抽查不低于30%',
 } as const;
 
 type Values = ParameterVersion['values'];
@@ -94,6 +94,10 @@ const nationalTimeLimits = {
   hearingWorkingDays: 5,
   // Not fixed nationally (第四十五条 requires the publication, not its length): sample value.
   publicationDays: 30,
+  // 民发〔2021〕43号 第十三条、第十六条.
+  tekunTownshipWorkingDays: 15,
+  tekunCountyWorkingDays: 15,
+  tekunHomeCheckShare: 0.3,
 };
 
 /** Values a province sets for both residences alike. */

@@ -110,6 +110,9 @@ export const baseValues: ParameterValues = {
     reviewExtendedWorkingDays: 45,
     hearingWorkingDays: 5,
     publicationDays: 30,
+    tekunTownshipWorkingDays: 15,
+    tekunCountyWorkingDays: 15,
+    tekunHomeCheckShare: 0.3,
   },
 };
 

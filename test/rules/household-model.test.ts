@@ -434,6 +434,15 @@ describe('bad input names the field, in Chinese', () => {
         message: '刚性支出困难家庭认定有效期一般不超过12个月（《刚性支出困难家庭认定办法》第十条）',
       },
     ]);
+    // 特困: the county checks at least 30% in the household (43号 第十六条).
+    const limits = parameters().timeLimits;
+    const fewer = version({ timeLimits: { value: { ...limits, tekunHomeCheckShare: 0.2 }, clause: '县规定' } });
+    expect(fieldErrors(fewer.error!)).toEqual([
+      {
+        field: 'values.timeLimits.value.tekunHomeCheckShare',
+        message: '特困人员认定的随机抽查比例不得低于30%（《特困人员认定办法》第十六条）',
+      },
+    ]);
     // 6 months needs no exception.
     expect(version({ gradualExitMonths: { value: 6, clause: '县规定' } }).success).toBe(true);
   });
