@@ -436,7 +436,9 @@ describe('bad input names the field, in Chinese', () => {
     ]);
     // 特困: the county checks at least 30% in the household (43号 第十六条).
     const limits = parameters().timeLimits;
-    const fewer = version({ timeLimits: { value: { ...limits, tekunHomeCheckShare: 0.2 }, clause: '县规定' } });
+    const fewer = version({
+      timeLimits: { value: { ...limits, tekunHomeCheckShare: 0.2 }, clause: '县规定' },
+    });
     expect(fieldErrors(fewer.error!)).toEqual([
       {
         field: 'values.timeLimits.value.tekunHomeCheckShare',
