@@ -9,8 +9,8 @@
  */
 import type { ParameterName, ParameterSet, Residence } from '../parameters/index.ts';
 import {
-  type DisabilityCategory,
   type DisabilityGrade,
+  disabilityCategoryLabels,
   type HouseholdDeclaration,
   incomeKinds,
   type obligorInabilities,
@@ -217,15 +217,7 @@ const ASSET_LABEL: Record<AssetTier, string> = {
   rigidExpense: '刚性支出困难家庭',
 };
 
-export const DISABILITY_LABEL: Record<DisabilityCategory, string> = {
-  visual: '视力残疾',
-  hearing: '听力残疾',
-  speech: '言语残疾',
-  physical: '肢体残疾',
-  intellectual: '智力残疾',
-  mental: '精神残疾',
-  multiple: '多重残疾',
-};
+const DISABILITY_LABEL = disabilityCategoryLabels;
 const GRADE_LABEL: Record<DisabilityGrade, string> = { 1: '一级', 2: '二级', 3: '三级', 4: '四级' };
 
 const ROUNDING_LABEL = {

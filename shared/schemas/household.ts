@@ -82,6 +82,16 @@ export const disabilityCategories = [
   'multiple', // 多重残疾
 ] as const;
 export type DisabilityCategory = (typeof disabilityCategories)[number];
+/** 残疾类别 as the 残疾人证 names them: the one list of labels the rules, the feeds and the pages read. */
+export const disabilityCategoryLabels: Record<DisabilityCategory, string> = {
+  visual: '视力残疾',
+  hearing: '听力残疾',
+  speech: '言语残疾',
+  physical: '肢体残疾',
+  intellectual: '智力残疾',
+  mental: '精神残疾',
+  multiple: '多重残疾',
+};
 export const disabilityGrade = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)], {
   error: '残疾等级应为1至4级',
 });

@@ -19,12 +19,7 @@ const published = async (regionCode: string) => {
 
 async function approve(body: ReturnType<typeof application>) {
   const { applicationId } = await flow.submit(body);
-  const review = await flow.task(applicationId, 'townshipReview');
-  expect((await flow.decide(review.taskId, { decision: 'approve', reasons: ['入户核实属实'] })).status).toBe(
-    200,
-  );
-  await flow.passPublicNotice(applicationId);
-  const county = await flow.task(applicationId, 'countyDetermination');
+  const county = await flow.reviewToCounty(applicationId);
   expect((await flow.decide(county.taskId, { decision: 'approve' })).status).toBe(200);
   return flow.applicationWhen(applicationId, (a) => a.status === 'approved');
 }

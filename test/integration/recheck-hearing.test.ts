@@ -13,19 +13,7 @@ import { eventually, useRuntime } from '../support/runtime.ts';
 const runtime = useRuntime();
 const lc = lifecycleHelpers(runtime);
 
-/** Seeds a determined 低保 case and runs the clock to its first recheck; returns the case. */
-async function caseAtFirstRecheck() {
-  const seeded = await lc.seedApprovedCase();
-  const first = await scheduleFirstRecheck({
-    caseId: seeded.caseId,
-    tier: seeded.tier,
-    determinedAt: seeded.decidedAt,
-    regionCode: '430121',
-    residence: 'urban',
-  });
-  expect(first).toBeDefined();
-  return { ...seeded, due: first!.due, dueAt: first!.dueAt };
-}
+const caseAtFirstRecheck = () => lc.caseAtFirstRecheck();
 
 describe('recheck: hearings and lapses', () => {
   it('an objection at the hearing goes back to a caseworker, who may keep the assistance as it was', async () => {

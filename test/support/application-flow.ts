@@ -76,6 +76,15 @@ export function applicationFlow(runtime: Runtime) {
       return app;
     },
 
+    /** The township approves, the public notice runs out: the county's task, once it is open. */
+    async reviewToCounty(applicationId: string): Promise<Body> {
+      const review = await flow.task(applicationId, 'townshipReview');
+      const decided = await flow.decide(review.taskId, { decision: 'approve', reasons: ['入户调查属实'] });
+      expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+      await flow.passPublicNotice(applicationId);
+      return flow.task(applicationId, 'countyDetermination');
+    },
+
     /** Moves the clock just past the end of a (China-time) day. */
     passEndOf(day: string) {
       clock.advance(Math.max(0, Date.parse(`${day}T16:00:00Z`) - Date.now()) + 60_000);

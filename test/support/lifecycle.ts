@@ -6,6 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
+import { scheduleFirstRecheck } from '../../functions/steps/recheck.ts';
 import { clock } from '../../local/clock.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { newId } from '../../shared/domain/ids.ts';
@@ -95,6 +96,20 @@ export function lifecycleHelpers(runtime: Runtime) {
         determinedAt: decidedAt,
       });
       return { applicationId, caseId, tier: result.tier, monthlyAmount: result.monthlyAmount, decidedAt };
+    },
+
+    /** A determined 低保 case (长沙县, urban) with its first recheck scheduled; the case and that date. */
+    async caseAtFirstRecheck() {
+      const seeded = await helpers.seedApprovedCase();
+      const first = await scheduleFirstRecheck({
+        caseId: seeded.caseId,
+        tier: seeded.tier,
+        determinedAt: seeded.decidedAt,
+        regionCode: '430121',
+        residence: 'urban',
+      });
+      expect(first).toBeDefined();
+      return { ...seeded, due: first!.due, dueAt: first!.dueAt };
     },
 
     /** Moves the virtual clock just past `iso` (never back); due timers and the sweeper's tick fire. */

@@ -3,6 +3,7 @@
  * code that needs no schema imports on its own), the two file formats, and each enumeration's values
  * with the Chinese label that reasons, warnings and the published documentation show.
  */
+import { disabilityCategoryLabels } from '../../schemas/household.ts';
 import type { FeedName } from '../vocabulary.ts';
 
 // ── names ────────────────────────────────────────────────────────────────────────────────────────
@@ -42,15 +43,7 @@ export const employmentEvents = {
   pensionStart: '开始领取养老金',
 } as const;
 export const disabilityActions = { issued: '发证', gradeChanged: '等级变更', revoked: '注销' } as const;
-export const disabilityCategories = {
-  visual: '视力残疾',
-  hearing: '听力残疾',
-  speech: '言语残疾',
-  physical: '肢体残疾',
-  intellectual: '智力残疾',
-  mental: '精神残疾',
-  multiple: '多重残疾',
-} as const;
+export const disabilityCategories = disabilityCategoryLabels;
 export const disasterEvents = { disasterVictim: '受灾人员', homeDamaged: '住房损毁' } as const;
 export const disasterTypes = {
   flood: '洪涝',

@@ -4,7 +4,6 @@
  */
 import type { ApplicationStatus } from '../../../shared/openapi.ts';
 import type {
-  DisabilityCategory,
   dailyActivities,
   IncomeKind,
   obligorInabilities,
@@ -66,16 +65,8 @@ export const disabilityLabels: Record<string, string> = {
   4: '四级',
 };
 
-/** 残疾类别 as the 残疾人证 names them (GB/T 26341). */
-export const disabilityCategoryLabels: Record<string, string> = {
-  visual: '视力残疾',
-  hearing: '听力残疾',
-  speech: '言语残疾',
-  physical: '肢体残疾',
-  intellectual: '智力残疾',
-  mental: '精神残疾',
-  multiple: '多重残疾',
-} satisfies Record<DisabilityCategory, string>;
+/** 残疾类别 as the 残疾人证 names them (GB/T 26341): the schema's one list. */
+export { disabilityCategoryLabels } from '../../../shared/schemas/household.ts';
 
 /** The six items of the 特困 self-care assessment (民发〔2021〕43号 第二十一条). */
 export const dailyActivityLabels: Record<string, string> = {
