@@ -3,11 +3,7 @@
  * field), the enums' values, the workflows' states and the history's event types.
  */
 import type { ApplicationStatus } from '../../../shared/openapi.ts';
-import type {
-  dailyActivities,
-  IncomeKind,
-  obligorInabilities,
-} from '../../../shared/schemas/household.ts';
+import type { dailyActivities, IncomeKind, obligorInabilities } from '../../../shared/schemas/household.ts';
 
 export { tierLabels } from '../../../shared/domain/determination.ts';
 
