@@ -165,6 +165,8 @@ describe('the auditor’s search', () => {
       open: 1,
       overdue: 0,
       onTimeShare: 0.6667,
+      // The whole review (受理 to 决定, 30 working days): one application decided, within it.
+      reviews: { determined: 1, withinDeadline: 1, late: 0, overdue: 0, extended: 0 },
     });
 
     // Status.
