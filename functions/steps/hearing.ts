@@ -7,9 +7,7 @@
  *   await — the workflow's wait: keeps its token with the hearing (an answer already in is delivered)
  *   lapse — the time to answer ended: recorded as no answer (or the answer that just came in)
  */
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { appendAudit, SYSTEM } from '../../shared/audit.ts';
-import { sfn } from '../../shared/clients.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { stableId } from '../../shared/domain/ids.ts';
 import {
@@ -19,7 +17,7 @@ import {
   noticeLimit,
   secondsUntil,
 } from '../../shared/domain/lifecycle.ts';
-import { hearingResult } from '../../shared/hearing.ts';
+import { deliver } from '../../shared/hearing.ts';
 import { recordCalendarFallback } from '../../shared/metrics.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
@@ -106,13 +104,7 @@ async function open(event: Extract<HearingEvent, { phase: 'open' }>): Promise<He
 async function awaitAnswer(event: Extract<HearingEvent, { phase: 'await' }>): Promise<void> {
   const h = await lifecycle.setHearingToken(event.caseId, event.hearingId, event.taskToken);
   // Answered before the wait began: hand it over now.
-  if (h.status !== 'open' && h.answer)
-    await sfn().send(
-      new SendTaskSuccessCommand({
-        taskToken: event.taskToken,
-        output: JSON.stringify(hearingResult(h.answer)),
-      }),
-    );
+  if (h.status !== 'open' && h.answer) await deliver(event.taskToken, h.answer);
 }
 
 async function lapse(event: Extract<HearingEvent, { phase: 'lapse' }>): Promise<HearingAnswer> {

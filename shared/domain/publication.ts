@@ -21,7 +21,7 @@ export interface PublishedApproval {
   caseId: string;
   /** The applicant's name, masked. */
   applicantName: string;
-  /** 共同生活家庭成员人数 (the members covered, for 单人保). */
+  /** 共同生活家庭成员人数. */
   householdSize: number;
   tier: string;
   tierLabel: string;
@@ -38,7 +38,6 @@ export function publicationOf(input: {
   tier: string;
   tierLabel: string;
   monthlyAmount: number | null;
-  coveredMembers?: number | undefined;
   decidedOn: string;
   days: number;
 }): PublishedApproval {
@@ -47,7 +46,7 @@ export function publicationOf(input: {
     regionCode: input.regionCode,
     caseId: input.caseId,
     applicantName: maskName(self?.name ?? input.declaration.applicant.name),
-    householdSize: input.coveredMembers ?? input.declaration.members.filter(livesTogether).length,
+    householdSize: input.declaration.members.filter(livesTogether).length,
     tier: input.tier,
     tierLabel: input.tierLabel,
     monthlyAmount: input.monthlyAmount,

@@ -214,7 +214,8 @@ export function assess(
 
   const withoutLabourCapacity: boolean[] = [];
   const labourGrounds: LabourGround[] = [];
-  const singlePersonMembers: number[] = [];
+  // Per member: a 第八条 candidate (covered only in a 低保边缘 household), or the province's adult route.
+  const candidates: Array<'article8' | 'alone'> = [];
   let aloneCandidates = 0;
   let allWithout = true;
   let someoneCanWork = false;
@@ -232,19 +233,28 @@ export function assess(
     const ownBelow = e.memberIncomeFen[i]! < dibaoStandardFen;
     if (!ownBelow) continue;
     const alone = adultSevereDisabilityAlone && m.age >= adultAge && isSeverelyDisabled(m, p) && !m.employed;
-    if (singlePersonGround(m, p) !== null || alone) singlePersonMembers.push(i);
-    if (alone) aloneCandidates++;
+    if (alone) {
+      candidates[i] = 'alone';
+      aloneCandidates++;
+    } else if (singlePersonGround(m, p) !== null) candidates[i] = 'article8';
   }
 
   const income = e.countedIncomeFen;
   const limits = p.assetLimits;
+  const belowMarginalLine =
+    compareProducts(income, 10_000, toBasisPoints(p.marginalMultiple), dibaoStandardFen * n) < 0;
+  const singlePersonMembers: number[] = [];
+  let article8 = 0;
+  candidates.forEach((c, i) => {
+    if (c === 'article8') article8++;
+    if (c === 'alone' || belowMarginalLine) singlePersonMembers.push(i);
+  });
   const facts: TierFacts = {
     allWithoutLabourCapacity: allWithout,
     hasAbleSupporter: hasAbleSupporter(household),
     belowDibaoStandard: income < dibaoStandardFen * n,
     tekunIncomeBelowStandard: e.tekunCountedIncomeFen < dibaoStandardFen * n,
-    belowMarginalLine:
-      compareProducts(income, 10_000, toBasisPoints(p.marginalMultiple), dibaoStandardFen * n) < 0,
+    belowMarginalLine,
     belowDisposableIncomeLine: compareProducts(income, 12, toFen(p.priorYearDisposableIncome), n) < 0,
     rigidExpenseOverRatio:
       compareProducts(e.rigidSpendingFen, 10_000, toBasisPoints(p.rigidExpenseRatio), income * 12) > 0,
@@ -254,7 +264,7 @@ export function assess(
       marginal: assetsWithin(e, limits.marginal, dibaoStandardFen),
       rigidExpense: assetsWithin(e, limits.rigidExpense, dibaoStandardFen),
     },
-    singlePersonCandidates: singlePersonMembers.length - aloneCandidates,
+    singlePersonCandidates: article8,
     aloneCandidates,
     relapseWatch: flags.relapseWatch,
     emergency: flags.emergency,

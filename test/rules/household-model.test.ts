@@ -242,6 +242,28 @@ describe('单人保 (57号 第八条; 社会救助法第二十一条第二款)',
   });
 });
 
+describe('单人保 routes do not mix', () => {
+  it('covers only the adult route’s member in a household above the 低保边缘 line', () => {
+    // 甲 wage 6000 over 3 = 2000 ≥ 1200: the 第八条 route is closed, so 丙's serious illness covers
+    // nobody; the province's adult route still covers 乙 alone (800).
+    const h = household({
+      members: [
+        { incomes: [wage(6000)] },
+        { name: '乙', age: 30, disability: ['physical', 1] },
+        { name: '丙', age: 10, severeIllness: true },
+      ],
+    });
+    const base = parameters();
+    const option = parameters({
+      personCriteria: { ...base.personCriteria, adultSevereDisabilityAlone: true },
+    });
+    const r = run(h, { parameters: option });
+    expect(r.tier).toBe('singlePersonDibao');
+    expect(r.coveredMembers).toEqual([idNumber(1)]);
+    expect(r.monthlyAmount).toBe(800);
+  });
+});
+
 describe('分类施保 (社会救助法第二十条)', () => {
   const increments = (combine: 'highest' | 'sum') =>
     parameters({
