@@ -85,6 +85,7 @@ export class LocalStepFunctions {
       tokens: this.#tokens,
       store,
       integrations,
+      closing: () => this.#closing,
     });
   }
 
@@ -169,6 +170,8 @@ export class LocalStepFunctions {
         ),
       );
     this.#starting.set(executionArn, attempt);
+    // In flight until recorded (and run), so that `close` waits for its record to be written.
+    this.#runner.track(attempt);
     try {
       return await attempt;
     } finally {
@@ -347,12 +350,13 @@ export class LocalStepFunctions {
   async close(): Promise<void> {
     this.#closing = true;
     for (const e of this.#executions.values()) if (e.status === 'RUNNING') e.abort?.();
-    // Tasks waiting on a token end too, so that their deadline timers go and the process can exit;
-    // nothing is recorded for them (TaskRunner.run), and the tokens stay valid for the next start.
-    for (const task of this.#tokens.values()) task.reject(new AbandonedTask());
     // Settling work can queue more writes (and the writes more settling): until neither moves, so
-    // that nothing is written after the tables are gone.
+    // that nothing is written after the tables are gone. No task starts once closing has begun
+    // (TaskRunner.run), and tasks in flight are waited for: after this, nothing is left to run.
     for (;;) {
+      // Tasks waiting on a token end too, so that their deadline timers go and the process can exit;
+      // nothing is recorded for them (TaskRunner.run), and the tokens stay valid for the next start.
+      for (const task of this.#tokens.values()) task.reject(new AbandonedTask());
       await Promise.allSettled([...this.#running]);
       const writes = this.store.flush();
       await writes;

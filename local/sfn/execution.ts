@@ -63,6 +63,9 @@ export class ExecutionRunner {
   }
 
   run(execution: Execution, machine: StateMachine, input: unknown): void {
+    // A start that was being recorded when the runtime began to stop (`close` could not abort it):
+    // it stays RUNNING on record, for the next start to resume, and runs nothing in this process.
+    if (this.host.closing()) return;
     const { name, definition } = this.host.machine(execution.stateMachineArn)!;
     const run = this.interpret(execution, machine, definition, input, {
       Execution: {
@@ -117,10 +120,10 @@ export class ExecutionRunner {
   ): ReturnType<StateMachine['run']> {
     const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const [name, state] of statesOfType(definition, 'Task', false))
-      handlers[name] = (taskInput) => this.host.runTask(execution, name, state, taskInput);
+      handlers[name] = (taskInput) => this.track(this.host.runTask(execution, name, state, taskInput));
     for (const [name, state] of statesOfType(definition, 'Map', false))
       if (isDistributedMap(state))
-        handlers[name] = (taskInput) => this.host.runMap(execution, name, taskInput);
+        handlers[name] = (taskInput) => this.track(this.host.runMap(execution, name, taskInput));
     const waits = new Map(statesOfType(definition, 'Wait', false));
     const waitTimeOverrides = new Proxy({} as Record<string, number>, {
       get: (_, name) =>
@@ -133,6 +136,19 @@ export class ExecutionRunner {
       noThrowOnAbort: false,
       context: { ...context, Task: { Token: TOKEN_PLACEHOLDER } } as never,
     });
+  }
+
+  /**
+   * Counts `work` as in flight until it settles. An aborted execution's interpreter does not wait for
+   * the task it was in, but the engine must: `close` returns only once no task can still call a
+   * function or write a record, which after the runtime's stop would go to stopped emulators.
+   */
+  track<T>(work: Promise<T>): Promise<T> {
+    const settled: Promise<unknown> = work
+      .catch(() => undefined)
+      .finally(() => this.host.running.delete(settled));
+    this.host.running.add(settled);
+    return work;
   }
 
   #finish(

@@ -32,6 +32,8 @@ export interface TaskHost extends Pick<ExecutionRunner, 'append'> {
   readonly tokens: Map<string, PendingTask>;
   readonly store: ExecutionStore;
   readonly integrations: Integrations;
+  /** The runtime is stopping: no task starts any more. */
+  closing(): boolean;
 }
 
 export class TaskRunner {
@@ -45,6 +47,12 @@ export class TaskRunner {
   ): Promise<unknown> {
     // Let the history consumer catch up, so that this task's events follow its StateEntered.
     await nextMacrotask();
+    // The interpreter enters a state (or retries one: its retry wait ends at once on an abort)
+    // without knowing that its execution was stopped, or the runtime began to stop, meanwhile. Such
+    // a task does nothing: no function called against emulators about to go, and above all no token
+    // handed out after `close` abandoned the others, which nobody would ever answer — its deadline
+    // timer, and the interpreter's own for the task, would then keep the process alive for good.
+    if (execution.lifetime.signal.aborted || this.host.closing()) throw new AbandonedTask();
     const n = (execution.invocations.get(stateName) ?? 0) + 1;
     execution.invocations.set(stateName, n);
     const key = `${execution.keyPrefix}${stateName}#${n}`;
@@ -123,6 +131,8 @@ export class TaskRunner {
         try {
           response = await this.#dispatch(resource, input);
         } catch (error) {
+          // Cut short by the stop (its emulators going): nothing decided, a resume runs it again.
+          if (execution.lifetime.signal.aborted || this.host.closing()) throw new AbandonedTask();
           const e = error as Error;
           const cause =
             e instanceof LambdaFunctionError

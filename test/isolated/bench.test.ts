@@ -20,9 +20,14 @@ function bench(name: string, env: Record<string, string>): string {
     // The benches' runtimes start on the same day as every test's.
     env: { ...process.env, DOUDI_CLOCK_START: new Date(TEST_START).toISOString(), ...env },
     encoding: 'utf8',
-    timeout: 240_000,
+    // Under the test's own limit, so that a bench that does not end is reported with its output
+    // (the benches end themselves within a minute of their stop: local/runtime.ts, stopWithin).
+    timeout: 230_000,
   });
-  expect(run.status, `${name}: ${run.stderr}`).toBe(0);
+  const ended = run.error
+    ? `${run.error.message} (killed by ${run.signal ?? 'nothing'})`
+    : `status ${run.status}${run.signal ? `, signal ${run.signal}` : ''}`;
+  expect(run.status, `${name}: ${ended}\n--- stderr\n${run.stderr}\n--- stdout\n${run.stdout}`).toBe(0);
   return run.stdout;
 }
 
