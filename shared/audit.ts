@@ -93,6 +93,7 @@ export const auditActions = {
   'warning.pushed': '预警分类推送',
   'warning.escalated': '预警逾期未反馈，报督办',
   'warning.answered': '部门反馈处置情况',
+  'recheck.advanced': '家庭成员死亡，定期核查提前',
   'calendar.loaded': '载入年度节假日安排',
   'calendar.proposed': '提出须复核的节假日安排',
   'calendar.confirmed': '复核确认节假日安排',

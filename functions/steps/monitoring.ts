@@ -58,6 +58,7 @@ import { calendar } from '../../shared/repositories/parameters.ts';
 import { getHousehold, lookupPersons } from '../../shared/repositories/register.ts';
 import { departmentQueues, intakeBucket, supervisorQueue } from '../../shared/resources.ts';
 import { workflows } from '../../workflows/index.ts';
+import { recheckAfterDeath } from './recheck.ts';
 
 /** Lines per chunk (`MONITORING_CHUNK_LINES` overrides; tests use a few to make several chunks). */
 const chunkLines = () => Number(process.env.MONITORING_CHUNK_LINES) || 2_000;
@@ -442,6 +443,21 @@ async function raise(
     refs,
   });
   if (warning.homeCheck) await openHomeCheck(warning, ctx.input.runExecutionArn);
+  // 家庭成员死亡: the case's next 定期核查 within 3 months of the death (a repeat moves nothing again).
+  if (
+    warning.riskType === 'death' &&
+    warning.scope === 'inside' &&
+    warning.source !== 'register' &&
+    warning.caseId &&
+    warning.eventDate
+  )
+    await recheckAfterDeath({
+      caseId: warning.caseId,
+      warningId: warning.warningId,
+      eventDate: warning.eventDate,
+      source: warning.source,
+      recordId: warning.recordId,
+    });
   return created;
 }
 

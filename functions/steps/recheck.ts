@@ -3,12 +3,16 @@
  * left assistance). Each is idempotent: the assessment is stored under the execution's recheck id
  * and a repeat returns it; notices and schedules are keyed by stable ids.
  */
+import { appendAudit, SYSTEM } from '../../shared/audit.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { stableId } from '../../shared/domain/ids.ts';
 import {
   addMonths,
   addMonthsToMonth,
   type Benefit,
+  DEATH_RECHECK_MONTHS,
+  deathRecheckDue,
+  deathTriggersRecheck,
   decideMonitoring,
   decideRecheck,
   employmentIncome,
@@ -29,13 +33,20 @@ import {
   startOfChinaDay,
   tierLabel,
 } from '../../shared/domain/lifecycle.ts';
+import { logger } from '../../shared/logger.ts';
 import { recordCalendarFallback } from '../../shared/metrics.ts';
+import { type Department, departmentLabels } from '../../shared/monitoring/vocabulary.ts';
 import type { Residence } from '../../shared/parameters/index.ts';
 import type { MeansTestSummary } from '../../shared/repositories/cases.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
 import { registerCase } from '../../shared/repositories/register.ts';
-import { scheduleWorkflow } from '../../shared/repositories/schedule.ts';
+import {
+  bringForward,
+  type Schedule,
+  schedulesOf,
+  scheduleWorkflow,
+} from '../../shared/repositories/schedule.ts';
 import { type MeansTestResult, meansTest } from '../../shared/rules/index.ts';
 import type { HouseholdDeclaration } from '../../shared/schemas/household.ts';
 import type { TaskDetail } from './lifecycle-tasks.ts';
@@ -448,4 +459,122 @@ export async function scheduleFirstRecheck(input: {
   const dueAt = startOfChinaDay(due);
   await scheduleWorkflow({ caseId: input.caseId, workflow: 'Recheck', dueAt, input: { mode: 'regular' } });
   return { due, dueAt };
+}
+
+// ── 家庭成员死亡：死亡后3个月内核查 ───────────────────────────────────────────────────────────────
+
+export interface DeathReport {
+  caseId: string;
+  /** The monitoring warning that reported it: names the move, so a re-delivered warning moves nothing twice. */
+  warningId: string;
+  /** The date of death the department recorded. */
+  eventDate: string;
+  /** The department whose feed reported it (卫生健康部门). */
+  source: Department;
+  recordId?: string | null;
+}
+
+export type DeathRecheck =
+  /** The pending recheck was due later: it is now due on `due` (it was due on `from`). */
+  | { outcome: 'moved'; due: string; from: string }
+  /** The case had no pending recheck: one is scheduled for `due`. */
+  | { outcome: 'scheduled'; due: string }
+  /** The pending recheck is due on or before `due` already (or a recheck falls on that very day). */
+  | { outcome: 'unchanged'; due: string }
+  /** A recheck is underway: it is the recheck after the death, and schedules the next one itself. */
+  | { outcome: 'underway' }
+  /** Not a case in assistance whose tier is rechecked (see `deathTriggersRecheck`). */
+  | { outcome: 'notApplicable' };
+
+const regular = (s: Schedule) => (s.input.mode ?? 'regular') === 'regular';
+
+/**
+ * Whether the case's last recheck has not concluded yet: started by the sweeper, and either not yet
+ * assessed or assessed and not yet concluded (awaiting a confirmation or a hearing). Read from the
+ * recheck's own record, not from Step Functions: monitoring is deployed apart from casework.
+ */
+async function recheckUnderway(caseId: string): Promise<boolean> {
+  const last = (await schedulesOf(caseId, 'Recheck')).filter((s) => s.status === 'started').at(-1);
+  if (!last?.executionArn) return false;
+  const record = await lifecycle.getRecheck<{ concluded?: unknown }>(
+    caseId,
+    stableId('recheck', last.executionArn),
+  );
+  return !record?.concluded;
+}
+
+/**
+ * A member of a household in assistance died (a `death` warning of 动态监测): its next 定期核查 is due
+ * within `DEATH_RECHECK_MONTHS` of the date of death. A pending recheck due later is brought forward
+ * (replaced, never doubled); a case without one gets one; either is recorded on the case's chain and as
+ * the case's `nextRecheckDue`. Idempotent: the moved schedule names the warning, so a repeat — a retried
+ * batch, the same feed again — finds it due already and only completes what a failure may have left
+ * unrecorded.
+ */
+export async function recheckAfterDeath(report: DeathReport): Promise<DeathRecheck> {
+  const { caseId, warningId } = report;
+  const item = await lifecycle.getCaseItem(caseId);
+  if (!item || !deathTriggersRecheck(item)) return { outcome: 'notApplicable' };
+  const { deadline, due: dueDay } = deathRecheckDue(report.eventDate, chinaDate());
+  let due = dueDay;
+  const dueAt = startOfChinaDay(due);
+
+  let result: DeathRecheck;
+  const moved = await bringForward(caseId, 'Recheck', dueAt, { match: regular, cause: warningId });
+  switch (moved.outcome) {
+    case 'moved':
+      result = { outcome: 'moved', due, from: chinaDate(new Date(moved.from.dueAt)) };
+      break;
+    case 'unchanged': {
+      const pending = moved.pending;
+      due = chinaDate(new Date(pending.dueAt));
+      // Not this warning's doing: a recheck is due that soon already.
+      if (pending.cause !== warningId) return { outcome: 'unchanged', due };
+      // This warning moved or scheduled it already (a repeat): finish recording it.
+      result = pending.movedFrom
+        ? { outcome: 'moved', due, from: chinaDate(new Date(pending.movedFrom)) }
+        : { outcome: 'scheduled', due };
+      break;
+    }
+    case 'taken':
+      return { outcome: 'unchanged', due };
+    case 'none': {
+      if (await recheckUnderway(caseId)) {
+        logger.info('death reported while a recheck is underway', { caseId, warningId });
+        return { outcome: 'underway' };
+      }
+      await scheduleWorkflow({
+        caseId,
+        workflow: 'Recheck',
+        dueAt,
+        input: { mode: 'regular' },
+        cause: warningId,
+      });
+      result = { outcome: 'scheduled', due };
+      break;
+    }
+  }
+
+  const reported = `家庭成员死亡（${departmentLabels[report.source]}登记于 ${report.eventDate}）`;
+  const when =
+    due === deadline
+      ? `死亡后${DEATH_RECHECK_MONTHS}个月内核查`
+      : `死亡后${DEATH_RECHECK_MONTHS}个月内核查，期限 ${deadline} 已过，即日核查`;
+  await appendAudit(caseId, {
+    key: `recheck.advanced#${warningId}`,
+    actor: SYSTEM,
+    action: 'recheck.advanced',
+    summary:
+      result.outcome === 'moved'
+        ? `${reported}：定期核查由 ${result.from} 提前至 ${due}（${when}）`
+        : `${reported}：安排定期核查于 ${due}（${when}）`,
+    refs: {
+      warningId,
+      ...(report.recordId ? { recordId: report.recordId } : {}),
+      due,
+      ...(result.outcome === 'moved' ? { from: result.from } : {}),
+    },
+  });
+  if (item.nextRecheckDue !== due) await lifecycle.updateCase(caseId, { nextRecheckDue: due });
+  return result;
 }

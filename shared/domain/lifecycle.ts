@@ -229,6 +229,42 @@ export function decideMonitoring(fresh: FreshAssessment): { outcome: MonitoringO
   return { outcome: 'monitoringEnded', reasons: ['动态监测期满，家庭经济状况稳定，结束监测'] };
 }
 
+// ── 家庭成员死亡 ────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A member's death triggers a recheck within this many months of the death: the usual provincial rule
+ * (DESIGN §1a), not in the national measures kept in `shared/law/`. A constant until the regional
+ * parameters carry it.
+ */
+export const DEATH_RECHECK_MONTHS = 3;
+
+/** Tiers that are rechecked (定期核查/年度复核); a lapsing recognition is not (`LAPSING_TIERS`). */
+const RECHECKED_TIERS: ReadonlySet<string> = new Set(['tekun', 'dibao', 'singlePersonDibao', 'marginal']);
+
+/**
+ * Whether a member's death brings the case's recheck forward: a case in assistance (active) in a tier
+ * that is rechecked. Not a 刚性支出 recognition, whose "recheck" is its lapse (brought forward it would
+ * end the recognition early); not a case in a gradual exit or ended (its follow-up is 动态监测).
+ */
+export function deathTriggersRecheck(item: { status?: string; tier?: unknown; kind?: string }): boolean {
+  return (
+    (item.status ?? 'active') === 'active' &&
+    item.kind !== 'emergency' &&
+    typeof item.tier === 'string' &&
+    RECHECKED_TIERS.has(item.tier)
+  );
+}
+
+/**
+ * The recheck after a death: the day it is due at the latest (`DEATH_RECHECK_MONTHS` after the date of
+ * death), and the day it is scheduled for — that day, or `today` when it has passed already (a death
+ * reported late is rechecked at once; a schedule is never put on a day the sweeper has finished).
+ */
+export function deathRecheckDue(deathDate: string, today: string): { deadline: string; due: string } {
+  const deadline = addMonths(deathDate, DEATH_RECHECK_MONTHS);
+  return { deadline, due: deadline < today ? today : deadline };
+}
+
 // ── 渐退 ─────────────────────────────────────────────────────────────────────────────────────────
 
 export interface GradualExitPlan {
