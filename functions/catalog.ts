@@ -534,6 +534,13 @@ export const functions = {
     description: '延长审核确认时限（注明理由，仅一次）',
     grants: [rateLimited, idempotency, { table: 'Cases', access: 'readWrite' }],
   },
+  startInvestigation: {
+    stack: 'casework',
+    entry: 'functions/http/applications.ts',
+    handler: 'startInvestigation',
+    description: '记录启动家庭经济状况调查（受理后3个工作日内）',
+    grants: [rateLimited, idempotency, { table: 'Cases', access: 'readWrite' }],
+  },
   answerHearing: {
     stack: 'casework',
     entry: 'functions/http/case-lifecycle.ts',
@@ -696,6 +703,11 @@ export const routes: Route[] = [
   { method: 'POST', path: '/applications/{applicationId}/objection', function: 'raiseObjection' },
   { method: 'POST', path: '/applications/{applicationId}/consent', function: 'giveConsent' },
   { method: 'POST', path: '/applications/{applicationId}/extension', function: 'extendReviewDeadline' },
+  {
+    method: 'POST',
+    path: '/applications/{applicationId}/investigation',
+    function: 'startInvestigation',
+  },
   { method: 'GET', path: '/tasks', function: 'listTasks' },
   { method: 'GET', path: '/notifications', function: 'listNotifications' },
   { method: 'POST', path: '/staff/me/relatives', function: 'declareRelatives' },

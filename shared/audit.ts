@@ -83,6 +83,7 @@ export const auditActions = {
   'consent.answered': '申请人答复是否按其他类别认定',
   'declaration.submitted': '申报家庭情况变化',
   'deadline.extended': '延长审核确认时限（注明理由）',
+  'investigation.started': '启动家庭经济状况调查',
   'hearing.opened': '拟调减、终止救助，告知理由并听取意见',
   'hearing.answered': '救助对象陈述意见',
   'hearing.lapsed': '陈述意见期限届满，未陈述意见',

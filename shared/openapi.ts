@@ -158,6 +158,12 @@ export const applicationView = z
     notice: notice.nullable(),
     publicNotice: publicNotice.nullable(),
     reviewDeadline: reviewDeadlineView.nullable().describe('审核确认时限（受理后核查完成时确定）'),
+    decisionLevel: z
+      .enum(['county', 'township'])
+      .nullable()
+      .describe(
+        '作出确认决定的层级（社会救助法第四十四条）：county 县级民政部门；township 经省级规定由乡镇（街道）确认。核查前为 null',
+      ),
     hearing: z
       .object({
         hearingId: z.string(),
@@ -186,6 +192,36 @@ export const applicationView = z
     ),
   })
   .meta({ title: '申请状态与告知' });
+
+/** 入户调查、信息核对情况 as recorded with a decision. */
+const findingsView = z.object({
+  homeVisit: z
+    .object({
+      visitedOn: day,
+      visitors: z.array(z.string()),
+      matchesDeclaration: z.boolean(),
+      notes: z.string().optional(),
+    })
+    .optional(),
+  verifications: z
+    .array(
+      z.object({
+        source: z.string(),
+        result: z.enum(['consistent', 'inconsistent']),
+        notes: z.string().optional(),
+      }),
+    )
+    .optional(),
+});
+
+/** One level's opinion as the other level's task shows it. */
+const taskOpinion = z.object({
+  decision: z.enum(['approve', 'reject', 'dismiss']),
+  reasons: z.array(z.string()),
+  decidedAt: instant,
+  decidedBy: z.string().describe('决定人（显示名）'),
+  findings: findingsView.optional(),
+});
 
 export const task = z
   .object({
@@ -260,6 +296,14 @@ export const task = z
       .array(z.object({ reason: z.string(), raisedAt: instant }))
       .optional()
       .describe('上一轮公示收到的异议：重新调查后同意或不同意，或认定异议不成立（dismiss，须写明理由）'),
+    proposal: taskOpinion
+      .optional()
+      .describe(
+        '县级确认任务：乡镇（街道）拟不予确认的审核意见（社会救助法第四十四条）；县级同意申请的，家庭经济状况符合条件时退回乡镇重新审核并公示',
+      ),
+    returned: taskOpinion
+      .optional()
+      .describe('乡镇审核任务：县级不同意乡镇拟不予确认意见、退回重新审核的意见'),
     escalations: z
       .array(z.object({ escalatedAt: instant, overdueSince: day, newDueDate: day }))
       .optional()
@@ -279,27 +323,7 @@ export const task = z
           .array(z.object({ subject: z.string(), name: z.string(), relation: z.string() }))
           .optional()
           .describe('因近亲属关系回避的工作人员（近亲属备案）'),
-        findings: z
-          .object({
-            homeVisit: z
-              .object({
-                visitedOn: day,
-                visitors: z.array(z.string()),
-                matchesDeclaration: z.boolean(),
-                notes: z.string().optional(),
-              })
-              .optional(),
-            verifications: z
-              .array(
-                z.object({
-                  source: z.string(),
-                  result: z.enum(['consistent', 'inconsistent']),
-                  notes: z.string().optional(),
-                }),
-              )
-              .optional(),
-          })
-          .optional(),
+        findings: findingsView.optional(),
       })
       .optional(),
   })

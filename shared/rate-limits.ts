@@ -66,6 +66,7 @@ export const routeRateClasses: Record<string, RateClass> = {
   'POST /tasks/{taskId}/decision': 'casework',
   'POST /emergency/{emergencyId}/paperwork': 'casework',
   'POST /applications/{applicationId}/extension': 'casework',
+  'POST /applications/{applicationId}/investigation': 'casework',
   'POST /warnings/{warningId}/feedback': 'casework',
   'POST /staff/me/relatives': 'casework',
   'POST /means-test': 'preview',

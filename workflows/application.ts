@@ -5,7 +5,14 @@
  *   受理 → 家庭经济状况核查 → 乡镇（街道）审核 → 公示 → 县级确认 → 书面告知
  *                              ↑      有异议 ←─┘          ↑
  *                              └── 异议不成立（写明理由）──┘
- *   审核不同意或不符合所申请类别 → 不予确认告知 →（符合其他类别）申请人同意 → 按其他类别认定
+ *   乡镇审核不同意或不符合所申请类别 → 报县级确认（拟不予确认）→ 县级不予确认 → 书面告知
+ *                                                              → 县级不同意乡镇意见 → 退回乡镇重新审核
+ *   不予确认 →（符合其他类别）申请人同意 → 按其他类别认定
+ *
+ * The county decides (社会救助法第四十四条第一款): the township only proposes, a refusal included.
+ * Where the province lets the township decide (第二款; `decisionAuthority`, carried in
+ * `$.meansTest.decisionLevel`), the township's result after the notice, or its refusal, is the
+ * determination, and there is no county stage.
  *
  * Human work is a `.waitForTaskToken` task whose token the opening function records with the task;
  * the caseworker's decision completes it. Each human task waits until the end of its working-day
@@ -107,8 +114,9 @@ export const application: WorkflowDefinition = {
         Next: 'MeansTest',
       },
       MeansTest: {
-        Comment: '家庭经济状况核查',
+        Comment: '家庭经济状况核查；确认决定的层级',
         ...invoke('MeansTestFunction', { 'applicationId.$': '$.applicationId' }),
+        ResultSelector: { 'result.$': '$.Payload.meansTest', 'decisionLevel.$': '$.Payload.decisionLevel' },
         ResultPath: '$.meansTest',
         Next: 'PlanTownshipReview',
       },
@@ -121,11 +129,19 @@ export const application: WorkflowDefinition = {
       }),
       EscalateTownshipReview: escalate('乡镇审核逾期：报督办，重新计算期限', 'TownshipReview'),
       TownshipOutcome: {
-        Comment: '同意且符合所申请类别的予以公示；异议不成立的报县级确认；否则不予确认',
+        Comment:
+          '同意且符合所申请类别的予以公示；异议不成立的报县级确认（乡镇确认的即行确认）；否则报县级确认拟不予确认（乡镇确认的不予确认）',
         Type: 'Choice',
         Choices: [
-          // A groundless objection leaves the noticed result standing: on to the county, not a new
+          // A groundless objection leaves the noticed result standing: on to the decision, not a new
           // round of investigation and notice that any further objection could restart again.
+          {
+            And: [
+              { Variable: '$.townshipReview.decision', StringEquals: 'dismiss' },
+              { Variable: '$.meansTest.decisionLevel', StringEquals: 'township' },
+            ],
+            Next: 'DetermineByTownship',
+          },
           { Variable: '$.townshipReview.decision', StringEquals: 'dismiss', Next: 'PlanCountyDetermination' },
           {
             And: [
@@ -134,8 +150,9 @@ export const application: WorkflowDefinition = {
             ],
             Next: 'OpenPublicNotice',
           },
+          { Variable: '$.meansTest.decisionLevel', StringEquals: 'township', Next: 'DetermineRefusal' },
         ],
-        Default: 'DetermineRefusal',
+        Default: 'PlanCountyDetermination',
       },
       OpenPublicNotice: {
         Comment: '在申请家庭所在村（居）公示拟审核结果',
@@ -163,6 +180,7 @@ export const application: WorkflowDefinition = {
         Type: 'Choice',
         Choices: [
           { Variable: '$.noticeOutcome.result.objected', BooleanEquals: true, Next: 'Reinvestigate' },
+          { Variable: '$.meansTest.decisionLevel', StringEquals: 'township', Next: 'DetermineByTownship' },
         ],
         Default: 'PlanCountyDetermination',
       },
@@ -182,8 +200,37 @@ export const application: WorkflowDefinition = {
         comment: '县级民政部门确认',
         escalate: 'EscalateCountyDetermination',
         resultPath: '$.countyDetermination',
-        next: 'Determine',
+        next: 'CountyOutcome',
       }),
+      CountyOutcome: {
+        Comment:
+          '县级不同意乡镇拟不予确认的意见、且家庭经济状况符合条件的，退回乡镇重新审核（经公示后方可确认）',
+        Type: 'Choice',
+        Choices: [
+          {
+            And: [
+              { Variable: '$.countyDetermination.decision', StringEquals: 'approve' },
+              { Variable: '$.townshipReview.decision', StringEquals: 'reject' },
+              { Variable: '$.meansTest.result.eligible', BooleanEquals: true },
+            ],
+            Next: 'ReturnToTownship',
+          },
+        ],
+        Default: 'Determine',
+      },
+      ReturnToTownship: {
+        Comment: '退回乡镇（街道）：下一轮审核',
+        Type: 'Pass',
+        Parameters: { 'round.$': 'States.MathAdd($.round, 1)' },
+        ResultPath: '$.returned',
+        Next: 'NextRound',
+      },
+      NextRound: {
+        Type: 'Pass',
+        InputPath: '$.returned.round',
+        ResultPath: '$.round',
+        Next: 'PlanTownshipReview',
+      },
       EscalateCountyDetermination: escalate('县级确认逾期：报督办，重新计算期限', 'CountyDetermination'),
       Determine: {
         Comment: '确认并书面告知申请人',
@@ -193,13 +240,27 @@ export const application: WorkflowDefinition = {
           'executionArn.$': '$$.Execution.Id',
           'meansTest.$': '$.meansTest.result',
           'review.$': '$.countyDetermination',
+          'proposal.$': '$.townshipReview',
           stage: 'county',
         }),
         ResultPath: '$.determination',
-        End: true,
+        Next: 'AlternativeOffered',
+      },
+      DetermineByTownship: {
+        Comment: '乡镇（街道）经省级规定作出确认决定并书面告知',
+        ...invoke('RecordDeterminationFunction', {
+          'applicationId.$': '$.applicationId',
+          'caseId.$': '$.caseId',
+          'executionArn.$': '$$.Execution.Id',
+          'meansTest.$': '$.meansTest.result',
+          'review.$': '$.townshipReview',
+          stage: 'township',
+        }),
+        ResultPath: '$.determination',
+        Next: 'AlternativeOffered',
       },
       DetermineRefusal: {
-        Comment: '不予确认，书面告知理由（符合其他类别的一并告知）',
+        Comment: '乡镇（街道）经省级规定不予确认，书面告知理由（符合其他类别的一并告知）',
         ...invoke('RecordDeterminationFunction', {
           'applicationId.$': '$.applicationId',
           'caseId.$': '$.caseId',

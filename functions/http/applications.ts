@@ -6,7 +6,13 @@ import { sfn } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
 import { answerConsent } from '../../shared/consent.ts';
 import { requestDigest } from '../../shared/crypto.ts';
-import { currentDueDate, extensionReasonLabels, reviewCompliance } from '../../shared/domain/deadlines.ts';
+import { chinaDate } from '../../shared/domain/dates.ts';
+import {
+  currentDueDate,
+  extensionReasonLabels,
+  investigationMethodLabels,
+  reviewCompliance,
+} from '../../shared/domain/deadlines.ts';
 import { maskIdNumber } from '../../shared/domain/id-number.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { proposalText, tierLabel } from '../../shared/domain/lifecycle.ts';
@@ -20,6 +26,7 @@ import {
   consentBody,
   extensionBody,
   idempotencyHeaders,
+  investigationBody,
   objectionBody,
   submissionRequest,
 } from '../../shared/schemas/cases.ts';
@@ -221,6 +228,7 @@ export const get = httpRoute(
         reviewDeadline: app.reviewDeadline
           ? reviewCompliance(app.reviewDeadline, app.determination?.decidedAt)
           : null,
+        decisionLevel: app.meansTest ? (app.decisionLevel ?? 'county') : null,
         hearing: hearingView((await lifecycle.listHearings(app.caseId)).at(-1)),
         consent: app.consent ? consentView(app.consent) : null,
         members: app.declaration.members.map((m) => ({
@@ -280,6 +288,59 @@ export const extend = httpRoute(
       actor: by,
       action: 'deadline.extended',
       summary: `审核确认时限由${deadline.dueDate}延长至${currentDueDate(updated.reviewDeadline)}：${extensionReasonLabels[body.reason]}`,
+      refs: { applicationId: app.applicationId },
+    });
+    return {
+      statusCode: 200,
+      body: {
+        applicationId: app.applicationId,
+        reviewDeadline: reviewCompliance(updated.reviewDeadline, updated.determination?.decidedAt),
+      },
+    };
+  },
+);
+
+/**
+ * 启动家庭经济状况调查 (57号 第十五条: within 3 working days of acceptance): the township records once
+ * the day it started and how, so the start is on record against its deadline, for the auditor too.
+ */
+export const startInvestigation = httpRoute(
+  {
+    roles: ['townshipCaseworker'],
+    idempotent: 'startInvestigation',
+    path: applicationIdPath,
+    body: investigationBody,
+  },
+  async ({ path, body, principal }) => {
+    const app = await existing(path.applicationId);
+    requireJurisdiction(principal, app.regionCode);
+    const investigation = app.reviewDeadline?.investigation;
+    if (!investigation)
+      throw new ConflictError(`申请 ${app.applicationId} 尚未完成受理核查，暂不能记录启动调查`);
+    if (investigation.started)
+      throw new ConflictError(`已于${investigation.started.on}记录启动调查，不能重复记录`);
+    const fields = [
+      ...(body.startedOn < app.reviewDeadline!.acceptedOn
+        ? [{ field: 'startedOn', message: `启动调查日期不能早于受理日期${app.reviewDeadline!.acceptedOn}` }]
+        : []),
+      ...(body.startedOn > chinaDate() ? [{ field: 'startedOn', message: '启动调查日期不能晚于今天' }] : []),
+    ];
+    if (fields.length) throw new ValidationError(fields);
+    const by = actor(principal);
+    const updated = await cases.recordInvestigationStart(app.applicationId, {
+      on: body.startedOn,
+      method: body.method,
+      ...(body.note ? { note: body.note } : {}),
+      recordedAt: new Date().toISOString(),
+      by,
+    });
+    if (!updated?.reviewDeadline) throw new ConflictError(`申请 ${app.applicationId} 已记录启动调查或已办结`);
+    const late = body.startedOn > investigation.startBy;
+    await appendAudit(app.caseId, {
+      key: `investigation.started#${app.applicationId}`,
+      actor: by,
+      action: 'investigation.started',
+      summary: `${body.startedOn}启动家庭经济状况调查（${investigationMethodLabels[body.method]}）${late ? `，晚于应启动日期${investigation.startBy}` : ''}`,
       refs: { applicationId: app.applicationId },
     });
     return {

@@ -161,7 +161,7 @@ body{font-family:system-ui,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sa
 header{background:#8b1d1d;color:#fff;padding:16px}header h1{margin:0;font-size:1.4rem}header p{margin:4px 0 0}
 header a{color:#ffe4b5}
 main{max-width:1100px;margin:0 auto;padding:12px}
-nav ul{list-style:none;padding-left:12px}nav a{text-decoration:none;color:#1f2933}
+nav ul{list-style:none;padding-left:12px}nav a{text-decoration:none;color:#1f2933;overflow-wrap:anywhere}
 .op{background:#fff;border:1px solid #d9e2ec;border-radius:8px;padding:12px;margin:12px 0;overflow-wrap:anywhere}
 .op h3{margin:0 0 4px;font-size:1.05rem}.op h3 small{color:#52606d;font-weight:normal}
 .method{display:inline-block;min-width:3.2em;text-align:center;border-radius:4px;color:#fff;font-size:.8rem;padding:0 4px;font-family:monospace}

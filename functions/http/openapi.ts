@@ -27,6 +27,7 @@ import {
   extensionBody,
   hearingAnswerBody,
   idempotencyHeaders,
+  investigationBody,
   objectionBody,
   paperworkBody,
   publicationQuery,
@@ -382,6 +383,21 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
       schema: z
         .object({ applicationId: z.string(), reviewDeadline: reviewDeadlineView })
         .meta({ title: '延长后的审核确认时限' }),
+    },
+    errors: [400, 404, 409, 413],
+  },
+  startInvestigation: {
+    tag: '经办人',
+    description:
+      '记录启动家庭经济状况调查（最低生活保障审核确认办法第十五条：自受理之日起3个工作日内启动，可入户调查、邻里访问、信函索证或提请信息核对）：乡镇（街道）经办人记录一次启动日期和方式；是否按时启动在申请和审计的时限合规中可见。',
+    path: applicationIdPath,
+    body: investigationBody,
+    success: {
+      status: 200,
+      description: '已记录',
+      schema: z
+        .object({ applicationId: z.string(), reviewDeadline: reviewDeadlineView })
+        .meta({ title: '启动调查后的审核时限' }),
     },
     errors: [400, 404, 409, 413],
   },

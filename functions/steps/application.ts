@@ -27,6 +27,7 @@ import {
 } from '../../shared/domain/determination.ts';
 import { stableId } from '../../shared/domain/ids.ts';
 import { publicationOf } from '../../shared/domain/publication.ts';
+import type { TaskOpinion } from '../../shared/domain/tasks.ts';
 import { recordCalendarFallback } from '../../shared/metrics.ts';
 import type { ParameterSet } from '../../shared/parameters/index.ts';
 import * as cases from '../../shared/repositories/cases.ts';
@@ -67,10 +68,15 @@ async function notify(queueEnv: string, type: string, body: Record<string, unkno
   );
 }
 
-/** 家庭经济状况核查 with the parameters in force on the day of the application. */
-export async function meansTest(event: { applicationId: string }): Promise<cases.MeansTestSummary> {
+/**
+ * 家庭经济状况核查 with the parameters in force on the day of the application, and who will decide
+ * (社会救助法第四十四条): the workflow routes the township's result by it.
+ */
+export async function meansTest(event: {
+  applicationId: string;
+}): Promise<{ meansTest: cases.MeansTestSummary; decisionLevel: cases.DecisionLevel }> {
   const app = await load(event.applicationId);
-  if (app.meansTest) return app.meansTest;
+  if (app.meansTest) return { meansTest: app.meansTest, decisionLevel: app.decisionLevel ?? 'county' };
   const asOf = chinaDate(new Date(app.submittedAt));
   const { declaration } = app;
   const parameters = await parametersFor(declaration.regionCode, declaration.residence, asOf);
@@ -88,12 +94,61 @@ export async function meansTest(event: { applicationId: string }): Promise<cases
     if (unrequested.tier === result.alternative.tier)
       recheckMonths[result.alternative.tier] = unrequested.recheckIntervalMonths;
   }
-  // 审核确认时限 from acceptance (57号 第二十二条), tracked with the application.
-  const days = parameters.timeLimits.reviewWorkingDays;
-  const due = (await calendar()).provisionalDeadline(asOf, days);
-  if (due.provisional) recordCalendarFallback(due.assumedYears);
-  await cases.recordMeansTest(app.applicationId, summary, recheckMonths, reviewDeadline(asOf, days, due));
-  return summary;
+  // 审核确认时限 from acceptance (57号 第二十二条), tracked with the application; where the province
+  // has the township decide, its own shorter total.
+  const authority = parameters.decisionAuthority;
+  const days =
+    authority.level === 'township' ? authority.reviewWorkingDays : parameters.timeLimits.reviewWorkingDays;
+  const cal = await calendar();
+  const due = cal.provisionalDeadline(asOf, days);
+  // 启动调查 within 3 working days of acceptance (57号 第十五条).
+  const startBy = cal.provisionalDeadline(asOf, parameters.timeLimits.investigationStartWorkingDays);
+  for (const d of [due, startBy]) if (d.provisional) recordCalendarFallback(d.assumedYears);
+  await cases.recordMeansTest(
+    app.applicationId,
+    summary,
+    recheckMonths,
+    reviewDeadline(asOf, days, due, startBy),
+    authority.level,
+  );
+  return { meansTest: summary, decisionLevel: authority.level };
+}
+
+/** The opinion of one level, as the other level's task shows it. */
+function opinionOf(task: cases.TaskRecord | undefined): TaskOpinion | undefined {
+  const d = task?.decision;
+  if (!d) return undefined;
+  return {
+    decision: d.decision,
+    reasons: d.reasons,
+    decidedAt: d.decidedAt,
+    decidedBy: d.decidedBy,
+    ...(d.findings ? { findings: d.findings } : {}),
+  };
+}
+
+/**
+ * What the other level said before this task (社会救助法第四十四条): a county determination shows the
+ * township's opinion of the same round; a township review after a county return shows why the
+ * county did not accept the proposed refusal.
+ */
+async function opinionsFor(event: OpenTaskEvent): Promise<Pick<cases.TaskRecord, 'proposal' | 'returned'>> {
+  if (event.kind === 'countyDetermination') {
+    const township = await cases.getApplicationTask(
+      stableId('task', event.executionArn, 'townshipReview', String(event.round)),
+    );
+    const opinion = opinionOf(township);
+    const proposesRefusal =
+      opinion &&
+      (opinion.decision === 'reject' || (opinion.decision === 'approve' && !event.meansTest.eligible));
+    return proposesRefusal ? { proposal: opinion } : {};
+  }
+  if (event.round === 1) return {};
+  const county = await cases.getApplicationTask(
+    stableId('task', event.executionArn, 'countyDetermination', String(event.round - 1)),
+  );
+  const opinion = opinionOf(county);
+  return opinion?.decision === 'approve' ? { returned: opinion } : {};
 }
 
 /** When a human task is due, in the forms the workflow and the task record need. */
@@ -216,6 +271,7 @@ export async function openTask(event: OpenTaskEvent): Promise<{ taskId: string }
           (await parametersToday(app, chinaDate(new Date(app.submittedAt)))).timeLimits.tekunHomeCheckShare,
         )
       : undefined;
+  const opinions = await opinionsFor(event);
   const { created, task } = await cases.openTask({
     taskId: event.task.taskId,
     kind: event.kind,
@@ -232,6 +288,7 @@ export async function openTask(event: OpenTaskEvent): Promise<{ taskId: string }
     meansTest: event.meansTest,
     ...(objections.length ? { objections } : {}),
     ...(homeCheck ? { homeCheck } : {}),
+    ...opinions,
     memberIndexes: indexes,
   });
   await auditTaskOpened(task);
@@ -349,6 +406,8 @@ export interface DeterminationEvent {
   executionArn: string;
   meansTest: cases.MeansTestSummary;
   review?: cases.TaskDecision;
+  /** With the county's determination: the township's opinion it decided on. */
+  proposal?: cases.TaskDecision;
   stage?: 'township' | 'county';
   failure?: { Error: string; Cause: string };
 }
@@ -371,6 +430,7 @@ export async function recordDetermination(event: DeterminationEvent) {
     noticeId: stableId('notice', event.executionArn, 'determination'),
     meansTest: event.meansTest,
     review: event.review,
+    proposal: event.proposal,
     stage: event.stage,
     failure: event.failure,
     decidedAt,

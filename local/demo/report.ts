@@ -144,10 +144,11 @@ export async function verify(d: DemoSession) {
         const history = await d.history(r.caseId);
         r.workflows = workflowsOf(history);
         check(
-          'one application execution, ended in a refusal',
+          'one application execution, refused by the county on the township’s proposal',
           r.workflows.length === 1 &&
             history.executions[0].status === 'SUCCEEDED' &&
-            history.executions[0].states.includes('DetermineRefusal'),
+            history.executions[0].states.includes('CountyDetermination') &&
+            history.executions[0].states.includes('Determine'),
           r.workflows.join(' → '),
         );
         return app.status === 'refused'

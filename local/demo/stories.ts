@@ -311,8 +311,23 @@ export async function household2(d: DemoSession) {
   });
   d.step(
     H2,
-    '入户调查发现隐瞒经营收入，乡镇审核不同意',
-    'home visit found undeclared business income; township review refused',
+    '入户调查发现隐瞒经营收入，乡镇审核不同意，报县级民政部门确认（社会救助法第四十四条）',
+    'home visit found undeclared business income; the township proposes a refusal to the county, which decides',
+  );
+  const countyTask = await d.task(
+    ZHONGMOU,
+    'the county determination of the proposed refusal',
+    (t) => t.applicationId === submitted.applicationId && t.kind === 'countyDetermination',
+  );
+  await d.api(county(ZHONGMOU), 'POST', `/tasks/${countyTask.taskId}/decision`, {
+    decision: 'reject',
+    reasons: ['经复核市场监管登记信息，同意乡镇（街道）意见'],
+    decidedBy: '县民政局 钱八',
+  });
+  d.step(
+    H2,
+    '县级民政部门复核后同意乡镇意见，决定不予确认',
+    'the county reviewed the proposal and decided to refuse',
   );
   const app = await d.applicationWhen(
     submitted.applicationId,

@@ -14,6 +14,9 @@ export type ApplicationStatus =
   | 'refused'
   | 'withdrawn';
 
+/** 作出确认决定的层级 (社会救助法第四十四条). */
+export type DecisionLevel = 'county' | 'township';
+
 export interface MeansTestSummary {
   tier: string;
   eligible: boolean;
@@ -146,6 +149,12 @@ export interface ApplicationRecord {
   recheckMonths?: Record<string, number | null>;
   /** 审核确认时限: set with the means test, from the day of acceptance; extended once, with a reason. */
   reviewDeadline?: ReviewDeadline;
+  /**
+   * Who makes the determination (社会救助法第四十四条), as the parameters in force on the day of
+   * acceptance said: the county, or the township where the province has delegated it. Absent on
+   * applications accepted before it was recorded, which the county decided.
+   */
+  decisionLevel?: DecisionLevel;
   publicNotice?: PublicNoticeRecord;
   objections?: Objection[];
   /** The latest determination and notice; every notice is also kept on the case (`NOTICE#`). */

@@ -23,12 +23,36 @@ export const extensionReasonLabels: Record<ExtensionReason, string> = {
   investigationDifficulty: '家庭经济状况调查难度较大',
 };
 
+/** 家庭经济状况调查的方式 (57号 第十五条): 入户调查、邻里访问、信函索证、提请信息核对. */
+export const investigationMethods = ['homeVisit', 'neighbourVisit', 'letter', 'dataCheck'] as const;
+export type InvestigationMethod = (typeof investigationMethods)[number];
+
+export const investigationMethodLabels: Record<InvestigationMethod, string> = {
+  homeVisit: '入户调查',
+  neighbourVisit: '邻里访问',
+  letter: '信函索证',
+  dataCheck: '提请县级开展家庭经济状况信息核对',
+};
+
+/**
+ * 启动家庭经济状况调查 (57号 第十五条): the township starts its investigation within 3 working days
+ * of acceptance; when it did, and how, is recorded once.
+ */
+export interface InvestigationStart {
+  /** The last day to start (`timeLimits.investigationStartWorkingDays` after acceptance). */
+  startBy: string;
+  startByProvisional?: boolean;
+  started?: { on: string; method: InvestigationMethod; note?: string; recordedAt: string; by: Actor };
+}
+
 export interface ReviewDeadline {
   /** The day the application was accepted (受理); the day itself is not counted. */
   acceptedOn: string;
   workingDays: number;
   dueDate: string;
   provisional?: boolean;
+  /** Absent on applications accepted before it was tracked. */
+  investigation?: InvestigationStart;
   extension?: {
     reason: ExtensionReason;
     note: string;
@@ -40,17 +64,26 @@ export interface ReviewDeadline {
   };
 }
 
-/** The deadline as first set: `workingDays` after acceptance. */
+/** The deadline as first set: `workingDays` after acceptance, and the day to start investigating by. */
 export function reviewDeadline(
   acceptedOn: string,
   workingDays: number,
   due: ProvisionalDeadline,
+  startBy?: ProvisionalDeadline,
 ): ReviewDeadline {
   return {
     acceptedOn,
     workingDays,
     dueDate: due.deadline,
     ...(due.provisional ? { provisional: true } : {}),
+    ...(startBy
+      ? {
+          investigation: {
+            startBy: startBy.deadline,
+            ...(startBy.provisional ? { startByProvisional: true } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -70,12 +103,25 @@ export function reviewCompliance(
   const decidedOn = determinedAt ? chinaDate(new Date(determinedAt)) : undefined;
   return {
     acceptedOn: d.acceptedOn,
+    workingDays: d.extension?.workingDays ?? d.workingDays,
     dueDate: due,
     originalDueDate: d.dueDate,
     extended: d.extension !== undefined,
     ...(d.extension ? { extensionReason: extensionReasonLabels[d.extension.reason] } : {}),
     met: decidedOn === undefined ? null : decidedOn <= due,
     overdue: decidedOn === undefined && today > due,
+    investigation: d.investigation ? investigationCompliance(d.investigation, today) : null,
+  };
+}
+
+/** Whether the investigation started in time: `met` once started, `overdue` while not started past the day. */
+export function investigationCompliance(i: InvestigationStart, today = chinaDate()) {
+  return {
+    startBy: i.startBy,
+    startedOn: i.started?.on ?? null,
+    method: i.started ? investigationMethodLabels[i.started.method] : null,
+    met: i.started ? i.started.on <= i.startBy : null,
+    overdue: !i.started && today > i.startBy,
   };
 }
 

@@ -80,9 +80,14 @@ export function publicNoticeEnd(calendar: DeadlineCalendar, from: string, days: 
 export interface OutcomeInput {
   noticeId: string;
   meansTest: MeansTestSummary;
-  /** The decision the determination follows: the county's, or the township's when it refused. */
+  /**
+   * The decision the determination follows: the county's (社会救助法第四十四条第一款), or the
+   * township's where the province has delegated the decision (第二款).
+   */
   review?: TaskDecision | undefined;
-  /** Who decided `review`: a township refusal ends the case without public notice or county stage. */
+  /** With a county decision: the township's opinion before it, whose reasons a refusal also gives. */
+  proposal?: TaskDecision | undefined;
+  /** Who decided `review`. */
   stage?: 'township' | 'county' | undefined;
   failure?: { Error: string; Cause: string } | undefined;
   decidedAt: string;
@@ -134,8 +139,16 @@ function findingReasons(findings: Findings | undefined): string[] {
   return out;
 }
 
+/**
+ * A township's `dismiss` (the objections to the notice are groundless) leaves the noticed result —
+ * its approval — standing: where the township decides, that is what it determines.
+ */
+const standing = (review: TaskDecision): TaskDecision =>
+  review.decision === 'dismiss' ? { ...review, decision: 'approve' } : review;
+
 export function decideOutcome(input: OutcomeInput): Outcome {
-  const { meansTest, review, failure, decidedAt } = input;
+  const { meansTest, failure, decidedAt } = input;
+  const review = input.review && standing(input.review);
   const day = chinaDate(new Date(decidedAt));
   const limits = input.parameters.timeLimits;
 
@@ -176,10 +189,11 @@ export function decideOutcome(input: OutcomeInput): Outcome {
     };
   }
 
-  const who = input.stage === 'county' ? '县级民政部门确认意见' : '审核意见';
+  const opinion = (d: TaskDecision | undefined, who: string) =>
+    d?.decision === 'reject' ? [...d.reasons.map((r) => `${who}：${r}`), ...findingReasons(d.findings)] : [];
   const reasons = [
-    ...(review.decision === 'reject' ? review.reasons.map((r) => `${who}：${r}`) : []),
-    ...(review.decision === 'reject' ? findingReasons(review.findings) : []),
+    ...opinion(input.proposal, '乡镇（街道）审核意见'),
+    ...opinion(review, input.stage === 'county' ? '县级民政部门确认意见' : '乡镇（街道）审核意见'),
     ...(meansTest.eligible ? [] : meansTest.reasons.map((r) => r.message)),
   ];
   // The other tier is offered when the refusal rests on the means test alone: a caseworker who

@@ -27,6 +27,9 @@ export interface TaskDecision {
   amount?: number | undefined;
 }
 
+/** One level's opinion as the other level's task shows it. */
+export type TaskOpinion = Pick<TaskDecision, 'decision' | 'reasons' | 'decidedAt' | 'decidedBy' | 'findings'>;
+
 /** The application's own tasks: the township's review, the county's determination. */
 export type ApplicationTaskKind = 'townshipReview' | 'countyDetermination';
 
@@ -77,6 +80,13 @@ export interface ApplicationTask extends TaskBase {
   objections?: Array<Pick<Objection, 'reason' | 'raisedAt'>>;
   /** A county determination the county decides only after its own home check, and why. */
   homeCheck?: CountyHomeCheck;
+  /**
+   * A county determination of a proposed refusal (社会救助法第四十四条): the township's opinion —
+   * not to approve, or approve where the means test fails — that the county now decides on.
+   */
+  proposal?: TaskOpinion;
+  /** A township review the county sent back: it did not accept the township's proposed refusal. */
+  returned?: TaskOpinion;
   escalations?: Escalation[];
   decision?: TaskDecision;
 }

@@ -206,6 +206,8 @@ const valueShape = {
     alternativeDeterminationWorkingDays: days,
     /** 审核确认全程（工作日） */
     reviewWorkingDays: days,
+    /** 乡镇（街道）自受理之日起启动家庭经济状况调查（工作日；57号第十五条：3个工作日） */
+    investigationStartWorkingDays: days.default(3),
     /** 特殊情况延长后的全程时限（工作日） */
     reviewExtendedWorkingDays: days,
     /**
@@ -225,6 +227,18 @@ const valueShape = {
       .max(1, { error: '抽查比例不能超过100%' })
       .default(0.3),
   }),
+  /**
+   * 谁作出确认决定（社会救助法第四十四条）：县级社会救助管理部门，或经省级人民政府规定由乡镇（街道）作出；
+   * 下放的，审核确认全程按 reviewWorkingDays 个工作日计（示例 20）。
+   */
+  decisionAuthority: z.discriminatedUnion(
+    'level',
+    [
+      z.object({ level: z.literal('county') }),
+      z.object({ level: z.literal('township'), reviewWorkingDays: days.default(20) }),
+    ],
+    { error: '确认决定层级应为 county（县级）或 township（乡镇、街道）' },
+  ),
 };
 
 export const parameterValuesSchema = z.object(valueShape);
@@ -271,7 +285,25 @@ export const parameterSetSchema = z.object({
 export type ParameterSetInput = z.input<typeof parameterSetSchema>;
 
 /** Levels whose versions may set a value: the ceiling binds counties, so only a province (or above) sets it. */
-export const provinceOnlyParameters: readonly ParameterName[] = ['emergencySmallAmountCeiling'];
+export const provinceOnlyParameters: readonly ParameterName[] = [
+  'emergencySmallAmountCeiling',
+  // 社会救助法第四十四条第二款: only the province may let townships decide.
+  'decisionAuthority',
+];
+
+/**
+ * Values the law itself sets when no version does: a region that never published them still
+ * resolves, with the article as its clause. Nothing else has a default — a missing standard is an error.
+ */
+export const statutoryDefaults: Partial<{
+  [N in ParameterName]: { value: ParameterValues[N]; clause: string };
+}> = {
+  decisionAuthority: {
+    value: { level: 'county' },
+    clause:
+      '《社会救助法》第四十四条第一款：乡镇人民政府、街道办事处提出审核意见，县级人民政府社会救助管理部门作出确认决定',
+  },
+};
 const isProvinceLevel = (code: string) => code.endsWith('0000');
 
 /**
@@ -418,7 +450,18 @@ export function resolveParameters(
     parameterNames,
     versionId,
   );
-  if (missing.length > 0) throw new ParametersNotFoundError(regionCode, residence, asOf, missing);
+  const unset: ParameterName[] = [];
+  for (const name of missing) {
+    const fallback = statutoryDefaults[name];
+    if (!fallback) {
+      unset.push(name);
+      continue;
+    }
+    values[name] = fallback.value;
+    clauses[name] = fallback.clause;
+    sources[name] = 'statute';
+  }
+  if (unset.length > 0) throw new ParametersNotFoundError(regionCode, residence, asOf, unset);
 
   return {
     ...(values as ParameterValues),

@@ -53,7 +53,9 @@ const C = {
   amountRounding: '《社会救助暂行办法》第十三条：按人均收入低于低保标准的差额按月发给；取整办法由地方规定',
   amountFloorPerPerson: '《社会救助暂行办法》第十三条：差额发放；保底金额由地方规定',
   timeLimits:
-    '民发〔2021〕57号《最低生活保障审核确认办法》第四章：公示7天、公示无异议后10个工作日内确认、不予确认的3个工作日内书面告知、30个工作日内完成审核确认（特殊情况可延长至45个工作日）；乡镇审核时限和确认通知时限为示例值；《社会救助法》第四十八条：调减、终止前听取意见（陈述期限为示例值）；第四十五条：公布确认决定（公布天数为示例值）；民发〔2021〕43号《特困人员认定办法》第十三条、第十六条：乡镇15个工作日、县级15个工作日、随机抽查不低于30%',
+    '民发〔2021〕57号《最低生活保障审核确认办法》第四章：公示7天、公示无异议后10个工作日内确认、不予确认的3个工作日内书面告知、受理之日起3个工作日内启动家庭经济状况调查、30个工作日内完成审核确认（特殊情况可延长至45个工作日）；乡镇审核时限和确认通知时限为示例值；《社会救助法》第四十八条：调减、终止前听取意见（陈述期限为示例值）；第四十五条：公布确认决定（公布天数为示例值）；民发〔2021〕43号《特困人员认定办法》第十三条、第十六条：乡镇15个工作日、县级15个工作日、随机抽查不低于30%',
+  decisionAuthority:
+    '《社会救助法》第四十四条：乡镇人民政府、街道办事处提出审核意见，县级人民政府社会救助管理部门作出确认决定；省级人民政府可以规定由乡镇、街道作出',
 } as const;
 
 type Values = ParameterVersion['values'];
@@ -90,6 +92,8 @@ const nationalTimeLimits = {
   alternativeDeterminationWorkingDays: 3,
   reviewWorkingDays: 30,
   reviewExtendedWorkingDays: 45,
+  // 民发〔2021〕57号 第十五条.
+  investigationStartWorkingDays: 3,
   // Not fixed nationally (社会救助法第四十八条 requires the hearing, not its length): sample value.
   hearingWorkingDays: 5,
   // Not fixed nationally (第四十五条 requires the publication, not its length): sample value.
@@ -174,6 +178,7 @@ function provinceCommon(opts: {
     amountRounding: cite('amountRounding', opts.amountRounding),
     amountFloorPerPerson: cite('amountFloorPerPerson', opts.amountFloorPerPerson),
     timeLimits: cite('timeLimits', opts.timeLimits, `${C.timeLimits}；${opts.basis}`),
+    decisionAuthority: cite('decisionAuthority', { level: 'county' }),
   };
 }
 

@@ -36,6 +36,7 @@ export type {
   ApplicationRecord,
   ApplicationStatus,
   ConsentRecord,
+  DecisionLevel,
   Findings,
   MeansTestSummary,
   Notice,
@@ -54,12 +55,13 @@ import type {
   ApplicationRecord,
   ApplicationStatus,
   ConsentRecord,
+  DecisionLevel,
   MeansTestSummary,
   Notice,
   Objection,
   PublicNoticeRecord,
 } from '../domain/cases.ts';
-import type { ReviewDeadline } from '../domain/deadlines.ts';
+import type { InvestigationStart, ReviewDeadline } from '../domain/deadlines.ts';
 import {
   type Escalation,
   isApplicationTask,
@@ -429,6 +431,7 @@ export async function recordMeansTest(
   meansTest: MeansTestSummary,
   recheckMonths: Record<string, number | null>,
   reviewDeadline: ReviewDeadline,
+  decisionLevel: DecisionLevel,
 ): Promise<void> {
   await dynamo().send(
     new UpdateCommand({
@@ -436,7 +439,7 @@ export async function recordMeansTest(
       Key: APP(applicationId),
       // The deadline runs from acceptance: a repeated step never moves it (nor drops an extension).
       UpdateExpression:
-        'SET meansTest = :m, recheckMonths = :r, #s = :s, reviewDeadline = if_not_exists(reviewDeadline, :d)',
+        'SET meansTest = :m, recheckMonths = :r, #s = :s, reviewDeadline = if_not_exists(reviewDeadline, :d), decisionLevel = if_not_exists(decisionLevel, :l)',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeNames: { '#s': 'status' },
       ExpressionAttributeValues: {
@@ -444,6 +447,7 @@ export async function recordMeansTest(
         ':r': recheckMonths,
         ':s': 'underReview',
         ':d': reviewDeadline,
+        ':l': decisionLevel,
       },
     }),
   );
@@ -467,6 +471,34 @@ export async function extendReviewDeadline(
           'attribute_exists(reviewDeadline) AND attribute_not_exists(reviewDeadline.extension) AND #s IN (:u, :p)',
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: { ':e': extension, ':u': 'underReview', ':p': 'publicNotice' },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return openIn(strip<ApplicationRecord>(Attributes), 'declaration');
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * 启动调查: recorded once, while the application is under review and has the day to start by.
+ * Undefined when it cannot be (not yet accepted, already recorded, or already decided).
+ */
+export async function recordInvestigationStart(
+  applicationId: string,
+  started: NonNullable<InvestigationStart['started']>,
+): Promise<ApplicationRecord | undefined> {
+  try {
+    const { Attributes } = await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: APP(applicationId),
+        UpdateExpression: 'SET reviewDeadline.investigation.started = :s',
+        ConditionExpression:
+          'attribute_exists(reviewDeadline.investigation) AND attribute_not_exists(reviewDeadline.investigation.started) AND #s IN (:u, :p)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': started, ':u': 'underReview', ':p': 'publicNotice' },
         ReturnValues: 'ALL_NEW',
       }),
     );

@@ -5,7 +5,7 @@
  * which validate with it in the browser and show the same Chinese messages. Browser-safe.
  */
 import { z } from 'zod';
-import { extensionReasons } from '../domain/deadlines.ts';
+import { extensionReasons, investigationMethods } from '../domain/deadlines.ts';
 import {
   applicantFields,
   applicationRequest,
@@ -103,6 +103,16 @@ export const hearingAnswerBody = z
       ctx.addIssue({ code: 'custom', path: ['statement'], message: '有异议的，请写明异议及理由' });
   });
 
+/** 启动家庭经济状况调查: the day it started (not in the future) and how (57号 第十五条). */
+export const investigationBody = z.object({
+  startedOn: isoDate.describe('启动调查的日期（北京时间，不晚于今天）'),
+  method: z.enum(investigationMethods, {
+    error:
+      '调查方式应为 homeVisit（入户调查）、neighbourVisit（邻里访问）、letter（信函索证）或 dataCheck（提请信息核对）',
+  }),
+  note: z.string({ error: 'note 应为文字' }).trim().max(500, { error: '情况说明不超过500字' }).optional(),
+});
+
 /** 延长审核确认时限: once, before the decision, with one of the reasons the rules name. */
 export const extensionBody = z.object({
   reason: z.enum(extensionReasons, {
@@ -120,12 +130,26 @@ export const extensionBody = z.object({
 export const reviewDeadlineView = z
   .object({
     acceptedOn: z.string().describe('受理日期（当日不计入）'),
+    workingDays: z
+      .number()
+      .int()
+      .describe('全程时限（工作日）：30，特殊情况延长至45；省级规定由乡镇确认的按其规定（如20）'),
     dueDate: z.string().describe('审核确认应完成的日期（延长后为延长的日期）'),
     originalDueDate: z.string().describe('受理时确定的日期'),
     extended: z.boolean(),
     extensionReason: z.string().optional().describe('延长理由'),
     met: z.boolean().nullable().describe('已作出决定的，是否在时限内；未决定为 null'),
     overdue: z.boolean().describe('未作出决定且已超过时限'),
+    investigation: z
+      .object({
+        startBy: z.string().describe('应启动家庭经济状况调查的最后一日（受理后3个工作日，57号第十五条）'),
+        startedOn: z.string().nullable().describe('实际启动调查的日期；未记录为 null'),
+        method: z.string().nullable().describe('调查方式'),
+        met: z.boolean().nullable().describe('已启动的，是否按时启动'),
+        overdue: z.boolean().describe('未启动且已超过期限'),
+      })
+      .nullable()
+      .describe('启动调查的期限及记录；此前受理的申请为 null'),
   })
   .meta({ title: '审核确认时限' });
 

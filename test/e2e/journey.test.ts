@@ -307,7 +307,10 @@ describe('the applicant, caseworker and auditor journey', () => {
       'NoticeOutcome',
       'PlanCountyDetermination',
       'CountyDetermination',
+      'CountyOutcome',
       'Determine',
+      'AlternativeOffered',
+      'Closed',
     ]);
     expect(exported.applications[0].notice.title).toBe('社会救助确认通知书');
     for (const content of [csv, JSON.stringify(exported), casesCsv, complianceCsv])

@@ -47,6 +47,10 @@ const policy: Record<string, Policy> = {
     allowed: ['townshipCaseworker', 'countyOfficer'],
     jurisdiction: true,
   },
+  'POST /applications/{applicationId}/investigation': {
+    allowed: ['townshipCaseworker'],
+    jurisdiction: true,
+  },
   'GET /tasks': { allowed: ['townshipCaseworker', 'countyOfficer'], jurisdiction: true },
   'GET /notifications': { allowed: ['townshipCaseworker', 'countyOfficer'], jurisdiction: true },
   // One's own declaration: no household's region to be outside of.
@@ -240,6 +244,10 @@ describe('access', () => {
       'POST /applications/{applicationId}/extension': {
         path: `/applications/${applicationId}/extension`,
         body: { reason: 'householdSeparated', note: '户籍在长沙县，常住广州' },
+      },
+      'POST /applications/{applicationId}/investigation': {
+        path: `/applications/${applicationId}/investigation`,
+        body: { startedOn: '2026-12-02', method: 'homeVisit' },
       },
       'GET /cases/{caseId}/payments': { path: `/cases/${caseId}/payments` },
       'GET /warnings': { path: '/warnings?regionCode=430121' },

@@ -39,7 +39,11 @@ const marginalHousehold = (serial: number) =>
 const answer = (applicationId: string, body: unknown) =>
   api(`/applications/${applicationId}/consent`, { method: 'POST', body: JSON.stringify(body) });
 
-/** Submits, has the township agree with the means test, and waits for the refusal with its offer. */
+/**
+ * Submits; the township agrees with the means test, which fails the tier asked for, so it goes to the
+ * county as a proposed refusal (社会救助法第四十四条); the county agrees too. Waits for the refusal
+ * with its offer.
+ */
 async function refusedWithOffer(serial: number) {
   const { applicationId, caseId } = await flow.submit(marginalHousehold(serial));
   const task = await flow.task(applicationId, 'townshipReview');
@@ -51,6 +55,9 @@ async function refusedWithOffer(serial: number) {
   expect((await flow.decide(task.taskId, { decision: 'approve', reasons: ['核查结果属实'] })).status).toBe(
     200,
   );
+  const county = await flow.task(applicationId, 'countyDetermination');
+  expect(county.proposal).toMatchObject({ decision: 'approve', reasons: ['核查结果属实'] });
+  expect((await flow.decide(county.taskId, { decision: 'approve' })).status).toBe(200);
   const refused = await flow.applicationWhen(applicationId, (a) => a.consent !== null);
   return { applicationId, caseId, refused };
 }
@@ -115,7 +122,10 @@ describe('the offer of another tier', () => {
       'PlanTownshipReview',
       'TownshipReview',
       'TownshipOutcome',
-      'DetermineRefusal',
+      'PlanCountyDetermination',
+      'CountyDetermination',
+      'CountyOutcome',
+      'Determine',
       'AlternativeOffered',
       'AwaitConsent',
       'ConsentOutcome',

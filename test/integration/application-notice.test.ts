@@ -135,7 +135,10 @@ describe('an objection during the public notice', () => {
       'NoticeOutcome',
       'PlanCountyDetermination',
       'CountyDetermination',
+      'CountyOutcome',
       'Determine',
+      'AlternativeOffered',
+      'Closed',
     ]);
   });
 
@@ -200,12 +203,15 @@ describe('an objection during the public notice', () => {
       'approved',
     );
     const history = await flow.history(caseId);
-    expect(history.states.slice(-5)).toEqual([
+    expect(history.states.slice(-8)).toEqual([
       'TownshipReview',
       'TownshipOutcome',
       'PlanCountyDetermination',
       'CountyDetermination',
+      'CountyOutcome',
       'Determine',
+      'AlternativeOffered',
+      'Closed',
     ]);
     expect(history.states.filter((s: string) => s === 'OpenPublicNotice')).toHaveLength(1);
     const { body: log } = await api(`/cases/${caseId}/audit`);

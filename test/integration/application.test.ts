@@ -110,8 +110,8 @@ describe('the submission request', () => {
   });
 });
 
-describe('an application refused by the township', () => {
-  it('requires reasons, then records a refusal notice with them, due within 3 working days', async () => {
+describe('an application the township proposes to refuse and the county refuses', () => {
+  it('requires reasons, sends them to the county, then records a refusal notice with both, due within 3 working days', async () => {
     const { applicationId } = await flow.submit(
       application({
         regionCode: '410122',
@@ -147,6 +147,16 @@ describe('an application refused by the township', () => {
     expect(rejected.status).toBe(200);
     expect(rejected.body.decision.findings.homeVisit.visitors).toEqual(['王五', '赵六']);
 
+    // 社会救助法第四十四条: the township proposes, the county decides — the application is still open.
+    const county = await flow.task(applicationId, 'countyDetermination', 1, '410122');
+    expect(county.proposal).toMatchObject({ decision: 'reject', reasons: ['家庭成员隐瞒经营收入'] });
+    expect((await flow.application(applicationId)).status).toBe('underReview');
+    const refused = await flow.decide(county.taskId, {
+      decision: 'reject',
+      reasons: ['经复核，同意乡镇（街道）意见'],
+    });
+    expect(refused.status).toBe(200);
+
     const app = await settled(applicationId);
     expect(app.status).toBe('refused');
     expect(app.publicNotice).toBeNull();
@@ -154,9 +164,10 @@ describe('an application refused by the township', () => {
     expect(app.notice.kind).toBe('refusal');
     expect(app.notice.reasons).toEqual(
       expect.arrayContaining([
-        '审核意见：家庭成员隐瞒经营收入',
+        '乡镇（街道）审核意见：家庭成员隐瞒经营收入',
         `入户调查（${today()}）：家庭实际情况与申报不符，经营小卖部`,
         '信息核对（市场监管）：与申报不一致，名下有个体工商户',
+        '县级民政部门确认意见：经复核，同意乡镇（街道）意见',
       ]),
     );
     // 民发〔2021〕57号: written notice within 3 working days of the decision.
@@ -173,7 +184,10 @@ describe('an application refused by the township', () => {
       'PlanTownshipReview',
       'TownshipReview',
       'TownshipOutcome',
-      'DetermineRefusal',
+      'PlanCountyDetermination',
+      'CountyDetermination',
+      'CountyOutcome',
+      'Determine',
       'AlternativeOffered',
       'Closed',
     ]);
@@ -323,7 +337,10 @@ describe('an application approved by the township, publicly noticed and determin
       'NoticeOutcome',
       'PlanCountyDetermination',
       'CountyDetermination',
+      'CountyOutcome',
       'Determine',
+      'AlternativeOffered',
+      'Closed',
     ]);
     const types = history.events.map((e: { type: string }) => e.type);
     expect(types[0]).toBe('ExecutionStarted');
@@ -415,13 +432,11 @@ describe('one open application or active case per person', () => {
   it('lets a person apply again once the application is refused or the case has ended', async () => {
     const refusedHousehold = application({ regionCode: '410122' });
     const { applicationId } = await flow.submit(refusedHousehold);
-    const task = await flow.task(applicationId, 'townshipReview', 1, '410122');
-    const rejected = await flow.decide(task.taskId, {
+    await flow.refuse(applicationId, '410122', {
       decision: 'reject',
       reasons: ['家庭成员隐瞒经营收入'],
       findings: { homeVisit: { visitedOn: today(), visitors: ['王五', '赵六'], matchesDeclaration: false } },
     });
-    expect(rejected.status).toBe(200);
     await flow.applicationWhen(applicationId, (a) => a.status === 'refused' && a.consent === null);
     await flow.submit(refusedHousehold);
 

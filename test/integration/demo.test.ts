@@ -53,14 +53,16 @@ describe('npm run demo', () => {
     expect(a.determinedOn! < a.nextRecheckDue!).toBe(true);
     expect(a.recheck.confirmedOn).toBe(a.nextRecheckDue);
 
-    // 户2: refused, the township's reasons and findings in the written notice, due in 3 working days.
+    // 户2: the township proposes, the county refuses (第四十四条); the township's reasons and findings
+    // and the county's in the written notice, due in 3 working days.
     const r = summary.refused;
     expect(r.status).toBe('refused');
     expect(r.noticeTitle).toBeTruthy();
     expect(r.reasons).toEqual([
-      '审核意见：家庭成员隐瞒经营收入，实际人均收入高于当地低保标准',
+      '乡镇（街道）审核意见：家庭成员隐瞒经营收入，实际人均收入高于当地低保标准',
       `入户调查（${r.decidedOn}）：家庭实际情况与申报不符，家中经营小卖部，月营业收入约6000元`,
       '信息核对（市场监管）：与申报不一致，申请人名下有个体工商户',
+      '县级民政部门确认意见：经复核市场监管登记信息，同意乡镇（街道）意见',
     ]);
     const calendar = new WorkingDayCalendar();
     const due = calendar.provisionalDeadline(r.decidedOn!, 3);

@@ -189,6 +189,16 @@ describe('responses match the OpenAPI document', () => {
     expect((await extension({ reason: 'objection', note: '公示期间有异议，需重新调查' })).status).toBe(200);
     expect((await extension({ reason: 'objection', note: '再次延长' })).status).toBe(409);
     expect((await extension({ reason: 'later' })).status).toBe(400);
+    const investigation = (body: unknown) =>
+      call(
+        'POST',
+        '/applications/{applicationId}/investigation',
+        `/applications/${applicationId}/investigation`,
+        { body },
+      );
+    expect((await investigation({ startedOn: chinaDate(), method: 'homeVisit' })).status).toBe(200);
+    expect((await investigation({ startedOn: chinaDate(), method: 'homeVisit' })).status).toBe(409);
+    expect((await investigation({ startedOn: chinaDate(), method: 'phone' })).status).toBe(400);
 
     // The auditor's search finds it, with its decided township task.
     const found = await call('GET', '/cases', '/cases?regionCode=430121&status=publicNotice');
@@ -240,6 +250,18 @@ describe('responses match the OpenAPI document', () => {
           verifications: [{ source: '人社', result: 'consistent' }],
         },
       },
+    });
+    // The means test fails the tier asked for: the county decides the proposed refusal (第四十四条).
+    const countyTask = await eventually(async () => {
+      const list = await call('GET', '/tasks', '/tasks?township=430121');
+      return list.body.tasks.find(
+        (t: { applicationId: string; kind: string }) =>
+          t.applicationId === applied.body.applicationId && t.kind === 'countyDetermination',
+      );
+    });
+    expect(countyTask.proposal.decision).toBe('approve');
+    await call('POST', '/tasks/{taskId}/decision', `/tasks/${countyTask.taskId}/decision`, {
+      body: { decision: 'approve' },
     });
     const offered = await eventually(async () => {
       const res = await call(

@@ -59,9 +59,7 @@ describe('publication of approvals', () => {
     // A refusal is told to the applicant in writing, not published.
     const refused = application({ assets: { deposits: 900_000, vehicles: [], housingUnits: 1 } });
     const { applicationId } = await flow.submit(refused);
-    const review = await flow.task(applicationId, 'townshipReview');
-    await flow.decide(review.taskId, { decision: 'reject', reasons: ['存款超过限额'] });
-    await flow.applicationWhen(applicationId, (a) => a.status === 'refused');
+    await flow.refuse(applicationId, '430121', { decision: 'reject', reasons: ['存款超过限额'] });
     expect((await published('430121')).body.entries).toHaveLength(1);
 
     // The period over, the entry comes down.

@@ -39,8 +39,10 @@ describe('races', () => {
     });
     expect(decided).toHaveLength(1);
     expect(decided[0]!.actor.name).toBe(winner.body.decision.decidedBy);
-    const expected = winner.body.decision.decision === 'approve' ? 'publicNotice' : 'refused';
-    await flow.applicationWhen(applicationId, (app) => app.status === expected);
+    // An approval goes to public notice; a refusal is only proposed, to the county (第四十四条).
+    if (winner.body.decision.decision === 'approve')
+      await flow.applicationWhen(applicationId, (app) => app.status === 'publicNotice');
+    else expect((await flow.task(applicationId, 'countyDetermination')).proposal.decision).toBe('reject');
   });
 
   it('of two case updates made from the same reading, one lands and the other is stale', async () => {

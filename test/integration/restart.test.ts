@@ -99,7 +99,10 @@ it('resumes a waiting application after a restart without redoing its steps', as
     'NoticeOutcome',
     'PlanCountyDetermination',
     'CountyDetermination',
+    'CountyOutcome',
     'Determine',
+    'AlternativeOffered',
+    'Closed',
   ]);
   expect(history.events.map((e: { id: number }) => e.id)).toEqual(
     history.events.map((_: unknown, i: number) => i + 1),

@@ -22,11 +22,19 @@ describe('the review deadline', () => {
     const first = calendar.provisionalDeadline(accepted, 30).deadline;
     expect(app.reviewDeadline).toEqual({
       acceptedOn: accepted,
+      workingDays: 30,
       dueDate: first,
       originalDueDate: first,
       extended: false,
       met: null,
       overdue: false,
+      investigation: {
+        startBy: calendar.provisionalDeadline(accepted, 3).deadline,
+        startedOn: null,
+        method: null,
+        met: null,
+        overdue: false,
+      },
     });
 
     // A reason outside the rules' list is refused, naming the field; nothing changes.
@@ -42,6 +50,7 @@ describe('the review deadline', () => {
     expect(extended.status, JSON.stringify(extended.body)).toBe(200);
     const longer = calendar.provisionalDeadline(accepted, 45).deadline;
     expect(extended.body.reviewDeadline).toMatchObject({
+      workingDays: 45,
       dueDate: longer,
       originalDueDate: first,
       extended: true,
@@ -76,5 +85,50 @@ describe('the review deadline', () => {
       return r.status === 409 ? r : undefined;
     });
     expect(late.body.error.message).toMatch(/已延长|已办结/);
+  });
+
+  it('records when the township started investigating, once, against the 3 working days (57号 第十五条)', async () => {
+    const { applicationId, caseId } = await flow.submit(application());
+    const accepted = today();
+    const app = await flow.applicationWhen(applicationId, (a) => a.reviewDeadline !== null);
+    const startBy = calendar.provisionalDeadline(accepted, 3).deadline;
+    expect(app.reviewDeadline.investigation).toMatchObject({ startBy, startedOn: null, met: null });
+    const start = (body: unknown, as: Actor = actors.township) =>
+      runtime.api(
+        `/applications/${applicationId}/investigation`,
+        { method: 'POST', body: JSON.stringify(body) },
+        as,
+      );
+
+    // Bad input names the field and records nothing; the county does not record the township's start.
+    const future = await start({
+      startedOn: calendar.provisionalDeadline(accepted, 10).deadline,
+      method: 'homeVisit',
+    });
+    expect(future.status).toBe(400);
+    expect(future.body.error.fields).toEqual([{ field: 'startedOn', message: '启动调查日期不能晚于今天' }]);
+    const before = await start({ startedOn: '2020-01-01', method: 'homeVisit' });
+    expect(before.body.error.fields[0].field).toBe('startedOn');
+    const method = await start({ startedOn: accepted, method: 'phone' });
+    expect(method.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['method']);
+    expect((await start({ startedOn: accepted, method: 'homeVisit' }, actors.county)).status).toBe(403);
+    expect((await flow.application(applicationId)).reviewDeadline.investigation.startedOn).toBeNull();
+
+    const started = await start({ startedOn: accepted, method: 'neighbourVisit', note: '走访邻居三户' });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    expect(started.body.reviewDeadline.investigation).toEqual({
+      startBy,
+      startedOn: accepted,
+      method: '邻里访问',
+      met: true,
+      overdue: false,
+    });
+    const again = await start({ startedOn: accepted, method: 'homeVisit' });
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toContain(`已于${accepted}记录启动调查`);
+
+    const audit = await runtime.api(`/cases/${caseId}/audit`, {}, actors.auditor);
+    const entry = audit.body.entries.find((e: { action: string }) => e.action === 'investigation.started');
+    expect(entry.summary).toBe(`${accepted}启动家庭经济状况调查（邻里访问）`);
   });
 });

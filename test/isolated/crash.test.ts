@@ -477,6 +477,8 @@ it('finishes every case of every stage exactly once after a SIGKILL', { timeout:
   await tasksOf(apps.county, 'countyDetermination');
   await decideAll(await tasksOf(apps.notice, 'townshipReview'), 'approve');
   await decideAll(await tasksOf(apps.refused, 'townshipReview'), 'reject');
+  // 社会救助法第四十四条: the township proposes the refusal, the county decides it.
+  await decideAll(await tasksOf(apps.refused, 'countyDetermination'), 'reject');
   await determined(apps.done);
   await statusIs(apps.notice, 'publicNotice');
   await statusIs(apps.refused, 'refused');
@@ -862,7 +864,7 @@ const months = (c: Case) => (c.group === 'exitMid' ? 12 : c.group === 'exitEnd' 
 function expectedTasks(c: Case): string[] {
   switch (c.group) {
     case 'refused':
-      return ['townshipReview'];
+      return ['countyDetermination', 'townshipReview'];
     case 'paperwork':
       return ['emergencyGrant', 'emergencyPaperwork'];
     case 'conversion':

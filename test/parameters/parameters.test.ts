@@ -100,7 +100,10 @@ describe('resolveParameters', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(ParametersNotFoundError);
       expect((e as ParametersNotFoundError).regionCode).toBe('110101');
-      expect((e as ParametersNotFoundError).missing).toEqual(parameterNames);
+      // Every value but what the law itself sets (社会救助法第四十四条: the county decides).
+      expect((e as ParametersNotFoundError).missing).toEqual(
+        parameterNames.filter((n) => n !== 'decisionAuthority'),
+      );
     }
   });
 
@@ -209,6 +212,32 @@ describe('parameterSetSchema (PUT /admin/parameters/{regionCode})', () => {
     ]);
     expect(issues(withNotice(7))).toEqual([]);
     expect(issues(withNotice(10))).toEqual([]);
+  });
+
+  it('lets only a province have townships decide (社会救助法第四十四条第二款), with a 20-working-day total by default', () => {
+    const delegate = {
+      ...body,
+      values: { decisionAuthority: { value: { level: 'township' }, clause: '省政府令' } },
+    };
+    const province = parameterVersionFromRequest('430000', delegate);
+    expect(province.values.decisionAuthority?.value).toEqual({ level: 'township', reviewWorkingDays: 20 });
+    expect(() => parameterVersionFromRequest('430121', delegate)).toThrow(
+      /decisionAuthority 由省级民政部门设定，430121 不能设置/,
+    );
+    expect(
+      issues({ ...body, values: { decisionAuthority: { value: { level: 'village' }, clause: '条款' } } })[0],
+    ).toMatch(/确认决定层级应为 county（县级）或 township（乡镇、街道）/);
+  });
+
+  it('resolves the county as the decision-maker where no version says otherwise, citing the article', () => {
+    const withoutAuthority = sampleParameterVersions.map((v) => {
+      const { decisionAuthority: _, ...values } = v.values;
+      return { ...v, values };
+    });
+    const p = resolve('430121', 'urban', '2026-07-01', withoutAuthority);
+    expect(p.decisionAuthority).toEqual({ level: 'county' });
+    expect(p.sources.decisionAuthority).toBe('statute');
+    expect(p.clauses.decisionAuthority).toMatch(/社会救助法》第四十四条第一款/);
   });
 
   it('rejects a bad region code from the path', () => {

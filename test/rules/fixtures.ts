@@ -99,6 +99,7 @@ export const baseValues: ParameterValues = {
   emergencyHouseholdLimit: { amount: 5_000, months: 12 },
   amountRounding: { unit: 'yuan', mode: 'halfUp' },
   amountFloorPerPerson: 20,
+  decisionAuthority: { level: 'county' },
   timeLimits: {
     publicNoticeDays: 7,
     townshipReviewWorkingDays: 15,
@@ -107,6 +108,7 @@ export const baseValues: ParameterValues = {
     approvalNoticeWorkingDays: 3,
     alternativeDeterminationWorkingDays: 3,
     reviewWorkingDays: 30,
+    investigationStartWorkingDays: 3,
     reviewExtendedWorkingDays: 45,
     hearingWorkingDays: 5,
     publicationDays: 30,

@@ -1,6 +1,7 @@
 /**
- * The people tests act as. Staff serve Hunan and Henan, the provinces of the sample parameters; the
- * `elsewhere` variants serve 东城区 (Beijing) only, for requests outside their jurisdiction.
+ * The people tests act as. Staff serve Hunan and Henan, the provinces of the sample parameters, and
+ * Hubei, where a test loads a province that lets townships decide; the `elsewhere` variants serve
+ * 东城区 (Beijing) only, for requests outside their jurisdiction.
  */
 import { devToken } from '../../local/client.ts';
 import type { Department, Role } from '../../shared/auth.ts';
@@ -13,7 +14,7 @@ export interface Actor {
   department?: Department;
 }
 
-const SERVED = ['430000', '410000'];
+const SERVED = ['430000', '410000', '420000'];
 const ELSEWHERE = ['110101'];
 
 export const actors = {

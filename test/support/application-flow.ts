@@ -85,6 +85,32 @@ export function applicationFlow(runtime: Runtime) {
       return flow.task(applicationId, 'countyDetermination');
     },
 
+    /**
+     * The township does not approve: its opinion goes to the county as a proposed refusal
+     * (社会救助法第四十四条). The county's task, once it is open.
+     */
+    async proposeRefusal(
+      applicationId: string,
+      township = '430121',
+      body: Record<string, unknown> = { decision: 'reject', reasons: ['家庭成员隐瞒经营收入'] },
+    ): Promise<Body> {
+      const review = await flow.task(applicationId, 'townshipReview', 1, township);
+      const decided = await flow.decide(review.taskId, body);
+      expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+      return flow.task(applicationId, 'countyDetermination', 1, township);
+    },
+
+    /** The township proposes a refusal and the county refuses: the refused application. */
+    async refuse(applicationId: string, township = '430121', body?: Record<string, unknown>): Promise<Body> {
+      const county = await flow.proposeRefusal(applicationId, township, body);
+      const decided = await flow.decide(county.taskId, {
+        decision: 'reject',
+        reasons: ['同意乡镇（街道）意见'],
+      });
+      expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+      return flow.applicationWhen(applicationId, (a) => a.status === 'refused');
+    },
+
     /** Moves the clock just past the end of a (China-time) day. */
     passEndOf(day: string) {
       clock.advance(Math.max(0, Date.parse(`${day}T16:00:00Z`) - Date.now()) + 60_000);

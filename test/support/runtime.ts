@@ -24,7 +24,12 @@ export async function defaultActor(method: string, path: string): Promise<Actor>
   if (path.startsWith('/monitoring/') || path.startsWith('/reports/')) return actors.auditor;
   if ((path.startsWith('/tasks') || path.startsWith('/notifications')) && method === 'GET')
     return actors.township;
-  if (path.endsWith('/paperwork') || path.endsWith('/extension') || path.startsWith('/staff/'))
+  if (
+    path.endsWith('/paperwork') ||
+    path.endsWith('/extension') ||
+    path.endsWith('/investigation') ||
+    path.startsWith('/staff/')
+  )
     return actors.township;
   const decision = /^\/tasks\/([^/]+)\/decision$/.exec(path);
   if (decision) {

@@ -107,7 +107,7 @@ describe('decideOutcome', () => {
     expect(determination).toEqual({ outcome: 'refused', tier: null, monthlyAmount: null, decidedAt });
     expect(notice.kind).toBe('refusal');
     expect(notice.reasons).toEqual([
-      '审核意见：家庭成员隐瞒经营收入',
+      '乡镇（街道）审核意见：家庭成员隐瞒经营收入',
       '入户调查（2026-09-24）：家庭实际情况与申报不符',
       '信息核对（市场监管）：与申报不一致，名下有个体工商户',
     ]);
@@ -124,6 +124,44 @@ describe('decideOutcome', () => {
       input({ review: { decision: 'reject', reasons: ['复核发现存款超标'], decidedAt, decidedBy: '钱七' } }),
     );
     expect(notice.reasons).toEqual(['县级民政部门确认意见：复核发现存款超标']);
+  });
+
+  it('gives the township’s proposed refusal and the county’s decision on it, in that order (社会救助法第四十四条)', () => {
+    const { determination, notice, alternativeOffered } = decideOutcome(
+      input({
+        proposal: { decision: 'reject', reasons: ['名下有出租房屋'], decidedAt, decidedBy: '李四' },
+        review: { decision: 'reject', reasons: ['同意乡镇意见'], decidedAt, decidedBy: '钱七' },
+      }),
+    );
+    expect(determination.outcome).toBe('refused');
+    expect(notice.reasons).toEqual([
+      '乡镇（街道）审核意见：名下有出租房屋',
+      '县级民政部门确认意见：同意乡镇意见',
+    ]);
+    expect(alternativeOffered).toBe(false);
+  });
+
+  it('offers the other tier when the county accepts the declaration the township doubted but the means test fails', () => {
+    const { notice, alternativeOffered } = decideOutcome(
+      input({
+        meansTest: marginalOnly,
+        proposal: { decision: 'reject', reasons: ['收入存疑'], decidedAt, decidedBy: '李四' },
+        review: { decision: 'approve', reasons: [], decidedAt, decidedBy: '钱七' },
+      }),
+    );
+    expect(notice.reasons).toEqual(['乡镇（街道）审核意见：收入存疑', '家庭人均收入高于当地低保标准']);
+    expect(alternativeOffered).toBe(true);
+  });
+
+  it('determines the noticed result where the township decides and found the objections groundless', () => {
+    const { determination, notice } = decideOutcome(
+      input({
+        stage: 'township',
+        review: { decision: 'dismiss', reasons: ['异议人所称收入系误传'], decidedAt, decidedBy: '李四' },
+      }),
+    );
+    expect(determination).toEqual({ outcome: 'approved', tier: 'dibao', monthlyAmount: 1700, decidedAt });
+    expect(notice.kind).toBe('approval');
   });
 
   it('refuses a household that fails the means test with its reasons, and offers the tier it qualifies for', () => {
@@ -275,12 +313,14 @@ describe('审核确认时限 (57号 第二十二条)', () => {
     };
     expect(reviewCompliance(extended, null, '2027-01-20')).toEqual({
       acceptedOn: '2026-12-01',
+      workingDays: 45,
       dueDate: '2027-02-10',
       originalDueDate: '2027-01-13',
       extended: true,
       extensionReason: '人户分离',
       met: null,
       overdue: false,
+      investigation: null,
     });
   });
 });

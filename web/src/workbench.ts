@@ -465,6 +465,8 @@ async function open(taskId: string) {
     ),
     ...(emergency ? [emergencyCard(emergency)] : []),
     ...(task.objections?.length ? [objectionsCard(task.objections)] : []),
+    ...(task.proposal ? [opinionCard('proposal', '乡镇（街道）拟不予确认的审核意见', task.proposal)] : []),
+    ...(task.returned ? [opinionCard('returned', '县级退回重新审核的意见', task.returned)] : []),
     h(
       'section',
       { class: 'card', id: 'means-test' },
@@ -539,6 +541,39 @@ function objectionsCard(objections: NonNullable<Task['objections']>) {
       ),
     ),
     h('p', { class: 'muted' }, '请重新调查核实后决定：同意、不同意，或认定异议不成立。'),
+  );
+}
+
+/**
+ * The other level's opinion (社会救助法第四十四条): the township's proposed refusal the county decides
+ * on, or the county's reasons for sending a proposed refusal back to the township.
+ */
+function opinionCard(id: string, title: string, o: NonNullable<Task['proposal']>) {
+  const proposal = id === 'proposal';
+  return h(
+    'section',
+    { class: 'card', id },
+    h('h2', {}, title),
+    h(
+      'p',
+      {},
+      `${o.decidedBy}，${beijingTime(o.decidedAt)}：`,
+      o.decision === 'reject' ? '不同意' : proposal ? '同意，但家庭经济状况核查不符合所申请类别' : '同意',
+    ),
+    o.reasons.length
+      ? h(
+          'ol',
+          {},
+          o.reasons.map((r) => h('li', {}, r)),
+        )
+      : '',
+    h(
+      'p',
+      { class: 'muted' },
+      proposal
+        ? '县级作出确认决定：不同意（不予确认，书面告知理由）；同意且家庭经济状况符合条件的，退回乡镇（街道）重新审核并公示。'
+        : '请按县级意见重新调查核实：同意的予以公示，仍不同意的再报县级确认。',
+    ),
   );
 }
 
