@@ -192,6 +192,13 @@ export const functions = {
     description: '工作人员近亲属备案',
     grants: [rateLimited, idempotency, { table: 'Cases', access: 'readWrite' }],
   },
+  declareCommitteeRelatives: {
+    stack: 'casework',
+    entry: 'functions/http/relatives.ts',
+    handler: 'declareCommittee',
+    description: '村（居）民委员会成员近亲属备案（乡镇代为登记）',
+    grants: [rateLimited, idempotency, { table: 'Cases', access: 'readWrite' }],
+  },
   listRelatives: {
     stack: 'casework',
     entry: 'functions/http/relatives.ts',
@@ -712,6 +719,7 @@ export const routes: Route[] = [
   { method: 'GET', path: '/notifications', function: 'listNotifications' },
   { method: 'POST', path: '/staff/me/relatives', function: 'declareRelatives' },
   { method: 'GET', path: '/staff/me/relatives', function: 'listRelatives' },
+  { method: 'POST', path: '/staff/committee-relatives', function: 'declareCommitteeRelatives' },
   { method: 'POST', path: '/tasks/{taskId}/decision', function: 'decideTask' },
   // Not under /audit/: on AWS that path is the auditor's page, which CloudFront serves from S3.
   { method: 'GET', path: '/cases', function: 'searchCases' },

@@ -284,14 +284,14 @@ export const task = z
     homeCheck: z
       .object({
         required: z.boolean(),
-        reasons: z.array(z.enum(['tekunDraw', 'relative'])),
+        reasons: z.array(z.enum(['tekunDraw', 'relative', 'committeeRelative'])),
         draw: z
           .object({ value: z.number(), share: z.number(), method: z.string() })
           .optional()
           .describe('特困人员认定的随机抽查：抽签值、抽查比例与可复算的方法'),
       })
       .optional()
-      .describe('县级确认任务：须县级入户核查后决定的（特困随机抽中、近亲属备案）'),
+      .describe('县级确认任务：须县级入户核查后决定的（特困随机抽中、经办人员或村（居）委会成员近亲属备案）'),
     objections: z
       .array(z.object({ reason: z.string(), raisedAt: instant }))
       .optional()

@@ -69,6 +69,7 @@ export const routeRateClasses: Record<string, RateClass> = {
   'POST /applications/{applicationId}/investigation': 'casework',
   'POST /warnings/{warningId}/feedback': 'casework',
   'POST /staff/me/relatives': 'casework',
+  'POST /staff/committee-relatives': 'casework',
   'POST /means-test': 'preview',
   'PUT /admin/parameters/{regionCode}': 'admin',
   'PUT /admin/calendar/{year}': 'admin',

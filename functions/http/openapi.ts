@@ -36,6 +36,8 @@ import {
   submissionRequest,
 } from '../../shared/schemas/cases.ts';
 import {
+  committeeRelativesBody,
+  committeeRelativesResponse,
   decisionBody,
   notificationsQuery,
   notificationsResponse,
@@ -211,6 +213,18 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
       '近亲属备案：工作人员登记本人的近亲属（姓名、身份证号、关系）。此后涉及这些人员的家庭的任务不再分派给本人，他人作出的决定记载回避人员。备案只能增加，不能撤回。',
     body: relativesBody,
     success: { status: 201, description: '本人的全部近亲属备案（身份证号脱敏）', schema: relativesResponse },
+    errors: [400, 413],
+  },
+  declareCommitteeRelatives: {
+    tag: '经办人',
+    description:
+      '村（居）民委员会成员近亲属备案（最低生活保障审核确认办法第十一条）：乡镇（街道）经办人代本辖区村（居）民委员会成员登记其近亲属。申请家庭成员中有其近亲属的，单独登记备案，县级民政部门入户核查后方可作出决定（第二十条）。备案只能增加，不能撤回。',
+    body: committeeRelativesBody,
+    success: {
+      status: 201,
+      description: '该乡镇（街道）的全部委员会成员近亲属备案（身份证号脱敏）',
+      schema: committeeRelativesResponse,
+    },
     errors: [400, 413],
   },
   listRelatives: {

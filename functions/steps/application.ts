@@ -34,7 +34,7 @@ import * as cases from '../../shared/repositories/cases.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
 import { publishApproval } from '../../shared/repositories/publication.ts';
 import { registerCase } from '../../shared/repositories/register.ts';
-import { memberIndexes, staffRelatedTo } from '../../shared/repositories/relatives.ts';
+import { memberIndexes, relatedTo } from '../../shared/repositories/relatives.ts';
 import { caseworkerQueue, supervisorQueue } from '../../shared/resources.ts';
 import { meansTest as runMeansTest, type Tier, tierLabels } from '../../shared/rules/index.ts';
 import { scheduleFirstRecheck } from './recheck.ts';
@@ -189,7 +189,9 @@ async function countyHomeCheck(
     draw = { value: Math.floor(value * 10_000) / 10_000, share, method: TEKUN_DRAW_METHOD };
     if (value < share) reasons.push('tekunDraw');
   }
-  if ((await staffRelatedTo(indexes)).length > 0) reasons.push('relative');
+  const related = await relatedTo(indexes);
+  if (related.staff.length > 0) reasons.push('relative');
+  if (related.committee.length > 0) reasons.push('committeeRelative');
   return { required: reasons.length > 0, reasons, ...(draw ? { draw } : {}) };
 }
 

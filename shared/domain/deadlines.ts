@@ -130,12 +130,12 @@ export function investigationCompliance(i: InvestigationStart, today = chinaDate
 /**
  * When the county must see the household itself before it decides: a 特困 application drawn in the
  * county's random check of at least 30% (民发〔2021〕43号 第十六条), or a household with a member
- * who is a close relative of staff (民发〔2021〕57号 第十一条: registered separately, checked by the
- * county). The draw is reproducible: anyone can recompute it from the region and the application id.
+ * who is a close relative of staff or of a village/community committee member (民发〔2021〕57号
+ * 第十一条: registered separately; 第二十条: the county visits). The draw is reproducible: anyone can recompute it from the region and the application id.
  */
 export interface CountyHomeCheck {
   required: boolean;
-  reasons: Array<'tekunDraw' | 'relative'>;
+  reasons: Array<'tekunDraw' | 'relative' | 'committeeRelative'>;
   draw?: { value: number; share: number; method: string };
 }
 
@@ -150,4 +150,5 @@ export function drawValue(hexDigest: string): number {
 export const homeCheckReasonLabels = {
   tekunDraw: '特困人员认定随机抽查（不低于30%）抽中',
   relative: '家庭成员与经办人员有近亲属关系（单独登记备案）',
+  committeeRelative: '家庭成员与村（居）民委员会成员有近亲属关系（单独登记备案）',
 } as const;

@@ -132,6 +132,46 @@ export const relativesBody = z.object({
     .max(50, { error: '一次最多备案50名近亲属' }),
 });
 
+/**
+ * 村（居）民委员会成员的近亲属备案 (57号 第十一条), as the township records it: which committee, which
+ * member, and their close relatives.
+ */
+export const committeeRelativesBody = relativesBody.extend({
+  regionCode: regionCode.describe('村（居）民委员会所属乡镇（街道）的行政区划代码'),
+  committee: z
+    .string({ error: '请填写村（居）民委员会名称' })
+    .trim()
+    .min(2, { error: '请填写村（居）民委员会名称' })
+    .max(100),
+  member: z
+    .string({ error: '请填写委员会成员姓名' })
+    .trim()
+    .min(1, { error: '请填写委员会成员姓名' })
+    .max(50),
+  position: z.string().trim().max(50).optional().describe('职务，如主任、委员'),
+});
+
+export const committeeRelativesResponse = z
+  .object({
+    regionCode: z.string(),
+    declarations: z.array(
+      z.object({
+        committee: z.string(),
+        member: z.string(),
+        position: z.string().optional(),
+        relatives: z.array(
+          z.object({
+            name: z.string(),
+            idNumberMasked: z.string().describe('身份证号（脱敏）'),
+            relation: z.enum(relations),
+            declaredAt: z.string(),
+          }),
+        ),
+      }),
+    ),
+  })
+  .meta({ title: '村（居）民委员会成员近亲属备案' });
+
 export const relativesResponse = z
   .object({
     relatives: z.array(

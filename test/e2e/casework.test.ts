@@ -2,7 +2,8 @@
  * The caseworker's workbench on the decisions the applicant journey does not reach: what an
  * emergency is paid first (the card of its hardship and limits; an amount above the allowance never
  * leaves the page), and a review sent back by objections to its public notice, shown with them and
- * found groundless with reasons. In a real browser against an in-memory local runtime.
+ * found groundless with reasons; a county determination of a township's proposed refusal that the
+ * county must visit first. In a real browser against an in-memory local runtime.
  */
 import { describe, expect, it } from 'vitest';
 import { chinaDate } from '../../shared/domain/dates.ts';
@@ -54,6 +55,68 @@ describe('the caseworker decides', () => {
       (await runtime.api(`/cases/${caseId}/payments`, undefined, actors.auditor)).body.payments,
     ).toHaveLength(1);
     expect(bench.errors).toEqual([]);
+  });
+
+  it('shows the county the township’s proposed refusal and why it must visit, and takes the visit with the decision', async () => {
+    const flow = applicationFlow(runtime);
+    const household = application();
+    const { applicationId } = await flow.submit(household);
+    const recorded = await runtime.api(
+      '/staff/committee-relatives',
+      {
+        method: 'POST',
+        body: JSON.stringify({
+          regionCode: '430121',
+          committee: '天华村村民委员会',
+          member: '周某',
+          relatives: [
+            {
+              name: household.members[0]!.name,
+              idNumber: household.members[0]!.idNumber,
+              relation: 'sibling',
+            },
+          ],
+        }),
+      },
+      actors.township,
+    );
+    expect(recorded.status, JSON.stringify(recorded.body)).toBe(201);
+    const county = await flow.proposeRefusal(applicationId, '430121', {
+      decision: 'reject',
+      reasons: ['邻里反映家中有经营收入'],
+    });
+
+    const bench = await open('/workbench/', widths.mobile);
+    await signIn(bench, { role: 'countyOfficer', name: '钱七', regions: '430121' });
+    await bench.locator('[data-task]', { hasText: applicationId }).click({ timeout: 60_000 });
+    await sees(bench, '#proposal', '邻里反映家中有经营收入');
+    await sees(bench, '#home-check', '家庭成员与村（居）民委员会成员有近亲属关系');
+    await bench.check('input[name="decision"][value="reject"]');
+    await bench.fill('#reasons', '同意乡镇（街道）意见');
+    await bench.click('#decide-button');
+    // Without the county's own visit the API refuses, naming the field, in Chinese.
+    await sees(bench, '#findings-error', '须由县级民政部门入户核查后再作决定');
+    await bench.fill('#visit-date', chinaDate());
+    await bench.fill('#visit-visitors', '钱七、孙八');
+    await bench.uncheck('#visit-matches');
+    await bench.fill('#visit-notes', '家中经营小卖部');
+    await bench.click('#decide-button');
+    await sees(bench, '#decision-result', '已提交：不同意');
+    expect(await fitsWidth(bench)).toBe(true);
+    await screenshot(bench, 'casework-county-proposal-home-check-375');
+    const decided = await eventually(async () => {
+      const task = await getTask(county.taskId);
+      return task?.status === 'decided' ? task : undefined;
+    });
+    expect(decided.decision).toHaveProperty('findings.homeVisit', {
+      visitedOn: chinaDate(),
+      visitors: ['钱七', '孙八'],
+      matchesDeclaration: false,
+      notes: '家中经营小卖部',
+    });
+    const refused = await flow.applicationWhen(applicationId, (a) => a.status === 'refused');
+    expect(refused.notice.reasons).toContain('乡镇（街道）审核意见：邻里反映家中有经营收入');
+    expect(bench.errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
   });
 
   // Last: it moves the clock past a public notice.

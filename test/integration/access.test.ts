@@ -56,6 +56,7 @@ const policy: Record<string, Policy> = {
   // One's own declaration: no household's region to be outside of.
   'POST /staff/me/relatives': { allowed: ['townshipCaseworker', 'countyOfficer'], jurisdiction: false },
   'GET /staff/me/relatives': { allowed: ['townshipCaseworker', 'countyOfficer'], jurisdiction: false },
+  'POST /staff/committee-relatives': { allowed: ['townshipCaseworker'], jurisdiction: true },
   // A township review: the county's officers decide only the county's tasks.
   'POST /tasks/{taskId}/decision': { allowed: ['townshipCaseworker'], jurisdiction: true },
   'GET /cases/{caseId}/history': {
@@ -221,6 +222,15 @@ describe('access', () => {
         },
       },
       'GET /staff/me/relatives': { path: '/staff/me/relatives' },
+      'POST /staff/committee-relatives': {
+        path: '/staff/committee-relatives',
+        body: {
+          regionCode: '430121',
+          committee: '天华村村民委员会',
+          member: '赵某',
+          relatives: [{ name: '赵某某', idNumber: validId('110101', '19500101', 8), relation: 'child' }],
+        },
+      },
       'POST /tasks/{taskId}/decision': {
         path: `/tasks/${task.taskId}/decision`,
         body: { decision: 'approve', reasons: ['入户核实属实'] },

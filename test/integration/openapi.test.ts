@@ -123,6 +123,17 @@ describe('responses match the OpenAPI document', () => {
     });
     expect(declared.status).toBe(201);
     expect((await call('GET', '/staff/me/relatives', '/staff/me/relatives')).body.relatives).toHaveLength(1);
+    const committee = (body: unknown) =>
+      call('POST', '/staff/committee-relatives', '/staff/committee-relatives', { body });
+    const village = {
+      regionCode: '430121',
+      committee: '天华村村民委员会',
+      member: '赵某',
+      position: '委员',
+      relatives: [{ name: '赵某某', idNumber: validId('110101', '19500101', 10), relation: 'child' }],
+    };
+    expect((await committee(village)).status).toBe(201);
+    expect((await committee({ ...village, committee: '' })).status).toBe(400);
     const decided = await call('POST', '/tasks/{taskId}/decision', `/tasks/${task.taskId}/decision`, {
       body: { decision: 'approve', reasons: ['入户核实属实'], decidedBy: '李四' },
     });

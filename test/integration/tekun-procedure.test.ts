@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { drawValue } from '../../shared/domain/deadlines.ts';
-import { actors } from '../support/actors.ts';
+import { type Actor, actors } from '../support/actors.ts';
 import { applicationFlow, calendar, today } from '../support/application-flow.ts';
 import { application } from '../support/households.ts';
 import { useRuntime } from '../support/runtime.ts';
@@ -82,6 +82,52 @@ describe('特困人员认定', () => {
       },
     ]);
     expect((await flow.application(applicationId)).status).toBe('underReview');
+    const decided = await flow.decide(county.taskId, { decision: 'approve', findings: homeVisit() });
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+  });
+
+  it('has the county check at home a household related to a village committee member, which the township recorded (57号 第十一条)', async () => {
+    const body = application();
+    const { applicationId } = await flow.submit(body);
+    const record = (over: Record<string, unknown>, as: Actor = actors.township) =>
+      runtime.api(
+        '/staff/committee-relatives',
+        {
+          method: 'POST',
+          body: JSON.stringify({
+            regionCode: '430121',
+            committee: '星沙街道天华社区居民委员会',
+            member: '周某',
+            position: '主任',
+            relatives: [
+              { name: body.members[0]!.name, idNumber: body.members[0]!.idNumber, relation: 'sibling' },
+            ],
+            ...over,
+          }),
+        },
+        as,
+      );
+    // Bad input names the field; another township's committee is not this caseworker's to record.
+    const bad = await record({ member: '', relatives: [] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields.map((f: { field: string }) => f.field).sort()).toEqual([
+      'member',
+      'relatives',
+    ]);
+    expect((await record({}, actors.townshipElsewhere)).status).toBe(403);
+
+    const recorded = await record({});
+    expect(recorded.status, JSON.stringify(recorded.body)).toBe(201);
+    const declaration = recorded.body.declarations.find((d: { member: string }) => d.member === '周某');
+    expect(declaration).toMatchObject({ committee: '星沙街道天华社区居民委员会', position: '主任' });
+    expect(declaration.relatives[0].idNumberMasked).not.toBe(body.members[0]!.idNumber);
+    expect(JSON.stringify(recorded.body)).not.toContain(body.members[0]!.idNumber);
+
+    const county = await flow.reviewToCounty(applicationId);
+    expect(county.homeCheck).toEqual({ required: true, reasons: ['committeeRelative'] });
+    const without = await flow.decide(county.taskId, { decision: 'approve' });
+    expect(without.status).toBe(400);
+    expect(without.body.error.fields[0].message).toContain('家庭成员与村（居）民委员会成员有近亲属关系');
     const decided = await flow.decide(county.taskId, { decision: 'approve', findings: homeVisit() });
     expect(decided.status, JSON.stringify(decided.body)).toBe(200);
   });

@@ -7,6 +7,7 @@
  * opens on the first of them, and only the tasks of the signed-in role can be decided here.
  */
 import { covers, type Role } from '../../shared/auth.ts';
+import { homeCheckReasonLabels } from '../../shared/domain/deadlines.ts';
 import { type Department, departmentLabels, riskTypeLabels } from '../../shared/monitoring/vocabulary.ts';
 import type { ApplicationView, CaseHistory, Task, TaskList } from '../../shared/openapi.ts';
 import { regionCode } from '../../shared/schemas/household.ts';
@@ -236,12 +237,40 @@ function decisionForm(task: Task) {
     'aria-describedby': 'amount-error',
   }) as HTMLInputElement;
   const result = h('div', { id: 'decision-result', role: 'status' });
+  // 入户调查 (57号 第十六条: at least 2 people): recorded with an application task's decision, and
+  // required where the county must check the household itself (`homeCheck`).
+  const offersVisit = task.kind === 'townshipReview' || task.kind === 'countyDetermination';
+  const visitedOn = h('input', {
+    id: 'visit-date',
+    type: 'date',
+    'aria-describedby': 'findings-error',
+  }) as HTMLInputElement;
+  const visitors = h('input', {
+    id: 'visit-visitors',
+    type: 'text',
+    placeholder: '至少2人，用“、”分隔',
+    'aria-describedby': 'findings-error',
+  }) as HTMLInputElement;
+  const matches = h('input', { id: 'visit-matches', type: 'checkbox', checked: true }) as HTMLInputElement;
+  const visitNotes = h('input', { id: 'visit-notes', type: 'text' }) as HTMLInputElement;
+  const homeVisit = () =>
+    visitedOn.value
+      ? {
+          visitedOn: visitedOn.value,
+          visitors: visitors.value
+            .split(/[、,，\s]+/)
+            .map((v) => v.trim())
+            .filter(Boolean),
+          matchesDeclaration: matches.checked,
+          ...(visitNotes.value.trim() ? { notes: visitNotes.value.trim() } : {}),
+        }
+      : undefined;
   const slotOf = (field: string) => {
     const top = field.split('.')[0]!;
-    return top === 'reasons' || top === 'amount' ? top : 'decision';
+    return top === 'reasons' || top === 'amount' || top === 'findings' ? top : 'decision';
   };
   const showFieldErrors = (fields: Array<{ field: string; message: string }>) => {
-    for (const slot of ['decision', 'reasons', 'amount']) {
+    for (const slot of ['decision', 'reasons', 'amount', 'findings']) {
       const el = document.querySelector(`#${slot}-error`);
       if (el) el.textContent = '';
     }
@@ -285,8 +314,14 @@ function decisionForm(task: Task) {
         if (problems.length) return;
         const button = $<HTMLButtonElement>('#decide-button');
         button.disabled = true;
+        const visit = offersVisit ? homeVisit() : undefined;
         const res = await api<Task>('POST', `/tasks/${encodeURIComponent(task.taskId)}/decision`, {
-          body: { decision, reasons: list, ...(granted !== undefined ? { amount: granted } : {}) },
+          body: {
+            decision,
+            reasons: list,
+            ...(granted !== undefined ? { amount: granted } : {}),
+            ...(visit ? { findings: { homeVisit: visit } } : {}),
+          },
         });
         if (res.ok) {
           const said =
@@ -353,6 +388,24 @@ function decisionForm(task: Task) {
       reasons,
       h('small', { class: 'error', id: 'reasons-error' }),
     ),
+    ...(offersVisit
+      ? [
+          h(
+            'fieldset',
+            { class: 'field', id: 'home-visit' },
+            h(
+              'legend',
+              {},
+              task.homeCheck?.required ? '入户核查情况 *（须县级入户核查）' : '入户调查情况（已入户的填写）',
+            ),
+            h('label', { class: 'field' }, h('span', {}, '入户日期'), visitedOn),
+            h('label', { class: 'field' }, h('span', {}, '调查人员'), visitors),
+            h('label', { class: 'field check' }, matches, h('span', {}, '家庭实际情况与申报相符')),
+            h('label', { class: 'field' }, h('span', {}, '情况说明'), visitNotes),
+            h('small', { class: 'error', id: 'findings-error' }),
+          ),
+        ]
+      : []),
     ...(maxAmount !== undefined
       ? [
           h(
@@ -465,6 +518,7 @@ async function open(taskId: string) {
     ),
     ...(emergency ? [emergencyCard(emergency)] : []),
     ...(task.objections?.length ? [objectionsCard(task.objections)] : []),
+    ...(task.homeCheck?.required ? [homeCheckCard(task.homeCheck)] : []),
     ...(task.proposal ? [opinionCard('proposal', '乡镇（街道）拟不予确认的审核意见', task.proposal)] : []),
     ...(task.returned ? [opinionCard('returned', '县级退回重新审核的意见', task.returned)] : []),
     h(
@@ -541,6 +595,21 @@ function objectionsCard(objections: NonNullable<Task['objections']>) {
       ),
     ),
     h('p', { class: 'muted' }, '请重新调查核实后决定：同意、不同意，或认定异议不成立。'),
+  );
+}
+
+/** Why the county must visit the household itself before deciding (57号 第十一条、第二十条; 43号 第十六条). */
+function homeCheckCard(check: NonNullable<Task['homeCheck']>) {
+  return h(
+    'section',
+    { class: 'card', id: 'home-check' },
+    h('h2', {}, '须县级入户核查后决定'),
+    h(
+      'ul',
+      {},
+      check.reasons.map((r) => h('li', {}, homeCheckReasonLabels[r])),
+    ),
+    h('p', { class: 'muted' }, '作出决定时请填写入户核查情况（入户日期、核查人员至少2人）。'),
   );
 }
 

@@ -86,6 +86,9 @@ export const obligorInabilityLabels: Record<string, string> = {
 } satisfies Record<(typeof obligorInabilities)[number], string>;
 
 const fieldNames: Record<string, string> = {
+  'findings.homeVisit': '入户调查',
+  'findings.homeVisit.visitedOn': '入户日期',
+  'findings.homeVisit.visitors': '调查人员',
   regionCode: '申请地区（行政区划代码）',
   residence: '户籍类别',
   requestedTier: '申请类别',
