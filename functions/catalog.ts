@@ -411,6 +411,13 @@ export const functions = {
       { stateMachine: 'Recheck', access: 'respond' },
     ],
   },
+  endNoticeStep: {
+    stack: 'casework',
+    entry: 'functions/steps/handlers.ts',
+    handler: 'endNoticeStep',
+    description: '定期核查：拟终止特困人员救助供养的公示（开始、期满）',
+    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
+  },
   concludeRecheckStep: {
     stack: 'casework',
     entry: 'functions/steps/handlers.ts',
@@ -495,6 +502,20 @@ export const functions = {
       { stateMachine: 'Application', access: 'start' },
     ],
   },
+  prepareEmergencyAssessmentStep: {
+    stack: 'casework',
+    entry: 'functions/steps/handlers.ts',
+    handler: 'prepareEmergencyAssessmentStep',
+    description: '临时救助确认先行救助，超出部分转县级审核：核算家庭累计额度的剩余',
+    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
+  },
+  settleEmergencyAssessmentStep: {
+    stack: 'casework',
+    entry: 'functions/steps/handlers.ts',
+    handler: 'settleEmergencyAssessmentStep',
+    description: '临时救助超出先行救助部分：按审核决定发放并告知，或书面告知不予救助',
+    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
+  },
   submitEmergency: {
     stack: 'casework',
     entry: 'functions/http/emergency.ts',
@@ -546,6 +567,13 @@ export const functions = {
     entry: 'functions/http/applications.ts',
     handler: 'startInvestigation',
     description: '记录启动家庭经济状况调查（受理后3个工作日内）',
+    grants: [rateLimited, idempotency, { table: 'Cases', access: 'readWrite' }],
+  },
+  raiseEndObjection: {
+    stack: 'casework',
+    entry: 'functions/http/case-lifecycle.ts',
+    handler: 'objectToEnd',
+    description: '对拟终止特困人员救助供养的公示提出异议',
     grants: [rateLimited, idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   answerHearing: {
@@ -747,6 +775,7 @@ export const routes: Route[] = [
   { method: 'POST', path: '/emergency/{emergencyId}/paperwork', function: 'decideEmergencyPaperwork' },
   { method: 'POST', path: '/cases/{caseId}/declaration', function: 'submitDeclaration' },
   { method: 'POST', path: '/cases/{caseId}/hearing', function: 'answerHearing' },
+  { method: 'POST', path: '/cases/{caseId}/end-objection', function: 'raiseEndObjection' },
   { method: 'GET', path: '/cases/{caseId}/payments', function: 'casePayments' },
   {
     method: 'GET',

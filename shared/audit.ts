@@ -87,6 +87,9 @@ export const auditActions = {
   'hearing.opened': '拟调减、终止救助，告知理由并听取意见',
   'hearing.answered': '救助对象陈述意见',
   'hearing.lapsed': '陈述意见期限届满，未陈述意见',
+  'endNotice.opened': '拟终止特困人员救助供养，公示',
+  'endNotice.objection': '终止公示期间收到异议',
+  'endNotice.closed': '终止公示期满',
   'notice.issued': '出具书面告知',
   'payment.recorded': '记录救助金发放',
   'register.updated': '低收入人口名单登记',
@@ -408,6 +411,15 @@ export function paymentDigest(
     .digest('hex');
 }
 
+/**
+ * A payment's place among the case's payments (`PAY#<slot>`) and in the audit log: its month, or —
+ * for the one kind paid beside another in the same month, an emergency's assessed amount — the month
+ * and the kind.
+ */
+export const paymentSlot = (
+  p: Pick<PaymentRecord, 'month'> & Partial<Pick<PaymentRecord, 'kind'>>,
+): string => (p.kind === 'emergencyAssessed' ? `${p.month}#${p.kind}` : p.month);
+
 /** How the chain's ledger agrees with the payment items and the happiness list's index. */
 export interface LedgerCheck {
   holds: boolean;
@@ -426,9 +438,10 @@ export function checkLedger(
 ): LedgerCheck {
   const mismatches: string[] = [];
   const recorded = new Map<string, AuditEntry>();
-  for (const e of entries) if (e.action === 'payment.recorded' && e.refs.month) recorded.set(e.refs.month, e);
+  for (const e of entries)
+    if (e.action === 'payment.recorded' && e.refs.month) recorded.set(e.refs.slot ?? e.refs.month, e);
   for (const p of payments) {
-    const entry = recorded.get(p.month);
+    const entry = recorded.get(paymentSlot(p));
     if (!entry) {
       mismatches.push(`${p.month} 的发放记录（${yuanText(p.amount)}）在审计日志中没有对应记录`);
       continue;
@@ -442,9 +455,10 @@ export function checkLedger(
         `${p.month} 的发放记录（${yuanText(p.amount)}，案件 ${p.caseId}）与审计日志第${entry.seq}条记录的不符：发放记录被改动`,
       );
   }
-  const paid = new Set(payments.map((p) => p.month));
-  for (const [month, entry] of recorded)
-    if (!paid.has(month)) mismatches.push(`审计日志第${entry.seq}条记录了${month}的发放，而发放记录不存在`);
+  const paid = new Set(payments.map(paymentSlot));
+  for (const [slot, entry] of recorded)
+    if (!paid.has(slot))
+      mismatches.push(`审计日志第${entry.seq}条记录了${entry.refs.month}的发放，而发放记录不存在`);
   let preCoverage = 0;
   for (const e of entries) {
     if (e.ledger && e.v === undefined) preCoverage++;
@@ -529,6 +543,7 @@ export const taskKindLabels: Record<string, string> = {
   recheckConfirmation: '定期核查确认',
   emergencyGrant: '临时救助先行救助',
   emergencyPaperwork: '临时救助补办手续',
+  emergencyAssessment: '临时救助超出先行救助部分审核',
   monitoringVerification: '动态监测预警入户核查',
 };
 
@@ -556,13 +571,18 @@ export async function auditPayment(payment: PaymentRecord): Promise<AuditEntry |
     new GetCommand({ TableName: table(), Key: { pk: `CASE#${payment.caseId}`, sk: 'CASE' } }),
   );
   const regionCode = Item?.regionCode as string | undefined;
+  const slot = paymentSlot(payment);
   return appendAudit(payment.caseId, {
-    key: `payment.recorded#${payment.month}`,
+    key: `payment.recorded#${slot}`,
     actor: SYSTEM,
     action: 'payment.recorded',
     summary: `${payment.month} 发放 ${yuanText(payment.amount)}：${payment.basis}`,
     // The digest binds the entry to the payment item as written: verification reads the item back.
-    refs: { month: payment.month, paymentDigest: paymentDigest(payment) },
+    refs: {
+      month: payment.month,
+      ...(slot === payment.month ? {} : { slot }),
+      paymentDigest: paymentDigest(payment),
+    },
     ...(regionCode
       ? {
           ledger: {

@@ -233,10 +233,11 @@ export const task = z
         'recheckConfirmation',
         'emergencyGrant',
         'emergencyPaperwork',
+        'emergencyAssessment',
         'monitoringVerification',
       ])
       .describe(
-        '乡镇（街道）审核、县级确认、定期核查确认、临时救助先行救助、临时救助补办手续，或动态监测预警的入户核查',
+        '乡镇（街道）审核、县级确认、定期核查确认、临时救助先行救助、临时救助补办手续、临时救助超出先行救助部分的县级审核，或动态监测预警的入户核查',
       ),
     status: z.enum(['open', 'escalated', 'decided']).describe('待办、逾期已督办（仍可决定）、已决定'),
     round: z.number().int().describe('审核轮次'),
@@ -264,7 +265,7 @@ export const task = z
     emergency: z
       .object({
         requestedAmount: z.number(),
-        grantedAmount: z.number().optional().describe('补办手续任务：已先行救助的金额'),
+        grantedAmount: z.number().optional().describe('补办手续任务、超出部分审核任务：已先行救助的金额'),
         smallAmountLimit: z.number().optional().describe('当地先行救助上限'),
         householdLimit: z
           .object({
@@ -276,7 +277,12 @@ export const task = z
           })
           .optional()
           .describe('家庭一定期限内的临时救助累计上限及已救助金额'),
-        maxAmount: z.number().optional().describe('先行救助任务：本次最多可决定的金额'),
+        maxAmount: z
+          .number()
+          .optional()
+          .describe(
+            '先行救助任务：本次最多可先行救助的金额；超出部分审核任务：最多可再给予的金额（家庭期限内累计上限的剩余额度，不受先行救助上限限制）',
+          ),
         hardship: z.string().nullable().optional().describe('急难情况说明（只向办理的经办人显示）'),
       })
       .optional()
@@ -312,7 +318,10 @@ export const task = z
       .object({
         decision: z.enum(['approve', 'reject', 'dismiss']),
         reasons: z.array(z.string()),
-        amount: z.number().optional().describe('先行救助任务：决定先行救助的金额'),
+        amount: z
+          .number()
+          .optional()
+          .describe('先行救助任务：决定先行救助的金额；超出部分审核任务：决定再给予的金额'),
         decidedAt: instant,
         decidedBy: z.string().describe('决定人（显示名）'),
         decidedByActor: z

@@ -63,6 +63,7 @@ export const routeRateClasses: Record<string, RateClass> = {
   'POST /applications/{applicationId}/objection': 'objection',
   'POST /applications/{applicationId}/consent': 'objection',
   'POST /cases/{caseId}/hearing': 'objection',
+  'POST /cases/{caseId}/end-objection': 'objection',
   'POST /tasks/{taskId}/decision': 'casework',
   'POST /emergency/{emergencyId}/paperwork': 'casework',
   'POST /applications/{applicationId}/extension': 'casework',

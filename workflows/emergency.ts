@@ -5,12 +5,17 @@
  *   核算与额度 → 经办人决定是否先行救助及金额 → 先行救助（发放、告知）→ 经办人补办手续 → 确认办结
  *                                  ↘ 不予先行救助（书面告知）                              → 不予确认
  *                                                                                          → 转为常规申请
+ *                                        申请金额超出先行救助的 → 确认先行救助 → 县级审核超出部分
+ *                                                                      → 再发放，书面告知共给予的金额
+ *                                                                      → 不予救助，书面告知理由与救济途径
  *
  * Nothing is paid before a caseworker decides (《社会救助法》第五十条: 先行救助 is for a case urgent, small
  * and needing action at once — a person's judgement), and never more than the place's small-amount
- * limit or what is left of the household's limit over its period. Work happens in
- * `functions/steps/emergency.ts`; both human steps are caseworker tasks that escalate when their
- * working-day due dates pass.
+ * limit or what is left of the household's limit over its period. What was asked beyond the aid paid
+ * first is not dropped: once the paperwork confirms the aid, the county assesses the rest by the
+ * ordinary procedure, up to what is left of the household's limit, and pays it or refuses it in
+ * writing. Work happens in `functions/steps/emergency.ts`; the human steps are caseworker tasks that
+ * escalate when their working-day due dates pass.
  */
 import { caseworkerTask, invoke, taskSubstitutions } from './lifecycle-asl.ts';
 import type { WorkflowDefinition } from './types.ts';
@@ -27,6 +32,17 @@ const close = (outcome: string, comment: string, decisionPath: string) => ({
   End: true,
 });
 
+const settle = (comment: string) => ({
+  Comment: comment,
+  ...invoke('SettleEmergencyAssessmentFunction', {
+    'emergencyId.$': '$.emergencyId',
+    'executionArn.$': '$$.Execution.Id',
+    'decision.$': '$.assessmentReview',
+  }),
+  ResultPath: '$.settled',
+  End: true,
+});
+
 export const emergency: WorkflowDefinition = {
   id: 'Emergency',
   env: 'EMERGENCY_STATE_MACHINE_ARN',
@@ -34,11 +50,13 @@ export const emergency: WorkflowDefinition = {
     AssessEmergencyFunction: 'assessEmergencyStep',
     GrantEmergencyFunction: 'grantEmergencyStep',
     CloseEmergencyFunction: 'closeEmergencyStep',
+    PrepareEmergencyAssessmentFunction: 'prepareEmergencyAssessmentStep',
+    SettleEmergencyAssessmentFunction: 'settleEmergencyAssessmentStep',
     ...taskSubstitutions,
   },
   definition: {
     Comment:
-      '临时救助：核算额度 → 经办人决定先行救助（或不予先行救助）→ 发放 → 事后补办手续（工作日期限，逾期督办）→ 办结、不予确认或转为常规申请',
+      '临时救助：核算额度 → 经办人决定先行救助（或不予先行救助）→ 发放 → 事后补办手续（工作日期限，逾期督办）→ 办结、不予确认或转为常规申请；申请金额超出先行救助的，县级审核超出部分后发放或书面告知不予救助',
     StartAt: 'Assess',
     States: {
       Assess: {
@@ -96,11 +114,48 @@ export const emergency: WorkflowDefinition = {
             ],
             Next: 'ConvertToApplication',
           },
+          {
+            // The grant step says what was asked beyond the aid paid first (absent: an execution
+            // granted before it did, which ends as it always did).
+            And: [
+              { Variable: '$.paperwork.decision', StringEquals: 'approve' },
+              { Variable: '$.grant.result.outstanding', IsPresent: true },
+              { Variable: '$.grant.result.outstanding', NumericGreaterThan: 0 },
+            ],
+            Next: 'ConfirmForAssessment',
+          },
           { Variable: '$.paperwork.decision', StringEquals: 'approve', Next: 'Complete' },
         ],
         Default: 'Reject',
       },
       Complete: close('completed', '手续齐全，确认先行救助，办结', '$.paperwork'),
+      ConfirmForAssessment: {
+        Comment: '手续齐全，确认先行救助；申请金额超出部分转县级审核：核算家庭期限内累计额度的剩余',
+        ...invoke('PrepareEmergencyAssessmentFunction', {
+          'emergencyId.$': '$.emergencyId',
+          'executionArn.$': '$$.Execution.Id',
+          'decision.$': '$.paperwork',
+        }),
+        ResultPath: '$.remainder',
+        Next: 'PlanAssessment',
+      },
+      ...caseworkerTask({
+        kind: 'emergencyAssessment',
+        name: 'Assessment',
+        comment: '县级民政部门审核超出先行救助的部分',
+        detailPath: '$.remainder.result',
+        regionCodePath: '$.regionCode',
+        residencePath: '$.residence',
+        resultPath: '$.assessmentReview',
+        next: 'AssessmentOutcome',
+      }),
+      AssessmentOutcome: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.assessmentReview.decision', StringEquals: 'approve', Next: 'PayAssessed' }],
+        Default: 'RefuseAssessed',
+      },
+      PayAssessed: settle('审核同意：发放超出先行救助部分的救助金，书面告知共给予的金额，办结'),
+      RefuseAssessed: settle('审核不同意：超出先行救助的部分不予救助，书面告知理由与救济途径，办结'),
       Reject: close('rejected', '补办手续后不符合临时救助条件，书面告知理由', '$.paperwork'),
       ConvertToApplication: close('converted', '转为常规社会救助申请：同一案件启动申请流程', '$.paperwork'),
     },

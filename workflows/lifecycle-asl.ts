@@ -52,7 +52,7 @@ export const taskSubstitutions = {
  * decision lands at `resultPath`.
  */
 export function caseworkerTask(opts: {
-  kind: 'recheckConfirmation' | 'emergencyGrant' | 'emergencyPaperwork';
+  kind: 'recheckConfirmation' | 'emergencyGrant' | 'emergencyPaperwork' | 'emergencyAssessment';
   name: string;
   comment: string;
   detailPath: string;

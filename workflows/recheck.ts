@@ -8,6 +8,8 @@
  *                                                 → 不同意 → 继续享受（维持原救助）
  *   调减、渐退、停止 are first put to the household (听取意见, 社会救助法第四十八条):
  *     告知理由 → 陈述期限内答复（网上或经办人入户记录）/ 逾期未陈述 → 有异议的经办人复核 → 决定
+ *   终止特困人员救助供养 is then publicly noticed (民发〔2021〕43号 第二十六条):
+ *     公示7天 → 无异议：终止（下月起）/ 有异议：调查核实 → 终止或维持
  *   动态监测复查（mode=monitoring）→ 可能符合条件：提示申请 / 结束监测
  *   刚性支出困难家庭 → 有效期届满：认定失效，告知可重新申请（不再核查）
  *
@@ -30,6 +32,7 @@ export const recheck: WorkflowDefinition = {
     AssessRecheckFunction: 'assessRecheckStep',
     ConcludeRecheckFunction: 'concludeRecheckStep',
     HearingFunction: 'hearingStep',
+    EndNoticeFunction: 'endNoticeStep',
     ...taskSubstitutions,
   },
   definition: {
@@ -162,9 +165,19 @@ export const recheck: WorkflowDefinition = {
         round: 2,
       }),
       Decide: {
-        Comment: '经办人同意的按核查结果办理（复核后仍同意的亦然）；不同意的维持原救助',
+        Comment:
+          '经办人同意的按核查结果办理（复核后仍同意的亦然）；终止特困人员救助供养的先公示7天；不同意的维持原救助',
         Type: 'Choice',
         Choices: [
+          {
+            And: [
+              { Variable: '$.confirmation.decision', StringEquals: 'approve' },
+              { Variable: '$.assessment.result.endNoticeRequired', BooleanEquals: true },
+              // Not `IsPresent: false`: aws-local-stepfunctions reads that as never matching.
+              { Not: { Variable: '$.endNoticeOutcome', IsPresent: true } },
+            ],
+            Next: 'OpenEndNotice',
+          },
           {
             And: [
               { Variable: '$.confirmation.decision', StringEquals: 'approve' },
@@ -187,6 +200,75 @@ export const recheck: WorkflowDefinition = {
             Next: 'Terminate',
           },
         ],
+        Default: 'Continue',
+      },
+      OpenEndNotice: {
+        Comment: '拟终止特困人员救助供养：在所在村（社区）公示7天（民发〔2021〕43号第二十六条）',
+        ...invoke('EndNoticeFunction', {
+          phase: 'open',
+          'caseId.$': '$.caseId',
+          'assessment.$': '$.assessment.result',
+        }),
+        ResultPath: '$.endNotice',
+        Next: 'EndNoticePeriod',
+      },
+      EndNoticePeriod: {
+        Comment: '终止公示期（自然日，期满日遇休息日顺延）',
+        Type: 'Wait',
+        TimestampPath: '$.endNotice.result.endsAt',
+        Next: 'CloseEndNotice',
+      },
+      CloseEndNotice: {
+        Comment: '公示期满：有无异议',
+        ...invoke('EndNoticeFunction', {
+          phase: 'close',
+          'caseId.$': '$.caseId',
+          'endNoticeId.$': '$.endNotice.result.endNoticeId',
+        }),
+        ResultPath: '$.endNoticeOutcome',
+        Next: 'EndNoticeObjected',
+      },
+      EndNoticeObjected: {
+        Comment: '无异议的作出终止决定；有异议的由县级调查核实后决定',
+        Type: 'Choice',
+        Choices: [
+          {
+            Variable: '$.endNoticeOutcome.result.objected',
+            BooleanEquals: true,
+            Next: 'PrepareEndNoticeReview',
+          },
+        ],
+        Default: 'Decide',
+      },
+      PrepareEndNoticeReview: {
+        Comment: '核实任务的内容：核查发现的变化与公示期间的异议',
+        Type: 'Pass',
+        Parameters: {
+          'applicationId.$': '$.assessment.result.task.applicationId',
+          'township.$': '$.assessment.result.task.township',
+          'meansTest.$': '$.assessment.result.task.meansTest',
+          'recheck.$': '$.assessment.result.task.recheck',
+          'objections.$': '$.endNoticeOutcome.result.objections',
+        },
+        ResultPath: '$.endNoticeReviewDetail',
+        Next: 'PlanReviewEndNotice',
+      },
+      ...caseworkerTask({
+        kind: 'recheckConfirmation',
+        name: 'ReviewEndNotice',
+        comment: '调查核实终止公示期间的异议，决定是否终止救助供养',
+        detailPath: '$.endNoticeReviewDetail',
+        regionCodePath: '$.assessment.result.regionCode',
+        residencePath: '$.assessment.result.residence',
+        // As the hearing's review: the county's finding replaces the confirmation it reviews.
+        resultPath: '$.confirmation',
+        next: 'EndNoticeReviewed',
+        round: 3,
+      }),
+      EndNoticeReviewed: {
+        Comment: '异议不成立的作出终止决定；异议成立的维持原救助',
+        Type: 'Choice',
+        Choices: [{ Variable: '$.confirmation.decision', StringEquals: 'approve', Next: 'Decide' }],
         Default: 'Continue',
       },
       Continue: conclude('continue', '继续享受原救助，排定下次核查，书面告知'),

@@ -1,12 +1,19 @@
 import { appendAudit } from '../../shared/audit.ts';
-import { actor, type Principal, type Role, requireOwnerOrStaff } from '../../shared/auth.ts';
+import {
+  actor,
+  isOwner,
+  type Principal,
+  type Role,
+  requireJurisdiction,
+  requireOwnerOrStaff,
+} from '../../shared/auth.ts';
 import { newId } from '../../shared/domain/ids.ts';
-import { ConflictError, ValidationError } from '../../shared/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { answerHearing } from '../../shared/hearing.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { listPayments } from '../../shared/repositories/payments.ts';
-import { caseIdPath, declarationBody, hearingAnswerBody } from '../../shared/schemas/cases.ts';
+import { caseIdPath, declarationBody, hearingAnswerBody, objectionBody } from '../../shared/schemas/cases.ts';
 
 /** The case a request names, if it exists and the caller is its applicant or staff of `staff` over its region. */
 export async function authorizedCase(
@@ -93,6 +100,67 @@ export const hear = httpRoute(
           answer.opinion === 'agree'
             ? '已记录：对拟作决定无异议，将依程序作出决定并书面告知'
             : '已记录您的异议，经办人将复核后作出决定并书面告知',
+      },
+    };
+  },
+);
+
+/**
+ * 对拟终止特困人员救助供养公示的异议 (民发〔2021〕43号 第二十六条): taken while the 7-day notice is open,
+ * from anyone signed in (the notice is public) or recorded in person by the township; once per
+ * person per notice. The county investigates what came in before it decides.
+ */
+export const objectToEnd = httpRoute(
+  {
+    roles: ['applicant', 'townshipCaseworker'],
+    idempotent: 'raiseEndObjection',
+    path: caseIdPath,
+    body: objectionBody,
+  },
+  async ({ path, body, principal }) => {
+    const missing = `案件 ${path.caseId} 不存在`;
+    const item = await lifecycle.getCaseItem(path.caseId);
+    if (!item) throw new NotFoundError(missing);
+    if (principal.role !== 'applicant') requireJurisdiction(principal, item.regionCode);
+    const now = new Date();
+    const notice = (await lifecycle.listEndNotices(path.caseId)).find(
+      (n) => n.status === 'open' && now.getTime() < Date.parse(n.endsAt),
+    );
+    if (!notice) {
+      // Not under notice: to an applicant not its own, as if the case did not exist.
+      if (principal.role === 'applicant' && !isOwner(principal, item)) throw new NotFoundError(missing);
+      throw new ConflictError(`案件 ${path.caseId} 当前没有拟终止救助供养的公示，不能提出异议`);
+    }
+    const objectionId = newId('obj', now);
+    const objector =
+      principal.role === 'applicant'
+        ? `subject:${principal.subject}`
+        : body.raisedBy
+          ? `name:${body.raisedBy}`
+          : `anonymous:${objectionId}`;
+    const added = await lifecycle.addEndObjection(
+      path.caseId,
+      notice.endNoticeId,
+      { objectionId, reason: body.reason, raisedAt: now.toISOString(), recordedBy: actor(principal) },
+      objector,
+    );
+    if (added === 'duplicate') throw new ConflictError('同一人对同一公示只能提出一次异议');
+    if (added === 'closed') throw new ConflictError('公示已结束，不能提出异议');
+    // The objector stays with the office; the log says that an objection came, and when.
+    await appendAudit(path.caseId, {
+      key: `endNotice.objection#${objectionId}`,
+      actor: actor(principal),
+      action: 'endNotice.objection',
+      summary: `拟终止救助供养公示期间（${notice.startsOn}至${notice.endsOn}）收到异议`,
+      refs: { endNoticeId: notice.endNoticeId, objectionId },
+    });
+    return {
+      statusCode: 201,
+      body: {
+        caseId: path.caseId,
+        objectionId,
+        endsOn: notice.endsOn,
+        message: '已收到您的异议，县级民政部门将调查核实后作出决定',
       },
     };
   },

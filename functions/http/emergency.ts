@@ -106,12 +106,34 @@ export const statusLabels: Record<lifecycle.EmergencyStatus, string> = {
   submitted: '已受理，待经办人决定是否先行救助',
   declined: '不予先行救助',
   granted: '已先行救助，待补办手续',
+  assessing: '手续齐全，申请金额超出先行救助的部分审核中',
   completed: '手续齐全，已办结',
   rejected: '补办手续后不予确认',
   converted: '已转为常规救助申请',
 };
 
 const readers = ['townshipCaseworker', 'countyOfficer', 'auditor'] as const;
+
+/** The county's assessment of what was asked beyond the aid paid first, and what it granted in all. */
+function assessmentView(e: lifecycle.EmergencyRecord) {
+  const a = e.assessment!;
+  const decided = e.status === 'completed' ? a.decision : undefined;
+  const assessed = decided ? (e.assessedGrant?.amount ?? 0) : null;
+  return {
+    taskId: a.taskId,
+    requestedAmount: a.requestedAmount,
+    paidFirst: a.paidFirst,
+    outstanding: a.outstanding,
+    maxAmount: a.maxAmount,
+    householdLimit: a.householdLimit,
+    decision: decided?.decision ?? null,
+    amount: assessed,
+    totalGranted:
+      assessed === null ? null : (Math.round(a.paidFirst * 100) + Math.round(assessed * 100)) / 100,
+    reasons: decided?.reasons ?? [],
+    decidedAt: decided?.decidedAt ?? null,
+  };
+}
 
 export const get = httpRoute(
   { roles: ['applicant', ...readers], path: emergencyIdPath },
@@ -157,6 +179,7 @@ export const get = httpRoute(
               reasons: e.paperwork.decision?.reasons ?? [],
             }
           : null,
+        assessment: e.assessment ? assessmentView(e) : null,
         convertedTo: e.convertedTo ? { ...e.convertedTo, tierLabel: tierLabel(e.convertedTo.tier) } : null,
         notices: notices
           .filter((n) => n.emergencyId === e.emergencyId)

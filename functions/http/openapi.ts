@@ -428,6 +428,26 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
     },
     errors: [400, 404, 409, 413],
   },
+  raiseEndObjection: {
+    tag: '申请人',
+    description:
+      '对拟终止特困人员救助供养的公示提出异议（特困人员认定办法第二十六条：在所在村（社区）公示7天）：公示期内任何登录的居民可提出，乡镇（街道）经办人可代为记录当面提出的异议；同一人对同一公示只能提出一次。公示期满有异议的，由县级民政部门调查核实后决定是否终止。',
+    path: caseIdPath,
+    body: objectionBody,
+    success: {
+      status: 201,
+      description: '已收到异议',
+      schema: z
+        .object({
+          caseId: z.string(),
+          objectionId: z.string(),
+          endsOn: z.string().describe('公示截止日期'),
+          message: z.string(),
+        })
+        .meta({ title: '终止公示异议' }),
+    },
+    errors: [400, 404, 409, 413],
+  },
   publicApprovals: {
     tag: '公开',
     description:

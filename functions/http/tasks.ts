@@ -21,13 +21,18 @@ const publicTask = ({ taskToken: _token, executionArn: _arn, memberIndexes: _mem
   task;
 
 /**
- * An emergency's grant review or paperwork task as the caseworker sees it: with the hardship to confirm, read now
+ * An emergency's grant review, paperwork or assessment task as the caseworker sees it: with the hardship to confirm, read now
  * from the request, where it is sealed. The task's own detail came through the workflow (its
  * history and archive) and so carries none of that text (health facts among it).
  */
 async function shownTask(task: Task) {
   const shown = publicTask(task);
-  if (task.kind !== 'emergencyPaperwork' && task.kind !== 'emergencyGrant') return shown;
+  if (
+    task.kind !== 'emergencyPaperwork' &&
+    task.kind !== 'emergencyGrant' &&
+    task.kind !== 'emergencyAssessment'
+  )
+    return shown;
   const request = (await lifecycle.getEmergency(task.applicationId))?.request;
   return { ...shown, emergency: { ...task.emergency, hardship: request?.hardship.description ?? null } };
 }
@@ -58,13 +63,15 @@ export const deciders = {
   emergencyPaperwork: ['townshipCaseworker'],
   monitoringVerification: ['townshipCaseworker'],
   countyDetermination: ['countyOfficer'],
+  // What an emergency asked beyond the aid paid first is decided by the ordinary procedure (第四十四条).
+  emergencyAssessment: ['countyOfficer'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export function requireDecider(principal: Principal, kind: string): void {
   const allowed: readonly Role[] | undefined = deciders[kind as keyof typeof deciders];
   if (!allowed?.includes(principal.role))
     throw new ForbiddenError(
-      `此任务须由${kind === 'countyDetermination' ? '县级民政部门' : '乡镇（街道）'}决定`,
+      `此任务须由${allowed?.includes('countyOfficer') ? '县级民政部门' : '乡镇（街道）'}决定`,
     );
 }
 
@@ -90,9 +97,15 @@ export const list = httpRoute(
  * the household's limit over its period, what was asked).
  */
 function checkGrantAmount(task: Task, body: z.output<typeof decisionBody>): void {
+  if (task.kind === 'emergencyAssessment') {
+    checkAssessedAmount(task, body);
+    return;
+  }
   if (task.kind !== 'emergencyGrant') {
     if (body.amount !== undefined)
-      throw new ValidationError([{ field: 'amount', message: 'amount 仅用于临时救助先行救助任务' }]);
+      throw new ValidationError([
+        { field: 'amount', message: 'amount 仅用于临时救助先行救助任务和超出先行救助部分的审核任务' },
+      ]);
     return;
   }
   if (body.decision === 'dismiss')
@@ -115,6 +128,42 @@ function checkGrantAmount(task: Task, body: z.output<typeof decisionBody>): void
       {
         field: 'amount',
         message: `先行救助金额不能超过${yuanText(max)}（${why.join('，')}）；超出部分待补齐手续后按临时救助程序审核`,
+      },
+    ]);
+  }
+}
+
+/**
+ * The amount the county grants beyond the aid paid first: given with an approval and with nothing
+ * else, above zero, and never above what is left of the household's limit over its period (the
+ * small-amount limit binds the aid paid first only).
+ */
+function checkAssessedAmount(task: Task, body: z.output<typeof decisionBody>): void {
+  if (body.decision === 'dismiss')
+    throw new ValidationError([
+      { field: 'decision', message: '超出先行救助部分的审核应决定 approve 或 reject' },
+    ]);
+  if (body.decision !== 'approve') return;
+  const detail = task.kind === 'emergencyAssessment' ? task.emergency : undefined;
+  const max = detail?.maxAmount ?? 0;
+  if (body.amount === undefined)
+    throw new ValidationError([
+      { field: 'amount', message: `同意再给予临时救助时须填写金额（本次最多${yuanText(max)}）` },
+    ]);
+  if (Math.round(body.amount * 100) > Math.round(max * 100)) {
+    const h = detail?.householdLimit;
+    const why = [
+      `申请金额${yuanText(detail?.requestedAmount ?? 0)}`,
+      `已先行救助${yuanText(detail?.grantedAmount ?? 0)}`,
+      h ? `家庭${h.months}个月内累计上限${yuanText(h.amount)}，已救助${yuanText(h.granted)}` : '',
+    ].filter(Boolean);
+    throw new ValidationError([
+      {
+        field: 'amount',
+        message:
+          max > 0
+            ? `再给予的金额不能超过${yuanText(max)}（${why.join('，')}）`
+            : `家庭临时救助累计已达上限，不能再给予（${why.join('，')}）；请决定不予救助并写明理由`,
       },
     ]);
   }

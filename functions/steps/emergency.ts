@@ -11,12 +11,13 @@ import { stableId } from '../../shared/domain/ids.ts';
 import {
   chinaMonth,
   type EmergencyNoticeOutcome,
+  emergencyAssessmentMax,
   emergencyMaxGrant,
   emergencyNotice,
   emergencyPeriodStart,
   noticeLimit,
 } from '../../shared/domain/lifecycle.ts';
-import { yuanText } from '../../shared/domain/money.ts';
+import { toFen, yuanText } from '../../shared/domain/money.ts';
 import { recordCalendarFallback } from '../../shared/metrics.ts';
 import * as cases from '../../shared/repositories/cases.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
@@ -98,7 +99,7 @@ export async function grant(event: {
   executionArn: string;
   decision: PaperworkDecision;
   paperwork: TaskDue;
-}): Promise<{ amount: number; limit: number; month: string; task: TaskDetail }> {
+}): Promise<{ amount: number; limit: number; month: string; outstanding: number; task: TaskDetail }> {
   const e = await load(event.emergencyId);
   const { allowance, meansTest: assessed } = e;
   if (!allowance || !assessed) throw new Error(`emergency ${e.emergencyId} was not assessed`);
@@ -163,6 +164,8 @@ export async function grant(event: {
     amount,
     limit,
     month,
+    // What was asked beyond the aid paid first: the workflow assesses it once the paperwork confirms the aid.
+    outstanding: Math.max(0, toFen(e.request.requestedAmount) - toFen(amount)) / 100,
     task: {
       applicationId: e.emergencyId,
       township: e.regionCode,
@@ -180,7 +183,7 @@ export interface PaperworkDecision {
   decidedAt: string;
   decidedBy: string;
   convertTo?: 'dibao' | 'tekun' | 'marginal' | 'rigidExpense';
-  /** The grant review only: the amount to pay first. */
+  /** The grant review: the amount to pay first; the assessment: the amount to pay beyond it. */
   amount?: number;
 }
 
@@ -249,7 +252,7 @@ const noticeKinds = {
 export async function close(event: {
   emergencyId: string;
   executionArn: string;
-  outcome: Exclude<EmergencyNoticeOutcome, 'granted'>;
+  outcome: Exclude<EmergencyNoticeOutcome, 'granted' | 'assessed' | 'assessmentRefused'>;
   decision: PaperworkDecision;
 }): Promise<{ outcome: string; noticeId: string; applicationId: string | null }> {
   const e = await load(event.emergencyId);
@@ -281,4 +284,141 @@ export async function close(event: {
     noticeId: notice.noticeId,
     applicationId: converted?.applicationId ?? null,
   };
+}
+
+/** The grants of the household in its period, other than this request's. */
+async function othersGranted(e: lifecycle.EmergencyRecord, since: string): Promise<number> {
+  const fen = (await lifecycle.emergencyGrantsSince(e.memberIndexes ?? [], since))
+    .filter((g) => g.emergencyId !== e.emergencyId)
+    .reduce((sum, g) => sum + toFen(g.amount), 0);
+  return fen / 100;
+}
+
+/**
+ * The paperwork confirmed the aid paid first, and the request asked for more: the rest goes to the
+ * county's assessment (临时救助 by the ordinary procedure). Records the paperwork's decision and what the
+ * assessment is to be shown — the request, the aid paid first, and the most still payable, which is
+ * what is left of the household's limit over its period (the small-amount limit binds 先行救助 only).
+ */
+export async function prepareAssessment(event: {
+  emergencyId: string;
+  executionArn: string;
+  decision: PaperworkDecision;
+}): Promise<TaskDetail> {
+  const e = await load(event.emergencyId);
+  if (!e.grant || !e.meansTest) throw new Error(`emergency ${e.emergencyId} was not granted`);
+  let assessment = e.assessment;
+  if (!assessment) {
+    const now = new Date();
+    const parameters = await parametersFor(e.regionCode, e.request.residence, chinaDate(now));
+    const { amount: limit, months } = parameters.emergencyHouseholdLimit;
+    const since = emergencyPeriodStart(now, months);
+    // The aid paid first counts however long ago it was paid: it is this request's.
+    const granted = (toFen(await othersGranted(e, since)) + toFen(e.grant.amount)) / 100;
+    const { outstanding, maxAmount } = emergencyAssessmentMax({
+      requestedAmount: e.request.requestedAmount,
+      paidFirst: e.grant.amount,
+      householdLimit: limit,
+      grantedInPeriod: granted,
+    });
+    assessment = {
+      taskId: stableId('task', event.executionArn, 'emergencyAssessment'),
+      requestedAmount: e.request.requestedAmount,
+      paidFirst: e.grant.amount,
+      outstanding,
+      householdLimit: { amount: limit, months, since, granted, remaining: maxAmount },
+      maxAmount,
+      preparedAt: now.toISOString(),
+    };
+    await lifecycle.updateEmergency(e.emergencyId, {
+      status: 'assessing',
+      paperwork: { ...e.paperwork!, decision: event.decision },
+      assessment,
+    });
+  }
+  return {
+    applicationId: e.emergencyId,
+    township: e.regionCode,
+    meansTest: e.meansTest,
+    emergency: {
+      requestedAmount: assessment.requestedAmount,
+      grantedAmount: assessment.paidFirst,
+      householdLimit: assessment.householdLimit,
+      maxAmount: assessment.maxAmount,
+    },
+  };
+}
+
+/**
+ * The county's assessment decided: the amount it granted is paid (never more than what is left of
+ * the household's limit, checked again against the ledger as it stands) with a written notice of the
+ * total; or the rest is refused in writing, with reasons and the remedy. Either way the request ends.
+ */
+export async function settleAssessment(event: {
+  emergencyId: string;
+  executionArn: string;
+  decision: PaperworkDecision;
+}): Promise<{ outcome: 'assessed' | 'assessmentRefused'; amount: number; noticeId: string }> {
+  const e = await load(event.emergencyId);
+  const { assessment, grant: first } = e;
+  if (!assessment || !first) throw new Error(`emergency ${e.emergencyId} has no assessment`);
+  const { decision } = event;
+  let fixed = e.assessedGrant;
+  if (decision.decision === 'approve' && !fixed) {
+    const now = new Date();
+    const granted = toFen(await othersGranted(e, assessment.householdLimit.since)) + toFen(first.amount);
+    const max = Math.max(0, toFen(assessment.householdLimit.amount) - granted);
+    const amount = Math.min(toFen(decision.amount ?? 0), max) / 100;
+    if (amount > 0)
+      fixed = await lifecycle.recordAssessedGrant(e.emergencyId, {
+        amount,
+        month: chinaMonth(now),
+        grantedAt: now.toISOString(),
+        parameterVersion: (await parametersFor(e.regionCode, e.request.residence, chinaDate(now))).version,
+      });
+  }
+  if (fixed) {
+    // The ledger first: the amount being paid already counts against the household's limit.
+    await lifecycle.recordEmergencyGrantLedger(e, { amount: fixed.amount, grantedAt: fixed.grantedAt });
+    await recordPayment({
+      caseId: e.caseId,
+      month: fixed.month,
+      kind: 'emergencyAssessed',
+      amount: fixed.amount,
+      tier: 'emergency',
+      basis: `临时救助审核：申请${yuanText(assessment.requestedAmount)}，先行救助${yuanText(first.amount)}，${decision.decidedBy}审核决定再给予${yuanText(fixed.amount)}（家庭${assessment.householdLimit.months}个月内累计上限${yuanText(assessment.householdLimit.amount)}）`,
+      executionArn: event.executionArn,
+      recordedAt: fixed.grantedAt,
+    });
+  }
+  const outcome = fixed ? 'assessed' : 'assessmentRefused';
+  // An approval the household's limit no longer allowed (another grant came first) is a refusal.
+  const reasons =
+    decision.decision === 'approve' && !fixed
+      ? [`家庭${assessment.householdLimit.months}个月内临时救助累计已达上限`, ...decision.reasons]
+      : decision.reasons;
+  const day = chinaDate(new Date(decision.decidedAt));
+  const parameters = await parametersFor(e.regionCode, e.request.residence, day);
+  const notice = emergencyNotice({
+    noticeId: stableId('notice', event.executionArn, outcome),
+    outcome,
+    decidedAt: decision.decidedAt,
+    serveBy: await serveBy(
+      day,
+      parameters.timeLimits[
+        noticeLimit(outcome === 'assessed' ? 'emergencyAssessed' : 'emergencyAssessmentRefused')
+      ],
+    ),
+    amount: first.amount,
+    requestedAmount: assessment.requestedAmount,
+    reasons,
+    assessedAmount: fixed?.amount,
+  });
+  await lifecycle.putNotice(e.caseId, notice, { emergencyId: e.emergencyId, workflow: 'Emergency' });
+  // Last: whoever sees the request completed finds its payment and notice already there.
+  await lifecycle.updateEmergency(e.emergencyId, {
+    status: 'completed',
+    assessment: { ...assessment, decision },
+  });
+  return { outcome, amount: fixed?.amount ?? 0, noticeId: notice.noticeId };
 }

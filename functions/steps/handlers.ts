@@ -1,5 +1,5 @@
 /**
- * The workflow steps as Lambda handlers: each step of `application.ts`, `recheck.ts`, `hearing.ts`,
+ * The workflow steps as Lambda handlers: each step of `application.ts`, `recheck.ts`, `hearing.ts`, `end-notice.ts`,
  * `lifecycle-tasks.ts`, `gradual-exit.ts` and `emergency.ts`, made idempotent per function,
  * execution and input (Powertools idempotency, `shared/idempotency.ts`). The catalog points every
  * step function here; the step modules stay plain functions that tests call directly.
@@ -7,6 +7,7 @@
 import { idempotentStep } from '../../shared/idempotency.ts';
 import * as application from './application.ts';
 import * as emergency from './emergency.ts';
+import * as endNotice from './end-notice.ts';
 import * as gradualExit from './gradual-exit.ts';
 import * as hearing from './hearing.ts';
 import * as lifecycleTasks from './lifecycle-tasks.ts';
@@ -31,6 +32,7 @@ export const recordDeterminationStep = idempotentStep(
 export const assessRecheckStep = idempotentStep('assessRecheckStep', recheck.assess);
 export const concludeRecheckStep = idempotentStep('concludeRecheckStep', recheck.conclude);
 export const hearingStep = idempotentStep('hearingStep', hearing.hearing);
+export const endNoticeStep = idempotentStep('endNoticeStep', endNotice.endNotice);
 export const planLifecycleTaskStep = idempotentStep('planLifecycleTaskStep', lifecycleTasks.planTask);
 export const openLifecycleTaskStep = idempotentStep('openLifecycleTaskStep', lifecycleTasks.openTask);
 export const escalateLifecycleTaskStep = idempotentStep(
@@ -46,3 +48,11 @@ export const endGradualExitStep = idempotentStep('endGradualExitStep', gradualEx
 export const assessEmergencyStep = idempotentStep('assessEmergencyStep', emergency.assess);
 export const grantEmergencyStep = idempotentStep('grantEmergencyStep', emergency.grant);
 export const closeEmergencyStep = idempotentStep('closeEmergencyStep', emergency.close);
+export const prepareEmergencyAssessmentStep = idempotentStep(
+  'prepareEmergencyAssessmentStep',
+  emergency.prepareAssessment,
+);
+export const settleEmergencyAssessmentStep = idempotentStep(
+  'settleEmergencyAssessmentStep',
+  emergency.settleAssessment,
+);

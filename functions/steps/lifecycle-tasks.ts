@@ -73,7 +73,8 @@ async function notify(queueEnv: string, type: string, body: Record<string, unkno
  * The task's id (one per execution and kind) and due date. A recheck confirmation is the township's
  * review of changed circumstances: the township review limit. An emergency's grant is decided within
  * a working day (先行救助 is for what cannot wait). Emergency paperwork completes the determination of
- * an aid already paid: the determination limit (no parameter names it).
+ * an aid already paid, and the county's assessment of what was asked beyond it is a determination:
+ * both the determination limit (no parameter names either).
  */
 export async function planTask(event: {
   executionArn: string;
@@ -102,6 +103,7 @@ export async function planTask(event: {
     recheckConfirmation: timeLimits.townshipReviewWorkingDays,
     emergencyGrant: EMERGENCY_GRANT_WORKING_DAYS,
     emergencyPaperwork: timeLimits.determinationWorkingDays,
+    emergencyAssessment: timeLimits.determinationWorkingDays,
   }[event.kind];
   const due = (await calendar()).provisionalDeadline(today, days);
   if (due.provisional) recordCalendarFallback(due.assumedYears);
@@ -116,6 +118,7 @@ export interface TaskDetail {
   recheck?: lifecycle.LifecycleTask['recheck'];
   emergency?: lifecycle.LifecycleTask['emergency'];
   hearing?: lifecycle.LifecycleTask['hearing'];
+  objections?: lifecycle.LifecycleTask['objections'];
 }
 
 /** The household's members as last declared: an emergency's request, else the case's latest declaration or application. */
@@ -159,6 +162,7 @@ export async function openTask(event: {
     ...(detail.recheck ? { recheck: detail.recheck } : {}),
     ...(detail.emergency ? { emergency: detail.emergency } : {}),
     ...(detail.hearing ? { hearing: detail.hearing } : {}),
+    ...(detail.objections?.length ? { objections: detail.objections } : {}),
     memberIndexes: await memberIndexes(await membersOfCase(event.caseId)),
   });
   await auditTaskOpened(task);

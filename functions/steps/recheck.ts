@@ -49,6 +49,7 @@ import {
 } from '../../shared/repositories/schedule.ts';
 import { type MeansTestResult, meansTest } from '../../shared/rules/index.ts';
 import type { HouseholdDeclaration } from '../../shared/schemas/household.ts';
+import { type EndNoticeOutcome, type EndNoticePlan, endNoticeReason } from './end-notice.ts';
 import type { TaskDetail } from './lifecycle-tasks.ts';
 
 export type RecheckMode = 'regular' | 'monitoring';
@@ -68,6 +69,11 @@ export interface Assessment {
   changed: boolean;
   /** 调减 or 终止 (a gradual exit included): the household is heard before it is decided (第四十八条). */
   adverse: boolean;
+  /**
+   * 特困 support would end (a termination, or another tier instead): the proposal is publicly noticed
+   * for 7 days before the decision (民发〔2021〕43号 第二十六条).
+   */
+  endNoticeRequired: boolean;
   current: Benefit | null;
   proposed: Benefit | null;
   gradualExitMonths: number | null;
@@ -138,6 +144,7 @@ export async function assess(event: {
     residence: declaration.residence,
     declarationId,
     employmentIncome: employmentIncome(declaration),
+    endNoticeRequired: false,
   };
   const ended = caseItem.status !== undefined && caseItem.status !== 'active';
   if ((mode === 'regular' && (!current || ended)) || (mode === 'monitoring' && !caseItem.monitoring)) {
@@ -217,6 +224,7 @@ export async function assess(event: {
     outcome: decision.outcome,
     changed: decision.changed,
     adverse: decision.changed && isAdverse(decision.outcome, current!, decision.proposed),
+    endNoticeRequired: decision.changed && endsTekun(current!, decision.proposed),
     proposed: decision.proposed,
     gradualExitMonths: decision.gradualExitMonths,
     reasons: decision.reasons,
@@ -240,6 +248,10 @@ export async function assess(event: {
   });
 }
 
+/** Whether the change ends 特困 support: nothing after it, or another tier. */
+const endsTekun = (current: Benefit, proposed: Benefit | null) =>
+  current.tier === 'tekun' && proposed?.tier !== 'tekun';
+
 export interface Confirmation {
   decision: 'approve' | 'reject';
   reasons: string[];
@@ -258,6 +270,9 @@ export interface ConcludeEvent {
     /** The hearing held before a reduction or an end, and what the household said (or did not). */
     hearing?: { result: { hearingId: string; answerBy: string } };
     hearingAnswer?: { result: HearingAnswer };
+    /** The public notice of a proposed end of 特困 support, and whether anyone objected. */
+    endNotice?: { result: EndNoticePlan };
+    endNoticeOutcome?: { result: EndNoticeOutcome };
   };
 }
 
@@ -389,6 +404,12 @@ export async function conclude(event: ConcludeEvent): Promise<Conclusion> {
   }
 
   const parameters = await parametersFor(a.regionCode, a.residence, day);
+  // The procedure before the decision, as the written notice states it: the hearing, the end notice.
+  const { endNotice, endNoticeOutcome } = event.state;
+  const procedure = [
+    ...(heard ? [hearingReason(heard, event.state.hearing?.result.answerBy ?? '')] : []),
+    ...(endNotice && endNoticeOutcome ? [endNoticeReason(endNotice.result, endNoticeOutcome.result)] : []),
+  ];
   const notice = recheckNotice({
     noticeId: stableId('notice', event.executionArn, event.outcome),
     outcome: event.outcome,
@@ -396,18 +417,9 @@ export async function conclude(event: ConcludeEvent): Promise<Conclusion> {
     serveBy: await serveBy(day, parameters.timeLimits[noticeLimit(kindOf(event.outcome))]),
     current: a.current,
     proposed: a.proposed,
-    reasons: heard
-      ? [...a.reasons, hearingReason(heard, event.state.hearing?.result.answerBy ?? '')]
-      : a.reasons,
+    reasons: [...a.reasons, ...procedure],
     notConfirmed:
-      notConfirmed && heard
-        ? {
-            reasons: [
-              ...notConfirmed.reasons,
-              hearingReason(heard, event.state.hearing?.result.answerBy ?? ''),
-            ],
-          }
-        : notConfirmed,
+      notConfirmed && procedure.length ? { reasons: [...notConfirmed.reasons, ...procedure] } : notConfirmed,
     nextRecheckDue,
     gradualExit,
   });

@@ -343,6 +343,25 @@ export function emergencyMaxGrant(input: {
   return { maxAmount: max / 100, remaining: remaining / 100 };
 }
 
+/**
+ * What is left to assess once the aid paid first is confirmed: the part of the request beyond it
+ * (`outstanding`; nothing left, the request ends with the paperwork), and the most the county may
+ * still grant — what is left of the household's limit over its period, every grant naming any member
+ * counted, the aid paid first included. The small-amount limit binds 先行救助 only (《社会救助法》
+ * 第五十条), not an amount assessed by the ordinary procedure. To the fen, never below zero.
+ */
+export function emergencyAssessmentMax(input: {
+  requestedAmount: number;
+  paidFirst: number;
+  householdLimit: number;
+  /** Every grant in the period, the aid paid first on this request included. */
+  grantedInPeriod: number;
+}): { outstanding: number; maxAmount: number } {
+  const outstanding = Math.max(0, fen(input.requestedAmount) - fen(input.paidFirst));
+  const remaining = Math.max(0, fen(input.householdLimit) - fen(input.grantedInPeriod));
+  return { outstanding: outstanding / 100, maxAmount: remaining / 100 };
+}
+
 // ── notices ──────────────────────────────────────────────────────────────────────────────────────
 
 export type LifecycleNoticeKind =
@@ -358,6 +377,8 @@ export type LifecycleNoticeKind =
   | 'emergencyCompleted'
   | 'emergencyRejected'
   | 'emergencyConverted'
+  | 'emergencyAssessed'
+  | 'emergencyAssessmentRefused'
   | 'hearing'
   | 'lapse';
 
@@ -367,7 +388,10 @@ export type LifecycleNotice = Notice<LifecycleNoticeKind>;
 export const noticeLimit = (
   kind: LifecycleNoticeKind,
 ): 'refusalNoticeWorkingDays' | 'approvalNoticeWorkingDays' =>
-  kind === 'termination' || kind === 'emergencyRejected' || kind === 'emergencyDeclined'
+  kind === 'termination' ||
+  kind === 'emergencyRejected' ||
+  kind === 'emergencyDeclined' ||
+  kind === 'emergencyAssessmentRefused'
     ? 'refusalNoticeWorkingDays'
     : 'approvalNoticeWorkingDays';
 
@@ -553,7 +577,14 @@ export function exitNotice(input: {
   };
 }
 
-export type EmergencyNoticeOutcome = 'granted' | 'declined' | 'completed' | 'rejected' | 'converted';
+export type EmergencyNoticeOutcome =
+  | 'granted'
+  | 'declined'
+  | 'completed'
+  | 'rejected'
+  | 'converted'
+  | 'assessed'
+  | 'assessmentRefused';
 
 export function emergencyNotice(input: {
   noticeId: string;
@@ -565,6 +596,8 @@ export function emergencyNotice(input: {
   paperworkDue?: string | undefined;
   reasons?: string[] | undefined;
   convertedTo?: { tier: string; applicationId: string } | undefined;
+  /** The assessment of the rest: the amount granted beyond the aid paid first (`assessed`). */
+  assessedAmount?: number | undefined;
 }): LifecycleNotice {
   const common = { noticeId: input.noticeId, decidedAt: input.decidedAt, ...serveFields(input.serveBy) };
   switch (input.outcome) {
@@ -606,6 +639,25 @@ export function emergencyNotice(input: {
         kind: 'emergencyRejected',
         title: '临时救助补办手续审核结果告知书',
         body: `经补办手续审核，您的情况不符合临时救助条件；已先行发放的${yuanText(input.amount)}按规定处理。`,
+        reasons: input.reasons ?? [],
+      });
+    case 'assessed': {
+      const assessed = input.assessedAmount ?? 0;
+      const total = (fen(input.amount) + fen(assessed)) / 100;
+      return {
+        ...common,
+        kind: 'emergencyAssessed',
+        title: '临时救助审核决定告知书',
+        body: `您的临时救助（申请金额${yuanText(input.requestedAmount)}）已补齐手续，先行发放的${yuanText(input.amount)}予以确认。经审核，对超出先行救助的部分再给予临时救助${yuanText(assessed)}，本次共给予临时救助${yuanText(total)}，本次临时救助办结。`,
+        reasons: input.reasons ?? [],
+      };
+    }
+    case 'assessmentRefused':
+      return withRemedy({
+        ...common,
+        kind: 'emergencyAssessmentRefused',
+        title: '临时救助审核决定告知书（超出先行救助部分不予救助）',
+        body: `您的临时救助（申请金额${yuanText(input.requestedAmount)}）已补齐手续，先行发放的${yuanText(input.amount)}予以确认。经审核，申请金额超出先行救助的部分（${yuanText(Math.max(0, fen(input.requestedAmount) - fen(input.amount)) / 100)}）不予救助，本次共给予临时救助${yuanText(input.amount)}，本次临时救助办结。`,
         reasons: input.reasons ?? [],
       });
     case 'converted': {

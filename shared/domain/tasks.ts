@@ -23,7 +23,7 @@ export interface TaskDecision {
   /** Staff who declared a member of the household a close relative, and so stood aside (近亲属回避). */
   standAside?: Array<{ subject: string; name: string; relation: string }>;
   findings?: Findings | undefined;
-  /** An emergency's grant review only: the amount to pay first (元). */
+  /** An emergency's grant review: the amount to pay first; its assessment: the amount to pay beyond it (元). */
   amount?: number | undefined;
 }
 
@@ -107,13 +107,25 @@ export interface EmergencyAllowance {
   maxAmount: number;
 }
 
-/** The emergency detail on a task (no hardship text: it travels through the workflow's history). */
+/**
+ * The emergency detail on a task (no hardship text: it travels through the workflow's history). The
+ * paperwork and the assessment show `grantedAmount`, the aid paid first; the assessment's
+ * `maxAmount` is what remains of the household's limit (the small-amount limit does not bind it).
+ */
 export interface EmergencyTaskDetail extends Partial<EmergencyAllowance> {
   requestedAmount: number;
   grantedAmount?: number;
 }
 
-export type LifecycleTaskKind = 'recheckConfirmation' | 'emergencyGrant' | 'emergencyPaperwork';
+/**
+ * `emergencyAssessment`: the county's assessment of what an emergency request asked beyond the aid
+ * paid first, once the paperwork confirmed it (临时救助 by the ordinary procedure).
+ */
+export type LifecycleTaskKind =
+  | 'recheckConfirmation'
+  | 'emergencyGrant'
+  | 'emergencyPaperwork'
+  | 'emergencyAssessment';
 
 export interface LifecycleTaskDecision {
   decision: 'approve' | 'reject';
@@ -124,7 +136,10 @@ export interface LifecycleTaskDecision {
   standAside?: Array<{ subject: string; name: string; relation: string }>;
   /** Emergency paperwork only: the regular tier the household is to apply for. */
   convertTo?: string | undefined;
-  /** Emergency grant only: the amount the caseworker decided to pay first (元). */
+  /**
+   * Emergency grant: the amount the caseworker decided to pay first; emergency assessment: the
+   * amount the county officer granted beyond it (元).
+   */
   amount?: number | undefined;
 }
 
@@ -141,6 +156,8 @@ export interface LifecycleTask extends TaskBase {
   recheck?: { current: Benefit; proposed: Benefit | null; outcome: string; reasons: string[] };
   /** A review after the household objected at its hearing (第四十八条): what they said. */
   hearing?: HearingAnswer & { answerBy?: string };
+  /** A review of objections to the public notice of a proposed end of 特困 support (43号 第二十六条). */
+  objections?: Array<{ reason: string; raisedAt: string }>;
   /**
    * No hardship text: it tells of illness and injury, and the task's detail travels through the
    * workflow's history and archive. The inbox reads it from the sealed emergency record.

@@ -31,6 +31,7 @@ export const paymentKindLabels: Record<string, string> = {
   regular: '按月发放',
   gradualExit: '渐退期发放',
   emergencyGrant: '临时救助先行发放',
+  emergencyAssessed: '临时救助审核后发放',
 };
 
 const label = (labels: Record<string, string>, key: string | undefined) =>

@@ -10,6 +10,7 @@
  * | recheck           | `CASE#<caseId>`         | `RECHECK#<recheckId>`               |
  * | notice            | `CASE#<caseId>`         | `NOTICE#<noticeId>`                 |
  * | hearing (听取意见) | `CASE#<caseId>`         | `HEARING#<hearingId>`               |
+ * | end notice (公示)  | `CASE#<caseId>`         | `ENDNOTICE#<endNoticeId>`           |
  * | lifecycle task    | `TASK#<taskId>`         | `TASK` (township inbox: gsi1)       |
  * | emergency request | `EMERG#<emergencyId>`   | `EMERG`                             |
  * | emergency claim   | `EMCLAIM#<blind index>` | `EMCLAIM` (one open request a person)|
@@ -356,6 +357,118 @@ export async function closeHearing(
   }
 }
 
+// ── 拟终止特困人员救助供养的公示 ─────────────────────────────────────────────────────────────────
+
+/**
+ * The public notice of a proposed end of 特困 support (民发〔2021〕43号 第二十六条: 7 days in the
+ * village/community), with the objections taken while it was open. `CASE#<caseId>` / `ENDNOTICE#<id>`.
+ */
+export interface EndNoticeRecord {
+  endNoticeId: string;
+  caseId: string;
+  recheckId: string;
+  status: 'open' | 'closed';
+  openedAt: string;
+  startsOn: string;
+  endsOn: string;
+  endsOnProvisional?: boolean;
+  /** The instant the last day ends: the workflow waits until then. */
+  endsAt: string;
+  objections: Array<{ objectionId: string; reason: string; raisedAt: string; recordedBy: Actor }>;
+  /** One objection per person per notice: `subject:<id>` or `name:<name>`. */
+  objectorKeys: string[];
+  closedAt?: string;
+}
+
+const END_NOTICE = (caseId: string, id: string) => ({ pk: `CASE#${caseId}`, sk: `ENDNOTICE#${id}` });
+
+export async function getEndNotice(caseId: string, id: string): Promise<EndNoticeRecord | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: END_NOTICE(caseId, id), ConsistentRead: true }),
+  );
+  return strip<EndNoticeRecord>(Item);
+}
+
+/** The case's end notices, oldest first. */
+export async function listEndNotices(caseId: string): Promise<EndNoticeRecord[]> {
+  const items = await queryAll(dynamo(), {
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
+    ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':e': 'ENDNOTICE#' },
+    ConsistentRead: true,
+  });
+  return items.map((i) => strip<EndNoticeRecord>(i)!).sort((a, b) => a.openedAt.localeCompare(b.openedAt));
+}
+
+/** Opens the notice once; the same id again returns the one on record. */
+export async function openEndNotice(record: EndNoticeRecord): Promise<EndNoticeRecord> {
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: table(),
+        Item: { ...END_NOTICE(record.caseId, record.endNoticeId), ...record },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return record;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  return (await getEndNotice(record.caseId, record.endNoticeId))!;
+}
+
+/**
+ * Adds an objection while the notice is open and before it ends, once per person: `duplicate` when
+ * that person objected already, `closed` when the notice is no longer taking objections.
+ */
+export async function addEndObjection(
+  caseId: string,
+  id: string,
+  objection: EndNoticeRecord['objections'][number],
+  objectorKey: string,
+): Promise<'added' | 'duplicate' | 'closed'> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: END_NOTICE(caseId, id),
+        UpdateExpression:
+          'SET objections = list_append(objections, :o), objectorKeys = list_append(objectorKeys, :k)',
+        ConditionExpression: '#s = :open AND endsAt > :now AND NOT contains(objectorKeys, :key)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':o': [objection],
+          ':k': [objectorKey],
+          ':key': objectorKey,
+          ':open': 'open',
+          ':now': objection.raisedAt,
+        },
+      }),
+    );
+    return 'added';
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  const current = await getEndNotice(caseId, id);
+  return current?.objectorKeys.includes(objectorKey) ? 'duplicate' : 'closed';
+}
+
+/** Closes the notice (later objections are refused); the record as it stands. */
+export async function closeEndNotice(caseId: string, id: string, closedAt: string): Promise<EndNoticeRecord> {
+  const { Attributes } = await dynamo().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: END_NOTICE(caseId, id),
+      UpdateExpression: 'SET #s = :closed, closedAt = if_not_exists(closedAt, :at)',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':closed': 'closed', ':at': closedAt },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return strip<EndNoticeRecord>(Attributes)!;
+}
+
 // ── recheck records ──────────────────────────────────────────────────────────────────────────────
 
 /** Stores the first assessment of a recheck; a repeated step gets the stored one back. */
@@ -504,7 +617,27 @@ export interface EmergencyRecord {
   grantReview?: { taskId: string; decision: LifecycleTaskDecision };
   grant?: { amount: number; limit: number; month: string; grantedAt: string; parameterVersion: string };
   paperwork?: { taskId: string; dueDate: string; decision?: LifecycleTaskDecision };
+  /**
+   * The county's assessment of what was asked beyond the aid paid first (after the paperwork
+   * confirmed it): what it was shown, and its decision.
+   */
+  assessment?: EmergencyAssessment;
+  /** The amount the assessment granted, fixed before it is paid (as `grant`). */
+  assessedGrant?: { amount: number; month: string; grantedAt: string; parameterVersion: string };
   convertedTo?: { tier: string; applicationId: string; caseId: string };
+}
+
+export interface EmergencyAssessment {
+  taskId: string;
+  requestedAmount: number;
+  paidFirst: number;
+  /** The part of the request beyond the aid paid first. */
+  outstanding: number;
+  householdLimit: { amount: number; months: number; since: string; granted: number; remaining: number };
+  /** The most the county may grant: what is left of the household's limit. */
+  maxAmount: number;
+  preparedAt: string;
+  decision?: LifecycleTaskDecision;
 }
 
 /**
@@ -674,9 +807,11 @@ export async function emergencyGrantsSince(
       }),
     ),
   );
+  // One entry a grant (an emergency may have two: the aid paid first and the assessed amount),
+  // however many members' ledgers name it.
   const byId = new Map<string, { emergencyId: string; amount: number; grantedAt: string }>();
   for (const item of pages.flat())
-    byId.set(item.emergencyId as string, {
+    byId.set(item.sk as string, {
       emergencyId: item.emergencyId as string,
       amount: item.amount as number,
       grantedAt: item.grantedAt as string,
@@ -748,6 +883,34 @@ export async function recordGrant(
     if (!isConditionFailure(error)) throw error;
   }
   const stored = (await getEmergency(emergencyId))?.grant;
+  if (!stored) throw new Error(`emergency ${emergencyId} does not exist`);
+  return stored;
+}
+
+/**
+ * Fixes the amount the county's assessment granted (amount, month, time) before it is paid, once, as
+ * `recordGrant` does for the aid paid first.
+ */
+export async function recordAssessedGrant(
+  emergencyId: string,
+  grant: NonNullable<EmergencyRecord['assessedGrant']>,
+): Promise<NonNullable<EmergencyRecord['assessedGrant']>> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: EMERG(emergencyId),
+        UpdateExpression: 'SET #g = :g',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#g)',
+        ExpressionAttributeNames: { '#g': 'assessedGrant' },
+        ExpressionAttributeValues: { ':g': grant },
+      }),
+    );
+    return grant;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  const stored = (await getEmergency(emergencyId))?.assessedGrant;
   if (!stored) throw new Error(`emergency ${emergencyId} does not exist`);
   return stored;
 }

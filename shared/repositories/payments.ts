@@ -3,11 +3,13 @@
  * month, written with a conditional put, so a retried step, a replayed execution or a second
  * sweeper can never pay a month twice (docs/architecture.md §1: paid on time and in full, never twice).
  * A case receives one kind of payment in a month: its regular benefit, a gradual-exit month, or
- * (on an emergency case) the emergency grant.
+ * (on an emergency case) the emergency grant. The one exception is an emergency's assessed amount
+ * (what the county granted beyond the aid paid first, often in the same month): it has a slot of its
+ * own, `PAY#<YYYY-MM>#emergencyAssessed`, and so is paid once too, beside the grant.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { auditPayment } from '../audit.ts';
+import { auditPayment, paymentSlot } from '../audit.ts';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import { queryAll } from '../dynamo.ts';
@@ -15,7 +17,7 @@ import { casesTable } from '../resources.ts';
 
 const table = () => requiredEnv(casesTable.env);
 
-export type PaymentKind = 'regular' | 'gradualExit' | 'emergencyGrant';
+export type PaymentKind = 'regular' | 'gradualExit' | 'emergencyGrant' | 'emergencyAssessed';
 
 export interface PaymentRecord {
   caseId: string;
@@ -32,7 +34,7 @@ export interface PaymentRecord {
   recordedAt: string;
 }
 
-const key = (caseId: string, month: string) => ({ pk: `CASE#${caseId}`, sk: `PAY#${month}` });
+const key = (caseId: string, slot: string) => ({ pk: `CASE#${caseId}`, sk: `PAY#${slot}` });
 
 function strip(item: Record<string, unknown>): PaymentRecord {
   const { pk: _pk, sk: _sk, ...rest } = item;
@@ -52,7 +54,7 @@ export async function recordPayment(
     await dynamo().send(
       new PutCommand({
         TableName: table(),
-        Item: { ...key(payment.caseId, payment.month), ...payment },
+        Item: { ...key(payment.caseId, paymentSlot(payment)), ...payment },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -62,7 +64,11 @@ export async function recordPayment(
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
   }
   const { Item } = await dynamo().send(
-    new GetCommand({ TableName: table(), Key: key(payment.caseId, payment.month), ConsistentRead: true }),
+    new GetCommand({
+      TableName: table(),
+      Key: key(payment.caseId, paymentSlot(payment)),
+      ConsistentRead: true,
+    }),
   );
   const stored = strip(Item!);
   // A retry after a crash between the payment and its audit entry completes the entry.

@@ -200,8 +200,8 @@ export const caseLifecycleResponses = {
         z.object({
           month: z.string().describe('发放月份 YYYY-MM'),
           kind: z
-            .enum(['regular', 'gradualExit', 'emergencyGrant'])
-            .describe('按月发放、渐退期发放、临时救助先行发放'),
+            .enum(['regular', 'gradualExit', 'emergencyGrant', 'emergencyAssessed'])
+            .describe('按月发放、渐退期发放、临时救助先行发放、临时救助审核后发放（超出先行救助的部分）'),
           amount: z.number(),
           tier: z.string(),
           basis: z.string().describe('发放依据'),
@@ -245,6 +245,7 @@ export const emergencyStatuses = [
   'submitted',
   'declined',
   'granted',
+  'assessing',
   'completed',
   'rejected',
   'converted',
@@ -325,6 +326,28 @@ export const emergencyResponses = {
           reasons: z.array(z.string()),
         })
         .nullable(),
+      assessment: z
+        .object({
+          taskId: z.string(),
+          requestedAmount: z.number(),
+          paidFirst: z.number().describe('已先行救助的金额'),
+          outstanding: z.number().describe('申请金额超出先行救助的部分'),
+          maxAmount: z.number().describe('本次最多可再给予的金额：家庭期限内累计上限的剩余额度'),
+          householdLimit: z.object({
+            amount: z.number(),
+            months: z.number(),
+            since: z.string(),
+            granted: z.number().describe('期限内已获临时救助（含本次先行救助）'),
+            remaining: z.number(),
+          }),
+          decision: z.enum(['approve', 'reject']).nullable(),
+          amount: z.number().nullable().describe('审核决定再给予的金额'),
+          totalGranted: z.number().nullable().describe('本次临时救助共给予的金额'),
+          reasons: z.array(z.string()),
+          decidedAt: z.string().nullable(),
+        })
+        .nullable()
+        .describe('超出先行救助部分的审核（县级民政部门）'),
       convertedTo: z
         .object({ tier: z.string(), tierLabel: z.string(), applicationId: z.string(), caseId: z.string() })
         .nullable()

@@ -64,16 +64,18 @@ export const decisionBody = z
       .default([]),
     findings: findingsSchema.optional(),
     amount: yuan
-      .positive({ error: '先行救助金额必须大于0' })
+      .positive({ error: '金额必须大于0' })
       .optional()
-      .describe('先行救助金额（元）：仅用于临时救助先行救助任务（emergencyGrant），同意时必填'),
+      .describe(
+        '金额（元）：临时救助先行救助任务（emergencyGrant）为先行救助金额，超出先行救助部分的审核任务（emergencyAssessment）为再给予的金额；同意时必填',
+      ),
   })
   .refine((b) => b.decision === 'approve' || b.reasons.length > 0, {
     error: '不同意或认定异议不成立时必须填写理由',
     path: ['reasons'],
   })
   .refine((b) => b.decision === 'approve' || b.amount === undefined, {
-    error: '不予先行救助时不能填写金额',
+    error: '不同意时不能填写金额',
     path: ['amount'],
   });
 

@@ -79,6 +79,7 @@ const policy: Record<string, Policy> = {
   // The township's part, as through POST /tasks/{taskId}/decision: the county may not do it.
   'POST /emergency/{emergencyId}/paperwork': { allowed: ['townshipCaseworker'], jurisdiction: true },
   'POST /cases/{caseId}/hearing': { allowed: ['applicant', 'townshipCaseworker'], jurisdiction: true },
+  'POST /cases/{caseId}/end-objection': { allowed: ['applicant', 'townshipCaseworker'], jurisdiction: true },
   'POST /cases/{caseId}/declaration': {
     allowed: ['applicant', 'townshipCaseworker'],
     jurisdiction: true,
@@ -251,6 +252,10 @@ describe('access', () => {
       },
       'POST /cases/{caseId}/declaration': { path: `/cases/${caseId}/declaration`, body: declaration },
       'POST /cases/{caseId}/hearing': { path: `/cases/${caseId}/hearing`, body: { opinion: 'agree' } },
+      'POST /cases/{caseId}/end-objection': {
+        path: `/cases/${caseId}/end-objection`,
+        body: { reason: '该户老人仍无劳动能力' },
+      },
       'POST /applications/{applicationId}/extension': {
         path: `/applications/${applicationId}/extension`,
         body: { reason: 'householdSeparated', note: '户籍在长沙县，常住广州' },

@@ -333,7 +333,8 @@ describe('emergency assistance', () => {
   });
 
   it('completes or refuses through the ordinary task decision', async () => {
-    const completed = await granted();
+    // Nothing asked beyond the aid paid first: the paperwork ends the request (no assessment).
+    const completed = await granted(1000, emergencyRequest({ requestedAmount: 1000 }));
     await lc.decide(completed.task.taskId, { decision: 'approve', reasons: ['手续齐全'] });
     const rejected = await granted(500);
     await lc.decide(rejected.task.taskId, { decision: 'reject', reasons: ['经核实不属于急难情形'] });

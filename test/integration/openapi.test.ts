@@ -430,6 +430,11 @@ describe('responses match the OpenAPI document', () => {
     expect((await call('POST', route, hearingPath(caseId), { body: { opinion: 'object' } })).status).toBe(
       400,
     );
+    // 终止特困供养的公示: none is running for this case, so an objection is a conflict.
+    const endObjection = (body: unknown) =>
+      call('POST', '/cases/{caseId}/end-objection', `/cases/${caseId}/end-objection`, { body });
+    expect((await endObjection({ reason: '该户仍符合条件' })).status).toBe(409);
+    expect((await endObjection({ reason: '' })).status).toBe(400);
     const lc = lifecycleHelpers(runtime);
     const seeded = await lc.seedApprovedCase();
     await scheduleFirstRecheck({

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { maskIdNumber } from '../../shared/domain/id-number.ts';
 import { getArchive } from '../../shared/repositories/archive.ts';
 import { listExecutions } from '../../shared/repositories/cases.ts';
-import { actors } from '../support/actors.ts';
+import { type Actor, actors } from '../support/actors.ts';
 import { applicationFlow } from '../support/application-flow.ts';
 import { application } from '../support/households.ts';
 import { eventually, useRuntime } from '../support/runtime.ts';
@@ -126,9 +126,9 @@ describe('personal data', () => {
 
     // The caseworker's inbox shows the hardship, read from the request, on both of its tasks.
     const { regionCode } = (await api(`/emergency/${emergencyId}`)).body;
-    const taskOf = (kind: string) =>
+    const taskOf = (kind: string, as: Actor = actors.township) =>
       eventually(async () => {
-        const { body } = await api(`/tasks?township=${regionCode}`);
+        const { body } = await api(`/tasks?township=${regionCode}`, undefined, as);
         return body.tasks.find(
           (t: { caseId: string; kind: string }) => t.caseId === caseId && t.kind === kind,
         );
@@ -149,6 +149,19 @@ describe('personal data', () => {
       body: JSON.stringify({ decision: 'approve', reasons: ['手续齐全'] }),
     });
     expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+    // More was asked than was paid first: the county assesses the rest, seeing the hardship too.
+    const assessment = await taskOf('emergencyAssessment', actors.county);
+    expect(assessment.emergency).toMatchObject({
+      requestedAmount: 2000,
+      grantedAmount: 1000,
+      hardship: description,
+    });
+    const assessed = await api(
+      `/tasks/${assessment.taskId}/decision`,
+      { method: 'POST', body: JSON.stringify({ decision: 'approve', reasons: ['核实属实'], amount: 500 }) },
+      actors.county,
+    );
+    expect(assessed.status, JSON.stringify(assessed.body)).toBe(200);
     await eventually(async () => {
       const { body } = await api(`/cases/${caseId}/history`);
       return body.executions.length === 1 && body.executions[0].archived ? true : undefined;

@@ -3,7 +3,8 @@
  * every stage of their lifecycle, is killed with SIGKILL, started again on the same data directory,
  * and every case is driven to its end: one determination per application, one notice per decision,
  * exactly the payments due (a gradual exit one `PAY#<month>` per month of its period, an emergency
- * its one small amount), the right final status, every execution's history written once.
+ * its small amount paid first and, where more was asked and the county granted it, the amount
+ * assessed), the right final status, every execution's history written once.
  *
  * At the crash (virtual time: the runtime's own clock, moved through `POST /admin/clock/advance`):
  *
@@ -14,8 +15,10 @@
  *                 turned down); just started by the sweeper (6: the kill lands on the sweep)
  *   gradual exits mid-way (4: 中牟县, 12 months, 6 paid); in their last month (4: 长沙县, 6 months,
  *                 all paid, the execution waiting for the month to end)
- *   emergencies   granted, the paperwork task open (16: to be completed or refused); paperwork
- *                 decided with a conversion into a regular application (6: 3 landed, 3 in flight)
+ *   emergencies   granted, the paperwork task open (16: to be completed — the county then assesses
+ *                 the 2,000 asked beyond the 1,000 paid first and grants 1,500 — or refused);
+ *                 paperwork decided with a conversion into a regular application (6: 3 landed, 3 in
+ *                 flight)
  *
  * The story runs over two years of virtual time, laid out so that nothing falls due by accident:
  * households whose later rechecks must not come inside the run have stable incomes (yearly
@@ -333,7 +336,7 @@ it('finishes every case of every stage exactly once after a SIGKILL', { timeout:
     );
   const decide = (task: Body, decision: 'approve' | 'reject', extra: Record<string, unknown> = {}) =>
     ok(
-      task.kind === 'countyDetermination' ? countyOfficer : caseworker,
+      task.kind === 'countyDetermination' || task.kind === 'emergencyAssessment' ? countyOfficer : caseworker,
       'POST',
       `/tasks/${task.taskId}/decision`,
       { decision, reasons: decision === 'reject' ? ['入户调查发现隐瞒收入'] : ['核实属实'], ...extra },
@@ -642,6 +645,16 @@ it('finishes every case of every stage exactly once after a SIGKILL', { timeout:
         : decide(t, 'reject', { reasons: ['经核实不属于急难情形'] }),
     ),
   );
+  // More was asked than was paid first: the county assesses the rest of the completed ones.
+  const assessed = paperwork.filter((c) => c.variant === 'completed');
+  await Promise.all(
+    (await tasksOf(assessed, 'emergencyAssessment', 'caseId')).map((t) =>
+      decide(t, 'approve', { amount: 1500 }),
+    ),
+  );
+  const assessedMonth = chinaDate(new Date(await clockNow())).slice(0, 7);
+  // Paid before the clock moves on, so that the month read above is the month it is paid in.
+  await itemsWhen('the assessed amount paid', assessed, emergencyKey, (e) => e.status === 'completed');
   // A conversion that did not land is made again; one that did is not made twice.
   for (const [c, e] of zip(conversion, await items(conversion.map(emergencyKey)))) {
     if (e.status === 'granted' && !e.paperwork?.decision) {
@@ -752,7 +765,10 @@ it('finishes every case of every stage exactly once after a SIGKILL', { timeout:
         ]),
       );
     } else if (c.emergencyId) {
-      expect(paid, label).toEqual([[today.slice(0, 7), 'emergencyGrant', 1000]]);
+      expect(paid, label).toEqual([
+        [today.slice(0, 7), 'emergencyGrant', 1000],
+        ...(c.variant === 'completed' ? [[assessedMonth, 'emergencyAssessed', 1500]] : []),
+      ]);
     } else {
       expect(paid, label).toEqual([]);
     }
@@ -866,7 +882,11 @@ function expectedTasks(c: Case): string[] {
     case 'refused':
       return ['countyDetermination', 'townshipReview'];
     case 'paperwork':
-      return ['emergencyGrant', 'emergencyPaperwork'];
+      return [
+        ...(c.variant === 'completed' ? ['emergencyAssessment'] : []),
+        'emergencyGrant',
+        'emergencyPaperwork',
+      ];
     case 'conversion':
       return ['countyDetermination', 'emergencyGrant', 'emergencyPaperwork', 'townshipReview'];
     case 'recheckTask':
@@ -891,7 +911,7 @@ function expectedNotices(c: Case): string[] {
       return ['approval', 'exit', 'gradualExit', 'hearing'];
     case 'paperwork':
       return c.variant === 'completed'
-        ? ['emergencyCompleted', 'emergencyGrant']
+        ? ['emergencyAssessed', 'emergencyGrant']
         : ['emergencyGrant', 'emergencyRejected'];
     case 'conversion':
       return ['approval', 'emergencyConverted', 'emergencyGrant'];
@@ -932,7 +952,7 @@ const lastRecheckState: Record<string, string> = {
   notConfirmed: 'Continue',
 };
 const lastEmergencyState: Record<string, string> = {
-  completed: 'Complete',
+  completed: 'PayAssessed',
   rejected: 'Reject',
   landed: 'ConvertToApplication',
   inFlight: 'ConvertToApplication',

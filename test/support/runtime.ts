@@ -34,7 +34,9 @@ export async function defaultActor(method: string, path: string): Promise<Actor>
   const decision = /^\/tasks\/([^/]+)\/decision$/.exec(path);
   if (decision) {
     const task = await getTask(decision[1]!).catch(() => undefined);
-    return task?.kind === 'countyDetermination' ? actors.county : actors.township;
+    return task?.kind === 'countyDetermination' || task?.kind === 'emergencyAssessment'
+      ? actors.county
+      : actors.township;
   }
   return actors.applicant;
 }

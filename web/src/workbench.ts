@@ -41,6 +41,7 @@ const deciderOf: Record<string, Role> = {
   emergencyPaperwork: 'townshipCaseworker',
   monitoringVerification: 'townshipCaseworker',
   countyDetermination: 'countyOfficer',
+  emergencyAssessment: 'countyOfficer',
 };
 const decidable = (task: Task) => deciderOf[task.kind] === session?.role;
 
@@ -226,7 +227,10 @@ function decisionForm(task: Task) {
     'aria-describedby': 'reasons-error',
   });
   // 先行救助: the caseworker decides the amount, up to what the workflow assessed.
-  const maxAmount = task.kind === 'emergencyGrant' ? (task.emergency?.maxAmount ?? 0) : undefined;
+  // 超出先行救助部分的审核: the county decides the amount beyond it, up to what the household's limit leaves.
+  const assessing = task.kind === 'emergencyAssessment';
+  const maxAmount =
+    task.kind === 'emergencyGrant' || assessing ? (task.emergency?.maxAmount ?? 0) : undefined;
   const amount = h('input', {
     id: 'amount',
     name: 'amount',
@@ -357,16 +361,28 @@ function decisionForm(task: Task) {
           {},
           task.warning
             ? '核查属实（情况与预警一致）'
-            : maxAmount !== undefined
-              ? '先行救助（情况紧急、金额较小、需立即救助）'
-              : '同意（符合条件）',
+            : assessing
+              ? '同意救助（审核确定金额）'
+              : maxAmount !== undefined
+                ? '先行救助（情况紧急、金额较小、需立即救助）'
+                : '同意（符合条件）',
         ),
       ),
       h(
         'label',
         { class: 'field check' },
         h('input', { type: 'radio', name: 'decision', value: 'reject' }),
-        h('span', {}, task.warning ? '核查不属实' : maxAmount !== undefined ? '不予先行救助' : '不同意'),
+        h(
+          'span',
+          {},
+          task.warning
+            ? '核查不属实'
+            : assessing
+              ? '不予救助（写明理由）'
+              : maxAmount !== undefined
+                ? '不予先行救助'
+                : '不同意',
+        ),
       ),
       // Only a review sent back by objections to its public notice may find them groundless.
       ...(task.objections?.length
@@ -411,7 +427,11 @@ function decisionForm(task: Task) {
           h(
             'label',
             { class: 'field' },
-            h('span', {}, `先行救助金额（元，同意时必填；本次最多${yuan(maxAmount)}）`),
+            h(
+              'span',
+              {},
+              `${assessing ? '审核救助金额' : '先行救助金额'}（元，同意时必填；本次最多${yuan(maxAmount)}）`,
+            ),
             amount,
             h('small', { class: 'error', id: 'amount-error' }),
           ),
@@ -516,7 +536,7 @@ async function open(taskId: string) {
           : []),
       ),
     ),
-    ...(emergency ? [emergencyCard(emergency)] : []),
+    ...(emergency ? [emergencyCard(emergency, task.kind === 'emergencyAssessment')] : []),
     ...(task.objections?.length ? [objectionsCard(task.objections)] : []),
     ...(task.homeCheck?.required ? [homeCheckCard(task.homeCheck)] : []),
     ...(task.proposal ? [opinionCard('proposal', '乡镇（街道）拟不予确认的审核意见', task.proposal)] : []),
@@ -647,7 +667,7 @@ function opinionCard(id: string, title: string, o: NonNullable<Task['proposal']>
 }
 
 /** What the caseworker decides an emergency on: the hardship, what was asked, and the limits. */
-function emergencyCard(e: NonNullable<Task['emergency']>) {
+function emergencyCard(e: NonNullable<Task['emergency']>, assessing = false) {
   const limit = e.householdLimit;
   return h(
     'section',
@@ -676,7 +696,12 @@ function emergencyCard(e: NonNullable<Task['emergency']>) {
             ),
           ]
         : []),
-      ...(e.maxAmount === undefined ? [] : [h('dt', {}, '本次最多先行救助'), h('dd', {}, yuan(e.maxAmount))]),
+      ...(e.maxAmount === undefined
+        ? []
+        : [
+            h('dt', {}, assessing ? '本次最多可审核救助' : '本次最多先行救助'),
+            h('dd', {}, yuan(e.maxAmount)),
+          ]),
     ),
   );
 }
