@@ -83,6 +83,23 @@ const escalate = (comment: string, next: string) => ({
   Next: next,
 });
 
+/** 确认决定 and its written notice, on the decision `review` names; then any offer of another tier. */
+const determine = (comment: string, review: Record<string, unknown>) => ({
+  Comment: comment,
+  ...invoke('RecordDeterminationFunction', {
+    'applicationId.$': '$.applicationId',
+    'caseId.$': '$.caseId',
+    'executionArn.$': '$$.Execution.Id',
+    'meansTest.$': '$.meansTest.result',
+    ...review,
+  }),
+  ResultPath: '$.determination',
+  Next: 'AlternativeOffered',
+});
+
+/** Where the province lets the township decide (社会救助法第四十四条第二款), its review is the decision. */
+const townshipDecides = { 'review.$': '$.townshipReview', stage: 'township' };
+
 /** The applicant's answer to the offer of another tier is awaited this long (30 days), then it lapses. */
 export const CONSENT_WAIT_SECONDS = 30 * 86_400;
 
@@ -232,46 +249,16 @@ export const application: WorkflowDefinition = {
         Next: 'PlanTownshipReview',
       },
       EscalateCountyDetermination: escalate('县级确认逾期：报督办，重新计算期限', 'CountyDetermination'),
-      Determine: {
-        Comment: '确认并书面告知申请人',
-        ...invoke('RecordDeterminationFunction', {
-          'applicationId.$': '$.applicationId',
-          'caseId.$': '$.caseId',
-          'executionArn.$': '$$.Execution.Id',
-          'meansTest.$': '$.meansTest.result',
-          'review.$': '$.countyDetermination',
-          'proposal.$': '$.townshipReview',
-          stage: 'county',
-        }),
-        ResultPath: '$.determination',
-        Next: 'AlternativeOffered',
-      },
-      DetermineByTownship: {
-        Comment: '乡镇（街道）经省级规定作出确认决定并书面告知',
-        ...invoke('RecordDeterminationFunction', {
-          'applicationId.$': '$.applicationId',
-          'caseId.$': '$.caseId',
-          'executionArn.$': '$$.Execution.Id',
-          'meansTest.$': '$.meansTest.result',
-          'review.$': '$.townshipReview',
-          stage: 'township',
-        }),
-        ResultPath: '$.determination',
-        Next: 'AlternativeOffered',
-      },
-      DetermineRefusal: {
-        Comment: '乡镇（街道）经省级规定不予确认，书面告知理由（符合其他类别的一并告知）',
-        ...invoke('RecordDeterminationFunction', {
-          'applicationId.$': '$.applicationId',
-          'caseId.$': '$.caseId',
-          'executionArn.$': '$$.Execution.Id',
-          'meansTest.$': '$.meansTest.result',
-          'review.$': '$.townshipReview',
-          stage: 'township',
-        }),
-        ResultPath: '$.determination',
-        Next: 'AlternativeOffered',
-      },
+      Determine: determine('县级作出确认决定并书面告知申请人', {
+        'review.$': '$.countyDetermination',
+        'proposal.$': '$.townshipReview',
+        stage: 'county',
+      }),
+      DetermineByTownship: determine('乡镇（街道）经省级规定作出确认决定并书面告知', townshipDecides),
+      DetermineRefusal: determine(
+        '乡镇（街道）经省级规定不予确认，书面告知理由（符合其他类别的一并告知）',
+        townshipDecides,
+      ),
       AlternativeOffered: {
         Type: 'Choice',
         Choices: [

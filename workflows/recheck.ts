@@ -25,6 +25,14 @@ const conclude = (outcome: string, comment: string) => ({
   End: true,
 });
 
+/** What a review task shows of the change the caseworker confirmed (beside what it reviews). */
+const confirmedChange = {
+  'applicationId.$': '$.assessment.result.task.applicationId',
+  'township.$': '$.assessment.result.task.township',
+  'meansTest.$': '$.assessment.result.task.meansTest',
+  'recheck.$': '$.assessment.result.task.recheck',
+};
+
 export const recheck: WorkflowDefinition = {
   id: 'Recheck',
   env: 'RECHECK_STATE_MACHINE_ARN',
@@ -144,10 +152,7 @@ export const recheck: WorkflowDefinition = {
         Comment: '复核任务的内容：核查发现的变化与救助对象的异议',
         Type: 'Pass',
         Parameters: {
-          'applicationId.$': '$.assessment.result.task.applicationId',
-          'township.$': '$.assessment.result.task.township',
-          'meansTest.$': '$.assessment.result.task.meansTest',
-          'recheck.$': '$.assessment.result.task.recheck',
+          ...confirmedChange,
           'hearing.$': '$.hearingAnswer.result',
         },
         ResultPath: '$.reviewDetail',
@@ -244,10 +249,7 @@ export const recheck: WorkflowDefinition = {
         Comment: '核实任务的内容：核查发现的变化与公示期间的异议',
         Type: 'Pass',
         Parameters: {
-          'applicationId.$': '$.assessment.result.task.applicationId',
-          'township.$': '$.assessment.result.task.township',
-          'meansTest.$': '$.assessment.result.task.meansTest',
-          'recheck.$': '$.assessment.result.task.recheck',
+          ...confirmedChange,
           'objections.$': '$.endNoticeOutcome.result.objections',
         },
         ResultPath: '$.endNoticeReviewDetail',

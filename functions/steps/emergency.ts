@@ -118,13 +118,17 @@ export async function grant(event: {
       householdLimit: allowance.householdLimit.amount,
       grantedInPeriod: others,
     });
-    fixed = await lifecycle.recordGrant(e.emergencyId, {
-      amount: Math.min(event.decision.amount ?? 0, maxAmount),
-      limit: allowance.smallAmountLimit,
-      month: chinaMonth(now),
-      grantedAt: now.toISOString(),
-      parameterVersion: (await parametersFor(e.regionCode, e.request.residence, chinaDate(now))).version,
-    });
+    fixed = await lifecycle.recordGrant(
+      e.emergencyId,
+      {
+        amount: Math.min(event.decision.amount ?? 0, maxAmount),
+        limit: allowance.smallAmountLimit,
+        month: chinaMonth(now),
+        grantedAt: now.toISOString(),
+        parameterVersion: (await parametersFor(e.regionCode, e.request.residence, chinaDate(now))).version,
+      },
+      'grant',
+    );
   }
   const { amount, limit, month, grantedAt } = fixed;
   // The ledger first: a grant being paid already counts against the household's limit.
@@ -370,12 +374,16 @@ export async function settleAssessment(event: {
     const max = Math.max(0, toFen(assessment.householdLimit.amount) - granted);
     const amount = Math.min(toFen(decision.amount ?? 0), max) / 100;
     if (amount > 0)
-      fixed = await lifecycle.recordAssessedGrant(e.emergencyId, {
-        amount,
-        month: chinaMonth(now),
-        grantedAt: now.toISOString(),
-        parameterVersion: (await parametersFor(e.regionCode, e.request.residence, chinaDate(now))).version,
-      });
+      fixed = await lifecycle.recordGrant(
+        e.emergencyId,
+        {
+          amount,
+          month: chinaMonth(now),
+          grantedAt: now.toISOString(),
+          parameterVersion: (await parametersFor(e.regionCode, e.request.residence, chinaDate(now))).version,
+        },
+        'assessedGrant',
+      );
   }
   if (fixed) {
     // The ledger first: the amount being paid already counts against the household's limit.

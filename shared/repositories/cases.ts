@@ -454,23 +454,24 @@ export async function recordMeansTest(
 }
 
 /**
- * 延长审核确认时限: once per application, while it is still under review, with the reason recorded.
- * Undefined when it cannot be (no deadline yet, already extended, or already decided).
+ * Sets `path` on the application's review deadline once, while it is still under review and
+ * `requires` exists on it: the record as it is then, or undefined when it cannot be.
  */
-export async function extendReviewDeadline(
+async function setOnceUnderReview(
   applicationId: string,
-  extension: NonNullable<ReviewDeadline['extension']>,
+  path: string,
+  requires: string,
+  value: unknown,
 ): Promise<ApplicationRecord | undefined> {
   try {
     const { Attributes } = await dynamo().send(
       new UpdateCommand({
         TableName: table(),
         Key: APP(applicationId),
-        UpdateExpression: 'SET reviewDeadline.extension = :e',
-        ConditionExpression:
-          'attribute_exists(reviewDeadline) AND attribute_not_exists(reviewDeadline.extension) AND #s IN (:u, :p)',
+        UpdateExpression: `SET ${path} = :v`,
+        ConditionExpression: `attribute_exists(${requires}) AND attribute_not_exists(${path}) AND #s IN (:u, :p)`,
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':e': extension, ':u': 'underReview', ':p': 'publicNotice' },
+        ExpressionAttributeValues: { ':v': value, ':u': 'underReview', ':p': 'publicNotice' },
         ReturnValues: 'ALL_NEW',
       }),
     );
@@ -482,32 +483,29 @@ export async function extendReviewDeadline(
 }
 
 /**
+ * 延长审核确认时限: once per application, while it is still under review, with the reason recorded.
+ * Undefined when it cannot be (no deadline yet, already extended, or already decided).
+ */
+export const extendReviewDeadline = (
+  applicationId: string,
+  extension: NonNullable<ReviewDeadline['extension']>,
+): Promise<ApplicationRecord | undefined> =>
+  setOnceUnderReview(applicationId, 'reviewDeadline.extension', 'reviewDeadline', extension);
+
+/**
  * 启动调查: recorded once, while the application is under review and has the day to start by.
  * Undefined when it cannot be (not yet accepted, already recorded, or already decided).
  */
-export async function recordInvestigationStart(
+export const recordInvestigationStart = (
   applicationId: string,
   started: NonNullable<InvestigationStart['started']>,
-): Promise<ApplicationRecord | undefined> {
-  try {
-    const { Attributes } = await dynamo().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: APP(applicationId),
-        UpdateExpression: 'SET reviewDeadline.investigation.started = :s',
-        ConditionExpression:
-          'attribute_exists(reviewDeadline.investigation) AND attribute_not_exists(reviewDeadline.investigation.started) AND #s IN (:u, :p)',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':s': started, ':u': 'underReview', ':p': 'publicNotice' },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return openIn(strip<ApplicationRecord>(Attributes), 'declaration');
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return undefined;
-    throw error;
-  }
-}
+): Promise<ApplicationRecord | undefined> =>
+  setOnceUnderReview(
+    applicationId,
+    'reviewDeadline.investigation.started',
+    'reviewDeadline.investigation',
+    started,
+  );
 
 /**
  * Opens a task keyed by its id, or — when it exists, because the workflow waits on it again after

@@ -859,14 +859,16 @@ export async function updateEmergency(
 }
 
 /**
- * Fixes the emergency's grant (amount, month, time) before anything is paid, once: a step replayed
+ * Fixes an emergency's grant (amount, month, time) before anything is paid, once: a step replayed
  * later — in the next month, say — gets the first grant back and pays that month, not a second one.
- * The status stays as it is; the step sets `granted` last.
+ * `grant` is the aid paid first, `assessedGrant` what the county's assessment granted beyond it. The
+ * status stays as it is; the step sets it last.
  */
-export async function recordGrant(
+export async function recordGrant<F extends 'grant' | 'assessedGrant'>(
   emergencyId: string,
-  grant: NonNullable<EmergencyRecord['grant']>,
-): Promise<NonNullable<EmergencyRecord['grant']>> {
+  grant: NonNullable<EmergencyRecord[F]>,
+  field: F,
+): Promise<NonNullable<EmergencyRecord[F]>> {
   try {
     await dynamo().send(
       new UpdateCommand({
@@ -874,7 +876,7 @@ export async function recordGrant(
         Key: EMERG(emergencyId),
         UpdateExpression: 'SET #g = :g',
         ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#g)',
-        ExpressionAttributeNames: { '#g': 'grant' },
+        ExpressionAttributeNames: { '#g': field },
         ExpressionAttributeValues: { ':g': grant },
       }),
     );
@@ -882,37 +884,9 @@ export async function recordGrant(
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
   }
-  const stored = (await getEmergency(emergencyId))?.grant;
+  const stored = (await getEmergency(emergencyId))?.[field];
   if (!stored) throw new Error(`emergency ${emergencyId} does not exist`);
-  return stored;
-}
-
-/**
- * Fixes the amount the county's assessment granted (amount, month, time) before it is paid, once, as
- * `recordGrant` does for the aid paid first.
- */
-export async function recordAssessedGrant(
-  emergencyId: string,
-  grant: NonNullable<EmergencyRecord['assessedGrant']>,
-): Promise<NonNullable<EmergencyRecord['assessedGrant']>> {
-  try {
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: EMERG(emergencyId),
-        UpdateExpression: 'SET #g = :g',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#g)',
-        ExpressionAttributeNames: { '#g': 'assessedGrant' },
-        ExpressionAttributeValues: { ':g': grant },
-      }),
-    );
-    return grant;
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
-  const stored = (await getEmergency(emergencyId))?.assessedGrant;
-  if (!stored) throw new Error(`emergency ${emergencyId} does not exist`);
-  return stored;
+  return stored as NonNullable<EmergencyRecord[F]>;
 }
 
 /** Why a converted application may stand beside a member's open one: the caseworker decided it. */
