@@ -241,6 +241,15 @@ export const get = httpRoute(
   },
 );
 
+/** The review deadline as the extension and the investigation start answer it. */
+const reviewDeadlineAnswer = (app: cases.ApplicationRecord) => ({
+  statusCode: 200,
+  body: {
+    applicationId: app.applicationId,
+    reviewDeadline: reviewCompliance(app.reviewDeadline!, app.determination?.decidedAt),
+  },
+});
+
 /**
  * 延长审核确认时限 (57号 第二十二条: 30 working days, in special cases up to 45): a township
  * caseworker or the county extends it once, before the decision, naming one of the reasons the
@@ -290,13 +299,7 @@ export const extend = httpRoute(
       summary: `审核确认时限由${deadline.dueDate}延长至${currentDueDate(updated.reviewDeadline)}：${extensionReasonLabels[body.reason]}`,
       refs: { applicationId: app.applicationId },
     });
-    return {
-      statusCode: 200,
-      body: {
-        applicationId: app.applicationId,
-        reviewDeadline: reviewCompliance(updated.reviewDeadline, updated.determination?.decidedAt),
-      },
-    };
+    return reviewDeadlineAnswer(updated);
   },
 );
 
@@ -343,13 +346,7 @@ export const startInvestigation = httpRoute(
       summary: `${body.startedOn}启动家庭经济状况调查（${investigationMethodLabels[body.method]}）${late ? `，晚于应启动日期${investigation.startBy}` : ''}`,
       refs: { applicationId: app.applicationId },
     });
-    return {
-      statusCode: 200,
-      body: {
-        applicationId: app.applicationId,
-        reviewDeadline: reviewCompliance(updated.reviewDeadline, updated.determination?.decidedAt),
-      },
-    };
+    return reviewDeadlineAnswer(updated);
   },
 );
 

@@ -233,7 +233,7 @@ export function decideMonitoring(fresh: FreshAssessment): { outcome: MonitoringO
 
 /**
  * A member's death triggers a recheck within this many months of the death: the usual provincial rule
- * (DESIGN §1a), not in the national measures kept in `shared/law/`. A constant until the regional
+ * (docs/architecture.md §7), not in the national measures the code cites. A constant until the regional
  * parameters carry it.
  */
 export const DEATH_RECHECK_MONTHS = 3;

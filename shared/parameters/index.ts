@@ -307,7 +307,7 @@ export const statutoryDefaults: Partial<{
 const isProvinceLevel = (code: string) => code.endsWith('0000');
 
 /**
- * 渐退期的通行上限：各省渐退办法一般不超过6个月（DESIGN 1a 所列的地方规定）；更长须省级明确例外。
+ * 渐退期的通行上限：各省渐退办法一般不超过6个月（地方规定，见 docs/architecture.md §7）；更长须省级明确例外。
  * The national measures (57号 第三十三条) allow "一定时间的渐退期" without a length, so the cap is a
  * floor of practice the system enforces, overridable only by a province that says so.
  */

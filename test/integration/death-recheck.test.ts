@@ -1,5 +1,5 @@
 /**
- * A member's death triggers a recheck within 3 months (DESIGN §1a), on the in-memory runtime: the
+ * A member's death triggers a recheck within 3 months (docs/architecture.md §7), on the in-memory runtime: the
  * health department's feed reports a death of a member of a determined 低保 household, monitoring
  * raises its `death` warning, and the case's pending 定期核查 — due a year after the determination —
  * is brought forward to 3 months after the date of death: replaced, never doubled, recorded on the

@@ -1,4 +1,4 @@
-/** A member's death triggers a recheck within 3 months (DESIGN §1a): the dates, and which cases it concerns. */
+/** A member's death triggers a recheck within 3 months (docs/architecture.md §7): the dates, and which cases it concerns. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../shared/domain/dates.ts';
