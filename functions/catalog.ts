@@ -85,6 +85,8 @@ export const functions = {
       rateLimited,
       { table: 'Cases', access: 'readWrite' },
       { stateMachine: 'Application', access: 'start' },
+      // A retry finds the execution started: it is described for its start date.
+      { stateMachine: 'Application', access: 'read' },
     ],
   },
   getApplication: {
@@ -273,6 +275,13 @@ export const functions = {
     entry: 'functions/steps/handlers.ts',
     handler: 'lapseConsentStep',
     description: '申请人逾期未答复',
+    grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
+  },
+  reopenDeterminationStep: {
+    stack: 'casework',
+    entry: 'functions/steps/handlers.ts',
+    handler: 'reopenDeterminationStep',
+    description: '不予确认决定被撤销后重新审核：取回原核查结论和乡镇审核意见',
     grants: [idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   determineAlternativeStep: {
@@ -569,6 +578,19 @@ export const functions = {
     description: '记录启动家庭经济状况调查（受理后3个工作日内）',
     grants: [rateLimited, idempotency, { table: 'Cases', access: 'readWrite' }],
   },
+  recordAppeal: {
+    stack: 'casework',
+    entry: 'functions/http/appeals.ts',
+    handler: 'record',
+    description: '记录行政复议、行政诉讼结果；撤销的回到原决定前的状态重新办理',
+    grants: [
+      rateLimited,
+      idempotency,
+      { table: 'Cases', access: 'readWrite' },
+      { stateMachine: 'Application', access: 'start' },
+      { stateMachine: 'Application', access: 'read' },
+    ],
+  },
   raiseEndObjection: {
     stack: 'casework',
     entry: 'functions/http/case-lifecycle.ts',
@@ -776,6 +798,7 @@ export const routes: Route[] = [
   { method: 'POST', path: '/cases/{caseId}/declaration', function: 'submitDeclaration' },
   { method: 'POST', path: '/cases/{caseId}/hearing', function: 'answerHearing' },
   { method: 'POST', path: '/cases/{caseId}/end-objection', function: 'raiseEndObjection' },
+  { method: 'POST', path: '/cases/{caseId}/appeals', function: 'recordAppeal' },
   { method: 'GET', path: '/cases/{caseId}/payments', function: 'casePayments' },
   {
     method: 'GET',

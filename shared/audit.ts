@@ -98,6 +98,7 @@ export const auditActions = {
   'warning.escalated': '预警逾期未反馈，报督办',
   'warning.answered': '部门反馈处置情况',
   'recheck.advanced': '家庭成员死亡，定期核查提前',
+  'appeal.recorded': '记录行政复议、行政诉讼结果',
   'calendar.loaded': '载入年度节假日安排',
   'calendar.proposed': '提出须复核的节假日安排',
   'calendar.confirmed': '复核确认节假日安排',

@@ -9,6 +9,7 @@
  * it here fails the response test, which names it.
  */
 import { z } from 'zod';
+import { appealChannels, appealOutcomes } from './domain/appeals.ts';
 import { reviewDeadlineView } from './schemas/cases.ts';
 
 const money = z.number().describe('元');
@@ -183,6 +184,21 @@ export const applicationView = z
       .nullable()
       .describe('最近一次拟调减、停止救助前的听取意见（社会救助法第四十八条）；没有的为 null'),
     consent: consent.nullable(),
+    appeals: z
+      .array(
+        z.object({
+          appealId: z.string(),
+          noticeTitle: z.string().describe('被申请复议或起诉的决定'),
+          channel: z.enum(appealChannels),
+          channelLabel: z.string().describe('行政复议 或 行政诉讼'),
+          outcome: z.enum(appealOutcomes),
+          outcomeLabel: z.string(),
+          decidedOn: day,
+          authority: z.string().describe('复议机关或人民法院'),
+          documentNumber: z.string(),
+        }),
+      )
+      .describe('本案件决定的行政复议、行政诉讼结果（社会救助法第七十六条），先记录的在前'),
     members: z.array(
       z.object({
         name: z.string(),
@@ -310,6 +326,10 @@ export const task = z
     returned: taskOpinion
       .optional()
       .describe('乡镇审核任务：县级不同意乡镇拟不予确认意见、退回重新审核的意见'),
+    reopened: z
+      .object({ appealId: z.string(), summary: z.string().describe('复议、诉讼结果') })
+      .optional()
+      .describe('原不予确认决定经行政复议或行政诉讼撤销、重新审核的（社会救助法第七十六条）'),
     escalations: z
       .array(z.object({ escalatedAt: instant, overdueSince: day, newDueDate: day }))
       .optional()

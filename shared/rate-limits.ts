@@ -71,6 +71,7 @@ export const routeRateClasses: Record<string, RateClass> = {
   'POST /warnings/{warningId}/feedback': 'casework',
   'POST /staff/me/relatives': 'casework',
   'POST /staff/committee-relatives': 'casework',
+  'POST /cases/{caseId}/appeals': 'casework',
   'POST /means-test': 'preview',
   'PUT /admin/parameters/{regionCode}': 'admin',
   'PUT /admin/calendar/{year}': 'admin',

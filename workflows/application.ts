@@ -8,6 +8,7 @@
  *   乡镇审核不同意或不符合所申请类别 → 报县级确认（拟不予确认）→ 县级不予确认 → 书面告知
  *                                                              → 县级不同意乡镇意见 → 退回乡镇重新审核
  *   不予确认 →（符合其他类别）申请人同意 → 按其他类别认定
+ *   不予确认经行政复议或行政诉讼撤销 → 新的执行：回到原作出决定的层级重新审核、确认
  *
  * The county decides (社会救助法第四十四条第一款): the township only proposes, a refusal included.
  * Where the province lets the township decide (第二款; `decisionAuthority`, carried in
@@ -20,6 +21,11 @@
  * caught, the escalation step reports the task to the supervisors with a new due date, and the
  * workflow waits again on a new token for the same task. The public notice is a Wait until the
  * instant the notice period ends, computed by a step — an absolute time, so it survives restarts.
+ *
+ * A refusal revoked on 行政复议 or 行政诉讼 (社会救助法第七十六条) starts a new execution with
+ * `reopened` in its input: it skips acceptance and the means test and resumes at the level that
+ * made the revoked determination — the county, on the township's last opinion, or the township
+ * where the province has it decide.
  *
  * `${…}` placeholders are filled by CDK (definitionSubstitutions) and by the local runtime from the
  * same `substitutions` map, so both run this exact document.
@@ -117,12 +123,45 @@ export const application: WorkflowDefinition = {
     OpenConsentFunction: 'openConsentStep',
     LapseConsentFunction: 'lapseConsentStep',
     DetermineAlternativeFunction: 'determineAlternativeStep',
+    ReopenDeterminationFunction: 'reopenDeterminationStep',
   },
   definition: {
     Comment:
       '社会救助申请：受理 → 家庭经济状况核查 → 乡镇审核 → 公示 → 县级确认 → 书面告知；逾期督办；经同意按其他类别认定',
-    StartAt: 'Accept',
+    StartAt: 'Start',
     States: {
+      Start: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.reopened', IsPresent: true, Next: 'Reopen' }],
+        Default: 'Accept',
+      },
+      Reopen: {
+        Comment: '原不予确认决定被撤销：取回原核查结论和乡镇（街道）最后的审核意见',
+        ...invoke('ReopenDeterminationFunction', { 'applicationId.$': '$.applicationId' }),
+        ResultPath: '$.reopen',
+        Next: 'Reopened',
+      },
+      Reopened: {
+        Type: 'Pass',
+        Parameters: {
+          'applicationId.$': '$.applicationId',
+          'caseId.$': '$.caseId',
+          'regionCode.$': '$.regionCode',
+          'reopened.$': '$.reopened',
+          round: 1,
+          'meansTest.$': '$.reopen.result.meansTest',
+          'townshipReview.$': '$.reopen.result.townshipReview',
+        },
+        Next: 'ReopenedAt',
+      },
+      ReopenedAt: {
+        Comment: '回到原作出决定的层级重新审核、确认',
+        Type: 'Choice',
+        Choices: [
+          { Variable: '$.meansTest.decisionLevel', StringEquals: 'township', Next: 'PlanTownshipReview' },
+        ],
+        Default: 'PlanCountyDetermination',
+      },
       Accept: {
         Comment: '受理：第1轮审核',
         Type: 'Pass',

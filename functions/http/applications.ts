@@ -1,11 +1,12 @@
 /** 自主申报: submit a household's declaration; read its status, tier and notice. */
-import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { type AuditInput, appendAudit, openingAuditWrites } from '../../shared/audit.ts';
 import { actor, callerKey, isOwner, requireJurisdiction, requireOwnerOrStaff } from '../../shared/auth.ts';
 import { sfn } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
 import { answerConsent } from '../../shared/consent.ts';
 import { requestDigest } from '../../shared/crypto.ts';
+import { appealChannelLabels, appealOutcomeLabels } from '../../shared/domain/appeals.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import {
   currentDueDate,
@@ -18,6 +19,7 @@ import { newId } from '../../shared/domain/ids.ts';
 import { proposalText, tierLabel } from '../../shared/domain/lifecycle.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
+import { listAppeals } from '../../shared/repositories/appeals.ts';
 import * as cases from '../../shared/repositories/cases.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
@@ -34,28 +36,35 @@ import { application as applicationWorkflow } from '../../workflows/application.
 
 /**
  * Starts the application's execution, named after the application so that a retry (same
- * Idempotency-Key after a failure between the write and the start) cannot start a second one.
+ * Idempotency-Key after a failure between the write and the start) cannot start a second one. A
+ * review reopened after its refusal was revoked is named after the appeal too (`reopened`).
  */
-async function startExecution(app: cases.ApplicationRecord): Promise<string> {
-  const startedAt = new Date().toISOString();
-  let executionArn: string;
+export async function startExecution(
+  app: Pick<cases.ApplicationRecord, 'applicationId' | 'caseId' | 'regionCode'>,
+  reopened?: { appealId: string },
+): Promise<string> {
+  const name = executionName(app.applicationId, reopened);
+  const executionArn = applicationExecutionArn(app.applicationId, reopened);
+  let startedAt: string;
   try {
     const out = await sfn().send(
       new StartExecutionCommand({
         stateMachineArn: requiredEnv(applicationWorkflow.env),
-        name: app.applicationId,
+        name,
         // Only ids travel through the workflow: the household's personal data stays in the table.
         input: JSON.stringify({
           applicationId: app.applicationId,
           caseId: app.caseId,
           regionCode: app.regionCode,
+          ...(reopened ? { reopened } : {}),
         }),
       }),
     );
-    executionArn = out.executionArn!;
+    startedAt = out.startDate!.toISOString();
   } catch (error) {
     if (!(error instanceof ExecutionAlreadyExists)) throw error;
-    executionArn = `${requiredEnv(applicationWorkflow.env).replace(':stateMachine:', ':execution:')}:${app.applicationId}`;
+    // Started by an earlier attempt: linked under its own start date, so both write one link.
+    startedAt = (await sfn().send(new DescribeExecutionCommand({ executionArn }))).startDate!.toISOString();
   }
   await cases.linkExecution(
     { caseId: app.caseId, executionArn, workflow: applicationWorkflow.id, startedAt },
@@ -63,6 +72,13 @@ async function startExecution(app: cases.ApplicationRecord): Promise<string> {
   );
   return executionArn;
 }
+
+const executionName = (applicationId: string, reopened?: { appealId: string }) =>
+  reopened ? `${applicationId}-${reopened.appealId}`.slice(0, 80) : applicationId;
+
+/** The ARN the application's execution has (or will have once started): names are unique per state machine. */
+export const applicationExecutionArn = (applicationId: string, reopened?: { appealId: string }) =>
+  `${requiredEnv(applicationWorkflow.env).replace(':stateMachine:', ':execution:')}:${executionName(applicationId, reopened)}`;
 
 /** What the case's audit log opens with: the submission, and why it was taken although another is open. */
 function submissionAudit(application: cases.ApplicationRecord, role: string, by: cases.Actor): AuditInput[] {
@@ -231,6 +247,17 @@ export const get = httpRoute(
         decisionLevel: app.meansTest ? (app.decisionLevel ?? 'county') : null,
         hearing: hearingView((await lifecycle.listHearings(app.caseId)).at(-1)),
         consent: app.consent ? consentView(app.consent) : null,
+        appeals: (await listAppeals(app.caseId)).map((a) => ({
+          appealId: a.appealId,
+          noticeTitle: a.noticeTitle,
+          channel: a.channel,
+          channelLabel: appealChannelLabels[a.channel],
+          outcome: a.outcome,
+          outcomeLabel: appealOutcomeLabels[a.outcome],
+          decidedOn: a.decidedOn,
+          authority: a.authority,
+          documentNumber: a.documentNumber,
+        })),
         members: app.declaration.members.map((m) => ({
           name: m.name,
           relation: m.relation,

@@ -16,6 +16,7 @@ import { parameterSetSchema } from '../../shared/parameters/index.ts';
 import { routeRateClasses } from '../../shared/rate-limits.ts';
 import { auditSearchQuery } from '../../shared/schemas/audit.ts';
 import {
+  appealBody,
   applicationIdPath,
   caseIdPath,
   caseLifecycleResponses,
@@ -445,6 +446,20 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
           message: z.string(),
         })
         .meta({ title: '终止公示异议' }),
+    },
+    errors: [400, 404, 409, 413],
+  },
+  recordAppeal: {
+    tag: '经办人',
+    description:
+      '县级民政部门记录对其决定的行政复议、行政诉讼结果（社会救助法第七十六条），对应被申请复议或起诉的决定的书面告知书（须是载明复议、诉讼途径的决定）。维持、确认违法不撤销、撤回的只作记录；撤销的，案件回到原决定前的状态重新办理：不予确认的申请回到原作出决定的层级（县级依乡镇最后的审核意见；省级规定由乡镇确认的由乡镇）重新审核确认；定期核查后调减、渐退、停止救助的恢复原救助，并于次日重新核查。同一文号重复提交答复相同；同一决定只能撤销一次。',
+    path: caseIdPath,
+    body: appealBody,
+    success: { status: 201, description: '已记录', schema: caseLifecycleResponses.appeal },
+    alsoSuccess: {
+      status: 200,
+      description: '已记录（同一文号重复提交，答复相同）',
+      schema: caseLifecycleResponses.appeal,
     },
     errors: [400, 404, 409, 413],
   },

@@ -27,7 +27,7 @@ import {
 } from '../../shared/domain/determination.ts';
 import { stableId } from '../../shared/domain/ids.ts';
 import { publicationOf } from '../../shared/domain/publication.ts';
-import type { TaskOpinion } from '../../shared/domain/tasks.ts';
+import { opinionOf } from '../../shared/domain/tasks.ts';
 import { recordCalendarFallback } from '../../shared/metrics.ts';
 import type { ParameterSet } from '../../shared/parameters/index.ts';
 import * as cases from '../../shared/repositories/cases.ts';
@@ -114,17 +114,28 @@ export async function meansTest(event: {
   return { meansTest: summary, decisionLevel: authority.level };
 }
 
-/** The opinion of one level, as the other level's task shows it. */
-function opinionOf(task: cases.TaskRecord | undefined): TaskOpinion | undefined {
-  const d = task?.decision;
-  if (!d) return undefined;
-  return {
-    decision: d.decision,
-    reasons: d.reasons,
-    decidedAt: d.decidedAt,
-    decidedBy: d.decidedBy,
-    ...(d.findings ? { findings: d.findings } : {}),
-  };
+/**
+ * A review reopened after its refusal was revoked (社会救助法第七十六条): it resumes on the means
+ * test the review found and, for the county, on the township's last opinion before the refusal.
+ */
+export async function reopenDetermination(event: { applicationId: string }) {
+  const app = await load(event.applicationId);
+  const revoked = app.revokedDeterminations?.at(-1);
+  if (!revoked || !app.meansTest || app.determination)
+    throw new Error(`application ${app.applicationId} has no revoked determination to reopen`);
+  const decisionLevel = app.decisionLevel ?? 'county';
+  // The county decides on the township's opinion (第四十四条): a county-level refusal always had one.
+  if (decisionLevel === 'county' && !revoked.townshipReview)
+    throw new Error(`application ${app.applicationId}: no township opinion to decide on again`);
+  return { meansTest: { result: app.meansTest, decisionLevel }, townshipReview: revoked.townshipReview };
+}
+
+/** The review this execution reopened, for its tasks: the appeal and its outcome. */
+function reopenedBy(app: cases.ApplicationRecord, executionArn: string) {
+  const revoked = app.revokedDeterminations?.at(-1);
+  // Any execution but the one that made the revoked determination (which has ended) is the reopening.
+  if (!revoked || revoked.executionArn === executionArn) return undefined;
+  return { revoked, reopened: { appealId: revoked.appealId, summary: revoked.appealSummary } };
 }
 
 /**
@@ -132,12 +143,17 @@ function opinionOf(task: cases.TaskRecord | undefined): TaskOpinion | undefined 
  * township's opinion of the same round; a township review after a county return shows why the
  * county did not accept the proposed refusal.
  */
-async function opinionsFor(event: OpenTaskEvent): Promise<Pick<cases.TaskRecord, 'proposal' | 'returned'>> {
+async function opinionsFor(
+  event: OpenTaskEvent,
+  app: cases.ApplicationRecord,
+): Promise<Pick<cases.TaskRecord, 'proposal' | 'returned'>> {
   if (event.kind === 'countyDetermination') {
     const township = await cases.getApplicationTask(
       stableId('task', event.executionArn, 'townshipReview', String(event.round)),
     );
-    const opinion = opinionOf(township);
+    // A reopened review comes to the county without a township task of its own: the last opinion.
+    const opinion =
+      opinionOf(township) ?? reopenedBy(app, event.executionArn)?.revoked.townshipReview ?? undefined;
     const proposesRefusal =
       opinion &&
       (opinion.decision === 'reject' || (opinion.decision === 'approve' && !event.meansTest.eligible));
@@ -273,7 +289,8 @@ export async function openTask(event: OpenTaskEvent): Promise<{ taskId: string }
           (await parametersToday(app, chinaDate(new Date(app.submittedAt)))).timeLimits.tekunHomeCheckShare,
         )
       : undefined;
-  const opinions = await opinionsFor(event);
+  const opinions = await opinionsFor(event, app);
+  const reopened = reopenedBy(app, event.executionArn)?.reopened;
   const { created, task } = await cases.openTask({
     taskId: event.task.taskId,
     kind: event.kind,
@@ -291,6 +308,7 @@ export async function openTask(event: OpenTaskEvent): Promise<{ taskId: string }
     ...(objections.length ? { objections } : {}),
     ...(homeCheck ? { homeCheck } : {}),
     ...opinions,
+    ...(reopened ? { reopened } : {}),
     memberIndexes: indexes,
   });
   await auditTaskOpened(task);

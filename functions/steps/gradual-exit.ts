@@ -34,9 +34,28 @@ export interface GradualExitEvent {
   residence: Residence;
 }
 
+/**
+ * Whether the case is still in this gradual exit: a decision revoked on 行政复议 or 行政诉讼
+ * (`functions/http/appeals.ts`) puts the case back in assistance, and what the exit scheduled before
+ * then does nothing.
+ */
+async function stands(event: Pick<GradualExitEvent, 'caseId' | 'plan'>): Promise<boolean> {
+  const item = await lifecycle.getCaseItem(event.caseId);
+  const plan = item?.gradualExit as GradualExitPlan | undefined;
+  // `exited` too: a replayed last step finds the case it closed itself.
+  return (
+    (item?.status === 'gradualExit' || item?.status === 'exited') &&
+    plan?.firstMonth === event.plan.firstMonth
+  );
+}
+
 /** The month's payment, at the amount the plan fixes (no taper parameter exists: the full amount). */
-export async function pay(event: GradualExitEvent): Promise<GradualExitMonth & { created: boolean }> {
+export async function pay(
+  event: GradualExitEvent,
+): Promise<GradualExitMonth & { created: boolean; revoked?: true }> {
   const month = gradualExitMonth(event.plan, event.index);
+  // Nothing paid, and not the last month: the next step, finding it revoked too, ends the run.
+  if (!(await stands(event))) return { ...month, last: false, created: false, revoked: true };
   const { created } = await recordPayment({
     caseId: event.caseId,
     month: month.month,
@@ -51,7 +70,10 @@ export async function pay(event: GradualExitEvent): Promise<GradualExitMonth & {
 }
 
 /** The next month of the gradual exit becomes due on the first of that month. */
-export async function scheduleNext(event: GradualExitEvent): Promise<{ index: number; dueAt: string }> {
+export async function scheduleNext(
+  event: GradualExitEvent,
+): Promise<{ index: number; dueAt: string | null }> {
+  if (!(await stands(event))) return { index: event.index, dueAt: null };
   const next = gradualExitMonth(event.plan, event.index + 1);
   await scheduleWorkflow({
     caseId: event.caseId,
@@ -69,7 +91,8 @@ export async function scheduleNext(event: GradualExitEvent): Promise<{ index: nu
  */
 export async function end(
   event: Omit<GradualExitEvent, 'index'>,
-): Promise<{ noticeId: string; monitoringDue: string }> {
+): Promise<{ noticeId: string; monitoringDue: string } | { revoked: true }> {
+  if (!(await stands(event))) return { revoked: true };
   // The end the plan fixes (its last month's end, which the workflow waited for), not the time
   // this step runs: a replay on a later day schedules the same monitoring follow-up, not a second.
   const endedAt = gradualExitMonth(event.plan, event.plan.months).endsAt;

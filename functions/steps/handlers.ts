@@ -21,6 +21,10 @@ export const openPublicNoticeStep = idempotentStep('openPublicNoticeStep', appli
 export const closePublicNoticeStep = idempotentStep('closePublicNoticeStep', application.closePublicNotice);
 export const openConsentStep = idempotentStep('openConsentStep', application.openConsent);
 export const lapseConsentStep = idempotentStep('lapseConsentStep', application.lapseConsent);
+export const reopenDeterminationStep = idempotentStep(
+  'reopenDeterminationStep',
+  application.reopenDetermination,
+);
 export const determineAlternativeStep = idempotentStep(
   'determineAlternativeStep',
   application.determineAlternative,

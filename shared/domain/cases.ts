@@ -5,6 +5,7 @@
  */
 import type { ApplicationRequest } from '../schemas/household.ts';
 import type { ReviewDeadline } from './deadlines.ts';
+import type { TaskOpinion } from './tasks.ts';
 
 export type ApplicationStatus =
   | 'submitted'
@@ -168,4 +169,22 @@ export interface ApplicationRecord {
   };
   notice?: Notice;
   consent?: ConsentRecord;
+  /** Determinations revoked on 行政复议 or 行政诉讼, oldest first; the application was reopened after each. */
+  revokedDeterminations?: RevokedDetermination[];
+}
+
+/**
+ * A determination that no longer stands (社会救助法第七十六条; `shared/domain/appeals.ts`): kept with
+ * what the reopened review needs — the execution that decided it, and the township's last opinion,
+ * which a county deciding again decides on.
+ */
+export interface RevokedDetermination {
+  determination: NonNullable<ApplicationRecord['determination']>;
+  noticeId: string;
+  appealId: string;
+  /** The outcome in one line, for the task of the review that reopens. */
+  appealSummary: string;
+  revokedAt: string;
+  executionArn: string;
+  townshipReview: TaskOpinion | null;
 }

@@ -30,6 +30,19 @@ export interface TaskDecision {
 /** One level's opinion as the other level's task shows it. */
 export type TaskOpinion = Pick<TaskDecision, 'decision' | 'reasons' | 'decidedAt' | 'decidedBy' | 'findings'>;
 
+/** The opinion of one level, as the other level's task shows it. */
+export function opinionOf(task: { decision?: TaskDecision } | undefined): TaskOpinion | undefined {
+  const d = task?.decision;
+  if (!d) return undefined;
+  return {
+    decision: d.decision,
+    reasons: d.reasons,
+    decidedAt: d.decidedAt,
+    decidedBy: d.decidedBy,
+    ...(d.findings ? { findings: d.findings } : {}),
+  };
+}
+
 /** The application's own tasks: the township's review, the county's determination. */
 export type ApplicationTaskKind = 'townshipReview' | 'countyDetermination';
 
@@ -87,6 +100,8 @@ export interface ApplicationTask extends TaskBase {
   proposal?: TaskOpinion;
   /** A township review the county sent back: it did not accept the township's proposed refusal. */
   returned?: TaskOpinion;
+  /** A review reopened because its earlier determination was revoked on 行政复议 or 行政诉讼. */
+  reopened?: { appealId: string; summary: string };
   escalations?: Escalation[];
   decision?: TaskDecision;
 }

@@ -42,6 +42,7 @@ export type {
   Notice,
   Objection,
   PublicNoticeRecord,
+  RevokedDetermination,
 } from '../domain/cases.ts';
 /** The application's tasks; `Task` in `shared/domain/tasks.ts` is every stored kind. */
 export type {
@@ -60,6 +61,7 @@ import type {
   Notice,
   Objection,
   PublicNoticeRecord,
+  RevokedDetermination,
 } from '../domain/cases.ts';
 import type { InvestigationStart, ReviewDeadline } from '../domain/deadlines.ts';
 import {
@@ -885,6 +887,42 @@ export async function recordAlternativeDetermination(
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
   }
+}
+
+/**
+ * The writes that put a refused application back under review after its refusal was revoked: the
+ * determination, its notice and any answered offer of another tier move to `revokedDeterminations`,
+ * and the members' claims are taken again (`claims`, from `claimWrites`), so that no other
+ * application can take them while this one is open. Only while it is still the refusal that was
+ * revoked, and no offer of another tier waits for an answer.
+ */
+export function reopenApplicationWrites(
+  app: ApplicationRecord,
+  revoked: RevokedDetermination,
+  claims: ConditionalPut[],
+) {
+  return [
+    {
+      Update: {
+        TableName: table(),
+        Key: APP(app.applicationId),
+        UpdateExpression:
+          'SET #s = :review, revokedDeterminations = list_append(if_not_exists(revokedDeterminations, :none), :r) REMOVE determination, notice, consent',
+        ConditionExpression:
+          '#s = :refused AND notice.noticeId = :notice AND (attribute_not_exists(consent) OR NOT consent.#s = :offered)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':review': 'underReview',
+          ':refused': 'refused',
+          ':offered': 'offered',
+          ':notice': revoked.noticeId,
+          ':none': [],
+          ':r': [revoked],
+        },
+      },
+    },
+    ...claims,
+  ];
 }
 
 /** Opens the public notice of a round, once; the application shows it while it runs. */

@@ -160,6 +160,45 @@ export async function updateCase(
   }
 }
 
+/**
+ * The write that puts a case back where it stood before a recheck's decision that was revoked: the
+ * benefit before it, in assistance, no gradual exit or monitoring that the decision started, and a
+ * recheck due on `nextRecheckDue`. Only while that decision is still the case's last recheck
+ * (`lastRecheckAt`); the case's version is bumped as every update does.
+ */
+export function restoreCaseWrite(
+  caseId: string,
+  restore: { benefit: Benefit; decidedAt: string; nextRecheckDue: string; appealId: string; at: string },
+) {
+  const { sets, removes, names, values } = setExpression(
+    {
+      tier: restore.benefit.tier,
+      monthlyAmount: restore.benefit.monthlyAmount,
+      status: 'active',
+      nextRecheckDue: restore.nextRecheckDue,
+      reopenedAt: restore.at,
+      reopenedBy: restore.appealId,
+    },
+    ['endedAt', 'gradualExit', 'monitoring', 'nextMonitoringDue', 'exitedAt'],
+  );
+  names['#version'] = 'version';
+  names['#last'] = 'lastRecheckAt';
+  values[':zero'] = 0;
+  values[':one'] = 1;
+  values[':decided'] = restore.decidedAt;
+  sets.push('#version = if_not_exists(#version, :zero) + :one');
+  return {
+    Update: {
+      TableName: table(),
+      Key: CASE(caseId),
+      UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
+      ConditionExpression: 'attribute_exists(pk) AND #last = :decided',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
 /** The application that determined the case: the one named on the case, else its latest. */
 export async function determinedApplication(item: CaseItem): Promise<ApplicationRecord | undefined> {
   const id = item.determinedApplicationId ?? item.applicationIds?.at(-1);

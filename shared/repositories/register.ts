@@ -208,13 +208,14 @@ export async function lookupPersons(indexes: readonly string[]): Promise<Map<str
 // ── the system's own cases ───────────────────────────────────────────────────────────────────────
 
 /** What changed a case on the register (for its chain entry). */
-export type RegisterCause = 'determination' | 'recheck' | 'gradualExit' | 'emergency';
+export type RegisterCause = 'determination' | 'recheck' | 'gradualExit' | 'emergency' | 'appeal';
 
 const causeLabels: Record<RegisterCause, string> = {
   determination: '认定',
   recheck: '定期核查',
   gradualExit: '渐退期满',
   emergency: '临时救助',
+  appeal: '原决定经复议或诉讼撤销',
 };
 
 function registerTierOf(tier: unknown): RegisterTier {

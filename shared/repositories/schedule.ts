@@ -21,7 +21,8 @@ export interface Schedule {
   /** ISO instant the execution is due. */
   dueAt: string;
   input: Record<string, unknown>;
-  status: 'pending' | 'started';
+  /** `cancelled`: the decision that scheduled it no longer stands (`cancelPending`). */
+  status: 'pending' | 'started' | 'cancelled';
   executionArn?: string;
   createdAt: string;
   /** Brought forward (`bringForward`): the instant it was due before, and when it was moved. */
@@ -117,7 +118,7 @@ export async function bringForward(
     const earliest = pending[0];
     if (!earliest) return { outcome: 'none' };
     if (earliest.dueAt <= dueAt) return { outcome: 'unchanged', pending: earliest };
-    const taken = all.find((s) => s.dueAt.slice(0, 10) === dueAt.slice(0, 10));
+    const taken = all.find((s) => s.status !== 'cancelled' && s.dueAt.slice(0, 10) === dueAt.slice(0, 10));
     if (taken) return { outcome: 'taken', by: taken };
     const movedAt = new Date().toISOString();
     const to: Schedule = {
@@ -158,6 +159,44 @@ export async function bringForward(
     }
   }
   throw new Error(`schedule ${workflow} of ${caseId}: could not bring it forward after 5 tries`);
+}
+
+/**
+ * Cancels a case's pending schedules of `workflow` (that `match` accepts): they leave the due index
+ * and stay on the case as `cancelled`, with `cause`. One that the sweeper started meanwhile is left
+ * as it is (its execution checks whether it still stands). Idempotent; returns what it cancelled.
+ */
+export async function cancelPending(
+  caseId: string,
+  workflow: string,
+  cause: string,
+  match: (s: Schedule) => boolean = () => true,
+): Promise<Schedule[]> {
+  const pending = (await schedulesOf(caseId, workflow)).filter((s) => s.status === 'pending' && match(s));
+  const cancelled: Schedule[] = [];
+  for (const s of pending) {
+    try {
+      await dynamo().send(
+        new UpdateCommand({
+          TableName: table(),
+          Key: scheduleKey(s),
+          UpdateExpression: 'SET #s = :cancelled, cancelledAt = :at, cause = :cause REMOVE gsi2pk, gsi2sk',
+          ConditionExpression: '#s = :pending',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':cancelled': 'cancelled',
+            ':pending': 'pending',
+            ':at': new Date().toISOString(),
+            ':cause': cause,
+          },
+        }),
+      );
+      cancelled.push(s);
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+  return cancelled;
 }
 
 /** Pending schedules due on `day` (China date) at or before `now`, across every shard. */

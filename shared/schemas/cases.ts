@@ -5,6 +5,7 @@
  * which validate with it in the browser and show the same Chinese messages. Browser-safe.
  */
 import { z } from 'zod';
+import { appealChannels, appealOutcomes } from '../domain/appeals.ts';
 import { extensionReasons, investigationMethods } from '../domain/deadlines.ts';
 import {
   applicantFields,
@@ -126,6 +127,38 @@ export const extensionBody = z.object({
     .max(500, { error: '情况说明不超过500字' }),
 });
 
+/**
+ * 行政复议、行政诉讼的结果 (社会救助法第七十六条), recorded by the county against the written notice of
+ * the decision challenged.
+ */
+export const appealBody = z.object({
+  noticeId: z
+    .string({ error: '请填写被申请复议或起诉的决定的告知书编号' })
+    .trim()
+    .min(1, { error: '请填写被申请复议或起诉的决定的告知书编号' })
+    .max(100, { error: '告知书编号不超过100字' })
+    .describe('被申请复议或起诉的决定的书面告知书编号（案件告知书中的 noticeId）'),
+  channel: z.enum(appealChannels, {
+    error: '救济途径应为 reconsideration（行政复议）或 litigation（行政诉讼）',
+  }),
+  outcome: z.enum(appealOutcomes, {
+    error:
+      '结果应为 upheld（维持或驳回）、revoked（撤销）、confirmedUnlawful（确认违法不撤销）或 withdrawn（撤回）',
+  }),
+  decidedOn: isoDate.describe('复议决定或裁判的日期（北京时间，不晚于今天）'),
+  authority: z
+    .string({ error: '请填写复议机关或人民法院' })
+    .trim()
+    .min(2, { error: '请填写复议机关或人民法院' })
+    .max(100, { error: '复议机关或人民法院名称不超过100字' }),
+  documentNumber: z
+    .string({ error: '请填写复议决定书或判决书、裁定书的文号' })
+    .trim()
+    .min(2, { error: '请填写复议决定书或判决书、裁定书的文号' })
+    .max(100, { error: '文号不超过100字' }),
+  note: z.string({ error: 'note 应为文字' }).trim().max(1000, { error: '情况说明不超过1000字' }).optional(),
+});
+
 /** The whole review's deadline as staff, the applicant and auditors see it. */
 export const reviewDeadlineView = z
   .object({
@@ -179,6 +212,36 @@ export const publicationResponse = z
 
 /** Response shapes, for the OpenAPI document. */
 export const caseLifecycleResponses = {
+  appeal: z
+    .object({
+      appealId: z.string(),
+      caseId: z.string(),
+      noticeId: z.string(),
+      noticeTitle: z.string().describe('被申请复议或起诉的决定'),
+      channel: z.enum(appealChannels),
+      outcome: z.enum(appealOutcomes),
+      decidedOn: z.string(),
+      authority: z.string(),
+      documentNumber: z.string(),
+      recordedAt: z.string(),
+      reopened: z
+        .discriminatedUnion('kind', [
+          z.object({ kind: z.literal('application'), applicationId: z.string(), executionArn: z.string() }),
+          z.object({
+            kind: z.literal('recheck'),
+            recheckId: z.string(),
+            restored: z.object({ tier: z.string(), monthlyAmount: z.number().nullable() }),
+            dueAt: z.string(),
+          }),
+          z.object({ kind: z.literal('none'), nextStep: z.string() }),
+        ])
+        .nullable()
+        .describe(
+          '撤销后案件回到原决定前的状态：application 申请回到原作出决定的层级重新审核；recheck 恢复原救助并重新核查；none 无可恢复的办理（另行办理）。未撤销为 null',
+        ),
+      message: z.string(),
+    })
+    .meta({ title: '已记录的复议、诉讼结果' }),
   heard: z
     .object({
       caseId: z.string(),

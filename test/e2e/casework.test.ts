@@ -116,6 +116,25 @@ describe('the caseworker decides', () => {
     });
     const refused = await flow.applicationWhen(applicationId, (a) => a.status === 'refused');
     expect(refused.notice.reasons).toContain('乡镇（街道）审核意见：邻里反映家中有经营收入');
+
+    // 行政复议 revokes the refusal (第七十六条): the county records it; the review reopens before it.
+    await bench.fill('#appeal-caseId', refused.caseId);
+    await bench.fill('#appeal-noticeId', refused.notice.noticeId);
+    await bench.selectOption('#appeal-channel', 'reconsideration');
+    await bench.selectOption('#appeal-outcome', 'revoked');
+    await bench.fill('#appeal-decidedOn', chinaDate());
+    await bench.fill('#appeal-authority', '长沙县人民政府');
+    await bench.click('#appeal-button');
+    // Incomplete: it never leaves the page, and the missing field is named in Chinese.
+    await sees(bench, '#appeal-documentNumber-error', '文号：请填写复议决定书或判决书、裁定书的文号');
+    await bench.fill('#appeal-documentNumber', '长县政复决〔2026〕9号');
+    await bench.click('#appeal-button');
+    await sees(bench, '#appeal-result', '申请已回到原作出决定的层级重新审核');
+    await bench.locator('[data-task]', { hasText: applicationId }).click({ timeout: 60_000 });
+    await sees(bench, '#reopened', '撤销原决定');
+    await sees(bench, '#proposal', '邻里反映家中有经营收入');
+    expect(await fitsWidth(bench)).toBe(true);
+    await screenshot(bench, 'casework-county-appeal-reopened-375');
     expect(bench.errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
   });
 

@@ -296,6 +296,7 @@ describe('the applicant, caseworker and auditor journey', () => {
     expect(exported.caseId).toBe(caseId);
     expect(exported.timeline).toHaveLength(rows.length - 1);
     expect(exported.history.executions[0].states).toEqual([
+      'Start',
       'Accept',
       'MeansTest',
       'PlanTownshipReview',

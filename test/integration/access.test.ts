@@ -80,6 +80,7 @@ const policy: Record<string, Policy> = {
   'POST /emergency/{emergencyId}/paperwork': { allowed: ['townshipCaseworker'], jurisdiction: true },
   'POST /cases/{caseId}/hearing': { allowed: ['applicant', 'townshipCaseworker'], jurisdiction: true },
   'POST /cases/{caseId}/end-objection': { allowed: ['applicant', 'townshipCaseworker'], jurisdiction: true },
+  'POST /cases/{caseId}/appeals': { allowed: ['countyOfficer'], jurisdiction: true },
   'POST /cases/{caseId}/declaration': {
     allowed: ['applicant', 'townshipCaseworker'],
     jurisdiction: true,
@@ -255,6 +256,18 @@ describe('access', () => {
       'POST /cases/{caseId}/end-objection': {
         path: `/cases/${caseId}/end-objection`,
         body: { reason: '该户老人仍无劳动能力' },
+      },
+      // A notice the case does not have: the jurisdiction is checked first, then 400, nothing written.
+      'POST /cases/{caseId}/appeals': {
+        path: `/cases/${caseId}/appeals`,
+        body: {
+          noticeId: 'notice-none',
+          channel: 'reconsideration',
+          outcome: 'upheld',
+          decidedOn: '2026-12-01',
+          authority: '长沙县人民政府',
+          documentNumber: '长县复〔2026〕1号',
+        },
       },
       'POST /applications/{applicationId}/extension': {
         path: `/applications/${applicationId}/extension`,

@@ -117,6 +117,7 @@ describe('the offer of another tier', () => {
 
     const history = await flow.history(caseId);
     expect(history.states).toEqual([
+      'Start',
       'Accept',
       'MeansTest',
       'PlanTownshipReview',

@@ -76,6 +76,7 @@ describe('an overdue task', () => {
     );
     expect(running.status).toBe('RUNNING');
     expect(running.states).toEqual([
+      'Start',
       'Accept',
       'MeansTest',
       'PlanTownshipReview',
@@ -117,7 +118,8 @@ describe('an overdue task', () => {
     expect(app.status).toBe('approved');
 
     const history = await flow.history(caseId);
-    expect(history.states.slice(0, 9)).toEqual([
+    expect(history.states.slice(0, 10)).toEqual([
+      'Start',
       'Accept',
       'MeansTest',
       'PlanTownshipReview',

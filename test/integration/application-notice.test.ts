@@ -116,6 +116,7 @@ describe('an objection during the public notice', () => {
 
     const history = await flow.history(caseId);
     expect(history.states).toEqual([
+      'Start',
       'Accept',
       'MeansTest',
       'PlanTownshipReview',

@@ -179,6 +179,7 @@ describe('an application the township proposes to refuse and the county refuses'
 
     const history = await flow.history(app.caseId);
     expect(history.states).toEqual([
+      'Start',
       'Accept',
       'MeansTest',
       'PlanTownshipReview',
@@ -326,6 +327,7 @@ describe('an application approved by the township, publicly noticed and determin
 
     const history = await flow.history(caseId);
     expect(history.states).toEqual([
+      'Start',
       'Accept',
       'MeansTest',
       'PlanTownshipReview',

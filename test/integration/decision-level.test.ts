@@ -51,6 +51,7 @@ describe('a proposed refusal the county does not accept', () => {
     expect(app.determination.tier).toBe('dibao');
     const history = await flow.history(caseId);
     expect(history.states).toEqual([
+      'Start',
       'Accept',
       'MeansTest',
       'PlanTownshipReview',
@@ -145,6 +146,7 @@ describe('where the province has townships decide (第四十四条第二款)', (
     expect(app.notice.remedy).toContain('行政复议');
     const history = await flow.history(caseId);
     expect(history.states).toEqual([
+      'Start',
       'Accept',
       'MeansTest',
       'PlanTownshipReview',

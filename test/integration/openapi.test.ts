@@ -9,7 +9,6 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../functions/catalog.ts';
-import { scheduleFirstRecheck } from '../../functions/steps/recheck.ts';
 import { ApiClient } from '../../local/client.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { stableId } from '../../shared/domain/ids.ts';
@@ -178,6 +177,7 @@ describe('responses match the OpenAPI document', () => {
     expect(consent.status).toBe(409);
     const history = await call('GET', '/cases/{caseId}/history', `/cases/${caseId}/history`);
     expect(history.body.executions[0].states).toEqual([
+      'Start',
       'Accept',
       'MeansTest',
       'PlanTownshipReview',
@@ -436,14 +436,7 @@ describe('responses match the OpenAPI document', () => {
     expect((await endObjection({ reason: '该户仍符合条件' })).status).toBe(409);
     expect((await endObjection({ reason: '' })).status).toBe(400);
     const lc = lifecycleHelpers(runtime);
-    const seeded = await lc.seedApprovedCase();
-    await scheduleFirstRecheck({
-      caseId: seeded.caseId,
-      tier: seeded.tier,
-      determinedAt: seeded.decidedAt,
-      regionCode: '430121',
-      residence: 'urban',
-    });
+    const seeded = await lc.caseAtFirstRecheck();
     await lc.declare(seeded.caseId, lifecycleHousehold([{ kind: 'pension', monthlyAmount: 6000 }]));
     await lc.startDue(seeded.caseId, 'Recheck');
     const task = await lc.task(seeded.caseId, 'recheckConfirmation');
@@ -464,6 +457,36 @@ describe('responses match the OpenAPI document', () => {
     ).toBe(200);
     expect(
       (await call('POST', route, '/cases/case-doesnotexist/hearing', { body: { opinion: 'agree' } })).status,
+    ).toBe(404);
+
+    // 行政复议 of the termination (第七十六条): recorded once; the same document again answers the same.
+    const termination = await eventually(async () =>
+      (await lc.notices(seeded.caseId)).find((n) => n.kind === 'termination'),
+    );
+    const appealRoute = '/cases/{caseId}/appeals';
+    const appeal = {
+      noticeId: termination.noticeId,
+      channel: 'reconsideration',
+      outcome: 'upheld',
+      decidedOn: chinaDate(),
+      authority: '长沙县人民政府',
+      documentNumber: '长县政复决〔2026〕12号',
+    };
+    const appealed = await call('POST', appealRoute, `/cases/${seeded.caseId}/appeals`, { body: appeal });
+    expect(appealed.status).toBe(201);
+    expect(appealed.body).toMatchObject({ outcome: 'upheld', reopened: null });
+    expect(
+      (await call('POST', appealRoute, `/cases/${seeded.caseId}/appeals`, { body: appeal })).status,
+    ).toBe(200);
+    expect(
+      (
+        await call('POST', appealRoute, `/cases/${seeded.caseId}/appeals`, {
+          body: { ...appeal, channel: 'x' },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await call('POST', appealRoute, '/cases/case-doesnotexist/appeals', { body: appeal })).status,
     ).toBe(404);
   });
 

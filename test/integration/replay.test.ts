@@ -100,6 +100,7 @@ describe('a step replayed on a later day', () => {
       residence: 'urban' as const,
     };
     const first = await end(event);
+    if ('revoked' in first) throw new Error('the gradual exit was not revoked');
 
     clock.advance(2 * DAY);
     expect(await end(event)).toEqual(first);

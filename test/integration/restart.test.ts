@@ -88,6 +88,7 @@ it('resumes a waiting application after a restart without redoing its steps', as
   });
   // Each state once, each event once, in order: the replay wrote nothing twice.
   expect(history.states).toEqual([
+    'Start',
     'Accept',
     'MeansTest',
     'PlanTownshipReview',

@@ -98,15 +98,18 @@ export function lifecycleHelpers(runtime: Runtime) {
       return { applicationId, caseId, tier: result.tier, monthlyAmount: result.monthlyAmount, decidedAt };
     },
 
-    /** A determined 低保 case (长沙县, urban) with its first recheck scheduled; the case and that date. */
-    async caseAtFirstRecheck() {
-      const seeded = await helpers.seedApprovedCase();
+    /**
+     * A determined case (by default 低保, 长沙县, urban) with its first recheck scheduled; the case and
+     * that date.
+     */
+    async caseAtFirstRecheck(declaration: ApplicationRequest = application()) {
+      const seeded = await helpers.seedApprovedCase(declaration);
       const first = await scheduleFirstRecheck({
         caseId: seeded.caseId,
         tier: seeded.tier,
         determinedAt: seeded.decidedAt,
-        regionCode: '430121',
-        residence: 'urban',
+        regionCode: declaration.regionCode,
+        residence: declaration.residence,
       });
       expect(first).toBeDefined();
       return { ...seeded, due: first!.due, dueAt: first!.dueAt };

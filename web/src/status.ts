@@ -88,6 +88,28 @@ function steps(app: ApplicationView) {
   );
 }
 
+/** 行政复议、行政诉讼的结果 recorded on the household's decisions (社会救助法第七十六条). */
+function appealsCard(app: ApplicationView) {
+  if (!app.appeals.length) return null;
+  return h(
+    'section',
+    { class: 'card', id: 'appeals' },
+    h('h2', {}, '复议、诉讼结果'),
+    h(
+      'ul',
+      {},
+      app.appeals.map((a) =>
+        h(
+          'li',
+          {},
+          `${a.noticeTitle}：经${a.channelLabel}（${a.authority}，${a.documentNumber}，${a.decidedOn}），${a.outcomeLabel}`,
+          a.outcome === 'revoked' ? '。原决定已撤销，正在重新办理。' : '。',
+        ),
+      ),
+    ),
+  );
+}
+
 function noticeCard(app: ApplicationView) {
   const notice = app.notice;
   if (!notice) {
@@ -278,6 +300,7 @@ async function render(app: ApplicationView) {
       ),
     ),
     noticeCard(app),
+    appealsCard(app),
     hearingCard(app),
     await consentCard(app),
     meansTest

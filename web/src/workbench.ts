@@ -7,9 +7,11 @@
  * opens on the first of them, and only the tasks of the signed-in role can be decided here.
  */
 import { covers, type Role } from '../../shared/auth.ts';
+import { appealChannelLabels, appealOutcomeLabels } from '../../shared/domain/appeals.ts';
 import { homeCheckReasonLabels } from '../../shared/domain/deadlines.ts';
 import { type Department, departmentLabels, riskTypeLabels } from '../../shared/monitoring/vocabulary.ts';
 import type { ApplicationView, CaseHistory, Task, TaskList } from '../../shared/openapi.ts';
+import { appealBody, caseIdPath } from '../../shared/schemas/cases.ts';
 import { regionCode } from '../../shared/schemas/household.ts';
 import { type ApiError, api } from './lib/api.ts';
 import { $, h, show } from './lib/dom.ts';
@@ -541,6 +543,17 @@ async function open(taskId: string) {
     ...(task.homeCheck?.required ? [homeCheckCard(task.homeCheck)] : []),
     ...(task.proposal ? [opinionCard('proposal', '乡镇（街道）拟不予确认的审核意见', task.proposal)] : []),
     ...(task.returned ? [opinionCard('returned', '县级退回重新审核的意见', task.returned)] : []),
+    ...(task.reopened
+      ? [
+          h(
+            'section',
+            { class: 'card warn', id: 'reopened' },
+            h('h2', {}, '原决定已被撤销，重新审核'),
+            h('p', {}, task.reopened.summary),
+            h('p', { class: 'hint' }, '请依复议决定或判决重新作出决定（社会救助法第七十六条）。'),
+          ),
+        ]
+      : []),
     h(
       'section',
       { class: 'card', id: 'means-test' },
@@ -706,6 +719,109 @@ function emergencyCard(e: NonNullable<Task['emergency']>, assessing = false) {
   );
 }
 
+/**
+ * 复议、诉讼结果登记 (社会救助法第七十六条): the county records what the reviewing body or the court
+ * decided on one of its decisions, by the case and the notice's number; a revocation reopens the case.
+ */
+function appealForm() {
+  const field = (name: string, text: string, control: HTMLElement) =>
+    h(
+      'label',
+      { class: 'field' },
+      h('span', {}, text),
+      control,
+      h('small', { class: 'error', id: `appeal-${name}-error` }),
+    );
+  const input = (name: string, attrs: Record<string, string> = {}) =>
+    h('input', {
+      id: `appeal-${name}`,
+      name,
+      'aria-describedby': `appeal-${name}-error`,
+      ...attrs,
+    }) as HTMLInputElement;
+  const select = (name: string, options: Record<string, string>) =>
+    h(
+      'select',
+      { id: `appeal-${name}`, name, 'aria-describedby': `appeal-${name}-error` },
+      ...Object.entries(options).map(([value, text]) => h('option', { value }, text)),
+    ) as HTMLSelectElement;
+  const caseId = input('caseId', { autocomplete: 'off', placeholder: 'case-…' });
+  const noticeId = input('noticeId', { autocomplete: 'off', placeholder: '告知书中的 noticeId' });
+  const channel = select('channel', appealChannelLabels);
+  const outcome = select('outcome', appealOutcomeLabels);
+  const decidedOn = input('decidedOn', { type: 'date' });
+  const authority = input('authority', { placeholder: '如 长沙县人民政府、长沙县人民法院' });
+  const documentNumber = input('documentNumber', { placeholder: '复议决定书或判决书、裁定书文号' });
+  const note = h('textarea', { id: 'appeal-note', name: 'note', rows: 2 }) as HTMLTextAreaElement;
+  const result = h('div', { id: 'appeal-result', role: 'status' });
+  const showErrors = (fields: Array<{ field: string; message: string }>) => {
+    for (const el of document.querySelectorAll<HTMLElement>('#appeal-form small.error')) el.textContent = '';
+    for (const f of fields) {
+      const slot = document.querySelector(`#appeal-${f.field.split('.')[0]}-error`);
+      if (slot) slot.textContent = `${fieldLabel(f.field)}：${f.message}`;
+    }
+  };
+  return h(
+    'form',
+    {
+      class: 'card',
+      id: 'appeal-form',
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        const body = {
+          noticeId: noticeId.value,
+          channel: channel.value,
+          outcome: outcome.value,
+          decidedOn: decidedOn.value,
+          authority: authority.value,
+          documentNumber: documentNumber.value,
+          ...(note.value.trim() ? { note: note.value } : {}),
+        };
+        // The API checks the same schema; checked here too so that an incomplete record never leaves the page.
+        const parsed = appealBody.safeParse(body);
+        const idProblem = caseIdPath.safeParse({ caseId: caseId.value.trim() });
+        const problems = [
+          ...(idProblem.success
+            ? []
+            : [{ field: 'caseId', message: idProblem.error.issues[0]?.message ?? '' }]),
+          ...(parsed.success
+            ? []
+            : parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? ''), message: i.message }))),
+        ];
+        showErrors(problems);
+        if (problems.length || !parsed.success) return;
+        const res = await api<{ message: string }>(
+          'POST',
+          `/cases/${encodeURIComponent(caseId.value.trim())}/appeals`,
+          { body: parsed.data },
+        );
+        if (res.ok) {
+          show(result, h('p', { class: 'ok' }, res.data.message));
+          return;
+        }
+        showErrors(res.error.fields ?? []);
+        show(result, h('p', { class: 'error' }, `登记失败：${res.error.message}`));
+      },
+    },
+    h('h2', {}, '复议、诉讼结果登记'),
+    h(
+      'p',
+      { class: 'hint' },
+      '对本级作出的不予确认、调减、停止救助等决定，登记行政复议或行政诉讼的结果。撤销的，案件回到原决定前的状态重新办理。',
+    ),
+    field('caseId', '案件编号 *', caseId),
+    field('noticeId', '告知书编号 *', noticeId),
+    field('channel', '救济途径 *', channel),
+    field('outcome', '结果 *', outcome),
+    field('decidedOn', '复议决定或裁判日期 *', decidedOn),
+    field('authority', '复议机关或人民法院 *', authority),
+    field('documentNumber', '文号 *', documentNumber),
+    field('note', '情况说明', note),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'appeal-button' }, '登记')),
+    result,
+  );
+}
+
 function start(signedIn: Session, first: boolean) {
   session = signedIn;
   if (!first) {
@@ -730,6 +846,7 @@ function start(signedIn: Session, first: boolean) {
         controls(),
         h('div', { class: 'banner', id: 'banner', role: 'status', 'aria-live': 'polite' }),
         h('section', { id: 'inbox' }),
+        ...(signedIn.role === 'countyOfficer' ? [appealForm()] : []),
       ),
       h('div', { id: 'case' }, h('p', { class: 'muted' }, '请选择一项任务，查看案件并作出审核意见。')),
     ),

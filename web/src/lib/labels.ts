@@ -86,6 +86,13 @@ export const obligorInabilityLabels: Record<string, string> = {
 } satisfies Record<(typeof obligorInabilities)[number], string>;
 
 const fieldNames: Record<string, string> = {
+  caseId: '案件编号',
+  noticeId: '告知书编号',
+  channel: '救济途径',
+  outcome: '结果',
+  decidedOn: '复议决定或裁判日期',
+  authority: '复议机关或人民法院',
+  documentNumber: '文号',
   'findings.homeVisit': '入户调查',
   'findings.homeVisit.visitedOn': '入户日期',
   'findings.homeVisit.visitors': '调查人员',
@@ -182,6 +189,10 @@ export function fieldLabel(path: ReadonlyArray<PropertyKey> | string): string {
 }
 
 export const stateLabels: Record<string, string> = {
+  Start: '开始办理',
+  Reopen: '原决定被撤销：取回原核查结论和审核意见',
+  Reopened: '重新审核',
+  ReopenedAt: '回到原作出决定的层级',
   Accept: '受理',
   MeansTest: '家庭经济状况核查',
   PlanTownshipReview: '安排乡镇审核及期限',
