@@ -544,7 +544,8 @@ export const taskKindLabels: Record<string, string> = {
   recheckConfirmation: '定期核查确认',
   emergencyGrant: '临时救助先行救助',
   emergencyPaperwork: '临时救助补办手续',
-  emergencyAssessment: '临时救助超出先行救助部分审核',
+  emergencyReview: '支出型临时救助乡镇审核',
+  emergencyAssessment: '临时救助县级审核',
   monitoringVerification: '动态监测预警入户核查',
 };
 

@@ -249,11 +249,12 @@ export const task = z
         'recheckConfirmation',
         'emergencyGrant',
         'emergencyPaperwork',
+        'emergencyReview',
         'emergencyAssessment',
         'monitoringVerification',
       ])
       .describe(
-        '乡镇（街道）审核、县级确认、定期核查确认、临时救助先行救助、临时救助补办手续、临时救助超出先行救助部分的县级审核，或动态监测预警的入户核查',
+        '乡镇（街道）审核、县级确认、定期核查确认、临时救助先行救助、临时救助补办手续、支出型临时救助的乡镇审核、临时救助的县级审核（超出先行救助的部分或支出型），或动态监测预警的入户核查',
       ),
     status: z.enum(['open', 'escalated', 'decided']).describe('待办、逾期已督办（仍可决定）、已决定'),
     round: z.number().int().describe('审核轮次'),
@@ -299,6 +300,19 @@ export const task = z
           .describe(
             '先行救助任务：本次最多可先行救助的金额；超出部分审核任务：最多可再给予的金额（家庭期限内累计上限的剩余额度，不受先行救助上限限制）',
           ),
+        expenditure: z
+          .object({
+            eligible: z.boolean(),
+            spending: z.number().describe('近12个月医疗、教育、残疾康复等必需支出'),
+            income12Months: z.number().describe('近12个月家庭收入'),
+            perCapitaMonthlyAfterSpending: z.number().describe('扣除必需支出后的家庭人均月收入'),
+            line: z.number().describe('当地低保边缘家庭认定标准（人均月收入）'),
+            assetsWithin: z.boolean().describe('家庭财产是否符合低保边缘家庭的规定'),
+            reasons: z.array(z.string()),
+          })
+          .optional()
+          .describe('支出型临时救助：扣除突发的必需支出后的家庭经济状况'),
+        review: taskOpinion.optional().describe('支出型临时救助的县级审核：乡镇（街道）的审核意见'),
         hardship: z.string().nullable().optional().describe('急难情况说明（只向办理的经办人显示）'),
       })
       .optional()

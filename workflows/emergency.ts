@@ -8,13 +8,16 @@
  *                                        申请金额超出先行救助的 → 确认先行救助 → 县级审核超出部分
  *                                                                      → 再发放，书面告知共给予的金额
  *                                                                      → 不予救助，书面告知理由与救济途径
+ *   支出型：核算（扣除必需支出后的收入、财产）→ 乡镇审核 → 县级审批 → 发放并告知 / 不予救助并告知
  *
  * Nothing is paid before a caseworker decides (《社会救助法》第五十条: 先行救助 is for a case urgent, small
  * and needing action at once — a person's judgement), and never more than the place's small-amount
  * limit or what is left of the household's limit over its period. What was asked beyond the aid paid
  * first is not dropped: once the paperwork confirms the aid, the county assesses the rest by the
  * ordinary procedure, up to what is left of the household's limit, and pays it or refuses it in
- * writing. Work happens in `functions/steps/emergency.ts`; the human steps are caseworker tasks that
+ * writing. A 支出型 request (sudden necessary spending, `type: 'expenditure'`) is never paid first: the
+township reviews it and the county decides it and its amount, as that same assessment. Work happens
+in `functions/steps/emergency.ts`; the human steps are caseworker tasks that
  * escalate when their working-day due dates pass.
  */
 import { caseworkerTask, invoke, taskSubstitutions } from './lifecycle-asl.ts';
@@ -63,7 +66,35 @@ export const emergency: WorkflowDefinition = {
         Comment: '家庭经济状况核算；当地先行救助上限与家庭期限内累计额度',
         ...invoke('AssessEmergencyFunction', { 'emergencyId.$': '$.emergencyId' }),
         ResultPath: '$.assessment',
-        Next: 'PlanGrantReview',
+        Next: 'EmergencyType',
+      },
+      EmergencyType: {
+        Comment: '支出型（突发的必需支出）按常规程序审核审批，不先行救助',
+        Type: 'Choice',
+        Choices: [
+          { Variable: '$.assessment.result.emergency.expenditure', IsPresent: true, Next: 'PlanReview' },
+        ],
+        Default: 'PlanGrantReview',
+      },
+      ...caseworkerTask({
+        kind: 'emergencyReview',
+        name: 'Review',
+        comment: '乡镇（街道）审核支出型临时救助：入户调查、核对家庭经济状况和必需支出，提出意见',
+        detailPath: '$.assessment.result',
+        regionCodePath: '$.regionCode',
+        residencePath: '$.residence',
+        resultPath: '$.review',
+        next: 'ToAssessment',
+      }),
+      ToAssessment: {
+        Comment: '乡镇审核意见（同意或不同意）报县级民政部门审批（社会救助法第四十四条）',
+        ...invoke('PrepareEmergencyAssessmentFunction', {
+          'emergencyId.$': '$.emergencyId',
+          'executionArn.$': '$$.Execution.Id',
+          'decision.$': '$.review',
+        }),
+        ResultPath: '$.remainder',
+        Next: 'PlanAssessment',
       },
       ...caseworkerTask({
         kind: 'emergencyGrant',

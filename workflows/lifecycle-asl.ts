@@ -52,7 +52,12 @@ export const taskSubstitutions = {
  * decision lands at `resultPath`.
  */
 export function caseworkerTask(opts: {
-  kind: 'recheckConfirmation' | 'emergencyGrant' | 'emergencyPaperwork' | 'emergencyAssessment';
+  kind:
+    | 'recheckConfirmation'
+    | 'emergencyGrant'
+    | 'emergencyPaperwork'
+    | 'emergencyReview'
+    | 'emergencyAssessment';
   name: string;
   comment: string;
   detailPath: string;

@@ -112,6 +112,13 @@ export const statusLabels: Record<lifecycle.EmergencyStatus, string> = {
   converted: '已转为常规救助申请',
 };
 
+/** A 支出型 request goes through the ordinary procedure: its stages read differently. */
+const expenditureStatusLabels: Partial<Record<lifecycle.EmergencyStatus, string>> = {
+  submitted: '已受理，乡镇（街道）审核中',
+  assessing: '乡镇（街道）已审核，县级民政部门审批中',
+  completed: '已审批，已办结',
+};
+
 const readers = ['townshipCaseworker', 'countyOfficer', 'auditor'] as const;
 
 /** The county's assessment of what was asked beyond the aid paid first, and what it granted in all. */
@@ -151,9 +158,12 @@ export const get = httpRoute(
         emergencyId: e.emergencyId,
         caseId: e.caseId,
         status: e.status,
-        statusLabel: statusLabels[e.status],
+        statusLabel:
+          (e.request.type === 'expenditure' ? expenditureStatusLabels[e.status] : undefined) ??
+          statusLabels[e.status],
         regionCode: e.regionCode,
         hukouRegionCode: e.request.hukouRegionCode ?? null,
+        type: e.request.type ?? 'urgent',
         hardship: e.request.hardship,
         requestedAmount: e.request.requestedAmount,
         submittedAt: e.submittedAt,
@@ -167,7 +177,8 @@ export const get = httpRoute(
                 grantedAt: e.grant.grantedAt,
               }
             : null,
-        allowance: e.allowance ?? null,
+        // 支出型 is never paid first: it has no allowance for that.
+        allowance: e.request.type === 'expenditure' ? null : (e.allowance ?? null),
         declined: e.grantReview
           ? { decidedAt: e.grantReview.decision.decidedAt, reasons: e.grantReview.decision.reasons }
           : null,
@@ -180,6 +191,14 @@ export const get = httpRoute(
             }
           : null,
         assessment: e.assessment ? assessmentView(e) : null,
+        expenditure: e.expenditure ?? null,
+        review: e.review
+          ? {
+              decision: e.review.decision.decision,
+              reasons: e.review.decision.reasons,
+              decidedAt: e.review.decision.decidedAt,
+            }
+          : null,
         convertedTo: e.convertedTo ? { ...e.convertedTo, tierLabel: tierLabel(e.convertedTo.tier) } : null,
         notices: notices
           .filter((n) => n.emergencyId === e.emergencyId)

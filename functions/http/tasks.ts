@@ -30,6 +30,7 @@ async function shownTask(task: Task) {
   if (
     task.kind !== 'emergencyPaperwork' &&
     task.kind !== 'emergencyGrant' &&
+    task.kind !== 'emergencyReview' &&
     task.kind !== 'emergencyAssessment'
   )
     return shown;
@@ -61,6 +62,8 @@ export const deciders = {
   recheckConfirmation: ['townshipCaseworker'],
   emergencyGrant: ['townshipCaseworker'],
   emergencyPaperwork: ['townshipCaseworker'],
+  // 支出型临时救助: the township reviews (入户调查), the county decides and fixes the amount.
+  emergencyReview: ['townshipCaseworker'],
   monitoringVerification: ['townshipCaseworker'],
   countyDetermination: ['countyOfficer'],
   // What an emergency asked beyond the aid paid first is decided by the ordinary procedure (第四十四条).
@@ -104,7 +107,7 @@ function checkGrantAmount(task: Task, body: z.output<typeof decisionBody>): void
   if (task.kind !== 'emergencyGrant') {
     if (body.amount !== undefined)
       throw new ValidationError([
-        { field: 'amount', message: 'amount 仅用于临时救助先行救助任务和超出先行救助部分的审核任务' },
+        { field: 'amount', message: 'amount 仅用于临时救助先行救助任务和县级审核任务' },
       ]);
     return;
   }
@@ -140,15 +143,16 @@ function checkGrantAmount(task: Task, body: z.output<typeof decisionBody>): void
  */
 function checkAssessedAmount(task: Task, body: z.output<typeof decisionBody>): void {
   if (body.decision === 'dismiss')
-    throw new ValidationError([
-      { field: 'decision', message: '超出先行救助部分的审核应决定 approve 或 reject' },
-    ]);
+    throw new ValidationError([{ field: 'decision', message: '临时救助的县级审核应决定 approve 或 reject' }]);
   if (body.decision !== 'approve') return;
   const detail = task.kind === 'emergencyAssessment' ? task.emergency : undefined;
   const max = detail?.maxAmount ?? 0;
   if (body.amount === undefined)
     throw new ValidationError([
-      { field: 'amount', message: `同意再给予临时救助时须填写金额（本次最多${yuanText(max)}）` },
+      {
+        field: 'amount',
+        message: `同意${detail?.grantedAmount ? '再' : ''}给予临时救助时须填写金额（本次最多${yuanText(max)}）`,
+      },
     ]);
   if (Math.round(body.amount * 100) > Math.round(max * 100)) {
     const h = detail?.householdLimit;

@@ -24,7 +24,7 @@ import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
 import { recordPayment } from '../../shared/repositories/payments.ts';
 import { registerCase } from '../../shared/repositories/register.ts';
-import { meansTest } from '../../shared/rules/index.ts';
+import { expenditureTest, meansTest } from '../../shared/rules/index.ts';
 import type { ApplicationRequest } from '../../shared/schemas/household.ts';
 import { workflows } from '../../workflows/index.ts';
 import type { TaskDetail, TaskDue } from './lifecycle-tasks.ts';
@@ -37,9 +37,12 @@ async function load(emergencyId: string): Promise<lifecycle.EmergencyRecord> {
 
 /** The household as the rules read it: the declaration without the emergency's own fields. */
 function declarationOf(e: lifecycle.EmergencyRecord): Omit<ApplicationRequest, 'requestedTier'> {
-  const { hardship: _h, requestedAmount: _a, hukouRegionCode: _k, ...declaration } = e.request;
+  const { hardship: _h, requestedAmount: _a, hukouRegionCode: _k, type: _t, ...declaration } = e.request;
   return declaration;
 }
+
+/** 支出型: sudden necessary spending, by the ordinary procedure; nothing is paid first. */
+const isExpenditure = (e: lifecycle.EmergencyRecord) => e.request.type === 'expenditure';
 
 async function serveBy(day: string, workingDays: number) {
   const due = (await calendar()).provisionalDeadline(day, workingDays);
@@ -78,6 +81,23 @@ export async function assess(event: { emergencyId: string }): Promise<TaskDetail
     maxAmount,
   };
   const summary = cases.meansTestSummary(result);
+  if (isExpenditure(e)) {
+    // The township reviews it by the ordinary procedure: shown the test, the request and the
+    // household's limit; the county fixes the amount after it.
+    const tested = expenditureTest(result);
+    const expenditure = { ...tested, reasons: tested.reasons.map((r) => r.message) };
+    await lifecycle.updateEmergency(e.emergencyId, { allowance, meansTest: summary, expenditure });
+    return {
+      applicationId: e.emergencyId,
+      township: e.regionCode,
+      meansTest: summary,
+      emergency: {
+        requestedAmount: allowance.requestedAmount,
+        householdLimit: allowance.householdLimit,
+        expenditure,
+      },
+    };
+  }
   await lifecycle.updateEmergency(e.emergencyId, { allowance, meansTest: summary });
   return {
     applicationId: e.emergencyId,
@@ -299,10 +319,11 @@ async function othersGranted(e: lifecycle.EmergencyRecord, since: string): Promi
 }
 
 /**
- * The paperwork confirmed the aid paid first, and the request asked for more: the rest goes to the
- * county's assessment (临时救助 by the ordinary procedure). Records the paperwork's decision and what the
- * assessment is to be shown — the request, the aid paid first, and the most still payable, which is
- * what is left of the household's limit over its period (the small-amount limit binds 先行救助 only).
+ * To the county's assessment (临时救助 by the ordinary procedure): after the paperwork confirmed the aid
+ * paid first of a request that asked for more, or after the township reviewed a 支出型 request.
+ * Records the township's decision and what the assessment is to be shown — the request, any aid paid
+ * first, the township's opinion on a 支出型 request, and the most still payable, which is what is left
+ * of the household's limit over its period (the small-amount limit binds 先行救助 only).
  */
 export async function prepareAssessment(event: {
   emergencyId: string;
@@ -310,7 +331,10 @@ export async function prepareAssessment(event: {
   decision: PaperworkDecision;
 }): Promise<TaskDetail> {
   const e = await load(event.emergencyId);
-  if (!e.grant || !e.meansTest) throw new Error(`emergency ${e.emergencyId} was not granted`);
+  const expenditure = isExpenditure(e);
+  if (!e.meansTest || (!expenditure && !e.grant))
+    throw new Error(`emergency ${e.emergencyId} was neither granted nor reviewed`);
+  const paidFirst = e.grant?.amount ?? 0;
   let assessment = e.assessment;
   if (!assessment) {
     const now = new Date();
@@ -318,17 +342,17 @@ export async function prepareAssessment(event: {
     const { amount: limit, months } = parameters.emergencyHouseholdLimit;
     const since = emergencyPeriodStart(now, months);
     // The aid paid first counts however long ago it was paid: it is this request's.
-    const granted = (toFen(await othersGranted(e, since)) + toFen(e.grant.amount)) / 100;
+    const granted = (toFen(await othersGranted(e, since)) + toFen(paidFirst)) / 100;
     const { outstanding, maxAmount } = emergencyAssessmentMax({
       requestedAmount: e.request.requestedAmount,
-      paidFirst: e.grant.amount,
+      paidFirst,
       householdLimit: limit,
       grantedInPeriod: granted,
     });
     assessment = {
       taskId: stableId('task', event.executionArn, 'emergencyAssessment'),
       requestedAmount: e.request.requestedAmount,
-      paidFirst: e.grant.amount,
+      paidFirst,
       outstanding,
       householdLimit: { amount: limit, months, since, granted, remaining: maxAmount },
       maxAmount,
@@ -336,19 +360,38 @@ export async function prepareAssessment(event: {
     };
     await lifecycle.updateEmergency(e.emergencyId, {
       status: 'assessing',
-      paperwork: { ...e.paperwork!, decision: event.decision },
+      ...(expenditure
+        ? {
+            review: {
+              taskId: stableId('task', event.executionArn, 'emergencyReview'),
+              decision: event.decision,
+            },
+          }
+        : { paperwork: { ...e.paperwork!, decision: event.decision } }),
       assessment,
     });
   }
+  const review = expenditure ? (e.review?.decision ?? event.decision) : undefined;
   return {
     applicationId: e.emergencyId,
     township: e.regionCode,
     meansTest: e.meansTest,
     emergency: {
       requestedAmount: assessment.requestedAmount,
-      grantedAmount: assessment.paidFirst,
+      ...(expenditure ? {} : { grantedAmount: assessment.paidFirst }),
       householdLimit: assessment.householdLimit,
       maxAmount: assessment.maxAmount,
+      ...(e.expenditure ? { expenditure: e.expenditure } : {}),
+      ...(review
+        ? {
+            review: {
+              decision: review.decision,
+              reasons: review.reasons,
+              decidedAt: review.decidedAt,
+              decidedBy: review.decidedBy,
+            },
+          }
+        : {}),
     },
   };
 }
@@ -364,8 +407,11 @@ export async function settleAssessment(event: {
   decision: PaperworkDecision;
 }): Promise<{ outcome: 'assessed' | 'assessmentRefused'; amount: number; noticeId: string }> {
   const e = await load(event.emergencyId);
-  const { assessment, grant: first } = e;
-  if (!assessment || !first) throw new Error(`emergency ${e.emergencyId} has no assessment`);
+  const { assessment } = e;
+  if (!assessment) throw new Error(`emergency ${e.emergencyId} has no assessment`);
+  const expenditure = isExpenditure(e);
+  // A 支出型 request was paid nothing first.
+  const first = { amount: e.grant?.amount ?? 0 };
   const { decision } = event;
   let fixed = e.assessedGrant;
   if (decision.decision === 'approve' && !fixed) {
@@ -394,7 +440,9 @@ export async function settleAssessment(event: {
       kind: 'emergencyAssessed',
       amount: fixed.amount,
       tier: 'emergency',
-      basis: `临时救助审核：申请${yuanText(assessment.requestedAmount)}，先行救助${yuanText(first.amount)}，${decision.decidedBy}审核决定再给予${yuanText(fixed.amount)}（家庭${assessment.householdLimit.months}个月内累计上限${yuanText(assessment.householdLimit.amount)}）`,
+      basis: expenditure
+        ? `支出型临时救助：申请${yuanText(assessment.requestedAmount)}，${decision.decidedBy}审核决定给予${yuanText(fixed.amount)}（家庭${assessment.householdLimit.months}个月内累计上限${yuanText(assessment.householdLimit.amount)}）`
+        : `临时救助审核：申请${yuanText(assessment.requestedAmount)}，先行救助${yuanText(first.amount)}，${decision.decidedBy}审核决定再给予${yuanText(fixed.amount)}（家庭${assessment.householdLimit.months}个月内累计上限${yuanText(assessment.householdLimit.amount)}）`,
       executionArn: event.executionArn,
       recordedAt: fixed.grantedAt,
     });
@@ -421,6 +469,7 @@ export async function settleAssessment(event: {
     requestedAmount: assessment.requestedAmount,
     reasons,
     assessedAmount: fixed?.amount,
+    expenditure,
   });
   await lifecycle.putNotice(e.caseId, notice, { emergencyId: e.emergencyId, workflow: 'Emergency' });
   // Last: whoever sees the request completed finds its payment and notice already there.

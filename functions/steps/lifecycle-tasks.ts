@@ -103,6 +103,8 @@ export async function planTask(event: {
     recheckConfirmation: timeLimits.townshipReviewWorkingDays,
     emergencyGrant: EMERGENCY_GRANT_WORKING_DAYS,
     emergencyPaperwork: timeLimits.determinationWorkingDays,
+    // 支出型 by the ordinary procedure: the township's review has the township's time.
+    emergencyReview: timeLimits.townshipReviewWorkingDays,
     emergencyAssessment: timeLimits.determinationWorkingDays,
   }[event.kind];
   const due = (await calendar()).provisionalDeadline(today, days);

@@ -598,6 +598,8 @@ export function emergencyNotice(input: {
   convertedTo?: { tier: string; applicationId: string } | undefined;
   /** The assessment of the rest: the amount granted beyond the aid paid first (`assessed`). */
   assessedAmount?: number | undefined;
+  /** A 支出型 request, decided by the ordinary procedure with nothing paid first. */
+  expenditure?: boolean | undefined;
 }): LifecycleNotice {
   const common = { noticeId: input.noticeId, decidedAt: input.decidedAt, ...serveFields(input.serveBy) };
   switch (input.outcome) {
@@ -643,6 +645,14 @@ export function emergencyNotice(input: {
       });
     case 'assessed': {
       const assessed = input.assessedAmount ?? 0;
+      if (input.expenditure)
+        return {
+          ...common,
+          kind: 'emergencyAssessed',
+          title: '临时救助审批决定告知书',
+          body: `您因突发的必需支出申请的临时救助（申请金额${yuanText(input.requestedAmount)}），经乡镇（街道）审核、县级民政部门审批，给予临时救助${yuanText(assessed)}，本次临时救助办结。`,
+          reasons: input.reasons ?? [],
+        };
       const total = (fen(input.amount) + fen(assessed)) / 100;
       return {
         ...common,
@@ -653,6 +663,14 @@ export function emergencyNotice(input: {
       };
     }
     case 'assessmentRefused':
+      if (input.expenditure)
+        return withRemedy({
+          ...common,
+          kind: 'emergencyAssessmentRefused',
+          title: '临时救助不予救助告知书',
+          body: `您因突发的必需支出申请的临时救助（申请金额${yuanText(input.requestedAmount)}），经乡镇（街道）审核、县级民政部门审批，不予救助。`,
+          reasons: input.reasons ?? [],
+        });
       return withRemedy({
         ...common,
         kind: 'emergencyAssessmentRefused',

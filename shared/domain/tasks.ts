@@ -5,6 +5,8 @@
  * `TASK#<id>` and decided through `POST /tasks/{taskId}/decision`. Types only, with the two markers
  * of the home check.
  */
+
+import type { ExpenditureTest } from '../rules/index.ts';
 import type { Actor, Findings, MeansTestSummary, Objection } from './cases.ts';
 import type { CountyHomeCheck } from './deadlines.ts';
 import type { Benefit, HearingAnswer } from './lifecycle.ts';
@@ -130,16 +132,22 @@ export interface EmergencyAllowance {
 export interface EmergencyTaskDetail extends Partial<EmergencyAllowance> {
   requestedAmount: number;
   grantedAmount?: number;
+  /** 支出型: what the necessary spending left the household (`expenditureTest` in `shared/rules/`). */
+  expenditure?: Omit<ExpenditureTest, 'reasons'> & { reasons: string[] };
+  /** 支出型, the county's assessment: the township's opinion it decides on (社会救助法第四十四条). */
+  review?: TaskOpinion;
 }
 
 /**
  * `emergencyAssessment`: the county's assessment of what an emergency request asked beyond the aid
- * paid first, once the paperwork confirmed it (临时救助 by the ordinary procedure).
+ * paid first, once the paperwork confirmed it, or of a 支出型 request after the township's review
+ * (`emergencyReview`) — 临时救助 by the ordinary procedure.
  */
 export type LifecycleTaskKind =
   | 'recheckConfirmation'
   | 'emergencyGrant'
   | 'emergencyPaperwork'
+  | 'emergencyReview'
   | 'emergencyAssessment';
 
 export interface LifecycleTaskDecision {

@@ -30,11 +30,16 @@ import { requiredEnv } from '../config.ts';
 import { blindIndex, fieldCipher, isSealed } from '../crypto.ts';
 import { maskIdNumber } from '../domain/id-number.ts';
 import type { Benefit, HearingAnswer, LifecycleNotice } from '../domain/lifecycle.ts';
-import type { EmergencyAllowance, LifecycleTask, LifecycleTaskDecision } from '../domain/tasks.ts';
+import type {
+  EmergencyAllowance,
+  EmergencyTaskDetail,
+  LifecycleTask,
+  LifecycleTaskDecision,
+} from '../domain/tasks.ts';
 import { queryAll, setExpression, updateExisting } from '../dynamo.ts';
 import { HttpError } from '../errors.ts';
 import { casesTable } from '../resources.ts';
-import type { EmergencyStatus } from '../schemas/cases.ts';
+import type { EmergencyStatus, EmergencyType } from '../schemas/cases.ts';
 import type { ApplicationRequest, HouseholdDeclaration } from '../schemas/household.ts';
 import {
   type Actor,
@@ -641,6 +646,8 @@ export interface EmergencyRecord {
     hardship: { kind: string; description: string; occurredOn: string };
     requestedAmount: number;
     hukouRegionCode?: string | undefined;
+    /** Absent on requests made before 支出型 existed: 急难型. */
+    type?: EmergencyType;
   };
   submittedAt: string;
   /** The applicant who asked online; absent when a caseworker entered the request. */
@@ -656,6 +663,10 @@ export interface EmergencyRecord {
   grantReview?: { taskId: string; decision: LifecycleTaskDecision };
   grant?: { amount: number; limit: number; month: string; grantedAt: string; parameterVersion: string };
   paperwork?: { taskId: string; dueDate: string; decision?: LifecycleTaskDecision };
+  /** 支出型: what the necessary spending left the household, as the assessment found it. */
+  expenditure?: NonNullable<EmergencyTaskDetail['expenditure']>;
+  /** 支出型: the township's review (入户调查) the county decides on. */
+  review?: { taskId: string; decision: LifecycleTaskDecision };
   /**
    * The county's assessment of what was asked beyond the aid paid first (after the paperwork
    * confirmed it): what it was shown, and its decision.

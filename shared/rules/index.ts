@@ -1000,3 +1000,68 @@ export function meansTest(household: HouseholdDeclaration, options: MeansTestOpt
   if (emergency) result.emergency = emergency;
   return result;
 }
+
+/**
+ * 支出型临时救助: what the household's sudden necessary spending left it. Eligible when the counted
+ * income of the 12 months the declaration covers (before any illness/disability deduction), less the necessary spending of those months
+ * (medical after insurance, education, disability rehabilitation, other items the county recognises
+ * — 生活支出 is not such a spending), comes per person and month to no more than the local 低保边缘
+ * line, and the assets are within the 低保边缘 limits: its basic living is then in serious temporary
+ * difficulty (社会救助法第二十九条). The line and the limits are the region's 低保边缘 parameters
+ * (docs/architecture.md §7). Exact in fen.
+ */
+export interface ExpenditureTest {
+  eligible: boolean;
+  /** The necessary spending over the 12 months (元). */
+  spending: number;
+  /** The counted income over the same 12 months (元). */
+  income12Months: number;
+  /** Per person and month once the spending is paid (元, never below zero). */
+  perCapitaMonthlyAfterSpending: number;
+  /** The 低保边缘 line, per person and month (元). */
+  line: number;
+  assetsWithin: boolean;
+  reasons: Reason[];
+}
+
+export function expenditureTest(result: MeansTestResult): ExpenditureTest {
+  const clause = clausesFor(result.asOf).emergency;
+  const r = result.rigidExpense;
+  const spendingFen = toFen(r.medical) + toFen(r.education) + toFen(r.rehabilitation) + toFen(r.other);
+  // The illness/disability deduction some provinces take from income is that same spending: added
+  // back, so that it is not subtracted twice.
+  const incomeFen = toFen(r.income12Months) + toFen(result.income.illnessDisabilityDeduction) * 12;
+  const afterFen = Math.max(0, incomeFen - spendingFen);
+  const n = result.income.householdSize;
+  const lineFen = toFen(result.lines.marginalLine);
+  const incomeWithin = afterFen <= lineFen * 12 * n;
+  const assetsWithin = result.assets.marginal.within;
+  const perCapitaFen = roundHalfUp(afterFen / 12 / n);
+  const reasons = [
+    reason(
+      'expenditure.income',
+      `申请前12个月家庭收入${fenText(incomeFen)}，扣除医疗、教育、残疾康复等必需支出${fenText(spendingFen)}后，人均月收入${fenText(perCapitaFen)}，${incomeWithin ? '不高于' : '高于'}当地低保边缘家庭认定标准${fenText(lineFen)}`,
+      clause,
+      {
+        spending: toYuan(spendingFen),
+        perCapitaMonthlyAfterSpending: toYuan(perCapitaFen),
+        line: toYuan(lineFen),
+      },
+    ),
+    reason(
+      'expenditure.assets',
+      `家庭财产状况${assetsWithin ? '符合' : '不符合'}当地低保边缘家庭的规定`,
+      clause,
+      { assetsWithin },
+    ),
+  ];
+  return {
+    eligible: spendingFen > 0 && incomeWithin && assetsWithin,
+    spending: toYuan(spendingFen),
+    income12Months: toYuan(incomeFen),
+    perCapitaMonthlyAfterSpending: toYuan(perCapitaFen),
+    line: toYuan(lineFen),
+    assetsWithin,
+    reasons,
+  };
+}

@@ -280,6 +280,10 @@ export const caseLifecycleResponses = {
 export const hardshipKinds = ['illness', 'accident', 'disaster', 'fire', 'other'] as const;
 
 /** The household's declaration (as for an application, without a requested tier) and the hardship. */
+/** 急难型 (paid first when urgent) and 支出型 (sudden necessary spending; the ordinary procedure). */
+export const emergencyTypes = ['urgent', 'expenditure'] as const;
+export type EmergencyType = (typeof emergencyTypes)[number];
+
 export const emergencyRequest = householdFields
   .extend({
     ...applicantFields,
@@ -300,8 +304,23 @@ export const emergencyRequest = householdFields
       })
       .describe('急难情况'),
     requestedAmount: yuan.positive({ error: '申请金额必须大于0' }).describe('申请救助金额（元）'),
+    type: z
+      .enum(emergencyTypes, { error: '临时救助类型应为 urgent（急难型）或 expenditure（支出型）' })
+      .default('urgent')
+      .describe(
+        'urgent 急难型：情况紧急的可先行救助、事后补办手续；expenditure 支出型：突发的医疗、教育等必需支出超出家庭承受能力，在申报的近12个月必需支出中填写，按常规程序由乡镇审核、县级审批，不先行救助',
+      ),
   })
-  .superRefine(supportersAgree);
+  .superRefine(supportersAgree)
+  .superRefine((r, ctx) => {
+    const s = r.spendingLast12Months;
+    if (r.type === 'expenditure' && s.medical + s.education + s.rehabilitation + s.other <= 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['spendingLast12Months'],
+        message: '支出型临时救助须申报突发的必需支出（医疗、教育、残疾康复或其他必需支出）',
+      });
+  });
 export type EmergencyRequest = z.infer<typeof emergencyRequest>;
 
 export const emergencyStatuses = [
@@ -353,6 +372,7 @@ export const emergencyResponses = {
       statusLabel: z.string(),
       regionCode: z.string().describe('急难发生地'),
       hukouRegionCode: z.string().nullable().describe('户籍所在地'),
+      type: z.enum(emergencyTypes).describe('urgent 急难型；expenditure 支出型'),
       hardship: z.object({ kind: z.enum(hardshipKinds), description: z.string(), occurredOn: z.string() }),
       requestedAmount: z.number(),
       submittedAt: z.string(),
@@ -381,6 +401,26 @@ export const emergencyResponses = {
         .object({ decidedAt: z.string(), reasons: z.array(z.string()) })
         .nullable()
         .describe('不予先行救助的决定'),
+      expenditure: z
+        .object({
+          eligible: z.boolean(),
+          spending: z.number(),
+          income12Months: z.number(),
+          perCapitaMonthlyAfterSpending: z.number(),
+          line: z.number(),
+          assetsWithin: z.boolean(),
+          reasons: z.array(z.string()),
+        })
+        .nullable()
+        .describe('支出型：扣除近12个月必需支出后的家庭经济状况（人均月收入与低保边缘标准、财产）'),
+      review: z
+        .object({
+          decision: z.enum(['approve', 'reject']),
+          reasons: z.array(z.string()),
+          decidedAt: z.string(),
+        })
+        .nullable()
+        .describe('支出型：乡镇（街道）的审核意见'),
       paperwork: z
         .object({
           taskId: z.string(),
@@ -410,7 +450,7 @@ export const emergencyResponses = {
           decidedAt: z.string().nullable(),
         })
         .nullable()
-        .describe('超出先行救助部分的审核（县级民政部门）'),
+        .describe('县级民政部门的审核：超出先行救助的部分，或支出型临时救助'),
       convertedTo: z
         .object({ tier: z.string(), tierLabel: z.string(), applicationId: z.string(), caseId: z.string() })
         .nullable()

@@ -217,3 +217,117 @@ describe('emergency assistance beyond the aid paid first', () => {
     expect(history.executions[0].states.at(-1)).toBe('RefuseAssessed');
   });
 });
+
+/** A 支出型 request: a large medical bill declared among the 12 months' necessary spending. */
+const expenditureRequest = (requestedAmount: number, medical: number) => {
+  const base = emergencyRequest(requestedAmount);
+  return {
+    ...base,
+    type: 'expenditure',
+    hardship: { kind: 'illness', description: '家人患重病住院，自付医疗费用较大', occurredOn: chinaDate() },
+    spendingLast12Months: { medical, education: 0, rehabilitation: 0, other: 0 },
+  };
+};
+
+describe('支出型 emergency assistance (sudden necessary spending)', () => {
+  it('is never paid first: the township reviews it, the county decides and pays the amount', async () => {
+    const res = await api('/emergency', {
+      method: 'POST',
+      body: JSON.stringify(expenditureRequest(6000, 30_000)),
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const { emergencyId, caseId } = res.body;
+    const { emergencyHouseholdLimit } = await parametersFor(FURONG, 'urban', chinaDate());
+
+    // The township's review shows what the spending left the household; nothing to pay first.
+    const review = await lc.task(caseId, 'emergencyReview', FURONG);
+    expect(review.emergency.expenditure).toMatchObject({ eligible: true, spending: 30_000 });
+    expect(review.emergency.maxAmount).toBeUndefined();
+    expect(await view(emergencyId)).toMatchObject({
+      type: 'expenditure',
+      statusLabel: '已受理，乡镇（街道）审核中',
+      allowance: null,
+      grant: null,
+    });
+    // The amount is the county's: the township decides without one.
+    const withAmount = await api(`/tasks/${review.taskId}/decision`, {
+      method: 'POST',
+      body: JSON.stringify({ decision: 'approve', reasons: [], amount: 100 }),
+    });
+    expect(withAmount.status).toBe(400);
+    await lc.decide(review.taskId, { decision: 'approve', reasons: ['入户核实医疗票据属实'] });
+
+    // The county decides on the township's opinion, up to what is left of the household's limit.
+    const task = await lc.task(caseId, 'emergencyAssessment', FURONG);
+    expect(task.emergency).toMatchObject({
+      requestedAmount: 6000,
+      maxAmount: emergencyHouseholdLimit.amount,
+      expenditure: { eligible: true },
+      review: { decision: 'approve', reasons: ['入户核实医疗票据属实'] },
+    });
+    expect(task.emergency.grantedAmount).toBeUndefined();
+    expect((await status(emergencyId, 'assessing')).statusLabel).toBe(
+      '乡镇（街道）已审核，县级民政部门审批中',
+    );
+    const decided = await countyDecides(task.taskId, {
+      decision: 'approve',
+      reasons: ['自付费用较大'],
+      amount: 4000,
+    });
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+
+    const done = await status(emergencyId, 'completed');
+    expect(done.assessment).toMatchObject({ paidFirst: 0, amount: 4000, totalGranted: 4000 });
+    expect(done.notices.map((n: { kind: string }) => n.kind)).toEqual(['emergencyAssessed']);
+    expect(done.notices[0].body).toContain('经乡镇（街道）审核、县级民政部门审批，给予临时救助4,000.00元');
+    const { body: paid } = await api(`/cases/${caseId}/payments`, {}, actors.auditor);
+    expect(paid.payments.map((p: { kind: string; amount: number }) => [p.kind, p.amount])).toEqual([
+      ['emergencyAssessed', 4000],
+    ]);
+    const history = await lc.closed(caseId, 'Emergency');
+    const states = history.executions[0].states;
+    expect(states).not.toContain('GrantReview');
+    expect(states.slice(0, 5)).toEqual(['Assess', 'EmergencyType', 'PlanReview', 'Review', 'ToAssessment']);
+    expect(states.at(-1)).toBe('PayAssessed');
+  });
+
+  it('refused by the county on the township’s opinion, in writing with the remedy, and nothing paid', async () => {
+    const res = await api('/emergency', {
+      method: 'POST',
+      body: JSON.stringify(expenditureRequest(5000, 800)),
+    });
+    expect(res.status).toBe(202);
+    const { emergencyId, caseId } = res.body;
+    const review = await lc.task(caseId, 'emergencyReview', FURONG);
+    await lc.decide(review.taskId, {
+      decision: 'reject',
+      reasons: ['医疗支出已由医保报销，家庭收入足以承担'],
+    });
+    const task = await lc.task(caseId, 'emergencyAssessment', FURONG);
+    expect(task.emergency.review).toMatchObject({ decision: 'reject' });
+    await countyDecides(task.taskId, { decision: 'reject', reasons: ['同意乡镇（街道）审核意见'] });
+    const done = await status(emergencyId, 'completed');
+    const notice = done.notices.find((n: { kind: string }) => n.kind === 'emergencyAssessmentRefused');
+    expect(notice.title).toBe('临时救助不予救助告知书');
+    expect(notice.body).toContain(REMEDY);
+    expect(notice.reasons).toEqual(['同意乡镇（街道）审核意见']);
+    expect((await lc.payments(caseId)).length).toBe(0);
+  });
+
+  it('asks for the necessary spending it rests on, naming the field, and writes nothing', async () => {
+    const before = (await lc.emergencyItems()).length;
+    const res = await api('/emergency', {
+      method: 'POST',
+      body: JSON.stringify(expenditureRequest(5000, 0)),
+    });
+    expect(res.status).toBe(400);
+    const fields: Array<{ field: string; message: string }> = res.body.error.fields;
+    expect(fields).toEqual([
+      {
+        field: 'spendingLast12Months',
+        message: '支出型临时救助须申报突发的必需支出（医疗、教育、残疾康复或其他必需支出）',
+      },
+    ]);
+    expect((await lc.emergencyItems()).length).toBe(before);
+  });
+});

@@ -154,6 +154,7 @@ describe('emergency assistance', () => {
     expect(history.executions.map((e: { workflow: string }) => e.workflow)).toEqual(['Emergency']);
     expect(history.executions[0].states).toEqual([
       'Assess',
+      'EmergencyType',
       'PlanGrantReview',
       'GrantReview',
       'GrantOutcome',

@@ -41,6 +41,7 @@ const deciderOf: Record<string, Role> = {
   recheckConfirmation: 'townshipCaseworker',
   emergencyGrant: 'townshipCaseworker',
   emergencyPaperwork: 'townshipCaseworker',
+  emergencyReview: 'townshipCaseworker',
   monitoringVerification: 'townshipCaseworker',
   countyDetermination: 'countyOfficer',
   emergencyAssessment: 'countyOfficer',
@@ -674,7 +675,9 @@ function opinionCard(id: string, title: string, o: NonNullable<Task['proposal']>
       { class: 'muted' },
       proposal
         ? '县级作出确认决定：不同意（不予确认，书面告知理由）；同意且家庭经济状况符合条件的，退回乡镇（街道）重新审核并公示。'
-        : '请按县级意见重新调查核实：同意的予以公示，仍不同意的再报县级确认。',
+        : id === 'review'
+          ? '县级审批：同意的确定救助金额，不同意的书面告知理由。'
+          : '请按县级意见重新调查核实：同意的予以公示，仍不同意的再报县级确认。',
     ),
   );
 }
@@ -715,6 +718,32 @@ function emergencyCard(e: NonNullable<Task['emergency']>, assessing = false) {
             h('dt', {}, assessing ? '本次最多可审核救助' : '本次最多先行救助'),
             h('dd', {}, yuan(e.maxAmount)),
           ]),
+    ),
+    ...(e.expenditure ? [expenditureCard(e.expenditure)] : []),
+    ...(e.review ? [opinionCard('review', '乡镇（街道）审核意见', e.review)] : []),
+  );
+}
+
+/** 支出型临时救助: what the household's necessary spending left it (社会救助法第二十九条). */
+function expenditureCard(x: NonNullable<NonNullable<Task['emergency']>['expenditure']>) {
+  return h(
+    'div',
+    { id: 'expenditure' },
+    h('h3', {}, `支出型临时救助核算：${x.eligible ? '符合条件' : '不符合条件'}`),
+    h(
+      'dl',
+      { class: 'kv' },
+      h('dt', {}, '近12个月家庭收入'),
+      h('dd', {}, yuan(x.income12Months)),
+      h('dt', {}, '近12个月必需支出'),
+      h('dd', {}, yuan(x.spending)),
+      h('dt', {}, '扣除支出后人均月收入'),
+      h('dd', {}, `${yuan(x.perCapitaMonthlyAfterSpending)}（低保边缘标准 ${yuan(x.line)}）`),
+    ),
+    h(
+      'ol',
+      { class: 'reasons' },
+      x.reasons.map((r) => h('li', {}, r)),
     ),
   );
 }
