@@ -215,6 +215,8 @@ function generate(): Case {
       // The applicant always lives with the household; others are away now and then (working
       // elsewhere, or studying, in which case a full-time student still counts).
       livesWithHousehold: i === 0 || !chance(0.12),
+      // Now and then a member 57号 第七条第二款 leaves out (in prison, say), a student among them.
+      notCounted: i > 0 && chance(0.03) ? pick(['imprisoned', 'clergy', 'missing'] as const) : null,
       selfCareUnable: (age >= 70 || severe) && chance(0.5) ? dailyActivities.filter(() => chance(0.4)) : [],
       incomes,
     });
@@ -286,8 +288,9 @@ function ruleFacts(c: Case): Record<string, number | boolean> {
   let candidates = 0;
   let alone = 0;
   h.members.forEach((m, i) => {
-    // 共同生活: at home, or away as a full-time student; anyone else is left out of size and income.
-    if (!(m.livesWithHousehold || m.schooling?.fullTime)) return;
+    // 共同生活: at home, or away as a full-time student; anyone else — and anyone 第七条第二款
+    // excludes — is left out of size and income.
+    if (m.notCounted !== null || !(m.livesWithHousehold || m.schooling?.fullTime)) return;
     n++;
     const grade = m.disabilityGrade;
     const severe = grade !== null && (criteria.severeDisabilityGrades as number[]).includes(grade);

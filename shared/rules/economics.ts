@@ -79,8 +79,12 @@ export interface HouseholdEconomics {
   rigidSpendingFen: number;
 }
 
-/** 共同生活: living with the household, or a full-time student away at school (57号 第七条（三）). */
-export const livesTogether = (m: Member): boolean => m.livesWithHousehold || m.schooling?.fullTime === true;
+/**
+ * 共同生活: living with the household, or a full-time student away at school (57号 第七条第一款（三）);
+ * never one whom 第七条第二款 excludes (clergy living apart, prisoners, compulsory rehab, the missing).
+ */
+export const livesTogether = (m: Member): boolean =>
+  m.notCounted === null && (m.livesWithHousehold || m.schooling?.fullTime === true);
 
 function livingSpendingFen(rule: ParameterSet['rigidLivingExpense'], dibaoStandardFen: number, size: number) {
   switch (rule.kind) {

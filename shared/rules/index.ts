@@ -13,6 +13,7 @@ import {
   disabilityCategoryLabels,
   type HouseholdDeclaration,
   incomeKinds,
+  notCountedLabels,
   type obligorInabilities,
   type RequestedTier,
   schoolingLabels,
@@ -251,8 +252,20 @@ function reason(code: string, message: string, clause: string, values: Reason['v
 function incomeSummary(c: Context): Reason {
   const { ev, perCapitaFen } = c;
   const e = ev.economics;
-  const apart = c.household.members.filter((_, i) => !e.counted[i]).map((m) => m.name);
-  const apartText = apart.length > 0 ? `（${apart.join('、')}不共同生活，不计入）` : '';
+  const notCounted = c.household.members.filter((_, i) => !e.counted[i]);
+  const apart = notCounted.map((m) => m.name);
+  // Who lives apart, and who the 57号 第七条第二款 excludes wherever they live, each said as such.
+  const away = notCounted.filter((m) => m.notCounted === null).map((m) => m.name);
+  const excluded = notCounted
+    .filter((m) => m.notCounted !== null)
+    .map((m) => `${m.name}${notCountedLabels[m.notCounted!]}`);
+  const apartText =
+    apart.length > 0
+      ? `（${[
+          ...(away.length ? [`${away.join('、')}不共同生活`] : []),
+          ...(excluded.length ? [`${excluded.join('、')}，依规定不计入共同生活家庭成员`] : []),
+        ].join('；')}，不计入）`
+      : '';
   const illnessText =
     e.illnessDeductionFen > 0 ? `、扣减因病因残增加的刚性支出${fenText(e.illnessDeductionFen)}` : '';
   return reason(

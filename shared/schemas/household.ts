@@ -116,6 +116,26 @@ export const schoolingLabels: Record<SchoolingStage, string> = {
   higher: '高等教育阶段',
 };
 
+/**
+ * 不计入共同生活的家庭成员 (民发〔2021〕57号 第七条第二款): whoever lives where, these are not members of
+ * the household — a full-time student among them included.
+ */
+export const notCountedReasons = [
+  'clergy', // （一）连续三年以上（含三年）脱离家庭独立生活的宗教教职人员
+  'imprisoned', // （二）在监狱内服刑
+  'compulsoryRehab', // （二）在戒毒所强制隔离戒毒
+  'missing', // （二）宣告失踪
+  'provincial', // （三）省级人民政府民政部门认定的其他人员
+] as const;
+export type NotCountedReason = (typeof notCountedReasons)[number];
+export const notCountedLabels: Record<NotCountedReason, string> = {
+  clergy: '连续三年以上脱离家庭独立生活的宗教教职人员',
+  imprisoned: '在监狱内服刑',
+  compulsoryRehab: '在戒毒所强制隔离戒毒',
+  missing: '宣告失踪',
+  provincial: '省级民政部门认定不计入的其他人员',
+};
+
 /** 民发〔2021〕43号 第二十一条: the six daily activities of the self-care assessment. */
 export const dailyActivities = [
   'eating', // 自主吃饭
@@ -154,6 +174,14 @@ export const member = z
       .default(null),
     /** 共同生活: lives with the household. A full-time student away at school still counts (第七条). */
     livesWithHousehold: z.boolean({ error: '是否共同生活应为 true 或 false' }).default(true),
+    /** Not a member of the household whatever else is declared (57号 第七条第二款); null when counted. */
+    notCounted: z
+      .enum(notCountedReasons, {
+        error:
+          '不计入共同生活家庭成员的情形应为 clergy（宗教教职人员）、imprisoned（服刑）、compulsoryRehab（强制隔离戒毒）、missing（宣告失踪）或 provincial（省级认定的其他人员）',
+      })
+      .nullable()
+      .default(null),
     /** 生活自理能力评估: the daily activities the member cannot manage (43号 第二十一条、第二十二条). */
     selfCareUnable: z
       .array(z.enum(dailyActivities, { error: '生活自理能力指标不正确' }))
@@ -180,6 +208,12 @@ export const member = z
         code: 'custom',
         path: ['livesWithHousehold'],
         message: '申请人本人须为共同生活的家庭成员',
+      });
+    if (m.relation === 'self' && m.notCounted !== null)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['notCounted'],
+        message: `申请人本人须为共同生活的家庭成员，不能是“${notCountedLabels[m.notCounted]}”`,
       });
   });
 

@@ -149,6 +149,7 @@ export interface PersonInput {
   severeIllness?: boolean;
   schooling?: { stage: SchoolingStage; fullTime?: boolean } | null;
   livesWithHousehold?: boolean;
+  notCounted?: Member['notCounted'];
   selfCareUnable?: Member['selfCareUnable'];
   labourCapacity?: 'full' | 'partial' | 'none';
   employed?: boolean;
@@ -185,6 +186,7 @@ export function household(input: HouseholdInput): HouseholdDeclaration {
       severeIllness: m.severeIllness ?? false,
       schooling: m.schooling ?? null,
       livesWithHousehold: m.livesWithHousehold ?? true,
+      notCounted: m.notCounted ?? null,
       selfCareUnable: m.selfCareUnable ?? [],
       labourCapacity: m.labourCapacity ?? 'full',
       employed: m.employed ?? false,

@@ -160,6 +160,57 @@ describe('共同生活 (57号 第七条)', () => {
     expect(r.monthlyAmount).toBe(600);
     expect(reasonOf(r, 'income.perCapita').message).toContain('乙不共同生活，不计入');
   });
+
+  it('leaves out whom 第七条第二款 excludes, wherever they live — a student in prison included', () => {
+    // 甲 wage 1000; 乙, his wife, serves a sentence (living at home on paper, wage 2000 declared); 丙
+    // 19, full-time student, in compulsory drug rehabilitation. Counted: 甲 alone → 1 person, income
+    // 1000 > 800: not 低保; marginal line 1,200 → 低保边缘.
+    const h = household({
+      members: [
+        { name: '甲', incomes: [wage(1000)] },
+        { name: '乙', relation: 'spouse', notCounted: 'imprisoned', incomes: [wage(2000)] },
+        {
+          name: '丙',
+          age: 19,
+          notCounted: 'compulsoryRehab',
+          schooling: { stage: 'higher', fullTime: true },
+        },
+      ],
+    });
+    const r = run(h);
+    expect(r.income.householdSize).toBe(1);
+    expect(r.income.grossMonthlyIncome).toBe(1000);
+    expect(r.tier).toBe('marginal');
+    const summary = reasonOf(r, 'income.perCapita');
+    expect(summary.message).toContain(
+      '乙在监狱内服刑、丙在戒毒所强制隔离戒毒，依规定不计入共同生活家庭成员，不计入',
+    );
+    expect(summary.clause).toContain('第七条');
+  });
+
+  it('names both, those away and those excluded, in one summary', () => {
+    const h = household({
+      members: [
+        { name: '甲', incomes: [wage(500)] },
+        { name: '乙', livesWithHousehold: false },
+        { name: '丁', notCounted: 'clergy' },
+      ],
+    });
+    expect(reasonOf(run(h), 'income.perCapita').message).toContain(
+      '（乙不共同生活；丁连续三年以上脱离家庭独立生活的宗教教职人员，依规定不计入共同生活家庭成员，不计入）',
+    );
+  });
+
+  it('refuses an applicant who would not be a member of the household, naming the field', () => {
+    const parsed = householdDeclaration.safeParse({
+      ...household({ members: [{ name: '甲' }] }),
+      members: [{ ...household({ members: [{ name: '甲' }] }).members[0]!, notCounted: 'missing' }],
+    });
+    expect(parsed.success).toBe(false);
+    expect(fieldErrors(parsed.error!)).toEqual([
+      { field: 'members.0.notCounted', message: '申请人本人须为共同生活的家庭成员，不能是“宣告失踪”' },
+    ]);
+  });
 });
 
 describe('法定义务人 (43号 第四条、第八条)', () => {

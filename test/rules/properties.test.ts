@@ -20,6 +20,7 @@ import {
   type HouseholdDeclaration,
   householdDeclaration,
   incomeKinds,
+  notCountedReasons,
   type RequestedTier,
   requestedTiers,
   schoolingMinAge,
@@ -418,6 +419,35 @@ describe('means test properties', () => {
         expect(after.monthlyAmount).toBe(before.monthlyAmount);
         expect(after.income.householdSize).toBe(before.income.householdSize);
       }),
+      { numRuns: RUNS / 2 },
+    );
+  });
+
+  it('a member whom 第七条第二款 excludes changes nothing, wherever they live and whatever they study', () => {
+    // 57号 第七条第二款: clergy living apart, prisoners, compulsory rehabilitation, the missing.
+    fc.assert(
+      fc.property(
+        householdArb,
+        parametersArb,
+        memberArb,
+        fc.constantFrom(...notCountedReasons),
+        (h, p, extra, reason) => {
+          const excluded = {
+            ...extra,
+            name: '不计入成员',
+            idNumber: idNumber(41),
+            relation: 'spouse' as const,
+            livesWithHousehold: true,
+            notCounted: reason,
+          };
+          const withExcluded = householdDeclaration.parse({ ...h, members: [...h.members, excluded] });
+          const before = run(h, p);
+          const after = run(withExcluded, p);
+          expect(after.classification).toBe(before.classification);
+          expect(after.monthlyAmount).toBe(before.monthlyAmount);
+          expect(after.income.householdSize).toBe(before.income.householdSize);
+        },
+      ),
       { numRuns: RUNS / 2 },
     );
   });

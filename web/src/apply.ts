@@ -13,6 +13,8 @@ import {
   disabilityCategories,
   householdDeclaration,
   incomeKinds,
+  notCountedLabels,
+  notCountedReasons,
   obligorInabilities,
   relations,
   requestedTiers,
@@ -230,6 +232,16 @@ function memberCard(first: boolean) {
     ),
     check('schooling.fullTime', '全日制在校就读', true),
     check('livesWithHousehold', '与家庭共同生活', true, '在外全日制就学的学生仍计入共同生活的家庭成员。'),
+    first
+      ? null
+      : h(
+          'div',
+          { class: 'grid' },
+          choice('notCounted', '不计入共同生活家庭成员的情形', pick(notCountedLabels, notCountedReasons), {
+            kind: 'nullable-text',
+            placeholder: '无（计入）',
+          }),
+        ),
     check('severeIllness', '患有当地重特大疾病目录内的重病'),
     check('employed', '目前就业'),
     checkSet(

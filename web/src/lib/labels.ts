@@ -113,6 +113,7 @@ const fieldNames: Record<string, string> = {
   'members.schooling.stage': '就学阶段',
   'members.schooling.fullTime': '是否全日制',
   'members.livesWithHousehold': '是否共同生活',
+  'members.notCounted': '不计入共同生活家庭成员的情形',
   'members.selfCareUnable': '生活自理能力（不能自主完成的项目）',
   severeIllness: '是否患重病',
   labourCapacity: '劳动能力',
