@@ -4,16 +4,19 @@
  * and ends support from the next month; an objection is investigated and decided by the county. One
  * step function, two phases, as the recheck workflow calls them:
  *
- *   open  — records the notice once; returns when it ends (the workflow's Wait)
+ *   open  — records the notice once and publishes it; returns when it ends (the workflow's Wait)
  *   close — the notice period is over: closes it and says whether anyone objected
  */
 import { appendAudit, SYSTEM } from '../../shared/audit.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { endOfChinaDay, publicNoticeEnd } from '../../shared/domain/determination.ts';
 import { stableId } from '../../shared/domain/ids.ts';
+import { endNoticeOf, type PublishedEndNotice } from '../../shared/domain/publication.ts';
 import { recordCalendarFallback } from '../../shared/metrics.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
+import { publishEndNotice } from '../../shared/repositories/publication.ts';
+import { householdOf } from '../../shared/repositories/register.ts';
 import type { Assessment } from './recheck.ts';
 
 export type EndNoticeEvent =
@@ -67,6 +70,12 @@ async function open(event: Extract<EndNoticeEvent, { phase: 'open' }>): Promise<
     objections: [],
     objectorKeys: [],
   });
+  await publishEnd(event.caseId, a.regionCode, {
+    endNoticeId,
+    stage: 'proposed',
+    startsOn: notice.startsOn,
+    endsOn: notice.endsOn,
+  });
   await appendAudit(event.caseId, {
     key: `endNotice.opened#${endNoticeId}`,
     actor: SYSTEM,
@@ -90,6 +99,21 @@ async function close(event: Extract<EndNoticeEvent, { phase: 'close' }>): Promis
     refs: { endNoticeId: event.endNoticeId, recheckId: notice.recheckId },
   });
   return { objected: objections.length > 0, objections };
+}
+
+/**
+ * Puts a stage of the notice on the public page where the person lives (43号 第二十六条): the proposal
+ * while objections are taken, and — after an objection — the county's decision (重新公示). Once each.
+ */
+export async function publishEnd(
+  caseId: string,
+  regionCode: string,
+  entry: Pick<PublishedEndNotice, 'endNoticeId' | 'stage' | 'decision' | 'startsOn' | 'endsOn'>,
+): Promise<void> {
+  const item = await lifecycle.getCaseItem(caseId);
+  const household = item ? await householdOf(item) : undefined;
+  if (!household) throw new Error(`case ${caseId}: no household declared to publish`);
+  await publishEndNotice(endNoticeOf({ caseId, regionCode, declaration: household.declaration, ...entry }));
 }
 
 /** What the written decision says of the notice: when it ran, and what came of it. */

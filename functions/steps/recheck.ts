@@ -4,7 +4,7 @@
  * and a repeat returns it; notices and schedules are keyed by stable ids.
  */
 import { appendAudit, SYSTEM } from '../../shared/audit.ts';
-import { chinaDate } from '../../shared/domain/dates.ts';
+import { addDays, chinaDate } from '../../shared/domain/dates.ts';
 import { stableId } from '../../shared/domain/ids.ts';
 import {
   addMonths,
@@ -49,7 +49,7 @@ import {
 } from '../../shared/repositories/schedule.ts';
 import { type MeansTestResult, meansTest } from '../../shared/rules/index.ts';
 import type { HouseholdDeclaration } from '../../shared/schemas/household.ts';
-import { type EndNoticeOutcome, type EndNoticePlan, endNoticeReason } from './end-notice.ts';
+import { type EndNoticeOutcome, type EndNoticePlan, endNoticeReason, publishEnd } from './end-notice.ts';
 import type { TaskDetail } from './lifecycle-tasks.ts';
 
 export type RecheckMode = 'regular' | 'monitoring';
@@ -424,6 +424,18 @@ export async function conclude(event: ConcludeEvent): Promise<Conclusion> {
     gradualExit,
   });
   await lifecycle.putNotice(caseId, notice, { recheckId: a.recheckId, workflow: 'Recheck' });
+  // 重新公示 (43号 第二十六条): after an objection, the county's decision on it is published again,
+  // from the day of that decision (the review's, which replaced the confirmation).
+  if (endNotice && endNoticeOutcome?.result.objected) {
+    const reviewed = chinaDate(new Date(confirmation?.decidedAt ?? decidedAt));
+    await publishEnd(caseId, a.regionCode, {
+      endNoticeId: endNotice.result.endNoticeId,
+      stage: 'decided',
+      decision: event.outcome === 'terminate' ? 'terminate' : 'continue',
+      startsOn: reviewed,
+      endsOn: addDays(reviewed, parameters.timeLimits.publicNoticeDays),
+    });
+  }
   await lifecycle.updateRecheck(caseId, a.recheckId, {
     concluded: {
       outcome: event.outcome,

@@ -55,3 +55,47 @@ export function publicationOf(input: {
     publishedUntil: addDays(input.decidedOn, input.days),
   };
 }
+
+/**
+ * 拟终止特困人员救助供养的公示 (民发〔2021〕43号 第二十六条): published in the person's village or
+ * community for 7 days (`proposed`, open to objections until `endsOn`); after an objection the
+ * county's decision is published again (`decided`: 重新公示). Masked as an approval is; the case id
+ * is there only to take an objection (`POST /cases/{caseId}/end-objection`).
+ */
+export interface PublishedEndNotice {
+  regionCode: string;
+  caseId: string;
+  endNoticeId: string;
+  applicantName: string;
+  householdSize: number;
+  stage: 'proposed' | 'decided';
+  /** `decided`: whether support ends after the objection was investigated. */
+  decision?: 'terminate' | 'continue';
+  startsOn: string;
+  /** `proposed`: the last day to object; `decided`: the last day it is shown. */
+  endsOn: string;
+}
+
+export function endNoticeOf(input: {
+  caseId: string;
+  regionCode: string;
+  endNoticeId: string;
+  declaration: Pick<ApplicationRequest, 'members'> & { applicant?: { name: string } };
+  stage: PublishedEndNotice['stage'];
+  decision?: PublishedEndNotice['decision'];
+  startsOn: string;
+  endsOn: string;
+}): PublishedEndNotice {
+  const self = input.declaration.members.find((m) => m.relation === 'self');
+  return {
+    regionCode: input.regionCode,
+    caseId: input.caseId,
+    endNoticeId: input.endNoticeId,
+    applicantName: maskName(self?.name ?? input.declaration.applicant?.name ?? ''),
+    householdSize: input.declaration.members.filter(livesTogether).length,
+    stage: input.stage,
+    ...(input.decision ? { decision: input.decision } : {}),
+    startsOn: input.startsOn,
+    endsOn: input.endsOn,
+  };
+}

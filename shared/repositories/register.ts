@@ -254,7 +254,7 @@ function assistanceOf(
 }
 
 /** The household as last declared: a later declaration, else the determining application, else the emergency request. */
-async function householdOf(item: lifecycle.CaseItem) {
+export async function householdOf(item: lifecycle.CaseItem) {
   const latest = await lifecycle.latestDeclaration(item.caseId);
   if (latest) return { declaration: latest.declaration, perCapita: undefined };
   const app = await lifecycle.determinedApplication(item);

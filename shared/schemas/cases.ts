@@ -207,6 +207,26 @@ export const publicationResponse = z
         publishedUntil: z.string().describe('公布截止日期'),
       }),
     ),
+    endNotices: z
+      .array(
+        z.object({
+          applicantName: z.string().describe('特困人员姓名（脱敏）'),
+          householdSize: z.number().int(),
+          stage: z
+            .enum(['proposed', 'decided'])
+            .describe(
+              'proposed 拟终止救助供养（公示期内可提出异议）；decided 异议调查核实后的决定（重新公示）',
+            ),
+          statement: z.string().describe('公示内容'),
+          startsOn: z.string(),
+          endsOn: z.string().describe('proposed：提出异议的截止日期；decided：公示截止日期'),
+          objectionPath: z
+            .string()
+            .nullable()
+            .describe('proposed：公示期内提出异议的接口（需登录）；decided 为 null'),
+        }),
+      )
+      .describe('特困人员终止救助供养的公示（民发〔2021〕43号《特困人员认定办法》第二十六条）'),
   })
   .meta({ title: '社会救助确认决定公布' });
 

@@ -64,6 +64,13 @@ async function atEndNotice() {
   return { ...seeded, notice };
 }
 
+/** The region's public page as anyone reads it, without signing in. */
+const publicEndNotices = async () => {
+  const res = await runtime.api('/public/approvals?regionCode=430121', {}, 'anonymous');
+  expect(res.status).toBe(200);
+  return res.body.endNotices;
+};
+
 const object = (caseId: string, body: unknown, as: Actor = actors.otherApplicant) =>
   runtime.api(`/cases/${caseId}/end-objection`, { method: 'POST', body: JSON.stringify(body) }, as);
 
@@ -74,6 +81,17 @@ describe('ending 特困 support', () => {
     expect(c.notice.endsOn).toBe(publicNoticeEnd(calendar, c.notice.startsOn, 7).deadline);
     // Still in support while the notice runs.
     expect(await lc.caseItem(c.caseId)).toMatchObject({ tier: 'tekun' });
+    // Published where the person lives, masked, for anyone to read and object to while it runs.
+    const shown = await publicEndNotices();
+    expect(shown.find((e: { objectionPath: string | null }) => e.objectionPath?.includes(c.caseId))).toEqual({
+      applicantName: '张*',
+      householdSize: 1,
+      stage: 'proposed',
+      statement: `经定期核查，拟终止张*的特困人员救助供养。对此有异议的，请于${c.notice.endsOn}前向乡镇（街道）或县级民政部门提出。`,
+      startsOn: c.notice.startsOn,
+      endsOn: c.notice.endsOn,
+      objectionPath: `/cases/${c.caseId}/end-objection`,
+    });
 
     lc.advanceTo(c.notice.endsAt);
     const history = await lc.closed(c.caseId, 'Recheck');
@@ -144,6 +162,14 @@ describe('ending 特困 support', () => {
     ]);
     expect(await lc.caseItem(c.caseId)).toMatchObject({ tier: 'tekun' });
     expect((await lc.caseItem(c.caseId)).status ?? 'active').toBe('active');
+    // 重新公示: the county's decision on the objections is published again, with no objection path.
+    const decided = (await publicEndNotices()).filter((e: { stage: string }) => e.stage === 'decided');
+    expect(
+      decided.map((e: { statement: string; objectionPath: null }) => [e.statement, e.objectionPath]),
+    ).toContainEqual([
+      '对拟终止张*特困人员救助供养的异议，经县级民政部门调查核实，决定继续给予救助供养。',
+      null,
+    ]);
     const kept = (await lc.notices(c.caseId)).find((n) => n.kind === 'recheckContinue');
     expect(kept.reasons).toEqual(
       expect.arrayContaining([

@@ -18,13 +18,20 @@ async function load(regionCode: string) {
     show(out, h('p', { class: 'error', role: 'alert' }, res.error.message));
     return;
   }
-  const { entries, asOf } = res.data;
-  if (entries.length === 0) {
-    show(out, h('p', { class: 'card' }, `${regionCode} 目前没有公布中的确认决定（查询日期 ${asOf}）。`));
-    return;
-  }
+  const { entries, endNotices, asOf } = res.data;
   show(
     out,
+    entries.length === 0
+      ? h('p', { class: 'card' }, `${regionCode} 目前没有公布中的确认决定（查询日期 ${asOf}）。`)
+      : approvalsTable(regionCode, entries, asOf),
+    endNotices.length ? endNoticesSection(endNotices) : null,
+  );
+}
+
+function approvalsTable(regionCode: string, entries: Publication['entries'], asOf: string) {
+  return h(
+    'div',
+    {},
     h('p', {}, `${regionCode} 公布中的确认决定 ${entries.length} 项（查询日期 ${asOf}）`),
     h(
       'table',
@@ -54,6 +61,27 @@ async function load(regionCode: string) {
             h('td', {}, e.decidedOn),
             h('td', {}, e.publishedUntil),
           ),
+        ),
+      ),
+    ),
+  );
+}
+
+/** 特困人员终止救助供养的公示 (43号 第二十六条): the proposals open to objection, and decisions after one. */
+function endNoticesSection(notices: Publication['endNotices']) {
+  return h(
+    'section',
+    { class: 'card', id: 'end-notices' },
+    h('h2', {}, '特困人员终止救助供养公示'),
+    h(
+      'ul',
+      {},
+      ...notices.map((n) =>
+        h(
+          'li',
+          {},
+          h('p', {}, n.statement),
+          h('p', { class: 'hint' }, `公示期：${n.startsOn} 至 ${n.endsOn}`),
         ),
       ),
     ),
