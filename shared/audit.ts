@@ -542,6 +542,7 @@ export const taskKindLabels: Record<string, string> = {
   townshipReview: '乡镇（街道）审核',
   countyDetermination: '县级民政部门确认',
   recheckConfirmation: '定期核查确认',
+  endNoticeReview: '终止特困供养公示异议的县级核实',
   emergencyGrant: '临时救助先行救助',
   emergencyPaperwork: '临时救助补办手续',
   emergencyReview: '支出型临时救助乡镇审核',

@@ -247,6 +247,7 @@ export const task = z
         'townshipReview',
         'countyDetermination',
         'recheckConfirmation',
+        'endNoticeReview',
         'emergencyGrant',
         'emergencyPaperwork',
         'emergencyReview',
@@ -254,7 +255,7 @@ export const task = z
         'monitoringVerification',
       ])
       .describe(
-        '乡镇（街道）审核、县级确认、定期核查确认、临时救助先行救助、临时救助补办手续、支出型临时救助的乡镇审核、临时救助的县级审核（超出先行救助的部分或支出型），或动态监测预警的入户核查',
+        '乡镇（街道）审核、县级确认、定期核查确认、终止特困供养公示异议的县级核实、临时救助先行救助、临时救助补办手续、支出型临时救助的乡镇审核、临时救助的县级审核（超出先行救助的部分或支出型），或动态监测预警的入户核查',
       ),
     status: z.enum(['open', 'escalated', 'decided']).describe('待办、逾期已督办（仍可决定）、已决定'),
     round: z.number().int().describe('审核轮次'),

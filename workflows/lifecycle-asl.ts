@@ -54,6 +54,7 @@ export const taskSubstitutions = {
 export function caseworkerTask(opts: {
   kind:
     | 'recheckConfirmation'
+    | 'endNoticeReview'
     | 'emergencyGrant'
     | 'emergencyPaperwork'
     | 'emergencyReview'

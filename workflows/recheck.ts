@@ -256,9 +256,9 @@ export const recheck: WorkflowDefinition = {
         Next: 'PlanReviewEndNotice',
       },
       ...caseworkerTask({
-        kind: 'recheckConfirmation',
+        kind: 'endNoticeReview',
         name: 'ReviewEndNotice',
-        comment: '调查核实终止公示期间的异议，决定是否终止救助供养',
+        comment: '县级民政部门调查核实终止公示期间的异议，15个工作日内决定是否终止救助供养',
         detailPath: '$.endNoticeReviewDetail',
         regionCodePath: '$.assessment.result.regionCode',
         residencePath: '$.assessment.result.residence',

@@ -66,6 +66,8 @@ export const deciders = {
   emergencyReview: ['townshipCaseworker'],
   monitoringVerification: ['townshipCaseworker'],
   countyDetermination: ['countyOfficer'],
+  // Objections to the notice of ending 特困 support are investigated and decided by the county (43号 第二十六条).
+  endNoticeReview: ['countyOfficer'],
   // What an emergency asked beyond the aid paid first is decided by the ordinary procedure (第四十四条).
   emergencyAssessment: ['countyOfficer'],
 } as const satisfies Record<string, readonly Role[]>;

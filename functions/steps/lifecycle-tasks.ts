@@ -101,6 +101,8 @@ export async function planTask(event: {
   const { timeLimits } = await parametersFor(event.regionCode, event.residence, today);
   const days = {
     recheckConfirmation: timeLimits.townshipReviewWorkingDays,
+    // 43号 第二十六条: the county decides on objections to an end notice within 15 working days.
+    endNoticeReview: timeLimits.tekunCountyWorkingDays,
     emergencyGrant: EMERGENCY_GRANT_WORKING_DAYS,
     emergencyPaperwork: timeLimits.determinationWorkingDays,
     // 支出型 by the ordinary procedure: the township's review has the township's time.

@@ -139,12 +139,15 @@ export interface EmergencyTaskDetail extends Partial<EmergencyAllowance> {
 }
 
 /**
+ * `endNoticeReview`: the county's investigation of objections to the public notice of a proposed end
+ * of 特困 support, and its decision (民发〔2021〕43号 第二十六条: the county, within 15 working days).
  * `emergencyAssessment`: the county's assessment of what an emergency request asked beyond the aid
  * paid first, once the paperwork confirmed it, or of a 支出型 request after the township's review
  * (`emergencyReview`) — 临时救助 by the ordinary procedure.
  */
 export type LifecycleTaskKind =
   | 'recheckConfirmation'
+  | 'endNoticeReview'
   | 'emergencyGrant'
   | 'emergencyPaperwork'
   | 'emergencyReview'

@@ -144,6 +144,15 @@ describe('ending 特困 support', () => {
         (t: { caseId: string; round: number }) => t.caseId === c.caseId && t.round === 3,
       );
     });
+    // The county investigates and decides, within 15 working days (43号 第二十六条); not the township.
+    expect(review.kind).toBe('endNoticeReview');
+    expect(review.dueDate).toBe(calendar.provisionalDeadline(lc.today(), 15).deadline);
+    const byTownship = await runtime.api(
+      `/tasks/${review.taskId}/decision`,
+      { method: 'POST', body: JSON.stringify({ decision: 'approve', reasons: [] }) },
+      actors.township,
+    );
+    expect(byTownship.status).toBe(403);
     expect(review.objections.map((o: { reason: string }) => o.reason)).toEqual([
       '该老人的养老金是一次性补发，每月实际只有500元',
       '村民反映情况属实',

@@ -36,7 +36,9 @@ export async function defaultActor(method: string, path: string): Promise<Actor>
   const decision = /^\/tasks\/([^/]+)\/decision$/.exec(path);
   if (decision) {
     const task = await getTask(decision[1]!).catch(() => undefined);
-    return task?.kind === 'countyDetermination' || task?.kind === 'emergencyAssessment'
+    return task?.kind === 'countyDetermination' ||
+      task?.kind === 'emergencyAssessment' ||
+      task?.kind === 'endNoticeReview'
       ? actors.county
       : actors.township;
   }

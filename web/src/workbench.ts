@@ -44,6 +44,7 @@ const deciderOf: Record<string, Role> = {
   emergencyReview: 'townshipCaseworker',
   monitoringVerification: 'townshipCaseworker',
   countyDetermination: 'countyOfficer',
+  endNoticeReview: 'countyOfficer',
   emergencyAssessment: 'countyOfficer',
 };
 const decidable = (task: Task) => deciderOf[task.kind] === session?.role;
