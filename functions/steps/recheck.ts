@@ -10,7 +10,6 @@ import {
   addMonths,
   addMonthsToMonth,
   type Benefit,
-  DEATH_RECHECK_MONTHS,
   deathRecheckDue,
   deathTriggersRecheck,
   decideMonitoring,
@@ -36,11 +35,11 @@ import {
 import { logger } from '../../shared/logger.ts';
 import { recordCalendarFallback } from '../../shared/metrics.ts';
 import { type Department, departmentLabels } from '../../shared/monitoring/vocabulary.ts';
-import type { Residence } from '../../shared/parameters/index.ts';
+import { DEFAULT_DEATH_RECHECK_MONTHS, type Residence } from '../../shared/parameters/index.ts';
 import type { MeansTestSummary } from '../../shared/repositories/cases.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
-import { registerCase } from '../../shared/repositories/register.ts';
+import { householdOf, registerCase } from '../../shared/repositories/register.ts';
 import {
   bringForward,
   type Schedule,
@@ -529,7 +528,7 @@ async function recheckUnderway(caseId: string): Promise<boolean> {
 
 /**
  * A member of a household in assistance died (a `death` warning of 动态监测): its next 定期核查 is due
- * within `DEATH_RECHECK_MONTHS` of the date of death. A pending recheck due later is brought forward
+ * within the region's `timeLimits.deathRecheckMonths` of the date of death. A pending recheck due later is brought forward
  * (replaced, never doubled); a case without one gets one; either is recorded on the case's chain and as
  * the case's `nextRecheckDue`. Idempotent: the moved schedule names the warning, so a repeat — a retried
  * batch, the same feed again — finds it due already and only completes what a failure may have left
@@ -539,7 +538,15 @@ export async function recheckAfterDeath(report: DeathReport): Promise<DeathReche
   const { caseId, warningId } = report;
   const item = await lifecycle.getCaseItem(caseId);
   if (!item || !deathTriggersRecheck(item)) return { outcome: 'notApplicable' };
-  const { deadline, due: dueDay } = deathRecheckDue(report.eventDate, chinaDate());
+  // The household's region and residence resolve the period: the case records the one, its
+  // declaration the other.
+  const household = await householdOf(item);
+  const today = chinaDate();
+  const months = household
+    ? (await parametersFor(item.regionCode, household.declaration.residence, today)).timeLimits
+        .deathRecheckMonths
+    : DEFAULT_DEATH_RECHECK_MONTHS;
+  const { deadline, due: dueDay } = deathRecheckDue(report.eventDate, today, months);
   let due = dueDay;
   const dueAt = startOfChinaDay(due);
 
@@ -582,8 +589,8 @@ export async function recheckAfterDeath(report: DeathReport): Promise<DeathReche
   const reported = `家庭成员死亡（${departmentLabels[report.source]}登记于 ${report.eventDate}）`;
   const when =
     due === deadline
-      ? `死亡后${DEATH_RECHECK_MONTHS}个月内核查`
-      : `死亡后${DEATH_RECHECK_MONTHS}个月内核查，期限 ${deadline} 已过，即日核查`;
+      ? `死亡后${months}个月内核查`
+      : `死亡后${months}个月内核查，期限 ${deadline} 已过，即日核查`;
   await appendAudit(caseId, {
     key: `recheck.advanced#${warningId}`,
     actor: SYSTEM,

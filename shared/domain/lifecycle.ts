@@ -231,13 +231,6 @@ export function decideMonitoring(fresh: FreshAssessment): { outcome: MonitoringO
 
 // ── 家庭成员死亡 ────────────────────────────────────────────────────────────────────────────────
 
-/**
- * A member's death triggers a recheck within this many months of the death: the usual provincial rule
- * (docs/architecture.md §7), not in the national measures the code cites. A constant until the regional
- * parameters carry it.
- */
-export const DEATH_RECHECK_MONTHS = 3;
-
 /** Tiers that are rechecked (定期核查/年度复核); a lapsing recognition is not (`LAPSING_TIERS`). */
 const RECHECKED_TIERS: ReadonlySet<string> = new Set(['tekun', 'dibao', 'singlePersonDibao', 'marginal']);
 
@@ -256,12 +249,17 @@ export function deathTriggersRecheck(item: { status?: string; tier?: unknown; ki
 }
 
 /**
- * The recheck after a death: the day it is due at the latest (`DEATH_RECHECK_MONTHS` after the date of
- * death), and the day it is scheduled for — that day, or `today` when it has passed already (a death
- * reported late is rechecked at once; a schedule is never put on a day the sweeper has finished).
+ * The recheck after a death: the day it is due at the latest (`months` after the date of death — the
+ * region's `timeLimits.deathRecheckMonths`), and the day it is scheduled for — that day, or `today`
+ * when it has passed already (a death reported late is rechecked at once; a schedule is never put on a
+ * day the sweeper has finished).
  */
-export function deathRecheckDue(deathDate: string, today: string): { deadline: string; due: string } {
-  const deadline = addMonths(deathDate, DEATH_RECHECK_MONTHS);
+export function deathRecheckDue(
+  deathDate: string,
+  today: string,
+  months: number,
+): { deadline: string; due: string } {
+  const deadline = addMonths(deathDate, months);
   return { deadline, due: deadline < today ? today : deadline };
 }
 

@@ -28,6 +28,9 @@ const ratio = z
   .max(100, { error: '比例/倍数超出合理范围' })
   .refine((r) => Math.abs(r * 10_000 - Math.round(r * 10_000)) < 1e-6, { error: '比例/倍数最多保留4位小数' });
 
+/** The usual provincial period for the recheck after a member's death (docs/architecture.md §7). */
+export const DEFAULT_DEATH_RECHECK_MONTHS = 3;
+
 const months = z.number({ error: '月数必须是数字' }).int({ error: '月数必须是整数' }).min(1).max(60);
 const days = z.number({ error: '天数必须是数字' }).int({ error: '天数必须是整数' }).min(1).max(365);
 const positiveYuan = yuan.positive({ error: '标准必须大于0' });
@@ -221,6 +224,13 @@ const valueShape = {
     tekunTownshipWorkingDays: days.default(15),
     /** 特困人员认定：县级审核确认（工作日；43号第十六条：15个工作日） */
     tekunCountyWorkingDays: days.default(15),
+    /**
+     * 家庭成员死亡后定期核查的期限（月，自死亡之日起）：省级规定，常见为3个月；国家文件未规定
+     * (docs/architecture.md §7)
+     */
+    deathRecheckMonths: months
+      .max(12, { error: '家庭成员死亡后的核查期限不应超过12个月' })
+      .default(DEFAULT_DEATH_RECHECK_MONTHS),
     /** 特困人员认定：县级随机抽查入户核实的比例（43号第十六条：不低于30%） */
     tekunHomeCheckShare: ratio
       .min(0.3, { error: '特困人员认定的随机抽查比例不得低于30%（《特困人员认定办法》第十六条）' })

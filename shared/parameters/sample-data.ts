@@ -102,6 +102,8 @@ const nationalTimeLimits = {
   tekunTownshipWorkingDays: 15,
   tekunCountyWorkingDays: 15,
   tekunHomeCheckShare: 0.3,
+  // Not fixed nationally: the usual provincial period after a member's death (docs/architecture.md §7).
+  deathRecheckMonths: 3,
 };
 
 /** Values a province sets for both residences alike. */

@@ -115,6 +115,7 @@ export const baseValues: ParameterValues = {
     tekunTownshipWorkingDays: 15,
     tekunCountyWorkingDays: 15,
     tekunHomeCheckShare: 0.3,
+    deathRecheckMonths: 3,
   },
 };
 
