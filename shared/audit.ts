@@ -73,6 +73,7 @@ export const ENTRY_VERSION = 2;
 export const auditActions = {
   'application.submitted': '提交救助申请',
   'application.reopened': '已有未办结申请或正在救助时，经办人注明理由重新受理',
+  'application.relativesRegistered': '与经办人员或村（居）委会成员有近亲属关系的申请单独登记备案',
   'emergency.submitted': '申请临时救助',
   'task.opened': '生成经办任务',
   'task.escalated': '任务逾期督办',

@@ -489,6 +489,7 @@ export const auditSearchResult = z
     filters: z.object({
       status: z.enum(applicationStatuses).optional(),
       caseworker: z.string().optional(),
+      relatives: z.boolean().optional(),
       from: day.optional(),
       to: day.optional(),
     }),
@@ -529,6 +530,9 @@ export const auditSearchResult = z
           determinedAt: instant.nullable().describe('确认（认定）时间'),
           decidedBy: z.array(decider).describe('对本申请任务作出决定的人'),
           reviewDeadline: reviewDeadlineView.nullable().describe('审核确认全程时限；受理核查前为 null'),
+          relativesRegistered: z
+            .boolean()
+            .describe('单独登记备案：家庭成员与经办人员或村（居）委会成员有近亲属关系（57号第十一条）'),
           tasks: z.array(auditTask),
         })
         .describe('申请（不含家庭成员姓名和身份证号）'),

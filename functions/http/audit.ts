@@ -46,6 +46,7 @@ export const search = httpRoute(
         filters: {
           ...(query.status ? { status: query.status } : {}),
           ...(query.caseworker ? { caseworker: query.caseworker } : {}),
+          ...(query.relatives !== undefined ? { relatives: query.relatives } : {}),
           ...(query.from ? { from: query.from } : {}),
           ...(query.to ? { to: query.to } : {}),
         },

@@ -111,7 +111,39 @@ export async function meansTest(event: {
     reviewDeadline(asOf, days, due, startBy),
     authority.level,
   );
+  await registerIfRelated(app, await memberIndexes(declaration.members));
   return { meansTest: summary, decisionLevel: authority.level };
+}
+
+/**
+ * 单独登记备案 (民发〔2021〕57号 第十一条): once a member of an accepted application is found to be a
+ * declared close relative of a caseworker or of a village/community committee member — at acceptance,
+ * or when a task opens after a later declaration — the application is registered separately, once,
+ * and the case's chain says so. Answers what was found.
+ */
+async function registerIfRelated(app: cases.ApplicationRecord, indexes: string[]) {
+  const related = await relatedTo(indexes);
+  const { staff, committee } = related;
+  if (staff.length + committee.length === 0) return related;
+  const register = app.relativesRegister ?? {
+    registeredAt: new Date().toISOString(),
+    staff: staff.length,
+    committee: committee.length,
+  };
+  if (!app.relativesRegister) await cases.registerRelatives(app.applicationId, register);
+  const who = [
+    ...(register.staff ? ['最低生活保障经办人员'] : []),
+    ...(register.committee ? ['村（居）民委员会成员'] : []),
+  ].join('、');
+  // Keyed by the application: a repeat, or a later task finding the same, appends nothing.
+  await appendAudit(app.caseId, {
+    key: `application.relativesRegistered#${app.applicationId}`,
+    actor: SYSTEM,
+    action: 'application.relativesRegistered',
+    summary: `共同生活家庭成员与${who}有近亲属关系，单独登记备案（民发〔2021〕57号第十一条）`,
+    refs: { applicationId: app.applicationId },
+  });
+  return related;
 }
 
 /**
@@ -193,7 +225,7 @@ const workingDaysFor = (kind: cases.TaskKind, p: ParameterSet, requestedTier: st
  */
 async function countyHomeCheck(
   app: cases.ApplicationRecord,
-  indexes: string[],
+  related: Awaited<ReturnType<typeof relatedTo>>,
   share: number,
 ): Promise<CountyHomeCheck> {
   const reasons: CountyHomeCheck['reasons'] = [];
@@ -205,7 +237,6 @@ async function countyHomeCheck(
     draw = { value: Math.floor(value * 10_000) / 10_000, share, method: TEKUN_DRAW_METHOD };
     if (value < share) reasons.push('tekunDraw');
   }
-  const related = await relatedTo(indexes);
   if (related.staff.length > 0) reasons.push('relative');
   if (related.committee.length > 0) reasons.push('committeeRelative');
   return { required: reasons.length > 0, reasons, ...(draw ? { draw } : {}) };
@@ -281,11 +312,13 @@ export async function openTask(event: OpenTaskEvent): Promise<{ taskId: string }
           .map(({ reason, raisedAt }) => ({ reason, raisedAt }))
       : [];
   const indexes = await memberIndexes(app.declaration.members);
+  // A relative declared after acceptance is registered when the next task opens.
+  const related = await registerIfRelated(app, indexes);
   const homeCheck =
     event.kind === 'countyDetermination'
       ? await countyHomeCheck(
           app,
-          indexes,
+          related,
           (await parametersToday(app, chinaDate(new Date(app.submittedAt)))).timeLimits.tekunHomeCheckShare,
         )
       : undefined;

@@ -169,6 +169,11 @@ export interface ApplicationRecord {
   };
   notice?: Notice;
   consent?: ConsentRecord;
+  /**
+   * 单独登记备案 (民发〔2021〕57号 第十一条): at acceptance a member was a declared close relative of
+   * caseworkers (`staff`) or of village/community committee members (`committee`) — how many of each.
+   */
+  relativesRegister?: { registeredAt: string; staff: number; committee: number };
   /** Determinations revoked on 行政复议 or 行政诉讼, oldest first; the application was reopened after each. */
   revokedDeterminations?: RevokedDetermination[];
 }

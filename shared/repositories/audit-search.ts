@@ -124,6 +124,8 @@ export interface AuditQuery {
   status?: ApplicationStatus | undefined;
   /** The name (in part) or the exact subject of someone who decided one of the application's tasks. */
   caseworker?: string | undefined;
+  /** Only (true) or none of (false) the applications registered separately (57号 第十一条). */
+  relatives?: boolean | undefined;
   /** Submission dates (China time), inclusive. */
   from?: string | undefined;
   to?: string | undefined;
@@ -150,6 +152,8 @@ export interface AuditApplication {
   decidedBy: Array<{ subject?: string; name: string; role?: string }>;
   /** 审核确认时限: the whole review's, from acceptance (null before the means test set it). */
   reviewDeadline: ReturnType<typeof reviewCompliance> | null;
+  /** 单独登记备案 (57号 第十一条). */
+  relativesRegistered: boolean;
   tasks: TaskCompliance[];
 }
 
@@ -163,6 +167,7 @@ type Indexed = Pick<
   | 'submittedAt'
   | 'determination'
   | 'reviewDeadline'
+  | 'relativesRegister'
 > & { taskSummaries?: Record<string, TaskSummary> };
 
 /** The instant a China date begins, as the ISO text `submittedAt` is stored in. */
@@ -201,6 +206,11 @@ export async function searchApplications(
   const hi = q.to ? startOfChinaDay(nextDay(q.to)) : undefined;
   const range =
     lo && hi ? ' AND gsi1sk BETWEEN :lo AND :hi' : lo ? ' AND gsi1sk >= :lo' : hi ? ' AND gsi1sk < :hi' : '';
+  const filters = [
+    ...(q.status ? ['#s = :status'] : []),
+    ...(q.relatives === true ? ['attribute_exists(relativesRegister)'] : []),
+    ...(q.relatives === false ? ['attribute_not_exists(relativesRegister)'] : []),
+  ];
   const out: AuditApplication[] = [];
   let truncated = false;
   let ExclusiveStartKey: Record<string, unknown> | undefined;
@@ -214,8 +224,8 @@ export async function searchApplications(
         KeyConditionExpression: `gsi1pk = :pk${range}`,
         // Only what the search shows: the declaration (names, ID numbers, incomes) is never read.
         ProjectionExpression:
-          'applicationId, caseId, regionCode, #s, requestedTier, submittedAt, determination, reviewDeadline, taskSummaries',
-        ...(q.status ? { FilterExpression: '#s = :status' } : {}),
+          'applicationId, caseId, regionCode, #s, requestedTier, submittedAt, determination, reviewDeadline, relativesRegister, taskSummaries',
+        ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: {
           ':pk': `APPS#${q.regionCode}`,
@@ -252,6 +262,7 @@ export async function searchApplications(
         reviewDeadline: item.reviewDeadline
           ? reviewCompliance(item.reviewDeadline, item.determination?.decidedAt, today)
           : null,
+        relativesRegistered: item.relativesRegister !== undefined,
         tasks: summaries.map((s) => compliance(s, today)),
       });
     }

@@ -456,6 +456,31 @@ export async function recordMeansTest(
 }
 
 /**
+ * 单独登记备案 (57号 第十一条): registers the application once, when a member is first found to be a
+ * declared close relative of staff or of a committee member. Whether it was registered now.
+ */
+export async function registerRelatives(
+  applicationId: string,
+  register: NonNullable<ApplicationRecord['relativesRegister']>,
+): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: APP(applicationId),
+        UpdateExpression: 'SET relativesRegister = :r',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(relativesRegister)',
+        ExpressionAttributeValues: { ':r': register },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/**
  * Sets `path` on the application's review deadline once, while it is still under review and
  * `requires` exists on it: the record as it is then, or undefined when it cannot be.
  */

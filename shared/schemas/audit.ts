@@ -20,6 +20,12 @@ export const auditSearchQuery = z
       .max(64, { error: '经办人最多64个字' })
       .optional()
       .describe('作出决定的经办人：姓名（可只填一部分）或用户编号'),
+    relatives: z
+      .stringbool({ error: 'relatives 应为 true 或 false' })
+      .optional()
+      .describe(
+        'true：只看单独登记备案的申请（家庭成员与经办人员或村（居）委会成员有近亲属关系，57号第十一条）',
+      ),
     from: isoDate.optional().describe('提交日期起（北京时间，含当日）'),
     to: isoDate.optional().describe('提交日期止（北京时间，含当日）'),
     limit: z.coerce

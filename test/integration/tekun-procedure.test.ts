@@ -69,6 +69,21 @@ describe('特困人员认定', () => {
     expect(declared.status, JSON.stringify(declared.body)).toBe(201);
     const county = await flow.reviewToCounty(applicationId);
     expect(county.homeCheck).toEqual({ required: true, reasons: ['relative'] });
+    // 单独登记备案 (57号 第十一条): registered separately once the relation is known, and listed so.
+    const search = (relatives: boolean) =>
+      runtime
+        .api(`/cases?regionCode=430121&relatives=${relatives}`, {}, actors.auditor)
+        .then((r) => r.body.applications.map((a: { applicationId: string }) => a.applicationId));
+    expect(await search(true)).toContain(applicationId);
+    expect(await search(false)).not.toContain(applicationId);
+    const audit = await runtime.api(`/cases/${county.caseId}/audit`, {}, actors.auditor);
+    expect(
+      audit.body.entries
+        .filter((e: { action: string }) => e.action === 'application.relativesRegistered')
+        .map((e: { summary: string }) => e.summary),
+    ).toEqual([
+      '共同生活家庭成员与最低生活保障经办人员有近亲属关系，单独登记备案（民发〔2021〕57号第十一条）',
+    ]);
     // Not a 特困 application: the 低保 county stage, 10 working days.
     expect(county.dueDate).toBe(calendar.provisionalDeadline(today(), 10).deadline);
 

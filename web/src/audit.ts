@@ -281,7 +281,14 @@ function render(data: CaseHistory, applications: ApplicationView[]) {
 
 // ── search and deadline compliance ─────────────────────────────────────────────────────────────
 
-type SearchQuery = { regionCode: string; status?: string; caseworker?: string; from?: string; to?: string };
+type SearchQuery = {
+  regionCode: string;
+  status?: string;
+  caseworker?: string;
+  relatives?: string;
+  from?: string;
+  to?: string;
+};
 type Listed = AuditSearchResult['applications'][number];
 interface ComplianceRow {
   applicationId: string;
@@ -293,6 +300,7 @@ const searchFields: Record<keyof SearchQuery | 'limit', string> = {
   regionCode: '行政区划代码',
   status: '申请状态',
   caseworker: '经办人',
+  relatives: '近亲属备案',
   from: '提交日期起',
   to: '提交日期止',
   limit: '最多条数',
@@ -371,6 +379,17 @@ function searchForm(session: Session) {
         'caseworker',
         input('caseworker', { type: 'text', maxlength: 64, placeholder: '姓名或用户编号' }),
       ),
+      field(
+        'relatives',
+        h(
+          'select',
+          { id: 'search-relatives', name: 'relatives', 'aria-describedby': 'search-relatives-error' },
+          h('option', { value: '' }, '全部'),
+          h('option', { value: 'true' }, '仅单独登记备案的'),
+          h('option', { value: 'false' }, '不含单独登记备案的'),
+        ),
+        '家庭成员与经办人员或村（居）委会成员有近亲属关系的申请（57号第十一条）',
+      ),
       field('from', input('from', { type: 'date' })),
       field('to', input('to', { type: 'date' })),
     ),
@@ -400,7 +419,8 @@ async function search(event: Event) {
   const value = (key: keyof SearchQuery) =>
     ($<HTMLInputElement | HTMLSelectElement>(`#search-${key}`).value ?? '').trim();
   const query: SearchQuery = { regionCode: value('regionCode') };
-  for (const key of ['status', 'caseworker', 'from', 'to'] as const) if (value(key)) query[key] = value(key);
+  for (const key of ['status', 'caseworker', 'relatives', 'from', 'to'] as const)
+    if (value(key)) query[key] = value(key);
   show($('#search-status-line'));
   // The API's own schema, so the page says what the API would.
   const parsed = auditSearchQuery.safeParse(query);
@@ -441,6 +461,7 @@ const casesColumns: Array<[string, (a: Listed) => string | number]> = [
   ['案件编号', (a) => a.caseId],
   ['行政区划代码', (a) => a.regionCode],
   ['状态', (a) => a.statusLabel],
+  ['单独登记备案', (a) => (a.relativesRegistered ? '是' : '')],
   ['申请类别', (a) => requestedTierLabels[a.requestedTier] ?? a.requestedTier],
   ['认定类别', (a) => tierName(a.tier)],
   ['提交时间(北京时间)', (a) => beijingTime(a.submittedAt)],
@@ -554,7 +575,12 @@ function renderSearch(query: SearchQuery, result: AuditSearchResult) {
                           a.caseId,
                         ),
                       ),
-                      h('td', {}, a.statusLabel),
+                      h(
+                        'td',
+                        {},
+                        a.statusLabel,
+                        a.relativesRegistered ? h('span', { class: 'badge warn' }, '近亲属备案') : null,
+                      ),
                       h('td', {}, requestedTierLabels[a.requestedTier] ?? a.requestedTier),
                       h('td', {}, tierName(a.tier)),
                       h('td', {}, beijingTime(a.submittedAt)),
