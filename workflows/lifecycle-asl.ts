@@ -4,6 +4,8 @@
  * working-day due date passes — the same shape as the application workflow's human tasks.
  */
 
+import type { LifecycleTaskKind } from '../shared/domain/tasks.ts';
+
 /** Transient errors only: a step's own errors are not retried blindly. */
 export const lambdaRetry = [
   {
@@ -52,13 +54,7 @@ export const taskSubstitutions = {
  * decision lands at `resultPath`.
  */
 export function caseworkerTask(opts: {
-  kind:
-    | 'recheckConfirmation'
-    | 'endNoticeReview'
-    | 'emergencyGrant'
-    | 'emergencyPaperwork'
-    | 'emergencyReview'
-    | 'emergencyAssessment';
+  kind: LifecycleTaskKind;
   name: string;
   comment: string;
   detailPath: string;
