@@ -509,6 +509,8 @@ export const functions = {
       idempotency,
       { table: 'Cases', access: 'readWrite' },
       { stateMachine: 'Application', access: 'start' },
+      // A replayed conversion finds the execution started: it is described for its start date.
+      { stateMachine: 'Application', access: 'read' },
     ],
   },
   prepareEmergencyAssessmentStep: {

@@ -5,6 +5,7 @@
  * transaction that records it; what follows outside the table (an execution started, schedules
  * moved) is done after it and again on a retry, each step idempotent.
  */
+import { applicationExecutionArn, startApplicationExecution } from '../../shared/application-execution.ts';
 import { appendAudit } from '../../shared/audit.ts';
 import { actor, requireJurisdiction } from '../../shared/auth.ts';
 import {
@@ -26,7 +27,6 @@ import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { registerCase } from '../../shared/repositories/register.ts';
 import { bringForward, cancelPending, scheduleWorkflow } from '../../shared/repositories/schedule.ts';
 import { appealBody, caseIdPath } from '../../shared/schemas/cases.ts';
-import { applicationExecutionArn, startExecution } from './applications.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -122,12 +122,27 @@ async function restoreCase(
   };
 }
 
-/** What a revocation does outside the table, again on a retry: each step is idempotent. */
+/**
+ * What follows the recorded outcome outside its transaction — a revocation's execution or schedules,
+ * then the entry on the case's chain — done again by a retry (each step idempotent), so a failure
+ * between the record and these leaves nothing undone.
+ */
+async function complete(record: AppealRecord): Promise<void> {
+  await completeReopening(record);
+  await appendAudit(record.caseId, {
+    key: `appeal.recorded#${record.appealId}`,
+    actor: record.recordedBy,
+    action: 'appeal.recorded',
+    summary: `${appealSummary(record)}；${reopeningText(record.reopened)}`,
+    refs: { appealId: record.appealId, noticeId: record.noticeId },
+  });
+}
+
 async function completeReopening(record: AppealRecord): Promise<void> {
   const reopened = record.reopened;
   if (reopened?.kind === 'application') {
     const app = await cases.getApplication(reopened.applicationId);
-    if (app) await startExecution(app, { appealId: record.appealId });
+    if (app) await startApplicationExecution(app, { appealId: record.appealId });
   } else if (reopened?.kind === 'recheck') {
     const { caseId, appealId } = record;
     // What the revoked decision scheduled: the months of a gradual exit, a monitoring follow-up.
@@ -209,7 +224,7 @@ export const record = httpRoute(
         throw new ConflictError(
           `文号 ${body.documentNumber} 已记录为“${appealOutcomeLabels[existing.outcome]}”（${existing.decidedOn}），不能改记`,
         );
-      await completeReopening(existing);
+      await complete(existing);
       return { statusCode: 200, body: view(existing, `已记录：${reopeningText(existing.reopened)}`) };
     }
     if (notice.revokedBy)
@@ -253,14 +268,7 @@ export const record = httpRoute(
     if (written === 'revoked') throw new ConflictError('该决定刚被撤销，不能再记录复议或诉讼结果');
     if (written === 'stale') throw new ConflictError('案件在记录时发生了变化，请刷新后重新提交');
     const stored = written === 'exists' ? (await appeals.getAppeal(path.caseId, appealId))! : appeal;
-    await completeReopening(stored);
-    await appendAudit(path.caseId, {
-      key: `appeal.recorded#${appealId}`,
-      actor: actor(principal),
-      action: 'appeal.recorded',
-      summary: `${summary}；${reopeningText(stored.reopened)}`,
-      refs: { appealId, noticeId: notice.noticeId },
-    });
+    await complete(stored);
     return { statusCode: 201, body: view(stored, `已记录：${reopeningText(stored.reopened)}`) };
   },
 );

@@ -1,9 +1,8 @@
 /** 自主申报: submit a household's declaration; read its status, tier and notice. */
-import { DescribeExecutionCommand, ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
+
+import { startApplicationExecution } from '../../shared/application-execution.ts';
 import { type AuditInput, appendAudit, openingAuditWrites } from '../../shared/audit.ts';
 import { actor, callerKey, isOwner, requireJurisdiction, requireOwnerOrStaff } from '../../shared/auth.ts';
-import { sfn } from '../../shared/clients.ts';
-import { requiredEnv } from '../../shared/config.ts';
 import { answerConsent } from '../../shared/consent.ts';
 import { requestDigest } from '../../shared/crypto.ts';
 import { appealChannelLabels, appealOutcomeLabels } from '../../shared/domain/appeals.ts';
@@ -32,53 +31,6 @@ import {
   objectionBody,
   submissionRequest,
 } from '../../shared/schemas/cases.ts';
-import { application as applicationWorkflow } from '../../workflows/application.ts';
-
-/**
- * Starts the application's execution, named after the application so that a retry (same
- * Idempotency-Key after a failure between the write and the start) cannot start a second one. A
- * review reopened after its refusal was revoked is named after the appeal too (`reopened`).
- */
-export async function startExecution(
-  app: Pick<cases.ApplicationRecord, 'applicationId' | 'caseId' | 'regionCode'>,
-  reopened?: { appealId: string },
-): Promise<string> {
-  const name = executionName(app.applicationId, reopened);
-  const executionArn = applicationExecutionArn(app.applicationId, reopened);
-  let startedAt: string;
-  try {
-    const out = await sfn().send(
-      new StartExecutionCommand({
-        stateMachineArn: requiredEnv(applicationWorkflow.env),
-        name,
-        // Only ids travel through the workflow: the household's personal data stays in the table.
-        input: JSON.stringify({
-          applicationId: app.applicationId,
-          caseId: app.caseId,
-          regionCode: app.regionCode,
-          ...(reopened ? { reopened } : {}),
-        }),
-      }),
-    );
-    startedAt = out.startDate!.toISOString();
-  } catch (error) {
-    if (!(error instanceof ExecutionAlreadyExists)) throw error;
-    // Started by an earlier attempt: linked under its own start date, so both write one link.
-    startedAt = (await sfn().send(new DescribeExecutionCommand({ executionArn }))).startDate!.toISOString();
-  }
-  await cases.linkExecution(
-    { caseId: app.caseId, executionArn, workflow: applicationWorkflow.id, startedAt },
-    app.applicationId,
-  );
-  return executionArn;
-}
-
-const executionName = (applicationId: string, reopened?: { appealId: string }) =>
-  reopened ? `${applicationId}-${reopened.appealId}`.slice(0, 80) : applicationId;
-
-/** The ARN the application's execution has (or will have once started): names are unique per state machine. */
-export const applicationExecutionArn = (applicationId: string, reopened?: { appealId: string }) =>
-  `${requiredEnv(applicationWorkflow.env).replace(':stateMachine:', ':execution:')}:${executionName(applicationId, reopened)}`;
 
 /** What the case's audit log opens with: the submission, and why it was taken although another is open. */
 function submissionAudit(application: cases.ApplicationRecord, role: string, by: cases.Actor): AuditInput[] {
@@ -147,7 +99,7 @@ export const submit = httpRoute(
       newApplicationReason,
       (app) => openingAuditWrites(app.caseId, submissionAudit(app, principal.role, by), app.submittedAt),
     );
-    if (!application.executionArn) await startExecution(application);
+    if (!application.executionArn) await startApplicationExecution(application);
     return {
       statusCode: 202,
       headers: { location: `/applications/${application.applicationId}` },

@@ -312,10 +312,12 @@ export async function openTask(event: OpenTaskEvent): Promise<{ taskId: string }
           .map(({ reason, raisedAt }) => ({ reason, raisedAt }))
       : [];
   const indexes = await memberIndexes(app.declaration.members);
-  // A relative declared after acceptance is registered when the next task opens.
-  const related = await registerIfRelated(app, indexes);
+  // A relative declared after acceptance is registered when the next task opens; the county's task
+  // reads the relations anyway (its home check), a township's only while nothing is registered.
+  const county = event.kind === 'countyDetermination';
+  const related = county || !app.relativesRegister ? await registerIfRelated(app, indexes) : undefined;
   const homeCheck =
-    event.kind === 'countyDetermination'
+    county && related
       ? await countyHomeCheck(
           app,
           related,

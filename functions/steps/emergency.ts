@@ -3,9 +3,7 @@
  * the paperwork afterwards (事后补办手续), and — when the caseworker finds the household needs regular
  * assistance — its conversion into an application on the same case (一户一条救助链).
  */
-import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { sfn } from '../../shared/clients.ts';
-import { requiredEnv } from '../../shared/config.ts';
+import { startApplicationExecution } from '../../shared/application-execution.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { stableId } from '../../shared/domain/ids.ts';
 import {
@@ -26,7 +24,6 @@ import { recordPayment } from '../../shared/repositories/payments.ts';
 import { registerCase } from '../../shared/repositories/register.ts';
 import { expenditureTest, meansTest } from '../../shared/rules/index.ts';
 import type { ApplicationRequest } from '../../shared/schemas/household.ts';
-import { workflows } from '../../workflows/index.ts';
 import type { TaskDetail, TaskDue } from './lifecycle-tasks.ts';
 
 async function load(emergencyId: string): Promise<lifecycle.EmergencyRecord> {
@@ -211,12 +208,6 @@ export interface PaperworkDecision {
   amount?: number;
 }
 
-const applicationMachine = () => {
-  const w = workflows.find((x) => x.id === 'Application');
-  if (!w) throw new Error('no Application workflow');
-  return requiredEnv(w.env);
-};
-
 /**
  * 转为常规申请: the emergency's declaration becomes an application for `tier` on the same case, and
  * the application workflow starts for it (named after the application, so a repeat starts nothing).
@@ -237,28 +228,7 @@ async function convert(e: lifecycle.EmergencyRecord, tier: NonNullable<Paperwork
     },
     e.emergencyId,
   );
-  const app = (await cases.getApplication(applicationId))!;
-  const stateMachineArn = applicationMachine();
-  let executionArn: string;
-  try {
-    executionArn = (
-      await sfn().send(
-        new StartExecutionCommand({
-          stateMachineArn,
-          name: applicationId,
-          input: JSON.stringify({ applicationId, caseId: e.caseId, regionCode: e.regionCode }),
-        }),
-      )
-    ).executionArn!;
-  } catch (error) {
-    if (!(error instanceof ExecutionAlreadyExists)) throw error;
-    executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${applicationId}`;
-  }
-  // Linked at the application's own submission time: a repeat writes the same link, not a second one.
-  await cases.linkExecution(
-    { caseId: e.caseId, executionArn, workflow: 'Application', startedAt: app.submittedAt },
-    applicationId,
-  );
+  await startApplicationExecution({ applicationId, caseId: e.caseId, regionCode: e.regionCode });
   return { applicationId, tier };
 }
 

@@ -124,6 +124,35 @@ export class StaleCaseError extends Error {
 }
 
 /**
+ * The update of a case item that sets (and removes) attributes and bumps its `version`, on
+ * `condition` (over `attribute_exists(pk)`); `names`/`values` are what the condition adds.
+ */
+function versionedCaseUpdate(
+  caseId: string,
+  set: Record<string, unknown>,
+  remove: readonly string[],
+  condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
+) {
+  const { sets, removes, names, values } = setExpression(set, remove);
+  names['#version'] = 'version';
+  values[':zero'] = 0;
+  values[':one'] = 1;
+  sets.push('#version = if_not_exists(#version, :zero) + :one');
+  return {
+    TableName: table(),
+    Key: CASE(caseId),
+    UpdateExpression: [`SET ${sets.join(', ')}`, removes.length ? `REMOVE ${removes.join(', ')}` : '']
+      .filter(Boolean)
+      .join(' '),
+    ConditionExpression: condition
+      ? `attribute_exists(pk) AND ${condition.expression}`
+      : 'attribute_exists(pk)',
+    ExpressionAttributeNames: { ...names, ...condition?.names },
+    ExpressionAttributeValues: { ...values, ...condition?.values },
+  };
+}
+
+/**
  * Sets (and removes) attributes of an existing case item. Every update bumps its `version`;
  * with `expectedVersion` (the version the caller read) the update happens only if nobody changed
  * the case in between (optimistic concurrency), else `StaleCaseError`.
@@ -134,31 +163,19 @@ export async function updateCase(
   remove: string[] = [],
   options: { expectedVersion?: number } = {},
 ): Promise<void> {
-  const { sets, removes, names, values } = setExpression(set, remove);
-  names['#version'] = 'version';
-  values[':zero'] = 0;
-  values[':one'] = 1;
-  sets.push('#version = if_not_exists(#version, :zero) + :one');
   const expected = options.expectedVersion;
-  if (expected !== undefined) values[':expected'] = expected;
+  const condition =
+    expected === undefined
+      ? undefined
+      : {
+          expression:
+            expected === 0
+              ? '(attribute_not_exists(#version) OR #version = :expected)'
+              : '#version = :expected',
+          values: { ':expected': expected },
+        };
   try {
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: CASE(caseId),
-        UpdateExpression: [`SET ${sets.join(', ')}`, removes.length ? `REMOVE ${removes.join(', ')}` : '']
-          .filter(Boolean)
-          .join(' '),
-        ConditionExpression:
-          expected === undefined
-            ? 'attribute_exists(pk)'
-            : expected === 0
-              ? 'attribute_exists(pk) AND (attribute_not_exists(#version) OR #version = :expected)'
-              : 'attribute_exists(pk) AND #version = :expected',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
+    await dynamo().send(new UpdateCommand(versionedCaseUpdate(caseId, set, remove, condition)));
   } catch (error) {
     if (expected !== undefined && isConditionFailure(error)) throw new StaleCaseError(caseId, expected);
     throw error;
@@ -175,32 +192,24 @@ export function restoreCaseWrite(
   caseId: string,
   restore: { benefit: Benefit; decidedAt: string; nextRecheckDue: string; appealId: string; at: string },
 ) {
-  const { sets, removes, names, values } = setExpression(
-    {
-      tier: restore.benefit.tier,
-      monthlyAmount: restore.benefit.monthlyAmount,
-      status: 'active',
-      nextRecheckDue: restore.nextRecheckDue,
-      reopenedAt: restore.at,
-      reopenedBy: restore.appealId,
-    },
-    ['endedAt', 'gradualExit', 'monitoring', 'nextMonitoringDue', 'exitedAt'],
-  );
-  names['#version'] = 'version';
-  names['#last'] = 'lastRecheckAt';
-  values[':zero'] = 0;
-  values[':one'] = 1;
-  values[':decided'] = restore.decidedAt;
-  sets.push('#version = if_not_exists(#version, :zero) + :one');
   return {
-    Update: {
-      TableName: table(),
-      Key: CASE(caseId),
-      UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
-      ConditionExpression: 'attribute_exists(pk) AND #last = :decided',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    },
+    Update: versionedCaseUpdate(
+      caseId,
+      {
+        tier: restore.benefit.tier,
+        monthlyAmount: restore.benefit.monthlyAmount,
+        status: 'active',
+        nextRecheckDue: restore.nextRecheckDue,
+        reopenedAt: restore.at,
+        reopenedBy: restore.appealId,
+      },
+      ['endedAt', 'gradualExit', 'monitoring', 'nextMonitoringDue', 'exitedAt'],
+      {
+        expression: '#last = :decided',
+        names: { '#last': 'lastRecheckAt' },
+        values: { ':decided': restore.decidedAt },
+      },
+    ),
   };
 }
 
