@@ -16,6 +16,7 @@ import {
 } from '../../shared/domain/appeals.ts';
 import type { RevokedDetermination } from '../../shared/domain/cases.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
+import { firstMonth } from '../../shared/domain/entitlements.ts';
 import { stableId } from '../../shared/domain/ids.ts';
 import { type Benefit, startOfChinaDay } from '../../shared/domain/lifecycle.ts';
 import { opinionOf, type TaskOpinion } from '../../shared/domain/tasks.ts';
@@ -24,6 +25,7 @@ import { httpRoute } from '../../shared/http.ts';
 import * as appeals from '../../shared/repositories/appeals.ts';
 import * as cases from '../../shared/repositories/cases.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
+import { benefitPeriodPut } from '../../shared/repositories/payments.ts';
 import { registerCase } from '../../shared/repositories/register.ts';
 import { bringForward, cancelPending, scheduleWorkflow } from '../../shared/repositories/schedule.ts';
 import { appealBody, caseIdPath } from '../../shared/schemas/cases.ts';
@@ -111,6 +113,18 @@ async function restoreCase(
         nextRecheckDue: due,
         appealId: base.appealId,
         at: base.at,
+      }),
+      // Owed again from the month the revoked decision took effect: the months it withheld are back pay.
+      benefitPeriodPut({
+        caseId: item.caseId,
+        cause: 'restored',
+        from: firstMonth('adjustment', recheck.concluded.decidedAt),
+        status: 'active',
+        tier: recheck.current.tier,
+        monthlyAmount: recheck.current.monthlyAmount,
+        decidedAt: base.at,
+        ref: base.appealId,
+        regionCode: item.regionCode,
       }),
     ],
     reopened: {

@@ -25,6 +25,7 @@ import {
   SUPERVISION_WORKING_DAYS,
   secondsUntil,
 } from '../../shared/domain/determination.ts';
+import { firstMonth } from '../../shared/domain/entitlements.ts';
 import { stableId } from '../../shared/domain/ids.ts';
 import { publicationOf } from '../../shared/domain/publication.ts';
 import { opinionOf } from '../../shared/domain/tasks.ts';
@@ -32,6 +33,7 @@ import { recordCalendarFallback } from '../../shared/metrics.ts';
 import type { ParameterSet } from '../../shared/parameters/index.ts';
 import * as cases from '../../shared/repositories/cases.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
+import { recordBenefitPeriod } from '../../shared/repositories/payments.ts';
 import { publishApproval } from '../../shared/repositories/publication.ts';
 import { registerCase } from '../../shared/repositories/register.ts';
 import { memberIndexes, relatedTo } from '../../shared/repositories/relatives.ts';
@@ -549,6 +551,20 @@ async function followDetermination(
         days: parameters.timeLimits.publicationDays,
       }),
     );
+    // From the month the province pays from (the next, by 57号第二十一条), at the amount decided.
+    await recordBenefitPeriod({
+      caseId: app.caseId,
+      cause: 'determination',
+      from: firstMonth('determination', decidedAt, parameters.paymentStart),
+      status: 'active',
+      tier: determination.tier,
+      monthlyAmount: determination.monthlyAmount ?? null,
+      decidedAt,
+      ref: app.applicationId,
+      regionCode: app.regionCode,
+      residence: app.declaration.residence,
+      ...(app.meansTest ? { parameterVersion: app.meansTest.parameterVersion } : {}),
+    });
     if (determination.nextRecheckDue)
       await scheduleFirstRecheck({
         caseId: app.caseId,

@@ -5,6 +5,7 @@
  */
 import { appendAudit, SYSTEM } from '../../shared/audit.ts';
 import { addDays, chinaDate } from '../../shared/domain/dates.ts';
+import { type BenefitCause, type BenefitPeriod, firstMonth } from '../../shared/domain/entitlements.ts';
 import { stableId } from '../../shared/domain/ids.ts';
 import {
   addMonths,
@@ -39,6 +40,7 @@ import { DEFAULT_DEATH_RECHECK_MONTHS, type Residence } from '../../shared/param
 import type { MeansTestSummary } from '../../shared/repositories/cases.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
+import { recordBenefitPeriod } from '../../shared/repositories/payments.ts';
 import { householdOf, registerCase } from '../../shared/repositories/register.ts';
 import {
   bringForward,
@@ -312,6 +314,28 @@ export async function conclude(event: ConcludeEvent): Promise<Conclusion> {
     return due;
   };
 
+  // The benefit from the month after the decision (the gradual exit: from its first month), as the
+  // payroll reads it (shared/domain/entitlements.ts).
+  const benefitPeriod = (
+    cause: BenefitCause,
+    status: BenefitPeriod['status'],
+    benefit: Benefit | null | undefined,
+    from = firstMonth(cause, decidedAt),
+  ) =>
+    recordBenefitPeriod({
+      caseId,
+      cause,
+      from,
+      status,
+      tier: benefit?.tier ?? null,
+      monthlyAmount: benefit?.monthlyAmount ?? null,
+      decidedAt,
+      ref: event.executionArn,
+      regionCode: a.regionCode,
+      residence: a.residence,
+      ...(a.parameterVersion ? { parameterVersion: a.parameterVersion } : {}),
+    });
+
   let nextRecheckDue: string | undefined;
   let gradualExit: { months: number; firstMonth: string; lastMonth: string } | undefined;
   switch (event.outcome) {
@@ -336,6 +360,7 @@ export async function conclude(event: ConcludeEvent): Promise<Conclusion> {
         employmentIncome: a.employmentIncome,
         ...(nextRecheckDue ? { nextRecheckDue } : {}),
       });
+      await benefitPeriod('adjustment', 'active', proposed);
       break;
     }
     case 'gradualExit': {
@@ -361,6 +386,7 @@ export async function conclude(event: ConcludeEvent): Promise<Conclusion> {
         },
         ['nextRecheckDue'],
       );
+      await benefitPeriod('gradualExit', 'gradualExit', a.current, plan.firstMonth);
       break;
     }
     case 'terminate': {
@@ -376,12 +402,14 @@ export async function conclude(event: ConcludeEvent): Promise<Conclusion> {
         },
         ['nextRecheckDue'],
       );
+      await benefitPeriod('termination', 'ended', a.current);
       break;
     }
     case 'lapse': {
       await lifecycle.updateCase(caseId, { status: 'lapsed', endedAt: decidedAt, lastRecheckAt: decidedAt }, [
         'nextRecheckDue',
       ]);
+      await benefitPeriod('lapse', 'ended', a.current);
       break;
     }
     case 'monitoringAlert': {

@@ -249,6 +249,13 @@ const valueShape = {
     ],
     { error: '确认决定层级应为 county（县级）或 township（乡镇、街道）' },
   ),
+  /**
+   * 发放起始月：作出确认决定的下月（民发〔2021〕57号第二十一条、43号第十七条），或经省级规定自决定当月起发放；
+   * 调整、终止均自决定的下月起（`shared/domain/entitlements.ts`）
+   */
+  paymentStart: z.enum(['nextMonth', 'decisionMonth'], {
+    error: '发放起始月应为 nextMonth（决定的下月）或 decisionMonth（决定当月）',
+  }),
 };
 
 export const parameterValuesSchema = z.object(valueShape);
@@ -299,6 +306,8 @@ export const provinceOnlyParameters: readonly ParameterName[] = [
   'emergencySmallAmountCeiling',
   // 社会救助法第四十四条第二款: only the province may let townships decide.
   'decisionAuthority',
+  // Paying from the decision's own month departs from the national measures: a province's choice.
+  'paymentStart',
 ];
 
 /**
@@ -312,6 +321,11 @@ export const statutoryDefaults: Partial<{
     value: { level: 'county' },
     clause:
       '《社会救助法》第四十四条第一款：乡镇人民政府、街道办事处提出审核意见，县级人民政府社会救助管理部门作出确认决定',
+  },
+  paymentStart: {
+    value: 'nextMonth',
+    clause:
+      '民发〔2021〕57号《最低生活保障审核确认办法》第二十一条：从作出确认同意决定之日下月起发放；民发〔2021〕43号《特困人员认定办法》第十七条：从确认之日下月起给予救助供养待遇',
   },
 };
 const isProvinceLevel = (code: string) => code.endsWith('0000');

@@ -12,6 +12,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { auditPayment, paymentSlot } from '../audit.ts';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
+import type { BenefitPeriod } from '../domain/entitlements.ts';
 import { queryAll } from '../dynamo.ts';
 import { casesTable } from '../resources.ts';
 
@@ -85,4 +86,40 @@ export async function listPayments(caseId: string): Promise<PaymentRecord[]> {
     ConsistentRead: true,
   });
   return items.map(strip);
+}
+
+// ── benefit periods ──────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A decision's benefit period (`shared/domain/entitlements.ts`): `pk=CASE#<caseId>,
+ * sk=BENEFIT#<decidedAt>#<cause>`, written once (a replayed step finds it written) and never changed —
+ * a later decision is a later period.
+ */
+export function benefitPeriodPut(period: BenefitPeriod) {
+  return {
+    Put: {
+      TableName: table(),
+      Item: { pk: `CASE#${period.caseId}`, sk: `BENEFIT#${period.decidedAt}#${period.cause}`, ...period },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+export async function recordBenefitPeriod(period: BenefitPeriod): Promise<void> {
+  try {
+    await dynamo().send(new PutCommand(benefitPeriodPut(period).Put));
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+}
+
+/** A case's benefit periods, in the order they were decided. */
+export async function benefitPeriods(caseId: string): Promise<BenefitPeriod[]> {
+  const items = await queryAll(dynamo(), {
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :benefit)',
+    ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':benefit': 'BENEFIT#' },
+    ConsistentRead: true,
+  });
+  return items.map((item) => strip(item) as unknown as BenefitPeriod);
 }

@@ -100,9 +100,10 @@ describe('resolveParameters', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(ParametersNotFoundError);
       expect((e as ParametersNotFoundError).regionCode).toBe('110101');
-      // Every value but what the law itself sets (社会救助法第四十四条: the county decides).
+      // Every value but what the law itself sets (社会救助法第四十四条: the county decides; 57号
+      // 第二十一条: paid from the next month).
       expect((e as ParametersNotFoundError).missing).toEqual(
-        parameterNames.filter((n) => n !== 'decisionAuthority'),
+        parameterNames.filter((n) => n !== 'decisionAuthority' && n !== 'paymentStart'),
       );
     }
   });

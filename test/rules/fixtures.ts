@@ -100,6 +100,7 @@ export const baseValues: ParameterValues = {
   amountRounding: { unit: 'yuan', mode: 'halfUp' },
   amountFloorPerPerson: 20,
   decisionAuthority: { level: 'county' },
+  paymentStart: 'nextMonth',
   timeLimits: {
     publicNoticeDays: 7,
     townshipReviewWorkingDays: 15,
