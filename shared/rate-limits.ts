@@ -72,6 +72,8 @@ export const routeRateClasses: Record<string, RateClass> = {
   'POST /staff/me/relatives': 'casework',
   'POST /staff/committee-relatives': 'casework',
   'POST /cases/{caseId}/appeals': 'casework',
+  'POST /payrolls': 'casework',
+  'POST /payrolls/{rollId}/decision': 'casework',
   'POST /means-test': 'preview',
   'PUT /admin/parameters/{regionCode}': 'admin',
   'PUT /admin/calendar/{year}': 'admin',

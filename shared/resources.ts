@@ -206,7 +206,16 @@ export const intakeBucket: BucketDefinition = {
   eventBridge: true,
 };
 
-export const buckets: BucketDefinition[] = [archiveBucket, intakeBucket];
+/**
+ * 发放: what the payroll writes outside the table — the list of a county's cases its Distributed Map
+ * reads (`rolls/<rollId>/cases.json`). Encrypted, versioned and access-logged like the others.
+ */
+export const payrollBucket: BucketDefinition = {
+  id: 'PayrollFiles',
+  env: 'PAYROLL_BUCKET',
+};
+
+export const buckets: BucketDefinition[] = [archiveBucket, intakeBucket, payrollBucket];
 
 /** Local resource names: CDK lets CloudFormation name things; locally we need stable names. */
 export const localName = (id: string): string =>

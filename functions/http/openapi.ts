@@ -49,6 +49,14 @@ import {
 } from '../../shared/schemas/casework.ts';
 import { applicationRequest } from '../../shared/schemas/household.ts';
 import {
+  payrollDecisionBody,
+  payrollQuery,
+  payrollResponses,
+  payrollsQuery,
+  rollIdPath,
+  startPayrollBody,
+} from '../../shared/schemas/payroll.ts';
+import {
   calendarYearPath,
   deadlineQuery,
   meansTestRequest,
@@ -533,6 +541,41 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
     success: { status: 200, description: '载入结果', schema: responses.registerLoaded },
     errors: [400, 413],
   },
+  startPayroll: {
+    tag: '发放',
+    description:
+      '县级民政部门工作人员编制本县某月的发放名册（本月或下月）：对本县每个有确认决定的案件计算该月应发金额（低保金、特困供养金；调整、终止自决定的下月起；标准调整的自施行之月起按新标准计算），以及以前月份应发未发的补发。编制人即发起人，计算完成后须由另一名县级工作人员审批。本县另一份名册正在计算或待审批时答复 409；已审批名册中的月份不再计入应发；该月名册已审批的不能再编制。',
+    headers: idempotencyHeaders,
+    body: startPayrollBody,
+    success: { status: 202, description: '已开始编制', schema: payrollResponses.started },
+    errors: [400, 409, 413],
+  },
+  listPayrolls: {
+    tag: '发放',
+    description: '本县的发放名册，按月份和编制次序：状态、合计、编制人和审批人。',
+    query: payrollsQuery,
+    success: { status: 200, description: '名册列表', schema: payrollResponses.list },
+    errors: [400],
+  },
+  getPayroll: {
+    tag: '发放',
+    description: `一份发放名册：合计、哈希、与上一份已审批名册的比较、审批情况，以及逐户明细（每户本月与补发月份、金额及依据），每页500户。`,
+    path: rollIdPath,
+    query: payrollQuery,
+    success: { status: 200, description: '名册', schema: payrollResponses.detail },
+    errors: [400, 404],
+  },
+  approvePayroll: {
+    tag: '发放',
+    description:
+      '审批发放名册：通过（approve）后名册锁定，此后不可更改，更正列入以后月份的名册；退回（return，须说明理由）后本县可重新编制该月名册。编制人本人审批答复 403；名册不在待审批状态答复 409。',
+    headers: idempotencyHeaders,
+    path: rollIdPath,
+    body: payrollDecisionBody,
+    success: { status: 202, description: '已记录审批结果', schema: payrollResponses.decided },
+    alsoSuccess: { status: 200, description: '同一审批人重复提交相同决定', schema: payrollResponses.decided },
+    errors: [400, 404, 409, 413],
+  },
   casePayments: {
     tag: '审计',
     description: '案件逐月发放记录（按月发放、渐退期、临时救助先行发放），每户每月至多一条。',
@@ -711,7 +754,9 @@ export function buildDocument(catalogRoutes: readonly Route[] = routes) {
         'fields[].field 是出错字段的路径（如 `members.0.idNumber`）。金额单位为元，最多两位小数。',
     },
     servers: [{ url: '/' }],
-    tags: ['申请人', '经办人', '动态监测', '审计', '规则', '管理', '公开', '系统'].map((name) => ({ name })),
+    tags: ['申请人', '经办人', '发放', '动态监测', '审计', '规则', '管理', '公开', '系统'].map((name) => ({
+      name,
+    })),
     paths,
     components: {
       securitySchemes: {

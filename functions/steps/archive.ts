@@ -36,10 +36,12 @@ export async function archiveExecution(event: ExecutionStatusChange): Promise<{ 
     sfn().send(new DescribeExecutionCommand({ executionArn })),
     fullHistory(executionArn),
   ]);
-  const caseId = (JSON.parse(description.input ?? '{}') as { caseId?: string }).caseId;
-  if (!caseId) {
-    logger.warn('closed execution without a caseId in its input; not archived', { executionArn });
+  // A case's executions are kept under the case; a chain of its own (a payroll roll's) under its id.
+  const input = JSON.parse(description.input ?? '{}') as { caseId?: string; chainId?: string };
+  const chain = input.caseId ?? input.chainId;
+  if (!chain) {
+    logger.warn('closed execution without a caseId or chainId in its input; not archived', { executionArn });
     return { archived: null };
   }
-  return { archived: await putArchive(caseId, toArchive(description, events)) };
+  return { archived: await putArchive(chain, toArchive(description, events)) };
 }

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { routes } from '../../functions/catalog.ts';
 import { type Role, roles } from '../../shared/auth.ts';
 import { stableId } from '../../shared/domain/ids.ts';
+import { chinaMonth } from '../../shared/domain/lifecycle.ts';
 import { putRun, putWarning } from '../../shared/repositories/monitoring.ts';
 import { getHousehold, putHousehold } from '../../shared/repositories/register.ts';
 import { intakeBucket } from '../../shared/resources.ts';
@@ -99,6 +100,11 @@ const policy: Record<string, Policy> = {
   'GET /monitoring/runs/{runId}': { allowed: ['countyOfficer', 'auditor', 'admin'], jurisdiction: true },
   'GET /reports/happiness-list': { allowed: ['countyOfficer', 'auditor', 'admin'], jurisdiction: true },
   'PUT /admin/register': { allowed: ['admin'], jurisdiction: true },
+  // The county's payroll: its officers prepare and approve, auditors read.
+  'POST /payrolls': { allowed: ['countyOfficer'], jurisdiction: true },
+  'GET /payrolls': { allowed: ['countyOfficer', 'auditor'], jurisdiction: true },
+  'GET /payrolls/{rollId}': { allowed: ['countyOfficer', 'auditor'], jurisdiction: true },
+  'POST /payrolls/{rollId}/decision': { allowed: ['countyOfficer'], jurisdiction: true },
 };
 
 /** Each role as signed in serving the household's region, and serving elsewhere (东城区, Beijing). */
@@ -202,6 +208,15 @@ describe('access', () => {
     const { requestedTier: _t, applicant: _a, ...declaration } = application();
     // A monitoring run over 长沙县 and the warning it pushed to 医保 (actors.department's department).
     const { runId, warningId } = await seedMonitoring();
+    // A roll of 长沙县 another county officer prepared, awaiting approval.
+    const prepared = await api(
+      '/payrolls',
+      { method: 'POST', body: JSON.stringify({ regionCode: '430121', month: chinaMonth(new Date()) }) },
+      actors.countyApprover,
+    );
+    expect(prepared.status, JSON.stringify(prepared.body)).toBe(202);
+    const { rollId } = prepared.body;
+    await eventually(async () => (await api(`/payrolls/${rollId}`)).body.status === 'prepared' || undefined);
 
     /** A request each route accepts from whoever may make it; side effects come last (see below). */
     const requests: Record<string, { path: string; body?: unknown }> = {
@@ -287,6 +302,14 @@ describe('access', () => {
       'GET /monitoring/runs/{runId}': { path: `/monitoring/runs/${runId}` },
       'GET /reports/happiness-list': {
         path: '/reports/happiness-list?regionCode=430121&from=2026-11-01&to=2026-11-30',
+      },
+      // A month too far ahead: the jurisdiction is checked first, then 400, nothing started.
+      'POST /payrolls': { path: '/payrolls', body: { regionCode: '430121', month: '2099-01' } },
+      'GET /payrolls': { path: '/payrolls?regionCode=430121' },
+      'GET /payrolls/{rollId}': { path: `/payrolls/${rollId}` },
+      'POST /payrolls/{rollId}/decision': {
+        path: `/payrolls/${rollId}/decision`,
+        body: { decision: 'return', reason: '核对后重新编制' },
       },
       'PUT /admin/register': {
         path: '/admin/register?regionCode=430121',

@@ -591,6 +591,68 @@ describe('responses match the OpenAPI document', () => {
     ).toBe(400);
   });
 
+  it('for the payroll: a roll prepared, read and approved by a second officer', async () => {
+    const month = chinaDate().slice(0, 7);
+    const started = await call('POST', '/payrolls', '/payrolls', { body: { regionCode: '430121', month } });
+    expect(started.status).toBe(202);
+    const approver = { authorization: `Bearer ${await tokenFor(runtime.rt.apiUrl, actors.countyApprover)}` };
+    // Another officer while the roll is in flight; the same officer's retry answers the same roll.
+    const other = await call('POST', '/payrolls', '/payrolls', {
+      headers: approver,
+      body: { regionCode: '430121', month },
+    });
+    expect(other.status).toBe(409);
+    const retried = await call('POST', '/payrolls', '/payrolls', { body: { regionCode: '430121', month } });
+    expect(retried.status).toBe(202);
+    expect(retried.body.rollId).toBe(started.body.rollId);
+    expect(
+      (await call('POST', '/payrolls', '/payrolls', { body: { regionCode: '430121', month: 'x' } })).status,
+    ).toBe(400);
+    const path = `/payrolls/${started.body.rollId}`;
+    const prepared = await eventually(async () => {
+      const res = await call('GET', '/payrolls/{rollId}', path);
+      return res.body.status === 'prepared' ? res : undefined;
+    });
+    expect(prepared.body.totals).toEqual(expect.objectContaining({ lines: expect.any(Number) }));
+    expect((await call('GET', '/payrolls/{rollId}', '/payrolls/430121-2026-12-99')).status).toBe(404);
+    expect((await call('GET', '/payrolls/{rollId}', '/payrolls/nope')).status).toBe(400);
+    const listed = await call('GET', '/payrolls', '/payrolls?regionCode=430121');
+    expect(listed.body.rolls).toHaveLength(1);
+    expect((await call('GET', '/payrolls', '/payrolls?regionCode=43')).status).toBe(400);
+    const decision = '/payrolls/{rollId}/decision';
+    const headers = approver;
+    expect((await call('POST', decision, `${path}/decision`, { body: { decision: 'approve' } })).status).toBe(
+      403,
+    );
+    expect(
+      (await call('POST', decision, `${path}/decision`, { headers, body: { decision: 'x' } })).status,
+    ).toBe(400);
+    const approved = await call('POST', decision, `${path}/decision`, {
+      headers,
+      body: { decision: 'approve' },
+    });
+    expect(approved.status).toBe(202);
+    expect(
+      (await call('POST', decision, `${path}/decision`, { headers, body: { decision: 'approve' } })).status,
+    ).toBe(200);
+    expect(
+      (
+        await call('POST', decision, `${path}/decision`, {
+          headers,
+          body: { decision: 'return', reason: '重编' },
+        })
+      ).status,
+    ).toBe(409);
+    expect(
+      (
+        await call('POST', decision, '/payrolls/430121-2026-12-99/decision', {
+          headers,
+          body: { decision: 'approve' },
+        })
+      ).status,
+    ).toBe(404);
+  });
+
   it('every route of the catalog was exercised', () => {
     expect([...exercised].sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
   });

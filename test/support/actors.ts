@@ -22,6 +22,13 @@ export const actors = {
   otherApplicant: { role: 'applicant', subject: 'test-other-applicant', name: '路人甲' },
   township: { role: 'townshipCaseworker', regionCodes: SERVED, subject: 'test-township', name: '王五' },
   county: { role: 'countyOfficer', regionCodes: SERVED, subject: 'test-county', name: '县民政局赵六' },
+  /** A second county officer: approves what `county` prepared (发放名册). */
+  countyApprover: {
+    role: 'countyOfficer',
+    regionCodes: SERVED,
+    subject: 'test-county-2',
+    name: '县民政局周九',
+  },
   department: {
     role: 'departmentOfficer',
     regionCodes: SERVED,

@@ -295,6 +295,17 @@ export const stateLabels: Record<string, string> = {
   Failed: '比对失败',
   Summarize: '汇总比对报告',
   NotAFeed: '不是部门数据，已说明原因',
+  // 发放名册 (Payroll)
+  ListCases: '列出本县有确认决定的案件',
+  HasCases: '本县是否有案件',
+  ComputeLines: '分批计算应发与补发',
+  LineBatch: '计算一批案件的应发月份与金额',
+  SealRoll: '汇总、哈希并与上月名册比较',
+  AwaitRollApproval: '等待另一名县级工作人员审批',
+  EscalateRollApproval: '名册审批逾期督办',
+  ConcludeRoll: '记录审批结果',
+  MarkRollFailed: '名册未能编制完成，标记失败',
+  RollFailed: '名册编制失败',
 };
 
 export const workflowLabels: Record<string, string> = {
@@ -302,6 +313,8 @@ export const workflowLabels: Record<string, string> = {
   Recheck: '定期核查',
   GradualExit: '渐退',
   Emergency: '临时救助',
+  Monitoring: '动态监测比对',
+  Payroll: '发放名册',
 };
 
 export const eventLabels: Record<string, string> = {

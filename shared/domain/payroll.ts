@@ -1,0 +1,98 @@
+/**
+ * 发放名册 — a county's monthly payment roll, as the payroll workflow (`workflows/payroll.ts`) builds
+ * it: one line per household owed something, the roll's month and any months owed before it (补发).
+ * Pure: totals, the roll's hash and the comparison with the county's previous roll.
+ *
+ * Two people (社会救助法第七十条 forbids altering payment records; 国库集中支付 separates who prepares
+ * from who approves): the officer who starts the roll prepares it, a different officer approves it;
+ * once approved nothing on it changes — a correction is a line of a later roll.
+ */
+import { createHash } from 'node:crypto';
+import type { Actor } from './cases.ts';
+import type { RollLine } from './entitlements.ts';
+
+export type { RollLine } from './entitlements.ts';
+
+/**
+ * `computing`: the lines are being written; `prepared`: sealed with its totals and hash, awaiting
+ * approval; `approved`: fixed, its months in transit to the bank — a later roll does not owe them
+ * again; `returned`: sent back by the approving officer (a new roll of the month may be prepared);
+ * `failed`: the run did not complete (likewise). Only one roll of a county computes or awaits
+ * approval at a time (the county lock, `shared/repositories/payroll.ts`).
+ */
+export type RollStatus = 'computing' | 'prepared' | 'approved' | 'returned' | 'failed';
+
+export interface RollTotals {
+  /** Households with a line. */
+  lines: number;
+  /** Yuan, the whole roll. */
+  amount: number;
+  /** Yuan owed for months before the roll's own (补发). */
+  backPay: number;
+  /** Household-months paid. */
+  months: number;
+}
+
+export interface RollRecord {
+  rollId: string;
+  regionCode: string;
+  /** The month the roll pays (`YYYY-MM`). */
+  month: string;
+  /** 1 for the month's first roll; a returned or failed roll is followed by the next. */
+  seq: number;
+  /** Months before this are not owed through the system (the county's first roll's month). */
+  since: string;
+  status: RollStatus;
+  preparedBy: Actor;
+  preparedAt: string;
+  executionArn: string;
+  totals?: RollTotals;
+  /** SHA-256 of the lines, in case order: what was approved is what is paid. */
+  hash?: string;
+  sealedAt?: string;
+  /** The county's last approved roll, for the approving officer's comparison. */
+  previous?: { rollId: string; month: string; totals: RollTotals } | null;
+  /** 审批: the last working day for the approval, and escalations past it. */
+  approvalDueDate?: string;
+  approvalDueDateProvisional?: boolean;
+  escalations?: Array<{ at: string; dueDate: string }>;
+  approval?: { decision: 'approve' | 'return'; reason?: string; by: Actor; at: string };
+  /** The workflow's wait for the approval (never shown). */
+  taskToken?: string;
+  failure?: string;
+}
+
+/** `<regionCode>-<YYYY-MM>-<seq>`: a county's rolls sort by month, then by attempt. */
+export const rollIdOf = (regionCode: string, month: string, seq: number): string =>
+  `${regionCode}-${month}-${seq}`;
+
+/**
+ * Months owed before the county's first roll were paid outside the system: a county's first roll
+ * pays its own month only, every later roll reaches back to the first.
+ */
+export const sinceOf = (earliest: RollRecord | undefined, month: string): string =>
+  earliest && earliest.since < month ? earliest.since : month;
+
+export function rollTotals(lines: readonly RollLine[]): RollTotals {
+  let fen = 0;
+  let backFen = 0;
+  let months = 0;
+  for (const line of lines)
+    for (const m of line.months) {
+      const f = Math.round(m.amount * 100);
+      fen += f;
+      if (m.backPay) backFen += f;
+      months++;
+    }
+  return { lines: lines.length, amount: fen / 100, backPay: backFen / 100, months };
+}
+
+/** The roll's hash over its lines in case order, each as `caseId|month:amount:backPay,…`. */
+export function rollHash(rollId: string, lines: readonly RollLine[]): string {
+  const hash = createHash('sha256').update(rollId);
+  for (const line of [...lines].sort((a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0)))
+    hash.update(
+      `\n${line.caseId}|${line.months.map((m) => `${m.month}:${m.amount.toFixed(2)}:${m.backPay ? 1 : 0}`).join(',')}`,
+    );
+  return hash.digest('hex');
+}

@@ -1,0 +1,280 @@
+/**
+ * The payroll's work on cases: which households a county's roll covers, and each one's line — the
+ * months owed (`shared/domain/entitlements.ts`) at the amount in force in each month. The payroll
+ * workflow's steps (`functions/steps/payroll.ts`) call these.
+ */
+import { ExecutionAlreadyExists, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { payroll as payrollWorkflow } from '../workflows/payroll.ts';
+import { dynamo, sfn } from './clients.ts';
+import { requiredEnv } from './config.ts';
+import { isLapsedToken } from './decision-delivery.ts';
+import type { Actor } from './domain/cases.ts';
+import {
+  type LineMonth,
+  lineTotal,
+  type MonthOwed,
+  monthsOwed,
+  periodBasis,
+  periodsFromCase,
+  type RollLine,
+} from './domain/entitlements.ts';
+import { tierLabel } from './domain/lifecycle.ts';
+import { yuanText } from './domain/money.ts';
+import { type RollRecord, rollIdOf, sinceOf } from './domain/payroll.ts';
+import { queryAll } from './dynamo.ts';
+import type { ParameterSet, Residence } from './parameters/index.ts';
+import * as lifecycle from './repositories/lifecycle.ts';
+import { parametersFor } from './repositories/parameters.ts';
+import { benefitPeriods, listPayments } from './repositories/payments.ts';
+import * as payroll from './repositories/payroll.ts';
+import { householdOf } from './repositories/register.ts';
+import { casesTable } from './resources.ts';
+import { meansTest } from './rules/index.ts';
+import { type RequestedTier, requestedTiers } from './schemas/household.ts';
+
+/**
+ * The cases a county's roll looks at: every case of the county with an approved application
+ * (`APPS#<regionCode>`, the applications' index), whatever it stands at now — a case ended since
+ * may still be owed a month before its end.
+ */
+export async function countyCases(regionCode: string): Promise<string[]> {
+  const items = await queryAll(dynamo(), {
+    TableName: requiredEnv(casesTable.env),
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    FilterExpression: '#status = :approved',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':pk': `APPS#${regionCode}`, ':approved': 'approved' },
+    ProjectionExpression: 'caseId',
+  });
+  return [...new Set(items.map((i) => String(i.caseId)))].sort();
+}
+
+/** Parameters by region, residence and month, resolved once per run of a step. */
+function parameterCache() {
+  const cache = new Map<string, Promise<ParameterSet | undefined>>();
+  return (regionCode: string, residence: Residence, month: string) => {
+    const key = `${regionCode}|${residence}|${month}`;
+    let hit = cache.get(key);
+    if (!hit) {
+      hit = parametersFor(regionCode, residence, `${month}-01`).catch(() => undefined);
+      cache.set(key, hit);
+    }
+    return hit;
+  };
+}
+
+const requestable = (tier: string): RequestedTier | undefined =>
+  tier === 'singlePersonDibao'
+    ? 'dibao'
+    : (requestedTiers as readonly string[]).includes(tier)
+      ? (tier as RequestedTier)
+      : undefined;
+
+/**
+ * The amount of a month owed: the period's own, unless the region's parameters in force that month
+ * are not those the amount was computed under — a standard raised (or any rule changed) from a
+ * month changes the amount from that month, so the household as last declared is measured again
+ * against them in the same tier. If it no longer fits that tier, the decided amount stands: ending
+ * or changing the tier is a recheck's decision, not the roll's.
+ */
+async function monthOf(
+  owed: MonthOwed,
+  params: ReturnType<typeof parameterCache>,
+  household: () => Promise<Awaited<ReturnType<typeof householdOf>>>,
+): Promise<LineMonth> {
+  const p = owed.period;
+  const tier = p.tier!;
+  const decided: LineMonth = {
+    month: owed.month,
+    tier,
+    amount: p.monthlyAmount!,
+    backPay: owed.backPay,
+    basis: periodBasis(owed, tierLabel(tier)),
+  };
+  if (!p.parameterVersion) return decided;
+  const h = await household();
+  if (!h) return decided;
+  // Measured where and as the household is declared, as the means test requires.
+  const parameters = await params(h.declaration.regionCode, h.declaration.residence, owed.month);
+  if (!parameters || parameters.version === p.parameterVersion) return decided;
+  const requestedTier = requestable(tier);
+  if (!requestedTier) return decided;
+  const result = meansTest(h.declaration, { asOf: `${owed.month}-01`, parameters, requestedTier });
+  if (!result.eligible || result.tier !== tier || result.monthlyAmount === null) return decided;
+  return {
+    ...decided,
+    amount: result.monthlyAmount,
+    basis: `${owed.backPay ? '补发' : ''}${owed.month}${tierLabel(tier)}，按当月施行的标准重新计算为每月${yuanText(result.monthlyAmount)}（原决定每月${yuanText(p.monthlyAmount!)}）`,
+  };
+}
+
+/** One household's line of the roll for `month`, or none when nothing is owed. */
+export async function lineFor(
+  caseId: string,
+  roll: { month: string; since: string },
+  params: ReturnType<typeof parameterCache>,
+  inTransit: ReadonlySet<string> = new Set(),
+): Promise<RollLine | undefined> {
+  const [item, recorded, payments] = await Promise.all([
+    lifecycle.getCaseItem(caseId),
+    benefitPeriods(caseId),
+    listPayments(caseId),
+  ]);
+  if (!item || item.kind === 'emergency') return undefined;
+  const periods = recorded.length ? recorded : periodsFromCase(item);
+  // A month paid as the regular benefit or as a gradual-exit month is paid, and a month on an
+  // approved roll is on its way: never twice.
+  const paid = new Set([
+    ...inTransit,
+    ...payments.filter((p) => p.kind === 'regular' || p.kind === 'gradualExit').map((p) => p.month),
+  ]);
+  const owed = monthsOwed(periods, { since: roll.since, upTo: roll.month, paid });
+  if (owed.length === 0) return undefined;
+  let household: Promise<Awaited<ReturnType<typeof householdOf>>> | undefined;
+  const months: LineMonth[] = [];
+  for (const o of owed) months.push(await monthOf(o, params, () => (household ??= householdOf(item))));
+  return { caseId, months, amount: lineTotal(months) };
+}
+
+/**
+ * The lines of a batch of a county's cases; `inTransit` names the county's approved rolls whose
+ * months have not come back from the bank.
+ */
+export async function linesFor(
+  caseIds: readonly string[],
+  roll: { month: string; since: string; inTransit: readonly string[] },
+) {
+  const params = parameterCache();
+  const onRolls = await payroll.monthsOnRolls(roll.inTransit, caseIds);
+  const lines: RollLine[] = [];
+  // A few cases at a time: the batch shares one Lambda's connections with its neighbours.
+  for (let i = 0; i < caseIds.length; i += 8) {
+    const chunk = await Promise.all(
+      caseIds.slice(i, i + 8).map((id) => lineFor(id, roll, params, onRolls.get(id))),
+    );
+    for (const line of chunk) if (line) lines.push(line);
+  }
+  return lines;
+}
+
+// ── starting and deciding a roll ─────────────────────────────────────────────────────────────────
+
+/** The audit chain of a roll (who prepared, approved or returned it), where its executions are archived too. */
+export const rollChain = (rollId: string): string => `roll-${rollId}`;
+
+export type StartOutcome =
+  | { outcome: 'started' | 'same'; roll: RollRecord }
+  /** Another roll of the county holds its months, or the month's roll is approved, or a later month's. */
+  | { outcome: 'inFlight' | 'approved' | 'later'; rollId: string };
+
+const startExecution = async (roll: RollRecord) => {
+  try {
+    await sfn().send(
+      new StartExecutionCommand({
+        stateMachineArn: requiredEnv(payrollWorkflow.env),
+        name: roll.rollId,
+        input: JSON.stringify({ rollId: roll.rollId, chainId: rollChain(roll.rollId) }),
+      }),
+    );
+  } catch (error) {
+    // Started by an earlier try of the same request.
+    if (!(error instanceof ExecutionAlreadyExists)) throw error;
+  }
+};
+
+/**
+ * A county officer prepares the month's roll: recorded as computing, with the county's lock, and its
+ * workflow started. Only one roll of a county is in flight; an approved month is never prepared again,
+ * and nor is a month before one already approved. A retry by the same officer while the roll is in
+ * flight answers the same roll (and starts its workflow, should the first try have stopped short).
+ */
+export async function startRoll(regionCode: string, month: string, by: Actor): Promise<StartOutcome> {
+  const rolls = await payroll.rollsOf(regionCode);
+  const approved = rolls.filter((r) => r.status === 'approved');
+  const done = approved.find((r) => r.month >= month);
+  if (done) return { outcome: done.month === month ? 'approved' : 'later', rollId: done.rollId };
+  const holder = await payroll.rollInFlight(regionCode);
+  if (holder) {
+    const held = rolls.find((r) => r.rollId === holder);
+    if (held?.month === month && held.preparedBy.subject === by.subject) {
+      if (held.status === 'computing') await startExecution(held);
+      return { outcome: 'same', roll: held };
+    }
+    return { outcome: 'inFlight', rollId: holder };
+  }
+  const seq = rolls.filter((r) => r.month === month).reduce((n, r) => Math.max(n, r.seq), 0) + 1;
+  const rollId = rollIdOf(regionCode, month, seq);
+  const roll: RollRecord = {
+    rollId,
+    regionCode,
+    month,
+    seq,
+    since: sinceOf(approved[0], month),
+    status: 'computing',
+    preparedBy: by,
+    preparedAt: new Date().toISOString(),
+    executionArn: `${requiredEnv(payrollWorkflow.env).replace(':stateMachine:', ':execution:')}:${rollId}`,
+  };
+  try {
+    await payroll.createRoll(roll);
+  } catch (error) {
+    if (error instanceof payroll.RollInFlightError) return { outcome: 'inFlight', rollId: error.rollId };
+    throw error;
+  }
+  await startExecution(roll);
+  return { outcome: 'started', roll };
+}
+
+export type DecideOutcome =
+  | { outcome: 'recorded' | 'same'; roll: RollRecord }
+  /** The preparer may not approve their own roll. */
+  | { outcome: 'own' }
+  /** Not awaiting approval (still computing, or decided otherwise already). */
+  | { outcome: 'conflict'; roll: RollRecord };
+
+/**
+ * The approving officer's decision on a prepared roll, recorded once and delivered to the waiting
+ * workflow (or, if its token is not there yet, by the step that puts it there).
+ */
+export async function decideRoll(
+  roll: RollRecord,
+  decision: { decision: 'approve' | 'return'; reason?: string | undefined },
+  by: Actor,
+): Promise<DecideOutcome> {
+  if (roll.preparedBy.subject === by.subject) return { outcome: 'own' };
+  const approval = {
+    decision: decision.decision,
+    ...(decision.reason ? { reason: decision.reason } : {}),
+    by,
+    at: new Date().toISOString(),
+  };
+  const recorded = await payroll.updateRoll(roll.rollId, ['prepared'], { approval }, [], {
+    condition: 'attribute_not_exists(approval)',
+    values: {},
+  });
+  const now = (await payroll.getRoll(roll.rollId))!;
+  if (!recorded) {
+    const same = now.approval?.decision === decision.decision && now.approval.by.subject === by.subject;
+    return same ? { outcome: 'same', roll: now } : { outcome: 'conflict', roll: now };
+  }
+  if (now.taskToken)
+    try {
+      await deliverApproval(now.taskToken, now);
+    } catch (error) {
+      // Lapsed at the due date: the escalation reopens the wait, and its step delivers.
+      if (!isLapsedToken(error)) throw error;
+    }
+  return { outcome: 'recorded', roll: now };
+}
+
+/** Deliver a recorded approval decision to the workflow waiting on `taskToken`. */
+export async function deliverApproval(taskToken: string, roll: RollRecord): Promise<void> {
+  const { decision, reason } = roll.approval!;
+  await sfn().send(
+    new SendTaskSuccessCommand({
+      taskToken,
+      output: JSON.stringify({ decision, ...(reason ? { reason } : {}) }),
+    }),
+  );
+}

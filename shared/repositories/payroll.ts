@@ -1,0 +1,243 @@
+/**
+ * Payment rolls (发放名册) in the case table (`shared/domain/payroll.ts` for what they mean):
+ *
+ * | entity       | pk                             | sk        | gsi1pk / gsi1sk                    |
+ * |--------------|--------------------------------|-----------|------------------------------------|
+ * | roll         | `ROLL#<rollId>`                | `ROLL`    | `ROLLS#<regionCode>` / `<month>#<seq>` |
+ * | roll line    | `ROLLLINES#<rollId>#<shard>`   | `<caseId>`| –                                  |
+ * | county lock  | `ROLLS#<regionCode>`           | `LOCK`    | –                                  |
+ *
+ * A roll's lines spread over `DUE_SHARDS` partitions (hash of the case id): a county's tens of
+ * thousands of lines are written at once by the payroll's Distributed Map. The county lock names the
+ * roll being computed or awaiting approval: a second roll of the county cannot start meanwhile, so no
+ * two rolls count the same month as owed.
+ */
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../clients.ts';
+import { requiredEnv } from '../config.ts';
+import type { RollLine, RollRecord, RollStatus } from '../domain/payroll.ts';
+import { queryAll, setExpression } from '../dynamo.ts';
+import { casesTable, DUE_SHARDS } from '../resources.ts';
+import { shardOf } from './schedule.ts';
+
+const table = () => requiredEnv(casesTable.env);
+const ROLL = (rollId: string) => ({ pk: `ROLL#${rollId}`, sk: 'ROLL' });
+const LOCK = (regionCode: string) => ({ pk: `ROLLS#${regionCode}`, sk: 'LOCK' });
+const linesPk = (rollId: string, shard: number) => `ROLLLINES#${rollId}#${shard}`;
+
+const isConditionFailure = (error: unknown) =>
+  error instanceof ConditionalCheckFailedException ||
+  (error instanceof TransactionCanceledException &&
+    (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
+
+function strip(item: Record<string, unknown>): RollRecord {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...rest } = item;
+  return rest as unknown as RollRecord;
+}
+
+/** Another roll of the county holds its months (`rollId`). */
+export class RollInFlightError extends Error {
+  override name = 'RollInFlightError';
+  constructor(readonly rollId: string) {
+    super(`roll ${rollId} is in flight`);
+  }
+}
+
+/** Every roll of a county, by month and attempt. */
+export async function rollsOf(regionCode: string): Promise<RollRecord[]> {
+  const items = await queryAll(dynamo(), {
+    TableName: table(),
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': `ROLLS#${regionCode}` },
+  });
+  return items.map(strip);
+}
+
+export async function getRoll(rollId: string): Promise<RollRecord | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: ROLL(rollId), ConsistentRead: true }),
+  );
+  return Item ? strip(Item) : undefined;
+}
+
+/** The county's roll in flight, if any. */
+export async function rollInFlight(regionCode: string): Promise<string | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: LOCK(regionCode), ConsistentRead: true }),
+  );
+  return typeof Item?.rollId === 'string' ? Item.rollId : undefined;
+}
+
+/**
+ * Records a new roll and takes the county's lock for it, together: `RollInFlightError` if another
+ * roll holds the lock; the same roll again changes nothing (`created: false`).
+ */
+export async function createRoll(roll: RollRecord): Promise<{ created: boolean }> {
+  try {
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: table(),
+              Item: {
+                ...ROLL(roll.rollId),
+                gsi1pk: `ROLLS#${roll.regionCode}`,
+                gsi1sk: `${roll.month}#${String(roll.seq).padStart(3, '0')}`,
+                ...roll,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Update: {
+              TableName: table(),
+              Key: LOCK(roll.regionCode),
+              UpdateExpression: 'SET rollId = :roll, lockedAt = :at',
+              ConditionExpression: 'attribute_not_exists(rollId)',
+              ExpressionAttributeValues: { ':roll': roll.rollId, ':at': roll.preparedAt },
+            },
+          },
+        ],
+      }),
+    );
+    return { created: true };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  const holder = await rollInFlight(roll.regionCode);
+  if (holder === roll.rollId && (await getRoll(roll.rollId))) return { created: false };
+  throw new RollInFlightError(holder ?? roll.rollId);
+}
+
+/** Writes (or writes again, identically) lines of a roll still computing. */
+export async function writeLines(rollId: string, lines: readonly RollLine[]): Promise<void> {
+  const requests = lines.map((line) => ({
+    PutRequest: { Item: { pk: linesPk(rollId, shardOf(line.caseId)), sk: line.caseId, rollId, ...line } },
+  }));
+  for (let i = 0; i < requests.length; i += 25) {
+    let pending: typeof requests = requests.slice(i, i + 25);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt === 8) throw new Error(`roll ${rollId}: lines not written after ${attempt} tries`);
+      const { UnprocessedItems } = await dynamo().send(
+        new BatchWriteCommand({ RequestItems: { [table()]: pending } }),
+      );
+      pending = (UnprocessedItems?.[table()] ?? []) as typeof requests;
+      if (pending.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+    }
+  }
+}
+
+/** Every line of a roll, in case order. */
+export async function readLines(rollId: string): Promise<RollLine[]> {
+  const shards = await Promise.all(
+    Array.from({ length: DUE_SHARDS }, (_, shard) =>
+      queryAll(dynamo(), {
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': linesPk(rollId, shard) },
+        ConsistentRead: true,
+      }),
+    ),
+  );
+  return shards
+    .flat()
+    .map(({ caseId, months, amount }) => ({ caseId, months, amount }) as RollLine)
+    .sort((a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0));
+}
+
+/**
+ * The months each case has on these rolls (approved rolls whose months are in transit to the bank),
+ * by case id — in batches of the 100 keys a `BatchGetItem` takes.
+ */
+export async function monthsOnRolls(
+  rollIds: readonly string[],
+  caseIds: readonly string[],
+): Promise<Map<string, Set<string>>> {
+  const onRolls = new Map<string, Set<string>>();
+  const keys = rollIds.flatMap((rollId) =>
+    caseIds.map((caseId) => ({ pk: linesPk(rollId, shardOf(caseId)), sk: caseId })),
+  );
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Array<Record<string, unknown>> = keys.slice(i, i + 100);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt === 8) throw new Error(`roll lines not read after ${attempt} tries`);
+      const { Responses, UnprocessedKeys } = await dynamo().send(
+        new BatchGetCommand({
+          RequestItems: {
+            [table()]: { Keys: pending, ProjectionExpression: 'caseId, months', ConsistentRead: true },
+          },
+        }),
+      );
+      for (const item of Responses?.[table()] ?? []) {
+        const months = onRolls.get(String(item.caseId)) ?? new Set<string>();
+        for (const m of item.months as RollLine['months']) months.add(m.month);
+        onRolls.set(String(item.caseId), months);
+      }
+      pending = (UnprocessedKeys?.[table()]?.Keys ?? []) as Array<Record<string, unknown>>;
+      if (pending.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+    }
+  }
+  return onRolls;
+}
+
+/**
+ * Sets attributes of a roll in status `from` (one of them); false when the roll is no longer there
+ * (another run moved it on), so a retried step changes nothing.
+ */
+export async function updateRoll(
+  rollId: string,
+  from: readonly RollStatus[],
+  set: Partial<RollRecord>,
+  remove: readonly string[] = [],
+  extra?: { condition: string; values: Record<string, unknown> },
+): Promise<boolean> {
+  const { sets, removes, names, values } = setExpression(set, remove);
+  names['#status'] = 'status';
+  from.forEach((s, i) => {
+    values[`:from${i}`] = s;
+  });
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: ROLL(rollId),
+        UpdateExpression: [`SET ${sets.join(', ')}`, removes.length ? `REMOVE ${removes.join(', ')}` : '']
+          .filter(Boolean)
+          .join(' '),
+        ConditionExpression: `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})${extra ? ` AND ${extra.condition}` : ''}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ...values, ...extra?.values },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Lets the county prepare another roll: the roll no longer holds its months. */
+export async function releaseLock(regionCode: string, rollId: string): Promise<void> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: LOCK(regionCode),
+        UpdateExpression: 'REMOVE rollId, lockedAt',
+        ConditionExpression: 'rollId = :roll',
+        ExpressionAttributeValues: { ':roll': rollId },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}

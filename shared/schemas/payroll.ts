@@ -1,0 +1,124 @@
+/**
+ * The county's payroll requests (发放名册): start a roll, list and read rolls, approve or return one.
+ * One schema each for the handler, the OpenAPI document and the pages. Browser-safe.
+ */
+import { z } from 'zod';
+import { regionCode } from './household.ts';
+
+const month = z
+  .string({ error: '月份应为 YYYY-MM' })
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: '月份应为 YYYY-MM，例如 2026-12' });
+
+export const startPayrollBody = z.object({
+  regionCode: regionCode.describe('县级行政区划代码：编制本县的名册'),
+  month: month.describe('名册所发放的月份'),
+});
+
+export const payrollsQuery = z.object({ regionCode });
+
+export const rollIdPath = z.object({
+  rollId: z.string().regex(/^\d{6}-\d{4}-(0[1-9]|1[0-2])-\d{1,3}$/, { error: '名册编号格式不正确' }),
+});
+
+export const payrollDecisionBody = z
+  .object({
+    decision: z.enum(['approve', 'return'], { error: '审批结果应为 approve（通过）或 return（退回）' }),
+    reason: z
+      .string({ error: '退回理由应为文字' })
+      .trim()
+      .min(1, { error: '退回须说明理由' })
+      .max(500, { error: '理由不超过500字' })
+      .optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.decision === 'return' && !b.reason)
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: '退回须说明理由' });
+  });
+
+export const payrollQuery = z.object({
+  page: z.coerce
+    .number({ error: '页码应为数字' })
+    .int({ error: '页码应为整数' })
+    .min(1, { error: '页码从1开始' })
+    .default(1),
+});
+
+// ── answers ──────────────────────────────────────────────────────────────────────────────────────
+
+const actorView = z.object({ subject: z.string(), name: z.string(), role: z.string() });
+const totals = z
+  .object({
+    lines: z.number().int().describe('户数'),
+    amount: z.number().describe('合计金额（元）'),
+    backPay: z.number().describe('其中补发（元）'),
+    months: z.number().int().describe('户·月数'),
+  })
+  .meta({ title: '名册合计' });
+
+const roll = z
+  .object({
+    rollId: z.string(),
+    regionCode: z.string(),
+    month: z.string().describe('发放月份'),
+    seq: z.number().int().describe('该月第几次编制（退回或失败后重新编制）'),
+    since: z.string().describe('补发所及的最早月份（本县第一份名册的月份）'),
+    status: z
+      .enum(['computing', 'prepared', 'approved', 'returned', 'failed'])
+      .describe(
+        'computing 计算中；prepared 待审批；approved 已审批（不可更改）；returned 已退回；failed 未能编制完成',
+      ),
+    preparedBy: actorView.describe('编制人'),
+    preparedAt: z.string(),
+    executionArn: z.string(),
+    totals: totals.optional(),
+    hash: z.string().optional().describe('名册哈希（SHA-256，按案件编号排列的各行）'),
+    sealedAt: z.string().optional(),
+    previous: z
+      .object({ rollId: z.string(), month: z.string(), totals })
+      .nullable()
+      .optional()
+      .describe('本县上一份已审批名册，供审批时比较'),
+    approvalDueDate: z.string().optional().describe('审批期限（工作日）'),
+    approvalDueDateProvisional: z.boolean().optional(),
+    escalations: z.array(z.object({ at: z.string(), dueDate: z.string() })).optional(),
+    approval: z
+      .object({
+        decision: z.enum(['approve', 'return']),
+        reason: z.string().optional(),
+        by: actorView,
+        at: z.string(),
+      })
+      .optional()
+      .describe('审批人及其决定'),
+    failure: z.string().optional(),
+  })
+  .meta({ title: '发放名册' });
+
+const lineMonth = z.object({
+  month: z.string(),
+  tier: z.string(),
+  amount: z.number(),
+  backPay: z.boolean().describe('补发'),
+  basis: z.string().describe('金额依据'),
+});
+
+export const payrollResponses = {
+  started: roll.extend({ message: z.string() }).meta({ title: '已开始编制的名册' }),
+  list: z.object({ regionCode: z.string(), rolls: z.array(roll) }).meta({ title: '发放名册列表' }),
+  detail: roll
+    .extend({
+      page: z.number().int(),
+      pages: z.number().int(),
+      lines: z.array(
+        z.object({
+          caseId: z.string(),
+          months: z.array(lineMonth),
+          amount: z.number().describe('该户合计（元）'),
+        }),
+      ),
+    })
+    .meta({ title: '发放名册及逐户明细' }),
+  decided: z
+    .object({ rollId: z.string(), decision: z.enum(['approve', 'return']), message: z.string() })
+    .meta({ title: '审批结果' }),
+};

@@ -1,0 +1,178 @@
+/**
+ * 发放名册 on the in-memory runtime: a county officer prepares the month's roll, the payroll workflow
+ * computes each household's line (the month, and months owed before it), seals it with totals and a
+ * hash, and a second officer approves it; the next month's roll does not owe again what is on an
+ * approved roll, pays back what a late decision owed, and applies a standard raised from its month.
+ */
+import { describe, expect, it } from 'vitest';
+import { clock } from '../../local/clock.ts';
+import { readAuditLog } from '../../shared/audit.ts';
+import { addMonthsToMonth, chinaMonth, monthStartsAt } from '../../shared/domain/lifecycle.ts';
+import { sampleParameterVersions } from '../../shared/parameters/index.ts';
+import { parametersFor } from '../../shared/repositories/parameters.ts';
+import { recordBenefitPeriod } from '../../shared/repositories/payments.ts';
+import { meansTest } from '../../shared/rules/index.ts';
+import { type Actor, actors } from '../support/actors.ts';
+import { application } from '../support/households.ts';
+import { lifecycleHelpers } from '../support/lifecycle.ts';
+import { eventually, useRuntime } from '../support/runtime.ts';
+
+const runtime = useRuntime();
+const lc = lifecycleHelpers(runtime);
+
+// biome-ignore lint/suspicious/noExplicitAny: API answers read in tests
+type Body = Record<string, any>;
+
+const start = (month: string, as: Actor = actors.county) =>
+  runtime.api('/payrolls', { method: 'POST', body: JSON.stringify({ regionCode: '430121', month }) }, as);
+const decide = (rollId: string, body: Body, as: Actor = actors.countyApprover) =>
+  runtime.api(`/payrolls/${rollId}/decision`, { method: 'POST', body: JSON.stringify(body) }, as);
+const roll = async (rollId: string, status: string): Promise<Body> =>
+  eventually(async () => {
+    const got = await runtime.api(`/payrolls/${rollId}`);
+    return got.body.status === status ? got.body : undefined;
+  });
+
+/**
+ * A 低保 case determined on `decidedAt`, its benefit period recorded as the determination records it
+ * (from the next month), at the amount and under the parameter version of that day.
+ */
+async function determinedCase(decidedAt: string) {
+  const declaration = application();
+  const seeded = await lc.seedApprovedCase(declaration);
+  const parameters = await parametersFor('430121', 'urban', decidedAt.slice(0, 10));
+  await recordBenefitPeriod({
+    caseId: seeded.caseId,
+    cause: 'determination',
+    from: addMonthsToMonth(chinaMonth(new Date(decidedAt)), 1),
+    status: 'active',
+    tier: seeded.tier,
+    monthlyAmount: seeded.monthlyAmount,
+    decidedAt,
+    ref: seeded.applicationId,
+    regionCode: '430121',
+    residence: 'urban',
+    parameterVersion: parameters.version,
+  });
+  return { ...seeded, declaration };
+}
+
+const lineOf = (body: Body, caseId: string) => body.lines.find((l: Body) => l.caseId === caseId);
+
+describe('the monthly payroll', () => {
+  it('pays each month once, back pay included, approved by a second officer and raised with the standard', async () => {
+    const month = chinaMonth(new Date());
+    const next = addMonthsToMonth(month, 1);
+    const lastMonth = new Date(Date.parse(monthStartsAt(month)) - 5 * 86_400_000).toISOString();
+    // Owed from this month: determined last month. Determined today: owed from next month.
+    const early = await determinedCase(lastMonth);
+    const today = await lc.seedApprovedCase();
+
+    const started = await start(month);
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    const rollId = started.body.rollId;
+    expect(rollId).toBe(`430121-${month}-1`);
+    expect(started.body).toMatchObject({ status: 'computing', preparedBy: { subject: 'test-county' } });
+    // One roll of a county at a time.
+    const second = await start(month, actors.countyApprover);
+    expect(second.status).toBe(409);
+    expect(second.body.error.message).toContain(rollId);
+
+    const prepared = await roll(rollId, 'prepared');
+    expect(prepared.totals).toEqual({ lines: 1, amount: early.monthlyAmount, backPay: 0, months: 1 });
+    expect(prepared.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(prepared.previous).toBeNull();
+    expect(prepared.approvalDueDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(prepared.taskToken).toBeUndefined();
+    expect(lineOf(prepared, early.caseId).months).toEqual([
+      expect.objectContaining({ month, amount: early.monthlyAmount, backPay: false, tier: 'dibao' }),
+    ]);
+    expect(lineOf(prepared, today.caseId)).toBeUndefined();
+
+    // Two people: the preparer cannot approve; a return must say why.
+    const own = await decide(rollId, { decision: 'approve' }, actors.county);
+    expect(own.status).toBe(403);
+    const noReason = await decide(rollId, { decision: 'return' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.error.fields).toEqual([expect.objectContaining({ field: 'reason' })]);
+    const approved = await decide(rollId, { decision: 'approve' });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(202);
+    expect((await decide(rollId, { decision: 'approve' })).status).toBe(200);
+    const fixed = await roll(rollId, 'approved');
+    expect(fixed.approval).toMatchObject({ decision: 'approve', by: { subject: 'test-county-2' } });
+    expect(fixed.hash).toBe(prepared.hash);
+    expect((await decide(rollId, { decision: 'return', reason: '改主意' }, actors.admin)).status).toBe(403);
+    expect((await start(month)).status).toBe(409);
+
+    const log = await readAuditLog(`roll-${rollId}`);
+    expect(log.entries.map((e) => [e.action, e.actor.subject])).toEqual([
+      ['payroll.prepared', 'test-county'],
+      ['payroll.approved', 'test-county-2'],
+    ]);
+
+    // Decided late for this month (its period from this month), and the standard raised from next month.
+    const late = await determinedCase(lastMonth);
+    const hunan = sampleParameterVersions.find((v) => v.regionCode === '430121' && v.residence === 'urban')!;
+    const standard = hunan.values.dibaoStandard!.value + 100;
+    const raised = await runtime.api(
+      '/admin/parameters/430121',
+      {
+        method: 'PUT',
+        body: JSON.stringify({
+          residence: 'urban',
+          effectiveFrom: `${next}-01`,
+          basis: '测试：长沙县提高城市低保标准',
+          values: { ...hunan.values, dibaoStandard: { value: standard, clause: '测试' } },
+        }),
+      },
+      actors.admin,
+    );
+    expect(raised.status, JSON.stringify(raised.body)).toBe(201);
+    const atNext = meansTest(early.declaration, {
+      asOf: `${next}-01`,
+      parameters: await parametersFor('430121', 'urban', `${next}-01`),
+      requestedTier: 'dibao',
+    });
+    expect(atNext.monthlyAmount!).toBeGreaterThan(early.monthlyAmount!);
+
+    clock.advance(Math.max(0, Date.parse(monthStartsAt(next)) - clock.now()) + 3_600_000);
+    const nextRoll = await start(next);
+    expect(nextRoll.status, JSON.stringify(nextRoll.body)).toBe(202);
+    const returned = await roll(nextRoll.body.rollId, 'prepared');
+    expect(returned.previous).toMatchObject({ rollId, month });
+    expect((await decide(returned.rollId, { decision: 'return', reason: '核对账户后重新编制' })).status).toBe(
+      202,
+    );
+    await roll(returned.rollId, 'returned');
+
+    // Prepared again after the return: the month's second roll.
+    const again = await start(next);
+    expect(again.body.rollId).toBe(`430121-${next}-2`);
+    const computed = await roll(again.body.rollId, 'prepared');
+    // This month is on the approved roll: owed no more. Next month at the raised standard.
+    expect(lineOf(computed, early.caseId).months).toEqual([
+      expect.objectContaining({ month: next, amount: atNext.monthlyAmount, backPay: false }),
+    ]);
+    expect(lineOf(computed, early.caseId).months[0].basis).toContain('按当月施行的标准重新计算');
+    expect(lineOf(computed, today.caseId).months).toEqual([
+      expect.objectContaining({ month: next, backPay: false }),
+    ]);
+    // 补发: the month the late decision owed, and this one.
+    expect(lineOf(computed, late.caseId).months.map((m: Body) => [m.month, m.backPay])).toEqual([
+      [month, true],
+      [next, false],
+    ]);
+    expect(computed.totals.lines).toBe(3);
+    expect(computed.totals.backPay).toBe(lineOf(computed, late.caseId).months[0].amount);
+  });
+
+  it('refuses a malformed or far month naming the field, and writes nothing', async () => {
+    const bad = await start('2026-13');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields).toEqual([expect.objectContaining({ field: 'month' })]);
+    const far = await start(addMonthsToMonth(chinaMonth(new Date()), 3));
+    expect(far.status).toBe(400);
+    expect(far.body.error.fields).toEqual([expect.objectContaining({ field: 'month' })]);
+    expect((await runtime.api('/payrolls/430121-2026-12-9')).status).toBe(404);
+  });
+});
