@@ -733,6 +733,13 @@ export const functions = {
     description: '载入低收入人口名单（全国名单导出）',
     grants: [rateLimited, { table: 'Cases', access: 'readWrite' }],
   },
+  registerPayee: {
+    stack: 'casework',
+    entry: 'functions/http/case-lifecycle.ts',
+    handler: 'payee',
+    description: '登记（变更）收款账户',
+    grants: [rateLimited, idempotency, { table: 'Cases', access: 'readWrite' }],
+  },
   startPayroll: {
     stack: 'casework',
     entry: 'functions/http/payroll.ts',
@@ -893,6 +900,7 @@ export const routes: Route[] = [
     function: 'webAsset',
     public: 'the pages’ scripts, which every visitor downloads (served from S3 behind CloudFront)',
   },
+  { method: 'PUT', path: '/cases/{caseId}/payee-account', function: 'registerPayee' },
   { method: 'POST', path: '/payrolls', function: 'startPayroll' },
   { method: 'GET', path: '/payrolls', function: 'listPayrolls' },
   { method: 'GET', path: '/payrolls/{rollId}', function: 'getPayroll' },

@@ -100,6 +100,7 @@ export const auditActions = {
   'warning.answered': '部门反馈处置情况',
   'recheck.advanced': '家庭成员死亡，定期核查提前',
   'appeal.recorded': '记录行政复议、行政诉讼结果',
+  'payee.changed': '登记（变更）收款账户',
   'payroll.prepared': '编制发放名册',
   'payroll.approved': '审批通过发放名册',
   'payroll.returned': '退回发放名册',

@@ -2,14 +2,17 @@ import { LogFormatter, Logger, LogItem } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, LogLevel, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 
 /**
- * Personal data never reaches a log line: a key that names it is masked, and an 18-digit ID number
- * written into any string (an error message, a cause) keeps only its region and last four.
+ * Personal data never reaches a log line: a key that names it is masked, an 18-digit ID number
+ * written into any string (an error message, a cause) keeps only its region and last four, and any
+ * other run of 12 or more digits (a bank card or account number) only its first and last four.
  */
 const SENSITIVE =
-  /^(idNumber|name|phone|taskToken|household|members|applicant|declaration|disabilityCategory|disabilityGrade|severeIllness|selfCareUnable|obligors|request)$/i;
+  /^(idNumber|name|phone|taskToken|household|members|applicant|declaration|disabilityCategory|disabilityGrade|severeIllness|selfCareUnable|obligors|request|accountNumber|accountName|content)$/i;
 const ID_NUMBER = /\b(\d{6})\d{8}(\d{3}[\dXx])\b/g;
+const ACCOUNT_NUMBER = /\b(\d{4})\d{4,24}(\d{4})\b/g;
 
-export const maskText = (text: string): string => text.replace(ID_NUMBER, '$1********$2');
+export const maskText = (text: string): string =>
+  text.replace(ID_NUMBER, '$1********$2').replace(ACCOUNT_NUMBER, '$1********$2');
 
 export function redact(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskText(value);

@@ -60,6 +60,7 @@ export const routeRateClasses: Record<string, RateClass> = {
   'POST /applications': 'submission',
   'POST /emergency': 'submission',
   'POST /cases/{caseId}/declaration': 'submission',
+  'PUT /cases/{caseId}/payee-account': 'submission',
   'POST /applications/{applicationId}/objection': 'objection',
   'POST /applications/{applicationId}/consent': 'objection',
   'POST /cases/{caseId}/hearing': 'objection',

@@ -8,12 +8,14 @@ import {
   requireOwnerOrStaff,
 } from '../../shared/auth.ts';
 import { newId } from '../../shared/domain/ids.ts';
+import { payeeAccountKindLabels } from '../../shared/domain/payee.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { answerHearing } from '../../shared/hearing.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
-import { listPayments } from '../../shared/repositories/payments.ts';
+import { listPayments, maskedPayeeAccount, putPayeeAccount } from '../../shared/repositories/payments.ts';
 import { caseIdPath, declarationBody, hearingAnswerBody, objectionBody } from '../../shared/schemas/cases.ts';
+import { payeeAccountBody } from '../../shared/schemas/payroll.ts';
 
 /** The case a request names, if it exists and the caller is its applicant or staff of `staff` over its region. */
 export async function authorizedCase(
@@ -170,13 +172,16 @@ export const payments = httpRoute(
   { roles: ['applicant', 'townshipCaseworker', 'countyOfficer', 'auditor'], path: caseIdPath },
   async ({ path, principal }) => {
     await authorizedCase(principal, path.caseId, ['townshipCaseworker', 'countyOfficer', 'auditor']);
-    const list = await listPayments(path.caseId);
+    const [list, account] = await Promise.all([listPayments(path.caseId), maskedPayeeAccount(path.caseId)]);
     const total = list.reduce((sum, p) => sum + Math.round(p.amount * 100), 0) / 100;
     return {
       statusCode: 200,
       body: {
         caseId: path.caseId,
         total,
+        payeeAccount: account
+          ? { ...account, changedBy: { name: account.changedBy.name, role: account.changedBy.role } }
+          : null,
         payments: list.map(({ month, kind, amount, tier, basis, recordedAt }) => ({
           month,
           kind,
@@ -185,6 +190,51 @@ export const payments = httpRoute(
           basis,
           recordedAt,
         })),
+      },
+    };
+  },
+);
+
+/**
+ * 收款账户: the household (online, its own case) or the township registers the account assistance is
+ * paid to. Each registration is kept (who, when, why); the number and name are sealed, and every
+ * answer and log shows them masked.
+ */
+export const payee = httpRoute(
+  {
+    roles: ['applicant', 'townshipCaseworker'],
+    idempotent: 'registerPayee',
+    path: caseIdPath,
+    body: payeeAccountBody,
+  },
+  async ({ path, body, principal }) => {
+    const item = await authorizedCase(principal, path.caseId, ['townshipCaseworker']);
+    if (item.kind === 'emergency')
+      throw new ValidationError([{ field: 'caseId', message: '临时救助案件不按月发放，无需登记收款账户' }]);
+    const { reason, ...account } = body;
+    const registration = {
+      changedAt: new Date().toISOString(),
+      changedBy: actor(principal),
+      ...(reason ? { reason } : {}),
+    };
+    const masked = await putPayeeAccount(path.caseId, account, registration);
+    await appendAudit(path.caseId, {
+      key: `payee.changed#${registration.changedAt}`,
+      actor: actor(principal),
+      action: 'payee.changed',
+      summary: `登记收款账户：${payeeAccountKindLabels[masked.kind]}，${masked.bankName}，账号${masked.accountNumberMasked}，户名${masked.accountNameMasked}${reason ? `（${reason}）` : ''}`,
+      refs: { changedAt: registration.changedAt },
+    });
+    return {
+      statusCode: 200,
+      body: {
+        caseId: path.caseId,
+        payeeAccount: {
+          ...masked,
+          changedAt: registration.changedAt,
+          changedBy: { name: principal.name, role: principal.role },
+        },
+        message: '收款账户已登记，此后的救助金发放到该账户',
       },
     };
   },

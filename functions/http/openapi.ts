@@ -49,6 +49,8 @@ import {
 } from '../../shared/schemas/casework.ts';
 import { applicationRequest } from '../../shared/schemas/household.ts';
 import {
+  maskedPayeeAccount,
+  payeeAccountBody,
   payrollDecisionBody,
   payrollQuery,
   payrollResponses,
@@ -540,6 +542,22 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
     body: registerLoadBody,
     success: { status: 200, description: '载入结果', schema: responses.registerLoaded },
     errors: [400, 413],
+  },
+  registerPayee: {
+    tag: '申请人',
+    description:
+      '登记（变更）收款账户：救助对象本人（本人的案件）或乡镇（街道）经办人登记救助金发放的银行卡、银行账户或社会保障卡金融账户（民发〔2021〕57号第二十五条：按月支付到家庭的账户）。卡号须16–19位并通过校验位检查，账户8–32位；账号和户名加密保存，任何答复和日志只显示脱敏后的账号和户名。每次登记都保留登记人、时间和说明，此后的发放名册使用新账户。',
+    headers: idempotencyHeaders,
+    path: caseIdPath,
+    body: payeeAccountBody,
+    success: {
+      status: 200,
+      description: '已登记',
+      schema: z
+        .object({ caseId: z.string(), payeeAccount: maskedPayeeAccount, message: z.string() })
+        .meta({ title: '已登记的收款账户' }),
+    },
+    errors: [400, 404, 413],
   },
   startPayroll: {
     tag: '发放',

@@ -8,11 +8,13 @@
  * own, `PAY#<YYYY-MM>#emergencyAssessed`, and so is paid once too, beside the grant.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { auditPayment, paymentSlot } from '../audit.ts';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
+import { fieldCipher } from '../crypto.ts';
 import type { BenefitPeriod } from '../domain/entitlements.ts';
+import { type MaskedPayeeAccount, maskPayee, type PayeeAccount } from '../domain/payee.ts';
 import { queryAll } from '../dynamo.ts';
 import { casesTable } from '../resources.ts';
 
@@ -122,4 +124,89 @@ export async function benefitPeriods(caseId: string): Promise<BenefitPeriod[]> {
     ConsistentRead: true,
   });
   return items.map((item) => strip(item) as unknown as BenefitPeriod);
+}
+
+// ── 收款账户 ─────────────────────────────────────────────────────────────────────────────────────
+
+/** Who registered the account and when, kept with it and with every earlier one. */
+export interface PayeeRegistration {
+  changedAt: string;
+  changedBy: { subject: string; name: string; role: string };
+  reason?: string;
+}
+
+/**
+ * The household's account now (`sk=PAYEE`, number and name sealed, masked copies beside them), and
+ * each registration, the first included, as an append-only history (`sk=PAYEE#<changedAt>`, masked
+ * only): a change never erases who paid where before.
+ */
+export async function putPayeeAccount(
+  caseId: string,
+  account: PayeeAccount,
+  registration: PayeeRegistration,
+): Promise<MaskedPayeeAccount> {
+  const cipher = fieldCipher();
+  const masked = maskPayee(account);
+  await dynamo().send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName: table(),
+            Item: {
+              pk: `CASE#${caseId}`,
+              sk: 'PAYEE',
+              ...masked,
+              ...registration,
+              accountNumber: await cipher.seal(account.accountNumber),
+              accountName: await cipher.seal(account.accountName),
+            },
+          },
+        },
+        {
+          Put: {
+            TableName: table(),
+            Item: { pk: `CASE#${caseId}`, sk: `PAYEE#${registration.changedAt}`, ...masked, ...registration },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ],
+    }),
+  );
+  return masked;
+}
+
+/** The account as every view shows it, with who registered it; undefined when none is registered. */
+export async function maskedPayeeAccount(
+  caseId: string,
+): Promise<(MaskedPayeeAccount & PayeeRegistration) | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: { pk: `CASE#${caseId}`, sk: 'PAYEE' }, ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  const { kind, bankName, accountNumberMasked, accountNameMasked, changedAt, changedBy, reason } = Item;
+  return {
+    kind,
+    bankName,
+    accountNumberMasked,
+    accountNameMasked,
+    changedAt,
+    changedBy,
+    ...(reason ? { reason } : {}),
+  };
+}
+
+/** The account opened, for the bank file only. */
+export async function payeeAccountOf(caseId: string): Promise<PayeeAccount | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: { pk: `CASE#${caseId}`, sk: 'PAYEE' }, ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  const cipher = fieldCipher();
+  return {
+    kind: Item.kind,
+    bankName: Item.bankName,
+    accountNumber: await cipher.open(Item.accountNumber),
+    accountName: await cipher.open(Item.accountName),
+  } as PayeeAccount;
 }

@@ -16,6 +16,7 @@ import {
   supportersAgree,
   yuan,
 } from './household.ts';
+import { maskedPayeeAccount } from './payroll.ts';
 
 // ── ids in paths, and the retry key ──────────────────────────────────────────────────────────────
 
@@ -279,6 +280,7 @@ export const caseLifecycleResponses = {
     .object({
       caseId: z.string(),
       total: z.number().describe('合计（元）'),
+      payeeAccount: maskedPayeeAccount.nullable().describe('收款账户（脱敏）；未登记为 null'),
       payments: z.array(
         z.object({
           month: z.string().describe('发放月份 YYYY-MM'),

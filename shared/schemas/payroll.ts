@@ -3,6 +3,7 @@
  * One schema each for the handler, the OpenAPI document and the pages. Browser-safe.
  */
 import { z } from 'zod';
+import { luhnValid, payeeAccountKinds } from '../domain/payee.ts';
 import { regionCode } from './household.ts';
 
 const month = z
@@ -122,3 +123,50 @@ export const payrollResponses = {
     .object({ rollId: z.string(), decision: z.enum(['approve', 'return']), message: z.string() })
     .meta({ title: '审批结果' }),
 };
+
+// ── 收款账户 ─────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The household's account: card numbers (银行卡、社会保障卡) are 16–19 digits and pass the Luhn check;
+ * an account (存折) is 8–32 digits. Spaces a person types between groups are taken out.
+ */
+export const payeeAccountBody = z
+  .object({
+    kind: z.enum(payeeAccountKinds, {
+      error: '账户类型应为 bankCard（银行卡）、bankAccount（银行账户）或 socialSecurityCard（社会保障卡）',
+    }),
+    bankName: z
+      .string({ error: '开户行应为文字' })
+      .trim()
+      .min(2, { error: '请填写开户行' })
+      .max(60, { error: '开户行不超过60字' }),
+    accountNumber: z
+      .string({ error: '账号应为数字' })
+      .transform((s) => s.replace(/[\s-]/g, ''))
+      .pipe(z.string().regex(/^\d{8,32}$/, { error: '账号应为8–32位数字' })),
+    accountName: z
+      .string({ error: '户名应为文字' })
+      .trim()
+      .min(1, { error: '请填写户名' })
+      .max(30, { error: '户名不超过30字' }),
+    /** Why the account changes (a lost card, another member receives it): kept with the change. */
+    reason: z.string().trim().max(200, { error: '说明不超过200字' }).optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.kind === 'bankAccount') return;
+    if (b.accountNumber.length < 16 || b.accountNumber.length > 19)
+      ctx.addIssue({ code: 'custom', path: ['accountNumber'], message: '卡号应为16–19位数字' });
+    else if (!luhnValid(b.accountNumber))
+      ctx.addIssue({ code: 'custom', path: ['accountNumber'], message: '卡号校验位不正确，请核对卡号' });
+  });
+
+export const maskedPayeeAccount = z
+  .object({
+    kind: z.enum(payeeAccountKinds),
+    bankName: z.string().describe('开户行'),
+    accountNumberMasked: z.string().describe('账号（脱敏：前四位与后四位）'),
+    accountNameMasked: z.string().describe('户名（脱敏）'),
+    changedAt: z.string(),
+    changedBy: z.object({ name: z.string(), role: z.string() }).describe('登记人'),
+  })
+  .meta({ title: '收款账户（脱敏）' });

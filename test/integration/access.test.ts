@@ -90,6 +90,7 @@ const policy: Record<string, Policy> = {
     allowed: ['applicant', 'townshipCaseworker', 'countyOfficer', 'auditor'],
     jurisdiction: true,
   },
+  'PUT /cases/{caseId}/payee-account': { allowed: ['applicant', 'townshipCaseworker'], jurisdiction: true },
   // Warnings: the department they were pushed to, and civil affairs staff over the region.
   'GET /warnings': { allowed: ['departmentOfficer', 'countyOfficer', 'auditor'], jurisdiction: true },
   'GET /warnings/{warningId}': {
@@ -293,6 +294,15 @@ describe('access', () => {
         body: { startedOn: '2026-12-02', method: 'homeVisit' },
       },
       'GET /cases/{caseId}/payments': { path: `/cases/${caseId}/payments` },
+      'PUT /cases/{caseId}/payee-account': {
+        path: `/cases/${caseId}/payee-account`,
+        body: {
+          kind: 'bankCard',
+          bankName: '中国农业银行长沙县支行',
+          accountNumber: '6222020200112233446',
+          accountName: '张三',
+        },
+      },
       'GET /warnings': { path: '/warnings?regionCode=430121' },
       'GET /warnings/{warningId}': { path: `/warnings/${warningId}` },
       'POST /warnings/{warningId}/feedback': {

@@ -593,6 +593,40 @@ describe('responses match the OpenAPI document', () => {
 
   it('for the payroll: a roll prepared, read and approved by a second officer', async () => {
     const month = chinaDate().slice(0, 7);
+    // 收款账户: the applicant registers their own; a card failing its check digit names the field.
+    const { caseId } = await lifecycleHelpers(runtime).seedApprovedCase();
+    const account = {
+      kind: 'bankCard',
+      bankName: '中国农业银行长沙县支行',
+      accountNumber: '6228 4800 1234 5678 903',
+      accountName: '张三',
+    };
+    const payee = `/cases/${caseId}/payee-account`;
+    const registered = await call('PUT', '/cases/{caseId}/payee-account', payee, { body: account });
+    expect(registered.status).toBe(200);
+    expect(registered.body.payeeAccount).toMatchObject({
+      accountNumberMasked: '6228***********8903',
+      accountNameMasked: '张*',
+    });
+    const mistyped = await call('PUT', '/cases/{caseId}/payee-account', payee, {
+      body: { ...account, accountNumber: '6228480012345678904' },
+    });
+    expect(mistyped.status).toBe(400);
+    expect(mistyped.body.error.fields).toEqual([expect.objectContaining({ field: 'accountNumber' })]);
+    expect(JSON.stringify(mistyped.body)).not.toContain('6228480012345678904');
+    expect(
+      (
+        await call('PUT', '/cases/{caseId}/payee-account', '/cases/case-doesnotexist/payee-account', {
+          body: account,
+        })
+      ).status,
+    ).toBe(404);
+    const shown = await call('GET', '/cases/{caseId}/payments', `/cases/${caseId}/payments`);
+    expect(shown.body.payeeAccount).toMatchObject({
+      bankName: '中国农业银行长沙县支行',
+      accountNumberMasked: '6228***********8903',
+    });
+
     const started = await call('POST', '/payrolls', '/payrolls', { body: { regionCode: '430121', month } });
     expect(started.status).toBe(202);
     const approver = { authorization: `Bearer ${await tokenFor(runtime.rt.apiUrl, actors.countyApprover)}` };

@@ -10,6 +10,12 @@ describe('the masking log formatter', () => {
     expect(maskText('no id here: 12345')).toBe('no id here: 12345');
   });
 
+  it('masks bank card and account numbers inside any text, keeping the first and last four', () => {
+    expect(maskText('卡号 6228480012345678903 校验失败')).toBe('卡号 6228********8903 校验失败');
+    expect(maskText('账户 622202020011')).toBe('账户 6222********0011');
+    expect(maskText('amount 12345678901')).toBe('amount 12345678901');
+  });
+
   it('masks sensitive keys, ID numbers in messages, attributes and errors', () => {
     const item = new MaskingLogFormatter()
       .formatAttributes(
