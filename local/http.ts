@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { routes } from '../functions/catalog.ts';
 import { CLAIMS } from '../shared/auth.ts';
 import { TooManyRequestsError } from '../shared/errors.ts';
-import { fieldErrors, MAX_BODY_BYTES } from '../shared/http.ts';
+import { fieldErrors, LAMBDA_PAYLOAD_BYTES } from '../shared/http.ts';
 import { takeRequest } from '../shared/rate-limiter.ts';
 import { devLoginBody, type LocalIdentity } from './auth.ts';
 import { clock } from './clock.ts';
@@ -56,8 +56,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    // API Gateway refuses payloads over 10 MB; the handlers refuse anything over their own limit.
-    if (size > MAX_BODY_BYTES * 4) throw new BodyTooLarge();
+    // Lambda refuses a payload over 6 MB; the handlers refuse anything over their own limit.
+    if (size > LAMBDA_PAYLOAD_BYTES) throw new BodyTooLarge();
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');

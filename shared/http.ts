@@ -18,6 +18,8 @@ import { callerOf, takeRequest } from './rate-limiter.ts';
 import { routeRateClasses } from './rate-limits.ts';
 
 export const MAX_BODY_BYTES = 256 * 1024;
+/** Lambda's limit on a synchronous request's payload: no route's body can be larger. */
+export const LAMBDA_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
 export interface HttpResult {
   statusCode: number;
@@ -36,6 +38,8 @@ export interface Schemas {
    * idempotency, `shared/idempotency.ts`); the value names its records.
    */
   idempotent?: string;
+  /** A larger body than `MAX_BODY_BYTES` (a bank's return file): at most the Lambda payload limit. */
+  maxBodyBytes?: number;
   body?: ZodType;
   query?: ZodType;
   path?: ZodType;
@@ -77,11 +81,15 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   };
 }
 
-function parseBody(event: APIGatewayProxyEventV2): unknown {
+function parseBody(event: APIGatewayProxyEventV2, limit = MAX_BODY_BYTES): unknown {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
-    throw new HttpError(413, 'PayloadTooLarge', `请求体超过 ${MAX_BODY_BYTES / 1024} KiB`);
+  if (Buffer.byteLength(text) > limit) {
+    throw new HttpError(
+      413,
+      'PayloadTooLarge',
+      `请求体超过 ${limit >= 1024 * 1024 ? `${limit / 1024 / 1024} MiB` : `${limit / 1024} KiB`}`,
+    );
   }
   try {
     return JSON.parse(text);
@@ -141,7 +149,7 @@ export function httpRoute<S extends Schemas>(
       path: check(schemas.path, event.pathParameters ?? {}, 'path'),
       query: check(schemas.query, event.queryStringParameters ?? {}, 'query'),
       headers: check(schemas.headers, lowerKeys(event.headers), 'headers'),
-      body: check(schemas.body, parseBody(event), ''),
+      body: check(schemas.body, parseBody(event, schemas.maxBodyBytes), ''),
       principal,
       event,
     } as Request<S>;

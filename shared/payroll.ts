@@ -3,9 +3,12 @@
  * months owed (`shared/domain/entitlements.ts`) at the amount in force in each month. The payroll
  * workflow's steps (`functions/steps/payroll.ts`) call these.
  */
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ExecutionAlreadyExists, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { payroll as payrollWorkflow } from '../workflows/payroll.ts';
-import { dynamo, sfn } from './clients.ts';
+import { appendAudit } from './audit.ts';
+import { dynamo, s3, sfn } from './clients.ts';
 import { requiredEnv } from './config.ts';
 import { isLapsedToken } from './decision-delivery.ts';
 import type { Actor } from './domain/cases.ts';
@@ -20,15 +23,16 @@ import {
 } from './domain/entitlements.ts';
 import { tierLabel } from './domain/lifecycle.ts';
 import { yuanText } from './domain/money.ts';
-import { type RollRecord, rollIdOf, sinceOf } from './domain/payroll.ts';
+import { isApproved, type RollRecord, rollIdOf, sinceOf } from './domain/payroll.ts';
 import { queryAll } from './dynamo.ts';
 import type { ParameterSet, Residence } from './parameters/index.ts';
+import { type BankLine, type ReturnProblem, type ReturnResult, readReturnFile } from './payroll-files.ts';
 import * as lifecycle from './repositories/lifecycle.ts';
 import { parametersFor } from './repositories/parameters.ts';
 import { benefitPeriods, listPayments } from './repositories/payments.ts';
 import * as payroll from './repositories/payroll.ts';
 import { householdOf } from './repositories/register.ts';
-import { casesTable } from './resources.ts';
+import { casesTable, payrollBucket } from './resources.ts';
 import { meansTest } from './rules/index.ts';
 import { type RequestedTier, requestedTiers } from './schemas/household.ts';
 
@@ -191,7 +195,7 @@ const startExecution = async (roll: RollRecord) => {
  */
 export async function startRoll(regionCode: string, month: string, by: Actor): Promise<StartOutcome> {
   const rolls = await payroll.rollsOf(regionCode);
-  const approved = rolls.filter((r) => r.status === 'approved');
+  const approved = rolls.filter(isApproved);
   const done = approved.find((r) => r.month >= month);
   if (done) return { outcome: done.month === month ? 'approved' : 'later', rollId: done.rollId };
   const holder = await payroll.rollInFlight(regionCode);
@@ -275,6 +279,152 @@ export async function deliverApproval(taskToken: string, roll: RollRecord): Prom
     new SendTaskSuccessCommand({
       taskToken,
       output: JSON.stringify({ decision, ...(reason ? { reason } : {}) }),
+    }),
+  );
+}
+
+// ── the bank file and the bank's return ──────────────────────────────────────────────────────────
+
+/** The link to the bank file lives this long: long enough to save it, too short to pass around. */
+export const BANK_FILE_LINK_SECONDS = 300;
+
+export type DownloadOutcome =
+  | { outcome: 'link'; url: string; expiresAt: string; roll: RollRecord }
+  /** Only the officer who approved the roll downloads its bank file. */
+  | { outcome: 'notApprover' }
+  /** Not exported yet, or downloaded already (once only). */
+  | { outcome: 'conflict'; message: string };
+
+/**
+ * The approving officer's one download of the bank file: recorded first (conditionally, so that two
+ * clicks cannot both get a link), then a link valid for `BANK_FILE_LINK_SECONDS`.
+ */
+export async function downloadBankFile(roll: RollRecord, by: Actor): Promise<DownloadOutcome> {
+  const file = roll.bankFile;
+  if (!file) return { outcome: 'conflict', message: '银行文件尚未生成（名册审批通过后生成），请稍后再试' };
+  if (roll.approval?.decision !== 'approve' || roll.approval.by.subject !== by.subject)
+    return { outcome: 'notApprover' };
+  if (file.downloadedAt)
+    return {
+      outcome: 'conflict',
+      message: `银行文件已于${file.downloadedAt.slice(0, 16).replace('T', ' ')}（UTC）下载，不能再次下载`,
+    };
+  const at = new Date();
+  const recorded = await payroll.updateRoll(
+    roll.rollId,
+    ['approved', 'reconciling', 'reconciled'],
+    { bankFile: { ...file, downloadedAt: at.toISOString(), downloadedBy: by } },
+    [],
+    { condition: 'attribute_not_exists(bankFile.downloadedAt)', values: {} },
+  );
+  if (!recorded) return { outcome: 'conflict', message: '银行文件已下载，不能再次下载' };
+  await appendAudit(rollChain(roll.rollId), {
+    key: `payroll.downloaded#${roll.rollId}`,
+    actor: by,
+    action: 'payroll.downloaded',
+    summary: `下载银行文件（${file.lines}笔，合计${yuanText(file.total)}）`,
+    refs: { rollId: roll.rollId },
+  });
+  const url = await getSignedUrl(
+    s3(),
+    new GetObjectCommand({
+      Bucket: requiredEnv(payrollBucket.env),
+      Key: file.key,
+      ResponseContentDisposition: `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+    }),
+    { expiresIn: BANK_FILE_LINK_SECONDS },
+  );
+  return {
+    outcome: 'link',
+    url,
+    expiresAt: new Date(at.getTime() + BANK_FILE_LINK_SECONDS * 1000).toISOString(),
+    roll,
+  };
+}
+
+export type ReturnOutcome =
+  | { outcome: 'accepted'; roll: RollRecord }
+  | { outcome: 'refused'; problems: ReturnProblem[] }
+  | { outcome: 'conflict'; message: string };
+
+/**
+ * The bank's return file, checked whole against the bank file: refused with every problem, nothing
+ * recorded; or kept (the file as sent, its results for the reconciliation) and handed to the waiting
+ * workflow, which records each line.
+ */
+export async function acceptReturn(roll: RollRecord, content: string, by: Actor): Promise<ReturnOutcome> {
+  if (roll.bankReturn || roll.status !== 'approved')
+    return { outcome: 'conflict', message: `发放名册 ${roll.rollId} 已上传过回盘或不在待对账状态` };
+  const file = roll.bankFile;
+  if (!file) return { outcome: 'conflict', message: '银行文件尚未生成，不能对账' };
+  const bucket = requiredEnv(payrollBucket.env);
+  const index = JSON.parse(
+    await (
+      await s3().send(new GetObjectCommand({ Bucket: bucket, Key: file.indexKey }))
+    ).Body!.transformToString(),
+  ) as { rollId: string; total: number; lines: BankLine[] };
+  const read = readReturnFile(content, index);
+  if (!read.ok) return { outcome: 'refused', problems: read.problems };
+  const uploadedAt = new Date().toISOString();
+  const key = `bank/${roll.rollId}.return.csv`;
+  const resultsKey = `bank/${roll.rollId}.results.json`;
+  await s3().send(
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: content, ContentType: 'text/csv; charset=utf-8' }),
+  );
+  await s3().send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: resultsKey,
+      Body: JSON.stringify(read.results),
+      ContentType: 'application/json',
+    }),
+  );
+  const paid = read.results.filter((r) => r.status === 'paid');
+  const failed = read.results.filter((r) => r.status === 'failed');
+  const sum = (rs: ReturnResult[]) => rs.reduce((fen, r) => fen + Math.round(r.amount * 100), 0) / 100;
+  const bankReturn = {
+    key,
+    resultsKey,
+    uploadedBy: by,
+    uploadedAt,
+    paid: paid.length,
+    failed: failed.length,
+    paidAmount: sum(paid),
+    failedAmount: sum(failed),
+  };
+  const recorded = await payroll.updateRoll(
+    roll.rollId,
+    ['approved'],
+    { status: 'reconciling', bankReturn },
+    [],
+    {
+      condition: 'attribute_not_exists(bankReturn)',
+      values: {},
+    },
+  );
+  if (!recorded) return { outcome: 'conflict', message: `发放名册 ${roll.rollId} 已上传过回盘` };
+  const now = (await payroll.getRoll(roll.rollId))!;
+  if (now.returnToken)
+    try {
+      await deliverReturn(now.returnToken, now);
+    } catch (error) {
+      if (!isLapsedToken(error)) throw error;
+    }
+  return { outcome: 'accepted', roll: now };
+}
+
+/** Hand the accepted return to the workflow waiting on `taskToken`. */
+export async function deliverReturn(taskToken: string, roll: RollRecord): Promise<void> {
+  const r = roll.bankReturn!;
+  await sfn().send(
+    new SendTaskSuccessCommand({
+      taskToken,
+      output: JSON.stringify({
+        bucket: requiredEnv(payrollBucket.env),
+        key: r.resultsKey,
+        uploadedAt: r.uploadedAt,
+        lines: r.paid + r.failed,
+      }),
     }),
   );
 }

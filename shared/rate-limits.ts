@@ -75,6 +75,8 @@ export const routeRateClasses: Record<string, RateClass> = {
   'POST /cases/{caseId}/appeals': 'casework',
   'POST /payrolls': 'casework',
   'POST /payrolls/{rollId}/decision': 'casework',
+  'POST /payrolls/{rollId}/bank-file': 'casework',
+  'POST /payrolls/{rollId}/bank-return': 'casework',
   'POST /means-test': 'preview',
   'PUT /admin/parameters/{regionCode}': 'admin',
   'PUT /admin/calendar/{year}': 'admin',

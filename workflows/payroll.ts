@@ -3,8 +3,9 @@
  * `{ rollId }`; the officer who starts it prepares the roll):
  *
  *   列出本县案件（清单）→ 逐批计算应发（Distributed Map：本月及补发月份）→ 汇总、哈希、与上月比较
- *     → 等待另一名县级工作人员审批（逾期督办）→ 通过：名册锁定 │ 退回：可重新编制
- *   任一步失败：名册标记失败，可重新编制
+ *     → 等待另一名县级工作人员审批（逾期督办）→ 退回：可重新编制
+ *     → 通过：名册锁定 → 生成银行文件 → 等待银行回盘 → 逐批对账（Distributed Map）→ 办结
+ *   计算或审批前失败：名册标记失败，可重新编制
  *
  * The Map reads the case list Prepare wrote with its ItemReader and hands each child a batch of case
  * ids; every child writes its lines itself (`ResultPath: null`), so no payload grows with the county.
@@ -34,8 +35,15 @@ export const payroll: WorkflowDefinition = {
     EscalatePayrollApprovalFunction: 'escalatePayrollApprovalStep',
     ConcludePayrollFunction: 'concludePayrollStep',
     FailPayrollFunction: 'failPayrollStep',
+    ExportBankFileFunction: 'exportBankFileStep',
+    OpenBankReturnFunction: 'openBankReturnStep',
+    ReconcileLinesFunction: 'reconcilePayrollStep',
+    CloseRollFunction: 'closeRollStep',
   },
-  grants: [{ bucket: 'PayrollFiles', access: 'read', prefix: 'rolls/' }],
+  grants: [
+    { bucket: 'PayrollFiles', access: 'read', prefix: 'rolls/' },
+    { bucket: 'PayrollFiles', access: 'read', prefix: 'bank/' },
+  ],
   definition: {
     Comment: '发放名册：列出本县案件 → 分批计算应发与补发（分布式 Map）→ 汇总与哈希 → 另一名工作人员审批',
     StartAt: 'ListCases',
@@ -122,6 +130,75 @@ export const payroll: WorkflowDefinition = {
         Comment: '记录审批结果：通过则名册锁定，退回则可重新编制',
         ...invoke('ConcludePayrollFunction', { 'rollId.$': '$.rollId', 'decision.$': '$.approval.decision' }),
         ResultPath: '$.concluded',
+        Next: 'RollApproved',
+      },
+      RollApproved: {
+        Type: 'Choice',
+        Choices: [
+          { Variable: '$.concluded.result.status', StringEquals: 'approved', Next: 'ExportBankFile' },
+        ],
+        Default: 'RollReturned',
+      },
+      RollReturned: { Comment: '名册已退回，本县可重新编制', Type: 'Succeed' },
+      ExportBankFile: {
+        Comment: '按本县的银行文件格式生成代发文件（未登记收款账户的户不列入）',
+        ...invoke('ExportBankFileFunction', { 'rollId.$': '$.rollId' }),
+        ResultPath: '$.exported',
+        Next: 'AwaitBankReturn',
+      },
+      AwaitBankReturn: {
+        Comment: '等待上传银行回盘文件（整份核对无误后才接受）',
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        Parameters: {
+          FunctionName: '${OpenBankReturnFunction}',
+          Payload: {
+            'taskToken.$': '$$.Task.Token',
+            'executionArn.$': '$$.Execution.Id',
+            'rollId.$': '$.rollId',
+          },
+        },
+        ResultPath: '$.bankReturn',
+        Retry: lambdaRetry,
+        Next: 'Reconcile',
+      },
+      Reconcile: {
+        Comment: '逐批对账：发放成功的记入各户发放记录（台账），失败的记录原因，在以后月份补发',
+        Type: 'Map',
+        Label: 'PayrollReconcile',
+        ItemReader: {
+          Resource: 'arn:aws:states:::s3:getObject',
+          ReaderConfig: { InputType: 'JSON' },
+          Parameters: { 'Bucket.$': '$.bankReturn.bucket', 'Key.$': '$.bankReturn.key' },
+        },
+        ItemBatcher: {
+          MaxItemsPerBatch: CASES_PER_BATCH,
+          BatchInput: {
+            'rollId.$': '$.rollId',
+            'uploadedAt.$': '$.bankReturn.uploadedAt',
+            'runExecutionArn.$': '$$.Execution.Id',
+          },
+        },
+        MaxConcurrency: MAX_CONCURRENCY,
+        ToleratedFailurePercentage: 0,
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+          StartAt: 'ReconcileBatch',
+          States: {
+            ReconcileBatch: {
+              Comment: '一批回盘结果：记入发放记录或记录失败原因',
+              ...invoke('ReconcileLinesFunction', { 'Items.$': '$.Items', 'BatchInput.$': '$.BatchInput' }),
+              End: true,
+            },
+          },
+        },
+        ResultPath: null,
+        Next: 'CloseRoll',
+      },
+      CloseRoll: {
+        Comment: '对账完成：名册办结',
+        ...invoke('CloseRollFunction', { 'rollId.$': '$.rollId' }),
+        ResultPath: '$.closed',
         End: true,
       },
       MarkRollFailed: {

@@ -49,6 +49,8 @@ import {
 } from '../../shared/schemas/casework.ts';
 import { applicationRequest } from '../../shared/schemas/household.ts';
 import {
+  bankFileBody,
+  bankReturnBody,
   maskedPayeeAccount,
   payeeAccountBody,
   payrollDecisionBody,
@@ -592,6 +594,25 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
     body: payrollDecisionBody,
     success: { status: 202, description: '已记录审批结果', schema: payrollResponses.decided },
     alsoSuccess: { status: 200, description: '同一审批人重复提交相同决定', schema: payrollResponses.decided },
+    errors: [400, 404, 409, 413],
+  },
+  downloadBankFile: {
+    tag: '发放',
+    description:
+      '审批通过该名册的县级工作人员下载银行文件（UTF-8 CSV：#ROLL 行、列名行、每户一行、#TOTAL 笔数与合计；列按本县 bankFileLayout 参数），得到一个短时有效（5分钟）的下载链接，只能下载一次。未登记收款账户的户不列入银行文件，列在 bankFile.excluded 中，在以后月份的名册补发。其他人答复 403；尚未生成或已下载答复 409。',
+    path: rollIdPath,
+    body: bankFileBody,
+    success: { status: 200, description: '下载链接', schema: payrollResponses.bankFileLink },
+    errors: [400, 404, 409],
+  },
+  uploadBankReturn: {
+    tag: '发放',
+    description:
+      '上传银行回盘文件（UTF-8 CSV 全文）：#ROLL,<名册编号>；每笔一行：序号,案件编号,金额,结果（成功/失败）,原因；#TOTAL,<笔数>,<合计>。整份核对：不是本名册的文件、不在银行文件中的序号、重复或缺少的序号、金额或合计不符、失败未注明原因的，逐行列出（fields 的 field 为 lines.<行号>），答复 400，不作任何记录。接受后逐户记入：成功的记入发放记录（台账），失败的记录原因，在以后月份的名册补发。',
+    headers: idempotencyHeaders,
+    path: rollIdPath,
+    body: bankReturnBody,
+    success: { status: 202, description: '已接受，正在对账', schema: payrollResponses.returnAccepted },
     errors: [400, 404, 409, 413],
   },
   casePayments: {

@@ -4,9 +4,12 @@ import { addMonthsToMonth, chinaMonth } from '../../shared/domain/lifecycle.ts';
 import type { RollRecord } from '../../shared/domain/payroll.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
-import { decideRoll, startRoll } from '../../shared/payroll.ts';
+import { acceptReturn, decideRoll, downloadBankFile, startRoll } from '../../shared/payroll.ts';
 import * as payroll from '../../shared/repositories/payroll.ts';
 import {
+  BANK_RETURN_MAX_BYTES,
+  bankFileBody,
+  bankReturnBody,
   payrollDecisionBody,
   payrollQuery,
   payrollsQuery,
@@ -17,12 +20,21 @@ import {
 /** Lines per page of `GET /payrolls/{rollId}`: a county's roll runs to tens of thousands. */
 export const LINES_PER_PAGE = 500;
 
-const shown = ({ taskToken: _token, ...roll }: RollRecord) => roll;
+/** A roll as people see it: no workflow tokens, no storage keys. */
+const shown = ({ taskToken: _token, returnToken: _return, bankFile, bankReturn, ...roll }: RollRecord) => ({
+  ...roll,
+  ...(bankFile ? { bankFile: (({ key: _k, indexKey: _i, ...f }) => f)(bankFile) } : {}),
+  ...(bankReturn ? { bankReturn: (({ key: _k, resultsKey: _r, ...r }) => r)(bankReturn) } : {}),
+});
 
 const STATUS_TEXT: Record<string, string> = {
   computing: '正在计算',
   prepared: '待审批',
   approved: '已审批',
+  returned: '已退回',
+  failed: '编制失败',
+  reconciling: '正在对账',
+  reconciled: '已对账',
 };
 
 export const start = httpRoute(
@@ -122,6 +134,76 @@ export const decide = httpRoute(
               body.decision === 'approve' ? '已审批通过，名册此后不可更改' : '已退回，本县可重新编制该月名册',
           },
         };
+    }
+  },
+);
+
+/** The approving officer's one download of the approved roll's bank file, as a short-lived link. */
+export const bankFile = httpRoute(
+  { roles: ['countyOfficer'], path: rollIdPath, body: bankFileBody },
+  async ({ path, principal }) => {
+    const roll = await authorizedRoll(path.rollId, principal);
+    const link = await downloadBankFile(roll, actor(principal));
+    switch (link.outcome) {
+      case 'notApprover':
+        throw new ForbiddenError('银行文件只能由审批通过该名册的工作人员下载');
+      case 'conflict':
+        throw new ConflictError(link.message);
+      case 'link': {
+        const file = link.roll.bankFile!;
+        return {
+          statusCode: 200,
+          body: {
+            rollId: roll.rollId,
+            url: link.url,
+            expiresAt: link.expiresAt,
+            fileName: file.fileName,
+            lines: file.lines,
+            total: file.total,
+          },
+        };
+      }
+    }
+  },
+);
+
+/**
+ * 回盘: the bank's return file, taken whole or refused with every problem named by its line; on
+ * acceptance the workflow records each line (paid: on the ledger; failed: owed again).
+ */
+export const bankReturn = httpRoute(
+  {
+    roles: ['countyOfficer'],
+    idempotent: 'bankReturn',
+    maxBodyBytes: BANK_RETURN_MAX_BYTES,
+    path: rollIdPath,
+    body: bankReturnBody,
+  },
+  async ({ path, body, principal }) => {
+    const roll = await authorizedRoll(path.rollId, principal);
+    const accepted = await acceptReturn(roll, body.content, actor(principal));
+    switch (accepted.outcome) {
+      case 'refused':
+        throw new ValidationError(
+          accepted.problems,
+          `回盘文件与银行文件不符，未作任何记录（共${accepted.problems.length}处）`,
+        );
+      case 'conflict':
+        throw new ConflictError(accepted.message);
+      case 'accepted': {
+        const r = accepted.roll.bankReturn!;
+        return {
+          statusCode: 202,
+          body: {
+            rollId: roll.rollId,
+            paid: r.paid,
+            failed: r.failed,
+            paidAmount: r.paidAmount,
+            failedAmount: r.failedAmount,
+            message: `回盘已接受：成功${r.paid}笔，失败${r.failed}笔；正在逐户记入发放记录，失败的将在以后月份的名册补发`,
+          },
+        };
+      }
     }
   },
 );

@@ -13,10 +13,13 @@ import { requiredEnv } from '../../shared/config.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { endOfChinaDay, SUPERVISION_WORKING_DAYS, secondsUntil } from '../../shared/domain/lifecycle.ts';
 import { yuanText } from '../../shared/domain/money.ts';
-import { type RollRecord, rollHash, rollTotals } from '../../shared/domain/payroll.ts';
+import type { PayeeAccount } from '../../shared/domain/payee.ts';
+import { inTransit, isApproved, type RollRecord, rollHash, rollTotals } from '../../shared/domain/payroll.ts';
 import { recordCalendarFallback } from '../../shared/metrics.ts';
-import { countyCases, deliverApproval, linesFor, rollChain } from '../../shared/payroll.ts';
-import { calendar } from '../../shared/repositories/parameters.ts';
+import { countyCases, deliverApproval, deliverReturn, linesFor, rollChain } from '../../shared/payroll.ts';
+import { bankFile, type ReturnResult } from '../../shared/payroll-files.ts';
+import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
+import { payeeAccountOf, recordPayment } from '../../shared/repositories/payments.ts';
 import * as payroll from '../../shared/repositories/payroll.ts';
 import { payrollBucket, supervisorQueue } from '../../shared/resources.ts';
 
@@ -66,15 +69,13 @@ export async function prepare(event: { rollId: string }): Promise<Prepared> {
       ContentType: 'application/json',
     }),
   );
-  const inTransit = (await payroll.rollsOf(roll.regionCode))
-    .filter((r) => r.status === 'approved')
-    .map((r) => r.rollId);
+  const withBank = (await payroll.rollsOf(roll.regionCode)).filter(inTransit).map((r) => r.rollId);
   return {
     rollId: roll.rollId,
     cases: caseIds.length,
     month: roll.month,
     since: roll.since,
-    inTransit,
+    inTransit: withBank,
     manifest,
   };
 }
@@ -86,10 +87,10 @@ export interface LinesEvent {
 
 /** One batch of cases: their lines, written while the roll is still computing. */
 export async function lines(event: LinesEvent): Promise<{ lines: number }> {
-  const { rollId, month, since, inTransit } = event.BatchInput;
+  const { rollId, month, since, inTransit: withBank } = event.BatchInput;
   const roll = await loadRoll(rollId);
   if (roll.status !== 'computing') return { lines: 0 };
-  const computed = await linesFor(event.Items, { month, since, inTransit });
+  const computed = await linesFor(event.Items, { month, since, inTransit: withBank });
   await payroll.writeLines(rollId, computed);
   return { lines: computed.length };
 }
@@ -105,7 +106,7 @@ export async function seal(event: { rollId: string }) {
   const totals = rollTotals(all);
   const hash = rollHash(roll.rollId, all);
   const previous = (await payroll.rollsOf(roll.regionCode))
-    .filter((r) => r.status === 'approved' && r.rollId !== roll.rollId && r.totals)
+    .filter((r) => isApproved(r) && r.rollId !== roll.rollId && r.totals)
     .at(-1);
   const due = await approvalDue(PAYROLL_APPROVAL_WORKING_DAYS);
   await payroll.updateRoll(roll.rollId, ['computing'], {
@@ -194,4 +195,148 @@ export async function fail(event: { rollId: string; failure?: { Error?: string; 
   ]);
   await payroll.releaseLock(roll.regionCode, roll.rollId);
   return { rollId: roll.rollId, status: 'failed' };
+}
+
+// ── the bank ─────────────────────────────────────────────────────────────────────────────────────
+
+/** Accounts opened a few at a time: one read and one decryption each. */
+async function accountsOf(caseIds: readonly string[]): Promise<Map<string, PayeeAccount>> {
+  const accounts = new Map<string, PayeeAccount>();
+  for (let i = 0; i < caseIds.length; i += 16)
+    await Promise.all(
+      caseIds.slice(i, i + 16).map(async (id) => {
+        const account = await payeeAccountOf(id);
+        if (account) accounts.set(id, account);
+      }),
+    );
+  return accounts;
+}
+
+/**
+ * The approved roll's bank file, in the county's layout, under the payroll bucket's key (encrypted
+ * with the stores' key), and its index for the reconciliation. Lines without an account are left out
+ * and listed: their months stay owed.
+ */
+export async function exportBankFile(event: { rollId: string }) {
+  const roll = await loadRoll(event.rollId);
+  if (roll.bankFile || roll.status !== 'approved')
+    return { rollId: roll.rollId, lines: roll.bankFile?.lines ?? 0 };
+  const lines = await payroll.readLines(roll.rollId);
+  const accounts = await accountsOf(lines.map((l) => l.caseId));
+  const { bankFileLayout } = await parametersFor(roll.regionCode, 'urban', chinaDate());
+  const file = bankFile(roll, lines, accounts, bankFileLayout.columns);
+  const bucket = requiredEnv(payrollBucket.env);
+  const key = `bank/${roll.rollId}.csv`;
+  const indexKey = `bank/${roll.rollId}.index.json`;
+  await s3().send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: file.content,
+      ContentType: 'text/csv; charset=utf-8',
+    }),
+  );
+  await s3().send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: indexKey,
+      Body: JSON.stringify({ rollId: roll.rollId, total: file.total, lines: file.lines }),
+      ContentType: 'application/json',
+    }),
+  );
+  for (const excluded of file.excluded)
+    await payroll.setLineResult(roll.rollId, excluded.caseId, { status: 'failed', reason: excluded.reason });
+  await payroll.updateRoll(roll.rollId, ['approved'], {
+    bankFile: {
+      key,
+      indexKey,
+      fileName: `发放名册-${roll.rollId}.csv`,
+      lines: file.lines.length,
+      total: file.total,
+      excluded: file.excluded,
+      exportedAt: new Date().toISOString(),
+    },
+  });
+  await appendAudit(rollChain(roll.rollId), {
+    key: `payroll.exported#${roll.rollId}`,
+    actor: SYSTEM,
+    action: 'payroll.exported',
+    summary: `生成银行文件：${file.lines.length}笔，合计${yuanText(file.total)}${file.excluded.length ? `；${file.excluded.length}户未登记收款账户，未列入` : ''}`,
+    refs: { rollId: roll.rollId },
+  });
+  return { rollId: roll.rollId, lines: file.lines.length };
+}
+
+/** The wait for the bank's return file: its token on the roll; a return accepted first is delivered now. */
+export async function openBankReturn(event: { taskToken: string; rollId: string }) {
+  await payroll.updateRoll(event.rollId, ['approved', 'reconciling'], { returnToken: event.taskToken });
+  const roll = await loadRoll(event.rollId);
+  if (roll.bankReturn) await deliverReturn(event.taskToken, roll);
+  return { rollId: roll.rollId, status: roll.status };
+}
+
+export interface ReconcileEvent {
+  Items: ReturnResult[];
+  BatchInput: { rollId: string; uploadedAt: string; runExecutionArn: string };
+}
+
+/**
+ * One batch of the return's results: a paid line becomes the case's payments, a month each, on the
+ * ledger (written once: a retried batch finds them); a failed line is recorded on the case, its
+ * months owed again in the next roll.
+ */
+export async function reconcileLines(event: ReconcileEvent): Promise<{ paid: number; failed: number }> {
+  const { rollId, uploadedAt, runExecutionArn } = event.BatchInput;
+  let paid = 0;
+  let failed = 0;
+  for (const r of event.Items) {
+    if (r.status === 'paid') {
+      for (const m of r.months)
+        await recordPayment({
+          caseId: r.caseId,
+          month: m.month,
+          kind: 'regular',
+          amount: m.amount,
+          tier: m.tier,
+          basis: m.basis,
+          executionArn: runExecutionArn,
+          recordedAt: uploadedAt,
+        });
+      paid++;
+    } else {
+      await appendAudit(r.caseId, {
+        key: `payment.failed#${rollId}`,
+        actor: SYSTEM,
+        action: 'payment.failed',
+        summary: `${r.months.map((m) => m.month).join('、')}救助金${yuanText(r.amount)}发放失败（银行：${r.reason ?? ''}），将列入以后月份的名册补发`,
+        refs: { rollId, lineNo: String(r.lineNo) },
+      });
+      failed++;
+    }
+    await payroll.setLineResult(rollId, r.caseId, {
+      status: r.status,
+      ...(r.reason ? { reason: r.reason } : {}),
+    });
+  }
+  return { paid, failed };
+}
+
+/** Every line reconciled: the roll is closed. */
+export async function closeRoll(event: { rollId: string }) {
+  const roll = await loadRoll(event.rollId);
+  await payroll.updateRoll(
+    roll.rollId,
+    ['reconciling'],
+    { status: 'reconciled', reconciledAt: new Date().toISOString() },
+    ['returnToken'],
+  );
+  const r = roll.bankReturn;
+  await appendAudit(rollChain(roll.rollId), {
+    key: `payroll.reconciled#${roll.rollId}`,
+    actor: r?.uploadedBy ?? SYSTEM,
+    action: 'payroll.reconciled',
+    summary: `银行回盘对账完成：成功${r?.paid ?? 0}笔${yuanText(r?.paidAmount ?? 0)}，失败${r?.failed ?? 0}笔${yuanText(r?.failedAmount ?? 0)}（失败的将在以后月份的名册补发）`,
+    refs: { rollId: roll.rollId },
+  });
+  return { rollId: roll.rollId, status: 'reconciled' };
 }

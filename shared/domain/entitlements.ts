@@ -177,6 +177,8 @@ export interface RollLine {
   months: LineMonth[];
   /** Yuan: the sum of the months. */
   amount: number;
+  /** What the bank's return said of it (or that it never reached the bank: no account). */
+  result?: { status: 'paid' | 'failed'; reason?: string };
 }
 
 const CAUSE_TEXT: Record<BenefitCause, string> = {

@@ -3,11 +3,13 @@
  * it: one line per household owed something, the roll's month and any months owed before it (补发).
  * Pure: totals, the roll's hash and the comparison with the county's previous roll.
  *
- * Two people (社会救助法第七十条 forbids altering payment records; 国库集中支付 separates who prepares
- * from who approves): the officer who starts the roll prepares it, a different officer approves it;
- * once approved nothing on it changes — a correction is a line of a later roll.
+ * Two people: the officer who starts the roll prepares it, a different officer approves it — the
+ * separation of duties of treasury payment (国库集中支付, 社会救助法第六条第二款), a practice the law
+ * leaves to the finance rules (docs/architecture.md §7). Once approved nothing on it changes (altering
+ * payment records is what 第七十条（四） punishes): a correction is a line of a later roll.
  */
 import { createHash } from 'node:crypto';
+import type { ExcludedLine } from '../payroll-files.ts';
 import type { Actor } from './cases.ts';
 import type { RollLine } from './entitlements.ts';
 
@@ -17,10 +19,27 @@ export type { RollLine } from './entitlements.ts';
  * `computing`: the lines are being written; `prepared`: sealed with its totals and hash, awaiting
  * approval; `approved`: fixed, its months in transit to the bank — a later roll does not owe them
  * again; `returned`: sent back by the approving officer (a new roll of the month may be prepared);
- * `failed`: the run did not complete (likewise). Only one roll of a county computes or awaits
- * approval at a time (the county lock, `shared/repositories/payroll.ts`).
+ * `failed`: the run did not complete (likewise); `reconciling`: the bank's return file is being
+ * recorded; `reconciled`: every line paid (on the ledger) or failed (owed again in a later roll).
+ * Only one roll of a county computes or awaits approval at a time (the county lock,
+ * `shared/repositories/payroll.ts`).
  */
-export type RollStatus = 'computing' | 'prepared' | 'approved' | 'returned' | 'failed';
+export type RollStatus =
+  | 'computing'
+  | 'prepared'
+  | 'approved'
+  | 'returned'
+  | 'failed'
+  | 'reconciling'
+  | 'reconciled';
+
+/** Approved, whatever the bank has answered since: never prepared again, and last month's comparison. */
+export const isApproved = (r: Pick<RollRecord, 'status'>): boolean =>
+  r.status === 'approved' || r.status === 'reconciling' || r.status === 'reconciled';
+
+/** Approved and not yet reconciled: its months are with the bank, owed by no other roll. */
+export const inTransit = (r: Pick<RollRecord, 'status'>): boolean =>
+  r.status === 'approved' || r.status === 'reconciling';
 
 export interface RollTotals {
   /** Households with a line. */
@@ -60,6 +79,32 @@ export interface RollRecord {
   /** The workflow's wait for the approval (never shown). */
   taskToken?: string;
   failure?: string;
+  /** 银行文件: exported once approved; downloaded once, by the approving officer. */
+  bankFile?: {
+    key: string;
+    indexKey: string;
+    fileName: string;
+    lines: number;
+    total: number;
+    excluded: ExcludedLine[];
+    exportedAt: string;
+    downloadedBy?: Actor;
+    downloadedAt?: string;
+  };
+  /** 回盘: the bank's return file, accepted whole. */
+  bankReturn?: {
+    key: string;
+    resultsKey: string;
+    uploadedBy: Actor;
+    uploadedAt: string;
+    paid: number;
+    failed: number;
+    paidAmount: number;
+    failedAmount: number;
+  };
+  /** The workflow's wait for the return file (never shown). */
+  returnToken?: string;
+  reconciledAt?: string;
 }
 
 /** `<regionCode>-<YYYY-MM>-<seq>`: a county's rolls sort by month, then by attempt. */

@@ -9,6 +9,7 @@
  * next to the rule's clause; a version never overwrites another (see `addParameterVersion`).
  */
 import { z } from 'zod';
+import { bankFileColumns, REQUIRED_BANK_COLUMNS } from '../payroll-files.ts';
 import {
   disabilityCategories,
   disabilityGrade,
@@ -256,6 +257,19 @@ const valueShape = {
   paymentStart: z.enum(['nextMonth', 'decisionMonth'], {
     error: '发放起始月应为 nextMonth（决定的下月）或 decisionMonth（决定当月）',
   }),
+  /**
+   * 代发银行文件的列（县级按代发银行的要求设定；`shared/payroll-files.ts`）：序号、户名、账号、金额不可少
+   */
+  bankFileLayout: z.object({
+    columns: z
+      .array(z.enum(bankFileColumns, { error: `银行文件的列应为 ${bankFileColumns.join('、')} 之一` }))
+      .min(REQUIRED_BANK_COLUMNS.length)
+      .max(bankFileColumns.length)
+      .refine((c) => new Set(c).size === c.length, { error: '银行文件的列重复' })
+      .refine((c) => REQUIRED_BANK_COLUMNS.every((r) => c.includes(r)), {
+        error: `银行文件须包含 ${REQUIRED_BANK_COLUMNS.join('、')} 列`,
+      }),
+  }),
 };
 
 export const parameterValuesSchema = z.object(valueShape);
@@ -312,7 +326,9 @@ export const provinceOnlyParameters: readonly ParameterName[] = [
 
 /**
  * Values the law itself sets when no version does: a region that never published them still
- * resolves, with the article as its clause. Nothing else has a default — a missing standard is an error.
+ * resolves, with the article as its clause. The one other default is the bank file's layout, which
+ * no law sets and a county replaces to match its bank. Nothing else has a default — a missing
+ * standard is an error.
  */
 export const statutoryDefaults: Partial<{
   [N in ParameterName]: { value: ParameterValues[N]; clause: string };
@@ -321,6 +337,10 @@ export const statutoryDefaults: Partial<{
     value: { level: 'county' },
     clause:
       '《社会救助法》第四十四条第一款：乡镇人民政府、街道办事处提出审核意见，县级人民政府社会救助管理部门作出确认决定',
+  },
+  bankFileLayout: {
+    value: { columns: ['lineNo', 'accountName', 'accountNumber', 'bankName', 'amount', 'purpose', 'caseId'] },
+    clause: '默认格式；县级民政部门可按代发银行的要求设定（《社会救助法》第六条第二款：资金支付按照国库集中支付管理有关规定执行）',
   },
   paymentStart: {
     value: 'nextMonth',

@@ -136,6 +136,24 @@ export async function writeLines(rollId: string, lines: readonly RollLine[]): Pr
   }
 }
 
+/** What the bank's return said of a line: set once. */
+export async function setLineResult(rollId: string, caseId: string, result: NonNullable<RollLine['result']>) {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: { pk: linesPk(rollId, shardOf(caseId)), sk: caseId },
+        UpdateExpression: 'SET #result = :result',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#result)',
+        ExpressionAttributeNames: { '#result': 'result' },
+        ExpressionAttributeValues: { ':result': result },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
 /** Every line of a roll, in case order. */
 export async function readLines(rollId: string): Promise<RollLine[]> {
   const shards = await Promise.all(
@@ -150,7 +168,10 @@ export async function readLines(rollId: string): Promise<RollLine[]> {
   );
   return shards
     .flat()
-    .map(({ caseId, months, amount }) => ({ caseId, months, amount }) as RollLine)
+    .map(
+      ({ caseId, months, amount, result }) =>
+        ({ caseId, months, amount, ...(result ? { result } : {}) }) as RollLine,
+    )
     .sort((a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0));
 }
 

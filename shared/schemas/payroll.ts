@@ -36,6 +36,21 @@ export const payrollDecisionBody = z
       ctx.addIssue({ code: 'custom', path: ['reason'], message: '退回须说明理由' });
   });
 
+/** Nothing to send: the download is recorded against the signed-in officer (an empty object, or no body). */
+export const bankFileBody = z.object({}).strict().optional();
+
+/** A return file as large as a county's roll: 50,000 lines of about 60 bytes, within Lambda's payload. */
+export const BANK_RETURN_MAX_BYTES = 5 * 1024 * 1024;
+
+export const bankReturnBody = z.object({
+  content: z
+    .string({ error: '回盘文件内容应为文本' })
+    .min(1, { error: '回盘文件为空' })
+    .describe(
+      '银行回盘文件的全文（UTF-8 CSV）：#ROLL 行、每笔一行（序号,案件编号,金额,结果,原因）、#TOTAL 行',
+    ),
+});
+
 export const payrollQuery = z.object({
   page: z.coerce
     .number({ error: '页码应为数字' })
@@ -92,6 +107,32 @@ const roll = z
       .optional()
       .describe('审批人及其决定'),
     failure: z.string().optional(),
+    bankFile: z
+      .object({
+        fileName: z.string(),
+        lines: z.number().int().describe('笔数'),
+        total: z.number().describe('合计（元）'),
+        excluded: z
+          .array(z.object({ caseId: z.string(), amount: z.number(), reason: z.string() }))
+          .describe('未列入银行文件的户（如未登记收款账户），在以后月份的名册补发'),
+        exportedAt: z.string(),
+        downloadedBy: actorView.optional(),
+        downloadedAt: z.string().optional(),
+      })
+      .optional()
+      .describe('银行文件'),
+    bankReturn: z
+      .object({
+        uploadedBy: actorView,
+        uploadedAt: z.string(),
+        paid: z.number().int(),
+        failed: z.number().int(),
+        paidAmount: z.number(),
+        failedAmount: z.number(),
+      })
+      .optional()
+      .describe('银行回盘'),
+    reconciledAt: z.string().optional(),
   })
   .meta({ title: '发放名册' });
 
@@ -119,6 +160,26 @@ export const payrollResponses = {
       ),
     })
     .meta({ title: '发放名册及逐户明细' }),
+  bankFileLink: z
+    .object({
+      rollId: z.string(),
+      url: z.string().describe('银行文件的下载链接，短时有效，只能下载一次'),
+      expiresAt: z.string(),
+      fileName: z.string(),
+      lines: z.number().int(),
+      total: z.number(),
+    })
+    .meta({ title: '银行文件下载链接' }),
+  returnAccepted: z
+    .object({
+      rollId: z.string(),
+      paid: z.number().int(),
+      failed: z.number().int(),
+      paidAmount: z.number(),
+      failedAmount: z.number(),
+      message: z.string(),
+    })
+    .meta({ title: '已接受的银行回盘' }),
   decided: z
     .object({ rollId: z.string(), decision: z.enum(['approve', 'return']), message: z.string() })
     .meta({ title: '审批结果' }),

@@ -106,6 +106,8 @@ const policy: Record<string, Policy> = {
   'GET /payrolls': { allowed: ['countyOfficer', 'auditor'], jurisdiction: true },
   'GET /payrolls/{rollId}': { allowed: ['countyOfficer', 'auditor'], jurisdiction: true },
   'POST /payrolls/{rollId}/decision': { allowed: ['countyOfficer'], jurisdiction: true },
+  'POST /payrolls/{rollId}/bank-file': { allowed: ['countyOfficer'], jurisdiction: true },
+  'POST /payrolls/{rollId}/bank-return': { allowed: ['countyOfficer'], jurisdiction: true },
 };
 
 /** Each role as signed in serving the household's region, and serving elsewhere (东城区, Beijing). */
@@ -320,6 +322,12 @@ describe('access', () => {
       'POST /payrolls/{rollId}/decision': {
         path: `/payrolls/${rollId}/decision`,
         body: { decision: 'return', reason: '核对后重新编制' },
+      },
+      // Not the approving officer / not approved: past the checks, 403 or 409; nothing recorded.
+      'POST /payrolls/{rollId}/bank-file': { path: `/payrolls/${rollId}/bank-file` },
+      'POST /payrolls/{rollId}/bank-return': {
+        path: `/payrolls/${rollId}/bank-return`,
+        body: { content: `#ROLL,${rollId}\n#TOTAL,0,0.00\n` },
       },
       'PUT /admin/register': {
         path: '/admin/register?regionCode=430121',

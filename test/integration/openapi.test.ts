@@ -15,6 +15,7 @@ import { stableId } from '../../shared/domain/ids.ts';
 import { actors, tokenFor } from '../support/actors.ts';
 import { application, household as householdOf, validId } from '../support/households.ts';
 import { lifecycleHelpers, household as lifecycleHousehold } from '../support/lifecycle.ts';
+import { returnFile } from '../support/payroll.ts';
 import { defaultActor, eventually, useRuntime } from '../support/runtime.ts';
 
 const runtime = useRuntime();
@@ -684,6 +685,43 @@ describe('responses match the OpenAPI document', () => {
           body: { decision: 'approve' },
         })
       ).status,
+    ).toBe(404);
+
+    // The bank file: the approver's once, by a short-lived link; the bank's return reconciles the roll.
+    const bankFile = '/payrolls/{rollId}/bank-file';
+    const generated = await eventually(async () => {
+      const res = await call('GET', '/payrolls/{rollId}', path);
+      return res.body.bankFile ? res : undefined;
+    });
+    expect(generated.body.bankFile.lines).toBeGreaterThanOrEqual(0);
+    expect((await call('POST', bankFile, `${path}/bank-file`, { body: {} })).status).toBe(403);
+    expect((await call('POST', bankFile, `${path}/bank-file`, { headers, body: { x: 1 } })).status).toBe(400);
+    const link = await call('POST', bankFile, `${path}/bank-file`, { headers, body: {} });
+    expect(link.status).toBe(200);
+    const content = (await (await fetch(link.body.url)).text()).trim().split('\n');
+    expect((await call('POST', bankFile, `${path}/bank-file`, { headers, body: {} })).status).toBe(409);
+    expect(
+      (await call('POST', bankFile, '/payrolls/430121-2026-12-99/bank-file', { headers, body: {} })).status,
+    ).toBe(404);
+    const bankReturn = '/payrolls/{rollId}/bank-return';
+    expect(
+      (
+        await call('POST', bankReturn, `${path}/bank-return`, {
+          body: { content: '#ROLL,430121-2026-11-1\n#TOTAL,0,0.00' },
+        })
+      ).status,
+    ).toBe(400);
+    const reconciled = await call('POST', bankReturn, `${path}/bank-return`, {
+      body: { content: returnFile(content) },
+    });
+    expect(reconciled.status).toBe(202);
+    expect(
+      (await call('POST', bankReturn, `${path}/bank-return`, { body: { content: returnFile(content) } }))
+        .status,
+    ).toBe(409);
+    expect(
+      (await call('POST', bankReturn, '/payrolls/430121-2026-12-99/bank-return', { body: { content: 'x' } }))
+        .status,
     ).toBe(404);
   });
 

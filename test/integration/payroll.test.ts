@@ -6,8 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { clock } from '../../local/clock.ts';
-import { readAuditLog } from '../../shared/audit.ts';
+import { readAuditLog, verifyAuditLog } from '../../shared/audit.ts';
 import { addMonthsToMonth, chinaMonth, monthStartsAt } from '../../shared/domain/lifecycle.ts';
+import { luhnValid } from '../../shared/domain/payee.ts';
 import { sampleParameterVersions } from '../../shared/parameters/index.ts';
 import { parametersFor } from '../../shared/repositories/parameters.ts';
 import { recordBenefitPeriod } from '../../shared/repositories/payments.ts';
@@ -15,6 +16,7 @@ import { meansTest } from '../../shared/rules/index.ts';
 import { type Actor, actors } from '../support/actors.ts';
 import { application } from '../support/households.ts';
 import { lifecycleHelpers } from '../support/lifecycle.ts';
+import { returnFile } from '../support/payroll.ts';
 import { eventually, useRuntime } from '../support/runtime.ts';
 
 const runtime = useRuntime();
@@ -59,6 +61,41 @@ async function determinedCase(decidedAt: string) {
 
 const lineOf = (body: Body, caseId: string) => body.lines.find((l: Body) => l.caseId === caseId);
 
+/** A valid card (its check digit computed) registered as the household's account. */
+async function registerAccount(caseId: string, serial: number) {
+  const body = `62284800${String(serial).padStart(10, '0')}`;
+  const check = [...Array(10).keys()].find((d) => luhnValid(`${body}${d}`))!;
+  const registered = await runtime.api(
+    `/cases/${caseId}/payee-account`,
+    {
+      method: 'PUT',
+      body: JSON.stringify({
+        kind: 'bankCard',
+        bankName: '中国农业银行长沙县支行',
+        accountNumber: `${body}${check}`,
+        accountName: '张三',
+      }),
+    },
+    actors.township,
+  );
+  expect(registered.status, JSON.stringify(registered.body)).toBe(200);
+}
+
+/** The approved roll's bank file, downloaded once by its approver through the link. */
+async function downloadBankFile(rollId: string): Promise<string[]> {
+  await roll(rollId, 'approved').then(() =>
+    eventually(async () => ((await runtime.api(`/payrolls/${rollId}`)).body.bankFile ? true : undefined)),
+  );
+  const link = await runtime.api(`/payrolls/${rollId}/bank-file`, { method: 'POST' }, actors.countyApprover);
+  expect(link.status, JSON.stringify(link.body)).toBe(200);
+  const res = await fetch(link.body.url);
+  expect(res.status).toBe(200);
+  return (await res.text()).trim().split('\n');
+}
+
+const upload = (rollId: string, content: string) =>
+  runtime.api(`/payrolls/${rollId}/bank-return`, { method: 'POST', body: JSON.stringify({ content }) });
+
 describe('the monthly payroll', () => {
   it('pays each month once, back pay included, approved by a second officer and raised with the standard', async () => {
     const month = chinaMonth(new Date());
@@ -89,6 +126,7 @@ describe('the monthly payroll', () => {
     ]);
     expect(lineOf(prepared, today.caseId)).toBeUndefined();
 
+    await registerAccount(early.caseId, 1);
     // Two people: the preparer cannot approve; a return must say why.
     const own = await decide(rollId, { decision: 'approve' }, actors.county);
     expect(own.status).toBe(403);
@@ -104,10 +142,52 @@ describe('the monthly payroll', () => {
     expect((await decide(rollId, { decision: 'return', reason: '改主意' }, actors.admin)).status).toBe(403);
     expect((await start(month)).status).toBe(409);
 
+    // The bank file: for the approving officer only, once, through a short-lived link.
+    await eventually(async () =>
+      (await runtime.api(`/payrolls/${rollId}`)).body.bankFile ? true : undefined,
+    );
+    expect((await runtime.api(`/payrolls/${rollId}/bank-file`, { method: 'POST' })).status).toBe(403);
+    const bankLines = await downloadBankFile(rollId);
+    expect(bankLines[0]).toBe(`#ROLL,${rollId},430121,${month}`);
+    expect(bankLines[1]).toBe('序号,户名,账号,开户行,金额,用途,案件编号');
+    expect(bankLines[2]).toMatch(
+      new RegExp(
+        `^1,张三,62284800\\d{11},中国农业银行长沙县支行,${early.monthlyAmount!.toFixed(2)},低保金${month},${early.caseId}$`,
+      ),
+    );
+    expect(bankLines[3]).toBe(`#TOTAL,1,${early.monthlyAmount!.toFixed(2)}`);
+    expect(
+      (await runtime.api(`/payrolls/${rollId}/bank-file`, { method: 'POST' }, actors.countyApprover)).status,
+    ).toBe(409);
+
+    // A return that differs from the file is refused whole, naming its lines; nothing is recorded.
+    const good = returnFile(bankLines);
+    const altered = good.replace(`,${early.monthlyAmount!.toFixed(2)},成功`, ',1.00,成功');
+    const refused = await upload(rollId, altered);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.fields.map((f: Body) => f.field)).toEqual(['lines.3', 'lines.4']);
+    expect((await runtime.api(`/cases/${early.caseId}/payments`, {}, actors.county)).body.payments).toEqual(
+      [],
+    );
+    const accepted = await upload(rollId, good);
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
+    expect(accepted.body).toMatchObject({ paid: 1, failed: 0, paidAmount: early.monthlyAmount });
+    expect((await upload(rollId, good)).status).toBe(409);
+    const reconciled = await roll(rollId, 'reconciled');
+    expect(lineOf(reconciled, early.caseId).result).toEqual({ status: 'paid' });
+    const paidM = await runtime.api(`/cases/${early.caseId}/payments`, {}, actors.county);
+    expect(paidM.body.payments).toEqual([
+      expect.objectContaining({ month, kind: 'regular', amount: early.monthlyAmount }),
+    ]);
+    expect((await verifyAuditLog(early.caseId)).valid).toBe(true);
+
     const log = await readAuditLog(`roll-${rollId}`);
     expect(log.entries.map((e) => [e.action, e.actor.subject])).toEqual([
       ['payroll.prepared', 'test-county'],
       ['payroll.approved', 'test-county-2'],
+      ['payroll.exported', 'system'],
+      ['payroll.downloaded', 'test-county-2'],
+      ['payroll.reconciled', 'test-county'],
     ]);
 
     // Decided late for this month (its period from this month), and the standard raised from next month.
@@ -164,6 +244,41 @@ describe('the monthly payroll', () => {
     ]);
     expect(computed.totals.lines).toBe(3);
     expect(computed.totals.backPay).toBe(lineOf(computed, late.caseId).months[0].amount);
+
+    // Paid through the bank: one line fails (the bank's reason), one household has no account.
+    await registerAccount(late.caseId, 2);
+    expect((await decide(computed.rollId, { decision: 'approve' })).status).toBe(202);
+    const nextLines = await downloadBankFile(computed.rollId);
+    expect(nextLines).toHaveLength(5);
+    expect((await runtime.api(`/payrolls/${computed.rollId}`)).body.bankFile.excluded).toEqual([
+      { caseId: today.caseId, amount: lineOf(computed, today.caseId).amount, reason: '未登记收款账户' },
+    ]);
+    expect(
+      (await upload(computed.rollId, returnFile(nextLines, { [late.caseId]: '账户已冻结' }))).status,
+    ).toBe(202);
+    const closed = await roll(computed.rollId, 'reconciled');
+    expect(lineOf(closed, early.caseId).result).toEqual({ status: 'paid' });
+    expect(lineOf(closed, late.caseId).result).toEqual({ status: 'failed', reason: '账户已冻结' });
+    expect(lineOf(closed, today.caseId).result).toEqual({ status: 'failed', reason: '未登记收款账户' });
+
+    // The month after: what failed, and what had no account, is paid back.
+    const after = addMonthsToMonth(next, 1);
+    clock.advance(Math.max(0, Date.parse(monthStartsAt(after)) - clock.now()) + 3_600_000);
+    const third = await start(after);
+    expect(third.status, JSON.stringify(third.body)).toBe(202);
+    const owed = await roll(third.body.rollId, 'prepared');
+    const months = (caseId: string) => lineOf(owed, caseId).months.map((m: Body) => [m.month, m.backPay]);
+    expect(months(early.caseId)).toEqual([[after, false]]);
+    expect(months(late.caseId)).toEqual([
+      [month, true],
+      [next, true],
+      [after, false],
+    ]);
+    expect(months(today.caseId)).toEqual([
+      [next, true],
+      [after, false],
+    ]);
+    expect((await verifyAuditLog(late.caseId)).valid).toBe(true);
   });
 
   it('refuses a malformed or far month naming the field, and writes nothing', async () => {

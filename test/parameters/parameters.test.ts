@@ -101,9 +101,9 @@ describe('resolveParameters', () => {
       expect(e).toBeInstanceOf(ParametersNotFoundError);
       expect((e as ParametersNotFoundError).regionCode).toBe('110101');
       // Every value but what the law itself sets (社会救助法第四十四条: the county decides; 57号
-      // 第二十一条: paid from the next month).
+      // 第二十一条: paid from the next month) and the bank file's default layout.
       expect((e as ParametersNotFoundError).missing).toEqual(
-        parameterNames.filter((n) => n !== 'decisionAuthority' && n !== 'paymentStart'),
+        parameterNames.filter((n) => !['decisionAuthority', 'paymentStart', 'bankFileLayout'].includes(n)),
       );
     }
   });

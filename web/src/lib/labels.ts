@@ -304,6 +304,13 @@ export const stateLabels: Record<string, string> = {
   AwaitRollApproval: '等待另一名县级工作人员审批',
   EscalateRollApproval: '名册审批逾期督办',
   ConcludeRoll: '记录审批结果',
+  RollApproved: '是否审批通过',
+  RollReturned: '名册已退回，可重新编制',
+  ExportBankFile: '生成银行文件',
+  AwaitBankReturn: '等待银行回盘',
+  Reconcile: '逐批对账',
+  ReconcileBatch: '一批回盘结果记入发放记录',
+  CloseRoll: '对账完成，名册办结',
   MarkRollFailed: '名册未能编制完成，标记失败',
   RollFailed: '名册编制失败',
 };
