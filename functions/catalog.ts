@@ -804,6 +804,18 @@ export const functions = {
     ],
     timeoutSeconds: 29,
   },
+  startDuePayrolls: {
+    stack: 'casework',
+    entry: 'functions/steps/payroll.ts',
+    handler: 'startDuePayrolls',
+    description: '按月自动计算各县发放名册（编制日起），待工作人员核对提交',
+    grants: [
+      { table: 'Cases', access: 'readWrite' },
+      { stateMachine: 'Payroll', access: 'start' },
+    ],
+    timeoutSeconds: 120,
+    schedule: 'rate(1 hour)',
+  },
   preparePayrollStep: {
     stack: 'casework',
     entry: 'functions/steps/payroll.ts',

@@ -102,6 +102,7 @@ export const auditActions = {
   'appeal.recorded': '记录行政复议、行政诉讼结果',
   'payee.changed': '登记（变更）收款账户',
   'payroll.prepared': '编制发放名册',
+  'payroll.submitted': '核对提交按月自动计算的发放名册',
   'payroll.approved': '审批通过发放名册',
   'payroll.returned': '退回发放名册',
   'payroll.exported': '生成银行文件',

@@ -23,7 +23,7 @@ import {
 } from './domain/entitlements.ts';
 import { tierLabel } from './domain/lifecycle.ts';
 import { yuanText } from './domain/money.ts';
-import { isApproved, type RollRecord, rollIdOf, sinceOf } from './domain/payroll.ts';
+import { isApproved, type RollRecord, type RollStatus, rollIdOf, sinceOf } from './domain/payroll.ts';
 import { queryAll } from './dynamo.ts';
 import type { ParameterSet, Residence } from './parameters/index.ts';
 import { type BankLine, type ReturnProblem, type ReturnResult, readReturnFile } from './payroll-files.ts';
@@ -238,14 +238,38 @@ export type DecideOutcome =
   | { outcome: 'conflict'; roll: RollRecord };
 
 /**
- * The approving officer's decision on a prepared roll, recorded once and delivered to the waiting
- * workflow (or, if its token is not there yet, by the step that puts it there).
+ * A county officer's decision on a sealed roll. `submit`: a roll the schedule computed is checked
+ * and submitted by an officer, who thereby prepares it. `approve` or `return`: by an officer other
+ * than the one who prepared it, recorded once and delivered to the waiting workflow (or, if its
+ * token is not there yet, by the step that puts it there). A computed roll may be returned before
+ * anyone submits it; it is approved only once prepared.
  */
 export async function decideRoll(
   roll: RollRecord,
-  decision: { decision: 'approve' | 'return'; reason?: string | undefined },
+  decision: { decision: 'approve' | 'return' | 'submit'; reason?: string | undefined },
   by: Actor,
 ): Promise<DecideOutcome> {
+  if (decision.decision === 'submit') {
+    const submitted = await payroll.updateRoll(roll.rollId, ['computed'], {
+      status: 'prepared',
+      preparedBy: by,
+      submittedAt: new Date().toISOString(),
+    });
+    const now = (await payroll.getRoll(roll.rollId))!;
+    if (submitted) {
+      await appendAudit(rollChain(roll.rollId), {
+        key: `payroll.submitted#${roll.rollId}`,
+        actor: by,
+        action: 'payroll.submitted',
+        summary: `核对并提交${roll.month}发放名册（${now.totals?.lines ?? 0}户，合计${yuanText(now.totals?.amount ?? 0)}），待另一名工作人员审批`,
+        refs: { rollId: roll.rollId },
+      });
+      return { outcome: 'recorded', roll: now };
+    }
+    return now.status === 'prepared' && now.preparedBy.subject === by.subject
+      ? { outcome: 'same', roll: now }
+      : { outcome: 'conflict', roll: now };
+  }
   if (roll.preparedBy.subject === by.subject) return { outcome: 'own' };
   const approval = {
     decision: decision.decision,
@@ -253,7 +277,8 @@ export async function decideRoll(
     by,
     at: new Date().toISOString(),
   };
-  const recorded = await payroll.updateRoll(roll.rollId, ['prepared'], { approval }, [], {
+  const from: RollStatus[] = decision.decision === 'return' ? ['computed', 'prepared'] : ['prepared'];
+  const recorded = await payroll.updateRoll(roll.rollId, from, { approval }, [], {
     condition: 'attribute_not_exists(approval)',
     values: {},
   });

@@ -29,6 +29,7 @@ const shown = ({ taskToken: _token, returnToken: _return, bankFile, bankReturn, 
 
 const STATUS_TEXT: Record<string, string> = {
   computing: '正在计算',
+  computed: '待核对提交',
   prepared: '待审批',
   approved: '已审批',
   returned: '已退回',
@@ -116,12 +117,14 @@ export const decide = httpRoute(
     const decided = await decideRoll(roll, body, actor(principal));
     switch (decided.outcome) {
       case 'own':
-        throw new ForbiddenError('编制人不能审批本人编制的发放名册，须由另一名县级工作人员审批');
+        throw new ForbiddenError('编制人不能审批（或退回）本人编制的发放名册，须由另一名县级工作人员审批');
       case 'conflict':
         throw new ConflictError(
           decided.roll.approval
             ? `发放名册 ${roll.rollId} 已由${decided.roll.approval.by.name}${decided.roll.approval.decision === 'approve' ? '审批通过' : '退回'}`
-            : `发放名册 ${roll.rollId} ${STATUS_TEXT[decided.roll.status] ?? decided.roll.status}，不在待审批状态`,
+            : body.decision === 'submit'
+              ? `发放名册 ${roll.rollId} ${STATUS_TEXT[decided.roll.status] ?? decided.roll.status}，不是待核对提交的名册`
+              : `发放名册 ${roll.rollId} ${STATUS_TEXT[decided.roll.status] ?? decided.roll.status}，${decided.roll.status === 'computed' ? '须先由一名县级工作人员核对提交' : '不在待审批状态'}`,
         );
       case 'recorded':
       case 'same':

@@ -16,7 +16,14 @@ import { yuanText } from '../../shared/domain/money.ts';
 import type { PayeeAccount } from '../../shared/domain/payee.ts';
 import { inTransit, isApproved, type RollRecord, rollHash, rollTotals } from '../../shared/domain/payroll.ts';
 import { recordCalendarFallback } from '../../shared/metrics.ts';
-import { countyCases, deliverApproval, deliverReturn, linesFor, rollChain } from '../../shared/payroll.ts';
+import {
+  countyCases,
+  deliverApproval,
+  deliverReturn,
+  linesFor,
+  rollChain,
+  startRoll,
+} from '../../shared/payroll.ts';
 import { bankFile, type ReturnResult } from '../../shared/payroll-files.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
 import { payeeAccountOf, recordPayment } from '../../shared/repositories/payments.ts';
@@ -109,8 +116,10 @@ export async function seal(event: { rollId: string }) {
     .filter((r) => isApproved(r) && r.rollId !== roll.rollId && r.totals)
     .at(-1);
   const due = await approvalDue(PAYROLL_APPROVAL_WORKING_DAYS);
+  // Started by the schedule: an officer checks and submits it before another approves it.
+  const status = roll.preparedBy.role === SYSTEM.role ? 'computed' : 'prepared';
   await payroll.updateRoll(roll.rollId, ['computing'], {
-    status: 'prepared',
+    status,
     totals,
     hash,
     sealedAt: new Date().toISOString(),
@@ -122,10 +131,10 @@ export async function seal(event: { rollId: string }) {
     key: `payroll.prepared#${roll.rollId}`,
     actor: roll.preparedBy,
     action: 'payroll.prepared',
-    summary: `编制${roll.month}发放名册：${totals.lines}户，合计${yuanText(totals.amount)}（其中补发${yuanText(totals.backPay)}）`,
+    summary: `${status === 'computed' ? '按月自动计算' : '编制'}${roll.month}发放名册：${totals.lines}户，合计${yuanText(totals.amount)}（其中补发${yuanText(totals.backPay)}）`,
     refs: { rollId: roll.rollId, hash },
   });
-  return { rollId: roll.rollId, status: 'prepared', timeoutSeconds: due.timeoutSeconds };
+  return { rollId: roll.rollId, status, timeoutSeconds: due.timeoutSeconds };
 }
 
 /**
@@ -133,7 +142,7 @@ export async function seal(event: { rollId: string }) {
  * finds it. A decision recorded before the token arrived is delivered now.
  */
 export async function openApproval(event: { taskToken: string; rollId: string }) {
-  await payroll.updateRoll(event.rollId, ['prepared'], { taskToken: event.taskToken });
+  await payroll.updateRoll(event.rollId, ['computed', 'prepared'], { taskToken: event.taskToken });
   const roll = await loadRoll(event.rollId);
   if (roll.approval) await deliverApproval(event.taskToken, roll);
   return { rollId: roll.rollId, status: roll.status };
@@ -144,7 +153,10 @@ export async function escalateApproval(event: { rollId: string }) {
   const roll = await loadRoll(event.rollId);
   const due = await approvalDue(SUPERVISION_WORKING_DAYS);
   const escalations = [...(roll.escalations ?? []), { at: new Date().toISOString(), dueDate: due.dueDate }];
-  await payroll.updateRoll(roll.rollId, ['prepared'], { escalations, approvalDueDate: due.dueDate });
+  await payroll.updateRoll(roll.rollId, ['computed', 'prepared'], {
+    escalations,
+    approvalDueDate: due.dueDate,
+  });
   await sqs().send(
     new SendMessageCommand({
       QueueUrl: requiredEnv(supervisorQueue.env),
@@ -169,7 +181,7 @@ export async function escalateApproval(event: { rollId: string }) {
 export async function conclude(event: { rollId: string; decision: 'approve' | 'return' }) {
   const roll = await loadRoll(event.rollId);
   const status = event.decision === 'approve' ? 'approved' : 'returned';
-  await payroll.updateRoll(roll.rollId, ['prepared'], { status }, ['taskToken']);
+  await payroll.updateRoll(roll.rollId, ['computed', 'prepared'], { status }, ['taskToken']);
   // Approved, its months are in transit (a later roll does not owe them); returned, they are owed.
   await payroll.releaseLock(roll.regionCode, roll.rollId);
   const approval = roll.approval;
@@ -190,9 +202,12 @@ export async function conclude(event: { rollId: string; decision: 'approve' | 'r
 export async function fail(event: { rollId: string; failure?: { Error?: string; Cause?: string } }) {
   const roll = await loadRoll(event.rollId);
   const failure = [event.failure?.Error, event.failure?.Cause].filter(Boolean).join(': ').slice(0, 1000);
-  await payroll.updateRoll(roll.rollId, ['computing', 'prepared'], { status: 'failed', failure }, [
-    'taskToken',
-  ]);
+  await payroll.updateRoll(
+    roll.rollId,
+    ['computing', 'computed', 'prepared'],
+    { status: 'failed', failure },
+    ['taskToken'],
+  );
   await payroll.releaseLock(roll.regionCode, roll.rollId);
   return { rollId: roll.rollId, status: 'failed' };
 }
@@ -339,4 +354,23 @@ export async function closeRoll(event: { rollId: string }) {
     refs: { rollId: roll.rollId },
   });
   return { rollId: roll.rollId, status: 'reconciled' };
+}
+
+/**
+ * 按月编制: on and after the county's `payrollDay`, a county that has prepared a roll before gets this
+ * month's roll computed (once: a month with any roll, returned or failed included, is left to its
+ * officers). It waits as `computed` for an officer to check and submit it.
+ */
+export async function startDuePayrolls(): Promise<{ started: string[] }> {
+  const today = chinaDate();
+  const month = today.slice(0, 7);
+  const started: string[] = [];
+  for (const regionCode of await payroll.payrollCounties()) {
+    const { payrollDay } = await parametersFor(regionCode, 'urban', today);
+    if (Number(today.slice(8, 10)) < payrollDay) continue;
+    if ((await payroll.rollsOf(regionCode)).some((r) => r.month === month)) continue;
+    const out = await startRoll(regionCode, month, SYSTEM);
+    if (out.outcome === 'started') started.push(out.roll.rollId);
+  }
+  return { started };
 }

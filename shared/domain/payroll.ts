@@ -16,8 +16,9 @@ import type { RollLine } from './entitlements.ts';
 export type { RollLine } from './entitlements.ts';
 
 /**
- * `computing`: the lines are being written; `prepared`: sealed with its totals and hash, awaiting
- * approval; `approved`: fixed, its months in transit to the bank — a later roll does not owe them
+ * `computing`: the lines are being written; `computed`: a roll the monthly schedule started, sealed,
+ * awaiting a county officer who checks and submits it (and so prepares it); `prepared`: sealed with
+ * its totals and hash, prepared by an officer, awaiting approval by another; `approved`: fixed, its months in transit to the bank — a later roll does not owe them
  * again; `returned`: sent back by the approving officer (a new roll of the month may be prepared);
  * `failed`: the run did not complete (likewise); `reconciling`: the bank's return file is being
  * recorded; `reconciled`: every line paid (on the ledger) or failed (owed again in a later roll).
@@ -26,6 +27,7 @@ export type { RollLine } from './entitlements.ts';
  */
 export type RollStatus =
   | 'computing'
+  | 'computed'
   | 'prepared'
   | 'approved'
   | 'returned'
@@ -76,6 +78,8 @@ export interface RollRecord {
   approvalDueDateProvisional?: boolean;
   escalations?: Array<{ at: string; dueDate: string }>;
   approval?: { decision: 'approve' | 'return'; reason?: string; by: Actor; at: string };
+  /** A scheduled roll: when the officer who prepares it submitted it. */
+  submittedAt?: string;
   /** The workflow's wait for the approval (never shown). */
   taskToken?: string;
   failure?: string;

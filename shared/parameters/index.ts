@@ -257,6 +257,12 @@ const valueShape = {
   paymentStart: z.enum(['nextMonth', 'decisionMonth'], {
     error: '发放起始月应为 nextMonth（决定的下月）或 decisionMonth（决定当月）',
   }),
+  /** 每月编制发放名册的日期（1–28日）：此日起系统按月自动计算本县名册，待工作人员核对提交 */
+  payrollDay: z
+    .number({ error: '日期应为数字' })
+    .int({ error: '日期应为整数' })
+    .min(1)
+    .max(28, { error: '编制日期不晚于28日（每月都有）' }),
   /**
    * 代发银行文件的列（县级按代发银行的要求设定；`shared/payroll-files.ts`）：序号、户名、账号、金额不可少
    */
@@ -326,8 +332,8 @@ export const provinceOnlyParameters: readonly ParameterName[] = [
 
 /**
  * Values the law itself sets when no version does: a region that never published them still
- * resolves, with the article as its clause. The one other default is the bank file's layout, which
- * no law sets and a county replaces to match its bank. Nothing else has a default — a missing
+ * resolves, with the article as its clause. The other defaults are the payroll's day of the month and
+ * the bank file's layout, which no law sets and a county replaces to match its bank and its practice. Nothing else has a default — a missing
  * standard is an error.
  */
 export const statutoryDefaults: Partial<{
@@ -338,9 +344,11 @@ export const statutoryDefaults: Partial<{
     clause:
       '《社会救助法》第四十四条第一款：乡镇人民政府、街道办事处提出审核意见，县级人民政府社会救助管理部门作出确认决定',
   },
+  payrollDay: { value: 5, clause: '默认每月5日；县级民政部门可按本地发放安排设定' },
   bankFileLayout: {
     value: { columns: ['lineNo', 'accountName', 'accountNumber', 'bankName', 'amount', 'purpose', 'caseId'] },
-    clause: '默认格式；县级民政部门可按代发银行的要求设定（《社会救助法》第六条第二款：资金支付按照国库集中支付管理有关规定执行）',
+    clause:
+      '默认格式；县级民政部门可按代发银行的要求设定（《社会救助法》第六条第二款：资金支付按照国库集中支付管理有关规定执行）',
   },
   paymentStart: {
     value: 'nextMonth',

@@ -6,11 +6,13 @@
  * | roll         | `ROLL#<rollId>`                | `ROLL`    | `ROLLS#<regionCode>` / `<month>#<seq>` |
  * | roll line    | `ROLLLINES#<rollId>#<shard>`   | `<caseId>`| –                                  |
  * | county lock  | `ROLLS#<regionCode>`           | `LOCK`    | –                                  |
+ * | county       | `PAYROLLCOUNTIES`              | `<regionCode>` | –                             |
  *
  * A roll's lines spread over `DUE_SHARDS` partitions (hash of the case id): a county's tens of
  * thousands of lines are written at once by the payroll's Distributed Map. The county lock names the
  * roll being computed or awaiting approval: a second roll of the county cannot start meanwhile, so no
- * two rolls count the same month as owed.
+ * two rolls count the same month as owed. A county that has prepared a roll is listed once
+ * (`PAYROLLCOUNTIES`, a few thousand nationwide): the monthly schedule prepares its later rolls.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
@@ -48,6 +50,16 @@ export class RollInFlightError extends Error {
   constructor(readonly rollId: string) {
     super(`roll ${rollId} is in flight`);
   }
+}
+
+/** The counties whose rolls the monthly schedule prepares. */
+export async function payrollCounties(): Promise<string[]> {
+  const items = await queryAll(dynamo(), {
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': 'PAYROLLCOUNTIES' },
+  });
+  return items.map((i) => String(i.regionCode));
 }
 
 /** Every roll of a county, by month and attempt. */
@@ -95,6 +107,12 @@ export async function createRoll(roll: RollRecord): Promise<{ created: boolean }
                 ...roll,
               },
               ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Put: {
+              TableName: table(),
+              Item: { pk: 'PAYROLLCOUNTIES', sk: roll.regionCode, regionCode: roll.regionCode },
             },
           },
           {

@@ -23,7 +23,9 @@ export const rollIdPath = z.object({
 
 export const payrollDecisionBody = z
   .object({
-    decision: z.enum(['approve', 'return'], { error: '审批结果应为 approve（通过）或 return（退回）' }),
+    decision: z.enum(['approve', 'return', 'submit'], {
+      error: '决定应为 approve（审批通过）、return（退回）或 submit（核对提交按月自动计算的名册）',
+    }),
     reason: z
       .string({ error: '退回理由应为文字' })
       .trim()
@@ -133,6 +135,7 @@ const roll = z
       .optional()
       .describe('银行回盘'),
     reconciledAt: z.string().optional(),
+    submittedAt: z.string().optional().describe('按月自动计算的名册由工作人员核对提交的时间'),
   })
   .meta({ title: '发放名册' });
 
@@ -181,7 +184,7 @@ export const payrollResponses = {
     })
     .meta({ title: '已接受的银行回盘' }),
   decided: z
-    .object({ rollId: z.string(), decision: z.enum(['approve', 'return']), message: z.string() })
+    .object({ rollId: z.string(), decision: z.enum(['approve', 'return', 'submit']), message: z.string() })
     .meta({ title: '审批结果' }),
 };
 

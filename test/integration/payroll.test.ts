@@ -279,6 +279,27 @@ describe('the monthly payroll', () => {
       [after, false],
     ]);
     expect((await verifyAuditLog(late.caseId)).valid).toBe(true);
+
+    // From now on the county's roll is computed on its payroll day (the 5th unless set), checked and
+    // submitted by one officer, approved by another.
+    expect((await decide(owed.rollId, { decision: 'return', reason: '等待按月自动编制' })).status).toBe(202);
+    await roll(owed.rollId, 'returned');
+    const scheduled = addMonthsToMonth(after, 1);
+    clock.advance(Math.max(0, Date.parse(`${scheduled}-05T00:00:00+08:00`) - clock.now()) + 3_600_000);
+    const auto = await eventually(async () => {
+      const list = (await runtime.api('/payrolls?regionCode=430121')).body.rolls as Body[];
+      return list.find((r) => r.month === scheduled && r.status === 'computed');
+    });
+    expect(auto).toMatchObject({ rollId: `430121-${scheduled}-1`, preparedBy: { role: 'system' } });
+    const early2 = await decide(auto.rollId, { decision: 'approve' });
+    expect(early2.status).toBe(409);
+    expect(early2.body.error.message).toContain('须先由一名县级工作人员核对提交');
+    expect((await decide(auto.rollId, { decision: 'submit' }, actors.county)).status).toBe(202);
+    expect((await decide(auto.rollId, { decision: 'approve' }, actors.county)).status).toBe(403);
+    expect((await decide(auto.rollId, { decision: 'approve' })).status).toBe(202);
+    const autoApproved = await roll(auto.rollId, 'approved');
+    expect(autoApproved.preparedBy).toMatchObject({ subject: 'test-county' });
+    expect(lineOf(autoApproved, early.caseId).months.map((m: Body) => m.month)).toEqual([after, scheduled]);
   });
 
   it('refuses a malformed or far month naming the field, and writes nothing', async () => {

@@ -101,9 +101,11 @@ describe('resolveParameters', () => {
       expect(e).toBeInstanceOf(ParametersNotFoundError);
       expect((e as ParametersNotFoundError).regionCode).toBe('110101');
       // Every value but what the law itself sets (社会救助法第四十四条: the county decides; 57号
-      // 第二十一条: paid from the next month) and the bank file's default layout.
+      // 第二十一条: paid from the next month) and the payroll's defaults of practice (its day, the bank file).
       expect((e as ParametersNotFoundError).missing).toEqual(
-        parameterNames.filter((n) => !['decisionAuthority', 'paymentStart', 'bankFileLayout'].includes(n)),
+        parameterNames.filter(
+          (n) => !['decisionAuthority', 'paymentStart', 'payrollDay', 'bankFileLayout'].includes(n),
+        ),
       );
     }
   });

@@ -101,7 +101,10 @@ export const baseValues: ParameterValues = {
   amountFloorPerPerson: 20,
   decisionAuthority: { level: 'county' },
   paymentStart: 'nextMonth',
-  bankFileLayout: { columns: ['lineNo', 'accountName', 'accountNumber', 'bankName', 'amount', 'purpose', 'caseId'] },
+  payrollDay: 5,
+  bankFileLayout: {
+    columns: ['lineNo', 'accountName', 'accountNumber', 'bankName', 'amount', 'purpose', 'caseId'],
+  },
   timeLimits: {
     publicNoticeDays: 7,
     townshipReviewWorkingDays: 15,
