@@ -740,6 +740,20 @@ export const functions = {
     description: '登记（变更）收款账户',
     grants: [rateLimited, idempotency, { table: 'Cases', access: 'readWrite' }],
   },
+  orderRecovery: {
+    stack: 'casework',
+    entry: 'functions/http/recoveries.ts',
+    handler: 'order',
+    description: '决定追回救助金（书面告知，载明复议、诉讼途径）',
+    grants: [rateLimited, idempotency, { table: 'Cases', access: 'readWrite' }],
+  },
+  recordRepayment: {
+    stack: 'casework',
+    entry: 'functions/http/recoveries.ts',
+    handler: 'repay',
+    description: '登记家庭退回的救助金',
+    grants: [rateLimited, idempotency, { table: 'Cases', access: 'readWrite' }],
+  },
   startPayroll: {
     stack: 'casework',
     entry: 'functions/http/payroll.ts',
@@ -975,6 +989,12 @@ export const routes: Route[] = [
     public: 'the pages’ scripts, which every visitor downloads (served from S3 behind CloudFront)',
   },
   { method: 'PUT', path: '/cases/{caseId}/payee-account', function: 'registerPayee' },
+  { method: 'POST', path: '/cases/{caseId}/recoveries', function: 'orderRecovery' },
+  {
+    method: 'POST',
+    path: '/cases/{caseId}/recoveries/{recoveryId}/repayments',
+    function: 'recordRepayment',
+  },
   { method: 'POST', path: '/payrolls', function: 'startPayroll' },
   { method: 'GET', path: '/payrolls', function: 'listPayrolls' },
   { method: 'GET', path: '/payrolls/{rollId}', function: 'getPayroll' },

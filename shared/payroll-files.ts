@@ -59,9 +59,10 @@ export const REQUIRED_BANK_COLUMNS: readonly BankFileColumn[] = [
 export interface BankLine {
   lineNo: number;
   caseId: string;
-  /** Yuan. */
+  /** Yuan paid: the months less any recovery deducted. */
   amount: number;
   months: LineMonth[];
+  deductions?: RollLine['deductions'];
 }
 
 /** A roll line left out of the bank file (no account registered): owed again in a later roll. */
@@ -103,7 +104,13 @@ export function bankFile(
       continue;
     }
     const lineNo = included.length + 1;
-    included.push({ lineNo, caseId: line.caseId, amount: line.amount, months: line.months });
+    included.push({
+      lineNo,
+      caseId: line.caseId,
+      amount: line.amount,
+      months: line.months,
+      ...(line.deductions ? { deductions: line.deductions } : {}),
+    });
     const cell: Record<BankFileColumn, string | number> = {
       lineNo,
       accountName: account.accountName,
@@ -132,6 +139,7 @@ export interface ReturnResult {
   caseId: string;
   amount: number;
   months: LineMonth[];
+  deductions?: RollLine['deductions'];
   status: 'paid' | 'failed';
   reason?: string;
 }
@@ -244,6 +252,7 @@ export function readReturnFile(
         caseId: bank.caseId,
         amount: bank.amount,
         months: bank.months,
+        ...(bank.deductions ? { deductions: bank.deductions } : {}),
         status,
         ...(status === 'failed' ? { reason: reason! } : {}),
       });

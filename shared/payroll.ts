@@ -24,12 +24,13 @@ import {
 import { tierLabel } from './domain/lifecycle.ts';
 import { yuanText } from './domain/money.ts';
 import { isApproved, type RollRecord, type RollStatus, rollIdOf, sinceOf } from './domain/payroll.ts';
+import { deductions } from './domain/recoveries.ts';
 import { queryAll } from './dynamo.ts';
 import type { ParameterSet, Residence } from './parameters/index.ts';
 import { type BankLine, type ReturnProblem, type ReturnResult, readReturnFile } from './payroll-files.ts';
 import * as lifecycle from './repositories/lifecycle.ts';
 import { parametersFor } from './repositories/parameters.ts';
-import { benefitPeriods, listPayments } from './repositories/payments.ts';
+import { benefitPeriods, listPayments, listRecoveries } from './repositories/payments.ts';
 import * as payroll from './repositories/payroll.ts';
 import { householdOf } from './repositories/register.ts';
 import { casesTable, payrollBucket } from './resources.ts';
@@ -116,21 +117,22 @@ async function monthOf(
 /** One household's line of the roll for `month`, or none when nothing is owed. */
 export async function lineFor(
   caseId: string,
-  roll: { month: string; since: string },
+  roll: { regionCode: string; month: string; since: string },
   params: ReturnType<typeof parameterCache>,
-  inTransit: ReadonlySet<string> = new Set(),
+  inTransit: payroll.OnRolls = { months: new Set(), deducted: new Map() },
 ): Promise<RollLine | undefined> {
-  const [item, recorded, payments] = await Promise.all([
+  const [item, recorded, payments, recoveries] = await Promise.all([
     lifecycle.getCaseItem(caseId),
     benefitPeriods(caseId),
     listPayments(caseId),
+    listRecoveries(caseId),
   ]);
   if (!item || item.kind === 'emergency') return undefined;
   const periods = recorded.length ? recorded : periodsFromCase(item);
   // A month paid as the regular benefit or as a gradual-exit month is paid, and a month on an
   // approved roll is on its way: never twice.
   const paid = new Set([
-    ...inTransit,
+    ...inTransit.months,
     ...payments.filter((p) => p.kind === 'regular' || p.kind === 'gradualExit').map((p) => p.month),
   ]);
   const owed = monthsOwed(periods, { since: roll.since, upTo: roll.month, paid });
@@ -138,7 +140,12 @@ export async function lineFor(
   let household: Promise<Awaited<ReturnType<typeof householdOf>>> | undefined;
   const months: LineMonth[] = [];
   for (const o of owed) months.push(await monthOf(o, params, () => (household ??= householdOf(item))));
-  return { caseId, months, amount: lineTotal(months) };
+  const gross = lineTotal(months);
+  const share = (await params(roll.regionCode, 'urban', roll.month))?.recoveryDeductionShare ?? 0;
+  const deducted = deductions(gross, share, recoveries, inTransit.deducted);
+  const net =
+    (Math.round(gross * 100) - deducted.reduce((fen, d) => fen + Math.round(d.amount * 100), 0)) / 100;
+  return { caseId, months, ...(deducted.length ? { deductions: deducted } : {}), amount: net };
 }
 
 /**
@@ -147,10 +154,10 @@ export async function lineFor(
  */
 export async function linesFor(
   caseIds: readonly string[],
-  roll: { month: string; since: string; inTransit: readonly string[] },
+  roll: { regionCode: string; month: string; since: string; inTransit: readonly string[] },
 ) {
   const params = parameterCache();
-  const onRolls = await payroll.monthsOnRolls(roll.inTransit, caseIds);
+  const onRolls = await payroll.onRolls(roll.inTransit, caseIds);
   const lines: RollLine[] = [];
   // A few cases at a time: the batch shares one Lambda's connections with its neighbours.
   for (let i = 0; i < caseIds.length; i += 8) {

@@ -74,6 +74,8 @@ export const routeRateClasses: Record<string, RateClass> = {
   'POST /staff/committee-relatives': 'casework',
   'POST /cases/{caseId}/appeals': 'casework',
   'POST /payrolls': 'casework',
+  'POST /cases/{caseId}/recoveries': 'casework',
+  'POST /cases/{caseId}/recoveries/{recoveryId}/repayments': 'casework',
   'POST /payrolls/{rollId}/decision': 'casework',
   'POST /payrolls/{rollId}/bank-file': 'casework',
   'POST /payrolls/{rollId}/bank-return': 'casework',

@@ -73,6 +73,7 @@ export const payroll: WorkflowDefinition = {
           MaxItemsPerBatch: CASES_PER_BATCH,
           BatchInput: {
             'rollId.$': '$.rollId',
+            'regionCode.$': `${prepared}.regionCode`,
             'month.$': `${prepared}.month`,
             'since.$': `${prepared}.since`,
             'inTransit.$': `${prepared}.inTransit`,

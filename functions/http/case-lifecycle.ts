@@ -9,11 +9,17 @@ import {
 } from '../../shared/auth.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { payeeAccountKindLabels } from '../../shared/domain/payee.ts';
+import { shownRecovery } from '../../shared/domain/recoveries.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { answerHearing } from '../../shared/hearing.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
-import { listPayments, maskedPayeeAccount, putPayeeAccount } from '../../shared/repositories/payments.ts';
+import {
+  listPayments,
+  listRecoveries,
+  maskedPayeeAccount,
+  putPayeeAccount,
+} from '../../shared/repositories/payments.ts';
 import { caseIdPath, declarationBody, hearingAnswerBody, objectionBody } from '../../shared/schemas/cases.ts';
 import { payeeAccountBody } from '../../shared/schemas/payroll.ts';
 
@@ -172,7 +178,11 @@ export const payments = httpRoute(
   { roles: ['applicant', 'townshipCaseworker', 'countyOfficer', 'auditor'], path: caseIdPath },
   async ({ path, principal }) => {
     await authorizedCase(principal, path.caseId, ['townshipCaseworker', 'countyOfficer', 'auditor']);
-    const [list, account] = await Promise.all([listPayments(path.caseId), maskedPayeeAccount(path.caseId)]);
+    const [list, account, recoveries] = await Promise.all([
+      listPayments(path.caseId),
+      maskedPayeeAccount(path.caseId),
+      listRecoveries(path.caseId),
+    ]);
     const total = list.reduce((sum, p) => sum + Math.round(p.amount * 100), 0) / 100;
     return {
       statusCode: 200,
@@ -182,6 +192,7 @@ export const payments = httpRoute(
         payeeAccount: account
           ? { ...account, changedBy: { name: account.changedBy.name, role: account.changedBy.role } }
           : null,
+        recoveries: recoveries.map(shownRecovery),
         payments: list.map(({ month, kind, amount, tier, basis, recordedAt }) => ({
           month,
           kind,

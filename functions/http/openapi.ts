@@ -57,6 +57,10 @@ import {
   payrollQuery,
   payrollResponses,
   payrollsQuery,
+  recoveryBody,
+  recoveryIdPath,
+  recoveryView,
+  repaymentBody,
   rollIdPath,
   startPayrollBody,
 } from '../../shared/schemas/payroll.ts';
@@ -560,6 +564,34 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
         .meta({ title: '已登记的收款账户' }),
     },
     errors: [400, 404, 413],
+  },
+  orderRecovery: {
+    tag: '发放',
+    description:
+      '县级民政部门决定追回救助金：家庭状况变化未及时告知而多发（民发〔2021〕57号第三十条），或以虚报、隐瞒、伪造等手段骗取（社会救助法第七十三条）。写明事实和理由、决定文号和日期，出具追回决定书（载明复议、诉讼途径）。追回方式：从以后的救助金中扣回（每月不超过当月应发金额的 recoveryDeductionShare），或由家庭退回。追回总额不能超过该案件已发放的金额。',
+    headers: idempotencyHeaders,
+    path: caseIdPath,
+    body: recoveryBody,
+    success: {
+      status: 201,
+      description: '已决定并出具决定书',
+      schema: recoveryView
+        .extend({
+          notice: responses.notice.extend({ kind: z.literal('recovery') }).meta({ title: '追回决定书' }),
+        })
+        .meta({ title: '追回决定及决定书' }),
+    },
+    errors: [400, 404, 413],
+  },
+  recordRepayment: {
+    tag: '发放',
+    description:
+      '登记家庭按追回决定退回的救助金（金额、日期、收款凭证号），不超过尚欠金额；已全部追回答复 409。',
+    headers: idempotencyHeaders,
+    path: recoveryIdPath,
+    body: repaymentBody,
+    success: { status: 201, description: '已登记', schema: recoveryView },
+    errors: [400, 404, 409, 413],
   },
   startPayroll: {
     tag: '发放',

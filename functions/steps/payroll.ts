@@ -15,6 +15,7 @@ import { endOfChinaDay, SUPERVISION_WORKING_DAYS, secondsUntil } from '../../sha
 import { yuanText } from '../../shared/domain/money.ts';
 import type { PayeeAccount } from '../../shared/domain/payee.ts';
 import { inTransit, isApproved, type RollRecord, rollHash, rollTotals } from '../../shared/domain/payroll.ts';
+import { logger } from '../../shared/logger.ts';
 import { recordCalendarFallback } from '../../shared/metrics.ts';
 import {
   countyCases,
@@ -26,7 +27,7 @@ import {
 } from '../../shared/payroll.ts';
 import { bankFile, type ReturnResult } from '../../shared/payroll-files.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
-import { payeeAccountOf, recordPayment } from '../../shared/repositories/payments.ts';
+import { payeeAccountOf, recordPayment, reduceRecovery } from '../../shared/repositories/payments.ts';
 import * as payroll from '../../shared/repositories/payroll.ts';
 import { payrollBucket, supervisorQueue } from '../../shared/resources.ts';
 
@@ -55,6 +56,7 @@ async function approvalDue(days: number) {
 
 export interface Prepared {
   rollId: string;
+  regionCode: string;
   cases: number;
   month: string;
   since: string;
@@ -79,6 +81,7 @@ export async function prepare(event: { rollId: string }): Promise<Prepared> {
   const withBank = (await payroll.rollsOf(roll.regionCode)).filter(inTransit).map((r) => r.rollId);
   return {
     rollId: roll.rollId,
+    regionCode: roll.regionCode,
     cases: caseIds.length,
     month: roll.month,
     since: roll.since,
@@ -89,15 +92,15 @@ export async function prepare(event: { rollId: string }): Promise<Prepared> {
 
 export interface LinesEvent {
   Items: string[];
-  BatchInput: { rollId: string; month: string; since: string; inTransit: string[] };
+  BatchInput: { rollId: string; regionCode: string; month: string; since: string; inTransit: string[] };
 }
 
 /** One batch of cases: their lines, written while the roll is still computing. */
 export async function lines(event: LinesEvent): Promise<{ lines: number }> {
-  const { rollId, month, since, inTransit: withBank } = event.BatchInput;
+  const { rollId, regionCode, month, since, inTransit: withBank } = event.BatchInput;
   const roll = await loadRoll(rollId);
   if (roll.status !== 'computing') return { lines: 0 };
-  const computed = await linesFor(event.Items, { month, since, inTransit: withBank });
+  const computed = await linesFor(event.Items, { regionCode, month, since, inTransit: withBank });
   await payroll.writeLines(rollId, computed);
   return { lines: computed.length };
 }
@@ -317,6 +320,22 @@ export async function reconcileLines(event: ReconcileEvent): Promise<{ paid: num
           executionArn: runExecutionArn,
           recordedAt: uploadedAt,
         });
+      for (const d of r.deductions ?? []) {
+        const applied = await reduceRecovery(r.caseId, d.recoveryId, {
+          kind: 'deduction',
+          rollId,
+          amount: d.amount,
+        });
+        if (applied === 'exceeds')
+          logger.warn('deduction exceeds what the order owes', { rollId, caseId: r.caseId });
+        await appendAudit(r.caseId, {
+          key: `recovery.deducted#${d.recoveryId}#${rollId}`,
+          actor: SYSTEM,
+          action: 'recovery.deducted',
+          summary: `从${r.months.map((m) => m.month).join('、')}救助金中扣回${yuanText(d.amount)}（追回决定 ${d.recoveryId}）`,
+          refs: { rollId, recoveryId: d.recoveryId },
+        });
+      }
       paid++;
     } else {
       await appendAudit(r.caseId, {

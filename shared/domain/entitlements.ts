@@ -175,7 +175,9 @@ export interface LineMonth {
 export interface RollLine {
   caseId: string;
   months: LineMonth[];
-  /** Yuan: the sum of the months. */
+  /** Recovery orders deducted from this line (`shared/domain/recoveries.ts`). */
+  deductions?: Array<{ recoveryId: string; amount: number }>;
+  /** Yuan paid: the sum of the months, less any deductions. */
   amount: number;
   /** What the bank's return said of it (or that it never reached the bank: no account). */
   result?: { status: 'paid' | 'failed'; reason?: string };

@@ -378,7 +378,8 @@ export type LifecycleNoticeKind =
   | 'emergencyAssessed'
   | 'emergencyAssessmentRefused'
   | 'hearing'
-  | 'lapse';
+  | 'lapse'
+  | 'recovery';
 
 export type LifecycleNotice = Notice<LifecycleNoticeKind>;
 

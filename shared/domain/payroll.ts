@@ -52,6 +52,8 @@ export interface RollTotals {
   backPay: number;
   /** Household-months paid. */
   months: number;
+  /** Yuan deducted for recovery orders (the amount is after them). */
+  deducted: number;
 }
 
 export interface RollRecord {
@@ -125,23 +127,31 @@ export const sinceOf = (earliest: RollRecord | undefined, month: string): string
 export function rollTotals(lines: readonly RollLine[]): RollTotals {
   let fen = 0;
   let backFen = 0;
+  let deductedFen = 0;
   let months = 0;
-  for (const line of lines)
+  for (const line of lines) {
+    fen += Math.round(line.amount * 100);
     for (const m of line.months) {
-      const f = Math.round(m.amount * 100);
-      fen += f;
-      if (m.backPay) backFen += f;
+      if (m.backPay) backFen += Math.round(m.amount * 100);
       months++;
     }
-  return { lines: lines.length, amount: fen / 100, backPay: backFen / 100, months };
+    for (const d of line.deductions ?? []) deductedFen += Math.round(d.amount * 100);
+  }
+  return {
+    lines: lines.length,
+    amount: fen / 100,
+    backPay: backFen / 100,
+    months,
+    deducted: deductedFen / 100,
+  };
 }
 
-/** The roll's hash over its lines in case order, each as `caseId|month:amount:backPay,…`. */
+/** The roll's hash over its lines in case order, each as `caseId|month:amount:backPay,…|recovery:amount,…`. */
 export function rollHash(rollId: string, lines: readonly RollLine[]): string {
   const hash = createHash('sha256').update(rollId);
   for (const line of [...lines].sort((a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0)))
     hash.update(
-      `\n${line.caseId}|${line.months.map((m) => `${m.month}:${m.amount.toFixed(2)}:${m.backPay ? 1 : 0}`).join(',')}`,
+      `\n${line.caseId}|${line.months.map((m) => `${m.month}:${m.amount.toFixed(2)}:${m.backPay ? 1 : 0}`).join(',')}|${(line.deductions ?? []).map((d) => `${d.recoveryId}:${d.amount.toFixed(2)}`).join(',')}`,
     );
   return hash.digest('hex');
 }

@@ -257,6 +257,8 @@ const valueShape = {
   paymentStart: z.enum(['nextMonth', 'decisionMonth'], {
     error: '发放起始月应为 nextMonth（决定的下月）或 decisionMonth（决定当月）',
   }),
+  /** 追回救助金时每月扣回的比例上限（占当月应发金额），其余照常发放 */
+  recoveryDeductionShare: ratio.max(1, { error: '扣回比例不能超过100%' }),
   /** 每月编制发放名册的日期（1–28日）：此日起系统按月自动计算本县名册，待工作人员核对提交 */
   payrollDay: z
     .number({ error: '日期应为数字' })
@@ -332,8 +334,9 @@ export const provinceOnlyParameters: readonly ParameterName[] = [
 
 /**
  * Values the law itself sets when no version does: a region that never published them still
- * resolves, with the article as its clause. The other defaults are the payroll's day of the month and
- * the bank file's layout, which no law sets and a county replaces to match its bank and its practice. Nothing else has a default — a missing
+ * resolves, with the article as its clause. The other defaults are the payroll's practice — its day of
+ * the month, the share of a payment a recovery may take, the bank file's layout — which no law sets
+ * and a county replaces to match its bank and its practice. Nothing else has a default — a missing
  * standard is an error.
  */
 export const statutoryDefaults: Partial<{
@@ -343,6 +346,10 @@ export const statutoryDefaults: Partial<{
     value: { level: 'county' },
     clause:
       '《社会救助法》第四十四条第一款：乡镇人民政府、街道办事处提出审核意见，县级人民政府社会救助管理部门作出确认决定',
+  },
+  recoveryDeductionShare: {
+    value: 0.3,
+    clause: '默认每月扣回不超过当月应发金额的30%，保障基本生活；县级民政部门可另行设定',
   },
   payrollDay: { value: 5, clause: '默认每月5日；县级民政部门可按本地发放安排设定' },
   bankFileLayout: {

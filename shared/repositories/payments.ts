@@ -8,13 +8,14 @@
  * own, `PAY#<YYYY-MM>#emergencyAssessed`, and so is paid once too, beside the grant.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { auditPayment, paymentSlot } from '../audit.ts';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import { fieldCipher } from '../crypto.ts';
 import type { BenefitPeriod } from '../domain/entitlements.ts';
 import { type MaskedPayeeAccount, maskPayee, type PayeeAccount } from '../domain/payee.ts';
+import type { RecoveryOrder } from '../domain/recoveries.ts';
 import { queryAll } from '../dynamo.ts';
 import { casesTable } from '../resources.ts';
 
@@ -209,4 +210,107 @@ export async function payeeAccountOf(caseId: string): Promise<PayeeAccount | und
     accountNumber: await cipher.open(Item.accountNumber),
     accountName: await cipher.open(Item.accountName),
   } as PayeeAccount;
+}
+
+// ── 追回 ─────────────────────────────────────────────────────────────────────────────────────────
+
+const RECOVERY = (caseId: string, recoveryId: string) => ({
+  pk: `CASE#${caseId}`,
+  sk: `RECOVERY#${recoveryId}`,
+});
+
+/** A recovery order, once (`sk=RECOVERY#<recoveryId>`): false when that id is on record already. */
+export async function putRecovery(order: RecoveryOrder): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: table(),
+        Item: { ...RECOVERY(order.caseId, order.recoveryId), ...order },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/** The case's recovery orders, oldest first. */
+export async function listRecoveries(caseId: string): Promise<RecoveryOrder[]> {
+  const items = await queryAll(dynamo(), {
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :r)',
+    ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':r': 'RECOVERY#' },
+    ConsistentRead: true,
+  });
+  return items
+    .map((i) => {
+      // The ids of the repayments recorded, kept as a set for the update's condition only.
+      const { repaymentIds: _ids, ...order } = strip(i) as unknown as RecoveryOrder & {
+        repaymentIds?: unknown;
+      };
+      return order as RecoveryOrder;
+    })
+    .sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
+}
+
+/**
+ * Takes `amount` off what the order still owes, once per `key` (a roll's deduction, a repayment):
+ * `applied` the first time, `same` again, `exceeds` when it owes less.
+ */
+export async function reduceRecovery(
+  caseId: string,
+  recoveryId: string,
+  entry:
+    | { kind: 'deduction'; rollId: string; amount: number }
+    | { kind: 'repayment'; repayment: RecoveryOrder['repayments'][number] },
+): Promise<'applied' | 'same' | 'exceeds'> {
+  const amount = entry.kind === 'deduction' ? entry.amount : entry.repayment.amount;
+  const update =
+    entry.kind === 'deduction'
+      ? {
+          UpdateExpression: 'SET outstanding = outstanding - :a, deductions.#key = :a',
+          ConditionExpression: 'outstanding >= :a AND attribute_not_exists(deductions.#key)',
+          ExpressionAttributeNames: { '#key': entry.rollId },
+          ExpressionAttributeValues: { ':a': amount },
+        }
+      : {
+          UpdateExpression: 'SET outstanding = outstanding - :a, repayments = list_append(repayments, :r)',
+          ConditionExpression: 'outstanding >= :a AND NOT contains(repaymentIds, :id)',
+          ExpressionAttributeValues: {
+            ':a': amount,
+            ':r': [entry.repayment],
+            ':id': entry.repayment.repaymentId,
+          },
+        };
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: RECOVERY(caseId, recoveryId),
+        ...update,
+        ...(entry.kind === 'repayment'
+          ? {
+              UpdateExpression: `${update.UpdateExpression} ADD repaymentIds :ids`,
+              ExpressionAttributeValues: {
+                ...update.ExpressionAttributeValues,
+                ':ids': new Set([entry.repayment.repaymentId]),
+              },
+            }
+          : {}),
+      }),
+    );
+    return 'applied';
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: RECOVERY(caseId, recoveryId), ConsistentRead: true }),
+  );
+  const done =
+    entry.kind === 'deduction'
+      ? Item?.deductions?.[entry.rollId] !== undefined
+      : (Item?.repaymentIds as Set<string> | undefined)?.has(entry.repayment.repaymentId);
+  return done ? 'same' : 'exceeds';
 }

@@ -187,21 +187,33 @@ export async function readLines(rollId: string): Promise<RollLine[]> {
   return shards
     .flat()
     .map(
-      ({ caseId, months, amount, result }) =>
-        ({ caseId, months, amount, ...(result ? { result } : {}) }) as RollLine,
+      ({ caseId, months, amount, deductions, result }) =>
+        ({
+          caseId,
+          months,
+          amount,
+          ...(deductions ? { deductions } : {}),
+          ...(result ? { result } : {}),
+        }) as RollLine,
     )
     .sort((a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0));
 }
 
+/** What a case has on rolls still with the bank: the months they pay, and what they deduct per order. */
+export interface OnRolls {
+  months: Set<string>;
+  deducted: Map<string, number>;
+}
+
 /**
- * The months each case has on these rolls (approved rolls whose months are in transit to the bank),
- * by case id — in batches of the 100 keys a `BatchGetItem` takes.
+ * What each case has on these rolls (approved rolls whose months are in transit to the bank), by
+ * case id — in batches of the 100 keys a `BatchGetItem` takes.
  */
-export async function monthsOnRolls(
+export async function onRolls(
   rollIds: readonly string[],
   caseIds: readonly string[],
-): Promise<Map<string, Set<string>>> {
-  const onRolls = new Map<string, Set<string>>();
+): Promise<Map<string, OnRolls>> {
+  const found = new Map<string, OnRolls>();
   const keys = rollIds.flatMap((rollId) =>
     caseIds.map((caseId) => ({ pk: linesPk(rollId, shardOf(caseId)), sk: caseId })),
   );
@@ -212,20 +224,26 @@ export async function monthsOnRolls(
       const { Responses, UnprocessedKeys } = await dynamo().send(
         new BatchGetCommand({
           RequestItems: {
-            [table()]: { Keys: pending, ProjectionExpression: 'caseId, months', ConsistentRead: true },
+            [table()]: {
+              Keys: pending,
+              ProjectionExpression: 'caseId, months, deductions',
+              ConsistentRead: true,
+            },
           },
         }),
       );
       for (const item of Responses?.[table()] ?? []) {
-        const months = onRolls.get(String(item.caseId)) ?? new Set<string>();
-        for (const m of item.months as RollLine['months']) months.add(m.month);
-        onRolls.set(String(item.caseId), months);
+        const entry = found.get(String(item.caseId)) ?? { months: new Set<string>(), deducted: new Map() };
+        for (const m of item.months as RollLine['months']) entry.months.add(m.month);
+        for (const d of (item.deductions ?? []) as NonNullable<RollLine['deductions']>)
+          entry.deducted.set(d.recoveryId, (entry.deducted.get(d.recoveryId) ?? 0) + d.amount);
+        found.set(String(item.caseId), entry);
       }
       pending = (UnprocessedKeys?.[table()]?.Keys ?? []) as Array<Record<string, unknown>>;
       if (pending.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
     }
   }
-  return onRolls;
+  return found;
 }
 
 /**

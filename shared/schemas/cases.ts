@@ -16,7 +16,7 @@ import {
   supportersAgree,
   yuan,
 } from './household.ts';
-import { maskedPayeeAccount } from './payroll.ts';
+import { maskedPayeeAccount, recoveryView } from './payroll.ts';
 
 // ── ids in paths, and the retry key ──────────────────────────────────────────────────────────────
 
@@ -281,6 +281,7 @@ export const caseLifecycleResponses = {
       caseId: z.string(),
       total: z.number().describe('合计（元）'),
       payeeAccount: maskedPayeeAccount.nullable().describe('收款账户（脱敏）；未登记为 null'),
+      recoveries: z.array(recoveryView).describe('追回决定及扣回、退回情况'),
       payments: z.array(
         z.object({
           month: z.string().describe('发放月份 YYYY-MM'),

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { luhnValid, payeeAccountKinds } from '../domain/payee.ts';
-import { regionCode } from './household.ts';
+import { recoveryGrounds, recoveryMethods } from '../domain/recoveries.ts';
+import { isoDate, regionCode } from './household.ts';
 
 const month = z
   .string({ error: '月份应为 YYYY-MM' })
@@ -70,6 +71,7 @@ const totals = z
     amount: z.number().describe('合计金额（元）'),
     backPay: z.number().describe('其中补发（元）'),
     months: z.number().int().describe('户·月数'),
+    deducted: z.number().describe('其中扣回追回款（元），合计金额已扣除'),
   })
   .meta({ title: '名册合计' });
 
@@ -158,7 +160,11 @@ export const payrollResponses = {
         z.object({
           caseId: z.string(),
           months: z.array(lineMonth),
-          amount: z.number().describe('该户合计（元）'),
+          deductions: z
+            .array(z.object({ recoveryId: z.string(), amount: z.number() }))
+            .optional()
+            .describe('扣回的追回款'),
+          amount: z.number().describe('该户实发合计（元），已扣除扣回的追回款'),
         }),
       ),
     })
@@ -234,3 +240,73 @@ export const maskedPayeeAccount = z
     changedBy: z.object({ name: z.string(), role: z.string() }).describe('登记人'),
   })
   .meta({ title: '收款账户（脱敏）' });
+
+// ── 追回 ─────────────────────────────────────────────────────────────────────────────────────────
+
+const yuanAmount = z
+  .number({ error: '金额应为数字（元）' })
+  .positive({ error: '金额应大于0' })
+  .max(10_000_000, { error: '金额超出合理范围' })
+  .refine((n) => Math.abs(n * 100 - Math.round(n * 100)) < 1e-6, { error: '金额最多保留两位小数' });
+
+export const recoveryIdPath = z.object({
+  caseId: z.string().regex(/^case-[a-z0-9]+$/, { error: '案件编号格式不正确' }),
+  recoveryId: z.string().regex(/^recovery-[a-z0-9]+$/, { error: '追回决定编号格式不正确' }),
+});
+
+export const recoveryBody = z.object({
+  ground: z.enum(recoveryGrounds, {
+    error: '追回事由应为 overpayment（未及时告知变化多发）或 fraud（骗取，社会救助法第七十三条）',
+  }),
+  amount: yuanAmount.describe('追回金额（元），不超过该案件已发放的金额'),
+  method: z.enum(recoveryMethods, {
+    error: '追回方式应为 deduct（从以后的救助金中扣回）或 repay（由家庭退回）',
+  }),
+  reason: z
+    .string({ error: '请写明事实和理由' })
+    .trim()
+    .min(4, { error: '请写明事实和理由' })
+    .max(1000, { error: '事实和理由不超过1000字' }),
+  documentNumber: z
+    .string({ error: '请填写追回决定的文号' })
+    .trim()
+    .min(2, { error: '请填写追回决定的文号' })
+    .max(100, { error: '文号不超过100字' }),
+  decidedOn: isoDate.describe('追回决定的日期（北京时间，不晚于今天）'),
+});
+
+export const repaymentBody = z.object({
+  amount: yuanAmount.describe('本次退回金额（元），不超过尚欠金额'),
+  paidOn: isoDate.describe('退回日期'),
+  receipt: z
+    .string({ error: '请填写收款凭证号' })
+    .trim()
+    .min(2, { error: '请填写收款凭证号' })
+    .max(100, { error: '凭证号不超过100字' }),
+});
+
+export const recoveryView = z
+  .object({
+    recoveryId: z.string(),
+    ground: z.enum(recoveryGrounds),
+    groundLabel: z.string(),
+    amount: z.number().describe('追回金额（元）'),
+    outstanding: z.number().describe('尚欠金额（元）'),
+    method: z.enum(recoveryMethods),
+    reason: z.string(),
+    documentNumber: z.string(),
+    decidedOn: z.string(),
+    noticeId: z.string(),
+    recordedAt: z.string(),
+    deductions: z.record(z.string(), z.number()).describe('各发放名册扣回的金额（名册编号 → 元）'),
+    repayments: z.array(
+      z.object({
+        repaymentId: z.string(),
+        amount: z.number(),
+        paidOn: z.string(),
+        receipt: z.string(),
+        recordedAt: z.string(),
+      }),
+    ),
+  })
+  .meta({ title: '追回决定' });

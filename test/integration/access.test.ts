@@ -91,6 +91,11 @@ const policy: Record<string, Policy> = {
     jurisdiction: true,
   },
   'PUT /cases/{caseId}/payee-account': { allowed: ['applicant', 'townshipCaseworker'], jurisdiction: true },
+  'POST /cases/{caseId}/recoveries': { allowed: ['countyOfficer'], jurisdiction: true },
+  'POST /cases/{caseId}/recoveries/{recoveryId}/repayments': {
+    allowed: ['countyOfficer'],
+    jurisdiction: true,
+  },
   // Warnings: the department they were pushed to, and civil affairs staff over the region.
   'GET /warnings': { allowed: ['departmentOfficer', 'countyOfficer', 'auditor'], jurisdiction: true },
   'GET /warnings/{warningId}': {
@@ -296,6 +301,22 @@ describe('access', () => {
         body: { startedOn: '2026-12-02', method: 'homeVisit' },
       },
       'GET /cases/{caseId}/payments': { path: `/cases/${caseId}/payments` },
+      // Nothing was paid on the case: past the checks, 400 naming the amount; nothing recorded.
+      'POST /cases/{caseId}/recoveries': {
+        path: `/cases/${caseId}/recoveries`,
+        body: {
+          ground: 'overpayment',
+          amount: 100,
+          method: 'deduct',
+          reason: '务工收入未及时告知',
+          documentNumber: '长县民追〔2026〕1号',
+          decidedOn: '2026-12-01',
+        },
+      },
+      'POST /cases/{caseId}/recoveries/{recoveryId}/repayments': {
+        path: `/cases/${caseId}/recoveries/recovery-none/repayments`,
+        body: { amount: 10, paidOn: '2026-12-01', receipt: 'R-1' },
+      },
       'PUT /cases/{caseId}/payee-account': {
         path: `/cases/${caseId}/payee-account`,
         body: {

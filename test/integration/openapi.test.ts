@@ -413,8 +413,43 @@ describe('responses match the OpenAPI document', () => {
         })
       ).status,
     ).toBe(404);
+    // 追回 (第七十三条): ordered with its notice, repaid with a receipt; never more than was paid.
+    const recoveries = '/cases/{caseId}/recoveries';
+    const order = {
+      ground: 'fraud',
+      amount: 100,
+      method: 'repay',
+      reason: '隐瞒家庭成员存款，骗取临时救助金',
+      documentNumber: '长县民追〔2026〕9号',
+      decidedOn: chinaDate(),
+    };
+    expect(
+      (await call('POST', recoveries, `/cases/${caseId}/recoveries`, { body: { ...order, amount: 1e6 } }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await call('POST', recoveries, '/cases/case-doesnotexist/recoveries', { body: order })).status,
+    ).toBe(404);
+    const ordered = await call('POST', recoveries, `/cases/${caseId}/recoveries`, { body: order });
+    expect(ordered.status).toBe(201);
+    const repayments = '/cases/{caseId}/recoveries/{recoveryId}/repayments';
+    const repayPath = `/cases/${caseId}/recoveries/${ordered.body.recoveryId}/repayments`;
+    const repayment = { amount: 100, paidOn: chinaDate(), receipt: '长县财收 0009' };
+    expect((await call('POST', repayments, repayPath, { body: { ...repayment, amount: 101 } })).status).toBe(
+      400,
+    );
+    expect((await call('POST', repayments, repayPath, { body: repayment })).status).toBe(201);
+    expect((await call('POST', repayments, repayPath, { body: repayment })).status).toBe(409);
+    expect(
+      (
+        await call('POST', repayments, `/cases/${caseId}/recoveries/recovery-none/repayments`, {
+          body: repayment,
+        })
+      ).status,
+    ).toBe(404);
     const payments = await call('GET', '/cases/{caseId}/payments', `/cases/${caseId}/payments`);
     expect(payments.body.payments).toHaveLength(1);
+    expect(payments.body.recoveries).toEqual([expect.objectContaining({ outstanding: 0 })]);
     expect((await call('GET', '/cases/{caseId}/payments', '/cases/case-doesnotexist/payments')).status).toBe(
       404,
     );

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { clock } from '../../local/clock.ts';
 import { readAuditLog, verifyAuditLog } from '../../shared/audit.ts';
+import { chinaDate } from '../../shared/domain/dates.ts';
 import { addMonthsToMonth, chinaMonth, monthStartsAt } from '../../shared/domain/lifecycle.ts';
 import { luhnValid } from '../../shared/domain/payee.ts';
 import { sampleParameterVersions } from '../../shared/parameters/index.ts';
@@ -116,7 +117,13 @@ describe('the monthly payroll', () => {
     expect(second.body.error.message).toContain(rollId);
 
     const prepared = await roll(rollId, 'prepared');
-    expect(prepared.totals).toEqual({ lines: 1, amount: early.monthlyAmount, backPay: 0, months: 1 });
+    expect(prepared.totals).toEqual({
+      lines: 1,
+      amount: early.monthlyAmount,
+      backPay: 0,
+      months: 1,
+      deducted: 0,
+    });
     expect(prepared.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(prepared.previous).toBeNull();
     expect(prepared.approvalDueDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -264,11 +271,40 @@ describe('the monthly payroll', () => {
     // The month after: what failed, and what had no account, is paid back.
     const after = addMonthsToMonth(next, 1);
     clock.advance(Math.max(0, Date.parse(monthStartsAt(after)) - clock.now()) + 3_600_000);
+    // 追回: a change reported late was overpaid; the county orders it deducted from later payments.
+    const recovery = {
+      ground: 'overpayment',
+      amount: 100,
+      method: 'deduct',
+      reason: '家庭成员务工收入增加未及时告知，多发救助金',
+      documentNumber: '长县民追〔2026〕3号',
+      decidedOn: chinaDate(new Date()),
+    };
+    const tooMuch = await runtime.api(`/cases/${early.caseId}/recoveries`, {
+      method: 'POST',
+      body: JSON.stringify({ ...recovery, amount: 100_000 }),
+    });
+    expect(tooMuch.status).toBe(400);
+    expect(tooMuch.body.error.fields).toEqual([expect.objectContaining({ field: 'amount' })]);
+    const ordered = await runtime.api(`/cases/${early.caseId}/recoveries`, {
+      method: 'POST',
+      body: JSON.stringify(recovery),
+    });
+    expect(ordered.status, JSON.stringify(ordered.body)).toBe(201);
+    expect(ordered.body.notice).toMatchObject({ kind: 'recovery', title: '追回救助金决定书' });
+    expect(ordered.body.notice.body).toContain('第七十六条');
+    const recoveryId = ordered.body.recoveryId;
+
     const third = await start(after);
     expect(third.status, JSON.stringify(third.body)).toBe(202);
     const owed = await roll(third.body.rollId, 'prepared');
     const months = (caseId: string) => lineOf(owed, caseId).months.map((m: Body) => [m.month, m.backPay]);
     expect(months(early.caseId)).toEqual([[after, false]]);
+    // At most the county's share (30% unless set) of the line; here the whole 100.
+    const earlyLine = lineOf(owed, early.caseId);
+    expect(earlyLine.deductions).toEqual([{ recoveryId, amount: 100 }]);
+    expect(earlyLine.amount).toBe((Math.round(earlyLine.months[0].amount * 100) - 10_000) / 100);
+    expect(owed.totals.deducted).toBe(100);
     expect(months(late.caseId)).toEqual([
       [month, true],
       [next, true],
@@ -284,6 +320,21 @@ describe('the monthly payroll', () => {
     // submitted by one officer, approved by another.
     expect((await decide(owed.rollId, { decision: 'return', reason: '等待按月自动编制' })).status).toBe(202);
     await roll(owed.rollId, 'returned');
+    // The household repays part itself: what is deducted later is what it still owes.
+    const repaid = await runtime.api(`/cases/${early.caseId}/recoveries/${recoveryId}/repayments`, {
+      method: 'POST',
+      body: JSON.stringify({ amount: 30, paidOn: chinaDate(new Date()), receipt: '长县财收 0001' }),
+    });
+    expect(repaid.status, JSON.stringify(repaid.body)).toBe(201);
+    expect(repaid.body).toMatchObject({
+      outstanding: 70,
+      repayments: [expect.objectContaining({ amount: 30 })],
+    });
+    const overRepaid = await runtime.api(`/cases/${early.caseId}/recoveries/${recoveryId}/repayments`, {
+      method: 'POST',
+      body: JSON.stringify({ amount: 80, paidOn: chinaDate(new Date()), receipt: '长县财收 0002' }),
+    });
+    expect(overRepaid.status).toBe(400);
     const scheduled = addMonthsToMonth(after, 1);
     clock.advance(Math.max(0, Date.parse(`${scheduled}-05T00:00:00+08:00`) - clock.now()) + 3_600_000);
     const auto = await eventually(async () => {
@@ -300,6 +351,22 @@ describe('the monthly payroll', () => {
     const autoApproved = await roll(auto.rollId, 'approved');
     expect(autoApproved.preparedBy).toMatchObject({ subject: 'test-county' });
     expect(lineOf(autoApproved, early.caseId).months.map((m: Body) => m.month)).toEqual([after, scheduled]);
+    expect(lineOf(autoApproved, early.caseId).deductions).toEqual([{ recoveryId, amount: 70 }]);
+
+    // Paid: the deduction goes on the ledger and the order is settled.
+    const autoLines = await downloadBankFile(auto.rollId);
+    expect((await upload(auto.rollId, returnFile(autoLines))).status).toBe(202);
+    await roll(auto.rollId, 'reconciled');
+    const settled = await runtime.api(`/cases/${early.caseId}/payments`, {}, actors.applicant);
+    expect(settled.body.recoveries).toEqual([
+      expect.objectContaining({ recoveryId, outstanding: 0, deductions: { [auto.rollId]: 70 } }),
+    ]);
+    expect(settled.body.payments.map((p: Body) => p.month)).toEqual([month, next, after, scheduled]);
+    const ledger = await verifyAuditLog(early.caseId);
+    expect(ledger.valid).toBe(true);
+    expect(ledger.log.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['recovery.ordered', 'recovery.repaid', 'recovery.deducted', 'payee.changed']),
+    );
   });
 
   it('refuses a malformed or far month naming the field, and writes nothing', async () => {

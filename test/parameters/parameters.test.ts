@@ -104,7 +104,14 @@ describe('resolveParameters', () => {
       // 第二十一条: paid from the next month) and the payroll's defaults of practice (its day, the bank file).
       expect((e as ParametersNotFoundError).missing).toEqual(
         parameterNames.filter(
-          (n) => !['decisionAuthority', 'paymentStart', 'payrollDay', 'bankFileLayout'].includes(n),
+          (n) =>
+            ![
+              'decisionAuthority',
+              'paymentStart',
+              'recoveryDeductionShare',
+              'payrollDay',
+              'bankFileLayout',
+            ].includes(n),
         ),
       );
     }

@@ -21,6 +21,8 @@ export async function defaultActor(method: string, path: string): Promise<Actor>
   if (path === '/cases') return actors.auditor;
   // The county answers for its decisions before the reviewing body and the court.
   if (path.startsWith('/cases/') && path.endsWith('/appeals')) return actors.county;
+  // The county orders money returned and records repayments.
+  if (path.startsWith('/cases/') && path.includes('/recoveries')) return actors.county;
   // The county prepares its payroll (a second officer approves: tests name them).
   if (path.startsWith('/payrolls')) return actors.county;
   // Warnings are the departments' (a 医保 officer by default); runs and the happiness list the auditors'.
