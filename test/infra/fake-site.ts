@@ -8,6 +8,7 @@ export const SITE_PAGES = [
   'apply/index.html',
   'status/index.html',
   'workbench/index.html',
+  'payroll/index.html',
   'audit/index.html',
 ];
 

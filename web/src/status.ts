@@ -5,7 +5,9 @@
  * qualifies for, the consent step is shown; its button works once the API has the consent route.
  * The applicant signs in first (`lib/signin.ts`) and reads only their own applications.
  */
+import type { z } from 'zod';
 import type { ApplicationView } from '../../shared/openapi.ts';
+import type { caseLifecycleResponses } from '../../shared/schemas/cases.ts';
 import { api, hasOperation } from './lib/api.ts';
 import { $, h, show } from './lib/dom.ts';
 import { beijingTime, daysUntil, yuan } from './lib/format.ts';
@@ -267,6 +269,68 @@ function hearingCard(app: ApplicationView) {
   );
 }
 
+type Payments = z.infer<typeof caseLifecycleResponses.payments>;
+
+/** 发放记录: what was paid into which account and when, and any money ordered returned. */
+async function paymentsCard(app: ApplicationView) {
+  if (app.status !== 'approved') return null;
+  const res = await api<Payments>('GET', `/cases/${encodeURIComponent(app.caseId)}/payments`);
+  if (!res.ok) return null;
+  const { payments, payeeAccount, recoveries, total } = res.data;
+  return h(
+    'section',
+    { class: 'card', id: 'payments' },
+    h('h2', {}, '救助金发放'),
+    h(
+      'p',
+      {},
+      payeeAccount
+        ? `收款账户：${payeeAccount.bankName}，账号 ${payeeAccount.accountNumberMasked}，户名 ${payeeAccount.accountNameMasked}。`
+        : '尚未登记收款账户：请联系乡镇（街道）经办人登记，未登记前的救助金在登记后补发。',
+    ),
+    payments.length
+      ? h(
+          'table',
+          {},
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', {}, '月份'),
+              h('th', {}, '金额'),
+              h('th', {}, '依据'),
+              h('th', {}, '记录时间'),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            payments.map((p) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, p.month),
+                h('td', {}, yuan(p.amount)),
+                h('td', {}, p.basis),
+                h('td', {}, beijingTime(p.recordedAt)),
+              ),
+            ),
+          ),
+        )
+      : h('p', { class: 'muted' }, '暂无发放记录：救助金从确认决定的下月起按月发放。'),
+    payments.length ? h('p', {}, `合计 ${yuan(total)}`) : null,
+    ...recoveries.map((r) =>
+      h(
+        'p',
+        { class: 'warn' },
+        `追回决定（${r.documentNumber}）：${r.groundLabel}，追回 ${yuan(r.amount)}，尚欠 ${yuan(r.outstanding)}${r.method === 'deduct' ? '，从以后的救助金中分期扣回' : ''}。`,
+      ),
+    ),
+  );
+}
+
 async function render(app: ApplicationView) {
   const meansTest = app.meansTest;
   show(
@@ -301,6 +365,7 @@ async function render(app: ApplicationView) {
     ),
     noticeCard(app),
     appealsCard(app),
+    await paymentsCard(app),
     hearingCard(app),
     await consentCard(app),
     meansTest

@@ -30,9 +30,9 @@ export interface Session {
 
 /**
  * Who signs in on the page: the applicant's pages, the caseworker's workbench, the auditor's console,
- * the departments' warnings.
+ * the departments' warnings, the county's payroll (发放名册: county officers, and auditors reading).
  */
-export type Profile = 'applicant' | 'workbench' | 'audit' | 'department';
+export type Profile = 'applicant' | 'workbench' | 'audit' | 'department' | 'payroll';
 
 export interface SignInOptions {
   profile: Profile;
@@ -48,6 +48,12 @@ export interface SignInOptions {
 const APPLICANT_SUBJECT = 'doudi.applicant.subject';
 const STAFF_SUBJECTS = 'doudi.staff.subjects';
 const WORKBENCH_ROLES = ['townshipCaseworker', 'countyOfficer'] as const satisfies readonly Role[];
+const PAYROLL_ROLES = ['countyOfficer', 'auditor'] as const satisfies readonly Role[];
+/** The profiles whose card asks which role: the roles offered. */
+const ROLE_CHOICES: Partial<Record<Profile, readonly Role[]>> = {
+  workbench: WORKBENCH_ROLES,
+  payroll: PAYROLL_ROLES,
+};
 
 const fieldNames: Record<string, string> = {
   role: '身份',
@@ -230,23 +236,23 @@ export function startSignIn(options: SignInOptions): void {
             errorSlot('signin-department'),
           )
         : null;
-    const roleChoice =
-      profile === 'workbench'
-        ? h(
-            'fieldset',
-            { class: 'field', 'aria-describedby': 'signin-role-error' },
-            h('legend', {}, '身份 *'),
-            WORKBENCH_ROLES.map((role) =>
-              h(
-                'label',
-                { class: 'field check' },
-                h('input', { type: 'radio', name: 'signin-role', value: role }),
-                h('span', {}, roleLabels[role]),
-              ),
+    const choices = ROLE_CHOICES[profile];
+    const roleChoice = choices
+      ? h(
+          'fieldset',
+          { class: 'field', 'aria-describedby': 'signin-role-error' },
+          h('legend', {}, '身份 *'),
+          choices.map((role) =>
+            h(
+              'label',
+              { class: 'field check' },
+              h('input', { type: 'radio', name: 'signin-role', value: role }),
+              h('span', {}, roleLabels[role]),
             ),
-            errorSlot('signin-role'),
-          )
-        : null;
+          ),
+          errorSlot('signin-role'),
+        )
+      : null;
 
     const clearErrors = () => {
       for (const id of ['signin-role', 'signin-name', 'signin-regions', 'signin-department']) {
@@ -283,8 +289,8 @@ export function startSignIn(options: SignInOptions): void {
               ? 'departmentOfficer'
               : (((form.querySelector('input[name="signin-role"]:checked') as HTMLInputElement | null)
                   ?.value ?? '') as Role);
-      if (profile === 'workbench' && !WORKBENCH_ROLES.includes(role as (typeof WORKBENCH_ROLES)[number])) {
-        fail('role', '请选择乡镇（街道）经办人或县级民政部门工作人员');
+      if (choices && !choices.includes(role)) {
+        fail('role', `请选择${choices.map((r) => roleLabels[r]).join('或')}`);
         ok = false;
       }
       const department = (document.getElementById('signin-department') as HTMLSelectElement | null)?.value;
@@ -294,7 +300,7 @@ export function startSignIn(options: SignInOptions): void {
       }
       const typedName = nameInput.value.trim();
       let name: string | undefined;
-      if (profile === 'workbench' || profile === 'department' || typedName) {
+      if (profile === 'workbench' || profile === 'department' || profile === 'payroll' || typedName) {
         const parsed = nameSchema.safeParse(typedName);
         if (parsed.success) name = parsed.data;
         else {
@@ -370,6 +376,8 @@ export function startSignIn(options: SignInOptions): void {
       workbench: '请选择身份并填写所服务的地区：待办任务按地区显示，审核决定记录您的姓名。',
       audit: '以审计人员（只读）身份登录，可检索所服务地区的案件、查看时间线和办理时限。',
       department: '以部门工作人员身份登录：查看推送给本部门的动态监测预警，并反馈处置情况。',
+      payroll:
+        '县级民政部门工作人员编制、审批本县的发放名册（编制人与审批人须为不同的人，名册记录您的姓名）；审计人员只读查看。',
     };
     const form = h(
       'form',
@@ -387,7 +395,13 @@ export function startSignIn(options: SignInOptions): void {
       h(
         'label',
         { class: 'field' },
-        h('span', {}, profile === 'workbench' || profile === 'department' ? '姓名 *' : '姓名（选填）'),
+        h(
+          'span',
+          {},
+          profile === 'workbench' || profile === 'department' || profile === 'payroll'
+            ? '姓名 *'
+            : '姓名（选填）',
+        ),
         nameInput,
         errorSlot('signin-name'),
       ),
