@@ -21,23 +21,8 @@ import { invocationCounts, resetInvocationCounts } from '../local/lambda.ts';
 import { startRuntime, stopWithin } from '../local/runtime.ts';
 import { requestCountsByCaller, resetRequestCounts } from '../shared/clients.ts';
 import { application } from '../test/support/households.ts';
+import { PRICES } from './prices.ts';
 
-/**
- * AWS list prices, USD, region cn-agnostic (us-east-1 on 2026-11-01; China regions bill in CNY at
- * different rates — replace this table for a cost model in CNY).
- */
-export const PRICES = {
-  stepFunctionsPerTransition: 0.025 / 1000,
-  lambdaPerRequest: 0.2 / 1_000_000,
-  lambdaPerGbSecondArm: 0.0000133334,
-  lambdaMemoryGb: 0.5,
-  dynamoPerWriteRequest: 0.625 / 1_000_000,
-  dynamoPerReadRequest: 0.125 / 1_000_000,
-  sqsPerRequest: 0.4 / 1_000_000,
-  s3PerPut: 0.005 / 1000,
-  s3PerGet: 0.0004 / 1000,
-  httpApiPerRequest: 1.0 / 1_000_000,
-} as const;
 
 // One person submitting for seconds on end is a flood by the rate limits (shared/rate-limits.ts):
 // the bench measures the system's work, the limiter's count included, with its limits raised out of
@@ -264,7 +249,7 @@ const functionsByDynamo = Object.entries(byCaller)
 console.log(
   `where the DynamoDB requests go, per application: the engine's own records ${per(dynamoOf(byCaller[ENGINE])).toFixed(1)} (Step Functions' on AWS; not costed as DynamoDB); the functions ${per(dynamoWrites + dynamoReads).toFixed(1)} — ${functionsByDynamo.map(([who, n]) => `${who} ${per(n).toFixed(1)}`).join(', ')}; the bench's polling ${per(POLLING.reduce((a, k) => a + dynamoOf(byCaller[k]), 0)).toFixed(1)} (not costed)`,
 );
-console.log('AWS cost per application lifecycle (USD, list prices in bench/lifecycle.ts):');
+console.log('AWS cost per application lifecycle (USD, list prices in bench/prices.ts):');
 for (const [k, v] of Object.entries(cost)) console.log(`  ${k.padEnd(14)} $${v.toFixed(8)}`);
 console.log(
   `  ${'total'.padEnd(14)} $${total.toFixed(8)}  (≈ $${(total * 1_000_000).toFixed(2)} per million applications)`,

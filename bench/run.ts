@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   lifecycle: () => import('./lifecycle.ts'),
   api: () => import('./api.ts'),
   monitoring: () => import('./monitoring.ts'),
+  payroll: () => import('./payroll.ts'),
 };
 
 const name = process.argv[2];

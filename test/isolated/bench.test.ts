@@ -70,3 +70,14 @@ it('monitoring: both rates, the same warnings from both, the ratio and the peak 
   expect(out).toMatch(/doudi 用时 ÷ DuckDB 用时 = [\d.]+/);
   expect(out).toContain('两者预警一致');
 }, 240_000);
+
+it('payroll: the county paid end to end, every line agreeing with DuckDB, the cost per case-month', () => {
+  const out = bench('payroll', { BENCH_CASES: '120' });
+  expect(out).toMatch(/doudi \(Distributed Map .*: [\d.]+ cases\/s .* peak RSS \d+ MiB/);
+  expect(out).toMatch(/baseline \(DuckDB.*: [\d.]+ cases\/s/);
+  expect(out).toMatch(/ratio doudi ÷ DuckDB: [\d.]+×/);
+  expect(out).toContain('lines agreeing with DuckDB: 120 / 120 (doudi 120 lines); totals equal');
+  expect(out).toMatch(/per case-month: state transitions [\d.]+ .* DynamoDB [\d.]+ writes \+ [\d.]+ reads/);
+  expect(out).toMatch(/total\s+\$[\d.]+/);
+  expect(out).toMatch(/projected for a province of 3,000,000 cases: [\d.]+ min/);
+}, 240_000);
