@@ -23,7 +23,6 @@ import { requestCountsByCaller, resetRequestCounts } from '../shared/clients.ts'
 import { application } from '../test/support/households.ts';
 import { PRICES } from './prices.ts';
 
-
 // One person submitting for seconds on end is a flood by the rate limits (shared/rate-limits.ts):
 // the bench measures the system's work, the limiter's count included, with its limits raised out of
 // the way unless DOUDI_RATE_LIMIT_SCALE says otherwise.
