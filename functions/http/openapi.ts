@@ -611,7 +611,7 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
   },
   getPayroll: {
     tag: '发放',
-    description: `一份发放名册：合计、哈希、与上一份已审批名册的比较、审批情况，以及逐户明细（每户本月与补发月份、金额及依据），每页500户。`,
+    description: `一份发放名册：合计、哈希、与上一份已审批名册的比较、审批情况，以及逐户明细（每户本月与补发月份、金额及依据），每页500户（按存储分片、分片内按案件编号排列）。`,
     path: rollIdPath,
     query: payrollQuery,
     success: { status: 200, description: '名册', schema: payrollResponses.detail },

@@ -14,6 +14,7 @@ import {
   payrollQuery,
   payrollsQuery,
   rollIdPath,
+  rollStatusLabels,
   startPayrollBody,
 } from '../../shared/schemas/payroll.ts';
 
@@ -21,22 +22,18 @@ import {
 export const LINES_PER_PAGE = 500;
 
 /** A roll as people see it: no workflow tokens, no storage keys. */
-const shown = ({ taskToken: _token, returnToken: _return, bankFile, bankReturn, ...roll }: RollRecord) => ({
+const shown = ({
+  taskToken: _token,
+  returnToken: _return,
+  lineCounts: _counts,
+  bankFile,
+  bankReturn,
+  ...roll
+}: RollRecord) => ({
   ...roll,
   ...(bankFile ? { bankFile: (({ key: _k, indexKey: _i, ...f }) => f)(bankFile) } : {}),
   ...(bankReturn ? { bankReturn: (({ key: _k, resultsKey: _r, ...r }) => r)(bankReturn) } : {}),
 });
-
-const STATUS_TEXT: Record<string, string> = {
-  computing: '正在计算',
-  computed: '待核对提交',
-  prepared: '待审批',
-  approved: '已审批',
-  returned: '已退回',
-  failed: '编制失败',
-  reconciling: '正在对账',
-  reconciled: '已对账',
-};
 
 export const start = httpRoute(
   { roles: ['countyOfficer'], idempotent: 'startPayroll', body: startPayrollBody },
@@ -69,7 +66,7 @@ export const start = httpRoute(
       case 'inFlight': {
         const held = await payroll.getRoll(started.rollId);
         throw new ConflictError(
-          `本县的发放名册 ${started.rollId}（${held ? (STATUS_TEXT[held.status] ?? held.status) : ''}）尚未办结，办结前不能编制新的名册`,
+          `本县的发放名册 ${started.rollId}（${held ? rollStatusLabels[held.status] : ''}）尚未办结，办结前不能编制新的名册`,
         );
       }
     }
@@ -96,15 +93,18 @@ export const get = httpRoute(
   { roles: ['countyOfficer', 'auditor'], path: rollIdPath, query: payrollQuery },
   async ({ path, query, principal }) => {
     const roll = await authorizedRoll(path.rollId, principal);
-    const lines = roll.status === 'computing' ? [] : await payroll.readLines(roll.rollId);
     const from = (query.page - 1) * LINES_PER_PAGE;
+    // Sealed: only the shards the page falls in are read. Still computing: no lines to show yet.
+    const counts = roll.lineCounts;
+    const total = counts?.reduce((a, b) => a + b, 0) ?? 0;
+    const lines = counts ? await payroll.readLinesPage(roll.rollId, counts, from, LINES_PER_PAGE) : [];
     return {
       statusCode: 200,
       body: {
         ...shown(roll),
         page: query.page,
-        pages: Math.max(1, Math.ceil(lines.length / LINES_PER_PAGE)),
-        lines: lines.slice(from, from + LINES_PER_PAGE),
+        pages: Math.max(1, Math.ceil(total / LINES_PER_PAGE)),
+        lines,
       },
     };
   },
@@ -123,8 +123,8 @@ export const decide = httpRoute(
           decided.roll.approval
             ? `发放名册 ${roll.rollId} 已由${decided.roll.approval.by.name}${decided.roll.approval.decision === 'approve' ? '审批通过' : '退回'}`
             : body.decision === 'submit'
-              ? `发放名册 ${roll.rollId} ${STATUS_TEXT[decided.roll.status] ?? decided.roll.status}，不是待核对提交的名册`
-              : `发放名册 ${roll.rollId} ${STATUS_TEXT[decided.roll.status] ?? decided.roll.status}，${decided.roll.status === 'computed' ? '须先由一名县级工作人员核对提交' : '不在待审批状态'}`,
+              ? `发放名册 ${roll.rollId} ${rollStatusLabels[decided.roll.status]}，不是待核对提交的名册`
+              : `发放名册 ${roll.rollId} ${rollStatusLabels[decided.roll.status]}，${decided.roll.status === 'computed' ? '须先由一名县级工作人员核对提交' : '不在待审批状态'}`,
         );
       case 'recorded':
       case 'same':

@@ -125,6 +125,7 @@ export async function seal(event: { rollId: string }) {
     status,
     totals,
     hash,
+    lineCounts: payroll.shardCounts(all),
     sealedAt: new Date().toISOString(),
     previous: previous ? { rollId: previous.rollId, month: previous.month, totals: previous.totals! } : null,
     approvalDueDate: due.dueDate,

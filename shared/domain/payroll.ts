@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ExcludedLine } from '../payroll-files.ts';
+import type { rollStatuses } from '../schemas/payroll.ts';
 import type { Actor } from './cases.ts';
 import type { RollLine } from './entitlements.ts';
 
@@ -18,22 +19,14 @@ export type { RollLine } from './entitlements.ts';
 /**
  * `computing`: the lines are being written; `computed`: a roll the monthly schedule started, sealed,
  * awaiting a county officer who checks and submits it (and so prepares it); `prepared`: sealed with
- * its totals and hash, prepared by an officer, awaiting approval by another; `approved`: fixed, its months in transit to the bank — a later roll does not owe them
- * again; `returned`: sent back by the approving officer (a new roll of the month may be prepared);
+ * its totals and hash, prepared by an officer, awaiting approval by another; `approved`: fixed,
+ * its months in transit to the bank — a later roll does not owe them again; `returned`: sent back by the approving officer (a new roll of the month may be prepared);
  * `failed`: the run did not complete (likewise); `reconciling`: the bank's return file is being
  * recorded; `reconciled`: every line paid (on the ledger) or failed (owed again in a later roll).
  * Only one roll of a county computes or awaits approval at a time (the county lock,
  * `shared/repositories/payroll.ts`).
  */
-export type RollStatus =
-  | 'computing'
-  | 'computed'
-  | 'prepared'
-  | 'approved'
-  | 'returned'
-  | 'failed'
-  | 'reconciling'
-  | 'reconciled';
+export type RollStatus = (typeof rollStatuses)[number];
 
 /** Approved, whatever the bank has answered since: never prepared again, and last month's comparison. */
 export const isApproved = (r: Pick<RollRecord, 'status'>): boolean =>
@@ -73,6 +66,8 @@ export interface RollRecord {
   /** SHA-256 of the lines, in case order: what was approved is what is paid. */
   hash?: string;
   sealedAt?: string;
+  /** Lines in each shard of the roll's lines, counted when it was sealed: how pages are found. */
+  lineCounts?: number[];
   /** The county's last approved roll, for the approving officer's comparison. */
   previous?: { rollId: string; month: string; totals: RollTotals } | null;
   /** 审批: the last working day for the approval, and escalations past it. */

@@ -3,7 +3,7 @@
  * conditional, so a retried Lambda or a racing caseworker cannot do it twice.
  */
 import { createHash } from 'node:crypto';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   GetCommand,
@@ -16,7 +16,7 @@ import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import { blindIndex } from '../crypto.ts';
 import { maskIdNumber } from '../domain/id-number.ts';
-import { type ConditionalPut, queryAll } from '../dynamo.ts';
+import { type ConditionalPut, isConditionFailure, queryAll } from '../dynamo.ts';
 import { HttpError, IdempotencyKeyReusedError } from '../errors.ts';
 import { casesTable, DUE_SHARDS } from '../resources.ts';
 import type { MeansTestResult } from '../rules/index.ts';
@@ -126,11 +126,6 @@ function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...rest } = item;
   return rest as T;
 }
-
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException ||
-  (error instanceof TransactionCanceledException &&
-    (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
 
 /** A submission's `Idempotency-Key` (the caller's subject and the header) and its content's digest. */
 export interface SubmissionKey {

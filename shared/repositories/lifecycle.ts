@@ -16,7 +16,6 @@
  * | emergency claim   | `EMCLAIM#<blind index>` | `EMCLAIM` (one open request a person)|
  * | emergency grant   | `EMGRANT#<blind index>` | `<grantedAt>#<emergencyId>`         |
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   PutCommand,
@@ -36,7 +35,7 @@ import type {
   LifecycleTask,
   LifecycleTaskDecision,
 } from '../domain/tasks.ts';
-import { queryAll, setExpression, updateExisting } from '../dynamo.ts';
+import { isConditionFailure, queryAll, setExpression, updateExisting } from '../dynamo.ts';
 import { HttpError } from '../errors.ts';
 import { casesTable } from '../resources.ts';
 import type { EmergencyStatus, EmergencyType } from '../schemas/cases.ts';
@@ -65,11 +64,6 @@ const table = () => requiredEnv(casesTable.env);
 const CASE = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
 const EMERG = (emergencyId: string) => ({ pk: `EMERG#${emergencyId}`, sk: 'EMERG' });
 const IDEMP = (key: string) => ({ pk: `IDEMP#emergency#${key}`, sk: 'IDEMP' });
-
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException ||
-  (error instanceof TransactionCanceledException &&
-    (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
 
 function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
   if (!item) return undefined;

@@ -14,18 +14,18 @@
  * two rolls count the same month as owed. A county that has prepared a roll is listed once
  * (`PAYROLLCOUNTIES`, a few thousand nationwide): the monthly schedule prepares its later rolls.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
   GetCommand,
+  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import type { RollLine, RollRecord, RollStatus } from '../domain/payroll.ts';
-import { queryAll, setExpression } from '../dynamo.ts';
+import { isConditionFailure, queryAll, setExpression } from '../dynamo.ts';
 import { casesTable, DUE_SHARDS } from '../resources.ts';
 import { shardOf } from './schedule.ts';
 
@@ -33,11 +33,6 @@ const table = () => requiredEnv(casesTable.env);
 const ROLL = (rollId: string) => ({ pk: `ROLL#${rollId}`, sk: 'ROLL' });
 const LOCK = (regionCode: string) => ({ pk: `ROLLS#${regionCode}`, sk: 'LOCK' });
 const linesPk = (rollId: string, shard: number) => `ROLLLINES#${rollId}#${shard}`;
-
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException ||
-  (error instanceof TransactionCanceledException &&
-    (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
 
 function strip(item: Record<string, unknown>): RollRecord {
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...rest } = item;
@@ -172,6 +167,17 @@ export async function setLineResult(rollId: string, caseId: string, result: NonN
   }
 }
 
+const lineOf = ({ caseId, months, amount, deductions, result }: Record<string, unknown>) =>
+  ({
+    caseId,
+    months,
+    amount,
+    ...(deductions ? { deductions } : {}),
+    ...(result ? { result } : {}),
+  }) as RollLine;
+
+const byCase = (a: RollLine, b: RollLine) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0);
+
 /** Every line of a roll, in case order. */
 export async function readLines(rollId: string): Promise<RollLine[]> {
   const shards = await Promise.all(
@@ -184,19 +190,53 @@ export async function readLines(rollId: string): Promise<RollLine[]> {
       }),
     ),
   );
-  return shards
-    .flat()
-    .map(
-      ({ caseId, months, amount, deductions, result }) =>
-        ({
-          caseId,
-          months,
-          amount,
-          ...(deductions ? { deductions } : {}),
-          ...(result ? { result } : {}),
-        }) as RollLine,
-    )
-    .sort((a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0));
+  return shards.flat().map(lineOf).sort(byCase);
+}
+
+/** How many of these lines each shard holds: what a page of the roll's lines is found by. */
+export function shardCounts(lines: readonly RollLine[]): number[] {
+  const counts = Array.from({ length: DUE_SHARDS }, () => 0);
+  for (const line of lines) counts[shardOf(line.caseId)]!++;
+  return counts;
+}
+
+/**
+ * `count` lines from position `from` in the roll's page order — shard by shard, each in case order —
+ * reading only the shards the page falls in (a county's roll runs to tens of thousands of lines).
+ */
+export async function readLinesPage(
+  rollId: string,
+  counts: readonly number[],
+  from: number,
+  count: number,
+): Promise<RollLine[]> {
+  const page: RollLine[] = [];
+  let skip = from;
+  for (let shard = 0; shard < counts.length && page.length < count; shard++) {
+    const size = counts[shard] ?? 0;
+    if (skip >= size) {
+      skip -= size;
+      continue;
+    }
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const res = await dynamo().send(
+        new QueryCommand({
+          TableName: table(),
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': linesPk(rollId, shard) },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of res.Items ?? []) {
+        if (skip > 0) skip--;
+        else if (page.length < count) page.push(lineOf(item));
+      }
+      ExclusiveStartKey = page.length < count ? res.LastEvaluatedKey : undefined;
+    } while (ExclusiveStartKey);
+  }
+  return page;
 }
 
 /** What a case has on rolls still with the bank: the months they pay, and what they deduct per order. */

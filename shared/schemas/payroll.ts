@@ -64,6 +64,28 @@ export const payrollQuery = z.object({
 
 // ── answers ──────────────────────────────────────────────────────────────────────────────────────
 
+/** A roll's statuses (`shared/domain/payroll.ts` says what each means), as people read them. */
+export const rollStatuses = [
+  'computing',
+  'computed',
+  'prepared',
+  'approved',
+  'returned',
+  'failed',
+  'reconciling',
+  'reconciled',
+] as const;
+export const rollStatusLabels: Record<(typeof rollStatuses)[number], string> = {
+  computing: '正在计算',
+  computed: '待核对提交',
+  prepared: '待审批',
+  approved: '已审批',
+  returned: '已退回',
+  failed: '编制失败',
+  reconciling: '正在对账',
+  reconciled: '已对账',
+};
+
 const actorView = z.object({ subject: z.string(), name: z.string(), role: z.string() });
 const totals = z
   .object({
@@ -82,11 +104,11 @@ const roll = z
     month: z.string().describe('发放月份'),
     seq: z.number().int().describe('该月第几次编制（退回或失败后重新编制）'),
     since: z.string().describe('补发所及的最早月份（本县第一份名册的月份）'),
-    status: z
-      .enum(['computing', 'prepared', 'approved', 'returned', 'failed'])
-      .describe(
-        'computing 计算中；prepared 待审批；approved 已审批（不可更改）；returned 已退回；failed 未能编制完成',
-      ),
+    status: z.enum(rollStatuses).describe(
+      Object.entries(rollStatusLabels)
+        .map(([k, v]) => `${k} ${v}`)
+        .join('；'),
+    ),
     preparedBy: actorView.describe('编制人'),
     preparedAt: z.string(),
     executionArn: z.string(),
@@ -165,6 +187,10 @@ export const payrollResponses = {
             .optional()
             .describe('扣回的追回款'),
           amount: z.number().describe('该户实发合计（元），已扣除扣回的追回款'),
+          result: z
+            .object({ status: z.enum(['paid', 'failed']), reason: z.string().optional() })
+            .optional()
+            .describe('银行回盘结果（未列入银行文件的为 failed 并注明原因）'),
         }),
       ),
     })

@@ -15,67 +15,24 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { addMonthsToMonth, chinaMonth, monthStartsAt } from '../../shared/domain/lifecycle.ts';
 import { fenText, toFen, yuanText } from '../../shared/domain/money.ts';
-import { luhnValid } from '../../shared/domain/payee.ts';
-import { parametersFor } from '../../shared/repositories/parameters.ts';
-import { recordBenefitPeriod } from '../../shared/repositories/payments.ts';
 import { actors } from '../support/actors.ts';
-import { application } from '../support/households.ts';
 import { lifecycleHelpers } from '../support/lifecycle.ts';
-import { returnFile } from '../support/payroll.ts';
+import { payrollHelpers, returnFile } from '../support/payroll.ts';
 import { useRuntime } from '../support/runtime.ts';
 import { fitsWidth, screenshot, sees, signIn, text, useBrowser, widths } from './browser.ts';
 
 const runtime = useRuntime();
 const { open } = useBrowser(() => runtime.rt.apiUrl);
-const lc = lifecycleHelpers(runtime);
+const _lc = lifecycleHelpers(runtime);
 
 /** The refusals the scenario asks for show as failed requests in the console; nothing else may. */
 const unexpected = (errors: string[]) => errors.filter((e) => !/status of (400|403|409)\b/.test(e));
 
-/**
- * A 低保 case of 长沙县 determined last month, its benefit period recorded from this month as the
- * determination records it: this month's roll owes it one month.
- */
-async function caseOwedThisMonth() {
-  const month = chinaMonth(new Date());
-  const decidedAt = new Date(Date.parse(monthStartsAt(month)) - 5 * 86_400_000).toISOString();
-  const seeded = await lc.seedApprovedCase(application());
-  const parameters = await parametersFor('430121', 'urban', decidedAt.slice(0, 10));
-  await recordBenefitPeriod({
-    caseId: seeded.caseId,
-    cause: 'determination',
-    from: month,
-    status: 'active',
-    tier: seeded.tier,
-    monthlyAmount: seeded.monthlyAmount,
-    decidedAt,
-    ref: seeded.applicationId,
-    regionCode: '430121',
-    residence: 'urban',
-    parameterVersion: parameters.version,
-  });
-  return seeded;
-}
+const { determinedCase, registerAccount } = payrollHelpers(runtime);
 
-/** A valid bank card (its check digit computed), registered by the township as the household's account. */
-async function registerAccount(caseId: string) {
-  const body = '622848000000000001';
-  const check = [...Array(10).keys()].find((d) => luhnValid(`${body}${d}`))!;
-  const registered = await runtime.api(
-    `/cases/${caseId}/payee-account`,
-    {
-      method: 'PUT',
-      body: JSON.stringify({
-        kind: 'bankCard',
-        bankName: '中国农业银行长沙县支行',
-        accountNumber: `${body}${check}`,
-        accountName: '张三',
-      }),
-    },
-    actors.township,
-  );
-  expect(registered.status, JSON.stringify(registered.body)).toBe(200);
-}
+/** A 低保 case of 长沙县 determined last month: this month's roll owes it one month. */
+const caseOwedThisMonth = () =>
+  determinedCase(new Date(Date.parse(monthStartsAt(chinaMonth(new Date()))) - 5 * 86_400_000).toISOString());
 
 /**
  * Waits (polling the page's text) until the open roll shows `status`; when it does not, the failure

@@ -17,11 +17,12 @@ import { meansTest } from '../../shared/rules/index.ts';
 import { type Actor, actors } from '../support/actors.ts';
 import { application } from '../support/households.ts';
 import { lifecycleHelpers } from '../support/lifecycle.ts';
-import { returnFile } from '../support/payroll.ts';
+import { payrollHelpers, returnFile } from '../support/payroll.ts';
 import { eventually, useRuntime } from '../support/runtime.ts';
 
 const runtime = useRuntime();
 const lc = lifecycleHelpers(runtime);
+const { determinedCase, registerAccount } = payrollHelpers(runtime);
 
 // biome-ignore lint/suspicious/noExplicitAny: API answers read in tests
 type Body = Record<string, any>;
@@ -36,51 +37,7 @@ const roll = async (rollId: string, status: string): Promise<Body> =>
     return got.body.status === status ? got.body : undefined;
   });
 
-/**
- * A 低保 case determined on `decidedAt`, its benefit period recorded as the determination records it
- * (from the next month), at the amount and under the parameter version of that day.
- */
-async function determinedCase(decidedAt: string) {
-  const declaration = application();
-  const seeded = await lc.seedApprovedCase(declaration);
-  const parameters = await parametersFor('430121', 'urban', decidedAt.slice(0, 10));
-  await recordBenefitPeriod({
-    caseId: seeded.caseId,
-    cause: 'determination',
-    from: addMonthsToMonth(chinaMonth(new Date(decidedAt)), 1),
-    status: 'active',
-    tier: seeded.tier,
-    monthlyAmount: seeded.monthlyAmount,
-    decidedAt,
-    ref: seeded.applicationId,
-    regionCode: '430121',
-    residence: 'urban',
-    parameterVersion: parameters.version,
-  });
-  return { ...seeded, declaration };
-}
-
 const lineOf = (body: Body, caseId: string) => body.lines.find((l: Body) => l.caseId === caseId);
-
-/** A valid card (its check digit computed) registered as the household's account. */
-async function registerAccount(caseId: string, serial: number) {
-  const body = `62284800${String(serial).padStart(10, '0')}`;
-  const check = [...Array(10).keys()].find((d) => luhnValid(`${body}${d}`))!;
-  const registered = await runtime.api(
-    `/cases/${caseId}/payee-account`,
-    {
-      method: 'PUT',
-      body: JSON.stringify({
-        kind: 'bankCard',
-        bankName: '中国农业银行长沙县支行',
-        accountNumber: `${body}${check}`,
-        accountName: '张三',
-      }),
-    },
-    actors.township,
-  );
-  expect(registered.status, JSON.stringify(registered.body)).toBe(200);
-}
 
 /** The approved roll's bank file, downloaded once by its approver through the link. */
 async function downloadBankFile(rollId: string): Promise<string[]> {

@@ -13,6 +13,8 @@ import {
   BANK_RETURN_MAX_BYTES,
   payrollDecisionBody,
   type payrollResponses,
+  type rollStatuses,
+  rollStatusLabels,
   startPayrollBody,
 } from '../../shared/schemas/payroll.ts';
 import { api } from './lib/api.ts';
@@ -31,15 +33,7 @@ const root = $('#payroll');
 
 // ── the API's answers (`shared/schemas/payroll.ts`; the bank's fields as the page reads them) ──
 
-type RollStatus =
-  | 'computing'
-  | 'computed'
-  | 'prepared'
-  | 'approved'
-  | 'returned'
-  | 'failed'
-  | 'reconciling'
-  | 'reconciled';
+type RollStatus = (typeof rollStatuses)[number];
 type Totals = NonNullable<z.infer<typeof payrollResponses.detail>['totals']>;
 type ActorView = { subject: string; name: string; role: string };
 interface BankFile {
@@ -93,16 +87,7 @@ interface BankReturnResult {
 }
 type FieldError = { field: string; message: string };
 
-const statusLabels: Record<RollStatus, string> = {
-  computing: '正在计算',
-  computed: '待核对提交',
-  prepared: '待审批',
-  approved: '已审批',
-  returned: '已退回',
-  failed: '编制失败',
-  reconciling: '正在对账',
-  reconciled: '已对账',
-};
+const statusLabels = rollStatusLabels;
 const statusTone: Record<RollStatus, string> = {
   computing: '',
   computed: 'warn',
