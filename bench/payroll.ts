@@ -27,8 +27,8 @@ import { requestCountsByCaller, resetRequestCounts } from '../shared/clients.ts'
 import { fieldCipher } from '../shared/crypto.ts';
 import { addMonthsToMonth, chinaMonth } from '../shared/domain/lifecycle.ts';
 import { maskAccountNumber } from '../shared/domain/payee.ts';
+import { simulatedReturn } from '../shared/payroll-files.ts';
 import { readLines } from '../shared/repositories/payroll.ts';
-import { returnFile } from '../test/support/payroll.ts';
 import { MAX_CONCURRENCY } from '../workflows/payroll.ts';
 import { PRICES } from './prices.ts';
 
@@ -225,7 +225,7 @@ await client.expect(
   as.preparer,
   'POST',
   `/payrolls/${rollId}/bank-return`,
-  { content: returnFile(bankLines, failing) },
+  { content: simulatedReturn(bankLines.join('\n'), failing) },
   [202],
 );
 await until(async () => ((await rollOf(rollId)).status === 'reconciled' ? true : undefined));

@@ -900,7 +900,8 @@ export const functions = {
       { table: 'Cases', access: 'readWrite' },
       { bucket: 'PayrollFiles', access: 'write' },
     ],
-    timeoutSeconds: 300,
+    // A county's whole roll in one file: tens of thousands of accounts read and opened.
+    timeoutSeconds: 900,
   },
   openBankReturnStep: {
     stack: 'casework',

@@ -18,7 +18,7 @@
  * named by its line.
  */
 import { csvCell } from './csv.ts';
-import type { LineMonth, RollLine } from './domain/entitlements.ts';
+import type { RollLine } from './domain/entitlements.ts';
 import { fenText } from './domain/money.ts';
 import type { PayeeAccount } from './domain/payee.ts';
 
@@ -55,14 +55,15 @@ export const REQUIRED_BANK_COLUMNS: readonly BankFileColumn[] = [
   'amount',
 ];
 
-/** One line of the bank file, as its index keeps it for the reconciliation. */
+/**
+ * One line of the bank file, as its index keeps it for the reconciliation: what the bank is told.
+ * What the line pays for (its months, its deductions) stays on the roll's line.
+ */
 export interface BankLine {
   lineNo: number;
   caseId: string;
   /** Yuan paid: the months less any recovery deducted. */
   amount: number;
-  months: LineMonth[];
-  deductions?: RollLine['deductions'];
 }
 
 /** A roll line left out of the bank file (no account registered): owed again in a later roll. */
@@ -104,13 +105,7 @@ export function bankFile(
       continue;
     }
     const lineNo = included.length + 1;
-    included.push({
-      lineNo,
-      caseId: line.caseId,
-      amount: line.amount,
-      months: line.months,
-      ...(line.deductions ? { deductions: line.deductions } : {}),
-    });
+    included.push({ lineNo, caseId: line.caseId, amount: line.amount });
     const cell: Record<BankFileColumn, string | number> = {
       lineNo,
       accountName: account.accountName,
@@ -138,8 +133,6 @@ export interface ReturnResult {
   lineNo: number;
   caseId: string;
   amount: number;
-  months: LineMonth[];
-  deductions?: RollLine['deductions'];
   status: 'paid' | 'failed';
   reason?: string;
 }
@@ -251,8 +244,6 @@ export function readReturnFile(
         lineNo,
         caseId: bank.caseId,
         amount: bank.amount,
-        months: bank.months,
-        ...(bank.deductions ? { deductions: bank.deductions } : {}),
         status,
         ...(status === 'failed' ? { reason: reason! } : {}),
       });
@@ -281,4 +272,24 @@ export function readReturnFile(
       `各行金额之和为 ${fenText(fen)}，与合计 ${fenText(expectedFen)} 相差 ${fenText(fen - expectedFen)}`,
     );
   return problems.length ? { ok: false, problems } : { ok: true, results };
+}
+
+/**
+ * The return a bank would send for a bank file: every line paid, unless `failed` names its case with
+ * the bank's reason. What the demo, the bench and the tests answer for the bank.
+ */
+export function simulatedReturn(
+  bankFileContent: string,
+  failed: Readonly<Record<string, string>> = {},
+): string {
+  const [rollLine, header, ...rest] = bankFileContent.trim().split(/\r?\n/);
+  const columns = (header ?? '').split(',');
+  const at = (name: BankFileColumn) => columns.indexOf(bankFileColumnLabels[name]);
+  const data = rest.slice(0, -1).map((line) => {
+    const cells = line.split(',');
+    const caseId = cells[at('caseId')]!;
+    const reason = failed[caseId];
+    return `${cells[at('lineNo')]},${caseId},${cells[at('amount')]},${reason ? '失败' : '成功'},${reason ?? ''}`;
+  });
+  return [rollLine, '序号,案件编号,金额,结果,原因', ...data, rest.at(-1)].join('\n');
 }

@@ -144,6 +144,11 @@ export const payroll: WorkflowDefinition = {
       ExportBankFile: {
         Comment: '按本县的银行文件格式生成代发文件（未登记收款账户的户不列入）',
         ...invoke('ExportBankFileFunction', { 'rollId.$': '$.rollId' }),
+        // Idempotent (the same file, written again): an approved roll must reach the bank.
+        Retry: [
+          ...lambdaRetry,
+          { ErrorEquals: ['States.ALL'], IntervalSeconds: 30, MaxAttempts: 3, BackoffRate: 2 },
+        ],
         ResultPath: '$.exported',
         Next: 'AwaitBankReturn',
       },

@@ -13,7 +13,6 @@ import { requiredEnv } from '../../shared/config.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { endOfChinaDay, SUPERVISION_WORKING_DAYS, secondsUntil } from '../../shared/domain/lifecycle.ts';
 import { yuanText } from '../../shared/domain/money.ts';
-import type { PayeeAccount } from '../../shared/domain/payee.ts';
 import { inTransit, isApproved, type RollRecord, rollHash, rollTotals } from '../../shared/domain/payroll.ts';
 import { logger } from '../../shared/logger.ts';
 import { recordCalendarFallback } from '../../shared/metrics.ts';
@@ -27,7 +26,7 @@ import {
 } from '../../shared/payroll.ts';
 import { bankFile, type ReturnResult } from '../../shared/payroll-files.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
-import { payeeAccountOf, recordPayment, reduceRecovery } from '../../shared/repositories/payments.ts';
+import { payeeAccountsOf, recordPayment, reduceRecovery } from '../../shared/repositories/payments.ts';
 import * as payroll from '../../shared/repositories/payroll.ts';
 import { payrollBucket, supervisorQueue } from '../../shared/resources.ts';
 
@@ -218,19 +217,6 @@ export async function fail(event: { rollId: string; failure?: { Error?: string; 
 
 // ── the bank ─────────────────────────────────────────────────────────────────────────────────────
 
-/** Accounts opened a few at a time: one read and one decryption each. */
-async function accountsOf(caseIds: readonly string[]): Promise<Map<string, PayeeAccount>> {
-  const accounts = new Map<string, PayeeAccount>();
-  for (let i = 0; i < caseIds.length; i += 16)
-    await Promise.all(
-      caseIds.slice(i, i + 16).map(async (id) => {
-        const account = await payeeAccountOf(id);
-        if (account) accounts.set(id, account);
-      }),
-    );
-  return accounts;
-}
-
 /**
  * The approved roll's bank file, in the county's layout, under the payroll bucket's key (encrypted
  * with the stores' key), and its index for the reconciliation. Lines without an account are left out
@@ -241,7 +227,7 @@ export async function exportBankFile(event: { rollId: string }) {
   if (roll.bankFile || roll.status !== 'approved')
     return { rollId: roll.rollId, lines: roll.bankFile?.lines ?? 0 };
   const lines = await payroll.readLines(roll.rollId);
-  const accounts = await accountsOf(lines.map((l) => l.caseId));
+  const accounts = await payeeAccountsOf(lines.map((l) => l.caseId));
   const { bankFileLayout } = await parametersFor(roll.regionCode, 'urban', chinaDate());
   const file = bankFile(roll, lines, accounts, bankFileLayout.columns);
   const bucket = requiredEnv(payrollBucket.env);
@@ -306,9 +292,16 @@ export interface ReconcileEvent {
  */
 export async function reconcileLines(event: ReconcileEvent): Promise<{ paid: number; failed: number }> {
   const { rollId, uploadedAt, runExecutionArn } = event.BatchInput;
+  // What each line pays for is on the roll's line; the return names the line.
+  const lines = await payroll.linesOf(
+    rollId,
+    event.Items.map((r) => r.caseId),
+  );
   const one = async (r: ReturnResult) => {
+    const line = lines.get(r.caseId);
+    if (!line) throw new Error(`roll ${rollId} has no line for ${r.caseId}`);
     if (r.status === 'paid') {
-      for (const m of r.months)
+      for (const m of line.months)
         await recordPayment({
           caseId: r.caseId,
           month: m.month,
@@ -319,7 +312,7 @@ export async function reconcileLines(event: ReconcileEvent): Promise<{ paid: num
           executionArn: runExecutionArn,
           recordedAt: uploadedAt,
         });
-      for (const d of r.deductions ?? []) {
+      for (const d of line.deductions ?? []) {
         const applied = await reduceRecovery(r.caseId, d.recoveryId, {
           kind: 'deduction',
           rollId,
@@ -331,7 +324,7 @@ export async function reconcileLines(event: ReconcileEvent): Promise<{ paid: num
           key: `recovery.deducted#${d.recoveryId}#${rollId}`,
           actor: SYSTEM,
           action: 'recovery.deducted',
-          summary: `从${r.months.map((m) => m.month).join('、')}救助金中扣回${yuanText(d.amount)}（追回决定 ${d.recoveryId}）`,
+          summary: `从${line.months.map((m) => m.month).join('、')}救助金中扣回${yuanText(d.amount)}（追回决定 ${d.recoveryId}）`,
           refs: { rollId, recoveryId: d.recoveryId },
         });
       }
@@ -340,7 +333,7 @@ export async function reconcileLines(event: ReconcileEvent): Promise<{ paid: num
         key: `payment.failed#${rollId}`,
         actor: SYSTEM,
         action: 'payment.failed',
-        summary: `${r.months.map((m) => m.month).join('、')}救助金${yuanText(r.amount)}发放失败（银行：${r.reason ?? ''}），将列入以后月份的名册补发`,
+        summary: `${line.months.map((m) => m.month).join('、')}救助金${yuanText(r.amount)}发放失败（银行：${r.reason ?? ''}），将列入以后月份的名册补发`,
         refs: { rollId, lineNo: String(r.lineNo) },
       });
     await payroll.setLineResult(rollId, r.caseId, {

@@ -146,3 +146,10 @@ export const county = (regionCode: string): Actor => ({
   subject: `demo-county-${regionCode}`,
   name: '县民政局',
 });
+/** A second officer of the county: approves the payment roll the first prepared. */
+export const countyApprover = (regionCode: string): Actor => ({
+  role: 'countyOfficer',
+  regionCodes: [regionCode],
+  subject: `demo-county-approver-${regionCode}`,
+  name: '县民政局（审批）',
+});

@@ -2,9 +2,12 @@
  * `npm run demo`: three households through their lifecycles on the in-process local runtime, in
  * well under a minute of real time, each step printed in Chinese and English with the virtual date.
  *
- *   户1 张三 (长沙县) — 低保 application → township review → 公示 → county determination → paid; at its
- *       recheck the household has recovered through employment → 渐退 month by month, each month a
- *       payment record → case closed, household under 动态监测.
+ *   户1 张三 (长沙县) — 低保 application → township review → 公示 → county determination → paid
+ *       monthly through the county's payment roll and the bank (the first month prepared by an
+ *       officer, the second computed on the payroll day; each approved by a second officer and
+ *       reconciled from the bank's return); at its recheck the household has recovered through
+ *       employment → 渐退 month by month, each month a payment record → case closed, household under
+ *       动态监测.
  *   户2 李四 (中牟县) — the township's home visit finds undeclared income → refused; the written notice
  *       with its reasons is due within 3 working days.
  *   户3 王芳 (芙蓉区) — a fire: 临时救助, a small amount at once, the paperwork task, then converted into

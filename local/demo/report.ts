@@ -67,7 +67,17 @@ export async function verify(d: DemoSession) {
           a.recheck.outcome === 'gradualExit',
           String(a.recheck.outcome),
         );
-        const { payments, total } = await d.payments(a.caseId);
+        const { payments: all } = await d.payments(a.caseId);
+        const regular = (all as PaymentView[]).filter((p) => p.kind === 'regular');
+        check(
+          'paid monthly through the county’s roll and the bank, at the determined amount',
+          regular.map((p) => p.month).join(' ') === a.paidMonths.join(' ') &&
+            a.paidMonths.length === 2 &&
+            regular.every((p) => p.amount === a.monthlyAmount),
+          regular.map((p) => `${p.month}:${p.amount}`).join(' '),
+        );
+        const payments = (all as PaymentView[]).filter((p) => p.kind === 'gradualExit');
+        const total = payments.reduce((fen, p) => fen + Math.round(p.amount * 100), 0) / 100;
         a.gradualExit.payments = payments;
         a.gradualExit.total = total;
         const months = a.gradualExit.months ?? 0;

@@ -57,7 +57,7 @@ export class DemoSession {
   }
 
   /** A request that must answer `expect`; anything else stops the household's story. */
-  async api(actor: Actor, method: 'GET' | 'POST', path: string, body?: unknown, expect = [200]) {
+  async api(actor: Actor, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, expect = [200]) {
     return this.client.expect(actor, method, path, body, expect) as Promise<Json>;
   }
 

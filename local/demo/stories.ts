@@ -3,11 +3,18 @@
  * the HTTP API as its people would act, the virtual clock moved rather than waited on.
  */
 import { chinaDate } from '../../shared/domain/dates.ts';
-import { endOfChinaDay, startOfChinaDay, tierLabel } from '../../shared/domain/lifecycle.ts';
+import {
+  addMonthsToMonth,
+  endOfChinaDay,
+  startOfChinaDay,
+  tierLabel,
+} from '../../shared/domain/lifecycle.ts';
+import { simulatedReturn } from '../../shared/payroll-files.ts';
 import {
   applicant,
   CHANGSHA_COUNTY,
   county,
+  countyApprover,
   FURONG,
   H1,
   H2,
@@ -19,7 +26,7 @@ import {
   ZHONGMOU,
   zhangSan,
 } from './households.ts';
-import { DAY_MS, type DemoSession, rmb, tierEn, yuan } from './session.ts';
+import { DAY_MS, type DemoSession, type Json, rmb, tierEn, yuan } from './session.ts';
 import type { PaymentView } from './summary.ts';
 
 /** One application through the township review, 公示 and the county determination. */
@@ -150,10 +157,79 @@ export async function household1(d: DemoSession) {
   );
 }
 
+/**
+ * One month's roll of 长沙县 through the bank: prepared (by the officer, or computed on the county's
+ * payroll day and submitted by the officer), approved by a second officer, the bank file downloaded
+ * once and the bank's return reconciled. Answers what the household's line paid.
+ */
+async function payMonth(d: DemoSession, caseId: string, month: string, scheduled: boolean) {
+  const preparer = county(CHANGSHA_COUNTY);
+  const approver = countyApprover(CHANGSHA_COUNTY);
+  const rollOf = async (status: string) =>
+    d.until(`the ${month} roll to be ${status}`, async () => {
+      const { rolls } = await d.api(preparer, 'GET', `/payrolls?regionCode=${CHANGSHA_COUNTY}`);
+      return (rolls as Json[]).find((r) => r.month === month && r.status === status);
+    });
+  let rollId: string;
+  if (scheduled) {
+    rollId = (await rollOf('computed')).rollId as string;
+    await d.api(preparer, 'POST', `/payrolls/${rollId}/decision`, { decision: 'submit' }, [202]);
+  } else {
+    const started = await d.api(preparer, 'POST', '/payrolls', { regionCode: CHANGSHA_COUNTY, month }, [202]);
+    rollId = started.rollId as string;
+    await rollOf('prepared');
+  }
+  await d.api(approver, 'POST', `/payrolls/${rollId}/decision`, { decision: 'approve' }, [202]);
+  await d.until(`the ${month} bank file`, async () => {
+    const roll = await d.api(preparer, 'GET', `/payrolls/${rollId}`);
+    return roll.bankFile ? roll : undefined;
+  });
+  const link = await d.api(approver, 'POST', `/payrolls/${rollId}/bank-file`, {});
+  const content = await (await fetch(link.url as string)).text();
+  await d.api(
+    preparer,
+    'POST',
+    `/payrolls/${rollId}/bank-return`,
+    { content: simulatedReturn(content) },
+    [202],
+  );
+  const roll = await d.until(`the ${month} roll to be reconciled`, async () => {
+    const r = await d.api(preparer, 'GET', `/payrolls/${rollId}`);
+    return r.status === 'reconciled' ? r : undefined;
+  });
+  const line = (roll.lines as Json[]).find((l) => l.caseId === caseId);
+  if (!line) throw new Error(`the ${month} roll has no line for the household`);
+  d.step(
+    H1,
+    `${month}发放名册（${scheduled ? '编制日系统自动计算，经办人核对提交' : '县级工作人员编制'}，另一名工作人员审批）：银行文件代发，回盘对账，本户${month}救助金${yuan(line.amount as number)}已到账`,
+    `${month} payment roll (${scheduled ? 'computed on the payroll day, submitted by an officer' : 'prepared by a county officer'}, approved by a second): paid through the bank file, reconciled from the bank's return — ${rmb(line.amount as number)} reached the household`,
+  );
+}
+
 export async function household1Later(d: DemoSession) {
   const s = d.summary.approved;
   const caseId = s.caseId!;
   const due = s.nextRecheckDue!;
+
+  // 按月发放: the township registers the household's account; the county pays the first months.
+  await d.api(township(CHANGSHA_COUNTY), 'PUT', `/cases/${caseId}/payee-account`, {
+    kind: 'bankCard',
+    bankName: '中国农业银行长沙县支行',
+    accountNumber: '6228480012345678903',
+    accountName: '张三',
+  });
+  d.step(
+    H1,
+    '乡镇经办人登记收款账户（账号加密保存，只显示脱敏号码）',
+    'the township registered the household’s bank card (sealed; shown masked)',
+  );
+  const first = addMonthsToMonth(s.determinedOn!.slice(0, 7), 1);
+  await d.advanceTo(`${first}-02T09:00:00+08:00`);
+  await payMonth(d, caseId, first, false);
+  const second = addMonthsToMonth(first, 1);
+  await d.advanceTo(`${second}-05T10:00:00+08:00`);
+  await payMonth(d, caseId, second, true);
+  s.paidMonths = [first, second];
 
   // A few weeks before the recheck, 张三 has found work and declares it.
   await d.advanceTo(Date.parse(startOfChinaDay(due)) - 40 * DAY_MS);

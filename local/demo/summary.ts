@@ -50,6 +50,8 @@ export interface DemoSummary {
     nextRecheckDue: string | null;
     recheck: { outcome: string | null; reasons: string[]; confirmedOn: string | null };
     gradualExit: { months: number | null; payments: PaymentView[]; total: number };
+    /** 按月发放: the months the county's rolls paid, through the bank. */
+    paidMonths: string[];
     caseStatus: string | null;
     monitoring: boolean | null;
     notices: string[];
@@ -106,6 +108,7 @@ export function emptySummary(): DemoSummary {
       nextRecheckDue: null,
       recheck: { outcome: null, reasons: [], confirmedOn: null },
       gradualExit: { months: null, payments: [], total: 0 },
+      paidMonths: [],
       caseStatus: null,
       monitoring: null,
       notices: [],

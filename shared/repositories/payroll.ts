@@ -239,6 +239,26 @@ export async function readLinesPage(
   return page;
 }
 
+/** These cases' lines of a roll, by case id (100 keys a `BatchGetItem`). */
+export async function linesOf(rollId: string, caseIds: readonly string[]): Promise<Map<string, RollLine>> {
+  const found = new Map<string, RollLine>();
+  for (let i = 0; i < caseIds.length; i += 100) {
+    let keys: Array<Record<string, unknown>> = caseIds
+      .slice(i, i + 100)
+      .map((caseId) => ({ pk: linesPk(rollId, shardOf(caseId)), sk: caseId }));
+    for (let attempt = 0; keys.length > 0; attempt++) {
+      if (attempt === 8) throw new Error(`roll ${rollId}: lines not read after ${attempt} tries`);
+      const { Responses, UnprocessedKeys } = await dynamo().send(
+        new BatchGetCommand({ RequestItems: { [table()]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of Responses?.[table()] ?? []) found.set(String(item.caseId), lineOf(item));
+      keys = (UnprocessedKeys?.[table()]?.Keys ?? []) as Array<Record<string, unknown>>;
+      if (keys.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+    }
+  }
+  return found;
+}
+
 /** What a case has on rolls still with the bank: the months they pay, and what they deduct per order. */
 export interface OnRolls {
   months: Set<string>;

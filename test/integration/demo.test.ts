@@ -1,7 +1,7 @@
 /**
  * `npm run demo` in-process and quiet: the three households reach their end states — the approved
- * household rechecked into a gradual exit with one payment record per month and closed under
- * monitoring, the refused household told its reasons within 3 working days, the emergency granted at
+ * household paid monthly through the county's roll and the bank, rechecked into a gradual exit with
+ * one payment record per month and closed under monitoring, the refused household told its reasons within 3 working days, the emergency granted at
  * once and converted into a regular application that is determined (how long it takes is the demo's own printout, not an assertion).
  */
 import { describe, expect, it } from 'vitest';
@@ -48,6 +48,8 @@ describe('npm run demo', () => {
     expect(a.gradualExit.payments.at(-1)!.basis).toContain(`渐退期第${months}个月（共${months}个月）`);
     expect(a.gradualExit.total).toBe(a.monthlyAmount! * months);
     expect(a.workflows).toEqual(['Application', 'Recheck', ...Array(months).fill('GradualExit')]);
+    // Paid every month through the county's roll and the bank before the recheck (the first two shown).
+    expect(a.paidMonths).toHaveLength(2);
     expect(a.notices).toEqual(expect.arrayContaining(['approval', 'gradualExit', 'exit']));
     // The recheck came months after the determination, the exit after the last month.
     expect(a.determinedOn! < a.nextRecheckDue!).toBe(true);
