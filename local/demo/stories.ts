@@ -324,7 +324,9 @@ export async function household1Later(d: DemoSession) {
       (e) => (e.status !== 'RUNNING' && e.archived) || e.states.includes('WaitForMonthEnd'),
     );
     const { payments } = await d.payments(caseId);
-    for (const p of (payments as PaymentView[]).slice(paid)) {
+    // The months the county's rolls paid before the recheck are regular payments, not these.
+    const exitMonths = (payments as PaymentView[]).filter((p) => p.kind === 'gradualExit');
+    for (const p of exitMonths.slice(paid)) {
       const m = /共(\d+)个月/.exec(p.basis);
       if (m) s.gradualExit.months = Number(m[1]);
       d.step(
