@@ -21,7 +21,7 @@ import { invocationCounts, resetInvocationCounts } from '../local/lambda.ts';
 import { startRuntime, stopWithin } from '../local/runtime.ts';
 import { requestCountsByCaller, resetRequestCounts } from '../shared/clients.ts';
 import { application } from '../test/support/households.ts';
-import { PRICES } from './prices.ts';
+import { ENGINE, PRICES, requestTotals } from './prices.ts';
 
 // One person submitting for seconds on end is a flood by the rate limits (shared/rate-limits.ts):
 // the bench measures the system's work, the limiter's count included, with its limits raised out of
@@ -186,29 +186,14 @@ const per = (n: number) => n / N;
 // The HTTP requests a lifecycle needs are the people's: the submission and two decisions. The
 // bench's polling of inboxes and statuses stands in for people looking, and is not costed.
 const POLLING = ['listTasks', 'getApplication', 'caseHistory'];
-// What the local engine keeps in DynamoDB Local is what Step Functions keeps on AWS: priced as
-// state transitions, not as DynamoDB requests.
-const ENGINE = 'stepFunctionsEngine';
 const dynamoOf = (byOperation: Record<string, number> = {}) =>
   Object.entries(byOperation)
     .filter(([k]) => k.startsWith('DynamoDB.'))
     .reduce((a, [, v]) => a + v, 0);
-const requests: Record<string, number> = {};
-for (const [who, byOperation] of Object.entries(byCaller))
-  if (who !== ENGINE && !POLLING.includes(who))
-    for (const [k, v] of Object.entries(byOperation)) requests[k] = (requests[k] ?? 0) + v;
-const sum = (pred: (k: string) => boolean) =>
-  Object.entries(requests)
-    .filter(([k]) => pred(k))
-    .reduce((a, [, v]) => a + v, 0);
-const dynamoWrites = sum(
-  (k) => k.startsWith('DynamoDB.') && /Put|Update|Delete|TransactWrite|BatchWrite/.test(k),
+const { dynamoWrites, dynamoReads, sqsRequests, s3Puts, s3Gets, sfnRequests } = requestTotals(
+  byCaller,
+  POLLING,
 );
-const dynamoReads = sum((k) => k.startsWith('DynamoDB.') && /Get|Query|Scan|TransactGet|BatchGet/.test(k));
-const sqsRequests = sum((k) => k.startsWith('SQS.'));
-const s3Puts = sum((k) => k === 'S3.PutObject');
-const s3Gets = sum((k) => k === 'S3.GetObject');
-const sfnRequests = sum((k) => k.startsWith('StepFunctions.'));
 const lambdaCount = Object.values(invocations).reduce((a, v) => a + v.count, 0);
 const lambdaMs = Object.values(invocations).reduce((a, v) => a + v.ms, 0);
 const PEOPLE_REQUESTS = 3;

@@ -30,7 +30,7 @@ import { maskAccountNumber } from '../shared/domain/payee.ts';
 import { simulatedReturn } from '../shared/payroll-files.ts';
 import { readLines } from '../shared/repositories/payroll.ts';
 import { MAX_CONCURRENCY } from '../workflows/payroll.ts';
-import { PRICES } from './prices.ts';
+import { PRICES, requestTotals } from './prices.ts';
 
 process.env.DOUDI_RATE_LIMIT_SCALE ??= '1000000';
 const N = Number(process.env.BENCH_CASES ?? 50_000);
@@ -298,21 +298,9 @@ const duckTotal = duckRows.reduce((fen, r) => fen + Math.round(r.amount * 100), 
 
 // ── figures ──────────────────────────────────────────────────────────────────────────────────────
 
-const ENGINE = 'stepFunctionsEngine';
 // The bench's looking at the roll stands in for the officers', and is not costed.
 const POLLING = ['listPayrolls', 'getPayroll'];
-const requests: Record<string, number> = {};
-for (const [who, byOperation] of Object.entries(byCaller))
-  if (who !== ENGINE && !POLLING.includes(who))
-    for (const [k, v] of Object.entries(byOperation)) requests[k] = (requests[k] ?? 0) + v;
-const sum = (pred: (k: string) => boolean) =>
-  Object.entries(requests)
-    .filter(([k]) => pred(k))
-    .reduce((a, [, v]) => a + v, 0);
-const writes = sum((k) => k.startsWith('DynamoDB.') && /Put|Update|Delete|TransactWrite|BatchWrite/.test(k));
-const reads = sum((k) => k.startsWith('DynamoDB.') && /Get|Query|Scan|TransactGet|BatchGet/.test(k));
-const s3Puts = sum((k) => k === 'S3.PutObject');
-const s3Gets = sum((k) => k === 'S3.GetObject');
+const { dynamoWrites: writes, dynamoReads: reads, s3Puts, s3Gets } = requestTotals(byCaller, POLLING);
 const steps = [
   'payrollLinesStep',
   'reconcilePayrollStep',

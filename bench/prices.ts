@@ -16,3 +16,37 @@ export const PRICES = {
   s3PerGet: 0.0004 / 1000,
   httpApiPerRequest: 1.0 / 1_000_000,
 } as const;
+
+/**
+ * What the local engine keeps in DynamoDB Local is what Step Functions keeps on AWS: priced as state
+ * transitions, not as DynamoDB requests.
+ */
+export const ENGINE = 'stepFunctionsEngine';
+
+/**
+ * The system's requests by kind, from the counts by caller (`requestCountsByCaller`): every function's
+ * but the engine's own and those of `notCosted` (a bench's polling, standing in for people looking).
+ */
+export function requestTotals(
+  byCaller: Record<string, Record<string, number>>,
+  notCosted: readonly string[],
+) {
+  const requests: Record<string, number> = {};
+  for (const [who, byOperation] of Object.entries(byCaller))
+    if (who !== ENGINE && !notCosted.includes(who))
+      for (const [k, v] of Object.entries(byOperation)) requests[k] = (requests[k] ?? 0) + v;
+  const sum = (pred: (k: string) => boolean) =>
+    Object.entries(requests)
+      .filter(([k]) => pred(k))
+      .reduce((a, [, v]) => a + v, 0);
+  return {
+    dynamoWrites: sum(
+      (k) => k.startsWith('DynamoDB.') && /Put|Update|Delete|TransactWrite|BatchWrite/.test(k),
+    ),
+    dynamoReads: sum((k) => k.startsWith('DynamoDB.') && /Get|Query|Scan|TransactGet|BatchGet/.test(k)),
+    sqsRequests: sum((k) => k.startsWith('SQS.')),
+    s3Puts: sum((k) => k === 'S3.PutObject'),
+    s3Gets: sum((k) => k === 'S3.GetObject'),
+    sfnRequests: sum((k) => k.startsWith('StepFunctions.')),
+  };
+}
