@@ -74,7 +74,7 @@ it('monitoring: both rates, the same warnings from both, the ratio and the peak 
 it('payroll: the county paid end to end, every line agreeing with DuckDB, the cost per case-month', () => {
   const out = bench('payroll', { BENCH_CASES: '120' });
   expect(out).toMatch(/doudi \(Distributed Map .*: [\d.]+ cases\/s .* peak RSS \d+ MiB/);
-  expect(out).toMatch(/baseline \(DuckDB.*: [\d.]+ cases\/s/);
+  expect(out).toMatch(/baseline \(DuckDB.*:\s+[\d.]+ cases\/s/);
   expect(out).toMatch(/ratio doudi ÷ DuckDB: [\d.]+×/);
   expect(out).toContain('lines agreeing with DuckDB: 120 / 120 (doudi 120 lines); totals equal');
   expect(out).toMatch(/per case-month: state transitions [\d.]+ .* DynamoDB [\d.]+ writes \+ [\d.]+ reads/);
