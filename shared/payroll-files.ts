@@ -21,6 +21,7 @@ import { csvCell } from './csv.ts';
 import type { RollLine } from './domain/entitlements.ts';
 import { fenText } from './domain/money.ts';
 import type { PayeeAccount } from './domain/payee.ts';
+import { splitCsvLine } from './monitoring/feeds/csv.ts';
 
 export const bankFileColumns = [
   'lineNo',
@@ -150,29 +151,6 @@ const RESULT: Record<string, 'paid' | 'failed'> = {
   failed: 'failed',
 };
 
-/** Splits a CSV line, quotes honoured (the bank's reasons may hold commas). */
-function cells(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out.map((c) => c.trim());
-}
-
 /**
  * The bank's return file checked against the bank file it answers: every result, or every problem
  * found (each naming its line), never both.
@@ -183,6 +161,13 @@ export function readReturnFile(
 ): { ok: true; results: ReturnResult[] } | { ok: false; problems: ReturnProblem[] } {
   const problems: ReturnProblem[] = [];
   const at = (n: number, message: string) => problems.push({ field: `lines.${n}`, message });
+  // RFC 4180 quoting, as department feeds are read: the bank's reasons may hold commas.
+  const cells = (n: number, line: string): string[] => {
+    const split = splitCsvLine(line);
+    if (Array.isArray(split)) return split.map((c) => c.trim());
+    at(n, `无法读取：${split.error}`);
+    return [];
+  };
   const text = content.replace(/^\uFEFF/, '');
   const lines = text
     .split(/\r?\n/)
@@ -191,7 +176,7 @@ export function readReturnFile(
   const first = lines[0];
   if (!first?.text.startsWith('#ROLL,'))
     return { ok: false, problems: [{ field: 'content', message: '回盘文件第一行应为 #ROLL,<名册编号>' }] };
-  const rollId = cells(first!.text)[1];
+  const rollId = cells(first!.n, first!.text)[1];
   if (rollId !== expected.rollId)
     return {
       ok: false,
@@ -215,7 +200,9 @@ export function readReturnFile(
   // A header line of column names may follow the roll line.
   const body = lines.slice(1, -1).filter((l) => !/^\D/.test(l.text));
   for (const { n, text: raw } of body) {
-    const [no, caseId, amountText, resultText, reason] = cells(raw);
+    const split = cells(n, raw);
+    if (!split.length) continue;
+    const [no, caseId, amountText, resultText, reason] = split;
     const lineNo = Number(no);
     const bank = byNo.get(lineNo);
     if (!Number.isInteger(lineNo) || !bank) {
@@ -254,7 +241,7 @@ export function readReturnFile(
       field: 'content',
       message: `回盘文件缺少序号 ${missing.slice(0, 20).join('、')}${missing.length > 20 ? ` 等${missing.length}笔` : ''}`,
     });
-  const [, countText, totalText] = cells(last.text);
+  const [, countText, totalText] = cells(last.n, last.text);
   const expectedFen = Math.round(expected.total * 100);
   if (Number(countText) !== expected.lines.length)
     at(
