@@ -314,8 +314,8 @@ describe('the applicant, caseworker and auditor journey', () => {
       'Closed',
     ]);
     expect(exported.applications[0].notice.title).toBe('社会救助确认通知书');
+    // An ID number stands alone; a run of 18 digits inside a hex id (task-7f0504357744…) is not one.
     for (const content of [csv, JSON.stringify(exported), casesCsv, complianceCsv])
-      // An ID number stands alone; a run of 18 digits inside a hex id (task-7f0504357744…) is not one.
       expect(content).not.toMatch(/(?<![0-9a-f])\d{17}[\dX](?![0-9a-f])/);
 
     // Filed once, whatever the double click did.
