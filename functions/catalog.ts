@@ -25,10 +25,11 @@ export const timeoutOf = (def: Pick<FunctionDefinition, 'timeoutSeconds'>): numb
 
 /**
  * The nested stack a function is deployed in (`infra/doudi-stack.ts`), by lifecycle: the casework of
- * applications, rechecks, gradual exits and emergencies; the monitoring of department data; the edge
+ * applications, rechecks, gradual exits and emergencies; payments (payee accounts, the monthly roll,
+ * bank files, recoveries); the monitoring of department data; the edge
  * that serves pages and documents. A workflow lives with its step functions.
  */
-export type FunctionStack = 'casework' | 'monitoring' | 'edge';
+export type FunctionStack = 'casework' | 'payments' | 'monitoring' | 'edge';
 
 export interface FunctionDefinition {
   stack: FunctionStack;
@@ -734,28 +735,28 @@ export const functions = {
     grants: [rateLimited, { table: 'Cases', access: 'readWrite' }],
   },
   registerPayee: {
-    stack: 'casework',
+    stack: 'payments',
     entry: 'functions/http/case-lifecycle.ts',
     handler: 'payee',
     description: '登记（变更）收款账户',
     grants: [rateLimited, idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   orderRecovery: {
-    stack: 'casework',
+    stack: 'payments',
     entry: 'functions/http/recoveries.ts',
     handler: 'order',
     description: '决定追回救助金（书面告知，载明复议、诉讼途径）',
     grants: [rateLimited, idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   recordRepayment: {
-    stack: 'casework',
+    stack: 'payments',
     entry: 'functions/http/recoveries.ts',
     handler: 'repay',
     description: '登记家庭退回的救助金',
     grants: [rateLimited, idempotency, { table: 'Cases', access: 'readWrite' }],
   },
   startPayroll: {
-    stack: 'casework',
+    stack: 'payments',
     entry: 'functions/http/payroll.ts',
     handler: 'start',
     description: '编制本县某月发放名册',
@@ -767,21 +768,21 @@ export const functions = {
     ],
   },
   listPayrolls: {
-    stack: 'casework',
+    stack: 'payments',
     entry: 'functions/http/payroll.ts',
     handler: 'list',
     description: '本县发放名册列表',
     grants: [{ table: 'Cases', access: 'read' }],
   },
   getPayroll: {
-    stack: 'casework',
+    stack: 'payments',
     entry: 'functions/http/payroll.ts',
     handler: 'get',
     description: '发放名册：合计、与上月比较、逐户明细',
     grants: [{ table: 'Cases', access: 'read' }],
   },
   approvePayroll: {
-    stack: 'casework',
+    stack: 'payments',
     entry: 'functions/http/payroll.ts',
     handler: 'decide',
     description: '审批（或退回）发放名册：须由编制人以外的县级工作人员',
@@ -793,7 +794,7 @@ export const functions = {
     ],
   },
   downloadBankFile: {
-    stack: 'casework',
+    stack: 'payments',
     entry: 'functions/http/payroll.ts',
     handler: 'bankFile',
     description: '下载银行文件（审批人，一次，短时有效的链接）',
@@ -804,7 +805,7 @@ export const functions = {
     ],
   },
   uploadBankReturn: {
-    stack: 'casework',
+    stack: 'payments',
     entry: 'functions/http/payroll.ts',
     handler: 'bankReturn',
     description: '上传银行回盘文件并对账',
@@ -819,7 +820,7 @@ export const functions = {
     timeoutSeconds: 29,
   },
   startDuePayrolls: {
-    stack: 'casework',
+    stack: 'payments',
     entry: 'functions/steps/payroll.ts',
     handler: 'startDuePayrolls',
     description: '按月自动计算各县发放名册（编制日起），待工作人员核对提交',
@@ -831,7 +832,7 @@ export const functions = {
     schedule: 'rate(1 hour)',
   },
   preparePayrollStep: {
-    stack: 'casework',
+    stack: 'payments',
     entry: 'functions/steps/payroll.ts',
     handler: 'prepare',
     description: '发放名册：列出本县有确认决定的案件，写出清单',
@@ -842,7 +843,7 @@ export const functions = {
     timeoutSeconds: 300,
   },
   payrollLinesStep: {
-    stack: 'casework',
+    stack: 'payments',
     entry: 'functions/steps/payroll.ts',
     handler: 'lines',
     description: '发放名册：分批计算每户本月应发与补发，写入名册行',
@@ -850,7 +851,7 @@ export const functions = {
     timeoutSeconds: 300,
   },
   sealPayrollStep: {
-    stack: 'casework',
+    stack: 'payments',
     entry: 'functions/steps/payroll.ts',
     handler: 'seal',
     description: '发放名册：汇总、哈希、与上月比较，待审批',
@@ -858,7 +859,7 @@ export const functions = {
     timeoutSeconds: 120,
   },
   openPayrollApprovalStep: {
-    stack: 'casework',
+    stack: 'payments',
     entry: 'functions/steps/payroll.ts',
     handler: 'openApproval',
     description: '发放名册：等待另一名县级工作人员审批',
@@ -868,7 +869,7 @@ export const functions = {
     ],
   },
   escalatePayrollApprovalStep: {
-    stack: 'casework',
+    stack: 'payments',
     entry: 'functions/steps/payroll.ts',
     handler: 'escalateApproval',
     description: '发放名册审批逾期：报督办',
@@ -878,21 +879,21 @@ export const functions = {
     ],
   },
   concludePayrollStep: {
-    stack: 'casework',
+    stack: 'payments',
     entry: 'functions/steps/payroll.ts',
     handler: 'conclude',
     description: '发放名册：记录审批结果',
     grants: [{ table: 'Cases', access: 'readWrite' }],
   },
   failPayrollStep: {
-    stack: 'casework',
+    stack: 'payments',
     entry: 'functions/steps/payroll.ts',
     handler: 'fail',
     description: '发放名册：未能编制完成，标记失败',
     grants: [{ table: 'Cases', access: 'readWrite' }],
   },
   exportBankFileStep: {
-    stack: 'casework',
+    stack: 'payments',
     entry: 'functions/steps/payroll.ts',
     handler: 'exportBankFile',
     description: '发放名册：生成银行文件',
@@ -904,7 +905,7 @@ export const functions = {
     timeoutSeconds: 900,
   },
   openBankReturnStep: {
-    stack: 'casework',
+    stack: 'payments',
     entry: 'functions/steps/payroll.ts',
     handler: 'openBankReturn',
     description: '发放名册：等待银行回盘',
@@ -914,7 +915,7 @@ export const functions = {
     ],
   },
   reconcilePayrollStep: {
-    stack: 'casework',
+    stack: 'payments',
     entry: 'functions/steps/payroll.ts',
     handler: 'reconcileLines',
     description: '发放名册：逐批对账，记入发放记录',
@@ -922,7 +923,7 @@ export const functions = {
     timeoutSeconds: 300,
   },
   closeRollStep: {
-    stack: 'casework',
+    stack: 'payments',
     entry: 'functions/steps/payroll.ts',
     handler: 'closeRoll',
     description: '发放名册：对账完成，办结',

@@ -34,8 +34,8 @@ const SUPPRESS_TEMPLATE_INDENTATION = '@aws-cdk/core:suppressTemplateIndentation
  * The whole system, built from the same definitions the local runtime uses: `shared/resources.ts`,
  * `functions/catalog.ts` and `workflows/index.ts`. Split by lifecycle (docs/architecture.md §5): this
  * root stack holds what must never be replaced — keys, tables, queues, buckets, the user pool — and
- * three nested stacks hold what is redeployed at will: casework, monitoring and the edge (HTTP API
- * and site). Each is one CloudFormation template under its 500-resource and 1 MB limits.
+ * four nested stacks hold what is redeployed at will: casework, payments, monitoring and the edge
+ * (HTTP API and site). Each is one CloudFormation template under its 500-resource and 1 MB limits.
  */
 export class DoudiStack extends Stack {
   readonly key: DataKey;
@@ -44,6 +44,7 @@ export class DoudiStack extends Stack {
   readonly accessLogs: AccessLogs;
   readonly identity: Identity;
   readonly casework: LifecycleStack;
+  readonly payments: LifecycleStack;
   readonly monitoring: LifecycleStack;
   readonly edge: LifecycleStack;
   readonly api: HttpApi;
@@ -93,6 +94,11 @@ export class DoudiStack extends Stack {
       lifecycle: 'casework',
       description: '兜底 doudi 业务办理 casework: applications, rechecks, gradual exits, emergencies',
     });
+    this.payments = new LifecycleStack(this, 'Payments', {
+      ...lifecycle,
+      lifecycle: 'payments',
+      description: '兜底 doudi 资金发放 payments: payee accounts, the monthly roll, bank files, recoveries',
+    });
     this.monitoring = new LifecycleStack(this, 'Monitoring', {
       ...lifecycle,
       lifecycle: 'monitoring',
@@ -103,7 +109,7 @@ export class DoudiStack extends Stack {
       lifecycle: 'edge',
       description: '兜底 doudi 入口 edge: the HTTP API, the pages and their documents',
     });
-    const stacks = [this.casework, this.monitoring, this.edge];
+    const stacks = [this.casework, this.payments, this.monitoring, this.edge];
     this.functions = {
       get: (name) => {
         const stack = stacks.find((s) => s.functions.byName.has(name));
