@@ -253,14 +253,18 @@ export const task = z
         'emergencyReview',
         'emergencyAssessment',
         'monitoringVerification',
+        'payrollApproval',
+        'payeeAccountFix',
       ])
       .describe(
-        '乡镇（街道）审核、县级确认、定期核查确认、终止特困供养公示异议的县级核实、临时救助先行救助、临时救助补办手续、支出型临时救助的乡镇审核、临时救助的县级审核（超出先行救助的部分或支出型），或动态监测预警的入户核查',
+        '乡镇（街道）审核、县级确认、定期核查确认、终止特困供养公示异议的县级核实、临时救助先行救助、临时救助补办手续、支出型临时救助的乡镇审核、临时救助的县级审核（超出先行救助的部分或支出型）、动态监测预警的入户核查、发放名册审批，或发放失败的收款账户核实',
       ),
     status: z.enum(['open', 'escalated', 'decided']).describe('待办、逾期已督办（仍可决定）、已决定'),
     round: z.number().int().describe('审核轮次'),
-    applicationId: z.string().describe('所办理的申请；入户核查任务为所核查的预警编号'),
-    caseId: z.string().describe('案件编号；入户核查任务为该户的救助链编号'),
+    applicationId: z
+      .string()
+      .describe('所办理的申请；入户核查任务为所核查的预警编号；资金发放任务为发放名册编号'),
+    caseId: z.string().describe('案件编号；入户核查任务为该户的救助链编号；名册审批任务为名册的审计链编号'),
     township: z.string(),
     createdAt: instant,
     dueDate: day.describe('办理期限（按工作日计算；督办后为督办期限）'),
@@ -318,6 +322,19 @@ export const task = z
       })
       .optional()
       .describe('临时救助任务：申请金额与额度'),
+    payment: z
+      .object({
+        rollId: z.string().describe('发放名册编号'),
+        month: z.string().describe('名册月份（YYYY-MM）'),
+        regionCode: z.string().describe('名册所属县级行政区划'),
+        lines: z.number().int().optional().describe('名册审批：户数'),
+        amount: z.number().optional().describe('名册审批：合计金额；账户核实：未发放的金额（元）'),
+        preparedBy: z.string().optional().describe('名册审批：编制人（按月自动计算、尚未核对提交的没有）'),
+        months: z.array(z.string()).optional().describe('账户核实：未发放的月份'),
+        reason: z.string().optional().describe('账户核实：银行退回原因，或未登记收款账户'),
+      })
+      .optional()
+      .describe('资金发放任务：名册审批（另一名县级工作人员），或发放失败、须登记正确收款账户的家庭（乡镇）'),
     homeCheck: z
       .object({
         required: z.boolean(),

@@ -7,7 +7,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ExecutionAlreadyExists, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { payroll as payrollWorkflow } from '../workflows/payroll.ts';
-import { appendAudit } from './audit.ts';
+import { appendAudit, SYSTEM } from './audit.ts';
 import { dynamo, s3, sfn } from './clients.ts';
 import { requiredEnv } from './config.ts';
 import { isLapsedToken } from './decision-delivery.ts';
@@ -21,13 +21,16 @@ import {
   periodsFromCase,
   type RollLine,
 } from './domain/entitlements.ts';
+import { stableId } from './domain/ids.ts';
 import { tierLabel } from './domain/lifecycle.ts';
 import { yuanText } from './domain/money.ts';
 import { isApproved, type RollRecord, type RollStatus, rollIdOf, sinceOf } from './domain/payroll.ts';
 import { deductions } from './domain/recoveries.ts';
+import { isPaymentTask, PAYMENT_TASK_TOKEN, type PaymentTask, type TaskDecision } from './domain/tasks.ts';
 import { queryAll } from './dynamo.ts';
 import type { ParameterSet, Residence } from './parameters/index.ts';
 import { type BankLine, type ReturnProblem, type ReturnResult, readReturnFile } from './payroll-files.ts';
+import { getTask } from './repositories/cases.ts';
 import * as lifecycle from './repositories/lifecycle.ts';
 import { parametersFor } from './repositories/parameters.ts';
 import { benefitPeriods, listPayments, listRecoveries } from './repositories/payments.ts';
@@ -294,6 +297,8 @@ export async function decideRoll(
     const same = now.approval?.decision === decision.decision && now.approval.by.subject === by.subject;
     return same ? { outcome: 'same', roll: now } : { outcome: 'conflict', roll: now };
   }
+  // Out of the inbox now, whichever route decided; the workflow's conclusion closes it too (a no-op then).
+  await closeApprovalTask(now);
   if (now.taskToken)
     try {
       await deliverApproval(now.taskToken, now);
@@ -313,6 +318,120 @@ export async function deliverApproval(taskToken: string, roll: RollRecord): Prom
       output: JSON.stringify({ decision, ...(reason ? { reason } : {}) }),
     }),
   );
+}
+
+// ── the roll's tasks in the inbox ─────────────────────────────────────────────────────────────────
+
+// Task ids in the inbox's one format, stable so a retried step opens the same task.
+export const approvalTaskId = (rollId: string): string => stableId('task', 'payrollApproval', rollId);
+export const accountFixTaskId = (caseId: string, rollId: string): string =>
+  stableId('task', 'payeeAccountFix', caseId, rollId);
+
+/**
+ * Working days the township has to put a failed line's account right: before the next month's roll is
+ * prepared (docs/architecture.md §7).
+ */
+export const ACCOUNT_FIX_WORKING_DAYS = 10;
+
+/** The sealed roll's approval, in the county's inbox beside its other tasks. */
+export function approvalTask(roll: RollRecord): PaymentTask {
+  return {
+    taskId: approvalTaskId(roll.rollId),
+    kind: 'payrollApproval',
+    status: 'open',
+    round: 1,
+    applicationId: roll.rollId,
+    caseId: rollChain(roll.rollId),
+    township: roll.regionCode,
+    taskToken: PAYMENT_TASK_TOKEN,
+    executionArn: roll.executionArn,
+    createdAt: roll.sealedAt ?? new Date().toISOString(),
+    dueDate: roll.approvalDueDate!,
+    ...(roll.approvalDueDateProvisional ? { dueDateProvisional: true } : {}),
+    payment: {
+      rollId: roll.rollId,
+      month: roll.month,
+      regionCode: roll.regionCode,
+      lines: roll.totals?.lines ?? 0,
+      amount: roll.totals?.amount ?? 0,
+      ...(roll.preparedBy.role === SYSTEM.role ? {} : { preparedBy: roll.preparedBy.name }),
+    },
+  };
+}
+
+/** The roll's decision as its task's: closes the task whichever route decided the roll. */
+export async function closeApprovalTask(roll: RollRecord): Promise<void> {
+  const a = roll.approval;
+  const decision: TaskDecision = a
+    ? {
+        decision: a.decision === 'approve' ? 'approve' : 'reject',
+        reasons: a.reason ? [a.reason] : [],
+        decidedAt: a.at,
+        decidedBy: a.by.name,
+        decidedByActor: a.by,
+      }
+    : {
+        decision: 'reject',
+        reasons: ['名册未能完成计算或导出，已终止；可重新编制'],
+        decidedAt: new Date().toISOString(),
+        decidedBy: SYSTEM.name,
+        decidedByActor: SYSTEM,
+      };
+  await payroll.closePaymentTask(approvalTask(roll), decision);
+}
+
+/**
+ * A line the bank did not pay, or that could not go to the bank for want of an account: a task for
+ * the township of the case (its months stay owed and go on the next roll).
+ */
+export async function openAccountFix(
+  roll: RollRecord,
+  line: RollLine,
+  reason: string,
+  due: { dueDate: string; provisional: boolean },
+): Promise<void> {
+  const item = await lifecycle.getCaseItem(line.caseId);
+  if (!item) throw new Error(`roll ${roll.rollId}: case ${line.caseId} does not exist`);
+  await payroll.openPaymentTask({
+    taskId: accountFixTaskId(line.caseId, roll.rollId),
+    kind: 'payeeAccountFix',
+    status: 'open',
+    round: 1,
+    applicationId: roll.rollId,
+    caseId: line.caseId,
+    township: item.regionCode,
+    taskToken: PAYMENT_TASK_TOKEN,
+    executionArn: roll.executionArn,
+    createdAt: new Date().toISOString(),
+    dueDate: due.dueDate,
+    ...(due.provisional ? { dueDateProvisional: true } : {}),
+    payment: {
+      rollId: roll.rollId,
+      month: roll.month,
+      regionCode: roll.regionCode,
+      amount: line.amount,
+      months: line.months.map((m) => m.month),
+      reason,
+    },
+  });
+}
+
+/** A correct account registered for the case: its open fixes are done. */
+export async function closeAccountFixes(caseId: string, by: Actor, reason: string): Promise<number> {
+  let closed = 0;
+  for (const taskId of await payroll.openAccountFixes(caseId)) {
+    const task = await getTask(taskId);
+    if (!task || !isPaymentTask(task)) continue;
+    const decision: TaskDecision = {
+      decision: 'approve',
+      reasons: [reason],
+      decidedAt: new Date().toISOString(),
+      decidedBy: by.name,
+      decidedByActor: by,
+    };
+    if (await payroll.closePaymentTask(task, decision)) closed++;
+  }
+  return closed;
 }
 
 // ── the bank file and the bank's return ──────────────────────────────────────────────────────────

@@ -13,6 +13,7 @@ import { shownRecovery } from '../../shared/domain/recoveries.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { answerHearing } from '../../shared/hearing.ts';
 import { httpRoute } from '../../shared/http.ts';
+import { closeAccountFixes } from '../../shared/payroll.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import {
   listPayments,
@@ -236,10 +237,17 @@ export const payee = httpRoute(
       summary: `登记收款账户：${payeeAccountKindLabels[masked.kind]}，${masked.bankName}，账号${masked.accountNumberMasked}，户名${masked.accountNameMasked}${reason ? `（${reason}）` : ''}`,
       refs: { changedAt: registration.changedAt },
     });
+    // A failed line's task asked for exactly this: done.
+    const fixed = await closeAccountFixes(
+      path.caseId,
+      actor(principal),
+      `已登记新的收款账户（账号${masked.accountNumberMasked}）`,
+    );
     return {
       statusCode: 200,
       body: {
         caseId: path.caseId,
+        ...(fixed ? { accountFixesClosed: fixed } : {}),
         payeeAccount: {
           ...masked,
           changedAt: registration.changedAt,

@@ -560,7 +560,16 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
       status: 200,
       description: '已登记',
       schema: z
-        .object({ caseId: z.string(), payeeAccount: maskedPayeeAccount, message: z.string() })
+        .object({
+          caseId: z.string(),
+          payeeAccount: maskedPayeeAccount,
+          accountFixesClosed: z
+            .number()
+            .int()
+            .optional()
+            .describe('随之办结的“发放失败、核实收款账户”任务数'),
+          message: z.string(),
+        })
         .meta({ title: '已登记的收款账户' }),
     },
     errors: [400, 404, 413],

@@ -1,14 +1,17 @@
 /** The caseworker's inbox and decisions on human tasks. */
 import type { z } from 'zod';
+import { appendAudit } from '../../shared/audit.ts';
 import { actor, ForbiddenError, type Principal, type Role, requireJurisdiction } from '../../shared/auth.ts';
 import { decideAndDeliver } from '../../shared/decision-delivery.ts';
 import { homeCheckReasonLabels } from '../../shared/domain/deadlines.ts';
 import { yuanText } from '../../shared/domain/money.ts';
-import type { Task } from '../../shared/domain/tasks.ts';
+import { isPaymentTask, type PaymentTask, type Task } from '../../shared/domain/tasks.ts';
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
+import { decideRoll } from '../../shared/payroll.ts';
 import * as cases from '../../shared/repositories/cases.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
+import * as payroll from '../../shared/repositories/payroll.ts';
 import {
   involvesRelative,
   relativeIndexesOf,
@@ -16,6 +19,7 @@ import {
   staffRelatedTo,
 } from '../../shared/repositories/relatives.ts';
 import { decisionBody, taskIdPath, tasksQuery } from '../../shared/schemas/casework.ts';
+import { rollStatusLabels } from '../../shared/schemas/payroll.ts';
 
 const publicTask = ({ taskToken: _token, executionArn: _arn, memberIndexes: _members, ...task }: Task) =>
   task;
@@ -70,6 +74,10 @@ export const deciders = {
   endNoticeReview: ['countyOfficer'],
   // What an emergency asked beyond the aid paid first is decided by the ordinary procedure (第四十四条).
   emergencyAssessment: ['countyOfficer'],
+  // A roll is approved by a county officer other than its preparer (`shared/payroll.ts`).
+  payrollApproval: ['countyOfficer'],
+  // The township registers a household's payee account, or confirms the one on record.
+  payeeAccountFix: ['townshipCaseworker'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export function requireDecider(principal: Principal, kind: string): void {
@@ -201,6 +209,7 @@ export const decide = httpRoute(
           message: `须由县级民政部门入户核查后再作决定（${existing.homeCheck.reasons.map((r) => homeCheckReasonLabels[r]).join('；')}）：请填写入户核查情况`,
         },
       ]);
+    if (isPaymentTask(existing)) return decidePaymentTask(existing, body, principal);
     const excluded = await standAside(principal, existing);
     const { findings, amount: _amount, ...rest } = body;
     const decision: cases.TaskDecision = {
@@ -219,3 +228,61 @@ export const decide = httpRoute(
     return { statusCode: 200, body: publicTask(done.task) };
   },
 );
+
+/**
+ * A payment task decided in the inbox. A roll's approval is the roll's decision (`POST
+ * /payrolls/{rollId}/decision` decides the same): approve, or reject to return it. A failed line's
+ * account fix is closed by registering an account; deciding it here confirms the account on record
+ * (the bank's failure was not the account's), and the next roll pays it again.
+ */
+async function decidePaymentTask(
+  task: PaymentTask,
+  body: z.output<typeof decisionBody>,
+  principal: Principal,
+) {
+  const by = actor(principal);
+  const reasons = body.reasons;
+  if (task.kind === 'payrollApproval') {
+    const roll = await payroll.getRoll(task.payment.rollId);
+    if (!roll) throw new NotFoundError(`发放名册 ${task.payment.rollId} 不存在`);
+    if (roll.status === 'computed' && body.decision === 'approve')
+      throw new ConflictError('名册尚未由工作人员核对提交：请在发放名册页核对并提交后，由另一名工作人员审批');
+    const done = await decideRoll(
+      roll,
+      { decision: body.decision === 'approve' ? 'approve' : 'return', reason: reasons.join('；') },
+      by,
+    );
+    if (done.outcome === 'own')
+      throw new ForbiddenError('不能审批本人编制的发放名册，须由另一名工作人员审批');
+    if (done.outcome === 'conflict')
+      throw new ConflictError(
+        `发放名册 ${roll.rollId} 已处理或不在待审批状态（${rollStatusLabels[done.roll.status]}）`,
+      );
+  } else {
+    if (body.decision !== 'approve')
+      throw new ValidationError([
+        {
+          field: 'decision',
+          message: `账户有误的，请登记新的收款账户（PUT /cases/${task.caseId}/payee-account），任务随之办结；账户无误的，决定 approve 并写明核实情况`,
+        },
+      ]);
+    const decision = {
+      decision: 'approve' as const,
+      reasons,
+      decidedAt: new Date().toISOString(),
+      decidedBy: principal.name,
+      decidedByActor: by,
+    };
+    if (!(await payroll.closePaymentTask(task, decision)))
+      throw new ConflictError(`任务 ${task.taskId} 已处理，不能重复决定`);
+    await appendAudit(task.caseId, {
+      key: `payee.confirmed#${task.taskId}`,
+      actor: by,
+      action: 'payee.confirmed',
+      summary: `核实收款账户无误（${reasons.join('；')}），${task.payment.months?.join('、') ?? ''}救助金在以后月份的名册补发`,
+      refs: { rollId: task.payment.rollId },
+    });
+  }
+  const now = await cases.getTask(task.taskId);
+  return { statusCode: 200, body: publicTask(now ?? task) };
+}

@@ -17,10 +17,15 @@ import { inTransit, isApproved, type RollRecord, rollHash, rollTotals } from '..
 import { logger } from '../../shared/logger.ts';
 import { recordCalendarFallback } from '../../shared/metrics.ts';
 import {
+  ACCOUNT_FIX_WORKING_DAYS,
+  approvalTask,
+  approvalTaskId,
+  closeApprovalTask,
   countyCases,
   deliverApproval,
   deliverReturn,
   linesFor,
+  openAccountFix,
   rollChain,
   startRoll,
 } from '../../shared/payroll.ts';
@@ -148,6 +153,8 @@ export async function openApproval(event: { taskToken: string; rollId: string })
   await payroll.updateRoll(event.rollId, ['computed', 'prepared'], { taskToken: event.taskToken });
   const roll = await loadRoll(event.rollId);
   if (roll.approval) await deliverApproval(event.taskToken, roll);
+  // Waited on again after an escalation: the task is open already.
+  else await payroll.openPaymentTask(approvalTask(roll));
   return { rollId: roll.rollId, status: roll.status };
 }
 
@@ -160,6 +167,12 @@ export async function escalateApproval(event: { rollId: string }) {
     escalations,
     approvalDueDate: due.dueDate,
   });
+  if (roll.approvalDueDate)
+    await payroll.escalatePaymentTask(
+      approvalTaskId(roll.rollId),
+      { escalatedAt: escalations.at(-1)!.at, overdueSince: roll.approvalDueDate, newDueDate: due.dueDate },
+      due.provisional,
+    );
   await sqs().send(
     new SendMessageCommand({
       QueueUrl: requiredEnv(supervisorQueue.env),
@@ -187,6 +200,7 @@ export async function conclude(event: { rollId: string; decision: 'approve' | 'r
   await payroll.updateRoll(roll.rollId, ['computed', 'prepared'], { status }, ['taskToken']);
   // Approved, its months are in transit (a later roll does not owe them); returned, they are owed.
   await payroll.releaseLock(roll.regionCode, roll.rollId);
+  await closeApprovalTask(roll);
   const approval = roll.approval;
   await appendAudit(rollChain(roll.rollId), {
     key: `payroll.${status}#${roll.rollId}`,
@@ -212,6 +226,7 @@ export async function fail(event: { rollId: string; failure?: { Error?: string; 
     ['taskToken'],
   );
   await payroll.releaseLock(roll.regionCode, roll.rollId);
+  if (roll.approvalDueDate) await closeApprovalTask(roll);
   return { rollId: roll.rollId, status: 'failed' };
 }
 
@@ -249,12 +264,16 @@ export async function exportBankFile(event: { rollId: string }) {
       ContentType: 'application/json',
     }),
   );
-  // A county's households without an account run to hundreds: sixteen lines marked at a time.
+  // A county's households without an account run to hundreds: sixteen lines marked at a time, each
+  // a task for its township.
+  const byCase = new Map(lines.map((l) => [l.caseId, l]));
+  const due = file.excluded.length ? await approvalDue(ACCOUNT_FIX_WORKING_DAYS) : undefined;
   for (let i = 0; i < file.excluded.length; i += 16)
     await Promise.all(
-      file.excluded
-        .slice(i, i + 16)
-        .map((e) => payroll.setLineResult(roll.rollId, e.caseId, { status: 'failed', reason: e.reason })),
+      file.excluded.slice(i, i + 16).map(async (e) => {
+        await payroll.setLineResult(roll.rollId, e.caseId, { status: 'failed', reason: e.reason });
+        await openAccountFix(roll, byCase.get(e.caseId)!, e.reason, due!);
+      }),
     );
   await payroll.updateRoll(roll.rollId, ['approved'], {
     bankFile: {
@@ -302,6 +321,10 @@ export async function reconcileLines(event: ReconcileEvent): Promise<{ paid: num
     rollId,
     event.Items.map((r) => r.caseId),
   );
+  const roll = await loadRoll(rollId);
+  const due = event.Items.some((r) => r.status === 'failed')
+    ? await approvalDue(ACCOUNT_FIX_WORKING_DAYS)
+    : undefined;
   const one = async (r: ReturnResult) => {
     const line = lines.get(r.caseId);
     if (!line) throw new Error(`roll ${rollId} has no line for ${r.caseId}`);
@@ -333,7 +356,8 @@ export async function reconcileLines(event: ReconcileEvent): Promise<{ paid: num
           refs: { rollId, recoveryId: d.recoveryId },
         });
       }
-    } else
+    } else {
+      await openAccountFix(roll, line, `银行退回：${r.reason ?? '未说明原因'}`, due!);
       await appendAudit(r.caseId, {
         key: `payment.failed#${rollId}`,
         actor: SYSTEM,
@@ -341,6 +365,7 @@ export async function reconcileLines(event: ReconcileEvent): Promise<{ paid: num
         summary: `${line.months.map((m) => m.month).join('、')}救助金${yuanText(r.amount)}发放失败（银行：${r.reason ?? ''}），将列入以后月份的名册补发`,
         refs: { rollId, lineNo: String(r.lineNo) },
       });
+    }
     await payroll.setLineResult(rollId, r.caseId, {
       status: r.status,
       ...(r.reason ? { reason: r.reason } : {}),

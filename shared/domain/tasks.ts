@@ -219,8 +219,46 @@ export interface VerificationTask extends TaskBase {
   decision?: TaskDecision;
 }
 
+// ── payments' tasks (资金发放) ────────────────────────────────────────────────────────────────────
+
+/**
+ * Payments' work in the same inbox: `payrollApproval`, a sealed roll awaiting a second county
+ * officer (due in working days, escalated like any task); `payeeAccountFix`, a household whose bank
+ * line failed, for the township to register a correct account (or confirm the one on record). No
+ * workflow waits on the task itself: the roll's own wait holds the workflow's token, and the task is
+ * closed when the roll is decided (`shared/payroll.ts`) or the account registered.
+ */
+export const PAYMENT_TASK_TOKEN = 'none:payments';
+export const paymentTaskKinds = ['payrollApproval', 'payeeAccountFix'] as const;
+export type PaymentTaskKind = (typeof paymentTaskKinds)[number];
+
+export interface PaymentTask extends TaskBase {
+  kind: PaymentTaskKind;
+  status: 'open' | 'escalated' | 'decided';
+  round: 1;
+  taskToken: typeof PAYMENT_TASK_TOKEN;
+  /** `applicationId` and `caseId` are the roll's id and audit chain for an approval, the roll's id and the case for a fix. */
+  payment: {
+    rollId: string;
+    month: string;
+    regionCode: string;
+    /** The roll's households and total (元), for its approval. */
+    lines?: number;
+    amount?: number;
+    preparedBy?: string;
+    /** The failed line: what it paid, its months and the bank's reason. */
+    months?: string[];
+    reason?: string;
+  };
+  escalations?: Escalation[];
+  decision?: TaskDecision;
+}
+
+export const isPaymentTask = (task: Pick<Task, 'kind'>): task is PaymentTask =>
+  (paymentTaskKinds as readonly string[]).includes(task.kind);
+
 /** Any stored task. */
-export type Task = ApplicationTask | LifecycleTask | VerificationTask;
+export type Task = ApplicationTask | LifecycleTask | VerificationTask | PaymentTask;
 export type TaskKind = Task['kind'];
 
 /** The application's own tasks, which the application workflow opens, escalates and waits on. */

@@ -7,6 +7,7 @@
  * | roll line    | `ROLLLINES#<rollId>#<shard>`   | `<caseId>`| –                                  |
  * | county lock  | `ROLLS#<regionCode>`           | `LOCK`    | –                                  |
  * | county       | `PAYROLLCOUNTIES`              | `<regionCode>` | –                             |
+ * | account fix  | `PAYEEFIX#<caseId>`            | `<rollId>`| –  (the open `payeeAccountFix` task)|
  *
  * A roll's lines spread over `DUE_SHARDS` partitions (hash of the case id): a county's tens of
  * thousands of lines are written at once by the payroll's Distributed Map. The county lock names the
@@ -25,8 +26,10 @@ import {
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import type { RollLine, RollRecord, RollStatus } from '../domain/payroll.ts';
+import type { Escalation, PaymentTask, TaskDecision } from '../domain/tasks.ts';
 import { isConditionFailure, queryAll, setExpression } from '../dynamo.ts';
 import { casesTable, DUE_SHARDS } from '../resources.ts';
+import { openTaskItem, TASK } from './cases.ts';
 import { shardOf } from './schedule.ts';
 
 const table = () => requiredEnv(casesTable.env);
@@ -357,4 +360,123 @@ export async function releaseLock(regionCode: string, rollId: string): Promise<v
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
   }
+}
+
+// ── payments' tasks in the inbox (`PaymentTask`) ─────────────────────────────────────────────────
+
+const FIX = (caseId: string, rollId: string) => ({ pk: `PAYEEFIX#${caseId}`, sk: rollId });
+
+/** Opens the task once (with its pointer on the case, for a fix); false when a retried step finds it open. */
+export async function openPaymentTask(task: PaymentTask): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: table(),
+              Item: openTaskItem(task),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          ...(task.kind === 'payeeAccountFix'
+            ? [
+                {
+                  Put: {
+                    TableName: table(),
+                    Item: { ...FIX(task.caseId, task.payment.rollId), taskId: task.taskId },
+                  },
+                },
+              ]
+            : []),
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** 督办: an open task past `escalation.overdueSince` gets the supervisors' due date, once. */
+export async function escalatePaymentTask(
+  taskId: string,
+  escalation: Escalation,
+  dueDateProvisional: boolean,
+): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: TASK(taskId),
+        UpdateExpression:
+          'SET #s = :esc, dueDate = :due, dueDateProvisional = :prov, gsi1sk = :sk, escalations = list_append(if_not_exists(escalations, :none), :one)',
+        ConditionExpression: '#s IN (:open, :esc) AND dueDate = :overdue',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':esc': 'escalated',
+          ':open': 'open',
+          ':due': escalation.newDueDate,
+          ':prov': dueDateProvisional,
+          ':sk': `${escalation.newDueDate}#${taskId}`,
+          ':overdue': escalation.overdueSince,
+          ':none': [],
+          ':one': [escalation],
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Decided: out of the inbox (no workflow to deliver to), once; false when already closed or never opened. */
+export async function closePaymentTask(
+  task: Pick<PaymentTask, 'taskId' | 'kind' | 'caseId' | 'payment'>,
+  decision: TaskDecision,
+): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: table(),
+              Key: TASK(task.taskId),
+              UpdateExpression: 'SET #s = :decided, decision = :d REMOVE gsi1pk, gsi1sk',
+              ConditionExpression: '#s IN (:open, :esc)',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: {
+                ':decided': 'decided',
+                ':d': decision,
+                ':open': 'open',
+                ':esc': 'escalated',
+              },
+            },
+          },
+          ...(task.kind === 'payeeAccountFix'
+            ? [{ Delete: { TableName: table(), Key: FIX(task.caseId, task.payment.rollId) } }]
+            : []),
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** The case's open account fixes (their task ids): registering an account closes them. */
+export async function openAccountFixes(caseId: string): Promise<string[]> {
+  const items = await queryAll(dynamo(), {
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': `PAYEEFIX#${caseId}` },
+    ConsistentRead: true,
+  });
+  return items.map((i) => String(i.taskId));
 }

@@ -36,6 +36,18 @@ const roll = async (rollId: string, status: string): Promise<Body> =>
 
 const lineOf = (body: Body, caseId: string) => body.lines.find((l: Body) => l.caseId === caseId);
 
+const inboxTasks = async (township: string, as: Actor): Promise<Body[]> => {
+  const res = await runtime.api(`/tasks?township=${township}`, {}, as);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.tasks;
+};
+const inboxTask = (township: string, kind: string, as: Actor): Promise<Body> =>
+  eventually(async () =>
+    (await inboxTasks(township, as)).find((t) => t.kind === kind && t.status === 'open'),
+  );
+const decideTask = (taskId: string, body: Body, as?: Actor) =>
+  runtime.api(`/tasks/${taskId}/decision`, { method: 'POST', body: JSON.stringify(body) }, as);
+
 /** The approved roll's bank file, downloaded once by its approver through the link. */
 async function downloadBankFile(rollId: string): Promise<string[]> {
   await roll(rollId, 'approved').then(() =>
@@ -88,6 +100,20 @@ describe('the monthly payroll', () => {
     expect(lineOf(prepared, today.caseId)).toBeUndefined();
 
     await registerAccount(early.caseId, 1);
+    // The approval is a task in the county's inbox, due in working days, like any other.
+    const approval = await inboxTask('430121', 'payrollApproval', actors.countyApprover);
+    expect(approval).toMatchObject({
+      taskId: expect.stringMatching(/^task-[0-9a-f]{24}$/),
+      status: 'open',
+      dueDate: prepared.approvalDueDate,
+      payment: { rollId, month, lines: 1, amount: early.monthlyAmount, preparedBy: actors.county.name },
+    });
+    const ownTask = await decideTask(
+      approval.taskId,
+      { decision: 'approve', reasons: ['核对无误'] },
+      actors.county,
+    );
+    expect(ownTask.status, JSON.stringify(ownTask.body)).toBe(403);
     // Two people: the preparer cannot approve; a return must say why.
     const own = await decide(rollId, { decision: 'approve' }, actors.county);
     expect(own.status).toBe(403);
@@ -98,6 +124,11 @@ describe('the monthly payroll', () => {
     expect(approved.status, JSON.stringify(approved.body)).toBe(202);
     expect((await decide(rollId, { decision: 'approve' })).status).toBe(200);
     const fixed = await roll(rollId, 'approved');
+    // Decided on the payroll page: out of the inbox, with the roll's decision.
+    expect(await inboxTasks('430121', actors.countyApprover)).toEqual([]);
+    expect(await decideTask(approval.taskId, { decision: 'reject', reasons: ['改主意'] })).toMatchObject({
+      status: 409,
+    });
     expect(fixed.approval).toMatchObject({ decision: 'approve', by: { subject: 'test-county-2' } });
     expect(fixed.hash).toBe(prepared.hash);
     expect((await decide(rollId, { decision: 'return', reason: '改主意' }, actors.admin)).status).toBe(403);
@@ -181,10 +212,17 @@ describe('the monthly payroll', () => {
     expect(nextRoll.status, JSON.stringify(nextRoll.body)).toBe(202);
     const returned = await roll(nextRoll.body.rollId, 'prepared');
     expect(returned.previous).toMatchObject({ rollId, month });
-    expect((await decide(returned.rollId, { decision: 'return', reason: '核对账户后重新编制' })).status).toBe(
-      202,
-    );
-    await roll(returned.rollId, 'returned');
+    // Returned from the inbox: the task's decision is the roll's.
+    const toReturn = await inboxTask('430121', 'payrollApproval', actors.countyApprover);
+    expect(toReturn.payment.rollId).toBe(returned.rollId);
+    const sentBack = await decideTask(toReturn.taskId, {
+      decision: 'reject',
+      reasons: ['核对账户后重新编制'],
+    });
+    expect(sentBack.status, JSON.stringify(sentBack.body)).toBe(200);
+    expect(sentBack.body).toMatchObject({ status: 'decided', decision: { decision: 'reject' } });
+    const wasReturned = await roll(returned.rollId, 'returned');
+    expect(wasReturned.approval).toMatchObject({ decision: 'return', reason: '核对账户后重新编制' });
 
     // Prepared again after the return: the month's second roll.
     const again = await start(next);
@@ -221,6 +259,33 @@ describe('the monthly payroll', () => {
     expect(lineOf(closed, early.caseId).result).toEqual({ status: 'paid' });
     expect(lineOf(closed, late.caseId).result).toEqual({ status: 'failed', reason: '账户已冻结' });
     expect(lineOf(closed, today.caseId).result).toEqual({ status: 'failed', reason: '未登记收款账户' });
+    // Each becomes a task for the township: put the account right before the next roll.
+    const fixes = (await inboxTasks('430121', actors.township)).filter((t) => t.kind === 'payeeAccountFix');
+    const fixOf = (caseId: string) => fixes.find((t) => t.caseId === caseId)!;
+    expect(fixes).toHaveLength(2);
+    expect(fixOf(late.caseId).payment).toMatchObject({
+      rollId: computed.rollId,
+      reason: '银行退回：账户已冻结',
+      amount: lineOf(closed, late.caseId).amount,
+      months: [month, next],
+    });
+    expect(fixOf(today.caseId).payment).toMatchObject({ reason: '未登记收款账户', months: [next] });
+    // Registering the account closes its task; an account the township finds right is confirmed.
+    const notThisWay = await decideTask(fixOf(late.caseId).taskId, {
+      decision: 'reject',
+      reasons: ['账户有误'],
+    });
+    expect(notThisWay.status).toBe(400);
+    expect(notThisWay.body.error.fields).toEqual([expect.objectContaining({ field: 'decision' })]);
+    const confirmed = await decideTask(fixOf(late.caseId).taskId, {
+      decision: 'approve',
+      reasons: ['经核实账户已解冻'],
+    });
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    expect(await registerAccount(today.caseId, 3)).toMatchObject({ accountFixesClosed: 1 });
+    expect((await inboxTasks('430121', actors.township)).filter((t) => t.kind === 'payeeAccountFix')).toEqual(
+      [],
+    );
 
     // The month after: what failed, and what had no account, is paid back.
     const after = addMonthsToMonth(next, 1);

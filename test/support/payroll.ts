@@ -55,6 +55,7 @@ export function payrollHelpers(runtime: ReturnType<typeof useRuntime>) {
         actors.township,
       );
       expect(registered.status, JSON.stringify(registered.body)).toBe(200);
+      return registered.body;
     },
   };
 }

@@ -46,6 +46,8 @@ const deciderOf: Record<string, Role> = {
   countyDetermination: 'countyOfficer',
   endNoticeReview: 'countyOfficer',
   emergencyAssessment: 'countyOfficer',
+  payrollApproval: 'countyOfficer',
+  payeeAccountFix: 'townshipCaseworker',
 };
 const decidable = (task: Task) => deciderOf[task.kind] === session?.role;
 
@@ -144,26 +146,32 @@ function renderInbox() {
                 {},
                 fresh.has(task.taskId) ? h('span', { class: 'badge new' }, '新') : null,
                 ' ',
-                ...(task.meansTest
+                ...(task.payment
                   ? [
-                      h('strong', {}, label(task.meansTest.tier)),
+                      h('strong', {}, taskKindLabels[task.kind] ?? task.kind),
                       ' ',
-                      h(
-                        'span',
-                        { class: `badge ${task.meansTest.eligible ? 'ok' : 'bad'}` },
-                        task.meansTest.eligible ? '符合申请类别' : '不符合申请类别',
-                      ),
+                      h('span', { class: 'badge' }, `${task.payment.month} 名册`),
                     ]
-                  : [
-                      h('strong', {}, '入户核查'),
-                      ' ',
-                      h('span', { class: 'badge warn' }, `${riskLabel(task.warning?.riskType)}预警`),
-                    ]),
+                  : task.meansTest
+                    ? [
+                        h('strong', {}, label(task.meansTest.tier)),
+                        ' ',
+                        h(
+                          'span',
+                          { class: `badge ${task.meansTest.eligible ? 'ok' : 'bad'}` },
+                          task.meansTest.eligible ? '符合申请类别' : '不符合申请类别',
+                        ),
+                      ]
+                    : [
+                        h('strong', {}, '入户核查'),
+                        ' ',
+                        h('span', { class: 'badge warn' }, `${riskLabel(task.warning?.riskType)}预警`),
+                      ]),
               ),
               h(
                 'div',
                 { class: 'muted' },
-                `${taskKindLabels[task.kind] ?? task.kind} · ${task.warning ? '预警' : '申请'} ${task.applicationId}`,
+                `${taskKindLabels[task.kind] ?? task.kind} · ${task.payment ? '名册' : task.warning ? '预警' : '申请'} ${task.applicationId}`,
                 decidable(task) ? null : ' ',
                 decidable(task) ? null : h('span', { class: 'badge' }, '由其他角色办理'),
               ),
@@ -365,11 +373,15 @@ function decisionForm(task: Task) {
           {},
           task.warning
             ? '核查属实（情况与预警一致）'
-            : assessing
-              ? '同意救助（审核确定金额）'
-              : maxAmount !== undefined
-                ? '先行救助（情况紧急、金额较小、需立即救助）'
-                : '同意（符合条件）',
+            : task.kind === 'payrollApproval'
+              ? '审批通过（名册此后不可更改）'
+              : task.kind === 'payeeAccountFix'
+                ? '账户核实无误（以后月份的名册补发）'
+                : assessing
+                  ? '同意救助（审核确定金额）'
+                  : maxAmount !== undefined
+                    ? '先行救助（情况紧急、金额较小、需立即救助）'
+                    : '同意（符合条件）',
         ),
       ),
       h(
@@ -381,11 +393,13 @@ function decisionForm(task: Task) {
           {},
           task.warning
             ? '核查不属实'
-            : assessing
-              ? '不予救助（写明理由）'
-              : maxAmount !== undefined
-                ? '不予先行救助'
-                : '不同意',
+            : task.kind === 'payrollApproval'
+              ? '退回（写明理由，本县可重新编制）'
+              : assessing
+                ? '不予救助（写明理由）'
+                : maxAmount !== undefined
+                  ? '不予先行救助'
+                  : '不同意',
         ),
       ),
       // Only a review sent back by objections to its public notice may find them groundless.
@@ -447,6 +461,61 @@ function decisionForm(task: Task) {
   return form;
 }
 
+/**
+ * A payment task: the roll to approve (decided here or on the payroll page, which shows its lines), or
+ * a household whose payment failed — register a correct account on its case, which closes the task,
+ * or confirm the account on record here.
+ */
+function openPaymentTask(task: Task, panel: HTMLElement) {
+  const p = task.payment!;
+  const approval = task.kind === 'payrollApproval';
+  show(
+    panel,
+    h(
+      'section',
+      { class: 'card', id: 'case-view' },
+      h('h2', {}, taskKindLabels[task.kind] ?? task.kind),
+      h(
+        'dl',
+        { class: 'kv' },
+        h('dt', {}, '任务'),
+        h('dd', {}, task.taskId),
+        h('dt', {}, '发放名册'),
+        h(
+          'dd',
+          {},
+          h('a', { href: `/payroll/?roll=${encodeURIComponent(p.rollId)}` }, `${p.month} ${p.rollId}`),
+        ),
+        ...(approval
+          ? [
+              h('dt', {}, '户数与合计'),
+              h('dd', {}, `${p.lines ?? 0}户，${yuan(p.amount ?? 0)}`),
+              h('dt', {}, '编制人'),
+              h('dd', {}, p.preparedBy ?? '按月自动计算，待核对提交'),
+            ]
+          : [
+              h('dt', {}, '案件编号'),
+              h('dd', {}, h('a', { href: `/audit/?case=${encodeURIComponent(task.caseId)}` }, task.caseId)),
+              h('dt', {}, '未发放'),
+              h('dd', {}, `${(p.months ?? []).join('、')}，${yuan(p.amount ?? 0)}`),
+              h('dt', {}, '原因'),
+              h('dd', {}, p.reason ?? '—'),
+            ]),
+        h('dt', {}, '办理期限'),
+        h('dd', {}, `${task.dueDate} `, dueBadge(task.dueDate)),
+      ),
+      h(
+        'p',
+        { class: 'hint' },
+        approval
+          ? '名册须由编制人以外的县级工作人员审批；审批通过后不可更改，更正列入下月名册。可在发放名册页查看每户明细。'
+          : '账户有误的，请为该户登记正确的收款账户（登记后任务自动办结）；账户无误的，选择“同意”并写明核实情况。未发放的月份列入以后月份的名册补发。',
+      ),
+    ),
+    decisionForm(task),
+  );
+}
+
 /** A home check (入户核查) of a monitoring warning: what the warning says, and the verdict. */
 function openHomeCheck(task: Task, panel: HTMLElement) {
   const w = task.warning!;
@@ -490,6 +559,10 @@ async function open(taskId: string) {
   fresh.delete(taskId);
   renderInbox();
   const panel = $('#case');
+  if (task.payment) {
+    openPaymentTask(task, panel);
+    return;
+  }
   if (task.warning || !task.meansTest) {
     openHomeCheck(task, panel);
     return;

@@ -383,4 +383,6 @@ export const taskKindLabels: Record<string, string> = {
   emergencyReview: '支出型临时救助乡镇审核',
   emergencyAssessment: '临时救助县级审核',
   monitoringVerification: '动态监测预警入户核查',
+  payrollApproval: '发放名册审批',
+  payeeAccountFix: '发放失败，核实收款账户',
 };
