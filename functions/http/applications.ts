@@ -1,5 +1,6 @@
 /** 自主申报: submit a household's declaration; read its status, tier and notice. */
 
+import type { z } from 'zod';
 import { startApplicationExecution } from '../../shared/application-execution.ts';
 import { type AuditInput, appendAudit, openingAuditWrites } from '../../shared/audit.ts';
 import { actor, callerKey, isOwner, requireJurisdiction, requireOwnerOrStaff } from '../../shared/auth.ts';
@@ -16,12 +17,15 @@ import {
 import { maskIdNumber } from '../../shared/domain/id-number.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { proposalText, tierLabel } from '../../shared/domain/lifecycle.ts';
+import { payeeAccountKindLabels } from '../../shared/domain/payee.ts';
+import { isConditionFailure } from '../../shared/dynamo.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import { listAppeals } from '../../shared/repositories/appeals.ts';
 import * as cases from '../../shared/repositories/cases.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
+import { maskedPayeeAccount, putPayeeAccount } from '../../shared/repositories/payments.ts';
 import {
   applicationIdPath,
   consentBody,
@@ -66,7 +70,7 @@ export const submit = httpRoute(
     body: submissionRequest,
     headers: idempotencyHeaders,
   },
-  async ({ body: { newApplicationReason, ...body }, headers, principal }) => {
+  async ({ body: { newApplicationReason, payeeAccount, ...body }, headers, principal }) => {
     if (principal.role !== 'applicant') requireJurisdiction(principal, body.regionCode);
     else if (newApplicationReason !== undefined)
       throw new ValidationError([
@@ -93,12 +97,16 @@ export const submit = httpRoute(
       key
         ? {
             key,
-            digest: await requestDigest('submitApplication', { ...body, newApplicationReason }),
+            digest: await requestDigest('submitApplication', { ...body, newApplicationReason, payeeAccount }),
           }
         : undefined,
       newApplicationReason,
       (app) => openingAuditWrites(app.caseId, submissionAudit(app, principal.role, by), app.submittedAt),
     );
+    // Declared with the application: the case's account from the start (a retry after a cut-short
+    // first try registers it then).
+    if (payeeAccount && (created || !(await maskedPayeeAccount(application.caseId))))
+      await registerDeclaredAccount(application, payeeAccount, by);
     if (!application.executionArn) await startApplicationExecution(application);
     return {
       statusCode: 202,
@@ -112,6 +120,28 @@ export const submit = httpRoute(
     };
   },
 );
+
+/** The account declared in the application, registered on its case as the payee route would. */
+async function registerDeclaredAccount(
+  application: cases.ApplicationRecord,
+  { reason, ...account }: NonNullable<z.output<typeof submissionRequest>['payeeAccount']>,
+  by: cases.Actor,
+): Promise<void> {
+  const registration = { changedAt: application.submittedAt, changedBy: by, reason: reason ?? '申请时申报' };
+  try {
+    const masked = await putPayeeAccount(application.caseId, account, registration);
+    await appendAudit(application.caseId, {
+      key: `payee.changed#${registration.changedAt}`,
+      actor: by,
+      action: 'payee.changed',
+      summary: `申请时申报收款账户：${payeeAccountKindLabels[masked.kind]}，${masked.bankName}，账号${masked.accountNumberMasked}，户名${masked.accountNameMasked}`,
+      refs: { changedAt: registration.changedAt },
+    });
+  } catch (error) {
+    // Registered by the first try at the same instant: nothing more to do.
+    if (!isConditionFailure(error)) throw error;
+  }
+}
 
 export const statusLabels: Record<cases.ApplicationStatus, string> = {
   submitted: '已受理',

@@ -16,7 +16,7 @@ import {
   supportersAgree,
   yuan,
 } from './household.ts';
-import { maskedPayeeAccount, recoveryView } from './payroll.ts';
+import { maskedPayeeAccount, payeeAccountBody, recoveryView } from './payroll.ts';
 
 // ── ids in paths, and the retry key ──────────────────────────────────────────────────────────────
 
@@ -55,6 +55,11 @@ export const submissionRequest = applicationRequest.extend({
     .max(500, { error: '重新申请的理由不超过500字' })
     .optional()
     .describe('已有未办结申请或正在享受救助时重新申请的理由（仅经办人代为录入时填写）'),
+  payeeAccount: payeeAccountBody
+    .optional()
+    .describe(
+      '收款账户（开户行、账号、户名）：可在申请时申报，也可以后登记；加密保存，不进入家庭经济状况申报',
+    ),
 });
 
 export const objectionBody = z.object({

@@ -19,6 +19,7 @@ import { chinaDate } from '../../shared/domain/dates.ts';
 import { assets } from '../../shared/schemas/household.ts';
 import { actors } from '../support/actors.ts';
 import { application, validId } from '../support/households.ts';
+import { validCard } from '../support/payroll.ts';
 import { useRuntime } from '../support/runtime.ts';
 import {
   ARTIFACTS,
@@ -142,6 +143,21 @@ describe('the applicant, caseworker and auditor journey', () => {
     expect(await text(apply, idError)).toBe('');
     await apply.fill('[name="assets.housingUnits"]', '1');
     expect(await text(apply, '#summary')).toBe('');
+
+    // The account may be declared with the application: checked as it is typed, like the rest.
+    const card = validCard(9);
+    await apply.selectOption('[name="payeeAccount.kind"]', 'bankCard');
+    await apply.fill('[name="payeeAccount.bankName"]', '中国农业银行长沙县支行');
+    await apply.fill('[name="payeeAccount.accountName"]', '王芳');
+    await apply.fill(
+      '[name="payeeAccount.accountNumber"]',
+      `${card.slice(0, -1)}${(Number(card.at(-1)) + 1) % 10}`,
+    );
+    const cardError = '[data-error-for="payeeAccount.accountNumber"]';
+    await sees(apply, cardError, '校验位');
+    expect(await text(apply, cardError)).toBe('收款账户 · 账号：卡号校验位不正确，请核对卡号');
+    await apply.fill('[name="payeeAccount.accountNumber"]', card);
+    expect(await text(apply, cardError)).toBe('');
 
     // 试算
     await apply.click('#preview-button');

@@ -13,8 +13,9 @@ import { sampleParameterVersions } from '../../shared/parameters/index.ts';
 import { parametersFor } from '../../shared/repositories/parameters.ts';
 import { meansTest } from '../../shared/rules/index.ts';
 import { type Actor, actors } from '../support/actors.ts';
+import { application } from '../support/households.ts';
 import { lifecycleHelpers } from '../support/lifecycle.ts';
-import { payrollHelpers, returnFile } from '../support/payroll.ts';
+import { payrollHelpers, returnFile, validCard } from '../support/payroll.ts';
 import { eventually, useRuntime } from '../support/runtime.ts';
 
 const runtime = useRuntime();
@@ -386,6 +387,45 @@ describe('the monthly payroll', () => {
     expect(ledger.log.map((e) => e.action)).toEqual(
       expect.arrayContaining(['recovery.ordered', 'recovery.repaid', 'recovery.deducted', 'payee.changed']),
     );
+  });
+
+  it('takes the account declared with the application, sealed on the case and apart from the declaration', async () => {
+    const account = {
+      kind: 'socialSecurityCard',
+      bankName: '长沙银行星沙支行',
+      accountNumber: validCard(7),
+      accountName: '李四',
+    };
+    const wrong = await runtime.api('/applications', {
+      method: 'POST',
+      body: JSON.stringify({
+        ...application(),
+        payeeAccount: {
+          ...account,
+          accountNumber: `${account.accountNumber.slice(0, -1)}${(Number(account.accountNumber.at(-1)) + 1) % 10}`,
+        },
+      }),
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.fields).toEqual([
+      expect.objectContaining({ field: 'payeeAccount.accountNumber' }),
+    ]);
+    const submitted = await runtime.api('/applications', {
+      method: 'POST',
+      body: JSON.stringify({ ...application(), payeeAccount: account }),
+    });
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(202);
+    const { caseId, applicationId } = submitted.body;
+    const seen = await runtime.api(`/cases/${caseId}/payments`, {}, actors.township);
+    expect(seen.body.payeeAccount).toMatchObject({
+      kind: 'socialSecurityCard',
+      bankName: '长沙银行星沙支行',
+      accountNumberMasked: `${account.accountNumber.slice(0, 4)}${'*'.repeat(11)}${account.accountNumber.slice(-4)}`,
+      changedBy: { role: 'applicant' },
+    });
+    const view = await runtime.api(`/applications/${applicationId}`);
+    expect(JSON.stringify(view.body)).not.toContain(account.accountNumber);
+    expect((await readAuditLog(caseId)).entries.map((e) => e.action)).toContain('payee.changed');
   });
 
   it('refuses a malformed or far month naming the field, and writes nothing', async () => {

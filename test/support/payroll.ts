@@ -10,6 +10,12 @@ import { application } from './households.ts';
 import { lifecycleHelpers } from './lifecycle.ts';
 import type { useRuntime } from './runtime.ts';
 
+/** A 19-digit card number whose check digit passes. */
+export function validCard(serial = 1): string {
+  const body = `62284800${String(serial).padStart(10, '0')}`;
+  return `${body}${[...Array(10).keys()].find((d) => luhnValid(`${body}${d}`))!}`;
+}
+
 export function payrollHelpers(runtime: ReturnType<typeof useRuntime>) {
   const lc = lifecycleHelpers(runtime);
   return {
@@ -39,8 +45,6 @@ export function payrollHelpers(runtime: ReturnType<typeof useRuntime>) {
 
     /** A valid card (its check digit computed) registered as the household's account. */
     async registerAccount(caseId: string, serial = 1) {
-      const body = `62284800${String(serial).padStart(10, '0')}`;
-      const check = [...Array(10).keys()].find((d) => luhnValid(`${body}${d}`))!;
       const registered = await runtime.api(
         `/cases/${caseId}/payee-account`,
         {
@@ -48,7 +52,7 @@ export function payrollHelpers(runtime: ReturnType<typeof useRuntime>) {
           body: JSON.stringify({
             kind: 'bankCard',
             bankName: '中国农业银行长沙县支行',
-            accountNumber: `${body}${check}`,
+            accountNumber: validCard(serial),
             accountName: '张三',
           }),
         },

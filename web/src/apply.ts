@@ -6,9 +6,10 @@
  * signs in first (`lib/signin.ts`): the application is theirs, and only they read it afterwards.
  */
 import { idCheckCharacter } from '../../shared/domain/id-number.ts';
+import { payeeAccountKindLabels } from '../../shared/domain/payee.ts';
 import type { MeansTestResult, SubmitResponse } from '../../shared/openapi.ts';
+import { submissionRequest } from '../../shared/schemas/cases.ts';
 import {
-  applicationRequest,
   dailyActivities,
   disabilityCategories,
   householdDeclaration,
@@ -54,7 +55,7 @@ interface Issue {
 const KEY_STORAGE = 'doudi.apply.idempotencyKey';
 const form = $<HTMLFormElement>('#application');
 /** The schema of the last attempt (试算 checks the household, 提交 the whole application); none before. */
-let attempted: typeof applicationRequest | typeof householdDeclaration | undefined;
+let attempted: typeof submissionRequest | typeof householdDeclaration | undefined;
 
 // ---------------------------------------------------------------- building the form
 
@@ -468,6 +469,25 @@ function build() {
       ),
     ),
   );
+  // The account is declared here or registered later by the township: never part of the declaration.
+  const payee = h(
+    'section',
+    { class: 'card' },
+    h('h2', {}, '收款账户（可选）'),
+    h(
+      'p',
+      { class: 'hint' },
+      '救助金按月发放到此账户。可以现在填写，也可以确认救助后由乡镇（街道）登记。账号加密保存，页面和通知只显示前四位和后四位。',
+    ),
+    h(
+      'div',
+      { class: 'grid' },
+      named(choice('payeeAccount.kind', '账户类型', payeeAccountKindLabels, { placeholder: '暂不填写' })),
+      named(field('payeeAccount.bankName', '开户行', 'text', { maxlength: 60 })),
+      named(field('payeeAccount.accountNumber', '账号', 'text', { inputmode: 'numeric', maxlength: 40 })),
+      named(field('payeeAccount.accountName', '户名', 'text', { maxlength: 30 })),
+    ),
+  );
   const pledge = h(
     'section',
     { class: 'card' },
@@ -501,6 +521,7 @@ function build() {
     assets,
     spending,
     hardship,
+    payee,
     pledge,
     actions,
     h('div', { id: 'submit-error', class: 'error', role: 'alert' }),
@@ -636,6 +657,9 @@ function collect(): Record<string, unknown> {
   }
   // With obligors listed the schema derives “has an able supporter” from them.
   if (Array.isArray(out.obligors) && out.obligors.length) delete out.hasAbleSupporter;
+  // An account left blank is not declared; one partly filled is, so its gaps are named.
+  const payee = out.payeeAccount as Record<string, unknown> | undefined;
+  if (payee && Object.values(payee).every((v) => v === undefined || v === '')) delete out.payeeAccount;
   return out;
 }
 
@@ -682,7 +706,7 @@ function showErrors(issues: Issue[], focus: boolean) {
   if (focus) form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
 }
 
-function validate(schema: typeof applicationRequest | typeof householdDeclaration, focus: boolean) {
+function validate(schema: typeof submissionRequest | typeof householdDeclaration, focus: boolean) {
   const parsed = schema.safeParse(collect());
   showErrors(parsed.success ? [] : parsed.error.issues, focus);
   return parsed;
@@ -791,9 +815,9 @@ function idempotencyKey(): string {
 let submitting = false;
 async function submit(event: Event) {
   event.preventDefault();
-  attempted = applicationRequest;
+  attempted = submissionRequest;
   if (submitting) return;
-  const parsed = validate(applicationRequest, true);
+  const parsed = validate(submissionRequest, true);
   if (!parsed.success) return;
   submitting = true;
   const button = $<HTMLButtonElement>('#submit-button');
