@@ -24,7 +24,14 @@ import {
 import { stableId } from './domain/ids.ts';
 import { tierLabel } from './domain/lifecycle.ts';
 import { yuanText } from './domain/money.ts';
-import { isApproved, type RollRecord, type RollStatus, rollIdOf, sinceOf } from './domain/payroll.ts';
+import {
+  type HeldLine,
+  isApproved,
+  type RollRecord,
+  type RollStatus,
+  rollIdOf,
+  sinceOf,
+} from './domain/payroll.ts';
 import { deductions } from './domain/recoveries.ts';
 import { isPaymentTask, PAYMENT_TASK_TOKEN, type PaymentTask, type TaskDecision } from './domain/tasks.ts';
 import { queryAll } from './dynamo.ts';
@@ -151,25 +158,55 @@ export async function lineFor(
   return { caseId, months, ...(deducted.length ? { deductions: deducted } : {}), amount: net };
 }
 
+/** Why a line is held: what the roll and the household's page say. */
+export const HEARING_HOLD_REASON = '听取意见期间暂停发放（省级规定），结论作出后补发';
+
 /**
- * The lines of a batch of a county's cases; `inTransit` names the county's approved rolls whose
- * months have not come back from the bank.
+ * A household with a line this month and a hearing under way (社会救助法第四十八条), in a province that
+ * suspends payment meanwhile: held, its months still owed. Elsewhere the benefit is paid as decided
+ * until the decision that reduces or ends it takes effect.
+ */
+async function heldFor(
+  line: RollLine,
+  roll: { regionCode: string; month: string },
+  params: ReturnType<typeof parameterCache>,
+): Promise<HeldLine | undefined> {
+  if (!(await params(roll.regionCode, 'urban', roll.month))?.suspendDuringHearing) return undefined;
+  const hearings = await lifecycle.listHearings(line.caseId);
+  if (!hearings.some((h) => h.status === 'open')) return undefined;
+  return {
+    caseId: line.caseId,
+    months: line.months.map((m) => m.month),
+    amount: lineTotal(line.months),
+    reason: HEARING_HOLD_REASON,
+  };
+}
+
+/**
+ * The lines of a batch of a county's cases, and the households held this month; `inTransit` names
+ * the county's approved rolls whose months have not come back from the bank.
  */
 export async function linesFor(
   caseIds: readonly string[],
   roll: { regionCode: string; month: string; since: string; inTransit: readonly string[] },
-) {
+): Promise<{ lines: RollLine[]; held: HeldLine[] }> {
   const params = parameterCache();
   const onRolls = await payroll.onRolls(roll.inTransit, caseIds);
   const lines: RollLine[] = [];
+  const held: HeldLine[] = [];
   // A few cases at a time: the batch shares one Lambda's connections with its neighbours.
   for (let i = 0; i < caseIds.length; i += 8) {
     const chunk = await Promise.all(
-      caseIds.slice(i, i + 8).map((id) => lineFor(id, roll, params, onRolls.get(id))),
+      caseIds.slice(i, i + 8).map(async (id) => {
+        const line = await lineFor(id, roll, params, onRolls.get(id));
+        return line && { line, held: await heldFor(line, roll, params) };
+      }),
     );
-    for (const line of chunk) if (line) lines.push(line);
+    for (const found of chunk)
+      if (found?.held) held.push(found.held);
+      else if (found) lines.push(found.line);
   }
-  return lines;
+  return { lines, held };
 }
 
 // ── starting and deciding a roll ─────────────────────────────────────────────────────────────────

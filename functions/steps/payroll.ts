@@ -105,8 +105,9 @@ export async function lines(event: LinesEvent): Promise<{ lines: number }> {
   const roll = await loadRoll(rollId);
   if (roll.status !== 'computing') return { lines: 0 };
   const computed = await linesFor(event.Items, { regionCode, month, since, inTransit: withBank });
-  await payroll.writeLines(rollId, computed);
-  return { lines: computed.length };
+  await payroll.writeLines(rollId, computed.lines);
+  await payroll.writeHeld(rollId, computed.held);
+  return { lines: computed.lines.length };
 }
 
 /**
@@ -116,7 +117,7 @@ export async function lines(event: LinesEvent): Promise<{ lines: number }> {
 export async function seal(event: { rollId: string }) {
   const roll = await loadRoll(event.rollId);
   if (roll.status !== 'computing') return { rollId: roll.rollId, status: roll.status, timeoutSeconds: 1 };
-  const all = await payroll.readLines(roll.rollId);
+  const [all, held] = await Promise.all([payroll.readLines(roll.rollId), payroll.readHeld(roll.rollId)]);
   const totals = rollTotals(all);
   const hash = rollHash(roll.rollId, all);
   const previous = (await payroll.rollsOf(roll.regionCode))
@@ -130,6 +131,7 @@ export async function seal(event: { rollId: string }) {
     totals,
     hash,
     lineCounts: payroll.shardCounts(all),
+    ...(held.length ? { held } : {}),
     sealedAt: new Date().toISOString(),
     previous: previous ? { rollId: previous.rollId, month: previous.month, totals: previous.totals! } : null,
     approvalDueDate: due.dueDate,
@@ -139,7 +141,7 @@ export async function seal(event: { rollId: string }) {
     key: `payroll.prepared#${roll.rollId}`,
     actor: roll.preparedBy,
     action: 'payroll.prepared',
-    summary: `${status === 'computed' ? '按月自动计算' : '编制'}${roll.month}发放名册：${totals.lines}户，合计${yuanText(totals.amount)}（其中补发${yuanText(totals.backPay)}）`,
+    summary: `${status === 'computed' ? '按月自动计算' : '编制'}${roll.month}发放名册：${totals.lines}户，合计${yuanText(totals.amount)}（其中补发${yuanText(totals.backPay)}）${held.length ? `；${held.length}户听取意见期间暂停发放` : ''}`,
     refs: { rollId: roll.rollId, hash },
   });
   return { rollId: roll.rollId, status, timeoutSeconds: due.timeoutSeconds };

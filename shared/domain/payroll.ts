@@ -49,6 +49,18 @@ export interface RollTotals {
   deducted: number;
 }
 
+/**
+ * A household owed months but heard before a reduction or an end (社会救助法第四十八条) in a province
+ * that suspends payment meanwhile (`suspendDuringHearing`): not a line of the roll; its months stay
+ * owed and a later roll pays them back.
+ */
+export interface HeldLine {
+  caseId: string;
+  months: string[];
+  amount: number;
+  reason: string;
+}
+
 export interface RollRecord {
   rollId: string;
   regionCode: string;
@@ -66,6 +78,8 @@ export interface RollRecord {
   /** SHA-256 of the lines, in case order: what was approved is what is paid. */
   hash?: string;
   sealedAt?: string;
+  /** Households owed but held this month (a hearing under way where the province suspends payment). */
+  held?: HeldLine[];
   /** Lines in each shard of the roll's lines, counted when it was sealed: how pages are found. */
   lineCounts?: number[];
   /** The county's last approved roll, for the approving officer's comparison. */

@@ -257,6 +257,11 @@ const valueShape = {
   paymentStart: z.enum(['nextMonth', 'decisionMonth'], {
     error: '发放起始月应为 nextMonth（决定的下月）或 decisionMonth（决定当月）',
   }),
+  /**
+   * 听取意见期间是否暂停发放（省级规定）：社会救助法第四十八条要求调减、终止前听取意见，决定作出前救助照常；
+   * 省级规定暂停的，听取意见期间各月暂缓发放，结论作出后按决定生效前的金额补发（`shared/payroll.ts`）
+   */
+  suspendDuringHearing: z.boolean({ error: '应为 true（暂停发放）或 false（照常发放）' }),
   /** 追回救助金时每月扣回的比例上限（占当月应发金额），其余照常发放 */
   recoveryDeductionShare: ratio.max(1, { error: '扣回比例不能超过100%' }),
   /** 每月编制发放名册的日期（1–28日）：此日起系统按月自动计算本县名册，待工作人员核对提交 */
@@ -330,6 +335,8 @@ export const provinceOnlyParameters: readonly ParameterName[] = [
   'decisionAuthority',
   // Paying from the decision's own month departs from the national measures: a province's choice.
   'paymentStart',
+  // Holding payments while a household is heard departs from paying until a decision: likewise.
+  'suspendDuringHearing',
 ];
 
 /**
@@ -352,6 +359,11 @@ export const statutoryDefaults: Partial<{
     clause: '默认每月扣回不超过当月应发金额的30%，保障基本生活；县级民政部门可另行设定',
   },
   payrollDay: { value: 5, clause: '默认每月5日；县级民政部门可按本地发放安排设定' },
+  suspendDuringHearing: {
+    value: false,
+    clause:
+      '《社会救助法》第四十八条：作出调减、终止社会救助决定前应当听取意见——决定作出前照常发放；省级规定听取意见期间暂停发放的，结论作出后补发',
+  },
   bankFileLayout: {
     value: { columns: ['lineNo', 'accountName', 'accountNumber', 'bankName', 'amount', 'purpose', 'caseId'] },
     clause:

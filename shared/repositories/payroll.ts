@@ -8,6 +8,7 @@
  * | county lock  | `ROLLS#<regionCode>`           | `LOCK`    | –                                  |
  * | county       | `PAYROLLCOUNTIES`              | `<regionCode>` | –                             |
  * | account fix  | `PAYEEFIX#<caseId>`            | `<rollId>`| –  (the open `payeeAccountFix` task)|
+ * | held line    | `ROLLHELD#<rollId>`            | `<caseId>`| –  (owed, held during a hearing)   |
  *
  * A roll's lines spread over `DUE_SHARDS` partitions (hash of the case id): a county's tens of
  * thousands of lines are written at once by the payroll's Distributed Map. The county lock names the
@@ -19,13 +20,14 @@ import {
   BatchGetCommand,
   BatchWriteCommand,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
-import type { RollLine, RollRecord, RollStatus } from '../domain/payroll.ts';
+import type { HeldLine, RollLine, RollRecord, RollStatus } from '../domain/payroll.ts';
 import type { Escalation, PaymentTask, TaskDecision } from '../domain/tasks.ts';
 import { isConditionFailure, queryAll, setExpression } from '../dynamo.ts';
 import { casesTable, DUE_SHARDS } from '../resources.ts';
@@ -150,6 +152,30 @@ export async function writeLines(rollId: string, lines: readonly RollLine[]): Pr
       if (pending.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
     }
   }
+}
+
+/** Households held this month (few: a hearing lasts days), written (again, identically) by their batch. */
+export async function writeHeld(rollId: string, held: readonly HeldLine[]): Promise<void> {
+  for (const h of held)
+    await dynamo().send(
+      new PutCommand({ TableName: table(), Item: { pk: `ROLLHELD#${rollId}`, sk: h.caseId, ...h } }),
+    );
+}
+
+/** The roll's held households, in case order. */
+export async function readHeld(rollId: string): Promise<HeldLine[]> {
+  const items = await queryAll(dynamo(), {
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': `ROLLHELD#${rollId}` },
+    ConsistentRead: true,
+  });
+  return items.map(({ caseId, months, amount, reason }) => ({
+    caseId: String(caseId),
+    months: months as string[],
+    amount: Number(amount),
+    reason: String(reason),
+  }));
 }
 
 /** What the bank's return said of a line: set once. */

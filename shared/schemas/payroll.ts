@@ -115,6 +115,17 @@ const roll = z
     totals: totals.optional(),
     hash: z.string().optional().describe('名册哈希（SHA-256，按案件编号排列的各行）'),
     sealedAt: z.string().optional(),
+    held: z
+      .array(
+        z.object({
+          caseId: z.string(),
+          months: z.array(z.string()),
+          amount: z.number(),
+          reason: z.string(),
+        }),
+      )
+      .optional()
+      .describe('听取意见期间暂停发放的户（省级规定暂停的）：不列入名册，以后月份的名册补发'),
     previous: z
       .object({ rollId: z.string(), month: z.string(), totals })
       .nullable()

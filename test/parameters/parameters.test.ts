@@ -111,6 +111,7 @@ describe('resolveParameters', () => {
               'recoveryDeductionShare',
               'payrollDay',
               'bankFileLayout',
+              'suspendDuringHearing',
             ].includes(n),
         ),
       );

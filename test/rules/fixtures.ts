@@ -102,6 +102,7 @@ export const baseValues: ParameterValues = {
   decisionAuthority: { level: 'county' },
   paymentStart: 'nextMonth',
   payrollDay: 5,
+  suspendDuringHearing: false,
   recoveryDeductionShare: 0.3,
   bankFileLayout: {
     columns: ['lineNo', 'accountName', 'accountNumber', 'bankName', 'amount', 'purpose', 'caseId'],

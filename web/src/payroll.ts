@@ -539,6 +539,21 @@ function previousCard(roll: RollDetail) {
   );
 }
 
+/** Households owed but held while they are heard (where the province suspends payment): not on the roll. */
+function heldCard(roll: RollDetail) {
+  if (!roll.held?.length) return null;
+  return h(
+    'div',
+    { id: 'held' },
+    h('h3', {}, `听取意见期间暂停发放：${roll.held.length} 户（不列入本名册，结论作出后补发）`),
+    h(
+      'ul',
+      {},
+      roll.held.map((x) => h('li', {}, `${x.caseId}：${x.months.join('、')}，${yuan(x.amount)}`)),
+    ),
+  );
+}
+
 function linesTable(roll: RollDetail) {
   if (roll.status === 'computing')
     return h('p', { class: 'muted', id: 'roll-lines' }, '正在计算各户金额，完成后自动显示…');
@@ -749,6 +764,7 @@ function renderDetail() {
       roll.totals ? h('h3', {}, '名册合计') : null,
       roll.totals ? totalsFigures(roll.totals, 'roll-totals') : null,
       previousCard(roll),
+      heldCard(roll),
     ),
     ...((roll.status === 'prepared' || roll.status === 'computed') && !roll.approval && isCounty()
       ? [approvalForm(roll)]
