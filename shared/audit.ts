@@ -29,6 +29,7 @@ import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from './clients.ts';
 import { requiredEnv } from './config.ts';
 import { yuanText } from './domain/money.ts';
+import { taskKindLabels as kindLabels } from './domain/tasks.ts';
 import { type ConditionalPut, queryAll } from './dynamo.ts';
 import { type Anchor, listAnchors } from './repositories/audit-anchors.ts';
 import type { PaymentRecord } from './repositories/payments.ts';
@@ -551,18 +552,8 @@ export async function headsChangedBetween(from: string, upTo: string): Promise<A
   }));
 }
 
-/** The kinds of human task, as the audit log names them. */
-export const taskKindLabels: Record<string, string> = {
-  townshipReview: '乡镇（街道）审核',
-  countyDetermination: '县级民政部门确认',
-  recheckConfirmation: '定期核查确认',
-  endNoticeReview: '终止特困供养公示异议的县级核实',
-  emergencyGrant: '临时救助先行救助',
-  emergencyPaperwork: '临时救助补办手续',
-  emergencyReview: '支出型临时救助乡镇审核',
-  emergencyAssessment: '临时救助县级审核',
-  monitoringVerification: '动态监测预警入户核查',
-};
+/** The kinds of human task, as the audit log names them (the pages name them alike). */
+export const taskKindLabels: Record<string, string> = kindLabels;
 
 /** A written notice (告知书) issued on the case: once per notice id. */
 export function auditNotice(

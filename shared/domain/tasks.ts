@@ -257,6 +257,21 @@ export interface PaymentTask extends TaskBase {
 export const isPaymentTask = (task: Pick<Task, 'kind'>): task is PaymentTask =>
   (paymentTaskKinds as readonly string[]).includes(task.kind);
 
+/** Every kind of human task, as pages and the audit log name it. */
+export const taskKindLabels: Record<TaskKind, string> = {
+  townshipReview: '乡镇（街道）审核',
+  countyDetermination: '县级民政部门确认',
+  recheckConfirmation: '定期核查确认',
+  endNoticeReview: '终止特困供养公示异议的县级核实',
+  emergencyGrant: '临时救助先行救助',
+  emergencyPaperwork: '临时救助补办手续',
+  emergencyReview: '支出型临时救助乡镇审核',
+  emergencyAssessment: '临时救助县级审核',
+  monitoringVerification: '动态监测预警入户核查',
+  payrollApproval: '发放名册审批',
+  payeeAccountFix: '发放失败，核实收款账户',
+};
+
 /** Any stored task. */
 export type Task = ApplicationTask | LifecycleTask | VerificationTask | PaymentTask;
 export type TaskKind = Task['kind'];

@@ -2,6 +2,8 @@
  * Chinese names for what the pages show: the declaration's fields (so that every error names its
  * field), the enums' values, the workflows' states and the history's event types.
  */
+
+import { taskKindLabels as kindLabels } from '../../../shared/domain/tasks.ts';
 import type { ApplicationStatus } from '../../../shared/openapi.ts';
 import type { dailyActivities, IncomeKind, obligorInabilities } from '../../../shared/schemas/household.ts';
 
@@ -378,16 +380,4 @@ export const applicationStatusLabels: Record<ApplicationStatus, string> = {
   withdrawn: '已终止',
 };
 
-export const taskKindLabels: Record<string, string> = {
-  townshipReview: '乡镇（街道）审核',
-  countyDetermination: '县级民政部门确认',
-  recheckConfirmation: '定期核查确认',
-  endNoticeReview: '终止特困供养公示异议的县级核实',
-  emergencyGrant: '临时救助先行救助',
-  emergencyPaperwork: '临时救助补办手续',
-  emergencyReview: '支出型临时救助乡镇审核',
-  emergencyAssessment: '临时救助县级审核',
-  monitoringVerification: '动态监测预警入户核查',
-  payrollApproval: '发放名册审批',
-  payeeAccountFix: '发放失败，核实收款账户',
-};
+export const taskKindLabels: Record<string, string> = kindLabels;
