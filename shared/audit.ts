@@ -110,6 +110,7 @@ export const auditActions = {
   'payroll.exported': '生成银行文件',
   'payroll.downloaded': '下载银行文件',
   'payroll.reconciled': '银行回盘对账',
+  'payroll.failed': '发放名册作废（银行文件未能生成）',
   'payment.failed': '救助金发放失败',
   'recovery.ordered': '决定追回救助金',
   'recovery.deducted': '从救助金中扣回',

@@ -217,19 +217,39 @@ export async function conclude(event: { rollId: string; decision: 'approve' | 'r
   return { rollId: roll.rollId, status };
 }
 
-/** The run did not complete: the roll is marked failed and the county may prepare it again. */
+/**
+ * The run did not complete. Before the bank file existed nothing reached the bank: the roll is marked
+ * failed, its months are owed again, and the county may prepare it again — an approved roll whose
+ * bank file could not be made included, else its months would stay "in transit" and never be paid.
+ * Once the file exists the bank may have paid it: the roll keeps its status and records the failure
+ * for the officers.
+ */
 export async function fail(event: { rollId: string; failure?: { Error?: string; Cause?: string } }) {
   const roll = await loadRoll(event.rollId);
   const failure = [event.failure?.Error, event.failure?.Cause].filter(Boolean).join(': ').slice(0, 1000);
-  await payroll.updateRoll(
-    roll.rollId,
-    ['computing', 'computed', 'prepared'],
-    { status: 'failed', failure },
-    ['taskToken'],
-  );
+  const failed =
+    (await payroll.updateRoll(
+      roll.rollId,
+      ['computing', 'computed', 'prepared'],
+      { status: 'failed', failure },
+      ['taskToken'],
+    )) ||
+    (await payroll.updateRoll(roll.rollId, ['approved'], { status: 'failed', failure }, [], {
+      condition: 'attribute_not_exists(bankFile)',
+      values: {},
+    }));
+  if (!failed) await payroll.updateRoll(roll.rollId, ['approved', 'reconciling'], { failure });
   await payroll.releaseLock(roll.regionCode, roll.rollId);
   if (roll.approvalDueDate) await closeApprovalTask(roll);
-  return { rollId: roll.rollId, status: 'failed' };
+  if (failed && roll.status === 'approved')
+    await appendAudit(rollChain(roll.rollId), {
+      key: `payroll.failed#${roll.rollId}`,
+      actor: SYSTEM,
+      action: 'payroll.failed',
+      summary: `银行文件未能生成，${roll.month}发放名册作废（未送银行）；各户的月份仍应发放，本县可重新编制：${failure}`,
+      refs: { rollId: roll.rollId },
+    });
+  return { rollId: roll.rollId, status: failed ? 'failed' : roll.status };
 }
 
 // ── the bank ─────────────────────────────────────────────────────────────────────────────────────

@@ -81,7 +81,7 @@ export const rollStatusLabels: Record<(typeof rollStatuses)[number], string> = {
   prepared: '待审批',
   approved: '已审批',
   returned: '已退回',
-  failed: '编制失败',
+  failed: '失败（未送银行，可重新编制）',
   reconciling: '正在对账',
   reconciled: '已对账',
 };

@@ -5,12 +5,15 @@
  * approved roll, pays back what a late decision owed, and applies a standard raised from its month.
  */
 import { describe, expect, it } from 'vitest';
+import { fail as failRoll } from '../../functions/steps/payroll.ts';
 import { clock } from '../../local/clock.ts';
 import { readAuditLog, verifyAuditLog } from '../../shared/audit.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { addMonthsToMonth, chinaMonth, monthStartsAt } from '../../shared/domain/lifecycle.ts';
+import { rollIdOf } from '../../shared/domain/payroll.ts';
 import { sampleParameterVersions } from '../../shared/parameters/index.ts';
 import { parametersFor } from '../../shared/repositories/parameters.ts';
+import * as payrollRepo from '../../shared/repositories/payroll.ts';
 import { meansTest } from '../../shared/rules/index.ts';
 import { type Actor, actors } from '../support/actors.ts';
 import { application } from '../support/households.ts';
@@ -426,6 +429,58 @@ describe('the monthly payroll', () => {
     const view = await runtime.api(`/applications/${applicationId}`);
     expect(JSON.stringify(view.body)).not.toContain(account.accountNumber);
     expect((await readAuditLog(caseId)).entries.map((e) => e.action)).toContain('payee.changed');
+  });
+
+  it('voids an approved roll whose bank file could not be made, and keeps one the bank may have paid', async () => {
+    const month = chinaMonth(new Date());
+    const approvedRoll = async (seq: number) => {
+      const rollId = rollIdOf('430102', month, seq);
+      expect(
+        await payrollRepo.createRoll({
+          rollId,
+          regionCode: '430102',
+          month,
+          seq,
+          since: month,
+          status: 'computing',
+          preparedBy: { subject: 'test-county', name: '县民政局经办人', role: 'countyOfficer' },
+          preparedAt: new Date().toISOString(),
+          executionArn: `arn:aws:states:us-east-1:000000000000:execution:Payroll:${rollId}`,
+        }),
+      ).toEqual({ created: true });
+      expect(await payrollRepo.updateRoll(rollId, ['computing'], { status: 'approved' })).toBe(true);
+      await payrollRepo.releaseLock('430102', rollId);
+      return rollId;
+    };
+    const failure = { Error: 'S3.ServiceUnavailable', Cause: '导出失败' };
+    // Nothing reached the bank: void, so its months are owed again (not "in transit" forever).
+    const unexported = await approvedRoll(1);
+    expect(await failRoll({ rollId: unexported, failure })).toMatchObject({ status: 'failed' });
+    expect(await payrollRepo.getRoll(unexported)).toMatchObject({
+      status: 'failed',
+      failure: 'S3.ServiceUnavailable: 导出失败',
+    });
+    expect((await readAuditLog(`roll-${unexported}`)).entries.map((e) => e.action)).toEqual([
+      'payroll.failed',
+    ]);
+    // The file was made: the bank may have paid it, so the roll stands and the failure is noted.
+    const exported = await approvedRoll(2);
+    await payrollRepo.updateRoll(exported, ['approved'], {
+      bankFile: {
+        key: 'k',
+        indexKey: 'i',
+        fileName: 'f.csv',
+        lines: 0,
+        total: 0,
+        excluded: [],
+        exportedAt: new Date().toISOString(),
+      },
+    });
+    expect(await failRoll({ rollId: exported, failure })).toMatchObject({ status: 'approved' });
+    expect(await payrollRepo.getRoll(exported)).toMatchObject({
+      status: 'approved',
+      failure: 'S3.ServiceUnavailable: 导出失败',
+    });
   });
 
   it('refuses a malformed or far month naming the field, and writes nothing', async () => {

@@ -319,7 +319,7 @@ export const stateLabels: Record<string, string> = {
   ReconcileBatch: '一批回盘结果记入发放记录',
   CloseRoll: '对账完成，名册办结',
   MarkRollFailed: '名册未能编制完成，标记失败',
-  RollFailed: '名册编制失败',
+  RollFailed: '名册未能完成（未送银行）',
 };
 
 export const workflowLabels: Record<string, string> = {
