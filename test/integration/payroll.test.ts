@@ -9,7 +9,7 @@ import { fail as failRoll } from '../../functions/steps/payroll.ts';
 import { clock } from '../../local/clock.ts';
 import { readAuditLog, verifyAuditLog } from '../../shared/audit.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
-import { addMonthsToMonth, chinaMonth, monthStartsAt } from '../../shared/domain/lifecycle.ts';
+import { addMonthsToMonth, chinaMonth, endOfChinaDay, monthStartsAt } from '../../shared/domain/lifecycle.ts';
 import { rollIdOf } from '../../shared/domain/payroll.ts';
 import { sampleParameterVersions } from '../../shared/parameters/index.ts';
 import { parametersFor } from '../../shared/repositories/parameters.ts';
@@ -491,5 +491,44 @@ describe('the monthly payroll', () => {
     expect(far.status).toBe(400);
     expect(far.body.error.fields).toEqual([expect.objectContaining({ field: 'month' })]);
     expect((await runtime.api('/payrolls/430121-2026-12-9')).status).toBe(404);
+  });
+
+  it('escalates an approval past its working-day due date, in the inbox as on the roll', async () => {
+    const month = chinaMonth(new Date());
+    const started = await runtime.api(
+      '/payrolls',
+      { method: 'POST', body: JSON.stringify({ regionCode: '430103', month }) },
+      actors.county,
+    );
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    const prepared = await roll(started.body.rollId, 'prepared');
+    const task = await inboxTask('430103', 'payrollApproval', actors.countyApprover);
+    expect(task.dueDate).toBe(prepared.approvalDueDate);
+
+    clock.advance(Math.max(0, Date.parse(endOfChinaDay(prepared.approvalDueDate)) - clock.now()) + 60_000);
+    const escalated = await eventually(async () => {
+      const got = (await runtime.api(`/payrolls/${prepared.rollId}`)).body;
+      return got.escalations?.length === 1 ? got : undefined;
+    });
+    expect(escalated.approvalDueDate > prepared.approvalDueDate).toBe(true);
+    const inInbox = await eventually(async () =>
+      (await inboxTasks('430103', actors.countyApprover)).find((t) => t.status === 'escalated'),
+    );
+    expect(inInbox).toMatchObject({
+      taskId: task.taskId,
+      dueDate: escalated.approvalDueDate,
+      escalations: [
+        {
+          escalatedAt: expect.any(String),
+          overdueSince: prepared.approvalDueDate,
+          newDueDate: escalated.approvalDueDate,
+        },
+      ],
+    });
+    // Still decidable, from the inbox: approved, and out of it.
+    const decided = await decideTask(task.taskId, { decision: 'approve', reasons: ['逾期审批，已核对'] });
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+    await roll(prepared.rollId, 'approved');
+    expect(await inboxTasks('430103', actors.countyApprover)).toEqual([]);
   });
 });
