@@ -129,6 +129,20 @@ describe('the payroll page', () => {
     await screenshot(a, 'payroll-prepared-375');
     expect(unexpected(a.errors)).toEqual([]);
 
+    // The approval is also a task in the county's inbox, linking to the roll.
+    const inbox = await open('/workbench/', widths.mobile);
+    await signIn(inbox, { role: 'countyOfficer', name: actors.countyApprover.name, regions: '430121' });
+    await inbox.locator('[data-task]', { hasText: rollId }).click({ timeout: 60_000 });
+    await sees(inbox, '#case-view', '发放名册审批');
+    expect(await text(inbox, '#case-view')).toContain(`2户，${total}`);
+    expect(await text(inbox, '#case-view')).toContain(actors.county.name);
+    expect(await inbox.getAttribute('#case-view a', 'href')).toBe(
+      `/payroll/?roll=${encodeURIComponent(rollId)}`,
+    );
+    expect(await fitsWidth(inbox)).toBe(true);
+    await screenshot(inbox, 'payroll-inbox-approval-375');
+    expect(unexpected(inbox.errors)).toEqual([]);
+
     // Officer B serves the county: the form starts on it and lists its rolls.
     const b = await open('/payroll/', widths.mobile);
     await signIn(b, { role: 'countyOfficer', name: actors.countyApprover.name, regions: '430121' });
@@ -181,6 +195,16 @@ describe('the payroll page', () => {
     expect(await fitsWidth(b)).toBe(true);
     await screenshot(b, 'payroll-reconciled-375');
     expect(unexpected(b.errors)).toEqual([]);
+
+    // The household left out is a task for its township: put its account right.
+    const township = await open('/workbench/', widths.mobile);
+    await signIn(township, { role: 'townshipCaseworker', name: '李四', regions: '430121' });
+    await township.locator('[data-task]', { hasText: '核实收款账户' }).click({ timeout: 60_000 });
+    await sees(township, '#case-view', '未登记收款账户');
+    expect(await text(township, '#case-view')).toContain(unregistered.caseId);
+    expect(await fitsWidth(township)).toBe(true);
+    await screenshot(township, 'payroll-inbox-account-fix-375');
+    expect(unexpected(township.errors)).toEqual([]);
 
     const reconciled = await runtime.api(`/payrolls/${rollId}`);
     expect(reconciled.body).toMatchObject({

@@ -231,6 +231,13 @@ function historyList(history: CaseHistory) {
   );
 }
 
+const opinionTitle = (task: Task) =>
+  task.warning || task.kind === 'payeeAccountFix'
+    ? '核查结论'
+    : task.kind === 'payrollApproval'
+      ? '审批意见'
+      : '审核意见';
+
 function decisionForm(task: Task) {
   const reasons = h('textarea', {
     id: 'reasons',
@@ -359,11 +366,11 @@ function decisionForm(task: Task) {
         );
       },
     },
-    h('h3', {}, task.warning ? '核查结论' : '审核意见'),
+    h('h3', {}, opinionTitle(task)),
     h(
       'fieldset',
       { class: 'field', 'aria-describedby': 'decision-error' },
-      h('legend', {}, task.warning ? '核查结论 *' : '审核意见 *'),
+      h('legend', {}, `${opinionTitle(task)} *`),
       h(
         'label',
         { class: 'field check' },
