@@ -253,6 +253,7 @@ function generate(): Case {
       other: money(chance(0.9) ? 0 : rand() * 10_000),
     },
     irregularIncome: chance(0.2),
+    housingDifficulty: chance(0.1),
   };
   // The supporter flag: from the obligors when listed (stated consistently, or left out), else stated
   // or left to its default (an able supporter exists).

@@ -103,6 +103,7 @@ export const auditActions = {
   'appeal.recorded': '记录行政复议、行政诉讼结果',
   'payee.changed': '登记（变更）收款账户',
   'payee.confirmed': '核实收款账户无误',
+  'special.changed': '专项救助项目变化（新增、停止）',
   'payroll.prepared': '编制发放名册',
   'payroll.submitted': '核对提交按月自动计算的发放名册',
   'payroll.approved': '审批通过发放名册',

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { appealChannels, appealOutcomes } from './domain/appeals.ts';
+import { specialItems } from './domain/special-assistance.ts';
 import { reviewDeadlineView } from './schemas/cases.ts';
 
 const money = z.number().describe('元');
@@ -184,6 +185,26 @@ export const applicationView = z
       .nullable()
       .describe('最近一次拟调减、停止救助前的听取意见（社会救助法第四十八条）；没有的为 null'),
     consent: consent.nullable(),
+    specialAssistance: z
+      .object({
+        decidedAt: instant.describe('所依据的决定时间'),
+        tier: z.string().nullable().describe('救助类别；救助终止后为 null'),
+        items: z.array(
+          z.object({
+            item: z.enum(specialItems),
+            itemLabel: z.string(),
+            department: z.string().describe('主管部门'),
+            departmentLabel: z.string(),
+            member: z.string().nullable().describe('所及家庭成员；住房救助等按户给予的为 null'),
+            benefit: z.string().describe('救助内容'),
+            clause: z.string().describe('依据'),
+          }),
+        ),
+      })
+      .nullable()
+      .describe(
+        '专项救助：救助类别对应的医疗、教育、住房、就业等救助项目及主管部门（社会救助法第二十四条至第二十七条）；未确认救助的为 null',
+      ),
     appeals: z
       .array(
         z.object({

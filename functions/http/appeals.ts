@@ -29,6 +29,7 @@ import { benefitPeriodPut } from '../../shared/repositories/payments.ts';
 import { registerCase } from '../../shared/repositories/register.ts';
 import { bringForward, cancelPending, scheduleWorkflow } from '../../shared/repositories/schedule.ts';
 import { appealBody, caseIdPath } from '../../shared/schemas/cases.ts';
+import { recordSpecialAssistance } from '../../shared/special-assistance.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -173,6 +174,13 @@ async function completeReopening(record: AppealRecord): Promise<void> {
         cause: appealId,
       });
     await registerCase(caseId, 'appeal', appealId); // 低收入人口名单: back in assistance
+    // The special assistance of the benefit restored, from the record's own time (its benefit period's).
+    await recordSpecialAssistance({
+      caseId,
+      cause: 'restored',
+      decidedAt: record.recordedAt,
+      tier: reopened.restored.tier,
+    });
   }
 }
 

@@ -26,6 +26,7 @@ import * as cases from '../../shared/repositories/cases.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
 import { maskedPayeeAccount, putPayeeAccount } from '../../shared/repositories/payments.ts';
+import { householdOf } from '../../shared/repositories/register.ts';
 import {
   applicationIdPath,
   consentBody,
@@ -35,6 +36,7 @@ import {
   objectionBody,
   submissionRequest,
 } from '../../shared/schemas/cases.ts';
+import { specialAssistanceView } from '../../shared/special-assistance.ts';
 
 /** What the case's audit log opens with: the submission, and why it was taken although another is open. */
 function submissionAudit(application: cases.ApplicationRecord, role: string, by: cases.Actor): AuditInput[] {
@@ -240,6 +242,10 @@ export const get = httpRoute(
           authority: a.authority,
           documentNumber: a.documentNumber,
         })),
+        specialAssistance:
+          app.determination?.outcome === 'approved'
+            ? await specialAssistanceView(app.caseId, await householdNow(app))
+            : null,
         members: app.declaration.members.map((m) => ({
           name: m.name,
           relation: m.relation,
@@ -249,6 +255,12 @@ export const get = httpRoute(
     };
   },
 );
+
+/** The household as last declared on the application's case (the application's own until a later one). */
+async function householdNow(app: cases.ApplicationRecord) {
+  const item = await lifecycle.getCaseItem(app.caseId);
+  return (item && (await householdOf(item))?.declaration) || app.declaration;
+}
 
 /** The review deadline as the extension and the investigation start answer it. */
 const reviewDeadlineAnswer = (app: cases.ApplicationRecord) => ({

@@ -39,6 +39,7 @@ import { registerCase } from '../../shared/repositories/register.ts';
 import { memberIndexes, relatedTo } from '../../shared/repositories/relatives.ts';
 import { caseworkerQueue, supervisorQueue } from '../../shared/resources.ts';
 import { meansTest as runMeansTest, type Tier, tierLabels } from '../../shared/rules/index.ts';
+import { recordSpecialAssistance } from '../../shared/special-assistance.ts';
 import { scheduleFirstRecheck } from './recheck.ts';
 
 export class ApplicationNotFound extends Error {
@@ -564,6 +565,14 @@ async function followDetermination(
       regionCode: app.regionCode,
       residence: app.declaration.residence,
       ...(app.meansTest ? { parameterVersion: app.meansTest.parameterVersion } : {}),
+    });
+    // What the tier entitles the members to beyond the money (社会救助法第二十四至二十七条).
+    await recordSpecialAssistance({
+      caseId: app.caseId,
+      cause: 'determination',
+      decidedAt,
+      tier: determination.tier,
+      household: app.declaration,
     });
     if (determination.nextRecheckDue)
       await scheduleFirstRecheck({

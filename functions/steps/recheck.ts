@@ -50,6 +50,7 @@ import {
 } from '../../shared/repositories/schedule.ts';
 import { type MeansTestResult, meansTest } from '../../shared/rules/index.ts';
 import type { HouseholdDeclaration } from '../../shared/schemas/household.ts';
+import { recordSpecialAssistance } from '../../shared/special-assistance.ts';
 import { type EndNoticeOutcome, type EndNoticePlan, endNoticeReason, publishEnd } from './end-notice.ts';
 import type { TaskDetail } from './lifecycle-tasks.ts';
 
@@ -316,13 +317,22 @@ export async function conclude(event: ConcludeEvent): Promise<Conclusion> {
 
   // The benefit from the month after the decision (the gradual exit: from its first month), as the
   // payroll reads it (shared/domain/entitlements.ts).
-  const benefitPeriod = (
+  // A gradual exit keeps the household's special assistance until its end; any other decision records
+  // what the tier after it entitles to (none once the benefit ends).
+  const benefitPeriod = async (
     cause: BenefitCause,
     status: BenefitPeriod['status'],
     benefit: Benefit | null | undefined,
     from = firstMonth(cause, decidedAt),
-  ) =>
-    recordBenefitPeriod({
+  ) => {
+    if (status !== 'gradualExit')
+      await recordSpecialAssistance({
+        caseId,
+        cause,
+        decidedAt,
+        tier: status === 'active' ? (benefit?.tier ?? null) : null,
+      });
+    return recordBenefitPeriod({
       caseId,
       cause,
       from,
@@ -335,6 +345,7 @@ export async function conclude(event: ConcludeEvent): Promise<Conclusion> {
       residence: a.residence,
       ...(a.parameterVersion ? { parameterVersion: a.parameterVersion } : {}),
     });
+  };
 
   let nextRecheckDue: string | undefined;
   let gradualExit: { months: number; firstMonth: string; lastMonth: string } | undefined;

@@ -16,8 +16,11 @@ export const feedNames = [
 ] as const;
 export type FeedName = (typeof feedNames)[number];
 
-/** The departments a warning can be pushed to (分类推送): the seven that send feeds, and 民政. */
-export const departments = [...feedNames, 'civilAffairs'] as const;
+/**
+ * The departments a warning or a demand can be pushed to (分类推送): the seven that send feeds, 住建
+ * (which delivers 住房救助, 社会救助法第二十六条, and sends no feed), and 民政.
+ */
+export const departments = [...feedNames, 'housing', 'civilAffairs'] as const;
 export type Department = (typeof departments)[number];
 
 export const departmentLabels: Record<Department, string> = {
@@ -28,6 +31,7 @@ export const departmentLabels: Record<Department, string> = {
   disability: '残疾人联合会',
   emergencyManagement: '应急管理部门',
   ruralAffairs: '农业农村部门',
+  housing: '住房城乡建设部门',
   civilAffairs: '民政部门',
 };
 

@@ -9,6 +9,7 @@
  * next to the rule's clause; a version never overwrites another (see `addParameterVersion`).
  */
 import { z } from 'zod';
+import { specialItems, specialTiers } from '../domain/special-assistance.ts';
 import { bankFileColumns, REQUIRED_BANK_COLUMNS } from '../payroll-files.ts';
 import {
   disabilityCategories,
@@ -16,6 +17,7 @@ import {
   incomeKinds,
   isoDate,
   regionCode,
+  schoolingStages,
   yuan,
 } from '../schemas/household.ts';
 
@@ -39,6 +41,46 @@ const incomeKindList = z
   .array(z.enum(incomeKinds, { error: '收入类型不正确（不存在的收入类型）' }))
   .max(incomeKinds.length)
   .refine((a) => new Set(a).size === a.length, { error: '收入类型重复' });
+
+/**
+ * One row of the special-assistance table (`shared/domain/special-assistance.ts`): an item, the tiers
+ * it follows, the members it reaches, what it gives and the clause it applies.
+ */
+const specialRule = z.object({
+  item: z.enum(specialItems, { error: `专项救助项目应为 ${specialItems.join('、')} 之一` }),
+  tiers: z
+    .array(z.enum(specialTiers, { error: `救助类别应为 ${specialTiers.join('、')} 之一` }))
+    .min(1, { error: '至少列出一个救助类别' })
+    .max(specialTiers.length)
+    .refine((t) => new Set(t).size === t.length, { error: '救助类别重复' }),
+  recipients: z.discriminatedUnion(
+    'kind',
+    [
+      z.object({ kind: z.literal('everyMember') }),
+      z.object({
+        kind: z.literal('schooling'),
+        stages: z.array(z.enum(schoolingStages, { error: '就学阶段不正确' })).min(1),
+      }),
+      z.object({
+        kind: z.literal('unemployedAbleToWork'),
+        minAge: z.number().int().min(14).max(30),
+        maxAge: z.number().int().min(40).max(70),
+      }),
+      z.object({ kind: z.literal('disabled'), grades: z.array(disabilityGrade).min(1).max(4) }),
+      z.object({ kind: z.literal('severeIllness') }),
+      z.object({ kind: z.literal('housingDifficulty'), residence: z.enum(residences).optional() }),
+    ],
+    {
+      error:
+        '救助对象应为 everyMember、schooling、unemployedAbleToWork、disabled、severeIllness 或 housingDifficulty',
+    },
+  ),
+  benefit: z.string({ error: '须写明救助内容' }).trim().min(1, { error: '须写明救助内容' }).max(200),
+  share: ratio.max(1).optional(),
+  ratio: ratio.max(1).optional(),
+  annualCap: yuan.optional(),
+  clause: z.string({ error: '须注明依据' }).trim().min(1, { error: '须注明依据' }).max(300),
+});
 
 export const depositLimitSchema = z.discriminatedUnion(
   'kind',
@@ -262,6 +304,11 @@ const valueShape = {
    * 省级规定暂停的，听取意见期间各月暂缓发放，结论作出后按决定生效前的金额补发（`shared/payroll.ts`）
    */
   suspendDuringHearing: z.boolean({ error: '应为 true（暂停发放）或 false（照常发放）' }),
+  /**
+   * 专项救助（社会救助法第二十四至二十七条）：按救助类别和成员情况给予的医疗、教育、住房、就业等救助及其主管部门；
+   * 每行注明依据，先列的行优先（同一项目、同一对象只给一次）
+   */
+  specialAssistance: z.array(specialRule).max(60, { error: '专项救助规则不超过60条' }),
   /** 追回救助金时每月扣回的比例上限（占当月应发金额），其余照常发放 */
   recoveryDeductionShare: ratio.max(1, { error: '扣回比例不能超过100%' }),
   /** 每月编制发放名册的日期（1–28日）：此日起系统按月自动计算本县名册，待工作人员核对提交 */

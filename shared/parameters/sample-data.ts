@@ -10,6 +10,7 @@
  * Beside each value is the clause that empowers the region to set it (or, where the value itself is
  * national, the clause that fixes it).
  */
+import type { SpecialTier } from '../domain/special-assistance.ts';
 import type { ParameterVersion } from './index.ts';
 
 const SAMPLE = '示例数据（非官方数值，仅供开发、测试和演示）';
@@ -63,6 +64,8 @@ const C = {
   suspendDuringHearing:
     '《社会救助法》第四十八条：调减、终止前听取意见，决定作出前照常发放（省级可规定暂停）',
   bankFileLayout: '默认格式；县级民政部门可按代发银行的要求设定',
+  specialAssistance:
+    '《社会救助法》第二十四条至第二十七条：特困人员、低保家庭、低保边缘家庭、刚性支出困难家庭按规定给予医疗、教育、住房、就业救助；资助比例、救助比例和限额为示例值',
 } as const;
 
 type Values = ParameterVersion['values'];
@@ -113,6 +116,105 @@ const nationalTimeLimits = {
   deathRecheckMonths: 3,
 };
 
+const ALL_TIERS: SpecialTier[] = ['tekun', 'dibao', 'singlePersonDibao', 'marginal', 'rigidExpense'];
+
+/**
+ * The special-assistance table (社会救助法第二十四至二十七条) with a province's figures: the premium share
+ * paid by tier, the medical-assistance ratio and yearly cap by tier. The rest follows the law's text;
+ * the figures are sample values.
+ */
+function specialAssistanceRows(f: {
+  premium: { tekun: number; dibao: number; marginal: number };
+  medical: { tekun: number; dibao: number; marginal: number; rigidExpense: number; annualCap: number };
+}): Entry<'specialAssistance'> {
+  const pct = (r: number) => `${Math.round(r * 100)}%`;
+  const premium =
+    '《社会救助法》第二十四条第二款：参加城乡居民基本医疗保险的个人缴费部分给予资助（资助比例为示例值）';
+  const medical =
+    '《社会救助法》第二十四条第一款、第三款：经基本医疗保险、大病保险等支付后的基本医疗自负费用按规定给予补助（比例和年度限额为示例值）';
+  const medicalRow = (tiers: SpecialTier[], ratio: number) => ({
+    item: 'medicalAssistance' as const,
+    tiers,
+    recipients: { kind: 'everyMember' as const },
+    benefit: `政策范围内个人自付费用按${pct(ratio)}救助，年度限额${f.medical.annualCap.toLocaleString('en')}元`,
+    ratio,
+    annualCap: f.medical.annualCap,
+    clause: medical,
+  });
+  const education =
+    '《社会救助法》第二十五条：学前教育至普通高等教育阶段，减免相关费用、发放助学金和生活补助等';
+  const schooling = (stages: Array<'compulsory' | 'seniorSecondary' | 'higher'>, benefit: string) => ({
+    item: 'educationAssistance' as const,
+    tiers: ALL_TIERS,
+    recipients: { kind: 'schooling' as const, stages },
+    benefit,
+    clause: education,
+  });
+  const housing =
+    '《社会救助法》第二十六条：住房困难的分散供养特困人员、低保、低保边缘、刚性支出困难家庭给予住房救助';
+  return [
+    {
+      item: 'medicalPremium',
+      tiers: ['tekun'],
+      recipients: { kind: 'everyMember' },
+      benefit: `个人缴费部分资助${pct(f.premium.tekun)}`,
+      share: f.premium.tekun,
+      clause: premium,
+    },
+    {
+      item: 'medicalPremium',
+      tiers: ['dibao', 'singlePersonDibao'],
+      recipients: { kind: 'everyMember' },
+      benefit: `个人缴费部分资助${pct(f.premium.dibao)}`,
+      share: f.premium.dibao,
+      clause: premium,
+    },
+    {
+      item: 'medicalPremium',
+      tiers: ['marginal'],
+      recipients: { kind: 'everyMember' },
+      benefit: `个人缴费部分资助${pct(f.premium.marginal)}`,
+      share: f.premium.marginal,
+      clause: premium,
+    },
+    medicalRow(['tekun'], f.medical.tekun),
+    medicalRow(['dibao', 'singlePersonDibao'], f.medical.dibao),
+    medicalRow(['marginal'], f.medical.marginal),
+    medicalRow(['rigidExpense'], f.medical.rigidExpense),
+    schooling(['compulsory'], '义务教育阶段发放生活补助'),
+    schooling(['seniorSecondary'], '免除学杂费，发放国家助学金'),
+    schooling(['higher'], '发放助学金，提供勤工助学岗位和助学贷款'),
+    {
+      item: 'housingAssistance',
+      tiers: ALL_TIERS,
+      recipients: { kind: 'housingDifficulty', residence: 'urban' },
+      benefit: '优先配租公租房或发放公租房租赁补贴',
+      clause: housing,
+    },
+    {
+      item: 'housingAssistance',
+      tiers: ALL_TIERS,
+      recipients: { kind: 'housingDifficulty', residence: 'rural' },
+      benefit: '通过农村危房改造等方式优先给予住房救助',
+      clause: housing,
+    },
+    {
+      item: 'employmentAssistance',
+      tiers: ['dibao', 'singlePersonDibao', 'marginal', 'rigidExpense'],
+      recipients: { kind: 'unemployedAbleToWork', minAge: 16, maxAge: 59 },
+      benefit: '推荐就业岗位、职业培训；仍无法就业且符合就业困难人员条件的，公益性岗位安置',
+      clause: '《社会救助法》第二十七条：有劳动能力且处于失业状态的成员给予就业救助',
+    },
+    {
+      item: 'disabilitySubsidy',
+      tiers: ['dibao', 'singlePersonDibao'],
+      recipients: { kind: 'disabled', grades: [1, 2, 3, 4] },
+      benefit: '发放困难残疾人生活补贴',
+      clause: '困难残疾人生活补贴：低保家庭中的残疾人（地方规定，示例值）',
+    },
+  ];
+}
+
 /** Values a province sets for both residences alike. */
 function provinceCommon(opts: {
   basis: string;
@@ -127,6 +229,7 @@ function provinceCommon(opts: {
   timeLimits: Entry<'timeLimits'>;
   tekunCareStandards: Entry<'tekunCareStandards'>;
   dibaoIncrements: Entry<'dibaoIncrements'>;
+  specialAssistance: Entry<'specialAssistance'>;
 }): Values {
   return {
     marginalMultiple: cite('marginalMultiple', 1.5, `${C.marginalMultiple}；${opts.basis}`),
@@ -188,6 +291,11 @@ function provinceCommon(opts: {
     amountFloorPerPerson: cite('amountFloorPerPerson', opts.amountFloorPerPerson),
     timeLimits: cite('timeLimits', opts.timeLimits, `${C.timeLimits}；${opts.basis}`),
     decisionAuthority: cite('decisionAuthority', { level: 'county' }),
+    specialAssistance: cite(
+      'specialAssistance',
+      opts.specialAssistance,
+      `${C.specialAssistance}；${opts.basis}`,
+    ),
   };
 }
 
@@ -233,6 +341,10 @@ const hunanCommon = provinceCommon({
   timeLimits: nationalTimeLimits,
   tekunCareStandards: { fullSelfCare: 120, partialLoss: 360, fullLoss: 900 },
   // 80 and over: the increments reach the very old only, as many provinces' 分类施保 rules do.
+  specialAssistance: specialAssistanceRows({
+    premium: { tekun: 1, dibao: 0.7, marginal: 0.5 },
+    medical: { tekun: 0.9, dibao: 0.7, marginal: 0.6, rigidExpense: 0.5, annualCap: 30_000 },
+  }),
   dibaoIncrements: {
     elderlyFromAge: 80,
     elderly: 50,
@@ -262,6 +374,10 @@ const henanCommon = provinceCommon({
     reviewExtendedWorkingDays: 40,
   },
   tekunCareStandards: { fullSelfCare: 100, partialLoss: 300, fullLoss: 800 },
+  specialAssistance: specialAssistanceRows({
+    premium: { tekun: 1, dibao: 0.6, marginal: 0.4 },
+    medical: { tekun: 0.9, dibao: 0.65, marginal: 0.55, rigidExpense: 0.5, annualCap: 25_000 },
+  }),
   dibaoIncrements: {
     elderlyFromAge: 70,
     elderly: 40,

@@ -310,6 +310,11 @@ export const householdFields = z.object({
   hasAbleSupporter: z.boolean().optional(),
   /** 收入来源不固定 (e.g. casual work): with a member able to work, the 低保 household is checked half-yearly. */
   irregularIncome: z.boolean().default(false),
+  /**
+   * 住房困难 (社会救助法第二十六条): no home of its own, or one below the local standard or unsafe. Read by
+   * the special-assistance rules (住房救助), not by the means test.
+   */
+  housingDifficulty: z.boolean().default(false),
 });
 
 /** An object-level check: `hasAbleSupporter`, when given beside the obligors, must say what they say. */

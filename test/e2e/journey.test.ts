@@ -230,6 +230,9 @@ describe('the applicant, caseworker and auditor journey', () => {
     expect(await text(status, '#amount')).toBe('1,750.00元');
     expect(await text(status, '#notice')).toContain('书面告知送达期限');
     expect(await text(status, '#status')).not.toContain(ids.self);
+    // What the tier entitles the household to beyond the money, department by department.
+    await sees(status, '#special-assistance', '城乡居民基本医疗保险个人缴费资助', 60_000);
+    expect(await text(status, '#special-assistance')).toContain('由医疗保障部门办理');
     await screenshot(status, 'journey-7-status-notice-375');
 
     // ---- the auditor signs in, finds the case and sees its tasks' deadlines

@@ -103,6 +103,8 @@ export const baseValues: ParameterValues = {
   paymentStart: 'nextMonth',
   payrollDay: 5,
   suspendDuringHearing: false,
+  // The means test reads none of it; test/unit/special-assistance.test.ts has its own rows.
+  specialAssistance: [],
   recoveryDeductionShare: 0.3,
   bankFileLayout: {
     columns: ['lineNo', 'accountName', 'accountNumber', 'bankName', 'amount', 'purpose', 'caseId'],

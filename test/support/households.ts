@@ -78,6 +78,7 @@ export function application(overrides: Partial<ApplicationRequest> = {}): Applic
     hasAbleSupporter: true,
     // Casual income and a parent able to work: the 低保 household is rechecked half-yearly.
     irregularIncome: true,
+    housingDifficulty: false,
     ...overrides,
   };
 }

@@ -395,6 +395,14 @@ function build() {
     h('small', { class: 'error', 'data-error-for': 'members' }),
     h('button', { type: 'button', class: 'secondary', 'data-action': 'add-member' }, '添加家庭成员'),
     named(check('irregularIncome', '家庭收入来源不固定（如打零工、季节性务工）')),
+    named(
+      check(
+        'housingDifficulty',
+        '住房困难（无自有住房，或住房面积低于当地标准、属于危房）',
+        false,
+        '用于住房救助（公租房、租赁补贴或农村危房改造），不影响低保等认定。',
+      ),
+    ),
   );
   const assets = h(
     'section',

@@ -19,7 +19,9 @@ const root = $('#status');
 const CONSENT_PATH = '/applications/{applicationId}/consent';
 const POLL_MS = 2_000;
 const label = (tier: string | null | undefined) => (tier ? (tierLabels[tier] ?? tier) : '—');
-const decided = (app: ApplicationView) => app.notice !== null;
+/** Decided, and for an approval what follows it on the case (its special assistance) recorded too. */
+const decided = (app: ApplicationView) =>
+  app.notice !== null && (app.status !== 'approved' || app.specialAssistance !== null);
 let consentAvailable: Promise<boolean> | undefined;
 let shown: string | undefined;
 let subject = '';
@@ -108,6 +110,36 @@ function appealsCard(app: ApplicationView) {
           a.outcome === 'revoked' ? '。原决定已撤销，正在重新办理。' : '。',
         ),
       ),
+    ),
+  );
+}
+
+/** 专项救助: what the tier entitles each member to beyond the money, and which department to ask. */
+function specialCard(app: ApplicationView) {
+  const special = app.specialAssistance;
+  if (!special) return null;
+  return h(
+    'section',
+    { class: 'card', id: 'special-assistance' },
+    h('h2', {}, '可享受的专项救助'),
+    special.items.length
+      ? h(
+          'ul',
+          {},
+          special.items.map((i) =>
+            h(
+              'li',
+              { 'data-item': i.item },
+              h('strong', {}, i.itemLabel),
+              `（${i.member ?? '全户'}）：${i.benefit}。由${i.departmentLabel}办理。`,
+            ),
+          ),
+        )
+      : h('p', {}, special.tier ? '按现行规定，本户暂无专项救助项目。' : '救助已停止，专项救助随之停止。'),
+    h(
+      'p',
+      { class: 'hint' },
+      '确认结果在各部门共享互认，办理专项救助时可以不再重复审核家庭经济状况（社会救助法第四十二条）。',
     ),
   );
 }
@@ -364,6 +396,7 @@ async function render(app: ApplicationView) {
       ),
     ),
     noticeCard(app),
+    specialCard(app),
     appealsCard(app),
     await paymentsCard(app),
     hearingCard(app),

@@ -104,6 +104,7 @@ const fieldNames: Record<string, string> = {
   applicant: '申请人',
   'applicant.name': '申请人姓名',
   'applicant.phone': '联系电话',
+  housingDifficulty: '住房困难',
   payeeAccount: '收款账户',
   'payeeAccount.kind': '收款账户 · 账户类型',
   'payeeAccount.bankName': '收款账户 · 开户行',
