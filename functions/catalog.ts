@@ -699,6 +699,20 @@ export const functions = {
     description: '动态监测预警详情与反馈',
     grants: [{ table: 'Cases', access: 'read' }],
   },
+  lookupRegister: {
+    stack: 'monitoring',
+    entry: 'functions/http/warnings.ts',
+    handler: 'lookup',
+    description: '部门查询低收入人口认定结果（结果互认），记录备查',
+    grants: [rateLimited, { table: 'Cases', access: 'readWrite' }],
+  },
+  listLookups: {
+    stack: 'monitoring',
+    entry: 'functions/http/warnings.ts',
+    handler: 'lookups',
+    description: '部门查询认定结果的记录（审计）',
+    grants: [{ table: 'Cases', access: 'read' }],
+  },
   answerWarning: {
     stack: 'monitoring',
     entry: 'functions/http/warnings.ts',
@@ -1021,6 +1035,8 @@ export const routes: Route[] = [
   { method: 'GET', path: '/warnings', function: 'listWarnings' },
   { method: 'GET', path: '/warnings/{warningId}', function: 'getWarning' },
   { method: 'POST', path: '/warnings/{warningId}/feedback', function: 'answerWarning' },
+  { method: 'POST', path: '/register/lookup', function: 'lookupRegister' },
+  { method: 'GET', path: '/register/lookups', function: 'listLookups' },
   { method: 'GET', path: '/monitoring/runs/{runId}', function: 'monitoringRun' },
   {
     method: 'GET',

@@ -821,6 +821,57 @@ export const warningList = z
   })
   .meta({ title: '动态监测预警列表' });
 
+export const lookupResult = z
+  .object({
+    lookupId: z.string().describe('查询记录编号'),
+    regionCode: z.string(),
+    department: z.string(),
+    departmentLabel: z.string(),
+    purpose: z.string(),
+    count: z.number().int().describe('查询人数'),
+    found: z.number().int().describe('其中属于低收入人口的人数'),
+    results: z.array(
+      z.object({
+        position: z.number().int().describe('在 idNumbers 中的位置（从0起）'),
+        idNumber: z.string().describe('身份证号码（脱敏）'),
+        inLowIncomePopulation: z
+          .boolean()
+          .describe('是否属于所查地区的低收入人口（不在所查地区或不在名单中的，一律为 false，不作区分）'),
+        tier: z.string().optional().describe('认定类别'),
+        tierLabel: z.string().optional(),
+        status: z.string().optional().describe('救助状态：active 在保、gradualExit 渐退期、monitoring 监测'),
+        statusLabel: z.string().optional(),
+        since: day.nullable().optional().describe('认定日期（本系统办理的）'),
+        until: day.nullable().optional().describe('下次定期核查日期：认定结果在此之前有效'),
+        items: z
+          .array(z.object({ item: z.string(), itemLabel: z.string(), benefit: z.string() }))
+          .optional()
+          .describe('本部门办理的专项救助项目（只含本部门的）'),
+      }),
+    ),
+  })
+  .meta({ title: '认定结果查询（结果互认）' });
+
+export const lookupList = z
+  .object({
+    regionCode: z.string(),
+    lookups: z.array(
+      z.object({
+        lookupId: z.string(),
+        at: instant,
+        by: z.object({ name: z.string(), role: z.string() }).describe('查询人'),
+        department: z.string(),
+        departmentLabel: z.string(),
+        regionCode: z.string(),
+        purpose: z.string(),
+        count: z.number().int(),
+        found: z.number().int(),
+        people: z.number().int().describe('所查的不同人数（按身份证号码的盲索引记录，不保存号码）'),
+      }),
+    ),
+  })
+  .meta({ title: '认定结果查询记录' });
+
 export const monitoringRunView = z
   .object({
     runId: z.string(),

@@ -70,6 +70,7 @@ export const routeRateClasses: Record<string, RateClass> = {
   'POST /applications/{applicationId}/extension': 'casework',
   'POST /applications/{applicationId}/investigation': 'casework',
   'POST /warnings/{warningId}/feedback': 'casework',
+  'POST /register/lookup': 'casework',
   'POST /staff/me/relatives': 'casework',
   'POST /staff/committee-relatives': 'casework',
   'POST /cases/{caseId}/appeals': 'casework',

@@ -72,6 +72,8 @@ import {
 } from '../../shared/schemas/rules.ts';
 import {
   happinessQuery,
+  lookupBody,
+  lookupsQuery,
   registerLoadBody,
   registerLoadQuery,
   runIdPath,
@@ -134,6 +136,8 @@ const responseComponents = {
   FeedSchemas: responses.feedSchemasView,
   HappinessList: responses.happinessListView,
   RegisterLoaded: responses.registerLoaded,
+  LookupResult: responses.lookupResult,
+  LookupList: responses.lookupList,
 } satisfies Record<string, ZodType>;
 
 type ErrorStatus = 400 | 404 | 409 | 410 | 413 | 422;
@@ -517,6 +521,21 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
     body: warningFeedbackBody,
     success: { status: 200, description: '已反馈的预警', schema: responses.warningView },
     errors: [400, 404, 409, 413, 422],
+  },
+  lookupRegister: {
+    tag: '动态监测',
+    description:
+      '结果互认（社会救助法第四十二条第二款）：部门工作人员写明用途，按身份证号码（一次最多1000人）查询所查地区的人是否属于低收入人口、认定类别、认定日期和有效期，以及本部门办理的专项救助项目；不返回收入、健康等其他信息。不在所查地区或不在名单中的，一律答复为不属于，不作区分。无效的身份证号码按位置指出（idNumbers.<位置>）。每次查询都记录（查询人、时间、用途、所查人员的盲索引），供审计。',
+    body: lookupBody,
+    success: { status: 200, description: '按位置一一对应的查询结果', schema: responses.lookupResult },
+    errors: [400],
+  },
+  listLookups: {
+    tag: '动态监测',
+    description: '某地（省、市包括其下各县）各部门查询认定结果的记录，最新的在前：查询人、时间、用途、人数。',
+    query: lookupsQuery,
+    success: { status: 200, description: '查询记录', schema: responses.lookupList },
+    errors: [400],
   },
   monitoringRun: {
     tag: '动态监测',

@@ -28,11 +28,14 @@ import {
   departments,
   riskTypeLabels,
 } from '../../shared/monitoring/vocabulary.ts';
+import { listLookups, lookUp } from '../../shared/register-lookup.ts';
 import * as monitoring from '../../shared/repositories/monitoring.ts';
 import { importHouseholds } from '../../shared/repositories/register.ts';
 import {
   feedbackResults,
   happinessQuery,
+  lookupBody,
+  lookupsQuery,
   registerLoadBody,
   registerLoadQuery,
   runIdPath,
@@ -306,6 +309,54 @@ export const loadRegister = httpRoute(
     return {
       statusCode: 200,
       body: { regionCode: query.regionCode, received: body.households.length, loaded, rejected },
+    };
+  },
+);
+
+/**
+ * 结果互认: a department officer looks up, for a stated purpose, whether people of a region are in the
+ * low-income population, their tier and its dates, and the special assistance their department delivers
+ * (`shared/register-lookup.ts`). Recorded for the auditors.
+ */
+export const lookup = httpRoute(
+  { roles: ['departmentOfficer'], body: lookupBody },
+  async ({ body, principal }) => {
+    const department = ownDepartment(principal);
+    requireJurisdiction(principal, body.regionCode);
+    const { lookup: record, results } = await lookUp(body, { ...actor(principal), department });
+    return {
+      statusCode: 200,
+      body: {
+        lookupId: record.lookupId,
+        regionCode: record.regionCode,
+        department,
+        departmentLabel: departmentLabels[department],
+        purpose: record.purpose,
+        count: record.count,
+        found: record.found,
+        results,
+      },
+    };
+  },
+);
+
+/** The look-ups of a region, for the auditors: who asked, when, why, how many people, how many found. */
+export const lookups = httpRoute(
+  { roles: ['auditor'], query: lookupsQuery },
+  async ({ query, principal }) => {
+    requireJurisdiction(principal, query.regionCode);
+    const records = await listLookups(query.regionCode);
+    return {
+      statusCode: 200,
+      body: {
+        regionCode: query.regionCode,
+        lookups: records.map(({ people, ...r }) => ({
+          ...r,
+          departmentLabel: departmentLabels[r.department],
+          by: { name: r.by.name, role: r.by.role },
+          people: people.length,
+        })),
+      },
     };
   },
 );

@@ -11,7 +11,7 @@ import {
   departmentLabels,
   departments,
 } from '../monitoring/vocabulary.ts';
-import { isoDate, regionCode, yuan } from './household.ts';
+import { idNumber, isoDate, regionCode, yuan } from './household.ts';
 
 /** What the department did about a warning (处置结果). */
 export const feedbackResults = {
@@ -130,4 +130,28 @@ export const registerLoadBody = z.object({
     .describe(
       '名单导出的家庭，每户一个对象（同名单导出的 JSON Lines：householdId、caseId、regionCode、tier、status、perCapitaMonthlyIncome、members、assistance）',
     ),
+});
+
+// ── 结果互认: a department's look-up (社会救助法第四十二条第二款) ─────────────────────────────────────
+
+export const MAX_LOOKUP_IDS = 1_000;
+
+export const lookupBody = z.object({
+  regionCode: regionCode.describe('查询的地区（省、市的代码包括其下各县）；须在本部门工作人员的管辖范围内'),
+  purpose: z
+    .string({ error: '须写明查询用途' })
+    .trim()
+    .min(4, { error: '查询用途至少写4个字' })
+    .max(200, { error: '查询用途最多200字' })
+    .describe('查询用途（如：资助2027年度城乡居民医保个人缴费），记录备查'),
+  idNumbers: z
+    .array(idNumber, { error: 'idNumbers 应为身份证号码列表' })
+    .min(1, { error: '至少查询1人' })
+    .max(MAX_LOOKUP_IDS, { error: `一次最多查询${MAX_LOOKUP_IDS}人` })
+    .describe('要查询的身份证号码；结果按位置一一对应'),
+});
+export type LookupInput = z.input<typeof lookupBody>;
+
+export const lookupsQuery = z.object({
+  regionCode: regionCode.describe('行政区划代码：省、市的代码包括其下各县；须在本人管辖范围内'),
 });

@@ -103,6 +103,9 @@ const policy: Record<string, Policy> = {
     jurisdiction: true,
   },
   'POST /warnings/{warningId}/feedback': { allowed: ['departmentOfficer'], jurisdiction: true },
+  // 结果互认: a department looks up its region's people; the auditors read who looked up whom.
+  'POST /register/lookup': { allowed: ['departmentOfficer'], jurisdiction: true },
+  'GET /register/lookups': { allowed: ['auditor'], jurisdiction: true },
   'GET /monitoring/runs/{runId}': { allowed: ['countyOfficer', 'auditor', 'admin'], jurisdiction: true },
   'GET /reports/happiness-list': { allowed: ['countyOfficer', 'auditor', 'admin'], jurisdiction: true },
   'PUT /admin/register': { allowed: ['admin'], jurisdiction: true },
@@ -332,6 +335,11 @@ describe('access', () => {
         path: `/warnings/${warningId}/feedback`,
         body: { result: 'notNeeded', measures: '经核实已享受医疗救助，无需另行救助' },
       },
+      'POST /register/lookup': {
+        path: '/register/lookup',
+        body: { regionCode: '430121', purpose: '资助城乡居民医保个人缴费', idNumbers: [validId()] },
+      },
+      'GET /register/lookups': { path: '/register/lookups?regionCode=430121' },
       'GET /monitoring/runs/{runId}': { path: `/monitoring/runs/${runId}` },
       'GET /reports/happiness-list': {
         path: '/reports/happiness-list?regionCode=430121&from=2026-11-01&to=2026-11-30',

@@ -88,6 +88,8 @@ describe('the audit log', () => {
       'task.opened',
       'task.decided',
       'notice.issued',
+      // What the tier entitles the members to beyond the money, then the register.
+      'special.changed',
       'register.updated',
     ]);
     const by = (action: string) =>
@@ -108,8 +110,8 @@ describe('the audit log', () => {
     expect(log.verification).toMatchObject({
       valid: true,
       chainValid: true,
-      entries: 9,
-      headHash: log.entries[8].hash,
+      entries: 10,
+      headHash: log.entries[9].hash,
       ledger: { holds: true, payments: 0, preCoverage: 0, mismatches: [] },
     });
     // Nothing personal in the log: none of the household's ID numbers appears in it.
@@ -117,7 +119,7 @@ describe('the audit log', () => {
 
     const script = await auditVerify(caseId);
     expect(script.status, script.stderr).toBe(0);
-    expect(script.stdout).toContain('哈希链完整 chain intact: 9 条');
+    expect(script.stdout).toContain('哈希链完整 chain intact: 10 条');
   });
 
   it('finds an entry altered afterwards, and from which entry on the chain is broken', async () => {
@@ -200,10 +202,10 @@ describe('the audit log against its anchors and the ledger', () => {
 
   it('a chain as written agrees with its anchor', async () => {
     const { caseId } = await approved();
-    await anchored(caseId, 9);
+    await anchored(caseId, 10);
     const result = await verifyAuditLog(caseId);
-    expect(result).toMatchObject({ valid: true, chainValid: true, entries: 9 });
-    expect(result.anchor).toMatchObject({ status: 'holds', latest: { seq: 9, hash: result.log[8]!.hash } });
+    expect(result).toMatchObject({ valid: true, chainValid: true, entries: 10 });
+    expect(result.anchor).toMatchObject({ status: 'holds', latest: { seq: 10, hash: result.log[9]!.hash } });
     const { body } = await api(`/cases/${caseId}/audit`, {}, actors.auditor);
     expect(body.verification).toMatchObject({ valid: true, anchor: { status: 'holds' } });
     const script = await auditVerify(caseId);
@@ -213,7 +215,7 @@ describe('the audit log against its anchors and the ledger', () => {
 
   it('finds a chain recomputed after an entry was altered: the anchor no longer matches', async () => {
     const { caseId } = await approved();
-    await anchored(caseId, 9);
+    await anchored(caseId, 10);
     // Someone with table access rewrites the township's decision and recomputes every hash after it
     // with plain SHA-256 (`entryHash` is unkeyed: anyone with the source can run it), head included.
     let prevHash = '0'.repeat(64);
@@ -254,9 +256,9 @@ describe('the audit log against its anchors and the ledger', () => {
 
   it('finds a chain truncated with its head', async () => {
     const { caseId } = await approved();
-    await anchored(caseId, 9);
+    await anchored(caseId, 10);
     const [seventh] = (await chainItems(caseId)).filter((i) => i.seq === 7);
-    for (const sk of ['AUDIT#00000008', 'AUDIT#00000009'])
+    for (const sk of ['AUDIT#00000008', 'AUDIT#00000009', 'AUDIT#00000010'])
       await doc().send(new DeleteCommand({ TableName: table(), Key: { pk: `CASE#${caseId}`, sk } }));
     await doc().send(
       new UpdateCommand({
@@ -269,7 +271,7 @@ describe('the audit log against its anchors and the ledger', () => {
     );
     const result = await verifyAuditLog(caseId);
     expect(result).toMatchObject({ valid: false, chainValid: true, entries: 7 });
-    expect(result.anchor).toMatchObject({ status: 'truncated', latest: { seq: 9 } });
+    expect(result.anchor).toMatchObject({ status: 'truncated', latest: { seq: 10 } });
     const script = await auditVerify(caseId);
     expect(script.status).toBe(1);
     expect(script.stdout).toContain('truncated');

@@ -625,6 +625,21 @@ describe('responses match the OpenAPI document', () => {
       (await call('GET', '/reports/happiness-list', '/reports/happiness-list?regionCode=430000&from=x&to=y'))
         .status,
     ).toBe(400);
+
+    // 结果互认: a department looks people up by ID number; an invalid one is named by its position.
+    const lookupBody = { regionCode: '430121', purpose: '资助城乡居民医保个人缴费', idNumbers: [validId()] };
+    const badLookup = await call('POST', '/register/lookup', '/register/lookup', {
+      body: { ...lookupBody, idNumbers: [validId(), '430121198001010000'] },
+    });
+    expect(badLookup.status).toBe(400);
+    expect(badLookup.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['idNumbers.1']);
+    const looked = await call('POST', '/register/lookup', '/register/lookup', { body: lookupBody });
+    expect(looked.status).toBe(200);
+    expect(looked.body.results).toEqual([
+      { position: 0, idNumber: expect.stringContaining('********'), inLowIncomePopulation: false },
+    ]);
+    const lookups = await call('GET', '/register/lookups', '/register/lookups?regionCode=430121');
+    expect(lookups.body.lookups.map((l: { lookupId: string }) => l.lookupId)).toContain(looked.body.lookupId);
   });
 
   it('for the payroll: a roll prepared, read and approved by a second officer', async () => {

@@ -27,6 +27,9 @@ export async function defaultActor(method: string, path: string): Promise<Actor>
   if (path.startsWith('/payrolls')) return actors.county;
   // Warnings are the departments' (a 医保 officer by default); runs and the happiness list the auditors'.
   if (path.startsWith('/warnings')) return actors.department;
+  // 结果互认: a department looks up; the auditors read the record of look-ups.
+  if (path === '/register/lookups') return actors.auditor;
+  if (path === '/register/lookup') return actors.department;
   if (path.startsWith('/monitoring/') || path.startsWith('/reports/')) return actors.auditor;
   if ((path.startsWith('/tasks') || path.startsWith('/notifications')) && method === 'GET')
     return actors.township;
