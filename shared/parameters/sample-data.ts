@@ -132,6 +132,14 @@ function specialAssistanceRows(f: {
     '《社会救助法》第二十四条第二款：参加城乡居民基本医疗保险的个人缴费部分给予资助（资助比例为示例值）';
   const medical =
     '《社会救助法》第二十四条第一款、第三款：经基本医疗保险、大病保险等支付后的基本医疗自负费用按规定给予补助（比例和年度限额为示例值）';
+  const premiumRow = (tiers: SpecialTier[], share: number) => ({
+    item: 'medicalPremium' as const,
+    tiers,
+    recipients: { kind: 'everyMember' as const },
+    benefit: `个人缴费部分资助${pct(share)}`,
+    share,
+    clause: premium,
+  });
   const medicalRow = (tiers: SpecialTier[], ratio: number) => ({
     item: 'medicalAssistance' as const,
     tiers,
@@ -153,30 +161,9 @@ function specialAssistanceRows(f: {
   const housing =
     '《社会救助法》第二十六条：住房困难的分散供养特困人员、低保、低保边缘、刚性支出困难家庭给予住房救助';
   return [
-    {
-      item: 'medicalPremium',
-      tiers: ['tekun'],
-      recipients: { kind: 'everyMember' },
-      benefit: `个人缴费部分资助${pct(f.premium.tekun)}`,
-      share: f.premium.tekun,
-      clause: premium,
-    },
-    {
-      item: 'medicalPremium',
-      tiers: ['dibao', 'singlePersonDibao'],
-      recipients: { kind: 'everyMember' },
-      benefit: `个人缴费部分资助${pct(f.premium.dibao)}`,
-      share: f.premium.dibao,
-      clause: premium,
-    },
-    {
-      item: 'medicalPremium',
-      tiers: ['marginal'],
-      recipients: { kind: 'everyMember' },
-      benefit: `个人缴费部分资助${pct(f.premium.marginal)}`,
-      share: f.premium.marginal,
-      clause: premium,
-    },
+    premiumRow(['tekun'], f.premium.tekun),
+    premiumRow(['dibao', 'singlePersonDibao'], f.premium.dibao),
+    premiumRow(['marginal'], f.premium.marginal),
     medicalRow(['tekun'], f.medical.tekun),
     medicalRow(['dibao', 'singlePersonDibao'], f.medical.dibao),
     medicalRow(['marginal'], f.medical.marginal),

@@ -48,7 +48,7 @@ import { addMonthsToMonth, endOfChinaDay, monthStartsAt } from '../../shared/dom
 import { undeliveredIndexKeys } from '../../shared/repositories/cases.ts';
 import type { ApplicationRequest } from '../../shared/schemas/household.ts';
 import { application, validId } from '../support/households.ts';
-import { groupGone, jvmsFor, npmStart, readyUrl } from '../support/npm-start.ts';
+import { groupGone, jvmsFor, lastNoticeEnd, npmStart, readyUrl, signalGroup } from '../support/npm-start.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies and items are whatever the runtime answered; the assertions check them.
 type Body = any;
@@ -60,20 +60,12 @@ let output = () => '';
 
 afterAll(async () => {
   if (child?.pid) {
-    stopGroup(child.pid, 'SIGTERM');
+    signalGroup(child.pid, 'SIGTERM');
     // The runtime writes to its data directory until it has stopped.
     for (let i = 0; i < 200 && !groupGone(child.pid); i++) await sleep(100);
   }
   rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
 });
-
-function stopGroup(pid: number, signal: NodeJS.Signals) {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
-}
 
 const t0 = performance.now();
 /** Each wait, with when it began: printed as it goes with CRASH_TEST_TRACE=1, and on a failure. */
@@ -364,14 +356,7 @@ it('finishes every case of every stage exactly once after a SIGKILL', { timeout:
   /** Waits for the cases' public notices and moves the clock past the last one's end. */
   const passNotices = async (cases: Case[]) => {
     const noticed = await statusIs(cases, 'publicNotice');
-    await advanceTo(
-      endOfChinaDay(
-        noticed
-          .map((a) => a.publicNotice.endsOn as string)
-          .sort()
-          .at(-1)!,
-      ),
-    );
+    await advanceTo(endOfChinaDay(lastNoticeEnd(noticed)));
   };
   /** The determined amount of each case's application. */
   const determined = async (cases: Case[]) => {
@@ -596,7 +581,7 @@ it('finishes every case of every stage exactly once after a SIGKILL', { timeout:
     { every: 5, timeoutMs: 60_000 },
   );
 
-  stopGroup(child!.pid!, 'SIGKILL');
+  signalGroup(child!.pid!, 'SIGKILL');
   await poll('the JVM to die with the runtime', async () => (jvmsFor(dataDir) === '' ? true : undefined), {
     timeoutMs: 60_000,
   });
@@ -866,7 +851,7 @@ it('finishes every case of every stage exactly once after a SIGKILL', { timeout:
     `[crash] ${cases.length} cases; before the kill ${((crashedAt - startedAt) / 1000).toFixed(1)} s, ` +
       `driven to their ends ${((drivenAt - crashedAt) / 1000).toFixed(1)} s, checked ${((performance.now() - drivenAt) / 1000).toFixed(1)} s`,
   );
-  stopGroup(child!.pid!, 'SIGTERM');
+  signalGroup(child!.pid!, 'SIGTERM');
   await poll('the runtime to stop', async () => (jvmsFor(dataDir) === '' ? true : undefined), {
     timeoutMs: 60_000,
   });

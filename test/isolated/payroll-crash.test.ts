@@ -22,7 +22,7 @@ import { chinaDate } from '../../shared/domain/dates.ts';
 import { addMonthsToMonth, endOfChinaDay } from '../../shared/domain/lifecycle.ts';
 import { simulatedReturn } from '../../shared/payroll-files.ts';
 import { application } from '../support/households.ts';
-import { groupGone, jvmsFor, npmStart, readyUrl } from '../support/npm-start.ts';
+import { groupGone, jvmsFor, lastNoticeEnd, npmStart, readyUrl, signalGroup } from '../support/npm-start.ts';
 import { validCard } from '../support/payroll.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are whatever the runtime answered; the assertions check them.
@@ -40,21 +40,13 @@ let client = new ApiClient('');
 
 afterAll(async () => {
   if (child?.pid) {
-    stopGroup(child.pid, 'SIGTERM');
+    signalGroup(child.pid, 'SIGTERM');
     for (let i = 0; i < 200 && !groupGone(child.pid); i++) await sleep(100);
   }
   rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function stopGroup(pid: number, signal: NodeJS.Signals) {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
-}
 
 async function start(): Promise<void> {
   // Two dozen households filed and decided in seconds is over a person's rate limits, which this
@@ -69,7 +61,7 @@ async function start(): Promise<void> {
 
 /** SIGKILL to the whole group, as a power cut would; waits for DynamoDB Local's JVM to be gone. */
 async function kill(): Promise<void> {
-  stopGroup(child!.pid!, 'SIGKILL');
+  signalGroup(child!.pid!, 'SIGKILL');
   await eventually(async () => (jvmsFor(dataDir) === '' && groupGone(child!.pid!) ? true : undefined), {
     what: 'the runtime to die',
     timeoutMs: 60_000,
@@ -159,14 +151,7 @@ it('resumes a roll killed mid-way without paying a line twice', { timeout: 600_0
     });
   await decideAll('townshipReview', caseworker);
   const noticed = await applications('publicNotice');
-  await advanceTo(
-    endOfChinaDay(
-      noticed
-        .map((a) => a.publicNotice.endsOn as string)
-        .sort()
-        .at(-1)!,
-    ),
-  );
+  await advanceTo(endOfChinaDay(lastNoticeEnd(noticed)));
   await decideAll('countyDetermination', preparer);
   const approved = await applications('approved');
   households.forEach((h, i) => {
@@ -244,7 +229,7 @@ it('resumes a roll killed mid-way without paying a line twice', { timeout: 600_0
     );
   }
 
-  stopGroup(child!.pid!, 'SIGTERM');
+  signalGroup(child!.pid!, 'SIGTERM');
   await eventually(async () => (jvmsFor(dataDir) === '' ? true : undefined), {
     what: 'the runtime to stop',
     timeoutMs: 60_000,

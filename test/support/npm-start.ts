@@ -54,3 +54,19 @@ export function groupGone(pid: number): boolean {
     return true;
   }
 }
+
+/** A signal to every process of the group `npm start` leads (nothing if it is gone already). */
+export function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** The last day any of these applications' public notices runs to. */
+export const lastNoticeEnd = (apps: ReadonlyArray<{ publicNotice: { endsOn: string } }>): string =>
+  apps
+    .map((a) => a.publicNotice.endsOn)
+    .sort()
+    .at(-1)!;
