@@ -84,6 +84,17 @@ export const notice = z
       .string()
       .optional()
       .describe('救济途径（不予确认、调减、终止等不利决定必载：行政复议或行政诉讼，社会救助法第七十六条）'),
+    specialAnswers: z
+      .array(
+        z.object({
+          item: z.enum(specialItems),
+          itemLabel: z.string(),
+          granted: z.boolean(),
+          text: z.string().describe('给予的对象、内容和办理部门，或不予给予的理由'),
+        }),
+      )
+      .optional()
+      .describe('对申请时一并提出的专项救助逐项答复（一次申请、分类审核认定）'),
   })
   .meta({ title: '告知书' });
 

@@ -9,6 +9,7 @@ import { appendAudit, auditNotice, auditTaskEscalated, auditTaskOpened, SYSTEM }
 import { sfn, sqs } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
 import { deliverOnOpen } from '../../shared/decision-delivery.ts';
+import type { Notice } from '../../shared/domain/cases.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import {
   type CountyHomeCheck,
@@ -28,6 +29,11 @@ import {
 import { firstMonth } from '../../shared/domain/entitlements.ts';
 import { stableId } from '../../shared/domain/ids.ts';
 import { publicationOf } from '../../shared/domain/publication.ts';
+import {
+  answerSpecialRequests,
+  type SpecialRule,
+  specialAssistanceFor,
+} from '../../shared/domain/special-assistance.ts';
 import { opinionOf } from '../../shared/domain/tasks.ts';
 import { recordCalendarFallback } from '../../shared/metrics.ts';
 import type { ParameterSet } from '../../shared/parameters/index.ts';
@@ -484,7 +490,8 @@ export async function recordDetermination(event: DeterminationEvent) {
     };
   }
   const decidedAt = event.review?.decidedAt ?? new Date().toISOString();
-  const { determination, notice, alternativeOffered } = decideOutcome({
+  const parameters = await parametersToday(app, chinaDate(new Date(decidedAt)));
+  const decided = decideOutcome({
     noticeId: stableId('notice', event.executionArn, 'determination'),
     meansTest: event.meansTest,
     review: event.review,
@@ -493,8 +500,10 @@ export async function recordDetermination(event: DeterminationEvent) {
     failure: event.failure,
     decidedAt,
     calendar: await calendar(),
-    parameters: await parametersToday(app, chinaDate(new Date(decidedAt))),
+    parameters,
   });
+  const { determination, alternativeOffered } = decided;
+  const notice = withSpecialAnswers(decided.notice, app, determination, parameters);
   if (notice.serveByProvisional) recordCalendarFallback([Number(notice.serveBy.slice(0, 4))]);
   const due =
     determination.outcome === 'approved' && determination.tier
@@ -519,6 +528,31 @@ export async function recordDetermination(event: DeterminationEvent) {
   await auditNotice(app.caseId, notice, { applicationId: app.applicationId });
   await followDetermination(app, recorded);
   return { outcome: determination.outcome, noticeId: notice.noticeId, alternativeOffered };
+}
+
+/**
+ * 一次申请、分类审核认定: the notice answers each special-assistance item the household asked for,
+ * from what the determined tier entitles its members to under the region's table.
+ */
+function withSpecialAnswers<N extends Notice<string>>(
+  notice: N,
+  app: cases.ApplicationRecord,
+  determination: { outcome: string; tier?: string | null },
+  parameters: { specialAssistance: readonly SpecialRule[] },
+): N {
+  const requests = app.declaration.specialRequests ?? [];
+  if (!requests.length) return notice;
+  const approved = determination.outcome === 'approved' && !!determination.tier;
+  const grants = approved
+    ? specialAssistanceFor(app.declaration, determination.tier!, parameters.specialAssistance)
+    : [];
+  const specialAnswers = answerSpecialRequests(
+    requests,
+    { approved, tierLabel: determination.tier ? tierLabels[determination.tier as Tier] : undefined },
+    grants,
+    app.declaration.members.map((m) => m.name),
+  );
+  return { ...notice, specialAnswers };
 }
 
 /**

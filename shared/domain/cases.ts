@@ -5,6 +5,7 @@
  */
 import type { ApplicationRequest } from '../schemas/household.ts';
 import type { ReviewDeadline } from './deadlines.ts';
+import type { SpecialAnswer } from './special-assistance.ts';
 import type { TaskOpinion } from './tasks.ts';
 
 export type ApplicationStatus =
@@ -42,6 +43,8 @@ export interface Notice<Kind extends string = 'approval' | 'refusal' | 'withdraw
   serveByProvisional?: boolean;
   /** The remedy an adverse notice (refusal, reduction, termination) states: 社会救助法第七十六条. */
   remedy?: string;
+  /** A determination's answer to each special-assistance item the household asked for. */
+  specialAnswers?: SpecialAnswer[];
 }
 
 /**

@@ -5,7 +5,7 @@
  * The rules are the region's date-versioned parameter `specialAssistance` (`shared/parameters/index.ts`),
  * each row citing its clause; this module applies them to a household. Pure and browser-safe.
  */
-import type { Department } from '../monitoring/vocabulary.ts';
+import { type Department, departmentLabels as departmentName } from '../monitoring/vocabulary.ts';
 
 export const specialItems = [
   'medicalPremium',
@@ -180,4 +180,50 @@ export function specialChanges(
     }),
     ended: before.filter((g) => !now.has(grantKey(g))),
   };
+}
+
+/** The determination's answer to one item the household asked for (一次申请、分类审核认定). */
+export interface SpecialAnswer {
+  item: SpecialItem;
+  itemLabel: string;
+  granted: boolean;
+  text: string;
+}
+
+/**
+ * Answers each item asked for: granted to whom and what, with the department that delivers it; or
+ * not, and why — the tier's rules do not reach anyone of the household, or the application was not
+ * approved.
+ */
+export function answerSpecialRequests(
+  requests: readonly SpecialItem[],
+  outcome: { approved: boolean; tierLabel?: string | undefined },
+  grants: readonly SpecialGrant[],
+  memberNames: readonly string[],
+): SpecialAnswer[] {
+  return requests.map((item) => {
+    const itemLabel = specialItemLabels[item];
+    if (!outcome.approved)
+      return { item, itemLabel, granted: false, text: `救助申请未予确认，${itemLabel}不能据此给予` };
+    const given = grants.filter((g) => g.item === item);
+    if (!given.length)
+      return {
+        item,
+        itemLabel,
+        granted: false,
+        text: `按本地专项救助规定，${outcome.tierLabel ?? ''}家庭的成员不符合${itemLabel}的条件，不予给予`,
+      };
+    const who = given
+      .map(
+        (g) =>
+          `${g.member === null ? '全户' : (memberNames[g.member] ?? `成员${g.member + 1}`)}：${g.benefit}`,
+      )
+      .join('；');
+    return {
+      item,
+      itemLabel,
+      granted: true,
+      text: `给予（${who}），由${departmentName[given[0]!.department]}办理`,
+    };
+  });
 }

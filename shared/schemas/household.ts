@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { isValidIdNumber } from '../domain/id-number.ts';
+import { specialItems } from '../domain/special-assistance.ts';
 
 z.config(z.locales.zhCN());
 
@@ -346,6 +347,15 @@ export const applicantFields = {
   }),
   pledge: z.literal(true, { error: '须承诺所报信息真实（pledge=true）' }),
   verificationConsent: z.literal(true, { error: '须授权核对家庭经济状况（verificationConsent=true）' }),
+  /**
+   * 一次申请、分类审核认定: the special assistance the household asks for beside the tier; the
+   * determination's notice answers each (`answerSpecialRequests`).
+   */
+  specialRequests: z
+    .array(z.enum(specialItems, { error: `专项救助项目应为 ${specialItems.join('、')} 之一` }))
+    .max(specialItems.length)
+    .refine((r) => new Set(r).size === r.length, { error: '专项救助项目重复' })
+    .default([]),
 };
 
 export const applicationRequest = householdDeclaration.extend({

@@ -158,6 +158,8 @@ describe('the applicant, caseworker and auditor journey', () => {
     expect(await text(apply, cardError)).toBe('收款账户 · 账号：卡号校验位不正确，请核对卡号');
     await apply.fill('[name="payeeAccount.accountNumber"]', card);
     expect(await text(apply, cardError)).toBe('');
+    // Special assistance asked for with the tier (一次申请、分类审核认定): the notice answers it.
+    await apply.check('[name="specialRequests"][value="medicalAssistance"]');
 
     // 试算
     await apply.click('#preview-button');
@@ -231,6 +233,7 @@ describe('the applicant, caseworker and auditor journey', () => {
     expect(await text(status, '#notice')).toContain('书面告知送达期限');
     expect(await text(status, '#status')).not.toContain(ids.self);
     // What the tier entitles the household to beyond the money, department by department.
+    await sees(status, '#special-answers', '医疗救助：给予（王芳：政策范围内个人自付费用按70%救助');
     await sees(status, '#special-assistance', '城乡居民基本医疗保险个人缴费资助', 60_000);
     expect(await text(status, '#special-assistance')).toContain('由医疗保障部门办理');
     await screenshot(status, 'journey-7-status-notice-375');

@@ -21,7 +21,10 @@ type Body = Record<string, any>;
 
 describe('special assistance', () => {
   it('follows the determination to each member and department, and ends with the benefit', async () => {
-    const declaration = application({ housingDifficulty: true });
+    const declaration = application({
+      housingDifficulty: true,
+      specialRequests: ['medicalAssistance', 'educationAssistance', 'disabilitySubsidy'],
+    });
     declaration.members[1] = {
       ...declaration.members[1]!,
       schooling: { stage: 'compulsory', fullTime: true },
@@ -50,6 +53,27 @@ describe('special assistance', () => {
       '就业救助·张三·人力资源社会保障部门',
     ]);
     expect(approved.specialAssistance.items[0].clause).toContain('第二十四条');
+    // 一次申请、分类审核认定: the notice answers each item asked for.
+    expect(approved.notice.specialAnswers).toEqual([
+      {
+        item: 'medicalAssistance',
+        itemLabel: '医疗救助',
+        granted: true,
+        text: '给予（张三：政策范围内个人自付费用按70%救助，年度限额30,000元；张小明：政策范围内个人自付费用按70%救助，年度限额30,000元），由医疗保障部门办理',
+      },
+      {
+        item: 'educationAssistance',
+        itemLabel: '教育救助',
+        granted: true,
+        text: '给予（张小明：义务教育阶段发放生活补助），由教育部门办理',
+      },
+      {
+        item: 'disabilitySubsidy',
+        itemLabel: '困难残疾人生活补贴',
+        granted: false,
+        text: '按本地专项救助规定，最低生活保障家庭的成员不符合困难残疾人生活补贴的条件，不予给予',
+      },
+    ]);
     // On the household's chain: what started, once.
     const log = await readAuditLog(caseId);
     const changed = log.entries.filter((e) => e.action === 'special.changed');

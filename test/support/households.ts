@@ -79,6 +79,7 @@ export function application(overrides: Partial<ApplicationRequest> = {}): Applic
     // Casual income and a parent able to work: the 低保 household is rechecked half-yearly.
     irregularIncome: true,
     housingDifficulty: false,
+    specialRequests: [],
     ...overrides,
   };
 }

@@ -7,6 +7,7 @@
  */
 import { idCheckCharacter } from '../../shared/domain/id-number.ts';
 import { payeeAccountKindLabels } from '../../shared/domain/payee.ts';
+import { specialItemLabels } from '../../shared/domain/special-assistance.ts';
 import type { MeansTestResult, SubmitResponse } from '../../shared/openapi.ts';
 import { submissionRequest } from '../../shared/schemas/cases.ts';
 import {
@@ -395,6 +396,14 @@ function build() {
     h('small', { class: 'error', 'data-error-for': 'members' }),
     h('button', { type: 'button', class: 'secondary', 'data-action': 'add-member' }, '添加家庭成员'),
     named(check('irregularIncome', '家庭收入来源不固定（如打零工、季节性务工）')),
+    named(
+      checkSet(
+        'specialRequests',
+        '同时申请的专项救助（可多选）',
+        specialItemLabels,
+        '确认救助类别时逐项答复：给予谁、给予什么、由哪个部门办理。',
+      ),
+    ),
     named(
       check(
         'housingDifficulty',

@@ -184,6 +184,20 @@ function noticeCard(app: ApplicationView) {
       h('dt', {}, '告知书编号'),
       h('dd', {}, notice.noticeId),
     ),
+    notice.specialAnswers?.length
+      ? h(
+          'div',
+          { id: 'special-answers' },
+          h('h3', {}, '申请的专项救助'),
+          h(
+            'ul',
+            {},
+            notice.specialAnswers.map((a) =>
+              h('li', { 'data-item': a.item }, h('strong', {}, a.itemLabel), `：${a.text}`),
+            ),
+          ),
+        )
+      : null,
     // The remedy is the notice's own (社会救助法第七十六条), as served: the page adds nothing of its own.
     notice.remedy ? h('p', { class: 'hint' }, notice.remedy) : null,
   );

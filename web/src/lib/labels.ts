@@ -105,6 +105,7 @@ const fieldNames: Record<string, string> = {
   'applicant.name': '申请人姓名',
   'applicant.phone': '联系电话',
   housingDifficulty: '住房困难',
+  specialRequests: '同时申请的专项救助',
   payeeAccount: '收款账户',
   'payeeAccount.kind': '收款账户 · 账户类型',
   'payeeAccount.bankName': '收款账户 · 开户行',
