@@ -1015,5 +1015,6 @@ export const registerLoaded = z
 
 export type WarningView = z.infer<typeof warningView>;
 export type WarningList = z.infer<typeof warningList>;
+export type LookupResult = z.infer<typeof lookupResult>;
 export type HappinessListView = z.infer<typeof happinessListView>;
 export type MonitoringRunView = z.infer<typeof monitoringRunView>;

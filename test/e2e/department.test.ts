@@ -129,6 +129,20 @@ describe('the departments’ warnings page', () => {
     await sees(wide, '#list h2', '医疗保障部门预警（1）');
     expect(await fitsWidth(wide)).toBe(true);
     await screenshot(wide, 'department-04-list-1280');
+
+    // 结果互认: people looked up by ID number, one a line; a bad line is named before anything is sent.
+    const stranger = validId('430121', '19700101', 977);
+    await wide.click('#lookup-button');
+    await sees(wide, '#lookup-purpose-error', '查询用途：');
+    await wide.fill('#lookup-purpose', '资助城乡居民医保个人缴费');
+    await wide.fill('#lookup-ids', `${stranger}\n12345`);
+    await wide.click('#lookup-button');
+    await sees(wide, '#lookup-ids-error', '第2行：');
+    await wide.fill('#lookup-ids', stranger);
+    await wide.click('#lookup-button');
+    await sees(wide, '#lookup-result', '查询 1 人，其中 0 人属于低收入人口');
+    expect(await text(wide, '#lookup-result [data-position="0"]')).toContain(maskIdNumber(stranger));
+    await screenshot(wide, 'department-05-lookup-1280');
     expect(wide.errors).toEqual([]);
   });
 

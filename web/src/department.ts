@@ -4,7 +4,8 @@
  * feedback due date in working days, the days left or overdue and the escalations; opening one shows what
  * it says and, until it is answered, the feedback form (处置结果、措施、落实的救助项目、金额). The form
  * validates with the API's own schema (`shared/schemas/warnings.ts`) and shows the same Chinese messages
- * beside each field; a warning answered already (409) says so.
+ * beside each field; a warning answered already (409) says so. Below the list, 认定结果查询 (结果互认):
+ * ID numbers of the region looked up for a stated purpose, answered line by line.
  */
 import { covers } from '../../shared/auth.ts';
 import {
@@ -13,10 +14,11 @@ import {
   type Department,
   departmentLabels,
 } from '../../shared/monitoring/vocabulary.ts';
-import type { WarningList, WarningView } from '../../shared/openapi.ts';
+import type { LookupResult, WarningList, WarningView } from '../../shared/openapi.ts';
 import { regionCode } from '../../shared/schemas/household.ts';
 import {
   feedbackResults,
+  lookupBody,
   warningFeedbackBody,
   warningStatuses,
   warningStatusLabels,
@@ -392,6 +394,140 @@ function open(warningId: string) {
   if (panel.getBoundingClientRect().top > innerHeight / 2) panel.scrollIntoView({ block: 'start' });
 }
 
+/**
+ * 结果互认: the officer looks people of the region up by ID number (one a line) for a stated purpose,
+ * instead of testing their means again; the answers come back line by line, numbers masked.
+ */
+function lookupCard() {
+  const purpose = h('input', {
+    id: 'lookup-purpose',
+    type: 'text',
+    maxlength: 200,
+    autocomplete: 'off',
+    'aria-describedby': 'lookup-purpose-error',
+  });
+  const ids = h('textarea', {
+    id: 'lookup-ids',
+    rows: 4,
+    autocomplete: 'off',
+    'aria-describedby': 'lookup-ids-error',
+  });
+  const result = h('div', { id: 'lookup-result', 'aria-live': 'polite' });
+  const showErrors = (issues: Array<{ field: string; message: string }>) => {
+    const at = (field: string) => issues.filter((i) => i.field === field || i.field.startsWith(`${field}.`));
+    const lines = at('idNumbers').map((i) => {
+      const n = /^idNumbers\.(\d+)$/.exec(i.field);
+      return n ? `第${Number(n[1]) + 1}行：${i.message}` : `身份证号码：${i.message}`;
+    });
+    $('#lookup-purpose-error').textContent = at('purpose').map((i) => `查询用途：${i.message}`)[0] ?? '';
+    $('#lookup-ids-error').textContent = [...new Set(lines)].join('；');
+    purpose.toggleAttribute('aria-invalid', at('purpose').length > 0);
+    ids.toggleAttribute('aria-invalid', lines.length > 0);
+  };
+  return h(
+    'form',
+    {
+      class: 'card',
+      id: 'lookup',
+      novalidate: true,
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        const body = {
+          regionCode: region,
+          purpose: purpose.value,
+          idNumbers: ids.value
+            .split(/\s+/)
+            .map((x) => x.trim().toUpperCase())
+            .filter(Boolean),
+        };
+        const parsed = lookupBody.safeParse(body);
+        if (!parsed.success) {
+          showErrors(parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
+          return;
+        }
+        showErrors([]);
+        const res = await api<LookupResult>('POST', '/register/lookup', { body: parsed.data });
+        if (!res.ok) {
+          showErrors(res.error.fields ?? []);
+          show(result, h('p', { class: 'error', role: 'alert' }, `查询未成功：${res.error.message}`));
+          return;
+        }
+        const r = res.data;
+        show(
+          result,
+          h(
+            'p',
+            {},
+            `查询 ${r.count} 人，其中 ${r.found} 人属于低收入人口（查询记录 ${r.lookupId}，供审计）。`,
+          ),
+          h(
+            'div',
+            { class: 'table-wrap' },
+            h(
+              'table',
+              { class: 'list' },
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  ['行', '身份证号码', '低收入人口', '类别', '认定日期', '有效期至', '本部门的专项救助'].map(
+                    (t) => h('th', {}, t),
+                  ),
+                ),
+              ),
+              h(
+                'tbody',
+                {},
+                r.results.map((x) =>
+                  h(
+                    'tr',
+                    { 'data-position': String(x.position) },
+                    h('td', {}, String(x.position + 1)),
+                    h('td', {}, x.idNumber),
+                    h('td', {}, x.inLowIncomePopulation ? '是' : '否'),
+                    h('td', {}, x.tierLabel ? `${x.tierLabel}（${x.statusLabel}）` : '—'),
+                    h('td', {}, x.since?.slice(0, 10) ?? '—'),
+                    h('td', {}, x.until ?? '—'),
+                    h(
+                      'td',
+                      {},
+                      x.items?.length ? x.items.map((i) => `${i.itemLabel}：${i.benefit}`).join('；') : '—',
+                    ),
+                  ),
+                ),
+              ),
+            ),
+          ),
+        );
+      },
+    },
+    h('h2', {}, '认定结果查询（结果互认）'),
+    h(
+      'p',
+      { class: 'hint' },
+      '已认定的特困、低保、低保边缘、刚性支出困难家庭，各部门可以不再重复审核家庭经济状况（社会救助法第四十二条）。每次查询都会记录查询人、时间和用途。',
+    ),
+    h(
+      'label',
+      { class: 'field' },
+      h('span', {}, '查询用途 *'),
+      purpose,
+      h('small', { class: 'error', id: 'lookup-purpose-error' }),
+    ),
+    h(
+      'label',
+      { class: 'field' },
+      h('span', {}, '身份证号码（每行一个，最多1000个） *'),
+      ids,
+      h('small', { class: 'error', id: 'lookup-ids-error' }),
+    ),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'lookup-button' }, '查询')),
+    result,
+  );
+}
+
 function start(signedIn: Session, first: boolean) {
   session = signedIn;
   if (!first) {
@@ -407,7 +543,7 @@ function start(signedIn: Session, first: boolean) {
     h(
       'div',
       { class: 'split' },
-      h('div', {}, filters(), h('section', { id: 'list' })),
+      h('div', {}, filters(), h('section', { id: 'list' }), lookupCard()),
       h('div', { id: 'warning' }, h('p', { class: 'muted' }, '请选择一条预警，查看内容并反馈处置情况。')),
     ),
   );
