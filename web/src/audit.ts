@@ -12,7 +12,7 @@ import { csvDocument } from '../../shared/csv.ts';
 import type { ApplicationView, AuditSearchResult, AuditTask, CaseHistory } from '../../shared/openapi.ts';
 import { auditSearchQuery } from '../../shared/schemas/audit.ts';
 import { api } from './lib/api.ts';
-import { $, download, h, show } from './lib/dom.ts';
+import { $, download, h, listTable, show } from './lib/dom.ts';
 import { beijingTime, chinaDate, maskDeep } from './lib/format.ts';
 import {
   applicationStatusLabels,
@@ -204,35 +204,17 @@ function render(data: CaseHistory, applications: ApplicationView[]) {
           '导出 JSON',
         ),
       ),
-      h(
-        'div',
-        { class: 'table-wrap' },
-        h(
-          'table',
-          { class: 'list' },
+      listTable(
+        ['流程', '状态', '开始', '结束', '经过的步骤'],
+        data.executions.map((e) =>
           h(
-            'thead',
+            'tr',
             {},
-            h(
-              'tr',
-              {},
-              ['流程', '状态', '开始', '结束', '经过的步骤'].map((t) => h('th', {}, t)),
-            ),
-          ),
-          h(
-            'tbody',
-            {},
-            data.executions.map((e) =>
-              h(
-                'tr',
-                {},
-                h('td', {}, workflowLabels[e.workflow] ?? e.workflow),
-                h('td', {}, executionStatusLabels[e.status] ?? e.status),
-                h('td', {}, beijingTime(e.startDate)),
-                h('td', {}, beijingTime(e.stopDate)),
-                h('td', {}, e.states.map((s) => stateLabels[s] ?? s).join(' → ')),
-              ),
-            ),
+            h('td', {}, workflowLabels[e.workflow] ?? e.workflow),
+            h('td', {}, executionStatusLabels[e.status] ?? e.status),
+            h('td', {}, beijingTime(e.startDate)),
+            h('td', {}, beijingTime(e.stopDate)),
+            h('td', {}, e.states.map((s) => stateLabels[s] ?? s).join(' → ')),
           ),
         ),
       ),

@@ -24,7 +24,7 @@ import {
   warningStatusLabels,
 } from '../../shared/schemas/warnings.ts';
 import { api } from './lib/api.ts';
-import { $, h, show } from './lib/dom.ts';
+import { $, h, listTable, show } from './lib/dom.ts';
 import { beijingTime, chinaDate, daysUntil, yuan } from './lib/format.ts';
 import { type Session, startSignIn } from './lib/signin.ts';
 
@@ -460,42 +460,22 @@ function lookupCard() {
             {},
             `查询 ${r.count} 人，其中 ${r.found} 人属于低收入人口（查询记录 ${r.lookupId}，供审计）。`,
           ),
-          h(
-            'div',
-            { class: 'table-wrap' },
-            h(
-              'table',
-              { class: 'list' },
+          listTable(
+            ['行', '身份证号码', '低收入人口', '类别', '认定日期', '有效期至', '本部门的专项救助'],
+            r.results.map((x) =>
               h(
-                'thead',
-                {},
+                'tr',
+                { 'data-position': String(x.position) },
+                h('td', {}, String(x.position + 1)),
+                h('td', {}, x.idNumber),
+                h('td', {}, x.inLowIncomePopulation ? '是' : '否'),
+                h('td', {}, x.tierLabel ? `${x.tierLabel}（${x.statusLabel}）` : '—'),
+                h('td', {}, x.since?.slice(0, 10) ?? '—'),
+                h('td', {}, x.until ?? '—'),
                 h(
-                  'tr',
+                  'td',
                   {},
-                  ['行', '身份证号码', '低收入人口', '类别', '认定日期', '有效期至', '本部门的专项救助'].map(
-                    (t) => h('th', {}, t),
-                  ),
-                ),
-              ),
-              h(
-                'tbody',
-                {},
-                r.results.map((x) =>
-                  h(
-                    'tr',
-                    { 'data-position': String(x.position) },
-                    h('td', {}, String(x.position + 1)),
-                    h('td', {}, x.idNumber),
-                    h('td', {}, x.inLowIncomePopulation ? '是' : '否'),
-                    h('td', {}, x.tierLabel ? `${x.tierLabel}（${x.statusLabel}）` : '—'),
-                    h('td', {}, x.since?.slice(0, 10) ?? '—'),
-                    h('td', {}, x.until ?? '—'),
-                    h(
-                      'td',
-                      {},
-                      x.items?.length ? x.items.map((i) => `${i.itemLabel}：${i.benefit}`).join('；') : '—',
-                    ),
-                  ),
+                  x.items?.length ? x.items.map((i) => `${i.itemLabel}：${i.benefit}`).join('；') : '—',
                 ),
               ),
             ),

@@ -41,6 +41,28 @@ export function show(el: Element, ...children: Array<Child | Child[]>): void {
   }
 }
 
+/** A list table under its column headings, scrolling sideways on its own on a narrow screen. */
+export function listTable(headings: readonly string[], rows: HTMLTableRowElement[], attrs: Attrs = {}) {
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { class: 'list', ...attrs },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          headings.map((t) => h('th', {}, t)),
+        ),
+      ),
+      h('tbody', {}, rows),
+    ),
+  );
+}
+
 /** A client-side download (the auditor's exports). */
 export function download(filename: string, type: string, content: string): void {
   const url = URL.createObjectURL(new Blob([content], { type }));
