@@ -705,6 +705,8 @@ export const functions = {
     handler: 'lookup',
     description: '部门查询低收入人口认定结果（结果互认），记录备查',
     grants: [rateLimited, { table: 'Cases', access: 'readWrite' }],
+    // Up to 1,000 people: their households' cases are read (and their declarations unsealed) in turn.
+    timeoutSeconds: 30,
   },
   listLookups: {
     stack: 'monitoring',

@@ -66,20 +66,21 @@ export interface LookupRecord {
   people: string[];
 }
 
-/** The department's items for one person of a case: by the person's place in the household as last declared. */
-async function itemsFor(caseId: string, idNumber: string, department: Department) {
+/** A case as a look-up reads it: its item, its current special assistance, its household as last declared. */
+async function readCase(caseId: string) {
   const [item, records] = await Promise.all([lifecycle.getCaseItem(caseId), specialRecords(caseId)]);
   const current = records.at(-1);
-  if (!item || !current?.items.length) return { item, items: [] };
-  const household = (await householdOf(item))?.declaration;
+  const household = item && current?.items.length ? (await householdOf(item))?.declaration : undefined;
+  return { item, current, household };
+}
+
+/** The department's items for one person of a case: by the person's place in the household as last declared. */
+function itemsFor(read: Awaited<ReturnType<typeof readCase>>, idNumber: string, department: Department) {
   const member =
-    household?.members.findIndex((m) => m.idNumber.toUpperCase() === idNumber.toUpperCase()) ?? -1;
-  return {
-    item,
-    items: current.items
-      .filter((g) => g.department === department && (g.member === null || g.member === member))
-      .map((g) => ({ item: g.item, itemLabel: specialItemLabels[g.item], benefit: g.benefit })),
-  };
+    read.household?.members.findIndex((m) => m.idNumber.toUpperCase() === idNumber.toUpperCase()) ?? -1;
+  return (read.current?.items ?? [])
+    .filter((g) => g.department === department && (g.member === null || g.member === member))
+    .map((g) => ({ item: g.item, itemLabel: specialItemLabels[g.item], benefit: g.benefit }));
 }
 
 /**
@@ -92,6 +93,16 @@ export async function lookUp(
 ): Promise<{ lookup: LookupRecord; results: LookupAnswer[] }> {
   const indexes = await Promise.all(request.idNumbers.map((id) => blindIndex(id)));
   const entries = await lookupPersons(indexes);
+  // A household's members are often looked up together: each case is read once a look-up.
+  const cases = new Map<string, ReturnType<typeof readCase>>();
+  const caseOf = (caseId: string) => {
+    let read = cases.get(caseId);
+    if (!read) {
+      read = readCase(caseId);
+      cases.set(caseId, read);
+    }
+    return read;
+  };
   const results: LookupAnswer[] = [];
   // A few people at a time: those on a case read its items.
   for (let i = 0; i < request.idNumbers.length; i += 16) {
@@ -102,7 +113,7 @@ export async function lookUp(
         const answer = { position, idNumber: maskIdNumber(idNumber) };
         if (!entry || !covers(request.regionCode, entry.regionCode) || !IN_POPULATION.includes(entry.status))
           return { ...answer, inLowIncomePopulation: false };
-        const found = entry.caseId ? await itemsFor(entry.caseId, idNumber, by.department) : undefined;
+        const read = entry.caseId ? await caseOf(entry.caseId) : undefined;
         return {
           ...answer,
           inLowIncomePopulation: true,
@@ -110,9 +121,9 @@ export async function lookUp(
           tierLabel: registerTierLabels[entry.tier],
           status: entry.status,
           statusLabel: registerStatusLabels[entry.status],
-          since: found?.item?.determinedAt ?? null,
-          until: found?.item?.nextRecheckDue ?? null,
-          items: found?.items ?? [],
+          since: read?.item?.determinedAt ?? null,
+          until: read?.item?.nextRecheckDue ?? null,
+          items: read ? itemsFor(read, idNumber, by.department) : [],
         };
       }),
     );
