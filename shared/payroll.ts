@@ -24,6 +24,7 @@ import {
 import { stableId } from './domain/ids.ts';
 import { tierLabel } from './domain/lifecycle.ts';
 import { yuanText } from './domain/money.ts';
+import { type MaskedPayeeAccount, type PayeeAccount, payeeAccountKindLabels } from './domain/payee.ts';
 import {
   type HeldLine,
   isApproved,
@@ -40,7 +41,7 @@ import { type BankLine, type ReturnProblem, type ReturnResult, readReturnFile } 
 import { getTask } from './repositories/cases.ts';
 import * as lifecycle from './repositories/lifecycle.ts';
 import { parametersFor } from './repositories/parameters.ts';
-import { benefitPeriods, listPayments, listRecoveries } from './repositories/payments.ts';
+import { benefitPeriods, listPayments, listRecoveries, putPayeeAccount } from './repositories/payments.ts';
 import * as payroll from './repositories/payroll.ts';
 import { householdOf } from './repositories/register.ts';
 import { casesTable, payrollBucket } from './resources.ts';
@@ -451,6 +452,38 @@ export async function openAccountFix(
       reason,
     },
   });
+}
+
+/**
+ * A household's account registered on its case — by `PUT /cases/{caseId}/payee-account`, or with the
+ * application that declared it: sealed and masked, on the case's chain, and the open fixes of its
+ * failed lines done. Every registration is kept (`PAYEE#<changedAt>`).
+ */
+export async function registerPayeeAccount(
+  caseId: string,
+  { reason, ...account }: PayeeAccount & { reason?: string | undefined },
+  by: Actor,
+  changedAt: string = new Date().toISOString(),
+): Promise<{ masked: MaskedPayeeAccount; changedAt: string; fixed: number }> {
+  const masked = await putPayeeAccount(caseId, account, {
+    changedAt,
+    changedBy: by,
+    ...(reason ? { reason } : {}),
+  });
+  await appendAudit(caseId, {
+    key: `payee.changed#${changedAt}`,
+    actor: by,
+    action: 'payee.changed',
+    summary: `登记收款账户：${payeeAccountKindLabels[masked.kind]}，${masked.bankName}，账号${masked.accountNumberMasked}，户名${masked.accountNameMasked}${reason ? `（${reason}）` : ''}`,
+    refs: { changedAt },
+  });
+  // A failed line's task asked for exactly this: done.
+  const fixed = await closeAccountFixes(
+    caseId,
+    by,
+    `已登记新的收款账户（账号${masked.accountNumberMasked}）`,
+  );
+  return { masked, changedAt, fixed };
 }
 
 /** A correct account registered for the case: its open fixes are done. */

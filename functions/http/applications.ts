@@ -17,15 +17,15 @@ import {
 import { maskIdNumber } from '../../shared/domain/id-number.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { proposalText, tierLabel } from '../../shared/domain/lifecycle.ts';
-import { payeeAccountKindLabels } from '../../shared/domain/payee.ts';
 import { isConditionFailure } from '../../shared/dynamo.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
+import { registerPayeeAccount } from '../../shared/payroll.ts';
 import { listAppeals } from '../../shared/repositories/appeals.ts';
 import * as cases from '../../shared/repositories/cases.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { calendar, parametersFor } from '../../shared/repositories/parameters.ts';
-import { maskedPayeeAccount, putPayeeAccount } from '../../shared/repositories/payments.ts';
+import { maskedPayeeAccount } from '../../shared/repositories/payments.ts';
 import { householdOf } from '../../shared/repositories/register.ts';
 import {
   applicationIdPath,
@@ -123,22 +123,19 @@ export const submit = httpRoute(
   },
 );
 
-/** The account declared in the application, registered on its case as the payee route would. */
+/** The account declared in the application, registered on its case as the payee route does. */
 async function registerDeclaredAccount(
   application: cases.ApplicationRecord,
-  { reason, ...account }: NonNullable<z.output<typeof submissionRequest>['payeeAccount']>,
+  account: NonNullable<z.output<typeof submissionRequest>['payeeAccount']>,
   by: cases.Actor,
 ): Promise<void> {
-  const registration = { changedAt: application.submittedAt, changedBy: by, reason: reason ?? '申请时申报' };
   try {
-    const masked = await putPayeeAccount(application.caseId, account, registration);
-    await appendAudit(application.caseId, {
-      key: `payee.changed#${registration.changedAt}`,
-      actor: by,
-      action: 'payee.changed',
-      summary: `申请时申报收款账户：${payeeAccountKindLabels[masked.kind]}，${masked.bankName}，账号${masked.accountNumberMasked}，户名${masked.accountNameMasked}`,
-      refs: { changedAt: registration.changedAt },
-    });
+    await registerPayeeAccount(
+      application.caseId,
+      { ...account, reason: account.reason ?? '申请时申报' },
+      by,
+      application.submittedAt,
+    );
   } catch (error) {
     // Registered by the first try at the same instant: nothing more to do.
     if (!isConditionFailure(error)) throw error;

@@ -8,19 +8,13 @@ import {
   requireOwnerOrStaff,
 } from '../../shared/auth.ts';
 import { newId } from '../../shared/domain/ids.ts';
-import { payeeAccountKindLabels } from '../../shared/domain/payee.ts';
 import { shownRecovery } from '../../shared/domain/recoveries.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { answerHearing } from '../../shared/hearing.ts';
 import { httpRoute } from '../../shared/http.ts';
-import { closeAccountFixes } from '../../shared/payroll.ts';
+import { registerPayeeAccount } from '../../shared/payroll.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
-import {
-  listPayments,
-  listRecoveries,
-  maskedPayeeAccount,
-  putPayeeAccount,
-} from '../../shared/repositories/payments.ts';
+import { listPayments, listRecoveries, maskedPayeeAccount } from '../../shared/repositories/payments.ts';
 import { caseIdPath, declarationBody, hearingAnswerBody, objectionBody } from '../../shared/schemas/cases.ts';
 import { payeeAccountBody } from '../../shared/schemas/payroll.ts';
 
@@ -223,26 +217,7 @@ export const payee = httpRoute(
     const item = await authorizedCase(principal, path.caseId, ['townshipCaseworker']);
     if (item.kind === 'emergency')
       throw new ValidationError([{ field: 'caseId', message: '临时救助案件不按月发放，无需登记收款账户' }]);
-    const { reason, ...account } = body;
-    const registration = {
-      changedAt: new Date().toISOString(),
-      changedBy: actor(principal),
-      ...(reason ? { reason } : {}),
-    };
-    const masked = await putPayeeAccount(path.caseId, account, registration);
-    await appendAudit(path.caseId, {
-      key: `payee.changed#${registration.changedAt}`,
-      actor: actor(principal),
-      action: 'payee.changed',
-      summary: `登记收款账户：${payeeAccountKindLabels[masked.kind]}，${masked.bankName}，账号${masked.accountNumberMasked}，户名${masked.accountNameMasked}${reason ? `（${reason}）` : ''}`,
-      refs: { changedAt: registration.changedAt },
-    });
-    // A failed line's task asked for exactly this: done.
-    const fixed = await closeAccountFixes(
-      path.caseId,
-      actor(principal),
-      `已登记新的收款账户（账号${masked.accountNumberMasked}）`,
-    );
+    const { masked, changedAt, fixed } = await registerPayeeAccount(path.caseId, body, actor(principal));
     return {
       statusCode: 200,
       body: {
@@ -250,7 +225,7 @@ export const payee = httpRoute(
         ...(fixed ? { accountFixesClosed: fixed } : {}),
         payeeAccount: {
           ...masked,
-          changedAt: registration.changedAt,
+          changedAt,
           changedBy: { name: principal.name, role: principal.role },
         },
         message: '收款账户已登记，此后的救助金发放到该账户',

@@ -386,6 +386,59 @@ export const provinceOnlyParameters: readonly ParameterName[] = [
   'suspendDuringHearing',
 ];
 
+const ALL_SPECIAL_TIERS = [...specialTiers];
+
+/**
+ * 社会救助法第二十四至二十七条 as a table, where a region has published none of its own: who gets
+ * which kind of help, in the law's words, without the shares, ratios and caps that only a local rule
+ * sets. A region that published its parameters before the table existed still resolves.
+ */
+const lawSpecialAssistance: ParameterValues['specialAssistance'] = [
+  {
+    item: 'medicalPremium',
+    tiers: ['tekun', 'dibao', 'singlePersonDibao'],
+    recipients: { kind: 'everyMember' },
+    benefit: '参加城乡居民基本医疗保险的个人缴费部分给予资助（资助标准按当地规定）',
+    clause: '《社会救助法》第二十四条第二款',
+  },
+  {
+    item: 'medicalAssistance',
+    tiers: ALL_SPECIAL_TIERS,
+    recipients: { kind: 'everyMember' },
+    benefit: '按规定给予医疗救助',
+    clause: '《社会救助法》第二十四条第一款',
+  },
+  {
+    item: 'educationAssistance',
+    tiers: ALL_SPECIAL_TIERS,
+    recipients: { kind: 'schooling', stages: [...schoolingStages] },
+    benefit: '按规定减免相关费用，发放助学金、生活补助',
+    clause: '《社会救助法》第二十五条',
+  },
+  {
+    item: 'housingAssistance',
+    tiers: ALL_SPECIAL_TIERS,
+    recipients: { kind: 'housingDifficulty', residence: 'urban' },
+    benefit: '优先配租公租房或者发放公租房租赁补贴',
+    clause: '《社会救助法》第二十六条',
+  },
+  {
+    item: 'housingAssistance',
+    tiers: ALL_SPECIAL_TIERS,
+    recipients: { kind: 'housingDifficulty', residence: 'rural' },
+    benefit: '通过农村危房改造等方式优先给予住房救助',
+    clause: '《社会救助法》第二十六条',
+  },
+  {
+    item: 'employmentAssistance',
+    tiers: ['dibao', 'singlePersonDibao', 'marginal', 'rigidExpense'],
+    // The ages are practice (working age); the law says “有劳动能力且处于失业状态”.
+    recipients: { kind: 'unemployedAbleToWork', minAge: 16, maxAge: 59 },
+    benefit: '给予就业救助',
+    clause: '《社会救助法》第二十七条',
+  },
+];
+
 /**
  * Values the law itself sets when no version does: a region that never published them still
  * resolves, with the article as its clause. The other defaults are the payroll's practice — its day of
@@ -406,6 +459,11 @@ export const statutoryDefaults: Partial<{
     clause: '默认每月扣回不超过当月应发金额的30%，保障基本生活；县级民政部门可另行设定',
   },
   payrollDay: { value: 5, clause: '默认每月5日；县级民政部门可按本地发放安排设定' },
+  specialAssistance: {
+    value: lawSpecialAssistance,
+    clause:
+      '《社会救助法》第二十四条至第二十七条（本地未公布专项救助规定时按法律条文列出，具体标准以当地规定为准）',
+  },
   suspendDuringHearing: {
     value: false,
     clause:

@@ -112,6 +112,7 @@ describe('resolveParameters', () => {
               'payrollDay',
               'bankFileLayout',
               'suspendDuringHearing',
+              'specialAssistance',
             ].includes(n),
         ),
       );
