@@ -104,6 +104,10 @@ export const auditActions = {
   'payee.changed': '登记（变更）收款账户',
   'payee.confirmed': '核实收款账户无误',
   'special.changed': '专项救助项目变化（新增、停止）',
+  'demand.pushed': '专项救助需求推送部门',
+  'demand.viewed': '部门查看需求对象身份',
+  'demand.escalated': '需求逾期未反馈，报督办',
+  'demand.answered': '部门反馈需求办理结果',
   'payroll.prepared': '编制发放名册',
   'payroll.submitted': '核对提交按月自动计算的发放名册',
   'payroll.approved': '审批通过发放名册',
@@ -176,7 +180,9 @@ export interface AuditInput {
  */
 export interface LedgerFacts {
   regionCode: string;
-  kind: 'payment' | 'determination' | 'warningAnswered';
+  kind: 'payment' | 'determination' | 'warningAnswered' | 'demandAnswered';
+  /** A demand's special-assistance item (需求推送). */
+  item?: string | undefined;
   tier?: string | undefined;
   paymentKind?: string | undefined;
   /** Yuan. */

@@ -7,8 +7,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { requiredEnv } from './config.ts';
 
 const resets: Array<() => void> = [];
 
@@ -83,3 +84,17 @@ export const dynamo = once(() =>
 export const sqs = once(() => countRequests('SQS', new SQSClient({ useQueueUrlAsEndpoint: false })));
 export const sfn = once(() => countRequests('StepFunctions', new SFNClient({})));
 export const s3 = once(() => countRequests('S3', new S3Client({ forcePathStyle: true })));
+
+/**
+ * A message onto the queue whose URL is in `queueEnv`: `{ type, ...body }`, the type also as a message
+ * attribute so that a consumer can filter without parsing.
+ */
+export async function sendTyped(queueEnv: string, type: string, body: object): Promise<void> {
+  await sqs().send(
+    new SendMessageCommand({
+      QueueUrl: requiredEnv(queueEnv),
+      MessageBody: JSON.stringify({ type, ...body }),
+      MessageAttributes: { type: { DataType: 'String', StringValue: type } },
+    }),
+  );
+}

@@ -832,6 +832,68 @@ export const warningList = z
   })
   .meta({ title: '动态监测预警列表' });
 
+const demandStatusValues = ['pending', 'pushed', 'escalated', 'answered'] as const;
+
+export const demandView = z
+  .object({
+    demandId: z.string().describe('需求编号：同一决定、项目和成员始终相同'),
+    kind: z.enum(['start', 'end']).describe('start 新增；end 停止'),
+    kindLabel: z.string(),
+    caseId: z.string().describe('案件编号（该户的救助链）'),
+    regionCode: z.string(),
+    department: z.string().describe('办理的部门'),
+    departmentLabel: z.string(),
+    item: z.enum(specialItems),
+    itemLabel: z.string(),
+    member: z.number().int().nullable().describe('涉及的家庭成员在申报中的序号（从0起）；全户的为 null'),
+    subject: z.string().describe('涉及人员（身份证号已脱敏）；全户的为申请人'),
+    person: z
+      .object({ name: z.string(), idNumber: z.string() })
+      .optional()
+      .describe('涉及人员的姓名和身份证号：仅在本部门工作人员查看单条需求时给出，并记入救助链'),
+    benefit: z.string().describe('给予的内容'),
+    clause: z.string().describe('依据'),
+    tier: z.string().nullable().describe('决定后的救助类别；救助终止的为 null'),
+    tierLabel: z.string().nullable(),
+    cause: z.string().describe('引起变化的决定（认定、调整、终止等）'),
+    decidedAt: instant,
+    createdAt: instant,
+    status: z
+      .enum(demandStatusValues)
+      .describe('pending 待推送、pushed 待反馈、escalated 逾期已督办、answered 已反馈'),
+    statusLabel: z.string(),
+    pushedAt: instant.optional(),
+    dueDate: day.optional().describe('反馈期限（推送之日起的工作日；督办后为督办期限）'),
+    dueDateProvisional: z.boolean().optional(),
+    escalations: z
+      .array(z.object({ escalatedAt: instant, overdueSince: day, newDueDate: day }))
+      .describe('逾期督办记录'),
+    feedback: z
+      .object({
+        result: z.string(),
+        resultLabel: z.string(),
+        measures: z.string(),
+        handledOn: day,
+        answeredAt: instant,
+        answeredBy: z.object({ name: z.string(), role: z.string() }),
+        late: z.boolean(),
+      })
+      .optional()
+      .describe('部门反馈的办理结果'),
+  })
+  .meta({ title: '专项救助需求（需求推送）' });
+
+export const demandList = z
+  .object({
+    regionCode: z.string(),
+    department: z.string().nullable().describe('所查部门；未指定时为全部部门'),
+    status: z.enum(demandStatusValues).nullable(),
+    count: z.number().int(),
+    truncated: z.boolean().describe('多于 limit，仅返回最新的 limit 条'),
+    demands: z.array(demandView),
+  })
+  .meta({ title: '专项救助需求列表' });
+
 export const lookupResult = z
   .object({
     lookupId: z.string().describe('查询记录编号'),
@@ -959,6 +1021,7 @@ export const happinessListView = z
       paid: money.describe('发放总额'),
       determinations: z.number().int(),
       warningsAnswered: z.number().int(),
+      demandsAnswered: z.number().int(),
     }),
     payments: z.array(
       z.object({
@@ -985,6 +1048,19 @@ export const happinessListView = z
         assistance: z.array(z.object({ type: z.string(), label: z.string(), count: z.number().int() })),
       }),
     ),
+    demandsAnswered: z
+      .array(
+        z.object({
+          department: z.string(),
+          departmentLabel: z.string(),
+          item: z.string(),
+          itemLabel: z.string(),
+          result: z.string(),
+          resultLabel: z.string(),
+          count: z.number().int(),
+        }),
+      )
+      .describe('部门反馈的专项救助需求办理结果'),
     byRegion: z.array(
       z.object({
         regionCode: z.string(),
@@ -993,6 +1069,7 @@ export const happinessListView = z
         paid: money,
         determinations: z.number().int(),
         warningsAnswered: z.number().int(),
+        demandsAnswered: z.number().int(),
       }),
     ),
   })
@@ -1015,6 +1092,8 @@ export const registerLoaded = z
 
 export type WarningView = z.infer<typeof warningView>;
 export type WarningList = z.infer<typeof warningList>;
+export type DemandView = z.infer<typeof demandView>;
+export type DemandList = z.infer<typeof demandList>;
 export type LookupResult = z.infer<typeof lookupResult>;
 export type HappinessListView = z.infer<typeof happinessListView>;
 export type MonitoringRunView = z.infer<typeof monitoringRunView>;

@@ -2,8 +2,8 @@
  * 专项救助 on the case: every decision on the benefit — a determination, a change of tier or amount, an
  * end, a decision restored on appeal — records the special-assistance items the household is then
  * entitled to (`shared/domain/special-assistance.ts`, under the region's parameters of that day), and
- * what started and ended with it, once, on the case's chain. What a department is to be told of
- * (需求推送) is exactly `started` and `ended`.
+ * what started and ended with it, once, on the case's chain; what started and ended is each a demand
+ * to its department (需求推送, `shared/demands.ts`).
  *
  * | entity   | pk              | sk                              |
  * |----------|-----------------|---------------------------------|
@@ -13,6 +13,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { appendAudit, SYSTEM } from './audit.ts';
 import { dynamo } from './clients.ts';
 import { requiredEnv } from './config.ts';
+import { createDemands } from './demands.ts';
 import { chinaDate } from './domain/dates.ts';
 import {
   type SpecialGrant,
@@ -55,6 +56,12 @@ export async function specialRecords(caseId: string): Promise<SpecialRecord[]> {
   return items.map(({ pk: _pk, sk: _sk, ...rest }) => rest as unknown as SpecialRecord);
 }
 
+type DecidedHousehold = Omit<SpecialHousehold, 'members'> & {
+  regionCode: string;
+  residence: Residence;
+  members: Array<SpecialHousehold['members'][number] & { idNumber: string }>;
+};
+
 export interface SpecialDecision {
   caseId: string;
   cause: string;
@@ -62,7 +69,7 @@ export interface SpecialDecision {
   /** The tier in force after the decision; null when the benefit ends. */
   tier: string | null;
   /** The household as the decision saw it; else as last declared. */
-  household?: (SpecialHousehold & { regionCode: string; residence: Residence }) | undefined;
+  household?: DecidedHousehold | undefined;
 }
 
 const itemText = (g: SpecialGrant, household: SpecialHousehold | undefined) =>
@@ -75,7 +82,7 @@ const itemText = (g: SpecialGrant, household: SpecialHousehold | undefined) =>
 export async function recordSpecialAssistance(decision: SpecialDecision): Promise<SpecialRecord> {
   const { caseId, cause, decidedAt, tier } = decision;
   let household = decision.household;
-  if (!household && tier) {
+  if (!household) {
     const item = await lifecycle.getCaseItem(caseId);
     household = item ? (await householdOf(item))?.declaration : undefined;
   }
@@ -110,6 +117,9 @@ export async function recordSpecialAssistance(decision: SpecialDecision): Promis
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
   }
+  // 需求推送: what started and ended is each department's to act on (pushed by `sweepDemands`).
+  if (household && (started.length || ended.length))
+    await createDemands({ caseId, cause, decidedAt, tier }, { started, ended }, household);
   if (started.length || ended.length)
     await appendAudit(caseId, {
       key: `special.changed#${decidedAt}#${cause}`,

@@ -71,6 +71,9 @@ import {
   parametersPath,
 } from '../../shared/schemas/rules.ts';
 import {
+  demandFeedbackBody,
+  demandIdPath,
+  demandsQuery,
   happinessQuery,
   lookupBody,
   lookupsQuery,
@@ -103,6 +106,7 @@ const requestComponents = {
   ConsentRequest: consentBody,
   ParameterSet: parameterSetSchema,
   WarningFeedbackRequest: warningFeedbackBody,
+  DemandFeedbackRequest: demandFeedbackBody,
   AnnualArrangement: annualArrangementSchema,
 } satisfies Record<string, ZodType>;
 
@@ -132,6 +136,8 @@ const responseComponents = {
   CalendarPending: responses.calendarPending,
   Warning: responses.warningView,
   WarningList: responses.warningList,
+  Demand: responses.demandView,
+  DemandList: responses.demandList,
   MonitoringRun: responses.monitoringRunView,
   FeedSchemas: responses.feedSchemasView,
   HappinessList: responses.happinessListView,
@@ -520,6 +526,38 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
     }),
     body: warningFeedbackBody,
     success: { status: 200, description: '已反馈的预警', schema: responses.warningView },
+    errors: [400, 404, 409, 413, 422],
+  },
+  listDemands: {
+    tag: '动态监测',
+    description:
+      '需求推送：某地（省、市包括其下各县）专项救助的需求，最新的在前——认定、调整、终止救助时新增或停止的医疗、教育、住房、就业等专项救助项目，推送给办理的部门，附反馈期限（推送之日起10个工作日）、督办和反馈情况。身份证号已脱敏。部门工作人员只能查看本部门的需求。',
+    query: demandsQuery,
+    success: { status: 200, description: '需求列表', schema: responses.demandList },
+    errors: [400],
+  },
+  getDemand: {
+    tag: '动态监测',
+    description:
+      '一条需求。办理部门的工作人员查看时给出涉及人员的姓名和身份证号（办理所需），每次查看记入该户的救助链；县级民政部门和审计人员看到脱敏的身份证号。',
+    path: demandIdPath,
+    success: { status: 200, description: '需求', schema: responses.demandView },
+    errors: [400, 404],
+  },
+  answerDemand: {
+    tag: '动态监测',
+    description:
+      '办理部门的工作人员反馈办理结果：新增的需求 granted（已落实）或 declined（未落实，写明原因），停止的需求 stopped（已停止）或 continued（继续给予，写明依据）；只能反馈一次，再次反馈答复 409；其他部门答复 403。反馈记入该户的救助链，计入幸福清单。',
+    path: demandIdPath,
+    headers: z.object({
+      'Idempotency-Key': z
+        .string()
+        .regex(/^[\w.:-]{1,128}$/)
+        .optional()
+        .describe('重复提交时带同一个键，返回第一次的结果，不会被当作第二次反馈'),
+    }),
+    body: demandFeedbackBody,
+    success: { status: 200, description: '已反馈的需求', schema: responses.demandView },
     errors: [400, 404, 409, 413, 422],
   },
   lookupRegister: {

@@ -4,10 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { appendAudit, auditNotice, auditTaskEscalated, auditTaskOpened, SYSTEM } from '../../shared/audit.ts';
-import { sfn, sqs } from '../../shared/clients.ts';
-import { requiredEnv } from '../../shared/config.ts';
+import { sendTyped, sfn } from '../../shared/clients.ts';
 import { deliverOnOpen } from '../../shared/decision-delivery.ts';
 import type { Notice } from '../../shared/domain/cases.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
@@ -67,15 +65,7 @@ async function parametersToday(app: cases.ApplicationRecord, day = chinaDate()):
   return parametersFor(app.regionCode, app.declaration.residence, day);
 }
 
-async function notify(queueEnv: string, type: string, body: Record<string, unknown>): Promise<void> {
-  await sqs().send(
-    new SendMessageCommand({
-      QueueUrl: requiredEnv(queueEnv),
-      MessageBody: JSON.stringify({ type, ...body }),
-      MessageAttributes: { type: { DataType: 'String', StringValue: type } },
-    }),
-  );
-}
+const notify = sendTyped;
 
 /**
  * 家庭经济状况核查 with the parameters in force on the day of the application, and who will decide

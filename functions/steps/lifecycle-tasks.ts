@@ -6,10 +6,8 @@
  * again. Caseworkers decide through `POST /tasks/{taskId}/decision` like any other task.
  */
 
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { auditTaskEscalated, auditTaskOpened } from '../../shared/audit.ts';
-import { sqs } from '../../shared/clients.ts';
-import { requiredEnv } from '../../shared/config.ts';
+import { sendTyped } from '../../shared/clients.ts';
 import { deliverOnOpen } from '../../shared/decision-delivery.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { stableId } from '../../shared/domain/ids.ts';
@@ -59,15 +57,7 @@ const dueOf = (
   };
 };
 
-async function notify(queueEnv: string, type: string, body: Record<string, unknown>): Promise<void> {
-  await sqs().send(
-    new SendMessageCommand({
-      QueueUrl: requiredEnv(queueEnv),
-      MessageBody: JSON.stringify({ type, ...body }),
-      MessageAttributes: { type: { DataType: 'String', StringValue: type } },
-    }),
-  );
-}
+const notify = sendTyped;
 
 /**
  * The task's id (one per execution and kind) and due date. A recheck confirmation is the township's

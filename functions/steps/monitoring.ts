@@ -9,7 +9,8 @@
  *   → summarize     merge the chunks' counts and rejected lines into the run report
  *
  * and, on a schedule, `escalateWarnings`: warnings unanswered after their due date are re-pushed marked
- * escalated and reported to the supervisors.
+ * escalated and reported to the supervisors; and `sweepDemands`, the special-assistance demands
+ * (`shared/demands.ts`) pushed and escalated the same way.
  *
  * Everything is idempotent: the run is named after the object's key and ETag (a repeated event starts
  * nothing), warning ids are deterministic and each step after storing a warning is keyed by it, so a
@@ -17,9 +18,8 @@
  */
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { appendAudit, auditTaskOpened, SYSTEM } from '../../shared/audit.ts';
-import { s3, sfn, sqs } from '../../shared/clients.ts';
+import { s3, sendTyped, sfn } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
 import { blindIndex } from '../../shared/crypto.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
@@ -362,15 +362,7 @@ async function compareChunk(
   return result;
 }
 
-async function send(queueEnv: string, body: unknown, type: string): Promise<void> {
-  await sqs().send(
-    new SendMessageCommand({
-      QueueUrl: requiredEnv(queueEnv),
-      MessageBody: JSON.stringify(body),
-      MessageAttributes: { type: { DataType: 'String', StringValue: type } },
-    }),
-  );
-}
+const send = (queueEnv: string, body: object, type: string) => sendTyped(queueEnv, type, body);
 
 const indicatorLabel = (ruleId: string) => {
   const [first, second] = ruleId.split('.');
@@ -624,41 +616,26 @@ export async function summarize(event: {
 
 // ── escalation of unanswered warnings ────────────────────────────────────────────────────────────
 
-/** How far back a first sweep looks for due dates it has never seen (a due date is never set in the past). */
-const FIRST_SWEEP_LOOKBACK_DAYS = 31;
-/** Days whose due-index partitions are read at once (each day is `DUE_SHARDS` queries). */
-const SWEEP_WINDOW_DAYS = 16;
-const DAY_MS = 86_400_000;
-const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+/** 需求推送 is swept with the warnings' escalation, by the function that holds the departments' queues. */
+export { sweepDemands } from '../../shared/demands.ts';
 
 /**
- * 督办: every warning still unanswered after its due date (the last day counts; it is overdue the day
- * after) is pushed to its department again marked escalated, with the supervisors' new due date
- * (`SUPERVISION_WORKING_DAYS`), reported to the supervisors' queue and recorded on its chain. Day by
- * day from a cursor, shard by shard, a window of days at a time, as the schedule sweeper reads its due
- * index; each lapsed due date escalates once (a repeat finds the due date moved on).
+ * 督办: every warning still unanswered after its due date is pushed to its department again marked
+ * escalated, with the supervisors' new due date (`SUPERVISION_WORKING_DAYS`), reported to the
+ * supervisors' queue and recorded on its chain — once per lapsed due date (`monitoring.sweepOverdue`).
  */
 export async function escalateWarnings(): Promise<{ escalated: number; cursor: string }> {
-  const now = new Date();
-  const today = chinaDate(now);
-  const from =
-    (await monitoring.escalationCursor()) ??
-    chinaDate(new Date(now.getTime() - FIRST_SWEEP_LOOKBACK_DAYS * DAY_MS));
-  const days: string[] = [];
-  for (let day = from; day < today; day = nextDay(day)) days.push(day);
-  let escalated = 0;
-  for (let i = 0; i < days.length; i += SWEEP_WINDOW_DAYS) {
-    const window = days.slice(i, i + SWEEP_WINDOW_DAYS);
-    const due = await Promise.all(window.map((day) => monitoring.warningsDueOn(day)));
-    for (const w of due.flat()) {
-      if (w.feedback) continue;
+  const result = await monitoring.sweepOverdue(
+    monitoring.WARNING_SWEEP,
+    monitoring.warningsDueOn,
+    async (w, today) => {
+      if (w.feedback) return false;
       await escalate(w, today);
-      escalated++;
-    }
-    await monitoring.setEscalationCursor(nextDay(window.at(-1)!));
-  }
-  if (escalated) logger.info('warnings escalated', { escalated, today });
-  return { escalated, cursor: days.length ? nextDay(days.at(-1)!) : from };
+      return true;
+    },
+  );
+  if (result.escalated) logger.info('warnings escalated', result);
+  return result;
 }
 
 async function escalate(w: monitoring.WarningRecord, today: string): Promise<void> {

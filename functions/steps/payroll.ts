@@ -6,9 +6,8 @@
  * moves from.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { appendAudit, SYSTEM } from '../../shared/audit.ts';
-import { s3, sqs } from '../../shared/clients.ts';
+import { s3, sendTyped } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { endOfChinaDay, SUPERVISION_WORKING_DAYS, secondsUntil } from '../../shared/domain/lifecycle.ts';
@@ -175,20 +174,13 @@ export async function escalateApproval(event: { rollId: string }) {
       { escalatedAt: escalations.at(-1)!.at, overdueSince: roll.approvalDueDate, newDueDate: due.dueDate },
       due.provisional,
     );
-  await sqs().send(
-    new SendMessageCommand({
-      QueueUrl: requiredEnv(supervisorQueue.env),
-      MessageBody: JSON.stringify({
-        type: 'payrollApprovalOverdue',
-        rollId: roll.rollId,
-        regionCode: roll.regionCode,
-        month: roll.month,
-        lapsedDueDate: roll.approvalDueDate,
-        dueDate: due.dueDate,
-      }),
-      MessageAttributes: { type: { DataType: 'String', StringValue: 'payrollApprovalOverdue' } },
-    }),
-  );
+  await sendTyped(supervisorQueue.env, 'payrollApprovalOverdue', {
+    rollId: roll.rollId,
+    regionCode: roll.regionCode,
+    month: roll.month,
+    lapsedDueDate: roll.approvalDueDate,
+    dueDate: due.dueDate,
+  });
   return { rollId: roll.rollId, timeoutSeconds: due.timeoutSeconds };
 }
 

@@ -1,17 +1,18 @@
 /**
  * 幸福清单 — the assistance delivered in a region over a period, summed from the households' chains
- * (一户一条救助链): payments by kind and tier, determinations by tier, and the warnings departments
- * answered with what they did. Pure: the entries come from the chain's ledger index
+ * (一户一条救助链): payments by kind and tier, determinations by tier, the warnings departments
+ * answered with what they did, and the special-assistance demands they answered (需求推送). Pure: the entries come from the chain's ledger index
  * (`shared/repositories/monitoring.ts` `ledgerEntries`).
  */
 
 import { toFen, toYuan as yuan } from '../domain/money.ts';
+import { specialItemLabels } from '../domain/special-assistance.ts';
 import { tierLabels as classifyTierLabels } from '../rules/classify.ts';
-import { feedbackResults } from '../schemas/warnings.ts';
+import { demandResults, feedbackResults } from '../schemas/warnings.ts';
 import { assistanceTypeLabels, departmentLabels, riskTypeLabels } from './vocabulary.ts';
 
 export interface LedgerItem {
-  kind: 'payment' | 'determination' | 'warningAnswered';
+  kind: 'payment' | 'determination' | 'warningAnswered' | 'demandAnswered';
   regionCode: string;
   chainId: string;
   at: string;
@@ -22,6 +23,7 @@ export interface LedgerItem {
   department?: string | undefined;
   result?: string | undefined;
   assistance?: string[] | undefined;
+  item?: string | undefined;
 }
 
 /** The rules' tier names (`shared/rules/classify.ts`), and emergency aid. */
@@ -48,6 +50,7 @@ export interface HappinessList {
     paid: number;
     determinations: number;
     warningsAnswered: number;
+    demandsAnswered: number;
   };
   payments: Array<{
     paymentKind: string;
@@ -70,6 +73,16 @@ export interface HappinessList {
     amount: number;
     assistance: Array<{ type: string; label: string; count: number }>;
   }>;
+  /** 需求推送: what departments answered, by department, item and result. */
+  demandsAnswered: Array<{
+    department: string;
+    departmentLabel: string;
+    item: string;
+    itemLabel: string;
+    result: string;
+    resultLabel: string;
+    count: number;
+  }>;
   byRegion: Array<{
     regionCode: string;
     households: number;
@@ -77,6 +90,7 @@ export interface HappinessList {
     paid: number;
     determinations: number;
     warningsAnswered: number;
+    demandsAnswered: number;
   }>;
 }
 
@@ -105,11 +119,13 @@ export function happinessList(
       fen: number;
       determinations: number;
       warningsAnswered: number;
+      demandsAnswered: number;
     }
   >();
+  const demands = new Map<string, HappinessList['demandsAnswered'][number]>();
   const chains = new Set<string>();
   let paidFen = 0;
-  const totals = { payments: 0, determinations: 0, warningsAnswered: 0 };
+  const totals = { payments: 0, determinations: 0, warningsAnswered: 0, demandsAnswered: 0 };
 
   for (const e of entries) {
     chains.add(e.chainId);
@@ -122,6 +138,7 @@ export function happinessList(
         fen: 0,
         determinations: 0,
         warningsAnswered: 0,
+        demandsAnswered: 0,
       };
       regions.set(e.regionCode, region);
     }
@@ -194,6 +211,23 @@ export function happinessList(
         region.warningsAnswered++;
         break;
       }
+      case 'demandAnswered': {
+        const key = `${e.department}\u0000${e.item}\u0000${e.result}`;
+        const d = demands.get(key) ?? {
+          department: e.department ?? '—',
+          departmentLabel: label(departmentLabels, e.department),
+          item: e.item ?? '—',
+          itemLabel: label(specialItemLabels, e.item),
+          result: e.result ?? '—',
+          resultLabel: label(demandResults, e.result),
+          count: 0,
+        };
+        d.count++;
+        demands.set(key, d);
+        totals.demandsAnswered++;
+        region.demandsAnswered++;
+        break;
+      }
     }
   }
 
@@ -211,6 +245,7 @@ export function happinessList(
         .sort(([x], [y]) => x.localeCompare(y))
         .map(([type, count]) => ({ type, label: label(assistanceTypeLabels, type), count })),
     })),
+    demandsAnswered: byKeys(demands),
     byRegion: byKeys(regions).map((r) => ({
       regionCode: r.regionCode,
       households: r.chains.size,
@@ -218,6 +253,7 @@ export function happinessList(
       paid: yuan(r.fen),
       determinations: r.determinations,
       warningsAnswered: r.warningsAnswered,
+      demandsAnswered: r.demandsAnswered,
     })),
   };
 }

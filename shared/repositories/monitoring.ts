@@ -24,6 +24,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { LEDGER_SHARDS, type LedgerFacts, ledgerPartition } from '../audit.ts';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
+import { chinaDate } from '../domain/dates.ts';
 import { NO_WORKFLOW_TOKEN, type Task, VERIFICATION_KIND, type VerificationTask } from '../domain/tasks.ts';
 import { queryAll, updateExisting } from '../dynamo.ts';
 import type { FeedCounts, Warning } from '../monitoring/compare/index.ts';
@@ -375,19 +376,54 @@ export async function escalateWarning(
   }
 }
 
-/** The escalation sweep's cursor: the first due day that may still hold unanswered warnings. */
-export async function escalationCursor(): Promise<string | undefined> {
+/** A sweep's cursor (`WSWEEP` for warnings): the first due day that may still hold unanswered items. */
+async function sweepCursor(pk: string): Promise<string | undefined> {
   const { Item } = await dynamo().send(
-    new GetCommand({ TableName: table(), Key: { pk: 'WSWEEP', sk: 'CURSOR' }, ConsistentRead: true }),
+    new GetCommand({ TableName: table(), Key: { pk, sk: 'CURSOR' }, ConsistentRead: true }),
   );
   return Item?.cursor as string | undefined;
 }
 
-export async function setEscalationCursor(day: string): Promise<void> {
-  await dynamo().send(
-    new PutCommand({ TableName: table(), Item: { pk: 'WSWEEP', sk: 'CURSOR', cursor: day } }),
-  );
+async function setSweepCursor(pk: string, day: string): Promise<void> {
+  await dynamo().send(new PutCommand({ TableName: table(), Item: { pk, sk: 'CURSOR', cursor: day } }));
 }
+
+/** How far back a first sweep looks for due dates it has never seen (a due date is never set in the past). */
+const FIRST_SWEEP_LOOKBACK_DAYS = 31;
+/** Days whose due-index partitions are read at once (each day is `DUE_SHARDS` queries). */
+const SWEEP_WINDOW_DAYS = 16;
+const DAY_MS = 86_400_000;
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * 督办 sweep over a due-date index: every item still due on a day before today (the last day counts;
+ * it is overdue the day after) is handed to `escalate`, day by day from the cursor kept under
+ * `cursorKey`, a window of days at a time, as the schedule sweeper reads its due index. `escalate`
+ * moves the item's due date on (so a repeat finds nothing) and says whether it did.
+ */
+export async function sweepOverdue<T>(
+  cursorKey: string,
+  dueOn: (day: string) => Promise<T[]>,
+  escalate: (item: T, today: string) => Promise<boolean>,
+): Promise<{ escalated: number; cursor: string }> {
+  const now = new Date();
+  const today = chinaDate(now);
+  const from =
+    (await sweepCursor(cursorKey)) ?? chinaDate(new Date(now.getTime() - FIRST_SWEEP_LOOKBACK_DAYS * DAY_MS));
+  const days: string[] = [];
+  for (let day = from; day < today; day = nextDay(day)) days.push(day);
+  let escalated = 0;
+  for (let i = 0; i < days.length; i += SWEEP_WINDOW_DAYS) {
+    const window = days.slice(i, i + SWEEP_WINDOW_DAYS);
+    const due = await Promise.all(window.map(dueOn));
+    for (const item of due.flat()) if (await escalate(item, today)) escalated++;
+    await setSweepCursor(cursorKey, nextDay(window.at(-1)!));
+  }
+  return { escalated, cursor: days.length ? nextDay(days.at(-1)!) : from };
+}
+
+/** The warnings' escalation sweep (`functions/steps/monitoring.ts` `escalateWarnings`). */
+export const WARNING_SWEEP = 'WSWEEP';
 
 // ── the township's home check (入户核查) ───────────────────────────────────────────────────────────
 

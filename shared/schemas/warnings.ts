@@ -155,3 +155,66 @@ export type LookupInput = z.input<typeof lookupBody>;
 export const lookupsQuery = z.object({
   regionCode: regionCode.describe('行政区划代码：省、市的代码包括其下各县；须在本人管辖范围内'),
 });
+
+// ── 需求推送: a department's answer to a special-assistance demand ─────────────────────────────────
+
+/** A demand to start an item (新增) or to stop one (停止). */
+export const demandKinds = ['start', 'end'] as const;
+export type DemandKind = (typeof demandKinds)[number];
+export const demandKindLabels: Record<DemandKind, string> = { start: '新增', end: '停止' };
+
+/** What the department did: for a start, granted or not; for an end, stopped or continued (with why). */
+export const demandResults = {
+  granted: '已落实',
+  declined: '未落实（写明原因）',
+  stopped: '已停止',
+  continued: '继续给予（写明依据）',
+} as const;
+export type DemandResult = keyof typeof demandResults;
+export const demandResultsFor: Record<DemandKind, readonly DemandResult[]> = {
+  start: ['granted', 'declined'],
+  end: ['stopped', 'continued'],
+};
+
+/** pending: 待推送 · pushed: 已推送待反馈 · escalated: 逾期未反馈已督办 · answered: 已反馈 */
+export const demandStatuses = ['pending', 'pushed', 'escalated', 'answered'] as const;
+export type DemandStatus = (typeof demandStatuses)[number];
+export const demandStatusLabels: Record<DemandStatus, string> = {
+  pending: '待推送',
+  ...warningStatusLabels,
+};
+
+export const demandFeedbackBody = z.object({
+  result: z
+    .enum(Object.keys(demandResults) as [DemandResult, ...DemandResult[]], {
+      error: `办理结果应为 ${Object.entries(demandResults)
+        .map(([k, v]) => `${k}（${v}）`)
+        .join('、')} 之一`,
+    })
+    .describe('办理结果：新增的需求 granted 或 declined，停止的需求 stopped 或 continued'),
+  measures: z
+    .string({ error: '办理情况必须填写' })
+    .trim()
+    .min(2, { error: '办理情况至少写2个字' })
+    .max(1000, { error: '办理情况最多1000字' })
+    .describe('办理情况（如：已资助2027年度城乡居民医保个人缴费；未落实的写明原因）'),
+  handledOn: isoDate.optional().describe('办理日期（北京时间）；缺省为反馈当日'),
+});
+export type DemandFeedbackInput = z.input<typeof demandFeedbackBody>;
+export type DemandFeedback = z.output<typeof demandFeedbackBody>;
+
+export const demandsQuery = warningsQuery.extend({
+  department: warningsQuery.shape.department.describe(
+    '办理的部门；部门工作人员只能查看本部门的需求（缺省即本部门）',
+  ),
+  limit: warningsQuery.shape.limit.describe('最多返回的需求数（默认200，最新的在前）'),
+  status: z
+    .enum(demandStatuses, { error: `状态应为 ${demandStatuses.join('、')} 之一` })
+    .optional()
+    .describe('pending 待推送、pushed 待反馈、escalated 逾期已督办、answered 已反馈'),
+});
+export type DemandsQuery = z.input<typeof demandsQuery>;
+
+export const demandIdPath = z.object({
+  demandId: z.string().regex(/^dmd-[a-f0-9]{24}$/, { error: '需求编号格式不正确' }),
+});

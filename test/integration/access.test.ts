@@ -10,6 +10,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../functions/catalog.ts';
 import { type Role, roles } from '../../shared/auth.ts';
+import { createDemands } from '../../shared/demands.ts';
 import { stableId } from '../../shared/domain/ids.ts';
 import { chinaMonth } from '../../shared/domain/lifecycle.ts';
 import { putRun, putWarning } from '../../shared/repositories/monitoring.ts';
@@ -103,6 +104,13 @@ const policy: Record<string, Policy> = {
     jurisdiction: true,
   },
   'POST /warnings/{warningId}/feedback': { allowed: ['departmentOfficer'], jurisdiction: true },
+  // 需求推送: the department that delivers the item, and civil affairs staff over the region.
+  'GET /demands': { allowed: ['departmentOfficer', 'countyOfficer', 'auditor'], jurisdiction: true },
+  'GET /demands/{demandId}': {
+    allowed: ['departmentOfficer', 'countyOfficer', 'auditor'],
+    jurisdiction: true,
+  },
+  'POST /demands/{demandId}/feedback': { allowed: ['departmentOfficer'], jurisdiction: true },
   // 结果互认: a department looks up its region's people; the auditors read who looked up whom.
   'POST /register/lookup': { allowed: ['departmentOfficer'], jurisdiction: true },
   'GET /register/lookups': { allowed: ['auditor'], jurisdiction: true },
@@ -219,6 +227,24 @@ describe('access', () => {
     const { requestedTier: _t, applicant: _a, ...declaration } = application();
     // A monitoring run over 长沙县 and the warning it pushed to 医保 (actors.department's department).
     const { runId, warningId } = await seedMonitoring();
+    // A demand of the case to 医保 (需求推送), written as a determination writes it.
+    const [demand] = await createDemands(
+      { caseId, cause: 'determination', decidedAt: new Date().toISOString(), tier: 'dibao' },
+      {
+        started: [
+          {
+            item: 'medicalPremium',
+            department: 'medicalInsurance',
+            member: 0,
+            benefit: '全额资助',
+            clause: '测试',
+          },
+        ],
+        ended: [],
+      },
+      { regionCode: '430121', members: [{ name: '张三', idNumber: validId() }] },
+    );
+    const demandId = demand!.demandId;
     // A roll of 长沙县 another county officer prepared, awaiting approval.
     const prepared = await api(
       '/payrolls',
@@ -334,6 +360,12 @@ describe('access', () => {
       'POST /warnings/{warningId}/feedback': {
         path: `/warnings/${warningId}/feedback`,
         body: { result: 'notNeeded', measures: '经核实已享受医疗救助，无需另行救助' },
+      },
+      'GET /demands': { path: '/demands?regionCode=430121' },
+      'GET /demands/{demandId}': { path: `/demands/${demandId}` },
+      'POST /demands/{demandId}/feedback': {
+        path: `/demands/${demandId}/feedback`,
+        body: { result: 'granted', measures: '已资助城乡居民医保个人缴费' },
       },
       'POST /register/lookup': {
         path: '/register/lookup',

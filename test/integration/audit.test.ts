@@ -57,6 +57,9 @@ const auditVerify = (caseId: string) =>
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
 
+/** Entries of an approved application's chain. */
+const COMPLETE = 15;
+
 async function approved() {
   const { applicationId, caseId } = await flow.submit(application());
   const township = await flow.task(applicationId, 'townshipReview');
@@ -67,18 +70,19 @@ async function approved() {
   const county = await flow.task(applicationId, 'countyDetermination');
   expect((await flow.decide(county.taskId, { decision: 'approve' })).status).toBe(200);
   await flow.applicationWhen(applicationId, (app) => app.status === 'approved');
+  // The chain complete: the register entry after the determination, then the five demands the
+  // minute's sweep pushes (需求推送: 医保 ×4 and 人社 for the household's adult out of work).
+  await eventually(async () => ((await verifyAuditLog(caseId)).entries === 10 ? true : undefined));
+  clock.advance(61_000);
+  await eventually(async () => ((await verifyAuditLog(caseId)).entries === COMPLETE ? true : undefined));
   return { applicationId, caseId };
 }
 
 describe('the audit log', () => {
   it('records each action of an application with who acted, chained, and verifies', async () => {
     const { caseId } = await approved();
-    const log = await eventually(async () => {
-      const { status, body } = await api(`/cases/${caseId}/audit`, {}, actors.auditor);
-      expect(status).toBe(200);
-      // The approval's last entry: the household put on the low-income register (monitoring).
-      return body.entries.some((e: { action: string }) => e.action === 'register.updated') ? body : undefined;
-    });
+    const { status, body: log } = await api(`/cases/${caseId}/audit`, {}, actors.auditor);
+    expect(status).toBe(200);
     expect(log.entries.map((e: { action: string }) => e.action)).toEqual([
       'application.submitted',
       'task.opened',
@@ -91,6 +95,7 @@ describe('the audit log', () => {
       // What the tier entitles the members to beyond the money, then the register.
       'special.changed',
       'register.updated',
+      ...Array(5).fill('demand.pushed'),
     ]);
     const by = (action: string) =>
       log.entries
@@ -110,8 +115,8 @@ describe('the audit log', () => {
     expect(log.verification).toMatchObject({
       valid: true,
       chainValid: true,
-      entries: 10,
-      headHash: log.entries[9].hash,
+      entries: COMPLETE,
+      headHash: log.entries[COMPLETE - 1].hash,
       ledger: { holds: true, payments: 0, preCoverage: 0, mismatches: [] },
     });
     // Nothing personal in the log: none of the household's ID numbers appears in it.
@@ -119,12 +124,11 @@ describe('the audit log', () => {
 
     const script = await auditVerify(caseId);
     expect(script.status, script.stderr).toBe(0);
-    expect(script.stdout).toContain('哈希链完整 chain intact: 10 条');
+    expect(script.stdout).toContain(`哈希链完整 chain intact: ${COMPLETE} 条`);
   });
 
   it('finds an entry altered afterwards, and from which entry on the chain is broken', async () => {
     const { caseId } = await approved();
-    await eventually(async () => ((await verifyAuditLog(caseId)).entries === 9 ? true : undefined));
     const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
     const table = runtime.rt.env.CASES_TABLE!;
     // Someone with table access rewrites the township's decision.
@@ -145,11 +149,13 @@ describe('the audit log', () => {
 
     // Removing the last entry (and leaving the head) is found too.
     const other = await approved();
-    await eventually(async () => ((await verifyAuditLog(other.caseId)).entries === 9 ? true : undefined));
     await doc.send(
-      new DeleteCommand({ TableName: table, Key: { pk: `CASE#${other.caseId}`, sk: 'AUDIT#00000009' } }),
+      new DeleteCommand({
+        TableName: table,
+        Key: { pk: `CASE#${other.caseId}`, sk: `AUDIT#${String(COMPLETE).padStart(8, '0')}` },
+      }),
     );
-    expect(await verifyAuditLog(other.caseId)).toMatchObject({ valid: false, entries: 8 });
+    expect(await verifyAuditLog(other.caseId)).toMatchObject({ valid: false, entries: COMPLETE - 1 });
   });
 
   it('appends concurrent actions one after another, and the same action once', async () => {
@@ -202,10 +208,13 @@ describe('the audit log against its anchors and the ledger', () => {
 
   it('a chain as written agrees with its anchor', async () => {
     const { caseId } = await approved();
-    await anchored(caseId, 10);
+    await anchored(caseId, COMPLETE);
     const result = await verifyAuditLog(caseId);
-    expect(result).toMatchObject({ valid: true, chainValid: true, entries: 10 });
-    expect(result.anchor).toMatchObject({ status: 'holds', latest: { seq: 10, hash: result.log[9]!.hash } });
+    expect(result).toMatchObject({ valid: true, chainValid: true, entries: COMPLETE });
+    expect(result.anchor).toMatchObject({
+      status: 'holds',
+      latest: { seq: COMPLETE, hash: result.log[COMPLETE - 1]!.hash },
+    });
     const { body } = await api(`/cases/${caseId}/audit`, {}, actors.auditor);
     expect(body.verification).toMatchObject({ valid: true, anchor: { status: 'holds' } });
     const script = await auditVerify(caseId);
@@ -215,7 +224,7 @@ describe('the audit log against its anchors and the ledger', () => {
 
   it('finds a chain recomputed after an entry was altered: the anchor no longer matches', async () => {
     const { caseId } = await approved();
-    await anchored(caseId, 10);
+    await anchored(caseId, COMPLETE);
     // Someone with table access rewrites the township's decision and recomputes every hash after it
     // with plain SHA-256 (`entryHash` is unkeyed: anyone with the source can run it), head included.
     let prevHash = '0'.repeat(64);
@@ -256,10 +265,15 @@ describe('the audit log against its anchors and the ledger', () => {
 
   it('finds a chain truncated with its head', async () => {
     const { caseId } = await approved();
-    await anchored(caseId, 10);
+    await anchored(caseId, COMPLETE);
     const [seventh] = (await chainItems(caseId)).filter((i) => i.seq === 7);
-    for (const sk of ['AUDIT#00000008', 'AUDIT#00000009', 'AUDIT#00000010'])
-      await doc().send(new DeleteCommand({ TableName: table(), Key: { pk: `CASE#${caseId}`, sk } }));
+    for (let seq = 8; seq <= COMPLETE; seq++)
+      await doc().send(
+        new DeleteCommand({
+          TableName: table(),
+          Key: { pk: `CASE#${caseId}`, sk: `AUDIT#${String(seq).padStart(8, '0')}` },
+        }),
+      );
     await doc().send(
       new UpdateCommand({
         TableName: table(),
@@ -271,7 +285,7 @@ describe('the audit log against its anchors and the ledger', () => {
     );
     const result = await verifyAuditLog(caseId);
     expect(result).toMatchObject({ valid: false, chainValid: true, entries: 7 });
-    expect(result.anchor).toMatchObject({ status: 'truncated', latest: { seq: 10 } });
+    expect(result.anchor).toMatchObject({ status: 'truncated', latest: { seq: COMPLETE } });
     const script = await auditVerify(caseId);
     expect(script.status).toBe(1);
     expect(script.stdout).toContain('truncated');
@@ -279,7 +293,6 @@ describe('the audit log against its anchors and the ledger', () => {
 
   it('finds a payment amount edited, in the payment item or in the ledger the happiness list sums', async () => {
     const { caseId } = await approved();
-    await eventually(async () => ((await verifyAuditLog(caseId)).entries === 9 ? true : undefined));
     const payment = {
       caseId,
       month: '2026-12',
@@ -292,8 +305,8 @@ describe('the audit log against its anchors and the ledger', () => {
     };
     await recordPayment(payment);
     const clean = await verifyAuditLog(caseId);
-    expect(clean).toMatchObject({ valid: true, entries: 10, ledger: { holds: true, payments: 1 } });
-    expect(clean.log[9]).toMatchObject({ action: 'payment.recorded', v: 2, ledger: { amount: 550 } });
+    expect(clean).toMatchObject({ valid: true, entries: COMPLETE + 1, ledger: { holds: true, payments: 1 } });
+    expect(clean.log[COMPLETE]).toMatchObject({ action: 'payment.recorded', v: 2, ledger: { amount: 550 } });
 
     // The payment item's amount: the chain still holds, the ledger check names the case and month.
     await doc().send(
@@ -317,11 +330,15 @@ describe('the audit log against its anchors and the ledger', () => {
     await doc().send(
       new UpdateCommand({
         TableName: table(),
-        Key: { pk: `CASE#${caseId}`, sk: 'AUDIT#00000010' },
+        Key: { pk: `CASE#${caseId}`, sk: `AUDIT#${String(COMPLETE + 1).padStart(8, '0')}` },
         UpdateExpression: 'SET ledger.amount = :a',
         ExpressionAttributeValues: { ':a': 10_053_999 },
       }),
     );
-    expect(await verifyAuditLog(caseId)).toMatchObject({ valid: false, chainValid: false, brokenAt: 10 });
+    expect(await verifyAuditLog(caseId)).toMatchObject({
+      valid: false,
+      chainValid: false,
+      brokenAt: COMPLETE + 1,
+    });
   });
 });

@@ -10,6 +10,7 @@ import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../functions/catalog.ts';
 import { ApiClient } from '../../local/client.ts';
+import { createDemands } from '../../shared/demands.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { stableId } from '../../shared/domain/ids.ts';
 import { actors, tokenFor } from '../support/actors.ts';
@@ -640,6 +641,42 @@ describe('responses match the OpenAPI document', () => {
     ]);
     const lookups = await call('GET', '/register/lookups', '/register/lookups?regionCode=430121');
     expect(lookups.body.lookups.map((l: { lookupId: string }) => l.lookupId)).toContain(looked.body.lookupId);
+
+    // 需求推送: a demand to 医保, listed, read with the person, answered once.
+    const [demand] = await createDemands(
+      {
+        caseId: 'case-openapi-demand',
+        cause: 'determination',
+        decidedAt: new Date().toISOString(),
+        tier: 'dibao',
+      },
+      {
+        started: [
+          {
+            item: 'medicalPremium',
+            department: 'medicalInsurance',
+            member: 0,
+            benefit: '全额资助',
+            clause: '第二十四条',
+          },
+        ],
+        ended: [],
+      },
+      { regionCode: '430121', members: [{ name: '张三', idNumber: validId() }] },
+    );
+    const demands = await call('GET', '/demands', '/demands?regionCode=430121');
+    expect(demands.body.demands.map((d: { demandId: string }) => d.demandId)).toContain(demand!.demandId);
+    const one = await call('GET', '/demands/{demandId}', `/demands/${demand!.demandId}`);
+    expect(one.body.person.name).toBe('张三');
+    const demandFeedback = `/demands/${demand!.demandId}/feedback`;
+    const badDemand = await call('POST', '/demands/{demandId}/feedback', demandFeedback, {
+      body: { result: 'stopped', measures: '已停止' },
+    });
+    expect(badDemand.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['result']);
+    const done = await call('POST', '/demands/{demandId}/feedback', demandFeedback, {
+      body: { result: 'granted', measures: '已资助个人缴费' },
+    });
+    expect(done.body.feedback.resultLabel).toBe('已落实');
   });
 
   it('for the payroll: a roll prepared, read and approved by a second officer', async () => {

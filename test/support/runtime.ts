@@ -27,6 +27,8 @@ export async function defaultActor(method: string, path: string): Promise<Actor>
   if (path.startsWith('/payrolls')) return actors.county;
   // Warnings are the departments' (a 医保 officer by default); runs and the happiness list the auditors'.
   if (path.startsWith('/warnings')) return actors.department;
+  // Demands too (需求推送): the 医保 officer reads and answers them.
+  if (path.startsWith('/demands')) return actors.department;
   // 结果互认: a department looks up; the auditors read the record of look-ups.
   if (path === '/register/lookups') return actors.auditor;
   if (path === '/register/lookup') return actors.department;
