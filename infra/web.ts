@@ -25,8 +25,8 @@ export const ROUTES_SERVED_FROM_BUCKET: ReadonlySet<string> = new Set(['/assets/
 const MAX_BEHAVIOURS = 25;
 
 /**
- * The CloudFront path patterns that go to the HTTP API: `/first` for a one-segment route and
- * `/first/*` for a longer one. The pages call the API by relative paths (`/applications`, `/tasks`,
+ * The CloudFront path patterns that go to the HTTP API: `/first` for a one-segment route,
+ * `/first/*` for a longer one, and `/first*` where there are both. The pages call the API by relative paths (`/applications`, `/tasks`,
  * `/cases/…`, `/openapi.json`, `/docs`), so the API keeps its own paths rather than an `/api/` prefix.
  */
 export function apiPathPatterns(routes: readonly Route[]): string[] {
@@ -41,6 +41,15 @@ export function apiPathPatterns(routes: readonly Route[]): string[] {
     }
     patterns.add(rest.length > 0 ? `/${first}/*` : `/${first}`);
   }
+  // `/first` and `/first/*` together are one behaviour, `/first*`: the quota is per distribution, and
+  // every resource with a list and its items would otherwise spend two. (A page it would hide fails the
+  // synth below, as any pattern does.)
+  for (const pattern of [...patterns])
+    if (pattern.endsWith('/*') && patterns.has(pattern.slice(0, -2))) {
+      patterns.delete(pattern);
+      patterns.delete(pattern.slice(0, -2));
+      patterns.add(`${pattern.slice(0, -2)}*`);
+    }
   return [...patterns].sort();
 }
 

@@ -366,10 +366,11 @@ async function escalate(d: DemandRecord, today: string): Promise<boolean> {
     'demandEscalated',
     demandMessage(d, due.deadline, escalation, sentAt),
   );
+  // The supervisors' inbox, as a warning's (`functions/consumers/notifications.ts`).
   await sendTyped(supervisorQueue.env, 'demandEscalated', {
-    demandId: d.demandId,
-    department: d.department,
-    regionCode: d.regionCode,
+    taskId: d.demandId,
+    kind: 'specialDemand',
+    township: d.regionCode,
     caseId: d.caseId,
     overdueSince: d.dueDate,
     newDueDate: due.deadline,

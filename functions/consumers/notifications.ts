@@ -46,6 +46,17 @@ export const notificationMessage = z.discriminatedUnion('type', [
     newDueDate: day,
     escalation: z.number().int().positive(),
   }),
+  // A special-assistance demand its department left unanswered past the due date (`taskId` is the demand's id).
+  z.object({
+    type: z.literal('demandEscalated'),
+    taskId: z.string().min(1),
+    kind: z.literal('specialDemand'),
+    township: regionCode,
+    caseId: z.string().min(1),
+    overdueSince: day,
+    newDueDate: day,
+    escalation: z.number().int().positive(),
+  }),
 ]);
 export type NotificationMessage = z.infer<typeof notificationMessage>;
 

@@ -174,12 +174,15 @@ export async function escalateApproval(event: { rollId: string }) {
       { escalatedAt: escalations.at(-1)!.at, overdueSince: roll.approvalDueDate, newDueDate: due.dueDate },
       due.provisional,
     );
-  await sendTyped(supervisorQueue.env, 'payrollApprovalOverdue', {
-    rollId: roll.rollId,
-    regionCode: roll.regionCode,
-    month: roll.month,
-    lapsedDueDate: roll.approvalDueDate,
-    dueDate: due.dueDate,
+  // The supervisors' inbox, as any task's escalation (a message of another shape would be poison there).
+  await sendTyped(supervisorQueue.env, 'taskEscalated', {
+    taskId: approvalTaskId(roll.rollId),
+    kind: 'payrollApproval',
+    township: roll.regionCode,
+    caseId: rollChain(roll.rollId),
+    overdueSince: roll.approvalDueDate ?? chinaDate(),
+    newDueDate: due.dueDate,
+    escalation: escalations.length,
   });
   return { rollId: roll.rollId, timeoutSeconds: due.timeoutSeconds };
 }

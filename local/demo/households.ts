@@ -2,7 +2,7 @@
  * The demo's three households, what they declare, and the people who act on them: each applicant
  * signs in as one demo person; each region has its township caseworker and county officer.
  */
-import type { Role } from '../../shared/auth.ts';
+import type { Department, Role } from '../../shared/auth.ts';
 import { idCheckCharacter } from '../../shared/domain/id-number.ts';
 
 export interface Household {
@@ -48,7 +48,10 @@ export const CHANGSHA_COUNTY = '430121';
 export const ZHONGMOU = '410122';
 export const FURONG = '430102';
 
-/** 户1: 长沙县, urban; 张三 (able to work part-time, small transfer income) and his son. */
+/** In compulsory education, full time (义务教育阶段): the 教育救助 the tier brings reaches him. */
+const schooling = { stage: 'compulsory', fullTime: true };
+
+/** 户1: 长沙县, urban; 张三 (able to work part-time, out of work, small transfer income) and his son at school. */
 export function zhangSan(incomes: Income[]) {
   return {
     regionCode: CHANGSHA_COUNTY,
@@ -57,7 +60,7 @@ export function zhangSan(incomes: Income[]) {
     requestedTier: 'dibao',
     members: [
       member('张三', idNumber(CHANGSHA_COUNTY, '19800101', 101), 'self', 46, 'partial', incomes),
-      member('张小明', idNumber(CHANGSHA_COUNTY, '20150601', 102), 'child', 11, 'none'),
+      { ...member('张小明', idNumber(CHANGSHA_COUNTY, '20150601', 102), 'child', 11, 'none'), schooling },
     ],
     assets: { deposits: 2000, vehicles: [], housingUnits: 1 },
     spendingLast12Months: { medical: 1200, education: 800 },
@@ -123,6 +126,7 @@ export interface Actor {
   regionCodes?: string[];
   subject?: string;
   name?: string;
+  department?: Department;
 }
 
 /** The households' applicants sign in as one demo person, who reads only what they submitted. */
@@ -152,4 +156,12 @@ export const countyApprover = (regionCode: string): Actor => ({
   regionCodes: [regionCode],
   subject: `demo-county-approver-${regionCode}`,
   name: '县民政局（审批）',
+});
+/** A department's officer serving the region: answers the demands pushed to the department (需求推送). */
+export const departmentOfficer = (department: Department, regionCode: string): Actor => ({
+  role: 'departmentOfficer',
+  regionCodes: [regionCode],
+  subject: `demo-${department}-${regionCode}`,
+  name: `${department}（演示）`,
+  department,
 });

@@ -4,7 +4,7 @@
  */
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { addMonthsToMonth, tierLabel } from '../../shared/domain/lifecycle.ts';
-import { H1, H2, H3, type Household, ZHONGMOU } from './households.ts';
+import { auditor, CHANGSHA_COUNTY, H1, H2, H3, type Household, ZHONGMOU } from './households.ts';
 import { type DemoSession, type Json, yuan } from './session.ts';
 import type { Check, HouseholdSummary, PaymentView } from './summary.ts';
 
@@ -75,6 +75,19 @@ export async function verify(d: DemoSession) {
             a.paidMonths.length === 2 &&
             regular.every((p) => p.amount === a.monthlyAmount),
           regular.map((p) => `${p.month}:${p.amount}`).join(' '),
+        );
+        const answered = await d.api(
+          auditor,
+          'GET',
+          `/demands?regionCode=${CHANGSHA_COUNTY}&status=answered`,
+        );
+        const mine = (answered.demands as Json[]).filter((x) => x.caseId === a.caseId && x.kind === 'start');
+        check(
+          '需求推送: 医保, 教育 and 人社 each answered their demands',
+          ['medicalInsurance', 'education', 'humanResources'].every((dep) =>
+            mine.some((x) => x.department === dep),
+          ) && mine.length === a.demands.length,
+          a.demands.join(' '),
         );
         const payments = (all as PaymentView[]).filter((p) => p.kind === 'gradualExit');
         const total = payments.reduce((fen, p) => fen + Math.round(p.amount * 100), 0) / 100;

@@ -2,6 +2,8 @@
  * The three households' stories (see `index.ts` for what each lives through), each driven through
  * the HTTP API as its people would act, the virtual clock moved rather than waited on.
  */
+
+import type { Department } from '../../shared/auth.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import {
   addMonthsToMonth,
@@ -15,6 +17,7 @@ import {
   CHANGSHA_COUNTY,
   county,
   countyApprover,
+  departmentOfficer,
   FURONG,
   H1,
   H2,
@@ -155,6 +158,38 @@ export async function household1(d: DemoSession) {
     `首次定期核查排定于${s.nextRecheckDue}`,
     `first periodic recheck scheduled for ${s.nextRecheckDue}`,
   );
+  await answerDemands(d, submitted.caseId);
+}
+
+/** What each department did about the demands the determination pushed to it. */
+const demandAnswers: Partial<Record<Department, string>> = {
+  medicalInsurance: '已资助城乡居民医保个人缴费，纳入医疗救助对象',
+  education: '已发放义务教育阶段生活补助',
+  humanResources: '已办理失业登记，推荐公益性岗位',
+};
+
+/**
+ * 需求推送: the determination's special-assistance items reach 医保, 教育 and 人社 (the sweep pushes
+ * them within the minute); each department's officer answers its own on the department page.
+ */
+async function answerDemands(d: DemoSession, caseId: string) {
+  await d.advance(2);
+  for (const [department, measures] of Object.entries(demandAnswers) as Array<[Department, string]>) {
+    const officer = departmentOfficer(department, CHANGSHA_COUNTY);
+    const demands = await d.until(`the demands pushed to ${department}`, async () => {
+      const list = await d.api(officer, 'GET', `/demands?regionCode=${CHANGSHA_COUNTY}`);
+      const mine = (list.demands as Json[]).filter((x) => x.caseId === caseId);
+      return mine.length && mine.every((x) => x.status === 'pushed') ? mine : undefined;
+    });
+    for (const demand of demands)
+      await d.api(officer, 'POST', `/demands/${demand.demandId}/feedback`, { result: 'granted', measures });
+    d.summary.approved.demands.push(...demands.map((x) => `${department}:${x.item}`));
+    d.step(
+      H1,
+      `需求推送${demands[0]!.departmentLabel}：${[...new Set(demands.map((x) => x.itemLabel))].join('、')}（${demands.length}项，${demands[0]!.dueDate}前反馈）；部门反馈：${measures}`,
+      `demands pushed to ${department} (${demands.length}), answered: granted`,
+    );
+  }
 }
 
 /**

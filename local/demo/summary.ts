@@ -52,6 +52,8 @@ export interface DemoSummary {
     gradualExit: { months: number | null; payments: PaymentView[]; total: number };
     /** 按月发放: the months the county's rolls paid, through the bank. */
     paidMonths: string[];
+    /** 需求推送: `department:item` of each demand the departments answered. */
+    demands: string[];
     caseStatus: string | null;
     monitoring: boolean | null;
     notices: string[];
@@ -109,6 +111,7 @@ export function emptySummary(): DemoSummary {
       recheck: { outcome: null, reasons: [], confirmedOn: null },
       gradualExit: { months: null, payments: [], total: 0 },
       paidMonths: [],
+      demands: [],
       caseStatus: null,
       monitoring: null,
       notices: [],

@@ -13,8 +13,11 @@ const table = () => requiredEnv(casesTable.env);
 const KEEP_SECONDS = 90 * 86_400;
 
 export interface Notification {
-  /** `warningEscalated`: a monitoring warning unanswered past its due date; `taskId` is the warning's id. */
-  type: 'taskOpened' | 'taskEscalated' | 'warningEscalated';
+  /**
+   * `warningEscalated`: a monitoring warning unanswered past its due date; `taskId` is the warning's id.
+   * `demandEscalated`: the same for a special-assistance demand (需求推送); `taskId` is the demand's id.
+   */
+  type: 'taskOpened' | 'taskEscalated' | 'warningEscalated' | 'demandEscalated';
   taskId: string;
   kind: string;
   township: string;

@@ -3,11 +3,13 @@
  * (Debian's Chromium through playwright-core) against an in-memory local runtime: a 医保 officer signs in
  * through the page's own card (department chosen), sees the warning pushed to their department, meets the
  * feedback form's errors named in Chinese, answers, and sees the answer recorded; a township caseworker
- * finds the home check (入户核查) of another warning in the workbench and records the verdict. Every page
+ * finds the home check (入户核查) of another warning in the workbench and records the verdict; the
+ * officer opens a special-assistance demand (需求推送), sees who it reaches and answers it. Every page
  * at 375 px and 1280 px: no sideways scrolling, no console error. Screenshots in test-artifacts/e2e/.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { createDemands } from '../../shared/demands.ts';
 import { maskIdNumber } from '../../shared/domain/id-number.ts';
 import { stableId } from '../../shared/domain/ids.ts';
 import {
@@ -123,12 +125,50 @@ describe('the departments’ warnings page', () => {
     await screenshot(page, 'department-03-answered-375');
     expect(page.errors).toEqual([]);
 
+    // 需求推送: a determination's demand to 医保, as the determination writes it.
+    const [demand] = await createDemands(
+      {
+        caseId: 'case-e2e-demand',
+        cause: 'determination',
+        decidedAt: new Date().toISOString(),
+        tier: 'dibao',
+      },
+      {
+        started: [
+          {
+            item: 'medicalPremium',
+            department: 'medicalInsurance',
+            member: 0,
+            benefit: '个人缴费部分全额资助',
+            clause: '社会救助法第二十四条',
+          },
+        ],
+        ended: [],
+      },
+      { regionCode: '430121', members: [{ name: '李四', idNumber: person }] },
+    );
+
     const wide = await browser.page(widths.desktop);
     await wide.goto(`${runtime.rt.apiUrl}/department/`);
     await signInDepartment(wide);
     await sees(wide, '#list h2', '医疗保障部门预警（1）');
     expect(await fitsWidth(wide)).toBe(true);
     await screenshot(wide, 'department-04-list-1280');
+
+    // The demand: opened (the person named, for the department that acts), answered on the page.
+    await sees(wide, '#demands h2', '专项救助需求（1）');
+    await wide.locator(`[data-demand="${demand!.demandId}"] button`).click();
+    await sees(wide, '#demand-view', '新增城乡居民基本医疗保险个人缴费资助');
+    expect(await text(wide, '#demand-name')).toBe('李四');
+    expect(await text(wide, '#demand-id-number')).toBe(person);
+    await wide.click('#demand-button');
+    await sees(wide, '#demand-error', '办理结果：');
+    await wide.check('input[name="demand-result"][value="granted"]');
+    await wide.fill('#demand-measures', '已资助2027年度个人缴费');
+    await wide.click('#demand-button');
+    await sees(wide, '#demand-result', '已反馈：已落实');
+    await sees(wide, '#demands', '已反馈');
+    await screenshot(wide, 'department-04b-demand-1280');
 
     // 结果互认: people looked up by ID number, one a line; a bad line is named before anything is sent.
     const stranger = validId('430121', '19700101', 977);

@@ -739,7 +739,7 @@ describe('web hosting: S3 + CloudFront', () => {
 describe('API path patterns', () => {
   const route = (path: string) => ({ method: 'GET' as const, path, function: 'health' as const });
 
-  it('one pattern per first segment, exact for one-segment routes', () => {
+  it('one pattern per first segment: exact for one-segment routes, `/first*` for a list and its items', () => {
     expect(
       apiPathPatterns([
         route('/applications'),
@@ -747,7 +747,7 @@ describe('API path patterns', () => {
         route('/docs'),
         route('/a/b/{c}'),
       ]),
-    ).toEqual(['/a/*', '/applications', '/applications/*', '/docs']);
+    ).toEqual(['/a/*', '/applications*', '/docs']);
   });
 
   it('leaves /assets/{file} to the bucket and refuses a parameter as first segment', () => {
@@ -758,6 +758,8 @@ describe('API path patterns', () => {
   it('matches as CloudFront does', () => {
     expect(matchesPathPattern('/cases/*', '/cases/c1/history')).toBe(true);
     expect(matchesPathPattern('/cases/*', '/cases')).toBe(false);
+    expect(matchesPathPattern('/cases*', '/cases')).toBe(true);
+    expect(matchesPathPattern('/cases*', '/cases/c1/history')).toBe(true);
     expect(matchesPathPattern('/openapi.json', '/openapiXjson')).toBe(false);
     expect(matchesPathPattern('/a?c', '/abc')).toBe(true);
   });

@@ -169,6 +169,25 @@ describe('the happiness list', () => {
       result: 'assisted',
       assistance: ['medicalAssistance'],
     },
+    // 需求推送: two demands of case-1 answered, by 医保 and by 教育.
+    {
+      kind: 'demandAnswered',
+      regionCode: '430121',
+      chainId: 'case-1',
+      at,
+      department: 'medicalInsurance',
+      item: 'medicalPremium',
+      result: 'granted',
+    },
+    {
+      kind: 'demandAnswered',
+      regionCode: '430121',
+      chainId: 'case-1',
+      at,
+      department: 'education',
+      item: 'educationAssistance',
+      result: 'declined',
+    },
   ];
 
   it('sums payments by kind and tier, determinations by tier, answers by what was done, and by county', () => {
@@ -179,7 +198,28 @@ describe('the happiness list', () => {
       paid: 1700.3,
       determinations: 2,
       warningsAnswered: 2,
+      demandsAnswered: 2,
     });
+    expect(list.demandsAnswered).toEqual([
+      {
+        department: 'education',
+        departmentLabel: '教育部门',
+        item: 'educationAssistance',
+        itemLabel: '教育救助',
+        result: 'declined',
+        resultLabel: '未落实（写明原因）',
+        count: 1,
+      },
+      {
+        department: 'medicalInsurance',
+        departmentLabel: '医疗保障部门',
+        item: 'medicalPremium',
+        itemLabel: '城乡居民基本医疗保险个人缴费资助',
+        result: 'granted',
+        resultLabel: '已落实',
+        count: 1,
+      },
+    ]);
     expect(list.payments).toEqual([
       {
         paymentKind: 'emergencyGrant',
@@ -221,7 +261,15 @@ describe('the happiness list', () => {
       },
     ]);
     expect(list.byRegion).toEqual([
-      { regionCode: '430102', households: 2, payments: 1, paid: 800, determinations: 1, warningsAnswered: 0 },
+      {
+        regionCode: '430102',
+        households: 2,
+        payments: 1,
+        paid: 800,
+        determinations: 1,
+        warningsAnswered: 0,
+        demandsAnswered: 0,
+      },
       {
         regionCode: '430121',
         households: 2,
@@ -229,13 +277,21 @@ describe('the happiness list', () => {
         paid: 900.3,
         determinations: 1,
         warningsAnswered: 2,
+        demandsAnswered: 2,
       },
     ]);
   });
 
   it('is empty for no entries', () => {
     expect(happinessList([], { regionCode: '410000', from: '2026-11-01', to: '2026-11-30' })).toMatchObject({
-      totals: { households: 0, payments: 0, paid: 0, determinations: 0, warningsAnswered: 0 },
+      totals: {
+        households: 0,
+        payments: 0,
+        paid: 0,
+        determinations: 0,
+        warningsAnswered: 0,
+        demandsAnswered: 0,
+      },
       payments: [],
       byRegion: [],
     });

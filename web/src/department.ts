@@ -4,8 +4,9 @@
  * feedback due date in working days, the days left or overdue and the escalations; opening one shows what
  * it says and, until it is answered, the feedback form (处置结果、措施、落实的救助项目、金额). The form
  * validates with the API's own schema (`shared/schemas/warnings.ts`) and shows the same Chinese messages
- * beside each field; a warning answered already (409) says so. Below the list, 认定结果查询 (结果互认):
- * ID numbers of the region looked up for a stated purpose, answered line by line.
+ * beside each field; a warning answered already (409) says so. Below the list, the special-assistance
+ * demands pushed to the department (需求推送): opened, who it reaches and the answer form; then
+ * 认定结果查询 (结果互认): ID numbers of the region looked up for a stated purpose, answered line by line.
  */
 import { covers } from '../../shared/auth.ts';
 import {
@@ -14,9 +15,12 @@ import {
   type Department,
   departmentLabels,
 } from '../../shared/monitoring/vocabulary.ts';
-import type { LookupResult, WarningList, WarningView } from '../../shared/openapi.ts';
+import type { DemandList, DemandView, LookupResult, WarningList, WarningView } from '../../shared/openapi.ts';
 import { regionCode } from '../../shared/schemas/household.ts';
 import {
+  demandFeedbackBody,
+  demandResults,
+  demandResultsFor,
   feedbackResults,
   lookupBody,
   warningFeedbackBody,
@@ -112,6 +116,7 @@ function filters() {
 
 async function load() {
   const query = new URLSearchParams({ regionCode: region, ...(status ? { status } : {}) });
+  void loadDemands(query);
   const res = await api<WarningList>('GET', `/warnings?${query}`);
   if (!res.ok) {
     show($('#list'), h('p', { class: 'error', role: 'alert' }, `预警载入失败：${res.error.message}`));
@@ -394,6 +399,180 @@ function open(warningId: string) {
   if (panel.getBoundingClientRect().top > innerHeight / 2) panel.scrollIntoView({ block: 'start' });
 }
 
+// ── 需求推送: the special-assistance demands pushed to this department ──────────────────────────────
+
+let demands: DemandView[] = [];
+
+async function loadDemands(query: URLSearchParams) {
+  const res = await api<DemandList>('GET', `/demands?${query}`);
+  if (!res.ok) {
+    show($('#demands'), h('p', { class: 'error', role: 'alert' }, `需求载入失败：${res.error.message}`));
+    return;
+  }
+  demands = res.data.demands;
+  const due = (d: DemandView) => {
+    if (d.status === 'answered') return h('span', { class: 'badge ok' }, '已反馈');
+    if (!d.dueDate) return h('span', { class: 'badge' }, '待推送');
+    const left = daysUntil(d.dueDate);
+    if (left < 0) return h('span', { class: 'badge bad' }, `逾期 ${-left} 天`);
+    return h('span', { class: `badge ${left <= 2 ? 'warn' : 'ok'}` }, `${d.dueDate}（剩 ${left} 天）`);
+  };
+  show(
+    $('#demands'),
+    h('h2', {}, `专项救助需求（${res.data.count}）`),
+    h(
+      'p',
+      { class: 'hint' },
+      '认定、调整或终止救助时，本部门办理的专项救助项目新增或停止，推送到这里；请办理后反馈结果。',
+    ),
+    demands.length
+      ? listTable(
+          ['项目', '新增/停止', '涉及人员', '内容', '反馈期限', ''],
+          demands.map((d) =>
+            h(
+              'tr',
+              { 'data-demand': d.demandId, class: d.escalations.length ? 'overdue' : '' },
+              h('td', {}, d.itemLabel),
+              h('td', {}, d.kindLabel),
+              h('td', {}, d.subject),
+              h('td', {}, d.kind === 'start' ? d.benefit : `救助${d.tier ? '类别变更' : '终止'}`),
+              h(
+                'td',
+                {},
+                due(d),
+                d.escalations.length
+                  ? h('span', { class: 'badge bad' }, `督办 ${d.escalations.length} 次`)
+                  : null,
+              ),
+              h(
+                'td',
+                {},
+                h(
+                  'button',
+                  { type: 'button', class: 'secondary', onclick: () => void openDemand(d.demandId) },
+                  d.status === 'answered' ? '查看' : '办理',
+                ),
+              ),
+            ),
+          ),
+        )
+      : h('p', { class: 'muted' }, '暂无需求。'),
+  );
+}
+
+/** One demand: who it reaches (reading it is recorded on the household's chain) and the answer. */
+async function openDemand(demandId: string) {
+  const res = await api<DemandView>('GET', `/demands/${encodeURIComponent(demandId)}`);
+  const panel = $('#warning');
+  if (!res.ok) {
+    show(panel, h('p', { class: 'error', role: 'alert' }, `需求载入失败：${res.error.message}`));
+    return;
+  }
+  const d = res.data;
+  const result = h('div', { id: 'demand-result', role: 'status' });
+  const measures = h('textarea', { id: 'demand-measures', rows: 3, maxlength: 1000 });
+  const handledOn = h('input', { id: 'demand-handledOn', type: 'date', value: chinaDate() });
+  const error = h('small', { class: 'error', id: 'demand-error' });
+  const form = h(
+    'form',
+    {
+      class: 'card',
+      id: 'demand-form',
+      novalidate: true,
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        const chosen = (form.querySelector('input[name="demand-result"]:checked') as HTMLInputElement | null)
+          ?.value;
+        const body = { result: chosen, measures: measures.value, handledOn: handledOn.value || undefined };
+        const parsed = demandFeedbackBody.safeParse(body);
+        if (!parsed.success) {
+          error.textContent = parsed.error.issues
+            .map((i) => `${i.path[0] === 'measures' ? '办理情况' : '办理结果'}：${i.message}`)
+            .join('；');
+          return;
+        }
+        error.textContent = '';
+        const answer = await api<DemandView>('POST', `/demands/${encodeURIComponent(d.demandId)}/feedback`, {
+          body: parsed.data,
+        });
+        if (answer.ok) {
+          show(result, h('p', { class: 'ok' }, `已反馈：${answer.data.feedback?.resultLabel ?? ''}。`));
+          void load();
+          return;
+        }
+        error.textContent = (answer.error.fields ?? []).map((f) => f.message).join('；');
+        show(
+          result,
+          h(
+            'p',
+            { class: 'error', role: 'alert' },
+            answer.status === 409 ? '该需求已反馈，不能重复反馈。' : `反馈未成功：${answer.error.message}`,
+          ),
+        );
+      },
+    },
+    h('h3', {}, '反馈办理结果'),
+    h(
+      'fieldset',
+      { class: 'field' },
+      h('legend', {}, '办理结果 *'),
+      demandResultsFor[d.kind].map((value) =>
+        h(
+          'label',
+          { class: 'field check' },
+          h('input', { type: 'radio', name: 'demand-result', value }),
+          h('span', {}, demandResults[value]),
+        ),
+      ),
+    ),
+    h('label', { class: 'field' }, h('span', {}, '办理情况 *'), measures),
+    h('label', { class: 'field' }, h('span', {}, '办理日期'), handledOn),
+    error,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'demand-button' }, '提交反馈')),
+    result,
+  );
+  show(
+    panel,
+    h(
+      'section',
+      { class: 'card', id: 'demand-view' },
+      h('h2', {}, `${d.kindLabel}${d.itemLabel}`),
+      h(
+        'dl',
+        { class: 'kv' },
+        h('dt', {}, '需求编号'),
+        h('dd', {}, d.demandId),
+        h('dt', {}, '姓名'),
+        h('dd', { id: 'demand-name' }, d.person?.name ?? '—'),
+        h('dt', {}, '身份证号码'),
+        h('dd', { id: 'demand-id-number' }, d.person?.idNumber ?? d.subject),
+        h('dt', {}, '救助类别'),
+        h('dd', {}, d.tierLabel ?? '救助已终止'),
+        h('dt', {}, '内容'),
+        h('dd', {}, `${d.benefit}（${d.clause}）`),
+        h('dt', {}, '决定日期'),
+        h('dd', {}, beijingTime(d.decidedAt)),
+        h('dt', {}, '反馈期限'),
+        h('dd', {}, d.dueDate ?? '待推送'),
+      ),
+      h('p', { class: 'muted' }, '为办理需要显示姓名和身份证号码；本次查看已记入该户的救助链。'),
+    ),
+    d.feedback
+      ? h(
+          'section',
+          { class: 'card', id: 'demand-feedback' },
+          h('h3', {}, '已反馈'),
+          h(
+            'p',
+            {},
+            `${d.feedback.resultLabel}：${d.feedback.measures}（${d.feedback.answeredBy.name}，${beijingTime(d.feedback.answeredAt)}）`,
+            d.feedback.late ? h('span', { class: 'badge bad' }, '逾期反馈') : null,
+          ),
+        )
+      : form,
+  );
+}
+
 /**
  * 结果互认: the officer looks people of the region up by ID number (one a line) for a stated purpose,
  * instead of testing their means again; the answers come back line by line, numbers masked.
@@ -523,7 +702,7 @@ function start(signedIn: Session, first: boolean) {
     h(
       'div',
       { class: 'split' },
-      h('div', {}, filters(), h('section', { id: 'list' }), lookupCard()),
+      h('div', {}, filters(), h('section', { id: 'list' }), h('section', { id: 'demands' }), lookupCard()),
       h('div', { id: 'warning' }, h('p', { class: 'muted' }, '请选择一条预警，查看内容并反馈处置情况。')),
     ),
   );
