@@ -757,6 +757,30 @@ export const functions = {
     description: '部门反馈专项救助需求办理结果',
     grants: [rateLimited, idempotency, { table: 'Cases', access: 'readWrite' }],
   },
+  changeList: {
+    stack: 'monitoring',
+    entry: 'functions/http/demands.ts',
+    handler: 'changes',
+    description: '部门的增减变动名单（按月、按地区），下载记录备查',
+    grants: [
+      { table: 'Cases', access: 'readWrite' },
+      { bucket: 'DepartmentFiles', access: 'write', objects: 'change-lists/*' },
+      { bucket: 'DepartmentFiles', access: 'read', objects: 'change-lists/*' },
+    ],
+    timeoutSeconds: 30,
+  },
+  dropChangeLists: {
+    stack: 'monitoring',
+    entry: 'functions/steps/monitoring.ts',
+    handler: 'dropChangeLists',
+    description: '月末生成各部门、各县的增减变动名单文件',
+    grants: [
+      { table: 'Cases', access: 'readWrite' },
+      { bucket: 'DepartmentFiles', access: 'write', objects: 'change-lists/*' },
+    ],
+    timeoutSeconds: 300,
+    schedule: 'rate(1 hour)',
+  },
   monitoringRun: {
     stack: 'monitoring',
     entry: 'functions/http/warnings.ts',
@@ -1076,6 +1100,7 @@ export const routes: Route[] = [
   { method: 'GET', path: '/demands/{demandId}', function: 'getDemand' },
   { method: 'POST', path: '/demands/{demandId}/feedback', function: 'answerDemand' },
   { method: 'POST', path: '/register/lookup', function: 'lookupRegister' },
+  { method: 'GET', path: '/register/changes', function: 'changeList' },
   { method: 'GET', path: '/register/lookups', function: 'listLookups' },
   { method: 'GET', path: '/monitoring/runs/{runId}', function: 'monitoringRun' },
   {

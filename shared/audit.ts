@@ -108,6 +108,7 @@ export const auditActions = {
   'demand.viewed': '部门查看需求对象身份',
   'demand.escalated': '需求逾期未反馈，报督办',
   'demand.answered': '部门反馈需求办理结果',
+  'changeList.downloaded': '部门下载增减变动名单',
   'payroll.prepared': '编制发放名册',
   'payroll.submitted': '核对提交按月自动计算的发放名册',
   'payroll.approved': '审批通过发放名册',

@@ -11,6 +11,7 @@
  * | demand        | `DEMAND#<demandId>`  | `DEMAND`   | gsi1 `DEMANDS#<department>#<shard>` / `<regionCode>#<createdAt>#<id>` |
  * |               |                      |            | gsi2 `DOUTBOX#<shard>` until pushed, then `DDUE#<dueDate>#<shard>` until answered |
  * | sweep cursor  | `DSWEEP`             | `CURSOR`   | –                                                                 |
+ * | month marker  | `CHANGES#<month>`    | `<department>#<regionCode>` | – (the month's change lists, `shared/change-lists.ts`) |
  *
  * The decision's step writes the demand and nothing else (it holds no queue grant); the push is the
  * scheduled `sweepDemands` (the transactional outbox): a demand is written once (its id is the
@@ -164,6 +165,18 @@ export async function createDemands(
         status: 'pending',
         escalations: [],
       };
+      // The month's change list of the department and county (`shared/change-lists.ts`) will include it.
+      await dynamo().send(
+        new UpdateCommand({
+          TableName: table(),
+          Key: {
+            pk: `CHANGES#${chinaDate(new Date(decision.decidedAt)).slice(0, 7)}`,
+            sk: `${demand.department}#${demand.regionCode}`,
+          },
+          UpdateExpression: 'SET department = :d, regionCode = :r',
+          ExpressionAttributeValues: { ':d': demand.department, ':r': demand.regionCode },
+        }),
+      );
       try {
         await dynamo().send(
           new PutCommand({

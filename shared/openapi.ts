@@ -894,6 +894,32 @@ export const demandList = z
   })
   .meta({ title: '专项救助需求列表' });
 
+export const changeListView = z
+  .object({
+    department: z.string(),
+    departmentLabel: z.string(),
+    regionCode: z.string(),
+    month: z.string(),
+    final: z.boolean().describe('该月已结束：名单不会再变'),
+    counts: z.object({ entered: z.number().int(), changed: z.number().int(), left: z.number().int() }),
+    rows: z.array(
+      z.object({
+        change: z.enum(['entered', 'changed', 'left']).describe('entered 新增、changed 变更、left 减少'),
+        changeLabel: z.string(),
+        subject: z.string().describe('身份证号（已脱敏；完整号码在文件中）'),
+        regionCode: z.string(),
+        tier: z.string().nullable(),
+        tierLabel: z.string(),
+        started: z.array(z.string()).describe('新增的专项救助项目'),
+        ended: z.array(z.string()).describe('停止的专项救助项目'),
+        decidedOn: day,
+      }),
+    ),
+    url: z.string().describe('下载文件的链接（5分钟内有效）'),
+    expiresAt: instant,
+  })
+  .meta({ title: '增减变动名单' });
+
 export const lookupResult = z
   .object({
     lookupId: z.string().describe('查询记录编号'),
@@ -1094,6 +1120,7 @@ export type WarningView = z.infer<typeof warningView>;
 export type WarningList = z.infer<typeof warningList>;
 export type DemandView = z.infer<typeof demandView>;
 export type DemandList = z.infer<typeof demandList>;
+export type ChangeList = z.infer<typeof changeListView>;
 export type LookupResult = z.infer<typeof lookupResult>;
 export type HappinessListView = z.infer<typeof happinessListView>;
 export type MonitoringRunView = z.infer<typeof monitoringRunView>;

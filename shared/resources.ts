@@ -215,7 +215,21 @@ export const payrollBucket: BucketDefinition = {
   env: 'PAYROLL_BUCKET',
 };
 
-export const buckets: BucketDefinition[] = [archiveBucket, intakeBucket, payrollBucket];
+/**
+ * Files for the departments: the monthly change lists (增减变动名单, `change-lists/<department>/<regionCode>/<month>.csv`,
+ * `shared/change-lists.ts`), fetched through five-minute links. Encrypted, versioned and access-logged like the others.
+ */
+export const departmentFilesBucket: BucketDefinition = {
+  id: 'DepartmentFiles',
+  env: 'DEPARTMENT_FILES_BUCKET',
+};
+
+export const buckets: BucketDefinition[] = [
+  archiveBucket,
+  intakeBucket,
+  payrollBucket,
+  departmentFilesBucket,
+];
 
 /** Local resource names: CDK lets CloudFormation name things; locally we need stable names. */
 export const localName = (id: string): string =>

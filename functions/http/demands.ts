@@ -1,9 +1,10 @@
 /**
  * 需求推送 for the departments (`shared/demands.ts`): the demands of a region, one demand (who it
  * reaches, for the department that must act — recorded on the household's chain), and the department's
- * answer. County officers and auditors follow them, masked.
+ * answer. County officers and auditors follow them, masked. And the month's change list (增减变动名单).
  */
 import { actor, ForbiddenError, type Principal, requireJurisdiction, roleLabels } from '../../shared/auth.ts';
+import { changeListFor } from '../../shared/change-lists.ts';
 import {
   answerDemand,
   type DemandRecord,
@@ -19,6 +20,7 @@ import { httpRoute } from '../../shared/http.ts';
 import { type Department, departmentLabels, departments } from '../../shared/monitoring/vocabulary.ts';
 import { tierLabels } from '../../shared/rules/classify.ts';
 import {
+  changesQuery,
   demandFeedbackBody,
   demandIdPath,
   demandKindLabels,
@@ -149,5 +151,22 @@ export const feedback = httpRoute(
     });
     if (!answered) throw new ConflictError(`需求 ${path.demandId} 已反馈，不能重复反馈`);
     return { statusCode: 200, body: demandView(answered) };
+  },
+);
+
+/**
+ * 增减变动名单 (`shared/change-lists.ts`): the month's people whose items from the officer's department
+ * started, changed or ended, in a region they serve — counts, the rows masked, and a five-minute link
+ * to the file with full ID numbers (the download recorded).
+ */
+export const changes = httpRoute(
+  { roles: ['departmentOfficer'], query: changesQuery },
+  async ({ query, principal }) => {
+    const department = ownDepartment(principal);
+    requireJurisdiction(principal, query.regionCode);
+    return {
+      statusCode: 200,
+      body: await changeListFor(department, query.regionCode, query.month, actor(principal)),
+    };
   },
 );

@@ -71,6 +71,7 @@ import {
   parametersPath,
 } from '../../shared/schemas/rules.ts';
 import {
+  changesQuery,
   demandFeedbackBody,
   demandIdPath,
   demandsQuery,
@@ -138,6 +139,7 @@ const responseComponents = {
   WarningList: responses.warningList,
   Demand: responses.demandView,
   DemandList: responses.demandList,
+  ChangeList: responses.changeListView,
   MonitoringRun: responses.monitoringRunView,
   FeedSchemas: responses.feedSchemasView,
   HappinessList: responses.happinessListView,
@@ -559,6 +561,14 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
     body: demandFeedbackBody,
     success: { status: 200, description: '已反馈的需求', schema: responses.demandView },
     errors: [400, 404, 409, 413, 422],
+  },
+  changeList: {
+    tag: '动态监测',
+    description:
+      '增减变动名单：本部门某地（省、市包括其下各县）某月因认定、调整、终止救助而新增、变更、减少专项救助的人员（如医保据以资助个人缴费）。返回各类人数、脱敏的名单和5分钟内有效的文件下载链接（CSV，含完整身份证号码）；每次下载记录备查。该月结束后，每月的文件也自动生成。',
+    query: changesQuery,
+    success: { status: 200, description: '增减变动名单', schema: responses.changeListView },
+    errors: [400],
   },
   lookupRegister: {
     tag: '动态监测',

@@ -616,6 +616,8 @@ export async function summarize(event: {
 
 // ── escalation of unanswered warnings ────────────────────────────────────────────────────────────
 
+/** 增减变动名单: the month's files, once it is over. */
+export { dropChangeLists } from '../../shared/change-lists.ts';
 /** 需求推送 is swept with the warnings' escalation, by the function that holds the departments' queues. */
 export { sweepDemands } from '../../shared/demands.ts';
 

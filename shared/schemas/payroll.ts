@@ -7,7 +7,7 @@ import { luhnValid, payeeAccountKinds } from '../domain/payee.ts';
 import { recoveryGrounds, recoveryMethods } from '../domain/recoveries.ts';
 import { isoDate, regionCode } from './household.ts';
 
-const month = z
+export const month = z
   .string({ error: '月份应为 YYYY-MM' })
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: '月份应为 YYYY-MM，例如 2026-12' });
 

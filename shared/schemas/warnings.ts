@@ -12,6 +12,7 @@ import {
   departments,
 } from '../monitoring/vocabulary.ts';
 import { idNumber, isoDate, regionCode, yuan } from './household.ts';
+import { month } from './payroll.ts';
 
 /** What the department did about a warning (处置结果). */
 export const feedbackResults = {
@@ -218,3 +219,10 @@ export type DemandsQuery = z.input<typeof demandsQuery>;
 export const demandIdPath = z.object({
   demandId: z.string().regex(/^dmd-[a-f0-9]{24}$/, { error: '需求编号格式不正确' }),
 });
+
+/** 增减变动名单: a department's list for a region and month. */
+export const changesQuery = z.object({
+  regionCode: regionCode.describe('行政区划代码（省、市的代码包括其下各县）；须在本人管辖范围内'),
+  month: month.describe('月份：该月作出的认定、调整、终止决定所引起的变动'),
+});
+export type ChangesQuery = z.input<typeof changesQuery>;

@@ -170,6 +170,13 @@ describe('the departments’ warnings page', () => {
     await sees(wide, '#demands', '已反馈');
     await screenshot(wide, 'department-04b-demand-1280');
 
+    // 增减变动名单: this month's list names the person the demand reached, masked, with the file to fetch.
+    await wide.click('#changes-button');
+    await sees(wide, '#changes-result', '新增 1 人，变更 0 人，减少 0 人');
+    expect(await text(wide, '#changes-result table')).toContain(maskIdNumber(person));
+    const href = await wide.locator('#changes-download').getAttribute('href');
+    expect(await (await fetch(href!)).text()).toContain(`新增,李四,${person},430121,`);
+
     // 结果互认: people looked up by ID number, one a line; a bad line is named before anything is sent.
     const stranger = validId('430121', '19700101', 977);
     await wide.click('#lookup-button');

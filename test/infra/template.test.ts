@@ -818,6 +818,7 @@ describe('stacks by lifecycle', () => {
     expect(idsOf('AWS::SQS::Queue')).toEqual(queues.flatMap((q) => [q.id, `${q.id}DeadLetters`]).sort());
     expect(idsOf('AWS::S3::Bucket')).toEqual([
       'AccessLogsBucketCD784A59',
+      'DepartmentFiles',
       'ExecutionArchive',
       'MonitoringIntake',
       'PayrollFiles',

@@ -114,6 +114,7 @@ const policy: Record<string, Policy> = {
   // 结果互认: a department looks up its region's people; the auditors read who looked up whom.
   'POST /register/lookup': { allowed: ['departmentOfficer'], jurisdiction: true },
   'GET /register/lookups': { allowed: ['auditor'], jurisdiction: true },
+  'GET /register/changes': { allowed: ['departmentOfficer'], jurisdiction: true },
   'GET /monitoring/runs/{runId}': { allowed: ['countyOfficer', 'auditor', 'admin'], jurisdiction: true },
   'GET /reports/happiness-list': { allowed: ['countyOfficer', 'auditor', 'admin'], jurisdiction: true },
   'PUT /admin/register': { allowed: ['admin'], jurisdiction: true },
@@ -372,6 +373,7 @@ describe('access', () => {
         body: { regionCode: '430121', purpose: '资助城乡居民医保个人缴费', idNumbers: [validId()] },
       },
       'GET /register/lookups': { path: '/register/lookups?regionCode=430121' },
+      'GET /register/changes': { path: '/register/changes?regionCode=430121&month=2026-12' },
       'GET /monitoring/runs/{runId}': { path: `/monitoring/runs/${runId}` },
       'GET /reports/happiness-list': {
         path: '/reports/happiness-list?regionCode=430121&from=2026-11-01&to=2026-11-30',

@@ -3,8 +3,11 @@
  * is approved; each special-assistance item becomes a demand to its department, pushed to that
  * department's queue by the scheduled sweep (masked), read by the department with who it reaches
  * (recorded on the chain), answered once, escalated when unanswered past its due date, counted in the
- * happiness list; ending the benefit pushes the demands to stop.
+ * happiness list; ending the benefit pushes the demands to stop; each month's change list
+ * (增减变动名单) names who entered and who left.
  */
+
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   DeleteMessageBatchCommand,
   type Message,
@@ -14,8 +17,11 @@ import {
 import { describe, expect, it } from 'vitest';
 import { clock } from '../../local/clock.ts';
 import { readAuditLog } from '../../shared/audit.ts';
+import { chinaDate } from '../../shared/domain/dates.ts';
+import { maskIdNumber } from '../../shared/domain/id-number.ts';
+import { addMonthsToMonth } from '../../shared/domain/lifecycle.ts';
 import type { Department } from '../../shared/monitoring/vocabulary.ts';
-import { departmentQueues } from '../../shared/resources.ts';
+import { departmentFilesBucket, departmentQueues } from '../../shared/resources.ts';
 import { actors } from '../support/actors.ts';
 import { applicationFlow, calendar, today } from '../support/application-flow.ts';
 import { application } from '../support/households.ts';
@@ -37,6 +43,21 @@ const officer = (department: Department) => ({
 });
 const medical = actors.department;
 const elsewhere = { ...actors.department, subject: 'test-department-bj', regionCodes: ['110101'] };
+
+/** An object of the departments' bucket, or undefined while it is not there. */
+async function readObject(key: string): Promise<string | undefined> {
+  const client = new S3Client({ endpoint: runtime.rt.endpoints.sqs, forcePathStyle: true });
+  try {
+    const { Body } = await client.send(
+      new GetObjectCommand({ Bucket: runtime.rt.env[departmentFilesBucket.env]!, Key: key }),
+    );
+    return await Body!.transformToString();
+  } catch {
+    return undefined;
+  } finally {
+    client.destroy();
+  }
+}
 
 /** Every message now on a department's queue (received and deleted), waiting until `atLeast` came. */
 async function drain(d: Department, atLeast: number): Promise<Body[]> {
@@ -174,6 +195,31 @@ describe('需求推送', () => {
       (await answer(job.demandId, { result: 'granted', measures: '已登记失业并推荐岗位3个' }, hr)).status,
     ).toBe(200);
 
+    // ── the month's change list (增减变动名单): 张三 and 张小明 entered 医保's items ──
+    const month = pushedOn.slice(0, 7);
+    const changes = await runtime.api(`/register/changes?regionCode=430121&month=${month}`, {}, medical);
+    expect(changes.status, JSON.stringify(changes.body)).toBe(200);
+    expect(changes.body).toMatchObject({ counts: { entered: 2, changed: 0, left: 0 }, final: false });
+    expect(changes.body.rows.map((r: Body) => [r.changeLabel, r.subject, r.started])).toEqual(
+      [0, 1].map((i) => [
+        '新增',
+        maskIdNumber(declaration.members[i]!.idNumber),
+        ['城乡居民基本医疗保险个人缴费资助', '医疗救助'],
+      ]),
+    );
+    const file = await (await fetch(changes.body.url)).text();
+    expect(file.split('\r\n')[0]).toBe(
+      // (the UTF-8 BOM the file starts with is read away)
+      '变动类型,姓名,身份证号码,行政区划代码,救助类别,新增项目,停止项目,决定日期',
+    );
+    expect(file).toContain(`新增,张三,${declaration.members[0]!.idNumber},430121,最低生活保障,`);
+    expect(
+      (await runtime.api(`/register/changes?regionCode=110101&month=${month}`, {}, medical)).status,
+    ).toBe(403);
+    expect((await readAuditLog(`changes-medicalInsurance-430121`)).entries.map((e) => e.action)).toEqual([
+      'changeList.downloaded',
+    ]);
+
     // ── past the due date, what is unanswered is escalated, once, and re-pushed ──
     flow.passEndOf(dueDate);
     const escalated = await afterSweep(async () => {
@@ -242,5 +288,15 @@ describe('需求推送', () => {
     expect((await answer(stop.demandId, { result: 'stopped', measures: '已停止就业援助' }, hr)).status).toBe(
       200,
     );
+
+    // ── the month over, each department's file for the county is dropped, the ended items as 减少 ──
+    const endedIn = chinaDate(new Date(stop.decidedAt)).slice(0, 7);
+    const next = addMonthsToMonth(endedIn, 1);
+    clock.advance(Math.max(0, Date.parse(`${next}-01T01:00:00+08:00`) - clock.now()));
+    const dropped = await eventually(async () => {
+      clock.advance(3_600_000);
+      return readObject(`change-lists/humanResources/430121/${endedIn}.csv`);
+    });
+    expect(dropped).toContain(`减少,张三,${declaration.members[0]!.idNumber},430121,救助已终止,,就业救助,`);
   });
 });

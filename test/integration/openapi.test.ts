@@ -677,6 +677,17 @@ describe('responses match the OpenAPI document', () => {
       body: { result: 'granted', measures: '已资助个人缴费' },
     });
     expect(done.body.feedback.resultLabel).toBe('已落实');
+    // The month's change list holds the person the demand reached, masked; the file has the number.
+    const changes = await call(
+      'GET',
+      '/register/changes',
+      `/register/changes?regionCode=430121&month=${chinaDate().slice(0, 7)}`,
+    );
+    expect(changes.body.counts.entered).toBeGreaterThanOrEqual(1);
+    expect(
+      (await call('GET', '/register/changes', '/register/changes?regionCode=430121&month=2026-13')).body.error
+        .fields,
+    ).toEqual([expect.objectContaining({ field: 'query.month' })]);
   });
 
   it('for the payroll: a roll prepared, read and approved by a second officer', async () => {

@@ -31,7 +31,7 @@ export async function defaultActor(method: string, path: string): Promise<Actor>
   if (path.startsWith('/demands')) return actors.department;
   // 结果互认: a department looks up; the auditors read the record of look-ups.
   if (path === '/register/lookups') return actors.auditor;
-  if (path === '/register/lookup') return actors.department;
+  if (path === '/register/lookup' || path === '/register/changes') return actors.department;
   if (path.startsWith('/monitoring/') || path.startsWith('/reports/')) return actors.auditor;
   if ((path.startsWith('/tasks') || path.startsWith('/notifications')) && method === 'GET')
     return actors.township;

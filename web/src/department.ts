@@ -5,7 +5,8 @@
  * it says and, until it is answered, the feedback form (处置结果、措施、落实的救助项目、金额). The form
  * validates with the API's own schema (`shared/schemas/warnings.ts`) and shows the same Chinese messages
  * beside each field; a warning answered already (409) says so. Below the list, the special-assistance
- * demands pushed to the department (需求推送): opened, who it reaches and the answer form; then
+ * demands pushed to the department (需求推送): opened, who it reaches and the answer form; the month's
+ * change list (增减变动名单) to download; then
  * 认定结果查询 (结果互认): ID numbers of the region looked up for a stated purpose, answered line by line.
  */
 import { covers } from '../../shared/auth.ts';
@@ -15,7 +16,14 @@ import {
   type Department,
   departmentLabels,
 } from '../../shared/monitoring/vocabulary.ts';
-import type { DemandList, DemandView, LookupResult, WarningList, WarningView } from '../../shared/openapi.ts';
+import type {
+  ChangeList,
+  DemandList,
+  DemandView,
+  LookupResult,
+  WarningList,
+  WarningView,
+} from '../../shared/openapi.ts';
 import { regionCode } from '../../shared/schemas/household.ts';
 import {
   demandFeedbackBody,
@@ -573,6 +581,64 @@ async function openDemand(demandId: string) {
   );
 }
 
+/** 增减变动名单: the month's people who entered, changed or left, counted, masked, and the file to download. */
+function changesCard() {
+  const monthInput = h('input', { id: 'changes-month', type: 'month', value: chinaDate().slice(0, 7) });
+  const result = h('div', { id: 'changes-result', 'aria-live': 'polite' });
+  return h(
+    'form',
+    {
+      class: 'card',
+      id: 'changes',
+      novalidate: true,
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        const query = new URLSearchParams({ regionCode: region, month: monthInput.value });
+        const res = await api<ChangeList>('GET', `/register/changes?${query}`);
+        if (!res.ok) {
+          show(result, h('p', { class: 'error', role: 'alert' }, `名单生成未成功：${res.error.message}`));
+          return;
+        }
+        const c = res.data;
+        show(
+          result,
+          h(
+            'p',
+            {},
+            `${c.regionCode} ${c.month}${c.final ? '' : '（本月尚未结束，为截至目前的名单）'}：新增 ${c.counts.entered} 人，变更 ${c.counts.changed} 人，减少 ${c.counts.left} 人。`,
+            ' ',
+            h('a', { href: c.url, id: 'changes-download' }, '下载名单（CSV，5分钟内有效）'),
+          ),
+          listTable(
+            ['变动', '身份证号码', '救助类别', '新增项目', '停止项目', '决定日期'],
+            c.rows.map((r) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, r.changeLabel),
+                h('td', {}, r.subject),
+                h('td', {}, r.tierLabel),
+                h('td', {}, r.started.join('、') || '—'),
+                h('td', {}, r.ended.join('、') || '—'),
+                h('td', {}, r.decidedOn),
+              ),
+            ),
+          ),
+        );
+      },
+    },
+    h('h2', {}, '增减变动名单'),
+    h(
+      'p',
+      { class: 'hint' },
+      '按月列出本部门专项救助新增、变更、减少的人员（如据以资助城乡居民医保个人缴费）。文件含完整身份证号码，每次下载都会记录。',
+    ),
+    h('label', { class: 'field' }, h('span', {}, '月份'), monthInput),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'changes-button' }, '生成名单')),
+    result,
+  );
+}
+
 /**
  * 结果互认: the officer looks people of the region up by ID number (one a line) for a stated purpose,
  * instead of testing their means again; the answers come back line by line, numbers masked.
@@ -702,7 +768,15 @@ function start(signedIn: Session, first: boolean) {
     h(
       'div',
       { class: 'split' },
-      h('div', {}, filters(), h('section', { id: 'list' }), h('section', { id: 'demands' }), lookupCard()),
+      h(
+        'div',
+        {},
+        filters(),
+        h('section', { id: 'list' }),
+        h('section', { id: 'demands' }),
+        changesCard(),
+        lookupCard(),
+      ),
       h('div', { id: 'warning' }, h('p', { class: 'muted' }, '请选择一条预警，查看内容并反馈处置情况。')),
     ),
   );
