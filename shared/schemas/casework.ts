@@ -90,9 +90,9 @@ export const notificationsResponse = z
     notifications: z.array(
       z.object({
         type: z
-          .enum(['taskOpened', 'taskEscalated', 'warningEscalated'])
-          .describe('新任务 / 任务逾期督办 / 动态监测预警逾期未反馈督办'),
-        taskId: z.string().describe('任务编号；warningEscalated 为预警编号'),
+          .enum(['taskOpened', 'taskEscalated', 'warningEscalated', 'demandEscalated'])
+          .describe('新任务 / 任务逾期督办 / 动态监测预警逾期未反馈督办 / 专项救助需求逾期未反馈督办'),
+        taskId: z.string().describe('任务编号；warningEscalated 为预警编号，demandEscalated 为需求编号'),
         kind: z.string(),
         township: z.string(),
         caseId: z.string(),

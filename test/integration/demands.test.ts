@@ -239,6 +239,11 @@ describe('需求推送', () => {
       ['demandEscalated', 1],
     ]);
     expect(again[0]!.message).toMatch(/^【督办：逾期未反馈（第1次），请于.+前反馈】【需求推送】/);
+    // The supervisors hear of it in the county's inbox.
+    const supervised = await flow.notification(
+      (n) => n.type === 'demandEscalated' && n.taskId === escalated.demands[0].demandId,
+    );
+    expect(supervised).toMatchObject({ kind: 'specialDemand', overdueSince: dueDate, newDueDate: newDue });
     const late = await answer(
       byDepartment('education')[0]!.demandId,
       { result: 'declined', measures: '学生已转学外省' },
