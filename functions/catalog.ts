@@ -113,6 +113,8 @@ export const functions = {
       rateLimited,
       idempotency,
       { table: 'Cases', access: 'readWrite' },
+      // A home check that found an omission real opens the township's outreach task (主动发现).
+      { queue: 'CaseworkerTasks', access: 'send' },
       // Application tasks, and the recheck confirmations and emergency paperwork decided here too.
       ...(['Application', 'Recheck', 'Emergency'] as const).flatMap((stateMachine) => [
         { stateMachine, access: 'respond' as const },
@@ -781,6 +783,31 @@ export const functions = {
     timeoutSeconds: 300,
     schedule: 'rate(1 hour)',
   },
+  recordDiscovery: {
+    stack: 'casework',
+    entry: 'functions/http/discoveries.ts',
+    handler: 'create',
+    description: '记录主动发现的需要救助的家庭，生成乡镇联系并协助申请的任务',
+    grants: [
+      rateLimited,
+      { table: 'Cases', access: 'readWrite' },
+      { queue: 'CaseworkerTasks', access: 'send' },
+    ],
+  },
+  listDiscoveries: {
+    stack: 'casework',
+    entry: 'functions/http/discoveries.ts',
+    handler: 'list',
+    description: '主动发现的记录及其结果（按地区）',
+    grants: [{ table: 'Cases', access: 'read' }],
+  },
+  getDiscovery: {
+    stack: 'casework',
+    entry: 'functions/http/discoveries.ts',
+    handler: 'get',
+    description: '主动发现的记录详情',
+    grants: [{ table: 'Cases', access: 'read' }],
+  },
   monitoringRun: {
     stack: 'monitoring',
     entry: 'functions/http/warnings.ts',
@@ -1096,6 +1123,9 @@ export const routes: Route[] = [
   { method: 'GET', path: '/warnings', function: 'listWarnings' },
   { method: 'GET', path: '/warnings/{warningId}', function: 'getWarning' },
   { method: 'POST', path: '/warnings/{warningId}/feedback', function: 'answerWarning' },
+  { method: 'POST', path: '/discoveries', function: 'recordDiscovery' },
+  { method: 'GET', path: '/discoveries', function: 'listDiscoveries' },
+  { method: 'GET', path: '/discoveries/{discoveryId}', function: 'getDiscovery' },
   { method: 'GET', path: '/demands', function: 'listDemands' },
   { method: 'GET', path: '/demands/{demandId}', function: 'getDemand' },
   { method: 'POST', path: '/demands/{demandId}/feedback', function: 'answerDemand' },

@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { auditTaskDecided, canonical } from './audit.ts';
 import { sfn } from './clients.ts';
+import { discoveryFromWarning } from './discoveries.ts';
 import type { Task, TaskDecision } from './domain/tasks.ts';
 import * as cases from './repositories/cases.ts';
 import { completeVerification, isVerificationTask } from './repositories/monitoring.ts';
@@ -131,6 +132,16 @@ export async function decideAndDeliver(
   const recorded = task.decision!;
   await auditTaskDecided(task, recorded, recorded.decidedByActor ?? by);
   // A monitoring home check: no workflow waits on it; its warning records the decision.
-  if (isVerificationTask(task)) return { outcome: 'recorded', task: await completeVerification(task) };
+  if (isVerificationTask(task)) {
+    const verified = await completeVerification(task);
+    // 疑似漏保 found real: the household is to be helped to apply (主动发现, 第三十九条第二款).
+    if (task.warning.riskType === 'omission' && recorded.decision === 'approve')
+      await discoveryFromWarning({
+        warningId: task.warning.warningId,
+        regionCode: task.township,
+        message: task.warning.message,
+      });
+    return { outcome: 'recorded', task: verified };
+  }
   return { outcome: (await deliverDecision(task)) === 'closed' ? 'closed' : 'recorded', task };
 }

@@ -287,9 +287,10 @@ export const task = z
         'monitoringVerification',
         'payrollApproval',
         'payeeAccountFix',
+        'outreach',
       ])
       .describe(
-        '乡镇（街道）审核、县级确认、定期核查确认、终止特困供养公示异议的县级核实、临时救助先行救助、临时救助补办手续、支出型临时救助的乡镇审核、临时救助的县级审核（超出先行救助的部分或支出型）、动态监测预警的入户核查、发放名册审批，或发放失败的收款账户核实',
+        '乡镇（街道）审核、县级确认、定期核查确认、终止特困供养公示异议的县级核实、临时救助先行救助、临时救助补办手续、支出型临时救助的乡镇审核、临时救助的县级审核（超出先行救助的部分或支出型）、动态监测预警的入户核查、发放名册审批、发放失败的收款账户核实，或主动发现的家庭（联系并协助申请）',
       ),
     status: z.enum(['open', 'escalated', 'decided']).describe('待办、逾期已督办（仍可决定）、已决定'),
     round: z.number().int().describe('审核轮次'),
@@ -367,6 +368,21 @@ export const task = z
       })
       .optional()
       .describe('资金发放任务：名册审批（另一名县级工作人员），或发放失败、须登记正确收款账户的家庭（乡镇）'),
+    outreach: z
+      .object({
+        discoveryId: z
+          .string()
+          .describe('发现记录编号（GET /discoveries/{discoveryId} 查看住址、情况和联系人）'),
+        source: z.string(),
+        sourceLabel: z.string().describe('发现方式'),
+        urgency: z
+          .enum(['urgent', 'normal'])
+          .describe('urgent 紧急（1个工作日内联系）、normal 一般（5个工作日内）'),
+        summary: z.string().describe('发现的情况摘要（不含姓名和号码）'),
+        warningId: z.string().optional().describe('由动态监测疑似漏保预警而来的，其预警编号'),
+      })
+      .optional()
+      .describe('主动发现任务：联系该户，告知政策并协助申请；同意时填写申请编号，未申请的写明原因'),
     homeCheck: z
       .object({
         required: z.boolean(),
@@ -920,6 +936,54 @@ export const changeListView = z
   })
   .meta({ title: '增减变动名单' });
 
+const discoveryFields = {
+  discoveryId: z.string(),
+  chainId: z.string().describe('发现记录的审计链'),
+  regionCode: z.string(),
+  source: z.enum(['visit', 'committee', 'other', 'warning']),
+  sourceLabel: z.string(),
+  reportedBy: z.string(),
+  urgency: z.enum(['urgent', 'normal']),
+  urgencyLabel: z.string(),
+  recordedAt: instant,
+  recordedBy: z.object({ name: z.string(), role: z.string() }),
+  warningId: z.string().optional(),
+  taskId: z.string().describe('乡镇（街道）联系并协助申请的任务'),
+  dueDate: day.describe('联系期限（工作日）'),
+  status: z.enum(['open', 'applied', 'closed']),
+  statusLabel: z.string(),
+  outcome: z
+    .object({
+      applicationId: z.string().nullable().describe('协助提出的申请；未申请的为 null'),
+      reasons: z.array(z.string()),
+      closedAt: instant,
+      closedBy: z.object({ name: z.string(), role: z.string() }),
+    })
+    .optional(),
+};
+
+export const discoveryView = z
+  .object({
+    ...discoveryFields,
+    detail: z
+      .object({
+        address: z.string(),
+        observed: z.string(),
+        contact: z.object({ name: z.string().optional(), phone: z.string().optional() }).nullable(),
+      })
+      .optional()
+      .describe('住址、发现的情况和联系人（加密保存，仅向经办人员显示）'),
+  })
+  .meta({ title: '主动发现' });
+
+export const discoveryList = z
+  .object({
+    regionCode: z.string(),
+    count: z.number().int(),
+    discoveries: z.array(z.object(discoveryFields)),
+  })
+  .meta({ title: '主动发现记录' });
+
 export const lookupResult = z
   .object({
     lookupId: z.string().describe('查询记录编号'),
@@ -1121,6 +1185,7 @@ export type WarningList = z.infer<typeof warningList>;
 export type DemandView = z.infer<typeof demandView>;
 export type DemandList = z.infer<typeof demandList>;
 export type ChangeList = z.infer<typeof changeListView>;
+export type Discovery = z.infer<typeof discoveryView>;
 export type LookupResult = z.infer<typeof lookupResult>;
 export type HappinessListView = z.infer<typeof happinessListView>;
 export type MonitoringRunView = z.infer<typeof monitoringRunView>;

@@ -72,6 +72,7 @@ export const routeRateClasses: Record<string, RateClass> = {
   'POST /warnings/{warningId}/feedback': 'casework',
   'POST /register/lookup': 'casework',
   'POST /demands/{demandId}/feedback': 'casework',
+  'POST /discoveries': 'casework',
   'POST /staff/me/relatives': 'casework',
   'POST /staff/committee-relatives': 'casework',
   'POST /cases/{caseId}/appeals': 'casework',

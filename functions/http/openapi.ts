@@ -40,6 +40,9 @@ import {
   committeeRelativesBody,
   committeeRelativesResponse,
   decisionBody,
+  discoveriesQuery,
+  discoveryBody,
+  discoveryIdPath,
   notificationsQuery,
   notificationsResponse,
   relativesBody,
@@ -140,6 +143,8 @@ const responseComponents = {
   Demand: responses.demandView,
   DemandList: responses.demandList,
   ChangeList: responses.changeListView,
+  Discovery: responses.discoveryView,
+  DiscoveryList: responses.discoveryList,
   MonitoringRun: responses.monitoringRunView,
   FeedSchemas: responses.feedSchemasView,
   HappinessList: responses.happinessListView,
@@ -529,6 +534,30 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
     body: warningFeedbackBody,
     success: { status: 200, description: '已反馈的预警', schema: responses.warningView },
     errors: [400, 404, 409, 413, 422],
+  },
+  recordDiscovery: {
+    tag: '经办人',
+    description:
+      '主动发现（社会救助法第三十九条）：乡镇（街道）经办人或县级民政部门记录村（居）民委员会报告、走访发现的可能需要救助的家庭——住址、发现的情况、紧急程度和联系人（加密保存），生成乡镇（街道）联系该户、告知政策并协助申请的任务（紧急的1个工作日内，一般的5个工作日内）。',
+    body: discoveryBody,
+    success: { status: 201, description: '已记录，任务已生成', schema: responses.discoveryView },
+    errors: [400],
+  },
+  listDiscoveries: {
+    tag: '经办人',
+    description:
+      '某地（省、市包括其下各县）主动发现的记录，最新的在前：发现方式、紧急程度、联系期限和结果（协助提出的申请，或未申请的原因）；不含住址、情况和联系人。',
+    query: discoveriesQuery,
+    success: { status: 200, description: '主动发现记录', schema: responses.discoveryList },
+    errors: [400],
+  },
+  getDiscovery: {
+    tag: '经办人',
+    description:
+      '一条主动发现的记录；乡镇（街道）经办人和县级民政部门可看到住址、发现的情况和联系人，审计人员看不到。',
+    path: discoveryIdPath,
+    success: { status: 200, description: '主动发现', schema: responses.discoveryView },
+    errors: [400, 404],
   },
   listDemands: {
     tag: '动态监测',

@@ -1,11 +1,25 @@
 /** The caseworker's inbox and decisions on human tasks. */
 import type { z } from 'zod';
 import { appendAudit } from '../../shared/audit.ts';
-import { actor, ForbiddenError, type Principal, type Role, requireJurisdiction } from '../../shared/auth.ts';
+import {
+  actor,
+  covers,
+  ForbiddenError,
+  type Principal,
+  type Role,
+  requireJurisdiction,
+} from '../../shared/auth.ts';
 import { decideAndDeliver } from '../../shared/decision-delivery.ts';
+import { closeDiscovery, getDiscovery, linkApplication } from '../../shared/discoveries.ts';
 import { homeCheckReasonLabels } from '../../shared/domain/deadlines.ts';
 import { yuanText } from '../../shared/domain/money.ts';
-import { isPaymentTask, type PaymentTask, type Task } from '../../shared/domain/tasks.ts';
+import {
+  isOutreachTask,
+  isPaymentTask,
+  type OutreachTask,
+  type PaymentTask,
+  type Task,
+} from '../../shared/domain/tasks.ts';
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import { decideRoll } from '../../shared/payroll.ts';
@@ -78,6 +92,8 @@ export const deciders = {
   payrollApproval: ['countyOfficer'],
   // The township registers a household's payee account, or confirms the one on record.
   payeeAccountFix: ['townshipCaseworker'],
+  // 主动发现: the township contacts the household and helps it apply (社会救助法第三十九条第二款).
+  outreach: ['townshipCaseworker'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export function requireDecider(principal: Principal, kind: string): void {
@@ -210,6 +226,7 @@ export const decide = httpRoute(
         },
       ]);
     if (isPaymentTask(existing)) return decidePaymentTask(existing, body, principal);
+    if (isOutreachTask(existing)) return decideOutreachTask(existing, body, principal);
     const excluded = await standAside(principal, existing);
     const { findings, amount: _amount, ...rest } = body;
     const decision: cases.TaskDecision = {
@@ -228,6 +245,55 @@ export const decide = httpRoute(
     return { statusCode: 200, body: publicTask(done.task) };
   },
 );
+
+/**
+ * 主动发现 closed: `approve` with the application the household made (it must exist and be in the
+ * discovery's region), or `reject` with why none was made (not in need, not reachable, declined).
+ */
+async function decideOutreachTask(
+  task: OutreachTask,
+  body: z.output<typeof decisionBody>,
+  principal: Principal,
+) {
+  const by = actor(principal);
+  let applicationId: string | null = null;
+  if (body.decision === 'approve') {
+    if (!body.applicationId)
+      throw new ValidationError([
+        { field: 'applicationId', message: '已协助申请的，请填写申请编号；未申请的，决定 reject 并写明原因' },
+      ]);
+    const app = await cases.getApplication(body.applicationId);
+    if (!app || !covers(task.township, app.regionCode))
+      throw new ValidationError([
+        {
+          field: 'applicationId',
+          message: `申请 ${body.applicationId} 不存在，或不在发现地 ${task.township} 的范围内`,
+        },
+      ]);
+    applicationId = app.applicationId;
+  } else if (body.decision !== 'reject')
+    throw new ValidationError([
+      { field: 'decision', message: '主动发现任务应决定 approve（已协助申请）或 reject（未申请）' },
+    ]);
+  const decision: cases.TaskDecision = {
+    decision: body.decision,
+    reasons: body.reasons,
+    decidedAt: new Date().toISOString(),
+    decidedBy: principal.name,
+    decidedByActor: by,
+  };
+  if (!(await closeDiscovery(task, decision, applicationId, by)))
+    throw new ConflictError(`任务 ${task.taskId} 已处理，不能重复决定`);
+  if (applicationId) {
+    const [app, discovery] = await Promise.all([
+      cases.getApplication(applicationId),
+      getDiscovery(task.outreach.discoveryId),
+    ]);
+    if (app && discovery) await linkApplication(app.caseId, discovery, by);
+  }
+  const now = await cases.getTask(task.taskId);
+  return { statusCode: 200, body: publicTask(now ?? task) };
+}
 
 /**
  * A payment task decided in the inbox. A roll's approval is the roll's decision (`POST

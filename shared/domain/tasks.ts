@@ -257,6 +257,36 @@ export interface PaymentTask extends TaskBase {
 export const isPaymentTask = (task: Pick<Task, 'kind'>): task is PaymentTask =>
   (paymentTaskKinds as readonly string[]).includes(task.kind);
 
+// ── 主动发现 (社会救助法第三十九条) ──────────────────────────────────────────────────────────────
+
+/**
+ * A household someone found that may need help (`shared/discoveries.ts`): the township is to contact
+ * it, tell it of the policies and help it apply. No workflow waits on it; it is closed by its
+ * decision — `approve` with the application the household made, or `reject` with why none was made.
+ */
+export const OUTREACH_KIND = 'outreach';
+export const OUTREACH_TASK_TOKEN = 'none:outreach';
+
+export interface OutreachTask extends TaskBase {
+  kind: typeof OUTREACH_KIND;
+  status: 'open' | 'decided';
+  round: 1;
+  taskToken: typeof OUTREACH_TASK_TOKEN;
+  /** `applicationId` and `caseId` are the discovery's id and its chain. */
+  outreach: {
+    discoveryId: string;
+    source: string;
+    sourceLabel: string;
+    urgency: 'urgent' | 'normal';
+    /** What was seen, shortened and without names or numbers: the whole is read on the discovery. */
+    summary: string;
+    warningId?: string;
+  };
+  decision?: TaskDecision;
+}
+
+export const isOutreachTask = (task: Pick<Task, 'kind'>): task is OutreachTask => task.kind === OUTREACH_KIND;
+
 /** Every kind of human task, as pages and the audit log name it. */
 export const taskKindLabels: Record<TaskKind, string> = {
   townshipReview: '乡镇（街道）审核',
@@ -270,10 +300,11 @@ export const taskKindLabels: Record<TaskKind, string> = {
   monitoringVerification: '动态监测预警入户核查',
   payrollApproval: '发放名册审批',
   payeeAccountFix: '发放失败，核实收款账户',
+  outreach: '主动发现：联系并协助申请',
 };
 
 /** Any stored task. */
-export type Task = ApplicationTask | LifecycleTask | VerificationTask | PaymentTask;
+export type Task = ApplicationTask | LifecycleTask | VerificationTask | PaymentTask | OutreachTask;
 export type TaskKind = Task['kind'];
 
 /** The application's own tasks, which the application workflow opens, escalates and waits on. */

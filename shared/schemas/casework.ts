@@ -63,6 +63,11 @@ export const decisionBody = z
       .max(20)
       .default([]),
     findings: findingsSchema.optional(),
+    applicationId: z
+      .string()
+      .regex(/^app-[\w-]{1,64}$/, { error: '申请编号格式不正确' })
+      .optional()
+      .describe('主动发现任务（outreach）：同意即已协助提出申请，填写该申请的编号'),
     amount: yuan
       .positive({ error: '金额必须大于0' })
       .optional()
@@ -186,3 +191,69 @@ export const relativesResponse = z
     ),
   })
   .meta({ title: '近亲属备案' });
+
+// ── 主动发现 (社会救助法第三十九条) ──────────────────────────────────────────────────────────────
+
+export const discoverySources = {
+  visit: '走访发现',
+  committee: '村（居）民委员会报告',
+  other: '其他基层单位报告',
+  warning: '动态监测疑似漏保',
+} as const;
+export type DiscoverySource = keyof typeof discoverySources;
+export const discoveryUrgencies = { urgent: '紧急', normal: '一般' } as const;
+export type DiscoveryUrgency = keyof typeof discoveryUrgencies;
+
+export const discoveryBody = z.object({
+  regionCode: regionCode.describe('发现地的乡镇（街道）或县级行政区划代码；须在本人管辖范围内'),
+  source: z
+    .enum(['visit', 'committee', 'other'], {
+      error: 'source 应为 visit（走访发现）、committee（村（居）民委员会报告）或 other（其他基层单位报告）',
+    })
+    .describe('发现方式'),
+  reportedBy: z
+    .string()
+    .trim()
+    .min(2, { error: '报告人（单位）至少写2个字' })
+    .max(100)
+    .describe('报告的单位和人员（如：黄兴镇长桥村委会 李某）'),
+  address: z
+    .string({ error: '须填写住址或所在位置' })
+    .trim()
+    .min(4, { error: '住址或所在位置至少写4个字' })
+    .max(200, { error: '住址最多200字' })
+    .describe('住址或所在位置'),
+  observed: z
+    .string({ error: '须写明发现的情况' })
+    .trim()
+    .min(4, { error: '发现的情况至少写4个字' })
+    .max(1000, { error: '发现的情况最多1000字' })
+    .describe('发现的情况（生活困难的表现、家庭成员、已知的收入和支出）'),
+  urgency: z
+    .enum(['urgent', 'normal'], { error: 'urgency 应为 urgent（紧急）或 normal（一般）' })
+    .describe('紧急程度：urgent 1个工作日内联系，normal 5个工作日内联系'),
+  contact: z
+    .object({
+      name: z.string().trim().min(1).max(50).optional().describe('联系人姓名'),
+      phone: z
+        .string()
+        .regex(/^1\d{10}$|^0\d{2,3}-?\d{7,8}$/, { error: '联系电话应为11位手机号或带区号的固定电话' })
+        .optional()
+        .describe('联系电话'),
+    })
+    .optional()
+    .describe('联系人（如已知）'),
+});
+export type DiscoveryInput = z.input<typeof discoveryBody>;
+
+export const discoveryIdPath = z.object({
+  discoveryId: z.string().regex(/^dsc-[a-f0-9]{24}$/, { error: '发现记录编号格式不正确' }),
+});
+
+export const discoveriesQuery = z.object({
+  regionCode: regionCode.describe('行政区划代码：省、市的代码包括其下各县；须在本人管辖范围内'),
+  status: z
+    .enum(['open', 'applied', 'closed'], { error: '状态应为 open、applied、closed 之一' })
+    .optional()
+    .describe('open 待联系、applied 已协助申请、closed 未申请（已记录原因）'),
+});

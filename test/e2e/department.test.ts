@@ -256,5 +256,27 @@ describe('the departments’ warnings page', () => {
       status: 'decided',
       decision: { decision: 'approve', decidedBy: '李四' },
     });
+
+    // 疑似漏保 found real: the township is to contact the household and help it apply (主动发现).
+    const outreachId = stableId('task', stableId('dsc', w.warningId), 'outreach');
+    const page = await browser.page(widths.desktop);
+    await page.goto(`${runtime.rt.apiUrl}/workbench/`);
+    await page.locator('#signin-form').waitFor();
+    await page.check('input[name="signin-role"][value="townshipCaseworker"]');
+    await page.fill('#signin-name', '李四');
+    await page.fill('#signin-regions', '430121');
+    await page.click('#signin-button');
+    await page.locator(`[data-task="${outreachId}"]`).click();
+    await sees(page, '#outreach-view', '动态监测疑似漏保');
+    expect(await text(page, '#outreach-observed')).toBe(w.message);
+    await page.check('input[name="decision"][value="approve"]');
+    await page.click('#decide-button');
+    await sees(page, '#applicationId-error', '已协助申请的，请填写申请编号');
+    await page.check('input[name="decision"][value="reject"]');
+    await page.fill('#reasons', '已联系，本人已由子女接回赡养，不申请');
+    await page.click('#decide-button');
+    await sees(page, '#decision-result', '已提交');
+    await screenshot(page, 'workbench-outreach-1280');
+    expect(page.errors).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { routes } from '../../functions/catalog.ts';
 import { type Role, roles } from '../../shared/auth.ts';
 import { createDemands } from '../../shared/demands.ts';
+import { recordDiscovery } from '../../shared/discoveries.ts';
 import { stableId } from '../../shared/domain/ids.ts';
 import { chinaMonth } from '../../shared/domain/lifecycle.ts';
 import { putRun, putWarning } from '../../shared/repositories/monitoring.ts';
@@ -104,6 +105,13 @@ const policy: Record<string, Policy> = {
     jurisdiction: true,
   },
   'POST /warnings/{warningId}/feedback': { allowed: ['departmentOfficer'], jurisdiction: true },
+  // 主动发现: the township and the county record and read; auditors follow.
+  'POST /discoveries': { allowed: ['townshipCaseworker', 'countyOfficer'], jurisdiction: true },
+  'GET /discoveries': { allowed: ['townshipCaseworker', 'countyOfficer', 'auditor'], jurisdiction: true },
+  'GET /discoveries/{discoveryId}': {
+    allowed: ['townshipCaseworker', 'countyOfficer', 'auditor'],
+    jurisdiction: true,
+  },
   // 需求推送: the department that delivers the item, and civil affairs staff over the region.
   'GET /demands': { allowed: ['departmentOfficer', 'countyOfficer', 'auditor'], jurisdiction: true },
   'GET /demands/{demandId}': {
@@ -246,6 +254,21 @@ describe('access', () => {
       { regionCode: '430121', members: [{ name: '张三', idNumber: validId() }] },
     );
     const demandId = demand!.demandId;
+    // A household of 长沙县 found by its village committee (主动发现), as the township records it.
+    const discovery = {
+      regionCode: '430121',
+      source: 'committee',
+      reportedBy: '长桥村委会 李某',
+      address: '长桥村三组',
+      observed: '独居老人，行动不便，无固定收入',
+      urgency: 'normal',
+    } as const;
+    const { discovery: found } = await recordDiscovery(discovery, {
+      subject: 'test',
+      name: '王五',
+      role: 'townshipCaseworker',
+    });
+    const discoveryId = found.discoveryId;
     // A roll of 长沙县 another county officer prepared, awaiting approval.
     const prepared = await api(
       '/payrolls',
@@ -362,6 +385,9 @@ describe('access', () => {
         path: `/warnings/${warningId}/feedback`,
         body: { result: 'notNeeded', measures: '经核实已享受医疗救助，无需另行救助' },
       },
+      'POST /discoveries': { path: '/discoveries', body: discovery },
+      'GET /discoveries': { path: '/discoveries?regionCode=430121' },
+      'GET /discoveries/{discoveryId}': { path: `/discoveries/${discoveryId}` },
       'GET /demands': { path: '/demands?regionCode=430121' },
       'GET /demands/{demandId}': { path: `/demands/${demandId}` },
       'POST /demands/{demandId}/feedback': {

@@ -688,6 +688,29 @@ describe('responses match the OpenAPI document', () => {
       (await call('GET', '/register/changes', '/register/changes?regionCode=430121&month=2026-13')).body.error
         .fields,
     ).toEqual([expect.objectContaining({ field: 'query.month' })]);
+
+    // 主动发现: a household a village committee found, recorded by the township, listed and read.
+    const found = await call('POST', '/discoveries', '/discoveries', {
+      body: {
+        regionCode: '430121',
+        source: 'committee',
+        reportedBy: '长桥村委会 李某',
+        address: '长桥村三组',
+        observed: '独居老人，无固定收入',
+        urgency: 'urgent',
+      },
+    });
+    expect(found.status).toBe(201);
+    const discoveries = await call('GET', '/discoveries', '/discoveries?regionCode=430121');
+    expect(discoveries.body.discoveries.map((d: { discoveryId: string }) => d.discoveryId)).toContain(
+      found.body.discoveryId,
+    );
+    const discovery = await call(
+      'GET',
+      '/discoveries/{discoveryId}',
+      `/discoveries/${found.body.discoveryId}`,
+    );
+    expect(discovery.body.detail.address).toBe('长桥村三组');
   });
 
   it('for the payroll: a roll prepared, read and approved by a second officer', async () => {

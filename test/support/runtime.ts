@@ -29,6 +29,8 @@ export async function defaultActor(method: string, path: string): Promise<Actor>
   if (path.startsWith('/warnings')) return actors.department;
   // Demands too (需求推送): the 医保 officer reads and answers them.
   if (path.startsWith('/demands')) return actors.department;
+  // 主动发现: the township records and reads what was found.
+  if (path.startsWith('/discoveries')) return actors.township;
   // 结果互认: a department looks up; the auditors read the record of look-ups.
   if (path === '/register/lookups') return actors.auditor;
   if (path === '/register/lookup' || path === '/register/changes') return actors.department;

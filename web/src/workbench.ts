@@ -10,7 +10,7 @@ import { covers, type Role } from '../../shared/auth.ts';
 import { appealChannelLabels, appealOutcomeLabels } from '../../shared/domain/appeals.ts';
 import { homeCheckReasonLabels } from '../../shared/domain/deadlines.ts';
 import { type Department, departmentLabels, riskTypeLabels } from '../../shared/monitoring/vocabulary.ts';
-import type { ApplicationView, CaseHistory, Task, TaskList } from '../../shared/openapi.ts';
+import type { ApplicationView, CaseHistory, Discovery, Task, TaskList } from '../../shared/openapi.ts';
 import { appealBody, caseIdPath } from '../../shared/schemas/cases.ts';
 import { regionCode } from '../../shared/schemas/household.ts';
 import { type ApiError, api } from './lib/api.ts';
@@ -48,6 +48,7 @@ const deciderOf: Record<string, Role> = {
   emergencyAssessment: 'countyOfficer',
   payrollApproval: 'countyOfficer',
   payeeAccountFix: 'townshipCaseworker',
+  outreach: 'townshipCaseworker',
 };
 const decidable = (task: Task) => deciderOf[task.kind] === session?.role;
 
@@ -171,7 +172,7 @@ function renderInbox() {
               h(
                 'div',
                 { class: 'muted' },
-                `${taskKindLabels[task.kind] ?? task.kind} · ${task.payment ? '名册' : task.warning ? '预警' : '申请'} ${task.applicationId}`,
+                `${taskKindLabels[task.kind] ?? task.kind} · ${task.payment ? '名册' : task.warning ? '预警' : task.outreach ? '发现记录' : '申请'} ${task.applicationId}`,
                 decidable(task) ? null : ' ',
                 decidable(task) ? null : h('span', { class: 'badge' }, '由其他角色办理'),
               ),
@@ -232,11 +233,13 @@ function historyList(history: CaseHistory) {
 }
 
 const opinionTitle = (task: Task) =>
-  task.warning || task.kind === 'payeeAccountFix'
-    ? '核查结论'
-    : task.kind === 'payrollApproval'
-      ? '审批意见'
-      : '审核意见';
+  task.outreach
+    ? '联系结果'
+    : task.warning || task.kind === 'payeeAccountFix'
+      ? '核查结论'
+      : task.kind === 'payrollApproval'
+        ? '审批意见'
+        : '审核意见';
 
 function decisionForm(task: Task) {
   const reasons = h('textarea', {
@@ -260,6 +263,14 @@ function decisionForm(task: Task) {
     'aria-describedby': 'amount-error',
   }) as HTMLInputElement;
   const result = h('div', { id: 'decision-result', role: 'status' });
+  // 主动发现: the application the household made with the township's help.
+  const applicationId = h('input', {
+    id: 'outreach-application',
+    type: 'text',
+    placeholder: '如 app-…',
+    autocomplete: 'off',
+    'aria-describedby': 'applicationId-error',
+  }) as HTMLInputElement;
   // 入户调查 (57号 第十六条: at least 2 people): recorded with an application task's decision, and
   // required where the county must check the household itself (`homeCheck`).
   const offersVisit = task.kind === 'townshipReview' || task.kind === 'countyDetermination';
@@ -290,10 +301,12 @@ function decisionForm(task: Task) {
       : undefined;
   const slotOf = (field: string) => {
     const top = field.split('.')[0]!;
-    return top === 'reasons' || top === 'amount' || top === 'findings' ? top : 'decision';
+    return top === 'reasons' || top === 'amount' || top === 'findings' || top === 'applicationId'
+      ? top
+      : 'decision';
   };
   const showFieldErrors = (fields: Array<{ field: string; message: string }>) => {
-    for (const slot of ['decision', 'reasons', 'amount', 'findings']) {
+    for (const slot of ['decision', 'reasons', 'amount', 'findings', 'applicationId']) {
       const el = document.querySelector(`#${slot}-error`);
       if (el) el.textContent = '';
     }
@@ -326,6 +339,14 @@ function decisionForm(task: Task) {
           ...(decision === 'reject' && !list.length
             ? [{ field: 'reasons', message: '不同意时必须填写理由' }]
             : []),
+          ...(task.outreach && decision === 'approve' && !applicationId.value.trim()
+            ? [
+                {
+                  field: 'applicationId',
+                  message: '已协助申请的，请填写申请编号；未申请的，选择“未提出申请”并写明原因',
+                },
+              ]
+            : []),
           ...(decision === 'dismiss' && !list.length
             ? [{ field: 'reasons', message: '认定异议不成立时必须写明理由' }]
             : []),
@@ -344,6 +365,9 @@ function decisionForm(task: Task) {
             reasons: list,
             ...(granted !== undefined ? { amount: granted } : {}),
             ...(visit ? { findings: { homeVisit: visit } } : {}),
+            ...(task.outreach && decision === 'approve' && applicationId.value.trim()
+              ? { applicationId: applicationId.value.trim() }
+              : {}),
           },
         });
         if (res.ok) {
@@ -378,17 +402,19 @@ function decisionForm(task: Task) {
         h(
           'span',
           {},
-          task.warning
-            ? '核查属实（情况与预警一致）'
-            : task.kind === 'payrollApproval'
-              ? '审批通过（名册此后不可更改）'
-              : task.kind === 'payeeAccountFix'
-                ? '账户核实无误（以后月份的名册补发）'
-                : assessing
-                  ? '同意救助（审核确定金额）'
-                  : maxAmount !== undefined
-                    ? '先行救助（情况紧急、金额较小、需立即救助）'
-                    : '同意（符合条件）',
+          task.outreach
+            ? '已联系并协助提出申请（填写申请编号）'
+            : task.warning
+              ? '核查属实（情况与预警一致）'
+              : task.kind === 'payrollApproval'
+                ? '审批通过（名册此后不可更改）'
+                : task.kind === 'payeeAccountFix'
+                  ? '账户核实无误（以后月份的名册补发）'
+                  : assessing
+                    ? '同意救助（审核确定金额）'
+                    : maxAmount !== undefined
+                      ? '先行救助（情况紧急、金额较小、需立即救助）'
+                      : '同意（符合条件）',
         ),
       ),
       h(
@@ -398,15 +424,17 @@ function decisionForm(task: Task) {
         h(
           'span',
           {},
-          task.warning
-            ? '核查不属实'
-            : task.kind === 'payrollApproval'
-              ? '退回（写明理由，本县可重新编制）'
-              : assessing
-                ? '不予救助（写明理由）'
-                : maxAmount !== undefined
-                  ? '不予先行救助'
-                  : '不同意',
+          task.outreach
+            ? '未提出申请（写明原因：经了解生活无困难、联系不上、本人不愿申请等）'
+            : task.warning
+              ? '核查不属实'
+              : task.kind === 'payrollApproval'
+                ? '退回（写明理由，本县可重新编制）'
+                : assessing
+                  ? '不予救助（写明理由）'
+                  : maxAmount !== undefined
+                    ? '不予先行救助'
+                    : '不同意',
         ),
       ),
       // Only a review sent back by objections to its public notice may find them groundless.
@@ -447,6 +475,17 @@ function decisionForm(task: Task) {
           ),
         ]
       : []),
+    ...(task.outreach
+      ? [
+          h(
+            'label',
+            { class: 'field' },
+            h('span', {}, '协助提出的申请编号（已申请的必填）'),
+            applicationId,
+            h('small', { class: 'error', id: 'applicationId-error' }),
+          ),
+        ]
+      : []),
     ...(maxAmount !== undefined
       ? [
           h(
@@ -466,6 +505,48 @@ function decisionForm(task: Task) {
     result,
   );
   return form;
+}
+
+/**
+ * 主动发现: where the household is, what was seen and whom to call (read on the discovery), and the
+ * result of the contact — the application made with the township's help, or why none was.
+ */
+async function openOutreach(task: Task, panel: HTMLElement) {
+  show(panel, h('p', { class: 'muted' }, '正在载入发现记录…'));
+  const o = task.outreach!;
+  const res = await api<Discovery>('GET', `/discoveries/${encodeURIComponent(o.discoveryId)}`);
+  if (selected !== task.taskId) return;
+  const d = res.ok ? res.data.detail : undefined;
+  show(
+    panel,
+    h(
+      'section',
+      { class: 'card', id: 'outreach-view' },
+      h('h2', {}, `主动发现（${o.sourceLabel}）`),
+      h(
+        'dl',
+        { class: 'kv' },
+        h('dt', {}, '紧急程度'),
+        h('dd', {}, o.urgency === 'urgent' ? '紧急（1个工作日内联系）' : '一般（5个工作日内联系）'),
+        h('dt', {}, '联系期限'),
+        h('dd', {}, `${task.dueDate} `, dueBadge(task.dueDate)),
+        h('dt', {}, '报告人'),
+        h('dd', {}, res.ok ? res.data.reportedBy : '—'),
+        h('dt', {}, '住址'),
+        h('dd', { id: 'outreach-address' }, d?.address ?? '—'),
+        h('dt', {}, '发现的情况'),
+        h('dd', { id: 'outreach-observed' }, d?.observed ?? o.summary),
+        h('dt', {}, '联系人'),
+        h('dd', {}, d?.contact ? [d.contact.name, d.contact.phone].filter(Boolean).join(' ') : '—'),
+      ),
+      h(
+        'p',
+        { class: 'hint' },
+        '请及时联系该户，告知相关社会救助政策，依法协助申请（社会救助法第三十九条）。协助提出申请后，在下面填写申请编号。',
+      ),
+    ),
+    decidable(task) ? decisionForm(task) : h('p', { class: 'muted' }, '此任务由乡镇（街道）经办人办理。'),
+  );
 }
 
 /**
@@ -568,6 +649,10 @@ async function open(taskId: string) {
   const panel = $('#case');
   if (task.payment) {
     openPaymentTask(task, panel);
+    return;
+  }
+  if (task.outreach) {
+    void openOutreach(task, panel);
     return;
   }
   if (task.warning || !task.meansTest) {

@@ -89,6 +89,7 @@ export const obligorInabilityLabels: Record<string, string> = {
 
 const fieldNames: Record<string, string> = {
   caseId: '案件编号',
+  applicationId: '申请编号',
   noticeId: '告知书编号',
   channel: '救济途径',
   outcome: '结果',
