@@ -15,7 +15,7 @@
  * Its chain is `discovery-<id>`; an application it led to has the link on its own chain too.
  */
 import { randomUUID } from 'node:crypto';
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { appendAudit, auditTaskOpened, SYSTEM } from './audit.ts';
 import { dynamo, sendTyped } from './clients.ts';
 import { requiredEnv } from './config.ts';
@@ -24,9 +24,9 @@ import type { Actor } from './domain/cases.ts';
 import { chinaDate } from './domain/dates.ts';
 import { stableId } from './domain/ids.ts';
 import { OUTREACH_KIND, OUTREACH_TASK_TOKEN, type OutreachTask, type TaskDecision } from './domain/tasks.ts';
-import { isConditionFailure, queryAll } from './dynamo.ts';
+import { queryAll } from './dynamo.ts';
 import { recordCalendarFallback } from './metrics.ts';
-import { openTaskItem } from './repositories/cases.ts';
+import { decideWithRecord, putWithTask } from './repositories/cases.ts';
 import { regionPrefix } from './repositories/monitoring.ts';
 import { calendar } from './repositories/parameters.ts';
 import { casesTable, caseworkerQueue } from './resources.ts';
@@ -152,36 +152,16 @@ export async function recordDiscovery(
       ...(input.warningId ? { warningId: input.warningId } : {}),
     },
   };
-  try {
-    await dynamo().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: table(),
-              Item: {
-                ...DISCOVERY(discoveryId),
-                gsi1pk: `DISCOVERIES#${input.regionCode.slice(0, 2)}`,
-                gsi1sk: `${input.regionCode}#${recordedAt}#${discoveryId}`,
-                ...discovery,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Put: {
-              TableName: table(),
-              Item: openTaskItem(task),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        ],
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error) && (error as Error).name !== 'TransactionCanceledException') throw error;
-    return { created: false, discovery: (await getDiscovery(discoveryId))! };
-  }
+  const created = await putWithTask(
+    {
+      ...DISCOVERY(discoveryId),
+      gsi1pk: `DISCOVERIES#${input.regionCode.slice(0, 2)}`,
+      gsi1sk: `${input.regionCode}#${recordedAt}#${discoveryId}`,
+      ...discovery,
+    },
+    task,
+  );
+  if (!created) return { created: false, discovery: (await getDiscovery(discoveryId))! };
   await appendAudit(chainId, {
     key: `discovery.recorded#${discoveryId}`,
     actor: by,
@@ -272,45 +252,14 @@ export async function closeDiscovery(
   applicationId: string | null,
   by: Actor,
 ): Promise<boolean> {
-  const status: DiscoveryStatus = applicationId ? 'applied' : 'closed';
-  try {
-    await dynamo().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: table(),
-              Key: { pk: `TASK#${task.taskId}`, sk: 'TASK' },
-              UpdateExpression: 'SET #s = :decided, decision = :d REMOVE gsi1pk, gsi1sk',
-              ConditionExpression: '#s = :open',
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: { ':decided': 'decided', ':d': decision, ':open': 'open' },
-            },
-          },
-          {
-            Update: {
-              TableName: table(),
-              Key: DISCOVERY(task.outreach.discoveryId),
-              UpdateExpression: 'SET #s = :status, outcome = :o',
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: {
-                ':status': status,
-                ':o': {
-                  applicationId,
-                  reasons: decision.reasons,
-                  closedAt: decision.decidedAt,
-                  closedBy: by,
-                },
-              },
-            },
-          },
-        ],
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name === 'TransactionCanceledException' || isConditionFailure(error)) return false;
-    throw error;
-  }
+  const closed = await decideWithRecord(task.taskId, decision, {
+    key: DISCOVERY(task.outreach.discoveryId),
+    set: {
+      status: applicationId ? 'applied' : 'closed',
+      outcome: { applicationId, reasons: decision.reasons, closedAt: decision.decidedAt, closedBy: by },
+    },
+  });
+  if (!closed) return false;
   await appendAudit(task.caseId, {
     key: `discovery.closed#${task.outreach.discoveryId}`,
     actor: by,

@@ -288,9 +288,10 @@ export const task = z
         'payrollApproval',
         'payeeAccountFix',
         'outreach',
+        'complaintReview',
       ])
       .describe(
-        '乡镇（街道）审核、县级确认、定期核查确认、终止特困供养公示异议的县级核实、临时救助先行救助、临时救助补办手续、支出型临时救助的乡镇审核、临时救助的县级审核（超出先行救助的部分或支出型）、动态监测预警的入户核查、发放名册审批、发放失败的收款账户核实，或主动发现的家庭（联系并协助申请）',
+        '乡镇（街道）审核、县级确认、定期核查确认、终止特困供养公示异议的县级核实、临时救助先行救助、临时救助补办手续、支出型临时救助的乡镇审核、临时救助的县级审核（超出先行救助的部分或支出型）、动态监测预警的入户核查、发放名册审批、发放失败的收款账户核实、主动发现的家庭（联系并协助申请），或举报投诉的核实处理（县级）',
       ),
     status: z.enum(['open', 'escalated', 'decided']).describe('待办、逾期已督办（仍可决定）、已决定'),
     round: z.number().int().describe('审核轮次'),
@@ -368,6 +369,16 @@ export const task = z
       })
       .optional()
       .describe('资金发放任务：名册审批（另一名县级工作人员），或发放失败、须登记正确收款账户的家庭（乡镇）'),
+    complaint: z
+      .object({
+        complaintId: z.string().describe('举报投诉编号（GET /complaints/{complaintId} 查阅内容）'),
+        kind: z.string(),
+        kindLabel: z.string(),
+        channel: z.string(),
+        channelLabel: z.string(),
+      })
+      .optional()
+      .describe('举报投诉任务：核实处理，同意为经核实属实（写明处理），不同意为经核实不属实（写明理由）'),
     outreach: z
       .object({
         discoveryId: z
@@ -984,6 +995,73 @@ export const discoveryList = z
   })
   .meta({ title: '主动发现记录' });
 
+const complaintConclusion = z.object({
+  substantiated: z.boolean().describe('经核实属实'),
+  reasons: z.array(z.string()).describe('核实的情况和处理结果'),
+  concludedAt: instant,
+});
+
+export const complaintReceipt = z
+  .object({
+    complaintId: z.string(),
+    code: z.string().optional().describe('查询码：仅在受理时给出一次，凭编号和查询码查询处理结果'),
+    kind: z.string(),
+    kindLabel: z.string(),
+    channel: z.string(),
+    channelLabel: z.string(),
+    receivedAt: instant,
+    dueDate: day.describe('办结期限（工作日；督办后为督办期限）'),
+    status: z.enum(['open', 'escalated', 'substantiated', 'unsubstantiated']),
+    statusLabel: z.string(),
+    conclusion: complaintConclusion.optional(),
+    message: z.string(),
+  })
+  .meta({ title: '举报投诉受理回执' });
+
+export const complaintFile = complaintReceipt
+  .extend({
+    taskId: z.string(),
+    escalations: z.array(z.object({ escalatedAt: instant, overdueSince: day, newDueDate: day })),
+    content: z.string().describe('举报投诉的事项'),
+    reporter: z
+      .object({ name: z.string().optional(), phone: z.string().optional() })
+      .nullable()
+      .describe('举报人（匿名的为 null）；依法保密'),
+  })
+  .meta({ title: '举报投诉（县级核实处理用）' });
+
+export const complaintStatsView = z
+  .object({
+    regionCode: z.string(),
+    from: day,
+    to: day,
+    total: z.number().int(),
+    byKind: z.array(z.object({ kind: z.string(), kindLabel: z.string(), count: z.number().int() })),
+    byChannel: z.array(z.object({ channel: z.string(), channelLabel: z.string(), count: z.number().int() })),
+    outcomes: z.object({
+      open: z.number().int(),
+      substantiated: z.number().int(),
+      unsubstantiated: z.number().int(),
+    }),
+    timeliness: z
+      .object({
+        concludedOnTime: z.number().int(),
+        concludedLate: z.number().int(),
+        openOverdue: z.number().int(),
+      })
+      .describe('按期办结、逾期办结、逾期未办结'),
+    byRegion: z.array(
+      z.object({
+        regionCode: z.string(),
+        total: z.number().int(),
+        open: z.number().int(),
+        substantiated: z.number().int(),
+        late: z.number().int(),
+      }),
+    ),
+  })
+  .meta({ title: '举报投诉统计' });
+
 export const lookupResult = z
   .object({
     lookupId: z.string().describe('查询记录编号'),
@@ -1186,6 +1264,7 @@ export type DemandView = z.infer<typeof demandView>;
 export type DemandList = z.infer<typeof demandList>;
 export type ChangeList = z.infer<typeof changeListView>;
 export type Discovery = z.infer<typeof discoveryView>;
+export type ComplaintFile = z.infer<typeof complaintFile>;
 export type LookupResult = z.infer<typeof lookupResult>;
 export type HappinessListView = z.infer<typeof happinessListView>;
 export type MonitoringRunView = z.infer<typeof monitoringRunView>;

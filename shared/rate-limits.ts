@@ -73,6 +73,8 @@ export const routeRateClasses: Record<string, RateClass> = {
   'POST /register/lookup': 'casework',
   'POST /demands/{demandId}/feedback': 'casework',
   'POST /discoveries': 'casework',
+  'POST /complaints': 'submission',
+  'POST /complaints/recorded': 'casework',
   'POST /staff/me/relatives': 'casework',
   'POST /staff/committee-relatives': 'casework',
   'POST /cases/{caseId}/appeals': 'casework',

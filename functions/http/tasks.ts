@@ -9,11 +9,13 @@ import {
   type Role,
   requireJurisdiction,
 } from '../../shared/auth.ts';
+import { concludeComplaint } from '../../shared/complaints.ts';
 import { decideAndDeliver } from '../../shared/decision-delivery.ts';
 import { closeDiscovery, getDiscovery, linkApplication } from '../../shared/discoveries.ts';
 import { homeCheckReasonLabels } from '../../shared/domain/deadlines.ts';
 import { yuanText } from '../../shared/domain/money.ts';
 import {
+  isComplaintTask,
   isOutreachTask,
   isPaymentTask,
   type OutreachTask,
@@ -94,6 +96,8 @@ export const deciders = {
   payeeAccountFix: ['townshipCaseworker'],
   // 主动发现: the township contacts the household and helps it apply (社会救助法第三十九条第二款).
   outreach: ['townshipCaseworker'],
+  // 举报投诉: the county verifies and deals with what was reported (第六十八条第二款).
+  complaintReview: ['countyOfficer'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export function requireDecider(principal: Principal, kind: string): void {
@@ -227,6 +231,27 @@ export const decide = httpRoute(
       ]);
     if (isPaymentTask(existing)) return decidePaymentTask(existing, body, principal);
     if (isOutreachTask(existing)) return decideOutreachTask(existing, body, principal);
+    if (isComplaintTask(existing)) {
+      if (body.decision === 'dismiss')
+        throw new ValidationError([
+          {
+            field: 'decision',
+            message: '举报投诉应决定 approve（经核实属实）或 reject（经核实不属实），并写明理由',
+          },
+        ]);
+      if (!body.reasons.length)
+        throw new ValidationError([{ field: 'reasons', message: '请写明核实的情况和处理结果' }]);
+      const decision: cases.TaskDecision = {
+        decision: body.decision,
+        reasons: body.reasons,
+        decidedAt: new Date().toISOString(),
+        decidedBy: principal.name,
+        decidedByActor: actor(principal),
+      };
+      if (!(await concludeComplaint(existing, decision, actor(principal))))
+        throw new ConflictError(`任务 ${path.taskId} 已处理，不能重复决定`);
+      return { statusCode: 200, body: publicTask((await cases.getTask(path.taskId)) ?? existing) };
+    }
     const excluded = await standAside(principal, existing);
     const { findings, amount: _amount, ...rest } = body;
     const decision: cases.TaskDecision = {

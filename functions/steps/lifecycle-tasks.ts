@@ -210,3 +210,6 @@ export async function escalateTask(event: { task: TaskDue }): Promise<TaskDue> {
     event.task.round ?? 1,
   );
 }
+
+/** 举报投诉 past its due date: escalated to the supervisors (`shared/complaints.ts`). */
+export { escalateComplaints } from '../../shared/complaints.ts';

@@ -287,6 +287,30 @@ export interface OutreachTask extends TaskBase {
 
 export const isOutreachTask = (task: Pick<Task, 'kind'>): task is OutreachTask => task.kind === OUTREACH_KIND;
 
+// ── 举报投诉 (社会救助法第六十、六十八条) ───────────────────────────────────────────────────────────
+
+/**
+ * A report or complaint (`shared/complaints.ts`) for the county to verify and deal with: in the
+ * county's inbox, due in working days and escalated when it lapses; closed by its decision —
+ * `approve` substantiated (with what was done), `reject` not substantiated (with why).
+ */
+export const COMPLAINT_KIND = 'complaintReview';
+export const COMPLAINT_TASK_TOKEN = 'none:complaint';
+
+export interface ComplaintTask extends TaskBase {
+  kind: typeof COMPLAINT_KIND;
+  status: 'open' | 'escalated' | 'decided';
+  round: 1;
+  taskToken: typeof COMPLAINT_TASK_TOKEN;
+  /** `applicationId` and `caseId` are the complaint's id and its chain. */
+  complaint: { complaintId: string; kind: string; kindLabel: string; channel: string; channelLabel: string };
+  escalations?: Escalation[];
+  decision?: TaskDecision;
+}
+
+export const isComplaintTask = (task: Pick<Task, 'kind'>): task is ComplaintTask =>
+  task.kind === COMPLAINT_KIND;
+
 /** Every kind of human task, as pages and the audit log name it. */
 export const taskKindLabels: Record<TaskKind, string> = {
   townshipReview: '乡镇（街道）审核',
@@ -301,10 +325,17 @@ export const taskKindLabels: Record<TaskKind, string> = {
   payrollApproval: '发放名册审批',
   payeeAccountFix: '发放失败，核实收款账户',
   outreach: '主动发现：联系并协助申请',
+  complaintReview: '举报投诉核实处理',
 };
 
 /** Any stored task. */
-export type Task = ApplicationTask | LifecycleTask | VerificationTask | PaymentTask | OutreachTask;
+export type Task =
+  | ApplicationTask
+  | LifecycleTask
+  | VerificationTask
+  | PaymentTask
+  | OutreachTask
+  | ComplaintTask;
 export type TaskKind = Task['kind'];
 
 /** The application's own tasks, which the application workflow opens, escalates and waits on. */

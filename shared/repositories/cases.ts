@@ -105,6 +105,120 @@ export const openTaskItem = <T extends { taskId: string; township: string; dueDa
   ...task,
 });
 
+// ── tasks no workflow waits on (主动发现, 举报投诉): opened and closed with the record they work on ──
+
+/**
+ * The record and its task, written together once; false when the record was written before (a
+ * retried request, or a warning found again).
+ */
+export async function putWithTask(record: Record<string, unknown>, task: Task): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: table(), Item: record, ConditionExpression: 'attribute_not_exists(pk)' } },
+          {
+            Put: {
+              TableName: table(),
+              Item: openTaskItem(task),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error) || (error as Error).name === 'TransactionCanceledException') return false;
+    throw error;
+  }
+}
+
+/**
+ * The task decided and out of the inbox, and its record updated, in one write; false when the task
+ * was decided already.
+ */
+export async function decideWithRecord(
+  taskId: string,
+  decision: TaskDecision,
+  record: { key: { pk: string; sk: string }; set: Record<string, unknown> },
+): Promise<boolean> {
+  const names = Object.keys(record.set);
+  try {
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: table(),
+              Key: TASK(taskId),
+              UpdateExpression: 'SET #s = :decided, decision = :d REMOVE gsi1pk, gsi1sk',
+              ConditionExpression: '#s IN (:open, :esc)',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: {
+                ':decided': 'decided',
+                ':d': decision,
+                ':open': 'open',
+                ':esc': 'escalated',
+              },
+            },
+          },
+          {
+            Update: {
+              TableName: table(),
+              Key: record.key,
+              UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+              ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#f${i}`, n])),
+              ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:v${i}`, record.set[n]])),
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error) || (error as Error).name === 'TransactionCanceledException') return false;
+    throw error;
+  }
+}
+
+/**
+ * 督办 of a task no workflow waits on: escalated with its new due date (the inbox reorders it), once
+ * per lapsed due date; false when it was decided or escalated meanwhile.
+ */
+export async function escalateStandaloneTask(
+  taskId: string,
+  escalation: Escalation,
+  dueDateProvisional: boolean,
+): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: TASK(taskId),
+        UpdateExpression:
+          'SET #s = :esc, dueDate = :due, dueDateProvisional = :prov, gsi1sk = :sk, escalations = list_append(if_not_exists(escalations, :none), :one)',
+        ConditionExpression: '#s IN (:open, :esc) AND dueDate = :overdue',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':esc': 'escalated',
+          ':open': 'open',
+          ':due': escalation.newDueDate,
+          ':prov': dueDateProvisional,
+          ':sk': `${escalation.newDueDate}#${taskId}`,
+          ':overdue': escalation.overdueSince,
+          ':none': [],
+          ':one': [escalation],
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
 /** Partitions of the undelivered-decision index (`gsi1`, `UNDELIVERED#<shard>`). */
 export const UNDELIVERED_SHARDS = DUE_SHARDS;
 const UNDELIVERED = 'UNDELIVERED#';

@@ -28,10 +28,10 @@ import {
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import type { HeldLine, RollLine, RollRecord, RollStatus } from '../domain/payroll.ts';
-import type { Escalation, PaymentTask, TaskDecision } from '../domain/tasks.ts';
+import type { PaymentTask, TaskDecision } from '../domain/tasks.ts';
 import { isConditionFailure, queryAll, setExpression } from '../dynamo.ts';
 import { casesTable, DUE_SHARDS } from '../resources.ts';
-import { openTaskItem, TASK } from './cases.ts';
+import { escalateStandaloneTask, openTaskItem, TASK } from './cases.ts';
 import { shardOf } from './schedule.ts';
 
 const table = () => requiredEnv(casesTable.env);
@@ -426,38 +426,8 @@ export async function openPaymentTask(task: PaymentTask): Promise<boolean> {
 }
 
 /** 督办: an open task past `escalation.overdueSince` gets the supervisors' due date, once. */
-export async function escalatePaymentTask(
-  taskId: string,
-  escalation: Escalation,
-  dueDateProvisional: boolean,
-): Promise<boolean> {
-  try {
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: TASK(taskId),
-        UpdateExpression:
-          'SET #s = :esc, dueDate = :due, dueDateProvisional = :prov, gsi1sk = :sk, escalations = list_append(if_not_exists(escalations, :none), :one)',
-        ConditionExpression: '#s IN (:open, :esc) AND dueDate = :overdue',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: {
-          ':esc': 'escalated',
-          ':open': 'open',
-          ':due': escalation.newDueDate,
-          ':prov': dueDateProvisional,
-          ':sk': `${escalation.newDueDate}#${taskId}`,
-          ':overdue': escalation.overdueSince,
-          ':none': [],
-          ':one': [escalation],
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
+/** 督办 of a roll's approval task (`escalateStandaloneTask`). */
+export const escalatePaymentTask = escalateStandaloneTask;
 
 /** Decided: out of the inbox (no workflow to deliver to), once; false when already closed or never opened. */
 export async function closePaymentTask(

@@ -257,3 +257,78 @@ export const discoveriesQuery = z.object({
     .optional()
     .describe('open 待联系、applied 已协助申请、closed 未申请（已记录原因）'),
 });
+
+// ── 举报投诉 (社会救助法第六十、六十三、六十八条) ─────────────────────────────────────────────────
+
+export const complaintKinds = {
+  ineligiblePaid: '不符合条件却享受救助',
+  missedHousehold: '符合条件却未获救助（应保未保）',
+  staffMisconduct: '工作人员违法违规（滥用职权、玩忽职守、徇私舞弊等）',
+  other: '其他',
+} as const;
+export type ComplaintKind = keyof typeof complaintKinds;
+export const complaintChannels = {
+  online: '网上提交',
+  hotline: '服务热线',
+  letter: '来信',
+  visit: '来访',
+} as const;
+export type ComplaintChannel = keyof typeof complaintChannels;
+
+const complaintFields = {
+  regionCode: regionCode.describe('所涉事项发生地的县级行政区划代码'),
+  kind: z
+    .enum(Object.keys(complaintKinds) as [ComplaintKind, ...ComplaintKind[]], {
+      error: `举报投诉类别应为 ${Object.entries(complaintKinds)
+        .map(([k, v]) => `${k}（${v}）`)
+        .join('、')} 之一`,
+    })
+    .describe('举报投诉类别'),
+  content: z
+    .string({ error: '须写明举报投诉的事项' })
+    .trim()
+    .min(10, { error: '举报投诉的事项至少写10个字' })
+    .max(2000, { error: '举报投诉的事项最多2000字' })
+    .describe('举报投诉的事项：涉及的家庭或人员、事实和依据'),
+  reporter: z
+    .object({
+      name: z.string().trim().min(1).max(50).optional().describe('姓名'),
+      phone: z
+        .string()
+        .regex(/^1\d{10}$|^0\d{2,3}-?\d{7,8}$/, { error: '联系电话应为11位手机号或带区号的固定电话' })
+        .optional()
+        .describe('联系电话'),
+    })
+    .optional()
+    .describe('举报人（可匿名；填写的加密保存，不向被举报人和经办人以外的人员披露）'),
+};
+
+/** Anyone, online: no sign-in needed. */
+export const complaintBody = z.object(complaintFields);
+/** A hotline operator (or the office receiving a letter or a visit) recording one. */
+export const recordedComplaintBody = z.object({
+  ...complaintFields,
+  channel: z
+    .enum(['hotline', 'letter', 'visit'], {
+      error: 'channel 应为 hotline（服务热线）、letter（来信）或 visit（来访）',
+    })
+    .describe('受理渠道'),
+});
+export type ComplaintInput = z.output<typeof complaintBody> & { channel: ComplaintChannel };
+
+export const complaintIdPath = z.object({
+  complaintId: z.string().regex(/^cmp-[a-f0-9]{24}$/, { error: '举报投诉编号格式不正确' }),
+});
+export const complaintStatusQuery = z.object({
+  code: z
+    .string()
+    .regex(/^[A-Z0-9]{8}$/, { error: '查询码应为8位字母或数字' })
+    .describe('受理时给出的查询码'),
+});
+export const complaintStatsQuery = z
+  .object({
+    regionCode: regionCode.describe('行政区划代码：省、市的代码包括其下各县；须在本人管辖范围内'),
+    from: isoDate.describe('受理日期起（北京时间，含当日）'),
+    to: isoDate.describe('受理日期止（北京时间，含当日）'),
+  })
+  .refine((q) => q.from <= q.to, { error: '截止日期不能早于起始日期', path: ['to'] });

@@ -10,6 +10,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../functions/catalog.ts';
 import { type Role, roles } from '../../shared/auth.ts';
+import { receiveComplaint } from '../../shared/complaints.ts';
 import { createDemands } from '../../shared/demands.ts';
 import { recordDiscovery } from '../../shared/discoveries.ts';
 import { stableId } from '../../shared/domain/ids.ts';
@@ -105,6 +106,10 @@ const policy: Record<string, Policy> = {
     jurisdiction: true,
   },
   'POST /warnings/{warningId}/feedback': { allowed: ['departmentOfficer'], jurisdiction: true },
+  // 举报投诉: staff record what the hotline, a letter or a visit brought; the county reads the file; auditors count.
+  'POST /complaints/recorded': { allowed: ['townshipCaseworker', 'countyOfficer'], jurisdiction: true },
+  'GET /complaints/{complaintId}': { allowed: ['countyOfficer'], jurisdiction: true },
+  'GET /reports/complaints': { allowed: ['auditor'], jurisdiction: true },
   // 主动发现: the township and the county record and read; auditors follow.
   'POST /discoveries': { allowed: ['townshipCaseworker', 'countyOfficer'], jurisdiction: true },
   'GET /discoveries': { allowed: ['townshipCaseworker', 'countyOfficer', 'auditor'], jurisdiction: true },
@@ -269,6 +274,17 @@ describe('access', () => {
       role: 'townshipCaseworker',
     });
     const discoveryId = found.discoveryId;
+    // A complaint about 长沙县, made online.
+    const { complaint } = await receiveComplaint(
+      {
+        regionCode: '430121',
+        kind: 'ineligiblePaid',
+        content: '某户家中有两套商品房仍享受低保',
+        channel: 'online',
+      },
+      undefined,
+    );
+    const complaintId = complaint.complaintId;
     // A roll of 长沙县 another county officer prepared, awaiting approval.
     const prepared = await api(
       '/payrolls',
@@ -384,6 +400,19 @@ describe('access', () => {
       'POST /warnings/{warningId}/feedback': {
         path: `/warnings/${warningId}/feedback`,
         body: { result: 'notNeeded', measures: '经核实已享受医疗救助，无需另行救助' },
+      },
+      'POST /complaints/recorded': {
+        path: '/complaints/recorded',
+        body: {
+          regionCode: '430121',
+          kind: 'other',
+          content: '来电反映低保审核进度较慢，希望尽快办理',
+          channel: 'hotline',
+        },
+      },
+      'GET /complaints/{complaintId}': { path: `/complaints/${complaintId}` },
+      'GET /reports/complaints': {
+        path: '/reports/complaints?regionCode=430121&from=2026-12-01&to=2026-12-31',
       },
       'POST /discoveries': { path: '/discoveries', body: discovery },
       'GET /discoveries': { path: '/discoveries?regionCode=430121' },

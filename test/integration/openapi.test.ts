@@ -711,6 +711,43 @@ describe('responses match the OpenAPI document', () => {
       `/discoveries/${found.body.discoveryId}`,
     );
     expect(discovery.body.detail.address).toBe('长桥村三组');
+
+    // 举报投诉: one online (no sign-in), one from the hotline; the reporter's status, the county's file, the counts.
+    const complaint = await call('POST', '/complaints', '/complaints', {
+      body: {
+        regionCode: '430121',
+        kind: 'missedHousehold',
+        content: '村里一位独居老人生活困难，一直没有纳入低保',
+      },
+    });
+    expect(complaint.status).toBe(201);
+    const hotline = await call('POST', '/complaints/recorded', '/complaints/recorded', {
+      body: {
+        regionCode: '430121',
+        kind: 'other',
+        content: '来电咨询低保申请需要哪些材料并反映办理慢',
+        channel: 'hotline',
+      },
+    });
+    expect(hotline.status).toBe(201);
+    const told = await call(
+      'GET',
+      '/complaints/{complaintId}/status',
+      `/complaints/${complaint.body.complaintId}/status?code=${complaint.body.code}`,
+    );
+    expect(told.body.status).toBe('open');
+    const complaintFile = await call(
+      'GET',
+      '/complaints/{complaintId}',
+      `/complaints/${complaint.body.complaintId}`,
+    );
+    expect(complaintFile.body.reporter).toBeNull();
+    const counted = await call(
+      'GET',
+      '/reports/complaints',
+      `/reports/complaints?regionCode=430121&from=${chinaDate()}&to=${chinaDate()}`,
+    );
+    expect(counted.body.total).toBeGreaterThanOrEqual(2);
   });
 
   it('for the payroll: a roll prepared, read and approved by a second officer', async () => {

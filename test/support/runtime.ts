@@ -31,6 +31,8 @@ export async function defaultActor(method: string, path: string): Promise<Actor>
   if (path.startsWith('/demands')) return actors.department;
   // 主动发现: the township records and reads what was found.
   if (path.startsWith('/discoveries')) return actors.township;
+  // 举报投诉: the county reads and records them (a township records one too; tests name it).
+  if (path.startsWith('/complaints')) return actors.county;
   // 结果互认: a department looks up; the auditors read the record of look-ups.
   if (path === '/register/lookups') return actors.auditor;
   if (path === '/register/lookup' || path === '/register/changes') return actors.department;

@@ -10,7 +10,14 @@ import { covers, type Role } from '../../shared/auth.ts';
 import { appealChannelLabels, appealOutcomeLabels } from '../../shared/domain/appeals.ts';
 import { homeCheckReasonLabels } from '../../shared/domain/deadlines.ts';
 import { type Department, departmentLabels, riskTypeLabels } from '../../shared/monitoring/vocabulary.ts';
-import type { ApplicationView, CaseHistory, Discovery, Task, TaskList } from '../../shared/openapi.ts';
+import type {
+  ApplicationView,
+  CaseHistory,
+  ComplaintFile,
+  Discovery,
+  Task,
+  TaskList,
+} from '../../shared/openapi.ts';
 import { appealBody, caseIdPath } from '../../shared/schemas/cases.ts';
 import { regionCode } from '../../shared/schemas/household.ts';
 import { type ApiError, api } from './lib/api.ts';
@@ -49,6 +56,7 @@ const deciderOf: Record<string, Role> = {
   payrollApproval: 'countyOfficer',
   payeeAccountFix: 'townshipCaseworker',
   outreach: 'townshipCaseworker',
+  complaintReview: 'countyOfficer',
 };
 const decidable = (task: Task) => deciderOf[task.kind] === session?.role;
 
@@ -172,7 +180,7 @@ function renderInbox() {
               h(
                 'div',
                 { class: 'muted' },
-                `${taskKindLabels[task.kind] ?? task.kind} · ${task.payment ? '名册' : task.warning ? '预警' : task.outreach ? '发现记录' : '申请'} ${task.applicationId}`,
+                `${taskKindLabels[task.kind] ?? task.kind} · ${task.payment ? '名册' : task.warning ? '预警' : task.outreach ? '发现记录' : task.complaint ? '举报投诉' : '申请'} ${task.applicationId}`,
                 decidable(task) ? null : ' ',
                 decidable(task) ? null : h('span', { class: 'badge' }, '由其他角色办理'),
               ),
@@ -233,13 +241,15 @@ function historyList(history: CaseHistory) {
 }
 
 const opinionTitle = (task: Task) =>
-  task.outreach
-    ? '联系结果'
-    : task.warning || task.kind === 'payeeAccountFix'
-      ? '核查结论'
-      : task.kind === 'payrollApproval'
-        ? '审批意见'
-        : '审核意见';
+  task.complaint
+    ? '核实处理结果'
+    : task.outreach
+      ? '联系结果'
+      : task.warning || task.kind === 'payeeAccountFix'
+        ? '核查结论'
+        : task.kind === 'payrollApproval'
+          ? '审批意见'
+          : '审核意见';
 
 function decisionForm(task: Task) {
   const reasons = h('textarea', {
@@ -339,6 +349,9 @@ function decisionForm(task: Task) {
           ...(decision === 'reject' && !list.length
             ? [{ field: 'reasons', message: '不同意时必须填写理由' }]
             : []),
+          ...(task.complaint && decision === 'approve' && !list.length
+            ? [{ field: 'reasons', message: '请写明核实的情况和处理结果' }]
+            : []),
           ...(task.outreach && decision === 'approve' && !applicationId.value.trim()
             ? [
                 {
@@ -402,19 +415,21 @@ function decisionForm(task: Task) {
         h(
           'span',
           {},
-          task.outreach
-            ? '已联系并协助提出申请（填写申请编号）'
-            : task.warning
-              ? '核查属实（情况与预警一致）'
-              : task.kind === 'payrollApproval'
-                ? '审批通过（名册此后不可更改）'
-                : task.kind === 'payeeAccountFix'
-                  ? '账户核实无误（以后月份的名册补发）'
-                  : assessing
-                    ? '同意救助（审核确定金额）'
-                    : maxAmount !== undefined
-                      ? '先行救助（情况紧急、金额较小、需立即救助）'
-                      : '同意（符合条件）',
+          task.complaint
+            ? '经核实属实（写明处理结果）'
+            : task.outreach
+              ? '已联系并协助提出申请（填写申请编号）'
+              : task.warning
+                ? '核查属实（情况与预警一致）'
+                : task.kind === 'payrollApproval'
+                  ? '审批通过（名册此后不可更改）'
+                  : task.kind === 'payeeAccountFix'
+                    ? '账户核实无误（以后月份的名册补发）'
+                    : assessing
+                      ? '同意救助（审核确定金额）'
+                      : maxAmount !== undefined
+                        ? '先行救助（情况紧急、金额较小、需立即救助）'
+                        : '同意（符合条件）',
         ),
       ),
       h(
@@ -424,17 +439,19 @@ function decisionForm(task: Task) {
         h(
           'span',
           {},
-          task.outreach
-            ? '未提出申请（写明原因：经了解生活无困难、联系不上、本人不愿申请等）'
-            : task.warning
-              ? '核查不属实'
-              : task.kind === 'payrollApproval'
-                ? '退回（写明理由，本县可重新编制）'
-                : assessing
-                  ? '不予救助（写明理由）'
-                  : maxAmount !== undefined
-                    ? '不予先行救助'
-                    : '不同意',
+          task.complaint
+            ? '经核实不属实（写明理由）'
+            : task.outreach
+              ? '未提出申请（写明原因：经了解生活无困难、联系不上、本人不愿申请等）'
+              : task.warning
+                ? '核查不属实'
+                : task.kind === 'payrollApproval'
+                  ? '退回（写明理由，本县可重新编制）'
+                  : assessing
+                    ? '不予救助（写明理由）'
+                    : maxAmount !== undefined
+                      ? '不予先行救助'
+                      : '不同意',
         ),
       ),
       // Only a review sent back by objections to its public notice may find them groundless.
@@ -549,6 +566,41 @@ async function openOutreach(task: Task, panel: HTMLElement) {
   );
 }
 
+/** 举报投诉: what was reported (and by whom, if they said), for the county to verify and conclude. */
+async function openComplaint(task: Task, panel: HTMLElement) {
+  show(panel, h('p', { class: 'muted' }, '正在载入举报投诉…'));
+  const c = task.complaint!;
+  const res = await api<ComplaintFile>('GET', `/complaints/${encodeURIComponent(c.complaintId)}`);
+  if (selected !== task.taskId) return;
+  const f = res.ok ? res.data : undefined;
+  show(
+    panel,
+    h(
+      'section',
+      { class: 'card', id: 'complaint-view' },
+      h('h2', {}, `举报投诉（${c.kindLabel}）`),
+      h(
+        'dl',
+        { class: 'kv' },
+        h('dt', {}, '受理渠道'),
+        h('dd', {}, c.channelLabel),
+        h('dt', {}, '办结期限'),
+        h('dd', {}, `${task.dueDate} `, dueBadge(task.dueDate)),
+        h('dt', {}, '事项'),
+        h('dd', { id: 'complaint-content' }, f?.content ?? (res.ok ? '' : res.error.message)),
+        h('dt', {}, '举报人'),
+        h(
+          'dd',
+          {},
+          f?.reporter ? [f.reporter.name, f.reporter.phone].filter(Boolean).join(' ') || '未留姓名' : '匿名',
+        ),
+      ),
+      h('p', { class: 'hint' }, '举报人信息依法保密（社会救助法第六十八条）；本次查阅已记入审计链。'),
+    ),
+    decidable(task) ? decisionForm(task) : h('p', { class: 'muted' }, '此任务由县级民政部门办理。'),
+  );
+}
+
 /**
  * A payment task: the roll to approve (decided here or on the payroll page, which shows its lines), or
  * a household whose payment failed — register a correct account on its case, which closes the task,
@@ -653,6 +705,10 @@ async function open(taskId: string) {
   }
   if (task.outreach) {
     void openOutreach(task, panel);
+    return;
+  }
+  if (task.complaint) {
+    void openComplaint(task, panel);
     return;
   }
   if (task.warning || !task.meansTest) {
