@@ -2,7 +2,10 @@
  * `npm run demo`: three households through their lifecycles on the in-process local runtime, in
  * well under a minute of real time, each step printed in Chinese and English with the virtual date.
  *
- *   户1 张三 (长沙县) — 低保 application → township review → 公示 → county determination → paid
+ *   户1 张三 (长沙县) — reported by its village committee (主动发现), helped to apply → 低保
+ *       application → township review → 公示 → county determination → its special assistance pushed
+ *       to 医保, 教育 and 人社, each answering (需求推送) → an anonymous report about it verified and
+ *       found untrue, the reporter told by code (举报投诉) → paid
  *       monthly through the county's payment roll and the bank (the first month prepared by an
  *       officer, the second computed on the payroll day; each approved by a second officer and
  *       reconciled from the bank's return); at its recheck the household has recovered through

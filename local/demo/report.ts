@@ -89,6 +89,20 @@ export async function verify(d: DemoSession) {
           ) && mine.length === a.demands.length,
           a.demands.join(' '),
         );
+        const discovery = a.discoveryId
+          ? await d.api(auditor, 'GET', `/discoveries/${a.discoveryId}`)
+          : undefined;
+        check(
+          '主动发现: the committee’s report closed with the household’s application',
+          discovery?.status === 'applied' &&
+            (discovery.outcome as Json | undefined)?.applicationId === a.applicationId,
+          String(discovery?.status),
+        );
+        check(
+          '举报投诉: concluded, and the reporter told by code',
+          a.complaint?.status === 'unsubstantiated',
+          String(a.complaint?.status),
+        );
         const payments = (all as PaymentView[]).filter((p) => p.kind === 'gradualExit');
         const total = payments.reduce((fen, p) => fen + Math.round(p.amount * 100), 0) / 100;
         a.gradualExit.payments = payments;

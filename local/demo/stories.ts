@@ -114,6 +114,26 @@ export async function reviewApplication(d: DemoSession, h: Household, applicatio
 
 export async function household1(d: DemoSession) {
   const s = d.summary.approved;
+  // 主动发现: the village committee reports the household before it applies (第三十九条).
+  const found = await d.api(
+    township(CHANGSHA_COUNTY),
+    'POST',
+    '/discoveries',
+    {
+      regionCode: CHANGSHA_COUNTY,
+      source: 'committee',
+      reportedBy: '长桥村委会',
+      address: '长桥村三组',
+      observed: '父子二人，父亲失业，儿子上小学，仅靠少量转移性收入生活',
+      urgency: 'normal',
+    },
+    [201],
+  );
+  d.step(
+    H1,
+    `村委会报告：该户可能需要救助（主动发现），乡镇${found.dueDate}前联系并协助申请`,
+    `the village committee reported the household; the township is to contact it by ${found.dueDate}`,
+  );
   const submitted = await d.api(
     applicant,
     'POST',
@@ -127,6 +147,17 @@ export async function household1(d: DemoSession) {
     H1,
     '提交低保申请（自主申报，签署如实申报承诺、授权核对家庭经济状况）',
     'applied for dibao online (self-declaration, truthfulness pledge, consent to verification)',
+  );
+  await d.api(township(CHANGSHA_COUNTY), 'POST', `/tasks/${found.taskId}/decision`, {
+    decision: 'approve',
+    reasons: ['上门告知低保政策，协助在线申请'],
+    applicationId: submitted.applicationId,
+  });
+  s.discoveryId = found.discoveryId as string;
+  d.step(
+    H1,
+    '乡镇上门告知政策、协助申请，主动发现任务办结',
+    'the township helped it apply; the outreach task is closed',
   );
   const app = await reviewApplication(d, H1, submitted.applicationId, CHANGSHA_COUNTY);
   s.tier = app.tier;
@@ -159,6 +190,52 @@ export async function household1(d: DemoSession) {
     `first periodic recheck scheduled for ${s.nextRecheckDue}`,
   );
   await answerDemands(d, submitted.caseId);
+  await complaintAbout(d);
+}
+
+/**
+ * 举报投诉: someone reports online, without signing in, that the household has undeclared income; the
+ * county verifies it, finds it untrue and concludes, and the reporter reads the conclusion by code.
+ */
+async function complaintAbout(d: DemoSession) {
+  const made = (await d.client.expect(
+    'anonymous',
+    'POST',
+    '/complaints',
+    {
+      regionCode: CHANGSHA_COUNTY,
+      kind: 'ineligiblePaid',
+      content: '长桥村三组张某家有人在外务工，收入较高，仍在享受低保',
+    },
+    [201],
+  )) as Json;
+  d.step(
+    H1,
+    `有人网上举报该户收入较高（匿名），县级民政部门${made.dueDate}前核实处理；举报人获得查询码`,
+    `an anonymous online report about the household; the county is to conclude by ${made.dueDate}`,
+  );
+  const task = await d.until('the complaint in the county inbox', async () => {
+    const { tasks } = await d.api(county(CHANGSHA_COUNTY), 'GET', `/tasks?township=${CHANGSHA_COUNTY}`);
+    return (tasks as Json[]).find((t) => (t.complaint as Json | undefined)?.complaintId === made.complaintId);
+  });
+  await d.api(county(CHANGSHA_COUNTY), 'GET', `/complaints/${made.complaintId}`);
+  await d.api(county(CHANGSHA_COUNTY), 'POST', `/tasks/${task.taskId}/decision`, {
+    decision: 'reject',
+    reasons: ['经入户核查和人社、银行数据核对，该户无外出务工收入，举报不属实'],
+  });
+  const told = (await d.client.expect(
+    'anonymous',
+    'GET',
+    `/complaints/${made.complaintId}/status?code=${made.code}`,
+    undefined,
+    [200],
+  )) as Json;
+  d.summary.approved.complaint = { complaintId: made.complaintId as string, status: told.status as string };
+  d.step(
+    H1,
+    `县级核实：举报不属实（${(told.conclusion as Json).reasons}）；举报人凭查询码看到处理结果`,
+    'the county found the report untrue; the reporter read the conclusion with the code',
+  );
 }
 
 /** What each department did about the demands the determination pushed to it. */

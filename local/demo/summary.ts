@@ -54,6 +54,10 @@ export interface DemoSummary {
     paidMonths: string[];
     /** 需求推送: `department:item` of each demand the departments answered. */
     demands: string[];
+    /** 主动发现: the village committee's report that led to the application. */
+    discoveryId: string | null;
+    /** 举报投诉 about the household, concluded. */
+    complaint: { complaintId: string; status: string } | null;
     caseStatus: string | null;
     monitoring: boolean | null;
     notices: string[];
@@ -112,6 +116,8 @@ export function emptySummary(): DemoSummary {
       gradualExit: { months: null, payments: [], total: 0 },
       paidMonths: [],
       demands: [],
+      discoveryId: null,
+      complaint: null,
       caseStatus: null,
       monitoring: null,
       notices: [],
