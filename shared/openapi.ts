@@ -1265,6 +1265,7 @@ export type DemandList = z.infer<typeof demandList>;
 export type ChangeList = z.infer<typeof changeListView>;
 export type Discovery = z.infer<typeof discoveryView>;
 export type ComplaintFile = z.infer<typeof complaintFile>;
+export type ComplaintReceipt = z.infer<typeof complaintReceipt>;
 export type LookupResult = z.infer<typeof lookupResult>;
 export type HappinessListView = z.infer<typeof happinessListView>;
 export type MonitoringRunView = z.infer<typeof monitoringRunView>;
