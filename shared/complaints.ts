@@ -27,11 +27,10 @@ import {
   type ComplaintTask,
   type TaskDecision,
 } from './domain/tasks.ts';
-import { queryAll } from './dynamo.ts';
 import { logger } from './logger.ts';
 import { recordCalendarFallback } from './metrics.ts';
 import { decideWithRecord, escalateStandaloneTask, getTask, putWithTask } from './repositories/cases.ts';
-import { regionPrefix, sweepOverdue } from './repositories/monitoring.ts';
+import { queryByProvince, queryShards, sweepOverdue } from './repositories/monitoring.ts';
 import { calendar } from './repositories/parameters.ts';
 import { casesTable, caseworkerQueue, DUE_SHARDS, supervisorQueue } from './resources.ts';
 import {
@@ -243,17 +242,7 @@ export async function concludeComplaint(
 }
 
 async function complaintsDueOn(day: string): Promise<ComplaintRecord[]> {
-  const shards = await Promise.all(
-    Array.from({ length: DUE_SHARDS }, (_, shard) =>
-      queryAll(dynamo(), {
-        TableName: table(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': `CDUE#${day}#${shard}` },
-      }),
-    ),
-  );
-  return shards.flat().map((i) => strip(i)!);
+  return (await queryShards('gsi2', `CDUE#${day}#`)).map((i) => strip(i)!);
 }
 
 async function escalate(c: ComplaintRecord, today: string): Promise<boolean> {
@@ -309,23 +298,8 @@ export async function listComplaints(
   from: string,
   to: string,
 ): Promise<ComplaintRecord[]> {
-  const prefix = regionPrefix(regionCode);
-  const provinces =
-    prefix.length >= 2
-      ? [prefix.slice(0, 2)]
-      : Array.from({ length: 90 }, (_, i) => String(i + 10)).filter((p) => p.startsWith(prefix));
-  const items = await Promise.all(
-    provinces.map((province) =>
-      queryAll(dynamo(), {
-        TableName: table(),
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :r)',
-        ExpressionAttributeValues: { ':pk': `COMPLAINTS#${province}`, ':r': prefix },
-      }),
-    ),
-  );
+  const items = await queryByProvince('COMPLAINTS#', regionCode);
   return items
-    .flat()
     .map((i) => strip(i)!)
     .filter((c) => {
       const day = chinaDate(new Date(c.receivedAt));

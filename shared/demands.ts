@@ -31,11 +31,11 @@ import { SUPERVISION_WORKING_DAYS } from './domain/determination.ts';
 import { maskIdNumber } from './domain/id-number.ts';
 import { stableId } from './domain/ids.ts';
 import { type SpecialGrant, type SpecialItem, specialItemLabels } from './domain/special-assistance.ts';
-import { isConditionFailure, queryAll } from './dynamo.ts';
+import { isConditionFailure } from './dynamo.ts';
 import { logger } from './logger.ts';
 import { recordCalendarFallback } from './metrics.ts';
 import { type Department, departmentLabels } from './monitoring/vocabulary.ts';
-import { type Escalation, regionPrefix, sweepOverdue } from './repositories/monitoring.ts';
+import { type Escalation, queryShards, regionPrefix, sweepOverdue } from './repositories/monitoring.ts';
 import { calendar } from './repositories/parameters.ts';
 import { casesTable, DUE_SHARDS, departmentQueues, supervisorQueue } from './resources.ts';
 import { tierLabels } from './rules/classify.ts';
@@ -222,22 +222,8 @@ export async function listDemands(query: {
   regionCode: string;
   status?: DemandStatus | undefined;
 }): Promise<DemandRecord[]> {
-  const prefix = regionPrefix(query.regionCode);
-  const shards = await Promise.all(
-    Array.from({ length: DUE_SHARDS }, (_, shard) =>
-      queryAll(dynamo(), {
-        TableName: table(),
-        IndexName: 'gsi1',
-        KeyConditionExpression: prefix ? 'gsi1pk = :pk AND begins_with(gsi1sk, :r)' : 'gsi1pk = :pk',
-        ExpressionAttributeValues: {
-          ':pk': `DEMANDS#${query.department}#${shard}`,
-          ...(prefix ? { ':r': prefix } : {}),
-        },
-      }),
-    ),
-  );
-  return shards
-    .flat()
+  const items = await queryShards('gsi1', `DEMANDS#${query.department}#`, regionPrefix(query.regionCode));
+  return items
     .map((i) => strip(i)!)
     .filter((d) => !query.status || d.status === query.status)
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.demandId.localeCompare(b.demandId));
@@ -302,17 +288,7 @@ export function demandMessage(
 }
 
 async function pendingDemands(): Promise<DemandRecord[]> {
-  const shards = await Promise.all(
-    Array.from({ length: DUE_SHARDS }, (_, shard) =>
-      queryAll(dynamo(), {
-        TableName: table(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': `DOUTBOX#${shard}` },
-      }),
-    ),
-  );
-  return shards.flat().map((i) => strip(i)!);
+  return (await queryShards('gsi2', 'DOUTBOX#')).map((i) => strip(i)!);
 }
 
 /** Moves a demand out of the outbox into the due-date index, once; false when it was pushed or answered meanwhile. */
@@ -424,17 +400,7 @@ async function escalate(d: DemandRecord, today: string): Promise<boolean> {
 }
 
 async function demandsDueOn(day: string): Promise<DemandRecord[]> {
-  const shards = await Promise.all(
-    Array.from({ length: DUE_SHARDS }, (_, shard) =>
-      queryAll(dynamo(), {
-        TableName: table(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': `DDUE#${day}#${shard}` },
-      }),
-    ),
-  );
-  return shards.flat().map((i) => strip(i)!);
+  return (await queryShards('gsi2', `DDUE#${day}#`)).map((i) => strip(i)!);
 }
 
 /**

@@ -24,10 +24,9 @@ import type { Actor } from './domain/cases.ts';
 import { chinaDate } from './domain/dates.ts';
 import { stableId } from './domain/ids.ts';
 import { OUTREACH_KIND, OUTREACH_TASK_TOKEN, type OutreachTask, type TaskDecision } from './domain/tasks.ts';
-import { queryAll } from './dynamo.ts';
 import { recordCalendarFallback } from './metrics.ts';
 import { decideWithRecord, putWithTask } from './repositories/cases.ts';
-import { regionPrefix } from './repositories/monitoring.ts';
+import { queryByProvince } from './repositories/monitoring.ts';
 import { calendar } from './repositories/parameters.ts';
 import { casesTable, caseworkerQueue } from './resources.ts';
 import {
@@ -221,25 +220,8 @@ export async function openDiscovery(d: DiscoveryRecord): Promise<DiscoveryDetail
 
 /** The discoveries of a region (a province or city covers its counties), newest first. */
 export async function listDiscoveries(regionCode: string): Promise<DiscoveryRecord[]> {
-  const prefix = regionPrefix(regionCode);
-  const provinces =
-    prefix.length >= 2
-      ? [prefix.slice(0, 2)]
-      : Array.from({ length: 90 }, (_, i) => String(i + 10)).filter((p) => p.startsWith(prefix));
-  const items = await Promise.all(
-    provinces.map((province) =>
-      queryAll(dynamo(), {
-        TableName: table(),
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :r)',
-        ExpressionAttributeValues: { ':pk': `DISCOVERIES#${province}`, ':r': prefix },
-      }),
-    ),
-  );
-  return items
-    .flat()
-    .map((i) => strip(i)!)
-    .sort((a, b) => b.recordedAt.localeCompare(a.recordedAt));
+  const items = await queryByProvince('DISCOVERIES#', regionCode);
+  return items.map((i) => strip(i)!).sort((a, b) => b.recordedAt.localeCompare(a.recordedAt));
 }
 
 /**

@@ -19,7 +19,6 @@ import type { Actor } from './domain/cases.ts';
 import { maskIdNumber } from './domain/id-number.ts';
 import { newId } from './domain/ids.ts';
 import { specialItemLabels } from './domain/special-assistance.ts';
-import { queryAll } from './dynamo.ts';
 import {
   type RegisterStatus,
   type RegisterTier,
@@ -28,7 +27,7 @@ import {
 } from './monitoring/indicators.ts';
 import type { Department } from './monitoring/vocabulary.ts';
 import * as lifecycle from './repositories/lifecycle.ts';
-import { regionPrefix } from './repositories/monitoring.ts';
+import { queryByProvince } from './repositories/monitoring.ts';
 import { householdOf, lookupPersons } from './repositories/register.ts';
 import { casesTable } from './resources.ts';
 import { specialRecords } from './special-assistance.ts';
@@ -158,15 +157,8 @@ export async function lookUp(
 
 /** The look-ups of a region (a province's or city's code covers its counties), newest first. */
 export async function listLookups(regionCode: string): Promise<LookupRecord[]> {
-  const items = await queryAll(dynamo(), {
-    TableName: table(),
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :region)',
-    ExpressionAttributeValues: {
-      ':pk': `LOOKUPS#${regionCode.slice(0, 2)}`,
-      ':region': regionPrefix(regionCode),
-    },
-  });
+  // National auditors (000000) read every province's.
+  const items = await queryByProvince('LOOKUPS#', regionCode);
   return items
     .map(({ pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, ...rest }) => rest as unknown as LookupRecord)
     .sort((a, b) => b.at.localeCompare(a.at));

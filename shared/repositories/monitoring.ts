@@ -43,6 +43,58 @@ const shardOf = (id: string) => createHash('sha256').update(id).digest()[0]! % D
 /** A region code's prefix that its own area's codes share: 430000 → 43, 430100 → 4301, 430121 → 430121. */
 export const regionPrefix = (regionCode: string) => regionCode.replace(/(00)+$/, '');
 
+/**
+ * Every item of a partition sharded over `DUE_SHARDS` (`<partition><shard>`) in an index, whose sort
+ * key starts with `sortPrefix` if one is given (a region's prefix, for lists by region).
+ */
+export async function queryShards(
+  index: 'gsi1' | 'gsi2',
+  partition: string,
+  sortPrefix = '',
+): Promise<Record<string, unknown>[]> {
+  const shards = await Promise.all(
+    Array.from({ length: DUE_SHARDS }, (_, shard) =>
+      queryAll(dynamo(), {
+        TableName: table(),
+        IndexName: index,
+        KeyConditionExpression: sortPrefix
+          ? `${index}pk = :pk AND begins_with(${index}sk, :r)`
+          : `${index}pk = :pk`,
+        ExpressionAttributeValues: {
+          ':pk': `${partition}${shard}`,
+          ...(sortPrefix ? { ':r': sortPrefix } : {}),
+        },
+      }),
+    ),
+  );
+  return shards.flat();
+}
+
+/**
+ * Every item of a region in `gsi1` partitions by province (`<partition><2 digits>`, sort keys starting
+ * with the region code): the province's partition, or every province's for national staff (000000).
+ */
+export async function queryByProvince(
+  partition: string,
+  regionCode: string,
+): Promise<Record<string, unknown>[]> {
+  const prefix = regionPrefix(regionCode);
+  const provinces =
+    prefix.length >= 2 ? [prefix.slice(0, 2)] : Array.from({ length: 90 }, (_, i) => String(i + 10));
+  const items = await Promise.all(
+    provinces.map((province) =>
+      queryAll(dynamo(), {
+        TableName: table(),
+        IndexName: 'gsi1',
+        // A national caller's prefix is empty, which DynamoDB does not take as a value: the whole partition.
+        KeyConditionExpression: prefix ? 'gsi1pk = :pk AND begins_with(gsi1sk, :r)' : 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': `${partition}${province}`, ...(prefix ? { ':r': prefix } : {}) },
+      }),
+    ),
+  );
+  return items.flat();
+}
+
 function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
   if (!item) return undefined;
   const { pk: _p, sk: _s, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...rest } = item;
@@ -275,22 +327,8 @@ export async function listWarnings(query: {
   regionCode: string;
   status?: WarningStatus | undefined;
 }): Promise<WarningRecord[]> {
-  const prefix = regionPrefix(query.regionCode);
-  const shards = await Promise.all(
-    Array.from({ length: DUE_SHARDS }, (_, shard) =>
-      queryAll(dynamo(), {
-        TableName: table(),
-        IndexName: 'gsi1',
-        KeyConditionExpression: prefix ? 'gsi1pk = :pk AND begins_with(gsi1sk, :r)' : 'gsi1pk = :pk',
-        ExpressionAttributeValues: {
-          ':pk': `WARNS#${query.department}#${shard}`,
-          ...(prefix ? { ':r': prefix } : {}),
-        },
-      }),
-    ),
-  );
+  const shards = await queryShards('gsi1', `WARNS#${query.department}#`, regionPrefix(query.regionCode));
   return shards
-    .flat()
     .map((i) => strip<WarningRecord>(i)!)
     .filter((w) => !query.status || w.status === query.status)
     .sort((a, b) => b.raisedAt.localeCompare(a.raisedAt) || a.warningId.localeCompare(b.warningId));
@@ -325,17 +363,7 @@ export async function answerWarning(
 
 /** Unanswered warnings whose due date is `day`, across every shard. */
 export async function warningsDueOn(day: string): Promise<WarningRecord[]> {
-  const shards = await Promise.all(
-    Array.from({ length: DUE_SHARDS }, (_, shard) =>
-      queryAll(dynamo(), {
-        TableName: table(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': `WDUE#${day}#${shard}` },
-      }),
-    ),
-  );
-  return shards.flat().map((i) => strip<WarningRecord>(i)!);
+  return (await queryShards('gsi2', `WDUE#${day}#`)).map((i) => strip<WarningRecord>(i)!);
 }
 
 /**

@@ -103,6 +103,18 @@ describe('look-ups by departments', () => {
 
     // The auditors see who looked up how many people, when and why — not whom.
     const log = await recorded();
+    // National auditors (000000) see every province's look-ups.
+    const national = {
+      role: 'auditor' as const,
+      regionCodes: ['000000'],
+      subject: 'test-auditor-cn',
+      name: '审计',
+    };
+    const everywhere = await runtime.api('/register/lookups?regionCode=000000', {}, national);
+    expect(everywhere.status, JSON.stringify(everywhere.body)).toBe(200);
+    const all = everywhere.body.lookups as Body[];
+    expect(all.map((l) => l.lookupId)).toEqual(expect.arrayContaining(log.map((l) => l.lookupId)));
+    expect(all.some((l) => !l.regionCode.startsWith('43'))).toBe(true);
     expect(log.find((l) => l.lookupId === medical.body.lookupId)).toMatchObject({
       department: 'medicalInsurance',
       departmentLabel: '医疗保障部门',
