@@ -99,6 +99,11 @@ export async function verify(d: DemoSession) {
           String(discovery?.status),
         );
         check(
+          '结果互认 and 增减变动名单 agree with the register: both members 低保, both entered',
+          a.lookup?.found === 2 && a.lookup.entered === 2,
+          JSON.stringify(a.lookup),
+        );
+        check(
           '举报投诉: concluded, and the reporter told by code',
           a.complaint?.status === 'unsubstantiated',
           String(a.complaint?.status),

@@ -190,7 +190,37 @@ export async function household1(d: DemoSession) {
     `first periodic recheck scheduled for ${s.nextRecheckDue}`,
   );
   await answerDemands(d, submitted.caseId);
+  await lookupAndChanges(d);
   await complaintAbout(d);
+}
+
+/**
+ * 结果互认 and 增减变动名单: 医保 looks the household's members up by ID number (both in the low-income
+ * population, 低保, with the premium subsidy), and the month's change list names both as 新增 — as the
+ * register says.
+ */
+async function lookupAndChanges(d: DemoSession) {
+  const officer = departmentOfficer('medicalInsurance', CHANGSHA_COUNTY);
+  const members = zhangSan([]).members.map((m) => m.idNumber);
+  const looked = await d.api(officer, 'POST', '/register/lookup', {
+    regionCode: CHANGSHA_COUNTY,
+    purpose: '资助2027年度城乡居民医保个人缴费',
+    idNumbers: members,
+  });
+  const month = chinaDate(new Date()).slice(0, 7);
+  const changes = await d.api(
+    officer,
+    'GET',
+    `/register/changes?regionCode=${CHANGSHA_COUNTY}&month=${month}`,
+  );
+  const found = (looked.results as Json[]).filter((r) => r.inLowIncomePopulation && r.tier === 'dibao');
+  const entered = (changes.rows as Json[]).filter((r) => r.change === 'entered');
+  d.summary.approved.lookup = { found: found.length, entered: entered.length };
+  d.step(
+    H1,
+    `医保部门查询认定结果（结果互认）：${found.length}人属于低收入人口（最低生活保障）；${month}增减变动名单新增${entered.length}人`,
+    `medical insurance looked the members up: ${found.length} in the low-income population; the month's change list has ${entered.length} entered`,
+  );
 }
 
 /**

@@ -54,6 +54,8 @@ export interface DemoSummary {
     paidMonths: string[];
     /** 需求推送: `department:item` of each demand the departments answered. */
     demands: string[];
+    /** 结果互认 and 增减变动名单: 医保's look-up of the members and the month's entries. */
+    lookup: { found: number; entered: number } | null;
     /** 主动发现: the village committee's report that led to the application. */
     discoveryId: string | null;
     /** 举报投诉 about the household, concluded. */
@@ -118,6 +120,7 @@ export function emptySummary(): DemoSummary {
       demands: [],
       discoveryId: null,
       complaint: null,
+      lookup: null,
       caseStatus: null,
       monitoring: null,
       notices: [],
