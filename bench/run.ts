@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   api: () => import('./api.ts'),
   monitoring: () => import('./monitoring.ts'),
   payroll: () => import('./payroll.ts'),
+  lookup: () => import('./lookup.ts'),
 };
 
 const name = process.argv[2];

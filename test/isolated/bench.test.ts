@@ -81,3 +81,11 @@ it('payroll: the county paid end to end, every line agreeing with DuckDB, the co
   expect(out).toMatch(/total\s+\$[\d.]+/);
   expect(out).toMatch(/projected for a province of 3,000,000 cases: [\d.]+ min/);
 }, 240_000);
+
+it('lookup: 结果互认 look-ups answered alike by doudi and DuckDB, with rates and latencies', () => {
+  const out = bench('lookup', { BENCH_PEOPLE: '10000', BENCH_LOOKUPS: '3' });
+  expect(out).toMatch(/doudi \(HTTP API, local runtime\): [\d.]+ look-ups\/s .* p99 [\d,]+ ms/);
+  expect(out).toMatch(/DuckDB \(in memory, same export\):\s+[\d.]+ look-ups\/s/);
+  expect(out).toMatch(/ratio doudi ÷ DuckDB: throughput [\d.]+×, p99 latency [\d.]+×/);
+  expect(out).toContain('agreement: 3,000 of 3,000 positions alike');
+}, 240_000);
