@@ -26,7 +26,9 @@ export const timeoutOf = (def: Pick<FunctionDefinition, 'timeoutSeconds'>): numb
 /**
  * The nested stack a function is deployed in (`infra/doudi-stack.ts`), by lifecycle: the casework of
  * applications, rechecks, gradual exits and emergencies; payments (payee accounts, the monthly roll,
- * bank files, recoveries); the monitoring of department data; the edge
+ * bank files, recoveries); the monitoring of department data and what is done around the register —
+ * demands, look-ups and change lists for departments, finding households (主动发现), reports and
+ * complaints (举报投诉); the edge
  * that serves pages and documents. A workflow lives with its step functions.
  */
 export type FunctionStack = 'casework' | 'payments' | 'monitoring' | 'edge';
@@ -784,7 +786,7 @@ export const functions = {
     schedule: 'rate(1 hour)',
   },
   recordDiscovery: {
-    stack: 'casework',
+    stack: 'monitoring',
     entry: 'functions/http/discoveries.ts',
     handler: 'create',
     description: '记录主动发现的需要救助的家庭，生成乡镇联系并协助申请的任务',
@@ -795,21 +797,21 @@ export const functions = {
     ],
   },
   listDiscoveries: {
-    stack: 'casework',
+    stack: 'monitoring',
     entry: 'functions/http/discoveries.ts',
     handler: 'list',
     description: '主动发现的记录及其结果（按地区）',
     grants: [{ table: 'Cases', access: 'read' }],
   },
   getDiscovery: {
-    stack: 'casework',
+    stack: 'monitoring',
     entry: 'functions/http/discoveries.ts',
     handler: 'get',
     description: '主动发现的记录详情',
     grants: [{ table: 'Cases', access: 'read' }],
   },
   submitComplaint: {
-    stack: 'casework',
+    stack: 'monitoring',
     entry: 'functions/http/complaints.ts',
     handler: 'submit',
     description: '网上举报投诉（无需登录）',
@@ -820,7 +822,7 @@ export const functions = {
     ],
   },
   recordComplaint: {
-    stack: 'casework',
+    stack: 'monitoring',
     entry: 'functions/http/complaints.ts',
     handler: 'record',
     description: '服务热线、来信来访受理举报投诉',
@@ -831,28 +833,28 @@ export const functions = {
     ],
   },
   complaintStatus: {
-    stack: 'casework',
+    stack: 'monitoring',
     entry: 'functions/http/complaints.ts',
     handler: 'status',
     description: '举报人凭查询码查询处理结果',
     grants: [{ table: 'Cases', access: 'read' }],
   },
   complaintFile: {
-    stack: 'casework',
+    stack: 'monitoring',
     entry: 'functions/http/complaints.ts',
     handler: 'file',
     description: '县级民政部门查阅举报投诉（记入审计链）',
     grants: [{ table: 'Cases', access: 'readWrite' }],
   },
   complaintStats: {
-    stack: 'casework',
+    stack: 'monitoring',
     entry: 'functions/http/complaints.ts',
     handler: 'stats',
     description: '举报投诉的数量、办理时效和结果（按地区，审计）',
     grants: [{ table: 'Cases', access: 'read' }],
   },
   escalateComplaints: {
-    stack: 'casework',
+    stack: 'monitoring',
     entry: 'functions/steps/lifecycle-tasks.ts',
     handler: 'escalateComplaints',
     description: '举报投诉逾期未办结：报督办',

@@ -102,7 +102,8 @@ export class DoudiStack extends Stack {
     this.monitoring = new LifecycleStack(this, 'Monitoring', {
       ...lifecycle,
       lifecycle: 'monitoring',
-      description: '兜底 doudi 动态监测 monitoring: department feeds compared with the register, warnings',
+      description:
+        '兜底 doudi 动态监测 monitoring: department feeds compared with the register, warnings, demands, look-ups, change lists, discoveries, complaints',
     });
     this.edge = new LifecycleStack(this, 'Edge', {
       ...lifecycle,
