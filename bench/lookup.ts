@@ -68,9 +68,14 @@ function random(seed: number) {
 const rand = random(20_261_205);
 const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
 
+/** The `serial`-th ID number of a region: a birth date (1940–1999) and a sequence number, 20 million apart. */
 function idNumber(region: string, serial: number): string {
-  const day = 1 + (serial % 28);
-  const first17 = `${region}19${String(40 + (serial % 60)).padStart(2, '0')}${String(1 + (serial % 12)).padStart(2, '0')}${String(day).padStart(2, '0')}${String(serial % 1000).padStart(3, '0')}`;
+  const sequence = serial % 1000;
+  const date = Math.floor(serial / 1000);
+  const day = 1 + (date % 28);
+  const month = 1 + (Math.floor(date / 28) % 12);
+  const year = 1940 + (Math.floor(date / 336) % 60);
+  const first17 = `${region}${year}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}${String(sequence).padStart(3, '0')}`;
   return first17 + idCheckCharacter(first17);
 }
 
