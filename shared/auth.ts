@@ -11,7 +11,7 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { HttpError, NotFoundError } from './errors.ts';
-import { type Department, departments } from './monitoring/vocabulary.ts';
+import { type Department, departmentLabels, departments } from './monitoring/vocabulary.ts';
 
 export const roles = [
   'applicant',
@@ -144,3 +144,28 @@ export function requireOwnerOrStaff<R extends { ownerSubject?: string | undefine
 
 export const isOwner = (principal: Principal, record: { ownerSubject?: string | undefined }): boolean =>
   record.ownerSubject !== undefined && record.ownerSubject === principal.subject;
+
+/** A department officer acts for their own department only: the one their sign-in names. */
+export function ownDepartment(principal: Principal, what: string): Department {
+  if (!principal.department)
+    throw new ForbiddenError(
+      `${roleLabels.departmentOfficer}的登录身份未载明所属部门，不能查看或反馈${what}`,
+    );
+  return principal.department;
+}
+
+/**
+ * The departments a list is read for: the one asked about, or every one — and for a department
+ * officer only their own (asking for another is refused).
+ */
+export function departmentsListed(
+  principal: Principal,
+  requested: Department | undefined,
+  what: string,
+): readonly Department[] {
+  if (principal.role !== 'departmentOfficer') return requested ? [requested] : departments;
+  const own = ownDepartment(principal, what);
+  if (requested && requested !== own)
+    throw new ForbiddenError(`只能查看本部门（${departmentLabels[own]}）的${what}`);
+  return [own];
+}

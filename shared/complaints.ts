@@ -221,16 +221,10 @@ export async function concludeComplaint(
   const done = await decideWithRecord(task.taskId, decision, {
     key: COMPLAINT(complaint.complaintId),
     set: { status: substantiated ? 'substantiated' : 'unsubstantiated', conclusion },
+    // Out of the due-date index: nothing left to escalate.
+    remove: ['gsi2pk', 'gsi2sk'],
   });
   if (!done) return false;
-  // Out of the due-date index: nothing left to escalate.
-  await dynamo().send(
-    new UpdateCommand({
-      TableName: table(),
-      Key: COMPLAINT(complaint.complaintId),
-      UpdateExpression: 'REMOVE gsi2pk, gsi2sk',
-    }),
-  );
   await appendAudit(complaint.chainId, {
     key: `complaint.concluded#${complaint.complaintId}`,
     actor: by,

@@ -135,6 +135,17 @@ export async function createDemands(
     ...changes.started.map((g) => ['start', g] as const),
     ...changes.ended.map((g) => ['end', g] as const),
   ];
+  // The month's change list of each department and the county (`shared/change-lists.ts`) will include them.
+  const month = chinaDate(new Date(decision.decidedAt)).slice(0, 7);
+  for (const department of new Set(all.map(([, g]) => g.department)))
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: { pk: `CHANGES#${month}`, sk: `${department}#${household.regionCode}` },
+        UpdateExpression: 'SET department = :d, regionCode = :r',
+        ExpressionAttributeValues: { ':d': department, ':r': household.regionCode },
+      }),
+    );
   return Promise.all(
     all.map(async ([kind, g]) => {
       const person = household.members[g.member ?? 0] ?? household.members[0]!;
@@ -165,18 +176,6 @@ export async function createDemands(
         status: 'pending',
         escalations: [],
       };
-      // The month's change list of the department and county (`shared/change-lists.ts`) will include it.
-      await dynamo().send(
-        new UpdateCommand({
-          TableName: table(),
-          Key: {
-            pk: `CHANGES#${chinaDate(new Date(decision.decidedAt)).slice(0, 7)}`,
-            sk: `${demand.department}#${demand.regionCode}`,
-          },
-          UpdateExpression: 'SET department = :d, regionCode = :r',
-          ExpressionAttributeValues: { ':d': demand.department, ':r': demand.regionCode },
-        }),
-      );
       try {
         await dynamo().send(
           new PutCommand({

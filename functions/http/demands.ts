@@ -3,7 +3,14 @@
  * reaches, for the department that must act — recorded on the household's chain), and the department's
  * answer. County officers and auditors follow them, masked. And the month's change list (增减变动名单).
  */
-import { actor, ForbiddenError, type Principal, requireJurisdiction, roleLabels } from '../../shared/auth.ts';
+import {
+  actor,
+  departmentsListed,
+  ForbiddenError,
+  ownDepartment,
+  type Principal,
+  requireJurisdiction,
+} from '../../shared/auth.ts';
 import { changeListFor } from '../../shared/change-lists.ts';
 import {
   answerDemand,
@@ -17,7 +24,7 @@ import { chinaDate } from '../../shared/domain/dates.ts';
 import { specialItemLabels } from '../../shared/domain/special-assistance.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
-import { type Department, departmentLabels, departments } from '../../shared/monitoring/vocabulary.ts';
+import { departmentLabels } from '../../shared/monitoring/vocabulary.ts';
 import { tierLabels } from '../../shared/rules/classify.ts';
 import {
   changesQuery,
@@ -57,17 +64,11 @@ function demandView(d: DemandRecord, person?: { name: string; idNumber: string }
   };
 }
 
-function ownDepartment(principal: Principal): Department {
-  if (!principal.department)
-    throw new ForbiddenError(`${roleLabels.departmentOfficer}的登录身份未载明所属部门，不能查看或反馈需求`);
-  return principal.department;
-}
-
 /** The demand a request names, if the caller may see it: its department's officers, or staff over its region. */
 async function visibleDemand(principal: Principal, demandId: string): Promise<DemandRecord> {
   const demand = await getDemand(demandId);
   if (!demand) throw new NotFoundError(`需求 ${demandId} 不存在`);
-  if (principal.role === 'departmentOfficer' && demand.department !== ownDepartment(principal))
+  if (principal.role === 'departmentOfficer' && demand.department !== ownDepartment(principal, '需求'))
     throw new ForbiddenError(`此需求推送给${departmentLabels[demand.department]}，本部门无权查看或反馈`);
   requireJurisdiction(principal, demand.regionCode);
   return demand;
@@ -77,13 +78,7 @@ export const list = httpRoute(
   { roles: ['departmentOfficer', 'countyOfficer', 'auditor'], query: demandsQuery },
   async ({ query, principal }) => {
     requireJurisdiction(principal, query.regionCode);
-    let wanted: readonly Department[] = query.department ? [query.department] : departments;
-    if (principal.role === 'departmentOfficer') {
-      const own = ownDepartment(principal);
-      if (query.department && query.department !== own)
-        throw new ForbiddenError(`只能查看本部门（${departmentLabels[own]}）的需求`);
-      wanted = [own];
-    }
+    const wanted = departmentsListed(principal, query.department, '需求');
     const all = (
       await Promise.all(
         wanted.map((department) =>
@@ -162,7 +157,7 @@ export const feedback = httpRoute(
 export const changes = httpRoute(
   { roles: ['departmentOfficer'], query: changesQuery },
   async ({ query, principal }) => {
-    const department = ownDepartment(principal);
+    const department = ownDepartment(principal, '需求');
     requireJurisdiction(principal, query.regionCode);
     return {
       statusCode: 200,

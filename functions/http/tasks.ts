@@ -203,6 +203,19 @@ function checkAssessedAmount(task: Task, body: z.output<typeof decisionBody>): v
   }
 }
 
+/** The decision on a task no workflow waits on (payment, outreach, complaint), recorded as it is. */
+const directDecision = (
+  decision: cases.TaskDecision['decision'],
+  reasons: string[],
+  principal: Principal,
+): cases.TaskDecision => ({
+  decision,
+  reasons,
+  decidedAt: new Date().toISOString(),
+  decidedBy: principal.name,
+  decidedByActor: actor(principal),
+});
+
 export const decide = httpRoute(
   {
     path: taskIdPath,
@@ -241,13 +254,7 @@ export const decide = httpRoute(
         ]);
       if (!body.reasons.length)
         throw new ValidationError([{ field: 'reasons', message: '请写明核实的情况和处理结果' }]);
-      const decision: cases.TaskDecision = {
-        decision: body.decision,
-        reasons: body.reasons,
-        decidedAt: new Date().toISOString(),
-        decidedBy: principal.name,
-        decidedByActor: actor(principal),
-      };
+      const decision = directDecision(body.decision, body.reasons, principal);
       if (!(await concludeComplaint(existing, decision, actor(principal))))
         throw new ConflictError(`任务 ${path.taskId} 已处理，不能重复决定`);
       return { statusCode: 200, body: publicTask((await cases.getTask(path.taskId)) ?? existing) };
@@ -300,13 +307,7 @@ async function decideOutreachTask(
     throw new ValidationError([
       { field: 'decision', message: '主动发现任务应决定 approve（已协助申请）或 reject（未申请）' },
     ]);
-  const decision: cases.TaskDecision = {
-    decision: body.decision,
-    reasons: body.reasons,
-    decidedAt: new Date().toISOString(),
-    decidedBy: principal.name,
-    decidedByActor: by,
-  };
+  const decision = directDecision(body.decision, body.reasons, principal);
   if (!(await closeDiscovery(task, decision, applicationId, by)))
     throw new ConflictError(`任务 ${task.taskId} 已处理，不能重复决定`);
   if (applicationId) {
@@ -357,13 +358,7 @@ async function decidePaymentTask(
           message: `账户有误的，请登记新的收款账户（PUT /cases/${task.caseId}/payee-account），任务随之办结；账户无误的，决定 approve 并写明核实情况`,
         },
       ]);
-    const decision = {
-      decision: 'approve' as const,
-      reasons,
-      decidedAt: new Date().toISOString(),
-      decidedBy: principal.name,
-      decidedByActor: by,
-    };
+    const decision = directDecision('approve', reasons, principal);
     if (!(await payroll.closePaymentTask(task, decision)))
       throw new ConflictError(`任务 ${task.taskId} 已处理，不能重复决定`);
     await appendAudit(task.caseId, {

@@ -2,10 +2,11 @@ import { appendAudit } from '../../shared/audit.ts';
 import {
   actor,
   covers,
+  departmentsListed,
   ForbiddenError,
+  ownDepartment,
   type Principal,
   requireJurisdiction,
-  roleLabels,
 } from '../../shared/auth.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { yuanText } from '../../shared/domain/money.ts';
@@ -23,9 +24,7 @@ import {
 import { happinessList as sumHappiness } from '../../shared/monitoring/happiness.ts';
 import {
   assistanceTypeLabels,
-  type Department,
   departmentLabels,
-  departments,
   riskTypeLabels,
 } from '../../shared/monitoring/vocabulary.ts';
 import { listLookups, lookUp } from '../../shared/register-lookup.ts';
@@ -90,18 +89,11 @@ export function warningView(w: monitoring.WarningRecord) {
   };
 }
 
-/** A department officer acts for their own department only. */
-function ownDepartment(principal: Principal): Department {
-  if (!principal.department)
-    throw new ForbiddenError(`${roleLabels.departmentOfficer}的登录身份未载明所属部门，不能查看或反馈预警`);
-  return principal.department;
-}
-
 /** The warning a request names, if the caller may see it: its department's officers, or civil affairs staff over its region. */
 async function visibleWarning(principal: Principal, warningId: string): Promise<monitoring.WarningRecord> {
   const warning = await monitoring.getWarning(warningId);
   if (!warning) throw new NotFoundError(`预警 ${warningId} 不存在`);
-  if (principal.role === 'departmentOfficer' && warning.department !== ownDepartment(principal))
+  if (principal.role === 'departmentOfficer' && warning.department !== ownDepartment(principal, '预警'))
     throw new ForbiddenError(`此预警推送给${departmentLabels[warning.department]}，本部门无权查看或反馈`);
   requireJurisdiction(principal, warning.regionCode);
   return warning;
@@ -111,13 +103,7 @@ export const list = httpRoute(
   { roles: ['departmentOfficer', 'countyOfficer', 'auditor'], query: warningsQuery },
   async ({ query, principal }) => {
     requireJurisdiction(principal, query.regionCode);
-    let wanted: readonly Department[] = query.department ? [query.department] : departments;
-    if (principal.role === 'departmentOfficer') {
-      const own = ownDepartment(principal);
-      if (query.department && query.department !== own)
-        throw new ForbiddenError(`只能查看本部门（${departmentLabels[own]}）的预警`);
-      wanted = [own];
-    }
+    const wanted = departmentsListed(principal, query.department, '预警');
     const all = (
       await Promise.all(
         wanted.map((department) =>
@@ -321,7 +307,7 @@ export const loadRegister = httpRoute(
 export const lookup = httpRoute(
   { roles: ['departmentOfficer'], body: lookupBody },
   async ({ body, principal }) => {
-    const department = ownDepartment(principal);
+    const department = ownDepartment(principal, '预警');
     requireJurisdiction(principal, body.regionCode);
     const { lookup: record, results } = await lookUp(body, { ...actor(principal), department });
     return {

@@ -129,19 +129,19 @@ export async function putWithTask(record: Record<string, unknown>, task: Task): 
     );
     return true;
   } catch (error) {
-    if (isConditionFailure(error) || (error as Error).name === 'TransactionCanceledException') return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 }
 
 /**
- * The task decided and out of the inbox, and its record updated, in one write; false when the task
- * was decided already.
+ * The task decided and out of the inbox, and its record updated (`remove`: attributes it loses, such
+ * as its due-index keys), in one write; false when the task was decided already.
  */
 export async function decideWithRecord(
   taskId: string,
   decision: TaskDecision,
-  record: { key: { pk: string; sk: string }; set: Record<string, unknown> },
+  record: { key: { pk: string; sk: string }; set: Record<string, unknown>; remove?: string[] },
 ): Promise<boolean> {
   const names = Object.keys(record.set);
   try {
@@ -167,7 +167,9 @@ export async function decideWithRecord(
             Update: {
               TableName: table(),
               Key: record.key,
-              UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+              UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(', ')}${
+                record.remove?.length ? ` REMOVE ${record.remove.join(', ')}` : ''
+              }`,
               ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#f${i}`, n])),
               ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:v${i}`, record.set[n]])),
             },
@@ -177,7 +179,7 @@ export async function decideWithRecord(
     );
     return true;
   } catch (error) {
-    if (isConditionFailure(error) || (error as Error).name === 'TransactionCanceledException') return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 }
