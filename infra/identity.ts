@@ -1,17 +1,22 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { CLAIMS } from '../shared/auth.ts';
 import { acknowledge } from './nag.ts';
+
+/**
+ * Attributes the pool was created with, when roles travelled as ID-token claims. Roles, regions and
+ * departments are now the system's staff records (`shared/staff.ts`) and no claim is read; the
+ * attributes stay because a user pool's schema cannot lose one without replacing the pool (and its
+ * accounts).
+ */
+const CLAIMS = { role: 'custom:role', regionCodes: 'custom:regionCodes', department: 'custom:department' };
 
 /** `custom:role` → `role`: the name CDK's custom attributes take (it adds the `custom:` prefix). */
 const customName = (claim: string) => claim.replace(/^custom:/, '');
 
 /**
- * Who may sign in: one Cognito user pool for applicants and staff alike. The attributes that
- * `shared/auth.ts` reads as claims of the ID token — role, served region codes, department — are
- * set by administrators, never by the person (the app client can read them but not write them),
- * so nobody can promote themselves to caseworker of another county.
+ * Who may sign in on the global profile: one Cognito user pool for applicants and staff alike. It
+ * says who a person is; what they may do is granted by administrators through `/admin/staff`.
  */
 export class Identity extends Construct {
   readonly userPool: cognito.UserPool;

@@ -1,8 +1,11 @@
 /**
- * The local runtime's sign-in and its JWT authorizer — what Cognito and API Gateway's JWT
- * authorizer do on AWS. `POST /auth/dev-login { role, regionCodes, … }` issues a signed token with
- * the same claims a Cognito ID token carries (see `shared/auth.ts`); every route that is not
- * public needs one, and its verified claims reach the handler in `requestContext.authorizer.jwt`.
+ * The local runtime's sign-in and its JWT authorizer — what the deployment's OIDC issuer and API
+ * Gateway's JWT authorizer do on AWS. `POST /auth/dev-login { role, regionCodes, … }` signs a token
+ * shaped like an OIDC ID token (`iss`, `aud`, `sub`, `name`, and nothing about roles); for a staff
+ * role it first writes the person's staff record (`shared/staff.ts`), as an administrator would
+ * grant it — anyone may be anyone locally, and what they may do is read from that record, as on
+ * AWS. Every route that is not public needs a token, and its verified claims reach the handler in
+ * `requestContext.authorizer.jwt`.
  *
  * The signing key lives in the data directory, so tokens stay valid across a restart; in memory
  * mode it lives as long as the process. Token lifetimes run on real time, not the virtual clock:
@@ -13,8 +16,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
-import { CLAIMS, departments, roleLabels, roles } from '../shared/auth.ts';
+import { departments, type Principal, roleLabels, roles } from '../shared/auth.ts';
+import { ConflictError } from '../shared/errors.ts';
 import { regionCode } from '../shared/schemas/household.ts';
+import { principalFromClaims, putStaffAsSystem, staffRecord } from '../shared/staff.ts';
 
 const ISSUER = 'doudi-local';
 const AUDIENCE = 'doudi';
@@ -63,14 +68,33 @@ export class LocalIdentity {
     }
   }
 
+  /**
+   * Signs `login` in: records a staff member's grant (an applicant who is staff is refused: locally
+   * a subject is one or the other) and answers the token and the principal the API will see.
+   */
   async issue(login: z.output<typeof devLoginBody>) {
     const subject = login.subject ?? `dev-${randomUUID()}`;
-    const claims: Record<string, string> = {
-      name: login.name ?? roleLabels[login.role],
-      [CLAIMS.role]: login.role,
-      [CLAIMS.regionCodes]: login.regionCodes.join(','),
-      ...(login.department ? { [CLAIMS.department]: login.department } : {}),
-    };
+    const name = login.name ?? roleLabels[login.role];
+    if (login.role === 'applicant') {
+      if ((await staffRecord(subject))?.status === 'active')
+        throw new ConflictError(`用户编号 ${subject} 是工作人员，不能以申请人身份登录`);
+    } else
+      await putStaffAsSystem(
+        subject,
+        {
+          name,
+          role: login.role,
+          regionCodes: login.regionCodes,
+          ...(login.department ? { department: login.department } : {}),
+        },
+        { subject: 'dev-login', name: '本地开发登录' },
+      );
+    const { token, expiresAt } = await this.sign(subject, { name });
+    return { token, expiresAt, principal: (await principalFromClaims({ sub: subject, name })) as Principal };
+  }
+
+  /** A token of this issuer for `subject` with these claims: what the dev sign-in hands out, and what a test forges. */
+  async sign(subject: string, claims: Record<string, string>) {
     const now = realSeconds();
     const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -80,11 +104,7 @@ export class LocalIdentity {
       .setIssuedAt(now)
       .setExpirationTime(now + LIFETIME_SECONDS)
       .sign(this.secret);
-    return {
-      token,
-      expiresAt: new Date((now + LIFETIME_SECONDS) * 1000).toISOString(),
-      claims: { sub: subject, ...claims },
-    };
+    return { token, expiresAt: new Date((now + LIFETIME_SECONDS) * 1000).toISOString() };
   }
 
   /** The claims of a genuine, unexpired token, as API Gateway hands them on (strings); else undefined. */

@@ -9,10 +9,10 @@ import { extname, join, normalize } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { routes } from '../functions/catalog.ts';
-import { CLAIMS } from '../shared/auth.ts';
-import { TooManyRequestsError } from '../shared/errors.ts';
+import { ConflictError, TooManyRequestsError } from '../shared/errors.ts';
 import { fieldErrors, LAMBDA_PAYLOAD_BYTES } from '../shared/http.ts';
 import { takeRequest } from '../shared/rate-limiter.ts';
+import { principalFromClaims } from '../shared/staff.ts';
 import { devLoginBody, type LocalIdentity } from './auth.ts';
 import { clock } from './clock.ts';
 import { ACCOUNT, lambdaContext, loadHandler } from './lambda.ts';
@@ -153,8 +153,8 @@ async function jsonBody(
 }
 
 /**
- * 开发登录 (local runtime only; on AWS people sign in through the Cognito user pool): any role and
- * regions, so that a tester can act as an applicant, a caseworker of a township, an auditor…
+ * 开发登录 (local runtime only; on AWS people sign in through the deployment's OIDC issuer): any role
+ * and regions, so that a tester can act as an applicant, a caseworker of a township, an auditor…
  */
 async function devLogin(req: IncomingMessage, res: ServerResponse, identity: LocalIdentity) {
   // Nobody is signed in yet: the caller is the client's address, as API Gateway would see it.
@@ -171,7 +171,12 @@ async function devLogin(req: IncomingMessage, res: ServerResponse, identity: Loc
     return sendJson(res, 400, {
       error: { code: 'ValidationError', message: '请求内容有误', fields: fieldErrors(parsed.error) },
     });
-  return sendJson(res, 200, await identity.issue(parsed.data));
+  try {
+    return sendJson(res, 200, await identity.issue(parsed.data));
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    return sendJson(res, 409, { error: { code: error.code, message: error.message } });
+  }
 }
 
 /**
@@ -258,9 +263,9 @@ async function handle(identity: LocalIdentity, req: IncomingMessage, res: Server
   try {
     if (url.pathname === '/auth/dev-login' && method === 'POST') return await devLogin(req, res, identity);
     if (url.pathname.startsWith('/admin/clock')) {
-      const claims = await identity.verify(req.headers.authorization);
-      if (!claims) return unauthorized(res);
-      if (claims[CLAIMS.role] !== 'admin')
+      const caller = await principalFromClaims(await identity.verify(req.headers.authorization));
+      if (!caller) return unauthorized(res);
+      if (caller.role !== 'admin')
         return sendJson(res, 403, { error: { code: 'Forbidden', message: '仅系统管理员可调整本地时钟' } });
       return await clockRoute(req, res, method, url.pathname);
     }

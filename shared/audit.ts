@@ -25,7 +25,7 @@
  */
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from './clients.ts';
 import { requiredEnv } from './config.ts';
 import { yuanText } from './domain/money.ts';
@@ -130,6 +130,9 @@ export const auditActions = {
   'calendar.loaded': '载入年度节假日安排',
   'calendar.proposed': '提出须复核的节假日安排',
   'calendar.confirmed': '复核确认节假日安排',
+  'staff.granted': '授予工作人员角色和管辖范围',
+  'staff.changed': '变更工作人员角色、管辖范围或所属部门',
+  'staff.revoked': '撤销工作人员授权',
 } as const;
 
 /** The chain of national actions on the holiday calendar: who loaded, proposed and confirmed what. */
@@ -300,8 +303,28 @@ export function openingAuditWrites(
   return chainWrites(caseId, inputs, undefined, at).writes;
 }
 
-/** Appends one entry to the case's chain, once per `key`; returns it, or undefined if already there. */
-export async function appendAudit(caseId: string, input: AuditInput): Promise<AuditEntry | undefined> {
+/** A write of a record that the audit entry describing it lands with, or neither does. */
+export type AuditedWrite = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** The record written with an audit entry had changed since it was read: nothing was written. */
+export class AuditedWriteConflictError extends Error {
+  constructor(caseId: string) {
+    super(`${caseId}: the record changed while this change was being made`);
+    this.name = 'AuditedWriteConflictError';
+  }
+}
+
+/**
+ * Appends one entry to the case's chain, once per `key`; returns it, or undefined if already there.
+ * `alongside` are writes of the record the entry describes, in the same transaction: a change and
+ * its entry are both on record or neither is. A condition of theirs that fails throws
+ * `AuditedWriteConflictError`.
+ */
+export async function appendAudit(
+  caseId: string,
+  input: AuditInput,
+  alongside: readonly AuditedWrite[] = [],
+): Promise<AuditEntry | undefined> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const { Item: head } = await dynamo().send(
       new GetCommand({ TableName: table(), Key: HEAD(caseId), ConsistentRead: true }),
@@ -313,13 +336,15 @@ export async function appendAudit(caseId: string, input: AuditInput): Promise<Au
       new Date().toISOString(),
     );
     try {
-      await dynamo().send(new TransactWriteCommand({ TransactItems: writes }));
+      await dynamo().send(new TransactWriteCommand({ TransactItems: [...writes, ...alongside] }));
       return entries[0];
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
-      const [marker] = error.CancellationReasons ?? [];
+      const reasons = error.CancellationReasons ?? [];
       // The action is on record already: appended by an earlier try of the same step.
-      if (marker?.Code === 'ConditionalCheckFailed') return undefined;
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') return undefined;
+      if (reasons.slice(writes.length).some((r) => r.Code === 'ConditionalCheckFailed'))
+        throw new AuditedWriteConflictError(caseId);
       // Another action took this place in the chain first (or the transaction conflicted): again.
       await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
     }

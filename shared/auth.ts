@@ -1,15 +1,11 @@
 /**
- * Who is calling, and what they may do. The HTTP API's JWT authorizer (a Cognito user pool on AWS,
- * the local runtime's dev sign-in locally) has verified the token before a handler runs; handlers
- * read the verified claims from `requestContext.authorizer.jwt.claims`, as API Gateway delivers
- * them, and check role and jurisdiction themselves — the authorizer only knows that a token is
- * genuine, not whether this person may touch this household.
- *
- * Claims are those of a Cognito ID token: `sub`, `name`, and the custom attributes `custom:role`,
- * `custom:regionCodes` (comma-separated 行政区划代码) and `custom:department`. Custom attributes are
- * strings in Cognito, so lists travel comma-separated.
+ * Who is calling, and what they may do. The HTTP API's JWT authorizer (the deployment's OIDC issuer
+ * on AWS, the local runtime's dev sign-in locally) has verified the token before a handler runs; the
+ * token says only who the person is. Their role, regions and department are the system's own staff
+ * records (`shared/staff.ts`), read for each request; handlers then check role and jurisdiction
+ * themselves — the authorizer only knows that a token is genuine, not whether this person may touch
+ * this household. Pure: the pages use it too.
  */
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { HttpError, NotFoundError } from './errors.ts';
 import { type Department, departmentLabels, departments } from './monitoring/vocabulary.ts';
 
@@ -35,14 +31,8 @@ export const roleLabels: Record<Role, string> = {
 /** Departments that receive pushed warnings (分类推送), each answering for its own risk types: one list. */
 export { type Department, departments } from './monitoring/vocabulary.ts';
 
-export const CLAIMS = {
-  role: 'custom:role',
-  regionCodes: 'custom:regionCodes',
-  department: 'custom:department',
-} as const;
-
 export interface Principal {
-  /** The token's subject: a Cognito user's id, stable for the person. */
+  /** The token's subject: the identity provider's id of the person, stable for them. */
   subject: string;
   name: string;
   role: Role;
@@ -68,32 +58,6 @@ export class ForbiddenError extends HttpError {
   constructor(message: string) {
     super(403, 'Forbidden', message);
   }
-}
-
-type Claims = Record<string, string | number | boolean | string[] | undefined>;
-
-const REGION = /^\d{6}$/;
-
-/** The verified claims of a request as a principal; undefined when there are none or they are incomplete. */
-export function principalOf(event: APIGatewayProxyEventV2): Principal | undefined {
-  const context = event.requestContext as { authorizer?: { jwt?: { claims?: Claims } } };
-  const claims = context.authorizer?.jwt?.claims;
-  if (!claims) return undefined;
-  const subject = claims.sub;
-  const role = claims[CLAIMS.role];
-  if (typeof subject !== 'string' || !subject || !roles.includes(role as Role)) return undefined;
-  const regionCodes = String(claims[CLAIMS.regionCodes] ?? '')
-    .split(',')
-    .map((c) => c.trim())
-    .filter((c) => REGION.test(c));
-  const department = claims[CLAIMS.department];
-  return {
-    subject,
-    name: typeof claims.name === 'string' && claims.name ? claims.name : subject,
-    role: role as Role,
-    regionCodes,
-    ...(departments.includes(department as Department) ? { department: department as Department } : {}),
-  };
 }
 
 /**

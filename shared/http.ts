@@ -10,12 +10,13 @@ import {
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ZodType, z } from 'zod';
-import { type Principal, principalOf, type Role, requireRole, UnauthorizedError } from './auth.ts';
+import { type Principal, type Role, requireRole, UnauthorizedError } from './auth.ts';
 import { type FieldError, HttpError, IdempotencyKeyReusedError, ValidationError } from './errors.ts';
 import { idempotentSubmission } from './idempotency.ts';
 import { logger } from './logger.ts';
 import { callerOf, takeRequest } from './rate-limiter.ts';
 import { routeRateClasses } from './rate-limits.ts';
+import { principalOf } from './staff.ts';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 /** Lambda's limit on a synchronous request's payload: no route's body can be larger. */
@@ -118,7 +119,7 @@ function rateLimited(allowed: Schemas['roles']): middy.MiddlewareObj<APIGatewayP
     before: async ({ event }) => {
       const rateClass = routeRateClasses[event.routeKey];
       if (!rateClass) return;
-      const principal = principalOf(event);
+      const principal = await principalOf(event);
       if (allowed !== 'public' && (!principal || !allowed.includes(principal.role))) return;
       await takeRequest(rateClass, callerOf(event, principal));
     },
@@ -133,7 +134,7 @@ export function httpRoute<S extends Schemas>(
     // Who before what: an unknown caller learns nothing about the request's shape.
     let principal: Principal | undefined;
     if (schemas.roles !== 'public') {
-      principal = principalOf(event);
+      principal = await principalOf(event);
       if (!principal) throw new UnauthorizedError();
       requireRole(principal, schemas.roles);
     }

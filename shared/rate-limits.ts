@@ -87,6 +87,8 @@ export const routeRateClasses: Record<string, RateClass> = {
   'POST /means-test': 'preview',
   'PUT /admin/parameters/{regionCode}': 'admin',
   'PUT /admin/calendar/{year}': 'admin',
+  'PUT /admin/staff/{subject}': 'admin',
+  'POST /admin/staff/{subject}/revocation': 'admin',
   'PUT /admin/register': 'admin',
 };
 

@@ -78,6 +78,7 @@ import {
   meansTestRequest,
   parametersPath,
 } from '../../shared/schemas/rules.ts';
+import * as staffSchemas from '../../shared/schemas/staff.ts';
 import {
   changesQuery,
   demandFeedbackBody,
@@ -117,6 +118,7 @@ const requestComponents = {
   WarningFeedbackRequest: warningFeedbackBody,
   DemandFeedbackRequest: demandFeedbackBody,
   AnnualArrangement: annualArrangementSchema,
+  StaffGrantRequest: staffSchemas.staffGrantBody,
 } satisfies Record<string, ZodType>;
 
 const responseComponents = {
@@ -158,6 +160,11 @@ const responseComponents = {
   HappinessList: responses.happinessListView,
   RegisterLoaded: responses.registerLoaded,
   LookupResult: responses.lookupResult,
+  Principal: staffSchemas.principalView,
+  Staff: staffSchemas.staffView,
+  StaffDetail: staffSchemas.staffDetail,
+  StaffList: staffSchemas.staffList,
+  StaffChanged: staffSchemas.staffChanged,
   LookupList: responses.lookupList,
 } satisfies Record<string, ZodType>;
 
@@ -356,6 +363,46 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
       schema: responses.calendarPending,
     },
     errors: [400, 409, 413],
+  },
+  me: {
+    tag: '系统',
+    description:
+      '当前登录人：身份令牌只说明是谁（sub）；工作人员的角色、管辖范围和所属部门取自本系统的授权记录（/admin/staff），没有授权记录的登录人是申请人。页面据此显示身份。',
+    success: { status: 200, description: '登录人', schema: staffSchemas.principalView },
+    errors: [],
+  },
+  listStaff: {
+    tag: '管理',
+    description: '所服务的行政区划与本人管辖范围相交的工作人员授权（在职和已撤销）。管理员、审计人员可查。',
+    query: staffSchemas.staffListQuery,
+    success: { status: 200, description: '工作人员授权', schema: staffSchemas.staffList },
+    errors: [400],
+  },
+  getStaff: {
+    tag: '管理',
+    description: '一名工作人员的授权及其全部授予、变更、撤销记录（谁、何时、由什么变为什么）。',
+    path: staffSchemas.staffPath,
+    success: { status: 200, description: '授权及变更记录', schema: staffSchemas.staffDetail },
+    errors: [400, 404],
+  },
+  putStaff: {
+    tag: '管理',
+    description:
+      '管理员授予或变更工作人员的角色、所服务的行政区划和所属部门：只能在本人管辖范围内授予（省级管理员不能授予外省的行政区划），不能变更本人的授权，也不能变更同时服务于本人管辖范围以外地区的人员。每次变更记入审计链；与现有授权相同时不写入（same）。',
+    path: staffSchemas.staffPath,
+    body: staffSchemas.staffGrantBody,
+    success: { status: 201, description: '新授予', schema: staffSchemas.staffChanged },
+    alsoSuccess: { status: 200, description: '已变更，或与现有授权相同', schema: staffSchemas.staffChanged },
+    errors: [400, 409, 413],
+  },
+  revokeStaff: {
+    tag: '管理',
+    description:
+      '管理员撤销工作人员的授权（写明理由）：自下一个请求起，此人只能以申请人身份办理本人事项。记入审计链；已撤销的再次撤销答复 same。',
+    path: staffSchemas.staffPath,
+    body: staffSchemas.staffRevocationBody,
+    success: { status: 200, description: '已撤销', schema: staffSchemas.staffChanged },
+    errors: [400, 404, 409, 413],
   },
   openApiDocument: {
     tag: '系统',

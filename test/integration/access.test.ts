@@ -75,6 +75,12 @@ const policy: Record<string, Policy> = {
   'PUT /admin/parameters/{regionCode}': { allowed: ['admin'], jurisdiction: true },
   // The State Council's arrangement is national: an administrator of a region is refused.
   'PUT /admin/calendar/{year}': { allowed: ['admin'], jurisdiction: true },
+  'GET /me': { allowed: everyone, jurisdiction: false },
+  'GET /admin/staff': { allowed: ['admin', 'auditor'], jurisdiction: true },
+  'GET /admin/staff/{subject}': { allowed: ['admin', 'auditor'], jurisdiction: true },
+  // Granting a region outside one's own is refused, as is changing someone serving there.
+  'PUT /admin/staff/{subject}': { allowed: ['admin'], jurisdiction: true },
+  'POST /admin/staff/{subject}/revocation': { allowed: ['admin'], jurisdiction: true },
   'POST /emergency': { allowed: ['applicant', 'townshipCaseworker'], jurisdiction: true },
   'GET /emergency/{emergencyId}': {
     allowed: ['applicant', 'townshipCaseworker', 'countyOfficer', 'auditor'],
@@ -337,6 +343,17 @@ describe('access', () => {
       // Invalid bodies: the checks come first, then the body is refused (400) and nothing is loaded.
       'PUT /admin/parameters/{regionCode}': { path: '/admin/parameters/430121', body: { residence: 'x' } },
       'PUT /admin/calendar/{year}': { path: '/admin/calendar/2031', body: { holidays: 'x' } },
+      'GET /me': { path: '/me' },
+      'GET /admin/staff': { path: '/admin/staff?regionCode=430121' },
+      'GET /admin/staff/{subject}': { path: `/admin/staff/${actors.township.subject}` },
+      'PUT /admin/staff/{subject}': {
+        path: '/admin/staff/test-access-granted',
+        body: { name: '钱某', role: 'townshipCaseworker', regionCodes: ['430121'] },
+      },
+      'POST /admin/staff/{subject}/revocation': {
+        path: '/admin/staff/test-access-granted/revocation',
+        body: { reason: '调离本县' },
+      },
       'POST /emergency': { path: '/emergency', body: emergencyRequest() },
       'GET /emergency/{emergencyId}': { path: `/emergency/${emergencyId}` },
       'POST /emergency/{emergencyId}/paperwork': {

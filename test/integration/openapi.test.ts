@@ -341,6 +341,33 @@ describe('responses match the OpenAPI document', () => {
     ).toBe(400);
   });
 
+  it('for the signed-in person and staff administration', async () => {
+    const me = await call('GET', '/me', '/me');
+    expect(me.status).toBe(200);
+    const path = '/admin/staff/test-openapi-granted';
+    const grant = {
+      name: '孙某',
+      role: 'departmentOfficer',
+      regionCodes: ['430121'],
+      department: 'education',
+    };
+    expect((await call('PUT', '/admin/staff/{subject}', path, { body: grant })).status).toBe(201);
+    expect((await call('PUT', '/admin/staff/{subject}', path, { body: grant })).status).toBe(200);
+    const { department: _d, ...noDepartment } = grant;
+    expect((await call('PUT', '/admin/staff/{subject}', path, { body: noDepartment })).status).toBe(400);
+    expect((await call('GET', '/admin/staff', '/admin/staff?regionCode=430121')).status).toBe(200);
+    expect((await call('GET', '/admin/staff', '/admin/staff?status=x')).status).toBe(400);
+    expect((await call('GET', '/admin/staff/{subject}', path)).status).toBe(200);
+    expect((await call('GET', '/admin/staff/{subject}', '/admin/staff/test-nobody')).status).toBe(404);
+    const revoke = '/admin/staff/{subject}/revocation';
+    expect((await call('POST', revoke, `${path}/revocation`, { body: { reason: '调离' } })).status).toBe(200);
+    expect(
+      (await call('POST', revoke, '/admin/staff/test-nobody/revocation', { body: { reason: '调离' } }))
+        .status,
+    ).toBe(404);
+    expect((await call('POST', revoke, `${path}/revocation`, { body: {} })).status).toBe(400);
+  });
+
   it('for emergency aid, a declared change and the payments of a case', async () => {
     const { requestedTier: _r, ...declaration } = application();
     const emergency = {

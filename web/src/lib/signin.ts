@@ -9,7 +9,7 @@
  * which this page does not offer yet: where the dev sign-in is absent the card says so plainly.
  */
 import { z } from 'zod';
-import { type Department, departments, type Role, roleLabels } from '../../../shared/auth.ts';
+import { type Department, departments, type Role, roleLabels, roles } from '../../../shared/auth.ts';
 import { departmentLabels } from '../../../shared/monitoring/vocabulary.ts';
 import { regionCode } from '../../../shared/schemas/household.ts';
 import { api, TOKEN_KEY, whenUnauthorized } from './api.ts';
@@ -46,6 +46,7 @@ export interface SignInOptions {
 }
 
 const APPLICANT_SUBJECT = 'doudi.applicant.subject';
+const PRINCIPAL_KEY = 'doudi.principal';
 const STAFF_SUBJECTS = 'doudi.staff.subjects';
 const WORKBENCH_ROLES = ['townshipCaseworker', 'countyOfficer'] as const satisfies readonly Role[];
 const PAYROLL_ROLES = ['countyOfficer', 'auditor'] as const satisfies readonly Role[];
@@ -69,8 +70,8 @@ const nameSchema = z
   .min(1, { error: '请填写姓名（将记录在您办理的事项上）' })
   .max(50, { error: '姓名最多50个字' });
 
-/** The claims of a token (a JWT's payload, UTF-8 JSON in base64url); undefined when unreadable. */
-function decode(token: string): Session | undefined {
+/** The subject and expiry of a token (a JWT's payload, UTF-8 JSON in base64url); undefined when unreadable. */
+function decode(token: string): { subject: string; expires: number } | undefined {
   try {
     const part = token.split('.')[1] ?? '';
     const base64 = part
@@ -79,35 +80,53 @@ function decode(token: string): Session | undefined {
       .padEnd(Math.ceil(part.length / 4) * 4, '=');
     const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
     const claims = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
-    const role = claims['custom:role'] as Role;
-    if (typeof claims.sub !== 'string' || !(role in roleLabels)) return undefined;
-    return {
-      token,
-      subject: claims.sub,
-      name: typeof claims.name === 'string' && claims.name ? claims.name : claims.sub,
-      role,
-      regionCodes: String(claims['custom:regionCodes'] ?? '')
-        .split(',')
-        .filter((c) => /^\d{6}$/.test(c)),
-      expires: typeof claims.exp === 'number' ? claims.exp : 0,
-      ...(departments.includes(claims['custom:department'] as Department)
-        ? { department: claims['custom:department'] as Department }
-        : {}),
-    };
+    if (typeof claims.sub !== 'string') return undefined;
+    return { subject: claims.sub, expires: typeof claims.exp === 'number' ? claims.exp : 0 };
   } catch {
     return undefined;
   }
 }
 
+/**
+ * Who the API takes the signed-in person to be (`GET /me`, or the dev sign-in's answer): a token
+ * says only who someone is, their role and regions are the system's staff records.
+ */
+const principalSchema = z.object({
+  subject: z.string(),
+  name: z.string(),
+  role: z.enum(roles),
+  regionCodes: z.array(z.string()),
+  department: z.enum(departments).optional(),
+});
+
+function sessionOf(token: string, principal: unknown): Session | undefined {
+  const claims = decode(token);
+  const parsed = principalSchema.safeParse(principal);
+  if (!claims || !parsed.success || parsed.data.subject !== claims.subject) return undefined;
+  const { department, ...rest } = parsed.data;
+  return { token, expires: claims.expires, ...rest, ...(department ? { department } : {}) };
+}
+
 /** The token of this tab, if it is still valid for a minute or more. */
 export function currentSession(): Session | undefined {
   const token = sessionStorage.getItem(TOKEN_KEY);
-  const session = token ? decode(token) : undefined;
-  return session && session.expires * 1000 > Date.now() + 60_000 ? session : undefined;
+  let principal: unknown;
+  try {
+    principal = JSON.parse(sessionStorage.getItem(PRINCIPAL_KEY) ?? 'null');
+  } catch {
+    principal = undefined;
+  }
+  const current = token ? sessionOf(token, principal) : undefined;
+  return current && current.expires * 1000 > Date.now() + 60_000 ? current : undefined;
+}
+
+function forget() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(PRINCIPAL_KEY);
 }
 
 function signOut() {
-  sessionStorage.removeItem(TOKEN_KEY);
+  forget();
   location.reload();
 }
 
@@ -330,7 +349,7 @@ export function startSignIn(options: SignInOptions): void {
       button.disabled = true;
       const subject =
         role === 'applicant' ? applicantSubject() : staffSubject(role, name ?? roleLabels[role]);
-      const res = await api<{ token: string }>('POST', '/auth/dev-login', {
+      const res = await api<{ token: string; principal: unknown }>('POST', '/auth/dev-login', {
         body: {
           role,
           subject,
@@ -341,13 +360,14 @@ export function startSignIn(options: SignInOptions): void {
       });
       button.disabled = false;
       if (res.ok) {
-        const session = decode(res.data.token);
-        if (!session) {
+        const signed = sessionOf(res.data.token, res.data.principal);
+        if (!signed) {
           show(status, h('p', { class: 'error' }, '登录未成功：身份令牌无法识别'));
           return;
         }
         sessionStorage.setItem(TOKEN_KEY, res.data.token);
-        signedIn(session);
+        sessionStorage.setItem(PRINCIPAL_KEY, JSON.stringify(res.data.principal));
+        signedIn(signed);
         return;
       }
       // 404/405, or an answer that is not the API's (a CDN refusing the method): no dev sign-in here.
@@ -423,7 +443,7 @@ export function startSignIn(options: SignInOptions): void {
   };
 
   whenUnauthorized(() => {
-    sessionStorage.removeItem(TOKEN_KEY);
+    forget();
     if (!document.getElementById('signin-form')) card('登录已失效，请重新登录后再试。');
   });
 

@@ -1,10 +1,22 @@
-/** The HTTP middleware stack on API Gateway v2 events, without a server. */
+/**
+ * The HTTP middleware stack on API Gateway v2 events, without a server — but with the staff records
+ * it reads the caller's role from (DynamoDB Local, through the runtime the test starts).
+ */
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { matchRoute } from '../../local/http.ts';
 import { ConflictError } from '../../shared/errors.ts';
 import { httpRoute, MAX_BODY_BYTES } from '../../shared/http.ts';
+import { putStaffAsSystem } from '../../shared/staff.ts';
+import { useRuntime } from '../support/runtime.ts';
+
+useRuntime();
+beforeAll(async () => {
+  const by = { subject: 'test', name: '测试' };
+  await putStaffAsSystem('u1', { name: '王五', role: 'townshipCaseworker', regionCodes: ['430121'] }, by);
+  await putStaffAsSystem('u3', { name: '审计', role: 'auditor', regionCodes: ['430121'] }, by);
+});
 
 const event = (over: Partial<APIGatewayProxyEventV2>): APIGatewayProxyEventV2 =>
   ({
@@ -22,12 +34,7 @@ const ctx = {} as Context;
 /** Claims as API Gateway's JWT authorizer hands them on. */
 const signedIn = (claims: Record<string, string>) =>
   ({ authorizer: { jwt: { claims, scopes: [] } } }) as unknown as APIGatewayProxyEventV2['requestContext'];
-const caseworker = signedIn({
-  sub: 'u1',
-  name: '王五',
-  'custom:role': 'townshipCaseworker',
-  'custom:regionCodes': '430121',
-});
+const caseworker = signedIn({ sub: 'u1', name: '王五' });
 
 const route = httpRoute(
   {
@@ -56,12 +63,36 @@ describe('httpRoute', () => {
     const anonymous = await route(event({ ...bad, requestContext: {} as never }), ctx);
     expect(anonymous.statusCode).toBe(401);
     expect(JSON.parse(anonymous.body!).error.code).toBe('Unauthorized');
-    const incomplete = await route(event({ ...bad, requestContext: signedIn({ sub: 'u2' }) }), ctx);
+    const incomplete = await route(event({ ...bad, requestContext: signedIn({ name: '无编号' }) }), ctx);
     expect(incomplete.statusCode).toBe(401);
-    const auditor = signedIn({ sub: 'u3', 'custom:role': 'auditor', 'custom:regionCodes': '430121' });
-    const forbidden = await route(event({ ...bad, requestContext: auditor }), ctx);
+    const forbidden = await route(event({ ...bad, requestContext: signedIn({ sub: 'u3' }) }), ctx);
     expect(forbidden.statusCode).toBe(403);
     expect(JSON.parse(forbidden.body!).error.message).toContain('审计人员');
+  });
+
+  it('takes the role from the staff record, never from a claim of the token', async () => {
+    const body = JSON.stringify({ amount: 1, name: 'a' });
+    // Somebody with no staff record who claims to be a caseworker is an applicant.
+    const stranger = signedIn({
+      sub: 'u9',
+      'custom:role': 'townshipCaseworker',
+      'custom:regionCodes': '430121',
+    });
+    const refused = await route(event({ body, requestContext: stranger }), ctx);
+    expect(refused.statusCode).toBe(403);
+    expect(JSON.parse(refused.body!).error.message).toContain('申请人');
+    // The auditor who claims to be a caseworker is the auditor.
+    const auditor = signedIn({
+      sub: 'u3',
+      'custom:role': 'townshipCaseworker',
+      'custom:regionCodes': '430121',
+    });
+    expect((await route(event({ body, requestContext: auditor }), ctx)).statusCode).toBe(403);
+    // The caseworker is who the record says, whatever name the token carries.
+    const caseworker = signedIn({ sub: 'u1', name: '冒名', 'custom:role': 'admin' });
+    const res = await route(event({ body, requestContext: caseworker }), ctx);
+    expect(res.statusCode).toBe(201);
+    expect(JSON.parse(res.body!).by).toBe('王五');
   });
 
   it('names every invalid field, body and query alike, with Chinese messages', async () => {
