@@ -300,6 +300,13 @@ describe('access', () => {
     expect(prepared.status, JSON.stringify(prepared.body)).toBe(202);
     const { rollId } = prepared.body;
     await eventually(async () => (await api(`/payrolls/${rollId}`)).body.status === 'prepared' || undefined);
+    // A caseworker of 长沙县 whose grant an administrator of elsewhere may not revoke.
+    const revocable = await api(
+      '/admin/staff/test-access-revocable',
+      { method: 'PUT', body: JSON.stringify({ name: '孙某', role: 'townshipCaseworker', regionCodes: ['430121'] }) },
+      actors.admin,
+    );
+    expect(revocable.status).toBe(201);
 
     /** A request each route accepts from whoever may make it; side effects come last (see below). */
     const requests: Record<string, { path: string; body?: unknown }> = {
@@ -351,7 +358,7 @@ describe('access', () => {
         body: { name: '钱某', role: 'townshipCaseworker', regionCodes: ['430121'] },
       },
       'POST /admin/staff/{subject}/revocation': {
-        path: '/admin/staff/test-access-granted/revocation',
+        path: '/admin/staff/test-access-revocable/revocation',
         body: { reason: '调离本县' },
       },
       'POST /emergency': { path: '/emergency', body: emergencyRequest() },
@@ -778,7 +785,13 @@ describe('access', () => {
       expect(res.body.error.message).toContain('000000');
     }
     expect(
-      (await api(`/monitoring/runs/${nowhere}`, {}, { ...actors.auditor, regionCodes: ['000000'] })).status,
+      (
+        await api(
+          `/monitoring/runs/${nowhere}`,
+          {},
+          { ...actors.auditor, subject: 'test-auditor-national', regionCodes: ['000000'] },
+        )
+      ).status,
     ).toBe(200);
 
     // A run still under way has no region list yet: the same.

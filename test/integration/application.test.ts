@@ -88,11 +88,12 @@ describe('the submission request', () => {
     resetRequestCounts();
     const res = await submit(application(), { 'Idempotency-Key': 'one-transaction-1' });
     expect(res.status).toBe(202);
-    // The handler's own requests, counted as they went out: the rate limit's count, the key and the
-    // claims read at once, one transaction, the start, and the link to the execution.
+    // The handler's own requests, counted as they went out: who the caller is (a staff record, none
+    // for an applicant), the rate limit's count, the key and the claims read at once, one
+    // transaction, the start, and the link to the execution.
     expect(requestCountsByCaller().submitApplication).toEqual({
       'DynamoDB.UpdateItem': 1,
-      'DynamoDB.GetItem': 1,
+      'DynamoDB.GetItem': 2,
       'DynamoDB.BatchGetItem': 1,
       'DynamoDB.TransactWriteItems': 2,
       'StepFunctions.StartExecution': 1,

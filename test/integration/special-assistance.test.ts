@@ -19,6 +19,16 @@ const lc = lifecycleHelpers(runtime);
 // biome-ignore lint/suspicious/noExplicitAny: API answers read in tests
 type Body = Record<string, any>;
 
+/** The chain's `special.changed` entries once there are `count`: appended after the record and its demands. */
+const specialChanges = (caseId: string, count: number) =>
+  eventually(
+    async () => {
+      const entries = (await readAuditLog(caseId)).entries.filter((e) => e.action === 'special.changed');
+      return entries.length >= count ? entries : undefined;
+    },
+    { what: `${count} special.changed on the chain` },
+  );
+
 describe('special assistance', () => {
   it('follows the determination to each member and department, and ends with the benefit', async () => {
     const declaration = application({
@@ -74,9 +84,8 @@ describe('special assistance', () => {
         text: '按本地专项救助规定，最低生活保障家庭的成员不符合困难残疾人生活补贴的条件，不予给予',
       },
     ]);
-    // On the household's chain: what started, once.
-    const log = await readAuditLog(caseId);
-    const changed = log.entries.filter((e) => e.action === 'special.changed');
+    // On the household's chain: what started, once — appended after the record and its demands.
+    const changed = await specialChanges(caseId, 1);
     expect(changed).toHaveLength(1);
     expect(changed[0]!.summary).toContain(
       '专项救助新增：城乡居民基本医疗保险个人缴费资助（张三，医疗保障部门）',
@@ -108,7 +117,7 @@ describe('special assistance', () => {
     expect(ended[1]!.ended).toEqual(ended[0]!.items);
     const after = await flow.application(applicationId);
     expect(after.specialAssistance).toMatchObject({ tier: null, items: [] });
-    const stopped = (await readAuditLog(caseId)).entries.filter((e) => e.action === 'special.changed');
+    const stopped = await specialChanges(caseId, 2);
     expect(stopped.at(-1)!.summary).toContain('专项救助停止：');
   });
 });

@@ -15,6 +15,7 @@ import { parameterSetSchema, sampleParameterVersions } from '../../shared/parame
 import { declarationBody, emergencyRequest, paperworkBody } from '../../shared/schemas/cases.ts';
 import { decisionBody } from '../../shared/schemas/casework.ts';
 import { applicationRequest } from '../../shared/schemas/household.ts';
+import { staffGrantBody, staffRevocationBody } from '../../shared/schemas/staff.ts';
 import { meansTestRequest } from '../../shared/schemas/rules.ts';
 import { application, household as householdOf } from './households.ts';
 import { defaultActor, useRuntime } from './runtime.ts';
@@ -43,6 +44,8 @@ const schemas: Record<string, z.ZodType> = {
   '/emergency': emergencyRequest,
   '/emergency/{emergencyId}/paperwork': paperworkBody,
   '/cases/{caseId}/declaration': declarationBody,
+  '/admin/staff/{subject}': staffGrantBody,
+  '/admin/staff/{subject}/revocation': staffRevocationBody,
 };
 
 /** A valid body per route, which the generators then break. */
@@ -74,6 +77,8 @@ function validBody(path: string): unknown {
     },
     '/emergency/{emergencyId}/paperwork': { decision: 'reject', reasons: ['理由'] },
     '/cases/{caseId}/declaration': { ...household, pledge: true, verificationConsent: true },
+    '/admin/staff/{subject}': { name: '王某', role: 'townshipCaseworker', regionCodes: ['430121'] },
+    '/admin/staff/{subject}/revocation': { reason: '调离本县' },
   };
   return bodies[path] ?? { note: '说明' };
 }
@@ -193,6 +198,9 @@ export function fuzzWriteRoutes(title: string, pick: (route: Route) => boolean):
       timeout: 600_000,
     }, async () => {
       expect(picked.length).toBeGreaterThan(0);
+      // Signing a staff member in records their grant (local/auth.ts): done before counting.
+      for (const route of picked)
+        await runtime.api('/me', {}, await defaultActor(route.method, route.path));
       const before = await countItems(runtime);
       const statuses = new Map<number, number>();
       for (const route of picked) {
