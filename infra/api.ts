@@ -1,8 +1,6 @@
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -17,9 +15,11 @@ export interface HttpApiProps {
   functionNamed: (name: string) => lambda.IFunction;
   key: kms.IKey;
   logRetention: logs.RetentionDays;
-  /** Verifies the ID tokens of signed-in people on every route that is not public. */
-  userPool: cognito.IUserPool;
-  userPoolClient: cognito.IUserPoolClient;
+  /**
+   * Verifies the tokens of signed-in people on every route that is not public: a Cognito user pool's
+   * or the province's OIDC issuer's (`infra/profiles.ts`).
+   */
+  authorizer: apigwv2.IHttpRouteAuthorizer;
 }
 
 /**
@@ -67,9 +67,7 @@ export class HttpApi extends Construct {
       },
     });
     // API Gateway checks the token is genuine; the function checks role and jurisdiction.
-    const authorizer = new HttpUserPoolAuthorizer('Cognito', props.userPool, {
-      userPoolClients: [props.userPoolClient],
-    });
+    const authorizer = props.authorizer;
     // One integration per function, shared by the function's routes.
     const integrations = new Map<string, HttpLambdaIntegration>();
     for (const route of props.routes) {

@@ -1,7 +1,10 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer, HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import type { Construct } from 'constructs';
@@ -15,9 +18,10 @@ import { Buckets } from './buckets.ts';
 import { DataKey } from './encryption.ts';
 import { Identity } from './identity.ts';
 import { LifecycleStack } from './lifecycle.ts';
+import { type Profile, profileOf } from './profiles.ts';
 import { Queues } from './queues.ts';
 import { Tables } from './tables.ts';
-import { WebHosting } from './web.ts';
+import { ApiSite, ROUTES_SERVED_FROM_BUCKET, WebHosting } from './web.ts';
 import { WorkflowReferences } from './workflows.ts';
 
 export interface DoudiStackProps extends StackProps {
@@ -25,7 +29,16 @@ export interface DoudiStackProps extends StackProps {
   logRetention?: logs.RetentionDays;
   /** The built web site (`scripts/build-web.ts`), deployed to S3 behind CloudFront. */
   webDirectory: string;
+  /** Default: the app's context `profile` (`infra/profiles.ts`), else `global`. */
+  profile?: Profile;
 }
+
+/**
+ * Where the china profile reads its identity provider at deployment (SSM parameters, so that no
+ * address is baked into the template); context `oidcIssuerParameter` / `oidcAudienceParameter`
+ * name others.
+ */
+export const OIDC_PARAMETERS = { issuer: '/doudi/oidc/issuer', audience: '/doudi/oidc/audience' } as const;
 
 /** CDK's switch for templates without indentation, read by every stack below the root. */
 const SUPPRESS_TEMPLATE_INDENTATION = '@aws-cdk/core:suppressTemplateIndentation';
@@ -42,13 +55,15 @@ export class DoudiStack extends Stack {
   readonly tables: Tables;
   readonly queues: Queues;
   readonly accessLogs: AccessLogs;
-  readonly identity: Identity;
+  readonly profile: Profile;
+  /** The Cognito user pool (global profile); the china profile trusts the province's OIDC issuer. */
+  readonly identity: Identity | undefined;
   readonly casework: LifecycleStack;
   readonly payments: LifecycleStack;
   readonly monitoring: LifecycleStack;
   readonly edge: LifecycleStack;
   readonly api: HttpApi;
-  readonly web: WebHosting;
+  readonly web: WebHosting | ApiSite;
   /** Every function of the catalog, whichever stack it is in. */
   readonly functions: { get(name: string): NodejsFunction };
   /** Every workflow's state machine, by workflow id. */
@@ -62,6 +77,8 @@ export class DoudiStack extends Stack {
     // account), not by the legacy LogDeliveryWrite ACL.
     this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    this.profile = props.profile ?? profileOf(this.node);
+    const china = this.profile === 'china';
     assertUniqueIds();
 
     this.key = new DataKey(this, 'Encryption');
@@ -72,7 +89,7 @@ export class DoudiStack extends Stack {
     const accessLogs = this.accessLogs.bucket;
     const archive = new Buckets(this, 'Buckets', { definitions: buckets, key, accessLogs });
     // The user pool holds every caseworker's and auditor's account: data, kept here with the rest.
-    this.identity = new Identity(this, 'Identity');
+    this.identity = china ? undefined : new Identity(this, 'Identity');
     const references = new WorkflowReferences(this, 'WorkflowArns', workflows);
 
     const lifecycle = {
@@ -88,6 +105,8 @@ export class DoudiStack extends Stack {
       fieldKey: this.key.fieldKey,
       blindIndexKey: this.key.blindIndexKey,
       logRetention,
+      tracing: !china,
+      nameClaim: this.node.tryGetContext('oidcNameClaim') as string | undefined,
     };
     this.casework = new LifecycleStack(this, 'Casework', {
       ...lifecycle,
@@ -122,23 +141,29 @@ export class DoudiStack extends Stack {
     if (this.stateMachines.byId.size !== workflows.length)
       throw new Error('every workflow must be deployed in exactly one stack');
 
+    // On the china profile the site's function answers what S3 answers behind CloudFront.
+    const apiRoutes = china ? routes.filter((r) => !ROUTES_SERVED_FROM_BUCKET.has(r.path)) : routes;
     this.api = new HttpApi(this.edge, 'Http', {
-      routes,
+      routes: apiRoutes,
       functionNamed: this.functions.get,
       key,
       logRetention,
-      userPool: this.identity.userPool,
-      userPoolClient: this.identity.client,
+      authorizer: this.identity
+        ? new HttpUserPoolAuthorizer('Cognito', this.identity.userPool, {
+            userPoolClients: [this.identity.client],
+          })
+        : this.oidcAuthorizer(),
     });
-    this.web = new WebHosting(this.edge, 'Web', {
-      directory: props.webDirectory,
-      api: this.api.api,
-      routes,
-      accessLogs: this.accessLogs,
-      logRetention,
-    });
+    const site = { directory: props.webDirectory, routes, accessLogs: this.accessLogs, logRetention };
+    if (china) {
+      this.web = new ApiSite(this.edge, 'Web', { ...site, routes: apiRoutes, api: this.api.api, key });
+      new CfnOutput(this, 'SiteUrl', { value: this.api.api.apiEndpoint });
+    } else {
+      const web = new WebHosting(this.edge, 'Web', { ...site, api: this.api.api });
+      this.web = web;
+      new CfnOutput(this, 'SiteUrl', { value: `https://${web.distribution.distributionDomainName}` });
+    }
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.apiEndpoint });
-    new CfnOutput(this, 'SiteUrl', { value: `https://${this.web.distribution.distributionDomainName}` });
 
     // A deadline counted without the year's holiday arrangement is provisional: load the State
     // Council's notice (PUT /admin/calendar/{year}) before it matters.
@@ -155,6 +180,21 @@ export class DoudiStack extends Stack {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  /**
+   * The china profile's JWT authorizer: the province's OIDC issuer and the audience registered for
+   * this system, read from SSM parameters at deployment (no lookup at synth, nothing in the template).
+   */
+  private oidcAuthorizer(): apigwv2.IHttpRouteAuthorizer {
+    const parameter = (context: string, fallback: string) =>
+      ssm.StringParameter.valueForStringParameter(
+        this.edge,
+        (this.node.tryGetContext(context) as string | undefined) ?? fallback,
+      );
+    return new HttpJwtAuthorizer('Oidc', parameter('oidcIssuerParameter', OIDC_PARAMETERS.issuer), {
+      jwtAudience: [parameter('oidcAudienceParameter', OIDC_PARAMETERS.audience)],
     });
   }
 }

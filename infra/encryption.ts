@@ -44,7 +44,7 @@ export class DataKey extends Construct {
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'CloudWatchLogsOfThisAccount',
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.${stack.urlSuffix}`)],
         actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
         resources: ['*'],
         conditions: {

@@ -46,12 +46,72 @@ export interface FunctionsProps {
   /** The HMAC key of the ID numbers' blind index (`shared/crypto.ts`). */
   blindIndexKey: kms.IKey;
   logRetention: logs.RetentionDays;
+  /** X-Ray active tracing of the functions (off on the china profile: no Lambda integration there). */
+  tracing: boolean;
+  /** The OIDC claim that names a person (`OIDC_NAME_CLAIM`, `shared/staff.ts`), when not `name`. */
+  nameClaim?: string | undefined;
 }
 
 /** The encryption context `shared/crypto.ts` binds to every data key of personal fields. */
 const FIELD_CONTEXT = { 'kms:EncryptionContext:purpose': 'doudi-personal-field' };
 
 const constructId = (name: string) => name[0]!.toUpperCase() + name.slice(1);
+
+/** Why every function runs on Node.js 22 (cdk-nag's L1 asks for the newest runtime). */
+export const NODE_22 =
+  'Node.js 22 on purpose: docs/architecture.md §2 runs the functions on the same major as the local runtime and the tests (the `node@22` dev dependency) and as the esbuild target (node22); moving to Node.js 24 moves all three at once, not the Lambda runtime alone.';
+
+/**
+ * A handler of this repository bundled as every function is: ESM for Node.js 22 on ARM, the SDK
+ * bundled in, source maps on.
+ */
+export function bundledFunction(
+  scope: Construct,
+  id: string,
+  props: {
+    description: string;
+    /** Path from the repository root. */
+    entry: string;
+    handler: string;
+    timeoutSeconds: number;
+    /** X-Ray active tracing: not where Lambda has no X-Ray integration (the China regions). */
+    tracing: boolean;
+    role: iam.IRole;
+    logGroup: logs.ILogGroup;
+    environment: Record<string, string>;
+  },
+): NodejsFunction {
+  return new NodejsFunction(scope, id, {
+    description: props.description,
+    entry: join(repoRoot, props.entry),
+    handler: props.handler,
+    projectRoot: repoRoot,
+    depsLockFilePath: join(repoRoot, 'package-lock.json'),
+    runtime: lambda.Runtime.NODEJS_22_X,
+    architecture: lambda.Architecture.ARM_64,
+    // Cold starts initialise the SDK clients, which is CPU-bound; Lambda's CPU grows with memory.
+    memorySize: 512,
+    // Below API Gateway's 30 s integration limit, so a slow call fails in the function's own logs.
+    timeout: Duration.seconds(props.timeoutSeconds),
+    tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
+    role: props.role,
+    logGroup: props.logGroup,
+    environment: props.environment,
+    bundling: {
+      forceDockerBundling: false,
+      format: OutputFormat.ESM,
+      target: 'node22',
+      mainFields: ['module', 'main'],
+      // Bundle the SDK too: Lambda's built-in copy lags and differs from the one tests run against.
+      externalModules: [],
+      minify: true,
+      sourceMap: true,
+      sourcesContent: false,
+      // CommonJS dependencies bundled into ESM still call `require` for Node built-ins.
+      banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+  });
+}
 
 /** One `NodejsFunction` per entry of `functions/catalog.ts`, with exactly the grants listed there. */
 export class Functions extends Construct {
@@ -66,6 +126,7 @@ export class Functions extends Construct {
       NODE_OPTIONS: '--enable-source-maps',
       FIELD_KMS_KEY_ID: props.fieldKey.keyArn,
       BLIND_INDEX_KMS_KEY_ID: props.blindIndexKey.keyArn,
+      ...(props.nameClaim ? { OIDC_NAME_CLAIM: props.nameClaim } : {}),
     };
     for (const t of props.tableDefinitions) environment[t.env] = props.tables.get(t.id).tableName;
     for (const q of props.queueDefinitions) environment[q.env] = props.queues.get(q.id).queue.queueUrl;
@@ -88,36 +149,15 @@ export class Functions extends Construct {
         encryptionKey: props.key,
       });
       logGroup.grantWrite(role);
-      const fn = new NodejsFunction(this, fnId, {
+      const fn = bundledFunction(this, fnId, {
         description: `${name}: ${def.description}`,
-        entry: join(repoRoot, def.entry),
+        entry: def.entry,
         handler: def.handler,
-        projectRoot: repoRoot,
-        depsLockFilePath: join(repoRoot, 'package-lock.json'),
-        runtime: lambda.Runtime.NODEJS_22_X,
-        architecture: lambda.Architecture.ARM_64,
-        // Cold starts initialise the SDK clients, which is CPU-bound; Lambda's CPU grows with memory.
-        memorySize: 512,
-        // Below API Gateway's 30 s integration limit, so a slow call fails in the function's own logs.
-        timeout: Duration.seconds(timeoutOf(def)),
-        tracing: lambda.Tracing.ACTIVE,
+        timeoutSeconds: timeoutOf(def),
+        tracing: props.tracing,
         role,
         logGroup,
         environment,
-        bundling: {
-          forceDockerBundling: false,
-          format: OutputFormat.ESM,
-          target: 'node22',
-          mainFields: ['module', 'main'],
-          // Bundle the SDK too: Lambda's built-in copy lags and differs from the one tests run against.
-          externalModules: [],
-          minify: true,
-          sourceMap: true,
-          sourcesContent: false,
-          // CommonJS dependencies bundled into ESM still call `require` for Node built-ins.
-          banner:
-            "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        },
       });
       for (const grant of def.grants) this.grant(fn, grant, props);
       acknowledgeGrantWildcards(role, def.grants, props);
@@ -182,11 +222,7 @@ export class Functions extends Construct {
       }
       this.byName.set(name, fn);
     }
-    acknowledge(
-      this,
-      'L1',
-      'Node.js 22 on purpose: docs/architecture.md §2 runs the functions on the same major as the local runtime and the tests (the `node@22` dev dependency) and as the esbuild target (node22); moving to Node.js 24 moves all three at once, not the Lambda runtime alone.',
-    );
+    acknowledge(this, 'L1', NODE_22);
   }
 
   get(name: string): NodejsFunction {
@@ -286,11 +322,12 @@ const KEY_WILDCARDS =
  * leaves its wildcards unacknowledged, and synth fails until someone writes down why they are fine.
  */
 function acknowledgeGrantWildcards(role: iam.IRole, grants: Grant[], props: FunctionsProps): void {
-  acknowledge(
-    role,
-    'IAM5[Resource::*]',
-    'X-Ray (active tracing): xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
-  );
+  if (props.tracing)
+    acknowledge(
+      role,
+      'IAM5[Resource::*]',
+      'X-Ray (active tracing): xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+    );
   const encrypts = grants.some(
     (g) =>
       ('table' in g && g.access === 'readWrite') || 'queue' in g || ('bucket' in g && g.access === 'write'),

@@ -1,16 +1,20 @@
 import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
-import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import type { Route } from '../functions/catalog.ts';
 import type { AccessLogs } from './access-logs.ts';
+import { bundledFunction, NODE_22 } from './functions.ts';
 import { rootStackName } from './lifecycle.ts';
 import { acknowledge, attributeRef } from './nag.ts';
 
@@ -111,13 +115,7 @@ export class WebHosting extends Construct {
       if (shadowing) throw new Error(`API path pattern ${shadowing} would hide the page /${file}`);
     }
 
-    this.bucket = new s3.Bucket(this, 'Site', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-    });
-    props.accessLogs.logAccessOf(this.bucket, 's3/site/');
+    this.bucket = siteBucket(this, props.accessLogs);
 
     const apiOrigin = new origins.HttpOrigin(
       `${props.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`,
@@ -177,26 +175,7 @@ export class WebHosting extends Construct {
       logFilePrefix: 'cloudfront/',
     });
 
-    // The deployment's function gets its own role and log group, not AWSLambdaBasicExecutionRole.
-    const deploymentRole = new iam.Role(this, 'DeploymentRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'doudi: copies the built site into the site bucket and invalidates the distribution',
-    });
-    const deploymentLogs = new logs.LogGroup(this, 'DeploymentLogs', { retention: props.logRetention });
-    deploymentLogs.grantWrite(deploymentRole);
-    new s3deploy.BucketDeployment(this, 'Deployment', {
-      sources: [s3deploy.Source.asset(props.directory)],
-      role: deploymentRole,
-      logGroup: deploymentLogs,
-      destinationBucket: this.bucket,
-      // Script names are not content-hashed (the pages name /assets/apply.js): browsers revalidate,
-      // and the edge caches are invalidated by every deployment.
-      cacheControl: [s3deploy.CacheControl.noCache()],
-      distribution: this.distribution,
-      distributionPaths: ['/*'],
-    });
-
-    this.acknowledgeDeployment(deploymentRole);
+    deploySite(this, this.bucket, props, this.distribution);
 
     acknowledge(
       this.distribution,
@@ -214,46 +193,173 @@ export class WebHosting extends Construct {
       'The distribution answers on its default *.cloudfront.net name, whose certificate CloudFront serves with a TLSv1 minimum that cannot be raised; TLSv1.2_2021 needs a custom domain with an ACM certificate in us-east-1, which the project does not have yet. Origins are reached with TLS 1.2 only.',
     );
   }
+}
 
-  /**
-   * The findings on CDK's own deployment function (`Custom::CDKBucketDeployment`), whose code and
-   * runtime are CDK's and whose grants CDK writes.
-   */
-  private acknowledgeDeployment(role: iam.IRole): void {
-    const site = attributeRef(this.bucket, role);
-    const assets = 'arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*';
-    const wildcards: Array<[string, string]> = [
-      ['Action::s3:GetObject*', 'reading the site archive from the CDK assets bucket and the site objects'],
-      ['Action::s3:GetBucket*', 'locating the CDK assets bucket and the site bucket'],
-      ['Action::s3:List*', 'listing the site bucket to prune files that a deployment no longer ships'],
-      ['Action::s3:DeleteObject*', 'pruning from the site bucket the files a deployment no longer ships'],
-      ['Action::s3:Abort*', 'aborting its own multipart uploads into the site bucket'],
-      [`Resource::${site}/*`, 'the objects of the site bucket, which it replaces wholesale'],
-      [
-        `Resource::${assets}`,
-        'the objects of the CDK bootstrap assets bucket, where the site archive is uploaded',
-      ],
-      [
-        'Resource::*',
-        'cloudfront:CreateInvalidation and GetInvalidation, which CDK grants on `*`; the function invalidates only this distribution, whose id it is given',
-      ],
-    ];
-    for (const [finding, what] of wildcards) {
-      acknowledge(role, `IAM5[${finding}]`, `CDK's BucketDeployment grant, limited to ${what}.`);
+/**
+ * The site bucket: S3-managed keys, not the data key — it holds only the public pages and scripts,
+ * which every visitor downloads anyway.
+ */
+function siteBucket(scope: Construct, accessLogs: AccessLogs): s3.Bucket {
+  const bucket = new s3.Bucket(scope, 'Site', {
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    enforceSSL: true,
+  });
+  accessLogs.logAccessOf(bucket, 's3/site/');
+  return bucket;
+}
+
+/**
+ * Copies the built site into its bucket on every deployment and, where a distribution serves it,
+ * invalidates the edge caches.
+ */
+function deploySite(
+  scope: Construct,
+  bucket: s3.Bucket,
+  props: { directory: string; logRetention: logs.RetentionDays },
+  distribution?: cloudfront.IDistribution,
+): void {
+  // The deployment's function gets its own role and log group, not AWSLambdaBasicExecutionRole.
+  const role = new iam.Role(scope, 'DeploymentRole', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: distribution
+      ? 'doudi: copies the built site into the site bucket and invalidates the distribution'
+      : 'doudi: copies the built site into the site bucket',
+  });
+  const deploymentLogs = new logs.LogGroup(scope, 'DeploymentLogs', { retention: props.logRetention });
+  deploymentLogs.grantWrite(role);
+  new s3deploy.BucketDeployment(scope, 'Deployment', {
+    sources: [s3deploy.Source.asset(props.directory)],
+    role,
+    logGroup: deploymentLogs,
+    destinationBucket: bucket,
+    // Script names are not content-hashed (the pages name /assets/apply.js): browsers revalidate,
+    // and the edge caches are invalidated by every deployment.
+    cacheControl: [s3deploy.CacheControl.noCache()],
+    ...(distribution ? { distribution, distributionPaths: ['/*'] } : {}),
+  });
+
+  // The findings on CDK's own deployment function (`Custom::CDKBucketDeployment`), whose code and
+  // runtime are CDK's and whose grants CDK writes.
+  const site = attributeRef(bucket, role);
+  const assets = 'arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*';
+  const wildcards: Array<[string, string]> = [
+    ['Action::s3:GetObject*', 'reading the site archive from the CDK assets bucket and the site objects'],
+    ['Action::s3:GetBucket*', 'locating the CDK assets bucket and the site bucket'],
+    ['Action::s3:List*', 'listing the site bucket to prune files that a deployment no longer ships'],
+    ['Action::s3:DeleteObject*', 'pruning from the site bucket the files a deployment no longer ships'],
+    ['Action::s3:Abort*', 'aborting its own multipart uploads into the site bucket'],
+    [`Resource::${site}/*`, 'the objects of the site bucket, which it replaces wholesale'],
+    [
+      `Resource::${assets}`,
+      'the objects of the CDK bootstrap assets bucket, where the site archive is uploaded',
+    ],
+  ];
+  if (distribution)
+    wildcards.push([
+      'Resource::*',
+      'cloudfront:CreateInvalidation and GetInvalidation, which CDK grants on `*`; the function invalidates only this distribution, whose id it is given',
+    ]);
+  for (const [finding, what] of wildcards) {
+    acknowledge(role, `IAM5[${finding}]`, `CDK's BucketDeployment grant, limited to ${what}.`);
+  }
+  // CDK makes the function a singleton at the stack's root; find it there to acknowledge it alone.
+  const handlers = Stack.of(scope).node.children.filter((c) =>
+    c.node.id.startsWith('Custom::CDKBucketDeployment'),
+  );
+  if (handlers.length !== 1)
+    throw new Error(`expected one BucketDeployment function, found ${handlers.length}`);
+  acknowledge(
+    handlers[0]!,
+    'L1',
+    'CDK ships and pins the runtime of its BucketDeployment function (Python 3.13) with the handler code it was tested with; it runs only during deployments and processes only the site the build produced.',
+  );
+}
+
+export interface ApiSiteProps {
+  /** The built site (`scripts/build-web.ts`). */
+  directory: string;
+  api: apigwv2.HttpApi;
+  routes: readonly Route[];
+  accessLogs: AccessLogs;
+  logRetention: logs.RetentionDays;
+  key: kms.IKey;
+}
+
+/**
+ * The china profile's pages (`infra/profiles.ts`): the site bucket read by a function on the HTTP
+ * API's `$default` route (`functions/http/site.ts`), which takes every request no route of the
+ * catalog matches — so the pages and the API share one origin without CloudFront, whose China
+ * distributions need an ICP-registered domain of their own. API Gateway serves unauthenticated
+ * requests there only for an account with an ICP licence (docs/deploy.md).
+ */
+export class ApiSite extends Construct {
+  readonly bucket: s3.Bucket;
+  readonly function: lambda.IFunction;
+
+  constructor(scope: Construct, id: string, props: ApiSiteProps) {
+    super(scope, id);
+    for (const file of filesIn(props.directory)) {
+      const route = props.routes.find((r) => routePattern(r.path).test(`/${file}`));
+      if (route) throw new Error(`route ${route.method} ${route.path} would hide the page /${file}`);
     }
-    // CDK makes the function a singleton at the stack's root; find it there to acknowledge it alone.
-    const handlers = Stack.of(this).node.children.filter((c) =>
-      c.node.id.startsWith('Custom::CDKBucketDeployment'),
-    );
-    if (handlers.length !== 1)
-      throw new Error(`expected one BucketDeployment function, found ${handlers.length}`);
+    this.bucket = siteBucket(this, props.accessLogs);
+    deploySite(this, this.bucket, props);
+
+    const role = new iam.Role(this, 'PageRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'doudi sitePage: reads the site bucket',
+    });
+    const logGroup = new logs.LogGroup(this, 'PageLogs', {
+      retention: props.logRetention,
+      encryptionKey: props.key,
+    });
+    logGroup.grantWrite(role);
+    this.bucket.grantRead(role);
     acknowledge(
-      handlers[0]!,
-      'L1',
-      'CDK ships and pins the runtime of its BucketDeployment function (Python 3.13) with the handler code it was tested with; it runs only during deployments and processes only the site the build produced.',
+      role,
+      'IAM5[Action::s3:GetObject*]',
+      "CDK's read grant on the site bucket, which holds only the public pages and scripts.",
     );
+    acknowledge(
+      role,
+      'IAM5[Action::s3:GetBucket*]',
+      "CDK's read grant on the site bucket, which holds only the public pages and scripts.",
+    );
+    acknowledge(
+      role,
+      'IAM5[Action::s3:List*]',
+      "CDK's read grant on the site bucket, which holds only the public pages and scripts.",
+    );
+    acknowledge(
+      role,
+      `IAM5[Resource::${attributeRef(this.bucket, role)}/*]`,
+      'The objects of the site bucket: every page and script, all public.',
+    );
+    this.function = bundledFunction(this, 'Page', {
+      description: 'sitePage: 网页（站点存储桶）',
+      entry: 'functions/http/site.ts',
+      handler: 'page',
+      timeoutSeconds: 10,
+      tracing: false,
+      role,
+      logGroup,
+      environment: { NODE_OPTIONS: '--enable-source-maps', SITE_BUCKET: this.bucket.bucketName },
+    });
+    acknowledge(this.function, 'L1', NODE_22);
+    const route = new apigwv2.HttpRoute(this, 'DefaultRoute', {
+      httpApi: props.api,
+      routeKey: apigwv2.HttpRouteKey.DEFAULT,
+      integration: new HttpLambdaIntegration('PageIntegration', this.function),
+    });
+    acknowledge(route, 'APIG4', 'The pages are public by design: the sign-in happens on them.');
   }
 }
+
+/** A route's path as API Gateway matches it: a parameter is one segment. */
+const routePattern = (path: string) =>
+  new RegExp(`^${path.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, '[^/]+')}$`);
 
 function filesIn(directory: string): string[] {
   return readdirSync(directory, { recursive: true, withFileTypes: true })

@@ -1,4 +1,4 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -52,6 +52,20 @@ export interface StateMachinesProps {
 }
 
 /** One Standard state machine per workflow, running the workflow module's ASL unchanged. */
+/** The placeholder of the partition in a deployed definition (`aws`, `aws-cn`). */
+const PARTITION = 'Partition';
+
+/**
+ * The ASL names its service integrations (`arn:aws:states:::lambda:invoke`) as the local interpreter
+ * knows them; a deployment names them in its own partition, or the China regions refuse them.
+ */
+function inPartition(definition: unknown): string {
+  const text = JSON.stringify(definition);
+  if (text.includes(`\${${PARTITION}}`))
+    throw new Error(`a workflow may not use the placeholder \${${PARTITION}}`);
+  return text.replaceAll('"arn:aws:states:::', `"arn:\${${PARTITION}}:states:::`);
+}
+
 export class StateMachines extends Construct {
   readonly byId = new Map<string, sfn.StateMachine>();
 
@@ -67,8 +81,11 @@ export class StateMachines extends Construct {
         stateMachineType: sfn.StateMachineType.STANDARD,
         // A string body (not CDK states) keeps the deployed document byte-for-byte the one the
         // local runtime interprets; only the placeholders differ, and CloudFormation fills those.
-        definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(def.definition)),
-        definitionSubstitutions: Object.fromEntries(stepFunctions.map(([p, fn]) => [p, fn.functionArn])),
+        definitionBody: sfn.DefinitionBody.fromString(inPartition(def.definition)),
+        definitionSubstitutions: {
+          ...Object.fromEntries(stepFunctions.map(([p, fn]) => [p, fn.functionArn])),
+          [PARTITION]: Aws.PARTITION,
+        },
         logs: {
           // The vended-logs prefix keeps Step Functions from growing the account's log resource policy.
           destination: new logs.LogGroup(this, `${def.id}Logs`, {

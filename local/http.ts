@@ -9,6 +9,7 @@ import { extname, join, normalize } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { routes } from '../functions/catalog.ts';
+import { MIME } from '../functions/http/site.ts';
 import { ConflictError, TooManyRequestsError } from '../shared/errors.ts';
 import { fieldErrors, LAMBDA_PAYLOAD_BYTES } from '../shared/http.ts';
 import { takeRequest } from '../shared/rate-limiter.ts';
@@ -18,15 +19,6 @@ import { clock } from './clock.ts';
 import { ACCOUNT, lambdaContext, loadHandler } from './lambda.ts';
 
 const WEB_ROOT = join(import.meta.dirname, '..', 'web');
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
-
 const compiled = routes.map((route) => {
   const names: string[] = [];
   const pattern = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {

@@ -13,23 +13,27 @@ import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DoudiStack } from '../../infra/doudi-stack.ts';
 import { acknowledge, checkedApp } from '../../infra/nag.ts';
+import { type Profile, profiles } from '../../infra/profiles.ts';
 import { fakeSite } from './fake-site.ts';
 import { wholeTemplate } from './stacks.ts';
 
 type Violations = ReturnType<AwsSolutionsChecks['validateScope']>['violations'];
 
-let app: App;
-let stack: DoudiStack;
+/** One checked app per deployment profile (`infra/profiles.ts`): both must pass the same rules. */
+const synthesized = new Map<Profile, { app: App; stack: DoudiStack }>();
 let webDirectory: string;
 
 beforeAll(() => {
-  // Function bundling is skipped as in template.test.ts: the rules read the template, not the code.
-  app = checkedApp({ context: { 'aws:cdk:bundling-stacks': [] } });
   webDirectory = fakeSite();
-  stack = new DoudiStack(app, 'Doudi', { webDirectory });
-  // As `npm run synth` sees it: a nested stack names its parent's resources by the parameters that
-  // synthesis creates, so the findings are read after it.
-  app.synth();
+  for (const profile of profiles) {
+    // Function bundling is skipped as in template.test.ts: the rules read the template, not the code.
+    const app = checkedApp({ context: { 'aws:cdk:bundling-stacks': [], profile } });
+    const stack = new DoudiStack(app, 'Doudi', { webDirectory });
+    // As `npm run synth` sees it: a nested stack names its parent's resources by the parameters that
+    // synthesis creates, so the findings are read after it.
+    app.synth();
+    synthesized.set(profile, { app, stack });
+  }
 });
 
 afterAll(() => rmSync(webDirectory, { recursive: true, force: true }));
@@ -64,15 +68,18 @@ function allFindings(scope: IConstruct): Violations {
   return pack.validateScope(scope).violations;
 }
 
-describe('cdk-nag AwsSolutions on the stack', () => {
+describe.each(profiles)('cdk-nag AwsSolutions on the stack, profile %s', (profile) => {
+  const app = () => synthesized.get(profile)!.app;
+  const stack = () => synthesized.get(profile)!.stack;
+
   it('leaves no finding unacknowledged, error or warning', () => {
-    const { violations } = new AwsSolutionsChecks().validateScope(stack);
+    const { violations } = new AwsSolutionsChecks().validateScope(stack());
     expect(describeViolations(violations)).toEqual([]);
   });
 
   it('synthesizes through the validation plugin (what `npm run synth` runs), nested stacks included', () => {
     // The acknowledgements travel with the templates, for whoever reviews a deployment.
-    const { stacks } = wholeTemplate(stack);
+    const { stacks } = wholeTemplate(stack());
     for (const s of stacks.slice(1)) {
       const resources = Object.values(
         s.template.Resources as Record<string, { Metadata?: { cdk_nag?: unknown } }>,
@@ -82,25 +89,27 @@ describe('cdk-nag AwsSolutions on the stack', () => {
   });
 
   it('acknowledges on resources and their constructs, never on the app or a whole stack', () => {
-    const acks = acknowledgements(app);
+    const acks = acknowledgements(app());
     expect(acks.length).toBeGreaterThan(0);
     for (const ack of acks) {
-      expect(ack.node === app || Stack.isStack(ack.node), `${ack.id} at ${ack.path || '(app)'}`).toBe(false);
+      expect(ack.node === app() || Stack.isStack(ack.node), `${ack.id} at ${ack.path || '(app)'}`).toBe(
+        false,
+      );
     }
   });
 
   it('gives each acknowledgement a reason of substance', () => {
-    for (const ack of acknowledgements(app)) {
+    for (const ack of acknowledgements(app())) {
       expect(ack.id, ack.path).toMatch(/^AwsSolutions-[A-Z]+\d+(\[.+\])?$/);
       expect(ack.reason.length, `${ack.id} at ${ack.path}: "${ack.reason}"`).toBeGreaterThanOrEqual(60);
     }
   });
 
   it('acknowledges only findings that exist (no stale or speculative acknowledgement)', () => {
-    const findings = allFindings(stack).flatMap((v) =>
+    const findings = allFindings(stack()).flatMap((v) =>
       v.violatingResources.map((r) => ({ id: v.ruleName, path: r.constructPath ?? '' })),
     );
-    const stale = acknowledgements(app).filter(
+    const stale = acknowledgements(app()).filter(
       (ack) =>
         !findings.some((f) => f.id === ack.id && (f.path === ack.path || f.path.startsWith(`${ack.path}/`))),
     );
@@ -108,7 +117,7 @@ describe('cdk-nag AwsSolutions on the stack', () => {
   });
 
   it('fixes rather than acknowledges: access logs, managed policies, OAC, origin TLS', () => {
-    const acknowledged = new Set(acknowledgements(app).map((a) => a.id.replace(/\[.*$/, '')));
+    const acknowledged = new Set(acknowledgements(app()).map((a) => a.id.replace(/\[.*$/, '')));
     for (const fixed of [
       'S1',
       'S10',

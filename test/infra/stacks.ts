@@ -59,6 +59,9 @@ export function wholeTemplate(root: Stack): WholeTemplate {
     if (value && typeof value.Ref === 'string' && nestedStack.template.Parameters?.[value.Ref]) {
       const id = root.resolve((nestedStack.stack as NestedStack).nestedStackResource!.logicalId);
       const passed = rootTemplate.Resources[id].Properties.Parameters?.[value.Ref];
+      // A parameter of its own, resolved by CloudFormation from its default (an SSM parameter's name).
+      if (passed === undefined && nestedStack.template.Parameters[value.Ref].Default !== undefined)
+        return value;
       if (passed === undefined) throw new Error(`the root passes no ${value.Ref} to ${id}`);
       return inRoot(passed);
     }

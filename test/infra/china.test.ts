@@ -1,0 +1,141 @@
+/**
+ * The china profile's templates (`infra/profiles.ts`): only what the AWS China regions offer, every
+ * ARN through the partition, the province's OIDC issuer behind the JWT authorizer, the pages served by
+ * the API from the site bucket — and the same stateful resources under the same logical ids as the
+ * global profile, so that a table is one definition whichever profile deploys it.
+ */
+import { rmSync } from 'node:fs';
+import { App } from 'aws-cdk-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '../../functions/catalog.ts';
+import { DoudiStack, OIDC_PARAMETERS } from '../../infra/doudi-stack.ts';
+import { unavailableInChina, unsupportedInChina } from '../../infra/profiles.ts';
+import { ApiSite, ROUTES_SERVED_FROM_BUCKET } from '../../infra/web.ts';
+import { fakeSite } from './fake-site.ts';
+import { type WholeTemplate, wholeTemplate } from './stacks.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: template properties are untyped JSON
+type Resource = { Type: string; Properties: Record<string, any> };
+
+let china: WholeTemplate;
+let global: WholeTemplate;
+let stack: DoudiStack;
+let webDirectory: string;
+
+const synth = (profile: string) => {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], profile } });
+  const root = new DoudiStack(app, 'Doudi', { webDirectory });
+  return { root, whole: wholeTemplate(root) };
+};
+
+beforeAll(() => {
+  webDirectory = fakeSite();
+  const synthesized = synth('china');
+  stack = synthesized.root;
+  china = synthesized.whole;
+  global = synth('global').whole;
+});
+
+afterAll(() => rmSync(webDirectory, { recursive: true, force: true }));
+
+const ofType = (t: WholeTemplate, type: string) =>
+  Object.entries(t.resources as Record<string, Resource>).filter(([, r]) => r.Type === type);
+const at = (value: unknown, path: string): unknown =>
+  path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], value);
+
+describe('the china profile', () => {
+  it('creates no resource AWS lists as unavailable in the China regions, and no property they refuse', () => {
+    expect(stack.profile).toBe('china');
+    const types = new Set(Object.values(china.resources as Record<string, Resource>).map((r) => r.Type));
+    expect([...types].filter((t) => t in unavailableInChina)).toEqual([]);
+    for (const [type, path, refused] of unsupportedInChina)
+      for (const [id, r] of ofType(china, type))
+        expect(at(r.Properties, path), `${id} ${path}`).not.toBe(refused);
+    // The list is not vacuous: the global profile has several of them.
+    const globalTypes = new Set(
+      Object.values(global.resources as Record<string, Resource>).map((r) => r.Type),
+    );
+    expect([...globalTypes].filter((t) => t in unavailableInChina).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('names no partition: every ARN comes through the AWS::Partition pseudo parameter', () => {
+    for (const { stack: s, template } of china.stacks)
+      expect(JSON.stringify(template).match(/arn:aws:[^"]*/g) ?? [], s.node.path).toEqual([]);
+  });
+
+  it('verifies tokens with the OIDC issuer and audience the deployment keeps in SSM, on every route that is not public', () => {
+    const [[, authorizer]] = ofType(china, 'AWS::ApiGatewayV2::Authorizer') as [[string, Resource]];
+    expect(ofType(china, 'AWS::ApiGatewayV2::Authorizer')).toHaveLength(1);
+    expect(authorizer.Properties.AuthorizerType).toBe('JWT');
+    const edge = china.stacks.find((s) => s.stack.node.path === 'Doudi/Edge')!.template;
+    const ssmDefault = (ref: { Ref: string }) => {
+      const parameter = edge.Parameters[ref.Ref];
+      expect(parameter.Type).toBe('AWS::SSM::Parameter::Value<String>');
+      return parameter.Default;
+    };
+    expect(ssmDefault(authorizer.Properties.JwtConfiguration.Issuer)).toBe(OIDC_PARAMETERS.issuer);
+    expect(ssmDefault(authorizer.Properties.JwtConfiguration.Audience[0])).toBe(OIDC_PARAMETERS.audience);
+
+    const deployed = new Map(
+      ofType(china, 'AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey, r]),
+    );
+    for (const route of routes) {
+      const key = `${route.method} ${route.path}`;
+      if (ROUTES_SERVED_FROM_BUCKET.has(route.path)) {
+        expect(deployed.has(key), key).toBe(false);
+        continue;
+      }
+      expect(deployed.get(key)?.Properties.AuthorizationType, key).toBe(route.public ? 'NONE' : 'JWT');
+    }
+  });
+
+  it('serves the pages from the site bucket through the API’s $default route, reading nothing else', () => {
+    const site = stack.web as ApiSite;
+    expect(site).toBeInstanceOf(ApiSite);
+    const [[, route]] = ofType(china, 'AWS::ApiGatewayV2::Route').filter(
+      ([, r]) => r.Properties.RouteKey === '$default',
+    ) as [[string, Resource]];
+    expect(route.Properties.AuthorizationType).toBe('NONE');
+    const page = Object.values(china.resources as Record<string, Resource>).find(
+      (r) => r.Type === 'AWS::Lambda::Function' && String(r.Properties.Description).startsWith('sitePage'),
+    )!;
+    expect(Object.keys(page.Properties.Environment.Variables).sort()).toEqual([
+      'NODE_OPTIONS',
+      'SITE_BUCKET',
+    ]);
+    const role = (china.resources as Record<string, Resource>)[page.Properties.Role['Fn::GetAtt'][0]]!;
+    const policies = ofType(china, 'AWS::IAM::Policy').filter(([, p]) =>
+      p.Properties.Roles.some((r: { Ref: string }) => china.resources[r.Ref] === role),
+    );
+    const actions = policies.flatMap(([, p]) =>
+      p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()),
+    );
+    expect(actions.filter((a: string) => !a.startsWith('logs:') && !a.startsWith('s3:'))).toEqual([]);
+    expect(ofType(china, 'AWS::CloudFront::Distribution')).toEqual([]);
+  });
+
+  it('keeps every stateful resource of the global profile under its logical id, the user pool aside', () => {
+    const stateful = ['AWS::KMS::Key', 'AWS::DynamoDB::Table', 'AWS::SQS::Queue', 'AWS::S3::Bucket'];
+    const rootIds = (t: WholeTemplate) =>
+      Object.entries(t.stacks[0]!.template.Resources as Record<string, Resource>)
+        .filter(([, r]) => stateful.includes(r.Type))
+        .map(([id]) => id)
+        .sort();
+    expect(rootIds(china)).toEqual(rootIds(global));
+    expect(ofType(china, 'AWS::Cognito::UserPool')).toEqual([]);
+    expect(china.stacks).toHaveLength(5);
+    for (const { stack: s, template, bytes } of china.stacks) {
+      expect(Object.keys(template.Resources).length, s.node.path).toBeLessThanOrEqual(400);
+      expect(bytes, s.node.path).toBeLessThanOrEqual(800 * 1024);
+    }
+  });
+
+  it('runs no function with X-Ray tracing, which Lambda does not integrate there', () => {
+    for (const [id, fn] of ofType(china, 'AWS::Lambda::Function'))
+      expect(fn.Properties.TracingConfig?.Mode, id).not.toBe('Active');
+  });
+
+  it('refuses an unknown profile rather than deploying the wrong one', () => {
+    expect(() => synth('mars')).toThrow(/unknown profile 'mars'/);
+  });
+});
