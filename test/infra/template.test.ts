@@ -454,9 +454,11 @@ describe('workflows', () => {
 
       const placeholders = Object.keys(workflow.substitutions).sort();
       expect([...placeholdersIn(text)].filter((n) => n !== 'Partition').sort()).toEqual(placeholders);
-      expect(Object.keys(p.DefinitionSubstitutions).filter((n) => n !== 'Partition').sort()).toEqual(
-        placeholders,
-      );
+      expect(
+        Object.keys(p.DefinitionSubstitutions)
+          .filter((n) => n !== 'Partition')
+          .sort(),
+      ).toEqual(placeholders);
       for (const [placeholder, fn] of Object.entries(workflow.substitutions)) {
         expect(p.DefinitionSubstitutions[placeholder], placeholder).toEqual({
           'Fn::GetAtt': [fnLogicalId(fn), 'Arn'],

@@ -303,7 +303,10 @@ describe('access', () => {
     // A caseworker of 长沙县 whose grant an administrator of elsewhere may not revoke.
     const revocable = await api(
       '/admin/staff/test-access-revocable',
-      { method: 'PUT', body: JSON.stringify({ name: '孙某', role: 'townshipCaseworker', regionCodes: ['430121'] }) },
+      {
+        method: 'PUT',
+        body: JSON.stringify({ name: '孙某', role: 'townshipCaseworker', regionCodes: ['430121'] }),
+      },
       actors.admin,
     );
     expect(revocable.status).toBe(201);

@@ -15,8 +15,8 @@ import { parameterSetSchema, sampleParameterVersions } from '../../shared/parame
 import { declarationBody, emergencyRequest, paperworkBody } from '../../shared/schemas/cases.ts';
 import { decisionBody } from '../../shared/schemas/casework.ts';
 import { applicationRequest } from '../../shared/schemas/household.ts';
-import { staffGrantBody, staffRevocationBody } from '../../shared/schemas/staff.ts';
 import { meansTestRequest } from '../../shared/schemas/rules.ts';
+import { staffGrantBody, staffRevocationBody } from '../../shared/schemas/staff.ts';
 import { application, household as householdOf } from './households.ts';
 import { defaultActor, useRuntime } from './runtime.ts';
 
@@ -199,8 +199,7 @@ export function fuzzWriteRoutes(title: string, pick: (route: Route) => boolean):
     }, async () => {
       expect(picked.length).toBeGreaterThan(0);
       // Signing a staff member in records their grant (local/auth.ts): done before counting.
-      for (const route of picked)
-        await runtime.api('/me', {}, await defaultActor(route.method, route.path));
+      for (const route of picked) await runtime.api('/me', {}, await defaultActor(route.method, route.path));
       const before = await countItems(runtime);
       const statuses = new Map<number, number>();
       for (const route of picked) {
