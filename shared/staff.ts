@@ -4,7 +4,7 @@
  * HTTP API's JWT authorizer); what they may do comes from here, granted by an administrator within
  * the administrator's own regions, each change an entry on the chain `staff-<subject>`. A claim in
  * the token — `custom:role` or anything else a user or a misconfigured provider could put there —
- * is never read (docs/architecture.md §3).
+ * is never read (docs/architecture.md §8).
  *
  * Items: `pk=STAFF#<subject>`, `sk=STAFF`, listed through `gsi1` under `STAFF` (a province has
  * thousands of staff, not millions: one partition, filtered by jurisdiction when read).
@@ -63,17 +63,20 @@ export async function staffRecord(subject: string): Promise<StaffRecord | undefi
   return record as StaffRecord;
 }
 
-/** Every staff record, active and revoked, whose regions meet the reader's jurisdiction. */
-export async function listStaff(reader: Principal): Promise<StaffRecord[]> {
+/** Every staff record, active and revoked. */
+export async function allStaff(): Promise<StaffRecord[]> {
   const items = await queryAll(dynamo(), {
     TableName: table(),
     IndexName: 'gsi1',
     KeyConditionExpression: 'gsi1pk = :list',
     ExpressionAttributeValues: { ':list': LIST },
   });
-  return items
-    .map(({ pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...r }) => r as unknown as StaffRecord)
-    .filter((r) => r.regionCodes.some((code) => servesWithin(reader, code)));
+  return items.map(({ pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...r }) => r as unknown as StaffRecord);
+}
+
+/** Every staff record, active and revoked, whose regions meet the reader's jurisdiction. */
+export async function listStaff(reader: Principal): Promise<StaffRecord[]> {
+  return (await allStaff()).filter((r) => r.regionCodes.some((code) => servesWithin(reader, code)));
 }
 
 /** A region code the reader may administer: within one of the reader's own regions. */

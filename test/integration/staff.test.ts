@@ -3,6 +3,8 @@
  * granted, within the administrator's own regions, each change on the chain `staff-<subject>`; a
  * token says who someone is and nothing more — a role claim in it changes nothing.
  */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '../../local/client.ts';
 import { type Actor, actors } from '../support/actors.ts';
@@ -28,7 +30,57 @@ async function tokenOf(subject: string, claims: Record<string, string> = {}): Pr
   return { bearer: token };
 }
 
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** `npm run staff:bootstrap` in a process of its own, against this runtime's DynamoDB Local. */
+const bootstrap = (...args: string[]) =>
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/staff-bootstrap.ts', ...args], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        AWS_ENDPOINT_URL_DYNAMODB: runtime.rt.endpoints.dynamodb,
+        CASES_TABLE: runtime.rt.env.CASES_TABLE,
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+
 describe('staff records', () => {
+  // First: no administrator exists yet in this runtime.
+  it('the first administrator is bootstrapped once; after that administrators grant through the API', async () => {
+    const bad = await bootstrap('--subject', 'oidc-first', '--region', '43');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--name');
+    expect(bad.stderr).toContain('--region');
+
+    const first = await bootstrap('--subject', 'oidc-first', '--name', '省厅管理员', '--region', '430000');
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain('已授予 省厅管理员');
+    const admin = await tokenOf('oidc-first');
+    expect((await api('/me', {}, admin)).body).toMatchObject({ role: 'admin', regionCodes: ['430000'] });
+    const granted = await put(
+      'oidc-by-first',
+      { name: '县管理员', role: 'admin', regionCodes: ['430121'] },
+      admin,
+    );
+    expect(granted.status).toBe(201);
+    const history = (await api('/admin/staff/oidc-first', {}, admin)).body.history;
+    expect(history).toMatchObject([
+      { action: 'staff.granted', actor: { subject: 'bootstrap', role: 'system' } },
+    ]);
+
+    const again = await bootstrap('--subject', 'oidc-second', '--name', '另一人', '--region', '000000');
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('已有在职管理员');
+    expect((await api('/me', {}, await tokenOf('oidc-second'))).body.role).toBe('applicant');
+  });
+
   it('a grant gives a person a role and regions; a changed, then revoked grant is what they can do next', async () => {
     const subject = 'oidc-7f3a';
     const person = await tokenOf(subject);
