@@ -13,7 +13,7 @@
  * plaintext is the JSON of the value, so numbers, booleans and null survive the round trip.
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { DecryptCommand, GenerateDataKeyCommand, GenerateMacCommand, KMSClient } from '@aws-sdk/client-kms';
 
 const PREFIX = 'enc:v1:';
@@ -44,20 +44,43 @@ function gcmOpen(key: Buffer, sealed: Buffer): Buffer {
   return Buffer.concat([decipher.update(sealed.subarray(12, sealed.length - 16)), decipher.final()]);
 }
 
-/** The local runtime's master key: 32 random bytes in a file only the runtime's user may read. */
+/**
+ * The local runtime's master keys: a file only the runtime's user may read, one key (32 random bytes,
+ * base64url) per line, the newest first. New data keys are sealed under the first; a data key sealed
+ * under any of them still opens — so rotating (`rotateKeyFile`: a new key put first) leaves every
+ * record readable, as KMS's key rotation does on AWS, where the ciphertext names its key version.
+ */
 class FileMasterKey implements MasterKey {
-  readonly #key: Buffer;
+  readonly #keys: Buffer[];
   constructor(path: string) {
-    this.#key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64url');
-    if (this.#key.length !== 32) throw new Error(`${path} does not hold a 256-bit key`);
+    this.#keys = keyFileKeys(path);
   }
   async newDataKey() {
     const plaintext = randomBytes(32);
-    return { plaintext, encrypted: gcmSeal(this.#key, plaintext) };
+    return { plaintext, encrypted: gcmSeal(this.#keys[0]!, plaintext) };
   }
   async openDataKey(encrypted: Buffer) {
-    return gcmOpen(this.#key, encrypted);
+    for (const key of this.#keys) {
+      try {
+        return gcmOpen(key, encrypted);
+      } catch {
+        // Sealed under another key of the ring (GCM's tag does not verify): the next one.
+      }
+    }
+    throw new Error('no key of the key file opens this data key: sealed under a key no longer held');
   }
+}
+
+/** The keys of a key file, newest first. */
+function keyFileKeys(path: string): Buffer[] {
+  const keys = readFileSync(path, 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => Buffer.from(line, 'base64url'));
+  if (!keys.length || keys.some((k) => k.length !== 32))
+    throw new Error(`${path} does not hold 256-bit keys`);
+  return keys;
 }
 
 class KmsMasterKey implements MasterKey {
@@ -121,7 +144,8 @@ let configuredBy: string | undefined;
 export function fieldCipher(): FieldCipher {
   const kms = process.env.FIELD_KMS_KEY_ID;
   const file = process.env.FIELD_KEY_FILE;
-  const config = kms ? `kms:${kms}` : file ? `file:${file}` : undefined;
+  // A key file's size is part of it: a rotated file (one key more) is read again.
+  const config = kms ? `kms:${kms}` : file ? `file:${file}:${statSync(file).size}` : undefined;
   if (!config)
     throw new Error(
       'no key for personal fields: set FIELD_KMS_KEY_ID (AWS) or FIELD_KEY_FILE (local runtime)',
@@ -136,6 +160,16 @@ export function fieldCipher(): FieldCipher {
 
 /** A new master key file's contents (the local runtime makes one per data directory). */
 export const newKeyFileContents = (): string => randomBytes(32).toString('base64url');
+
+/**
+ * Rotates a local key file: a new key first, the earlier ones kept after it for what they sealed.
+ * A runtime seals with the new key from then on (`fieldCipher` re-reads a file whose size changed;
+ * `npm run keys:rotate`; docs/deploy.md §7).
+ */
+export function rotateKeyFile(path: string): void {
+  const earlier = keyFileKeys(path).map((k) => k.toString('base64url'));
+  writeFileSync(path, [newKeyFileContents(), ...earlier].join('\n'), { mode: 0o600 });
+}
 
 /**
  * Blind index of an ID number: HMAC-SHA256 under a secret key, so that the register can be looked
@@ -166,16 +200,10 @@ function blindIndexKey(): Promise<Buffer> {
             }),
           )
           .then((out) => Buffer.from(out.Mac!))
-      : Promise.resolve(
-          Buffer.from(
-            hkdfSync(
-              'sha256',
-              Buffer.from(readFileSync(file!, 'utf8').trim(), 'base64url'),
-              Buffer.alloc(0),
-              BLIND_LABEL,
-              32,
-            ),
-          ),
+      : // From the file's first key ever (its last line): rotating the field keys must not move the
+        // index, as on AWS the HMAC key is a key of its own.
+        Promise.resolve(
+          Buffer.from(hkdfSync('sha256', keyFileKeys(file!).at(-1)!, Buffer.alloc(0), BLIND_LABEL, 32)),
         );
     blindKey = { config, key };
   }

@@ -1,9 +1,9 @@
 /** Field-level encryption of personal data (issue 7.2), with the local runtime's file key. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fieldCipher, isSealed, newKeyFileContents } from '../../shared/crypto.ts';
+import { fieldCipher, isSealed, newKeyFileContents, rotateKeyFile } from '../../shared/crypto.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'doudi-crypto-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,6 +39,30 @@ describe('field encryption', () => {
     await expect(fieldCipher().open(flipped as typeof sealed)).rejects.toThrow();
     process.env.FIELD_KEY_FILE = keyFile('d');
     await expect(fieldCipher().open(sealed)).rejects.toThrow();
+  });
+
+  it('rotates the local key file: what the earlier key sealed still opens, new seals use the new key, the blind index stays', async () => {
+    const { blindIndex } = await import('../../shared/crypto.ts');
+    const path = keyFile('rotated');
+    copyFileSync(path, join(dir, 'before-rotation'));
+    process.env.FIELD_KEY_FILE = path;
+    const before = await fieldCipher().seal('430121198001010117');
+    const index = await blindIndex('430121198001010117');
+
+    rotateKeyFile(path);
+    expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(2);
+    expect(await fieldCipher().open(before)).toBe('430121198001010117');
+    const after = await fieldCipher().seal('430121198001010125');
+    expect(await fieldCipher().open(after)).toBe('430121198001010125');
+    expect(await blindIndex('430121198001010117')).toBe(index);
+    rotateKeyFile(path);
+    expect(await fieldCipher().open(before)).toBe('430121198001010117');
+    expect(await fieldCipher().open(after)).toBe('430121198001010125');
+
+    // Sealed under the new key: the ring of before the rotation cannot open it.
+    process.env.FIELD_KEY_FILE = join(dir, 'before-rotation');
+    expect(await fieldCipher().open(before)).toBe('430121198001010117');
+    await expect(fieldCipher().open(after)).rejects.toThrow(/no key of the key file/);
   });
 
   it('says which setting is missing when there is no key', () => {
