@@ -331,6 +331,13 @@ export const functions = {
     description: '当前登录人的身份、角色和管辖范围',
     grants: [{ table: 'Cases', access: 'read' }],
   },
+  signInOptions: {
+    stack: 'edge',
+    entry: 'functions/http/staff.ts',
+    handler: 'signInOptions',
+    description: '页面的登录方式（统一身份认证地址、客户端编号）',
+    grants: [],
+  },
   listStaff: {
     stack: 'edge',
     entry: 'functions/http/staff.ts',
@@ -1172,6 +1179,13 @@ export const routes: Route[] = [
   { method: 'PUT', path: '/admin/parameters/{regionCode}', function: 'putParameters' },
   { method: 'PUT', path: '/admin/calendar/{year}', function: 'putCalendar' },
   { method: 'GET', path: '/me', function: 'me' },
+  {
+    method: 'GET',
+    path: '/public/sign-in',
+    function: 'signInOptions',
+    public:
+      'how the pages sign people in — the identity provider’s address and this system’s client id — which a browser needs before anyone has signed in',
+  },
   { method: 'GET', path: '/admin/staff', function: 'listStaff' },
   { method: 'GET', path: '/admin/staff/{subject}', function: 'getStaff' },
   { method: 'PUT', path: '/admin/staff/{subject}', function: 'putStaff' },

@@ -185,7 +185,8 @@ export class DoudiStack extends Stack {
 
   /**
    * The china profile's JWT authorizer: the province's OIDC issuer and the audience registered for
-   * this system, read from SSM parameters at deployment (no lookup at synth, nothing in the template).
+   * this system (the pages' client id), read from SSM parameters at deployment (no lookup at synth,
+   * nothing in the template). The pages learn the same two from `GET /public/sign-in`.
    */
   private oidcAuthorizer(): apigwv2.IHttpRouteAuthorizer {
     const parameter = (context: string, fallback: string) =>
@@ -193,9 +194,12 @@ export class DoudiStack extends Stack {
         this.edge,
         (this.node.tryGetContext(context) as string | undefined) ?? fallback,
       );
-    return new HttpJwtAuthorizer('Oidc', parameter('oidcIssuerParameter', OIDC_PARAMETERS.issuer), {
-      jwtAudience: [parameter('oidcAudienceParameter', OIDC_PARAMETERS.audience)],
-    });
+    const issuer = parameter('oidcIssuerParameter', OIDC_PARAMETERS.issuer);
+    const clientId = parameter('oidcAudienceParameter', OIDC_PARAMETERS.audience);
+    const signInOptions = this.functions.get('signInOptions');
+    signInOptions.addEnvironment('OIDC_ISSUER', issuer);
+    signInOptions.addEnvironment('OIDC_CLIENT_ID', clientId);
+    return new HttpJwtAuthorizer('Oidc', issuer, { jwtAudience: [clientId] });
   }
 }
 

@@ -14,7 +14,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { jwtVerify, SignJWT } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { departments, type Principal, roleLabels, roles } from '../shared/auth.ts';
 import { ConflictError } from '../shared/errors.ts';
@@ -51,20 +51,26 @@ export const devLoginBody = z
 export type DevLogin = z.input<typeof devLoginBody>;
 
 export class LocalIdentity {
-  constructor(private readonly secret: Uint8Array) {}
+  /** The external issuer's signing keys, fetched from its discovery document on first use. */
+  #issuerKeys: ReturnType<typeof createRemoteJWKSet> | undefined;
+
+  constructor(
+    private readonly secret: Uint8Array,
+    private readonly oidc?: { issuer: string; clientId: string },
+  ) {}
 
   /** The key kept in `dataDir` (made on first use), or a fresh one for an in-memory runtime. */
-  static forDataDir(dataDir: string | null): LocalIdentity {
-    if (!dataDir) return new LocalIdentity(randomBytes(32));
+  static forDataDir(dataDir: string | null, oidc?: { issuer: string; clientId: string }): LocalIdentity {
+    if (!dataDir) return new LocalIdentity(randomBytes(32), oidc);
     mkdirSync(dataDir, { recursive: true });
     const file = join(dataDir, 'auth-key');
     try {
-      return new LocalIdentity(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url'));
+      return new LocalIdentity(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url'), oidc);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       const key = randomBytes(32);
       writeFileSync(file, key.toString('base64url'), { mode: 0o600 });
-      return new LocalIdentity(key);
+      return new LocalIdentity(key, oidc);
     }
   }
 
@@ -107,17 +113,35 @@ export class LocalIdentity {
     return { token, expiresAt: new Date((now + LIFETIME_SECONDS) * 1000).toISOString() };
   }
 
+  private async issuerKeys() {
+    if (!this.#issuerKeys) {
+      const discovery = `${this.oidc!.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+      const { jwks_uri } = (await (await fetch(discovery)).json()) as { jwks_uri: string };
+      this.#issuerKeys = createRemoteJWKSet(new URL(jwks_uri));
+    }
+    return this.#issuerKeys;
+  }
+
   /** The claims of a genuine, unexpired token, as API Gateway hands them on (strings); else undefined. */
   async verify(authorization: string | undefined): Promise<Record<string, string> | undefined> {
     const token = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(authorization ?? '')?.[1];
     if (!token) return undefined;
     try {
-      const { payload } = await jwtVerify(token, this.secret, {
-        issuer: ISSUER,
-        audience: AUDIENCE,
-        algorithms: ['HS256'],
-        currentDate: new Date(realSeconds() * 1000),
-      });
+      const currentDate = new Date(realSeconds() * 1000);
+      const { payload } =
+        this.oidc && decodeProtectedHeader(token).alg !== 'HS256'
+          ? // An ID token of the external issuer, verified as API Gateway's JWT authorizer does.
+            await jwtVerify(token, await this.issuerKeys(), {
+              issuer: this.oidc.issuer,
+              audience: this.oidc.clientId,
+              currentDate,
+            })
+          : await jwtVerify(token, this.secret, {
+              issuer: ISSUER,
+              audience: AUDIENCE,
+              algorithms: ['HS256'],
+              currentDate,
+            });
       return Object.fromEntries(
         Object.entries(payload).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]),
       );

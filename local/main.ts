@@ -25,7 +25,11 @@ try {
 }
 
 console.log('兜底 doudi — 本地运行环境启动中 (starting the local runtime)…');
+// An OIDC issuer to sign in with beside the dev sign-in (docs/deploy.md): its address and client id.
+const oidcIssuer = process.env.DOUDI_OIDC_ISSUER;
+const oidcClientId = process.env.DOUDI_OIDC_CLIENT_ID;
 const runtime = await startRuntime({
+  ...(oidcIssuer && oidcClientId ? { oidc: { issuer: oidcIssuer, clientId: oidcClientId } } : {}),
   dataDir,
   port,
   dynamoPort: Number(process.env.DYNAMODB_PORT ?? 8000),

@@ -45,6 +45,11 @@ export interface RuntimeOptions {
    * on the hour or the day they run. A data directory's saved time still wins when it is later.
    */
   startAt?: number;
+  /**
+   * An OIDC issuer whose ID tokens for `clientId` the API accepts beside the dev sign-in's, and that
+   * the pages sign in with (`GET /public/sign-in`) — as the province's issuer on the china profile.
+   */
+  oidc?: { issuer: string; clientId: string };
 }
 
 export interface Runtime {
@@ -427,7 +432,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       for (const s of scheduled) s.stop();
     });
 
-    const identity = LocalIdentity.forDataDir(options.dataDir);
+    const identity = LocalIdentity.forDataDir(options.dataDir, options.oidc);
+    // What `GET /public/sign-in` tells the pages (functions/http/staff.ts).
+    Object.assign(process.env, {
+      DOUDI_DEV_SIGN_IN: 'on',
+      ...(options.oidc ? { OIDC_ISSUER: options.oidc.issuer, OIDC_CLIENT_ID: options.oidc.clientId } : {}),
+    });
+    stops.push(async () => {
+      delete process.env.DOUDI_DEV_SIGN_IN;
+      delete process.env.OIDC_ISSUER;
+      delete process.env.OIDC_CLIENT_ID;
+    });
     const api = createApiServer(identity);
     const apiPort = await listen(api.server, options.port);
     stops.push(() => api.stop());

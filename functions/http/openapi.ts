@@ -161,6 +161,7 @@ const responseComponents = {
   RegisterLoaded: responses.registerLoaded,
   LookupResult: responses.lookupResult,
   Principal: staffSchemas.principalView,
+  SignInOptions: staffSchemas.signInOptionsView,
   Staff: staffSchemas.staffView,
   StaffDetail: staffSchemas.staffDetail,
   StaffList: staffSchemas.staffList,
@@ -369,6 +370,13 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
     description:
       '当前登录人：身份令牌只说明是谁（sub）；工作人员的角色、管辖范围和所属部门取自本系统的授权记录（/admin/staff），没有授权记录的登录人是申请人。页面据此显示身份。',
     success: { status: 200, description: '登录人', schema: staffSchemas.principalView },
+    errors: [],
+  },
+  signInOptions: {
+    tag: '系统',
+    description:
+      '页面的登录方式，登录前读取：部署所用的统一身份认证（OIDC 签发者、客户端编号），页面据此以授权码流程（PKCE）登录；本地运行环境另有开发登录。同一份页面服务于每个部署。',
+    success: { status: 200, description: '登录方式', schema: staffSchemas.signInOptionsView },
     errors: [],
   },
   listStaff: {

@@ -25,6 +25,26 @@ import {
 /** Who the API takes the caller to be: the pages show it, and a person can see what they were granted. */
 export const me = httpRoute({ roles }, async ({ principal }) => ({ statusCode: 200, body: principal }));
 
+/** The scopes the pages ask for: who the person is and their name. */
+const OIDC_SCOPE = 'openid profile';
+
+/**
+ * How the pages sign people in, read before anyone has: the deployment's OIDC issuer and this
+ * system's client id (`OIDC_ISSUER`, `OIDC_CLIENT_ID`), and whether the local dev sign-in is there.
+ * One build of the pages serves every deployment.
+ */
+export const signInOptions = httpRoute({ roles: 'public' }, async () => {
+  const issuer = process.env.OIDC_ISSUER;
+  const clientId = process.env.OIDC_CLIENT_ID;
+  return {
+    statusCode: 200,
+    body: {
+      dev: process.env.DOUDI_DEV_SIGN_IN === 'on',
+      oidc: issuer && clientId ? { issuer, clientId, scope: OIDC_SCOPE } : null,
+    },
+  };
+});
+
 const overlaps = (a: string, b: string) => covers(a, b) || covers(b, a);
 
 export const list = httpRoute(

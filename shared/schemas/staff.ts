@@ -117,3 +117,17 @@ export const staffChanged = z.object({
     .describe('granted 新授予；changed 已变更；same 与现有授权相同，未写入；revoked 已撤销'),
   staff: staffView,
 });
+
+export const signInOptionsView = z
+  .object({
+    dev: z.boolean().describe('true：本地运行环境的开发登录（POST /auth/dev-login）可用'),
+    oidc: z
+      .object({
+        issuer: z.string().describe('统一身份认证（OIDC）签发者地址'),
+        clientId: z.string().describe('本系统登记的客户端编号（令牌的 aud）'),
+        scope: z.string().describe('申请的范围'),
+      })
+      .nullable()
+      .describe('页面经授权码流程（PKCE）登录所用的身份提供方；未配置时为 null'),
+  })
+  .describe('页面如何登录：同一份页面服务于每个部署，登录方式在运行时读取');

@@ -424,11 +424,20 @@ describe('the applicant, caseworker and auditor journey', () => {
     await page.fill('#signin-name', '李四');
     await page.fill('#signin-regions', '430121');
     await page.click('#signin-button');
-    await sees(page, '#signin-unavailable', '统一身份认证服务（Cognito）');
+    await sees(page, '#signin-unavailable', '本部署没有本地开发登录');
     expect(await page.locator('#signin-button').isDisabled()).toBe(true);
     expect(await page.locator('#workbench').isVisible()).toBe(false);
     expect(await page.evaluate(() => sessionStorage.getItem('doudi.token'))).toBeNull();
     await screenshot(page, 'journey-12-signin-unavailable-375');
+    // A deployment that says it has neither sign-in (GET /public/sign-in) offers no form at all.
+    const bare = await open('/workbench/', widths.mobile);
+    await bare.route('**/public/sign-in', (route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', body: '{"dev":false,"oidc":null}' }),
+    );
+    await bare.reload();
+    await sees(bare, '#signin-unavailable', '尚未配置统一身份认证登录');
+    expect(await bare.locator('#signin-button').count()).toBe(0);
+    expect(await bare.locator('#workbench').isVisible()).toBe(false);
     // The only console errors are the browser's notes of those refusals.
     for (const p of [audit, page]) for (const e of p.errors) expect(e).toMatch(/status of (401|403|404)/);
   });

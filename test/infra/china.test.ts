@@ -75,6 +75,14 @@ describe('the china profile', () => {
     };
     expect(ssmDefault(authorizer.Properties.JwtConfiguration.Issuer)).toBe(OIDC_PARAMETERS.issuer);
     expect(ssmDefault(authorizer.Properties.JwtConfiguration.Audience[0])).toBe(OIDC_PARAMETERS.audience);
+    // The pages read the same two from GET /public/sign-in.
+    const signIn = Object.values(china.resources as Record<string, Resource>).find(
+      (r) =>
+        r.Type === 'AWS::Lambda::Function' && String(r.Properties.Description).startsWith('signInOptions'),
+    )!;
+    const { OIDC_ISSUER, OIDC_CLIENT_ID } = signIn.Properties.Environment.Variables;
+    expect(OIDC_ISSUER).toEqual(authorizer.Properties.JwtConfiguration.Issuer);
+    expect(OIDC_CLIENT_ID).toEqual(authorizer.Properties.JwtConfiguration.Audience[0]);
 
     const deployed = new Map(
       ofType(china, 'AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey, r]),

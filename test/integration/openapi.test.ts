@@ -344,6 +344,8 @@ describe('responses match the OpenAPI document', () => {
   it('for the signed-in person and staff administration', async () => {
     const me = await call('GET', '/me', '/me');
     expect(me.status).toBe(200);
+    const signIn = await call('GET', '/public/sign-in', '/public/sign-in');
+    expect(signIn.body).toEqual({ dev: true, oidc: null });
     const path = '/admin/staff/test-openapi-granted';
     const grant = {
       name: '孙某',

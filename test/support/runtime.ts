@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import { ApiClient, type ApiResponse, type Caller } from '../../local/client.ts';
-import { type Runtime, startRuntime } from '../../local/runtime.ts';
+import { type Runtime, type RuntimeOptions, startRuntime } from '../../local/runtime.ts';
 import { getTask } from '../../shared/repositories/cases.ts';
 import { type Actor, actors } from './actors.ts';
 
@@ -62,11 +62,15 @@ export async function defaultActor(method: string, path: string): Promise<Actor>
 
 export type Api = (path: string, init?: RequestInit, as?: Caller) => Promise<ApiResponse>;
 
-export function useRuntime(): { readonly rt: Runtime; api: Api } {
+/** An in-memory runtime for the test file; `options` (read when it starts) adds to its settings. */
+export function useRuntime(options: () => Partial<RuntimeOptions> = () => ({})): {
+  readonly rt: Runtime;
+  api: Api;
+} {
   let runtime: Runtime | undefined;
   let client: ApiClient | undefined;
   beforeAll(async () => {
-    runtime = await startRuntime({ dataDir: null, port: 0 });
+    runtime = await startRuntime({ dataDir: null, port: 0, ...options() });
   });
   afterAll(async () => {
     await runtime?.stop();

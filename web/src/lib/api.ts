@@ -20,8 +20,15 @@ export function whenUnauthorized(handler: () => void): void {
   onUnauthorized = handler;
 }
 
+/** A token held in memory only (统一身份认证); the dev sign-in's is kept for the tab. */
+let memoryToken: string | undefined;
+
+export function useMemoryToken(token: string | undefined): void {
+  memoryToken = token;
+}
+
 function authHeaders(): Record<string, string> {
-  const token = sessionStorage.getItem(TOKEN_KEY);
+  const token = memoryToken ?? sessionStorage.getItem(TOKEN_KEY);
   return token ? { authorization: `Bearer ${token}` } : {};
 }
 

@@ -4,16 +4,19 @@
  * button; otherwise a sign-in card — and the page's content waits until someone has signed in. A
  * 401 from the API at any time brings the card back, the page's content (a half-filled form) kept.
  *
- * In the local runtime the card signs in through `POST /auth/dev-login` (本地开发登录: no password,
- * any role and region). A deployment signs people in through the unified identity service (Cognito),
- * which this page does not offer yet: where the dev sign-in is absent the card says so plainly.
+ * The card offers what `GET /public/sign-in` says the deployment has: the unified identity's
+ * sign-in (统一身份认证, `lib/oidc.ts`: Authorization Code with PKCE, tokens in memory) and, in the
+ * local runtime, `POST /auth/dev-login` (本地开发登录: no password, any role and region). Either way
+ * the token only says who someone is: the role and regions shown are the API's (`GET /me`, or the
+ * dev sign-in's answer), from the system's staff records.
  */
 import { z } from 'zod';
 import { type Department, departments, type Role, roleLabels, roles } from '../../../shared/auth.ts';
 import { departmentLabels } from '../../../shared/monitoring/vocabulary.ts';
 import { regionCode } from '../../../shared/schemas/household.ts';
-import { api, TOKEN_KEY, whenUnauthorized } from './api.ts';
+import { api, TOKEN_KEY, useMemoryToken, whenUnauthorized } from './api.ts';
 import { $, h, show } from './dom.ts';
+import { finishOidcSignIn, type OidcOptions, oidcSignOut, startOidcSignIn } from './oidc.ts';
 
 export interface Session {
   token: string;
@@ -107,8 +110,12 @@ function sessionOf(token: string, principal: unknown): Session | undefined {
   return { token, expires: claims.expires, ...rest, ...(department ? { department } : {}) };
 }
 
+/** A session of the unified identity's sign-in: in this page's memory only. */
+let memorySession: Session | undefined;
+
 /** The token of this tab, if it is still valid for a minute or more. */
 export function currentSession(): Session | undefined {
+  if (memorySession) return memorySession;
   const token = sessionStorage.getItem(TOKEN_KEY);
   let principal: unknown;
   try {
@@ -123,11 +130,30 @@ export function currentSession(): Session | undefined {
 function forget() {
   sessionStorage.removeItem(TOKEN_KEY);
   sessionStorage.removeItem(PRINCIPAL_KEY);
+  memorySession = undefined;
+  useMemoryToken(undefined);
 }
 
+const signInOptionsSchema = z.object({
+  dev: z.boolean(),
+  oidc: z.object({ issuer: z.string(), clientId: z.string(), scope: z.string() }).nullable(),
+});
+type SignInMethods = z.infer<typeof signInOptionsSchema>;
+
+/** How this deployment signs people in (`GET /public/sign-in`); the dev sign-in where that cannot be read. */
+async function signInMethods(): Promise<SignInMethods> {
+  const res = await api<unknown>('GET', '/public/sign-in');
+  const parsed = res.ok ? signInOptionsSchema.safeParse(res.data) : undefined;
+  return parsed?.success ? parsed.data : { dev: true, oidc: null };
+}
+
+let oidcOptions: OidcOptions | null = null;
+
 function signOut() {
+  const oidcToken = memorySession?.token;
   forget();
-  location.reload();
+  if (oidcOptions && oidcToken) void oidcSignOut(oidcOptions, oidcToken);
+  else location.reload();
 }
 
 /** An applicant on this browser is the same applicant next time: their applications stay theirs. */
@@ -217,10 +243,58 @@ export function startSignIn(options: SignInOptions): void {
     options.onSignedIn(session, first);
   };
 
+  let methods: SignInMethods = { dev: true, oidc: null };
+
   const card = (notice?: string) => {
     // Before anyone has signed in the page shows nothing else; after a 401 its content stays.
     if (!started) for (const el of content()) el.hidden = true;
     const profile = options.profile;
+    const oidc = methods.oidc;
+    const unified = oidc
+      ? h(
+          'div',
+          { class: 'actions', id: 'signin-unified' },
+          h(
+            'button',
+            {
+              type: 'button',
+              id: 'signin-oidc',
+              onclick: () =>
+                void startOidcSignIn(oidc).catch(() =>
+                  show(
+                    $('#signin-status'),
+                    h('p', { class: 'error', role: 'alert' }, '统一身份认证服务暂时无法访问，请稍后再试'),
+                  ),
+                ),
+            },
+            '通过统一身份认证登录',
+          ),
+        )
+      : null;
+    if (!methods.dev) {
+      const form = h(
+        'div',
+        { class: 'card', id: 'signin-form' },
+        h('h2', {}, '登录'),
+        notice ? h('p', { class: 'banner', id: 'signin-notice' }, notice) : null,
+        unified
+          ? h(
+              'p',
+              { class: 'hint' },
+              '使用统一身份认证账号登录：申请人以实名认证的账号，工作人员以本人账号（角色和管辖范围由系统管理员授予）。',
+            )
+          : h(
+              'p',
+              { class: 'card error', role: 'alert', id: 'signin-unavailable' },
+              '本部署尚未配置统一身份认证登录，请联系系统管理员。',
+            ),
+        unified,
+        h('div', { id: 'signin-status', role: 'status' }),
+      );
+      show(slot, form);
+      if (started) slot.scrollIntoView({ block: 'start' });
+      return;
+    }
     const nameInput = h('input', {
       id: 'signin-name',
       type: 'text',
@@ -378,7 +452,7 @@ export function startSignIn(options: SignInOptions): void {
           h(
             'p',
             { class: 'card error', role: 'alert', id: 'signin-unavailable' },
-            '本部署没有本地开发登录。正式环境通过统一身份认证服务（Cognito）登录，本页面暂未提供该登录方式，请联系系统管理员。',
+            '本部署没有本地开发登录，请通过统一身份认证登录；如未配置，请联系系统管理员。',
           ),
         );
         return;
@@ -404,10 +478,13 @@ export function startSignIn(options: SignInOptions): void {
       { class: 'card', id: 'signin-form', novalidate: true, onsubmit: (e: Event) => void submit(e) },
       h('h2', {}, '登录'),
       notice ? h('p', { class: 'banner', id: 'signin-notice' }, notice) : null,
+      unified,
       h(
         'p',
         { class: 'hint', id: 'signin-local' },
-        '本地开发登录：本地运行环境无需密码，按所选身份签发令牌；正式环境通过统一身份认证服务（Cognito）登录。',
+        unified
+          ? '或使用本地开发登录：本地运行环境无需密码，按所选身份签发令牌。'
+          : '本地开发登录：本地运行环境无需密码，按所选身份签发令牌；正式环境通过统一身份认证登录。',
       ),
       h('p', { class: 'hint' }, who[profile]),
       roleChoice,
@@ -447,12 +524,40 @@ export function startSignIn(options: SignInOptions): void {
     if (!document.getElementById('signin-form')) card('登录已失效，请重新登录后再试。');
   });
 
-  const session = currentSession();
-  if (session && options.accepts.includes(session.role)) signedIn(session);
-  else
-    card(
-      session
-        ? `当前登录身份为“${roleLabels[session.role]}”，本页需要以${options.accepts.map((r) => `“${roleLabels[r]}”`).join('或')}身份登录。`
-        : undefined,
-    );
+  const wrongRole = (session: Session) =>
+    `当前登录身份为“${roleLabels[session.role]}”，本页需要以${options.accepts.map((r) => `“${roleLabels[r]}”`).join('或')}身份登录。`;
+
+  // Nothing of the page shows until it is known who is signed in.
+  for (const el of content()) el.hidden = true;
+  void (async () => {
+    methods = await signInMethods();
+    oidcOptions = methods.oidc;
+    if (methods.oidc) {
+      let token: string | undefined;
+      try {
+        token = await finishOidcSignIn(methods.oidc);
+      } catch {
+        card('统一身份认证登录未完成，请重新登录。');
+        return;
+      }
+      if (token) {
+        // Who the API takes this person to be: their staff record, or an applicant.
+        useMemoryToken(token);
+        const me = await api<unknown>('GET', '/me');
+        const session = me.ok ? sessionOf(token, me.data) : undefined;
+        if (!session) {
+          forget();
+          card('统一身份认证登录未完成，请重新登录。');
+          return;
+        }
+        memorySession = session;
+        if (options.accepts.includes(session.role)) signedIn(session);
+        else card(wrongRole(session));
+        return;
+      }
+    }
+    const session = currentSession();
+    if (session && options.accepts.includes(session.role)) signedIn(session);
+    else card(session ? wrongRole(session) : undefined);
+  })();
 }
