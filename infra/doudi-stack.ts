@@ -143,6 +143,16 @@ export class DoudiStack extends Stack {
 
     // On the china profile the site's function answers what S3 answers behind CloudFront.
     const apiRoutes = china ? routes.filter((r) => !ROUTES_SERVED_FROM_BUCKET.has(r.path)) : routes;
+    let hosting: WebHosting | undefined;
+    const domainPrefix = this.node.tryGetContext('cognitoDomainPrefix') as string | undefined;
+    const pagesSignIn =
+      this.identity && domainPrefix
+        ? this.identity.addPagesSignIn(this.edge, domainPrefix, () => {
+            if (!hosting) throw new Error('the pages’ sign-in needs the distribution');
+            return hosting.distribution.distributionDomainName;
+          })
+        : undefined;
+    if (pagesSignIn) this.tellPages(pagesSignIn.issuer, pagesSignIn.client.userPoolClientId);
     this.api = new HttpApi(this.edge, 'Http', {
       routes: apiRoutes,
       functionNamed: this.functions.get,
@@ -150,7 +160,7 @@ export class DoudiStack extends Stack {
       logRetention,
       authorizer: this.identity
         ? new HttpUserPoolAuthorizer('Cognito', this.identity.userPool, {
-            userPoolClients: [this.identity.client],
+            userPoolClients: [this.identity.client, ...(pagesSignIn ? [pagesSignIn.client] : [])],
           })
         : this.oidcAuthorizer(),
     });
@@ -160,6 +170,7 @@ export class DoudiStack extends Stack {
       new CfnOutput(this, 'SiteUrl', { value: this.api.api.apiEndpoint });
     } else {
       const web = new WebHosting(this.edge, 'Web', { ...site, api: this.api.api });
+      hosting = web;
       this.web = web;
       new CfnOutput(this, 'SiteUrl', { value: `https://${web.distribution.distributionDomainName}` });
     }
@@ -196,10 +207,15 @@ export class DoudiStack extends Stack {
       );
     const issuer = parameter('oidcIssuerParameter', OIDC_PARAMETERS.issuer);
     const clientId = parameter('oidcAudienceParameter', OIDC_PARAMETERS.audience);
+    this.tellPages(issuer, clientId);
+    return new HttpJwtAuthorizer('Oidc', issuer, { jwtAudience: [clientId] });
+  }
+
+  /** What `GET /public/sign-in` tells the pages: the issuer to sign in with, and their client id. */
+  private tellPages(issuer: string, clientId: string): void {
     const signInOptions = this.functions.get('signInOptions');
     signInOptions.addEnvironment('OIDC_ISSUER', issuer);
     signInOptions.addEnvironment('OIDC_CLIENT_ID', clientId);
-    return new HttpJwtAuthorizer('Oidc', issuer, { jwtAudience: [clientId] });
   }
 }
 

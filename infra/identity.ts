@@ -1,7 +1,8 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { acknowledge } from './nag.ts';
+import { SIGN_IN_PAGES } from './web.ts';
 
 /**
  * Attributes the pool was created with, when roles travelled as ID-token claims. Roles, regions and
@@ -74,5 +75,44 @@ export class Identity extends Construct {
       refreshTokenValidity: Duration.days(1),
       preventUserExistenceErrors: true,
     });
+  }
+
+  /**
+   * The pages' sign-in on the global profile (context `cognitoDomainPrefix`): the user pool's hosted
+   * sign-in at `<prefix>.auth.<region>.amazoncognito.com`, and a public client for the pages —
+   * Authorization Code with PKCE, no secret, each page that signs in its redirect and sign-out URI.
+   * Both live in `scope` (the edge stack), beside the distribution whose address `siteDomain` names
+   * once it exists. The pages learn the issuer and client id from `GET /public/sign-in`.
+   */
+  addPagesSignIn(
+    scope: Construct,
+    domainPrefix: string,
+    siteDomain: () => string,
+  ): { issuer: string; client: cognito.UserPoolClient } {
+    this.userPool.addDomain('PagesDomain', { cognitoDomain: { domainPrefix } });
+    const pages = SIGN_IN_PAGES.map((page) =>
+      Lazy.string({ produce: () => `https://${siteDomain()}/${page}/` }),
+    );
+    const client = new cognito.UserPoolClient(scope, 'PagesClient', {
+      userPool: this.userPool,
+      generateSecret: false,
+      authFlows: {},
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.PROFILE],
+        callbackUrls: pages,
+        logoutUrls: pages,
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(1),
+      preventUserExistenceErrors: true,
+    });
+    const stack = Stack.of(this);
+    return {
+      issuer: `https://cognito-idp.${stack.region}.${stack.urlSuffix}/${this.userPool.userPoolId}`,
+      client,
+    };
   }
 }

@@ -1,16 +1,18 @@
 /**
- * The china profile's templates (`infra/profiles.ts`): only what the AWS China regions offer, every
- * ARN through the partition, the province's OIDC issuer behind the JWT authorizer, the pages served by
- * the API from the site bucket — and the same stateful resources under the same logical ids as the
- * global profile, so that a table is one definition whichever profile deploys it.
+ * The deployment profiles' templates (`infra/profiles.ts`). China: only what the AWS China regions
+ * offer, every ARN through the partition, the province's OIDC issuer behind the JWT authorizer, the
+ * pages served by the API from the site bucket — and the same stateful resources under the same
+ * logical ids as the global profile, so that a table is one definition whichever profile deploys it.
+ * Global: with `cognitoDomainPrefix`, the pages sign in through the user pool's hosted sign-in.
  */
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../functions/catalog.ts';
 import { DoudiStack, OIDC_PARAMETERS } from '../../infra/doudi-stack.ts';
 import { unavailableInChina, unsupportedInChina } from '../../infra/profiles.ts';
-import { ApiSite, ROUTES_SERVED_FROM_BUCKET } from '../../infra/web.ts';
+import { ApiSite, ROUTES_SERVED_FROM_BUCKET, SIGN_IN_PAGES } from '../../infra/web.ts';
 import { fakeSite } from './fake-site.ts';
 import { type WholeTemplate, wholeTemplate } from './stacks.ts';
 
@@ -22,8 +24,8 @@ let global: WholeTemplate;
 let stack: DoudiStack;
 let webDirectory: string;
 
-const synth = (profile: string) => {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], profile } });
+const synth = (profile: string, context: Record<string, string> = {}) => {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], profile, ...context } });
   const root = new DoudiStack(app, 'Doudi', { webDirectory });
   return { root, whole: wholeTemplate(root) };
 };
@@ -145,5 +147,52 @@ describe('the china profile', () => {
 
   it('refuses an unknown profile rather than deploying the wrong one', () => {
     expect(() => synth('mars')).toThrow(/unknown profile 'mars'/);
+  });
+});
+
+describe('the global profile’s pages sign-in', () => {
+  it('with cognitoDomainPrefix: a hosted sign-in domain and a public PKCE client for exactly the pages that sign in', () => {
+    const { whole } = synth('global', { cognitoDomainPrefix: 'doudi-demo' });
+    const [[, domain]] = ofType(whole, 'AWS::Cognito::UserPoolDomain') as [[string, Resource]];
+    expect(domain.Properties.Domain).toBe('doudi-demo');
+    const clients = ofType(whole, 'AWS::Cognito::UserPoolClient');
+    const [pagesId, pages] = clients.find(([id]) => id.includes('PagesClient'))!;
+    expect(pages.Properties).toMatchObject({
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthScopes: ['openid', 'profile'],
+      SupportedIdentityProviders: ['COGNITO'],
+    });
+    expect(pages.Properties.GenerateSecret).toBeFalsy();
+    const urls = JSON.stringify(pages.Properties.CallbackURLs);
+    for (const page of SIGN_IN_PAGES) expect(urls).toContain(`/${page}/`);
+    expect(pages.Properties.CallbackURLs).toHaveLength(SIGN_IN_PAGES.length);
+    expect(pages.Properties.LogoutURLs).toEqual(pages.Properties.CallbackURLs);
+    // The API accepts its ID tokens, and the pages are told to use it.
+    const [[, authorizer]] = ofType(whole, 'AWS::ApiGatewayV2::Authorizer') as [[string, Resource]];
+    expect(JSON.stringify(authorizer.Properties.JwtConfiguration.Audience)).toContain(pagesId);
+    const signIn = Object.values(whole.resources as Record<string, Resource>).find(
+      (r) =>
+        r.Type === 'AWS::Lambda::Function' && String(r.Properties.Description).startsWith('signInOptions'),
+    )!;
+    expect(signIn.Properties.Environment.Variables.OIDC_CLIENT_ID).toEqual({ Ref: pagesId });
+    expect(JSON.stringify(signIn.Properties.Environment.Variables.OIDC_ISSUER)).toContain('cognito-idp.');
+  });
+
+  it('without it, no hosted sign-in: the pages offer none (and say so)', () => {
+    expect(ofType(global, 'AWS::Cognito::UserPoolDomain')).toEqual([]);
+    const signIn = Object.values(global.resources as Record<string, Resource>).find(
+      (r) =>
+        r.Type === 'AWS::Lambda::Function' && String(r.Properties.Description).startsWith('signInOptions'),
+    )!;
+    expect(signIn.Properties.Environment.Variables.OIDC_ISSUER).toBeUndefined();
+  });
+
+  it('SIGN_IN_PAGES are the pages whose script starts the sign-in', () => {
+    const root = join(import.meta.dirname, '..', '..', 'web', 'src');
+    const signingIn = readdirSync(root)
+      .filter((f) => f.endsWith('.ts') && readFileSync(join(root, f), 'utf8').includes('startSignIn('))
+      .map((f) => f.replace(/\.ts$/, ''))
+      .sort();
+    expect(signingIn).toEqual([...SIGN_IN_PAGES].sort());
   });
 });
