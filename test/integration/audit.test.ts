@@ -8,8 +8,6 @@
  * edits a payment's amount. The anchors of chain heads in the archive bucket show the first two, the
  * payment digests in the chain the third.
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
@@ -27,34 +25,19 @@ import { actors } from '../support/actors.ts';
 import { applicationFlow } from '../support/application-flow.ts';
 import { application } from '../support/households.ts';
 import { eventually, useRuntime } from '../support/runtime.ts';
+import { runScript } from '../support/scripts.ts';
 
 const runtime = useRuntime();
 const { api } = runtime;
 const flow = applicationFlow(runtime);
-const ROOT = join(import.meta.dirname, '..', '..');
 
-/**
- * The script in a process of its own, awaited without blocking: the runtime's S3 (fauxqs), where the
- * anchors are, answers from this very process.
- */
+/** `npm run audit:verify` against this runtime's table and archive bucket. */
 const auditVerify = (caseId: string) =>
-  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/audit-verify.ts', caseId], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        AWS_ENDPOINT_URL_DYNAMODB: runtime.rt.endpoints.dynamodb,
-        AWS_ENDPOINT_URL_S3: runtime.rt.env.AWS_ENDPOINT_URL_S3,
-        CASES_TABLE: runtime.rt.env.CASES_TABLE,
-        ARCHIVE_BUCKET: runtime.rt.env.ARCHIVE_BUCKET,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  runScript('scripts/audit-verify.ts', [caseId], {
+    AWS_ENDPOINT_URL_DYNAMODB: runtime.rt.endpoints.dynamodb,
+    AWS_ENDPOINT_URL_S3: runtime.rt.env.AWS_ENDPOINT_URL_S3,
+    CASES_TABLE: runtime.rt.env.CASES_TABLE,
+    ARCHIVE_BUCKET: runtime.rt.env.ARCHIVE_BUCKET,
   });
 
 /** Entries of an approved application's chain. */

@@ -3,12 +3,11 @@
  * granted, within the administrator's own regions, each change on the chain `staff-<subject>`; a
  * token says who someone is and nothing more — a role claim in it changes nothing.
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '../../local/client.ts';
 import { type Actor, actors } from '../support/actors.ts';
 import { useRuntime } from '../support/runtime.ts';
+import { runScript } from '../support/scripts.ts';
 
 const runtime = useRuntime();
 const { api } = runtime;
@@ -30,25 +29,11 @@ async function tokenOf(subject: string, claims: Record<string, string> = {}): Pr
   return { bearer: token };
 }
 
-const ROOT = join(import.meta.dirname, '..', '..');
-
-/** `npm run staff:bootstrap` in a process of its own, against this runtime's DynamoDB Local. */
+/** `npm run staff:bootstrap` against this runtime's DynamoDB Local. */
 const bootstrap = (...args: string[]) =>
-  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/staff-bootstrap.ts', ...args], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        AWS_ENDPOINT_URL_DYNAMODB: runtime.rt.endpoints.dynamodb,
-        CASES_TABLE: runtime.rt.env.CASES_TABLE,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  runScript('scripts/staff-bootstrap.ts', args, {
+    AWS_ENDPOINT_URL_DYNAMODB: runtime.rt.endpoints.dynamodb,
+    CASES_TABLE: runtime.rt.env.CASES_TABLE,
   });
 
 describe('staff records', () => {
