@@ -29,7 +29,15 @@ export const ROUTES_SERVED_FROM_BUCKET: ReadonlySet<string> = new Set(['/assets/
  * The pages that sign people in, each its own redirect URI at the identity provider (docs/deploy.md):
  * a test checks that these are the pages whose script starts the sign-in.
  */
-export const SIGN_IN_PAGES = ['apply', 'status', 'workbench', 'audit', 'department', 'payroll'] as const;
+export const SIGN_IN_PAGES = [
+  'apply',
+  'status',
+  'workbench',
+  'audit',
+  'department',
+  'payroll',
+  'manage',
+] as const;
 
 /** CloudFront's default quota of cache behaviours per distribution (the default behaviour included). */
 const MAX_BEHAVIOURS = 25;

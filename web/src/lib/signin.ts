@@ -33,9 +33,10 @@ export interface Session {
 
 /**
  * Who signs in on the page: the applicant's pages, the caseworker's workbench, the auditor's console,
- * the departments' warnings, the county's payroll (发放名册: county officers, and auditors reading).
+ * the departments' warnings, the county's payroll (发放名册: county officers, and auditors reading),
+ * the administrators' staff management (工作人员授权).
  */
-export type Profile = 'applicant' | 'workbench' | 'audit' | 'department' | 'payroll';
+export type Profile = 'applicant' | 'workbench' | 'audit' | 'department' | 'payroll' | 'manage';
 
 export interface SignInOptions {
   profile: Profile;
@@ -193,6 +194,9 @@ const splitCodes = (text: string) =>
 function errorSlot(id: string) {
   return h('small', { class: 'error', id: `${id}-error`, 'aria-live': 'polite' });
 }
+
+/** Staff sign their decisions: their name is asked for (an applicant's and an auditor's is optional). */
+const nameRequired = (profile: Profile) => profile !== 'applicant' && profile !== 'audit';
 
 const regionsHint = (profile: Profile) =>
   profile === 'audit'
@@ -378,10 +382,12 @@ export function startSignIn(options: SignInOptions): void {
           ? 'applicant'
           : profile === 'audit'
             ? 'auditor'
-            : profile === 'department'
-              ? 'departmentOfficer'
-              : (((form.querySelector('input[name="signin-role"]:checked') as HTMLInputElement | null)
-                  ?.value ?? '') as Role);
+            : profile === 'manage'
+              ? 'admin'
+              : profile === 'department'
+                ? 'departmentOfficer'
+                : (((form.querySelector('input[name="signin-role"]:checked') as HTMLInputElement | null)
+                    ?.value ?? '') as Role);
       if (choices && !choices.includes(role)) {
         fail('role', `请选择${choices.map((r) => roleLabels[r]).join('或')}`);
         ok = false;
@@ -393,7 +399,7 @@ export function startSignIn(options: SignInOptions): void {
       }
       const typedName = nameInput.value.trim();
       let name: string | undefined;
-      if (profile === 'workbench' || profile === 'department' || profile === 'payroll' || typedName) {
+      if (nameRequired(profile) || typedName) {
         const parsed = nameSchema.safeParse(typedName);
         if (parsed.success) name = parsed.data;
         else {
@@ -472,6 +478,7 @@ export function startSignIn(options: SignInOptions): void {
       department: '以部门工作人员身份登录：查看推送给本部门的动态监测预警，并反馈处置情况。',
       payroll:
         '县级民政部门工作人员编制、审批本县的发放名册（编制人与审批人须为不同的人，名册记录您的姓名）；审计人员只读查看。',
+      manage: '以系统管理员身份登录：在所管辖的地区内授予、变更、撤销工作人员的角色和管辖范围。',
     };
     const form = h(
       'form',
@@ -492,13 +499,7 @@ export function startSignIn(options: SignInOptions): void {
       h(
         'label',
         { class: 'field' },
-        h(
-          'span',
-          {},
-          profile === 'workbench' || profile === 'department' || profile === 'payroll'
-            ? '姓名 *'
-            : '姓名（选填）',
-        ),
+        h('span', {}, nameRequired(profile) ? '姓名 *' : '姓名（选填）'),
         nameInput,
         errorSlot('signin-name'),
       ),
