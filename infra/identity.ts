@@ -68,6 +68,9 @@ export class Identity extends Construct {
       .withCustomAttributes(...Object.values(CLAIMS).map(customName));
     this.client = this.userPool.addClient('Web', {
       authFlows: { userSrp: true },
+      // Signs in by SRP only: CDK's OAuth defaults (the implicit grant among them) stay off; the pages'
+      // OAuth client is `addPagesSignIn`'s, code flow with PKCE.
+      disableOAuth: true,
       readAttributes: readable,
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ phoneNumber: true }),
       idTokenValidity: Duration.hours(1),

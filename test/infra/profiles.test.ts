@@ -163,6 +163,8 @@ describe('the global profile’s pages sign-in', () => {
       SupportedIdentityProviders: ['COGNITO'],
     });
     expect(pages.Properties.GenerateSecret).toBeFalsy();
+    // No client of the pool allows the implicit grant (tokens in the address bar).
+    for (const [id, c] of clients) expect(c.Properties.AllowedOAuthFlows ?? [], id).not.toContain('implicit');
     const urls = JSON.stringify(pages.Properties.CallbackURLs);
     for (const page of SIGN_IN_PAGES) expect(urls).toContain(`/${page}/`);
     expect(pages.Properties.CallbackURLs).toHaveLength(SIGN_IN_PAGES.length);
