@@ -4,7 +4,14 @@
  * who may change whom, what a change is, the audit entry written with it — is `shared/staff.ts`.
  */
 import { auditActions, readAuditLog } from '../../shared/audit.ts';
-import { covers, ForbiddenError, requireJurisdiction, roles } from '../../shared/auth.ts';
+import {
+  covers,
+  ForbiddenError,
+  inJurisdiction,
+  type Principal,
+  requireJurisdiction,
+  roles,
+} from '../../shared/auth.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import {
@@ -62,10 +69,10 @@ export const list = httpRoute(
 );
 
 /** A record the reader's regions meet; another region's staff are none of their business (403). */
-async function readable(principal: Parameters<typeof listStaff>[0], subject: string): Promise<StaffRecord> {
+async function readable(principal: Principal, subject: string): Promise<StaffRecord> {
   const record = await staffRecord(subject);
   if (!record) throw new NotFoundError(`没有用户编号为 ${subject} 的工作人员`);
-  if (!record.regionCodes.some((code) => principal.regionCodes.some((own) => covers(own, code))))
+  if (!record.regionCodes.some((code) => inJurisdiction(principal, code)))
     throw new ForbiddenError(`该工作人员所服务的行政区划不在您的管辖范围内`);
   return record;
 }
