@@ -12,7 +12,7 @@ import { regionCode } from '../../shared/schemas/household.ts';
 import { staffGrantBody, staffRevocationBody, staffRoles } from '../../shared/schemas/staff.ts';
 import { api } from './lib/api.ts';
 import { $, h, listTable, show } from './lib/dom.ts';
-import { beijingTime } from './lib/format.ts';
+import { beijingTime, regionCodesTyped } from './lib/format.ts';
 import { type Session, startSignIn } from './lib/signin.ts';
 
 interface Staff {
@@ -42,12 +42,6 @@ const fieldLabels: Record<string, string> = {
   regionCodes: '所服务的行政区划代码',
   department: '所属部门',
 };
-
-const splitCodes = (text: string) =>
-  text
-    .split(/[\s,，、;；]+/)
-    .map((c) => c.trim())
-    .filter(Boolean);
 
 function showErrors(fields: Array<{ field: string; message: string }>) {
   for (const key of Object.keys(fieldLabels)) {
@@ -99,7 +93,7 @@ function grantForm() {
         const body = {
           name: name.value,
           role: role.value || undefined,
-          regionCodes: [...new Set(splitCodes(regions.value))],
+          regionCodes: [...new Set(regionCodesTyped(regions.value))],
           ...(department.value ? { department: department.value } : {}),
         };
         const problems = [

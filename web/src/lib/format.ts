@@ -38,3 +38,10 @@ export function maskDeep(value: unknown): unknown {
 export function newIdempotencyKey(): string {
   return `web-${crypto.randomUUID()}`;
 }
+
+/** Region codes as people type them: 430121, 430102 … with commas, spaces or 、 between them. */
+export const regionCodesTyped = (text: string): string[] =>
+  text
+    .split(/[\s,，、;；]+/)
+    .map((c) => c.trim())
+    .filter(Boolean);

@@ -16,6 +16,7 @@ import { departmentLabels } from '../../../shared/monitoring/vocabulary.ts';
 import { regionCode } from '../../../shared/schemas/household.ts';
 import { api, TOKEN_KEY, useMemoryToken, whenUnauthorized } from './api.ts';
 import { $, h, show } from './dom.ts';
+import { regionCodesTyped } from './format.ts';
 import { finishOidcSignIn, type OidcOptions, oidcSignOut, startOidcSignIn } from './oidc.ts';
 
 export interface Session {
@@ -183,13 +184,6 @@ function staffSubject(role: Role, name: string): string {
   }
   return subject;
 }
-
-/** 430121, 430102 … typed with commas, spaces or 、 between them. */
-const splitCodes = (text: string) =>
-  text
-    .split(/[\s,，、;；]+/)
-    .map((c) => c.trim())
-    .filter(Boolean);
 
 function errorSlot(id: string) {
   return h('small', { class: 'error', id: `${id}-error`, 'aria-live': 'polite' });
@@ -409,7 +403,7 @@ export function startSignIn(options: SignInOptions): void {
       }
       let regionCodes: string[] = [];
       if (profile !== 'applicant') {
-        regionCodes = [...new Set(splitCodes(regionsInput.value))];
+        regionCodes = [...new Set(regionCodesTyped(regionsInput.value))];
         if (!regionCodes.length) {
           fail('regionCodes', '请至少填写一个行政区划代码');
           ok = false;
