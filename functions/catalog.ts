@@ -1147,6 +1147,19 @@ export interface Route {
   public?: string;
 }
 
+/**
+ * A route's path as API Gateway matches it — a parameter is one segment — with the parameters' names
+ * in order: the local server's router and the check that no route hides a page read it alike.
+ */
+export function routePattern(path: string): { regex: RegExp; names: string[] } {
+  const names: string[] = [];
+  const source = path.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { regex: new RegExp(`^${source}$`), names };
+}
+
 export const routes: Route[] = [
   {
     method: 'GET',

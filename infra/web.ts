@@ -12,7 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import type { Route } from '../functions/catalog.ts';
+import { type Route, routePattern } from '../functions/catalog.ts';
 import type { AccessLogs } from './access-logs.ts';
 import { bundledFunction, NODE_22 } from './functions.ts';
 import { rootStackName } from './lifecycle.ts';
@@ -315,7 +315,7 @@ export class ApiSite extends Construct {
   constructor(scope: Construct, id: string, props: ApiSiteProps) {
     super(scope, id);
     for (const file of filesIn(props.directory)) {
-      const route = props.routes.find((r) => routePattern(r.path).test(`/${file}`));
+      const route = props.routes.find((r) => routePattern(r.path).regex.test(`/${file}`));
       if (route) throw new Error(`route ${route.method} ${route.path} would hide the page /${file}`);
     }
     this.bucket = siteBucket(this, props.accessLogs);
@@ -331,21 +331,12 @@ export class ApiSite extends Construct {
     });
     logGroup.grantWrite(role);
     this.bucket.grantRead(role);
-    acknowledge(
-      role,
-      'IAM5[Action::s3:GetObject*]',
-      "CDK's read grant on the site bucket, which holds only the public pages and scripts.",
-    );
-    acknowledge(
-      role,
-      'IAM5[Action::s3:GetBucket*]',
-      "CDK's read grant on the site bucket, which holds only the public pages and scripts.",
-    );
-    acknowledge(
-      role,
-      'IAM5[Action::s3:List*]',
-      "CDK's read grant on the site bucket, which holds only the public pages and scripts.",
-    );
+    for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*'])
+      acknowledge(
+        role,
+        `IAM5[Action::${action}]`,
+        "CDK's read grant on the site bucket, which holds only the public pages and scripts.",
+      );
     acknowledge(
       role,
       `IAM5[Resource::${attributeRef(this.bucket, role)}/*]`,
@@ -370,10 +361,6 @@ export class ApiSite extends Construct {
     acknowledge(route, 'APIG4', 'The pages are public by design: the sign-in happens on them.');
   }
 }
-
-/** A route's path as API Gateway matches it: a parameter is one segment. */
-const routePattern = (path: string) =>
-  new RegExp(`^${path.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, '[^/]+')}$`);
 
 function filesIn(directory: string): string[] {
   return readdirSync(directory, { recursive: true, withFileTypes: true })

@@ -16,10 +16,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
-import { departments, type Principal, roleLabels, roles } from '../shared/auth.ts';
+import { departments, roleLabels, roles } from '../shared/auth.ts';
 import { ConflictError } from '../shared/errors.ts';
 import { regionCode } from '../shared/schemas/household.ts';
-import { principalFromClaims, putStaffAsSystem, staffRecord } from '../shared/staff.ts';
+import { principalFor, putStaffAsSystem, type StaffRecord, staffRecord } from '../shared/staff.ts';
 
 const ISSUER = 'doudi-local';
 const AUDIENCE = 'doudi';
@@ -81,11 +81,12 @@ export class LocalIdentity {
   async issue(login: z.output<typeof devLoginBody>) {
     const subject = login.subject ?? `dev-${randomUUID()}`;
     const name = login.name ?? roleLabels[login.role];
+    let staff: StaffRecord | undefined;
     if (login.role === 'applicant') {
       if ((await staffRecord(subject))?.status === 'active')
         throw new ConflictError(`用户编号 ${subject} 是工作人员，不能以申请人身份登录`);
     } else
-      await putStaffAsSystem(
+      staff = await putStaffAsSystem(
         subject,
         {
           name,
@@ -96,7 +97,7 @@ export class LocalIdentity {
         { subject: 'dev-login', name: '本地开发登录' },
       );
     const { token, expiresAt } = await this.sign(subject, { name });
-    return { token, expiresAt, principal: (await principalFromClaims({ sub: subject, name })) as Principal };
+    return { token, expiresAt, principal: principalFor(subject, name, staff) };
   }
 
   /** A token of this issuer for `subject` with these claims: what the dev sign-in hands out, and what a test forges. */

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { routes } from '../functions/catalog.ts';
+import { routePattern, routes } from '../functions/catalog.ts';
 import { MIME } from '../functions/http/site.ts';
 import { ConflictError, TooManyRequestsError } from '../shared/errors.ts';
 import { fieldErrors, LAMBDA_PAYLOAD_BYTES } from '../shared/http.ts';
@@ -19,14 +19,7 @@ import { clock } from './clock.ts';
 import { ACCOUNT, lambdaContext, loadHandler } from './lambda.ts';
 
 const WEB_ROOT = join(import.meta.dirname, '..', 'web');
-const compiled = routes.map((route) => {
-  const names: string[] = [];
-  const pattern = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
-    names.push(name);
-    return '([^/]+)';
-  });
-  return { route, names, regex: new RegExp(`^${pattern}$`) };
-});
+const compiled = routes.map((route) => ({ route, ...routePattern(route.path) }));
 
 export function matchRoute(method: string, path: string) {
   let pathMatched = false;

@@ -53,14 +53,16 @@ export interface StaffRecord extends StaffGrant {
 
 export const staffChain = (subject: string) => `staff-${subject}`;
 
+/** A stored item as the record, without its keys. */
+const recordOf = ({ pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...record }: Record<string, unknown>) =>
+  record as unknown as StaffRecord;
+
 export async function staffRecord(subject: string): Promise<StaffRecord | undefined> {
   const { Item } = await dynamo().send(
     // Consistent: a revocation takes effect on the next request, not a second later.
     new GetCommand({ TableName: table(), Key: KEY(subject), ConsistentRead: true }),
   );
-  if (!Item) return undefined;
-  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...record } = Item;
-  return record as StaffRecord;
+  return Item && recordOf(Item);
 }
 
 /** Every staff record, active and revoked. */
@@ -71,16 +73,13 @@ export async function allStaff(): Promise<StaffRecord[]> {
     KeyConditionExpression: 'gsi1pk = :list',
     ExpressionAttributeValues: { ':list': LIST },
   });
-  return items.map(({ pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...r }) => r as unknown as StaffRecord);
+  return items.map(recordOf);
 }
 
 /** Every staff record, active and revoked, whose regions meet the reader's jurisdiction. */
 export async function listStaff(reader: Principal): Promise<StaffRecord[]> {
-  return (await allStaff()).filter((r) => r.regionCodes.some((code) => servesWithin(reader, code)));
+  return (await allStaff()).filter((r) => r.regionCodes.some((code) => inJurisdiction(reader, code)));
 }
-
-/** A region code the reader may administer: within one of the reader's own regions. */
-const servesWithin = (reader: Principal, code: string) => inJurisdiction(reader, code);
 
 const describe = (g: StaffGrant) =>
   `${roleLabels[g.role]}，管辖 ${g.regionCodes.join('、')}${g.department ? `，${departmentLabels[g.department]}` : ''}`;
@@ -98,7 +97,7 @@ const sameGrant = (a: StaffGrant, b: StaffGrant) =>
  */
 function requireAdministers(admin: Principal, subject: string, regionCodes: readonly string[]): void {
   if (admin.subject === subject) throw new ForbiddenError('不能变更本人的角色或管辖范围，请由其他管理员办理');
-  const outside = regionCodes.filter((code) => !servesWithin(admin, code));
+  const outside = regionCodes.filter((code) => !inJurisdiction(admin, code));
   if (outside.length)
     throw new ForbiddenError(`行政区划 ${outside.join('、')} 不在您的管辖范围内，不能授予或变更`);
 }
@@ -254,16 +253,19 @@ export async function principalFromClaims(claims: Claims | undefined): Promise<P
   if (typeof subject !== 'string' || !subject) return undefined;
   const claimed = claims?.[nameClaim()];
   const name = typeof claimed === 'string' && claimed.trim() ? claimed.trim() : subject;
-  const staff = await staffRecord(subject);
-  if (staff?.status === 'active')
-    return {
-      subject,
-      name: staff.name,
-      role: staff.role,
-      regionCodes: staff.regionCodes,
-      ...(staff.department ? { department: staff.department } : {}),
-    };
-  return { subject, name, role: 'applicant', regionCodes: [] };
+  return principalFor(subject, name, await staffRecord(subject));
+}
+
+/** The principal of a person with this staff record (an active one), or of an applicant. */
+export function principalFor(subject: string, name: string, staff: StaffRecord | undefined): Principal {
+  if (staff?.status !== 'active') return { subject, name, role: 'applicant', regionCodes: [] };
+  return {
+    subject,
+    name: staff.name,
+    role: staff.role,
+    regionCodes: staff.regionCodes,
+    ...(staff.department ? { department: staff.department } : {}),
+  };
 }
 
 const resolved = new WeakMap<APIGatewayProxyEventV2, Promise<Principal | undefined>>();

@@ -16,7 +16,7 @@ import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import { blindIndex } from '../crypto.ts';
 import { maskIdNumber } from '../domain/id-number.ts';
-import { type ConditionalPut, isConditionFailure, queryAll } from '../dynamo.ts';
+import { type ConditionalPut, isConditionFailure, queryAll, setExpression } from '../dynamo.ts';
 import { HttpError, IdempotencyKeyReusedError } from '../errors.ts';
 import { casesTable, DUE_SHARDS } from '../resources.ts';
 import type { MeansTestResult } from '../rules/index.ts';
@@ -143,7 +143,7 @@ export async function decideWithRecord(
   decision: TaskDecision,
   record: { key: { pk: string; sk: string }; set: Record<string, unknown>; remove?: string[] },
 ): Promise<boolean> {
-  const names = Object.keys(record.set);
+  const { sets, removes, names, values } = setExpression(record.set, record.remove);
   try {
     await dynamo().send(
       new TransactWriteCommand({
@@ -167,11 +167,9 @@ export async function decideWithRecord(
             Update: {
               TableName: table(),
               Key: record.key,
-              UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(', ')}${
-                record.remove?.length ? ` REMOVE ${record.remove.join(', ')}` : ''
-              }`,
-              ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#f${i}`, n])),
-              ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:v${i}`, record.set[n]])),
+              UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
             },
           },
         ],

@@ -204,6 +204,17 @@ export type DiscoverySource = keyof typeof discoverySources;
 export const discoveryUrgencies = { urgent: '紧急', normal: '一般' } as const;
 export type DiscoveryUrgency = keyof typeof discoveryUrgencies;
 
+/** Someone to reach (a household's contact, a reporter): both fields optional, a phone a mobile or a landline. */
+const contactPerson = (nameLabel: string) =>
+  z.object({
+    name: z.string().trim().min(1).max(50).optional().describe(nameLabel),
+    phone: z
+      .string()
+      .regex(/^1\d{10}$|^0\d{2,3}-?\d{7,8}$/, { error: '联系电话应为11位手机号或带区号的固定电话' })
+      .optional()
+      .describe('联系电话'),
+  });
+
 export const discoveryBody = z.object({
   regionCode: regionCode.describe('发现地的乡镇（街道）或县级行政区划代码；须在本人管辖范围内'),
   source: z
@@ -232,17 +243,7 @@ export const discoveryBody = z.object({
   urgency: z
     .enum(['urgent', 'normal'], { error: 'urgency 应为 urgent（紧急）或 normal（一般）' })
     .describe('紧急程度：urgent 1个工作日内联系，normal 5个工作日内联系'),
-  contact: z
-    .object({
-      name: z.string().trim().min(1).max(50).optional().describe('联系人姓名'),
-      phone: z
-        .string()
-        .regex(/^1\d{10}$|^0\d{2,3}-?\d{7,8}$/, { error: '联系电话应为11位手机号或带区号的固定电话' })
-        .optional()
-        .describe('联系电话'),
-    })
-    .optional()
-    .describe('联系人（如已知）'),
+  contact: contactPerson('联系人姓名').optional().describe('联系人（如已知）'),
 });
 export type DiscoveryInput = z.input<typeof discoveryBody>;
 
@@ -290,15 +291,7 @@ const complaintFields = {
     .min(10, { error: '举报投诉的事项至少写10个字' })
     .max(2000, { error: '举报投诉的事项最多2000字' })
     .describe('举报投诉的事项：涉及的家庭或人员、事实和依据'),
-  reporter: z
-    .object({
-      name: z.string().trim().min(1).max(50).optional().describe('姓名'),
-      phone: z
-        .string()
-        .regex(/^1\d{10}$|^0\d{2,3}-?\d{7,8}$/, { error: '联系电话应为11位手机号或带区号的固定电话' })
-        .optional()
-        .describe('联系电话'),
-    })
+  reporter: contactPerson('姓名')
     .optional()
     .describe('举报人（可匿名；填写的加密保存，不向被举报人和经办人以外的人员披露）'),
 };

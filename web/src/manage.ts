@@ -6,30 +6,25 @@
  * (`shared/schemas/staff.ts`) and shows the same Chinese messages beside each field; what the API
  * refuses (a region outside one's own, one's own record) is shown as it says it.
  */
-import { departments, type Role, roleLabels } from '../../shared/auth.ts';
+
+import type { z } from 'zod';
+import { departments, roleLabels } from '../../shared/auth.ts';
 import { departmentLabels } from '../../shared/monitoring/vocabulary.ts';
 import { regionCode } from '../../shared/schemas/household.ts';
-import { staffGrantBody, staffRevocationBody, staffRoles } from '../../shared/schemas/staff.ts';
+import {
+  type staffDetail,
+  staffGrantBody,
+  staffRevocationBody,
+  staffRoles,
+  type staffView,
+} from '../../shared/schemas/staff.ts';
 import { api } from './lib/api.ts';
 import { $, h, listTable, show } from './lib/dom.ts';
 import { beijingTime, regionCodesTyped } from './lib/format.ts';
 import { type Session, startSignIn } from './lib/signin.ts';
 
-interface Staff {
-  subject: string;
-  name: string;
-  role: Exclude<Role, 'applicant'>;
-  regionCodes: string[];
-  department?: (typeof departments)[number];
-  status: 'active' | 'revoked';
-  version: number;
-  updatedAt: string;
-  updatedBy: { subject: string; name: string };
-  revokedReason?: string;
-}
-interface StaffDetail extends Staff {
-  history: Array<{ at: string; actionLabel: string; summary: string; actor: { name: string } }>;
-}
+type Staff = z.output<typeof staffView>;
+type StaffDetail = z.output<typeof staffDetail>;
 
 const root = $('#manage');
 let session: Session | undefined;

@@ -11,9 +11,10 @@
  * dev sign-in's answer), from the system's staff records.
  */
 import { z } from 'zod';
-import { type Department, departments, type Role, roleLabels, roles } from '../../../shared/auth.ts';
+import { type Department, departments, type Role, roleLabels } from '../../../shared/auth.ts';
 import { departmentLabels } from '../../../shared/monitoring/vocabulary.ts';
 import { regionCode } from '../../../shared/schemas/household.ts';
+import { principalView, signInOptionsView } from '../../../shared/schemas/staff.ts';
 import { api, TOKEN_KEY, useMemoryToken, whenUnauthorized } from './api.ts';
 import { $, h, show } from './dom.ts';
 import { regionCodesTyped } from './format.ts';
@@ -93,20 +94,12 @@ function decode(token: string): { subject: string; expires: number } | undefined
 }
 
 /**
- * Who the API takes the signed-in person to be (`GET /me`, or the dev sign-in's answer): a token
- * says only who someone is, their role and regions are the system's staff records.
+ * The session of a token and of who the API takes its holder to be (`GET /me`, or the dev sign-in's
+ * answer): a token says only who someone is, their role and regions are the system's staff records.
  */
-const principalSchema = z.object({
-  subject: z.string(),
-  name: z.string(),
-  role: z.enum(roles),
-  regionCodes: z.array(z.string()),
-  department: z.enum(departments).optional(),
-});
-
 function sessionOf(token: string, principal: unknown): Session | undefined {
   const claims = decode(token);
-  const parsed = principalSchema.safeParse(principal);
+  const parsed = principalView.safeParse(principal);
   if (!claims || !parsed.success || parsed.data.subject !== claims.subject) return undefined;
   const { department, ...rest } = parsed.data;
   return { token, expires: claims.expires, ...rest, ...(department ? { department } : {}) };
@@ -136,16 +129,12 @@ function forget() {
   useMemoryToken(undefined);
 }
 
-const signInOptionsSchema = z.object({
-  dev: z.boolean(),
-  oidc: z.object({ issuer: z.string(), clientId: z.string(), scope: z.string() }).nullable(),
-});
-type SignInMethods = z.infer<typeof signInOptionsSchema>;
+type SignInMethods = z.output<typeof signInOptionsView>;
 
 /** How this deployment signs people in (`GET /public/sign-in`); the dev sign-in where that cannot be read. */
 async function signInMethods(): Promise<SignInMethods> {
   const res = await api<unknown>('GET', '/public/sign-in');
-  const parsed = res.ok ? signInOptionsSchema.safeParse(res.data) : undefined;
+  const parsed = res.ok ? signInOptionsView.safeParse(res.data) : undefined;
   return parsed?.success ? parsed.data : { dev: true, oidc: null };
 }
 
