@@ -103,7 +103,7 @@ export class DoudiStack extends Stack {
       workflows: references,
       key,
       fieldKey: this.key.fieldKey,
-      blindIndexKey: this.key.blindIndexKey,
+      blindIndexKeys: this.key.blindIndexKeys,
       logRetention,
       tracing: !china,
       nameClaim: this.node.tryGetContext('oidcNameClaim') as string | undefined,

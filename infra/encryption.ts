@@ -15,8 +15,12 @@ export class DataKey extends Construct {
    * this key, and each use is a CloudTrail event of its own.
    */
   readonly fieldKey: kms.Key;
-  /** An HMAC key for the blind index of ID numbers (`blindIndex` in `shared/crypto.ts`); it never leaves KMS. */
-  readonly blindIndexKey: kms.Key;
+  /**
+   * The HMAC keys of the blind index of ID numbers (`blindIndexes` in `shared/crypto.ts`), newest
+   * first; none ever leaves KMS. KMS does not rotate HMAC keys, so a rotation is a new key: context
+   * `blindIndexKeys` counts them (default 1; docs/deploy.md §7). The first key keeps its logical id.
+   */
+  readonly blindIndexKeys: kms.Key[];
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -32,13 +36,19 @@ export class DataKey extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.blindIndexKey = new kms.Key(this, 'BlindIndexKey', {
-      description: `doudi ${stack.stackName}: blind index of ID numbers (HMAC)`,
-      keySpec: kms.KeySpec.HMAC_256,
-      keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
-      // Indexes made with it outlive the stack in the retained table; rotation would change them.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const generations = Number(this.node.tryGetContext('blindIndexKeys') ?? 1);
+    if (!Number.isInteger(generations) || generations < 1)
+      throw new Error(`context blindIndexKeys must be a whole number ≥ 1, not ${generations}`);
+    this.blindIndexKeys = Array.from({ length: generations }, (_, i) => generations - i).map(
+      (generation) =>
+        new kms.Key(this, generation === 1 ? 'BlindIndexKey' : `BlindIndexKey${generation}`, {
+          description: `doudi ${stack.stackName}: blind index of ID numbers (HMAC), generation ${generation}`,
+          keySpec: kms.KeySpec.HMAC_256,
+          keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
+          // Indexes made with it outlive the stack in the retained table: a look-up needs every key.
+          removalPolicy: RemovalPolicy.RETAIN,
+        }),
+    );
     // Function and workflow logs may carry case data; CloudWatch Logs may use the key only for this
     // account's log groups (the encryption context names the log group).
     this.key.addToResourcePolicy(

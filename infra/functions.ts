@@ -43,8 +43,8 @@ export interface FunctionsProps {
   key: kms.IKey;
   /** The master key of personal fields (`shared/crypto.ts`). */
   fieldKey: kms.IKey;
-  /** The HMAC key of the ID numbers' blind index (`shared/crypto.ts`). */
-  blindIndexKey: kms.IKey;
+  /** The HMAC keys of the ID numbers' blind index, newest first (`shared/crypto.ts`). */
+  blindIndexKeys: kms.IKey[];
   logRetention: logs.RetentionDays;
   /** X-Ray active tracing of the functions (off on the china profile: no Lambda integration there). */
   tracing: boolean;
@@ -125,7 +125,7 @@ export class Functions extends Construct {
       // Stack traces point into the TypeScript sources (bundles carry source maps).
       NODE_OPTIONS: '--enable-source-maps',
       FIELD_KMS_KEY_ID: props.fieldKey.keyArn,
-      BLIND_INDEX_KMS_KEY_ID: props.blindIndexKey.keyArn,
+      BLIND_INDEX_KMS_KEY_ID: props.blindIndexKeys.map((k) => k.keyArn).join(','),
       ...(props.nameClaim ? { OIDC_NAME_CLAIM: props.nameClaim } : {}),
     };
     for (const t of props.tableDefinitions) environment[t.env] = props.tables.get(t.id).tableName;
@@ -249,7 +249,10 @@ export class Functions extends Construct {
       );
       // Looking the register up by ID number needs the blind index.
       fn.addToRolePolicy(
-        new iam.PolicyStatement({ actions: ['kms:GenerateMac'], resources: [props.blindIndexKey.keyArn] }),
+        new iam.PolicyStatement({
+          actions: ['kms:GenerateMac'],
+          resources: props.blindIndexKeys.map((k) => k.keyArn),
+        }),
       );
     } else if ('queue' in grant) {
       props.queues.get(grant.queue).queue.grantSendMessages(fn);

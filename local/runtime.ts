@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as realSetTimeout } from 'node:timers';
 import { BucketAlreadyOwnedByYou, CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -176,7 +176,8 @@ function persistClock(clock: Clock, dataDir: string): () => void {
 /**
  * The master key of personal fields (`shared/crypto.ts`; KMS on AWS): a file in the data directory,
  * readable by its owner only, made on first start; an in-memory runtime's lives in a temporary
- * directory removed at stop. Functions find it through `FIELD_KEY_FILE`.
+ * directory removed at stop. Functions find it through `FIELD_KEY_FILE`, and the blind-index key
+ * ring beside it, once rotated, through `BLIND_INDEX_KEY_FILE`.
  */
 function fieldKeyFile(dataDir: string | null): { path: string; remove(): void } {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'doudi-key-'));
@@ -293,6 +294,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     stops.push(async () => fieldKey.remove());
     const env: Record<string, string> = {
       FIELD_KEY_FILE: fieldKey.path,
+      // Made by the first rotation of the blind-index keys (`npm run keys:rotate -- --blind-index`).
+      BLIND_INDEX_KEY_FILE: join(dirname(fieldKey.path), 'blind-index-key'),
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SQS: sqsServer.endpoint,
       AWS_ENDPOINT_URL_S3: sqsServer.endpoint,

@@ -13,7 +13,7 @@
  * plaintext is the JSON of the value, so numbers, booleans and null survive the round trip.
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { DecryptCommand, GenerateDataKeyCommand, GenerateMacCommand, KMSClient } from '@aws-sdk/client-kms';
 
 const PREFIX = 'enc:v1:';
@@ -176,54 +176,99 @@ export function rotateKeyFile(path: string): void {
  * up by ID number (monitoring, relatives' declarations) without the ID number being stored in a key
  * — and without a plain hash, which the small space of ID numbers would let anyone reverse.
  *
- * The HMAC key is derived once per process: locally from the master key file (HKDF), on AWS from
- * a KMS HMAC key (`BLIND_INDEX_KMS_KEY_ID`, one GenerateMac over a fixed label — the same key always
- * gives the same index, and the key never leaves KMS).
+ * The index keys are a ring, newest first, as the field keys are: a rotation puts a new key first.
+ * What is written from then on is indexed under the new key, what was written before stays indexed
+ * under the key of its time, and every look-up by ID number asks under each key of the ring
+ * (`blindIndexes`) — so a rotation leaves every record findable without rewriting any of them, as
+ * the register's imported households keep only their members' indexes and could not be re-indexed.
+ * The lists that are matched against each other rather than looked up (relatives' declarations,
+ * the members a task or a register household names) carry the person's index under every key.
+ *
+ * Each HMAC key is derived once per process: locally from a key file (`BLIND_INDEX_KEY_FILE`, one
+ * key per line, newest first; before the first rotation there is none and the one key is derived
+ * from the field key file's first key, HKDF); on AWS from KMS HMAC keys (`BLIND_INDEX_KMS_KEY_ID`,
+ * their ARNs comma-separated, newest first; one GenerateMac over a fixed label each — the same key
+ * always gives the same index, and the key never leaves KMS).
  */
 const BLIND_LABEL = 'doudi-blind-index-v1';
-let blindKey: { config: string; key: Promise<Buffer> } | undefined;
+let blindKeys: { config: string; keys: Promise<Buffer[]> } | undefined;
 
-function blindIndexKey(): Promise<Buffer> {
+/** The blind-index key derived from a local field key file (its last line: its first key ever). */
+const derivedFromFieldKeys = (fieldKeyFile: string): Buffer =>
+  Buffer.from(hkdfSync('sha256', keyFileKeys(fieldKeyFile).at(-1)!, Buffer.alloc(0), BLIND_LABEL, 32));
+
+function blindIndexKeys(): Promise<Buffer[]> {
   const kms = process.env.BLIND_INDEX_KMS_KEY_ID;
   const file = process.env.FIELD_KEY_FILE;
-  const config = kms ? `kms:${kms}` : file ? `file:${file}` : undefined;
+  const ring = process.env.BLIND_INDEX_KEY_FILE;
+  // A rotated ring file (one key more) is read again, as a rotated field key file is.
+  const ringSize = ring && existsSync(ring) ? statSync(ring).size : 0;
+  const config = kms ? `kms:${kms}` : file ? `file:${file}:${ring}:${ringSize}` : undefined;
   if (!config)
     throw new Error('no blind-index key: set BLIND_INDEX_KMS_KEY_ID (AWS) or FIELD_KEY_FILE (local runtime)');
-  if (blindKey?.config !== config) {
-    const key = kms
-      ? new KMSClient({})
-          .send(
-            new GenerateMacCommand({
-              KeyId: kms,
-              MacAlgorithm: 'HMAC_SHA_256',
-              Message: Buffer.from(BLIND_LABEL),
-            }),
-          )
-          .then((out) => Buffer.from(out.Mac!))
-      : // From the file's first key ever (its last line): rotating the field keys must not move the
-        // index, as on AWS the HMAC key is a key of its own.
-        Promise.resolve(
-          Buffer.from(hkdfSync('sha256', keyFileKeys(file!).at(-1)!, Buffer.alloc(0), BLIND_LABEL, 32)),
-        );
-    blindKey = { config, key };
+  if (blindKeys?.config !== config) {
+    const client = kms ? new KMSClient({}) : undefined;
+    const keys = kms
+      ? Promise.all(
+          kms
+            .split(',')
+            .map((id) => id.trim())
+            .filter(Boolean)
+            .map((KeyId) =>
+              client!
+                .send(
+                  new GenerateMacCommand({
+                    KeyId,
+                    MacAlgorithm: 'HMAC_SHA_256',
+                    Message: Buffer.from(BLIND_LABEL),
+                  }),
+                )
+                .then((out) => Buffer.from(out.Mac!)),
+            ),
+        )
+      : // Rotating the field keys must not move the index: it has keys of its own.
+        Promise.resolve(ringSize ? keyFileKeys(ring!) : [derivedFromFieldKeys(file!)]);
+    // A failed derivation (KMS throttling, say) is not remembered: the next call tries again.
+    keys.catch(() => {
+      if (blindKeys?.keys === keys) blindKeys = undefined;
+    });
+    blindKeys = { config, keys };
   }
-  return blindKey.key;
+  return blindKeys.keys;
 }
 
-/** The blind index of an 18-digit ID number (upper-case X), hex. */
+const indexUnder = (key: Buffer, idNumber: string) =>
+  createHmac('sha256', key).update(idNumber.toUpperCase()).digest('hex');
+
+/** The blind index of an 18-digit ID number (upper-case X), hex, under the newest key: what is written. */
 export async function blindIndex(idNumber: string): Promise<string> {
-  return createHmac('sha256', await blindIndexKey())
-    .update(idNumber.toUpperCase())
-    .digest('hex');
+  return indexUnder((await blindIndexKeys())[0]!, idNumber);
+}
+
+/** The ID number's blind index under every key of the ring, newest first: what a look-up asks for. */
+export async function blindIndexes(idNumber: string): Promise<string[]> {
+  return (await blindIndexKeys()).map((key) => indexUnder(key, idNumber));
 }
 
 /**
- * A keyed digest of a request's content (HMAC under the blind-index key, with its own label), kept
- * to tell a retry from another request under the same key. Keyed, not a plain hash: the content
- * holds ID numbers, and a plain hash of a small, guessable body could be checked against guesses.
+ * Rotates the local blind-index key ring (`BLIND_INDEX_KEY_FILE`): a new key first, the earlier
+ * ones after it — the first time, the one derived from the field key file, which until then was the
+ * only one. A running runtime indexes under the new key from its next write.
  */
-export async function requestDigest(scope: string, content: unknown): Promise<string> {
-  return createHmac('sha256', await blindIndexKey())
-    .update(`doudi-request-v1\0${scope}\0${JSON.stringify(content)}`)
-    .digest('hex');
+export function rotateBlindIndexKeyFile(ringFile: string, fieldKeyFile: string): void {
+  const earlier = existsSync(ringFile) ? keyFileKeys(ringFile) : [derivedFromFieldKeys(fieldKeyFile)];
+  writeFileSync(ringFile, [newKeyFileContents(), ...earlier.map((k) => k.toString('base64url'))].join('\n'), {
+    mode: 0o600,
+  });
+}
+
+/**
+ * Keyed digests of a request's content (HMAC under each blind-index key, with its own label, newest
+ * first), kept to tell a retry from another request under the same key: the newest is written, any
+ * of them matches (a retry across a rotation). Keyed, not a plain hash: the content holds ID
+ * numbers, and a plain hash of a small, guessable body could be checked against guesses.
+ */
+export async function requestDigests(scope: string, content: unknown): Promise<string[]> {
+  const text = `doudi-request-v1\0${scope}\0${JSON.stringify(content)}`;
+  return (await blindIndexKeys()).map((key) => createHmac('sha256', key).update(text).digest('hex'));
 }

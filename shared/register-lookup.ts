@@ -14,7 +14,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { covers } from './auth.ts';
 import { dynamo } from './clients.ts';
 import { requiredEnv } from './config.ts';
-import { blindIndex } from './crypto.ts';
+import { blindIndexes } from './crypto.ts';
 import type { Actor } from './domain/cases.ts';
 import { maskIdNumber } from './domain/id-number.ts';
 import { newId } from './domain/ids.ts';
@@ -90,7 +90,7 @@ export async function lookUp(
   request: { regionCode: string; purpose: string; idNumbers: readonly string[] },
   by: Actor & { department: Department },
 ): Promise<{ lookup: LookupRecord; results: LookupAnswer[] }> {
-  const indexes = await Promise.all(request.idNumbers.map((id) => blindIndex(id)));
+  const indexes = await Promise.all(request.idNumbers.map((id) => blindIndexes(id)));
   const entries = await lookupPersons(indexes);
   // A household's members are often looked up together: each case is read once a look-up.
   const cases = new Map<string, ReturnType<typeof readCase>>();
@@ -108,7 +108,7 @@ export async function lookUp(
     const chunk = await Promise.all(
       request.idNumbers.slice(i, i + 16).map(async (idNumber, j): Promise<LookupAnswer> => {
         const position = i + j;
-        const entry = entries.get(indexes[position]!);
+        const entry = entries.get(indexes[position]![0]!);
         const answer = { position, idNumber: maskIdNumber(idNumber) };
         if (!entry || !covers(request.regionCode, entry.regionCode) || !IN_POPULATION.includes(entry.status))
           return { ...answer, inLowIncomePopulation: false };
@@ -138,7 +138,7 @@ export async function lookUp(
     purpose: request.purpose,
     count: results.length,
     found: results.filter((r) => r.inLowIncomePopulation).length,
-    people: [...new Set(indexes)],
+    people: [...new Set(indexes.map(([newest]) => newest!))],
   };
   await dynamo().send(
     new PutCommand({

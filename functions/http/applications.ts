@@ -5,7 +5,7 @@ import { startApplicationExecution } from '../../shared/application-execution.ts
 import { type AuditInput, appendAudit, openingAuditWrites } from '../../shared/audit.ts';
 import { actor, callerKey, isOwner, requireJurisdiction, requireOwnerOrStaff } from '../../shared/auth.ts';
 import { answerConsent } from '../../shared/consent.ts';
-import { requestDigest } from '../../shared/crypto.ts';
+import { requestDigests } from '../../shared/crypto.ts';
 import { appealChannelLabels, appealOutcomeLabels } from '../../shared/domain/appeals.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import {
@@ -99,7 +99,11 @@ export const submit = httpRoute(
       key
         ? {
             key,
-            digest: await requestDigest('submitApplication', { ...body, newApplicationReason, payeeAccount }),
+            digests: await requestDigests('submitApplication', {
+              ...body,
+              newApplicationReason,
+              payeeAccount,
+            }),
           }
         : undefined,
       newApplicationReason,

@@ -21,7 +21,7 @@ import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-s
 import { appendAudit, auditTaskOpened, SYSTEM } from '../../shared/audit.ts';
 import { s3, sendTyped, sfn } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
-import { blindIndex } from '../../shared/crypto.ts';
+import { blindIndexes } from '../../shared/crypto.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { SUPERVISION_WORKING_DAYS } from '../../shared/domain/determination.ts';
 import { stableId } from '../../shared/domain/ids.ts';
@@ -304,12 +304,13 @@ async function compareChunk(
       idOfRecord.set(item.row.recordId, item.row.idNumber);
       regions.add(item.row.regionCode);
     }
-  const indexOf = new Map<string, string>();
-  for (const id of new Set(idOfRecord.values())) indexOf.set(id, await blindIndex(id));
+  // Each person's indexes under every key of the ring, newest first.
+  const indexOf = new Map<string, string[]>();
+  for (const id of new Set(idOfRecord.values())) indexOf.set(id, await blindIndexes(id));
   const entries = await lookupPersons([...indexOf.values()]);
   const lookup = (idNumber: string): RegisterEntry | undefined => {
-    const index = indexOf.get(idNumber);
-    return index === undefined ? undefined : entries.get(index);
+    const newest = indexOf.get(idNumber)?.[0];
+    return newest === undefined ? undefined : entries.get(newest);
   };
 
   // Then the comparison proper, over the same lines.
@@ -333,7 +334,8 @@ async function compareChunk(
   const worker = async () => {
     for (let w = queue.shift(); w; w = queue.shift()) {
       const personId = w.recordId === null ? undefined : idOfRecord.get(w.recordId);
-      if (await raise(w, { input, rules, personIndex: personId ? indexOf.get(personId) : undefined }))
+      // A person's own chain is named under the ring's oldest key: it stays one chain across rotations.
+      if (await raise(w, { input, rules, personIndex: personId ? indexOf.get(personId)?.at(-1) : undefined }))
         created++;
     }
   };

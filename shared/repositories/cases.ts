@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
-import { blindIndex } from '../crypto.ts';
+import { blindIndexes } from '../crypto.ts';
 import { maskIdNumber } from '../domain/id-number.ts';
 import { type ConditionalPut, isConditionFailure, queryAll, setExpression } from '../dynamo.ts';
 import { HttpError, IdempotencyKeyReusedError } from '../errors.ts';
@@ -244,7 +244,8 @@ function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
 /** A submission's `Idempotency-Key` (the caller's subject and the header) and its content's digest. */
 export interface SubmissionKey {
   key: string;
-  digest: string;
+  /** The content's digests under each blind-index key, newest first (`requestDigests`): the first is kept. */
+  digests: string[];
 }
 
 /**
@@ -317,11 +318,13 @@ export async function claimWrites(
   overrideReason: string | undefined,
 ): Promise<{ writes: ConditionalPut[]; openApplicationIds: string[] }> {
   const members = record.declaration.members;
-  const indexes = await Promise.all(members.map((m) => blindIndex(m.idNumber)));
+  // Under every key of the ring: a claim taken before a rotation binds as before. A new claim is
+  // taken under the newest key (the first of each person's indexes).
+  const indexes = await Promise.all(members.map((m) => blindIndexes(m.idNumber)));
   // One read for the household, however many members it has.
   const holders = new Map<string, string>();
   let request: Record<string, { Keys: Array<Record<string, unknown>>; ConsistentRead: true }> = {
-    [table()]: { Keys: [...new Set(indexes)].map((index) => CLAIM(index)), ConsistentRead: true },
+    [table()]: { Keys: [...new Set(indexes.flat())].map((index) => CLAIM(index)), ConsistentRead: true },
   };
   while (Object.keys(request).length) {
     const out = await dynamo().send(new BatchGetCommand({ RequestItems: request }));
@@ -329,20 +332,22 @@ export async function claimWrites(
       holders.set(item.pk as string, item.applicationId as string);
     request = (out.UnprocessedKeys ?? {}) as typeof request;
   }
-  const held = indexes.map((index) => holders.get(CLAIM(index).pk));
   const writes: ConditionalPut[] = [];
   const openApplicationIds = new Set<string>();
-  for (const [i, index] of indexes.entries()) {
-    const holder = held[i];
-    if (holder && (await claimBinds(holder))) {
-      if (overrideReason === undefined) throw new OpenApplicationError(holder, i, members[i]!.idNumber);
-      openApplicationIds.add(holder);
+  for (const [i, [index, ...earlier]] of indexes.entries()) {
+    const holder = holders.get(CLAIM(index!).pk);
+    let binding: string | undefined;
+    for (const h of [holder, ...earlier.map((e) => holders.get(CLAIM(e).pk))])
+      if (h && !binding && (await claimBinds(h))) binding = h;
+    if (binding) {
+      if (overrideReason === undefined) throw new OpenApplicationError(binding, i, members[i]!.idNumber);
+      openApplicationIds.add(binding);
       continue;
     }
     writes.push({
       Put: {
         TableName: table(),
-        Item: { ...CLAIM(index), applicationId: record.applicationId, caseId: record.caseId },
+        Item: { ...CLAIM(index!), applicationId: record.applicationId, caseId: record.caseId },
         ...(holder
           ? {
               ConditionExpression: 'applicationId = :holder',
@@ -435,7 +440,7 @@ export async function createApplication(
           Item: {
             ...IDEMP('application', submission.key),
             applicationId: application.applicationId,
-            digest: submission.digest,
+            digest: submission.digests[0],
             createdAt: application.submittedAt,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -467,7 +472,7 @@ export async function findBySubmissionKey(submission: SubmissionKey): Promise<Ap
     new GetCommand({ TableName: table(), Key: IDEMP('application', submission.key), ConsistentRead: true }),
   );
   if (!Item) return undefined;
-  if (Item.digest !== submission.digest) throw new IdempotencyKeyReusedError();
+  if (!submission.digests.includes(Item.digest as string)) throw new IdempotencyKeyReusedError();
   return getApplication(Item.applicationId as string);
 }
 

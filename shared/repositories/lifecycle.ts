@@ -26,7 +26,7 @@ import {
 import { auditNotice } from '../audit.ts';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
-import { blindIndex, fieldCipher, isSealed } from '../crypto.ts';
+import { blindIndexes, fieldCipher, isSealed } from '../crypto.ts';
 import { maskIdNumber } from '../domain/id-number.ts';
 import type { Benefit, HearingAnswer, LifecycleNotice } from '../domain/lifecycle.ts';
 import type {
@@ -657,7 +657,7 @@ export interface EmergencyRecord {
   ownerSubject?: string;
   enteredBy?: Actor;
   executionArn?: string;
-  /** The members' blind indexes, for the grant ledger (`EMGRANT#`) and the claims. */
+  /** The members' blind indexes under every key of the ring when it was made, for the grant ledger (`EMGRANT#`). */
   memberIndexes?: string[];
   allowance?: EmergencyAllowance;
   /** The means test at the assessment, as the caseworkers' tasks show it. */
@@ -740,35 +740,36 @@ export class OpenEmergencyError extends HttpError {
  * still open refuses the next one; one held by a closed request is taken over, conditionally on the
  * holder seen, so two requests racing for one person still have one winner.
  */
-async function emergencyClaimWrites(record: EmergencyRecord, indexes: string[]) {
-  const holders = await Promise.all(
-    indexes.map(async (index) => {
-      const { Item } = await dynamo().send(
-        new GetCommand({ TableName: table(), Key: EMCLAIM(index), ConsistentRead: true }),
-      );
-      return Item?.emergencyId as string | undefined;
-    }),
-  );
+async function emergencyClaimWrites(record: EmergencyRecord, indexes: string[][]) {
+  const holderOf = async (index: string) => {
+    const { Item } = await dynamo().send(
+      new GetCommand({ TableName: table(), Key: EMCLAIM(index), ConsistentRead: true }),
+    );
+    return Item?.emergencyId as string | undefined;
+  };
+  const isOpen = async (emergencyId: string) => {
+    const { Item } = await dynamo().send(
+      new GetCommand({
+        TableName: table(),
+        Key: EMERG(emergencyId),
+        ConsistentRead: true,
+        ProjectionExpression: '#s',
+        ExpressionAttributeNames: { '#s': 'status' },
+      }),
+    );
+    return Boolean(Item && !CLOSED_EMERGENCY.has(Item.status as EmergencyStatus));
+  };
   const writes = [];
-  for (const [i, index] of indexes.entries()) {
-    const holder = holders[i];
-    if (holder) {
-      const { Item } = await dynamo().send(
-        new GetCommand({
-          TableName: table(),
-          Key: EMERG(holder),
-          ConsistentRead: true,
-          ProjectionExpression: '#s',
-          ExpressionAttributeNames: { '#s': 'status' },
-        }),
-      );
-      if (Item && !CLOSED_EMERGENCY.has(Item.status as EmergencyStatus))
-        throw new OpenEmergencyError(holder, i, record.request.members[i]!.idNumber);
-    }
+  // Each person's indexes under every key of the ring, newest first: a claim from before a rotation
+  // still binds; a new one is taken under the newest key.
+  for (const [i, [index, ...earlier]] of indexes.entries()) {
+    const holder = await holderOf(index!);
+    for (const h of [holder, ...(await Promise.all(earlier.map(holderOf)))])
+      if (h && (await isOpen(h))) throw new OpenEmergencyError(h, i, record.request.members[i]!.idNumber);
     writes.push({
       Put: {
         TableName: table(),
-        Item: { ...EMCLAIM(index), emergencyId: record.emergencyId, caseId: record.caseId },
+        Item: { ...EMCLAIM(index!), emergencyId: record.emergencyId, caseId: record.caseId },
         ...(holder
           ? {
               ConditionExpression: 'emergencyId = :holder',
@@ -801,8 +802,9 @@ export async function createEmergency(
     const existing = await emergencyByKey(idempotencyKey);
     if (existing) return { created: false, emergency: existing };
   }
-  const memberIndexes = await Promise.all(record.request.members.map((m) => blindIndex(m.idNumber)));
-  const stored: EmergencyRecord = { ...record, memberIndexes };
+  const indexes = await Promise.all(record.request.members.map((m) => blindIndexes(m.idNumber)));
+  // The grant ledger is kept under every key, so a household's grants count across a rotation.
+  const stored: EmergencyRecord = { ...record, memberIndexes: indexes.flat() };
   const put = (Item: Record<string, unknown>) => ({
     Put: { TableName: table(), Item, ConditionExpression: 'attribute_not_exists(pk)' },
   });
@@ -819,7 +821,7 @@ export async function createEmergency(
         applicationIds: [],
         ...(stored.ownerSubject ? { ownerSubject: stored.ownerSubject } : {}),
       }),
-      ...(await emergencyClaimWrites(stored, memberIndexes)),
+      ...(await emergencyClaimWrites(stored, indexes)),
     ];
     if (idempotencyKey)
       items.push(

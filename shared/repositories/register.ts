@@ -31,7 +31,7 @@ import { appendAudit, SYSTEM } from '../audit.ts';
 import { covers } from '../auth.ts';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
-import { blindIndex } from '../crypto.ts';
+import { blindIndexes } from '../crypto.ts';
 import { chinaDate } from '../domain/dates.ts';
 import { yuanText } from '../domain/money.ts';
 import {
@@ -67,7 +67,10 @@ export interface RegisterHousehold {
   /** 家庭人均月收入（元） at the last determination, recheck or import. */
   perCapitaMonthlyIncome: number;
   assistance: AssistanceType[];
-  /** Blind indexes of the members' ID numbers. */
+  /**
+   * Blind indexes of the members' ID numbers, under every key of the ring when it was written: a
+   * relative declared under any of them is matched (`shared/repositories/relatives.ts`).
+   */
   memberIndexes: string[];
   source: 'case' | 'import';
   updatedAt: string;
@@ -174,33 +177,47 @@ function preferred(a: Snapshot, b: Snapshot): number {
   return a.householdId < b.householdId ? -1 : a.householdId > b.householdId ? 1 : 0;
 }
 
-/** Each blind index's register entry (absent: not on the register), with the other households in `alsoIn`. */
-export async function lookupPersons(indexes: readonly string[]): Promise<Map<string, RegisterEntry>> {
-  const wanted = [...new Set(indexes)];
-  const found = new Map<string, RegisterEntry>();
+/**
+ * Each person's register entry (absent: not on the register), with the other households in
+ * `alsoIn`. A person is given by their indexes under every key of the ring (`blindIndexes`), and
+ * answered under the first: a household registered before a rotation is found by the earlier key.
+ */
+export async function lookupPersons(
+  persons: ReadonlyArray<readonly string[]>,
+): Promise<Map<string, RegisterEntry>> {
+  const wanted = [...new Set(persons.flat())];
+  const byIndex = new Map<string, Record<string, Snapshot>>();
   for (let i = 0; i < wanted.length; i += 100) {
     let keys: Array<Record<string, unknown>> | undefined = wanted.slice(i, i + 100).map(PERSON);
     for (let attempt = 0; keys?.length; attempt++) {
       const out: BatchGetCommandOutput = await dynamo().send(
         new BatchGetCommand({ RequestItems: { [table()]: { Keys: keys, ConsistentRead: true } } }),
       );
-      for (const item of out.Responses?.[table()] ?? []) {
-        const entries = Object.values((item.households ?? {}) as Record<string, Snapshot>).sort(preferred);
-        const [primary, ...others] = entries;
-        if (!primary) continue;
-        const index = String(item.pk).slice('PERSON#'.length);
-        const alsoIn: OtherHousehold[] = others.map((o) => ({
-          householdId: o.householdId,
-          caseId: o.caseId,
-          regionCode: o.regionCode,
-          tier: o.tier,
-          status: o.status,
-        }));
-        found.set(index, { ...primary, ...(alsoIn.length ? { alsoIn } : {}) });
-      }
+      for (const item of out.Responses?.[table()] ?? [])
+        byIndex.set(
+          String(item.pk).slice('PERSON#'.length),
+          (item.households ?? {}) as Record<string, Snapshot>,
+        );
       keys = out.UnprocessedKeys?.[table()]?.Keys;
       if (keys?.length) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
     }
+  }
+  const found = new Map<string, RegisterEntry>();
+  for (const indexes of persons) {
+    // One household listed under several keys is one household.
+    const households = new Map<string, Snapshot>();
+    for (const index of indexes)
+      for (const h of Object.values(byIndex.get(index) ?? {})) households.set(h.householdId, h);
+    const [primary, ...others] = [...households.values()].sort(preferred);
+    if (!primary || !indexes[0]) continue;
+    const alsoIn: OtherHousehold[] = others.map((o) => ({
+      householdId: o.householdId,
+      caseId: o.caseId,
+      regionCode: o.regionCode,
+      tier: o.tier,
+      status: o.status,
+    }));
+    found.set(indexes[0], { ...primary, ...(alsoIn.length ? { alsoIn } : {}) });
   }
   return found;
 }
@@ -306,7 +323,7 @@ export async function registerCase(caseId: string, cause: RegisterCause, ref: st
     memberCount: members.length,
     perCapitaMonthlyIncome: await perCapitaOf(household.declaration, household.perCapita),
     assistance: assistanceOf(item, tier, status),
-    memberIndexes: await Promise.all(members.map((m) => blindIndex(m.idNumber))),
+    memberIndexes: (await Promise.all(members.map((m) => blindIndexes(m.idNumber)))).flat(),
     source: 'case',
     updatedAt: new Date().toISOString(),
   };
@@ -387,7 +404,7 @@ export async function importHouseholds(
       memberCount: r.members.length,
       perCapitaMonthlyIncome: r.perCapitaMonthlyIncome,
       assistance: [...(r.assistance ?? [])],
-      memberIndexes: await Promise.all(r.members.map((m) => blindIndex(m))),
+      memberIndexes: (await Promise.all(r.members.map((m) => blindIndexes(m)))).flat(),
       source: 'import',
       updatedAt,
     };

@@ -14,7 +14,7 @@
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
-import { blindIndex, fieldCipher } from '../crypto.ts';
+import { blindIndexes, fieldCipher } from '../crypto.ts';
 import { maskIdNumber } from '../domain/id-number.ts';
 import { queryAll } from '../dynamo.ts';
 import { casesTable } from '../resources.ts';
@@ -35,9 +35,26 @@ export interface StandAside {
   relation: Relation;
 }
 
-/** The blind indexes of a household's members, as a task carries them. */
-export const memberIndexes = (members: ReadonlyArray<{ idNumber: string }>): Promise<string[]> =>
-  Promise.all(members.map((m) => blindIndex(m.idNumber)));
+/**
+ * The blind indexes of a household's members, as a task carries them: under every key of the ring,
+ * so a relative declared before or after a rotation is matched alike.
+ */
+export const memberIndexes = async (members: ReadonlyArray<{ idNumber: string }>): Promise<string[]> =>
+  (await Promise.all(members.map((m) => blindIndexes(m.idNumber)))).flat();
+
+/**
+ * A declaration's writes (`perRelative` each) in one transaction — 50 relatives, the most a request
+ * may declare, fit while the ring holds one key; after a rotation, in transactions of whole
+ * relatives (100 items each), so no relative is ever half declared.
+ */
+async function writeDeclarations(
+  writes: Array<{ Put: { TableName: string; Item: Record<string, unknown> } }>,
+  perRelative: number,
+): Promise<void> {
+  const chunk = Math.floor(100 / perRelative) * perRelative;
+  for (let i = 0; i < writes.length; i += chunk)
+    await dynamo().send(new TransactWriteCommand({ TransactItems: writes.slice(i, i + chunk) }));
+}
 
 /** Records the relatives a staff member declares; a declaration is kept, never replaced. */
 export async function declareRelatives(
@@ -56,7 +73,7 @@ export async function declareRelatives(
       declaredAt,
     };
     declared.push(entry);
-    const index = await blindIndex(r.idNumber);
+    const indexes = await blindIndexes(r.idNumber);
     writes.push(
       {
         Put: {
@@ -66,11 +83,12 @@ export async function declareRelatives(
             sk: `RELATIVE#${declaredAt}#${n}`,
             ...entry,
             idNumber: await cipher.seal(r.idNumber),
-            index,
+            index: indexes[0],
+            indexes,
           },
         },
       },
-      {
+      ...indexes.map((index) => ({
         Put: {
           TableName: table(),
           Item: {
@@ -82,11 +100,10 @@ export async function declareRelatives(
             declaredAt,
           },
         },
-      },
+      })),
     );
   }
-  // 100 items a transaction: 50 relatives at once is far more than anyone declares.
-  await dynamo().send(new TransactWriteCommand({ TransactItems: writes }));
+  await writeDeclarations(writes, 1 + (await blindIndexes(relatives[0]!.idNumber)).length);
   return declared;
 }
 
@@ -113,7 +130,8 @@ export async function relativeIndexesOf(subject: string): Promise<Set<string>> {
     ExpressionAttributeValues: { ':pk': `STAFF#${subject}`, ':r': 'RELATIVE#' },
     ConsistentRead: true,
   });
-  return new Set(items.map((i) => i.index as string));
+  // Declared under every key of the ring then; before `indexes` was kept, under the one key.
+  return new Set(items.flatMap((i) => (i.indexes as string[] | undefined) ?? [i.index as string]));
 }
 
 /** A village/community committee member (村（居）民委员会成员) related to a household's member. */
@@ -189,7 +207,7 @@ export async function declareCommitteeRelatives(
   const cipher = fieldCipher();
   const writes = [];
   for (const [n, r] of relatives.entries()) {
-    const index = await blindIndex(r.idNumber);
+    const indexes = await blindIndexes(r.idNumber);
     const entry = {
       regionCode,
       committee: who.committee,
@@ -209,20 +227,21 @@ export async function declareCommitteeRelatives(
             name: r.name,
             idNumberMasked: maskIdNumber(r.idNumber),
             idNumber: await cipher.seal(r.idNumber),
-            index,
+            index: indexes[0],
+            indexes,
             recordedBy,
           },
         },
       },
-      {
+      ...indexes.map((index) => ({
         Put: {
           TableName: table(),
           Item: { pk: `RELATIVE#${index}`, sk: `VILLAGE#${regionCode}#${declaredAt}#${n}`, ...entry },
         },
-      },
+      })),
     );
   }
-  await dynamo().send(new TransactWriteCommand({ TransactItems: writes }));
+  await writeDeclarations(writes, 1 + (await blindIndexes(relatives[0]!.idNumber)).length);
 }
 
 /** The committee members' declarations recorded for a township, grouped by member, masked. */

@@ -198,3 +198,43 @@ describe('the global profile’s pages sign-in', () => {
     expect(signingIn).toEqual([...SIGN_IN_PAGES].sort());
   });
 });
+
+describe('the blind-index key ring (docs/deploy.md §7)', () => {
+  it('a rotation adds a key: the first keeps its logical id, every function names the ring newest first and may use each', () => {
+    const { root, whole } = synth('china', { blindIndexKeys: '2' });
+    expect(root.key.blindIndexKeys.map((k) => k.node.id)).toEqual(['BlindIndexKey2', 'BlindIndexKey']);
+    const ids = (t: WholeTemplate) =>
+      ofType(t, 'AWS::KMS::Key')
+        .map(([id]) => id)
+        .filter((id) => id.includes('BlindIndexKey'));
+    // The key of before the rotation is the same resource: what it indexed is still found.
+    const firstId = ids(china)[0]!;
+    expect(ids(china)).toHaveLength(1);
+    expect(ids(whole)).toContain(firstId);
+    const newestId = ids(whole).find((id) => id !== firstId)!;
+    expect(ids(whole)).toHaveLength(2);
+    const functions = ofType(whole, 'AWS::Lambda::Function').filter(
+      ([, f]) => f.Properties.Environment?.Variables?.BLIND_INDEX_KMS_KEY_ID,
+    );
+    expect(functions.length).toBeGreaterThan(10);
+    for (const [id, f] of functions) {
+      const ring = JSON.stringify(f.Properties.Environment.Variables.BLIND_INDEX_KMS_KEY_ID);
+      expect(ring.indexOf(newestId), id).toBeGreaterThanOrEqual(0);
+      expect(ring.indexOf(newestId), id).toBeLessThan(ring.indexOf(firstId));
+    }
+    const macStatements = ofType(whole, 'AWS::IAM::Policy').flatMap(([, p]) =>
+      (p.Properties.PolicyDocument.Statement as Array<{ Action: unknown; Resource: unknown }>).filter(
+        (s) => s.Action === 'kms:GenerateMac',
+      ),
+    );
+    expect(macStatements.length).toBeGreaterThan(0);
+    for (const s of macStatements) {
+      expect(JSON.stringify(s.Resource)).toContain(newestId);
+      expect(JSON.stringify(s.Resource)).toContain(firstId);
+    }
+  });
+
+  it('refuses a ring of no key', () => {
+    expect(() => synth('global', { blindIndexKeys: '0' })).toThrow(/blindIndexKeys/);
+  });
+});

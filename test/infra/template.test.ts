@@ -100,12 +100,16 @@ describe('encryption keys', () => {
   it('are customer-managed — stores, personal fields (rotating), the blind index (HMAC) — kept when the stack goes', () => {
     const keys = ofType('AWS::KMS::Key');
     expect(keys.map(([id]) => id).sort()).toEqual(
-      [logicalId(stack.key.key), logicalId(stack.key.fieldKey), logicalId(stack.key.blindIndexKey)].sort(),
+      [
+        logicalId(stack.key.key),
+        logicalId(stack.key.fieldKey),
+        logicalId(stack.key.blindIndexKeys[0]!),
+      ].sort(),
     );
     for (const [, key] of keys) expect(key.DeletionPolicy).toBe('Retain');
     for (const k of [stack.key.key, stack.key.fieldKey])
       expect(resources[logicalId(k)]!.Properties.EnableKeyRotation).toBe(true);
-    expect(resources[logicalId(stack.key.blindIndexKey)]!.Properties).toMatchObject({
+    expect(resources[logicalId(stack.key.blindIndexKeys[0]!)]!.Properties).toMatchObject({
       KeySpec: 'HMAC_256',
       KeyUsage: 'GENERATE_VERIFY_MAC',
     });
@@ -120,7 +124,7 @@ describe('encryption keys', () => {
       const onBlindKey = statementsOf(name).filter(
         (s) =>
           JSON.stringify(s.Resource) ===
-          JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.key.blindIndexKey), 'Arn'] }),
+          JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.key.blindIndexKeys[0]!), 'Arn'] }),
       );
       const table = def.grants.find((g) => 'table' in g && g.table === 'Cases');
       const expected = !table

@@ -73,6 +73,40 @@ describe('field encryption', () => {
 });
 
 describe('blind index', () => {
+  it('rotates as a ring: what the earlier key indexed is still asked for, new indexes and digests use the new key', async () => {
+    const { blindIndex, blindIndexes, requestDigests, rotateBlindIndexKeyFile } = await import(
+      '../../shared/crypto.ts'
+    );
+    const field = keyFile('ring-field');
+    const ring = join(dir, 'blind-index-key');
+    process.env.FIELD_KEY_FILE = field;
+    process.env.BLIND_INDEX_KEY_FILE = ring;
+    try {
+      const id = '43012119800101011X';
+      const before = await blindIndex(id);
+      expect(await blindIndexes(id)).toEqual([before]);
+      const [digest] = await requestDigests('scope', { a: 1 });
+
+      rotateBlindIndexKeyFile(ring, field);
+      const rotated = await blindIndexes(id);
+      expect(rotated).toHaveLength(2);
+      expect(rotated[1]).toBe(before);
+      expect(await blindIndex(id)).toBe(rotated[0]);
+      expect(rotated[0]).not.toBe(before);
+      const digests = await requestDigests('scope', { a: 1 });
+      expect(digests[1]).toBe(digest);
+      expect(digests[0]).not.toBe(digest);
+      // Rotating the field key moves no index.
+      rotateKeyFile(field);
+      expect(await blindIndexes(id)).toEqual(rotated);
+
+      rotateBlindIndexKeyFile(ring, field);
+      expect((await blindIndexes(id)).slice(1)).toEqual(rotated);
+    } finally {
+      delete process.env.BLIND_INDEX_KEY_FILE;
+    }
+  });
+
   it('is stable for one key, differs between keys, and does not contain the ID number', async () => {
     const { blindIndex } = await import('../../shared/crypto.ts');
     process.env.FIELD_KEY_FILE = keyFile('e');
