@@ -16,7 +16,9 @@ export type Grant =
   | { queue: string; access: 'send' }
   /** `objects`: only the objects whose keys match this pattern (e.g. `audit-anchors/*`); reads then list nothing. */
   | { bucket: string; access: 'read' | 'write'; objects?: string }
-  | { stateMachine: string; access: 'start' | 'read' | 'respond' };
+  | { stateMachine: string; access: 'start' | 'read' | 'respond' }
+  /** Reads a secret of `shared/resources.ts` (its ARN in the secret's env variable). */
+  | { secret: string };
 
 /** A function's timeout unless its definition says otherwise: a request or a step that takes longer is stuck. */
 export const DEFAULT_TIMEOUT_SECONDS = 10;
@@ -31,7 +33,7 @@ export const timeoutOf = (def: Pick<FunctionDefinition, 'timeoutSeconds'>): numb
  * complaints (举报投诉); the edge
  * that serves pages and documents. A workflow lives with its step functions.
  */
-export type FunctionStack = 'casework' | 'payments' | 'monitoring' | 'edge';
+export type FunctionStack = 'casework' | 'payments' | 'monitoring' | 'notifications' | 'edge';
 
 export interface FunctionDefinition {
   stack: FunctionStack;
@@ -184,6 +186,26 @@ export const functions = {
     description: '任务通知送达经办人、督办人的收件箱',
     grants: [{ table: 'Cases', access: 'readWrite' }],
     consumes: ['CaseworkerTasks', 'SupervisorEscalations'],
+  },
+  deliverMessages: {
+    stack: 'notifications',
+    entry: 'functions/consumers/deliveries.ts',
+    handler: 'handler',
+    description: '通知送达：短信发给申请家庭，工作消息发给经办、督办群；回执记入救助链',
+    grants: [{ table: 'Cases', access: 'readWrite' }, { secret: 'NotifyConfig' }],
+    consumes: ['Deliveries'],
+    timeoutSeconds: 60,
+  },
+  relayDeliveries: {
+    stack: 'notifications',
+    entry: 'functions/consumers/deliveries.ts',
+    handler: 'relay',
+    description: '待发通知移入送达队列（免打扰时段的通知到点再发）',
+    grants: [
+      { table: 'Cases', access: 'readWrite' },
+      { queue: 'Deliveries', access: 'send' },
+    ],
+    schedule: 'rate(1 minute)',
   },
   listNotifications: {
     stack: 'casework',

@@ -1,16 +1,17 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer, HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import type { Construct } from 'constructs';
 import { routes } from '../functions/catalog.ts';
 import { CALENDAR_FALLBACK } from '../shared/metrics.ts';
-import { buckets, queues, tables } from '../shared/resources.ts';
+import { buckets, queues, secrets, tables } from '../shared/resources.ts';
 import { workflows } from '../workflows/index.ts';
 import { AccessLogs } from './access-logs.ts';
 import { HttpApi } from './api.ts';
@@ -18,6 +19,7 @@ import { Buckets } from './buckets.ts';
 import { DataKey } from './encryption.ts';
 import { Identity } from './identity.ts';
 import { LifecycleStack } from './lifecycle.ts';
+import { acknowledge } from './nag.ts';
 import { type Profile, profileOf } from './profiles.ts';
 import { Queues } from './queues.ts';
 import { Tables } from './tables.ts';
@@ -47,7 +49,7 @@ const SUPPRESS_TEMPLATE_INDENTATION = '@aws-cdk/core:suppressTemplateIndentation
  * The whole system, built from the same definitions the local runtime uses: `shared/resources.ts`,
  * `functions/catalog.ts` and `workflows/index.ts`. Split by lifecycle (docs/architecture.md §5): this
  * root stack holds what must never be replaced — keys, tables, queues, buckets, the user pool — and
- * four nested stacks hold what is redeployed at will: casework, payments, monitoring and the edge
+ * five nested stacks hold what is redeployed at will: casework, payments, monitoring, notifications and the edge
  * (HTTP API and site). Each is one CloudFormation template under its 500-resource and 1 MB limits.
  */
 export class DoudiStack extends Stack {
@@ -61,7 +63,10 @@ export class DoudiStack extends Stack {
   readonly casework: LifecycleStack;
   readonly payments: LifecycleStack;
   readonly monitoring: LifecycleStack;
+  readonly notifications: LifecycleStack;
   readonly edge: LifecycleStack;
+  /** The secrets of `shared/resources.ts`: put by an operator, kept with the data. */
+  readonly secrets: ReadonlyMap<string, secretsmanager.Secret>;
   readonly api: HttpApi;
   readonly web: WebHosting | ApiSite;
   /** Every function of the catalog, whichever stack it is in. */
@@ -91,6 +96,22 @@ export class DoudiStack extends Stack {
     // The user pool holds every caseworker's and auditor's account: data, kept here with the rest.
     this.identity = china ? undefined : new Identity(this, 'Identity');
     const references = new WorkflowReferences(this, 'WorkflowArns', workflows);
+    this.secrets = new Map(
+      secrets.map((s) => {
+        const secret = new secretsmanager.Secret(this, s.id, {
+          description: s.description,
+          encryptionKey: key,
+          // A value only an operator can give (docs/deploy.md); kept when the stack goes.
+          removalPolicy: RemovalPolicy.RETAIN,
+        });
+        acknowledge(
+          secret,
+          'SMG4',
+          'Credentials of outside services (an SMS gateway, robot webhooks), rotated by their issuers; an operator puts the new value (docs/deploy.md).',
+        );
+        return [s.id, secret];
+      }),
+    );
 
     const lifecycle = {
       tableDefinitions: tables,
@@ -104,6 +125,7 @@ export class DoudiStack extends Stack {
       key,
       fieldKey: this.key.fieldKey,
       blindIndexKeys: this.key.blindIndexKeys,
+      secrets: this.secrets,
       logRetention,
       tracing: !china,
       nameClaim: this.node.tryGetContext('oidcNameClaim') as string | undefined,
@@ -124,12 +146,18 @@ export class DoudiStack extends Stack {
       description:
         '兜底 doudi 动态监测 monitoring: department feeds compared with the register, warnings, demands, look-ups, change lists, discoveries, complaints',
     });
+    this.notifications = new LifecycleStack(this, 'Notifications', {
+      ...lifecycle,
+      lifecycle: 'notifications',
+      description:
+        '兜底 doudi 通知 notifications: SMS to households, work messages to offices, with receipts',
+    });
     this.edge = new LifecycleStack(this, 'Edge', {
       ...lifecycle,
       lifecycle: 'edge',
       description: '兜底 doudi 入口 edge: the HTTP API, the pages and their documents',
     });
-    const stacks = [this.casework, this.payments, this.monitoring, this.edge];
+    const stacks = [this.casework, this.payments, this.monitoring, this.notifications, this.edge];
     this.functions = {
       get: (name) => {
         const stack = stacks.find((s) => s.functions.byName.has(name));

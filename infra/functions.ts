@@ -11,6 +11,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
   CONSUMER_BATCH_SIZE,
@@ -19,7 +20,12 @@ import {
   type Grant,
   timeoutOf,
 } from '../functions/catalog.ts';
-import type { BucketDefinition, QueueDefinition, TableDefinition } from '../shared/resources.ts';
+import {
+  type BucketDefinition,
+  type QueueDefinition,
+  secrets,
+  type TableDefinition,
+} from '../shared/resources.ts';
 import type { WorkflowDefinition } from '../workflows/index.ts';
 import type { Buckets } from './buckets.ts';
 import { acknowledge, attributeRef } from './nag.ts';
@@ -45,6 +51,8 @@ export interface FunctionsProps {
   fieldKey: kms.IKey;
   /** The HMAC keys of the ID numbers' blind index, newest first (`shared/crypto.ts`). */
   blindIndexKeys: kms.IKey[];
+  /** The secrets of `shared/resources.ts`, by id. */
+  secrets: ReadonlyMap<string, secretsmanager.ISecret>;
   logRetention: logs.RetentionDays;
   /** X-Ray active tracing of the functions (off on the china profile: no Lambda integration there). */
   tracing: boolean;
@@ -56,6 +64,23 @@ export interface FunctionsProps {
 const FIELD_CONTEXT = { 'kms:EncryptionContext:purpose': 'doudi-personal-field' };
 
 const constructId = (name: string) => name[0]!.toUpperCase() + name.slice(1);
+
+function secretOf(props: Pick<FunctionsProps, 'secrets'>, id: string): secretsmanager.ISecret {
+  const secret = props.secrets.get(id);
+  if (!secret) throw new Error(`no secret '${id}' in shared/resources.ts`);
+  return secret;
+}
+
+/** A secret's ARN is in the environment of the functions granted it only: nobody else can read it. */
+function secretsEnvironment(def: FunctionDefinition, props: Pick<FunctionsProps, 'secrets'>) {
+  return Object.fromEntries(
+    def.grants.flatMap((g) =>
+      'secret' in g
+        ? [[secrets.find((s) => s.id === g.secret)!.env, secretOf(props, g.secret).secretArn]]
+        : [],
+    ),
+  );
+}
 
 /** Why every function runs on Node.js 22 (cdk-nag's L1 asks for the newest runtime). */
 export const NODE_22 =
@@ -157,7 +182,7 @@ export class Functions extends Construct {
         tracing: props.tracing,
         role,
         logGroup,
-        environment,
+        environment: { ...environment, ...secretsEnvironment(def, props) },
       });
       for (const grant of def.grants) this.grant(fn, grant, props);
       acknowledgeGrantWildcards(role, def.grants, props);
@@ -270,6 +295,27 @@ export class Functions extends Construct {
         );
         bucket.encryptionKey?.grantDecrypt(fn);
       }
+    } else if ('secret' in grant) {
+      // Its value, and the key it is encrypted with through Secrets Manager alone — on the role, not
+      // in the key's policy, which lives in the root stack and would then depend on this one.
+      const secret = secretOf(props, grant.secret);
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          resources: [secret.secretArn],
+        }),
+      );
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [props.key.keyArn],
+          conditions: {
+            StringEquals: {
+              'kms:ViaService': `secretsmanager.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`,
+            },
+          },
+        }),
+      );
     } else {
       const { name, ref } = props.workflows.get(grant.stateMachine);
       switch (grant.access) {

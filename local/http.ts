@@ -17,6 +17,7 @@ import { principalFromClaims } from '../shared/staff.ts';
 import { devLoginBody, type LocalIdentity } from './auth.ts';
 import { clock } from './clock.ts';
 import { ACCOUNT, lambdaContext, loadHandler } from './lambda.ts';
+import type { Outbox, OutboxRecord } from './outbox.ts';
 
 const WEB_ROOT = join(import.meta.dirname, '..', 'web');
 const compiled = routes.map((route) => ({ route, ...routePattern(route.path) }));
@@ -215,10 +216,14 @@ export interface ApiServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-export function createApiServer(identity: LocalIdentity): ApiServer {
+export function createApiServer(identity: LocalIdentity, outbox?: Outbox): ApiServer {
   const inFlight = new Set<Promise<void>>();
   const server = createServer((req, res) => {
-    const handled = handle(identity, req, res).finally(() => inFlight.delete(handled));
+    const handled = (
+      outbox && req.method === 'GET' && req.url?.startsWith('/dev/outbox')
+        ? Promise.resolve(outboxView(outbox, req, res))
+        : handle(identity, req, res)
+    ).finally(() => inFlight.delete(handled));
     inFlight.add(handled);
   });
   // An idle keep-alive connection is for the client to close: a server closing one just as the
@@ -240,6 +245,38 @@ export function createApiServer(identity: LocalIdentity): ApiServer {
       await closed;
     },
   };
+}
+
+const CHANNEL_NAMES = { sms: '短信', dingtalk: '政务钉钉', wecom: '企业微信' } as const;
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+/** As the view shows a recipient: a phone number masked, a robot by name. */
+const shownTo = (r: OutboxRecord) =>
+  r.channel === 'sms' && /^1\d{10}$/.test(r.to) ? `${r.to.slice(0, 3)}****${r.to.slice(-4)}` : r.to;
+
+/**
+ * `/dev/outbox` (local runtime only): what would have been sent by SMS and work message, newest
+ * first — an HTML page, or JSON from `/dev/outbox.json`. Phone numbers are masked here as on receipts.
+ */
+function outboxView(outbox: Outbox, req: IncomingMessage, res: ServerResponse): void {
+  const records = outbox
+    .records()
+    .reverse()
+    .map((r) => ({ ...r, to: shownTo(r) }));
+  if (req.url?.startsWith('/dev/outbox.json')) {
+    sendJson(res, 200, { records });
+    return;
+  }
+  const rows = records
+    .map(
+      (r) =>
+        `<tr><td>${r.seq}</td><td>${escapeHtml(r.receivedAt)}</td><td>${CHANNEL_NAMES[r.channel]}</td><td>${escapeHtml(r.to)}</td><td>${escapeHtml(r.templateId ?? '')}</td><td>${escapeHtml(r.text ?? JSON.stringify(r.params ?? {}))}</td><td>${escapeHtml(r.receiptId ?? '')}</td></tr>`,
+    )
+    .join('');
+  res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(
+    `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>本地发件箱 Outbox</title><style>body{font-family:sans-serif;margin:1rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem;text-align:left;vertical-align:top}</style><h1>本地发件箱（短信、工作消息）</h1><p>本地运行时代替短信网关和群机器人收下的消息，共 ${records.length} 条。<a href="/dev/outbox.json">JSON</a></p><table><thead><tr><th>#</th><th>时间</th><th>渠道</th><th>接收方</th><th>模板</th><th>内容</th><th>回执</th></tr></thead><tbody>${rows || '<tr><td colspan="7">暂无消息</td></tr>'}</tbody></table></html>`,
+  );
 }
 
 async function handle(identity: LocalIdentity, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -26,6 +26,7 @@ import { createApiServer } from './http.ts';
 import { clearInterruptedIdempotency } from './interrupted.ts';
 import { ACCOUNT, functionArn, invoke, localTimeoutScale, REGION } from './lambda.ts';
 import { watchBucket } from './object-events.ts';
+import { type Outbox, startLocalNotifications } from './outbox.ts';
 import { ensureQueue, startQueues } from './queues.ts';
 import { createSfnServer } from './sfn/api.ts';
 import { type Integrations, LocalStepFunctions } from './sfn/engine.ts';
@@ -59,6 +60,8 @@ export interface Runtime {
   engine: LocalStepFunctions;
   /** Issues tokens as `POST /auth/dev-login` does, for tests and scripts running in-process. */
   identity: LocalIdentity;
+  /** What would have been sent by SMS and work message (`/dev/outbox`). */
+  outbox: Outbox;
   dynamoPid: number;
   stop(): Promise<void>;
 }
@@ -292,7 +295,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
     const fieldKey = fieldKeyFile(options.dataDir);
     stops.push(async () => fieldKey.remove());
+    const notifications = await startLocalNotifications(dirname(fieldKey.path));
+    stops.push(notifications.stop);
+    log(`SMS + 工作消息 outbox ${notifications.outbox.url}  (/dev/outbox)`);
     const env: Record<string, string> = {
+      ...notifications.env,
       FIELD_KEY_FILE: fieldKey.path,
       // Made by the first rotation of the blind-index keys (`npm run keys:rotate -- --blind-index`).
       BLIND_INDEX_KEY_FILE: join(dirname(fieldKey.path), 'blind-index-key'),
@@ -446,10 +453,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       delete process.env.OIDC_ISSUER;
       delete process.env.OIDC_CLIENT_ID;
     });
-    const api = createApiServer(identity);
+    const api = createApiServer(identity, notifications.outbox);
     const apiPort = await listen(api.server, options.port);
     stops.push(() => api.stop());
     const apiUrl = `http://127.0.0.1:${apiPort}`;
+    notifications.pagesAt(apiUrl);
     log(`HTTP API + web     ${apiUrl}`);
 
     return {
@@ -458,6 +466,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       env,
       engine,
       identity,
+      outbox: notifications.outbox,
       dynamoPid: dynamo.pid,
       stop,
     };

@@ -31,6 +31,7 @@ import { requiredEnv } from './config.ts';
 import { yuanText } from './domain/money.ts';
 import { taskKindLabels as kindLabels } from './domain/tasks.ts';
 import { type ConditionalPut, queryAll } from './dynamo.ts';
+import { householdDeliveryOf, outboxPut } from './notify/deliveries.ts';
 import { type Anchor, listAnchors } from './repositories/audit-anchors.ts';
 import type { PaymentRecord } from './repositories/payments.ts';
 import { casesTable } from './resources.ts';
@@ -133,6 +134,8 @@ export const auditActions = {
   'staff.granted': '授予工作人员角色和管辖范围',
   'staff.changed': '变更工作人员角色、管辖范围或所属部门',
   'staff.revoked': '撤销工作人员授权',
+  'notification.sent': '通知已发出（短信、工作消息）',
+  'notification.failed': '通知未能送达，须当面或电话联系',
 } as const;
 
 /** The chain of national actions on the holiday calendar: who loaded, proposed and confirmed what. */
@@ -268,6 +271,9 @@ function chainWrites(
         },
       },
     );
+    // The household's notification of the event lands with it, or neither does.
+    const delivery = householdDeliveryOf(caseId, input);
+    if (delivery) writes.push(outboxPut(delivery));
     prev = entry;
   }
   const last = entries.at(-1);
@@ -606,7 +612,7 @@ export function auditNotice(
     actor: SYSTEM,
     action: 'notice.issued',
     summary: `出具《${notice.title}》${notice.serveBy ? `，须于${notice.serveBy}前送达` : ''}`,
-    refs: { ...refs, noticeId: notice.noticeId },
+    refs: { ...refs, noticeId: notice.noticeId, title: notice.title },
   });
 }
 

@@ -165,11 +165,41 @@ export const departmentQueues = Object.fromEntries(
   ]),
 ) as Record<Department, QueueDefinition>;
 
+/**
+ * Notifications on their way to people (`shared/notify/deliveries.ts`): SMS to households, work
+ * messages to offices. Retried ten times (a gateway outage of a few minutes costs nothing), then
+ * kept 14 days in the dead-letter queue for `npm run redrive`.
+ */
+export const deliveriesQueue: QueueDefinition = {
+  id: 'Deliveries',
+  env: 'DELIVERIES_QUEUE_URL',
+  visibilityTimeout: 120,
+  maxReceiveCount: 10,
+  deadLetterRetentionDays: 14,
+};
+
 export const queues: QueueDefinition[] = [
   caseworkerQueue,
   supervisorQueue,
+  deliveriesQueue,
   ...Object.values(departmentQueues),
 ];
+
+/** A secret an operator puts (a JSON value), read by the functions granted it. */
+export interface SecretDefinition {
+  id: string;
+  env: string;
+  description: string;
+}
+
+/** Where notifications go and the gateways' credentials (`shared/notify/config.ts`; docs/deploy.md). */
+export const notifyConfigSecret: SecretDefinition = {
+  id: 'NotifyConfig',
+  env: 'NOTIFY_SECRET_ARN',
+  description: 'doudi: SMS gateway and work-message robots (JSON, shared/notify/config.ts)',
+};
+
+export const secrets: SecretDefinition[] = [notifyConfigSecret];
 
 export interface BucketDefinition {
   id: string;

@@ -11,7 +11,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
+import { taskKindLabels } from '../../shared/domain/tasks.ts';
 import { logger } from '../../shared/logger.ts';
+import { putInOutbox } from '../../shared/notify/deliveries.ts';
+import { escalatedItemLabels } from '../../shared/notify/templates.ts';
 import { putNotification } from '../../shared/repositories/notifications.ts';
 import { regionCode } from '../../shared/schemas/household.ts';
 
@@ -78,6 +81,30 @@ async function deliver(record: SQSRecord): Promise<void> {
       `message ${record.messageId}: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
     );
   await putNotification(parsed.data, record.messageId);
+  // And a work message to the office's group (督办: the supervisors'), through the outbox.
+  const m = parsed.data;
+  const kindLabel =
+    (taskKindLabels as Record<string, string>)[m.kind] ??
+    (escalatedItemLabels as Record<string, string>)[m.kind];
+  if (!kindLabel) return;
+  const eventId = `${m.type}#${m.taskId}#${'escalation' in m ? m.escalation : 0}`;
+  await putInOutbox(
+    m.type === 'taskOpened'
+      ? {
+          eventId,
+          template: 'taskOpened',
+          caseId: m.caseId,
+          to: { office: m.township, audience: 'caseworkers' },
+          params: { kindLabel, dueDate: m.dueDate },
+        }
+      : {
+          eventId,
+          template: 'taskEscalated',
+          caseId: m.caseId,
+          to: { office: m.township, audience: 'supervisors' },
+          params: { kindLabel, overdueSince: m.overdueSince, newDueDate: m.newDueDate },
+        },
+  );
 }
 
 const processor = new BatchProcessor(EventType.SQS);

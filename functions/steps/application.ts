@@ -426,7 +426,7 @@ export async function openPublicNotice(event: {
     actor: SYSTEM,
     action: 'publicNotice.opened',
     summary: `第${event.round}轮公示：${published.startsOn}至${published.endsOn}`,
-    refs: { applicationId: app.applicationId },
+    refs: { applicationId: app.applicationId, endsOn: published.endsOn },
   });
   return published;
 }

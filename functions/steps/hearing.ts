@@ -96,7 +96,7 @@ async function open(event: Extract<HearingEvent, { phase: 'open' }>): Promise<He
     actor: SYSTEM,
     action: 'hearing.opened',
     summary: `告知拟调减或停止救助的理由，请于${recorded.answerBy}前陈述意见`,
-    refs: { hearingId, recheckId: a.recheckId, noticeId: notice.noticeId },
+    refs: { hearingId, recheckId: a.recheckId, noticeId: notice.noticeId, answerBy: recorded.answerBy },
   });
   return planOf(recorded);
 }

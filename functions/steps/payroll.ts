@@ -380,7 +380,7 @@ export async function reconcileLines(event: ReconcileEvent): Promise<{ paid: num
         actor: SYSTEM,
         action: 'payment.failed',
         summary: `${line.months.map((m) => m.month).join('、')}救助金${yuanText(r.amount)}发放失败（银行：${r.reason ?? ''}），将列入以后月份的名册补发`,
-        refs: { rollId, lineNo: String(r.lineNo) },
+        refs: { rollId, lineNo: String(r.lineNo), months: line.months.map((m) => m.month).join('、') },
       });
     }
     await payroll.setLineResult(rollId, r.caseId, {

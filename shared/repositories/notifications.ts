@@ -17,7 +17,7 @@ export interface Notification {
    * `warningEscalated`: a monitoring warning unanswered past its due date; `taskId` is the warning's id.
    * `demandEscalated`: the same for a special-assistance demand (需求推送); `taskId` is the demand's id.
    */
-  type: 'taskOpened' | 'taskEscalated' | 'warningEscalated' | 'demandEscalated';
+  type: 'taskOpened' | 'taskEscalated' | 'warningEscalated' | 'demandEscalated' | 'householdUnreached';
   taskId: string;
   kind: string;
   township: string;
@@ -26,6 +26,9 @@ export interface Notification {
   overdueSince?: string;
   newDueDate?: string;
   escalation?: number;
+  /** `householdUnreached`: the message not delivered (`label`) and why (`reason`). */
+  label?: string;
+  reason?: string;
   /** The event's own date (due date for a new task, the lapsed one for an escalation), for ordering. */
   at: string;
   deliveredAt: string;
@@ -36,7 +39,12 @@ export async function putNotification(
   message: Omit<Notification, 'at' | 'deliveredAt'>,
   messageId: string,
 ): Promise<void> {
-  const at = message.type === 'taskOpened' ? message.dueDate! : message.overdueSince!;
+  const at =
+    message.type === 'taskOpened'
+      ? message.dueDate!
+      : message.type === 'householdUnreached'
+        ? new Date().toISOString().slice(0, 10)
+        : message.overdueSince!;
   const deliveredAt = new Date().toISOString();
   await dynamo().send(
     new PutCommand({

@@ -95,9 +95,15 @@ export const notificationsResponse = z
     notifications: z.array(
       z.object({
         type: z
-          .enum(['taskOpened', 'taskEscalated', 'warningEscalated', 'demandEscalated'])
-          .describe('新任务 / 任务逾期督办 / 动态监测预警逾期未反馈督办 / 专项救助需求逾期未反馈督办'),
-        taskId: z.string().describe('任务编号；warningEscalated 为预警编号，demandEscalated 为需求编号'),
+          .enum(['taskOpened', 'taskEscalated', 'warningEscalated', 'demandEscalated', 'householdUnreached'])
+          .describe(
+            '新任务 / 任务逾期督办 / 动态监测预警逾期未反馈督办 / 专项救助需求逾期未反馈督办 / 短信未能送达申请家庭，须当面或电话联系',
+          ),
+        taskId: z
+          .string()
+          .describe(
+            '任务编号；warningEscalated 为预警编号，demandEscalated 为需求编号，householdUnreached 为未送达的通知编号',
+          ),
         kind: z.string(),
         township: z.string(),
         caseId: z.string(),
@@ -105,6 +111,9 @@ export const notificationsResponse = z
         overdueSince: z.string().optional(),
         newDueDate: z.string().optional(),
         escalation: z.number().optional(),
+        /** householdUnreached: what was not delivered and why. */
+        label: z.string().optional(),
+        reason: z.string().optional(),
         at: z.string(),
         deliveredAt: z.string(),
       }),

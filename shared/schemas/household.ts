@@ -344,6 +344,11 @@ export const applicantFields = {
   applicant: z.object({
     name: personName,
     phone: z.string().regex(/^1\d{10}$/, { error: '手机号应为11位，以1开头' }),
+    /** 短信通知: SMS (the default) or none; the written notices stand either way. */
+    notify: z
+      .enum(['sms', 'none'], { error: '通知方式应为 sms（短信）或 none（不发送）' })
+      .optional()
+      .describe('通知方式：sms 短信（默认）、none 不发送；书面告知不受影响'),
   }),
   pledge: z.literal(true, { error: '须承诺所报信息真实（pledge=true）' }),
   verificationConsent: z.literal(true, { error: '须授权核对家庭经济状况（verificationConsent=true）' }),

@@ -133,7 +133,7 @@ describe('the china profile', () => {
         .sort();
     expect(rootIds(china)).toEqual(rootIds(global));
     expect(ofType(china, 'AWS::Cognito::UserPool')).toEqual([]);
-    expect(china.stacks).toHaveLength(5);
+    expect(china.stacks).toHaveLength(6);
     for (const { stack: s, template, bytes } of china.stacks) {
       expect(Object.keys(template.Resources).length, s.node.path).toBeLessThanOrEqual(400);
       expect(bytes, s.node.path).toBeLessThanOrEqual(800 * 1024);

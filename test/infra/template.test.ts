@@ -15,6 +15,7 @@ import {
   type FunctionDefinition,
   type FunctionName,
   functions,
+  type Grant,
   routes,
   timeoutOf,
 } from '../../functions/catalog.ts';
@@ -126,7 +127,9 @@ describe('encryption keys', () => {
           JSON.stringify(s.Resource) ===
           JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.key.blindIndexKeys[0]!), 'Arn'] }),
       );
-      const table = def.grants.find((g) => 'table' in g && g.table === 'Cases');
+      const table = def.grants.find(
+        (g): g is Extract<Grant, { table: string }> => 'table' in g && g.table === 'Cases',
+      );
       const expected = !table
         ? []
         : table.access === 'read'
@@ -799,11 +802,12 @@ describe('stacks by lifecycle', () => {
     casework: stack.casework,
     payments: stack.payments,
     monitoring: stack.monitoring,
+    notifications: stack.notifications,
     edge: stack.edge,
   });
 
   it('each stack stays well under CloudFormation’s limits: ≤ 400 resources, ≤ 800 KB', () => {
-    expect(whole.stacks).toHaveLength(5);
+    expect(whole.stacks).toHaveLength(6);
     for (const { stack: s, template, bytes } of whole.stacks) {
       expect(Object.keys(template.Resources).length, s.node.path).toBeLessThanOrEqual(400);
       expect(bytes, s.node.path).toBeLessThanOrEqual(800 * 1024);

@@ -1,0 +1,196 @@
+/**
+ * The `Deliveries` queue's consumer: sends each notification through its channel and records the
+ * receipt on the case chain (`shared/notify/deliveries.ts`). Partial batch responses, as the
+ * notifications consumer: a transient failure (a gateway's 5xx, a timeout) fails its record alone,
+ * which SQS retries and, past `maxReceiveCount`, keeps in the dead-letter queue for redrive; a
+ * permanent one (a bad number, an unsubscribed phone) is recorded, not retried.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { appendAudit, SYSTEM } from '../../shared/audit.ts';
+import { logger } from '../../shared/logger.ts';
+import {
+  type ChannelId,
+  PermanentDeliveryError,
+  send,
+  type Target,
+  TransientDeliveryError,
+} from '../../shared/notify/channels.ts';
+import {
+  loadNotifyConfig,
+  type NotifyConfig,
+  outsideQuietHours,
+  robotsFor,
+} from '../../shared/notify/config.ts';
+import {
+  channelLabels,
+  type DeliveryMessage,
+  deliveryMessage,
+  markUnreached,
+  maskPhone,
+  putInOutbox,
+  recordTarget,
+  relayDeliveries,
+  targetState,
+} from '../../shared/notify/deliveries.ts';
+import { renderMessage, templates, UnsafeMessageError } from '../../shared/notify/templates.ts';
+import * as lifecycle from '../../shared/repositories/lifecycle.ts';
+import { putNotification } from '../../shared/repositories/notifications.ts';
+import { PoisonMessageError } from './notifications.ts';
+
+interface Recipient {
+  /** Stable per event: the delivery's idempotency key beside the event id. */
+  key: string;
+  channel: ChannelId;
+  /** As receipts show it: a masked phone number, or the office's robot. */
+  shown: string;
+  target: Target;
+}
+
+/** The household's phone and choice, from the application (or emergency request) of its case. */
+async function householdContact(caseId: string): Promise<{ phone: string; sms: boolean } | undefined> {
+  const item = await lifecycle.getCaseItem(caseId);
+  if (!item) return undefined;
+  if (item.kind === 'emergency' && item.emergencyId) {
+    const e = await lifecycle.getEmergency(item.emergencyId);
+    const applicant = e?.request.applicant;
+    return applicant ? { phone: applicant.phone, sms: applicant.notify !== 'none' } : undefined;
+  }
+  const app = await lifecycle.determinedApplication(item);
+  const applicant = app?.declaration.applicant;
+  return applicant ? { phone: applicant.phone, sms: applicant.notify !== 'none' } : undefined;
+}
+
+async function recipientsOf(message: DeliveryMessage, config: NotifyConfig): Promise<Recipient[]> {
+  if ('household' in message.to) {
+    const contact = await householdContact(message.caseId);
+    // No phone on record, no SMS gateway, or the household chose none: the written notice stands alone.
+    if (!contact?.sms || !config.sms) return [];
+    return [
+      {
+        key: 'sms#0',
+        channel: 'sms',
+        shown: maskPhone(contact.phone),
+        target: { channel: 'sms', phone: contact.phone, config: config.sms },
+      },
+    ];
+  }
+  const { office, audience } = message.to;
+  return robotsFor(config[audience], office).map((robot, n) => ({
+    key: `${robot.channel}#${n}`,
+    channel: robot.channel,
+    shown: `${audience === 'supervisors' ? '督办群' : '工作群'}（${office}）`,
+    target: { channel: robot.channel, config: robot },
+  }));
+}
+
+async function deliverOne(message: DeliveryMessage, config: NotifyConfig): Promise<void> {
+  const template = templates[message.template];
+  if (!template.urgent) {
+    const until = outsideQuietHours(config, new Date());
+    // Held back in the outbox till the quiet hours end; the relay sends it then.
+    if (until) return putInOutbox(message, until);
+  }
+  let text: string;
+  try {
+    text = renderMessage(message.template, message.params, config.pageBaseUrl);
+  } catch (error) {
+    if (error instanceof UnsafeMessageError) throw new PoisonMessageError(error.message);
+    throw error;
+  }
+  for (const r of await recipientsOf(message, config)) {
+    if (await targetState(message.eventId, r.key)) continue;
+    try {
+      const receipt = await send(r.target, {
+        id: `${message.eventId}#${r.key}`,
+        templateId: message.template,
+        text,
+        params: message.params,
+      });
+      await recordTarget(message.eventId, r.key, 'sent', { receiptId: receipt.receiptId });
+      await appendAudit(message.caseId, {
+        key: `notification.sent#${message.eventId}#${r.key}`,
+        actor: SYSTEM,
+        action: 'notification.sent',
+        summary: `${channelLabels[r.channel]}通知已发出：${template.label}（${r.shown}）`,
+        refs: {
+          channel: r.channel,
+          template: message.template,
+          recipient: r.shown,
+          ...(receipt.receiptId ? { receiptId: receipt.receiptId } : {}),
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof PermanentDeliveryError)) throw error;
+      const reason =
+        { invalidNumber: '号码无效', unsubscribed: '已退订短信', rejected: '被拒收' }[error.reason] ??
+        error.reason;
+      const at = new Date().toISOString();
+      await recordTarget(message.eventId, r.key, 'failed', {
+        reason: error.reason,
+        code: error.code ?? null,
+      });
+      await appendAudit(message.caseId, {
+        key: `notification.failed#${message.eventId}#${r.key}`,
+        actor: SYSTEM,
+        action: 'notification.failed',
+        summary: `${channelLabels[r.channel]}通知未能送达：${template.label}（${r.shown}，${reason}），请当面或电话联系`,
+        refs: { channel: r.channel, template: message.template, recipient: r.shown, reason: error.reason },
+      });
+      if ('household' in message.to) {
+        await markUnreached(message.caseId, { template: message.template, reason, at });
+        // In the township's inbox: someone must reach the household another way.
+        const item = await lifecycle.getCaseItem(message.caseId);
+        if (item)
+          await putNotification(
+            {
+              type: 'householdUnreached',
+              taskId: `${message.eventId}#${r.key}`,
+              kind: message.template,
+              township: item.regionCode,
+              caseId: message.caseId,
+              label: template.label,
+              reason,
+            },
+            `${message.eventId}#${r.key}`,
+          );
+      }
+    }
+  }
+}
+
+async function deliver(record: SQSRecord): Promise<void> {
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch {
+    throw new PoisonMessageError(`message ${record.messageId} is not JSON`);
+  }
+  const parsed = deliveryMessage.safeParse(body);
+  if (!parsed.success)
+    throw new PoisonMessageError(
+      `message ${record.messageId}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  const config = await loadNotifyConfig();
+  // Not configured yet: kept (SQS retries, then the DLQ holds it for redrive once it is).
+  if (!config) throw new TransientDeliveryError('no notification configuration (NOTIFY_SECRET_ARN)');
+  await deliverOne(parsed.data, config);
+}
+
+const processor = new BatchProcessor(EventType.SQS);
+
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  const response = await processPartialResponse(event, deliver, processor, {
+    context,
+    throwOnFullBatchFailure: false,
+  });
+  if (response.batchItemFailures.length)
+    logger.warn('deliveries not sent; SQS will retry them', {
+      failed: response.batchItemFailures.map((f) => f.itemIdentifier),
+      of: event.Records.length,
+    });
+  return response;
+};
+
+/** The outbox relay, every minute (`relayDeliveries` in the catalog). */
+export const relay = (): Promise<{ relayed: number; held: number }> => relayDeliveries();
