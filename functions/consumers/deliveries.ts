@@ -34,6 +34,7 @@ import {
   targetState,
 } from '../../shared/notify/deliveries.ts';
 import { renderMessage, templates, UnsafeMessageError } from '../../shared/notify/templates.ts';
+import * as cases from '../../shared/repositories/cases.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { putNotification } from '../../shared/repositories/notifications.ts';
 import { PoisonMessageError } from './notifications.ts';
@@ -84,8 +85,22 @@ async function recipientsOf(message: DeliveryMessage, config: NotifyConfig): Pro
   }));
 }
 
+/** Whether a reminder still has a point: its task open, the household's case still assisted. */
+async function stillDue(message: DeliveryMessage): Promise<boolean> {
+  if (message.taskId) {
+    const task = await cases.getTask(message.taskId);
+    return task !== undefined && task.status !== 'decided';
+  }
+  if (message.template === 'recheckDue') {
+    const item = await lifecycle.getCaseItem(message.caseId);
+    return item?.status === 'active' || item?.status === 'gradualExit';
+  }
+  return true;
+}
+
 async function deliverOne(message: DeliveryMessage, config: NotifyConfig): Promise<void> {
   const template = templates[message.template];
+  if (!(await stillDue(message))) return;
   if (!template.urgent) {
     const until = outsideQuietHours(config, new Date());
     // Held back in the outbox till the quiet hours end; the relay sends it then.
@@ -193,4 +208,4 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
 };
 
 /** The outbox relay, every minute (`relayDeliveries` in the catalog). */
-export const relay = (): Promise<{ relayed: number; held: number }> => relayDeliveries();
+export const relay = (): Promise<{ relayed: number }> => relayDeliveries();

@@ -13,7 +13,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { z } from 'zod';
 import { taskKindLabels } from '../../shared/domain/tasks.ts';
 import { logger } from '../../shared/logger.ts';
-import { putInOutbox } from '../../shared/notify/deliveries.ts';
+import { eveOf, putInOutbox } from '../../shared/notify/deliveries.ts';
 import { escalatedItemLabels } from '../../shared/notify/templates.ts';
 import { putNotification } from '../../shared/repositories/notifications.ts';
 import { regionCode } from '../../shared/schemas/household.ts';
@@ -88,6 +88,19 @@ async function deliver(record: SQSRecord): Promise<void> {
     (escalatedItemLabels as Record<string, string>)[m.kind];
   if (!kindLabel) return;
   const eventId = `${m.type}#${m.taskId}#${'escalation' in m ? m.escalation : 0}`;
+  // And a reminder the morning before it falls due, unless that is past (the new task says it).
+  if (m.type === 'taskOpened' && Date.parse(eveOf(m.dueDate)) > Date.now())
+    await putInOutbox(
+      {
+        eventId: `taskDueTomorrow#${m.taskId}#${m.dueDate}`,
+        template: 'taskDueTomorrow',
+        caseId: m.caseId,
+        to: { office: m.township, audience: 'caseworkers' },
+        params: { kindLabel, dueDate: m.dueDate },
+        taskId: m.taskId,
+      },
+      eveOf(m.dueDate),
+    );
   await putInOutbox(
     m.type === 'taskOpened'
       ? {

@@ -6,7 +6,9 @@
  *    notice, hearing, payment); the delivery it calls for is written in the same transaction as the
  *    entry (`householdDeliveryOf`, from `shared/audit.ts`), so an event is never on record without its
  *    message nor the other way round. Task notifications add theirs when they reach the inbox.
- *    Items: `OUTBOX#<shard>` / `<eventId>`, with `notBefore` when the quiet hours hold one back.
+ *    Reminders are put there ahead of time (a task due tomorrow, a household's recheck in a week),
+ *    and the quiet hours put a message back till morning. Items: `OUTBOX#<shard>` /
+ *    `<notBefore>#<eventId>` (`#<eventId>`: at once), so a relay reads only what is due.
  * 2. **Relay** (`relayDeliveries`, every minute): moves what is due from the outbox onto the
  *    `Deliveries` queue, then deletes it.
  * 3. **Delivery** (`deliver`, the queue's consumer): once per event and recipient
@@ -53,6 +55,8 @@ export const deliveryMessage = z.object({
     z.object({ office: z.string().regex(/^\d{6}$/), audience: z.enum(['caseworkers', 'supervisors']) }),
   ]),
   params: z.record(z.string(), z.string()),
+  /** A reminder about a task: not sent once the task is decided. */
+  taskId: z.string().min(1).optional(),
 });
 export type DeliveryMessage = z.infer<typeof deliveryMessage>;
 
@@ -63,7 +67,7 @@ export function outboxPut(message: DeliveryMessage, notBefore?: string): Conditi
       TableName: table(),
       Item: {
         pk: OUTBOX(shardOf(message.eventId)),
-        sk: message.eventId,
+        sk: `${notBefore ?? ''}#${message.eventId}`,
         message,
         ...(notBefore ? { notBefore } : {}),
       },
@@ -71,6 +75,10 @@ export function outboxPut(message: DeliveryMessage, notBefore?: string): Conditi
     },
   };
 }
+
+/** 09:00 China time of the day before `day` (`YYYY-MM-DD`): when a reminder of it goes out. */
+export const eveOf = (day: string, daysBefore = 1): string =>
+  new Date(Date.parse(`${day}T09:00:00+08:00`) - daysBefore * 86_400_000).toISOString();
 
 /** Puts a delivery in the outbox on its own (an event recorded elsewhere, or held back till morning). */
 export async function putInOutbox(message: DeliveryMessage, notBefore?: string): Promise<void> {
@@ -117,26 +125,23 @@ export function householdDeliveryOf(caseId: string, input: AuditInput): Delivery
  * Moves the outbox's due deliveries onto the `Deliveries` queue (ten a message batch), deleting each
  * once the queue has it: a relay that fails half-way sends some again, which `deliver` absorbs.
  */
-export async function relayDeliveries(now: Date = new Date()): Promise<{ relayed: number; held: number }> {
+export async function relayDeliveries(now: Date = new Date()): Promise<{ relayed: number }> {
   let relayed = 0;
-  let held = 0;
   for (let shard = 0; shard < OUTBOX_SHARDS; shard++) {
     let start: Record<string, unknown> | undefined;
     do {
       const page = await dynamo().send(
         new QueryCommand({
           TableName: table(),
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': OUTBOX(shard) },
+          // `#…` (at once) and every `<instant>#…` up to now: '~' sorts after '#'.
+          KeyConditionExpression: 'pk = :pk AND sk <= :due',
+          ExpressionAttributeValues: { ':pk': OUTBOX(shard), ':due': `${now.toISOString()}~` },
           ExclusiveStartKey: start,
           Limit: 100,
         }),
       );
       start = page.LastEvaluatedKey;
-      const due = (page.Items ?? []).filter(
-        (i) => !i.notBefore || Date.parse(i.notBefore as string) <= now.getTime(),
-      );
-      held += (page.Items ?? []).length - due.length;
+      const due = page.Items ?? [];
       for (let i = 0; i < due.length; i += 10) {
         const batch = due.slice(i, i + 10);
         const out = await sqs().send(
@@ -159,7 +164,7 @@ export async function relayDeliveries(now: Date = new Date()): Promise<{ relayed
       }
     } while (start);
   }
-  return { relayed, held };
+  return { relayed };
 }
 
 // ── receipts ─────────────────────────────────────────────────────────────────────────────────────

@@ -99,6 +99,15 @@ export const templates = {
     text: (p) =>
       `${p.months} 救助金未能到账（银行退回），将列入以后月份补发。请核对收款账户，或联系乡镇（街道）。`,
   }),
+  recheckDue: spec({
+    audience: 'household',
+    label: '定期核查提醒',
+    urgent: false,
+    page: '/status/',
+    params: z.object({ dueOn: day }).strict(),
+    text: (p) =>
+      `您家的社会救助定期核查将于 ${p.dueOn} 进行。家庭人口、收入、财产如有变化，请在此前通过“申请进度”页面申报，或到乡镇（街道）办理。`,
+  }),
   taskOpened: spec({
     audience: 'caseworkers',
     label: '新任务',
@@ -106,6 +115,14 @@ export const templates = {
     page: '/workbench/',
     params: z.object({ kindLabel, dueDate: day }).strict(),
     text: (p) => `新任务：${p.kindLabel}，办理期限 ${p.dueDate}。请登录工作台办理。`,
+  }),
+  taskDueTomorrow: spec({
+    audience: 'caseworkers',
+    label: '任务明日到期',
+    urgent: false,
+    page: '/workbench/',
+    params: z.object({ kindLabel, dueDate: day }).strict(),
+    text: (p) => `提醒：${p.kindLabel}任务明天（${p.dueDate}）到期，请及时办理。`,
   }),
   taskEscalated: spec({
     audience: 'supervisors',

@@ -10,6 +10,7 @@ import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import { chinaDate } from '../domain/dates.ts';
 import { queryAll } from '../dynamo.ts';
+import { eveOf, outboxPut } from '../notify/deliveries.ts';
 import { casesTable, DUE_SHARDS } from '../resources.ts';
 
 const table = () => requiredEnv(casesTable.env);
@@ -54,17 +55,43 @@ const fromItem = ({ pk: _p, sk: _s, gsi2pk: _g, gsi2sk: _k, ...item }: Record<st
 
 /** Schedules a workflow for a case; the same (case, workflow, due) twice is one schedule. */
 export async function scheduleWorkflow(s: Omit<Schedule, 'status' | 'createdAt'>): Promise<void> {
+  const put = {
+    TableName: table(),
+    Item: scheduleItem({ ...s, createdAt: new Date().toISOString() }),
+    ConditionExpression: 'attribute_not_exists(pk)',
+  };
+  const reminder = recheckReminder(s);
   try {
-    await dynamo().send(
-      new PutCommand({
-        TableName: table(),
-        Item: scheduleItem({ ...s, createdAt: new Date().toISOString() }),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    if (!reminder) await dynamo().send(new PutCommand(put));
+    else await dynamo().send(new TransactWriteCommand({ TransactItems: [{ Put: put }, reminder] }));
   } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    // Scheduled before (with its reminder).
+    if (error instanceof ConditionalCheckFailedException) return;
+    if (
+      error instanceof TransactionCanceledException &&
+      error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+    )
+      return;
+    throw error;
   }
+}
+
+/** A week before a recheck, the household is reminded to declare what changed (定期核查提醒). */
+function recheckReminder(s: Pick<Schedule, 'workflow' | 'caseId' | 'dueAt'>) {
+  if (s.workflow !== 'Recheck') return undefined;
+  const dueOn = chinaDate(new Date(s.dueAt));
+  const at = eveOf(dueOn, 7);
+  if (Date.parse(at) <= Date.now()) return undefined;
+  return outboxPut(
+    {
+      eventId: `recheckDue#${s.caseId}#${dueOn}`,
+      template: 'recheckDue',
+      caseId: s.caseId,
+      to: { household: true },
+      params: { dueOn },
+    },
+    at,
+  );
 }
 
 /** Every schedule of `workflow` for a case, pending or started, in due order (read consistently). */

@@ -11,11 +11,15 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { clock } from '../../local/clock.ts';
 import { invoke } from '../../local/lambda.ts';
 import type { OutboxRecord } from '../../local/outbox.ts';
 import { readAuditLog } from '../../shared/audit.ts';
+import { dynamo } from '../../shared/clients.ts';
+import { chinaDate } from '../../shared/domain/dates.ts';
+import { eveOf, OUTBOX_SHARDS } from '../../shared/notify/deliveries.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { actors } from '../support/actors.ts';
 import { applicationFlow } from '../support/application-flow.ts';
@@ -28,6 +32,23 @@ const ROOT = join(import.meta.dirname, '..', '..');
 
 /** Runs the outbox relay, as its schedule does every minute. */
 const relay = () => invoke('relayDeliveries', {});
+/** What waits in the outbox for a case (reminders, messages held through the quiet hours). */
+async function pending(caseId: string) {
+  const items = [];
+  for (let shard = 0; shard < OUTBOX_SHARDS; shard++)
+    items.push(
+      ...(
+        await dynamo().send(
+          new QueryCommand({
+            TableName: process.env.CASES_TABLE!,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': `OUTBOX#${shard}` },
+          }),
+        )
+      ).Items!.filter((i) => i.message.caseId === caseId),
+    );
+  return items;
+}
 const smsTo = (phone: string) =>
   runtime.rt.outbox.records().filter((r) => r.channel === 'sms' && r.to === phone);
 const entries = async (caseId: string, action: string) =>
@@ -159,6 +180,66 @@ describe('notifications', () => {
     expect(smsTo('13800000105')).toHaveLength(1);
   });
 
+  it('reminds the caseworkers the morning before a task falls due, unless it is decided', async () => {
+    const first = await flow.submit(application({ applicant: { name: '周九', phone: '13800000107' } }));
+    const open = await flow.task(first.applicationId, 'townshipReview');
+    const second = await flow.submit(application({ applicant: { name: '吴十', phone: '13800000108' } }));
+    const decided = await flow.task(second.applicationId, 'townshipReview');
+    expect(decided.dueDate).toBe(open.dueDate);
+    expect((await flow.decide(decided.taskId, { decision: 'approve', reasons: ['核实属实'] })).status).toBe(
+      200,
+    );
+    const reminders = () =>
+      runtime.rt.outbox.records().filter((r) => r.channel === 'dingtalk' && r.text?.includes('提醒：'));
+    // Not before its morning …
+    await relay();
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(reminders().filter((r) => r.text!.includes(open.dueDate))).toEqual([]);
+    // … then for the open task only.
+    clock.advance(Date.parse(eveOf(open.dueDate)) - clock.now() + 60_000);
+    await until(() => (reminders().some((r) => r.text!.includes(open.dueDate)) ? true : undefined));
+    await until(
+      async () =>
+        (await entries(first.caseId, 'notification.sent')).some(
+          (e) => e.refs.template === 'taskDueTomorrow',
+        ) || undefined,
+    );
+    // The decided task's reminder left the outbox too, and was dropped.
+    await until(
+      async () =>
+        !(await pending(second.caseId)).some((i) => i.message.taskId === decided.taskId) || undefined,
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(
+      (await entries(second.caseId, 'notification.sent')).filter(
+        (e) => e.refs.template === 'taskDueTomorrow',
+      ),
+    ).toEqual([]);
+    // Once for its task (the other open tasks of this file fall due that day too: one each).
+    expect(
+      (await entries(first.caseId, 'notification.sent')).filter((e) => e.refs.template === 'taskDueTomorrow'),
+    ).toHaveLength(1);
+    expect(reminders().some((r) => r.text!.includes(`乡镇（街道）审核任务明天（${open.dueDate}）到期`))).toBe(
+      true,
+    );
+  });
+
+  it('a determined household is reminded a week before its recheck', async () => {
+    const { applicationId, caseId } = await flow.submit(
+      application({ applicant: { name: '郑十一', phone: '13800000109' } }),
+    );
+    const county = await flow.reviewToCounty(applicationId);
+    expect((await flow.decide(county.taskId, { decision: 'approve', reasons: ['符合条件'] })).status).toBe(
+      200,
+    );
+    const reminder = await eventually(async () =>
+      (await pending(caseId)).find((i) => i.message.template === 'recheckDue'),
+    );
+    const dueOn = reminder.message.params.dueOn as string;
+    expect(reminder.notBefore).toBe(eveOf(dueOn, 7));
+    expect(Date.parse(dueOn) - Date.parse(chinaDate(new Date(clock.now())))).toBeGreaterThan(30 * 86_400_000);
+  });
+
   it('holds a non-urgent message through the quiet hours and sends it in the morning', async () => {
     // To 22:30 China time.
     const now = new Date(clock.now());
@@ -166,9 +247,16 @@ describe('notifications', () => {
     const target =
       Date.UTC(china.getUTCFullYear(), china.getUTCMonth(), china.getUTCDate(), 22, 30) - 8 * 3_600_000;
     clock.advance((target > now.getTime() ? target : target + 86_400_000) - now.getTime());
-    await flow.submit(application({ applicant: { name: '孙八', phone: '13800000106' } }));
-    // Relayed, received, and held back in the outbox till 08:00.
-    await until(async () => ((await relay()) as { held: number }).held > 0 || undefined);
+    const { caseId } = await flow.submit(application({ applicant: { name: '孙八', phone: '13800000106' } }));
+    const morning = Date.parse(
+      `${new Date(clock.now() + 8 * 3_600_000 + 86_400_000).toISOString().slice(0, 10)}T08:00:00+08:00`,
+    );
+    // Relayed, received, and put back in the outbox till 08:00.
+    await until(
+      async () =>
+        (await pending(caseId)).some((i) => String(i.sk).startsWith(new Date(morning).toISOString())) ||
+        undefined,
+    );
     expect(smsTo('13800000106')).toEqual([]);
     // 08:01 the next morning.
     clock.advance(9.5 * 3_600_000 + 60_000);

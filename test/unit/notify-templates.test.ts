@@ -22,7 +22,9 @@ const valid: Record<TemplateId, Record<string, string>> = {
   hearingInvited: { answerBy: '2026-12-18' },
   paymentMade: { month: '2026-12', amount: '1,234.50元' },
   paymentFailed: { months: '2026-11、2026-12' },
+  recheckDue: { dueOn: '2027-06-01' },
   taskOpened: { kindLabel: taskKindLabels.townshipReview, dueDate: '2026-12-21' },
+  taskDueTomorrow: { kindLabel: taskKindLabels.recheckConfirmation, dueDate: '2026-12-22' },
   taskEscalated: {
     kindLabel: taskKindLabels.countyDetermination,
     overdueSince: '2026-12-01',

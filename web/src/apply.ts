@@ -381,6 +381,14 @@ function build() {
       named(
         field('applicant.phone', '联系电话', 'text', { required: true, inputmode: 'tel', maxlength: 11 }),
       ),
+      named(
+        choice(
+          'applicant.notify',
+          '短信通知',
+          { sms: '接收短信（受理、公示、告知书、发放等）', none: '不接收短信（书面告知照常送达）' },
+          { value: 'sms' },
+        ),
+      ),
     ),
   );
   const members = h(
