@@ -5,10 +5,7 @@
  * which SQS retries and, past `maxReceiveCount`, keeps in the dead-letter queue for redrive; a
  * permanent one (a bad number, an unsubscribed phone) is recorded, not retried.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { appendAudit, SYSTEM } from '../../shared/audit.ts';
-import { logger } from '../../shared/logger.ts';
 import {
   type ChannelId,
   PermanentDeliveryError,
@@ -37,7 +34,7 @@ import { renderMessage, templates, UnsafeMessageError } from '../../shared/notif
 import * as cases from '../../shared/repositories/cases.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { putNotification } from '../../shared/repositories/notifications.ts';
-import { PoisonMessageError } from './notifications.ts';
+import { PoisonMessageError, sqsConsumer } from './sqs.ts';
 
 interface Recipient {
   /** Stable per event: the delivery's idempotency key beside the event id. */
@@ -174,38 +171,14 @@ async function deliverOne(message: DeliveryMessage, config: NotifyConfig): Promi
   }
 }
 
-async function deliver(record: SQSRecord): Promise<void> {
-  let body: unknown;
-  try {
-    body = JSON.parse(record.body);
-  } catch {
-    throw new PoisonMessageError(`message ${record.messageId} is not JSON`);
-  }
-  const parsed = deliveryMessage.safeParse(body);
-  if (!parsed.success)
-    throw new PoisonMessageError(
-      `message ${record.messageId}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
+async function deliver(message: DeliveryMessage): Promise<void> {
   const config = await loadNotifyConfig();
   // Not configured yet: kept (SQS retries, then the DLQ holds it for redrive once it is).
   if (!config) throw new TransientDeliveryError('no notification configuration (NOTIFY_SECRET_ARN)');
-  await deliverOne(parsed.data, config);
+  await deliverOne(message, config);
 }
 
-const processor = new BatchProcessor(EventType.SQS);
-
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-  const response = await processPartialResponse(event, deliver, processor, {
-    context,
-    throwOnFullBatchFailure: false,
-  });
-  if (response.batchItemFailures.length)
-    logger.warn('deliveries not sent; SQS will retry them', {
-      failed: response.batchItemFailures.map((f) => f.itemIdentifier),
-      of: event.Records.length,
-    });
-  return response;
-};
+export const handler = sqsConsumer(deliveryMessage, deliver, 'deliveries not sent');
 
 /** The outbox relay, every minute (`relayDeliveries` in the catalog). */
 export const relay = (): Promise<{ relayed: number }> => relayDeliveries();

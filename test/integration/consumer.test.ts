@@ -4,9 +4,6 @@
  * `maxReceiveCount` receives, lands in the dead-letter queue; `npm run redrive` moves messages of a
  * dead-letter queue back, and they are delivered.
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
@@ -17,10 +14,10 @@ import {
 import { describe, expect, it } from 'vitest';
 import { caseworkerQueue } from '../../shared/resources.ts';
 import { eventually, useRuntime } from '../support/runtime.ts';
+import { runScript } from '../support/scripts.ts';
 
 const runtime = useRuntime();
 const { api } = runtime;
-const ROOT = join(import.meta.dirname, '..', '..');
 const sqs = () => new SQSClient({ useQueueUrlAsEndpoint: false });
 const queueUrl = () => runtime.rt.env.CASEWORKER_QUEUE_URL!;
 const dlqUrl = () => runtime.rt.env.CASEWORKER_QUEUE_DLQ_URL!;
@@ -104,16 +101,11 @@ describe('the notification consumer', () => {
     const client = sqs();
     // A message that failed for a cause since fixed (it is valid now).
     await client.send(new SendMessageCommand({ QueueUrl: dlqUrl(), MessageBody: opened('task-redriven') }));
-    // Not spawnSync: fauxqs runs in this very process and must go on answering the script.
-    const run = await promisify(execFile)(
-      join(ROOT, 'node_modules', '.bin', 'tsx'),
-      ['scripts/redrive.ts', 'CaseworkerTasks'],
-      {
-        cwd: ROOT,
-        encoding: 'utf8',
-        env: { ...process.env, AWS_ENDPOINT_URL_SQS: runtime.rt.endpoints.sqs },
-      },
-    );
+    // In a process of its own, awaited: fauxqs runs in this very process and must go on answering it.
+    const run = await runScript('scripts/redrive.ts', ['CaseworkerTasks'], {
+      AWS_ENDPOINT_URL_SQS: runtime.rt.endpoints.sqs,
+    });
+    expect(run.status, run.stderr).toBe(0);
     // The two poisoned messages of the first test go back too, and fail again.
     expect(run.stdout).toMatch(/已将 3 条消息/);
     await delivered(['task-redriven']);

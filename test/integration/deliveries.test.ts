@@ -7,9 +7,6 @@
  * then the dead-letter queue and `npm run redrive`); the quiet hours hold non-urgent messages till
  * morning.
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -25,10 +22,10 @@ import { actors } from '../support/actors.ts';
 import { applicationFlow } from '../support/application-flow.ts';
 import { application } from '../support/households.ts';
 import { eventually, useRuntime } from '../support/runtime.ts';
+import { runScript } from '../support/scripts.ts';
 
 const runtime = useRuntime();
 const flow = applicationFlow(runtime);
-const ROOT = join(import.meta.dirname, '..', '..');
 
 /** Runs the outbox relay, as its schedule does every minute. */
 const relay = () => invoke('relayDeliveries', {});
@@ -166,15 +163,10 @@ describe('notifications', () => {
       return Number(Attributes?.ApproximateNumberOfMessages) > 0 ? true : undefined;
     });
     runtime.rt.outbox.clear();
-    const run = await promisify(execFile)(
-      join(ROOT, 'node_modules', '.bin', 'tsx'),
-      ['scripts/redrive.ts', 'Deliveries'],
-      {
-        cwd: ROOT,
-        encoding: 'utf8',
-        env: { ...process.env, AWS_ENDPOINT_URL_SQS: runtime.rt.endpoints.sqs },
-      },
-    );
+    const run = await runScript('scripts/redrive.ts', ['Deliveries'], {
+      AWS_ENDPOINT_URL_SQS: runtime.rt.endpoints.sqs,
+    });
+    expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/已将 \d+ 条消息/);
     await until(() => (smsTo('13800000105').length ? true : undefined));
     expect(smsTo('13800000105')).toHaveLength(1);
