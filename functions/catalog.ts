@@ -724,6 +724,8 @@ export const functions = {
       { table: 'Cases', access: 'readWrite' },
       { bucket: 'MonitoringIntake', access: 'read' },
       { bucket: 'MonitoringIntake', access: 'write' },
+      // The home checks it opens are announced to the township like every task.
+      { queue: 'CaseworkerTasks', access: 'send' },
       ...departmentQueueIds.map((queue) => ({ queue, access: 'send' as const })),
     ],
     timeoutSeconds: 300,

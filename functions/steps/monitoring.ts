@@ -56,7 +56,7 @@ import { departmentLabels, riskTypeLabels } from '../../shared/monitoring/vocabu
 import * as monitoring from '../../shared/repositories/monitoring.ts';
 import { calendar } from '../../shared/repositories/parameters.ts';
 import { getHousehold, lookupPersons } from '../../shared/repositories/register.ts';
-import { departmentQueues, intakeBucket, supervisorQueue } from '../../shared/resources.ts';
+import { caseworkerQueue, departmentQueues, intakeBucket, supervisorQueue } from '../../shared/resources.ts';
 import { workflows } from '../../workflows/index.ts';
 import { recheckAfterDeath } from './recheck.ts';
 
@@ -485,6 +485,14 @@ async function openHomeCheck(warning: monitoring.WarningRecord, runExecutionArn:
   if (!warning.verification)
     await monitoring.setVerification(warning.warningId, { taskId, dueDate: task.dueDate, status: 'open' });
   await auditTaskOpened(task);
+  // In the township's inbox and its group, as every new task (a repeat is the same notification).
+  await sendTyped(caseworkerQueue.env, 'taskOpened', {
+    taskId,
+    kind: task.kind,
+    township: task.township,
+    caseId: task.caseId,
+    dueDate: task.dueDate,
+  });
 }
 
 // ── Summarize ────────────────────────────────────────────────────────────────────────────────────

@@ -2,8 +2,10 @@
  * The end states, checked through the API (and the register, for what the API does not show yet),
  * and the summary table printed after the stories.
  */
+import { type AuditAction, type AuditEntry, readAuditLog } from '../../shared/audit.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { addMonthsToMonth, tierLabel } from '../../shared/domain/lifecycle.ts';
+import { householdDeliveryOf } from '../../shared/notify/deliveries.ts';
 import { auditor, CHANGSHA_COUNTY, H1, H2, H3, type Household, ZHONGMOU } from './households.ts';
 import { type DemoSession, type Json, yuan } from './session.ts';
 import type { Check, HouseholdSummary, PaymentView } from './summary.ts';
@@ -46,6 +48,66 @@ async function verifyOne(
     ok: checks.length > 0 && checks.every((c) => c.ok),
     checks,
   };
+}
+
+/** What a chain entry announces (a household event, a new task, an escalation): its template. */
+function announced(caseId: string, e: AuditEntry): string | undefined {
+  if (e.action === 'task.opened') return 'taskOpened';
+  // 督办: a task, a monitoring warning or a department's demand overdue, each to the supervisors.
+  if (e.action === 'task.escalated' || e.action === 'warning.escalated' || e.action === 'demand.escalated')
+    return 'taskEscalated';
+  return householdDeliveryOf(caseId, { ...e, action: e.action as AuditAction, key: `${e.action}#${e.seq}` })
+    ?.template;
+}
+
+/**
+ * 通知: every household event, new task and escalation on the case's chain has exactly one delivery
+ * on record (sent, or not reached) — waiting for the outbox relay, and past the quiet hours, with the
+ * clock moved on an hour at a time.
+ */
+async function deliveriesAgree(
+  d: DemoSession,
+  caseId: string,
+  check: (what: string, ok: boolean, detail?: string) => void,
+) {
+  const tally = async () => {
+    const { entries } = await readAuditLog(caseId);
+    const count = (templates: Array<string | undefined>) => {
+      const by: Record<string, number> = {};
+      for (const t of templates) if (t) by[t] = (by[t] ?? 0) + 1;
+      return by;
+    };
+    const events = count(entries.map((e) => announced(caseId, e)));
+    const receipts = count(
+      entries
+        .filter((e) => e.action === 'notification.sent' || e.action === 'notification.failed')
+        .map((e) => e.refs.template)
+        .filter((t) => t !== 'taskDueTomorrow' && t !== 'recheckDue'),
+    );
+    const detail = Object.keys({ ...events, ...receipts })
+      .sort()
+      .map((t) => `${t} ${receipts[t] ?? 0}/${events[t] ?? 0}`)
+      .join(', ');
+    const same = Object.keys({ ...events, ...receipts }).every((t) => events[t] === receipts[t]);
+    return { same, detail, events: Object.keys(events).length };
+  };
+  let last = await tally();
+  try {
+    last = await d.until(`case ${caseId}: one delivery for each event`, async () => {
+      const now = await tally();
+      if (now.same) return now;
+      last = now;
+      await d.advance(60);
+      return undefined;
+    });
+  } catch {
+    // Reported as the check below.
+  }
+  check(
+    '通知: one SMS or work message for each event, its receipt on the chain',
+    last.same && last.events > 0,
+    last.detail,
+  );
 }
 
 export async function verify(d: DemoSession) {
@@ -149,6 +211,7 @@ export async function verify(d: DemoSession) {
           ['approval', 'gradualExit', 'exit'].every((k) => a.notices.includes(k)),
           a.notices.join(', '),
         );
+        await deliveriesAgree(d, a.caseId, check);
         return a.caseStatus === 'exited'
           ? `渐退${months}个月（合计${yuan(total)}）后办结，监测中 — exited, monitored`
           : `未完成 — ${a.caseStatus ?? 'incomplete'}`;
@@ -193,6 +256,7 @@ export async function verify(d: DemoSession) {
             history.executions[0].states.includes('Determine'),
           r.workflows.join(' → '),
         );
+        await deliveriesAgree(d, r.caseId, check);
         return app.status === 'refused'
           ? `不予确认，${r.reasons.length}条理由，${r.serveBy}前告知 — refused`
           : `未完成 — ${app.status}`;
@@ -247,6 +311,7 @@ export async function verify(d: DemoSession) {
             (history.executions as Json[]).slice(0, 2).every((x) => x.status === 'SUCCEEDED'),
           e.workflows.join(' → '),
         );
+        await deliveriesAgree(d, e.caseId, check);
         return view.status === 'converted'
           ? `先行救助${yuan(e.grantedAmount)} → 转为${tierLabel(e.convertedTo.tier)}，${app.status === 'approved' ? `每月${yuan(app.monthlyAmount)}` : '未确认'} — converted`
           : `未完成 — ${view.status}`;
