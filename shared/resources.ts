@@ -167,8 +167,9 @@ export const departmentQueues = Object.fromEntries(
 
 /**
  * Notifications on their way to people (`shared/notify/deliveries.ts`): SMS to households, work
- * messages to offices. Retried ten times (a gateway outage of a few minutes costs nothing), then
- * kept 14 days in the dead-letter queue for `npm run redrive`.
+ * messages to offices. Received up to ten times, backing off from 30 s to 15 minutes between tries
+ * (`retryDelaySeconds`: a gateway outage of about an hour costs nothing), then kept 14 days in the
+ * dead-letter queue for `npm run redrive`.
  */
 export const deliveriesQueue: QueueDefinition = {
   id: 'Deliveries',

@@ -5,7 +5,11 @@
  * which SQS retries and, past `maxReceiveCount`, keeps in the dead-letter queue for redrive; a
  * permanent one (a bad number, an unsubscribed phone) is recorded, not retried.
  */
+import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
 import { appendAudit, SYSTEM } from '../../shared/audit.ts';
+import { sqs } from '../../shared/clients.ts';
+import { requiredEnv } from '../../shared/config.ts';
 import {
   type ChannelId,
   PermanentDeliveryError,
@@ -34,6 +38,7 @@ import { renderMessage, templates, UnsafeMessageError } from '../../shared/notif
 import * as cases from '../../shared/repositories/cases.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { putNotification } from '../../shared/repositories/notifications.ts';
+import { deliveriesQueue } from '../../shared/resources.ts';
 import { PoisonMessageError, sqsConsumer } from './sqs.ts';
 
 interface Recipient {
@@ -171,11 +176,33 @@ async function deliverOne(message: DeliveryMessage, config: NotifyConfig): Promi
   }
 }
 
-async function deliver(message: DeliveryMessage): Promise<void> {
-  const config = await loadNotifyConfig();
-  // Not configured yet: kept (SQS retries, then the DLQ holds it for redrive once it is).
-  if (!config) throw new TransientDeliveryError('no notification configuration (NOTIFY_SECRET_ARN)');
-  await deliverOne(message, config);
+/** Seconds before a failed delivery is tried again: 30 s, doubling, at most 15 minutes. */
+export const retryDelaySeconds = (receiveCount: number): number =>
+  Math.min(900, 30 * 2 ** Math.max(0, receiveCount - 1));
+
+async function deliver(message: DeliveryMessage, record: SQSRecord): Promise<void> {
+  try {
+    const config = await loadNotifyConfig();
+    // Not configured yet: kept (SQS retries, then the DLQ holds it for redrive once it is).
+    if (!config) throw new TransientDeliveryError('no notification configuration (NOTIFY_SECRET_ARN)');
+    await deliverOne(message, config);
+  } catch (error) {
+    if (error instanceof TransientDeliveryError) {
+      // Backs off: the message comes back later rather than after the queue's visibility timeout, so
+      // an outage of an hour still falls within the queue's receives before the DLQ.
+      const receives = Number(record.attributes.ApproximateReceiveCount) || 1;
+      await sqs()
+        .send(
+          new ChangeMessageVisibilityCommand({
+            QueueUrl: requiredEnv(deliveriesQueue.env),
+            ReceiptHandle: record.receiptHandle,
+            VisibilityTimeout: retryDelaySeconds(receives),
+          }),
+        )
+        .catch(() => undefined);
+    }
+    throw error;
+  }
 }
 
 export const handler = sqsConsumer(deliveryMessage, deliver, 'deliveries not sent');

@@ -104,6 +104,8 @@ export function householdDeliveryOf(caseId: string, input: AuditInput): Delivery
       return refs.applicationId
         ? message('applicationReceived', { applicationId: refs.applicationId })
         : undefined;
+    case 'emergency.submitted':
+      return refs.emergencyId ? message('emergencyReceived', { emergencyId: refs.emergencyId }) : undefined;
     case 'publicNotice.opened':
       return refs.endsOn ? message('publicNotice', { endsOn: refs.endsOn }) : undefined;
     case 'notice.issued':

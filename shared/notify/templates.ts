@@ -56,6 +56,15 @@ export const templates = {
     params: z.object({ applicationId: id('app') }).strict(),
     text: (p) => `您的社会救助申请已受理（申请编号 ${p.applicationId}），办理进度可在“申请进度”页面查看。`,
   }),
+  emergencyReceived: spec({
+    audience: 'household',
+    label: '临时救助申请已受理',
+    urgent: true,
+    page: '/status/',
+    params: z.object({ emergencyId: id('emerg') }).strict(),
+    text: (p) =>
+      `您的临时救助申请已受理（编号 ${p.emergencyId}），急难情形将尽快处理，办理进度可在“申请进度”页面查看。`,
+  }),
   publicNotice: spec({
     audience: 'household',
     label: '拟审核结果公示',

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { readAuditLog } from '../../shared/audit.ts';
 import { type Actor, actors } from '../support/actors.ts';
 import { applicationFlow, calendar, today } from '../support/application-flow.ts';
-import { eventually, useRuntime } from '../support/runtime.ts';
+import { chainActions, eventually, useRuntime } from '../support/runtime.ts';
 
 const runtime = useRuntime();
 const flow = applicationFlow(runtime);
@@ -97,7 +97,7 @@ describe('举报投诉', () => {
     expect((await runtime.api(`/complaints/${complaintId}`, {}, actors.auditor)).status).toBe(403);
     expect((await runtime.api(`/complaints/${complaintId}`, {}, actors.countyElsewhere)).status).toBe(403);
     const chain = `complaint-${complaintId}`;
-    expect((await readAuditLog(chain)).entries.map((e) => e.action)).toEqual([
+    expect(chainActions((await readAuditLog(chain)).entries)).toEqual([
       'complaint.received',
       'task.opened',
       'complaint.read',
@@ -132,7 +132,7 @@ describe('举报投诉', () => {
         reasons: ['经入户核查，该户确有商品房两套，已终止低保并追回多发资金'],
       },
     });
-    expect((await readAuditLog(chain)).entries.map((e) => e.action).slice(-2)).toEqual([
+    expect(chainActions((await readAuditLog(chain)).entries).slice(-2)).toEqual([
       'task.escalated',
       'complaint.concluded',
     ]);

@@ -17,7 +17,7 @@ import {
 import { type Actor, actors } from '../support/actors.ts';
 import { applicationFlow, calendar, today } from '../support/application-flow.ts';
 import { application } from '../support/households.ts';
-import { eventually, useRuntime } from '../support/runtime.ts';
+import { chainActions, eventually, useRuntime } from '../support/runtime.ts';
 
 const runtime = useRuntime();
 const flow = applicationFlow(runtime);
@@ -98,7 +98,7 @@ describe('主动发现', () => {
       statusLabel: '已协助申请',
       outcome: { applicationId, closedBy: { name: actors.township.name } },
     });
-    expect((await readAuditLog(found.chainId)).entries.map((e) => e.action)).toEqual([
+    expect(chainActions((await readAuditLog(found.chainId)).entries)).toEqual([
       'discovery.recorded',
       'task.opened',
       'discovery.closed',

@@ -89,3 +89,10 @@ export function useRuntime(options: () => Partial<RuntimeOptions> = () => ({})):
 }
 
 export { eventually } from '../../local/client.ts';
+
+/**
+ * A chain's actions without the notifications' receipts: those land when the outbox relay and the
+ * deliveries consumer get to them, after the action they announce (test/integration/deliveries.test.ts).
+ */
+export const chainActions = (entries: ReadonlyArray<{ action: string }>): string[] =>
+  entries.map((e) => e.action).filter((a) => !a.startsWith('notification.'));

@@ -4,6 +4,7 @@
  * anything its parameters do not allow — a rendering that would is refused, never sent.
  */
 import { describe, expect, it } from 'vitest';
+import { retryDelaySeconds } from '../../functions/consumers/deliveries.ts';
 import { taskKindLabels } from '../../shared/domain/tasks.ts';
 import { outsideQuietHours, robotsFor } from '../../shared/notify/config.ts';
 import { householdDeliveryOf } from '../../shared/notify/deliveries.ts';
@@ -17,6 +18,7 @@ import {
 const BASE = 'https://doudi.example.gov.cn';
 const valid: Record<TemplateId, Record<string, string>> = {
   applicationReceived: { applicationId: 'app-mx5hakzr4ff3e62ed216' },
+  emergencyReceived: { emergencyId: 'emerg-mx5hakzr4ff3e62ed216' },
   publicNotice: { endsOn: '2026-12-14' },
   noticeIssued: { title: '定期核查结果告知书：调整救助' },
   hearingInvited: { answerBy: '2026-12-18' },
@@ -96,6 +98,14 @@ describe('which household events are announced', () => {
     expect(at('notice.issued', { title: '社会救助确认通知书' })?.template).toBe('noticeIssued');
     expect(at('task.decided', {})).toBeUndefined();
     expect(at('notification.sent', {})).toBeUndefined();
+  });
+});
+
+describe('retries', () => {
+  it('back off from 30 s, doubling, to 15 minutes: the queue’s ten receives span more than an hour', () => {
+    const delays = Array.from({ length: 9 }, (_, i) => retryDelaySeconds(i + 1));
+    expect(delays).toEqual([30, 60, 120, 240, 480, 900, 900, 900, 900]);
+    expect(delays.reduce((a, b) => a + b, 0)).toBeGreaterThan(3600);
   });
 });
 
