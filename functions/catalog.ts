@@ -205,6 +205,8 @@ export const functions = {
       { table: 'Cases', access: 'readWrite' },
       { queue: 'Deliveries', access: 'send' },
     ],
+    // The morning's reminders come due together: a minute's relay may move thousands.
+    timeoutSeconds: 60,
     schedule: 'rate(1 minute)',
   },
   listNotifications: {

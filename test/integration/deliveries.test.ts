@@ -83,6 +83,17 @@ describe('notifications', () => {
       receiptId: sms!.receiptId,
     });
     expect(receipt!.summary).toContain('申请已受理');
+    // What a developer reads at /dev/outbox: the message as sent, the phone number masked.
+    const view = await fetch(`${runtime.rt.apiUrl}/dev/outbox.json`);
+    const { records } = (await view.json()) as { records: OutboxRecord[] };
+    expect(records.find((r) => r.receiptId === sms!.receiptId)).toMatchObject({
+      channel: 'sms',
+      to: '138****0101',
+    });
+    const page = await (await fetch(`${runtime.rt.apiUrl}/dev/outbox`)).text();
+    expect(page).toContain('本地发件箱');
+    expect(page).toContain('138****0101');
+    expect(page).not.toContain('13800000101');
     expect(JSON.stringify(receipt)).not.toContain('13800000101');
 
     // The township's new task: one message to the caseworkers' group robot (政务钉钉).
