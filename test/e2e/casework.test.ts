@@ -6,6 +6,7 @@
  * county must visit first. In a real browser against an in-memory local runtime.
  */
 import { describe, expect, it } from 'vitest';
+import { invoke } from '../../local/lambda.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { getTask } from '../../shared/repositories/cases.ts';
 import { actors } from '../support/actors.ts';
@@ -54,6 +55,27 @@ describe('the caseworker decides', () => {
     expect(
       (await runtime.api(`/cases/${caseId}/payments`, undefined, actors.auditor)).body.payments,
     ).toHaveLength(1);
+    expect(bench.errors).toEqual([]);
+  });
+
+  it('tells the township which households an SMS did not reach, to contact them in person', async () => {
+    const flow = applicationFlow(runtime);
+    // A number the local SMS gateway refuses (local/outbox.ts).
+    const { caseId } = await flow.submit(application({ applicant: { name: '王五', phone: '19990000201' } }));
+    await eventually(async () => {
+      await invoke('relayDeliveries', {});
+      const inbox = await runtime.api('/notifications?township=430121', {}, actors.township);
+      return inbox.body.notifications.some(
+        (n: { caseId: string; type: string }) => n.caseId === caseId && n.type === 'householdUnreached',
+      )
+        ? true
+        : undefined;
+    });
+    const bench = await open('/workbench/', widths.mobile);
+    await signIn(bench, { role: 'townshipCaseworker', name: '李四', regions: '430121' });
+    await sees(bench, '#unreached', '短信未送达，请当面或电话联系');
+    await sees(bench, `#unreached [data-case="${caseId}"]`, '申请已受理：号码无效');
+    expect(await fitsWidth(bench)).toBe(true);
     expect(bench.errors).toEqual([]);
   });
 

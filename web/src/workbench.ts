@@ -6,6 +6,8 @@
  * (`lib/signin.ts`) as a township caseworker or a county officer serving some regions: the inbox
  * opens on the first of them, and only the tasks of the signed-in role can be decided here.
  */
+
+import type { z } from 'zod';
 import { covers, type Role } from '../../shared/auth.ts';
 import { appealChannelLabels, appealOutcomeLabels } from '../../shared/domain/appeals.ts';
 import { homeCheckReasonLabels } from '../../shared/domain/deadlines.ts';
@@ -19,6 +21,7 @@ import type {
   TaskList,
 } from '../../shared/openapi.ts';
 import { appealBody, caseIdPath } from '../../shared/schemas/cases.ts';
+import type { notificationsResponse } from '../../shared/schemas/casework.ts';
 import { regionCode } from '../../shared/schemas/household.ts';
 import { type ApiError, api } from './lib/api.ts';
 import { $, h, show } from './lib/dom.ts';
@@ -192,7 +195,40 @@ function renderInbox() {
   );
 }
 
+type Notifications = z.infer<typeof notificationsResponse>;
+
+/**
+ * Households the system could not reach by SMS (a refused number, an unsubscribed phone): someone
+ * must reach them in person or by telephone. Newest first; hidden when there are none.
+ */
+async function renderUnreached() {
+  const res = await api<Notifications>('GET', `/notifications?township=${encodeURIComponent(township)}`);
+  if (!res.ok) return;
+  const unreached = res.data.notifications.filter((n) => n.type === 'householdUnreached').reverse();
+  if (!unreached.length) {
+    show($('#unreached'));
+    return;
+  }
+  show(
+    $('#unreached'),
+    h('h2', {}, `短信未送达，请当面或电话联系（${unreached.length}）`),
+    h(
+      'ul',
+      { class: 'unreached' },
+      unreached.map((n) =>
+        h(
+          'li',
+          { 'data-case': n.caseId },
+          h('strong', {}, n.label ?? '通知'),
+          `：${n.reason ?? '未能送达'} · 案件 ${n.caseId} · ${beijingTime(n.deliveredAt)}`,
+        ),
+      ),
+    ),
+  );
+}
+
 async function poll() {
+  void renderUnreached();
   const res = await api<TaskList>('GET', `/tasks?township=${encodeURIComponent(township)}`);
   if (!res.ok) {
     show($('#banner'), `待办任务刷新失败：${res.error.message}`);
@@ -1097,6 +1133,7 @@ function start(signedIn: Session, first: boolean) {
         controls(),
         h('div', { class: 'banner', id: 'banner', role: 'status', 'aria-live': 'polite' }),
         h('section', { id: 'inbox' }),
+        h('section', { id: 'unreached', 'aria-live': 'polite' }),
         ...(signedIn.role === 'countyOfficer' ? [appealForm()] : []),
       ),
       h('div', { id: 'case' }, h('p', { class: 'muted' }, '请选择一项任务，查看案件并作出审核意见。')),
