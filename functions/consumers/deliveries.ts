@@ -10,6 +10,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { appendAudit, SYSTEM } from '../../shared/audit.ts';
 import { sqs } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
+import { chinaDate } from '../../shared/domain/dates.ts';
 import {
   type ChannelId,
   PermanentDeliveryError,
@@ -38,6 +39,7 @@ import { renderMessage, templates, UnsafeMessageError } from '../../shared/notif
 import * as cases from '../../shared/repositories/cases.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { putNotification } from '../../shared/repositories/notifications.ts';
+import { schedulesOf } from '../../shared/repositories/schedule.ts';
 import { deliveriesQueue } from '../../shared/resources.ts';
 import { PoisonMessageError, sqsConsumer } from './sqs.ts';
 
@@ -95,7 +97,11 @@ async function stillDue(message: DeliveryMessage): Promise<boolean> {
   }
   if (message.template === 'recheckDue') {
     const item = await lifecycle.getCaseItem(message.caseId);
-    return item?.status === 'active' || item?.status === 'gradualExit';
+    // A case in assistance has no status until a recheck or an exit sets one.
+    if (!item || ['exited', 'terminated', 'lapsed'].includes(item.status ?? '')) return false;
+    // Still that day: a recheck brought forward (a member's death) has its own reminder.
+    const pending = (await schedulesOf(message.caseId, 'Recheck')).filter((s) => s.status === 'pending');
+    return pending.some((s) => chinaDate(new Date(s.dueAt)) === message.params.dueOn);
   }
   return true;
 }

@@ -155,10 +155,14 @@ export async function bringForward(
       movedAt,
       ...(options.cause ? { cause: options.cause } : {}),
     };
+    // The household is reminded of the new date (the earlier reminder, if not yet sent, is dropped:
+    // a recheck reminder goes out only for a date a pending schedule still has).
+    const reminder = recheckReminder(to);
     try {
       await dynamo().send(
         new TransactWriteCommand({
           TransactItems: [
+            ...(reminder ? [{ Put: { TableName: reminder.Put.TableName, Item: reminder.Put.Item } }] : []),
             {
               Delete: {
                 TableName: table(),

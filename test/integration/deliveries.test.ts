@@ -18,6 +18,7 @@ import { dynamo } from '../../shared/clients.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
 import { eveOf, OUTBOX_SHARDS } from '../../shared/notify/deliveries.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
+import { bringForward } from '../../shared/repositories/schedule.ts';
 import { actors } from '../support/actors.ts';
 import { applicationFlow } from '../support/application-flow.ts';
 import { application } from '../support/households.ts';
@@ -241,6 +242,34 @@ describe('notifications', () => {
     const dueOn = reminder.message.params.dueOn as string;
     expect(reminder.notBefore).toBe(eveOf(dueOn, 7));
     expect(Date.parse(dueOn) - Date.parse(chinaDate(new Date(clock.now())))).toBeGreaterThan(30 * 86_400_000);
+
+    // Brought forward (as a member's death brings it): reminded of the new date, not the old one.
+    const sooner = new Date(clock.now() + 20 * 86_400_000).toISOString();
+    expect((await bringForward(caseId, 'Recheck', sooner)).outcome).toBe('moved');
+    const newDay = chinaDate(new Date(sooner));
+    const moved = await eventually(async () =>
+      (await pending(caseId)).find(
+        (i) => i.message.template === 'recheckDue' && i.message.params.dueOn === newDay,
+      ),
+    );
+    clock.advance(Date.parse(moved.notBefore) - clock.now() + 60_000);
+    const [sms] = await until(() => {
+      const sent = smsTo('13800000109').filter((r) => r.templateId === 'LOCAL_recheckDue');
+      return sent.length ? sent : undefined;
+    });
+    expect(sms!.params).toEqual({ dueOn: newDay });
+    // The old date's reminder, when its time comes, is dropped: no pending recheck has that day.
+    await invoke('deliverMessages', {
+      Records: [
+        {
+          messageId: 'old-reminder',
+          receiptHandle: 'x',
+          body: JSON.stringify(reminder.message),
+          attributes: { ApproximateReceiveCount: '1' },
+        },
+      ],
+    });
+    expect(smsTo('13800000109').filter((r) => r.params?.dueOn === dueOn)).toEqual([]);
   });
 
   it('holds a non-urgent message through the quiet hours and sends it in the morning', async () => {
