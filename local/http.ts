@@ -11,7 +11,8 @@ import { z } from 'zod';
 import { routePattern, routes } from '../functions/catalog.ts';
 import { MIME } from '../functions/http/site.ts';
 import { ConflictError, TooManyRequestsError } from '../shared/errors.ts';
-import { fieldErrors, LAMBDA_PAYLOAD_BYTES } from '../shared/http.ts';
+import { escapeHtml, fieldErrors, LAMBDA_PAYLOAD_BYTES } from '../shared/http.ts';
+import { channelLabels, maskPhone } from '../shared/notify/deliveries.ts';
 import { takeRequest } from '../shared/rate-limiter.ts';
 import { principalFromClaims } from '../shared/staff.ts';
 import { devLoginBody, type LocalIdentity } from './auth.ts';
@@ -247,12 +248,8 @@ export function createApiServer(identity: LocalIdentity, outbox?: Outbox): ApiSe
   };
 }
 
-const CHANNEL_NAMES = { sms: '短信', dingtalk: '政务钉钉', wecom: '企业微信' } as const;
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-/** As the view shows a recipient: a phone number masked, a robot by name. */
-const shownTo = (r: OutboxRecord) =>
-  r.channel === 'sms' && /^1\d{10}$/.test(r.to) ? `${r.to.slice(0, 3)}****${r.to.slice(-4)}` : r.to;
+/** As the view shows a recipient: a phone number masked as on receipts, a robot by name. */
+const shownTo = (r: OutboxRecord) => (r.channel === 'sms' ? maskPhone(r.to) : r.to);
 
 /**
  * `/dev/outbox` (local runtime only): what would have been sent by SMS and work message, newest
@@ -270,7 +267,7 @@ function outboxView(outbox: Outbox, req: IncomingMessage, res: ServerResponse): 
   const rows = records
     .map(
       (r) =>
-        `<tr><td>${r.seq}</td><td>${escapeHtml(r.receivedAt)}</td><td>${CHANNEL_NAMES[r.channel]}</td><td>${escapeHtml(r.to)}</td><td>${escapeHtml(r.templateId ?? '')}</td><td>${escapeHtml(r.text ?? JSON.stringify(r.params ?? {}))}</td><td>${escapeHtml(r.receiptId ?? '')}</td></tr>`,
+        `<tr><td>${r.seq}</td><td>${escapeHtml(r.receivedAt)}</td><td>${channelLabels[r.channel]}</td><td>${escapeHtml(r.to)}</td><td>${escapeHtml(r.templateId ?? '')}</td><td>${escapeHtml(r.text ?? JSON.stringify(r.params ?? {}))}</td><td>${escapeHtml(r.receiptId ?? '')}</td></tr>`,
     )
     .join('');
   res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });

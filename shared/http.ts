@@ -200,3 +200,10 @@ export function httpRoute<S extends Schemas>(
     },
   }) as unknown as HttpHandler;
 }
+
+/** Text made safe inside HTML (an element's content or a quoted attribute). */
+export const escapeHtml = (s: unknown): string =>
+  String(s).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );

@@ -3,6 +3,7 @@
  * parameters, bodies and responses, and every named schema as a tree of fields. No scripts, no
  * CDN: the page is complete as served.
  */
+import { escapeHtml } from '../../shared/http.ts';
 
 type Schema = Record<string, unknown>;
 interface Doc {
@@ -28,11 +29,7 @@ interface Op {
   responses: Record<string, { description: string; content?: Record<string, { schema: Schema }> }>;
 }
 
-const esc = (s: unknown) =>
-  String(s).replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
+const esc = escapeHtml;
 
 const refName = (ref: string) => ref.replace('#/components/schemas/', '');
 

@@ -16,6 +16,7 @@
  *    transient failure is thrown for SQS to retry (and, past `maxReceiveCount`, to keep in the DLQ
  *    for redrive), a permanent one is recorded and shown to the caseworkers: "未能送达，请当面或电话联系".
  */
+import { createHash } from 'node:crypto';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import {
   BatchWriteCommand,
@@ -37,11 +38,7 @@ import { type TemplateId, templateIds, templates } from './templates.ts';
 const table = () => requiredEnv(casesTable.env);
 export const OUTBOX_SHARDS = 4;
 const OUTBOX = (shard: number) => `OUTBOX#${shard}`;
-const shardOf = (eventId: string) => {
-  let h = 0;
-  for (let i = 0; i < eventId.length; i++) h = (h * 31 + eventId.charCodeAt(i)) >>> 0;
-  return h % OUTBOX_SHARDS;
-};
+const shardOf = (eventId: string) => createHash('sha256').update(eventId).digest()[0]! % OUTBOX_SHARDS;
 
 export const deliveryMessage = z.object({
   /** The event's id: one delivery per event and recipient, however often it is relayed or received. */

@@ -42,18 +42,23 @@ export interface StandAside {
 export const memberIndexes = async (members: ReadonlyArray<{ idNumber: string }>): Promise<string[]> =>
   (await Promise.all(members.map((m) => blindIndexes(m.idNumber)))).flat();
 
+type DeclarationPut = { Put: { TableName: string; Item: Record<string, unknown> } };
+
 /**
- * A declaration's writes (`perRelative` each) in one transaction — 50 relatives, the most a request
- * may declare, fit while the ring holds one key; after a rotation, in transactions of whole
- * relatives (100 items each), so no relative is ever half declared.
+ * A declaration's writes, each relative's together (its record and its index under every key): all
+ * in one transaction while they fit — 50 relatives, the most a request may declare, do while the
+ * ring holds one key — else in transactions of whole relatives, so none is ever half declared.
  */
-async function writeDeclarations(
-  writes: Array<{ Put: { TableName: string; Item: Record<string, unknown> } }>,
-  perRelative: number,
-): Promise<void> {
-  const chunk = Math.floor(100 / perRelative) * perRelative;
-  for (let i = 0; i < writes.length; i += chunk)
-    await dynamo().send(new TransactWriteCommand({ TransactItems: writes.slice(i, i + chunk) }));
+async function writeDeclarations(relatives: DeclarationPut[][]): Promise<void> {
+  let batch: DeclarationPut[] = [];
+  for (const writes of relatives) {
+    if (batch.length + writes.length > 100) {
+      await dynamo().send(new TransactWriteCommand({ TransactItems: batch }));
+      batch = [];
+    }
+    batch.push(...writes);
+  }
+  if (batch.length) await dynamo().send(new TransactWriteCommand({ TransactItems: batch }));
 }
 
 /** Records the relatives a staff member declares; a declaration is kept, never replaced. */
@@ -64,7 +69,7 @@ export async function declareRelatives(
   const declaredAt = new Date().toISOString();
   const cipher = fieldCipher();
   const declared: DeclaredRelative[] = [];
-  const writes = [];
+  const writes: DeclarationPut[][] = [];
   for (const [n, r] of relatives.entries()) {
     const entry = {
       name: r.name,
@@ -74,7 +79,7 @@ export async function declareRelatives(
     };
     declared.push(entry);
     const indexes = await blindIndexes(r.idNumber);
-    writes.push(
+    writes.push([
       {
         Put: {
           TableName: table(),
@@ -101,9 +106,9 @@ export async function declareRelatives(
           },
         },
       })),
-    );
+    ]);
   }
-  await writeDeclarations(writes, 1 + (await blindIndexes(relatives[0]!.idNumber)).length);
+  await writeDeclarations(writes);
   return declared;
 }
 
@@ -205,7 +210,7 @@ export async function declareCommitteeRelatives(
 ): Promise<void> {
   const declaredAt = new Date().toISOString();
   const cipher = fieldCipher();
-  const writes = [];
+  const writes: DeclarationPut[][] = [];
   for (const [n, r] of relatives.entries()) {
     const indexes = await blindIndexes(r.idNumber);
     const entry = {
@@ -216,7 +221,7 @@ export async function declareCommitteeRelatives(
       relation: r.relation,
       declaredAt,
     };
-    writes.push(
+    writes.push([
       {
         Put: {
           TableName: table(),
@@ -239,9 +244,9 @@ export async function declareCommitteeRelatives(
           Item: { pk: `RELATIVE#${index}`, sk: `VILLAGE#${regionCode}#${declaredAt}#${n}`, ...entry },
         },
       })),
-    );
+    ]);
   }
-  await writeDeclarations(writes, 1 + (await blindIndexes(relatives[0]!.idNumber)).length);
+  await writeDeclarations(writes);
 }
 
 /** The committee members' declarations recorded for a township, grouped by member, masked. */
