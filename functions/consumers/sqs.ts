@@ -36,12 +36,14 @@ export function sqsConsumer<S extends z.ZodType>(
   /** What failed, for the log line: "notifications not delivered". */
   failure: string,
 ) {
-  const processor = new BatchProcessor(EventType.SQS);
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const response = await processPartialResponse(
       event,
       (record: SQSRecord) => work(parsed(schema, record), record),
-      processor,
+      // One per invocation: a processor keeps its batch on itself outside Lambda's InvokeStore, so a
+      // shared one lets concurrent invocations (the local runtime polls each consumed queue on its own
+      // loop: two queues, two batches at once) report each other's records.
+      new BatchProcessor(EventType.SQS),
       {
         context,
         // A batch of nothing but poison still answers record by record (each counts its receives).

@@ -52,14 +52,51 @@ const smsTo = (phone: string) =>
 const entries = async (caseId: string, action: string) =>
   (await readAuditLog(caseId)).entries.filter((e) => e.action === action);
 
+/** What the outbox, the queue and its DLQ hold: named when a wait times out, to say where a message stopped. */
+async function state(): Promise<string> {
+  const queue = async (url: string) =>
+    (
+      await new SQSClient({ useQueueUrlAsEndpoint: false }).send(
+        new GetQueueAttributesCommand({
+          QueueUrl: url,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      )
+    ).Attributes;
+  const outbox = [];
+  for (let shard = 0; shard < OUTBOX_SHARDS; shard++)
+    outbox.push(
+      ...(
+        await dynamo().send(
+          new QueryCommand({
+            TableName: process.env.CASES_TABLE!,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': `OUTBOX#${shard}` },
+          }),
+        )
+      ).Items!.map((i) => `${i.sk} ${i.message?.template}`),
+    );
+  return JSON.stringify({
+    now: new Date().toISOString(),
+    outbox,
+    queue: await queue(runtime.rt.env.DELIVERIES_QUEUE_URL!),
+    dlq: await queue(runtime.rt.env.DELIVERIES_QUEUE_DLQ_URL!),
+    sent: runtime.rt.outbox.records().map((r) => `${r.receivedAt} ${r.channel} ${r.templateId ?? ''}`),
+  });
+}
+
 async function until<T>(check: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  return eventually(
-    async () => {
-      await relay();
-      return check();
-    },
-    { every: 200 },
-  );
+  try {
+    return await eventually(
+      async () => {
+        await relay();
+        return check();
+      },
+      { every: 200 },
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${await state()}`);
+  }
 }
 
 describe('notifications', () => {
