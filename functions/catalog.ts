@@ -209,6 +209,20 @@ export const functions = {
     timeoutSeconds: 60,
     schedule: 'rate(1 minute)',
   },
+  workChannel: {
+    stack: 'notifications',
+    entry: 'functions/http/staff.ts',
+    handler: 'workChannel',
+    description: '查看本人的工作消息提醒方式',
+    grants: [{ table: 'Cases', access: 'read' }],
+  },
+  setWorkChannel: {
+    stack: 'notifications',
+    entry: 'functions/http/staff.ts',
+    handler: 'setWorkChannel',
+    description: '设置本人的工作消息提醒方式（政务钉钉、企业微信群消息中 @ 本人，或仅在收件箱查看）',
+    grants: [rateLimited, { table: 'Cases', access: 'readWrite' }],
+  },
   listNotifications: {
     stack: 'casework',
     entry: 'functions/http/notifications.ts',
@@ -1207,6 +1221,8 @@ export const routes: Route[] = [
   { method: 'GET', path: '/notifications', function: 'listNotifications' },
   { method: 'POST', path: '/staff/me/relatives', function: 'declareRelatives' },
   { method: 'GET', path: '/staff/me/relatives', function: 'listRelatives' },
+  { method: 'GET', path: '/staff/me/work-channel', function: 'workChannel' },
+  { method: 'PUT', path: '/staff/me/work-channel', function: 'setWorkChannel' },
   { method: 'POST', path: '/staff/committee-relatives', function: 'declareCommitteeRelatives' },
   { method: 'POST', path: '/tasks/{taskId}/decision', function: 'decideTask' },
   // Not under /audit/: on AWS that path is the auditor's page, which CloudFront serves from S3.

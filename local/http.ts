@@ -267,7 +267,7 @@ function outboxView(outbox: Outbox, req: IncomingMessage, res: ServerResponse): 
   const rows = records
     .map(
       (r) =>
-        `<tr><td>${r.seq}</td><td>${escapeHtml(r.receivedAt)}</td><td>${channelLabels[r.channel]}</td><td>${escapeHtml(r.to)}</td><td>${escapeHtml(r.templateId ?? '')}</td><td>${escapeHtml(r.text ?? JSON.stringify(r.params ?? {}))}</td><td>${escapeHtml(r.receiptId ?? '')}</td></tr>`,
+        `<tr><td>${r.seq}</td><td>${escapeHtml(r.receivedAt)}</td><td>${channelLabels[r.channel]}</td><td>${escapeHtml(r.to)}</td><td>${escapeHtml(r.templateId ?? '')}</td><td>${escapeHtml(r.text ?? JSON.stringify(r.params ?? {}))}${r.mentions ? `<br>提醒：${r.mentions.map((m) => `@${escapeHtml(m)}`).join(' ')}` : ''}</td><td>${escapeHtml(r.receiptId ?? '')}</td></tr>`,
     )
     .join('');
   res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });

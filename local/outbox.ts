@@ -30,6 +30,8 @@ export interface OutboxRecord {
   templateId?: string;
   params?: Record<string, string>;
   text?: string;
+  /** Robots: the members @-mentioned (DingTalk `at.atUserIds`, WeCom `text.mentioned_list`). */
+  mentions?: string[];
   messageId?: string;
   receiptId: string | null;
 }
@@ -134,7 +136,12 @@ export async function startOutbox(options: OutboxOptions): Promise<Outbox> {
     const text = body?.msgtype === 'text' && isJson(body.text) ? body.text.content : undefined;
     // The outbox's own refusal of a body it cannot read; neither platform's code for it is relied on.
     if (typeof text !== 'string') return [400, { errcode: 400, errmsg: 'invalid message body' }];
-    keep({ channel, to, text }, false);
+    const listed =
+      channel === 'dingtalk'
+        ? isJson(body?.at) && body.at.atUserIds
+        : isJson(body?.text) && body.text.mentioned_list;
+    const mentions = Array.isArray(listed) ? listed.filter((m): m is string => typeof m === 'string') : [];
+    keep({ channel, to, text, ...(mentions.length ? { mentions } : {}) }, false);
     return [200, { errcode: 0, errmsg: 'ok' }];
   }
 

@@ -134,6 +134,7 @@ export const auditActions = {
   'staff.granted': '授予工作人员角色和管辖范围',
   'staff.changed': '变更工作人员角色、管辖范围或所属部门',
   'staff.revoked': '撤销工作人员授权',
+  'staff.workChannel': '设置工作消息提醒方式',
   'notification.sent': '通知已发出（短信、工作消息）',
   'notification.failed': '通知未能送达，须当面或电话联系',
 } as const;

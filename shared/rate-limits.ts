@@ -76,6 +76,7 @@ export const routeRateClasses: Record<string, RateClass> = {
   'POST /complaints': 'submission',
   'POST /complaints/recorded': 'casework',
   'POST /staff/me/relatives': 'casework',
+  'PUT /staff/me/work-channel': 'casework',
   'POST /staff/committee-relatives': 'casework',
   'POST /cases/{caseId}/appeals': 'casework',
   'POST /payrolls': 'casework',

@@ -8,6 +8,7 @@
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { appendAudit, SYSTEM } from '../../shared/audit.ts';
+import type { Role } from '../../shared/auth.ts';
 import { sqs } from '../../shared/clients.ts';
 import { requiredEnv } from '../../shared/config.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
@@ -36,6 +37,7 @@ import {
   targetState,
 } from '../../shared/notify/deliveries.ts';
 import { renderMessage, templates, UnsafeMessageError } from '../../shared/notify/templates.ts';
+import { mentionsFor } from '../../shared/notify/work-channel.ts';
 import * as cases from '../../shared/repositories/cases.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { putNotification } from '../../shared/repositories/notifications.ts';
@@ -50,6 +52,8 @@ interface Recipient {
   /** As receipts show it: a masked phone number, or the office's robot. */
   shown: string;
   target: Target;
+  /** Robots: the staff who chose the robot's platform (`shared/notify/work-channel.ts`). */
+  mentions?: string[];
 }
 
 /** The household's phone and choice, from the application (or emergency request) of its case. */
@@ -80,14 +84,23 @@ async function recipientsOf(message: DeliveryMessage, config: NotifyConfig): Pro
       },
     ];
   }
-  const { office, audience } = message.to;
-  return robotsFor(config[audience], office).map((robot, n) => ({
+  const { office, audience, roles = audienceRoles[audience] } = message.to;
+  const robots = robotsFor(config[audience], office);
+  const mentions = robots.length ? await mentionsFor(office, roles) : {};
+  return robots.map((robot, n) => ({
     key: `${robot.channel}#${n}`,
     channel: robot.channel,
     shown: `${audience === 'supervisors' ? '督办群' : '工作群'}（${office}）`,
     target: { channel: robot.channel, config: robot },
+    mentions: mentions[robot.channel] ?? [],
   }));
 }
+
+/** Who acts on an office's message when it does not say: the county supervises (督办). */
+const audienceRoles: Record<'caseworkers' | 'supervisors', readonly Role[]> = {
+  caseworkers: ['townshipCaseworker', 'countyOfficer'],
+  supervisors: ['countyOfficer'],
+};
 
 /** Whether a reminder still has a point: its task open, the household's case still assisted. */
 async function stillDue(message: DeliveryMessage): Promise<boolean> {
@@ -129,18 +142,21 @@ async function deliverOne(message: DeliveryMessage, config: NotifyConfig): Promi
         templateId: message.template,
         text,
         params: message.params,
+        ...(r.mentions?.length ? { mentions: r.mentions } : {}),
       });
       await recordTarget(message.eventId, r.key, 'sent', { receiptId: receipt.receiptId });
       await appendAudit(message.caseId, {
         key: `notification.sent#${message.eventId}#${r.key}`,
         actor: SYSTEM,
         action: 'notification.sent',
-        summary: `${channelLabels[r.channel]}通知已发出：${template.label}（${r.shown}）`,
+        summary: `${channelLabels[r.channel]}通知已发出：${template.label}（${r.shown}${r.mentions?.length ? `，提醒 ${r.mentions.length} 人` : ''}）`,
         refs: {
           channel: r.channel,
           template: message.template,
           recipient: r.shown,
           ...(receipt.receiptId ? { receiptId: receipt.receiptId } : {}),
+          // How many were @-mentioned; who they were is in their own choices, not on the case.
+          ...(r.mentions?.length ? { mentioned: String(r.mentions.length) } : {}),
         },
       });
     } catch (error) {

@@ -8,7 +8,8 @@
  */
 import type { SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
-import { taskKindLabels } from '../../shared/domain/tasks.ts';
+import type { Role } from '../../shared/auth.ts';
+import { deciders, taskKindLabels } from '../../shared/domain/tasks.ts';
 import { eveOf, putInOutbox } from '../../shared/notify/deliveries.ts';
 import { escalatedItemLabels } from '../../shared/notify/templates.ts';
 import { putNotification } from '../../shared/repositories/notifications.ts';
@@ -68,6 +69,13 @@ async function deliver(m: NotificationMessage, record: SQSRecord): Promise<void>
     (escalatedItemLabels as Record<string, string>)[m.kind];
   if (!kindLabel) return;
   const eventId = `${m.type}#${m.taskId}#${'escalation' in m ? m.escalation : 0}`;
+  // The office's staff who decide this kind of task are the ones @-mentioned.
+  const roles = (deciders as Record<string, readonly Role[]>)[m.kind];
+  const caseworkers = {
+    office: m.township,
+    audience: 'caseworkers' as const,
+    ...(roles ? { roles: [...roles] } : {}),
+  };
   // And a reminder the morning before it falls due, unless that is past (the new task says it).
   if (m.type === 'taskOpened' && Date.parse(eveOf(m.dueDate)) > Date.now())
     await putInOutbox(
@@ -75,7 +83,7 @@ async function deliver(m: NotificationMessage, record: SQSRecord): Promise<void>
         eventId: `taskDueTomorrow#${m.taskId}#${m.dueDate}`,
         template: 'taskDueTomorrow',
         caseId: m.caseId,
-        to: { office: m.township, audience: 'caseworkers' },
+        to: caseworkers,
         params: { kindLabel, dueDate: m.dueDate },
         taskId: m.taskId,
       },
@@ -87,7 +95,7 @@ async function deliver(m: NotificationMessage, record: SQSRecord): Promise<void>
           eventId,
           template: 'taskOpened',
           caseId: m.caseId,
-          to: { office: m.township, audience: 'caseworkers' },
+          to: caseworkers,
           params: { kindLabel, dueDate: m.dueDate },
         }
       : {

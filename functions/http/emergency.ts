@@ -14,6 +14,7 @@ import { decideAndDeliver } from '../../shared/decision-delivery.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { tierLabel } from '../../shared/domain/lifecycle.ts';
 import { yuanText } from '../../shared/domain/money.ts';
+import { deciders } from '../../shared/domain/tasks.ts';
 import { ConflictError, GoneError, NotFoundError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import * as cases from '../../shared/repositories/cases.ts';
@@ -25,7 +26,7 @@ import {
   paperworkBody,
 } from '../../shared/schemas/cases.ts';
 import { emergency as emergencyWorkflow } from '../../workflows/emergency.ts';
-import { deciders, requireDecider, standAside } from './tasks.ts';
+import { requireDecider, standAside } from './tasks.ts';
 
 /** Starts the emergency's execution, named after it so that a retried request cannot start a second. */
 async function startExecution(e: lifecycle.EmergencyRecord): Promise<string> {

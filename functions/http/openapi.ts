@@ -283,6 +283,21 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
     success: { status: 200, description: '本人的全部近亲属备案', schema: relativesResponse },
     errors: [],
   },
+  workChannel: {
+    tag: '经办人',
+    description:
+      '本人的工作消息提醒方式。新任务、任务明日到期由本单位的群机器人发到工作群，并 @ 选择了该平台的承办人员；逾期督办发到督办群，@ 县级民政部门工作人员。未设置时为 inbox（不 @ 本人，只在系统收件箱查看）。',
+    success: { status: 200, description: '提醒方式', schema: staffSchemas.workChannelView },
+    errors: [],
+  },
+  setWorkChannel: {
+    tag: '经办人',
+    description:
+      '设置本人的工作消息提醒方式：政务钉钉或企业微信（填写本人在该平台的用户编号，群消息中 @ 本人），或仅在系统收件箱查看。群消息本身由单位配置的群机器人发出，不因个人选择而停发。每次变更记入本人的审计链（staff-<用户编号>）。',
+    body: staffSchemas.workChannelBody,
+    success: { status: 200, description: '设置后的提醒方式', schema: staffSchemas.workChannelView },
+    errors: [400, 409, 413],
+  },
   listNotifications: {
     tag: '经办人',
     description:

@@ -15,10 +15,17 @@ import {
 import { NotFoundError } from '../../shared/errors.ts';
 import { httpRoute } from '../../shared/http.ts';
 import {
+  setWorkChannel as saveWorkChannel,
+  type WorkChannelChoice,
+  workChannelOf,
+} from '../../shared/notify/work-channel.ts';
+import {
   staffGrantBody,
   staffListQuery,
   staffPath,
   staffRevocationBody,
+  workChannelBody,
+  workChannelLabels,
 } from '../../shared/schemas/staff.ts';
 import {
   grantStaff,
@@ -31,6 +38,29 @@ import {
 
 /** Who the API takes the caller to be: the pages show it, and a person can see what they were granted. */
 export const me = httpRoute({ roles }, async ({ principal }) => ({ statusCode: 200, body: principal }));
+
+/** Those whom work messages concern: the township's and the county's caseworkers. */
+const alerted = ['townshipCaseworker', 'countyOfficer'] as const;
+
+const workChannelView = (choice: WorkChannelChoice) => ({
+  ...choice,
+  channelLabel: workChannelLabels[choice.channel],
+});
+
+/** How work messages alert the caller (`shared/notify/work-channel.ts`). */
+export const workChannel = httpRoute({ roles: alerted }, async ({ principal }) => ({
+  statusCode: 200,
+  body: workChannelView(await workChannelOf(principal.subject)),
+}));
+
+/** The caller chooses it: @-mentioned on 政务钉钉 or 企业微信 by their account id there, or the inbox alone. */
+export const setWorkChannel = httpRoute(
+  { roles: alerted, body: workChannelBody },
+  async ({ body, principal }) => ({
+    statusCode: 200,
+    body: workChannelView(await saveWorkChannel(principal, body)),
+  }),
+);
 
 /** The scopes the pages ask for: who the person is and their name. */
 const OIDC_SCOPE = 'openid profile';

@@ -2,14 +2,43 @@
  * Every task a person decides in the township or county inbox, one discriminated union by `kind`:
  * the application's review and determination, the lifecycle's confirmations (a recheck's change, an
  * emergency's grant and paperwork) and monitoring's home check. All are stored alike under
- * `TASK#<id>` and decided through `POST /tasks/{taskId}/decision`. Types only, with the two markers
- * of the home check.
+ * `TASK#<id>` and decided through `POST /tasks/{taskId}/decision`. Types, with who decides each kind
+ * (`deciders`) and the two markers of the home check.
  */
 
+import type { Role } from '../auth.ts';
 import type { ExpenditureTest } from '../rules/index.ts';
 import type { Actor, Findings, MeansTestSummary, Objection } from './cases.ts';
 import type { CountyHomeCheck } from './deadlines.ts';
 import type { Benefit, HearingAnswer } from './lifecycle.ts';
+
+/**
+ * Who decides each kind of task: the township reviews and confirms, the county determines. Every
+ * route that decides a task asks this table (`requireDecider`): a route of its own for one kind
+ * (the emergency paperwork) had its own role list and let the county do the township's part.
+ */
+export const deciders = {
+  townshipReview: ['townshipCaseworker'],
+  recheckConfirmation: ['townshipCaseworker'],
+  emergencyGrant: ['townshipCaseworker'],
+  emergencyPaperwork: ['townshipCaseworker'],
+  // 支出型临时救助: the township reviews (入户调查), the county decides and fixes the amount.
+  emergencyReview: ['townshipCaseworker'],
+  monitoringVerification: ['townshipCaseworker'],
+  countyDetermination: ['countyOfficer'],
+  // Objections to the notice of ending 特困 support are investigated and decided by the county (43号 第二十六条).
+  endNoticeReview: ['countyOfficer'],
+  // What an emergency asked beyond the aid paid first is decided by the ordinary procedure (第四十四条).
+  emergencyAssessment: ['countyOfficer'],
+  // A roll is approved by a county officer other than its preparer (`shared/payroll.ts`).
+  payrollApproval: ['countyOfficer'],
+  // The township registers a household's payee account, or confirms the one on record.
+  payeeAccountFix: ['townshipCaseworker'],
+  // 主动发现: the township contacts the household and helps it apply (社会救助法第三十九条第二款).
+  outreach: ['townshipCaseworker'],
+  // 举报投诉: the county verifies and deals with what was reported (第六十八条第二款).
+  complaintReview: ['countyOfficer'],
+} as const satisfies Record<string, readonly Role[]>;
 
 export interface TaskDecision {
   /**

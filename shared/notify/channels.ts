@@ -24,6 +24,8 @@ export interface OutgoingMessage {
   templateId: string;
   text: string;
   params: Record<string, string>;
+  /** Robots: the account ids on the robot's platform to @-mention (staff who chose it: `work-channel.ts`). */
+  mentions?: readonly string[];
 }
 
 /**

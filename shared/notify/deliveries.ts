@@ -27,6 +27,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { AuditInput } from '../audit.ts';
+import { roles } from '../auth.ts';
 import { dynamo, sqs } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import { yuanText } from '../domain/money.ts';
@@ -49,7 +50,12 @@ export const deliveryMessage = z.object({
   /** The household of the case, or an office by its region code. */
   to: z.union([
     z.object({ household: z.literal(true) }),
-    z.object({ office: z.string().regex(/^\d{6}$/), audience: z.enum(['caseworkers', 'supervisors']) }),
+    z.object({
+      office: z.string().regex(/^\d{6}$/),
+      audience: z.enum(['caseworkers', 'supervisors']),
+      /** Who acts on it: the staff of these roles who chose a platform are @-mentioned there (`work-channel.ts`). */
+      roles: z.array(z.enum(roles)).optional(),
+    }),
   ]),
   params: z.record(z.string(), z.string()),
   /** A reminder about a task: not sent once the task is decided. */

@@ -131,3 +131,43 @@ export const signInOptionsView = z
       .describe('页面经授权码流程（PKCE）登录所用的身份提供方；未配置时为 null'),
   })
   .describe('页面如何登录：同一份页面服务于每个部署，登录方式在运行时读取');
+
+/** How a member of staff is alerted to work messages (`shared/notify/work-channel.ts`). */
+export const workChannels = ['dingtalk', 'wecom', 'inbox'] as const;
+export const workChannelLabels: Record<(typeof workChannels)[number], string> = {
+  dingtalk: '政务钉钉',
+  wecom: '企业微信',
+  inbox: '仅在系统收件箱查看',
+};
+
+export const workChannelBody = z
+  .object({
+    channel: z
+      .enum(workChannels, {
+        error: `channel 应为 ${workChannels.map((c) => `${c}（${workChannelLabels[c]}）`).join('、')} 之一`,
+      })
+      .describe(
+        '工作消息提醒方式：本单位群机器人发到工作群的消息中 @ 本人（dingtalk 政务钉钉、wecom 企业微信），或不 @ 本人、只在系统收件箱查看（inbox）',
+      ),
+    account: z
+      .string({ error: '请填写本人在该平台的用户编号（userid）' })
+      .trim()
+      .regex(/^[\w.@-]{1,64}$/, { error: '用户编号应为1–64位字母、数字或 . _ @ -' })
+      .optional()
+      .describe('本人在所选平台的用户编号（钉钉 userId、企业微信 userid，由单位管理员在通讯录中查看）'),
+  })
+  .refine((b) => (b.channel === 'inbox') === (b.account === undefined), {
+    error: '选择政务钉钉或企业微信时须填写本人在该平台的用户编号（account），仅在收件箱查看时不填',
+    path: ['account'],
+  });
+
+export const workChannelView = z
+  .object({
+    channel: z.enum(workChannels).describe('提醒方式；未设置时为 inbox'),
+    channelLabel: z.string(),
+    account: z.string().nullable().describe('本人在该平台的用户编号'),
+    updatedAt: z.string().nullable().describe('最近一次设置的时间；从未设置时为 null'),
+  })
+  .describe(
+    '工作消息提醒方式。新任务、任务明日到期发到本单位工作群时 @ 所选平台上承办该类任务的工作人员，逾期督办 @ 县级民政部门工作人员；群消息本身由单位配置的群机器人发出，与个人选择无关',
+  );

@@ -3,7 +3,8 @@
  * emergency is paid first (the card of its hardship and limits; an amount above the allowance never
  * leaves the page), and a review sent back by objections to its public notice, shown with them and
  * found groundless with reasons; a county determination of a township's proposed refusal that the
- * county must visit first. In a real browser against an in-memory local runtime.
+ * county must visit first; the households an SMS did not reach, and the caseworker's choice of how
+ * work messages alert them. In a real browser against an in-memory local runtime.
  */
 import { describe, expect, it } from 'vitest';
 import { invoke } from '../../local/lambda.ts';
@@ -58,7 +59,7 @@ describe('the caseworker decides', () => {
     expect(bench.errors).toEqual([]);
   });
 
-  it('tells the township which households an SMS did not reach, to contact them in person', async () => {
+  it('tells the township which households an SMS did not reach, and takes how work messages alert the caseworker', async () => {
     const flow = applicationFlow(runtime);
     // A number the local SMS gateway refuses (local/outbox.ts).
     const { caseId } = await flow.submit(application({ applicant: { name: '王五', phone: '19990000201' } }));
@@ -75,6 +76,14 @@ describe('the caseworker decides', () => {
     await signIn(bench, { role: 'townshipCaseworker', name: '李四', regions: '430121' });
     await sees(bench, '#unreached', '短信未送达，请当面或电话联系');
     await sees(bench, `#unreached [data-case="${caseId}"]`, '申请已受理：号码无效');
+    // And chooses to be @-mentioned on 政务钉钉: not without an account id there.
+    await sees(bench, '#work-channel-result', '尚未设置');
+    await bench.selectOption('#work-channel', 'dingtalk');
+    await bench.click('#work-channel-button');
+    await sees(bench, '#work-account-error', '用户编号');
+    await bench.fill('#work-account', 'lisi-430121');
+    await bench.click('#work-channel-button');
+    await sees(bench, '#work-channel-result', '当前：政务钉钉');
     expect(await fitsWidth(bench)).toBe(true);
     expect(bench.errors).toEqual([]);
   });

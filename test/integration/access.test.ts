@@ -60,6 +60,8 @@ const policy: Record<string, Policy> = {
   // One's own declaration: no household's region to be outside of.
   'POST /staff/me/relatives': { allowed: ['townshipCaseworker', 'countyOfficer'], jurisdiction: false },
   'GET /staff/me/relatives': { allowed: ['townshipCaseworker', 'countyOfficer'], jurisdiction: false },
+  'GET /staff/me/work-channel': { allowed: ['townshipCaseworker', 'countyOfficer'], jurisdiction: false },
+  'PUT /staff/me/work-channel': { allowed: ['townshipCaseworker', 'countyOfficer'], jurisdiction: false },
   'POST /staff/committee-relatives': { allowed: ['townshipCaseworker'], jurisdiction: true },
   // A township review: the county's officers decide only the county's tasks.
   'POST /tasks/{taskId}/decision': { allowed: ['townshipCaseworker'], jurisdiction: true },
@@ -332,6 +334,11 @@ describe('access', () => {
         },
       },
       'GET /staff/me/relatives': { path: '/staff/me/relatives' },
+      'GET /staff/me/work-channel': { path: '/staff/me/work-channel' },
+      'PUT /staff/me/work-channel': {
+        path: '/staff/me/work-channel',
+        body: { channel: 'dingtalk', account: 'zhangsan01' },
+      },
       'POST /staff/committee-relatives': {
         path: '/staff/committee-relatives',
         body: {

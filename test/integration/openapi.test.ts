@@ -124,6 +124,18 @@ describe('responses match the OpenAPI document', () => {
     });
     expect(declared.status).toBe(201);
     expect((await call('GET', '/staff/me/relatives', '/staff/me/relatives')).body.relatives).toHaveLength(1);
+    expect((await call('GET', '/staff/me/work-channel', '/staff/me/work-channel')).body.channel).toBe(
+      'inbox',
+    );
+    const chosen = await call('PUT', '/staff/me/work-channel', '/staff/me/work-channel', {
+      body: { channel: 'wecom', account: 'wangwu' },
+    });
+    expect(chosen.body).toMatchObject({ channel: 'wecom', channelLabel: '企业微信', account: 'wangwu' });
+    const unnamed = await call('PUT', '/staff/me/work-channel', '/staff/me/work-channel', {
+      body: { channel: 'dingtalk' },
+    });
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['account']);
     const committee = (body: unknown) =>
       call('POST', '/staff/committee-relatives', '/staff/committee-relatives', { body });
     const village = {

@@ -94,6 +94,20 @@ describe('delivery', () => {
     expect(outbox.records()).toMatchObject([{ channel: 'wecom', to: '城关镇救助组', text: msg.text }]);
   });
 
+  it('@-mentions members by their account on each platform: DingTalk at.atUserIds and @ in the text, WeCom mentioned_list', async () => {
+    const msg = message({ mentions: ['zhang-01', 'li.02'] });
+    await send(robot('dingtalk'), msg);
+    await send(robot('wecom'), msg);
+    expect(outbox.records()).toMatchObject([
+      { channel: 'dingtalk', text: `${msg.text}\n@zhang-01 @li.02`, mentions: ['zhang-01', 'li.02'] },
+      { channel: 'wecom', text: msg.text, mentions: ['zhang-01', 'li.02'] },
+    ]);
+    // None to mention: the text as it is, no list.
+    outbox.clear();
+    await send(robot('dingtalk'), message({ mentions: [] }));
+    expect(outbox.records()[0]!.mentions).toBeUndefined();
+  });
+
   it('sends a delivery id twice to the SMS gateway once: one record, the same receipt', async () => {
     const msg = message();
     const first = await send(smsTo('13800138000'), msg);

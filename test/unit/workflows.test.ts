@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { functions } from '../../functions/catalog.ts';
-import { deciders } from '../../functions/http/tasks.ts';
 import { taskStates, taskToken } from '../../local/sfn/asl.ts';
 import { taskKindLabels as auditTaskKindLabels } from '../../shared/audit.ts';
+import { deciders } from '../../shared/domain/tasks.ts';
 import { stateLabels, taskKindLabels } from '../../web/src/lib/labels.ts';
 import { substitute, workflows } from '../../workflows/index.ts';
 

@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { covers, type Role } from '../../shared/auth.ts';
 import { appealChannelLabels, appealOutcomeLabels } from '../../shared/domain/appeals.ts';
 import { homeCheckReasonLabels } from '../../shared/domain/deadlines.ts';
+import { deciders } from '../../shared/domain/tasks.ts';
 import { type Department, departmentLabels, riskTypeLabels } from '../../shared/monitoring/vocabulary.ts';
 import type {
   ApplicationView,
@@ -23,6 +24,12 @@ import type {
 import { appealBody, caseIdPath } from '../../shared/schemas/cases.ts';
 import type { notificationsResponse } from '../../shared/schemas/casework.ts';
 import { regionCode } from '../../shared/schemas/household.ts';
+import {
+  workChannelBody,
+  workChannelLabels,
+  workChannels,
+  type workChannelView,
+} from '../../shared/schemas/staff.ts';
 import { type ApiError, api } from './lib/api.ts';
 import { $, h, show } from './lib/dom.ts';
 import { beijingTime, daysUntil, yuan } from './lib/format.ts';
@@ -45,23 +52,10 @@ const label = (tier: string | null | undefined) => (tier ? (tierLabels[tier] ?? 
 const riskLabel = (riskType: string | undefined) =>
   riskType ? (riskTypeLabels[riskType as keyof typeof riskTypeLabels] ?? riskType) : '';
 
-/** Who decides each kind of task (as `functions/http/tasks.ts` checks): the township reviews, the county determines. */
-const deciderOf: Record<string, Role> = {
-  townshipReview: 'townshipCaseworker',
-  recheckConfirmation: 'townshipCaseworker',
-  emergencyGrant: 'townshipCaseworker',
-  emergencyPaperwork: 'townshipCaseworker',
-  emergencyReview: 'townshipCaseworker',
-  monitoringVerification: 'townshipCaseworker',
-  countyDetermination: 'countyOfficer',
-  endNoticeReview: 'countyOfficer',
-  emergencyAssessment: 'countyOfficer',
-  payrollApproval: 'countyOfficer',
-  payeeAccountFix: 'townshipCaseworker',
-  outreach: 'townshipCaseworker',
-  complaintReview: 'countyOfficer',
-};
-const decidable = (task: Task) => deciderOf[task.kind] === session?.role;
+/** Who decides each kind of task: the table the API checks (`requireDecider`). */
+const deciderOf = (kind: string): readonly Role[] =>
+  (deciders as Record<string, readonly Role[]>)[kind] ?? [];
+const decidable = (task: Task) => session !== undefined && deciderOf(task.kind).includes(session.role);
 
 let session: Session | undefined;
 let township = '';
@@ -857,7 +851,7 @@ async function open(taskId: string) {
           h(
             'p',
             { class: 'muted' },
-            `此任务（${taskKindLabels[task.kind] ?? task.kind}）须由${deciderOf[task.kind] === 'countyOfficer' ? '县级民政部门工作人员' : '乡镇（街道）经办人'}决定。`,
+            `此任务（${taskKindLabels[task.kind] ?? task.kind}）须由${deciderOf(task.kind).includes('countyOfficer') ? '县级民政部门工作人员' : '乡镇（街道）经办人'}决定。`,
           ),
         ),
     h(
@@ -1109,6 +1103,97 @@ function appealForm() {
   );
 }
 
+type WorkChannelView = z.infer<typeof workChannelView>;
+
+/**
+ * 工作消息提醒方式: the office's group robots post every new task to the work group; here a person
+ * chooses whether those messages @ them on 政务钉钉 or 企业微信 (by their account id there), or
+ * leave them to this inbox.
+ */
+function workChannelForm() {
+  const choice = h(
+    'select',
+    { id: 'work-channel', name: 'channel', 'aria-describedby': 'work-channel-error' },
+    ...workChannels.map((c) => h('option', { value: c }, workChannelLabels[c])),
+  ) as HTMLSelectElement;
+  const account = h('input', {
+    id: 'work-account',
+    name: 'account',
+    autocomplete: 'off',
+    placeholder: '钉钉 userId 或企业微信 userid',
+    'aria-describedby': 'work-account-error',
+  }) as HTMLInputElement;
+  const accountField = h(
+    'label',
+    { class: 'field' },
+    h('span', {}, '本人在该平台的用户编号 *'),
+    account,
+    h('small', { class: 'error', id: 'work-account-error' }),
+  );
+  const result = h('div', { id: 'work-channel-result', role: 'status' });
+  const sync = () => {
+    accountField.hidden = choice.value === 'inbox';
+  };
+  choice.addEventListener('change', sync);
+  const showChoice = (view: WorkChannelView) => {
+    choice.value = view.channel;
+    account.value = view.account ?? '';
+    sync();
+    show(
+      result,
+      h(
+        'p',
+        { class: 'muted' },
+        view.updatedAt
+          ? `当前：${view.channelLabel}（${beijingTime(view.updatedAt)} 设置）`
+          : '尚未设置：不 @ 本人',
+      ),
+    );
+  };
+  void api<WorkChannelView>('GET', '/staff/me/work-channel').then((res) => {
+    if (res.ok) showChoice(res.data);
+  });
+  sync();
+  return h(
+    'form',
+    {
+      class: 'card',
+      id: 'work-channel-form',
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        const body = {
+          channel: choice.value,
+          ...(choice.value === 'inbox' ? {} : { account: account.value }),
+        };
+        const parsed = workChannelBody.safeParse(body);
+        const problems = parsed.success
+          ? []
+          : parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? ''), message: i.message }));
+        const slot = $('#work-account-error');
+        slot.textContent = problems.map((p) => p.message).join('；');
+        if (!parsed.success) return;
+        const res = await api<WorkChannelView>('PUT', '/staff/me/work-channel', { body: parsed.data });
+        if (res.ok) {
+          showChoice(res.data);
+          return;
+        }
+        slot.textContent = (res.error.fields ?? []).map((f) => f.message).join('；');
+        show(result, h('p', { class: 'error' }, `保存失败：${res.error.message}`));
+      },
+    },
+    h('h2', {}, '工作消息提醒方式'),
+    h(
+      'p',
+      { class: 'hint' },
+      '新任务、任务明日到期由本单位的群机器人发到工作群。选择平台并填写本人在该平台的用户编号后，本人承办的任务消息会在群里 @ 本人；选“仅在系统收件箱查看”则不 @ 本人。',
+    ),
+    h('label', { class: 'field' }, h('span', {}, '提醒方式'), choice),
+    accountField,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'work-channel-button' }, '保存')),
+    result,
+  );
+}
+
 function start(signedIn: Session, first: boolean) {
   session = signedIn;
   if (!first) {
@@ -1135,6 +1220,7 @@ function start(signedIn: Session, first: boolean) {
         h('section', { id: 'inbox' }),
         h('section', { id: 'unreached', 'aria-live': 'polite' }),
         ...(signedIn.role === 'countyOfficer' ? [appealForm()] : []),
+        workChannelForm(),
       ),
       h('div', { id: 'case' }, h('p', { class: 'muted' }, '请选择一项任务，查看案件并作出审核意见。')),
     ),

@@ -7,7 +7,9 @@
  * sign = urlencode(base64(HMAC-SHA256(key = secret, timestamp + "\n" + secret))), and the timestamp
  * must be within an hour of DingTalk's clock. (Signing rule as DingTalk's robot documentation gives
  * it, quoted at https://www.mihaoyun.com/wordpress/?p=391 and
- * https://blog.csdn.net/weixin_31560545/article/details/116255918.)
+ * https://blog.csdn.net/weixin_31560545/article/details/116255918.) Members are @-mentioned by their
+ * DingTalk userId in `at.atUserIds`, each also written `@<userId>` in the content, as public clients
+ * send it (github.com/LmonZero/funds, lib/dingding.js).
  *
  * DingTalk answers HTTP 200 with `{"errcode": 0, "errmsg": "ok"}` when it accepts, and a nonzero
  * errcode otherwise. Throttling is the one refusal that passes: a robot may post 20 messages a
@@ -39,7 +41,17 @@ export const dingtalk: Channel<RobotTarget> = {
       const { timestamp, sign } = dingtalkSignature(config.secret, now());
       url += `${url.includes('?') ? '&' : '?'}timestamp=${timestamp}&sign=${encodeURIComponent(sign)}`;
     }
-    const body = JSON.stringify({ msgtype: 'text', text: { content: message.text } });
+    const mentions = message.mentions ?? [];
+    // A mention is shown where its `@<userId>` stands in the text; `at.atUserIds` makes it an alert.
+    const body = JSON.stringify({
+      msgtype: 'text',
+      text: {
+        content: mentions.length
+          ? `${message.text}\n${mentions.map((m) => `@${m}`).join(' ')}`
+          : message.text,
+      },
+      ...(mentions.length ? { at: { atUserIds: mentions, isAtAll: false } } : {}),
+    });
     const answer = await postJson(url, body, {}, config.timeoutMs);
     return robotReceipt('dingtalk', '钉钉机器人', answer, THROTTLED, now);
   },

@@ -5,6 +5,8 @@
  * `{"msgtype": "text", "text": {"content": …}}` (content at most 2048 bytes, UTF-8). The key in the
  * url is the robot's only credential — there is no signature — so the url is kept as a secret.
  * (群机器人配置说明, as quoted at https://blog.csdn.net/cnzt0/article/details/144470384.)
+ * Members are @-mentioned by their WeCom userid in `text.mentioned_list` (as quoted at
+ * https://hc.huoban.com/data/9dde/8c5c/d629).
  *
  * WeCom answers HTTP 200 with `{"errcode": 0, "errmsg": "ok"}` when it accepts. A robot may post 20
  * messages a minute (https://www.skills.sh/ajaxhe/wecom-bot-skill/wecom-bot, citing
@@ -21,7 +23,11 @@ const THROTTLED = new Set([45009, -1]);
 export const wecom: Channel<RobotTarget> = {
   id: 'wecom',
   async send({ config }, message, now = Date.now) {
-    const body = JSON.stringify({ msgtype: 'text', text: { content: message.text } });
+    const mentions = message.mentions ?? [];
+    const body = JSON.stringify({
+      msgtype: 'text',
+      text: { content: message.text, ...(mentions.length ? { mentioned_list: mentions } : {}) },
+    });
     const answer = await postJson(config.url, body, {}, config.timeoutMs);
     return robotReceipt('wecom', '企业微信机器人', answer, THROTTLED, now);
   },
