@@ -223,6 +223,13 @@ export const functions = {
     description: '设置本人的工作消息提醒方式（政务钉钉、企业微信群消息中 @ 本人，或仅在收件箱查看）',
     grants: [rateLimited, { table: 'Cases', access: 'readWrite' }],
   },
+  changeContact: {
+    stack: 'notifications',
+    entry: 'functions/http/case-lifecycle.ts',
+    handler: 'contact',
+    description: '变更申请家庭的短信通知号码或方式（家庭本人或乡镇代为登记）',
+    grants: [rateLimited, { table: 'Cases', access: 'readWrite' }],
+  },
   listNotifications: {
     stack: 'casework',
     entry: 'functions/http/notifications.ts',
@@ -1259,6 +1266,7 @@ export const routes: Route[] = [
     public: 'the pages’ scripts, which every visitor downloads (served from S3 behind CloudFront)',
   },
   { method: 'PUT', path: '/cases/{caseId}/payee-account', function: 'registerPayee' },
+  { method: 'PUT', path: '/cases/{caseId}/contact', function: 'changeContact' },
   { method: 'POST', path: '/cases/{caseId}/recoveries', function: 'orderRecovery' },
   {
     method: 'POST',

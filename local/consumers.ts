@@ -101,24 +101,31 @@ export function startConsumer(options: {
       }
       const done = messages.filter((m) => !failed.has(m.MessageId!));
       const retry = messages.filter((m) => failed.has(m.MessageId!));
-      if (done.length)
-        await client.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: options.queueUrl,
-            Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
-          }),
-        );
-      if (retry.length)
-        await client.send(
-          new ChangeMessageVisibilityBatchCommand({
-            QueueUrl: options.queueUrl,
-            Entries: retry.map((m, i) => ({
-              Id: String(i),
-              ReceiptHandle: m.ReceiptHandle!,
-              VisibilityTimeout: RETRY_AFTER_SECONDS,
-            })),
-          }),
-        );
+      // An acknowledgement that fails must not end the loop (the queue would never be read again):
+      // what was not deleted comes back after its visibility timeout, and handlers are idempotent.
+      try {
+        if (done.length)
+          await client.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: options.queueUrl,
+              Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+            }),
+          );
+        if (retry.length)
+          await client.send(
+            new ChangeMessageVisibilityBatchCommand({
+              QueueUrl: options.queueUrl,
+              Entries: retry.map((m, i) => ({
+                Id: String(i),
+                ReceiptHandle: m.ReceiptHandle!,
+                VisibilityTimeout: RETRY_AFTER_SECONDS,
+              })),
+            }),
+          );
+      } catch (error) {
+        if (stopped) return;
+        console.error(`[consumer] ${options.functionName}: acknowledging a batch failed`, error);
+      }
     }
   })();
 

@@ -137,6 +137,7 @@ export const auditActions = {
   'staff.workChannel': '设置工作消息提醒方式',
   'notification.sent': '通知已发出（短信、工作消息）',
   'notification.failed': '通知未能送达，须当面或电话联系',
+  'contact.changed': '变更短信通知号码或方式',
 } as const;
 
 /** The chain of national actions on the holiday calendar: who loaded, proposed and confirmed what. */

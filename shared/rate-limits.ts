@@ -61,6 +61,7 @@ export const routeRateClasses: Record<string, RateClass> = {
   'POST /emergency': 'submission',
   'POST /cases/{caseId}/declaration': 'submission',
   'PUT /cases/{caseId}/payee-account': 'submission',
+  'PUT /cases/{caseId}/contact': 'submission',
   'POST /applications/{applicationId}/objection': 'objection',
   'POST /applications/{applicationId}/consent': 'objection',
   'POST /cases/{caseId}/hearing': 'objection',

@@ -25,6 +25,7 @@ import {
   outsideQuietHours,
   robotsFor,
 } from '../../shared/notify/config.ts';
+import { householdContact } from '../../shared/notify/contact.ts';
 import {
   channelLabels,
   type DeliveryMessage,
@@ -56,25 +57,11 @@ interface Recipient {
   mentions?: string[];
 }
 
-/** The household's phone and choice, from the application (or emergency request) of its case. */
-async function householdContact(caseId: string): Promise<{ phone: string; sms: boolean } | undefined> {
-  const item = await lifecycle.getCaseItem(caseId);
-  if (!item) return undefined;
-  if (item.kind === 'emergency' && item.emergencyId) {
-    const e = await lifecycle.getEmergency(item.emergencyId);
-    const applicant = e?.request.applicant;
-    return applicant ? { phone: applicant.phone, sms: applicant.notify !== 'none' } : undefined;
-  }
-  const app = await lifecycle.determinedApplication(item);
-  const applicant = app?.declaration.applicant;
-  return applicant ? { phone: applicant.phone, sms: applicant.notify !== 'none' } : undefined;
-}
-
 async function recipientsOf(message: DeliveryMessage, config: NotifyConfig): Promise<Recipient[]> {
   if ('household' in message.to) {
     const contact = await householdContact(message.caseId);
     // No phone on record, no SMS gateway, or the household chose none: the written notice stands alone.
-    if (!contact?.sms || !config.sms) return [];
+    if (contact?.notify !== 'sms' || !config.sms) return [];
     return [
       {
         key: 'sms#0',

@@ -12,10 +12,12 @@ import { shownRecovery } from '../../shared/domain/recoveries.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { answerHearing } from '../../shared/hearing.ts';
 import { httpRoute } from '../../shared/http.ts';
+import { changeHouseholdContact } from '../../shared/notify/contact.ts';
 import { registerPayeeAccount } from '../../shared/payroll.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { listPayments, listRecoveries, maskedPayeeAccount } from '../../shared/repositories/payments.ts';
 import { caseIdPath, declarationBody, hearingAnswerBody, objectionBody } from '../../shared/schemas/cases.ts';
+import { householdContactBody } from '../../shared/schemas/household.ts';
 import { payeeAccountBody } from '../../shared/schemas/payroll.ts';
 
 /** The case a request names, if it exists and the caller is its applicant or staff of `staff` over its region. */
@@ -206,6 +208,29 @@ export const payments = httpRoute(
  * paid to. Each registration is kept (who, when, why); the number and name are sealed, and every
  * answer and log shows them masked.
  */
+/**
+ * A new phone number for the household's SMS, or SMS turned on or off: by the household, or by its
+ * township (a number the gateway refused, mended after reaching the household in person).
+ */
+export const contact = httpRoute(
+  { roles: ['applicant', 'townshipCaseworker'], path: caseIdPath, body: householdContactBody },
+  async ({ path, body, principal }) => {
+    await authorizedCase(principal, path.caseId, ['townshipCaseworker']);
+    const changed = await changeHouseholdContact(path.caseId, body, actor(principal));
+    return {
+      statusCode: 200,
+      body: {
+        caseId: path.caseId,
+        ...changed,
+        message:
+          changed.contact.notify === 'sms'
+            ? `此后的短信通知发送至 ${changed.contact.phoneMasked}`
+            : '此后不再发送短信通知；书面告知照常送达',
+      },
+    };
+  },
+);
+
 export const payee = httpRoute(
   {
     roles: ['applicant', 'townshipCaseworker'],

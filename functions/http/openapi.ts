@@ -55,7 +55,7 @@ import {
   taskIdPath,
   tasksQuery,
 } from '../../shared/schemas/casework.ts';
-import { applicationRequest } from '../../shared/schemas/household.ts';
+import { applicationRequest, householdContactBody } from '../../shared/schemas/household.ts';
 import {
   bankFileBody,
   bankReturnBody,
@@ -785,6 +785,31 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
           message: z.string(),
         })
         .meta({ title: '已登记的收款账户' }),
+    },
+    errors: [400, 404, 413],
+  },
+  changeContact: {
+    tag: '申请人',
+    description:
+      '变更短信通知号码或方式：申请家庭本人（本人的案件）或乡镇（街道）经办人（如短信未送达、当面联系后登记新号码）登记接收短信的手机号，或选择不接收短信（书面告知照常送达）。此后的短信通知按新登记的号码和方式发送；号码加密保存，答复只显示脱敏号码。每次变更记入案件的审计链；与现用的相同时不写入（same）。',
+    path: caseIdPath,
+    body: householdContactBody,
+    success: {
+      status: 200,
+      description: '已变更，或与现用的相同',
+      schema: z
+        .object({
+          caseId: z.string(),
+          outcome: z.enum(['changed', 'same']).describe('changed 已变更；same 与现用的相同，未写入'),
+          contact: z.object({
+            phoneMasked: z.string().describe('脱敏手机号，如 138****5678'),
+            notify: z.enum(['sms', 'none']),
+            source: z.enum(['declared', 'changed']).describe('declared 申请时所填；changed 此后变更'),
+            changedAt: z.string().nullable(),
+          }),
+          message: z.string(),
+        })
+        .meta({ title: '短信通知方式' }),
     },
     errors: [400, 404, 413],
   },

@@ -339,16 +339,18 @@ export const householdDeclaration = householdFields.superRefine(supportersAgree)
 export const hasAbleSupporter = (h: Pick<HouseholdDeclaration, 'obligors' | 'hasAbleSupporter'>): boolean =>
   h.obligors !== undefined ? h.obligors.some((o) => o.ableToSupport) : (h.hasAbleSupporter ?? true);
 
+const mobilePhone = z.string().regex(/^1\d{10}$/, { error: '手机号应为11位，以1开头' });
+/** 短信通知: SMS (the default) or none; the written notices stand either way. */
+const notifyChoice = z
+  .enum(['sms', 'none'], { error: '通知方式应为 sms（短信）或 none（不发送）' })
+  .describe('通知方式：sms 短信（默认）、none 不发送；书面告知不受影响');
+
 /** Who applies, with the pledge and the consent every application carries (第四十条). */
 export const applicantFields = {
   applicant: z.object({
     name: personName,
-    phone: z.string().regex(/^1\d{10}$/, { error: '手机号应为11位，以1开头' }),
-    /** 短信通知: SMS (the default) or none; the written notices stand either way. */
-    notify: z
-      .enum(['sms', 'none'], { error: '通知方式应为 sms（短信）或 none（不发送）' })
-      .optional()
-      .describe('通知方式：sms 短信（默认）、none 不发送；书面告知不受影响'),
+    phone: mobilePhone,
+    notify: notifyChoice.optional(),
   }),
   pledge: z.literal(true, { error: '须承诺所报信息真实（pledge=true）' }),
   verificationConsent: z.literal(true, { error: '须授权核对家庭经济状况（verificationConsent=true）' }),
@@ -362,6 +364,12 @@ export const applicantFields = {
     .refine((r) => new Set(r).size === r.length, { error: '专项救助项目重复' })
     .default([]),
 };
+
+/** How the household is reached after it applied: a new phone number, or SMS turned on or off. */
+export const householdContactBody = z.object({
+  phone: mobilePhone.describe('接收短信的手机号'),
+  notify: notifyChoice,
+});
 
 export const applicationRequest = householdDeclaration.extend({
   ...applicantFields,

@@ -378,6 +378,15 @@ describe('the applicant, caseworker and auditor journey', () => {
     expect(await page.locator('#consent-button').isDisabled()).toBe(!route);
     if (!route) expect(await text(page, '#consent-note')).toContain('在线同意功能尚未开通');
     await screenshot(page, 'journey-9-status-consent-375');
+    // The household changes where its SMS go, or turns them off: a bad number never leaves the page.
+    await page.fill('#contact-phone', '1380000');
+    await page.click('#contact-button');
+    await sees(page, '#contact-error', '手机号应为11位');
+    await page.fill('#contact-phone', '13800000355');
+    await page.selectOption('#contact-notify', 'none');
+    await page.click('#contact-button');
+    await sees(page, '#contact-result', '此后不再发送短信通知');
+    expect(await fitsWidth(page)).toBe(true);
     expect(page.errors).toEqual([]);
 
     // The caseworker's case view on a phone.

@@ -102,6 +102,7 @@ const policy: Record<string, Policy> = {
     jurisdiction: true,
   },
   'PUT /cases/{caseId}/payee-account': { allowed: ['applicant', 'townshipCaseworker'], jurisdiction: true },
+  'PUT /cases/{caseId}/contact': { allowed: ['applicant', 'townshipCaseworker'], jurisdiction: true },
   'POST /cases/{caseId}/recoveries': { allowed: ['countyOfficer'], jurisdiction: true },
   'POST /cases/{caseId}/recoveries/{recoveryId}/repayments': {
     allowed: ['countyOfficer'],
@@ -419,6 +420,10 @@ describe('access', () => {
       'POST /cases/{caseId}/recoveries/{recoveryId}/repayments': {
         path: `/cases/${caseId}/recoveries/recovery-none/repayments`,
         body: { amount: 10, paidOn: '2026-12-01', receipt: 'R-1' },
+      },
+      'PUT /cases/{caseId}/contact': {
+        path: `/cases/${caseId}/contact`,
+        body: { phone: '13900000001', notify: 'sms' },
       },
       'PUT /cases/{caseId}/payee-account': {
         path: `/cases/${caseId}/payee-account`,

@@ -6,14 +6,13 @@
  * webhooks receive it.
  */
 import { describe, expect, it } from 'vitest';
-import { clock } from '../../local/clock.ts';
 import { invoke } from '../../local/lambda.ts';
 import { readAuditLog } from '../../shared/audit.ts';
 import { staffChain } from '../../shared/staff.ts';
 import { type Actor, actors } from '../support/actors.ts';
 import { applicationFlow } from '../support/application-flow.ts';
 import { application } from '../support/households.ts';
-import { eventually, useRuntime } from '../support/runtime.ts';
+import { eventually, pastQuietHours, useRuntime } from '../support/runtime.ts';
 
 const runtime = useRuntime();
 const flow = applicationFlow(runtime);
@@ -53,15 +52,6 @@ async function announced(kindLabel: string, after: number) {
   );
 }
 const lastSeq = () => runtime.rt.outbox.records().at(-1)?.seq ?? 0;
-/** Past the quiet hours (21:00–08:00 China time), which hold non-urgent messages till morning. */
-function daytime(): void {
-  const hour = new Date(clock.now() + 8 * 3_600_000).getUTCHours();
-  if (hour >= 8 && hour < 21) return;
-  const china = new Date(clock.now() + 8 * 3_600_000 + (hour >= 21 ? 86_400_000 : 0));
-  const morning =
-    Date.UTC(china.getUTCFullYear(), china.getUTCMonth(), china.getUTCDate(), 8, 1) - 8 * 3_600_000;
-  clock.advance(morning - clock.now());
-}
 
 describe('work-message channels', () => {
   it('a new task @-mentions the deciders of its kind who chose the platform, and no one else', async () => {
@@ -98,7 +88,7 @@ describe('work-message channels', () => {
 
     const atCounty = lastSeq();
     await flow.reviewToCounty(applicationId);
-    daytime();
+    pastQuietHours();
     const [determination] = await announced('县级', atCounty);
     expect(determination!.mentions).toEqual(['dt-wu']);
 
@@ -133,7 +123,7 @@ describe('work-message channels', () => {
     expect(unknown.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['channel']);
     expect((await runtime.api('/staff/me/work-channel', {}, chooser)).body.account).toBe('dt-sun');
 
-    daytime();
+    pastQuietHours();
     const back = await choose(chooser, { channel: 'inbox' });
     expect(back.body).toMatchObject({ channel: 'inbox', account: null });
     const before = lastSeq();

@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import type { ApplicationView } from '../../shared/openapi.ts';
 import type { caseLifecycleResponses } from '../../shared/schemas/cases.ts';
+import { householdContactBody } from '../../shared/schemas/household.ts';
 import { api, hasOperation } from './lib/api.ts';
 import { $, h, show } from './lib/dom.ts';
 import { beijingTime, daysUntil, yuan } from './lib/format.ts';
@@ -436,6 +437,61 @@ async function render(app: ApplicationView) {
   );
 }
 
+/**
+ * 短信通知: the household changes the phone its SMS go to, or turns them off; the written notices
+ * stand either way. Outside the polled summary, so that a status change does not wipe what is typed.
+ */
+function contactCard(caseId: string) {
+  const phone = h('input', {
+    id: 'contact-phone',
+    type: 'tel',
+    inputmode: 'numeric',
+    autocomplete: 'tel',
+    maxlength: '11',
+    'aria-describedby': 'contact-error',
+  }) as HTMLInputElement;
+  const notify = h(
+    'select',
+    { id: 'contact-notify' },
+    h('option', { value: 'sms' }, '接收短信通知'),
+    h('option', { value: 'none' }, '不接收短信'),
+  ) as HTMLSelectElement;
+  const error = h('small', { class: 'error', id: 'contact-error' });
+  const result = h('div', { id: 'contact-result', role: 'status' });
+  return h(
+    'form',
+    {
+      class: 'card',
+      id: 'contact',
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        const parsed = householdContactBody.safeParse({ phone: phone.value.trim(), notify: notify.value });
+        error.textContent = parsed.success ? '' : parsed.error.issues.map((i) => i.message).join('；');
+        if (!parsed.success) return;
+        const res = await api<{ message: string }>('PUT', `/cases/${encodeURIComponent(caseId)}/contact`, {
+          body: parsed.data,
+        });
+        if (res.ok) show(result, h('p', { class: 'ok' }, res.data.message));
+        else {
+          error.textContent = (res.error.fields ?? []).map((f) => f.message).join('；');
+          show(result, h('p', { class: 'error' }, `保存失败：${res.error.message}`));
+        }
+      },
+    },
+    h('h2', {}, '短信通知'),
+    h(
+      'p',
+      { class: 'hint' },
+      '受理、公示、书面告知、救助金发放等消息以短信发到申请时填写的手机号。号码变更或不想接收短信时在此更改；书面告知不受影响。',
+    ),
+    h('label', { class: 'field' }, h('span', {}, '手机号'), phone, error),
+    h('label', { class: 'field' }, h('span', {}, '通知方式'), notify),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'contact-button' }, '保存')),
+    result,
+  );
+}
+let contactShown = false;
+
 async function load(id: string) {
   const res = await api<ApplicationView>('GET', `/applications/${encodeURIComponent(id)}`);
   if (!res.ok) {
@@ -451,6 +507,10 @@ async function load(id: string) {
   if (json !== shown) {
     shown = json;
     await render(res.data);
+  }
+  if (!contactShown) {
+    contactShown = true;
+    root.after(contactCard(res.data.caseId));
   }
   if (!decided(res.data)) polling = setTimeout(() => void load(id), POLL_MS);
 }
