@@ -7,21 +7,19 @@
  * then the dead-letter queue and `npm run redrive`); the quiet hours hold non-urgent messages till
  * morning.
  */
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { clock } from '../../local/clock.ts';
 import { invoke } from '../../local/lambda.ts';
 import type { OutboxRecord } from '../../local/outbox.ts';
 import { readAuditLog } from '../../shared/audit.ts';
-import { dynamo } from '../../shared/clients.ts';
 import { chinaDate } from '../../shared/domain/dates.ts';
-import { eveOf, OUTBOX_SHARDS } from '../../shared/notify/deliveries.ts';
+import { eveOf } from '../../shared/notify/deliveries.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { bringForward } from '../../shared/repositories/schedule.ts';
 import { actors } from '../support/actors.ts';
 import { applicationFlow } from '../support/application-flow.ts';
 import { application } from '../support/households.ts';
+import { outboxItems, queueDepth, relayUntil, smsTo as sms } from '../support/notify.ts';
 import { eventually, useRuntime } from '../support/runtime.ts';
 import { runScript } from '../support/scripts.ts';
 
@@ -30,74 +28,11 @@ const flow = applicationFlow(runtime);
 
 /** Runs the outbox relay, as its schedule does every minute. */
 const relay = () => invoke('relayDeliveries', {});
-/** What waits in the outbox for a case (reminders, messages held through the quiet hours). */
-async function pending(caseId: string) {
-  const items = [];
-  for (let shard = 0; shard < OUTBOX_SHARDS; shard++)
-    items.push(
-      ...(
-        await dynamo().send(
-          new QueryCommand({
-            TableName: process.env.CASES_TABLE!,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': `OUTBOX#${shard}` },
-          }),
-        )
-      ).Items!.filter((i) => i.message.caseId === caseId),
-    );
-  return items;
-}
-const smsTo = (phone: string) =>
-  runtime.rt.outbox.records().filter((r) => r.channel === 'sms' && r.to === phone);
+const pending = (caseId: string) => outboxItems(caseId);
+const smsTo = (phone: string) => sms(runtime.rt, phone);
 const entries = async (caseId: string, action: string) =>
   (await readAuditLog(caseId)).entries.filter((e) => e.action === action);
-
-/** What the outbox, the queue and its DLQ hold: named when a wait times out, to say where a message stopped. */
-async function state(): Promise<string> {
-  const queue = async (url: string) =>
-    (
-      await new SQSClient({ useQueueUrlAsEndpoint: false }).send(
-        new GetQueueAttributesCommand({
-          QueueUrl: url,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
-      )
-    ).Attributes;
-  const outbox = [];
-  for (let shard = 0; shard < OUTBOX_SHARDS; shard++)
-    outbox.push(
-      ...(
-        await dynamo().send(
-          new QueryCommand({
-            TableName: process.env.CASES_TABLE!,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': `OUTBOX#${shard}` },
-          }),
-        )
-      ).Items!.map((i) => `${i.sk} ${i.message?.template}`),
-    );
-  return JSON.stringify({
-    now: new Date().toISOString(),
-    outbox,
-    queue: await queue(runtime.rt.env.DELIVERIES_QUEUE_URL!),
-    dlq: await queue(runtime.rt.env.DELIVERIES_QUEUE_DLQ_URL!),
-    sent: runtime.rt.outbox.records().map((r) => `${r.receivedAt} ${r.channel} ${r.templateId ?? ''}`),
-  });
-}
-
-async function until<T>(check: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  try {
-    return await eventually(
-      async () => {
-        await relay();
-        return check();
-      },
-      { every: 200 },
-    );
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\n${await state()}`);
-  }
-}
+const until = <T>(check: () => T | undefined | Promise<T | undefined>) => relayUntil(runtime.rt, check);
 
 describe('notifications', () => {
   it('a household event sends one SMS with its receipt on the chain; a new task, one work message', async () => {
@@ -202,15 +137,9 @@ describe('notifications', () => {
     // A long one: past the queue's receives the message waits in the DLQ, and is sent once redriven.
     runtime.rt.outbox.fail('5xx', 1_000);
     await flow.submit(application({ applicant: { name: '钱七', phone: '13800000105' } }));
-    await until(async () => {
-      const { Attributes } = await new SQSClient({ useQueueUrlAsEndpoint: false }).send(
-        new GetQueueAttributesCommand({
-          QueueUrl: runtime.rt.env.DELIVERIES_QUEUE_DLQ_URL!,
-          AttributeNames: ['ApproximateNumberOfMessages'],
-        }),
-      );
-      return Number(Attributes?.ApproximateNumberOfMessages) > 0 ? true : undefined;
-    });
+    await until(async () =>
+      (await queueDepth(runtime.rt.env.DELIVERIES_QUEUE_DLQ_URL!)).waiting > 0 ? true : undefined,
+    );
     runtime.rt.outbox.clear();
     const run = await runScript('scripts/redrive.ts', ['Deliveries'], {
       AWS_ENDPOINT_URL_SQS: runtime.rt.endpoints.sqs,

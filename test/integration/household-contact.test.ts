@@ -4,17 +4,13 @@
  * the household itself turns SMS off, and the next notice sends none. On the in-memory runtime and
  * its outbox on loopback.
  */
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { invoke } from '../../local/lambda.ts';
 import { readAuditLog } from '../../shared/audit.ts';
-import { dynamo } from '../../shared/clients.ts';
-import { OUTBOX_SHARDS } from '../../shared/notify/deliveries.ts';
 import { type Actor, actors } from '../support/actors.ts';
 import { applicationFlow } from '../support/application-flow.ts';
 import { application } from '../support/households.ts';
-import { eventually, pastQuietHours, useRuntime } from '../support/runtime.ts';
+import { outboxItems, pastQuietHours, queueDepth, relayUntil, smsTo as sms } from '../support/notify.ts';
+import { useRuntime } from '../support/runtime.ts';
 
 const runtime = useRuntime();
 const flow = applicationFlow(runtime);
@@ -23,45 +19,17 @@ const change = (caseId: string, body: unknown, as: Actor = actors.township) =>
   runtime.api(`/cases/${caseId}/contact`, { method: 'PUT', body: JSON.stringify(body) }, as);
 const entries = async (caseId: string, action: string) =>
   (await readAuditLog(caseId)).entries.filter((e) => e.action === action);
-const smsTo = (phone: string) =>
-  runtime.rt.outbox.records().filter((r) => r.channel === 'sms' && r.to === phone);
-
-/** Relays the outbox until `check` holds, as the relay's schedule does every minute. */
-const until = <T>(check: () => Promise<T | undefined> | T | undefined) =>
-  eventually(
-    async () => {
-      await invoke('relayDeliveries', {});
-      return check();
-    },
-    { every: 200 },
-  );
+const smsTo = (phone: string) => sms(runtime.rt, phone);
+const until = <T>(check: () => T | undefined | Promise<T | undefined>) => relayUntil(runtime.rt, check);
 
 /** Nothing of the case is due in the outbox, and the deliveries queue is empty: all was handled. */
 async function drained(caseId: string): Promise<true | undefined> {
-  for (let shard = 0; shard < OUTBOX_SHARDS; shard++) {
-    const { Items } = await dynamo().send(
-      new QueryCommand({
-        TableName: process.env.CASES_TABLE!,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `OUTBOX#${shard}` },
-      }),
-    );
-    // Reminders wait there till their day (a task's eve, a recheck's week before): not yet due.
-    const due = (i: Record<string, unknown>) =>
-      !i.notBefore || Date.parse(i.notBefore as string) <= Date.now();
-    if (Items!.some((i) => i.message.caseId === caseId && due(i))) return undefined;
-  }
-  const { Attributes } = await new SQSClient({ useQueueUrlAsEndpoint: false }).send(
-    new GetQueueAttributesCommand({
-      QueueUrl: runtime.rt.env.DELIVERIES_QUEUE_URL!,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
+  // Reminders wait there till their day (a task's eve, a recheck's week before): not yet due.
+  const due = (await outboxItems(caseId)).filter(
+    (i) => !i.notBefore || Date.parse(i.notBefore as string) <= Date.now(),
   );
-  return Number(Attributes?.ApproximateNumberOfMessages) +
-    Number(Attributes?.ApproximateNumberOfMessagesNotVisible) ===
-    0
-    ? true
-    : undefined;
+  const { waiting, inFlight } = await queueDepth(runtime.rt.env.DELIVERIES_QUEUE_URL!);
+  return due.length + waiting + inFlight === 0 ? true : undefined;
 }
 
 describe('the household’s SMS contact', () => {

@@ -821,6 +821,23 @@ describe('responses match the OpenAPI document', () => {
         })
       ).status,
     ).toBe(404);
+    // 短信通知: the household registers another phone; a malformed one names the field.
+    const contact = `/cases/${caseId}/contact`;
+    const moved = await call('PUT', '/cases/{caseId}/contact', contact, {
+      body: { phone: '13800000777', notify: 'sms' },
+    });
+    expect(moved.body).toMatchObject({ outcome: 'changed', contact: { phoneMasked: '138****0777' } });
+    const shortNumber = await call('PUT', '/cases/{caseId}/contact', contact, {
+      body: { phone: '1380000', notify: 'sms' },
+    });
+    expect(shortNumber.body.error.fields).toEqual([expect.objectContaining({ field: 'phone' })]);
+    expect(
+      (
+        await call('PUT', '/cases/{caseId}/contact', '/cases/case-doesnotexist/contact', {
+          body: { phone: '13800000777', notify: 'sms' },
+        })
+      ).status,
+    ).toBe(404);
     const shown = await call('GET', '/cases/{caseId}/payments', `/cases/${caseId}/payments`);
     expect(shown.body.payeeAccount).toMatchObject({
       bankName: '中国农业银行长沙县支行',

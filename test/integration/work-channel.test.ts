@@ -6,13 +6,13 @@
  * webhooks receive it.
  */
 import { describe, expect, it } from 'vitest';
-import { invoke } from '../../local/lambda.ts';
 import { readAuditLog } from '../../shared/audit.ts';
 import { staffChain } from '../../shared/staff.ts';
 import { type Actor, actors } from '../support/actors.ts';
 import { applicationFlow } from '../support/application-flow.ts';
 import { application } from '../support/households.ts';
-import { eventually, pastQuietHours, useRuntime } from '../support/runtime.ts';
+import { pastQuietHours, relayUntil } from '../support/notify.ts';
+import { eventually, useRuntime } from '../support/runtime.ts';
 
 const runtime = useRuntime();
 const flow = applicationFlow(runtime);
@@ -35,21 +35,15 @@ const choose = (actor: Actor, body: Record<string, unknown>) =>
 
 /** The caseworkers' group messages (DingTalk, locally) that announced a new task of `kindLabel`. */
 async function announced(kindLabel: string, after: number) {
-  return eventually(
-    async () => {
-      await invoke('relayDeliveries', {});
-      const found = runtime.rt.outbox
-        .records()
-        .filter(
-          (r) =>
-            r.seq > after &&
-            r.channel === 'dingtalk' &&
-            r.text?.startsWith(`【兜底救助】新任务：${kindLabel}`),
-        );
-      return found.length ? found : undefined;
-    },
-    { every: 200 },
-  );
+  return relayUntil(runtime.rt, () => {
+    const found = runtime.rt.outbox
+      .records()
+      .filter(
+        (r) =>
+          r.seq > after && r.channel === 'dingtalk' && r.text?.startsWith(`【兜底救助】新任务：${kindLabel}`),
+      );
+    return found.length ? found : undefined;
+  });
 }
 const lastSeq = () => runtime.rt.outbox.records().at(-1)?.seq ?? 0;
 

@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import { ApiClient, type ApiResponse, type Caller } from '../../local/client.ts';
-import { clock } from '../../local/clock.ts';
 import { type Runtime, type RuntimeOptions, startRuntime } from '../../local/runtime.ts';
 import { getTask } from '../../shared/repositories/cases.ts';
 import { type Actor, actors } from './actors.ts';
@@ -97,16 +96,3 @@ export { eventually } from '../../local/client.ts';
  */
 export const chainActions = (entries: ReadonlyArray<{ action: string }>): string[] =>
   entries.map((e) => e.action).filter((a) => !a.startsWith('notification.'));
-
-/**
- * Moves the clock past the notifications' quiet hours (21:00–08:00 China time, the local
- * configuration's), which hold non-urgent messages till morning: to 08:01 if it is in them.
- */
-export function pastQuietHours(): void {
-  const hour = new Date(clock.now() + 8 * 3_600_000).getUTCHours();
-  if (hour >= 8 && hour < 21) return;
-  const china = new Date(clock.now() + 8 * 3_600_000 + (hour >= 21 ? 86_400_000 : 0));
-  const morning =
-    Date.UTC(china.getUTCFullYear(), china.getUTCMonth(), china.getUTCDate(), 8, 1) - 8 * 3_600_000;
-  clock.advance(morning - clock.now());
-}
