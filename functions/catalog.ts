@@ -223,6 +223,13 @@ export const functions = {
     description: '设置本人的工作消息提醒方式（政务钉钉、企业微信群消息中 @ 本人，或仅在收件箱查看）',
     grants: [rateLimited, { table: 'Cases', access: 'readWrite' }],
   },
+  householdContact: {
+    stack: 'notifications',
+    entry: 'functions/http/case-lifecycle.ts',
+    handler: 'contactOf',
+    description: '查看申请家庭的短信通知号码（脱敏）和方式',
+    grants: [{ table: 'Cases', access: 'read' }],
+  },
   changeContact: {
     stack: 'notifications',
     entry: 'functions/http/case-lifecycle.ts',
@@ -1266,6 +1273,7 @@ export const routes: Route[] = [
     public: 'the pages’ scripts, which every visitor downloads (served from S3 behind CloudFront)',
   },
   { method: 'PUT', path: '/cases/{caseId}/payee-account', function: 'registerPayee' },
+  { method: 'GET', path: '/cases/{caseId}/contact', function: 'householdContact' },
   { method: 'PUT', path: '/cases/{caseId}/contact', function: 'changeContact' },
   { method: 'POST', path: '/cases/{caseId}/recoveries', function: 'orderRecovery' },
   {

@@ -12,7 +12,7 @@ import { shownRecovery } from '../../shared/domain/recoveries.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { answerHearing } from '../../shared/hearing.ts';
 import { httpRoute } from '../../shared/http.ts';
-import { changeHouseholdContact } from '../../shared/notify/contact.ts';
+import { changeHouseholdContact, contactView, householdContact } from '../../shared/notify/contact.ts';
 import { registerPayeeAccount } from '../../shared/payroll.ts';
 import * as lifecycle from '../../shared/repositories/lifecycle.ts';
 import { listPayments, listRecoveries, maskedPayeeAccount } from '../../shared/repositories/payments.ts';
@@ -208,6 +208,16 @@ export const payments = httpRoute(
  * paid to. Each registration is kept (who, when, why); the number and name are sealed, and every
  * answer and log shows them masked.
  */
+/** Where the household's SMS go now (masked), and whether it receives them. */
+export const contactOf = httpRoute(
+  { roles: ['applicant', 'townshipCaseworker'], path: caseIdPath },
+  async ({ path, principal }) => {
+    await authorizedCase(principal, path.caseId, ['townshipCaseworker']);
+    const current = await householdContact(path.caseId);
+    return { statusCode: 200, body: { caseId: path.caseId, contact: current ? contactView(current) : null } };
+  },
+);
+
 /**
  * A new phone number for the household's SMS, or SMS turned on or off: by the household, or by its
  * township (a number the gateway refused, mended after reaching the household in person).

@@ -107,6 +107,14 @@ const assetPath = z.object({
     .describe('web/src 下页面脚本的打包结果，如 apply.js'),
 });
 
+/** How a household's SMS reach it, as the contact routes answer. */
+const contactViewSchema = z.object({
+  phoneMasked: z.string().describe('脱敏手机号，如 138****5678'),
+  notify: z.enum(['sms', 'none']),
+  source: z.enum(['declared', 'changed']).describe('declared 申请时所填；changed 此后变更'),
+  changedAt: z.string().nullable(),
+});
+
 /** Named request and response shapes: `#/components/schemas/<name>`. */
 const requestComponents = {
   ApplicationRequest: applicationRequest,
@@ -788,6 +796,20 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
     },
     errors: [400, 404, 413],
   },
+  householdContact: {
+    tag: '申请人',
+    description:
+      '短信通知发往的号码（脱敏）和方式：申请时所填，或此后变更的。申请家庭本人（本人的案件）或乡镇（街道）经办人查看；未留号码时 contact 为 null。',
+    path: caseIdPath,
+    success: {
+      status: 200,
+      description: '短信通知方式',
+      schema: z
+        .object({ caseId: z.string(), contact: contactViewSchema.nullable() })
+        .meta({ title: '短信通知方式' }),
+    },
+    errors: [400, 404],
+  },
   changeContact: {
     tag: '申请人',
     description:
@@ -801,12 +823,7 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
         .object({
           caseId: z.string(),
           outcome: z.enum(['changed', 'same']).describe('changed 已变更；same 与现用的相同，未写入'),
-          contact: z.object({
-            phoneMasked: z.string().describe('脱敏手机号，如 138****5678'),
-            notify: z.enum(['sms', 'none']),
-            source: z.enum(['declared', 'changed']).describe('declared 申请时所填；changed 此后变更'),
-            changedAt: z.string().nullable(),
-          }),
+          contact: contactViewSchema,
           message: z.string(),
         })
         .meta({ title: '短信通知方式' }),

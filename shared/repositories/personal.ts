@@ -1,13 +1,15 @@
 /**
  * The personal fields of a household as stored: each member's ID number, disability grade and
  * severe-illness flag sealed (`shared/crypto.ts`), with the ID number also kept masked (区划 + 后四位)
- * for the views that only show it. Repositories seal on the way in and open on the way out, so the
+ * for the views that only show it; the applicant's phone sealed too, kept masked beside it. Repositories seal on the way in and open on the way out, so the
  * rest of the code reads households as declared and the table never holds these fields in clear.
  */
 import { fieldCipher, isSealed } from '../crypto.ts';
 import { maskIdNumber } from '../domain/id-number.ts';
+import { maskPhone } from '../notify/deliveries.ts';
 
 interface WithMembers {
+  applicant?: { phone?: unknown };
   members: ReadonlyArray<{
     idNumber: string;
     disabilityCategory?: unknown;
@@ -36,7 +38,12 @@ export async function sealHousehold<T extends WithMembers>(household: T): Promis
       return sealed;
     }),
   );
-  return { ...household, members } as unknown as T;
+  const phone = household.applicant?.phone;
+  const applicant =
+    typeof phone === 'string' && !isSealed(phone)
+      ? { ...household.applicant, phone: await cipher.seal(phone), phoneMasked: maskPhone(phone) }
+      : household.applicant;
+  return { ...household, members, ...(applicant ? { applicant } : {}) } as unknown as T;
 }
 
 export async function openHousehold<T extends WithMembers>(household: T): Promise<T> {
@@ -49,7 +56,12 @@ export async function openHousehold<T extends WithMembers>(household: T): Promis
       return opened;
     }),
   );
-  return { ...household, members } as unknown as T;
+  let applicant = household.applicant;
+  if (applicant && isSealed(applicant.phone)) {
+    const { phoneMasked: _masked, ...rest } = applicant as Record<string, unknown>;
+    applicant = { ...rest, phone: await cipher.open(applicant.phone) };
+  }
+  return { ...household, members, ...(applicant ? { applicant } : {}) } as unknown as T;
 }
 
 /** A record with a household inside (`key`), sealed or opened as a whole. */

@@ -379,6 +379,7 @@ describe('the applicant, caseworker and auditor journey', () => {
     if (!route) expect(await text(page, '#consent-note')).toContain('在线同意功能尚未开通');
     await screenshot(page, 'journey-9-status-consent-375');
     // The household changes where its SMS go, or turns them off: a bad number never leaves the page.
+    await sees(page, '#contact-current', `短信通知发送至 ${single.applicant.phone.slice(0, 3)}****`);
     await page.fill('#contact-phone', '1380000');
     await page.click('#contact-button');
     await sees(page, '#contact-error', '手机号应为11位');
@@ -386,6 +387,7 @@ describe('the applicant, caseworker and auditor journey', () => {
     await page.selectOption('#contact-notify', 'none');
     await page.click('#contact-button');
     await sees(page, '#contact-result', '此后不再发送短信通知');
+    await sees(page, '#contact-current', '已选择不接收短信（号码 138****0355）');
     expect(await fitsWidth(page)).toBe(true);
     expect(page.errors).toEqual([]);
 

@@ -102,6 +102,7 @@ const policy: Record<string, Policy> = {
     jurisdiction: true,
   },
   'PUT /cases/{caseId}/payee-account': { allowed: ['applicant', 'townshipCaseworker'], jurisdiction: true },
+  'GET /cases/{caseId}/contact': { allowed: ['applicant', 'townshipCaseworker'], jurisdiction: true },
   'PUT /cases/{caseId}/contact': { allowed: ['applicant', 'townshipCaseworker'], jurisdiction: true },
   'POST /cases/{caseId}/recoveries': { allowed: ['countyOfficer'], jurisdiction: true },
   'POST /cases/{caseId}/recoveries/{recoveryId}/repayments': {
@@ -421,6 +422,7 @@ describe('access', () => {
         path: `/cases/${caseId}/recoveries/recovery-none/repayments`,
         body: { amount: 10, paidOn: '2026-12-01', receipt: 'R-1' },
       },
+      'GET /cases/{caseId}/contact': { path: `/cases/${caseId}/contact` },
       'PUT /cases/{caseId}/contact': {
         path: `/cases/${caseId}/contact`,
         body: { phone: '13900000001', notify: 'sms' },

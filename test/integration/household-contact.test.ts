@@ -50,6 +50,10 @@ describe('the household’s SMS contact', () => {
       (await change(caseId, { phone: '13800000299', notify: 'sms' }, actors.otherApplicant)).status,
     );
     expect(await entries(caseId, 'contact.changed')).toEqual([]);
+    expect((await runtime.api(`/cases/${caseId}/contact`, {}, actors.applicant)).body.contact).toMatchObject({
+      phoneMasked: '199****0201',
+      source: 'declared',
+    });
 
     // The township, having reached the household in person, registers its new number.
     const changed = await change(caseId, { phone: '13800000201', notify: 'sms' });
@@ -60,6 +64,13 @@ describe('the household’s SMS contact', () => {
       message: '此后的短信通知发送至 138****0201',
     });
     expect((await change(caseId, { phone: '13800000201', notify: 'sms' })).body.outcome).toBe('same');
+    // The household sees where its SMS go now.
+    expect((await runtime.api(`/cases/${caseId}/contact`, {}, actors.applicant)).body.contact).toEqual({
+      phoneMasked: '138****0201',
+      notify: 'sms',
+      source: 'changed',
+      changedAt: changed.body.contact.changedAt,
+    });
     const [entry] = await entries(caseId, 'contact.changed');
     expect(entry!.summary).toBe('登记短信通知号码：138****0201');
     expect(JSON.stringify(await readAuditLog(caseId))).not.toContain('13800000201');

@@ -827,6 +827,11 @@ describe('responses match the OpenAPI document', () => {
       body: { phone: '13800000777', notify: 'sms' },
     });
     expect(moved.body).toMatchObject({ outcome: 'changed', contact: { phoneMasked: '138****0777' } });
+    expect((await call('GET', '/cases/{caseId}/contact', contact)).body.contact).toMatchObject({
+      phoneMasked: '138****0777',
+      notify: 'sms',
+      source: 'changed',
+    });
     const shortNumber = await call('PUT', '/cases/{caseId}/contact', contact, {
       body: { phone: '1380000', notify: 'sms' },
     });

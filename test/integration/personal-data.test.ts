@@ -53,6 +53,12 @@ function expectSealed(members: Array<Record<string, unknown>>, declared: ReturnT
   }
 }
 
+function expectPhoneSealed(applicant: Record<string, unknown>, phone: string) {
+  expect(applicant.phone).toMatch(/^enc:v1:/);
+  expect(applicant.phoneMasked).toBe(`${phone.slice(0, 3)}****${phone.slice(-4)}`);
+  expect(JSON.stringify(applicant)).not.toContain(phone);
+}
+
 describe('personal data', () => {
   it('is sealed in the stored application, masked in its views, and still read by the rules', async () => {
     const declared = household();
@@ -61,6 +67,7 @@ describe('personal data', () => {
       new GetCommand({ TableName: table(), Key: { pk: `APP#${applicationId}`, sk: 'APP' } }),
     );
     expectSealed(Item!.declaration.members, declared);
+    expectPhoneSealed(Item!.declaration.applicant, declared.applicant.phone);
 
     // The means test opened them: the severely disabled child counts as such.
     const task = await flow.task(applicationId, 'townshipReview');
@@ -107,6 +114,7 @@ describe('personal data', () => {
       return Item;
     });
     expectSealed(item.request.members, declared);
+    expectPhoneSealed(item.request.applicant, declared.applicant.phone);
   });
 
   it("keeps an emergency's hardship text out of the workflow and its archive, sealed in the request, shown to the caseworker", async () => {

@@ -458,6 +458,19 @@ function contactCard(caseId: string) {
   ) as HTMLSelectElement;
   const error = h('small', { class: 'error', id: 'contact-error' });
   const result = h('div', { id: 'contact-result', role: 'status' });
+  const current = h('p', { id: 'contact-current' });
+  type Shown = { contact: { phoneMasked: string; notify: 'sms' | 'none' } | null };
+  const showCurrent = ({ contact }: Shown) => {
+    if (contact) notify.value = contact.notify;
+    current.textContent = !contact
+      ? '未登记手机号。'
+      : contact.notify === 'sms'
+        ? `短信通知发送至 ${contact.phoneMasked}。`
+        : `已选择不接收短信（号码 ${contact.phoneMasked}）。`;
+  };
+  void api<Shown>('GET', `/cases/${encodeURIComponent(caseId)}/contact`).then((res) => {
+    if (res.ok) showCurrent(res.data);
+  });
   return h(
     'form',
     {
@@ -468,17 +481,24 @@ function contactCard(caseId: string) {
         const parsed = householdContactBody.safeParse({ phone: phone.value.trim(), notify: notify.value });
         error.textContent = parsed.success ? '' : parsed.error.issues.map((i) => i.message).join('；');
         if (!parsed.success) return;
-        const res = await api<{ message: string }>('PUT', `/cases/${encodeURIComponent(caseId)}/contact`, {
-          body: parsed.data,
-        });
-        if (res.ok) show(result, h('p', { class: 'ok' }, res.data.message));
-        else {
+        const res = await api<Shown & { message: string }>(
+          'PUT',
+          `/cases/${encodeURIComponent(caseId)}/contact`,
+          {
+            body: parsed.data,
+          },
+        );
+        if (res.ok) {
+          showCurrent(res.data);
+          show(result, h('p', { class: 'ok' }, res.data.message));
+        } else {
           error.textContent = (res.error.fields ?? []).map((f) => f.message).join('；');
           show(result, h('p', { class: 'error' }, `保存失败：${res.error.message}`));
         }
       },
     },
     h('h2', {}, '短信通知'),
+    current,
     h(
       'p',
       { class: 'hint' },
