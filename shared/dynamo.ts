@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteCommand,
   type DynamoDBDocumentClient,
   QueryCommand,
   type QueryCommandInput,
@@ -26,6 +27,33 @@ export async function queryAll(
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return items;
+}
+
+type WriteRequest =
+  | { PutRequest: { Item: Record<string, unknown> } }
+  | { DeleteRequest: { Key: Record<string, unknown> } };
+
+/**
+ * Writes `requests` to one table, 25 a batch, writing again what DynamoDB left unprocessed (it may,
+ * under throttling) with a growing pause; throws after eight tries of one batch.
+ */
+export async function batchWriteAll(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  requests: readonly WriteRequest[],
+): Promise<void> {
+  for (let i = 0; i < requests.length; i += 25) {
+    let pending = requests.slice(i, i + 25);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt === 8)
+        throw new Error(`${tableName}: ${pending.length} writes unprocessed after ${attempt} tries`);
+      const { UnprocessedItems } = await client.send(
+        new BatchWriteCommand({ RequestItems: { [tableName]: [...pending] } }),
+      );
+      pending = (UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
+      if (pending.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+    }
+  }
 }
 
 /**

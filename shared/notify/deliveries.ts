@@ -18,20 +18,14 @@
  */
 import { createHash } from 'node:crypto';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import {
-  BatchWriteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { AuditInput } from '../audit.ts';
 import { roles } from '../auth.ts';
 import { dynamo, sqs } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import { yuanText } from '../domain/money.ts';
-import type { ConditionalPut } from '../dynamo.ts';
+import { batchWriteAll, type ConditionalPut } from '../dynamo.ts';
 import { casesTable, deliveriesQueue } from '../resources.ts';
 import type { ChannelId } from './channels.ts';
 import { type TemplateId, templateIds, templates } from './templates.ts';
@@ -157,14 +151,11 @@ export async function relayDeliveries(now: Date = new Date()): Promise<{ relayed
         );
         const sent = new Set((out.Successful ?? []).map((s) => Number(s.Id)));
         const gone = batch.filter((_, n) => sent.has(n));
-        if (gone.length)
-          await dynamo().send(
-            new BatchWriteCommand({
-              RequestItems: {
-                [table()]: gone.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })),
-              },
-            }),
-          );
+        await batchWriteAll(
+          dynamo(),
+          table(),
+          gone.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })),
+        );
         relayed += gone.length;
       }
     } while (start);

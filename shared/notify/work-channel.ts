@@ -13,17 +13,12 @@
  * does not touch the index: each person found is checked against their staff record before they are
  * mentioned. Each choice is an entry on the person's chain (`staff-<subject>`).
  */
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  BatchWriteCommand,
-  GetCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type AuditedWrite, AuditedWriteConflictError, appendAudit } from '../audit.ts';
 import { actor, covers, type Principal, type Role } from '../auth.ts';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
-import { queryAll } from '../dynamo.ts';
+import { batchWriteAll, queryAll } from '../dynamo.ts';
 import { ConflictError } from '../errors.ts';
 import { casesTable } from '../resources.ts';
 import { workChannelLabels, type workChannels } from '../schemas/staff.ts';
@@ -134,12 +129,11 @@ export async function setWorkChannel(
       throw new ConflictError('提醒方式刚被另一次设置变更，请刷新后重试');
     throw error;
   }
-  for (let i = 0; i < later.length; i += 25)
-    await dynamo().send(
-      new BatchWriteCommand({
-        RequestItems: { [table()]: later.slice(i, i + 25).map(({ Delete }) => ({ DeleteRequest: Delete })) },
-      }),
-    );
+  await batchWriteAll(
+    dynamo(),
+    table(),
+    later.map(({ Delete }) => ({ DeleteRequest: { Key: Delete.Key } })),
+  );
   return { channel: stored.channel, account: account ?? null, updatedAt };
 }
 

@@ -18,7 +18,6 @@
  */
 import {
   BatchGetCommand,
-  BatchWriteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -29,7 +28,7 @@ import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import type { HeldLine, RollLine, RollRecord, RollStatus } from '../domain/payroll.ts';
 import type { PaymentTask, TaskDecision } from '../domain/tasks.ts';
-import { isConditionFailure, queryAll, setExpression } from '../dynamo.ts';
+import { batchWriteAll, isConditionFailure, queryAll, setExpression } from '../dynamo.ts';
 import { casesTable, DUE_SHARDS } from '../resources.ts';
 import { escalateStandaloneTask, openTaskItem, TASK } from './cases.ts';
 import { shardOf } from './schedule.ts';
@@ -141,17 +140,7 @@ export async function writeLines(rollId: string, lines: readonly RollLine[]): Pr
   const requests = lines.map((line) => ({
     PutRequest: { Item: { pk: linesPk(rollId, shardOf(line.caseId)), sk: line.caseId, rollId, ...line } },
   }));
-  for (let i = 0; i < requests.length; i += 25) {
-    let pending: typeof requests = requests.slice(i, i + 25);
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt === 8) throw new Error(`roll ${rollId}: lines not written after ${attempt} tries`);
-      const { UnprocessedItems } = await dynamo().send(
-        new BatchWriteCommand({ RequestItems: { [table()]: pending } }),
-      );
-      pending = (UnprocessedItems?.[table()] ?? []) as typeof requests;
-      if (pending.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-    }
-  }
+  await batchWriteAll(dynamo(), table(), requests);
 }
 
 /** Households held this month (few: a hearing lasts days), written (again, identically) by their batch. */
