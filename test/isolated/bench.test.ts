@@ -51,7 +51,7 @@ it('lifecycle: applications/s against the baseline, counted requests, the cost p
 }, 240_000);
 
 it('api: both routes open-loop and at saturation, the p99 ratio, requests per submission, no errors', () => {
-  const out = bench('api', { BENCH_SECONDS: '1', BENCH_CONNECTIONS: '2' });
+  const out = bench('api', { BENCH_SECONDS: '1', BENCH_WARM_UP_SECONDS: '1', BENCH_CONNECTIONS: '2' });
   const [open, saturation] = out.split(/\nsaturation, /);
   for (const part of [open, saturation]) {
     expect(part).toMatch(/GET \/health .* p50 \d+ ms {2}p99 \d+ ms .* errors 0/);
