@@ -59,7 +59,7 @@ describe('the caseworker decides', () => {
     expect(bench.errors).toEqual([]);
   });
 
-  it('tells the township which households an SMS did not reach, and takes how work messages alert the caseworker', async () => {
+  it('tells the township which households an SMS did not reach, takes their new number, and how work messages alert the caseworker', async () => {
     const flow = applicationFlow(runtime);
     // A number the local SMS gateway refuses (local/outbox.ts).
     const { caseId } = await flow.submit(application({ applicant: { name: '王五', phone: '19990000201' } }));
@@ -76,6 +76,18 @@ describe('the caseworker decides', () => {
     await signIn(bench, { role: 'townshipCaseworker', name: '李四', regions: '430121' });
     await sees(bench, '#unreached', '短信未送达，请当面或电话联系');
     await sees(bench, `#unreached [data-case="${caseId}"]`, '申请已受理：号码无效');
+    // Reached in person, the household gives a new number: its SMS go there from now on.
+    const item = bench.locator(`#unreached [data-case="${caseId}"]`);
+    await item.locator('input').fill('1380');
+    await item.locator('button').click();
+    await sees(bench, `#unreached [data-case="${caseId}"] small`, '手机号应为11位');
+    await item.locator('input').fill('13800000456');
+    await item.locator('button').click();
+    await sees(bench, `#unreached [data-case="${caseId}"] small`, '此后的短信通知发送至 138****0456');
+    expect((await runtime.api(`/cases/${caseId}/contact`, {}, actors.township)).body.contact).toMatchObject({
+      phoneMasked: '138****0456',
+      source: 'changed',
+    });
     // And chooses to be @-mentioned on 政务钉钉: not without an account id there.
     await sees(bench, '#work-channel-result', '尚未设置');
     await bench.selectOption('#work-channel', 'dingtalk');

@@ -23,7 +23,7 @@ import type {
 } from '../../shared/openapi.ts';
 import { appealBody, caseIdPath } from '../../shared/schemas/cases.ts';
 import type { notificationsResponse } from '../../shared/schemas/casework.ts';
-import { regionCode } from '../../shared/schemas/household.ts';
+import { householdContactBody, regionCode } from '../../shared/schemas/household.ts';
 import {
   workChannelBody,
   workChannelLabels,
@@ -63,6 +63,7 @@ let tasks: Task[] = [];
 let known: Set<string> | undefined;
 const fresh = new Set<string>();
 let selected: string | undefined;
+let shownUnreached: string | undefined;
 let timer: ReturnType<typeof setInterval> | undefined;
 
 function dueBadge(dueDate: string) {
@@ -101,6 +102,7 @@ function controls() {
         township = parsed.data;
         localStorage.setItem(TOWNSHIP_KEY, township);
         known = undefined;
+        shownUnreached = undefined;
         fresh.clear();
         selected = undefined;
         show($('#case'), h('p', { class: 'muted' }, '请选择一项任务，查看案件并作出审核意见。'));
@@ -199,6 +201,10 @@ async function renderUnreached() {
   const res = await api<Notifications>('GET', `/notifications?township=${encodeURIComponent(township)}`);
   if (!res.ok) return;
   const unreached = res.data.notifications.filter((n) => n.type === 'householdUnreached').reverse();
+  // Re-drawn only when the list changed: a number being typed in is not wiped by the next poll.
+  const listed = JSON.stringify(unreached.map((n) => n.taskId));
+  if (listed === shownUnreached) return;
+  shownUnreached = listed;
   if (!unreached.length) {
     show($('#unreached'));
     return;
@@ -215,9 +221,45 @@ async function renderUnreached() {
           { 'data-case': n.caseId },
           h('strong', {}, n.label ?? '通知'),
           `：${n.reason ?? '未能送达'} · 案件 ${n.caseId} · ${beijingTime(n.deliveredAt)}`,
+          newNumberForm(n.caseId),
         ),
       ),
     ),
+  );
+}
+
+/** The household's new number, learnt in person or by telephone: its SMS go there from now on. */
+function newNumberForm(caseId: string) {
+  const phone = h('input', {
+    type: 'tel',
+    inputmode: 'numeric',
+    maxlength: '11',
+    placeholder: '新手机号',
+    'aria-label': `案件 ${caseId} 的新手机号`,
+  }) as HTMLInputElement;
+  const said = h('small', { role: 'status' });
+  return h(
+    'form',
+    {
+      class: 'inline',
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        const parsed = householdContactBody.safeParse({ phone: phone.value.trim(), notify: 'sms' });
+        if (!parsed.success) {
+          said.className = 'error';
+          said.textContent = parsed.error.issues.map((i) => i.message).join('；');
+          return;
+        }
+        const res = await api<{ message: string }>('PUT', `/cases/${encodeURIComponent(caseId)}/contact`, {
+          body: parsed.data,
+        });
+        said.className = res.ok ? 'ok' : 'error';
+        said.textContent = res.ok ? res.data.message : `登记失败：${res.error.message}`;
+      },
+    },
+    phone,
+    h('button', { type: 'submit' }, '登记新号码'),
+    said,
   );
 }
 
