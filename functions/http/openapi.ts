@@ -55,7 +55,12 @@ import {
   taskIdPath,
   tasksQuery,
 } from '../../shared/schemas/casework.ts';
-import { applicationRequest, householdContactBody } from '../../shared/schemas/household.ts';
+import {
+  applicationRequest,
+  householdContactBody,
+  householdContactChanged,
+  householdContactShown,
+} from '../../shared/schemas/household.ts';
 import {
   bankFileBody,
   bankReturnBody,
@@ -105,14 +110,6 @@ const assetPath = z.object({
     .string()
     .regex(/^[a-z][a-z-]*\.js$/)
     .describe('web/src 下页面脚本的打包结果，如 apply.js'),
-});
-
-/** How a household's SMS reach it, as the contact routes answer. */
-const contactViewSchema = z.object({
-  phoneMasked: z.string().describe('脱敏手机号，如 138****5678'),
-  notify: z.enum(['sms', 'none']),
-  source: z.enum(['declared', 'changed']).describe('declared 申请时所填；changed 此后变更'),
-  changedAt: z.string().nullable(),
 });
 
 /** Named request and response shapes: `#/components/schemas/<name>`. */
@@ -804,9 +801,7 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
     success: {
       status: 200,
       description: '短信通知方式',
-      schema: z
-        .object({ caseId: z.string(), contact: contactViewSchema.nullable() })
-        .meta({ title: '短信通知方式' }),
+      schema: householdContactShown,
     },
     errors: [400, 404],
   },
@@ -819,14 +814,7 @@ export const operations: Partial<Record<FunctionName, Operation>> = {
     success: {
       status: 200,
       description: '已变更，或与现用的相同',
-      schema: z
-        .object({
-          caseId: z.string(),
-          outcome: z.enum(['changed', 'same']).describe('changed 已变更；same 与现用的相同，未写入'),
-          contact: contactViewSchema,
-          message: z.string(),
-        })
-        .meta({ title: '短信通知方式' }),
+      schema: householdContactChanged,
     },
     errors: [400, 404, 413],
   },

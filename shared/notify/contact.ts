@@ -7,12 +7,14 @@
  * form; each change is an entry on the case chain, written in the same transaction.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
 import { type AuditActor, appendAudit } from '../audit.ts';
 import { dynamo } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import { fieldCipher, type Sealed } from '../crypto.ts';
 import * as lifecycle from '../repositories/lifecycle.ts';
 import { casesTable } from '../resources.ts';
+import type { householdContactView } from '../schemas/household.ts';
 import { maskPhone } from './deliveries.ts';
 
 const table = () => requiredEnv(casesTable.env);
@@ -23,13 +25,7 @@ export interface HouseholdContact {
   notify: 'sms' | 'none';
 }
 
-export interface ContactView {
-  phoneMasked: string;
-  notify: 'sms' | 'none';
-  /** Where it comes from: the declaration, or a change registered since. */
-  source: 'declared' | 'changed';
-  changedAt: string | null;
-}
+export type ContactView = z.infer<typeof householdContactView>;
 
 /** The contact registered since the household applied, if any. */
 async function registered(caseId: string): Promise<(HouseholdContact & { changedAt: string }) | undefined> {

@@ -371,6 +371,25 @@ export const householdContactBody = z.object({
   notify: notifyChoice,
 });
 
+/** Where a household's SMS go now, as `GET` and `PUT /cases/{caseId}/contact` answer. */
+export const householdContactView = z.object({
+  phoneMasked: z.string().describe('脱敏手机号，如 138****5678'),
+  notify: notifyChoice,
+  source: z.enum(['declared', 'changed']).describe('declared 申请时所填；changed 此后变更'),
+  changedAt: z.string().nullable(),
+});
+export const householdContactShown = z
+  .object({ caseId: z.string(), contact: householdContactView.nullable() })
+  .meta({ title: '短信通知方式' });
+export const householdContactChanged = z
+  .object({
+    caseId: z.string(),
+    outcome: z.enum(['changed', 'same']).describe('changed 已变更；same 与现用的相同，未写入'),
+    contact: householdContactView,
+    message: z.string(),
+  })
+  .meta({ title: '短信通知方式' });
+
 export const applicationRequest = householdDeclaration.extend({
   ...applicantFields,
   requestedTier: z.enum(requestedTiers, { error: '申请类别不正确' }),

@@ -8,7 +8,11 @@
 import type { z } from 'zod';
 import type { ApplicationView } from '../../shared/openapi.ts';
 import type { caseLifecycleResponses } from '../../shared/schemas/cases.ts';
-import { householdContactBody } from '../../shared/schemas/household.ts';
+import {
+  householdContactBody,
+  type householdContactChanged,
+  type householdContactShown,
+} from '../../shared/schemas/household.ts';
 import { api, hasOperation } from './lib/api.ts';
 import { $, h, show } from './lib/dom.ts';
 import { beijingTime, daysUntil, yuan } from './lib/format.ts';
@@ -459,7 +463,7 @@ function contactCard(caseId: string) {
   const error = h('small', { class: 'error', id: 'contact-error' });
   const result = h('div', { id: 'contact-result', role: 'status' });
   const current = h('p', { id: 'contact-current' });
-  type Shown = { contact: { phoneMasked: string; notify: 'sms' | 'none' } | null };
+  type Shown = z.infer<typeof householdContactShown>;
   const showCurrent = ({ contact }: Shown) => {
     if (contact) notify.value = contact.notify;
     current.textContent = !contact
@@ -481,7 +485,7 @@ function contactCard(caseId: string) {
         const parsed = householdContactBody.safeParse({ phone: phone.value.trim(), notify: notify.value });
         error.textContent = parsed.success ? '' : parsed.error.issues.map((i) => i.message).join('；');
         if (!parsed.success) return;
-        const res = await api<Shown & { message: string }>(
+        const res = await api<z.infer<typeof householdContactChanged>>(
           'PUT',
           `/cases/${encodeURIComponent(caseId)}/contact`,
           {
