@@ -69,6 +69,11 @@ const once = <T>(make: () => T): (() => T) => {
   };
 };
 
+/** What else a process keeps from the tables it reads (caches), forgotten with the clients. */
+export const onClientsReset = (forget: () => void): void => {
+  resets.push(forget);
+};
+
 /** Forgets the clients, so the next use reads the endpoint variables again (a restarted local runtime). */
 export function resetClients(): void {
   for (const reset of resets) reset();

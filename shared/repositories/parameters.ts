@@ -9,7 +9,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { covers } from '../auth.ts';
 import { type AnnualArrangement, type CalendarRemoval, WorkingDayCalendar } from '../calendar/index.ts';
-import { dynamo } from '../clients.ts';
+import { dynamo, onClientsReset } from '../clients.ts';
 import { requiredEnv } from '../config.ts';
 import { queryAll } from '../dynamo.ts';
 import {
@@ -35,6 +35,39 @@ const queryPk = (pk: string) =>
     ExpressionAttributeValues: { ':pk': pk },
   });
 
+const CACHE_MS = 60_000;
+const uploadCaches: Array<() => void> = [];
+/** Called after every upload this process makes: its next read is fresh. */
+const forgetUploads = (): void => {
+  for (const clear of uploadCaches) clear();
+};
+// Another runtime's tables (a restarted local runtime) hold other uploads.
+onClientsReset(forgetUploads);
+
+/**
+ * What administrators load (parameter versions, holiday arrangements), read once a minute per
+ * process — a determination alone resolves its region's parameters four times, each three queries —
+ * and forgotten at once by the process that loads something new; another process sees it within the
+ * minute. The promise is kept, so callers at the same moment share one read; a failed read is not.
+ */
+function perMinute<V>(load: (key: string) => Promise<V>) {
+  const entries = new Map<string, { at: number; value: Promise<V> }>();
+  uploadCaches.push(() => entries.clear());
+  return (key: string): Promise<V> => {
+    const hit = entries.get(key);
+    if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
+    const value = load(key);
+    entries.set(key, { at: Date.now(), value });
+    value.catch(() => entries.get(key)?.value === value && entries.delete(key));
+    return value;
+  };
+}
+
+const versionsOf = perMinute(async (code) =>
+  (await queryPk(`PARAMS#${code}`)).map((item) => item.version as ParameterVersion),
+);
+
+/** The versions loaded for a region's lineage, read afresh (an upload checks against these). */
 export async function loadedParameterVersions(regionCode: string): Promise<ParameterVersion[]> {
   const pages = await Promise.all(regionLineage(regionCode).map((code) => queryPk(`PARAMS#${code}`)));
   return pages.flat().map((item) => item.version as ParameterVersion);
@@ -46,7 +79,7 @@ export async function parametersFor(
   residence: Residence,
   asOf: string,
 ): Promise<ParameterSet> {
-  const loaded = await loadedParameterVersions(regionCode);
+  const loaded = (await Promise.all(regionLineage(regionCode).map(versionsOf))).flat();
   const loadedIds = new Set(loaded.map(versionId));
   const versions = [...sampleParameterVersions.filter((v) => !loadedIds.has(versionId(v))), ...loaded];
   return resolveParameters(versions, regionCode, residence, asOf);
@@ -152,6 +185,7 @@ export async function putParameterVersion(version: ParameterVersion, loadedBy: s
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
+    forgetUploads();
     return id;
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) throw new ParameterVersionConflictError(id);
@@ -183,7 +217,7 @@ export async function putCalendarArrangement(
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
-  cached = undefined;
+  forgetUploads();
 }
 
 /** The year's arrangement in force among those loaded, read afresh (the cached calendar may lag). */
@@ -282,7 +316,7 @@ export async function confirmCalendar(pending: PendingCalendar, confirmedBy: str
     confirmedBy,
   );
   if (!(await confirmPending('CALENDAR', String(pending.year), pending, item))) return false;
-  cached = undefined;
+  forgetUploads();
   return true;
 }
 
@@ -295,29 +329,28 @@ export interface PendingParameterVersion extends Pending {
 export const pendingParameterVersion = (id: string) => getPending<PendingParameterVersion>('PARAMS', id);
 export const proposeParameterVersion = (pending: PendingParameterVersion) =>
   putPending('PARAMS', versionId(pending.version), pending);
-export const confirmParameterVersion = (pending: PendingParameterVersion, confirmedBy: string) =>
-  confirmPending(
-    'PARAMS',
-    versionId(pending.version),
-    pending,
-    parameterItem(
-      pending.version,
-      `${pending.proposedBy.name}（${pending.proposedBy.subject}）`,
-      confirmedBy,
-    ),
+export async function confirmParameterVersion(
+  pending: PendingParameterVersion,
+  confirmedBy: string,
+): Promise<boolean> {
+  const item = parameterItem(
+    pending.version,
+    `${pending.proposedBy.name}（${pending.proposedBy.subject}）`,
+    confirmedBy,
   );
+  if (!(await confirmPending('PARAMS', versionId(pending.version), pending, item))) return false;
+  forgetUploads();
+  return true;
+}
 
-let cached: { at: number; calendar: WorkingDayCalendar } | undefined;
-const CACHE_MS = 60_000;
-
-/** The working-day calendar with every loaded arrangement, cached for a minute per process. */
-export async function calendar(): Promise<WorkingDayCalendar> {
-  if (cached && Date.now() - cached.at < CACHE_MS) return cached.calendar;
-  const items = await queryPk('CALENDAR');
+const calendarOf = perMinute(async (pk) => {
+  const items = await queryPk(pk);
   // Sort keys are `<year>#<loadedAt>`: in order, so a later upload for a year replaces an earlier one.
   const arrangements = items
     .sort((a, b) => String(a.sk).localeCompare(String(b.sk)))
     .map((i) => i.arrangement as AnnualArrangement);
-  cached = { at: Date.now(), calendar: new WorkingDayCalendar(arrangements) };
-  return cached.calendar;
-}
+  return new WorkingDayCalendar(arrangements);
+});
+
+/** The working-day calendar with every loaded arrangement, read once a minute per process. */
+export const calendar = (): Promise<WorkingDayCalendar> => calendarOf('CALENDAR');
