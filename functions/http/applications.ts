@@ -1,7 +1,7 @@
 /** 自主申报: submit a household's declaration; read its status, tier and notice. */
 
 import type { z } from 'zod';
-import { startApplicationExecution } from '../../shared/application-execution.ts';
+import { startApplicationExecution, submissionLink } from '../../shared/application-execution.ts';
 import { type AuditInput, appendAudit, openingAuditWrites } from '../../shared/audit.ts';
 import { actor, callerKey, isOwner, requireJurisdiction, requireOwnerOrStaff } from '../../shared/auth.ts';
 import { answerConsent } from '../../shared/consent.ts';
@@ -79,21 +79,26 @@ export const submit = httpRoute(
         { field: 'newApplicationReason', message: '重新申请的理由仅由乡镇（街道）经办人代为录入时填写' },
       ]);
     const now = new Date();
-    const record: cases.ApplicationRecord = {
+    const ids = {
       applicationId: newId('app', now),
       caseId: newId('case', now),
+      submittedAt: now.toISOString(),
+    };
+    const link = submissionLink(ids);
+    const record: cases.ApplicationRecord = {
+      ...ids,
+      executionArn: link.executionArn,
       status: 'submitted',
       regionCode: body.regionCode,
       requestedTier: body.requestedTier,
       declaration: body,
-      submittedAt: now.toISOString(),
       ...(principal.role === 'applicant' ? { ownerSubject: principal.subject } : {}),
       enteredBy: actor(principal),
     };
     const key = callerKey(principal, headers['idempotency-key']);
     const by = actor(principal);
-    // The idempotency record, the application, its case, the members' claims and the case's first
-    // audit entries in one transaction; the execution starts after it.
+    // The idempotency record, the application, its case, the members' claims, the case's first audit
+    // entries and its link to the execution in one transaction; the execution starts after it.
     const { created, application } = await cases.createApplication(
       record,
       key
@@ -107,13 +112,20 @@ export const submit = httpRoute(
           }
         : undefined,
       newApplicationReason,
-      (app) => openingAuditWrites(app.caseId, submissionAudit(app, principal.role, by), app.submittedAt),
+      (app) => [
+        ...openingAuditWrites(app.caseId, submissionAudit(app, principal.role, by), app.submittedAt),
+        link.put,
+      ],
     );
     // Declared with the application: the case's account from the start (a retry after a cut-short
     // first try registers it then).
     if (payeeAccount && (created || !(await maskedPayeeAccount(application.caseId))))
       await registerDeclaredAccount(application, payeeAccount, by);
-    if (!application.executionArn) await startApplicationExecution(application);
+    // A retry of an application still only submitted starts it again — the first try may have stopped
+    // before the start — which starts nothing twice. (One written before its link was written with it
+    // has no pointer yet: it is linked when started.)
+    if (created || application.status === 'submitted')
+      await startApplicationExecution(application, undefined, application.executionArn !== undefined);
     return {
       statusCode: 202,
       headers: { location: `/applications/${application.applicationId}` },

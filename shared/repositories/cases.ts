@@ -490,11 +490,15 @@ async function toApplication(
   return openIn(strip<ApplicationRecord>(item), 'declaration');
 }
 
+/** A case's link to one of its executions, listed by start (`listExecutions`). */
+export const executionLinkItem = (link: ExecutionLink) => ({
+  pk: `CASE#${link.caseId}`,
+  sk: `EXEC#${link.startedAt}#${link.executionArn}`,
+  ...link,
+});
+
 export async function linkExecution(link: ExecutionLink, applicationId?: string): Promise<void> {
-  const put = {
-    TableName: table(),
-    Item: { pk: `CASE#${link.caseId}`, sk: `EXEC#${link.startedAt}#${link.executionArn}`, ...link },
-  };
+  const put = { TableName: table(), Item: executionLinkItem(link) };
   if (!applicationId) {
     await dynamo().send(new PutCommand(put));
     return;

@@ -90,12 +90,12 @@ describe('the submission request', () => {
     expect(res.status).toBe(202);
     // The handler's own requests, counted as they went out: who the caller is (a staff record, none
     // for an applicant), the rate limit's count, the key and the claims read at once, one
-    // transaction, the start, and the link to the execution.
+    // transaction (the link to the execution in it), and the start.
     expect(requestCountsByCaller().submitApplication).toEqual({
       'DynamoDB.UpdateItem': 1,
       'DynamoDB.GetItem': 2,
       'DynamoDB.BatchGetItem': 1,
-      'DynamoDB.TransactWriteItems': 2,
+      'DynamoDB.TransactWriteItems': 1,
       'StepFunctions.StartExecution': 1,
     });
     const { applicationId, caseId } = res.body;
@@ -108,6 +108,12 @@ describe('the submission request', () => {
     const item = await flow.item(`APP#${applicationId}`, 'APP');
     expect(log.entries[0].at).toBe(item.submittedAt);
     expect(item.executionArn).toMatch(new RegExp(`:execution:[^:]+:${applicationId}$`));
+    // The link written with the application leads the auditor to the execution started after it.
+    const { body: chain } = await runtime.api(`/cases/${caseId}/history`, {}, actors.auditor);
+    expect(chain.executions.map((e: { executionArn: string }) => e.executionArn)).toEqual([
+      item.executionArn,
+    ]);
+    expect(chain.executions[0].startDate >= item.submittedAt).toBe(true);
   });
 });
 

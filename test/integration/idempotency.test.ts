@@ -9,9 +9,10 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { clock } from '../../local/clock.ts';
 import { invoke } from '../../local/lambda.ts';
+import { resetClients } from '../../shared/clients.ts';
 import { actors } from '../support/actors.ts';
 import { application } from '../support/households.ts';
-import { useRuntime } from '../support/runtime.ts';
+import { eventually, useRuntime } from '../support/runtime.ts';
 
 const runtime = useRuntime();
 const { api } = runtime;
@@ -47,6 +48,30 @@ describe('idempotency', () => {
       expect(res.body).toEqual(first.body);
     }
     expect(await applicationItems()).toBe(before + 1);
+  });
+
+  it('starts the workflow on a retry when the first try stopped between the write and the start', async () => {
+    const body = application();
+    // The first try's start fails (Step Functions unreachable) after its transaction has committed.
+    const endpoint = process.env.AWS_ENDPOINT_URL_SFN;
+    process.env.AWS_ENDPOINT_URL_SFN = 'http://127.0.0.1:9';
+    resetClients();
+    const first = await submit(body, 'cut-short-1').finally(() => {
+      process.env.AWS_ENDPOINT_URL_SFN = endpoint;
+      resetClients();
+    });
+    expect(first.status).toBe(500);
+    const again = await submit(body, 'cut-short-1');
+    expect(again.status).toBe(202);
+    const { applicationId, caseId } = again.body;
+    // The retry started the application's one execution, which the case's link leads to.
+    await eventually(async () => {
+      const res = await api(`/applications/${applicationId}`);
+      return res.body.status === 'underReview' ? true : undefined;
+    });
+    const { body: chain } = await api(`/cases/${caseId}/history`, {}, actors.auditor);
+    expect(chain.executions).toHaveLength(1);
+    expect(chain.executions[0].executionArn).toMatch(new RegExp(`:${applicationId}$`));
   });
 
   it('refuses the same key with a different body, naming the header, and writes nothing', async () => {
