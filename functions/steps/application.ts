@@ -32,7 +32,7 @@ import {
   type SpecialRule,
   specialAssistanceFor,
 } from '../../shared/domain/special-assistance.ts';
-import { opinionOf } from '../../shared/domain/tasks.ts';
+import { applicationTaskId, opinionOf } from '../../shared/domain/tasks.ts';
 import { recordCalendarFallback } from '../../shared/metrics.ts';
 import type { ParameterSet } from '../../shared/parameters/index.ts';
 import * as cases from '../../shared/repositories/cases.ts';
@@ -180,7 +180,7 @@ async function opinionsFor(
 ): Promise<Pick<cases.TaskRecord, 'proposal' | 'returned'>> {
   if (event.kind === 'countyDetermination') {
     const township = await cases.getApplicationTask(
-      stableId('task', event.executionArn, 'townshipReview', String(event.round)),
+      applicationTaskId(event.executionArn, 'townshipReview', event.round),
     );
     // A reopened review comes to the county without a township task of its own: the last opinion.
     const opinion =
@@ -192,7 +192,7 @@ async function opinionsFor(
   }
   if (event.round === 1) return {};
   const county = await cases.getApplicationTask(
-    stableId('task', event.executionArn, 'countyDetermination', String(event.round - 1)),
+    applicationTaskId(event.executionArn, 'countyDetermination', event.round - 1),
   );
   const opinion = opinionOf(county);
   return opinion?.decision === 'approve' ? { returned: opinion } : {};
@@ -263,7 +263,7 @@ export async function planTask(event: {
   kind: cases.TaskKind;
   round: number;
 }): Promise<TaskDue> {
-  const taskId = stableId('task', event.executionArn, event.kind, String(event.round));
+  const taskId = applicationTaskId(event.executionArn, event.kind, event.round);
   const existing = await cases.getApplicationTask(taskId);
   if (existing) {
     return dueOf(
