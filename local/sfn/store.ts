@@ -1,7 +1,8 @@
 /**
  * The local engine's own record of executions and their histories, in DynamoDB Local (the role
- * Step Functions' internal storage plays on AWS). Writes for one execution are applied in order;
- * `flush` waits for all of them.
+ * Step Functions' internal storage plays on AWS). Writes for one execution are applied in order,
+ * each execution's apart from the others' (one queue for all made each execution's next step — a
+ * start too — wait for every other's writes); `flush` waits for all of them.
  */
 import {
   ConditionalCheckFailedException,
@@ -95,8 +96,10 @@ function toExecution({
 export class DynamoExecutionStore implements ExecutionStore {
   readonly #doc: DynamoDBDocumentClient;
   readonly #buffers = new Map<string, HistoryEvent[]>();
-  #chain: Promise<void> = Promise.resolve();
-  #scheduled = false;
+  /** Each execution's queue of writes, while it has any. */
+  readonly #chains = new Map<string, Promise<void>>();
+  /** Settles when every write queued so far has; a new promise each time one is queued. */
+  #all: Promise<void> = Promise.resolve();
 
   constructor(private readonly client: DynamoDBClient) {
     this.#doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
@@ -160,7 +163,7 @@ export class DynamoExecutionStore implements ExecutionStore {
       error,
       cause,
     };
-    return this.#enqueue(async () => {
+    return this.#enqueue(executionArn, async () => {
       await this.#doc.send(
         new PutCommand({
           TableName: EXECUTIONS_TABLE,
@@ -181,7 +184,7 @@ export class DynamoExecutionStore implements ExecutionStore {
   }
 
   async getExecution(arn: string): Promise<StoredExecution | undefined> {
-    await this.#chain;
+    await this.#chains.get(arn);
     const { Item } = await this.#doc.send(
       new GetCommand({
         TableName: EXECUTIONS_TABLE,
@@ -193,7 +196,7 @@ export class DynamoExecutionStore implements ExecutionStore {
   }
 
   async listExecutions(stateMachineArn: string): Promise<StoredExecution[]> {
-    await this.#chain;
+    await this.#all;
     const items = await queryAll(this.#doc, {
       TableName: EXECUTIONS_TABLE,
       IndexName: 'byMachine',
@@ -212,7 +215,7 @@ export class DynamoExecutionStore implements ExecutionStore {
   }
 
   async #toResume(shard: string): Promise<StoredExecution[]> {
-    await this.#chain;
+    await this.#all;
     const items = await queryAll(this.#doc, {
       TableName: EXECUTIONS_TABLE,
       IndexName: 'running',
@@ -223,7 +226,7 @@ export class DynamoExecutionStore implements ExecutionStore {
   }
 
   markNotified(arn: string): Promise<void> {
-    return this.#enqueue(async () => {
+    return this.#enqueue(arn, async () => {
       try {
         await this.#doc.send(
           new UpdateCommand({
@@ -241,7 +244,7 @@ export class DynamoExecutionStore implements ExecutionStore {
   }
 
   putTaskRecord(arn: string, key: string, record: TaskRecord): Promise<void> {
-    return this.#enqueue(async () => {
+    return this.#enqueue(arn, async () => {
       await this.#doc.send(
         new PutCommand({ TableName: EXECUTIONS_TABLE, Item: { pk: arn, sk: `TASK#${key}`, ...record } }),
       );
@@ -253,7 +256,7 @@ export class DynamoExecutionStore implements ExecutionStore {
     key: string,
     record: Extract<TaskRecord, { status: 'succeeded' | 'failed' }>,
   ): Promise<void> {
-    return this.#enqueue(async () => {
+    return this.#enqueue(arn, async () => {
       try {
         await this.#doc.send(
           new PutCommand({
@@ -272,7 +275,7 @@ export class DynamoExecutionStore implements ExecutionStore {
   }
 
   async getTaskRecord(arn: string, key: string): Promise<TaskRecord | undefined> {
-    await this.#chain;
+    await this.#chains.get(arn);
     const { Item } = await this.#doc.send(
       new GetCommand({
         TableName: EXECUTIONS_TABLE,
@@ -298,7 +301,7 @@ export class DynamoExecutionStore implements ExecutionStore {
   }
 
   putWaitDeadline(arn: string, key: string, dueAt: number): void {
-    void this.#enqueue(async () => {
+    void this.#enqueue(arn, async () => {
       await this.#doc.send(
         new PutCommand({ TableName: EXECUTIONS_TABLE, Item: { pk: arn, sk: `WAIT#${key}`, dueAt } }),
       );
@@ -306,7 +309,7 @@ export class DynamoExecutionStore implements ExecutionStore {
   }
 
   async #query(arn: string, prefix: string): Promise<Record<string, unknown>[]> {
-    await this.#chain;
+    await this.#chains.get(arn);
     return queryAll(this.#doc, {
       TableName: EXECUTIONS_TABLE,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
@@ -317,26 +320,24 @@ export class DynamoExecutionStore implements ExecutionStore {
 
   /** Buffered and written in batches of 25, in order, so a busy execution costs few requests. */
   appendEvent(arn: string, event: HistoryEvent): void {
-    const buffer = this.#buffers.get(arn) ?? [];
-    buffer.push(event);
-    this.#buffers.set(arn, buffer);
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    void this.#enqueue(async () => {
-      this.#scheduled = false;
-      const batches = [...this.#buffers.entries()];
-      this.#buffers.clear();
-      for (const [executionArn, events] of batches) {
-        for (let i = 0; i < events.length; i += 25) {
-          let items = events
-            .slice(i, i + 25)
-            .map((ev) => ({ PutRequest: { Item: { pk: executionArn, sk: `EVENT#${pad(ev.id)}`, ...ev } } }));
-          while (items.length) {
-            const out = await this.#doc.send(
-              new BatchWriteCommand({ RequestItems: { [EXECUTIONS_TABLE]: items } }),
-            );
-            items = (out.UnprocessedItems?.[EXECUTIONS_TABLE] ?? []) as typeof items;
-          }
+    const buffer = this.#buffers.get(arn);
+    if (buffer) {
+      buffer.push(event);
+      return;
+    }
+    this.#buffers.set(arn, [event]);
+    void this.#enqueue(arn, async () => {
+      const events = this.#buffers.get(arn) ?? [];
+      this.#buffers.delete(arn);
+      for (let i = 0; i < events.length; i += 25) {
+        let items = events
+          .slice(i, i + 25)
+          .map((ev) => ({ PutRequest: { Item: { pk: arn, sk: `EVENT#${pad(ev.id)}`, ...ev } } }));
+        while (items.length) {
+          const out = await this.#doc.send(
+            new BatchWriteCommand({ RequestItems: { [EXECUTIONS_TABLE]: items } }),
+          );
+          items = (out.UnprocessedItems?.[EXECUTIONS_TABLE] ?? []) as typeof items;
         }
       }
     });
@@ -347,14 +348,19 @@ export class DynamoExecutionStore implements ExecutionStore {
   }
 
   flush(): Promise<void> {
-    return this.#chain;
+    return this.#all;
   }
 
-  #enqueue(work: () => Promise<void>): Promise<void> {
-    const next = this.#chain.then(work);
-    this.#chain = next.catch((error) => {
+  #enqueue(arn: string, work: () => Promise<void>): Promise<void> {
+    const next = (this.#chains.get(arn) ?? Promise.resolve()).then(work);
+    const settled = next.catch((error) => {
       if (!(error instanceof TaskAlreadyClosed)) console.error('[sfn-store] write failed', error);
     });
+    this.#chains.set(arn, settled);
+    void settled.then(() => {
+      if (this.#chains.get(arn) === settled) this.#chains.delete(arn);
+    });
+    this.#all = Promise.all([this.#all, settled]).then(() => undefined);
     return next;
   }
 }
