@@ -4,6 +4,7 @@
  * each execution's apart from the others' (one queue for all made each execution's next step — a
  * start too — wait for every other's writes); `flush` waits for all of them.
  */
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import {
   ConditionalCheckFailedException,
   CreateTableCommand,
@@ -327,6 +328,8 @@ export class DynamoExecutionStore implements ExecutionStore {
     }
     this.#buffers.set(arn, [event]);
     void this.#enqueue(arn, async () => {
+      // A step appends several events at once, and the next step's follow: written together.
+      await nextMacrotask();
       const events = this.#buffers.get(arn) ?? [];
       this.#buffers.delete(arn);
       for (let i = 0; i < events.length; i += 25) {
