@@ -291,12 +291,16 @@ async function confirmPending(
         ],
       }),
     );
+    forgetUploads();
     return true;
   } catch (error) {
     if (error instanceof TransactionCanceledException) return false;
     throw error;
   }
 }
+
+/** Who proposed a pending load, as the confirmed load records it. */
+const proposer = (pending: Pending) => `${pending.proposedBy.name}（${pending.proposedBy.subject}）`;
 
 /** A calendar load that waits for a second national administrator. */
 export interface PendingCalendar extends Pending {
@@ -309,16 +313,13 @@ export const pendingCalendar = (year: number) => getPending<PendingCalendar>('CA
 export const proposeCalendar = (pending: PendingCalendar) =>
   putPending('CALENDAR', String(pending.year), pending);
 
-export async function confirmCalendar(pending: PendingCalendar, confirmedBy: string): Promise<boolean> {
-  const item = calendarItem(
-    pending.arrangement,
-    `${pending.proposedBy.name}（${pending.proposedBy.subject}）`,
-    confirmedBy,
+export const confirmCalendar = (pending: PendingCalendar, confirmedBy: string) =>
+  confirmPending(
+    'CALENDAR',
+    String(pending.year),
+    pending,
+    calendarItem(pending.arrangement, proposer(pending), confirmedBy),
   );
-  if (!(await confirmPending('CALENDAR', String(pending.year), pending, item))) return false;
-  forgetUploads();
-  return true;
-}
 
 /** A parameter version above a province's ceiling that waits for a second, provincial administrator. */
 export interface PendingParameterVersion extends Pending {
@@ -329,19 +330,13 @@ export interface PendingParameterVersion extends Pending {
 export const pendingParameterVersion = (id: string) => getPending<PendingParameterVersion>('PARAMS', id);
 export const proposeParameterVersion = (pending: PendingParameterVersion) =>
   putPending('PARAMS', versionId(pending.version), pending);
-export async function confirmParameterVersion(
-  pending: PendingParameterVersion,
-  confirmedBy: string,
-): Promise<boolean> {
-  const item = parameterItem(
-    pending.version,
-    `${pending.proposedBy.name}（${pending.proposedBy.subject}）`,
-    confirmedBy,
+export const confirmParameterVersion = (pending: PendingParameterVersion, confirmedBy: string) =>
+  confirmPending(
+    'PARAMS',
+    versionId(pending.version),
+    pending,
+    parameterItem(pending.version, proposer(pending), confirmedBy),
   );
-  if (!(await confirmPending('PARAMS', versionId(pending.version), pending, item))) return false;
-  forgetUploads();
-  return true;
-}
 
 const calendarOf = perMinute(async (pk) => {
   const items = await queryPk(pk);
