@@ -20,7 +20,8 @@ import { clock, clockStartFromEnv } from '../local/clock.ts';
 import { invocationCounts, resetInvocationCounts } from '../local/lambda.ts';
 import { startRuntime, stopWithin } from '../local/runtime.ts';
 import { requestCountsByCaller, resetRequestCounts } from '../shared/clients.ts';
-import { type ApplicationTaskKind, applicationTaskId } from '../shared/domain/tasks.ts';
+import { applicationTaskId } from '../shared/domain/ids.ts';
+import type { ApplicationTaskKind } from '../shared/domain/tasks.ts';
 import { application } from '../test/support/households.ts';
 import { ENGINE, PRICES, requestTotals } from './prices.ts';
 

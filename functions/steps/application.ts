@@ -25,14 +25,14 @@ import {
   secondsUntil,
 } from '../../shared/domain/determination.ts';
 import { firstMonth } from '../../shared/domain/entitlements.ts';
-import { stableId } from '../../shared/domain/ids.ts';
+import { applicationTaskId, stableId } from '../../shared/domain/ids.ts';
 import { publicationOf } from '../../shared/domain/publication.ts';
 import {
   answerSpecialRequests,
   type SpecialRule,
   specialAssistanceFor,
 } from '../../shared/domain/special-assistance.ts';
-import { applicationTaskId, opinionOf } from '../../shared/domain/tasks.ts';
+import { opinionOf } from '../../shared/domain/tasks.ts';
 import { recordCalendarFallback } from '../../shared/metrics.ts';
 import type { ParameterSet } from '../../shared/parameters/index.ts';
 import * as cases from '../../shared/repositories/cases.ts';

@@ -10,7 +10,6 @@ import type { Role } from '../auth.ts';
 import type { ExpenditureTest } from '../rules/index.ts';
 import type { Actor, Findings, MeansTestSummary, Objection } from './cases.ts';
 import type { CountyHomeCheck } from './deadlines.ts';
-import { stableId } from './ids.ts';
 import type { Benefit, HearingAnswer } from './lifecycle.ts';
 
 /**
@@ -77,13 +76,6 @@ export function opinionOf(task: { decision?: TaskDecision } | undefined): TaskOp
 
 /** The application's own tasks: the township's review, the county's determination. */
 export type ApplicationTaskKind = 'townshipReview' | 'countyDetermination';
-
-/**
- * An application's task id: one per execution, kind and review round, so that a retried step or an
- * escalation finds the same task, and one round's task is found from the next.
- */
-export const applicationTaskId = (executionArn: string, kind: ApplicationTaskKind, round: number): string =>
-  stableId('task', executionArn, kind, String(round));
 
 export interface Escalation {
   escalatedAt: string;
