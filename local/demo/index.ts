@@ -18,7 +18,7 @@
  *
  * Everything is driven through the HTTP API as people would (one `ApiClient`, signed in as the acting
  * person), moving the virtual clock (`POST /admin/clock/advance`) rather than waiting: `stories.ts`
- * tells them, `report.ts` checks their end states, `session.ts` holds what a run shares.
+ * and `household1.ts` tell them, `report.ts` checks their end states, `session.ts` holds what a run shares.
  *
  * `runDemo(options)` returns a structured summary; run directly, the script exits 0 only if all
  * three households reached their expected end states.
@@ -26,10 +26,11 @@
 
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { household1, household1Later } from './household1.ts';
 import { H1, H2, H3, type Household } from './households.ts';
 import { table, verify } from './report.ts';
 import { DemoSession } from './session.ts';
-import { household1, household1Later, household2, household3 } from './stories.ts';
+import { household2, household3 } from './stories.ts';
 import type { DemoOptions, DemoSummary } from './summary.ts';
 
 export type { Check, DemoOptions, DemoSummary, HouseholdSummary, PaymentView } from './summary.ts';
